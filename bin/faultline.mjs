@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The faultline command. Registers tsx so the TypeScript sources run with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../cli/main.ts');
+const code = main(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  errIsTty: Boolean(process.stderr.isTTY),
+  cwd: process.cwd(),
+});
+process.exitCode = code;

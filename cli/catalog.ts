@@ -1,0 +1,36 @@
+// The scenario catalogue on disk: scenarios/*.yaml|json beside the package root.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseScenarioText, type ParseResult } from '../sim/scenario/parse.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SCENARIO_DIR = join(PACKAGE_ROOT, 'scenarios');
+export const DEFAULT_SCENARIO = 'heartbeat-crash';
+
+const EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+export function catalogFiles(): string[] {
+  if (!existsSync(SCENARIO_DIR)) return [];
+  return readdirSync(SCENARIO_DIR).filter((f) => EXTENSIONS.some((e) => f.endsWith(e))).sort().map((f) => join(SCENARIO_DIR, f));
+}
+
+export function scenarioNameOf(file: string): string {
+  const b = basename(file);
+  return b.slice(0, b.lastIndexOf('.'));
+}
+
+export type Located = { ok: true; file: string; fromCatalog: boolean } | { ok: false; message: string };
+
+/** Resolves `--scenario` as a catalogue name first, then as a file path. */
+export function locateScenario(nameOrFile: string): Located {
+  const byName = catalogFiles().find((f) => scenarioNameOf(f) === nameOrFile);
+  if (byName !== undefined) return { ok: true, file: byName, fromCatalog: true };
+  if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return { ok: true, file: resolve(nameOrFile), fromCatalog: false };
+  const names = catalogFiles().map(scenarioNameOf);
+  return { ok: false, message: `--scenario: "${nameOrFile}" is neither a catalogue scenario nor a file. Known scenarios: ${names.join(', ')} (see \`faultline list\`).` };
+}
+
+export function loadScenarioFile(file: string): ParseResult {
+  return parseScenarioText(readFileSync(file, 'utf8'), file);
+}

@@ -1,0 +1,89 @@
+// The Env seam: everything a core module may know about the world it runs in.
+//
+// Contract: a core module never reads a clock, a timer, a socket, the file system or
+// Math.random. It receives these as ports. Under the simulator the ports are virtual
+// (sim/host); under plain Node a small adapter backs them with real time. Messages and
+// durable writes are data handed to the port, so the host decides when they happen.
+
+/** Integer microseconds: virtual time on the simulator, real time under an adapter. */
+export type Micros = number;
+
+/** A node's index in the simulated cluster: servers first, then clients. */
+export type NodeId = number;
+
+/** A seeded stream of numbers owned by one component and purpose. */
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n); n must be a positive integer. */
+  int(n: number): number;
+}
+
+export type DiskErrorCode = 'ENOSPC' | 'EIO';
+
+/** Outcome of a storage operation: an expected fault is a value, never an exception. */
+export type DiskResult = { ok: true } | { ok: false; error: DiskErrorCode };
+
+/** A read returns the records of a file, or an error value. */
+export type DiskRead = { ok: true; records: readonly string[] } | { ok: false; error: DiskErrorCode };
+
+/**
+ * Durable storage as files of string records. Writes land in a volatile buffer; only
+ * `fsync` makes them durable. A crash loses unsynced writes and may tear the last one,
+ * so a module must checksum what it reads back and never acknowledge what it has not
+ * synced.
+ */
+export interface DiskPort {
+  /** Appends one record to a file (created if missing). */
+  append(file: string, record: string): DiskResult;
+  /** Replaces a file's whole content, like write-to-temp then rename: atomic on fsync. */
+  replace(file: string, records: readonly string[]): DiskResult;
+  /** Removes a file. */
+  remove(file: string): DiskResult;
+  /** Makes every pending write on this disk durable. */
+  fsync(): DiskResult;
+  /** Reads a file's current records (pending writes included, as a real page cache would). */
+  read(file: string): DiskRead;
+  /** The names of the files that exist, sorted. */
+  list(): readonly string[];
+}
+
+/** Structured telemetry from a module: a name from the taxonomy plus flat fields. */
+export interface TelemetrySink {
+  emit(name: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
+}
+
+/** The subset of the Env most modules take: a clock and a random stream. */
+export interface Clocked {
+  /** The node's local clock in integer microseconds (skewed and drifting per node). */
+  now(): Micros;
+  readonly random: Random;
+}
+
+/** What a host gives a running process. */
+export interface NodeContext<M = unknown> extends Clocked {
+  readonly id: NodeId;
+  /** Sends a message; the network decides latency, loss and order. */
+  send(to: NodeId, msg: M): void;
+  /** Asks to be called back with `tag` after `afterUs` of local time. Returns the timer id. */
+  setTimer(afterUs: Micros, tag: string): number;
+  cancelTimer(timerId: number): void;
+  readonly disk: DiskPort;
+  readonly telemetry: TelemetrySink;
+}
+
+/**
+ * A process: the unit a virtual node runs. The host calls `start` on boot and on every
+ * restart (state must be rebuilt from the disk alone), then feeds it messages and timers
+ * one at a time. A message arrives as `unknown`: it may be corrupted or forged, and the
+ * process must reject bad input rather than crash.
+ */
+export interface Process<M = unknown> {
+  start(ctx: NodeContext<M>): void;
+  onMessage(from: NodeId, msg: unknown): void;
+  onTimer(tag: string): void;
+  /** Approximate live memory in bytes, compared with the node's budget after each event. */
+  memoryBytes?(): number;
+  /** Graceful shutdown: finish or refuse in-flight work; the host crashes the node after. */
+  shutdown?(): void;
+}

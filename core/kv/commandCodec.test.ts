@@ -1,0 +1,71 @@
+// Goal: commands survive encoding exactly, and malformed or forged input decodes to null.
+// Method: a fast-check round-trip property over valid commands, then a table of
+// malformed inputs (bad JSON, wrong types, extra or missing fields, oversized keys).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeCommand, encodeCommand } from './commandCodec.ts';
+import type { KvCommand, KvOp } from './types.ts';
+import { KEY_LENGTH_MAX } from './validate.ts';
+
+const arbKey = fc.string({ maxLength: 8 });
+const arbValue = fc.string({ maxLength: 8 });
+const arbOp: fc.Arbitrary<KvOp> = fc.oneof(
+  fc.record({ op: fc.constant('get' as const), key: arbKey }),
+  fc.record({ op: fc.constant('put' as const), key: arbKey, value: arbValue }),
+  fc.record({ op: fc.constant('append' as const), key: arbKey, value: arbValue }),
+  fc.record({ op: fc.constant('cas' as const), key: arbKey, expected: fc.option(arbValue, { nil: null }), value: arbValue }),
+  fc.record({ op: fc.constant('delete' as const), key: arbKey }),
+);
+const arbCommand: fc.Arbitrary<KvCommand> = fc.record({
+  clientId: fc.nat({ max: 1_000_000 }),
+  seq: fc.integer({ min: 1, max: 1_000_000 }),
+  op: arbOp,
+});
+
+describe('encodeCommand / decodeCommand', () => {
+  it('round-trips every valid command', () => {
+    fc.assert(fc.property(arbCommand, (c) => {
+      const text = encodeCommand(c);
+      expect(decodeCommand(text)).toEqual(c);
+      expect(encodeCommand(decodeCommand(text) as KvCommand)).toBe(text);
+    }));
+  });
+
+  const op = '{"op":"get","key":"k"}';
+  const malformed: Array<[string, string]> = [
+    ['not JSON', '{clientId:1'],
+    ['a JSON array', '[1,2,{"op":"get","key":"k"}]'],
+    ['null', 'null'],
+    ['a missing op', '{"clientId":1,"seq":1}'],
+    ['an extra top-level field', `{"clientId":1,"seq":1,"op":${op},"x":1}`],
+    ['a negative clientId', `{"clientId":-1,"seq":1,"op":${op}}`],
+    ['a fractional seq', `{"clientId":1,"seq":1.5,"op":${op}}`],
+    ['seq zero', `{"clientId":1,"seq":0,"op":${op}}`],
+    ['a string clientId', `{"clientId":"1","seq":1,"op":${op}}`],
+    ['an unknown op name', '{"clientId":1,"seq":1,"op":{"op":"incr","key":"k"}}'],
+    ['a numeric key', '{"clientId":1,"seq":1,"op":{"op":"get","key":7}}'],
+    ['put without value', '{"clientId":1,"seq":1,"op":{"op":"put","key":"k"}}'],
+    ['put with a null value', '{"clientId":1,"seq":1,"op":{"op":"put","key":"k","value":null}}'],
+    ['get with an extra field', '{"clientId":1,"seq":1,"op":{"op":"get","key":"k","value":"v"}}'],
+    ['cas without expected', '{"clientId":1,"seq":1,"op":{"op":"cas","key":"k","value":"v"}}'],
+    ['cas with a numeric expected', '{"clientId":1,"seq":1,"op":{"op":"cas","key":"k","expected":3,"value":"v"}}'],
+    ['an oversized key', `{"clientId":1,"seq":1,"op":{"op":"get","key":"${'k'.repeat(KEY_LENGTH_MAX + 1)}"}}`],
+  ];
+  for (const [name, text] of malformed) {
+    it(`rejects ${name}`, () => {
+      expect(decodeCommand(text)).toBeNull();
+    });
+  }
+
+  it('accepts a cas expecting null', () => {
+    expect(decodeCommand('{"clientId":2,"seq":3,"op":{"op":"cas","key":"k","expected":null,"value":"v"}}'))
+      .toEqual({ clientId: 2, seq: 3, op: { op: 'cas', key: 'k', expected: null, value: 'v' } });
+  });
+
+  it('rejects arbitrary strings without throwing', () => {
+    fc.assert(fc.property(fc.string(), (s) => {
+      const c = decodeCommand(s);
+      expect(c === null || typeof c.clientId === 'number').toBe(true);
+    }));
+  });
+});

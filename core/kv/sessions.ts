@@ -1,0 +1,95 @@
+// Client sessions: the latest request and answer per client, bounded in number.
+//
+// Contract: at most `maxSessions` sessions are kept. When a new session would exceed the
+// bound, the least recently used one is evicted, where "used" is stamped with the state
+// machine's command counter, so every replica applying the same log evicts the same
+// client. The table keeps its content hash and approximate size up to date on every
+// change, so digests and memory accounting stay O(1).
+
+import { HashSum } from './hash.ts';
+import type { KvResult } from './types.ts';
+
+/** Rough per-session cost in bytes: map entry, object header, fields. */
+export const SESSION_OVERHEAD_BYTES = 96;
+
+export interface Session {
+  readonly seq: number;
+  readonly result: KvResult;
+  /** The command counter at the last request of this client; unique per session. */
+  readonly lastUsed: number;
+}
+
+export interface SessionEntry extends Session {
+  readonly clientId: number;
+}
+
+function sessionText(clientId: number, s: Session): string {
+  return `s${clientId}:${s.seq}:${s.lastUsed}:${JSON.stringify(s.result)}`;
+}
+
+function sessionBytes(s: Session): number {
+  const payload = s.result.ok ? s.result.value : s.result.error === 'cas-mismatch' ? s.result.current : null;
+  return SESSION_OVERHEAD_BYTES + 2 * (payload?.length ?? 0);
+}
+
+export class SessionTable {
+  // Invariant: iteration order of this map is least recently used first, because every
+  // use deletes and re-inserts the entry. Stamps increase along the iteration order.
+  private readonly byClient = new Map<number, Session>();
+  private readonly hashSum = new HashSum();
+  private bytes = 0;
+
+  constructor(readonly maxSessions: number) {
+    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+      throw new Error(`SessionTable: maxSessions must be a positive integer, got ${maxSessions}`);
+    }
+  }
+
+  get(clientId: number): Session | undefined {
+    return this.byClient.get(clientId);
+  }
+
+  get count(): number {
+    return this.byClient.size;
+  }
+
+  /**
+   * Stores the session of a client, marking it most recently used. Returns the client
+   * id evicted to make room, or null. Stamps must increase from call to call.
+   */
+  put(clientId: number, session: Session): number | null {
+    this.remove(clientId);
+    let evicted: number | null = null;
+    if (this.byClient.size >= this.maxSessions) {
+      evicted = this.byClient.keys().next().value as number;
+      this.remove(evicted);
+    }
+    this.byClient.set(clientId, session);
+    this.hashSum.add(sessionText(clientId, session));
+    this.bytes += sessionBytes(session);
+    return evicted;
+  }
+
+  private remove(clientId: number): void {
+    const old = this.byClient.get(clientId);
+    if (old === undefined) return;
+    this.byClient.delete(clientId);
+    this.hashSum.remove(sessionText(clientId, old));
+    this.bytes -= sessionBytes(old);
+  }
+
+  /** Sessions sorted by client id, the canonical order for snapshots. */
+  entries(): SessionEntry[] {
+    const out: SessionEntry[] = [];
+    for (const [clientId, s] of this.byClient) out.push({ clientId, ...s });
+    return out.sort((a, b) => a.clientId - b.clientId);
+  }
+
+  digestHex(): string {
+    return this.hashSum.hex();
+  }
+
+  sizeBytes(): number {
+    return this.bytes;
+  }
+}

@@ -1,0 +1,147 @@
+// The replicated key-value state machine with client sessions for exactly-once answers.
+//
+// Contract: pure and deterministic. Replicas that apply the same commands in the same
+// order hold the same data, sessions, snapshot text and digest. A command whose
+// (clientId, seq) is the client's latest is answered from the session cache and not
+// applied again; an older seq, or a first contact with seq > 1 (the session may have
+// been evicted after applying it), is answered `session-expired` and not applied.
+// Known gap: a client evicted right after its seq-1 command and retrying it is applied
+// twice; size maxSessions above the number of live clients.
+
+import { applyKvOp } from './applyOp.ts';
+import { HashSum } from './hash.ts';
+import { SessionTable } from './sessions.ts';
+import type { KvImage } from './snapshotCodec.ts';
+import { compareCodeUnits, decodeSnapshot, encodeSnapshot } from './snapshotCodec.ts';
+import type { KvCommand, KvResult } from './types.ts';
+
+/** The first seq of a client session. */
+export const FIRST_SEQ = 1;
+export const MAX_SESSIONS_DEFAULT = 1024;
+/** Rough per-key cost in bytes: map entry, string headers. */
+export const ENTRY_OVERHEAD_BYTES = 64;
+
+export interface KvStateMachineOptions {
+  /** At most this many client sessions are kept; default 1024. */
+  maxSessions?: number;
+}
+
+// Results are frozen because the session cache hands the same object to every retry;
+// a caller that mutated one would otherwise corrupt the cache and the digest.
+const SESSION_EXPIRED: KvResult = Object.freeze({ ok: false, error: 'session-expired' });
+
+function entryText(key: string, value: string): string {
+  return `d${key.length}:${key}${value}`;
+}
+
+function entryBytes(key: string, value: string): number {
+  return ENTRY_OVERHEAD_BYTES + 2 * (key.length + value.length);
+}
+
+function assertCommand(cmd: KvCommand): void {
+  if (!Number.isSafeInteger(cmd.clientId) || cmd.clientId < 0) throw new Error(`KvStateMachine.apply: bad clientId ${cmd.clientId}`);
+  if (!Number.isSafeInteger(cmd.seq) || cmd.seq < FIRST_SEQ) throw new Error(`KvStateMachine.apply: bad seq ${cmd.seq}`);
+}
+
+export class KvStateMachine {
+  private readonly data = new Map<string, string>();
+  private readonly sessions: SessionTable;
+  private readonly dataHash = new HashSum();
+  private dataBytes = 0;
+  // Invariant: commandCount is the number of apply calls since the empty state; it
+  // stamps session use, so it is part of the replicated state.
+  private commandCount = 0;
+
+  constructor(options: KvStateMachineOptions = {}) {
+    this.sessions = new SessionTable(options.maxSessions ?? MAX_SESSIONS_DEFAULT);
+  }
+
+  apply(cmd: KvCommand): KvResult {
+    assertCommand(cmd);
+    this.commandCount += 1;
+    const session = this.sessions.get(cmd.clientId);
+    if (session !== undefined && cmd.seq < session.seq) return SESSION_EXPIRED;
+    if (session === undefined && cmd.seq !== FIRST_SEQ) return SESSION_EXPIRED;
+    if (session !== undefined && cmd.seq === session.seq) {
+      this.sessions.put(cmd.clientId, { ...session, lastUsed: this.commandCount });
+      return session.result;
+    }
+    const step = applyKvOp(this.read(cmd.op.key), cmd.op);
+    this.store(cmd.op.key, step.next);
+    const result = Object.freeze(step.result);
+    this.sessions.put(cmd.clientId, { seq: cmd.seq, result, lastUsed: this.commandCount });
+    return result;
+  }
+
+  read(key: string): string | null {
+    return this.data.get(key) ?? null;
+  }
+
+  private store(key: string, next: string | null): void {
+    const old = this.data.get(key);
+    if (old === next) return;
+    if (old !== undefined) {
+      this.dataHash.remove(entryText(key, old));
+      this.dataBytes -= entryBytes(key, old);
+      this.data.delete(key);
+    }
+    if (next !== null) {
+      this.dataHash.add(entryText(key, next));
+      this.dataBytes += entryBytes(key, next);
+      this.data.set(key, next);
+    }
+  }
+
+  /** Number of keys present. */
+  get keyCount(): number {
+    return this.data.size;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.count;
+  }
+
+  get maxSessions(): number {
+    return this.sessions.maxSessions;
+  }
+
+  snapshot(): string {
+    const data = [...this.data.entries()].sort((a, b) => compareCodeUnits(a[0], b[0]));
+    const image: KvImage = {
+      maxSessions: this.sessions.maxSessions,
+      commandCount: this.commandCount,
+      data,
+      sessions: this.sessions.entries(),
+      digest: this.digest(),
+    };
+    return encodeSnapshot(image);
+  }
+
+  static restore(s: string): KvStateMachine {
+    const image = decodeSnapshot(s);
+    const sm = new KvStateMachine({ maxSessions: image.maxSessions });
+    sm.commandCount = image.commandCount;
+    for (const [key, value] of image.data) sm.store(key, value);
+    // Re-inserting by stamp rebuilds the least-recently-used order of the original.
+    const byStamp = [...image.sessions].sort((a, b) => a.lastUsed - b.lastUsed);
+    for (let i = 0; i < byStamp.length; i++) {
+      const s = byStamp[i];
+      if (i > 0 && byStamp[i - 1].lastUsed === s.lastUsed) throw new Error('KvStateMachine.restore: bad snapshot: duplicate session stamps');
+      if (s.lastUsed > image.commandCount) throw new Error('KvStateMachine.restore: bad snapshot: session stamp after commandCount');
+      sm.sessions.put(s.clientId, { seq: s.seq, result: Object.freeze(s.result), lastUsed: s.lastUsed });
+    }
+    if (sm.digest() !== image.digest) {
+      throw new Error(`KvStateMachine.restore: bad snapshot: digest ${image.digest} does not match contents (${sm.digest()})`);
+    }
+    return sm;
+  }
+
+  sizeBytes(): number {
+    return this.dataBytes + this.sessions.sizeBytes();
+  }
+
+  /** A 128-bit hex digest of data, sessions and the command counter. */
+  digest(): string {
+    return `${this.dataHash.hex()}${this.sessions.digestHex()}-${this.commandCount}`;
+  }
+}

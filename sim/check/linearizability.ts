@@ -1,0 +1,414 @@
+// A linearizability checker for key-value histories, in the manner of Porcupine.
+//
+// Contract: checkKvHistory(history) says 'ok' when some total order of the operations
+// respects real time (an operation that returned before another was called comes first)
+// and the per-key sequential model, 'illegal' when none does, and 'unknown' when the
+// step budget or the deadline ran out first. Keys are independent (P-compositionality),
+// so each key is checked alone, smallest partition first. Each key is searched with the
+// Wing-Gong-Lowe depth-first search, memoized on (set of linearized operations, state).
+// Unknown outcomes (return Infinity or a session-expired answer) may take effect at any
+// time after their call, or never; an unknown get observed nothing and is dropped.
+// Operations whose return equals another's call count as concurrent (closed intervals),
+// so equal timestamps never produce a false 'illegal'.
+
+import type { CheckOptions, CheckResult, Operation } from './history.ts';
+import { explainIllegal } from './explain.ts';
+import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
+import type { KvState } from './kvModel.ts';
+
+export const MAX_STEPS_DEFAULT = 50_000_000;
+/** Shrinking a failure for the report never spends more than this many steps. */
+export const SHRINK_STEPS_MAX = 2_000_000;
+/** The deadline callback is polled once per this many steps. */
+export const DEADLINE_POLL_STEPS = 4096;
+/** Default limit on the memo of one partition's search. */
+export const VISITED_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
+
+/** A step budget shared by every search of one check. */
+class Budget {
+  steps = 0;
+  private sincePoll = 0;
+  exhausted = false;
+
+  constructor(
+    private stepsLeft: number,
+    private readonly deadline: (() => boolean) | undefined,
+    readonly visitedBytesMax: number,
+  ) {}
+
+  /** Spends one step; returns false once the budget or the deadline is exhausted. */
+  spend(): boolean {
+    if (this.exhausted) return false;
+    if (this.stepsLeft <= 0) return this.exhaust();
+    this.stepsLeft -= 1;
+    this.steps += 1;
+    this.sincePoll += 1;
+    if (this.sincePoll >= DEADLINE_POLL_STEPS) {
+      this.sincePoll = 0;
+      if (this.deadline?.() === true) return this.exhaust();
+    }
+    return true;
+  }
+
+  private exhaust(): false {
+    this.exhausted = true;
+    return false;
+  }
+
+  /** A sub-budget for optional work, capped so it cannot starve the caller. */
+  capped(cap: number): Budget {
+    return new Budget(Math.min(cap, this.stepsLeft), this.deadline, this.visitedBytesMax);
+  }
+
+  absorb(sub: Budget): void {
+    this.stepsLeft -= sub.steps;
+    this.steps += sub.steps;
+  }
+}
+
+/** One operation as the search sees it: unknown outcomes normalized. */
+interface SearchOp {
+  readonly op: Operation;
+  readonly output: Operation['output'];
+  readonly call: number;
+  readonly ret: number;
+}
+
+type SearchOutcome =
+  | { kind: 'ok' }
+  | { kind: 'illegal'; longest: number[] }
+  | { kind: 'budget' };
+
+function validateOperation(op: Operation): void {
+  if (!Number.isFinite(op.call)) throw new Error(`checkKvHistory: operation ${op.opId} has a non-finite call time ${op.call}`);
+  if (!(op.return >= op.call)) throw new Error(`checkKvHistory: operation ${op.opId} returns (${op.return}) before its call (${op.call})`);
+}
+
+/** Normalizes unknown outcomes; returns null for an operation that constrains nothing. */
+function toSearchOp(op: Operation): SearchOp | null {
+  validateOperation(op);
+  if (isUnknownOutput(op.output) || op.return === Infinity) {
+    if (op.input.op === 'get') return null;
+    return { op, output: null, call: op.call, ret: Infinity };
+  }
+  return { op, output: op.output, call: op.call, ret: op.return };
+}
+
+function partitionByKey(history: readonly Operation[]): Array<{ key: string; ops: SearchOp[] }> {
+  const byKey = new Map<string, SearchOp[]>();
+  for (const op of history) {
+    const s = toSearchOp(op);
+    if (s === null) continue;
+    const list = byKey.get(op.input.key);
+    if (list === undefined) byKey.set(op.input.key, [s]);
+    else list.push(s);
+  }
+  const parts = [...byKey.entries()].map(([key, ops]) => ({ key, ops }));
+  // Smallest first, so the first failure found is the smallest one; ties by key.
+  return parts.sort((a, b) => a.ops.length - b.ops.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** A 32-bit mix of an operation index, the Zobrist key of that operation in the set hash. */
+function zobrist(i: number): number {
+  let h = Math.imul(i + 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** Rough cost of one bucket slot in the visited map, beyond the pooled bitset words. */
+const VISITED_ENTRY_OVERHEAD_BYTES = 48;
+
+/** Entries per pooled chunk of the visited set. */
+const VISITED_CHUNK_ENTRIES = 4096;
+
+/**
+ * The visited set of (linearized operations, state): a hash map with exact comparison.
+ * Bitsets live in pooled chunks, so an entry costs its words plus a small overhead with
+ * no copying on growth, and the set refuses to grow past its byte limit instead of
+ * exhausting memory.
+ */
+class VisitedSet {
+  private readonly chunks: Uint32Array[] = [];
+  private stateIds = new Int32Array(VISITED_CHUNK_ENTRIES);
+  private count = 0;
+  private readonly chunkBytes: number;
+  // A bucket holds one entry index, or an array of them after a hash collision.
+  private readonly buckets = new Map<number, number | number[]>();
+
+  constructor(private readonly words: number, private readonly bytesMax: number) {
+    this.chunkBytes = VISITED_CHUNK_ENTRIES * (words * 4 + 4 + VISITED_ENTRY_OVERHEAD_BYTES);
+  }
+
+  /** Adds the configuration: 'added', 'seen' when already present, 'full' at the limit. */
+  add(hash: number, bits: Uint32Array, stateId: number): 'added' | 'seen' | 'full' {
+    const key = (hash ^ Math.imul(stateId + 1, 0x27d4eb2f)) | 0;
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) {
+      if (typeof bucket === 'number' ? this.matches(bucket, bits, stateId) : bucket.some((e) => this.matches(e, bits, stateId))) return 'seen';
+    }
+    if (this.count === this.chunks.length * VISITED_CHUNK_ENTRIES && !this.grow()) return 'full';
+    const entry = this.count;
+    const chunk = this.chunks[Math.floor(entry / VISITED_CHUNK_ENTRIES)];
+    chunk.set(bits, (entry % VISITED_CHUNK_ENTRIES) * this.words);
+    this.stateIds[entry] = stateId;
+    this.count += 1;
+    if (bucket === undefined) this.buckets.set(key, entry);
+    else if (typeof bucket === 'number') this.buckets.set(key, [bucket, entry]);
+    else bucket.push(entry);
+    return 'added';
+  }
+
+  private matches(entry: number, bits: Uint32Array, stateId: number): boolean {
+    if (this.stateIds[entry] !== stateId) return false;
+    const chunk = this.chunks[Math.floor(entry / VISITED_CHUNK_ENTRIES)];
+    const base = (entry % VISITED_CHUNK_ENTRIES) * this.words;
+    for (let w = 0; w < this.words; w++) if (chunk[base + w] !== bits[w]) return false;
+    return true;
+  }
+
+  private grow(): boolean {
+    if ((this.chunks.length + 1) * this.chunkBytes > this.bytesMax) return false;
+    this.chunks.push(new Uint32Array(VISITED_CHUNK_ENTRIES * this.words));
+    const capacity = this.chunks.length * VISITED_CHUNK_ENTRIES;
+    if (capacity > this.stateIds.length) {
+      const stateIds = new Int32Array(this.stateIds.length * 2);
+      stateIds.set(this.stateIds);
+      this.stateIds = stateIds;
+    }
+    return true;
+  }
+}
+
+/** Interns states as small integers so the visited set compares numbers, not strings. */
+class StateTable {
+  private readonly ids = new Map<KvState, number>();
+  readonly states: KvState[] = [];
+
+  id(state: KvState): number {
+    let id = this.ids.get(state);
+    if (id === undefined) {
+      id = this.states.length;
+      this.ids.set(state, id);
+      this.states.push(state);
+    }
+    return id;
+  }
+}
+
+/**
+ * The call and return events of a partition as a doubly linked list, ordered by time,
+ * calls before returns at equal times, then by operation index. Position 0 is the head
+ * and position 2n+1 the tail; an event at position p belongs to operation opOf[p].
+ */
+class EventList {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly opOf: Int32Array;
+  readonly isCall: Uint8Array;
+  readonly returnOf: Int32Array;
+  readonly head = 0;
+  readonly tail: number;
+
+  constructor(ops: readonly SearchOp[]) {
+    const n = ops.length;
+    const events: Array<{ time: number; call: number; op: number }> = [];
+    ops.forEach((o, i) => {
+      events.push({ time: o.call, call: 1, op: i });
+      events.push({ time: o.ret, call: 0, op: i });
+    });
+    events.sort((a, b) => a.time - b.time || b.call - a.call || a.op - b.op || 0);
+    this.tail = 2 * n + 1;
+    this.next = new Int32Array(2 * n + 2);
+    this.prev = new Int32Array(2 * n + 2);
+    this.opOf = new Int32Array(2 * n + 2);
+    this.isCall = new Uint8Array(2 * n + 2);
+    this.returnOf = new Int32Array(2 * n + 2);
+    const callPos = new Int32Array(n);
+    events.forEach((e, i) => {
+      const p = i + 1;
+      this.opOf[p] = e.op;
+      this.isCall[p] = e.call;
+      if (e.call === 1) callPos[e.op] = p;
+      else this.returnOf[callPos[e.op]] = p;
+    });
+    for (let p = 0; p <= this.tail; p++) {
+      this.next[p] = p + 1;
+      this.prev[p] = p - 1;
+    }
+  }
+
+  private unlink(p: number): void {
+    this.next[this.prev[p]] = this.next[p];
+    this.prev[this.next[p]] = this.prev[p];
+  }
+
+  private relink(p: number): void {
+    this.next[this.prev[p]] = p;
+    this.prev[this.next[p]] = p;
+  }
+
+  /** Removes a call and its return; `unlift` must undo lifts in reverse order. */
+  lift(callPos: number): void {
+    this.unlink(callPos);
+    this.unlink(this.returnOf[callPos]);
+  }
+
+  unlift(callPos: number): void {
+    this.relink(this.returnOf[callPos]);
+    this.relink(callPos);
+  }
+}
+
+/**
+ * The Wing-Gong-Lowe search over one partition. It walks the event list: at a call it
+ * tries to linearize that operation now (legal model step, configuration not seen
+ * before), lifting it out of the list; at a return it must backtrack, because that
+ * operation returned without being linearized.
+ */
+class WglSearch {
+  private readonly list: EventList;
+  private readonly table = new StateTable();
+  private readonly visited: VisitedSet;
+  private readonly bits: Uint32Array;
+  // Invariant: stackCall[0..depth) are the call positions linearized so far, in order,
+  // and stackState[d] is the state id before stackCall[d] was linearized.
+  private readonly stackCall: Int32Array;
+  private readonly stackState: Int32Array;
+  private depth = 0;
+  /** How many of the linearized operations have a known outcome. */
+  private knownDepth = 0;
+  private hash = 0;
+  private stateId: number;
+  // The best prefix for an explanation: most known outcomes first, then fewest unknown
+  // ones, because an unknown write placed early only muddies the story.
+  longest: number[] = [];
+  private longestKnown = 0;
+
+  constructor(private readonly ops: readonly SearchOp[], visitedBytesMax: number) {
+    this.list = new EventList(ops);
+    this.bits = new Uint32Array((ops.length + 31) >>> 5);
+    this.visited = new VisitedSet(this.bits.length, visitedBytesMax);
+    this.stackCall = new Int32Array(ops.length);
+    this.stackState = new Int32Array(ops.length);
+    this.stateId = this.table.id(KV_INITIAL_STATE);
+  }
+
+  run(budget: Budget): SearchOutcome {
+    const list = this.list;
+    let entry = list.next[list.head];
+    while (list.next[list.head] !== list.tail) {
+      if (!budget.spend()) return { kind: 'budget' };
+      if (list.isCall[entry] === 0) {
+        if (this.depth === 0) return { kind: 'illegal', longest: this.longest };
+        entry = this.backtrack();
+      } else {
+        const tried = this.tryLinearize(entry);
+        if (tried === 'full') return { kind: 'budget' };
+        entry = tried === 'linearized' ? list.next[list.head] : list.next[entry];
+      }
+    }
+    return { kind: 'ok' };
+  }
+
+  private tryLinearize(entry: number): 'linearized' | 'rejected' | 'full' {
+    const i = this.list.opOf[entry];
+    const op = this.ops[i];
+    const step = kvModelStep(this.table.states[this.stateId], op.op.input, op.output);
+    if (!step.legal) return 'rejected';
+    const nextId = this.table.id(step.next);
+    const mask = 1 << (i & 31);
+    this.bits[i >>> 5] |= mask;
+    const added = this.visited.add(this.hash ^ zobrist(i), this.bits, nextId);
+    if (added !== 'added') {
+      this.bits[i >>> 5] &= ~mask;
+      return added === 'seen' ? 'rejected' : 'full';
+    }
+    this.stackCall[this.depth] = entry;
+    this.stackState[this.depth] = this.stateId;
+    this.depth += 1;
+    this.stateId = nextId;
+    this.hash ^= zobrist(i);
+    this.list.lift(entry);
+    if (op.output !== null) this.knownDepth += 1;
+    const better = this.knownDepth > this.longestKnown || (this.knownDepth === this.longestKnown && this.depth < this.longest.length);
+    if (better) this.recordLongest();
+    return 'linearized';
+  }
+
+  /** Undoes the latest linearization; returns the event to try after it. */
+  private backtrack(): number {
+    this.depth -= 1;
+    const entry = this.stackCall[this.depth];
+    const i = this.list.opOf[entry];
+    this.stateId = this.stackState[this.depth];
+    if (this.ops[i].output !== null) this.knownDepth -= 1;
+    this.bits[i >>> 5] &= ~(1 << (i & 31));
+    this.hash ^= zobrist(i);
+    this.list.unlift(entry);
+    return this.list.next[entry];
+  }
+
+  private recordLongest(): void {
+    const order: number[] = [];
+    for (let d = 0; d < this.depth; d++) order.push(this.list.opOf[this.stackCall[d]]);
+    this.longest = order;
+    this.longestKnown = this.knownDepth;
+  }
+}
+
+function searchPartition(ops: readonly SearchOp[], budget: Budget): SearchOutcome {
+  return new WglSearch(ops, budget.visitedBytesMax).run(budget);
+}
+
+/**
+ * Shrinks a failing partition for the report by removing read-only operations while it
+ * stays illegal. Only reads are removed because that is sound: dropping a read from a
+ * linearizable history leaves it linearizable, so a smaller failure still proves the
+ * original one. Dropping a write is not sound and is never tried.
+ */
+function shrinkFailure(ops: readonly SearchOp[], longest: number[], budget: Budget): { ops: SearchOp[]; longest: number[] } {
+  let current = [...ops];
+  let currentLongest = longest;
+  const sub = budget.capped(SHRINK_STEPS_MAX);
+  for (let i = current.length - 1; i >= 0; i--) {
+    if (!isReadOnly(current[i].op.input, current[i].output)) continue;
+    const candidate = current.filter((_, j) => j !== i);
+    const outcome = searchPartition(candidate, sub);
+    if (outcome.kind === 'budget') break;
+    if (outcome.kind === 'illegal') {
+      current = candidate;
+      currentLongest = outcome.longest;
+    }
+  }
+  budget.absorb(sub);
+  return { ops: current, longest: currentLongest };
+}
+
+function validateOptions(opts: CheckOptions): void {
+  const max = opts.maxSteps;
+  if (max !== undefined && !(max >= 0)) throw new Error(`checkKvHistory: maxSteps must be a non-negative number, got ${max}`);
+  const bytes = opts.maxVisitedBytes;
+  if (bytes !== undefined && !(bytes > 0)) throw new Error(`checkKvHistory: maxVisitedBytes must be a positive number, got ${bytes}`);
+}
+
+export function checkKvHistory(history: readonly Operation[], opts: CheckOptions = {}): CheckResult {
+  validateOptions(opts);
+  const budget = new Budget(opts.maxSteps ?? MAX_STEPS_DEFAULT, opts.deadline, opts.maxVisitedBytes ?? VISITED_BYTES_MAX_DEFAULT);
+  const parts = partitionByKey(history);
+  let checkedOps = 0;
+  for (const part of parts) {
+    const outcome = searchPartition(part.ops, budget);
+    if (outcome.kind === 'budget') {
+      return { verdict: 'unknown', partitions: parts.length, checkedOps, steps: budget.steps };
+    }
+    checkedOps += part.ops.length;
+    if (outcome.kind === 'illegal') {
+      const shrunk = shrinkFailure(part.ops, outcome.longest, budget);
+      const ops = shrunk.ops.map((s) => s.op);
+      const explanation = explainIllegal(part.key, ops, shrunk.longest, part.ops.length);
+      return { verdict: 'illegal', partitions: parts.length, checkedOps, steps: budget.steps, illegal: { key: part.key, ops, explanation } };
+    }
+  }
+  return { verdict: 'ok', partitions: parts.length, checkedOps, steps: budget.steps };
+}

@@ -1,0 +1,76 @@
+// The kernel: the single owner of virtual time and event order.
+//
+// Contract: time only moves forward, to the time of the event being run; events run in
+// (time, node, origin, originSeq) order (see eventQueue.ts); each origin numbers the
+// events it creates, so the order is intrinsic to the run. The run loop stops at a time
+// limit, an event limit or a predicate, whichever comes first, and can be resumed.
+import type { Micros } from '../../core/env.ts';
+import { EventQueue, NODE_COUNT_MAX, ORIGIN_SEQ_MAX, tieKey } from './eventQueue.ts';
+import { Streams } from './random.ts';
+
+/** The origin id of events created by the kernel itself (scenario actions, faults). */
+export const KERNEL_ORIGIN = NODE_COUNT_MAX - 1;
+
+export type StopReason = 'time' | 'events' | 'predicate' | 'idle';
+
+export interface RunLimits {
+  /** Stop before running any event later than this; time then advances to it. */
+  timeUs?: Micros;
+  /** Stop after this many events in total (since the kernel started). */
+  eventsMax?: number;
+  /** Stop after an event for which this returns true. */
+  until?: () => boolean;
+}
+
+export class Kernel<E> {
+  readonly queue = new EventQueue<E>();
+  readonly streams: Streams;
+  nowUs: Micros = 0;
+  executed = 0;
+  private readonly originSeq = new Float64Array(NODE_COUNT_MAX);
+
+  constructor(seed: string, private readonly execute: (ev: E, nowUs: Micros) => void) {
+    this.streams = new Streams(seed);
+  }
+
+  /** Schedules `ev` to run on `node` at `timeUs`, created by `origin`. */
+  schedule(timeUs: Micros, node: number, origin: number, ev: E): void {
+    if (timeUs < this.nowUs) throw new Error(`Kernel.schedule: time ${timeUs} is in the past (now ${this.nowUs})`);
+    const seq = this.originSeq[origin]++;
+    if (seq >= ORIGIN_SEQ_MAX) throw new Error(`Kernel.schedule: origin ${origin} exceeded ${ORIGIN_SEQ_MAX} events`);
+    this.queue.push(timeUs, tieKey(node, origin, seq), ev);
+  }
+
+  /** Re-schedules an event under an existing tie key (a CPU-busy deferral keeps its place). */
+  reschedule(timeUs: Micros, key: number, ev: E): void {
+    this.queue.push(timeUs, key, ev);
+  }
+
+  run(limits: RunLimits): StopReason {
+    const timeUs = limits.timeUs ?? Infinity;
+    const eventsMax = limits.eventsMax ?? Infinity;
+    const until = limits.until;
+    const q = this.queue;
+    for (;;) {
+      if (this.executed >= eventsMax) return 'events';
+      if (q.size === 0) {
+        if (timeUs !== Infinity) this.nowUs = Math.max(this.nowUs, timeUs);
+        return 'idle';
+      }
+      const t = q.peekTime();
+      if (t > timeUs) {
+        this.nowUs = timeUs;
+        return 'time';
+      }
+      this.currentKey = q.peekKey();
+      const ev = q.pop() as E;
+      this.nowUs = t;
+      this.executed++;
+      this.execute(ev, t);
+      if (until !== undefined && until()) return 'predicate';
+    }
+  }
+
+  /** The tie key of the event being executed (valid during `execute`). */
+  currentKey = 0;
+}

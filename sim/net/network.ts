@@ -1,0 +1,152 @@
+// The simulated network: per directed link latency, loss, duplication, reordering,
+// bandwidth with queueing, corruption, and partitions of every shape.
+//
+// Contract: `transmit` decides, from the link's own seeded stream, what becomes of one
+// message and returns its deliveries (zero, one or two arrival times, each possibly with a
+// corrupted payload). It never schedules anything itself; the world does. Partitions are
+// reference-counted cuts of directed pairs, so overlapping partitions heal independently.
+// A cut is checked when a message is sent and again when it arrives.
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { Streams, Stream } from '../kernel/random.ts';
+import { corruptMessage } from './corrupt.ts';
+import { sampleLatency } from './latency.ts';
+import { DEFAULT_LINK, type LinkProfile, type LinkState } from './link.ts';
+
+export interface Delivery {
+  arrivalUs: Micros;
+  msg: unknown;
+  corrupted: boolean;
+}
+
+export type DropReason = 'partition' | 'loss' | 'queue-full';
+
+export type TransmitResult = { ok: true; deliveries: Delivery[] } | { ok: false; reason: DropReason };
+
+export type PartitionShape =
+  | { shape: 'groups'; groups: NodeId[][] }
+  | { shape: 'oneway'; from: NodeId[]; to: NodeId[] }
+  | { shape: 'bridge'; left: NodeId[]; right: NodeId[]; bridge: NodeId }
+  | { shape: 'isolate'; nodes: NodeId[] };
+
+export class Network {
+  private readonly links: LinkState[];
+  private readonly streams: Stream[];
+  private readonly cuts: Uint16Array;
+  private readonly partitions = new Map<number, [NodeId, NodeId][]>();
+  private partitionIdNext = 1;
+
+  constructor(
+    readonly nodeCount: number,
+    readonly latencyFloorUs: Micros,
+    streams: Streams,
+    profile: LinkProfile = DEFAULT_LINK,
+  ) {
+    if (!(latencyFloorUs > 0)) throw new Error('Network: the minimum link latency L must be > 0');
+    this.links = [];
+    this.streams = [];
+    for (let from = 0; from < nodeCount; from++) {
+      for (let to = 0; to < nodeCount; to++) {
+        this.links.push({ profile: { ...profile }, lastArrivalUs: 0, busyUntilUs: 0 });
+        this.streams.push(streams.get(`net/${from}->${to}`));
+      }
+    }
+    this.cuts = new Uint16Array(nodeCount * nodeCount);
+  }
+
+  private at(from: NodeId, to: NodeId): number {
+    if (!(from >= 0 && from < this.nodeCount && to >= 0 && to < this.nodeCount)) throw new Error(`Network: no link ${from}->${to}`);
+    return from * this.nodeCount + to;
+  }
+
+  profile(from: NodeId, to: NodeId): Readonly<LinkProfile> {
+    return this.links[this.at(from, to)].profile;
+  }
+
+  /** Changes part of a link's profile (latency injection, loss, bandwidth...). */
+  setProfile(from: NodeId, to: NodeId, change: Partial<LinkProfile>): void {
+    const link = this.links[this.at(from, to)];
+    link.profile = { ...link.profile, ...change };
+  }
+
+  isCut(from: NodeId, to: NodeId): boolean {
+    return this.cuts[this.at(from, to)] > 0;
+  }
+
+  transmit(nowUs: Micros, from: NodeId, to: NodeId, msg: unknown, sizeBytes: number): TransmitResult {
+    const i = this.at(from, to);
+    if (this.cuts[i] > 0) return { ok: false, reason: 'partition' };
+    const link = this.links[i];
+    const p = link.profile;
+    const r = this.streams[i];
+    if (r.chance(p.loss)) return { ok: false, reason: 'loss' };
+    let departUs = nowUs;
+    if (p.bandwidthBytesPerS > 0) {
+      const startUs = Math.max(nowUs, link.busyUntilUs);
+      if (startUs - nowUs > p.queueUsMax) return { ok: false, reason: 'queue-full' };
+      departUs = startUs + Math.ceil((sizeBytes * 1_000_000) / p.bandwidthBytesPerS);
+      link.busyUntilUs = departUs;
+    }
+    const copies = r.chance(p.duplicate) ? 2 : 1;
+    const deliveries: Delivery[] = [];
+    for (let c = 0; c < copies; c++) {
+      let arrivalUs = departUs + p.extraUs + sampleLatency(p.latency, r, this.latencyFloorUs);
+      const reordered = r.chance(p.reorder);
+      if (!reordered) arrivalUs = Math.max(arrivalUs, link.lastArrivalUs);
+      if (arrivalUs > link.lastArrivalUs) link.lastArrivalUs = arrivalUs;
+      const corrupted = r.chance(p.corrupt);
+      deliveries.push({ arrivalUs, msg: corrupted ? corruptMessage(msg, r) : msg, corrupted });
+    }
+    return { ok: true, deliveries };
+  }
+
+  /** Installs a partition and returns its id for `heal`. */
+  partition(shape: PartitionShape): number {
+    const pairs = this.pairsOf(shape);
+    for (const [a, b] of pairs) this.cuts[this.at(a, b)]++;
+    const id = this.partitionIdNext++;
+    this.partitions.set(id, pairs);
+    return id;
+  }
+
+  heal(id: number): boolean {
+    const pairs = this.partitions.get(id);
+    if (pairs === undefined) return false;
+    for (const [a, b] of pairs) this.cuts[this.at(a, b)]--;
+    this.partitions.delete(id);
+    return true;
+  }
+
+  healAll(): void {
+    for (const id of [...this.partitions.keys()].sort((a, b) => a - b)) this.heal(id);
+  }
+
+  activePartitions(): number[] {
+    return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+
+  private pairsOf(s: PartitionShape): [NodeId, NodeId][] {
+    const pairs: [NodeId, NodeId][] = [];
+    const both = (a: NodeId[], b: NodeId[]): void => {
+      for (const x of a) for (const y of b) if (x !== y) pairs.push([x, y], [y, x]);
+    };
+    switch (s.shape) {
+      case 'groups':
+        for (let g = 0; g < s.groups.length; g++) for (let h = g + 1; h < s.groups.length; h++) both(s.groups[g], s.groups[h]);
+        break;
+      case 'oneway':
+        for (const x of s.from) for (const y of s.to) if (x !== y) pairs.push([x, y]);
+        break;
+      case 'bridge':
+        both(s.left.filter((n) => n !== s.bridge), s.right.filter((n) => n !== s.bridge));
+        break;
+      case 'isolate': {
+        const rest = [];
+        for (let n = 0; n < this.nodeCount; n++) if (!s.nodes.includes(n)) rest.push(n);
+        both(s.nodes, rest);
+        break;
+      }
+    }
+    for (const [a, b] of pairs) this.at(a, b);
+    return pairs;
+  }
+}

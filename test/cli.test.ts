@@ -1,0 +1,97 @@
+// Goal: the CLI contract: JSON report fields, exit codes 0/1/2, clear messages for bad
+// input, no partial output, replay commands. Method: call main() in-process with captured
+// output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+describe('faultline CLI', () => {
+  it('run --json prints one report with the contract fields; the hash repeats and differs by seed', () => {
+    const a = cli('run', '--seed', '42', '--json');
+    expect(a.code).toBe(0);
+    expect(a.err).toBe('');
+    const r = JSON.parse(a.out);
+    for (const k of ['scenario', 'seed', 'traceHash', 'events', 'simulatedMs', 'wallMs', 'violations', 'replay']) expect(r).toHaveProperty(k);
+    expect(r.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(r.replay).toBe('npx faultline run --scenario heartbeat-crash --seed 42');
+    expect(JSON.parse(cli('run', '--seed', '42', '--json').out).traceHash).toBe(r.traceHash);
+    expect(JSON.parse(cli('run', '--seed', '43', '--json').out).traceHash).not.toBe(r.traceHash);
+  });
+
+  it('bad flags and bad seeds exit 2 with a message naming the flag', () => {
+    const banana = cli('run', '--seed', 'banana');
+    expect(banana.code).toBe(2);
+    expect(banana.out).toBe('');
+    expect(banana.err).toMatch(/--seed: expected a non-negative integer, got "banana"/);
+    const flag = cli('run', '--frobnicate');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/frobnicate/);
+    expect(cli('launch').code).toBe(2);
+    expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
+  });
+
+  it('an invalid scenario file lists every problem by path, exits 2 and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, [
+      'name: bad', 'description: x', 'workload: heartbeat', 'topology: { nodes: 3 }', 'duration: 5s',
+      'faults:', '  - { at: banana, kind: crash, node: 1 }', '  - { at: 1s, kind: explode, node: 1 }', '  - { at: 1s, kind: crash, node: 7 }',
+    ].join('\n'));
+    const out = join(dir, 'out');
+    const r = cli('run', '--scenario', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/faults\[0\]\.at: expected a non-negative duration/);
+    expect(r.err).toMatch(/faults\[1\]\.kind/);
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(file, 'name: bad\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 5s\nfaults:\n  - { at: 1s, kind: crash, node: 7 }\n');
+    expect(cli('run', '--scenario', file).err).toMatch(/faults\[0\]\.node: node 7 is out of range: the topology has 3 nodes/);
+    writeFileSync(file, 'name: [unclosed');
+    const y = cli('run', '--scenario', file);
+    expect(y.code).toBe(2);
+    expect(y.err).toMatch(/not valid YAML/);
+  });
+
+  it('--out writes the report and a JSONL trace whose length matches the report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const r = cli('run', '--seed', '5', '--out', dir, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const lines = readFileSync(join(dir, 'trace.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(report.stats.traced);
+    expect(JSON.parse(lines[0])).toHaveProperty('kind');
+  });
+
+  it('a failing check exits 1 and prints the seed and the replay command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const file = join(dir, 'strict.yaml');
+    // A liveness bound shorter than the detector's timeout cannot be met.
+    writeFileSync(file, 'name: strict\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 5s\nfaults: [{ at: 1s, kind: crash, node: 2 }]\nheartbeat: { interval: 100ms, timeout: 500ms }\nliveness: { within: 100ms }\n');
+    const r = cli('run', '--scenario', file, '--seed', '9');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL/);
+    expect(r.out).toMatch(/seed 9 failed; replay: npx faultline run --scenario .*strict.yaml --seed 9/);
+  });
+
+  it('list shows the catalogue; help exits 0', () => {
+    const l = cli('list');
+    expect(l.code).toBe(0);
+    expect(l.out).toMatch(/heartbeat-crash/);
+    expect(cli('--help').out).toMatch(/Usage:/);
+    expect(cli('run', '--help').out).toMatch(/--seed N/);
+  });
+
+  it('bin/faultline.mjs runs from the source tree with no build step', () => {
+    const out = execFileSync(process.execPath, ['bin/faultline.mjs', 'run', '--json', '--seed', '42'], { encoding: 'utf8' });
+    expect(JSON.parse(out).traceHash).toBe(JSON.parse(cli('run', '--json', '--seed', '42').out).traceHash);
+  });
+});
