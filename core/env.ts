@@ -86,4 +86,18 @@ export interface Process<M = unknown> {
   memoryBytes?(): number;
   /** Graceful shutdown: finish or refuse in-flight work; the host crashes the node after. */
   shutdown?(): void;
+  /**
+   * A JSON view of the process's state for the UI and reports (role, term, log, ...).
+   * Must not change state. `role` and `summary` are shown on the cluster view.
+   */
+  inspect?(): ProcessView;
+}
+
+export interface ProcessView {
+  /** A short role label: 'leader', 'follower', 'client', 'detector', ... */
+  role: string;
+  /** One line for the cluster view, e.g. "term 3 · commit 41". */
+  summary: string;
+  /** Anything else worth showing in a panel; JSON-serialisable. */
+  details?: Record<string, unknown>;
 }

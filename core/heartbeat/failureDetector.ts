@@ -9,7 +9,7 @@
 // a huge sequence number would make a receiver ignore every later one and suspect a
 // healthy peer forever (the simulator found exactly that). Malformed messages are
 // counted and ignored.
-import type { Micros, NodeContext, NodeId, Process } from '../env.ts';
+import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 
 export interface HeartbeatConfig {
   peers: readonly NodeId[];
@@ -126,6 +126,15 @@ export class FailureDetector implements Process<Heartbeat> {
     const out: NodeId[] = [];
     for (const [p, s] of this.peers) if (s.suspected) out.push(p);
     return out.sort((a, b) => a - b);
+  }
+
+  inspect(): ProcessView {
+    const suspects = this.suspects();
+    return {
+      role: 'detector',
+      summary: `epoch ${this.epoch} · ${suspects.length === 0 ? 'trusts all' : `suspects ${suspects.join(', ')}`}`,
+      details: { epoch: this.epoch, seq: this.seq, suspects, rejected: this.rejected },
+    };
   }
 
   memoryBytes(): number {
