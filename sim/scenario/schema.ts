@@ -52,10 +52,49 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
 ]);
 
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
+
+export const raftSchema = z.object({
+  /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
+  tick: duration.default(10_000),
+  /** Election timeout is drawn from [electionTicks, 2 * electionTicks) ticks. */
+  electionTicks: z.number().int().min(2).max(1000).default(15),
+  heartbeatTicks: z.number().int().min(1).max(100).default(3),
+  preVote: z.boolean().default(true),
+  checkQuorum: z.boolean().default(true),
+  readMode: z.enum(['safe', 'lease']).default('safe'),
+  maxInflight: z.number().int().min(1).max(4096).default(64),
+  maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
+  /** Take a snapshot and compact the log after this many applied entries. */
+  snapshotEvery: z.number().int().min(1).default(500),
+  /** Deliberately broken variants, to prove the checkers have teeth. */
+  bugs: z.array(z.enum(RAFT_BUGS)).default([]),
+}).strict();
+
+export const clientsSchema = z.object({
+  count: z.number().int().min(0).max(256).default(3),
+  /** Think time between one client's operations. */
+  interval: duration.default(20_000),
+  /** How long a client waits for an answer before it retries (same session seq) elsewhere. */
+  timeout: duration.default(300_000),
+  /** Attempts per operation before the client gives up (outcome unknown). */
+  attempts: z.number().int().min(1).max(100).default(10),
+  keys: z.number().int().min(1).max(10_000).default(5),
+  mix: z.object({
+    get: z.number().min(0).default(4),
+    put: z.number().min(0).default(3),
+    append: z.number().min(0).default(2),
+    cas: z.number().min(0).default(1),
+    delete: z.number().min(0).default(0),
+  }).strict().default({ get: 4, put: 3, append: 2, cas: 1, delete: 0 }),
+  /** Stop issuing new operations this long before the end, so the last ones can finish. */
+  quiesce: duration.default(1_000_000),
+}).strict();
+
 export const scenarioSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
   description: z.string().min(1),
-  workload: z.enum(['heartbeat']),
+  workload: z.enum(['heartbeat', 'raft-kv']),
   topology: z.object({
     nodes: z.number().int().min(1).max(64),
     link: linkSchema.default({}),
@@ -64,6 +103,8 @@ export const scenarioSchema = z.object({
   duration: duration,
   faults: z.array(faultSchema).default([]),
   heartbeat: z.object({ interval: duration.default(100_000), timeout: duration.default(500_000) }).strict().default({ interval: 100_000, timeout: 500_000 }),
+  raft: raftSchema.default(raftSchema.parse({})),
+  clients: clientsSchema.default(clientsSchema.parse({})),
   liveness: z.object({ within: duration }).strict().default({ within: 2_000_000 }),
 }).strict();
 

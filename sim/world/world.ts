@@ -54,6 +54,7 @@ export class World {
   readonly violations: Violation[] = [];
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEvent: ((node: NodeId) => void)[] = [];
+  private readonly sendTaps: ((from: NodeId, to: NodeId, msg: unknown) => void)[] = [];
   /** The node whose event is executing, and where its outputs go. */
   private execNode = -1;
   private execNowUs = 0;
@@ -84,6 +85,22 @@ export class World {
   /** Called after every executed node event with the node's id (invariant checkers). */
   onAfterEvent(f: (node: NodeId) => void): void {
     this.afterEvent.push(f);
+  }
+
+  /** Called for every message a node sends, before the network decides its fate (nemesis taps). */
+  onSend(f: (from: NodeId, to: NodeId, msg: unknown) => void): void {
+    this.sendTaps.push(f);
+  }
+
+  /**
+   * Delivers a message that no node sent (a byzantine adversary: forged sender, replayed
+   * or malformed message) to `to` at `atUs`, claiming to come from `from`. It bypasses the
+   * network's loss and partitions, as an attacker on the wire would.
+   */
+  injectMessage(atUs: Micros, from: NodeId, to: NodeId, msg: unknown): void {
+    if (!(to >= 0 && to < this.hosts.length)) throw new Error(`injectMessage: no node ${to}`);
+    const seal = sealMessage(msg);
+    this.kernel.schedule(Math.max(atUs, this.kernel.nowUs), to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true });
   }
 
   violate(check: string, node: NodeId | null, message: string): void {
@@ -222,6 +239,7 @@ export class World {
   }
 
   private transmit(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
+    for (const tap of this.sendTaps) tap(from, to, msg);
     const type = typeOf(msg);
     const r = this.net.transmit(departUs, from, to, msg, seal.sizeBytes);
     if (!r.ok) {
