@@ -70,6 +70,11 @@ export class EventQueue<T> {
     return top;
   }
 
+  /** Visits every pending event with its time, in heap (not time) order. Read-only. */
+  forEach(visit: (item: T, time: number) => void): void {
+    for (let i = 0; i < this.count; i++) visit(this.items[i] as T, this.times[i]);
+  }
+
   /** Removes every event for which `drop` is true, then restores the heap (O(n)). */
   removeWhere(drop: (item: T) => boolean): number {
     let kept = 0;

@@ -16,6 +16,8 @@ export interface MsgEvent {
   d2: number;
   type: string | undefined;
   corrupted: boolean;
+  /** When the message left its sender (for the UI's in-flight view). */
+  sentUs: number;
 }
 
 export interface TimerEvent {

@@ -42,6 +42,15 @@ export interface Violation {
   message: string;
 }
 
+export interface InFlight {
+  from: NodeId;
+  to: NodeId;
+  type: string;
+  sentUs: Micros;
+  arriveUs: Micros;
+  corrupted: boolean;
+}
+
 export type TelemetryListener = (t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>) => void;
 
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
@@ -100,7 +109,7 @@ export class World {
   injectMessage(atUs: Micros, from: NodeId, to: NodeId, msg: unknown): void {
     if (!(to >= 0 && to < this.hosts.length)) throw new Error(`injectMessage: no node ${to}`);
     const seal = sealMessage(msg);
-    this.kernel.schedule(Math.max(atUs, this.kernel.nowUs), to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true });
+    this.kernel.schedule(Math.max(atUs, this.kernel.nowUs), to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: Math.max(atUs, this.kernel.nowUs) });
   }
 
   violate(check: string, node: NodeId | null, message: string): void {
@@ -248,7 +257,7 @@ export class World {
     }
     for (const d of r.deliveries) {
       const s = d.corrupted ? sealMessage(d.msg) : seal;
-      this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted });
+      this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted, sentUs: departUs });
     }
   }
 
@@ -293,6 +302,15 @@ export class World {
     if (this.execNode !== id || this.hosts[id].incarnation !== incarnation) {
       throw new Error(`${what} called by node ${id} outside its own event handler`);
     }
+  }
+
+  /** Messages in flight, sorted by arrival then sender: for the UI and reports. */
+  messagesInFlight(): InFlight[] {
+    const out: InFlight[] = [];
+    this.kernel.queue.forEach((ev, time) => {
+      if (ev.k === EV_MSG) out.push({ from: ev.from, to: ev.node, type: ev.type ?? '?', sentUs: ev.sentUs, arriveUs: time, corrupted: ev.corrupted });
+    });
+    return out.sort((a, b) => a.arriveUs - b.arriveUs || a.from - b.from || a.to - b.to || a.sentUs - b.sentUs);
   }
 
   /** Records an observation in the trace (e.g. a client operation's completion). */
