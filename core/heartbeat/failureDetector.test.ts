@@ -45,7 +45,7 @@ describe('FailureDetector', () => {
     expect(fd.suspects()).toEqual([1]);
     fd.onMessage(1, { type: 'hb', epoch: 1, seq: 0, sum: heartbeatSum(1, 1, 0) });
     expect(fd.suspects()).toEqual([]);
-    expect(ctx.events).toEqual(['fd.suspect', 'fd.trust']);
+    expect(ctx.events).toEqual(['fd.boot', 'fd.suspect', 'fd.trust']);
   });
 
   it('a corrupted message is counted and ignored, never trusted', () => {

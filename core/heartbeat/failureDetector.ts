@@ -73,6 +73,7 @@ export class FailureDetector implements Process<Heartbeat> {
     const w = ctx.disk.replace(EPOCH_FILE, [String(this.epoch)]);
     const s = w.ok ? ctx.disk.fsync() : w;
     if (!s.ok) ctx.telemetry.emit('fd.disk_error', { error: s.error });
+    ctx.telemetry.emit('fd.boot', { epoch: this.epoch });
     // Peers start trusted with a full timeout of grace, as after a fresh handshake.
     for (const p of this.config.peers) this.peers.set(p, { lastHeardUs: ctx.now(), epoch: 0, seq: -1, suspected: false });
     this.beat();

@@ -75,6 +75,11 @@ export class EventQueue<T> {
     for (let i = 0; i < this.count; i++) visit(this.items[i] as T, this.times[i]);
   }
 
+  /** Visits every pending event with its time and tie key, in heap order. Read-only. */
+  forEachKeyed(visit: (item: T, time: number, key: number) => void): void {
+    for (let i = 0; i < this.count; i++) visit(this.items[i] as T, this.times[i], this.keys[i]);
+  }
+
   /** Removes every event for which `drop` is true, then restores the heap (O(n)). */
   removeWhere(drop: (item: T) => boolean): number {
     let kept = 0;

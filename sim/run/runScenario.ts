@@ -10,7 +10,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
-import { World, type Violation } from '../world/world.ts';
+import { installRaftKvChecks, raftKvNodes, type LeaderTracker } from '../workloads/raftKv.ts';
+import { World, type NodeSpec, type Violation } from '../world/world.ts';
 
 export interface RunOptions {
   retainTrace?: boolean;
@@ -28,15 +29,34 @@ export interface RunReport {
   events: number;
   simulatedMs: number;
   violations: Violation[];
-  stats: Record<string, number>;
+  stats: Record<string, number | string>;
+}
+
+/** A built world plus what its workload checks at the end of the run. */
+export interface BuiltRun {
+  world: World;
+  finish: () => Record<string, number | string>;
+  /** Who leads, for raft-kv runs (leader-targeted faults, measurements). */
+  leaders: LeaderTracker | null;
 }
 
 export const EVENTS_MAX_DEFAULT = 200_000_000;
 
-export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): World {
-  const nodes = heartbeatNodes(s);
+/** The node specs of a scenario's workload, by node id (also built inside workers). */
+export function nodeSpecs(s: Scenario): NodeSpec[] {
+  return s.workload === 'raft-kv' ? raftKvNodes(s) : heartbeatNodes(s);
+}
+
+/** The seed string every stream of a run derives from. */
+export function seedText(s: Scenario, seed: number): string {
+  return `${s.name}/${seed}`;
+}
+
+export function buildRun(s: Scenario, seed: number, retainTrace: boolean, remote = false): BuiltRun {
+  const nodes = nodeSpecs(s);
   const world = new World({
-    seed: `${s.name}/${seed}`,
+    remote,
+    seed: seedText(s, seed),
     nodes,
     link: toLinkProfile(s.topology.link, DEFAULT_LINK),
     latencyFloorUs: s.topology.minLatency,
@@ -44,12 +64,22 @@ export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): Wor
   });
   world.boot();
   for (const f of s.faults) scheduleFault(world, f);
-  installHeartbeatCheck(world, Math.min(s.duration, lastHealUs(s.faults) + s.liveness.within));
-  return world;
+  const healUs = lastHealUs(s.faults);
+  if (s.workload === 'raft-kv') {
+    const checks = installRaftKvChecks(world, s, healUs);
+    return { world, finish: () => checks.finish(), leaders: checks.leaders };
+  }
+  installHeartbeatCheck(world, Math.min(s.duration, healUs + s.liveness.within));
+  return { world, finish: () => ({}), leaders: null };
+}
+
+/** The world alone, for callers that drive it themselves (the UI). */
+export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): World {
+  return buildRun(s, seed, retainTrace).world;
 }
 
 export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): { report: RunReport; world: World } {
-  const world = buildWorld(s, seed, opts.retainTrace ?? false);
+  const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false);
   const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
   const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   for (let t = 0; t < s.duration;) {
@@ -59,25 +89,20 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
       world.violate('event-limit', null, `the run exceeded ${eventsMax} events; raise eventsMax or shorten the scenario`);
       break;
     }
-    opts.onProgress?.(world.nowUs, s.duration, world.kernel.executed);
+    opts.onProgress?.(world.nowUs, s.duration, world.executed);
   }
-  return { report: reportOf(s, seed, world), world };
+  const extra = finish();
+  return { report: reportOf(s, seed, world, extra), world };
 }
 
-function reportOf(s: Scenario, seed: number, world: World): RunReport {
-  let crashes = 0;
-  let oom = 0;
-  for (const h of world.hosts) {
-    crashes += h.crashes;
-    oom += h.oomCrashes;
-  }
+function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
   return {
     scenario: s.name,
     seed,
     traceHash: world.trace.digest(),
-    events: world.kernel.executed,
+    events: world.executed,
     simulatedMs: world.nowUs / 1000,
     violations: world.violations,
-    stats: { traced: world.trace.count, nodes: world.hosts.length, crashes, oomCrashes: oom },
+    stats: { traced: world.trace.count, nodes: world.nodeCount, crashes: world.crashCount, oomCrashes: world.oomCount, ...extra },
   };
 }

@@ -1,0 +1,144 @@
+// A KV client process: one operation at a time, with a timeout, retries and redirects.
+//
+// Contract: each operation gets a fresh request id (rid); each write also gets the next
+// session seq (reads do not advance it, so the servers see writes numbered 1, 2, 3...).
+// Every retry reuses both, so the servers apply a write at most once. The client reports each invocation and
+// completion through telemetry ('kv.invoke', 'kv.complete') for the history checker. An
+// operation whose outcome the client cannot know (attempts exhausted, or a
+// session-expired answer) completes as unknown, never as a failure.
+import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
+import { parseKvAnswer, type KvAnswer } from './protocol.ts';
+import type { KvOp, KvResult } from './types.ts';
+
+export interface KvClientConfig {
+  clientId: number;
+  servers: readonly NodeId[];
+  thinkUs: Micros;
+  timeoutUs: Micros;
+  attemptsMax: number;
+  /** No new operation starts at or after this local time. */
+  stopAtUs: Micros;
+  /** Draws the next operation; `seq` makes values unique. */
+  nextOp: (random: Random, clientId: number, seq: number) => KvOp;
+}
+
+/** Wait before retrying after a redirect that names no leader (an election is under way). */
+const NO_LEADER_BACKOFF_US = 20_000;
+
+interface InFlightOp {
+  rid: number;
+  seq: number;
+  op: KvOp;
+  attempts: number;
+  target: NodeId;
+  timer: number;
+}
+
+export class KvClient implements Process {
+  private ctx!: NodeContext;
+  private rid = 0;
+  /** The session seq of the last write; reads carry it unchanged. */
+  private seq = 0;
+  private current: InFlightOp | null = null;
+  private leaderGuess: NodeId = -1;
+  private rr = 0;
+  completed = 0;
+  unknown = 0;
+  rejected = 0;
+
+  constructor(private readonly config: KvClientConfig) {
+    if (config.servers.length === 0) throw new Error('KvClient: no servers');
+  }
+
+  start(ctx: NodeContext): void {
+    this.ctx = ctx;
+    // Stagger clients so they do not all start in the same microsecond.
+    ctx.setTimer(1 + ctx.random.int(Math.max(1, this.config.thinkUs)), 'think');
+  }
+
+  onTimer(tag: string): void {
+    if (tag === 'think') this.begin();
+    else if (tag === 'timeout' || tag === 'retry') this.retry();
+  }
+
+  private begin(): void {
+    if (this.ctx.now() >= this.config.stopAtUs) return;
+    this.rid++;
+    const op = this.config.nextOp(this.ctx.random, this.config.clientId, this.rid);
+    if (op.op !== 'get') this.seq++;
+    this.ctx.telemetry.emit('kv.invoke', { clientId: this.config.clientId, rid: this.rid, input: JSON.stringify(op) });
+    this.current = { rid: this.rid, seq: Math.max(1, this.seq), op, attempts: 0, target: this.pickTarget(), timer: 0 };
+    this.send();
+  }
+
+  private pickTarget(): NodeId {
+    if (this.leaderGuess >= 0) return this.leaderGuess;
+    const s = this.config.servers;
+    return s[this.rr++ % s.length];
+  }
+
+  private send(): void {
+    const c = this.current as InFlightOp;
+    c.attempts++;
+    this.ctx.send(c.target, { type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op });
+    c.timer = this.ctx.setTimer(this.config.timeoutUs, 'timeout');
+  }
+
+  private retry(): void {
+    const c = this.current;
+    if (c === null) return;
+    if (c.attempts >= this.config.attemptsMax) return this.finish(null);
+    // A server that did not answer in time may be down: try the next one.
+    this.leaderGuess = -1;
+    c.target = this.pickTarget();
+    this.send();
+  }
+
+  onMessage(_from: NodeId, raw: unknown): void {
+    const a = parseKvAnswer(raw);
+    if (a === null || a.clientId !== this.config.clientId) {
+      this.rejected++;
+      return;
+    }
+    const c = this.current;
+    if (c === null || a.rid !== c.rid) return; // A late answer to an operation already finished.
+    this.onAnswer(c, a);
+  }
+
+  private onAnswer(c: InFlightOp, a: KvAnswer): void {
+    this.ctx.cancelTimer(c.timer);
+    if (a.type === 'kv.resp') return this.finish(a.result);
+    if (c.attempts >= this.config.attemptsMax) return this.finish(null);
+    if (a.leader >= 0 && a.leader !== c.target && this.config.servers.includes(a.leader)) {
+      this.leaderGuess = a.leader;
+      c.target = a.leader;
+      this.send();
+    } else {
+      this.leaderGuess = -1;
+      c.timer = this.ctx.setTimer(NO_LEADER_BACKOFF_US, 'retry');
+    }
+  }
+
+  private finish(result: KvResult | null): void {
+    const c = this.current as InFlightOp;
+    this.current = null;
+    const known = result !== null && !(result.ok === false && result.error === 'session-expired');
+    if (known) this.completed++;
+    else this.unknown++;
+    this.ctx.telemetry.emit('kv.complete', { clientId: this.config.clientId, rid: c.rid, output: known ? JSON.stringify(result) : '' });
+    this.ctx.setTimer(this.config.thinkUs, 'think');
+  }
+
+  inspect(): ProcessView {
+    const c = this.current;
+    return {
+      role: 'client',
+      summary: c === null ? `idle · ${this.completed} done` : `${c.op.op} ${c.op.key} → n${c.target} (try ${c.attempts})`,
+      details: { clientId: this.config.clientId, rid: this.rid, seq: this.seq, completed: this.completed, unknown: this.unknown, leaderGuess: this.leaderGuess },
+    };
+  }
+
+  memoryBytes(): number {
+    return 1024;
+  }
+}

@@ -1,0 +1,45 @@
+// The client protocol of the replicated KV service: requests, answers and their parsers.
+//
+// Contract: every message a server or client receives is parsed from `unknown`; anything
+// malformed yields null and is dropped by the receiver (counted, never thrown on).
+import type { NodeId } from '../env.ts';
+import type { KvOp, KvResult } from './types.ts';
+import { isCount, parseKvOp, parseKvResult } from './validate.ts';
+
+/**
+ * A client's request. `rid` names the operation (answers echo it); `seq` is the session
+ * sequence number, which only writes advance, so the state machine sees a client's writes
+ * numbered 1, 2, 3... A retry reuses both; the server applies a write once per session seq.
+ */
+export interface KvRequest {
+  type: 'kv.req';
+  clientId: number;
+  rid: number;
+  seq: number;
+  op: KvOp;
+}
+
+/** The server's answer: a result, or a redirect to the leader it knows (-1 if none). */
+export type KvAnswer =
+  | { type: 'kv.resp'; clientId: number; rid: number; result: KvResult }
+  | { type: 'kv.redirect'; clientId: number; rid: number; leader: NodeId };
+
+export function parseKvRequest(x: unknown): KvRequest | null {
+  if (x === null || typeof x !== 'object') return null;
+  const m = x as Record<string, unknown>;
+  if (m.type !== 'kv.req' || !isCount(m.clientId) || !isCount(m.rid) || !isCount(m.seq) || (m.seq as number) < 1) return null;
+  const op = parseKvOp(m.op);
+  return op.ok ? { type: 'kv.req', clientId: m.clientId as number, rid: m.rid as number, seq: m.seq as number, op: op.value } : null;
+}
+
+export function parseKvAnswer(x: unknown): KvAnswer | null {
+  if (x === null || typeof x !== 'object') return null;
+  const m = x as Record<string, unknown>;
+  if (!isCount(m.clientId) || !isCount(m.rid)) return null;
+  if (m.type === 'kv.redirect') {
+    return Number.isSafeInteger(m.leader) && (m.leader as number) >= -1 ? { type: 'kv.redirect', clientId: m.clientId as number, rid: m.rid as number, leader: m.leader as number } : null;
+  }
+  if (m.type !== 'kv.resp') return null;
+  const r = parseKvResult(m.result);
+  return r.ok ? { type: 'kv.resp', clientId: m.clientId as number, rid: m.rid as number, result: r.value } : null;
+}

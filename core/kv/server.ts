@@ -1,0 +1,300 @@
+// A replicated KV server: a Raft node (core/raft) driving the KV state machine, run as a
+// Process through the Env seam.
+//
+// Contract: the server carries out each Ready in the order Raft requires: persist (and
+// fsync) the snapshot, entries and hard state; only then apply, answer clients and send.
+// If the disk refuses (full, I/O error) nothing is sent or acknowledged and Raft gets the
+// same effects again later. Writes go through the log; reads use ReadIndex (or a lease,
+// when configured), so every answer is linearizable. Client sessions make a retried
+// command apply once. Raft messages are validated and their claimed sender checked
+// against the network's; anything malformed is counted and dropped, never thrown on.
+// State is rebuilt on every start from the disk alone (snapshot + log).
+import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
+import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { encodeCommand, decodeCommand } from './commandCodec.ts';
+import { parseKvRequest, type KvAnswer, type KvRequest } from './protocol.ts';
+import { KvStateMachine } from './stateMachine.ts';
+
+export interface KvServerBugs {
+  commitOldTermByCounting?: boolean;
+  voteWithoutLogCheck?: boolean;
+  /** Acknowledge before the disk has the data: fsync is skipped. */
+  skipFsync?: boolean;
+  /** Serve reads from local state without confirming leadership. */
+  readWithoutReadIndex?: boolean;
+}
+
+export interface KvServerConfig {
+  voters: readonly NodeId[];
+  learners: readonly NodeId[];
+  tickUs: Micros;
+  electionTicks: number;
+  heartbeatTicks: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  readMode: 'safe' | 'lease';
+  maxInflight: number;
+  maxEntriesPerMsg: number;
+  snapshotEvery: number;
+  bugs: KvServerBugs;
+}
+
+/** Client requests waiting for a commit or a read point, at most. */
+export const PENDING_MAX = 4096;
+const READY_ROUNDS_MAX = 64;
+const RECOVER_RETRY_US = 100_000;
+
+interface PendingRead {
+  client: NodeId;
+  req: KvRequest;
+  index: number;
+}
+
+export class KvServer implements Process {
+  private ctx!: NodeContext;
+  private raft: RawNode | null = null;
+  private kv = new KvStateMachine();
+  private applied = 0;
+  private snapshotIndex = 0;
+  /** Writes awaiting apply, by "clientId:seq": who asked, under which request id. */
+  private readonly pendingWrites = new Map<string, { client: NodeId; rid: number }>();
+  private readonly pendingReads = new Map<string, PendingRead>();
+  private readonly readyReads: PendingRead[] = [];
+  private readSeq = 0;
+  private disk!: DiskPort;
+  private lastRole = '';
+  rejected = 0;
+  diskErrors = 0;
+
+  constructor(private readonly config: KvServerConfig) {}
+
+  start(ctx: NodeContext): void {
+    this.ctx = ctx;
+    this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
+    this.recover();
+    ctx.setTimer(this.config.tickUs, 'tick');
+  }
+
+  private recover(): void {
+    const conf = { voters: [...this.config.voters], learners: [...this.config.learners] };
+    const r = recoverResult(this.disk, conf);
+    if (!r.ok) {
+      // A node that cannot read its past must not vote or serve: it could forget a vote.
+      this.ctx.telemetry.emit('raft.recover_failed', { error: r.error });
+      this.ctx.setTimer(RECOVER_RETRY_US, 'recover');
+      return;
+    }
+    const snap = r.restore.snapshot;
+    this.kv = snap !== undefined ? KvStateMachine.restore(snap.data) : new KvStateMachine();
+    this.applied = snap?.meta.index ?? 0;
+    this.snapshotIndex = this.applied;
+    const c = this.config;
+    this.raft = new RawNode({
+      id: this.ctx.id, electionTicks: c.electionTicks, heartbeatTicks: c.heartbeatTicks, random: this.ctx.random,
+      preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
+      readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
+    }, { ...r.restore, applied: this.applied });
+    this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
+  }
+
+  onTimer(tag: string): void {
+    if (tag === 'recover') {
+      if (this.raft === null) this.recover();
+      return;
+    }
+    if (tag !== 'tick') return;
+    this.ctx.setTimer(this.config.tickUs, 'tick');
+    if (this.raft === null) return;
+    this.raft.tick();
+    this.handleReady();
+  }
+
+  onMessage(from: NodeId, raw: unknown): void {
+    if (this.raft === null) return;
+    const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
+    if (typeof type === 'string' && type.startsWith('Msg')) {
+      const m = validateMessage(raw);
+      if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
+      this.raft.step(m);
+    } else {
+      const req = parseKvRequest(raw);
+      if (req === null) return this.reject(from, 'kv');
+      this.onRequest(from, req);
+    }
+    this.handleReady();
+  }
+
+  private reject(from: NodeId, what: string): void {
+    this.rejected++;
+    this.ctx.telemetry.emit('msg.rejected', { from, what });
+  }
+
+  private answer(to: NodeId, a: KvAnswer): void {
+    this.ctx.send(to, a);
+  }
+
+  private redirect(to: NodeId, req: KvRequest): void {
+    const lead = this.raft?.status().lead ?? -1;
+    this.answer(to, { type: 'kv.redirect', clientId: req.clientId, rid: req.rid, leader: lead });
+  }
+
+  private onRequest(from: NodeId, req: KvRequest): void {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);
+    if (req.op.op === 'get') {
+      if (this.config.bugs.readWithoutReadIndex) {
+        this.answer(from, { type: 'kv.resp', clientId: req.clientId, rid: req.rid, result: { ok: true, value: this.kv.read(req.op.key) } });
+        return;
+      }
+      const ctxId = `${this.ctx.id}:${this.readSeq++}`;
+      this.pendingReads.set(ctxId, { client: from, req, index: 0 });
+      raft.readIndex(ctxId);
+      return;
+    }
+    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req);
+    this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
+  }
+
+  private handleReady(): void {
+    const raft = this.raft;
+    if (raft === null) return;
+    for (let round = 0; round < READY_ROUNDS_MAX && raft.hasReady(); round++) {
+      const rd = raft.ready();
+      const saved: DiskResult = rd.mustSync || rd.hardState !== undefined ? persistReady(this.disk, rd) : { ok: true };
+      if (!saved.ok) {
+        this.diskErrors++;
+        this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
+        return;
+      }
+      this.applyReady(rd);
+      for (const m of rd.messages) this.ctx.send(m.to, m);
+      raft.advance(rd);
+      if (rd.softState !== undefined) this.noteRole();
+      this.serveReads();
+      this.maybeCompact();
+    }
+  }
+
+  private applyReady(rd: Ready): void {
+    if (rd.snapshot !== undefined) {
+      this.kv = KvStateMachine.restore(rd.snapshot.data);
+      this.applied = rd.snapshot.meta.index;
+      this.snapshotIndex = this.applied;
+      this.ctx.telemetry.emit('raft.snapshot_applied', { index: this.applied, term: rd.snapshot.meta.term });
+    }
+    for (const e of rd.committedEntries) {
+      if (e.index <= this.applied) continue;
+      this.applyEntry(e);
+      this.applied = e.index;
+    }
+    for (const rs of rd.readStates) {
+      const p = this.pendingReads.get(rs.requestCtx);
+      if (p === undefined) continue;
+      this.pendingReads.delete(rs.requestCtx);
+      p.index = rs.index;
+      this.readyReads.push(p);
+    }
+  }
+
+  private applyEntry(e: Entry): void {
+    this.ctx.telemetry.emit('raft.apply', { index: e.index, term: e.term, type: e.type, data: e.data });
+    if (e.type !== 'normal' || e.data === '') return;
+    const cmd = decodeCommand(e.data);
+    if (cmd === null) return;
+    const result = this.kv.apply(cmd);
+    const key = `${cmd.clientId}:${cmd.seq}`;
+    const waiting = this.pendingWrites.get(key);
+    if (waiting === undefined) return;
+    this.pendingWrites.delete(key);
+    this.answer(waiting.client, { type: 'kv.resp', clientId: cmd.clientId, rid: waiting.rid, result });
+  }
+
+  private serveReads(): void {
+    let kept = 0;
+    for (const p of this.readyReads) {
+      if (p.index <= this.applied) {
+        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } });
+      } else {
+        this.readyReads[kept++] = p;
+      }
+    }
+    this.readyReads.length = kept;
+  }
+
+  private maybeCompact(): void {
+    const raft = this.raft as RawNode;
+    if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
+    if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+  }
+
+  /** On a role change: tell waiting clients to retry elsewhere, and report leadership. */
+  private noteRole(): void {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    if (st.role === this.lastRole) return;
+    const wasLeader = this.lastRole === 'leader';
+    this.lastRole = st.role;
+    this.ctx.telemetry.emit('raft.role', { role: st.role, term: st.term });
+    if (st.role === 'leader') this.ctx.telemetry.emit('raft.leader', { term: st.term, lastIndex: st.lastIndex, logTerms: this.logTerms() });
+    if (!wasLeader) return;
+    // Entries may still commit under the next leader; a retry with the same seq is exactly-once.
+    for (const [key, w] of [...this.pendingWrites].sort()) {
+      this.answer(w.client, { type: 'kv.redirect', clientId: Number(key.split(':')[0]), rid: w.rid, leader: st.lead });
+    }
+    this.pendingWrites.clear();
+    this.pendingReads.clear();
+    this.readyReads.length = 0;
+  }
+
+  /** The log's terms, run-length encoded as "index:term,index:term" from the first index. */
+  private logTerms(): string {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    const parts: string[] = [];
+    let prev = -1;
+    for (let i = Math.max(st.firstIndex, st.snapshotIndex + 1); i <= st.lastIndex; i++) {
+      const t = raft.term(i);
+      if (t !== undefined && t !== prev) {
+        parts.push(`${i}:${t}`);
+        prev = t;
+      }
+    }
+    return `${st.snapshotIndex}|${parts.join(',')}`;
+  }
+
+  memoryBytes(): number {
+    const st = this.raft?.status();
+    const logEntries = st === undefined ? 0 : st.lastIndex - st.firstIndex + 1;
+    return 4096 + this.kv.sizeBytes() + logEntries * 128 + (this.pendingWrites.size + this.pendingReads.size) * 256;
+  }
+
+  inspect(): ProcessView {
+    if (this.raft === null) return { role: 'recovering', summary: 'cannot read its disk' };
+    const st = this.raft.status();
+    const lo = Math.max(st.firstIndex, st.lastIndex - 19);
+    const log = this.raft.entries(lo, st.lastIndex + 1).map((e) => ({ index: e.index, term: e.term, type: e.type, data: e.data.length > 60 ? `${e.data.slice(0, 57)}...` : e.data }));
+    return {
+      role: st.role,
+      summary: `term ${st.term} · commit ${st.commit} · applied ${this.applied}`,
+      details: {
+        term: st.term, vote: st.vote, lead: st.lead, commit: st.commit, applied: this.applied,
+        firstIndex: st.firstIndex, lastIndex: st.lastIndex, snapshotIndex: st.snapshotIndex,
+        voters: st.conf.voters, learners: st.conf.learners, log,
+        kv: { keys: this.kv.keyCount, digest: this.kv.digest() }, rejected: this.rejected, diskErrors: this.diskErrors,
+      },
+    };
+  }
+}
+
+/** A disk whose fsync does nothing: the skipFsync bug, acknowledging unsynced data. */
+function lyingDisk(d: DiskPort): DiskPort {
+  return {
+    append: (f, r) => d.append(f, r),
+    replace: (f, rs) => d.replace(f, rs),
+    remove: (f) => d.remove(f),
+    fsync: () => ({ ok: true }),
+    read: (f) => d.read(f),
+    list: () => d.list(),
+  };
+}

@@ -1,0 +1,71 @@
+// Configuration of one Raft node, validated at construction with clear messages.
+//
+// Contract: validateConfig throws an Error naming the offending field; a config that passes
+// is used unchanged. Limits that bound every internal queue live here in one place.
+
+import type { Random } from '../env.ts';
+
+/** Test-only switches that deliberately break safety, so tests can show the checks catch them. */
+export interface RaftBugs {
+  /** Leader commits entries of earlier terms by counting replicas (the Figure 8 mistake). */
+  commitOldTermByCounting?: boolean;
+  /** Voters grant votes without the §5.4.1 up-to-date log check. */
+  voteWithoutLogCheck?: boolean;
+}
+
+export interface RaftConfig {
+  id: number;
+  /** Followers campaign after a randomized timeout in [electionTicks, 2*electionTicks). */
+  electionTicks: number;
+  /** The leader sends heartbeats every heartbeatTicks; must be below electionTicks. */
+  heartbeatTicks: number;
+  random: Random;
+  preVote: boolean;
+  checkQuorum: boolean;
+  /** Maximum MsgApp in flight to one follower in the replicate state. */
+  maxInflight: number;
+  /** Maximum entries carried by one MsgApp. */
+  maxEntriesPerMsg: number;
+  /** 'lease' requires checkQuorum. */
+  readOnly: 'safe' | 'lease';
+  bugs?: RaftBugs;
+}
+
+/** Upper bounds on every queue the state machine keeps. */
+export const LIMITS = {
+  /** Outbound messages buffered between two Ready calls; more are dropped like a full NIC. */
+  messagesMax: 8192,
+  /** Uncommitted entries a leader accepts before refusing proposals. */
+  uncommittedEntriesMax: 10_000,
+  /** Pending ReadIndex requests on a leader. */
+  pendingReadsMax: 1024,
+  /** ReadStates buffered for the application between two Ready calls. */
+  readStatesMax: 1024,
+  /** Committed entries handed out in one Ready. */
+  committedPerReadyMax: 4096,
+} as const;
+
+function positiveInt(name: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v <= 0) {
+    throw new Error(`raft config: ${name} must be a positive integer, got ${String(v)}`);
+  }
+}
+
+export function validateConfig(cfg: RaftConfig): void {
+  if (!Number.isSafeInteger(cfg.id) || cfg.id < 0) {
+    throw new Error(`raft config: id must be a non-negative integer, got ${String(cfg.id)}`);
+  }
+  positiveInt('electionTicks', cfg.electionTicks);
+  positiveInt('heartbeatTicks', cfg.heartbeatTicks);
+  positiveInt('maxInflight', cfg.maxInflight);
+  positiveInt('maxEntriesPerMsg', cfg.maxEntriesPerMsg);
+  if (cfg.heartbeatTicks >= cfg.electionTicks) {
+    throw new Error('raft config: heartbeatTicks must be below electionTicks');
+  }
+  if (cfg.readOnly !== 'safe' && cfg.readOnly !== 'lease') {
+    throw new Error(`raft config: readOnly must be 'safe' or 'lease', got ${String(cfg.readOnly)}`);
+  }
+  if (cfg.readOnly === 'lease' && !cfg.checkQuorum) {
+    throw new Error("raft config: readOnly 'lease' requires checkQuorum");
+  }
+}

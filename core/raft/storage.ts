@@ -1,0 +1,223 @@
+// Persistence codec: Ready effects to DiskPort operations, and a disk back to a RaftRestore.
+//
+// Contract. Files: `raft.log` holds appended records of entries and hard states (last hard
+// state wins; an entry at index i replaces any entry >= i, which is how a conflict
+// truncation is recorded); `raft.snapshot` holds one snapshot record written with replace.
+// persistReady writes the snapshot (and rewrites raft.log without the compacted prefix, so
+// the file does not grow forever), appends entries, then the hard state, then fsyncs; it
+// returns the first error so the host can refuse to send or acknowledge anything.
+// recover tolerates a torn last record of raft.log (it truncates the file there) and
+// reports any other bad record as corruption: recoverResult returns it as a value, recover
+// throws RaftStorageCorruption.
+
+import type { DiskPort, DiskResult } from '../env.ts';
+import type { RaftRestore } from './raft.ts';
+import { decodeRecord, encodeRecord } from './record.ts';
+import { NONE, type ConfState, type Entry, type HardState, type Ready, type Snapshot } from './types.ts';
+import { validEntry, validSnapshot } from './validate.ts';
+
+export const RAFT_FILES = { log: 'raft.log', snapshot: 'raft.snapshot' } as const;
+
+const OK: DiskResult = { ok: true };
+
+export type RecoverResult =
+  | { ok: true; restore: RaftRestore; tornTailRepaired: boolean }
+  | { ok: false; error: string };
+
+export class RaftStorageCorruption extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RaftStorageCorruption';
+  }
+}
+
+type LogRecord = { k: 'e'; e: Entry } | { k: 'h'; h: HardState };
+
+function entryRecord(e: Entry): string {
+  return encodeRecord({ k: 'e', e: { term: e.term, index: e.index, type: e.type, data: e.data } });
+}
+
+function hardStateRecord(h: HardState): string {
+  return encodeRecord({ k: 'h', h: { term: h.term, vote: h.vote, commit: h.commit } });
+}
+
+export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
+  const snaps = [rd.snapshot, rd.compaction].filter((s): s is Snapshot => s !== undefined);
+  snaps.sort((a, b) => a.meta.index - b.meta.index);
+  let wrote = false;
+  for (const s of snaps) {
+    const r = persistSnapshot(disk, s);
+    if (!r.ok) return r;
+    wrote = true;
+  }
+  for (const e of rd.entries) {
+    const r = disk.append(RAFT_FILES.log, entryRecord(e));
+    if (!r.ok) return r;
+    wrote = true;
+  }
+  if (rd.hardState !== undefined) {
+    const r = disk.append(RAFT_FILES.log, hardStateRecord(rd.hardState));
+    if (!r.ok) return r;
+    wrote = true;
+  }
+  return wrote ? disk.fsync() : OK;
+}
+
+/** Replaces the snapshot, then rewrites the log without the entries the snapshot covers. */
+function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
+  const r = disk.replace(RAFT_FILES.snapshot, [encodeRecord({ k: 's', s })]);
+  if (!r.ok) return r;
+  const read = readLog(disk);
+  if (!read.ok) return { ok: false, error: 'EIO' };
+  const replay = replayLog(read.records);
+  let kept: Entry[] = [];
+  try {
+    kept = typeof replay === 'string' ? [] : alignToSnapshot(replay.entries, s);
+  } catch {
+    // A log that cannot continue this snapshot holds nothing worth keeping.
+    kept = [];
+  }
+  const records: string[] = [];
+  if (typeof replay !== 'string' && replay.hardState !== undefined) records.push(hardStateRecord(replay.hardState));
+  for (const e of kept) records.push(entryRecord(e));
+  return disk.replace(RAFT_FILES.log, records);
+}
+
+function parseLogRecord(value: unknown): LogRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (v.k === 'e') {
+    const e = validEntry(v.e);
+    return e === null ? null : { k: 'e', e };
+  }
+  if (v.k === 'h' && typeof v.h === 'object' && v.h !== null) {
+    const h = v.h as Record<string, unknown>;
+    const nat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (!nat(h.term) || !nat(h.commit) || typeof h.vote !== 'number' || !Number.isSafeInteger(h.vote) || h.vote < NONE) return null;
+    return { k: 'h', h: { term: h.term, vote: h.vote, commit: h.commit } };
+  }
+  return null;
+}
+
+type ReadLog = { ok: true; records: LogRecord[]; tornAt?: number } | { ok: false; error: string };
+
+/** Decodes raft.log; a bad last record is a torn write, any other bad record is corruption. */
+function readLog(disk: DiskPort): ReadLog {
+  if (!disk.list().includes(RAFT_FILES.log)) return { ok: true, records: [] };
+  const read = disk.read(RAFT_FILES.log);
+  if (!read.ok) return { ok: false, error: `${RAFT_FILES.log}: read failed (${read.error})` };
+  const out: LogRecord[] = [];
+  const n = read.records.length;
+  for (let i = 0; i < n; i++) {
+    const d = decodeRecord(read.records[i]);
+    const rec = d.ok ? parseLogRecord(d.value) : null;
+    if (rec !== null) {
+      out.push(rec);
+      continue;
+    }
+    if (!d.ok && i === n - 1) return { ok: true, records: out, tornAt: i };
+    const reason = d.ok ? 'invalid content' : d.reason;
+    return { ok: false, error: `${RAFT_FILES.log}: record ${i + 1} of ${n} is corrupt (${reason})` };
+  }
+  return { ok: true, records: out };
+}
+
+interface Replayed {
+  hardState?: HardState;
+  /** Contiguous entries, starting wherever the file starts. */
+  entries: Entry[];
+}
+
+/** Applies the records in order; returns a reason string if they leave a gap. */
+function replayLog(records: readonly LogRecord[]): Replayed | string {
+  let entries: Entry[] = [];
+  let hardState: HardState | undefined;
+  for (const rec of records) {
+    if (rec.k === 'h') {
+      hardState = rec.h;
+      continue;
+    }
+    const e = rec.e;
+    const first = entries.length === 0 ? e.index : entries[0].index;
+    const last = first + entries.length - 1;
+    if (e.index > last + 1) return `${RAFT_FILES.log}: gap before index ${e.index} (last ${last})`;
+    if (e.index < first) entries = [];
+    else entries.length = e.index - first;
+    entries.push(e);
+  }
+  return { hardState, entries };
+}
+
+/** Keeps the entries that continue the snapshot; a log that conflicts with it is dropped. */
+function alignToSnapshot(entries: Entry[], s: Snapshot | undefined): Entry[] {
+  if (entries.length === 0) return entries;
+  const first = entries[0].index;
+  const base = s?.meta.index ?? 0;
+  const last = first + entries.length - 1;
+  if (last <= base) return [];
+  if (first <= base) return entries[base - first].term === s?.meta.term ? entries.slice(base - first + 1) : [];
+  if (first === base + 1) return entries;
+  throw new RaftStorageCorruption(`${RAFT_FILES.log}: log starts at ${first} but the snapshot ends at ${base}`);
+}
+
+function readSnapshot(disk: DiskPort): { ok: true; snapshot?: Snapshot } | { ok: false; error: string } {
+  if (!disk.list().includes(RAFT_FILES.snapshot)) return { ok: true };
+  const read = disk.read(RAFT_FILES.snapshot);
+  if (!read.ok) return { ok: false, error: `${RAFT_FILES.snapshot}: read failed (${read.error})` };
+  if (read.records.length !== 1) return { ok: false, error: `${RAFT_FILES.snapshot}: expected 1 record, found ${read.records.length}` };
+  const d = decodeRecord(read.records[0]);
+  const v = d.ok && typeof d.value === 'object' && d.value !== null ? (d.value as Record<string, unknown>) : null;
+  const s = v !== null && v.k === 's' ? validSnapshot(v.s) : null;
+  if (s === null) return { ok: false, error: `${RAFT_FILES.snapshot}: corrupt (${d.ok ? 'invalid content' : d.reason})` };
+  return { ok: true, snapshot: s };
+}
+
+/** Makes the recovered hard state consistent with the recovered log. */
+function fixHardState(h: HardState | undefined, entries: readonly Entry[], s: Snapshot | undefined): HardState {
+  const base = s?.meta.index ?? 0;
+  const lastIndex = base + entries.length;
+  const lastTerm = entries.length > 0 ? entries[entries.length - 1].term : (s?.meta.term ?? 0);
+  const term = Math.max(h?.term ?? 0, lastTerm);
+  // An fsync that failed midway may keep entries of a newer term than the hard state; a
+  // higher term with no vote is always safe to assume.
+  const vote = h !== undefined && h.term === term ? h.vote : NONE;
+  const commit = Math.min(Math.max(h?.commit ?? 0, base), lastIndex);
+  return { term, vote, commit };
+}
+
+export function recoverResult(disk: DiskPort, initialConf: ConfState): RecoverResult {
+  const snap = readSnapshot(disk);
+  if (!snap.ok) return snap;
+  const log = readLog(disk);
+  if (!log.ok) return log;
+  const replay = replayLog(log.records);
+  if (typeof replay === 'string') return { ok: false, error: replay };
+  let entries: Entry[];
+  try {
+    entries = alignToSnapshot(replay.entries, snap.snapshot);
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  if (snap.snapshot === undefined && entries.length > 0 && entries[0].index !== 1) {
+    return { ok: false, error: `${RAFT_FILES.log}: log starts at ${entries[0].index} without a snapshot` };
+  }
+  const tornTailRepaired = log.tornAt !== undefined;
+  if (tornTailRepaired) {
+    // Cut the torn record off so later appends do not land behind garbage.
+    const good = log.records.map((r) => (r.k === 'e' ? entryRecord(r.e) : hardStateRecord(r.h)));
+    const w = disk.replace(RAFT_FILES.log, good);
+    const f = w.ok ? disk.fsync() : w;
+    if (!f.ok) return { ok: false, error: `${RAFT_FILES.log}: repair failed (${f.error})` };
+  }
+  const hardState = fixHardState(replay.hardState, entries, snap.snapshot);
+  const restore: RaftRestore = { hardState, entries, conf: snap.snapshot?.meta.conf ?? initialConf };
+  if (snap.snapshot !== undefined) restore.snapshot = snap.snapshot;
+  return { ok: true, restore, tornTailRepaired };
+}
+
+/** recoverResult for hosts that treat corruption as fatal: throws RaftStorageCorruption. */
+export function recover(disk: DiskPort, initialConf: ConfState): RaftRestore {
+  const r = recoverResult(disk, initialConf);
+  if (!r.ok) throw new RaftStorageCorruption(r.error);
+  return r.restore;
+}

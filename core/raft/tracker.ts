@@ -1,0 +1,92 @@
+// The configuration a node currently uses, the leader's per-member progress, and the
+// quorum arithmetic over voters (learners never count).
+//
+// Contract: ids() iterates members in ascending id order so every broadcast is
+// deterministic. Quorum is a strict majority of voters.
+
+import { Progress } from './progress.ts';
+import type { ConfState, LogIndex } from './types.ts';
+
+export type VoteResult = 'won' | 'lost' | 'pending';
+
+export class ProgressTracker {
+  conf: ConfState;
+  readonly progress = new Map<number, Progress>();
+  private readonly votes = new Map<number, boolean>();
+  private memberIds: number[] = [];
+
+  constructor(conf: ConfState, nextIndex: LogIndex, private readonly maxInflight: number) {
+    this.conf = conf;
+    this.setConf(conf, nextIndex);
+  }
+
+  /** Switches to `conf`, keeping the progress of members that stay. */
+  setConf(conf: ConfState, nextIndex: LogIndex): void {
+    this.conf = conf;
+    this.memberIds = [...conf.voters, ...conf.learners].sort((a, b) => a - b);
+    const keep = new Set(this.memberIds);
+    for (const id of [...this.progress.keys()]) {
+      if (!keep.has(id)) this.progress.delete(id);
+    }
+    for (const id of this.memberIds) {
+      if (!this.progress.has(id)) this.progress.set(id, new Progress(nextIndex, this.maxInflight));
+    }
+  }
+
+  ids(): readonly number[] {
+    return this.memberIds;
+  }
+
+  isVoter(id: number): boolean {
+    return this.conf.voters.includes(id);
+  }
+
+  quorum(): number {
+    return Math.floor(this.conf.voters.length / 2) + 1;
+  }
+
+  /** The largest index present on a quorum of voters. */
+  committedIndex(): LogIndex {
+    const voters = this.conf.voters;
+    if (voters.length === 0) return 0;
+    const matches = voters.map((id) => this.progress.get(id)?.match ?? 0).sort((a, b) => b - a);
+    return matches[this.quorum() - 1];
+  }
+
+  /** True when the voters among `ids` form a quorum. */
+  hasQuorum(ids: ReadonlySet<number>): boolean {
+    let count = 0;
+    for (const id of this.conf.voters) if (ids.has(id)) count++;
+    return count >= this.quorum();
+  }
+
+  resetVotes(): void {
+    this.votes.clear();
+  }
+
+  recordVote(id: number, granted: boolean): void {
+    if (!this.votes.has(id)) this.votes.set(id, granted);
+  }
+
+  tallyVotes(): VoteResult {
+    let granted = 0;
+    let rejected = 0;
+    for (const id of this.conf.voters) {
+      const v = this.votes.get(id);
+      if (v === true) granted++;
+      if (v === false) rejected++;
+    }
+    if (granted >= this.quorum()) return 'won';
+    if (rejected > this.conf.voters.length - this.quorum()) return 'lost';
+    return 'pending';
+  }
+
+  /** CheckQuorum: have a quorum of voters (self included) been heard from this round? */
+  quorumActive(selfId: number): boolean {
+    const active = new Set<number>();
+    for (const id of this.conf.voters) {
+      if (id === selfId || this.progress.get(id)?.recentActive === true) active.add(id);
+    }
+    return this.hasQuorum(active);
+  }
+}

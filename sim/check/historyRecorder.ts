@@ -1,0 +1,56 @@
+// Builds the client history from the clients' telemetry ('kv.invoke', 'kv.complete'),
+// stamped with true virtual time (a client's own clock may be skewed; the checker needs
+// real time order).
+import type { Micros } from '../../core/env.ts';
+import type { KvOp, KvResult } from '../../core/kv/types.ts';
+import type { World } from '../world/world.ts';
+import type { Operation } from './history.ts';
+
+/** Operations recorded at most; a longer run stops recording and says so. */
+export const HISTORY_OPS_MAX = 2_000_000;
+
+export class HistoryRecorder {
+  private readonly ops: Operation[] = [];
+  private readonly open = new Map<string, Operation>();
+  overflow = false;
+
+  constructor(world: World) {
+    world.onTelemetry((t, _node, name, f) => {
+      if (name === 'kv.invoke') this.invoke(t, f.clientId as number, f.rid as number, f.input as string);
+      else if (name === 'kv.complete') this.complete(t, f.clientId as number, f.rid as number, f.output as string);
+    });
+  }
+
+  private invoke(t: Micros, clientId: number, rid: number, input: string): void {
+    if (this.ops.length >= HISTORY_OPS_MAX) {
+      this.overflow = true;
+      return;
+    }
+    const op: Operation = { clientId, opId: this.ops.length, input: JSON.parse(input) as KvOp, call: t, return: Infinity, output: null };
+    this.ops.push(op);
+    this.open.set(`${clientId}:${rid}`, op);
+  }
+
+  private complete(t: Micros, clientId: number, rid: number, output: string): void {
+    const key = `${clientId}:${rid}`;
+    const op = this.open.get(key);
+    if (op === undefined) return;
+    this.open.delete(key);
+    if (output === '') return; // Unknown outcome: return stays Infinity.
+    op.return = t;
+    op.output = JSON.parse(output) as KvResult;
+  }
+
+  history(): Operation[] {
+    return this.ops;
+  }
+
+  /** Successful completions of writes in (fromUs, toUs]. */
+  writesCompletedBetween(fromUs: Micros, toUs: Micros): number {
+    let n = 0;
+    for (const op of this.ops) {
+      if (op.input.op !== 'get' && op.output !== null && op.output.ok && op.return > fromUs && op.return <= toUs) n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,94 @@
+// Raft's safety properties, checked as the run goes from the servers' telemetry.
+//
+// Contract: the checker sees every leadership change ('raft.role', 'raft.leader') and every
+// applied entry ('raft.apply') in canonical order, and reports a violation the moment a
+// property breaks:
+// - election safety (§5.2): at most one leader per term;
+// - state machine safety (§5.4.3), which implies log matching for committed entries: every
+//   node applies the same entry at a given index;
+// - leader completeness (§5.4): a new leader's log holds every entry applied anywhere.
+// "No acknowledged write lost" is checked at the end by linearizability of the history.
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { World } from '../world/world.ts';
+
+interface Applied {
+  term: number;
+  data: string;
+  node: NodeId;
+}
+
+/** Distinct committed entries remembered, at most (older ones are forgotten, oldest first). */
+export const COMMITTED_REMEMBERED_MAX = 1_000_000;
+/** Violations reported per property; later ones are counted in `suppressed`. */
+export const VIOLATIONS_PER_CHECK_MAX = 3;
+
+export class RaftInvariants {
+  private readonly leaders = new Map<number, NodeId>();
+  private readonly committed = new Map<number, Applied>();
+  private committedLow = 1;
+  private maxCommitted = 0;
+  private readonly reportedByCheck = new Map<string, number>();
+  /** Times a leader was elected, by term: for failover measurement. */
+  readonly elections: { t: Micros; node: NodeId; term: number }[] = [];
+  readonly writesApplied: { t: Micros; term: number }[] = [];
+
+  constructor(private readonly world: World) {
+    world.onTelemetry((t, node, name, f) => {
+      if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
+      else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);
+      else if (name === 'raft.apply') this.onApply(t, node, f.index as number, f.term as number, f.data as string);
+    });
+  }
+
+  private violate(check: string, node: NodeId, message: string): void {
+    // The first few reports per property are enough: a broken run would otherwise repeat it.
+    const n = this.reportedByCheck.get(check) ?? 0;
+    this.reportedByCheck.set(check, n + 1);
+    if (n < VIOLATIONS_PER_CHECK_MAX) this.world.violate(check, node, message);
+  }
+
+  private onLeader(t: Micros, node: NodeId, term: number): void {
+    const other = this.leaders.get(term);
+    if (other !== undefined && other !== node) this.violate('election-safety', node, `two leaders in term ${term}: node ${other} and node ${node}`);
+    this.leaders.set(term, node);
+    this.elections.push({ t, node, term });
+  }
+
+  private onApply(t: Micros, node: NodeId, index: number, term: number, data: string): void {
+    const prior = this.committed.get(index);
+    if (prior === undefined) {
+      if (index < this.committedLow) return;
+      this.committed.set(index, { term, data, node });
+      if (index > this.maxCommitted) this.maxCommitted = index;
+      if (data !== '') this.writesApplied.push({ t, term });
+      while (this.committed.size > COMMITTED_REMEMBERED_MAX) this.committed.delete(this.committedLow++);
+      return;
+    }
+    if (prior.term !== term || prior.data !== data) {
+      this.violate('state-machine-safety', node, `node ${node} applied index ${index} as term ${term} ${short(data)}, but node ${prior.node} applied term ${prior.term} ${short(prior.data)}`);
+    }
+  }
+
+  private onLeaderLog(node: NodeId, term: number, lastIndex: number, logTerms: string): void {
+    const [snapText, runsText] = logTerms.split('|');
+    const snapshotIndex = Number(snapText);
+    const runs = runsText === '' ? [] : runsText.split(',').map((p) => p.split(':').map(Number) as [number, number]);
+    const termAt = (i: number): number | undefined => {
+      let t: number | undefined;
+      for (const [start, rt] of runs) if (start <= i) t = rt;
+      return t;
+    };
+    for (let i = Math.max(snapshotIndex + 1, this.committedLow); i <= this.maxCommitted; i++) {
+      const c = this.committed.get(i);
+      if (c === undefined) continue;
+      if (i > lastIndex || termAt(i) !== c.term) {
+        this.violate('leader-completeness', node, `node ${node} became leader of term ${term} without committed entry ${i} (term ${c.term}); its log ends at ${lastIndex}`);
+        return;
+      }
+    }
+  }
+}
+
+function short(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s === '' ? '(no-op)' : s;
+}

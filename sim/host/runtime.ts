@@ -1,0 +1,253 @@
+// The node runtime: executes node-local events (message deliveries, timers) for a set of
+// hosts, through the Env seam, and reports everything it causes to a sink.
+//
+// Contract: the runtime is the only code that touches a host's process, disk, CPU and
+// clock. It runs the same way whether the kernel drives it event by event (in-process) or
+// window by window inside a worker (sim/workers): its outputs (sends, trace records,
+// telemetry, violations) go to a RuntimeSink, and its local events (timers, CPU-busy
+// deferrals, paused-node stashes) go to a LocalScheduler under keys that are intrinsic to
+// the node (see eventQueue.ts), so both drivings produce the same canonical order.
+import type { Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
+import { SimDisk, type DiskFaults } from '../disk/disk.ts';
+import { tieKey } from '../kernel/eventQueue.ts';
+import type { Streams } from '../kernel/random.ts';
+import { sealMessage, type Seal } from '../trace/canon.ts';
+import type { TraceKind } from '../trace/trace.ts';
+import { EV_MSG, EV_TIMER, type MsgEvent, type TimerEvent } from '../world/events.ts';
+import { Cpu, DEFAULT_CPU, type CpuProfile } from './cpu.ts';
+import { Host, STASH_MAX, TIMERS_MAX, type HostStatus } from './host.ts';
+
+/** Timers are created under origin TIMER_ORIGIN_BASE + node, messages under the sender. */
+export const TIMER_ORIGIN_BASE = 2048;
+/** Node ids stay below this so timer origins do not collide with the kernel's. */
+export const NODE_ID_MAX = 2046;
+
+export interface NodeSpec {
+  role: string;
+  factory: (id: NodeId) => Process;
+  cpu?: Partial<CpuProfile>;
+  memoryBytesMax?: number;
+  disk?: Partial<DiskFaults>;
+}
+
+export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
+
+/** Where a runtime's outputs go: straight into the world, or into a window's effect list. */
+export interface RuntimeSink {
+  traceEvent(t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string): void;
+  traceMessage(t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string, ev: MsgEvent): void;
+  /** A message a node sent while handling an event at `t`; it leaves at `departUs`. */
+  send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void;
+  telemetry(t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>): void;
+  violate(t: Micros, check: string, node: NodeId, message: string): void;
+  /** Called after every node event has run (invariant checkers in-process). */
+  afterEvent(node: NodeId): void;
+  /** A node's status changed (so the kernel side can mirror it without touching the host). */
+  statusChanged(t: Micros, node: NodeId, status: HostStatus): void;
+}
+
+/** Where a runtime's local events go: the kernel's queue, or the worker's own. */
+export interface LocalScheduler {
+  schedule(timeUs: Micros, key: number, ev: MsgEvent | TimerEvent): void;
+}
+
+/** Commands the kernel sends a node (faults, lifecycle), applied at the current time. */
+export type NodeCommand =
+  | { kind: 'start' }
+  | { kind: 'crash' }
+  | { kind: 'shutdown' }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'throttle'; factor: number }
+  | { kind: 'clock'; stepUs?: Micros; driftPpm?: number }
+  | { kind: 'disk'; faults: Partial<DiskFaults> }
+  | { kind: 'diskFull' }
+  | { kind: 'ballast'; deltaBytes: number }
+  | { kind: 'startCost'; startUs: Micros };
+
+export class NodeRuntime {
+  readonly hosts = new Map<NodeId, Host<MsgEvent | TimerEvent>>();
+  private readonly timerSeq = new Map<NodeId, number>();
+  private execNode = -1;
+  private execNowUs = 0;
+  private outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
+
+  constructor(
+    specs: ReadonlyMap<NodeId, NodeSpec>,
+    private readonly nodeCount: number,
+    private readonly streams: Streams,
+    private readonly sink: RuntimeSink,
+    private readonly local: LocalScheduler,
+  ) {
+    for (const [id, spec] of specs) {
+      if (id > NODE_ID_MAX) throw new Error(`node id ${id} exceeds ${NODE_ID_MAX}`);
+      this.hosts.set(id, new Host(id, spec.role, spec.factory, new SimDisk(streams.get(`disk/${id}`), spec.disk), new Cpu({ ...DEFAULT_CPU, ...spec.cpu }), spec.memoryBytesMax ?? MEMORY_BYTES_MAX_DEFAULT));
+      this.timerSeq.set(id, 0);
+    }
+  }
+
+  host(id: NodeId): Host<MsgEvent | TimerEvent> {
+    const h = this.hosts.get(id);
+    if (h === undefined) throw new Error(`node ${id} is not in this runtime`);
+    return h;
+  }
+
+  /** Runs one local event of `ev.node` at `t`; `key` is the event's tie key. */
+  execute(ev: MsgEvent | TimerEvent, t: Micros, key: number): void {
+    const h = this.host(ev.node);
+    if (ev.k === EV_TIMER && (ev.incarnation !== h.incarnation || !h.liveTimers.has(ev.id))) return;
+    if (h.status === 'down') {
+      if (ev.k === EV_MSG) this.sink.traceMessage(t, ev.node, 'drop', ev.from, 'down', ev);
+      return;
+    }
+    if (h.status === 'paused') {
+      if (h.stash.length < STASH_MAX) h.stash.push({ key, ev });
+      else if (ev.k === EV_MSG) this.sink.traceMessage(t, ev.node, 'drop', ev.from, 'paused-overflow', ev);
+      return;
+    }
+    if (h.cpu.busyUntilUs > t) {
+      this.local.schedule(h.cpu.busyUntilUs, key, ev);
+      return;
+    }
+    if (ev.k === EV_MSG) {
+      this.sink.traceMessage(t, ev.node, 'msg', ev.from, ev.type ?? '', ev);
+      this.runHandler(ev.node, t, 'msg', ev.type, (p) => p.onMessage(ev.from, ev.msg));
+    } else {
+      h.liveTimers.delete(ev.id);
+      this.sink.traceEvent(t, ev.node, 'timer', -1, ev.tag);
+      this.runHandler(ev.node, t, 'timer', undefined, (p) => p.onTimer(ev.tag));
+    }
+  }
+
+  /** Applies a kernel command to a node at time `t`. */
+  command(id: NodeId, cmd: NodeCommand, t: Micros): void {
+    const h = this.host(id);
+    switch (cmd.kind) {
+      case 'start': return this.start(id, t);
+      case 'crash': return this.crash(id, t, 'crash');
+      case 'shutdown':
+        if (h.status === 'up' && h.process?.shutdown !== undefined) this.runHandler(id, t, 'start', undefined, (p) => p.shutdown?.());
+        return this.crash(id, t, 'crash');
+      case 'pause':
+        if (h.status !== 'up') return;
+        h.status = 'paused';
+        this.sink.statusChanged(t, id, 'paused');
+        return this.sink.traceEvent(t, id, 'pause', -1, '');
+      case 'resume':
+        if (h.status !== 'paused') return;
+        h.status = 'up';
+        this.sink.statusChanged(t, id, 'up');
+        this.sink.traceEvent(t, id, 'resume', -1, '');
+        for (const s of h.stash) this.local.schedule(t, s.key, s.ev);
+        h.stash.length = 0;
+        return;
+      case 'throttle':
+        h.cpu.throttle = cmd.factor;
+        return;
+      case 'clock':
+        if (cmd.stepUs !== undefined) h.clock.step(t, cmd.stepUs);
+        if (cmd.driftPpm !== undefined) h.clock.setDrift(t, cmd.driftPpm);
+        return;
+      case 'disk':
+        h.disk.faults = { ...h.disk.faults, ...cmd.faults };
+        return;
+      case 'diskFull':
+        h.disk.faults = { ...h.disk.faults, capacityBytes: h.disk.bytesUsed };
+        return;
+      case 'ballast':
+        h.ballastBytes = Math.max(0, h.ballastBytes + cmd.deltaBytes);
+        if (h.status === 'up' && h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
+        return;
+      case 'startCost':
+        h.cpu.profile = { ...h.cpu.profile, startUs: cmd.startUs };
+        return;
+    }
+  }
+
+  private start(id: NodeId, t: Micros): void {
+    const h = this.host(id);
+    if (h.status !== 'down') return;
+    h.status = 'up';
+    this.sink.statusChanged(t, id, 'up');
+    h.process = h.factory(id);
+    if (h.incarnation > 0) this.sink.traceEvent(t, id, 'restart', -1, '');
+    const ctx = this.contextFor(id, h.incarnation);
+    this.runHandler(id, t, 'start', undefined, (p) => p.start(ctx));
+  }
+
+  private crash(id: NodeId, t: Micros, kind: TraceKind): void {
+    const h = this.host(id);
+    if (h.status === 'down') return;
+    if (kind === 'oom') h.oomCrashes++;
+    h.kill(t);
+    this.sink.statusChanged(t, id, 'down');
+    this.sink.traceEvent(t, id, kind, -1, '');
+  }
+
+  private runHandler(id: NodeId, t: Micros, kind: 'msg' | 'timer' | 'start', msgType: string | undefined, body: (p: Process) => void): void {
+    const h = this.host(id);
+    const p = h.process as Process;
+    this.execNode = id;
+    this.execNowUs = t;
+    this.outbox = [];
+    h.disk.fsyncCount = 0;
+    try {
+      body(p);
+    } catch (e) {
+      this.execNode = -1;
+      this.sink.violate(t, 'process-threw', id, `node ${id} threw while handling ${kind}${msgType ? ` ${msgType}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+      this.crash(id, t, 'crash');
+      return;
+    }
+    this.execNode = -1;
+    const serviceUs = h.cpu.serviceUs(kind, msgType, h.disk.fsyncCount);
+    h.cpu.busyUntilUs = t + serviceUs;
+    h.cpu.busyTotalUs += serviceUs;
+    for (const o of this.outbox) this.sink.send(id, o.to, o.msg, o.seal, t + serviceUs);
+    if (h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
+    this.sink.afterEvent(id);
+  }
+
+  private contextFor(id: NodeId, incarnation: number): NodeContext {
+    const h = this.host(id);
+    const rt = this;
+    const random = this.streams.get(`node/${id}/${incarnation}`);
+    const telemetry: TelemetrySink = {
+      emit: (name, fields = {}) => rt.sink.telemetry(rt.execNowUs, id, name, fields),
+    };
+    return {
+      id,
+      random,
+      disk: h.disk,
+      telemetry,
+      now: () => h.clock.local(rt.execNowUs),
+      send(to: NodeId, msg: unknown): void {
+        rt.assertExecuting(id, incarnation, 'send');
+        if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
+        // Sealing here, inside the sender's handler, makes a non-JSON message the sender's fault.
+        rt.outbox.push({ to, msg, seal: sealMessage(msg) });
+      },
+      setTimer(afterUs: Micros, tag: string): number {
+        rt.assertExecuting(id, incarnation, 'setTimer');
+        if (!(afterUs >= 0)) throw new Error(`setTimer: delay must be >= 0, got ${afterUs}`);
+        if (h.liveTimers.size >= TIMERS_MAX) throw new Error(`setTimer: node ${id} holds ${TIMERS_MAX} timers`);
+        const timerId = h.timerIdNext++;
+        h.liveTimers.add(timerId);
+        const at = rt.execNowUs + h.clock.toTrueDuration(Math.round(afterUs));
+        const seq = rt.timerSeq.get(id) as number;
+        rt.timerSeq.set(id, seq + 1);
+        rt.local.schedule(at, tieKey(id, TIMER_ORIGIN_BASE + id, seq), { k: EV_TIMER, node: id, id: timerId, tag, incarnation });
+        return timerId;
+      },
+      cancelTimer(timerId: number): void {
+        h.liveTimers.delete(timerId);
+      },
+    };
+  }
+
+  private assertExecuting(id: NodeId, incarnation: number, what: string): void {
+    if (this.execNode !== id || this.host(id).incarnation !== incarnation) {
+      throw new Error(`${what} called by node ${id} outside its own event handler`);
+    }
+  }
+}
