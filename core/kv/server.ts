@@ -43,6 +43,8 @@ export interface KvServerConfig {
 export const PENDING_MAX = 4096;
 const READY_ROUNDS_MAX = 64;
 const RECOVER_RETRY_US = 100_000;
+/** Ticks delivered at most in one catch-up (a node paused for minutes skips the rest). */
+const TICK_CATCH_UP_MAX = 10_000;
 
 interface PendingRead {
   client: NodeId;
@@ -63,6 +65,11 @@ export class KvServer implements Process {
   private readSeq = 0;
   private disk!: DiskPort;
   private lastRole = '';
+  /** Ticks fall on a grid of local time: tickOriginUs + k * tickUs for k = 1, 2, ... */
+  private tickOriginUs = 0;
+  private ticksDone = 0;
+  /** The grid tick the one outstanding tick timer aims at, or -1. */
+  private armedTick = -1;
   rejected = 0;
   diskErrors = 0;
 
@@ -71,8 +78,39 @@ export class KvServer implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
+    // Each node's tick grid has its own phase, as real nodes' timers do; aligned grids would
+    // make candidates time out on the very same tick far more often than in practice.
+    this.tickOriginUs = ctx.now() - ctx.random.int(this.config.tickUs);
     this.recover();
-    ctx.setTimer(this.config.tickUs, 'tick');
+    this.armTick();
+  }
+
+  /**
+   * Delivers the grid ticks that are due. Raft only acts on the tick it reported in
+   * ticksUntilAction; the ones before it merely count, so delivering them late, in a batch
+   * just before the next input, is the same as delivering them on time. This turns an idle
+   * cluster's hundreds of tick events per second into one timer per heartbeat.
+   */
+  private catchUpTicks(): void {
+    const raft = this.raft;
+    if (raft === null) return;
+    const due = Math.floor((this.ctx.now() - this.tickOriginUs) / this.config.tickUs);
+    for (let i = 0; this.ticksDone < due && i < TICK_CATCH_UP_MAX; i++) {
+      raft.tick();
+      this.ticksDone++;
+    }
+    // After a long pause (a stopped process), the backlog beyond the bound is skipped.
+    if (this.ticksDone < due) this.ticksDone = due;
+  }
+
+  /** Keeps one timer aimed at the next grid tick where Raft may act. */
+  private armTick(): void {
+    if (this.raft === null) return;
+    const want = this.ticksDone + this.raft.ticksUntilAction();
+    if (this.armedTick !== -1 && this.armedTick <= want) return; // It fires early, then re-arms.
+    this.armedTick = want;
+    const atUs = this.tickOriginUs + want * this.config.tickUs;
+    this.ctx.setTimer(Math.max(0, atUs - this.ctx.now()), `tick:${want}`);
   }
 
   private recover(): void {
@@ -99,18 +137,22 @@ export class KvServer implements Process {
 
   onTimer(tag: string): void {
     if (tag === 'recover') {
-      if (this.raft === null) this.recover();
+      if (this.raft === null) {
+        this.recover();
+        this.armTick();
+      }
       return;
     }
-    if (tag !== 'tick') return;
-    this.ctx.setTimer(this.config.tickUs, 'tick');
-    if (this.raft === null) return;
-    this.raft.tick();
+    if (!tag.startsWith('tick:') || Number(tag.slice(5)) !== this.armedTick) return;
+    this.armedTick = -1;
+    this.catchUpTicks();
     this.handleReady();
+    this.armTick();
   }
 
   onMessage(from: NodeId, raw: unknown): void {
     if (this.raft === null) return;
+    this.catchUpTicks();
     const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
     if (typeof type === 'string' && type.startsWith('Msg')) {
       const m = validateMessage(raw);
@@ -122,6 +164,7 @@ export class KvServer implements Process {
       this.onRequest(from, req);
     }
     this.handleReady();
+    this.armTick();
   }
 
   private reject(from: NodeId, what: string): void {
@@ -264,8 +307,9 @@ export class KvServer implements Process {
   }
 
   memoryBytes(): number {
-    const st = this.raft?.status();
-    const logEntries = st === undefined ? 0 : st.lastIndex - st.firstIndex + 1;
+    // Called after every event: keep it to a few field reads.
+    const b = this.raft?.logBounds();
+    const logEntries = b === undefined ? 0 : b.last - b.first + 1;
     return 4096 + this.kv.sizeBytes() + logEntries * 128 + (this.pendingWrites.size + this.pendingReads.size) * 256;
   }
 

@@ -124,7 +124,13 @@ export class Raft {
       return;
     }
     const term = m.term ?? (FORWARD_TYPES.has(m.type) ? 0 : this.term);
-    this.msgs.push({ ...m, from: this.id, term });
+    // Every caller builds a fresh literal, so completing it in place is safe, and much
+    // cheaper than a spread over objects of many shapes (this was the hottest line of an
+    // idle cluster). Key order matches what `{ ...m, from, term }` would give.
+    const out = m as Message;
+    out.from = this.id;
+    out.term = term;
+    this.msgs.push(out);
   }
 
   pushReadState(rs: ReadState): void {
@@ -196,6 +202,20 @@ export class Raft {
   tick(): void {
     if (this.role === 'leader') this.tickHeartbeat();
     else this.tickElection();
+  }
+
+  /**
+   * How many more tick() calls until one of them can act (campaign, heartbeat, a
+   * CheckQuorum round). Ticks before that only advance counters, so a host may deliver them
+   * late and in a batch, just before the next input, without changing behaviour. Always
+   * at least 1.
+   */
+  ticksUntilAction(): number {
+    if (this.role === 'leader') {
+      return Math.max(1, Math.min(this.cfg.heartbeatTicks - this.heartbeatElapsed, this.cfg.electionTicks - this.electionElapsed));
+    }
+    if (!this.promotable()) return this.cfg.electionTicks;
+    return Math.max(1, this.randomizedElectionTimeout - this.electionElapsed);
   }
 
   private tickElection(): void {

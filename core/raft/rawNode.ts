@@ -73,6 +73,16 @@ export class RawNode {
     this.r.tick();
   }
 
+  /** The log's first and last index, without building a full status. */
+  logBounds(): { first: LogIndex; last: LogIndex } {
+    return { first: this.r.log.firstIndex(), last: this.r.log.lastIndex() };
+  }
+
+  /** Ticks until one can act; earlier ticks may be batched by the host (see Raft.ticksUntilAction). */
+  ticksUntilAction(): number {
+    return this.r.ticksUntilAction();
+  }
+
   /** Feeds one message addressed to this node; call validateMessage on untrusted input first. */
   step(m: Message): void {
     this.r.step(m);
