@@ -1,10 +1,18 @@
 // Vite serves and builds the browser UI in ui/; the simulator code under sim/ and core/
-// is bundled into it unchanged (the same modules the CLI runs).
+// is bundled into it unchanged (the same modules the CLI runs). The simulation runs in a
+// module Web Worker, so workers are built as ES modules too.
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
 export default defineConfig({
-  root: 'ui',
+  root: fileURLToPath(new URL('./ui', import.meta.url)),
+  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
   build: { outDir: '../dist/ui', emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: false },
+  // The UI imports scenarios/, sim/ and core/ from beside ui/, so the dev server may read them.
+  server: { port: 5173, strictPort: false, fs: { allow: [repoRoot] } },
+  optimizeDeps: { include: ['seedrandom', 'yaml', 'zod', 'comlink', 'd3'] },
 });

@@ -3,8 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../cli/main.ts');
-const code = main(process.argv.slice(2), {
+const { mainAsync } = await import('../cli/main.ts');
+const code = await mainAsync(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   errIsTty: Boolean(process.stderr.isTTY),

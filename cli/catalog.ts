@@ -6,7 +6,7 @@ import { parseScenarioText, type ParseResult } from '../sim/scenario/parse.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCENARIO_DIR = join(PACKAGE_ROOT, 'scenarios');
-export const DEFAULT_SCENARIO = 'heartbeat-crash';
+export const DEFAULT_SCENARIO = 'raft-kv-basic';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 

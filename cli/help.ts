@@ -3,28 +3,44 @@
 export const MAIN_HELP = `faultline — a deterministic simulator and chaos testbed for distributed systems
 
 Usage:
-  faultline run [--scenario NAME|FILE] [--seed N] [--json] [--out DIR] [--quiet]
+  faultline start [--no-ui]
+  faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
   faultline list [--json]
+  faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
+  faultline merge DIR... [--out DIR] [--json]
+  faultline replay FILE | --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE]
+  faultline shrink --scenario NAME|FILE --seed N [--out FILE]
+  faultline bless [--check] [--add NAME --seeds A..B]
+  faultline ui [--port N] [--scenario NAME] [--seed N]
   faultline --help | faultline <command> --help
 
 Commands:
+  start   What \`npm start\` does: run the default scenario, then (on a terminal) serve the UI.
   run     Run one scenario with one seed and check it. Same scenario + seed + version
           gives the same trace hash, bit for bit.
   list    List the scenario catalogue (scenarios/*.yaml).
+  sweep   Run many seeds of one scenario in parallel; summary, sweep.json, junit.xml.
+  merge   Combine the outputs of sweep shards into one summary, sweep.json and junit.xml.
+  replay  Re-run a recorded run (report.json, sweep.json#seed=N) and check its trace hash.
+  shrink  Minimise the fault schedule of a failing seed; writes a scenario file.
+  bless   Re-record the regression triples (test/regression/triples.json).
+  ui      Serve the browser UI (watch, pause, rewind and break a cluster) and print its address.
 
 Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage.
 Run \`faultline run\` with no arguments for the default scenario.`;
 
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
-Usage: faultline run [--scenario NAME|FILE] [--seed N] [--json] [--out DIR] [--quiet]
+Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
-                            (default: heartbeat-crash)
+                            (default: raft-kv-basic)
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
   -o, --out DIR             write report.json and trace.jsonl (every event) into DIR
   -q, --quiet               no progress display
+  -w, --workers N           run the nodes in N worker threads under deterministic lockstep
+                            (same trace hash as in one thread; reports the batching factor)
   -h, --help                this text
 
 The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, violations
@@ -34,3 +50,96 @@ when it is a terminal and --json is not given.`;
 export const LIST_HELP = `faultline list — list the scenario catalogue
 
 Usage: faultline list [--json]`;
+
+export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in parallel
+
+Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n]
+                       [--out DIR] [--json] [--quiet] [--timeout SECONDS]
+
+  -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
+      --seeds A..B          the inclusive seed range, or one seed (default: 1..100)
+  -j, --jobs N              threads (default: the CPU count): this one plus N - 1 workers;
+                            1 runs every seed in this thread
+      --shard i/n           run only shard i of n: the seeds whose position in the range
+                            (from 0) is i-1 modulo n, round-robin. Shards 1/n..n/n
+                            partition the range; combine their outputs with \`merge\`
+  -o, --out DIR             write DIR/sweep.json (per seed: seed, traceHash, events,
+                            simulatedMs, wallMs, violations) and DIR/junit.xml
+      --json                print one JSON object (results, summary, failures) and nothing else
+  -q, --quiet               no progress display
+      --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
+
+Per-seed results do not depend on --jobs or --shard. Prints passed/failed, the slowest
+seeds, events/s and seeds/min, and every failing seed with its replay command.
+Exit 0 every seed passed, 1 a seed failed or a worker crashed (the seed is named), 2 bad input.`;
+
+export const MERGE_HELP = `faultline merge — combine sweep shard outputs
+
+Usage: faultline merge DIR... [--out DIR] [--json]
+
+  DIR...        sweep output directories (or their sweep.json files) of one scenario
+  -o, --out DIR write the merged sweep.json and junit.xml into DIR
+      --json    print one JSON object (results, summary, failures)
+
+A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed failed.`;
+
+export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
+
+Usage: faultline replay FILE [--trace-out FILE] [--json]
+       faultline replay --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE] [--json]
+
+  FILE                a report.json written by \`run --out\`, a sweep entry such as
+                      sweep-out/sweep.json#seed=17, or a scenario file (with --seed)
+      --seed N        the seed, for a scenario file or --scenario (default 1 for a file)
+      --expect HASH   the trace hash the run must reproduce
+      --trace-out F   write the full trace (every event) as JSONL to F
+      --json          print one JSON report with recordedHash and reproduced
+
+Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
+differs or a check failed, 2 bad input.`;
+
+export const SHRINK_HELP = `faultline shrink — minimise the fault schedule of a failing run
+
+Usage: faultline shrink --scenario NAME|FILE --seed N [--out FILE] [--tests-max N] [--json]
+
+  -s, --scenario NAME|FILE  the scenario (swarm faults are materialized for the seed first)
+      --seed N              the failing seed; it stays the same throughout
+  -o, --out FILE            where to write the minimal scenario (default NAME-seedN-shrunk.yaml)
+      --tests-max N         runs allowed per shrinking pass (default 500)
+      --json                print one JSON object
+
+Removes faults by delta debugging (ddmin), then halves durations, keeping a candidate only
+if it still fails the same check. Exit 0 shrunk, 2 bad input or the seed does not fail.`;
+
+export const BLESS_HELP = `faultline bless — re-record the scenario regression triples
+
+Usage: faultline bless [--check] [--add NAME --seeds A..B] [--file FILE]
+
+      --check        compare only; exit 1 if any triple's hash differs
+      --add NAME     add triples for scenario NAME (a catalogue name or a path from the
+                     package root) with the seeds of --seeds (default 1)
+      --file FILE    the triples file (default test/regression/triples.json)
+
+Rewrites each (scenario, seed, traceHash) with the hash this version produces and lists
+the ones that changed. Review that list: a changed hash means a changed run.`;
+
+
+export const UI_HELP = `faultline ui — serve the browser UI
+
+Usage: faultline ui [--port N] [--host HOST] [--scenario NAME] [--seed N]
+
+  -p, --port N        the port to listen on (default: 5173, or the next free one)
+      --host HOST     the interface to bind (default: localhost)
+  -s, --scenario NAME open this catalogue scenario
+      --seed N        with this seed
+
+Prints the address to open. The page runs the same simulator in a Web Worker and shows the
+same trace hash as \`faultline run\` for the same scenario and seed. Ctrl-C stops it.`;
+
+export const START_HELP = `faultline start — what \`npm start\` runs
+
+Usage: faultline start [--no-ui]
+
+Runs the default scenario with seed 1 and prints its report; then, when the terminal is
+interactive, serves the UI on it (like \`faultline ui\`). Piped, in CI, or with --no-ui it
+stops after the report.`;

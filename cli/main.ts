@@ -1,17 +1,31 @@
-// The faultline command line: run and list scenarios. A thin shell over sim/: it reads
-// files, measures wall time, draws progress and prints reports; the simulation itself is
-// in sim/run. Exit codes: 0 checks held, 1 a check failed, 2 bad input or usage.
+// The faultline command line: run, list, sweep, merge, replay, shrink and bless. A thin
+// shell over sim/: it reads files, measures wall time, draws progress and prints reports;
+// the simulation itself is in sim/run. Exit codes: 0 checks held, 1 a check failed, 2 bad
+// input or usage.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
-import type { Scenario } from '../sim/scenario/schema.ts';
+import { describe as describeFault } from '../sim/faults/schedule.ts';
+import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
+import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
+import type { LockstepStats } from '../sim/workers/lockstep.ts';
+import { spawnNodePool } from '../sim/workers/nodePool.ts';
+import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
+import { formatDuration } from '../sim/scenario/duration.ts';
+import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
-import { toJsonl } from '../sim/trace/trace.ts';
-import { HelpRequested, parseRunArgs, UsageError } from './args.ts';
-import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
-import { LIST_HELP, MAIN_HELP, RUN_HELP } from './help.ts';
+import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
+import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
+import { serveUi } from './serve.ts';
+import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
+import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
+import { cmdMerge } from './merge.ts';
 import { Progress } from './progress.ts';
+import { cmdBless } from './regression.ts';
+import { cmdReplay } from './replay.ts';
+import { loadScenarioRef } from './scenarioRef.ts';
+import { cmdShrink } from './shrinkCmd.ts';
+import { cmdSweep } from './sweep.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export interface Io {
@@ -24,40 +38,48 @@ export interface Io {
 export interface CliReport extends RunReport {
   wallMs: number;
   replay: string;
+  /** Present when the nodes ran in worker threads. */
+  workers?: number;
+  lockstep?: LockstepStats;
+  /** The faults this seed drew from the scenario's swarm section (present only with one). */
+  swarmFaults?: FaultSpec[];
 }
 
-function loadOrThrow(nameOrFile: string): { scenario: Scenario; ref: string } {
-  const loc = locateScenario(nameOrFile);
-  if (!loc.ok) throw new UsageError(loc.message);
-  const parsed = loadScenarioFile(loc.file);
-  if (!parsed.ok) {
-    const lines = parsed.problems.map((p) => `  ${p.path}: ${p.message}`);
-    throw new UsageError(`scenario ${nameOrFile} is invalid (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
-  }
-  return { scenario: parsed.scenario, ref: loc.fromCatalog ? parsed.scenario.name : nameOrFile };
-}
-
-function cmdRun(argv: string[], io: Io): number {
+function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const args = parseRunArgs(argv);
-  const { scenario, ref } = loadOrThrow(args.scenario ?? DEFAULT_SCENARIO);
-  const replay = `npx faultline run --scenario ${ref} --seed ${args.seed}`;
+  const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO);
+  const scenario = materialize(loaded.scenario, args.seed);
+  const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
+  const nodeCount = nodeSpecs(scenario).length;
+  if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
+  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
+  const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
   const t0 = wallNowMs();
-  const { report, world } = runScenario(scenario, args.seed, {
-    retainTrace: args.out !== undefined,
-    onProgress: progress ? (sim, total, events) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined,
-  });
-  const wallMs = wallNowMs() - t0;
-  progress?.clear();
-  const full: CliReport = { ...report, wallMs: Math.round(wallMs * 10) / 10, replay };
-  if (args.out !== undefined) {
-    mkdirSync(args.out, { recursive: true });
-    writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
-    writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(world.trace.events()));
+  const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>): number => {
+    progress?.clear();
+    const full: CliReport = { ...report, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
+    if (args.out !== undefined) {
+      mkdirSync(args.out, { recursive: true });
+      writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
+      writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
+    }
+    if (args.json) io.out(JSON.stringify(full) + '\n');
+    else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.'));
+    return report.violations.length === 0 ? 0 : 1;
+  };
+  if (args.workers === undefined) {
+    const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
+    return finish(report, world.trace.events(), {});
   }
-  if (args.json) io.out(JSON.stringify(full) + '\n');
-  else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.'));
-  return report.violations.length === 0 ? 0 : 1;
+  return runScenarioLockstep(scenario, args.seed, args.workers, spawnNodePool, { retainTrace: args.out !== undefined, onProgress }).then(
+    (r) => finish(r.report, r.trace, { workers: args.workers, lockstep: r.lockstep }),
+    (e: unknown) => {
+      progress?.clear();
+      io.err(`faultline: simulation error with --workers ${args.workers}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} --workers ${args.workers}\n`);
+      return 1;
+    },
+  );
 }
 
 function humanReport(r: CliReport, outDir: string | undefined): string {
@@ -66,8 +88,15 @@ function humanReport(r: CliReport, outDir: string | undefined): string {
   const lines = [
     `faultline run ${r.scenario} · seed ${r.seed}`,
     `  ${pass ? 'PASS' : 'FAIL'}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
-    `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crashes · trace ${r.traceHash}`,
+    `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
   ];
+  if (r.workers !== undefined && r.lockstep !== undefined) {
+    lines.push(`  ${r.workers} worker threads · ${r.lockstep.windows.toLocaleString('en-US')} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
+  }
+  if (r.swarmFaults !== undefined) {
+    lines.push(`  swarm drew ${r.swarmFaults.length} fault${r.swarmFaults.length === 1 ? '' : 's'} from the seed:`);
+    for (const f of r.swarmFaults) lines.push(`    at ${formatDuration(f.at)}: ${describeFault(f)}`);
+  }
   for (const v of r.violations.slice(0, 20)) lines.push(`  violation [${v.check}] at ${formatMicros(v.t)}${v.node === null ? '' : ` on node ${v.node}`}: ${v.message}`);
   if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more violations (see --json)`);
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')} and ${join(outDir, 'trace.jsonl')}`);
@@ -100,18 +129,69 @@ function cmdList(argv: string[], io: Io): number {
   return 0;
 }
 
-const HELP: Record<string, string> = { run: RUN_HELP, list: LIST_HELP };
+async function cmdUi(argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(argv, 'ui', { port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' } });
+  const port = values.port === undefined ? 5173 : parseCount(values.port as string, '--port', 65535);
+  const query = new URLSearchParams();
+  if (values.scenario !== undefined) query.set('scenario', values.scenario as string);
+  if (values.seed !== undefined) query.set('seed', String(parseSeed(values.seed as string)));
+  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString() }, io.out);
+  return new Promise<number>((resolve) => {
+    process.once('SIGINT', () => {
+      void server.close().then(() => resolve(0));
+    });
+  });
+}
 
+/**
+ * `npm start`: the default scenario, headless, with its report; then, on a terminal, the
+ * browser UI on the same scenario and seed. Piped or in CI it stops after the report, so
+ * scripts are never left waiting on a server.
+ */
+async function cmdStart(argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(argv, 'start', { 'no-ui': { type: 'boolean' } });
+  const code = await cmdRun([], io);
+  if (values['no-ui'] === true || !io.errIsTty) {
+    io.out(`  open the UI with: npm run ui\n`);
+    return code;
+  }
+  return cmdUi(['--scenario', DEFAULT_SCENARIO, '--seed', '1'], io);
+}
+
+const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
+
+/**
+ * Runs a command. Most commands finish synchronously and return the exit code; `run
+ * --workers` returns a promise of it (use mainAsync, as bin/faultline.mjs does).
+ */
 export function main(argv: string[], io: Io): number {
+  const code = mainAny(argv, io);
+  if (typeof code !== 'number') throw new Error('main: this command is asynchronous; call mainAsync');
+  return code;
+}
+
+export async function mainAsync(argv: string[], io: Io): Promise<number> {
+  const code = mainAny(argv, io);
+  return typeof code === 'number' ? code : code.catch((e: unknown) => {
+    if (e instanceof UsageError) {
+      io.err(`faultline: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  });
+}
+
+function mainAny(argv: string[], io: Io): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(MAIN_HELP + '\n');
       return command === undefined ? 2 : 0;
     }
-    if (command === 'run') return cmdRun(rest, io);
-    if (command === 'list') return cmdList(rest, io);
-    throw new UsageError(`unknown command "${command}". Commands: run, list. See \`faultline --help\`.`);
+    const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (cmd !== undefined) return cmd(rest, io);
+    throw new UsageError(`unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. See \`faultline --help\`.`);
   } catch (e) {
     if (e instanceof HelpRequested) {
       io.out((HELP[e.topic] ?? MAIN_HELP) + '\n');

@@ -23,7 +23,7 @@ describe('faultline CLI', () => {
     const r = JSON.parse(a.out);
     for (const k of ['scenario', 'seed', 'traceHash', 'events', 'simulatedMs', 'wallMs', 'violations', 'replay']) expect(r).toHaveProperty(k);
     expect(r.traceHash).toMatch(/^[0-9a-f]{16}$/);
-    expect(r.replay).toBe('npx faultline run --scenario heartbeat-crash --seed 42');
+    expect(r.replay).toBe('npx faultline run --scenario raft-kv-basic --seed 42');
     expect(JSON.parse(cli('run', '--seed', '42', '--json').out).traceHash).toBe(r.traceHash);
     expect(JSON.parse(cli('run', '--seed', '43', '--json').out).traceHash).not.toBe(r.traceHash);
   });

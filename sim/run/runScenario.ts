@@ -6,6 +6,7 @@
 // callback at fixed simulated-time steps, so a caller can show it without changing the run.
 import type { Micros } from '../../core/env.ts';
 import { lastHealUs, scheduleFault } from '../faults/schedule.ts';
+import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
@@ -52,7 +53,9 @@ export function seedText(s: Scenario, seed: number): string {
   return `${s.name}/${seed}`;
 }
 
-export function buildRun(s: Scenario, seed: number, retainTrace: boolean, remote = false): BuiltRun {
+export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false): BuiltRun {
+  // Swarm ranges become concrete faults drawn from the seed (idempotent: callers may have done it).
+  const s = materialize(scenario, seed);
   const nodes = nodeSpecs(s);
   const world = new World({
     remote,
@@ -63,12 +66,13 @@ export function buildRun(s: Scenario, seed: number, retainTrace: boolean, remote
     retainTrace,
   });
   world.boot();
-  for (const f of s.faults) scheduleFault(world, f);
   const healUs = lastHealUs(s.faults);
   if (s.workload === 'raft-kv') {
     const checks = installRaftKvChecks(world, s, healUs);
+    for (const f of s.faults) scheduleFault(world, f, checks.leaders);
     return { world, finish: () => checks.finish(), leaders: checks.leaders };
   }
+  for (const f of s.faults) scheduleFault(world, f);
   installHeartbeatCheck(world, Math.min(s.duration, healUs + s.liveness.within));
   return { world, finish: () => ({}), leaders: null };
 }
@@ -95,7 +99,7 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
   return { report: reportOf(s, seed, world, extra), world };
 }
 
-function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
+export function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
   return {
     scenario: s.name,
     seed,

@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 
-export const duration = z.string().or(z.number()).transform((v, ctx) => {
+const DURATION_HINT = 'expected a non-negative duration like "1.5s", "250ms" or "10m"';
+
+export const duration = z.union([z.string(), z.number()], { error: (iss) => `${DURATION_HINT}, got ${JSON.stringify(iss.input)}` }).transform((v, ctx) => {
   const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
   if (us === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a non-negative duration like "1.5s", "250ms" or "10m", got ${JSON.stringify(v)}` });
+    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(v)}` });
     return z.NEVER;
   }
   return us;
@@ -35,7 +37,15 @@ export const linkSchema = z.object({
   bandwidthBytesPerS: z.number().int().min(0).optional(),
 }).strict();
 
+/** Byzantine adversaries: see sim/faults/byzantine.ts for what each one does. */
+export const BYZANTINE_MODES = ['corrupt', 'forge', 'replay', 'flood', 'malformed'] as const;
+export const BYZANTINE_RATE_MAX = 10_000;
+export const CPU_FACTOR_MAX = 10_000;
+
 const at = { at: duration };
+/** What a `leader` fault does to the node that leads when it starts. */
+export const LEADER_ACTIONS = ['crash', 'shutdown', 'pause', 'isolate', 'throttle'] as const;
+
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('crash'), node: nodeIndex, duration: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('restart'), node: nodeIndex }).strict(),
@@ -50,7 +60,68 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('memory'), node: nodeIndex, bytes: z.number().int().min(0), duration: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).optional() }).strict(),
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
+  // The node crashes, stays down for `duration`, and its next start takes `startDelay` of CPU.
+  z.object({ ...at, kind: z.literal('slowStart'), node: nodeIndex, duration: duration, startDelay: duration }).strict(),
+  z.object({ ...at, kind: z.literal('fsyncLoss'), node: nodeIndex, duration: duration }).strict(),
+  z.object({ ...at, kind: z.literal('tornWrites'), node: nodeIndex, prob: probability.default(1), duration: duration }).strict(),
+  z.object({ ...at, kind: z.literal('readErrors'), node: nodeIndex, prob: probability, duration: duration }).strict(),
+  z.object({ ...at, kind: z.literal('cpuSpike'), node: nodeIndex, factor: z.number().min(1).max(CPU_FACTOR_MAX).default(50), duration: duration }).strict(),
+  z.object({ ...at, kind: z.literal('drift'), node: nodeIndex, ppm: z.number().int().gt(-1_000_000).lt(1_000_000), duration: duration.optional() }).strict(),
+  // Aimed at whichever node leads when the fault starts (raft-kv only): the classic
+  // "kill the leader" and "isolate the leader" nemeses, which a fixed node index cannot say.
+  z.object({ ...at, kind: z.literal('leader'), do: z.enum(LEADER_ACTIONS), duration: duration.optional(), factor: z.number().min(1).max(CPU_FACTOR_MAX).optional() }).strict(),
+  z.object({
+    ...at,
+    kind: z.literal('byzantine'),
+    mode: z.enum(BYZANTINE_MODES),
+    /** corrupt: the node whose outgoing messages are corrupted; other modes: the node attacked. */
+    node: nodeIndex,
+    duration: duration,
+    /** corrupt: the fraction of the node's outgoing messages corrupted. */
+    fraction: probability.default(0.5),
+    /** forge, replay, flood, malformed: injected messages per second. */
+    rate: z.number().int().min(1).max(BYZANTINE_RATE_MAX).default(50),
+  }).strict(),
 ]);
+
+/** A scenario lists at most this many faults (after swarm sampling too). */
+export const FAULTS_MAX = 1_000;
+export const SWARM_COUNT_MAX = 200;
+
+/** The fault families swarm sampling can draw from; `link-*` pick one link property. */
+export const SWARM_KINDS = [
+  'crash', 'shutdown', 'pause', 'partition', 'oneway', 'bridge', 'isolate',
+  'link-loss', 'link-delay', 'link-duplicate', 'link-reorder', 'link-corrupt', 'link-bandwidth',
+  'throttle', 'cpuSpike', 'clock', 'drift', 'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors',
+  'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
+] as const;
+export type SwarmKind = (typeof SWARM_KINDS)[number];
+
+/** Splits "a..b" into its two ends; a single value is a range of one. */
+function rangeParts(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string' && v.includes('..')) return v.split('..').map((x) => (/^\d+$/.test(x.trim()) ? Number(x.trim()) : x.trim()));
+  return [v, v];
+}
+
+/** An inclusive range `lo..hi` given as "3..8", [3, 8] or a single value, checked lo <= hi. */
+function rangeOf<T extends z.ZodType<number, unknown>>(inner: T, what: string) {
+  return z.preprocess(rangeParts, z.tuple([inner, inner], { error: `expected a range like ${what}` })).superRefine((r, ctx) => {
+    const [lo, hi] = r as [number, number];
+    if (lo > hi) ctx.addIssue({ code: 'custom', message: `the range is empty: ${lo} > ${hi}` });
+  });
+}
+
+export const swarmSchema = z.object({
+  /** Which fault families are switched on; each sampled fault picks one uniformly. */
+  kinds: z.array(z.enum(SWARM_KINDS)).min(1),
+  /** How many faults to sample. */
+  count: rangeOf(z.number().int().min(0).max(SWARM_COUNT_MAX), '"3..8" or [3, 8]'),
+  /** When faults may start. */
+  window: rangeOf(duration, '[1s, 8s] or "1s..8s"'),
+  /** How long each timed fault lasts. */
+  duration: rangeOf(duration, '"200ms..2s" or [200ms, 2s]'),
+}).strict();
 
 export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
 
@@ -101,7 +172,8 @@ export const scenarioSchema = z.object({
     minLatency: duration.default(500),
   }).strict(),
   duration: duration,
-  faults: z.array(faultSchema).default([]),
+  faults: z.array(faultSchema).max(FAULTS_MAX).default([]),
+  swarm: swarmSchema.optional(),
   heartbeat: z.object({ interval: duration.default(100_000), timeout: duration.default(500_000) }).strict().default({ interval: 100_000, timeout: 500_000 }),
   raft: raftSchema.default(raftSchema.parse({})),
   clients: clientsSchema.default(clientsSchema.parse({})),
@@ -112,3 +184,4 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type FaultSpec = z.output<typeof faultSchema>;
 export type LinkSpec = z.output<typeof linkSchema>;
+export type SwarmSpec = z.output<typeof swarmSchema>;

@@ -1,0 +1,51 @@
+// `faultline merge DIR...`: combines the results of sweep shards into one summary, one
+// sweep.json and one junit.xml.
+//
+// Contract: every input must come from the same scenario text; results are combined by
+// seed and sorted. A seed that appears twice must have the same trace hash (a shard that
+// ran a different version is an error, exit 2); otherwise it is counted once. Exit 1 when
+// any seed failed.
+import { relative } from 'node:path';
+import { parseFlags, UsageError } from './args.ts';
+import type { Io } from './main.ts';
+import type { SeedResult } from './seedResult.ts';
+import { readSweepFile, sweepFilePath, type SweepFile } from './sweepFile.ts';
+import { humanSummary, jsonSummary, summarize, writeSweepOutputs } from './sweepReport.ts';
+
+export function mergeSweeps(files: readonly SweepFile[], names: readonly string[]): SweepFile {
+  if (files.length === 0) throw new UsageError('merge: name at least one sweep output directory');
+  const first = files[0];
+  const bySeed = new Map<number, SeedResult>();
+  files.forEach((f, i) => {
+    if (f.scenarioText !== first.scenarioText) throw new UsageError(`merge: ${names[i]} swept a different scenario (or a different version of ${first.scenario}) than ${names[0]}`);
+    for (const r of f.results) {
+      const seen = bySeed.get(r.seed);
+      if (seen !== undefined && seen.traceHash !== r.traceHash) throw new UsageError(`merge: seed ${r.seed} has trace ${seen.traceHash} in one input and ${r.traceHash} in ${names[i]}: they were not run by the same version`);
+      if (seen === undefined) bySeed.set(r.seed, r);
+    }
+  });
+  const seedsText = [...new Set(files.map((f) => f.seeds))].join(',');
+  return {
+    ...first,
+    seeds: seedsText,
+    shards: files.flatMap((f) => f.shards),
+    jobs: Math.max(...files.map((f) => f.jobs)),
+    wallMs: Math.round(files.reduce((a, f) => a + f.wallMs, 0) * 10) / 10,
+    results: [...bySeed.values()].sort((a, b) => a.seed - b.seed),
+  };
+}
+
+export function cmdMerge(argv: string[], io: Io): number {
+  const { values: v, positionals } = parseFlags(argv, 'merge', {
+    out: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+  }, 10_000);
+  const files = positionals.map((p) => readSweepFile(p));
+  const merged = mergeSweeps(files, positionals.map(sweepFilePath));
+  const out = typeof v.out === 'string' ? v.out : undefined;
+  if (out !== undefined) writeSweepOutputs(merged, out);
+  const sum = summarize(merged.results, merged.wallMs);
+  if (v.json === true) io.out(jsonSummary(merged, sum));
+  else io.out(humanSummary(`faultline merge ${merged.scenario} · ${files.length} inputs (shards ${merged.shards.join(', ')}) · seeds ${merged.seeds}`, merged, sum, out === undefined ? undefined : relative(io.cwd, out) || '.'));
+  return sum.failed === 0 ? 0 : 1;
+}

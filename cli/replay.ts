@@ -1,0 +1,97 @@
+// `faultline replay`: runs a recorded run again and checks it is the same run.
+//
+// Contract: the source is a report.json (from `run --out`), a sweep entry
+// (`DIR/sweep.json#seed=17`), a scenario file or `--scenario X`, with `--seed N`. When a
+// trace hash was recorded (or given with --expect), the replay must reproduce it bit for
+// bit; a different hash is reported with both values. Exit 0: reproduced (or no hash to
+// compare) and every check held; 1: the hash differs or a check failed; 2: bad input.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { materialize } from '../sim/faults/swarm.ts';
+import { formatMicros } from '../sim/kernel/time.ts';
+import { runScenario } from '../sim/run/runScenario.ts';
+import { toJsonl } from '../sim/trace/trace.ts';
+import { parseFlags, parseSeed, UsageError } from './args.ts';
+import type { Io } from './main.ts';
+import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
+import { readSweepFile } from './sweepFile.ts';
+import { wallNowMs } from './wallclock.ts';
+
+interface Source {
+  loaded: ScenarioRef;
+  seed: number;
+  recordedHash: string | null;
+  from: string;
+}
+
+function fromSweep(file: string, seedText: string): Source {
+  const f = readSweepFile(file);
+  const seed = parseSeed(seedText, `${file}#seed`);
+  const entry = f.results.find((r) => r.seed === seed);
+  if (entry === undefined) throw new UsageError(`${file} has no result for seed ${seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
+  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}` };
+}
+
+/** A report.json names its scenario in its replay command, exactly as the run was given it. */
+function fromReport(file: string, doc: Record<string, unknown>): Source {
+  const m = typeof doc.replay === 'string' ? /--scenario (\S+)/.exec(doc.replay) : null;
+  if (m === null || typeof doc.seed !== 'number' || typeof doc.traceHash !== 'string') throw new UsageError(`${file}: a report must have seed, traceHash and a replay command naming --scenario`);
+  return { loaded: loadScenarioRef(m[1]), seed: doc.seed, recordedHash: doc.traceHash, from: file };
+}
+
+function resolveSource(file: string | undefined, v: Record<string, string | boolean | undefined>): Source {
+  const seed = typeof v.seed === 'string' ? parseSeed(v.seed) : undefined;
+  const expect = typeof v.expect === 'string' ? v.expect : null;
+  if (file === undefined) {
+    if (typeof v.scenario !== 'string' || seed === undefined) throw new UsageError('replay: give a FILE (report.json, sweep.json#seed=N, a scenario file) or --scenario X --seed N. See `faultline replay --help`.');
+    return { loaded: loadScenarioRef(v.scenario), seed, recordedHash: expect, from: `--scenario ${v.scenario}` };
+  }
+  const hash = file.lastIndexOf('#seed=');
+  if (hash >= 0) return fromSweep(file.slice(0, hash), file.slice(hash + '#seed='.length));
+  if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
+  if (file.endsWith('.json')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+    }
+    const d = (doc ?? {}) as Record<string, unknown>;
+    if (d.faultline === 'sweep') throw new UsageError(`${file} holds many seeds: name one, as in ${file}#seed=17`);
+    if ('traceHash' in d) return fromReport(file, d);
+  }
+  return { loaded: loadScenarioRef(file), seed: seed ?? 1, recordedHash: expect, from: file };
+}
+
+export function cmdReplay(argv: string[], io: Io): number {
+  const { values: v, positionals } = parseFlags(argv, 'replay', {
+    scenario: { type: 'string', short: 's' },
+    seed: { type: 'string' },
+    expect: { type: 'string' },
+    'trace-out': { type: 'string' },
+    json: { type: 'boolean' },
+  }, 1);
+  const src = resolveSource(positionals[0], v);
+  const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
+  const scenario = materialize(src.loaded.scenario, src.seed);
+  const t0 = wallNowMs();
+  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined });
+  const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
+  if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
+  const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
+  const replay = `npx faultline run --scenario ${src.loaded.ref} --seed ${src.seed}`;
+  if (v.json === true) {
+    io.out(JSON.stringify({ ...report, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
+  } else {
+    const lines = [`faultline replay ${src.from} · ${report.scenario} · seed ${src.seed}`];
+    if (reproduced === null) lines.push(`  trace ${report.traceHash} (nothing recorded to compare with; pass --expect HASH to check)`);
+    else if (reproduced) lines.push(`  REPRODUCED  trace ${report.traceHash} matches the recorded hash`);
+    else lines.push(`  DIFFERENT  trace ${report.traceHash}, but ${src.recordedHash} was recorded: this is not the same run (the code, the scenario or the platform changed)`);
+    lines.push(`  ${report.violations.length === 0 ? 'PASS' : 'FAIL'}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
+    for (const x of report.violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
+    if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);
+    lines.push(`  run it: ${replay}`);
+    io.out(lines.join('\n') + '\n');
+  }
+  if (reproduced === false) io.err(`faultline: replay of ${src.from} did not reproduce the recorded trace hash ${src.recordedHash} (got ${report.traceHash})\n`);
+  return reproduced === false || report.violations.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,93 @@
+// `faultline shrink`: minimises the fault schedule of a failing run.
+//
+// Contract: the seed stays the same; the swarm section (if any) is first materialized into
+// concrete faults; a candidate schedule is accepted only if the run still has a violation
+// of the same check as the original's first violation. ddmin removes faults, then each
+// remaining fault's durations are halved while that keeps the failure, then ddmin runs
+// once more. The result is written as a scenario file (same name, so the seed draws the
+// same streams) and re-run from the written text to prove it still fails.
+import { writeFileSync } from 'node:fs';
+import { ddmin, simplifyEach } from '../sim/faults/shrink.ts';
+import { materialize } from '../sim/faults/swarm.ts';
+import { describe } from '../sim/faults/schedule.ts';
+import { runScenario } from '../sim/run/runScenario.ts';
+import { formatDuration } from '../sim/scenario/duration.ts';
+import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
+import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
+import type { Io } from './main.ts';
+import { fromText, loadScenarioRef } from './scenarioRef.ts';
+import { scenarioToYaml } from './scenarioYaml.ts';
+import { wallNowMs } from './wallclock.ts';
+
+/** Durations below this are not worth halving further. */
+const DURATION_US_MIN = 1_000;
+
+export interface ShrinkOutcome {
+  check: string;
+  original: FaultSpec[];
+  minimal: FaultSpec[];
+  runs: number;
+  exhausted: boolean;
+}
+
+/** Shorter variants of a fault: its duration (and a slow start's delay) halved, on whole ms. */
+export function shorterFaults(f: FaultSpec): FaultSpec[] {
+  const out: FaultSpec[] = [];
+  const half = (us: number): number => Math.max(DURATION_US_MIN, 1000 * Math.floor(us / 2000));
+  if ('duration' in f && f.duration !== undefined && f.duration > DURATION_US_MIN) out.push({ ...f, duration: half(f.duration) });
+  if (f.kind === 'slowStart' && f.startDelay > DURATION_US_MIN) out.push({ ...f, startDelay: half(f.startDelay) });
+  return out;
+}
+
+export function shrinkFaults(s: Scenario, seed: number, testsMax: number): ShrinkOutcome {
+  const concrete = materialize(s, seed);
+  const first = runScenario(concrete, seed).report.violations[0];
+  if (first === undefined) throw new UsageError(`seed ${seed} of ${s.name} passes every check: there is no failure to shrink`);
+  const check = first.check;
+  let runs = 1;
+  const fails = (faults: FaultSpec[]): boolean => {
+    runs++;
+    return runScenario({ ...concrete, faults }, seed).report.violations.some((v) => v.check === check);
+  };
+  const a = ddmin(concrete.faults, fails, testsMax);
+  const b = simplifyEach(a.items, shorterFaults, fails, testsMax);
+  const c = ddmin(b.items, fails, testsMax);
+  return { check, original: concrete.faults, minimal: c.items, runs, exhausted: a.exhausted || b.exhausted || c.exhausted };
+}
+
+export function cmdShrink(argv: string[], io: Io): number {
+  const { values: v } = parseFlags(argv, 'shrink', {
+    scenario: { type: 'string', short: 's' },
+    seed: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    'tests-max': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (typeof v.scenario !== 'string' || typeof v.seed !== 'string') throw new UsageError('shrink: --scenario and --seed are required. See `faultline shrink --help`.');
+  const loaded = loadScenarioRef(v.scenario);
+  const seed = parseSeed(v.seed);
+  const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
+  const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
+  const t0 = wallNowMs();
+  const r = shrinkFaults(loaded.scenario, seed, testsMax);
+  const shrunk: Scenario = { ...materialize(loaded.scenario, seed), faults: r.minimal, description: `Shrunk from ${loaded.ref} seed ${seed}: the smallest fault schedule found that still fails check ${r.check}. ${loaded.scenario.description}`.trim() };
+  const text = scenarioToYaml(shrunk, `faultline shrink --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: npx faultline run --scenario ${out} --seed ${seed}`);
+  // The written file is what users will run, so prove that it, not the in-memory copy, fails.
+  const again = runScenario(fromText(text, out, out).scenario, seed).report;
+  if (!again.violations.some((x) => x.check === r.check)) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
+  writeFileSync(out, text);
+  const wallMs = Math.round(wallNowMs() - t0);
+  if (v.json === true) {
+    io.out(JSON.stringify({ scenario: loaded.scenario.name, seed, check: r.check, originalFaults: r.original.length, minimalFaults: r.minimal.length, faults: r.minimal, runs: r.runs, exhausted: r.exhausted, wallMs, out, replay: `npx faultline run --scenario ${out} --seed ${seed}` }) + '\n');
+    return 0;
+  }
+  const lines = [
+    `faultline shrink ${loaded.ref} · seed ${seed} · failing check [${r.check}]`,
+    `  ${r.original.length} faults -> ${r.minimal.length} in ${r.runs} runs (${(wallMs / 1000).toFixed(1)} s)${r.exhausted ? ' · stopped at --tests-max: the result may not be minimal' : ''}`,
+    ...r.minimal.map((f) => `    at ${formatDuration(f.at)}: ${describe(f)}`),
+    `  wrote ${out}`,
+    `  replay: npx faultline run --scenario ${out} --seed ${seed}`,
+  ];
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}

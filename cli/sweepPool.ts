@@ -1,0 +1,138 @@
+// Runs a sweep's seeds on worker threads, synchronously.
+//
+// Contract: returns one SeedResult per seed, sorted by seed, whatever the number of workers
+// and whatever order they finish in; a seed's result depends only on (scenario, seed), so
+// it is identical to the in-process one apart from wallMs. Work goes out in batches of
+// seeds, at most two batches in flight per worker. `jobs` counts the calling thread: it
+// starts jobs - 1 workers and runs batches itself between draining their ports (with
+// receiveMessageOnPort), so no CPU idles while workers start up; when the queue is empty
+// it blocks in Atomics.wait. The CLI therefore stays synchronous. A worker that throws, fails to load or dies raises a SweepError naming the
+// seed it was running; a seed that runs longer than `seedTimeoutMs` of wall time does too,
+// so a sweep never hangs.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { runSeed, type SeedResult } from './seedResult.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './sweepProtocol.ts';
+import { wallNowMs } from './wallclock.ts';
+
+export const JOBS_MAX = 256;
+const BATCH_SEEDS_MAX = 64;
+const IN_FLIGHT_BATCHES = 2;
+const WAIT_SLICE_MS = 1_000;
+const ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
+
+export class SweepError extends Error {}
+
+export interface PoolOptions {
+  scenario: Scenario;
+  seeds: readonly number[];
+  jobs: number;
+  seedTimeoutMs: number;
+  onResult?: (r: SeedResult) => void;
+  /** Tests only: make the worker that reaches this seed exit abruptly. */
+  crashAtSeed?: number;
+}
+
+interface Batch {
+  id: number;
+  seeds: number[];
+  done: number;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  port: MessagePort;
+  inflight: Batch[];
+  lastHeardMs: number;
+}
+
+function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
+  const { port1, port2 } = new MessageChannel();
+  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, crashAtSeed: opts.crashAtSeed };
+  const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
+  // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
+  worker.on('error', () => {});
+  worker.unref();
+  return { index, worker, port: port1, inflight: [], lastHeardMs: wallNowMs() };
+}
+
+function makeBatches(seeds: readonly number[], jobs: number): Batch[] {
+  const size = Math.max(1, Math.min(BATCH_SEEDS_MAX, Math.ceil(seeds.length / (jobs * 8))));
+  const out: Batch[] = [];
+  for (let i = 0; i < seeds.length; i += size) out.push({ id: out.length, seeds: seeds.slice(i, i + size), done: 0 });
+  return out;
+}
+
+function currentSeed(slot: Slot): number | null {
+  const b = slot.inflight[0];
+  return b === undefined ? null : b.seeds[b.done] ?? null;
+}
+
+export function runPool(opts: PoolOptions): SeedResult[] {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const queue = makeBatches(opts.seeds, opts.jobs);
+  const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, queue.length));
+  const slots = Array.from({ length: workers }, (_, i) => spawn(i, signal, opts));
+  const results = new Map<number, SeedResult>();
+  const record = (r: SeedResult): void => {
+    results.set(r.seed, r);
+    opts.onResult?.(r);
+  };
+  const feed = (slot: Slot): void => {
+    while (slot.inflight.length < IN_FLIGHT_BATCHES && queue.length > 0) {
+      const b = queue.shift() as Batch;
+      slot.inflight.push(b);
+      slot.worker.postMessage({ type: 'batch', id: b.id, seeds: b.seeds } satisfies ToWorker);
+    }
+  };
+  const fail = (slot: Slot, seed: number | null, what: string): never => {
+    for (const s of slots) void s.worker.terminate();
+    const where = seed === null ? 'before it ran any seed' : `while running seed ${seed}`;
+    throw new SweepError(`sweep worker ${slot.index + 1} ${what} ${where}`);
+  };
+  const handle = (slot: Slot, m: FromWorker): void => {
+    slot.lastHeardMs = wallNowMs();
+    if (m.type === 'result') {
+      slot.inflight[0].done++;
+      record(m.result);
+    } else if (m.type === 'batchDone') {
+      slot.inflight.shift();
+      feed(slot);
+    } else if (m.type === 'error') {
+      fail(slot, m.seed ?? currentSeed(slot), `failed: ${m.message}\n`);
+    } else if (m.type === 'exit') {
+      fail(slot, currentSeed(slot), `exited unexpectedly (exit code ${m.code})`);
+    }
+  };
+  /** Handles every message waiting on any port; returns whether there were any. */
+  const drain = (): boolean => {
+    let got = false;
+    for (const slot of slots) {
+      for (let m = receiveMessageOnPort(slot.port); m !== undefined; m = receiveMessageOnPort(slot.port)) {
+        got = true;
+        handle(slot, m.message as FromWorker);
+      }
+    }
+    return got;
+  };
+  slots.forEach(feed);
+  let own: number[] = [];
+  while (results.size < opts.seeds.length) {
+    const seen = Atomics.load(signal, 0);
+    if (drain()) continue;
+    if (own.length === 0 && opts.jobs > 1 && queue.length > 0) own = (queue.shift() as Batch).seeds.slice();
+    if (own.length > 0) {
+      // One seed at a time, so the workers' ports are drained (and refilled) between seeds.
+      record(runSeed(opts.scenario, own.shift() as number));
+      continue;
+    }
+    if (Atomics.wait(signal, 0, seen, WAIT_SLICE_MS) !== 'timed-out') continue;
+    const now = wallNowMs();
+    for (const slot of slots) {
+      if (slot.inflight.length > 0 && now - slot.lastHeardMs > opts.seedTimeoutMs) fail(slot, currentSeed(slot), `gave no result for ${Math.round(opts.seedTimeoutMs / 1000)} s (--timeout)`);
+    }
+  }
+  for (const s of slots) s.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+  return [...results.values()].sort((a, b) => a.seed - b.seed);
+}

@@ -1,0 +1,51 @@
+// Runs a scenario with its nodes spread over runners (worker threads, or in-process
+// WindowRunners in tests) under conservative lockstep, producing the same report as the
+// in-process run.
+import type { Micros, NodeId } from '../../core/env.ts';
+import { buildRun, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { TraceEvent } from '../trace/trace.ts';
+import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
+import { WindowRunner, type WorkerInit } from './windowRunner.ts';
+
+/** Round-robin placement: node i on runner i mod count. */
+export function placeNodes(nodeCount: number, runnerCount: number): { placement: number[]; nodesByRunner: NodeId[][] } {
+  if (!(runnerCount >= 1 && runnerCount <= nodeCount)) throw new Error(`workers must be between 1 and the node count (${nodeCount}), got ${runnerCount}`);
+  const placement = Array.from({ length: nodeCount }, (_, i) => i % runnerCount);
+  const nodesByRunner: NodeId[][] = Array.from({ length: runnerCount }, () => []);
+  placement.forEach((r, id) => nodesByRunner[r].push(id));
+  return { placement, nodesByRunner };
+}
+
+export type RunnerFactory = (base: Omit<WorkerInit, 'nodeIds'>, nodesByRunner: NodeId[][]) => Promise<{ runners: Runner[]; close(): Promise<void> }>;
+
+/** Runners in this thread: the lockstep code path without threads (tests, comparison). */
+export const inProcessRunners: RunnerFactory = async (base, nodesByRunner) => ({
+  runners: nodesByRunner.map((nodeIds) => new WindowRunner({ ...base, nodeIds })),
+  close: async () => {},
+});
+
+export interface LockstepReport {
+  report: RunReport;
+  lockstep: LockstepStats;
+  /** Retained trace events (empty unless retainTrace). */
+  trace: readonly TraceEvent[];
+}
+
+export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: { retainTrace?: boolean; onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void } = {}): Promise<LockstepReport> {
+  const built = buildRun(s, seed, opts.retainTrace ?? false, true);
+  const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false }, nodesByRunner);
+  try {
+    const ls = new Lockstep(built.world, pool.runners, placement);
+    const stepUs = Math.max(1, Math.floor(s.duration / 100));
+    for (let t = 0; t < s.duration;) {
+      t = Math.min(s.duration, t + stepUs);
+      await ls.run(t);
+      opts.onProgress?.(built.world.nowUs, s.duration, built.world.executed);
+    }
+    return { report: reportOf(s, seed, built.world, built.finish()), lockstep: ls.stats(), trace: built.world.trace.events() };
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,113 @@
+// The worker side of lockstep: a NodeRuntime for some nodes, its own queue of local
+// events, and the window loop.
+//
+// Contract: `runWindow(endUs, incoming)` runs every event of this worker's nodes with time
+// <= endUs, in (time, tie key) order, and returns the effects with their causes, the
+// number of events run, and the time of the next local event. No event in the window can
+// depend on another worker's events in the same window: every message takes at least L,
+// and the kernel never makes a window longer than L. The same code runs in-process
+// (tests) and in a worker thread or Web Worker.
+import type { Micros, NodeId } from '../../core/env.ts';
+import { NodeRuntime, type NodeCommand } from '../host/runtime.ts';
+import { EventQueue } from '../kernel/eventQueue.ts';
+import { Streams } from '../kernel/random.ts';
+import { nodeSpecs } from '../run/runScenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { EV_MSG, type MsgEvent, type TimerEvent } from '../world/events.ts';
+import { EffectBuffer, type TaggedEffect } from './effects.ts';
+
+export interface WorkerInit {
+  scenario: Scenario;
+  /** The world's seed string (`name/seed`), so streams match the kernel's. */
+  seedText: string;
+  nodeIds: NodeId[];
+  retainMessages: boolean;
+  /** Test hook: make this runner fail after it has run this many events. */
+  failAfterEvents?: { count: number; how: 'throw' | 'exit' };
+}
+
+/** A message shipped to a worker for a window: its arrival time and tie key. */
+export interface Shipped {
+  t: Micros;
+  key: number;
+  ev: MsgEvent;
+}
+
+export interface WindowResult {
+  effects: TaggedEffect[];
+  executed: number;
+  /** The earliest pending local event, or Infinity. */
+  nextUs: Micros;
+}
+
+/** Freezes a message received from across a worker boundary, as in-process sends are. */
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+}
+
+export class WindowRunner {
+  private readonly queue = new EventQueue<MsgEvent | TimerEvent>();
+  private readonly buffer: EffectBuffer;
+  private readonly runtime: NodeRuntime;
+  private currentKey = 0;
+  private executedTotal = 0;
+  private readonly failAfter: WorkerInit['failAfterEvents'];
+
+  constructor(init: WorkerInit) {
+    this.failAfter = init.failAfterEvents;
+    this.buffer = new EffectBuffer(init.retainMessages);
+    const specs = nodeSpecs(init.scenario);
+    const mine = new Map(init.nodeIds.map((id) => [id, specs[id]]));
+    this.runtime = new NodeRuntime(mine, specs.length, new Streams(init.seedText), this.buffer, {
+      schedule: (timeUs, key, ev) => this.queue.push(timeUs, key, ev),
+    });
+  }
+
+  /**
+   * Runs every local event before the exclusive bound (endUs, endKey) in canonical order:
+   * an event at (t, key) runs if t < endUs, or t === endUs and key < endKey.
+   */
+  runWindow(endUs: Micros, endKey: number, incoming: Shipped[]): WindowResult {
+    for (const s of incoming) {
+      deepFreeze(s.ev.msg);
+      this.queue.push(s.t, s.key, s.ev);
+    }
+    let executed = 0;
+    const q = this.queue;
+    while (q.size > 0 && (q.peekTime() < endUs || (q.peekTime() === endUs && q.peekKey() < endKey))) {
+      const t = q.peekTime();
+      this.currentKey = q.peekKey();
+      const ev = q.pop() as MsgEvent | TimerEvent;
+      this.buffer.cause(t, this.currentKey);
+      this.executedTotal++;
+      try {
+        if (this.failAfter?.how === 'throw' && this.executedTotal > this.failAfter.count) throw new Error('injected failure (test hook)');
+        this.runtime.execute(ev, t, this.currentKey);
+      } catch (e) {
+        const what = ev.k === EV_MSG ? `message ${ev.type ?? '?'} from node ${ev.from}` : `timer ${ev.tag}`;
+        throw new Error(`node ${ev.node} failed at t=${t}µs on ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      executed++;
+    }
+    return { effects: this.buffer.take(), executed, nextUs: q.peekTime() };
+  }
+
+  /** Whether the 'exit' test hook is due (the worker entry then ends the thread). */
+  exitDue(): boolean {
+    return this.failAfter?.how === 'exit' && this.executedTotal >= this.failAfter.count;
+  }
+
+  /** Applies commands issued by one kernel action at (t, key). */
+  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult {
+    this.buffer.cause(t, key);
+    for (const c of cmds) this.runtime.command(c.node, c.cmd, t);
+    return { effects: this.buffer.take(), executed: 0, nextUs: this.queue.peekTime() };
+  }
+
+  /** Process views for the UI or a report: inspect() of each hosted node. */
+  inspect(): { node: NodeId; status: string; view: unknown }[] {
+    return [...this.runtime.hosts.values()].map((h) => ({ node: h.id, status: h.status, view: h.process?.inspect?.() ?? null }));
+  }
+}

@@ -1,0 +1,36 @@
+// The API a worker exposes over comlink: one WindowRunner, created by `init`.
+//
+// Contract: every method is a batch (a whole window, or one action's commands), because a
+// round trip costs about 100 µs. A failure inside a runner rejects the call with a message
+// naming the node and the event (see windowRunner.ts).
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { NodeCommand } from '../host/runtime.ts';
+import { WindowRunner, type Shipped, type WindowResult, type WorkerInit } from './windowRunner.ts';
+
+export interface WorkerApi {
+  init(init: WorkerInit): void;
+  runWindow(endUs: Micros, endKey: number, incoming: Shipped[]): WindowResult;
+  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult;
+  inspect(): { node: NodeId; status: string; view: unknown }[];
+}
+
+/** `onExitDue` ends the thread when the 'exit' test hook fires (the entry decides how). */
+export function createWorkerApi(onExitDue: () => void = () => {}): WorkerApi {
+  let runner: WindowRunner | null = null;
+  const get = (): WindowRunner => {
+    if (runner === null) throw new Error('worker used before init');
+    return runner;
+  };
+  return {
+    init(init) {
+      runner = new WindowRunner(init);
+    },
+    runWindow: (endUs, endKey, incoming) => {
+      const r = get().runWindow(endUs, endKey, incoming);
+      if (get().exitDue()) onExitDue();
+      return r;
+    },
+    commands: (cmds, t, key) => get().commands(cmds, t, key),
+    inspect: () => get().inspect(),
+  };
+}

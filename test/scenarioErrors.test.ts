@@ -1,0 +1,77 @@
+// Goal: a bad scenario file is rejected before anything runs, with every problem listed by
+// path and exit code 2: one case per class of mistake (unknown fault kind, negative
+// duration, node out of range, YAML syntax, wrong types, no room for the liveness phase,
+// bad swarm ranges). Method: write each file to a temp dir, run it through the CLI
+// in-process with `--out`, and check the exit code, the messages and that no output
+// directory was created (nothing ran).
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import { validateScenario } from '../sim/scenario/parse.ts';
+
+const HEAD = ['name: bad', 'description: x', 'workload: heartbeat', 'topology: { nodes: 3 }'];
+
+function reject(lines: string[], ...patterns: RegExp[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-bad-'));
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, lines.join('\n') + '\n');
+  let out = '';
+  let err = '';
+  const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; }, errIsTty: false, cwd: dir };
+  const outDir = join(dir, 'out');
+  for (const argv of [['run', '--scenario', file, '--out', outDir], ['sweep', '--scenario', file, '--seeds', '1..2', '--jobs', '1', '--out', outDir], ['shrink', '--scenario', file, '--seed', '1']]) {
+    err = '';
+    expect(main(argv, io)).toBe(2);
+    for (const p of patterns) expect(err).toMatch(p);
+  }
+  expect(out).toBe('');
+  expect(existsSync(outDir)).toBe(false);
+  return err;
+}
+
+describe('bad scenario files', () => {
+  it('an unknown fault kind is named by path', () => {
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: explode, node: 1 }'], /faults\[0\]\.kind/);
+  });
+
+  it('a negative duration is rejected, whether written as text or as a number', () => {
+    const err = reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: pause, node: 1, duration: -200ms }', '  - { at: -5, kind: pause, node: 1, duration: 1s }'],
+      /faults\[0\]\.duration: expected a non-negative duration/, /faults\[1\]\.at: expected a non-negative duration/);
+    expect(err).toMatch(/2 problems/);
+  });
+
+  it('a node index out of range names the field and the topology size', () => {
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: byzantine, mode: forge, node: 3, duration: 1s }', '  - { at: 1s, kind: partition, groups: [[0], [1, 9]], duration: 1s }'],
+      /faults\[0\]\.node: node 3 is out of range: the topology has 3 nodes/, /faults\[1\]\.groups\[2\]: node 9 is out of range/);
+  });
+
+  it('a YAML syntax error gives the line and column', () => {
+    reject(['name: bad', 'topology: { nodes: [3', 'duration: 5s'], /not valid YAML/, /line \d+, column \d+/);
+  });
+
+  it('wrong types are listed together, each with its path', () => {
+    reject(['name: Bad Name', 'description: x', 'workload: heartbeat', 'topology: { nodes: three }', 'duration: true', 'faults:', '  - { at: 1s, kind: throttle, node: 1.5, factor: fast, duration: 1s }'],
+      /name: use lowercase/, /topology\.nodes/, /duration: expected a non-negative duration/, /faults\[0\]\.node: must be an integer/, /faults\[0\]\.factor/);
+  });
+
+  it('a run too short for the liveness phase after the last heal is rejected', () => {
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 2s, kind: slowStart, node: 1, duration: 1s, startDelay: 500ms }', 'liveness: { within: 2s }'],
+      /duration: leaves no room for the liveness phase: the last fault heals at 3500ms and liveness.within is 2s, so the run must last at least 5500ms/);
+  });
+
+  it('a fault lasting exactly until the end of the run needs no liveness phase of its own', () => {
+    const ok = validateScenario({ name: 'ok', description: 'x', workload: 'heartbeat', topology: { nodes: 3 }, duration: '5s', faults: [{ at: '3s', kind: 'throttle', node: 1, factor: 4, duration: '2s' }], liveness: { within: '2s' } });
+    expect(ok.ok).toBe(true);
+    const short = validateScenario({ name: 'bad', description: 'x', workload: 'heartbeat', topology: { nodes: 3 }, duration: '5s', faults: [{ at: '3s', kind: 'throttle', node: 1, factor: 4, duration: '1999ms' }], liveness: { within: '2s' } });
+    expect(short.ok).toBe(false);
+  });
+
+  it('bad swarm ranges and unknown swarm kinds are listed by path', () => {
+    reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash, meteor], count: 8..3, window: [1s, 9s], duration: 200ms..2s }'],
+      /swarm\.kinds\[1\]/, /swarm\.count: the range is empty: 8 > 3/);
+    reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash], count: 3, window: [1s, 9s], duration: 200ms..2s }'],
+      /swarm\.window: leaves no room for the liveness phase/);
+  });
+});

@@ -1,0 +1,132 @@
+// Goal: sweeps are deterministic and complete: per-seed results do not depend on --jobs or
+// --shard, shards merge back into the full sweep, junit.xml is well-formed and lists the
+// failures, a crashing worker names its seed instead of hanging, and bad flags exit 2.
+// Method: run the CLI in-process on a short swarm scenario whose seed 57 fails (a
+// byzantine corrupter plus a bandwidth cap), compare the written sweep.json files field by
+// field (wallMs aside), and drive the worker pool directly with a test-only crash seed.
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import { loadScenarioRef } from '../cli/scenarioRef.ts';
+import { shardSeeds } from '../cli/seedRange.ts';
+import { deterministicPart } from '../cli/seedResult.ts';
+import type { SweepFile } from '../cli/sweepFile.ts';
+import { runPool, SweepError } from '../cli/sweepPool.ts';
+
+const SWARM = 'test/regression/heartbeat-swarm.yaml';
+const FAILING_SEED = 57;
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+/** Sweeps into `dir`; the exit code must say whether the failing seed was in the sweep. */
+function sweepTo(dir: string, ...flags: string[]): SweepFile {
+  const r = cli('sweep', '--scenario', SWARM, '--out', dir, '--json', ...flags);
+  expect(r.err).toBe('');
+  const json = JSON.parse(r.out) as SweepFile;
+  expect(r.code).toBe(json.results.some((x) => x.seed === FAILING_SEED) ? 1 : 0);
+  return JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepFile;
+}
+
+const same = (f: SweepFile): unknown => f.results.map(deterministicPart);
+
+/** A minimal XML well-formedness check: balanced tags, quoted attributes, escaped text. */
+function assertWellFormed(xml: string): void {
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+  const stack: string[] = [];
+  const body = xml.slice(xml.indexOf('?>') + 2);
+  const tag = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>/g;
+  let last = 0;
+  for (let m = tag.exec(body); m !== null; m = tag.exec(body)) {
+    const text = body.slice(last, m.index);
+    expect(text).not.toMatch(/[<>]|&(?!(amp|lt|gt|quot|apos);)/);
+    last = tag.lastIndex;
+    if (m[1] === '/') expect(stack.pop()).toBe(m[2]);
+    else if (m[4] !== '/') stack.push(m[2]);
+  }
+  expect(body.slice(last).trim()).toBe('');
+  expect(stack).toEqual([]);
+}
+
+describe('faultline sweep', () => {
+  it('gives identical per-seed results with --jobs 1 and --jobs 2, and flags the failing seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-sweep-'));
+    const one = sweepTo(join(dir, 'j1'), '--seeds', '50..65', '--jobs', '1');
+    const two = sweepTo(join(dir, 'j2'), '--seeds', '50..65', '--jobs', '2');
+    expect(one.results.map((r) => r.seed)).toEqual(Array.from({ length: 16 }, (_, i) => 50 + i));
+    expect(same(two)).toEqual(same(one));
+    const failed = one.results.filter((r) => r.violationCount > 0).map((r) => r.seed);
+    expect(failed).toEqual([FAILING_SEED]);
+    for (const r of one.results) expect(r.traceHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('shards 1/2 and 2/2 are disjoint and merge into the full sweep', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-shard-'));
+    const full = sweepTo(join(dir, 'full'), '--seeds', '50..61', '--jobs', '1');
+    const a = sweepTo(join(dir, 'a'), '--seeds', '50..61', '--shard', '1/2', '--jobs', '2');
+    const b = sweepTo(join(dir, 'b'), '--seeds', '50..61', '--shard', '2/2', '--jobs', '1');
+    expect(a.results.map((r) => r.seed)).toEqual([50, 52, 54, 56, 58, 60]);
+    expect(b.results.map((r) => r.seed)).toEqual([51, 53, 55, 57, 59, 61]);
+    const merged = cli('merge', join(dir, 'a'), join(dir, 'b'), '--out', join(dir, 'm'));
+    expect(merged.code).toBe(1);
+    expect(merged.out).toMatch(/11 passed, 1 failed of 12 seeds/);
+    expect(merged.out).toMatch(new RegExp(`seed ${FAILING_SEED} failed: \\[fd-accuracy\\]`));
+    const m = JSON.parse(readFileSync(join(dir, 'm', 'sweep.json'), 'utf8')) as SweepFile;
+    expect(same(m)).toEqual(same(full));
+    expect(m.shards).toEqual(['1/2', '2/2']);
+    expect(cli('merge', join(dir, 'a'), join(dir, 'nowhere')).code).toBe(2);
+  });
+
+  it('writes well-formed junit.xml with one testcase per seed and the failure with its replay', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-junit-'));
+    sweepTo(dir, '--seeds', '55..58', '--jobs', '1');
+    const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    assertWellFormed(xml);
+    expect(xml).toMatch(/<testsuites name="faultline sweep heartbeat-swarm" tests="4" failures="1"/);
+    expect(xml.match(/<testcase /g)?.length).toBe(4);
+    const failing = xml.slice(xml.indexOf(`name="seed ${FAILING_SEED}"`));
+    expect(failing).toMatch(/^[^]*?<failure type="fd-accuracy" message="\[fd-accuracy\] node \d still suspects/);
+    expect(failing).toMatch(new RegExp(`replay: npx faultline run --scenario ${SWARM} --seed ${FAILING_SEED}`));
+  });
+
+  it('the human summary lists every failing seed with its replay commands', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-human-'));
+    const r = cli('sweep', '--scenario', SWARM, '--seeds', '56..57', '--jobs', '1', '--out', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL {2}1 passed, 1 failed of 2 seeds/);
+    expect(r.out).toMatch(/seeds\/min · [\d,]+ events\/s/);
+    expect(r.out).toMatch(/slowest: seed 5[67] \(\d+ ms\)/);
+    expect(r.out).toContain(`replay: npx faultline run --scenario ${SWARM} --seed ${FAILING_SEED}`);
+    expect(r.out).toContain(`npx faultline replay ${relative(process.cwd(), join(dir, 'sweep.json'))}#seed=${FAILING_SEED}`);
+  });
+
+  it('a worker that dies mid-batch raises an error naming the seed, without hanging', () => {
+    const { scenario } = loadScenarioRef('heartbeat-crash');
+    // Both one-seed batches go to the single worker before the calling thread takes any.
+    expect(() => runPool({ scenario, seeds: [3, 4], jobs: 2, seedTimeoutMs: 30_000, crashAtSeed: 4 }))
+      .toThrow(new SweepError('sweep worker 1 exited unexpectedly (exit code 70) while running seed 4'));
+  });
+
+  it('shards partition any seed range exactly', () => {
+    fc.assert(fc.property(fc.nat(1000), fc.nat(300), fc.integer({ min: 1, max: 12 }), (first, len, n) => {
+      const range = { first, last: first + len };
+      const all = Array.from({ length: n }, (_, i) => shardSeeds(range, { index: i + 1, count: n })).flat().sort((a, b) => a - b);
+      expect(all).toEqual(shardSeeds(range, null));
+    }), { numRuns: 200 });
+  });
+
+  it('bad sweep flags exit 2 with a message naming the flag', () => {
+    expect(cli('sweep', '--jobs', '0').err).toMatch(/--jobs: expected an integer from 1/);
+    expect(cli('sweep', '--shard', '3/2').err).toMatch(/--shard: need 1 <= i <= n/);
+    expect(cli('sweep', '--seeds', '9..3').err).toMatch(/--seeds: the range 9\.\.3 is empty/);
+    expect(cli('sweep', '--seeds', '1..1', '--shard', '2/2').code).toBe(2);
+    expect(cli('merge').code).toBe(2);
+  });
+});

@@ -1,0 +1,70 @@
+// Goal: the determinism promise across threads. The same scenario and seed give the same
+// trace hash and event count in-process, under lockstep with in-process runners (1, 2, 5),
+// and across real worker threads; a failing worker is reported clearly and promptly.
+// Method: run catalogue scenarios all three ways and compare reports; inject failures
+// through the runner's test hook.
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { runScenario } from '../sim/run/runScenario.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { spawnNodePool } from '../sim/workers/nodePool.ts';
+import { inProcessRunners, runScenarioLockstep } from '../sim/workers/runLockstep.ts';
+
+function scenario(name: string, durationUs?: number): Scenario {
+  const loc = locateScenario(name);
+  if (!loc.ok) throw new Error(loc.message);
+  const p = loadScenarioFile(loc.file);
+  if (!p.ok) throw new Error(JSON.stringify(p.problems));
+  return durationUs === undefined ? p.scenario : { ...p.scenario, duration: durationUs };
+}
+
+describe('lockstep determinism', () => {
+  for (const name of ['heartbeat-crash', 'heartbeat-chaos', 'raft-kv-basic']) {
+    it(`${name}: in-process and lockstep with 1, 2 and 5 runners give the same trace`, async () => {
+      const s = scenario(name);
+      for (const seed of [1, 2, 3]) {
+        const base = runScenario(s, seed).report;
+        for (const w of [1, 2, 5]) {
+          const ls = await runScenarioLockstep(s, seed, w, inProcessRunners);
+          expect(ls.report.traceHash, `${name} seed ${seed} with ${w} runners`).toBe(base.traceHash);
+          expect(ls.report.events).toBe(base.events);
+          expect(ls.report.violations).toEqual(base.violations);
+          expect(ls.report.stats).toEqual(base.stats);
+        }
+      }
+    });
+  }
+
+  it('real worker threads (2 and 5) give the in-process trace hash', async () => {
+    for (const name of ['heartbeat-chaos', 'raft-kv-basic']) {
+      const s = scenario(name, 4_000_000);
+      const base = runScenario(s, 11).report;
+      for (const w of [2, 5]) {
+        const ls = await runScenarioLockstep(s, 11, w, spawnNodePool);
+        expect(ls.report.traceHash, `${name} with ${w} workers`).toBe(base.traceHash);
+        expect(ls.report.events).toBe(base.events);
+        expect(ls.lockstep.eventsPerCall).toBeGreaterThan(1);
+      }
+    }
+  });
+});
+
+describe('worker failures', () => {
+  const withHook = (how: 'throw' | 'exit') => {
+    return async (base: Parameters<typeof spawnNodePool>[0], nodes: Parameters<typeof spawnNodePool>[1]) => spawnNodePool({ ...base, failAfterEvents: { count: 50, how } }, nodes);
+  };
+
+  it('a runner that throws rejects the run with the node and the event named', async () => {
+    const s = scenario('heartbeat-crash');
+    const started = Date.now();
+    await expect(runScenarioLockstep(s, 1, 2, withHook('throw'))).rejects.toThrow(/node \d+ failed at t=\d+µs on (message|timer) .*injected failure/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('a worker thread that dies rejects the run, naming the worker and its nodes, never hangs', async () => {
+    const s = scenario('heartbeat-crash');
+    const started = Date.now();
+    await expect(runScenarioLockstep(s, 1, 2, withHook('exit'))).rejects.toThrow(/worker \d \(nodes [\d, ]+\) exited with code 3/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

@@ -1,0 +1,154 @@
+// The world the page is looking at: built from (scenario, seed, interventions), moved
+// forward by play and step, and rebuilt from time zero to travel backwards.
+//
+// Contract: the state shown at time t is a pure function of (scenario, seed,
+// interventions, t): moving forward runs the same kernel the CLI runs, and going back
+// replays from zero (the world holds closures, so it cannot be copied). Chunking a run
+// into frames never changes it: the kernel's order depends only on event keys. The world
+// is built by sim/run's buildRun, the function the CLI's runScenario uses.
+import type { Micros } from '../../core/env.ts';
+import { DEFAULT_LINK, type LinkProfile } from '../../sim/net/link.ts';
+import { buildRun, EVENTS_MAX_DEFAULT } from '../../sim/run/runScenario.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
+import { toLinkProfile } from '../../sim/scenario/topology.ts';
+import type { World } from '../../sim/world/world.ts';
+import { sessionScenario } from '../lib/sessionScenario.ts';
+import { EventRing } from './eventRing.ts';
+import type { Frame, FrameAction, FrameRequest, LogEvent, SessionSpec } from './protocol.ts';
+import { tapTrace } from './traceTap.ts';
+import { flightViews, hostViews, linkViews, nodeDetails } from './worldViews.ts';
+
+/** Events the log can look back over. */
+export const RING_CAPACITY = 20_000;
+/** Drops and delivery pulses a frame carries at most. */
+export const DROPS_PER_FRAME_MAX = 60;
+export const PULSES_PER_FRAME_MAX = 200;
+/** Kernel events run between wall-clock checks in as-fast-as-possible mode. */
+const BUDGET_SLICE_EVENTS = 400;
+
+export type WallClock = () => number;
+
+export class LiveSession {
+  private world!: World;
+  private readonly ring = new EventRing(RING_CAPACITY);
+  private traced = 0;
+  private drops: LogEvent[] = [];
+  private pulses = new Map<string, [number, number, string, number]>();
+  private stepped: LogEvent | null = null;
+  private readonly scenario: Scenario;
+  private readonly endUs: Micros;
+  private readonly baseLink: LinkProfile;
+
+  constructor(private readonly spec: SessionSpec, private readonly wallNowMs: WallClock) {
+    this.scenario = sessionScenario(spec.scenario, spec.seed, spec.interventions);
+    this.endUs = this.scenario.duration;
+    this.baseLink = toLinkProfile(this.scenario.topology.link, DEFAULT_LINK);
+    this.rebuild();
+  }
+
+  get nowUs(): Micros {
+    return this.world.nowUs;
+  }
+
+  private rebuild(): void {
+    const { world } = buildRun(this.scenario, this.spec.seed, false);
+    this.world = world;
+    this.ring.clear();
+    this.traced = 0;
+    tapTrace(world.trace, (t, node, kind, from, tag) => this.onEvent({ index: this.traced++, t, node, kind, from, tag }));
+  }
+
+  private onEvent(e: LogEvent): void {
+    this.ring.push(e);
+    if (e.kind === 'drop') {
+      if (this.drops.length >= DROPS_PER_FRAME_MAX) this.drops.shift();
+      this.drops.push(e);
+    } else if (e.kind === 'msg') {
+      const key = `${e.from}>${e.node}>${e.tag}`;
+      const p = this.pulses.get(key);
+      if (p !== undefined) p[3]++;
+      else if (this.pulses.size < PULSES_PER_FRAME_MAX) this.pulses.set(key, [e.from, e.node, e.tag, 1]);
+    }
+  }
+
+  frame(req: FrameRequest): Frame {
+    const t0 = this.wallNowMs();
+    this.stepped = null;
+    const replayed = this.act(req.action);
+    if (req.action.kind === 'seek') {
+      // A seek jumps over time the user did not watch: its drops and deliveries are not animated.
+      this.drops = [];
+      this.pulses.clear();
+    }
+    const frame = this.snapshot(req, replayed, t0);
+    this.drops = [];
+    this.pulses = new Map();
+    return frame;
+  }
+
+  private act(a: FrameAction): boolean {
+    switch (a.kind) {
+      case 'none': return false;
+      case 'run': this.runTo(a.toUs); return false;
+      case 'budget': this.runFor(a.wallMs); return false;
+      case 'step': this.step(); return false;
+      case 'seek': return this.seek(a.toUs);
+    }
+  }
+
+  private runTo(toUs: Micros): void {
+    const target = Math.min(this.endUs, Math.max(this.world.nowUs, Math.round(toUs)));
+    this.world.run({ timeUs: target, eventsMax: EVENTS_MAX_DEFAULT });
+  }
+
+  private runFor(wallMs: number): void {
+    const start = this.wallNowMs();
+    while (this.world.nowUs < this.endUs && this.wallNowMs() - start < wallMs) {
+      const reason = this.world.run({ timeUs: this.endUs, eventsMax: this.world.kernel.executed + BUDGET_SLICE_EVENTS });
+      if (reason !== 'events') break;
+    }
+  }
+
+  /** Runs until the next event that reaches the trace (stale timers leave none). */
+  private step(): void {
+    const before = this.traced;
+    if (this.world.kernel.queue.peekTime() > this.endUs) return;
+    this.world.run({ timeUs: this.endUs, eventsMax: EVENTS_MAX_DEFAULT, until: () => this.traced > before });
+    this.stepped = this.traced > before ? this.ring.latest({ nodes: null, kinds: null, limit: 1 })[0] ?? null : null;
+  }
+
+  /** Moves to `toUs`, replaying from zero when that lies in the past. Returns whether it replayed. */
+  private seek(toUs: Micros): boolean {
+    const target = Math.min(this.endUs, Math.max(0, Math.round(toUs)));
+    const back = target < this.world.nowUs;
+    if (back) this.rebuild();
+    this.runTo(target);
+    return back;
+  }
+
+  private snapshot(req: FrameRequest, replayed: boolean, t0: number): Frame {
+    const w = this.world;
+    const flights = flightViews(w);
+    const next = w.kernel.queue.peekTime();
+    return {
+      tUs: w.nowUs,
+      endUs: this.endUs,
+      executed: w.kernel.executed,
+      traced: this.traced,
+      hashSoFar: w.trace.digest(),
+      hosts: hostViews(w),
+      inFlight: flights.shown,
+      inFlightTotal: flights.total,
+      links: linkViews(w, this.baseLink),
+      drops: this.drops,
+      pulses: [...this.pulses.values()],
+      log: req.log === null ? null : this.ring.latest(req.log),
+      stepped: this.stepped,
+      nextEventUs: next <= this.endUs ? next : null,
+      violations: w.violations.slice(0, 50),
+      details: req.selected === null ? null : nodeDetails(w, req.selected),
+      replayed,
+      workMs: this.wallNowMs() - t0,
+    };
+  }
+}

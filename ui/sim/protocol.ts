@@ -1,0 +1,156 @@
+// The data that crosses the worker boundary: what the page asks the simulation worker for
+// and the frames and summaries it gets back.
+//
+// Contract: every type here is plain structured-clonable data (no functions, no class
+// instances), because comlink copies it with postMessage. One request returns one whole
+// frame: the page never makes a round trip per node, per message or per event.
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
+import type { Violation } from '../../sim/world/world.ts';
+
+/** One simulation to show: the scenario as loaded, the seed, and the user's interventions. */
+export interface SessionSpec {
+  scenario: Scenario;
+  seed: number;
+  /** Interventions recorded in the page; they run after the scenario's own faults. */
+  interventions: FaultSpec[];
+}
+
+/** What to do before the frame is taken. */
+export type FrameAction =
+  | { kind: 'none' }
+  | { kind: 'run'; toUs: Micros }
+  | { kind: 'budget'; wallMs: number }
+  | { kind: 'step' }
+  | { kind: 'seek'; toUs: Micros };
+
+export interface LogFilter {
+  /** Only these nodes (null: all). */
+  nodes: NodeId[] | null;
+  /** Only these trace kinds (null: all). */
+  kinds: string[] | null;
+  limit: number;
+}
+
+export interface FrameRequest {
+  action: FrameAction;
+  /** The node whose full details the frame should carry, or null. */
+  selected: NodeId | null;
+  /** The log to return, or null to leave it out (the page keeps its last one while playing). */
+  log: LogFilter | null;
+}
+
+/** One trace event as the page shows it (the payload text is left out). */
+export interface LogEvent {
+  /** The event's position in the trace (0-based). */
+  index: number;
+  t: Micros;
+  node: NodeId;
+  kind: string;
+  from: NodeId;
+  tag: string;
+}
+
+export interface HostView {
+  id: NodeId;
+  /** The node's place in the topology ('server' or 'client'), fixed for the run. */
+  place: string;
+  status: 'up' | 'down' | 'paused';
+  /** The process's own role from inspect(), or the status when it has none. */
+  role: string;
+  summary: string;
+  throttle: number;
+  incarnation: number;
+  crashes: number;
+}
+
+export interface NodeDetails {
+  id: NodeId;
+  host: Record<string, number | string>;
+  /** inspect().details of the running process, or null when the node is down. */
+  process: Record<string, unknown> | null;
+}
+
+export interface FlightView {
+  from: NodeId;
+  to: NodeId;
+  type: string;
+  sentUs: Micros;
+  arriveUs: Micros;
+  corrupted: boolean;
+}
+
+export interface LinkView {
+  a: NodeId;
+  b: NodeId;
+  /** Messages from a to b are cut / from b to a are cut. */
+  cutAB: boolean;
+  cutBA: boolean;
+  /** A short description of a changed profile ("+40ms · 20% loss"), or ''. */
+  changed: string;
+}
+
+export interface Frame {
+  tUs: Micros;
+  endUs: Micros;
+  /** Kernel events executed so far, and trace events recorded so far. */
+  executed: number;
+  traced: number;
+  /** The trace hash of the events run so far (equals the full run's at the end). */
+  hashSoFar: string;
+  hosts: HostView[];
+  inFlight: FlightView[];
+  inFlightTotal: number;
+  links: LinkView[];
+  /** Drops recorded since the previous frame (capped). */
+  drops: LogEvent[];
+  /** Deliveries since the previous frame, per link: [from, to, type, count]. */
+  pulses: [NodeId, NodeId, string, number][];
+  /** The events the log filter selects, newest last; null when the request asked for none. */
+  log: LogEvent[] | null;
+  /** The last event a step ran, or null. */
+  stepped: LogEvent | null;
+  /** When the next event is due, or null when nothing is left before the end. */
+  nextEventUs: Micros | null;
+  violations: Violation[];
+  details: NodeDetails | null;
+  /** True when this frame came from a rebuilt world (a seek backwards or a new session). */
+  replayed: boolean;
+  /** Wall time the worker spent on this request, ms. */
+  workMs: number;
+}
+
+export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention';
+
+export interface Marker {
+  t: Micros;
+  kind: MarkerKind;
+  node: NodeId | null;
+  label: string;
+}
+
+export interface Series {
+  bucketUs: Micros;
+  /** Per bucket: delivered messages, drops, executed events, timers fired. */
+  messages: number[];
+  drops: number[];
+  events: number[];
+  timers: number[];
+  /** Numeric inspect() fields sampled at each bucket's end, per node: metric -> node -> values. */
+  metrics: Record<string, (number | null)[][]>;
+}
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  traceHash: string;
+  events: number;
+  traced: number;
+  simulatedUs: Micros;
+  violations: Violation[];
+  stats: Record<string, number | string>;
+  markers: Marker[];
+  markersDropped: number;
+  series: Series;
+  wallMs: number;
+}

@@ -1,0 +1,38 @@
+// The simulation worker: runs the same sim/ code as the CLI off the page's main thread.
+//
+// Contract: exposed with comlink. `open` builds a live session; `frame` performs one
+// action (run to a time, run for a wall-time budget, step, seek) and returns the whole
+// frame in one reply; `summarize` runs a session to its end for the hash, markers and
+// charts. The page uses one worker for the live view and a second for summaries, so a
+// long full run never stalls the animation. Wall-clock reads here only bound how long a
+// request may take; they never reach the simulation.
+import { expose } from 'comlink';
+import { LiveSession } from './liveSession.ts';
+import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
+import { summarize } from './summary.ts';
+
+const wallNowMs = (): number => performance.now();
+
+let live: LiveSession | null = null;
+
+export const simApi = {
+  /** Builds the live world at time zero; returns how long that took, ms. */
+  open(spec: SessionSpec): number {
+    const t0 = wallNowMs();
+    live = new LiveSession(spec, wallNowMs);
+    return wallNowMs() - t0;
+  },
+
+  frame(req: FrameRequest): Frame {
+    if (live === null) throw new Error('simulation worker: open a session before asking for frames');
+    return live.frame(req);
+  },
+
+  summarize(spec: SessionSpec): Summary {
+    return summarize(spec, wallNowMs);
+  },
+};
+
+export type SimApi = typeof simApi;
+
+expose(simApi);
