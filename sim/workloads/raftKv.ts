@@ -76,6 +76,14 @@ export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): 
   const invariants = new RaftInvariants(world);
   const history = new HistoryRecorder(world);
   const leaders = new LeaderTracker(world);
+  // Counts of what the servers refused or could not do: byzantine scenarios must show
+  // their bad input rejected (and nothing worse).
+  const refusals = { rejectedMessages: 0, diskErrors: 0, recoverFailures: 0 };
+  world.onTelemetry((_t, _node, name) => {
+    if (name === 'msg.rejected') refusals.rejectedMessages++;
+    else if (name === 'raft.disk_error') refusals.diskErrors++;
+    else if (name === 'raft.recover_failed') refusals.recoverFailures++;
+  });
   const boundUs = healUs + s.liveness.within;
   if (s.clients.count > 0 && boundUs <= s.duration - s.clients.quiesce) {
     world.at(boundUs, 'check liveness', () => {
@@ -100,6 +108,7 @@ export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): 
         operationsUnknown: ops.filter((o) => o.return === Infinity).length,
         elections: invariants.elections.length,
         writesApplied: invariants.writesApplied.length,
+        ...refusals,
       };
     },
   };
