@@ -10,7 +10,7 @@ import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
 import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { LockstepStats } from '../sim/workers/lockstep.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
-import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
+import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
 import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
@@ -72,7 +72,7 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
     const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
     return finish(report, world.trace.events(), {});
   }
-  return runScenarioLockstep(scenario, args.seed, args.workers, spawnNodePool, { retainTrace: args.out !== undefined, onProgress }).then(
+  return runScenarioLockstep(scenario, args.seed, args.workers, workerFactory(), { retainTrace: args.out !== undefined, onProgress }).then(
     (r) => finish(r.report, r.trace, { workers: args.workers, lockstep: r.lockstep }),
     (e: unknown) => {
       progress?.clear();
@@ -80,6 +80,17 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
       return 1;
     },
   );
+}
+
+/**
+ * The worker pool for `run --workers`. FAULTLINE_TEST_WORKER_FAIL=throw:N or exit:N makes
+ * a worker fail after N events: the hook the tests use to prove a failing worker ends the
+ * run promptly with a clear message and a non-zero exit code.
+ */
+function workerFactory(): RunnerFactory {
+  const hook = /^(throw|exit):(\d+)$/.exec(process.env.FAULTLINE_TEST_WORKER_FAIL ?? '');
+  if (hook === null) return spawnNodePool;
+  return (init, nodes) => spawnNodePool({ ...init, failAfterEvents: { how: hook[1] as 'throw' | 'exit', count: Number(hook[2]) } }, nodes);
 }
 
 function humanReport(r: CliReport, outDir: string | undefined): string {

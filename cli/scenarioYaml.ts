@@ -30,7 +30,7 @@ function fault(f: FaultSpec): Doc {
   return d;
 }
 
-const HEARTBEAT_DEFAULT: Scenario['heartbeat'] = { interval: 100_000, timeout: 500_000 };
+const HEARTBEAT_DEFAULT: Scenario['heartbeat'] = { interval: 100_000, timeout: 500_000, work: 0 };
 
 function needed(s: Scenario, workload: Scenario['workload'], value: unknown, fallback: unknown): boolean {
   return s.workload === workload || JSON.stringify(value) !== JSON.stringify(fallback);

@@ -3,6 +3,7 @@
 // and across real worker threads; a failing worker is reported clearly and promptly.
 // Method: run catalogue scenarios all three ways and compare reports; inject failures
 // through the runner's test hook.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
@@ -66,5 +67,41 @@ describe('worker failures', () => {
     const started = Date.now();
     await expect(runScenarioLockstep(s, 1, 2, withHook('exit'))).rejects.toThrow(/worker \d \(nodes [\d, ]+\) exited with code 3/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('faultline run --workers', () => {
+  const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['bin/faultline.mjs', 'run', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+
+  it('gives the in-process trace hash and reports the batching factor', () => {
+    const one = JSON.parse(run(['--scenario', 'heartbeat-crash', '--seed', '5', '--json']).stdout);
+    const two = run(['--scenario', 'heartbeat-crash', '--seed', '5', '--json', '--workers', '2']);
+    expect(two.status).toBe(0);
+    const r = JSON.parse(two.stdout);
+    expect(r.traceHash).toBe(one.traceHash);
+    expect(r.workers).toBe(2);
+    expect(r.lockstep.eventsPerCall).toBeGreaterThan(1);
+  });
+
+  it('a worker that throws ends the process non-zero, promptly, naming the node and the event', () => {
+    const started = Date.now();
+    const r = run(['--scenario', 'heartbeat-crash', '--workers', '2'], { FAULTLINE_TEST_WORKER_FAIL: 'throw:40' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/simulation error with --workers 2: node \d+ failed at t=\d+µs on .*injected failure/);
+    expect(r.stderr).toMatch(/replay: npx faultline run --scenario heartbeat-crash --seed 1 --workers 2/);
+    expect(r.stdout).toBe('');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('a worker thread that dies ends the process non-zero with the worker named', () => {
+    const r = run(['--scenario', 'heartbeat-crash', '--workers', '2'], { FAULTLINE_TEST_WORKER_FAIL: 'exit:40' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/worker \d \(nodes [\d, ]+\) exited with code 3/);
+  });
+
+  it('more workers than nodes is a usage error', () => {
+    const r = run(['--scenario', 'heartbeat-crash', '--workers', '9']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--workers: the scenario has 5 nodes, so use 1 to 5 workers/);
   });
 });

@@ -15,6 +15,12 @@ export interface HeartbeatConfig {
   peers: readonly NodeId[];
   intervalUs: Micros;
   timeoutUs: Micros;
+  /**
+   * Real CPU work per accepted heartbeat, in hash rounds (0 for none). It stands in for a
+   * node that does substantial work per event, so worker benchmarks can show parallelism;
+   * its result is kept (workDigest) so the work cannot be optimised away.
+   */
+  workRounds?: number;
 }
 
 export interface Heartbeat {
@@ -117,11 +123,21 @@ export class FailureDetector implements Process<Heartbeat> {
     s.epoch = m.epoch;
     s.seq = m.seq;
     s.lastHeardUs = this.ctx.now();
+    if (this.config.workRounds) this.work(m.seq);
     if (s.suspected) {
       s.suspected = false;
       this.ctx.telemetry.emit('fd.trust', { peer: from });
     }
   }
+
+  /** A deterministic hash chain over the heartbeat: CPU work whose result is kept. */
+  private work(seed: number): void {
+    let h = this.workDigest ^ seed;
+    for (let i = 0, n = this.config.workRounds ?? 0; i < n; i++) h = Math.imul(h ^ (h >>> 15), 2246822519) + i;
+    this.workDigest = h >>> 0;
+  }
+
+  workDigest = 0;
 
   suspects(): NodeId[] {
     const out: NodeId[] = [];
@@ -134,7 +150,7 @@ export class FailureDetector implements Process<Heartbeat> {
     return {
       role: 'detector',
       summary: `epoch ${this.epoch} · ${suspects.length === 0 ? 'trusts all' : `suspects ${suspects.join(', ')}`}`,
-      details: { epoch: this.epoch, seq: this.seq, suspects, rejected: this.rejected },
+      details: { epoch: this.epoch, seq: this.seq, suspects, rejected: this.rejected, workDigest: this.workDigest },
     };
   }
 

@@ -174,7 +174,12 @@ export const scenarioSchema = z.object({
   duration: duration,
   faults: z.array(faultSchema).max(FAULTS_MAX).default([]),
   swarm: swarmSchema.optional(),
-  heartbeat: z.object({ interval: duration.default(100_000), timeout: duration.default(500_000) }).strict().default({ interval: 100_000, timeout: 500_000 }),
+  heartbeat: z.object({
+    interval: duration.default(100_000),
+    timeout: duration.default(500_000),
+    /** Real CPU work per received heartbeat (hash rounds): makes a CPU-heavy scenario for worker benchmarks. */
+    work: z.number().int().min(0).max(10_000_000).default(0),
+  }).strict().default({ interval: 100_000, timeout: 500_000, work: 0 }),
   raft: raftSchema.default(raftSchema.parse({})),
   clients: clientsSchema.default(clientsSchema.parse({})),
   liveness: z.object({ within: duration }).strict().default({ within: 2_000_000 }),

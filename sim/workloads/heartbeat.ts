@@ -12,7 +12,7 @@ export function heartbeatNodes(s: Scenario): NodeSpec[] {
   for (let id = 0; id < n; id++) {
     const peers: NodeId[] = [];
     for (let p = 0; p < n; p++) if (p !== id) peers.push(p);
-    specs.push({ role: 'server', factory: () => new FailureDetector({ peers, intervalUs: s.heartbeat.interval, timeoutUs: s.heartbeat.timeout }) });
+    specs.push({ role: 'server', factory: () => new FailureDetector({ peers, intervalUs: s.heartbeat.interval, timeoutUs: s.heartbeat.timeout, workRounds: s.heartbeat.work }) });
   }
   return specs;
 }
