@@ -10,7 +10,13 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: fileURLToPath(new URL('./ui', import.meta.url)),
   plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
-  build: { outDir: '../dist/ui', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: '../dist/ui',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The app, and the lockstep check page (one scenario in one thread and across Web Workers).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)) } },
+  },
   worker: { format: 'es' },
   // The UI imports scenarios/, sim/ and core/ from beside ui/, so the dev server may read them.
   server: { port: 5173, strictPort: false, fs: { allow: [repoRoot] } },

@@ -7,6 +7,7 @@
 // operation whose outcome the client cannot know (attempts exhausted, or a
 // session-expired answer) completes as unknown, never as a failure.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
+import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
 import { parseKvAnswer, type KvAnswer } from './protocol.ts';
 import type { KvOp, KvResult } from './types.ts';
 
@@ -22,8 +23,12 @@ export interface KvClientConfig {
   nextOp: (random: Random, clientId: number, seq: number) => KvOp;
 }
 
-/** Wait before retrying after a redirect that names no leader (an election is under way). */
-const NO_LEADER_BACKOFF_US = 20_000;
+/**
+ * Waits before retrying after a redirect that names no leader (an election is under way):
+ * exponential with full jitter from 10 ms to 400 ms, so a client neither hammers a cluster
+ * that is electing nor gives up before an election can finish.
+ */
+const NO_LEADER_BACKOFF = exponentialBackoff({ initialUs: 10_000, maxDelayUs: 400_000, jitter: 'full' });
 
 interface InFlightOp {
   rid: number;
@@ -115,7 +120,7 @@ export class KvClient implements Process {
       this.send();
     } else {
       this.leaderGuess = -1;
-      c.timer = this.ctx.setTimer(NO_LEADER_BACKOFF_US, 'retry');
+      c.timer = this.ctx.setTimer(Math.max(1, NO_LEADER_BACKOFF.next(c.attempts, this.ctx.random)), 'retry');
     }
   }
 

@@ -40,7 +40,7 @@ describe('KvStateMachine sessions', () => {
     expect(sm.read('k')).toBe('b');
   });
 
-  it('evicts the least recently used session and refuses its later retries', () => {
+  it('evicts the least recently used session; the evicted client starts afresh', () => {
     const sm = new KvStateMachine({ maxSessions: 2 });
     sm.apply(cmd(1, 1, { op: 'append', key: 'k', value: '1' }));
     sm.apply(cmd(2, 1, { op: 'append', key: 'k', value: '2' }));
@@ -48,8 +48,10 @@ describe('KvStateMachine sessions', () => {
     sm.apply(cmd(3, 1, { op: 'append', key: 'k', value: '3' })); // Client 2 is now the oldest.
     expect(sm.sessionCount).toBe(2);
     expect(sm.apply(cmd(1, 1, { op: 'append', key: 'k', value: '1' }))).toEqual({ ok: true, value: '1' });
-    expect(sm.apply(cmd(2, 2, { op: 'append', key: 'k', value: '2' }))).toEqual({ ok: false, error: 'session-expired' });
-    expect(sm.read('k')).toBe('123');
+    // Client 2 was evicted; its next command (seq 2) opens a new session and applies.
+    expect(sm.apply(cmd(2, 2, { op: 'append', key: 'k', value: '2' }))).toEqual({ ok: true, value: '1232' });
+    expect(sm.apply(cmd(2, 1, { op: 'append', key: 'k', value: '2' }))).toEqual({ ok: false, error: 'session-expired' });
+    expect(sm.read('k')).toBe('1232');
   });
 
   it('rejects malformed client ids and seqs as programming errors', () => {
