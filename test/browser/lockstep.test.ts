@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile, locateScenario } from '../../cli/catalog.ts';
 import { runScenario } from '../../sim/run/runScenario.ts';
-import { openPage, startUi, type Ui } from './harness.ts';
+import { openPage, shownHash, startUi, type Ui } from './harness.ts';
 
 let ui: Ui;
 beforeAll(async () => { ui = await startUi(); }, 60_000);
@@ -34,4 +34,19 @@ describe('lockstep in Chromium', () => {
       await page.close();
     }, 60_000);
   }
+
+  it('the UI setting runs the session across Web Workers and shows the same trace', async () => {
+    const { page, errors } = await openPage(ui, '?scenario=heartbeat-crash&seed=4');
+    const hash = await shownHash(page);
+    await page.getByTestId('session-tab').click();
+    await page.locator('[data-testid="workers-count"] option').nth(2).waitFor({ state: 'attached' });
+    await page.getByTestId('workers-count').selectOption({ label: '3' });
+    await page.getByTestId('workers-check').click();
+    const result = page.getByTestId('workers-result');
+    await result.getByText('same trace as one thread').waitFor({ timeout: 40_000 });
+    expect(await result.textContent()).toContain(hash);
+    expect(await result.textContent()).toMatch(/3 workers/);
+    expect(errors, errors.join('\n')).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -83,6 +83,28 @@ export class AppState {
     return SPEEDS[this.speedIndex];
   }
 
+  /** The last check of this session across Web Workers (issue: same hash with N workers). */
+  workersCheck = $state.raw<{ workers: number; hash: string; eventsPerCall: number; busy: boolean; error: string } | null>(null);
+
+  /**
+   * Runs the session's full run again with its nodes spread over `workers` Web Workers
+   * under lockstep, from this page's thread, and records the hash for the Session panel
+   * to compare with the one-thread hash.
+   */
+  async checkWorkers(workers: number): Promise<void> {
+    const spec = this.spec;
+    if (spec === null) return;
+    const plain = $state.snapshot(spec) as SessionSpec;
+    this.workersCheck = { workers, hash: '', eventsPerCall: 0, busy: true, error: '' };
+    try {
+      const [{ runScenarioLockstep }, { spawnWebPool }] = await Promise.all([import('../../sim/workers/runLockstep.ts'), import('../../sim/workers/webPool.ts')]);
+      const r = await runScenarioLockstep(sessionScenario(plain.scenario, plain.seed, plain.interventions), plain.seed, workers, spawnWebPool);
+      this.workersCheck = { workers, hash: r.report.traceHash, eventsPerCall: r.lockstep.eventsPerCall, busy: false, error: '' };
+    } catch (e) {
+      this.workersCheck = { workers, hash: '', eventsPerCall: 0, busy: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
   get spec(): SessionSpec | null {
     const s = this.scenario;
     return s === null ? null : { scenario: s, seed: this.seed, interventions: this.interventions };
