@@ -73,7 +73,7 @@ export async function run(): Promise<Record<string, number | string>> {
     flatqueueEventsPerS: Math.round(median(flat)),
     kernelVsFlatqueueRatio: +median(ratios).toFixed(3),
   };
-  for (const name of ['heartbeat-idle', 'heartbeat-crash']) {
+  for (const name of ['heartbeat-idle', 'raft-idle', 'raft-kv-basic']) {
     scenarioRun(name, 1); // warm-up
     const runs = Array.from({ length: REPEATS }, (_, i) => scenarioRun(name, i + 1));
     out[`${name}.eventsPerS`] = Math.round(median(runs.map((r) => r.eventsPerS)));

@@ -36,9 +36,14 @@ export class Kernel<E> {
   /** Schedules `ev` to run on `node` at `timeUs`, created by `origin`. */
   schedule(timeUs: Micros, node: number, origin: number, ev: E): void {
     if (timeUs < this.nowUs) throw new Error(`Kernel.schedule: time ${timeUs} is in the past (now ${this.nowUs})`);
+    this.queue.push(timeUs, this.nextKey(node, origin), ev);
+  }
+
+  /** Allocates the tie key of the next event `origin` creates for `node`. */
+  nextKey(node: number, origin: number): number {
     const seq = this.originSeq[origin]++;
     if (seq >= ORIGIN_SEQ_MAX) throw new Error(`Kernel.schedule: origin ${origin} exceeded ${ORIGIN_SEQ_MAX} events`);
-    this.queue.push(timeUs, tieKey(node, origin, seq), ev);
+    return tieKey(node, origin, seq);
   }
 
   /** Re-schedules an event under an existing tie key (a CPU-busy deferral keeps its place). */

@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
+import { installLoadKv, loadKvNodes } from '../workloads/loadKv.ts';
 import { installRaftKvChecks, raftKvNodes, type LeaderTracker } from '../workloads/raftKv.ts';
 import { World, type NodeSpec, type Violation } from '../world/world.ts';
 
@@ -45,7 +46,7 @@ export const EVENTS_MAX_DEFAULT = 200_000_000;
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
 export function nodeSpecs(s: Scenario): NodeSpec[] {
-  return s.workload === 'raft-kv' ? raftKvNodes(s) : heartbeatNodes(s);
+  return s.workload === 'raft-kv' ? raftKvNodes(s) : s.workload === 'load-kv' ? loadKvNodes(s) : heartbeatNodes(s);
 }
 
 /** The seed string every stream of a run derives from. */
@@ -67,6 +68,7 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
   });
   world.boot();
   const healUs = lastHealUs(s.faults);
+  if (s.workload === 'load-kv') return { world, ...installLoadKv(world, s) };
   if (s.workload === 'raft-kv') {
     const checks = installRaftKvChecks(world, s, healUs);
     for (const f of s.faults) scheduleFault(world, f, checks.leaders);

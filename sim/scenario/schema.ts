@@ -162,10 +162,87 @@ export const clientsSchema = z.object({
   quiesce: duration.default(1_000_000),
 }).strict();
 
+/** A node's CPU service times (sim/host/cpu.ts); unset fields keep the defaults. */
+export const cpuSchema = z.object({
+  message: duration.optional(),
+  timer: duration.optional(),
+  fsync: duration.optional(),
+  /** Per message type (the message's `type` field), e.g. { kv.req: 300us }. */
+  byType: z.record(z.string(), duration).optional(),
+}).strict();
+
+/** Bounds a load phase must keep (the load-kv workload's promises); unset means unchecked. */
+export const loadExpectSchema = z.object({
+  p50MsMax: z.number().positive().optional(),
+  p99MsMax: z.number().positive().optional(),
+  goodputPerSMin: z.number().min(0).optional(),
+  errorRateMax: z.number().min(0).max(1).optional(),
+  timeoutRateMax: z.number().min(0).max(1).optional(),
+  rejectRateMax: z.number().min(0).max(1).optional(),
+  rejectP99MsMax: z.number().positive().optional(),
+  attemptsPerRequestMax: z.number().min(1).optional(),
+}).strict();
+
+/** The load-kv workload: open-loop clients through gateways to the Raft KV cluster. */
+export const loadSchema = z.object({
+  clients: z.number().int().min(1).max(256).default(4),
+  gateways: z.number().int().min(1).max(16).default(1),
+  /** Requests per second over all clients at factor 1. */
+  rate: z.number().positive().max(1_000_000).default(1000),
+  /** When the first phase starts (the cluster elects a leader before). */
+  start: duration.default(1_000_000),
+  /** Consecutive phases; each runs `factor` times the base rate. */
+  phases: z.array(z.object({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'use letters and digits, starting with a letter'),
+    duration: duration,
+    factor: z.number().min(0).max(1000).default(1),
+  }).strict()).min(1).max(32).default([{ name: 'steady', duration: 10_000_000, factor: 1 }]),
+  /** A client gives up on a request after this long (the gateway's deadline should be shorter). */
+  timeout: duration.default(2_000_000),
+  /** Open requests per client, at most. */
+  pendingMax: z.number().int().min(1).max(1_000_000).default(100_000),
+  serverCpu: cpuSchema.default({}),
+  gatewayCpu: cpuSchema.default({}),
+  /** Check Raft's safety invariants as the run goes (memory grows with the run). */
+  raftChecks: z.boolean().default(true),
+  /** Per phase name, the bounds that phase must keep; a broken bound is a violation. */
+  expect: z.record(z.string(), loadExpectSchema).default({}),
+}).strict();
+
+const onOff = { enabled: z.boolean().default(false) };
+
+/** The gateway in front of the KV cluster; every policy can be switched off to compare. */
+export const gatewaySchema = z.object({
+  /** A request's whole budget at the gateway, queueing included. */
+  timeout: duration.default(1_000_000),
+  /** One backend attempt's budget. */
+  attemptTimeout: duration.default(250_000),
+  rateLimit: z.object({ ...onOff, perClient: z.boolean().default(false), rate: z.number().positive().default(1000), burst: z.number().positive().default(100) }).strict().default({ enabled: false, perClient: false, rate: 1000, burst: 100 }),
+  bulkhead: z.object({ ...onOff, concurrency: z.number().int().min(1).max(4096).default(64), queue: z.number().int().min(0).max(65_536).default(256) }).strict().default({ enabled: false, concurrency: 64, queue: 256 }),
+  retry: z.object({
+    enabled: z.boolean().default(true),
+    attempts: z.number().int().min(1).max(100).default(3),
+    backoff: z.object({ initial: duration.default(10_000), max: duration.default(200_000), jitter: z.enum(['none', 'full', 'equal']).default('full') }).strict().default({ initial: 10_000, max: 200_000, jitter: 'full' }),
+    budget: z.object({ ...onOff, ratio: z.number().min(0).max(1000).default(0.1), minPerSec: z.number().min(0).default(10), ttl: duration.default(10_000_000) }).strict().default({ enabled: false, ratio: 0.1, minPerSec: 10, ttl: 10_000_000 }),
+  }).strict().default({ enabled: true, attempts: 3, backoff: { initial: 10_000, max: 200_000, jitter: 'full' }, budget: { enabled: false, ratio: 0.1, minPerSec: 10, ttl: 10_000_000 } }),
+  breaker: z.object({
+    ...onOff,
+    window: z.number().int().min(1).max(10_000).default(20),
+    failureRatio: z.number().gt(0).max(1).default(0.5),
+    /** A call at least this long counts as slow (0: none is). */
+    slowCall: duration.default(0),
+    slowCallRatio: z.number().gt(0).max(1).default(1),
+    minimumCalls: z.number().int().min(1).default(10),
+    open: duration.default(1_000_000),
+    probes: z.number().int().min(1).max(100).default(3),
+  }).strict().default({ enabled: false, window: 20, failureRatio: 0.5, slowCall: 0, slowCallRatio: 1, minimumCalls: 10, open: 1_000_000, probes: 3 }),
+  healthInterval: duration.default(100_000),
+}).strict();
+
 export const scenarioSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
   description: z.string().min(1),
-  workload: z.enum(['heartbeat', 'raft-kv']),
+  workload: z.enum(['heartbeat', 'raft-kv', 'load-kv']),
   topology: z.object({
     nodes: z.number().int().min(1).max(64),
     link: linkSchema.default({}),
@@ -183,6 +260,8 @@ export const scenarioSchema = z.object({
   raft: raftSchema.default(raftSchema.parse({})),
   clients: clientsSchema.default(clientsSchema.parse({})),
   liveness: z.object({ within: duration }).strict().default({ within: 2_000_000 }),
+  load: loadSchema.default(loadSchema.parse({})),
+  gateway: gatewaySchema.default(gatewaySchema.parse({})),
 }).strict();
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

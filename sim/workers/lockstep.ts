@@ -2,21 +2,21 @@
 // threads, Web Workers, or in-process runners in tests) one window at a time.
 //
 // Contract: the kernel stays the single owner of time and order. A window starts at the
-// earliest pending event and ends (exclusive) at start + L or at the next kernel action,
-// whichever is first; no event in a window can influence another node's event in the same
-// window, because every message takes at least L. Each runner gets its nodes' messages for
-// the window in one call and returns its effects tagged with their causing events; the
-// kernel merges them in canonical (time, tie key) order and applies them exactly as the
-// in-process world would have, so the trace hash is the same with any number of workers.
-// Kernel actions run between windows; the node commands they issue are sent to the
-// runners in the order they were issued.
+// earliest pending event and ends (exclusive) at start + L or just before the next kernel
+// action, whichever is first; no event in a window can influence another node's event in
+// the same window, because every message takes at least L. Each runner gets its nodes'
+// messages for the window in one call and returns its effects tagged with their causing
+// events; the kernel merges them in canonical (time, tie key) order and applies them
+// exactly as the in-process world would have, so the trace hash is the same with any
+// number of workers. Kernel actions run between windows, in their canonical place; the
+// node commands they issue go to the runners in the order they were issued.
 import type { Micros, NodeId } from '../../core/env.ts';
+import type { NodeCommand } from '../host/runtime.ts';
 import type { StopReason } from '../kernel/kernel.ts';
-import { EV_ACTION, EV_MSG, type MsgEvent, type SimEvent } from '../world/events.ts';
+import { EV_MSG, type MsgEvent, type SimEvent } from '../world/events.ts';
 import type { World } from '../world/world.ts';
 import type { TaggedEffect } from './effects.ts';
 import type { Shipped, WindowResult } from './windowRunner.ts';
-import type { NodeCommand } from '../host/runtime.ts';
 
 /** What the driver needs from a runner; the worker proxies return promises. */
 export interface Runner {
@@ -31,8 +31,14 @@ export interface LockstepStats {
   eventsPerCall: number;
 }
 
+/** (time, key) pairs in canonical order. */
+function before(t1: Micros, k1: number, t2: Micros, k2: number): boolean {
+  return t1 < t2 || (t1 === t2 && k1 < k2);
+}
+
 export class Lockstep {
-  private readonly nextLocal: number[];
+  private readonly nextT: number[];
+  private readonly nextK: number[];
   private windows = 0;
   private calls = 0;
 
@@ -43,60 +49,67 @@ export class Lockstep {
     private readonly placement: readonly number[],
   ) {
     if (placement.length !== world.nodeCount) throw new Error('Lockstep: placement must name a runner for every node');
-    this.nextLocal = runners.map(() => Infinity);
+    if (world.actions === null) throw new Error('Lockstep: the world must be built in remote mode');
+    this.nextT = runners.map(() => Infinity);
+    this.nextK = runners.map(() => Infinity);
   }
 
   stats(): LockstepStats {
     return { windows: this.windows, runnerCalls: this.calls, eventsPerCall: this.calls === 0 ? 0 : this.world.remoteExecuted / this.calls };
   }
 
+  /** The earliest local event over all runners, as (time, key). */
+  private localNext(): [Micros, number] {
+    let t = Infinity;
+    let k = Infinity;
+    for (let i = 0; i < this.nextT.length; i++) {
+      if (before(this.nextT[i], this.nextK[i], t, k)) {
+        t = this.nextT[i];
+        k = this.nextK[i];
+      }
+    }
+    return [t, k];
+  }
+
   /** Runs until simulated time `timeUs` (inclusive), like World.run({ timeUs }). */
   async run(timeUs: Micros): Promise<StopReason> {
     const k = this.world.kernel;
-    const floorUs = this.world.net.latencyFloorUs;
+    const actions = this.world.actions as NonNullable<World['actions']>;
     for (;;) {
-      const kernelT = k.queue.peekTime();
-      const localT = Math.min(...this.nextLocal);
-      const startT = Math.min(kernelT, localT);
+      const [lt, lk] = this.localNext();
+      const [mt, mk] = [k.queue.peekTime(), k.queue.peekKey()];
+      const [at, ak] = [actions.peekTime(), actions.peekKey()];
+      const startT = Math.min(lt, mt, at);
       if (startT > timeUs) {
         k.nowUs = Math.max(k.nowUs, timeUs);
         return startT === Infinity ? 'idle' : 'time';
       }
-      const top = k.queue.peek();
-      if (top !== undefined && top.k === EV_ACTION && kernelT <= localT && (kernelT < localT || !this.localBefore(kernelT, k.queue.peekKey()))) {
+      // The action runs now if nothing on the nodes' side comes before it.
+      if (before(at, ak, lt, lk) && before(at, ak, mt, mk)) {
         await this.runAction();
         continue;
       }
-      await this.runWindow(startT, floorUs, timeUs);
+      let endUs = Math.min(startT + this.world.net.latencyFloorUs, timeUs + 1);
+      let endKey = -1;
+      if (before(at, ak, endUs, endKey)) [endUs, endKey] = [at, ak];
+      await this.runWindow(endUs, endKey);
     }
   }
 
-  /** Whether some runner may hold a local event at time t before key (conservatively yes). */
-  private localBefore(t: Micros, _key: number): boolean {
-    return this.nextLocal.some((x) => x <= t);
-  }
-
-  private async runWindow(startT: Micros, floorUs: Micros, timeUs: Micros): Promise<void> {
+  private async runWindow(endUs: Micros, endKey: number): Promise<void> {
     const k = this.world.kernel;
-    let endUs = Math.min(startT + floorUs, timeUs + 1);
-    let endKey = -1;
-    // Find the first action at or before the window's end: the window stops just before it.
-    const actionBound = this.firstActionBefore(endUs);
-    if (actionBound !== null) [endUs, endKey] = actionBound;
     const incoming: Shipped[][] = this.runners.map(() => []);
-    while (k.queue.size > 0) {
+    while (k.queue.size > 0 && before(k.queue.peekTime(), k.queue.peekKey(), endUs, endKey)) {
       const t = k.queue.peekTime();
       const key = k.queue.peekKey();
-      if (!(t < endUs || (t === endUs && key < endKey))) break;
-      const ev = k.queue.peek() as SimEvent;
-      if (ev.k !== EV_MSG) throw new Error('Lockstep: a non-message node event reached the kernel queue');
-      k.queue.pop();
+      const ev = k.queue.pop() as SimEvent;
+      if (ev.k !== EV_MSG) throw new Error('Lockstep: a non-message event reached the kernel queue in remote mode');
       incoming[this.placement[ev.node]].push({ t, key, ev: ev as MsgEvent });
     }
     const calls: Promise<WindowResult>[] = [];
     const who: number[] = [];
     this.runners.forEach((r, i) => {
-      if (incoming[i].length === 0 && !(this.nextLocal[i] < endUs || this.nextLocal[i] === endUs)) return;
+      if (incoming[i].length === 0 && !before(this.nextT[i], this.nextK[i], endUs, endKey)) return;
       who.push(i);
       calls.push(Promise.resolve(r.runWindow(endUs, endKey, incoming[i])));
     });
@@ -105,7 +118,8 @@ export class Lockstep {
     const results = await Promise.all(calls);
     const merged: TaggedEffect[] = [];
     results.forEach((res, j) => {
-      this.nextLocal[who[j]] = res.nextUs;
+      this.nextT[who[j]] = res.nextUs;
+      this.nextK[who[j]] = res.nextKey;
       this.world.remoteExecuted += res.executed;
       for (const e of res.effects) merged.push(e);
     });
@@ -114,29 +128,12 @@ export class Lockstep {
     this.apply(merged);
   }
 
-  /** The (time, key) of the earliest kernel action before `endUs`, or null. */
-  private firstActionBefore(endUs: Micros): [Micros, number] | null {
-    let best: [Micros, number] | null = null;
-    this.world.kernel.queue.forEach((ev, t) => {
-      if (ev.k !== EV_ACTION || t >= endUs) return;
-      if (best === null || t < best[0]) best = [t, -2];
-    });
-    if (best === null) return null;
-    // The exact key of the earliest action at that time.
-    let key = Infinity;
-    const bt = (best as [Micros, number])[0];
-    this.world.kernel.queue.forEachKeyed((ev, t, k) => {
-      if (ev.k === EV_ACTION && t === bt && k < key) key = k;
-    });
-    return [bt, key];
-  }
-
   private async runAction(): Promise<void> {
     const k = this.world.kernel;
-    const t = k.queue.peekTime();
-    const key = k.queue.peekKey();
-    const ev = k.queue.pop() as SimEvent;
-    if (ev.k !== EV_ACTION) throw new Error('Lockstep: expected an action');
+    const actions = this.world.actions as NonNullable<World['actions']>;
+    const t = actions.peekTime();
+    const key = actions.peekKey();
+    const ev = actions.pop() as NonNullable<ReturnType<typeof actions.pop>>;
     k.nowUs = t;
     k.currentKey = key;
     k.executed++;
@@ -147,7 +144,8 @@ export class Lockstep {
       const i = this.placement[p.node];
       this.calls++;
       const res = await this.runners[i].commands([p], t, key);
-      this.nextLocal[i] = res.nextUs;
+      this.nextT[i] = res.nextUs;
+      this.nextK[i] = res.nextKey;
       this.apply(res.effects);
     }
   }

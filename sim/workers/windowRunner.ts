@@ -36,8 +36,9 @@ export interface Shipped {
 export interface WindowResult {
   effects: TaggedEffect[];
   executed: number;
-  /** The earliest pending local event, or Infinity. */
+  /** The earliest pending local event, or Infinity, and its tie key. */
   nextUs: Micros;
+  nextKey: number;
 }
 
 /** Freezes a message received from across a worker boundary, as in-process sends are. */
@@ -91,7 +92,7 @@ export class WindowRunner {
       }
       executed++;
     }
-    return { effects: this.buffer.take(), executed, nextUs: q.peekTime() };
+    return { effects: this.buffer.take(), executed, nextUs: q.peekTime(), nextKey: q.peekKey() };
   }
 
   /** Whether the 'exit' test hook is due (the worker entry then ends the thread). */
@@ -103,7 +104,7 @@ export class WindowRunner {
   commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult {
     this.buffer.cause(t, key);
     for (const c of cmds) this.runtime.command(c.node, c.cmd, t);
-    return { effects: this.buffer.take(), executed: 0, nextUs: this.queue.peekTime() };
+    return { effects: this.buffer.take(), executed: 0, nextUs: this.queue.peekTime(), nextKey: this.queue.peekKey() };
   }
 
   /** Process views for the UI or a report: inspect() of each hosted node. */

@@ -16,7 +16,8 @@ import { Network, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
 import { sealMessage, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
-import { EV_ACTION, EV_MSG, type MsgEvent, type SimEvent, type TimerEvent } from './events.ts';
+import { EventQueue } from '../kernel/eventQueue.ts';
+import { EV_ACTION, EV_MSG, type ActionEvent, type MsgEvent, type SimEvent, type TimerEvent } from './events.ts';
 
 export type { NodeSpec } from '../host/runtime.ts';
 export { MEMORY_BYTES_MAX_DEFAULT } from '../host/runtime.ts';
@@ -71,6 +72,11 @@ export class World implements RuntimeSink {
   readonly status: HostStatus[];
   /** Node commands waiting for the lockstep driver (remote mode only). */
   readonly pendingCommands: PendingCommand[] = [];
+  /**
+   * Remote mode keeps kernel actions apart from messages, so the lockstep driver finds the
+   * next action in O(1); keys come from the same counters, so the order is unchanged.
+   */
+  readonly actions: EventQueue<ActionEvent> | null;
   /** Node events executed by remote runtimes (added to the kernel's count for reports). */
   remoteExecuted = 0;
   /** Crashes of any cause, and out-of-memory crashes among them. */
@@ -88,6 +94,7 @@ export class World implements RuntimeSink {
     this.trace = new Trace(config.retainTrace ?? false);
     this.status = config.nodes.map(() => 'down');
     const kernel = this.kernel;
+    this.actions = config.remote ? new EventQueue<ActionEvent>() : null;
     if (config.remote) {
       this.runtime = null;
       this.hosts = [];
@@ -153,7 +160,10 @@ export class World implements RuntimeSink {
 
   /** Schedules a world action (a fault, a heal) at an absolute time. */
   at(timeUs: Micros, name: string, run: () => void, node: NodeId = KERNEL_ORIGIN): void {
-    this.kernel.schedule(Math.max(timeUs, this.kernel.nowUs), node, KERNEL_ORIGIN, { k: EV_ACTION, node, name, run });
+    const t = Math.max(timeUs, this.kernel.nowUs);
+    const ev: ActionEvent = { k: EV_ACTION, node, name, run };
+    if (this.actions !== null) this.actions.push(t, this.kernel.nextKey(node, KERNEL_ORIGIN), ev);
+    else this.kernel.schedule(t, node, KERNEL_ORIGIN, ev);
   }
 
   run(limits: RunLimits): StopReason {
