@@ -8,6 +8,7 @@
 // session-expired answer) completes as unknown, never as a failure.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
+import { seal } from './integrity.ts';
 import { parseKvAnswer, type KvAnswer } from './protocol.ts';
 import type { KvOp, KvResult } from './types.ts';
 
@@ -85,7 +86,7 @@ export class KvClient implements Process {
   private send(): void {
     const c = this.current as InFlightOp;
     c.attempts++;
-    this.ctx.send(c.target, { type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op });
+    this.ctx.send(c.target, seal({ type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op }));
     c.timer = this.ctx.setTimer(this.config.timeoutUs, 'timeout');
   }
 

@@ -1,9 +1,11 @@
 // The client protocol of the replicated KV service: requests, answers and their parsers.
 //
 // Contract: every message a server or client receives is parsed from `unknown`; anything
-// malformed yields null and is dropped by the receiver (counted, never thrown on).
+// malformed, or whose integrity checksum (integrity.ts) does not match, yields null and is
+// dropped by the receiver (counted, never thrown on). Senders seal what they send.
 import type { NodeId } from '../env.ts';
 import type { KvOp, KvResult } from './types.ts';
+import { unseal } from './integrity.ts';
 import { isCount, parseKvOp, parseKvResult } from './validate.ts';
 
 /**
@@ -25,16 +27,16 @@ export type KvAnswer =
   | { type: 'kv.redirect'; clientId: number; rid: number; leader: NodeId };
 
 export function parseKvRequest(x: unknown): KvRequest | null {
-  if (x === null || typeof x !== 'object') return null;
-  const m = x as Record<string, unknown>;
+  const m = unseal(x);
+  if (m === null) return null;
   if (m.type !== 'kv.req' || !isCount(m.clientId) || !isCount(m.rid) || !isCount(m.seq) || (m.seq as number) < 1) return null;
   const op = parseKvOp(m.op);
   return op.ok ? { type: 'kv.req', clientId: m.clientId as number, rid: m.rid as number, seq: m.seq as number, op: op.value } : null;
 }
 
 export function parseKvAnswer(x: unknown): KvAnswer | null {
-  if (x === null || typeof x !== 'object') return null;
-  const m = x as Record<string, unknown>;
+  const m = unseal(x);
+  if (m === null) return null;
   if (!isCount(m.clientId) || !isCount(m.rid)) return null;
   if (m.type === 'kv.redirect') {
     return Number.isSafeInteger(m.leader) && (m.leader as number) >= -1 ? { type: 'kv.redirect', clientId: m.clientId as number, rid: m.rid as number, leader: m.leader as number } : null;

@@ -12,6 +12,7 @@
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
 import { encodeCommand, decodeCommand } from './commandCodec.ts';
+import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
 
@@ -155,7 +156,7 @@ export class KvServer implements Process {
     this.catchUpTicks();
     const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
     if (typeof type === 'string' && type.startsWith('Msg')) {
-      const m = validateMessage(raw);
+      const m = validateMessage(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       this.raft.step(m);
     } else {
@@ -173,7 +174,7 @@ export class KvServer implements Process {
   }
 
   private answer(to: NodeId, a: KvAnswer): void {
-    this.ctx.send(to, a);
+    this.ctx.send(to, seal(a));
   }
 
   private redirect(to: NodeId, req: KvRequest): void {
@@ -211,7 +212,7 @@ export class KvServer implements Process {
         return;
       }
       this.applyReady(rd);
-      for (const m of rd.messages) this.ctx.send(m.to, m);
+      for (const m of rd.messages) this.ctx.send(m.to, seal(m));
       raft.advance(rd);
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();

@@ -1,0 +1,286 @@
+// The gateway: a Process between open-loop load clients and the Raft KV cluster, applying
+// the resilience patterns through their synchronous cores and the node's own clock.
+//
+// Contract: every request gets exactly one answer (or none if the gateway crashes). At the
+// door, the rate limiter and then the bulkhead may refuse it at once (`rejected`); an
+// admitted request holds a call slot (a KV session) until it ends and must end by its
+// deadline (`timeout`). An attempt goes to the leader the gateway believes in, through
+// that server's circuit breaker; a redirect naming another leader is followed within the
+// attempt (at most REDIRECT_HOPS_MAX times). A failed attempt (attempt timeout, no leader,
+// an overloaded leader) is retried after a jittered backoff while the retry policy and its
+// budget allow. Retries reuse the request's session seq, so a write applies at most once.
+// Nothing here is asynchronous: all work happens inside the host's event handlers.
+import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
+import { seal } from '../kv/integrity.ts';
+import { parseKvAnswer, type KvAnswer } from '../kv/protocol.ts';
+import type { KvOp, KvResult } from '../kv/types.ts';
+import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
+import type { HealthCheck } from '../resilience/health/healthChecks.ts';
+import type { HealthStatus } from '../resilience/health/healthStatus.ts';
+import { RetryBudget } from '../resilience/retry/retryBudget.ts';
+import { RetryPolicy } from '../resilience/retry/retryPolicy.ts';
+import { deadlineAt } from '../resilience/timeout/deadline.ts';
+import { Admission, type Slot } from './admission.ts';
+import { Backends, type Choice } from './backends.ts';
+import { checkGatewayConfig, REDIRECT_HOPS_MAX, type GatewayConfig } from './config.ts';
+import { gatewayChecks, readiness } from './gatewayHealth.ts';
+import { parseGatewayRequest, type GatewayOutcome, type GatewayReason, type GatewayRequest } from './protocol.ts';
+import { GatewayCounters } from './counters.ts';
+
+type ReqState = 'queued' | 'calling' | 'backoff' | 'done';
+
+interface Req {
+  id: number;
+  client: NodeId;
+  rid: number;
+  op: KvOp;
+  write: boolean;
+  deadlineUs: Micros;
+  state: ReqState;
+  cancelQueue: (() => boolean) | null;
+  slot: Slot | null;
+  seq: number;
+  attempts: number;
+  hops: number;
+  choice: Choice | null;
+  attemptStartUs: Micros;
+  attemptTimer: number;
+  deadlineTimer: number;
+  backoffTimer: number;
+  prevDelayUs: Micros;
+}
+
+const NO_TIMER = -1;
+
+export class Gateway implements Process {
+  private ctx!: NodeContext;
+  private admission!: Admission;
+  private backends!: Backends;
+  private retry!: RetryPolicy;
+  private checks: HealthCheck[] = [];
+  private readonly reqs = new Map<number, Req>();
+  private nextId = 1;
+  private health: HealthStatus = 'healthy';
+  private draining = false;
+  readonly counters: GatewayCounters;
+
+  constructor(private readonly config: GatewayConfig) {
+    checkGatewayConfig(config);
+    this.counters = new GatewayCounters(config.servers.length);
+  }
+
+  start(ctx: NodeContext): void {
+    this.ctx = ctx;
+    const c = this.config;
+    this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.now());
+    this.backends = new Backends(c.servers, c.breaker);
+    const r = c.retry;
+    const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
+    this.retry = new RetryPolicy({
+      maxAttempts: r.enabled ? r.attempts : 1,
+      backoff: exponentialBackoff({ initialUs: r.backoffInitialUs, maxDelayUs: r.backoffMaxUs, jitter: r.jitter }),
+      ...(budget === undefined ? {} : { budget }),
+    });
+    this.checks = gatewayChecks({
+      breakerStates: () => this.backends.states(),
+      leaderKnown: () => this.backends.leaderGuess >= 0,
+      queued: () => this.admission.queued,
+      queueMax: () => this.admission.queueMax,
+    });
+    ctx.setTimer(c.healthIntervalUs, 'health');
+  }
+
+  onMessage(from: NodeId, raw: unknown): void {
+    const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
+    if (type === 'gw.req') {
+      const req = parseGatewayRequest(raw);
+      if (req === null) this.counters.malformed++;
+      else this.onRequest(from, req);
+      return;
+    }
+    const a = parseKvAnswer(raw);
+    if (a === null) this.counters.malformed++;
+    else this.onBackendAnswer(from, a);
+  }
+
+  onTimer(tag: string): void {
+    if (tag === 'health') return this.onHealthTick();
+    const r = this.reqs.get(Number(tag.slice(1)));
+    if (r === undefined) return;
+    if (tag[0] === 'd') this.onDeadline(r);
+    else if (tag[0] === 'a' && r.state === 'calling') this.onAttemptTimeout(r);
+    else if (tag[0] === 'b' && r.state === 'backoff') this.attempt(r);
+  }
+
+  private onRequest(from: NodeId, q: GatewayRequest): void {
+    const now = this.ctx.now();
+    this.counters.received++;
+    if (this.draining) return this.refuse(from, q.rid, 'error', 'not-ready');
+    if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
+    const r: Req = {
+      id: this.nextId++, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
+      state: 'queued', cancelQueue: null, slot: null, seq: 0, attempts: 0, hops: 0, choice: null, attemptStartUs: now,
+      attemptTimer: NO_TIMER, deadlineTimer: NO_TIMER, backoffTimer: NO_TIMER, prevDelayUs: 0,
+    };
+    const entry = this.admission.enter(() => this.dispatch(r));
+    if (entry.kind === 'rejected') return this.refuse(from, q.rid, 'rejected', 'shed');
+    this.counters.admitted++;
+    this.reqs.set(r.id, r);
+    this.retry.begin(now);
+    r.deadlineTimer = this.ctx.setTimer(r.deadlineUs - now, `d${r.id}`);
+    if (entry.kind === 'permit') this.dispatch(r);
+    else r.cancelQueue = entry.cancel;
+  }
+
+  /** The request got a call slot: bind it to the slot's session and make the first attempt. */
+  private dispatch(r: Req): void {
+    r.cancelQueue = null;
+    const slot = this.admission.takeSlot();
+    r.slot = slot;
+    if (r.write) slot.seq++;
+    r.seq = Math.max(1, slot.seq);
+    this.attempt(r);
+  }
+
+  private attempt(r: Req): void {
+    r.attempts++;
+    r.hops = 0;
+    this.counters.attempts++;
+    if (r.attempts > 1) this.counters.retries++;
+    this.call(r, this.backends.leaderGuess);
+  }
+
+  /** Sends the request to a server the breakers admit, preferring `preferred`. */
+  private call(r: Req, preferred: NodeId): void {
+    const now = this.ctx.now();
+    const choice = this.backends.choose(now, preferred);
+    if (choice === null) return this.finish(r, 'error', 'breaker-open');
+    r.choice = choice;
+    r.attemptStartUs = now;
+    r.state = 'calling';
+    this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
+    const slot = r.slot as Slot;
+    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op }));
+    if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
+    r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);
+  }
+
+  private onBackendAnswer(from: NodeId, a: KvAnswer): void {
+    const r = this.reqs.get(a.rid);
+    if (r === undefined || r.slot === null || a.clientId !== r.slot.clientId) {
+      this.counters.late++;
+      return;
+    }
+    const now = this.ctx.now();
+    const choice = r.choice as Choice;
+    const current = r.state === 'calling' && choice.target === from;
+    if (a.type === 'kv.resp') {
+      if (current) this.backends.succeeded(now, choice, now - r.attemptStartUs);
+      const expired = a.result.ok === false && a.result.error === 'session-expired';
+      return expired ? this.finish(r, 'error', 'attempts') : this.finish(r, 'ok', '', a.result);
+    }
+    if (!current) return; // A redirect for an attempt already given up.
+    this.counters.redirects++;
+    const leader = a.leader;
+    if (leader >= 0 && leader !== from && this.config.servers.includes(leader) && r.hops < REDIRECT_HOPS_MAX) {
+      this.backends.succeeded(now, choice, now - r.attemptStartUs);
+      this.backends.leaderGuess = leader;
+      r.hops++;
+      return this.call(r, leader);
+    }
+    // A leader redirecting to itself is refusing work (its pending queue is full): a failure.
+    if (leader === from) this.backends.failed(now, choice, now - r.attemptStartUs);
+    else this.backends.succeeded(now, choice, now - r.attemptStartUs);
+    if (leader < 0) this.backends.leaderGuess = -1;
+    this.failAttempt(r);
+  }
+
+  private onAttemptTimeout(r: Req): void {
+    const now = this.ctx.now();
+    const choice = r.choice as Choice;
+    r.attemptTimer = NO_TIMER;
+    this.counters.attemptTimeouts++;
+    this.backends.failed(now, choice, now - r.attemptStartUs);
+    // A server that does not answer may be down or deposed: ask around next time.
+    if (this.backends.leaderGuess === choice.target) this.backends.leaderGuess = -1;
+    this.failAttempt(r);
+  }
+
+  /** Retries after a backoff if the policy and its budget allow; otherwise the request fails. */
+  private failAttempt(r: Req): void {
+    if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
+    r.attemptTimer = NO_TIMER;
+    const d = this.retry.decide(r.attempts, 'failed', this.ctx.now(), this.ctx.random, r.prevDelayUs);
+    if (!d.retry) {
+      if (d.reason === 'budget-exhausted') this.counters.budgetRefused++;
+      return this.finish(r, 'error', d.reason === 'budget-exhausted' ? 'budget' : 'attempts');
+    }
+    r.prevDelayUs = d.delayUs;
+    r.state = 'backoff';
+    r.backoffTimer = this.ctx.setTimer(d.delayUs, `b${r.id}`);
+  }
+
+  private onDeadline(r: Req): void {
+    r.deadlineTimer = NO_TIMER;
+    if (r.state === 'queued') r.cancelQueue?.();
+    if (r.state === 'calling') {
+      // The call outlived the whole request: evidence against the server, like a timeout.
+      const now = this.ctx.now();
+      this.backends.failed(now, r.choice as Choice, now - r.attemptStartUs);
+    }
+    this.finish(r, 'timeout', 'deadline');
+  }
+
+  private finish(r: Req, outcome: GatewayOutcome, reason: GatewayReason, result?: KvResult): void {
+    r.state = 'done';
+    this.reqs.delete(r.id);
+    for (const t of [r.attemptTimer, r.deadlineTimer, r.backoffTimer]) if (t !== NO_TIMER) this.ctx.cancelTimer(t);
+    this.counters.count(outcome);
+    this.ctx.send(r.client, result === undefined ? { type: 'gw.resp', rid: r.rid, outcome, reason } : { type: 'gw.resp', rid: r.rid, outcome, reason, result });
+    // Last, because leaving may hand the slot to a queued request synchronously.
+    if (r.slot !== null) this.admission.leave(r.slot, r.write && outcome !== 'ok');
+  }
+
+  private refuse(to: NodeId, rid: number, outcome: GatewayOutcome, reason: GatewayReason): void {
+    if (reason === 'rate-limited') this.counters.rateLimited++;
+    else if (reason === 'shed') this.counters.shed++;
+    this.counters.count(outcome);
+    this.ctx.send(to, { type: 'gw.resp', rid, outcome, reason });
+  }
+
+  private onHealthTick(): void {
+    const report = readiness(this.checks, this.ctx.now());
+    if (report.status !== this.health) {
+      this.health = report.status;
+      this.ctx.telemetry.emit('gw.health', { status: report.status, ready: report.ok });
+    }
+    this.counters.breakerOpens = this.backends.opens;
+    this.counters.breakerRefusals = this.backends.refusals;
+    this.ctx.telemetry.emit('gw.stats', this.counters.fields(this.admission.inFlight, this.admission.queued));
+    this.ctx.setTimer(this.config.healthIntervalUs, 'health');
+  }
+
+  /** Graceful shutdown: stop admitting and answer every open request before the host stops us. */
+  shutdown(): void {
+    this.draining = true;
+    for (const r of [...this.reqs.values()].sort((x, y) => x.id - y.id)) {
+      if (r.state === 'queued') r.cancelQueue?.();
+      if (r.state !== 'done') this.finish(r, 'error', 'not-ready');
+    }
+  }
+
+  memoryBytes(): number {
+    return 4096 + this.reqs.size * 256;
+  }
+
+  inspect(): ProcessView {
+    return {
+      role: 'gateway',
+      summary: `${this.health} · ${this.admission.inFlight} in flight · ${this.admission.queued} queued`,
+      details: {
+        readiness: this.health, leaderGuess: this.backends.leaderGuess, breakers: this.backends.states(),
+        inFlight: this.admission.inFlight, queued: this.admission.queued, ...this.counters.fields(this.admission.inFlight, this.admission.queued),
+      },
+    };
+  }
+}
