@@ -2,10 +2,10 @@
 // "Scenario catalogue") is well-formed and green on the correct Raft: every file in
 // scenarios/ parses; every catalogue scenario leaves room for its liveness check; each one
 // runs with no violation for two seeds, and each byzantine one shows that the servers
-// refused the bad input (rejectedMessages > 0) while every invariant held. Two corruption
-// scenarios are held back by a bug in core/ (KNOWN_CORE_BUGS): for those the test asserts
-// the documented failure, so that fixing the bug turns this test red and asks for them to
-// join the passing set.
+// refused the bad input (rejectedMessages > 0) while every invariant held. (Two corruption
+// scenarios, byz-bad-mac and byz-malformed-consensus, first failed here: corrupted
+// messages that kept valid field types got through. Messages now carry a checksum,
+// core/kv/integrity.ts, and both pass like the rest.)
 // Method: the scenarios run in-process with runScenario, as `faultline run` does. The whole
 // catalogue for two seeds takes about 15 s on a 2-core machine, so every test run covers
 // all of it; the sweeps over 50+ seeds per scenario are in README "Scenario catalogue".
@@ -18,20 +18,6 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 
 const CATEGORIES = ['net-', 'node-', 'byz-', 'infra-', 'swarm-'] as const;
 const SEEDS = [1, 2];
-
-/**
- * Catalogue scenarios that fail on the current core/ because of a bug there, with the
- * check that catches it on seed 1. Corrupted messages whose fields keep a valid type are
- * accepted: a term of 2^53 - 1 (Number.MAX_SAFE_INTEGER, one of the corrupter's garbage
- * values) is adopted by the cluster, the next campaign's term 2^53 fails validation
- * everywhere, and no leader can ever be elected again (liveness); corrupted entry data or
- * client answers are applied or believed as they are (state machine safety and
- * linearizability on some seeds). See the report in README "Scenario catalogue".
- */
-const KNOWN_CORE_BUGS: Record<string, string> = {
-  'byz-bad-mac': 'liveness',
-  'byz-malformed-consensus': 'liveness',
-};
 
 interface Entry {
   name: string;
@@ -51,7 +37,7 @@ function loadAll(): { entries: Entry[]; problems: string[] } {
 
 const { entries, problems } = loadAll();
 const catalogue = entries.filter((e) => CATEGORIES.some((c) => e.name.startsWith(c)));
-const passing = catalogue.filter((e) => KNOWN_CORE_BUGS[e.name] === undefined);
+const passing = catalogue;
 
 function run(s: Scenario, seed: number): RunReport {
   return runScenario(materialize(s, seed), seed).report;
@@ -130,12 +116,5 @@ describe('the scenario catalogue', () => {
       else if (ev.t - first >= 200_000) replays++;
     }
     expect(replays).toBeGreaterThan(100);
-  });
-
-  it.each(Object.entries(KNOWN_CORE_BUGS))('%s still shows the known core bug (fails %s on seed 1, after rejecting input)', (name, check) => {
-    const e = catalogue.find((x) => x.name === name) as Entry;
-    const r = run(e.scenario, 1);
-    expect(r.stats.rejectedMessages as number).toBeGreaterThan(0);
-    expect(r.violations.map((v) => v.check)).toContain(check);
   });
 });

@@ -58,7 +58,7 @@ describe('retry budget against a retry storm', () => {
 });
 
 describe('circuit breakers against a cascading failure', () => {
-  it('stop calls to the sick servers and bring the service back as the fault heals', () => {
+  it('stop calls to the sick servers and make requests fail fast instead of hanging', () => {
     const withBreaker = run('cascade');
     const without = run('cascade-without');
     expect(withBreaker.violations).toEqual([]);
@@ -68,11 +68,15 @@ describe('circuit breakers against a cascading failure', () => {
     // The sick leader gets a fraction of the calls it gets without breakers.
     expect(calls(withBreaker, 'sick').max).toBeLessThan(calls(without, 'sick').max / 3);
     // Fewer requests wait for their deadline: most fail fast instead.
-    expect(stat(withBreaker, 'sick.timeoutRate')).toBeLessThan(stat(without, 'sick.timeoutRate') / 2);
-    // And the second after the heal serves again instead of working off a stale queue.
-    expect(stat(withBreaker, 'healed.goodputPerS')).toBeGreaterThan(3 * stat(without, 'healed.goodputPerS'));
+    expect(stat(withBreaker, 'sick.timeoutRate')).toBeLessThan(stat(without, 'sick.timeoutRate') * 0.75);
+    // The price: fewer requests succeed during the sickness (breakers trade goodput for
+    // fast failure); both runs recover once the fault heals. With servers that queue work
+    // first-in first-out, the unprotected run no longer drowns in a stale backlog, so the
+    // comparison is about hanging versus failing fast, not about recovery.
+    expect(sloChecks(without)).toEqual(['load-slo']);
+    expect(without.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^sick: timeoutRate/)]);
     expect(stat(withBreaker, 'recovery.p99Ms')).toBeLessThan(100);
-    expect(stat(without, 'recovery.p99Ms')).toBeGreaterThan(200);
+    expect(stat(without, 'recovery.p99Ms')).toBeLessThan(100);
   });
 });
 

@@ -93,12 +93,12 @@ describe('faultline shrink', () => {
   it('materializes swarm faults and shrinks them, keeping the seed and the failing check', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-shrink-'));
     const out = join(dir, 'min.yaml');
-    const r = JSON.parse(cli('shrink', '--scenario', 'test/regression/heartbeat-swarm.yaml', '--seed', '57', '--out', out, '--json').out);
+    const r = JSON.parse(cli('shrink', '--scenario', 'test/regression/heartbeat-swarm.yaml', '--seed', '141', '--out', out, '--json').out);
     expect(r.check).toBe('fd-accuracy');
     expect(r.minimalFaults).toBeLessThan(r.originalFaults);
     const text = readFileSync(out, 'utf8');
     expect(text).not.toMatch(/^swarm:/m);
-    const after = JSON.parse(cli('run', '--scenario', out, '--seed', '57', '--json').out);
+    const after = JSON.parse(cli('run', '--scenario', out, '--seed', '141', '--json').out);
     expect(after.violations.some((v: { check: string }) => v.check === 'fd-accuracy')).toBe(true);
   });
 

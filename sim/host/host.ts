@@ -18,6 +18,8 @@ export interface StashedEvent<E> {
 
 /** Events a paused node buffers at most; later ones are dropped as a full socket buffer would. */
 export const STASH_MAX = 100_000;
+/** Events a node's CPU queue holds at most; later messages are dropped (a full inbox). */
+export const CPU_QUEUE_MAX = 1_000_000;
 /** Live timers a node may hold at once. */
 export const TIMERS_MAX = 100_000;
 
@@ -29,6 +31,16 @@ export class Host<E> {
   /** Bytes held outside the process (a memory-exhaustion fault's ballast). */
   ballastBytes = 0;
   readonly stash: StashedEvent<E>[] = [];
+  /**
+   * Events that arrived while the CPU was busy, first in first out. Only the head is ever
+   * scheduled (at the moment the CPU frees up, under its own tie key: `armedKey`), so a
+   * backlog of n events costs O(n) to serve, not O(n^2) as re-scheduling all of them at
+   * every free moment did.
+   */
+  readonly cpuQueue: StashedEvent<E>[] = [];
+  cpuQueueHead = 0;
+  /** The tie key of the queued event scheduled to run when the CPU frees up, or -1. */
+  armedKey = -1;
   readonly liveTimers = new Set<number>();
   timerIdNext = 1;
   crashes = 0;
@@ -55,6 +67,9 @@ export class Host<E> {
     this.incarnation++;
     this.liveTimers.clear();
     this.stash.length = 0;
+    this.cpuQueue.length = 0;
+    this.cpuQueueHead = 0;
+    this.armedKey = -1;
     this.cpu.busyUntilUs = nowUs;
     this.crashes++;
     this.disk.crash();

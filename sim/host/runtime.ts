@@ -15,7 +15,7 @@ import { sealMessage, type Seal } from '../trace/canon.ts';
 import type { TraceKind } from '../trace/trace.ts';
 import { EV_MSG, EV_TIMER, type MsgEvent, type TimerEvent } from '../world/events.ts';
 import { Cpu, DEFAULT_CPU, type CpuProfile } from './cpu.ts';
-import { Host, STASH_MAX, TIMERS_MAX, type HostStatus } from './host.ts';
+import { CPU_QUEUE_MAX, Host, STASH_MAX, TIMERS_MAX, type HostStatus } from './host.ts';
 
 /** Timers are created under origin TIMER_ORIGIN_BASE + node, messages under the sender. */
 export const TIMER_ORIGIN_BASE = 2048;
@@ -105,8 +105,16 @@ export class NodeRuntime {
       else if (ev.k === EV_MSG) this.sink.traceMessage(t, ev.node, 'drop', ev.from, 'paused-overflow', ev);
       return;
     }
+    const armed = key === h.armedKey;
+    if (armed) h.armedKey = -1;
     if (h.cpu.busyUntilUs > t) {
-      this.local.schedule(h.cpu.busyUntilUs, key, ev);
+      if (armed) {
+        // The head keeps its place: something else took the CPU at the same instant.
+        h.armedKey = key;
+        this.local.schedule(h.cpu.busyUntilUs, key, ev);
+      } else {
+        this.enqueueBusy(h, key, ev, t);
+      }
       return;
     }
     if (ev.k === EV_MSG) {
@@ -117,6 +125,34 @@ export class NodeRuntime {
       this.sink.traceEvent(t, ev.node, 'timer', -1, ev.tag);
       this.runHandler(ev.node, t, 'timer', undefined, (p) => p.onTimer(ev.tag));
     }
+  }
+
+  /** Queues an event behind a busy CPU; the armed head goes back to the front. */
+  private enqueueBusy(h: Host<MsgEvent | TimerEvent>, key: number, ev: MsgEvent | TimerEvent, t: Micros): void {
+    if (h.armedKey === -1 && h.cpuQueue.length - h.cpuQueueHead === 0) {
+      // Nothing waits: this event itself becomes the armed head.
+      h.armedKey = key;
+      this.local.schedule(h.cpu.busyUntilUs, key, ev);
+      return;
+    }
+    if (h.cpuQueue.length - h.cpuQueueHead >= CPU_QUEUE_MAX) {
+      if (ev.k === EV_MSG) this.sink.traceMessage(t, ev.node, 'drop', ev.from, 'cpu-queue-full', ev);
+      return;
+    }
+    h.cpuQueue.push({ key, ev });
+    this.armNext(h);
+  }
+
+  /** Schedules the oldest queued event for when the CPU frees up, if none is armed. */
+  private armNext(h: Host<MsgEvent | TimerEvent>): void {
+    if (h.armedKey !== -1 || h.cpuQueueHead >= h.cpuQueue.length) return;
+    const next = h.cpuQueue[h.cpuQueueHead++];
+    if (h.cpuQueueHead > 1024 && h.cpuQueueHead * 2 > h.cpuQueue.length) {
+      h.cpuQueue.splice(0, h.cpuQueueHead);
+      h.cpuQueueHead = 0;
+    }
+    h.armedKey = next.key;
+    this.local.schedule(Math.max(h.cpu.busyUntilUs, 0), next.key, next.ev);
   }
 
   /** Applies a kernel command to a node at time `t`. */
@@ -205,6 +241,7 @@ export class NodeRuntime {
     h.cpu.busyTotalUs += serviceUs;
     for (const o of this.outbox) this.sink.send(id, o.to, o.msg, o.seal, t + serviceUs);
     if (h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
+    else this.armNext(h);
     this.sink.afterEvent(id);
   }
 

@@ -41,7 +41,7 @@ function semanticProblems(s: Scenario): Problem[] {
 
 function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { kind: 'leader' }>, path: string): Problem[] {
   const out: Problem[] = [];
-  if (s.workload !== 'raft-kv') out.push({ path: `${path}.kind`, message: `a leader fault needs a workload with a leader (raft-kv), not ${s.workload}` });
+  if (s.workload !== 'raft-kv' && s.workload !== 'load-kv') out.push({ path: `${path}.kind`, message: `a leader fault needs a workload with a leader (raft-kv or load-kv), not ${s.workload}` });
   if ((f.do === 'pause' || f.do === 'isolate' || f.do === 'throttle') && f.duration === undefined) out.push({ path: `${path}.duration`, message: `leader ${f.do} needs a duration like "2s"` });
   if (f.do === 'throttle' && f.factor === undefined) out.push({ path: `${path}.factor`, message: 'leader throttle needs a factor >= 1, e.g. 20' });
   return out;
