@@ -3,20 +3,14 @@
 // five-node Raft KV cluster) and load-2x (steady, 2x overload, recovery), and reports the
 // simulated request rate, wall time, events/s and time compression (simulated seconds per
 // wall second), which together say how long `faultline run --scenario load-hour` takes.
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 
 const SLICE_S = 60;
 
-function scenario(name: string): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return p.scenario;
-}
+const scenario = catalogScenario;
 
 /** Runs one scenario and returns its figures under `prefix`. */
 function measure(prefix: string, s: Scenario): Record<string, number> {

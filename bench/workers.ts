@@ -3,20 +3,14 @@
 // trips dominate and the ratio is below 1) and for a CPU-heavy scenario (much work per
 // event: two workers on two cores should approach 2x). Worker start-up (spawning threads,
 // loading the sources through tsx) is timed separately and excluded from the ratio.
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
 
-function scenario(name: string): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(`${name} invalid`);
-  return p.scenario;
-}
+const scenario = catalogScenario;
 
 async function compare(name: string, workers: number): Promise<Record<string, number | string>> {
   const s = scenario(name);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText, type ParseResult } from '../sim/scenario/parse.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCENARIO_DIR = join(PACKAGE_ROOT, 'scenarios');
@@ -33,4 +34,13 @@ export function locateScenario(nameOrFile: string): Located {
 
 export function loadScenarioFile(file: string): ParseResult {
   return parseScenarioText(readFileSync(file, 'utf8'), file);
+}
+
+/** A catalogue scenario by name, validated; throws when it is missing or invalid (tests, benchmarks). */
+export function catalogScenario(name: string): Scenario {
+  const loc = locateScenario(name);
+  if (!loc.ok) throw new Error(loc.message);
+  const p = loadScenarioFile(loc.file);
+  if (!p.ok) throw new Error(`${name} is invalid: ${p.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`);
+  return p.scenario;
 }

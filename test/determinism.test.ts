@@ -4,17 +4,11 @@
 // retained traces.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 
-function scenario(name: string): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return p.scenario;
-}
+const scenario = catalogScenario;
 
 describe('determinism', () => {
   it('the same seed gives the same trace hash and event count, twice in a row', () => {

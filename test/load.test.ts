@@ -6,19 +6,13 @@
 // shortened catalogue scenarios in-process and check the per-phase report figures;
 // check the histogram against exact percentiles of known samples.
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { parseGatewayAnswer, parseGatewayRequest } from '../core/gateway/protocol.ts';
 import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { LatencyHistogram } from '../sim/workloads/loadStats.ts';
 
-function scenario(name: string): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return p.scenario;
-}
+const scenario = catalogScenario;
 
 function stat(r: RunReport, key: string): number {
   const v = r.stats[key];

@@ -6,17 +6,11 @@
 // Method: run each pair of scenarios (identical but for the policy) with the same seed and
 // compare the per-phase figures in the reports; also run one twice for determinism.
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 
-function scenario(name: string): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return p.scenario;
-}
+const scenario = catalogScenario;
 
 function run(name: string, seed = 1): RunReport {
   return runScenario(scenario(name), seed).report;

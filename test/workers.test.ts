@@ -5,18 +5,15 @@
 // through the runner's test hook.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
+import { catalogScenario } from '../cli/catalog.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { inProcessRunners, runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 
 function scenario(name: string, durationUs?: number): Scenario {
-  const loc = locateScenario(name);
-  if (!loc.ok) throw new Error(loc.message);
-  const p = loadScenarioFile(loc.file);
-  if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return durationUs === undefined ? p.scenario : { ...p.scenario, duration: durationUs };
+  const s = catalogScenario(name);
+  return durationUs === undefined ? s : { ...s, duration: durationUs };
 }
 
 describe('lockstep determinism', () => {

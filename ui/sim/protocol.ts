@@ -4,6 +4,7 @@
 // Contract: every type here is plain structured-clonable data (no functions, no class
 // instances), because comlink copies it with postMessage. One request returns one whole
 // frame: the page never makes a round trip per node, per message or per event.
+import type { InFlight } from '../../sim/world/world.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
@@ -71,14 +72,8 @@ export interface NodeDetails {
   process: Record<string, unknown> | null;
 }
 
-export interface FlightView {
-  from: NodeId;
-  to: NodeId;
-  type: string;
-  sentUs: Micros;
-  arriveUs: Micros;
-  corrupted: boolean;
-}
+/** A message in flight, as the world reports it. */
+export type FlightView = InFlight;
 
 export interface LinkView {
   a: NodeId;
