@@ -17,9 +17,18 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
   return out;
 }
 
+/**
+ * Checks the checksum without copying the message: `seal` appends `sum` as the last key,
+ * so the sealed text is the original text with `,"sum":N` before its closing brace. A
+ * message whose `sum` is anywhere else was not sealed by us and is refused. The result
+ * still carries `sum`; parsers read only the fields they know.
+ */
 export function unseal(raw: unknown): Record<string, unknown> | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-  const { sum, ...rest } = raw as Record<string, unknown>;
-  if (typeof sum !== 'number') return null;
-  return crc32(JSON.stringify(rest)) === sum ? rest : null;
+  const sum = (raw as Record<string, unknown>).sum;
+  if (typeof sum !== 'number' || !Number.isInteger(sum)) return null;
+  const text = JSON.stringify(raw);
+  const tail = `,"sum":${sum}}`;
+  if (!text.endsWith(tail)) return null;
+  return crc32(`${text.slice(0, text.length - tail.length)}}`) === sum ? (raw as Record<string, unknown>) : null;
 }

@@ -17,13 +17,39 @@ function buildTable(): Uint32Array {
   return table;
 }
 
-const encoder = new TextEncoder();
-
+/**
+ * Encodes UTF-8 on the fly from the string's code units, with no intermediate buffer:
+ * a TextEncoder per call was most of the cost of checksumming every message.
+ */
 export function crc32(text: string): number {
-  const bytes = encoder.encode(text);
   let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) {
-    crc = TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      crc = TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      c = 0xfffd; // A lone surrogate encodes as U+FFFD, as TextEncoder does.
+    }
+    if (c < 0x800) {
+      crc = TABLE[(crc ^ (0xc0 | (c >> 6))) & 0xff] ^ (crc >>> 8);
+    } else if (c < 0x10000) {
+      crc = TABLE[(crc ^ (0xe0 | (c >> 12))) & 0xff] ^ (crc >>> 8);
+      crc = TABLE[(crc ^ (0x80 | ((c >> 6) & 0x3f))) & 0xff] ^ (crc >>> 8);
+    } else {
+      crc = TABLE[(crc ^ (0xf0 | (c >> 18))) & 0xff] ^ (crc >>> 8);
+      crc = TABLE[(crc ^ (0x80 | ((c >> 12) & 0x3f))) & 0xff] ^ (crc >>> 8);
+      crc = TABLE[(crc ^ (0x80 | ((c >> 6) & 0x3f))) & 0xff] ^ (crc >>> 8);
+    }
+    crc = TABLE[(crc ^ (0x80 | (c & 0x3f))) & 0xff] ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -1,0 +1,33 @@
+// Goal: sealed messages pass, and any change to a sealed message is refused. Method:
+// seal generated JSON-like messages; check them intact; then corrupt one leaf (value or
+// checksum) and check they are refused.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { seal, unseal } from './integrity.ts';
+
+const message = fc.record({ type: fc.constantFrom('kv.req', 'MsgApp'), term: fc.nat(), index: fc.nat(), data: fc.string(), entries: fc.array(fc.record({ term: fc.nat(), data: fc.string() }), { maxLength: 3 }) });
+
+describe('message integrity', () => {
+  it('a sealed message passes and keeps its fields', () => {
+    fc.assert(fc.property(message, (m) => {
+      const sealed = seal({ ...m });
+      const back = unseal(JSON.parse(JSON.stringify(sealed)));
+      expect(back).not.toBeNull();
+      expect(back?.term).toBe(m.term);
+      expect(back?.data).toBe(m.data);
+    }));
+  });
+
+  it('a changed field or checksum is refused', () => {
+    fc.assert(fc.property(message, fc.integer({ min: 1, max: 2 ** 40 }), (m, delta) => {
+      const sealed = JSON.parse(JSON.stringify(seal({ ...m })));
+      expect(unseal({ ...sealed, term: sealed.term + delta })).toBeNull();
+      expect(unseal({ ...sealed, sum: sealed.sum ^ 1 })).toBeNull();
+      expect(unseal({ ...sealed, data: `${sealed.data}x` })).toBeNull();
+    }));
+    expect(unseal({ type: 'kv.req' })).toBeNull();
+    expect(unseal({ sum: 1, type: 'kv.req' })).toBeNull();
+    expect(unseal(null)).toBeNull();
+    expect(unseal([1, 2])).toBeNull();
+  });
+});
