@@ -17,9 +17,11 @@ function scenario(name: string, durationUs?: number): Scenario {
 }
 
 describe('lockstep determinism', () => {
-  for (const name of ['heartbeat-crash', 'heartbeat-chaos', 'raft-kv-basic']) {
+  // byz-combined injects forged, replayed, flooding and malformed messages from kernel
+  // actions; overload-2x runs the gateway and open-loop clients (shortened to keep it quick).
+  for (const [name, durationUs] of [['heartbeat-crash'], ['heartbeat-chaos'], ['raft-kv-basic'], ['byz-combined', 6_000_000], ['overload-2x', 4_000_000]] as [string, number?][]) {
     it(`${name}: in-process and lockstep with 1, 2 and 5 runners give the same trace`, async () => {
-      const s = scenario(name);
+      const s = scenario(name, durationUs);
       for (const seed of [1, 2, 3]) {
         const base = runScenario(s, seed).report;
         for (const w of [1, 2, 5]) {
