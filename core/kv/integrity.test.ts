@@ -27,6 +27,15 @@ describe('message integrity', () => {
     }));
     expect(unseal({ type: 'kv.req' })).toBeNull();
     expect(unseal({ sum: 1, type: 'kv.req' })).toBeNull();
+    // Reordered keys, a value of another type with the same text, or a swapped entry are changes too.
+    const m = JSON.parse(JSON.stringify(seal({ type: 'MsgApp', index: 1, entries: [{ term: 1, data: 'a' }, { term: 2, data: 'b' }] })));
+    expect(unseal({ sum: m.sum, index: m.index, type: m.type, entries: m.entries })).toBeNull();
+    expect(unseal({ ...m, index: '1' })).toBeNull();
+    expect(unseal({ ...m, entries: [m.entries[1], m.entries[0]] })).toBeNull();
+    // Absurdly deep nesting is refused, not thrown on.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    expect(unseal({ type: 'kv.req', deep, sum: 1 })).toBeNull();
     expect(unseal(null)).toBeNull();
     expect(unseal([1, 2])).toBeNull();
   });
