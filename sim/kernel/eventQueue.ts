@@ -60,6 +60,28 @@ export class EventQueue<T> {
     return this.count > 0 ? this.keys[0] : Infinity;
   }
 
+  /** The time and tie key of the event `popAtMost` last returned. */
+  poppedTime = 0;
+  poppedKey = 0;
+
+  /**
+   * Removes and returns the earliest event if its time is at most `timeLimit`, recording
+   * its time and key in poppedTime/poppedKey; undefined otherwise. One call instead of
+   * peek + peek + pop on the kernel's hot path.
+   */
+  popAtMost(timeLimit: number): T | undefined {
+    if (this.count === 0) return undefined;
+    const t = this.times[0];
+    if (t > timeLimit) return undefined;
+    this.poppedTime = t;
+    this.poppedKey = this.keys[0];
+    const top = this.items[0];
+    const last = --this.count;
+    if (last > 0) this.siftDown(0, this.times[last], this.keys[last], this.items[last] as T);
+    this.items[last] = undefined;
+    return top;
+  }
+
   /** Removes and returns the earliest event. The caller checks size first. */
   pop(): T | undefined {
     if (this.count === 0) return undefined;

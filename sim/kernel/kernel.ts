@@ -58,20 +58,19 @@ export class Kernel<E> {
     const q = this.queue;
     for (;;) {
       if (this.executed >= eventsMax) return 'events';
-      if (q.size === 0) {
-        if (timeUs !== Infinity) this.nowUs = Math.max(this.nowUs, timeUs);
-        return 'idle';
-      }
-      const t = q.peekTime();
-      if (t > timeUs) {
+      const ev = q.popAtMost(timeUs);
+      if (ev === undefined) {
+        if (q.size === 0) {
+          if (timeUs !== Infinity) this.nowUs = Math.max(this.nowUs, timeUs);
+          return 'idle';
+        }
         this.nowUs = timeUs;
         return 'time';
       }
-      this.currentKey = q.peekKey();
-      const ev = q.pop() as E;
-      this.nowUs = t;
+      this.currentKey = q.poppedKey;
+      this.nowUs = q.poppedTime;
       this.executed++;
-      this.execute(ev, t);
+      this.execute(ev, this.nowUs);
       if (until !== undefined && until()) return 'predicate';
     }
   }
