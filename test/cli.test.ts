@@ -5,15 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 describe('faultline CLI', () => {
   it('run --json prints one report with the contract fields; the hash repeats and differs by seed', () => {

@@ -6,17 +6,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
 
 const SWARM = 'test/regression/heartbeat-swarm.yaml';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 describe('faultline replay', () => {
   it('replays a report.json with the same trace hash and writes the full trace', () => {

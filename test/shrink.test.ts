@@ -9,20 +9,14 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
 import { loadScenarioRef } from '../cli/scenarioRef.ts';
 import { scenarioToYaml } from '../cli/scenarioYaml.ts';
 import { ddmin, simplifyEach } from '../sim/faults/shrink.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 const FAILING = `name: shrink-me
 description: Several faults of which only the permanent crash, with a too-short liveness bound, fails.

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
 import { loadScenarioRef } from '../cli/scenarioRef.ts';
 import { shardSeeds } from '../cli/seedRange.ts';
 import { deterministicPart } from '../cli/seedResult.ts';
@@ -19,12 +19,6 @@ import { runPool, SweepError } from '../cli/sweepPool.ts';
 const SWARM = 'test/regression/heartbeat-swarm.yaml';
 const FAILING_SEED = 141;
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 /** Sweeps into `dir`; the exit code must say whether the failing seed was in the sweep. */
 function sweepTo(dir: string, ...flags: string[]): SweepFile {

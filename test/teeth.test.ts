@@ -15,18 +15,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioRef } from '../cli/scenarioRef.ts';
-import { main } from '../cli/main.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 interface Teeth {
   scenario: string;

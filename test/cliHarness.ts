@@ -1,0 +1,15 @@
+// Runs the faultline CLI in-process with captured output, for the CLI-level tests.
+import { main } from '../cli/main.ts';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export function cli(...argv: string[]): CliResult {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
+  return { code, out, err };
+}
