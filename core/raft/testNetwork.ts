@@ -17,6 +17,22 @@ import type { ConfState, Entry, HardState, LogIndex, Message, ReadState, Snapsho
 import { validateMessage } from './validate.ts';
 
 /** A small seeded generator (mulberry32); each node gets its own stream. */
+/** A node's config for tests: the given overrides on the defaults every Raft test uses. */
+export function testConfig(id: number, c: Partial<Omit<RaftConfig, 'id' | 'random'>>, random: Random): RaftConfig {
+  return {
+    id,
+    electionTicks: c.electionTicks ?? 10,
+    heartbeatTicks: c.heartbeatTicks ?? 1,
+    random,
+    preVote: c.preVote ?? false,
+    checkQuorum: c.checkQuorum ?? false,
+    maxInflight: c.maxInflight ?? 256,
+    maxEntriesPerMsg: c.maxEntriesPerMsg ?? 64,
+    readOnly: c.readOnly ?? 'safe',
+    bugs: c.bugs,
+  };
+}
+
 export function seededRandom(seed: number): Random {
   let a = seed >>> 0;
   const next = (): number => {
@@ -108,18 +124,7 @@ export class TestNetwork {
 
   private addNode(id: number, conf: ConfState, seed: number, opts: NetworkOptions): TestNode {
     const c = opts.config ?? {};
-    const cfg: RaftConfig = {
-      id,
-      electionTicks: c.electionTicks ?? 10,
-      heartbeatTicks: c.heartbeatTicks ?? 1,
-      random: seededRandom(seed * 7919 + id * 104729),
-      preVote: c.preVote ?? false,
-      checkQuorum: c.checkQuorum ?? false,
-      maxInflight: c.maxInflight ?? 256,
-      maxEntriesPerMsg: c.maxEntriesPerMsg ?? 64,
-      readOnly: c.readOnly ?? 'safe',
-      bugs: c.bugs,
-    };
+    const cfg = testConfig(id, c, seededRandom(seed * 7919 + id * 104729));
     const seedState = opts.restores?.[id];
     const node = new TestNode(id, cfg, conf);
     if (seedState !== undefined) {

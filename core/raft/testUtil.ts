@@ -6,7 +6,7 @@
 
 import type { RaftConfig } from './config.ts';
 import { RawNode } from './rawNode.ts';
-import { seededRandom } from './testNetwork.ts';
+import { seededRandom, testConfig } from './testNetwork.ts';
 import type { Entry, Message, Ready } from './types.ts';
 
 export interface UnitNodeOptions extends Partial<Omit<RaftConfig, 'id' | 'random'>> {
@@ -20,18 +20,7 @@ export interface UnitNodeOptions extends Partial<Omit<RaftConfig, 'id' | 'random
 }
 
 export function newNode(id: number, opts: UnitNodeOptions = {}): RawNode {
-  const cfg: RaftConfig = {
-    id,
-    electionTicks: opts.electionTicks ?? 10,
-    heartbeatTicks: opts.heartbeatTicks ?? 1,
-    random: seededRandom(opts.seed ?? id),
-    preVote: opts.preVote ?? false,
-    checkQuorum: opts.checkQuorum ?? false,
-    maxInflight: opts.maxInflight ?? 256,
-    maxEntriesPerMsg: opts.maxEntriesPerMsg ?? 64,
-    readOnly: opts.readOnly ?? 'safe',
-    bugs: opts.bugs,
-  };
+  const cfg = testConfig(id, opts, seededRandom(opts.seed ?? id));
   return new RawNode(cfg, {
     hardState: { term: opts.term ?? 0, vote: opts.vote ?? -1, commit: opts.commit ?? 0 },
     entries: opts.entries ?? [],
