@@ -309,8 +309,7 @@ export class KvServer implements Process {
 
   memoryBytes(): number {
     // Called after every event: keep it to a few field reads.
-    const b = this.raft?.logBounds();
-    const logEntries = b === undefined ? 0 : b.last - b.first + 1;
+    const logEntries = this.raft?.logLength() ?? 0;
     return 4096 + this.kv.sizeBytes() + logEntries * 128 + (this.pendingWrites.size + this.pendingReads.size) * 256;
   }
 

@@ -73,9 +73,9 @@ export class RawNode {
     this.r.tick();
   }
 
-  /** The log's first and last index, without building a full status. */
-  logBounds(): { first: LogIndex; last: LogIndex } {
-    return { first: this.r.log.firstIndex(), last: this.r.log.lastIndex() };
+  /** Entries held in the log (after any snapshot), without building a full status. */
+  logLength(): number {
+    return this.r.log.lastIndex() - this.r.log.firstIndex() + 1;
   }
 
   /** Ticks until one can act; earlier ticks may be batched by the host (see Raft.ticksUntilAction). */

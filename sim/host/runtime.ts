@@ -70,7 +70,8 @@ export class NodeRuntime {
   private readonly timerSeq = new Map<NodeId, number>();
   private execNode = -1;
   private execNowUs = 0;
-  private outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
+  /** Reused for every event: it is drained before the next handler runs. */
+  private readonly outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
 
   constructor(
     specs: ReadonlyMap<NodeId, NodeSpec>,
@@ -225,7 +226,7 @@ export class NodeRuntime {
     const p = h.process as Process;
     this.execNode = id;
     this.execNowUs = t;
-    this.outbox = [];
+    this.outbox.length = 0;
     h.disk.fsyncCount = 0;
     try {
       body(p);
