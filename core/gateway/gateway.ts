@@ -73,7 +73,7 @@ export class Gateway implements Process {
     this.ctx = ctx;
     const c = this.config;
     this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.now());
-    this.backends = new Backends(c.servers, c.breaker);
+    this.backends = new Backends(c.servers, c.breaker, (server, from, to) => this.ctx.telemetry.emit('gw.breaker', { server, from, to }));
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
     this.retry = new RetryPolicy({
@@ -115,6 +115,7 @@ export class Gateway implements Process {
   private onRequest(from: NodeId, q: GatewayRequest): void {
     const now = this.ctx.now();
     this.counters.received++;
+    this.ctx.telemetry.emit('gw.request', { client: from, rid: q.rid, op: q.op.op });
     if (this.draining) return this.refuse(from, q.rid, 'error', 'not-ready');
     if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
     const r: Req = {
@@ -160,6 +161,7 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
+    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, attempt: r.attempts, target: choice.target });
     this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op }));
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);
@@ -236,6 +238,7 @@ export class Gateway implements Process {
     this.reqs.delete(r.id);
     for (const t of [r.attemptTimer, r.deadlineTimer, r.backoffTimer]) if (t !== NO_TIMER) this.ctx.cancelTimer(t);
     this.counters.count(outcome);
+    this.ctx.telemetry.emit('gw.reply', { client: r.client, rid: r.rid, outcome, reason });
     this.ctx.send(r.client, result === undefined ? { type: 'gw.resp', rid: r.rid, outcome, reason } : { type: 'gw.resp', rid: r.rid, outcome, reason, result });
     // Last, because leaving may hand the slot to a queued request synchronously.
     if (r.slot !== null) this.admission.leave(r.slot, r.write && outcome !== 'ok');
@@ -245,6 +248,7 @@ export class Gateway implements Process {
     if (reason === 'rate-limited') this.counters.rateLimited++;
     else if (reason === 'shed') this.counters.shed++;
     this.counters.count(outcome);
+    this.ctx.telemetry.emit('gw.reply', { client: to, rid, outcome, reason });
     this.ctx.send(to, { type: 'gw.resp', rid, outcome, reason });
   }
 

@@ -111,11 +111,13 @@ export class LoadClient implements Process {
     this.reportPhases(phase);
     this.sentByPhase[phase]++;
     this.rid++;
-    if (this.open.size >= this.config.pendingMax) return this.report(phase, 'error', 0);
+    if (this.open.size >= this.config.pendingMax) return this.report(this.rid, phase, 'error', 0);
     const o: Open = { rid: this.rid, sentUs: now, phase };
     this.open.set(o.rid, o);
     this.fifo.push(o);
-    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op: this.config.nextOp(this.ctx.random, o.rid) });
+    const op = this.config.nextOp(this.ctx.random, o.rid);
+    this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op });
+    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op });
   }
 
   onMessage(_from: NodeId, raw: unknown): void {
@@ -124,7 +126,7 @@ export class LoadClient implements Process {
     const o = this.open.get(a.rid);
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
-    this.report(o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    this.report(o.rid, o.phase, a.outcome, this.ctx.now() - o.sentUs);
   }
 
   private sweep(): void {
@@ -134,7 +136,7 @@ export class LoadClient implements Process {
       if (this.open.has(o.rid)) {
         if (now - o.sentUs < this.config.timeoutUs) break;
         this.open.delete(o.rid);
-        this.report(o.phase, 'timeout', now - o.sentUs);
+        this.report(o.rid, o.phase, 'timeout', now - o.sentUs);
       }
       this.fifoHead++;
     }
@@ -145,9 +147,9 @@ export class LoadClient implements Process {
     }
   }
 
-  private report(phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
+  private report(rid: number, phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
     this.done++;
-    this.ctx.telemetry.emit('load.done', { phase, outcome: OUTCOME_CODES[outcome], latencyUs });
+    this.ctx.telemetry.emit('load.done', { rid, phase, outcome: OUTCOME_CODES[outcome], latencyUs });
   }
 
   /** Reports the sent counts of phases before `phase` that have not been reported yet. */

@@ -86,6 +86,7 @@ export class KvClient implements Process {
   private send(): void {
     const c = this.current as InFlightOp;
     c.attempts++;
+    this.ctx.telemetry.emit('kv.attempt', { clientId: this.config.clientId, rid: c.rid, attempt: c.attempts, target: c.target });
     this.ctx.send(c.target, seal({ type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op }));
     c.timer = this.ctx.setTimer(this.config.timeoutUs, 'timeout');
   }

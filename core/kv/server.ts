@@ -46,11 +46,16 @@ const READY_ROUNDS_MAX = 64;
 const RECOVER_RETRY_US = 100_000;
 /** Ticks delivered at most in one catch-up (a node paused for minutes skips the rest). */
 const TICK_CATCH_UP_MAX = 10_000;
+/** Local time between two 'raft.stats' reports while the node handles events. */
+export const STATS_INTERVAL_US = 100_000;
 
 interface PendingRead {
   client: NodeId;
   req: KvRequest;
   index: number;
+  /** Local time the read point was asked for, and how long confirming it took (-1 until known). */
+  askedUs: Micros;
+  readIndexUs: Micros;
 }
 
 export class KvServer implements Process {
@@ -71,6 +76,12 @@ export class KvServer implements Process {
   private ticksDone = 0;
   /** The grid tick the one outstanding tick timer aims at, or -1. */
   private armedTick = -1;
+  /** What telemetry has already been told (see report()). */
+  private statsNextUs = 0;
+  private termSeen = -1;
+  private leadSeen = -2;
+  private campaignsSeen = 0;
+  private preCampaignsSeen = 0;
   rejected = 0;
   diskErrors = 0;
 
@@ -133,6 +144,8 @@ export class KvServer implements Process {
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
       readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
     }, { ...r.restore, applied: this.applied });
+    this.campaignsSeen = 0;
+    this.preCampaignsSeen = 0;
     this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
   }
 
@@ -149,6 +162,7 @@ export class KvServer implements Process {
     this.catchUpTicks();
     this.handleReady();
     this.armTick();
+    this.report();
   }
 
   onMessage(from: NodeId, raw: unknown): void {
@@ -158,6 +172,7 @@ export class KvServer implements Process {
     if (typeof type === 'string' && type.startsWith('Msg')) {
       const m = validateMessage(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
+      if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
     } else {
       const req = parseKvRequest(raw);
@@ -166,6 +181,39 @@ export class KvServer implements Process {
     }
     this.handleReady();
     this.armTick();
+    this.report();
+  }
+
+  /**
+   * Tells telemetry what changed, cheaply: a new term or campaign at once (rare), and the
+   * counters and indexes in one 'raft.stats' event at most every STATS_INTERVAL_US.
+   */
+  private report(): void {
+    const raft = this.raft;
+    if (raft === null) return;
+    const tel = this.ctx.telemetry;
+    const term = raft.currentTerm();
+    if (term !== this.termSeen) {
+      this.termSeen = term;
+      tel.emit('raft.term', { term });
+    }
+    const c = raft.counters;
+    if (c.preCampaigns !== this.preCampaignsSeen) {
+      this.preCampaignsSeen = c.preCampaigns;
+      tel.emit('raft.campaign', { term, pre: true });
+    }
+    if (c.campaigns !== this.campaignsSeen) {
+      this.campaignsSeen = c.campaigns;
+      tel.emit('raft.campaign', { term, pre: false });
+    }
+    const now = this.ctx.now();
+    if (now < this.statsNextUs) return;
+    this.statsNextUs = now + STATS_INTERVAL_US;
+    tel.emit('raft.stats', {
+      term, commit: raft.commitIndex(), applied: this.applied, lastIndex: raft.lastIndex(), appendsSent: c.appendsSent, heartbeatsSent: c.heartbeatsSent,
+      appendsRejected: c.appendsRejected, heartbeatsRejected: c.heartbeatsRejected, proposalsDropped: c.proposalsDropped,
+      sessions: this.kv.sessionCount, duplicates: this.kv.duplicatesSuppressed,
+    });
   }
 
   private reject(from: NodeId, what: string): void {
@@ -173,7 +221,9 @@ export class KvServer implements Process {
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer): void {
+  private answer(to: NodeId, a: KvAnswer, readIndexUs: Micros = -1): void {
+    const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
+    this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
     this.ctx.send(to, seal(a));
   }
 
@@ -183,6 +233,7 @@ export class KvServer implements Process {
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op });
     const raft = this.raft as RawNode;
     const st = raft.status();
     if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);
@@ -192,11 +243,12 @@ export class KvServer implements Process {
         return;
       }
       const ctxId = `${this.ctx.id}:${this.readSeq++}`;
-      this.pendingReads.set(ctxId, { client: from, req, index: 0 });
+      this.pendingReads.set(ctxId, { client: from, req, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
       raft.readIndex(ctxId);
       return;
     }
     if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req);
+    this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
   }
 
@@ -211,8 +263,13 @@ export class KvServer implements Process {
         this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
         return;
       }
+      const n = rd.entries.length;
+      if (n > 0) this.ctx.telemetry.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term });
       this.applyReady(rd);
-      for (const m of rd.messages) this.ctx.send(m.to, seal(m));
+      for (const m of rd.messages) {
+        if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+        this.ctx.send(m.to, seal(m));
+      }
       raft.advance(rd);
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();
@@ -237,6 +294,7 @@ export class KvServer implements Process {
       if (p === undefined) continue;
       this.pendingReads.delete(rs.requestCtx);
       p.index = rs.index;
+      p.readIndexUs = this.ctx.now() - p.askedUs;
       this.readyReads.push(p);
     }
   }
@@ -258,7 +316,7 @@ export class KvServer implements Process {
     let kept = 0;
     for (const p of this.readyReads) {
       if (p.index <= this.applied) {
-        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } });
+        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } }, p.readIndexUs);
       } else {
         this.readyReads[kept++] = p;
       }
@@ -276,6 +334,10 @@ export class KvServer implements Process {
   private noteRole(): void {
     const raft = this.raft as RawNode;
     const st = raft.status();
+    if (st.lead !== this.leadSeen) {
+      this.leadSeen = st.lead;
+      this.ctx.telemetry.emit('raft.lead', { lead: st.lead, term: st.term });
+    }
     if (st.role === this.lastRole) return;
     const wasLeader = this.lastRole === 'leader';
     this.lastRole = st.role;
