@@ -1,0 +1,88 @@
+// A telemetry session: everything that observes one run (metrics now; traces and logs
+// when asked) attached to its world, and the exporters that turn it into files or an
+// HTTP exposition.
+//
+// Contract: attaching adds listeners only (telemetry, trace, send tap) and turns on the
+// runtime's host stats, which are telemetry too; the trace hash is the same with or
+// without a session (test/telemetry/observerEffect.test.ts). `scrape()` is called by the
+// run loop at each scrape boundary of virtual time; it is synchronous and copies the
+// store, so rendering (prom-client is asynchronous) happens after the run, in order.
+import type { Micros } from '../../core/env.ts';
+import { HOST_STATS_US } from '../host/runtime.ts';
+import type { FaultSpec, Scenario } from '../scenario/schema.ts';
+import type { World } from '../world/world.ts';
+import { MetricFeeds, EVENT_FEEDS } from './metricFeeds.ts';
+import { OpenMetricsRecorder } from './openMetrics.ts';
+import { Registries, type ExpositionFormat } from './registries.ts';
+import { MetricStore, type Capture } from './store.ts';
+
+export const SCRAPE_INTERVAL_DEFAULT_US = 1_000_000;
+
+export interface TelemetryOptions {
+  /** Keep a copy of the metrics at every scrape() for openMetrics(). */
+  recordScrapes?: boolean;
+}
+
+export class TelemetrySession {
+  readonly store: MetricStore;
+  readonly feeds: MetricFeeds;
+  readonly registries: Registries;
+  readonly faults: readonly FaultSpec[];
+  private readonly captures: { tUs: Micros; cap: Capture }[] = [];
+
+  private constructor(readonly world: World, readonly scenario: Scenario, private readonly opts: TelemetryOptions) {
+    const roles = world.config.nodes.map((n) => n.role);
+    this.store = new MetricStore(world.nodeCount);
+    this.feeds = new MetricFeeds(this.store, roles);
+    this.registries = new Registries(this.store, roles);
+    this.faults = scenario.faults;
+  }
+
+  /**
+   * Observes `world` (built, not yet run) for `scenario` as run (swarm faults drawn). With
+   * nodes in workers, pass HOST_STATS_US to the lockstep runners as well (runScenarioLockstep's
+   * hostStatsUs): this turns host stats on only for in-process runtimes.
+   */
+  static attach(world: World, scenario: Scenario, opts: TelemetryOptions = {}): TelemetrySession {
+    const s = new TelemetrySession(world, scenario, opts);
+    const feeds = s.feeds;
+    world.onTelemetry((t, node, name, fields) => {
+      const feed = EVENT_FEEDS[name];
+      if (feed !== undefined && node >= 0) feed(feeds, t, node, fields);
+    });
+    world.trace.onRecord((t, node, kind, from, tag) => feeds.onTrace(t, node, kind, from, tag));
+    world.onSend((from, _to, msg, sizeBytes) => feeds.onSend(from, msg, sizeBytes));
+    if (world.runtime !== null) world.runtime.hostStatsUs = HOST_STATS_US;
+    return s;
+  }
+
+  /** A scrape boundary: refreshes the simulator's metrics and, if recording, copies the store. */
+  scrape(): void {
+    this.feeds.sampleSim(this.world, this.faults);
+    if (this.opts.recordScrapes === true) this.captures.push({ tUs: this.world.nowUs, cap: this.store.capture() });
+  }
+
+  /** The current exposition of every registry (for /metrics). */
+  async render(format: ExpositionFormat): Promise<string> {
+    this.feeds.sampleSim(this.world, this.faults);
+    return this.registries.render(format);
+  }
+
+  /** Every recorded scrape as one OpenMetrics text (timestamps: fixed epoch + virtual time). */
+  async openMetrics(): Promise<string> {
+    const rec = new OpenMetricsRecorder();
+    try {
+      for (const { tUs, cap } of this.captures) {
+        this.store.view(cap);
+        rec.add(await this.registries.render('openmetrics'), tUs);
+      }
+    } finally {
+      this.store.view(null);
+    }
+    return rec.toString();
+  }
+
+  get scrapeCount(): number {
+    return this.captures.length;
+  }
+}
