@@ -1,5 +1,6 @@
 // Command-line parsing: strict flags, clear messages naming the flag and the fix.
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../sim/scenario/duration.ts';
 
 export class UsageError extends Error {}
 
@@ -20,6 +21,21 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
+  metricsOut: string | undefined;
+  tracesOut: string | undefined;
+  logsOut: string | undefined;
+  scrapeIntervalUs: number;
+}
+
+/** Default virtual time between two scrapes of --metrics-out and `serve`. */
+export const SCRAPE_INTERVAL_DEFAULT = '1s';
+
+/** A --scrape-interval value: a duration of at least 1 ms (OpenMetrics timestamps are ms). */
+export function parseScrapeInterval(text: string): number {
+  const us = parseDuration(text);
+  if (us === null || us < 1000) throw new UsageError(`--scrape-interval: expected a duration of at least 1ms like "1s" or "250ms", got "${text}"`);
+  return us;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -39,6 +55,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        'metrics-out': { type: 'string' },
+        'traces-out': { type: 'string' },
+        'logs-out': { type: 'string' },
+        'scrape-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -54,6 +74,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    metricsOut: v['metrics-out'],
+    tracesOut: v['traces-out'],
+    logsOut: v['logs-out'],
+    scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
   };
 }
 

@@ -161,7 +161,7 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
-    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, attempt: r.attempts, target: choice.target });
+    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, target: choice.target });
     this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op }));
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);

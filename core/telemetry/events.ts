@@ -53,7 +53,7 @@ export const EVENTS: readonly EventSpec[] = [
   e('kv.complete', 'info', 'core/kv/client', 'An operation completed (the history checker\'s return).', { clientId: 'session id', rid: 'operation id', output: 'the result JSON, empty when unknown' }),
   // ---- Gateway and load ----
   e('gw.request', 'debug', 'core/gateway/gateway', 'A request reached the gateway.', { client: 'sender node id', rid: 'client request id', op: 'operation', tp: TP }),
-  e('gw.attempt', 'debug', 'core/gateway/gateway', 'The gateway called a server for a request.', { client: 'requesting node id', rid: 'client request id', attempt: 'attempt number from 1', target: 'server node id', tp: TP }),
+  e('gw.attempt', 'debug', 'core/gateway/gateway', 'The gateway called a server for a request.', { client: 'requesting node id', rid: 'client request id', id: 'gateway request id (the rid servers see)', attempt: 'attempt number from 1', target: 'server node id', tp: TP }),
   e('gw.reply', 'debug', 'core/gateway/gateway', 'The gateway answered a request.', { client: 'receiver node id', rid: 'client request id', outcome: 'ok, rejected, timeout or error', reason: 'why it did not end ok' }),
   e('gw.breaker', 'warn', 'core/gateway/gateway', 'A backend\'s circuit breaker changed state.', { server: 'server node id', from: 'previous state', to: 'new state' }),
   e('gw.health', 'warn', 'core/gateway/gateway', 'The gateway\'s readiness changed.', { status: 'healthy, degraded or unhealthy', ready: 'whether it is ready' }),
@@ -74,8 +74,7 @@ export const EVENTS: readonly EventSpec[] = [
   e('node.restart', 'info', 'sim (trace)', 'The node restarted after a crash.'),
   e('node.pause', 'warn', 'sim (trace)', 'The node\'s process was paused.'),
   e('node.resume', 'info', 'sim (trace)', 'The node\'s process resumed.'),
-  e('fault.start', 'warn', 'sim/faults (schedule)', 'The nemesis injected a fault.', { fault: 'index in the scenario\'s fault list', kind: 'fault kind', spec: 'the fault, JSON' }),
-  e('fault.end', 'info', 'sim/faults (schedule)', 'A fault healed.', { fault: 'index in the scenario\'s fault list', kind: 'fault kind' }),
+  e('nemesis.action', 'info', 'sim/faults (schedule)', 'The kernel ran a scheduled action: a fault, its heal, a boot or an end-of-phase check.', { action: 'the action\'s name, e.g. "crash {\\"node\\":2}" or "heal partition"' }),
   e('check.violation', 'error', 'sim/check', 'A check reported a violation.', { check: 'check name', message: 'what broke' }),
 ];
 

@@ -11,6 +11,11 @@ import type { Micros } from '../../core/env.ts';
 import { HOST_STATS_US } from '../host/runtime.ts';
 import type { FaultSpec, Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import type { TraceKind } from '../trace/trace.ts';
+import { seedText } from '../run/runScenario.ts';
+import { JsonLogger } from './logs.ts';
+import { otlpJsonOf } from './otlp.ts';
+import { SPAN_FEEDS, SpanFeeds } from './spanFeeds.ts';
 import { MetricFeeds, EVENT_FEEDS } from './metricFeeds.ts';
 import { OpenMetricsRecorder } from './openMetrics.ts';
 import { Registries, type ExpositionFormat } from './registries.ts';
@@ -19,9 +24,18 @@ import { MetricStore, type Capture } from './store.ts';
 export const SCRAPE_INTERVAL_DEFAULT_US = 1_000_000;
 
 export interface TelemetryOptions {
+  /** The run's seed (ids of spans that do not come from a request's identity). */
+  seed?: number;
   /** Keep a copy of the metrics at every scrape() for openMetrics(). */
   recordScrapes?: boolean;
+  /** Record OpenTelemetry spans for otlpJson(). */
+  traces?: boolean;
+  /** Where JSON log lines go (each ends with a newline); absent: no logs. */
+  logLine?: (line: string) => void;
 }
+
+/** What a trace record of these kinds is called in the logs. */
+const NODE_EVENTS: Partial<Record<TraceKind, string>> = { crash: 'node.crash', oom: 'node.oom', restart: 'node.restart', pause: 'node.pause', resume: 'node.resume' };
 
 export class TelemetrySession {
   readonly store: MetricStore;
@@ -29,6 +43,9 @@ export class TelemetrySession {
   readonly registries: Registries;
   readonly faults: readonly FaultSpec[];
   private readonly captures: { tUs: Micros; cap: Capture }[] = [];
+  private readonly logger: JsonLogger | null;
+  private readonly spans: SpanFeeds | null;
+  private violationsLogged = 0;
 
   private constructor(readonly world: World, readonly scenario: Scenario, private readonly opts: TelemetryOptions) {
     const roles = world.config.nodes.map((n) => n.role);
@@ -36,6 +53,8 @@ export class TelemetrySession {
     this.feeds = new MetricFeeds(this.store, roles);
     this.registries = new Registries(this.store, roles);
     this.faults = scenario.faults;
+    this.logger = opts.logLine === undefined ? null : new JsonLogger(opts.logLine);
+    this.spans = opts.traces === true ? new SpanFeeds(seedText(scenario, opts.seed ?? 0)) : null;
   }
 
   /**
@@ -53,7 +72,59 @@ export class TelemetrySession {
     world.trace.onRecord((t, node, kind, from, tag) => feeds.onTrace(t, node, kind, from, tag));
     world.onSend((from, _to, msg, sizeBytes) => feeds.onSend(from, msg, sizeBytes));
     if (world.runtime !== null) world.runtime.hostStatsUs = HOST_STATS_US;
+    if (s.logger !== null) s.attachLogs(s.logger);
+    if (s.spans !== null) s.attachSpans(s.spans);
     return s;
+  }
+
+  private attachSpans(spans: SpanFeeds): void {
+    this.world.onTelemetry((t, node, name, fields) => {
+      const feed = SPAN_FEEDS[name];
+      if (feed !== undefined && node >= 0) feed(spans, t, node, fields);
+    });
+    this.world.trace.onRecord((t, node, kind, from, tag) => spans.onTrace(t, node, kind, from, tag));
+  }
+
+  /** The run's spans as OTLP/JSON (call once, after the run). */
+  otlpJson(): { text: string; spans: number; dropped: number } {
+    const spans = this.spans;
+    if (spans === null) throw new Error('telemetry: traces were not recorded (TelemetryOptions.traces)');
+    spans.finish(this.faults, this.world.nowUs);
+    const roles = this.world.config.nodes.map((n) => n.role);
+    const text = otlpJsonOf(spans.rec.spans, { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });
+    return { text, spans: spans.rec.spans.length, dropped: spans.rec.dropped };
+  }
+
+  private attachLogs(logger: JsonLogger): void {
+    const world = this.world;
+    world.onTelemetry((t, node, name, fields) => {
+      this.logViolations();
+      logger.log(t, node, name, fields);
+    });
+    world.trace.onRecord((t, node, kind, _from, tag) => {
+      this.logViolations();
+      const event = NODE_EVENTS[kind];
+      if (event !== undefined) logger.log(t, node, event, {});
+      else if (kind === 'fault') logger.log(t, node, 'nemesis.action', { action: tag });
+    });
+  }
+
+  /** Logs violations reported since the last look (checks report them outside any listener). */
+  private logViolations(): void {
+    const vs = this.world.violations;
+    for (; this.violationsLogged < vs.length; this.violationsLogged++) {
+      const v = vs[this.violationsLogged];
+      this.logger?.log(v.t, v.node ?? -1, 'check.violation', { check: v.check, message: v.message });
+    }
+  }
+
+  /** Logs what is still pending at the end of the run (violations found by end-of-run checks). */
+  flushLogs(): void {
+    this.logViolations();
+  }
+
+  get logCount(): number {
+    return this.logger?.count ?? 0;
   }
 
   /** A scrape boundary: refreshes the simulator's metrics and, if recording, copies the store. */
