@@ -18,11 +18,12 @@ import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
 import { serveUi } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
-import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
+import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
+import { cmdServe } from './serveMetrics.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdSweep } from './sweep.ts';
@@ -199,8 +200,8 @@ async function cmdStart(argv: string[], io: Io): Promise<number> {
   return cmdUi(['--scenario', DEFAULT_SCENARIO, '--seed', '1'], io);
 }
 
-const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
-const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
+const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
 
 /**
  * Runs a command. Most commands finish synchronously and return the exit code; `run

@@ -8,7 +8,7 @@
 // a new process whose counters restart from zero, so the feed folds the old ones in first.
 // Everything here is cheap per event: map lookups and additions, no allocation per message.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { CHECKS, FAULT_KINDS, RAFT_ROLES, bounded, nodeName } from '../../core/telemetry/labels.ts';
+import { CAMPAIGN_KINDS, CHECKS, CRASH_CAUSES, FAULT_KINDS, RAFT_ROLES, bounded, nodeName } from '../../core/telemetry/labels.ts';
 import { METRICS } from '../../core/telemetry/metrics.ts';
 import type { TelemetryFields } from '../../core/telemetry/sink.ts';
 import { healUs } from '../faults/schedule.ts';
@@ -153,7 +153,12 @@ export class MetricFeeds {
         if (s.scope === 'node' && f.labelNames.length === 0 && (s.roles === undefined || s.roles.includes(role))) f.at(id);
       }
       this.set('faultline_node_up', id, 1);
-      if (role === 'server') for (const r of RAFT_ROLES) this.set('faultline_raft_role', id, 0, r);
+      // Counters that PromQL's increase() must see rise from 0 start there.
+      for (const cause of CRASH_CAUSES) this.add('faultline_node_crashes_total', id, 0, cause);
+      if (role === 'server') {
+        for (const r of RAFT_ROLES) this.set('faultline_raft_role', id, 0, r);
+        for (const c of CAMPAIGN_KINDS) this.add('faultline_raft_elections_started_total', id, 0, c);
+      }
       if (role === 'gateway') {
         this.set('faultline_gateway_ready', id, 1);
         for (const server of servers) this.set('faultline_breaker_state', id, 1, server, 'closed');

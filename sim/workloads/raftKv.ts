@@ -107,6 +107,7 @@ export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): 
         operationsOk: okOps,
         operationsUnknown: ops.filter((o) => o.return === Infinity).length,
         elections: invariants.elections.length,
+        finalTerm: leaders.finalTerm,
         writesApplied: invariants.writesApplied.length,
         ...refusals,
       };
@@ -120,11 +121,14 @@ export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): 
  */
 export class LeaderTracker {
   private readonly roles: { role: string; term: number }[];
+  /** The highest term any server has entered (from 'raft.role' and 'raft.term'). */
+  finalTerm = 0;
 
   constructor(private readonly world: World) {
     this.roles = Array.from({ length: world.nodeCount }, () => ({ role: 'follower', term: 0 }));
     world.onTelemetry((_t, node, name, f) => {
       if (name === 'raft.role') this.roles[node] = { role: f.role as string, term: f.term as number };
+      if ((name === 'raft.role' || name === 'raft.term') && (f.term as number) > this.finalTerm) this.finalTerm = f.term as number;
     });
   }
 
