@@ -1,5 +1,6 @@
 // Command-line parsing: strict flags, clear messages naming the flag and the fix.
 import { parseArgs } from 'node:util';
+import type { LogLevel } from '../core/telemetry/events.ts';
 import { parseDuration } from '../sim/scenario/duration.ts';
 
 export class UsageError extends Error {}
@@ -25,7 +26,15 @@ export interface RunArgs {
   metricsOut: string | undefined;
   tracesOut: string | undefined;
   logsOut: string | undefined;
+  logLevel: LogLevel;
   scrapeIntervalUs: number;
+}
+
+const LOG_LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function parseLogLevel(text: string): LogLevel {
+  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(text)) throw new UsageError(`--log-level: expected one of ${LOG_LEVEL_NAMES.join(', ')}, got "${text}"`);
+  return text as LogLevel;
 }
 
 /** Default virtual time between two scrapes of --metrics-out and `serve`. */
@@ -59,6 +68,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         'traces-out': { type: 'string' },
         'logs-out': { type: 'string' },
         'scrape-interval': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,6 +87,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     metricsOut: v['metrics-out'],
     tracesOut: v['traces-out'],
     logsOut: v['logs-out'],
+    logLevel: parseLogLevel(v['log-level'] ?? 'info'),
     scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
   };
 }

@@ -5,7 +5,8 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE] [--scrape-interval D]
+                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                [--scrape-interval D]
   faultline serve [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
   faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
@@ -36,7 +37,8 @@ Run \`faultline run\` with no arguments for the default scenario.`;
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                    [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE] [--scrape-interval D]
+                    [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                    [--scrape-interval D]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -52,6 +54,8 @@ Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [-
                             \`promtool tsdb create-blocks-from openmetrics\`
       --traces-out FILE     write the run's OpenTelemetry spans as OTLP/JSON
       --logs-out FILE       write JSON logs (one record per line, secret-looking fields redacted)
+      --log-level L         the lowest level logged: debug (every request, log entry and
+                            stats event), info (default), warn or error
       --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s)
   -h, --help                this text
 

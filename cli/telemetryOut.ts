@@ -5,6 +5,7 @@
 // starts, so a bad path exits 2 at once; files appear whole at the end (rename) or not at
 // all. The session observes only: the trace hash is the same with or without these flags.
 import type { Micros } from '../core/env.ts';
+import type { LogLevel } from '../core/telemetry/events.ts';
 import { HOST_STATS_US } from '../sim/host/runtime.ts';
 import type { RunOptions } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
@@ -16,6 +17,7 @@ export interface TelemetryFlags {
   metricsOut: string | undefined;
   tracesOut: string | undefined;
   logsOut: string | undefined;
+  logLevel: LogLevel;
   scrapeIntervalUs: Micros;
 }
 
@@ -52,7 +54,7 @@ export class TelemetryOutputs {
       seed: this.seed,
       recordScrapes: this.files.metrics !== null,
       traces: this.files.traces !== null,
-      ...(logs === null ? {} : { logLine: (line: string) => logs.append(line) }),
+      ...(logs === null ? {} : { logLine: (line: string) => logs.append(line), logLevel: this.flags.logLevel }),
     });
   }
 

@@ -25,3 +25,9 @@ export class WallPacer {
     return Math.floor((wallNowMs() - this.t0) * 1000 * this.speed);
   }
 }
+
+/** CPU time this process has used (user + system), ms: steadier than wall time on a shared machine. */
+export function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}

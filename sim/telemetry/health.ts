@@ -30,7 +30,7 @@ export interface NodeHealth {
   term: number | null;
   commitIndex: number | null;
   appliedIndex: number | null;
-  /** Simulated ms since the node last heard from the leader it knows, or null. */
+  /** Simulated ms since the node last heard from the leader it knows (0 for the leader), or null. */
   lastContactMs: number | null;
 }
 
@@ -84,7 +84,7 @@ export function detailedHealth(world: World, nodes: readonly NodeState[], faults
         node: nodeName(id), role: n.role, status: world.status[id],
         raftRole: server ? (n.raftRole === '' ? null : n.raftRole) : null,
         term: server ? n.term : null, commitIndex: server ? n.commit : null, appliedIndex: server ? n.applied : null,
-        lastContactMs: n.lastContactUs < 0 ? null : (t - n.lastContactUs) / 1000,
+        lastContactMs: n.lead === id && world.status[id] === 'up' ? 0 : n.lastContactUs < 0 ? null : (t - n.lastContactUs) / 1000,
       };
     }),
     activeFaults: faults.flatMap((f, index) => (f.at <= t && t < healUs(f) ? [{ index, kind: f.kind, sinceMs: f.at / 1000, untilMs: healUs(f) / 1000, fault: describe(f) }] : [])),

@@ -27,9 +27,17 @@ export function nameWords(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_\-.]+/).map((w) => w.toLowerCase()).filter((w) => w !== '');
 }
 
+const sensitiveByName = new Map<string, boolean>();
+
 export function isSensitive(name: string): boolean {
-  const lower = name.toLowerCase();
-  return nameWords(name).some((w) => SENSITIVE_WORDS.includes(w)) || SENSITIVE_WORDS.some((w) => w.length >= 6 && lower.includes(w));
+  let v = sensitiveByName.get(name);
+  if (v === undefined) {
+    const lower = name.toLowerCase();
+    v = nameWords(name).some((w) => SENSITIVE_WORDS.includes(w)) || SENSITIVE_WORDS.some((w) => w.length >= 6 && lower.includes(w));
+    // Field names come from code, so this map stays small; a bound keeps a hostile module from growing it.
+    if (sensitiveByName.size < 10_000) sensitiveByName.set(name, v);
+  }
+  return v;
 }
 
 /** A field value as logged: redacted if its name is secret-looking, cut if too long. */
@@ -39,16 +47,30 @@ export function sanitize(name: string, v: TelemetryValue): TelemetryValue {
   return v;
 }
 
-/** ISO 8601 UTC time of virtual time `tUs` (fixed epoch + virtual time), microsecond precision. */
-export function isoTimeOf(tUs: Micros): string {
-  const totalUs = OPENMETRICS_EPOCH_S * 1_000_000 + tUs;
-  const secs = Math.floor(totalUs / 1_000_000);
-  const micros = totalUs - secs * 1_000_000;
+function p2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** The date and time of one second since the Unix epoch, to the second: "2023-11-14T22:13:20". */
+function secondText(secs: number): string {
   const days = Math.floor(secs / 86_400);
   const rem = secs - days * 86_400;
   const [y, mo, d] = civilFromDays(days);
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${y}-${p2(mo)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)}.${String(micros).padStart(6, '0')}Z`;
+  return `${y}-${p2(mo)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)}`;
+}
+
+let cachedSecond = -1;
+let cachedSecondText = '';
+
+/** ISO 8601 UTC time of virtual time `tUs` (fixed epoch + virtual time), microsecond precision. */
+export function isoTimeOf(tUs: Micros): string {
+  const secs = OPENMETRICS_EPOCH_S + Math.floor(tUs / 1_000_000);
+  const micros = tUs - (secs - OPENMETRICS_EPOCH_S) * 1_000_000;
+  if (secs !== cachedSecond) {
+    cachedSecond = secs;
+    cachedSecondText = secondText(secs);
+  }
+  return `${cachedSecondText}.${String(micros).padStart(6, '0')}Z`;
 }
 
 /** Days since 1970-01-01 to (year, month, day): H. Hinnant's civil_from_days. */
@@ -69,20 +91,67 @@ export interface TraceIds {
   spanId: string;
 }
 
+/** `,"name":` for a field name, computed once per name (field names come from code). */
+const keyTextByName = new Map<string, string>();
+
+function keyText(k: string): string {
+  let text = keyTextByName.get(k);
+  if (text === undefined) {
+    text = `,${JSON.stringify(RESERVED.has(k) ? `field_${k}` : k)}:`;
+    if (keyTextByName.size < 10_000) keyTextByName.set(k, text);
+  }
+  return text;
+}
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+interface Head {
+  /** Index in LOG_LEVELS. */
+  rank: number;
+  /** `,"level":"info","event":"raft.role"` */
+  text: string;
+}
+
+/** Each event name's level (from the taxonomy; info if it is not there) and record head, computed once. */
+const headByEvent = new Map<string, Head>();
+
+function headOf(event: string): Head {
+  let head = headByEvent.get(event);
+  if (head === undefined) {
+    const level = eventSpec(event)?.level ?? 'info';
+    head = { rank: LOG_LEVELS.indexOf(level), text: `,"level":"${level}","event":${JSON.stringify(event)}` };
+    if (headByEvent.size < 10_000) headByEvent.set(event, head);
+  }
+  return head;
+}
+
 export class JsonLogger {
   count = 0;
+  private readonly nodeText: string[] = [];
+  private readonly minRank: number;
 
-  constructor(private readonly write: (line: string) => void) {}
+  /** Logs events at `minLevel` and above (the taxonomy gives each event its level). */
+  constructor(private readonly write: (line: string) => void, minLevel: LogLevel = 'debug') {
+    this.minRank = LOG_LEVELS.indexOf(minLevel);
+  }
 
-  /** Logs one event of `node` (-1: the simulator itself) at virtual time `t`. */
-  log(t: Micros, node: NodeId, event: string, fields: TelemetryFields, ids: TraceIds | null = null, level: LogLevel = eventSpec(event)?.level ?? 'info'): void {
-    const rec: Record<string, TelemetryValue> = { ts: isoTimeOf(t), t_us: t, node: node < 0 ? 'sim' : nodeName(node), level, event };
-    if (ids !== null) {
-      rec.trace_id = ids.traceId;
-      rec.span_id = ids.spanId;
-    }
-    for (const k in fields) rec[RESERVED.has(k) ? `field_${k}` : k] = sanitize(k, fields[k]);
+  private nodeOf(node: NodeId): string {
+    if (node < 0) return '"sim"';
+    return (this.nodeText[node] ??= `"${nodeName(node)}"`);
+  }
+
+  /**
+   * Logs one event of `node` (-1: the simulator itself) at virtual time `t`. The line is
+   * built as text (the same JSON as JSON.stringify of the record) because it runs once
+   * per event of the run.
+   */
+  log(t: Micros, node: NodeId, event: string, fields: TelemetryFields, ids: TraceIds | null = null): void {
+    const head = headOf(event);
+    if (head.rank < this.minRank) return;
+    let line = `{"ts":"${isoTimeOf(t)}","t_us":${t},"node":${this.nodeOf(node)}${head.text}`;
+    if (ids !== null) line += `,"trace_id":"${ids.traceId}","span_id":"${ids.spanId}"`;
+    for (const k in fields) line += keyText(k) + JSON.stringify(sanitize(k, fields[k]));
     this.count++;
-    this.write(JSON.stringify(rec) + '\n');
+    this.write(`${line}}\n`);
   }
 }

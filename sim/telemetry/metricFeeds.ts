@@ -22,6 +22,13 @@ const US_PER_S = 1_000_000;
 /** Requests remembered per node while waiting for their answer; older ones are forgotten. */
 export const PENDING_MAX = 8192;
 
+const ID_SPAN = 2 ** 31;
+
+/** A number key for (node, request id) in a node's pending map; ids stay below 2^31. */
+function pendingKey(node: number, rid: number): number {
+  return node * ID_SPAN + (rid % ID_SPAN);
+}
+
 interface Pending {
   t: Micros;
   op: string;
@@ -41,12 +48,13 @@ export class NodeState {
   readonly last = new Map<string, number>();
   /** Last cumulative value per key reported by the host (never reset). */
   readonly hostLast = new Map<string, number>();
-  readonly pending = new Map<string, Pending>();
+  /** Requests awaiting their answer, by pendingKey(peer, rid). */
+  readonly pending = new Map<number, Pending>();
   constructor(readonly role: string) {}
 }
 
-function remember(m: Map<string, Pending>, key: string, p: Pending): void {
-  if (m.size >= PENDING_MAX) m.delete(m.keys().next().value as string);
+function remember(m: Map<number, Pending>, key: number, p: Pending): void {
+  if (m.size >= PENDING_MAX) m.delete(m.keys().next().value as number);
   m.set(key, p);
 }
 
@@ -88,12 +96,12 @@ export const EVENT_FEEDS: Readonly<Record<string, EventFeed>> = {
   'fd.rejected': (m, _t, node) => m.add('faultline_messages_rejected_total', node, 1, 'hb'),
   'fd.suspect': (m, _t, node) => m.add('faultline_fd_transitions_total', node, 1, 'suspect'),
   'fd.trust': (m, _t, node) => m.add('faultline_fd_transitions_total', node, 1, 'trust'),
-  'kv.request': (m, t, node, f) => remember(m.nodes[node].pending, `s${String(f.client)}:${String(f.rid)}`, { t, op: String(f.op) }),
+  'kv.request': (m, t, node, f) => remember(m.nodes[node].pending, pendingKey(Number(f.client), Number(f.rid)), { t, op: String(f.op) }),
   'kv.reply': (m, t, node, f) => m.onKvReply(t, node, f),
-  'kv.invoke': (m, t, node, f) => remember(m.nodes[node].pending, `c${String(f.rid)}`, { t, op: opOf(f.input) }),
+  'kv.invoke': (m, t, node, f) => remember(m.nodes[node].pending, pendingKey(node, Number(f.rid)), { t, op: opOf(f.input) }),
   'kv.attempt': (m, _t, node) => m.add('faultline_kv_client_attempts_total', node),
   'kv.complete': (m, t, node, f) => m.onKvComplete(t, node, f),
-  'gw.request': (m, t, node, f) => remember(m.nodes[node].pending, `g${String(f.client)}:${String(f.rid)}`, { t, op: String(f.op) }),
+  'gw.request': (m, t, node, f) => remember(m.nodes[node].pending, pendingKey(Number(f.client), Number(f.rid)), { t, op: String(f.op) }),
   'gw.attempt': (m, _t, node, f) => {
     m.add('faultline_gateway_attempts_total', node);
     if (Number(f.attempt) > 1) m.add('faultline_gateway_retries_total', node);
@@ -234,7 +242,7 @@ export class MetricFeeds {
 
   onKvReply(t: Micros, node: NodeId, f: TelemetryFields): void {
     const pending = this.nodes[node].pending;
-    const key = `s${String(f.client)}:${String(f.rid)}`;
+    const key = pendingKey(Number(f.client), Number(f.rid));
     const p = pending.get(key);
     if (p === undefined) return;
     pending.delete(key);
@@ -246,7 +254,7 @@ export class MetricFeeds {
 
   onKvComplete(t: Micros, node: NodeId, f: TelemetryFields): void {
     const pending = this.nodes[node].pending;
-    const key = `c${String(f.rid)}`;
+    const key = pendingKey(node, Number(f.rid));
     const p = pending.get(key);
     if (p === undefined) return;
     pending.delete(key);
@@ -258,7 +266,7 @@ export class MetricFeeds {
 
   onGatewayReply(t: Micros, node: NodeId, f: TelemetryFields): void {
     const pending = this.nodes[node].pending;
-    const key = `g${String(f.client)}:${String(f.rid)}`;
+    const key = pendingKey(Number(f.client), Number(f.rid));
     const p = pending.get(key);
     if (p !== undefined) pending.delete(key);
     const outcome = String(f.outcome);
@@ -278,7 +286,7 @@ export class MetricFeeds {
     if (node < 0) return;
     switch (kind) {
       case 'msg': {
-        this.store.inc(this.deliveredByType.at(node, tag));
+        this.store.inc(this.deliveredByType.at1(node, tag));
         const st = this.nodes[node];
         if (from === st.lead) st.lastContactUs = t;
         return;
@@ -330,7 +338,7 @@ export class MetricFeeds {
   }
 
   onSend(from: NodeId, msg: unknown, sizeBytes: number): void {
-    this.store.inc(this.sentByType.at(from, typeOf(msg) ?? 'other'));
+    this.store.inc(this.sentByType.at1(from, typeOf(msg) ?? 'other'));
     this.store.inc(this.sentBytes[from], sizeBytes);
   }
 

@@ -16,7 +16,7 @@ import type { Micros } from '../../core/env.ts';
 import { nodeName } from '../../core/telemetry/labels.ts';
 import type { SpanKind as TaxonomySpanKind } from '../../core/telemetry/spans.ts';
 import { OPENMETRICS_EPOCH_S } from './openMetrics.ts';
-import type { SpanRec } from './spanRecorder.ts';
+import { SpanRecorder, type SpanRec } from './spanRecorder.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faultline';
 export const INSTRUMENTATION_VERSION = '0.1.0';
@@ -68,7 +68,7 @@ export interface ResourceInfo {
   roles: readonly string[];
 }
 
-/** The OTLP/JSON ExportTraceServiceRequest of `spans` (all ended), as text. */
+/** The OTLP/JSON ExportTraceServiceRequest of `spans` (all ended, ids assigned), as text. */
 export function otlpJsonOf(spans: readonly SpanRec[], info: ResourceInfo): string {
   const ids = new GivenIds();
   const collect = new Collect();
@@ -89,7 +89,8 @@ export function otlpJsonOf(spans: readonly SpanRec[], info: ResourceInfo): strin
   for (const r of spans) {
     ids.traceId = r.traceId;
     ids.spanId = r.spanId;
-    const ctx = r.parentSpanId === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, { traceId: r.traceId, spanId: r.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    const parentId = SpanRecorder.parentIdOf(r);
+    const ctx = parentId === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, { traceId: r.traceId, spanId: parentId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
     const span = tracerOf(r.node).startSpan(r.name, { kind: KINDS[r.kind], startTime: hrTimeOf(r.startUs), attributes: r.attrs as Attributes }, ctx);
     for (const e of r.events ?? []) span.addEvent(e.name, e.attrs as Attributes, hrTimeOf(e.tUs));
     if (r.status === 2) span.setStatus({ code: 2 });

@@ -13,6 +13,7 @@ import type { FaultSpec, Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { TraceKind } from '../trace/trace.ts';
 import { seedText } from '../run/runScenario.ts';
+import type { LogLevel } from '../../core/telemetry/events.ts';
 import { JsonLogger } from './logs.ts';
 import { otlpJsonOf } from './otlp.ts';
 import { SPAN_FEEDS, SpanFeeds } from './spanFeeds.ts';
@@ -32,6 +33,8 @@ export interface TelemetryOptions {
   traces?: boolean;
   /** Where JSON log lines go (each ends with a newline); absent: no logs. */
   logLine?: (line: string) => void;
+  /** The lowest level logged (default info: debug adds every request, entry and stats event). */
+  logLevel?: LogLevel;
 }
 
 /** What a trace record of these kinds is called in the logs. */
@@ -40,7 +43,7 @@ const NODE_EVENTS: Partial<Record<TraceKind, string>> = { crash: 'node.crash', o
 export class TelemetrySession {
   readonly store: MetricStore;
   readonly feeds: MetricFeeds;
-  readonly registries: Registries;
+  private registriesMade: Registries | null = null;
   readonly faults: readonly FaultSpec[];
   private readonly captures: { tUs: Micros; cap: Capture }[] = [];
   private readonly logger: JsonLogger | null;
@@ -51,9 +54,8 @@ export class TelemetrySession {
     const roles = world.config.nodes.map((n) => n.role);
     this.store = new MetricStore(world.nodeCount);
     this.feeds = new MetricFeeds(this.store, roles);
-    this.registries = new Registries(this.store, roles);
     this.faults = scenario.faults;
-    this.logger = opts.logLine === undefined ? null : new JsonLogger(opts.logLine);
+    this.logger = opts.logLine === undefined ? null : new JsonLogger(opts.logLine, opts.logLevel ?? 'info');
     this.spans = opts.traces === true ? new SpanFeeds(seedText(scenario, opts.seed ?? 0)) : null;
   }
 
@@ -64,25 +66,34 @@ export class TelemetrySession {
    */
   static attach(world: World, scenario: Scenario, opts: TelemetryOptions = {}): TelemetrySession {
     const s = new TelemetrySession(world, scenario, opts);
-    const feeds = s.feeds;
+    const { feeds, spans, logger } = s;
+    // One listener of each kind does everything, so an event costs one dispatch.
     world.onTelemetry((t, node, name, fields) => {
+      if (node < 0) return;
       const feed = EVENT_FEEDS[name];
-      if (feed !== undefined && node >= 0) feed(feeds, t, node, fields);
+      if (feed !== undefined) feed(feeds, t, node, fields);
+      if (spans !== null) {
+        const sf = SPAN_FEEDS[name];
+        if (sf !== undefined) sf(spans, t, node, fields);
+      }
+      if (logger !== null) {
+        s.logViolations();
+        logger.log(t, node, name, fields);
+      }
     });
-    world.trace.onRecord((t, node, kind, from, tag) => feeds.onTrace(t, node, kind, from, tag));
+    world.trace.onRecord((t, node, kind, from, tag) => {
+      feeds.onTrace(t, node, kind, from, tag);
+      spans?.onTrace(t, node, kind, from, tag);
+      if (logger !== null && kind !== 'msg' && kind !== 'drop' && kind !== 'timer') {
+        s.logViolations();
+        const event = NODE_EVENTS[kind];
+        if (event !== undefined) logger.log(t, node, event, {});
+        else if (kind === 'fault') logger.log(t, node, 'nemesis.action', { action: tag });
+      }
+    });
     world.onSend((from, _to, msg, sizeBytes) => feeds.onSend(from, msg, sizeBytes));
     if (world.runtime !== null) world.runtime.hostStatsUs = HOST_STATS_US;
-    if (s.logger !== null) s.attachLogs(s.logger);
-    if (s.spans !== null) s.attachSpans(s.spans);
     return s;
-  }
-
-  private attachSpans(spans: SpanFeeds): void {
-    this.world.onTelemetry((t, node, name, fields) => {
-      const feed = SPAN_FEEDS[name];
-      if (feed !== undefined && node >= 0) feed(spans, t, node, fields);
-    });
-    this.world.trace.onRecord((t, node, kind, from, tag) => spans.onTrace(t, node, kind, from, tag));
   }
 
   /** The run's spans as OTLP/JSON (call once, after the run). */
@@ -91,26 +102,13 @@ export class TelemetrySession {
     if (spans === null) throw new Error('telemetry: traces were not recorded (TelemetryOptions.traces)');
     spans.finish(this.faults, this.world.nowUs);
     const roles = this.world.config.nodes.map((n) => n.role);
-    const text = otlpJsonOf(spans.rec.spans, { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });
+    const text = otlpJsonOf(spans.rec.ids(), { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });
     return { text, spans: spans.rec.spans.length, dropped: spans.rec.dropped };
-  }
-
-  private attachLogs(logger: JsonLogger): void {
-    const world = this.world;
-    world.onTelemetry((t, node, name, fields) => {
-      this.logViolations();
-      logger.log(t, node, name, fields);
-    });
-    world.trace.onRecord((t, node, kind, _from, tag) => {
-      this.logViolations();
-      const event = NODE_EVENTS[kind];
-      if (event !== undefined) logger.log(t, node, event, {});
-      else if (kind === 'fault') logger.log(t, node, 'nemesis.action', { action: tag });
-    });
   }
 
   /** Logs violations reported since the last look (checks report them outside any listener). */
   private logViolations(): void {
+    if (this.violationsLogged === this.world.violations.length) return;
     const vs = this.world.violations;
     for (; this.violationsLogged < vs.length; this.violationsLogged++) {
       const v = vs[this.violationsLogged];
@@ -131,6 +129,11 @@ export class TelemetrySession {
   scrape(): void {
     this.feeds.sampleSim(this.world, this.faults);
     if (this.opts.recordScrapes === true) this.captures.push({ tUs: this.world.nowUs, cap: this.store.capture() });
+  }
+
+  /** The prom-client registries over the store, built on first use (nothing on the hot path needs them). */
+  get registries(): Registries {
+    return (this.registriesMade ??= new Registries(this.store, this.world.config.nodes.map((n) => n.role)));
   }
 
   /** The current exposition of every registry (for /metrics). */

@@ -12,7 +12,7 @@ import type { TelemetryFields } from '../../core/telemetry/sink.ts';
 import { describe, healUs } from '../faults/schedule.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { TraceKind } from '../trace/trace.ts';
-import { SpanRecorder, type SpanRec, type SpanRef } from './spanRecorder.ts';
+import { SpanRecorder, type SpanRec } from './spanRecorder.ts';
 
 /** Open spans of one kind remembered at most; the oldest is closed unfinished beyond it. */
 export const OPEN_SPANS_MAX = 16_384;
@@ -24,7 +24,7 @@ class Bounded<K, V> extends Map<K, V> {
     super();
   }
   override set(k: K, v: V): this {
-    if (!this.has(k) && this.size >= this.max) {
+    if (this.size >= this.max && !this.has(k)) {
       const [oldK, oldV] = this.entries().next().value as [K, V];
       this.delete(oldK);
       this.evict(oldV);
@@ -39,13 +39,31 @@ interface Operation {
   target: NodeId;
 }
 
-interface Proposal extends SpanRef {
+interface Proposal {
+  /** The propose span (kept after it ends: followers' spans are its children). */
+  rec: SpanRec;
   term: number;
   leader: NodeId;
   span: SpanRec | null;
 }
 
 const OUTCOME_NAMES = ['ok', 'rejected', 'timeout', 'error'];
+
+const ID_SPAN = 2 ** 31;
+const NODE_SPAN = 2048;
+
+/**
+ * Number keys for the span maps (cheaper than strings on the hot path): node ids stay
+ * below 2048 (runtime.ts NODE_ID_MAX) and request ids and log indexes below 2^31 in any run
+ * this simulator can make, so keys of two or three parts stay exact integers.
+ */
+function key2(node: number, id: number): number {
+  return node * ID_SPAN + (id % ID_SPAN);
+}
+
+function key3(node: number, other: number, id: number): number {
+  return (node * NODE_SPAN + other) * ID_SPAN + (id % ID_SPAN);
+}
 
 type SpanFeed = (s: SpanFeeds, t: Micros, node: NodeId, f: TelemetryFields) => void;
 
@@ -73,24 +91,26 @@ export const SPAN_FEEDS: Readonly<Record<string, SpanFeed>> = {
 
 export class SpanFeeds {
   readonly rec: SpanRecorder;
-  private readonly close = (v: { span: SpanRec } | SpanRec): void => this.rec.end('span' in v ? v.span : v, this.nowUs, { 'faultline.unfinished': true });
+  private readonly close = (v: { span: SpanRec } | SpanRec): void => this.rec.end('span' in v ? v.span : v, this.nowUs, 'evicted');
   /** The last event time seen (used when a bounded map evicts an open span). */
   private nowUs = 0;
-  /** KV client operations by `${client node}:${rid}`; gateway requests by `${gateway}:${client}:${rid}`. */
-  private readonly ops = new Bounded<string, Operation>(OPEN_SPANS_MAX, this.close);
-  /** The attempt a server's request answers, by `${sender node}:${wire rid}`. */
-  private readonly wire = new Bounded<string, SpanRec>(OPEN_SPANS_MAX);
-  /** Server-side request spans by `${server}:${client node}:${rid}`. */
-  private readonly requests = new Bounded<string, SpanRec>(OPEN_SPANS_MAX, this.close);
+  /** KV client operations by key2(client node, rid); gateway requests by key3(gateway, client, rid). */
+  private readonly ops = new Bounded<number, Operation>(OPEN_SPANS_MAX, this.close);
+  private readonly gatewayOps = new Bounded<number, Operation>(OPEN_SPANS_MAX, this.close);
+  /** The attempt a server's request answers, by key2(sender node, wire rid). */
+  private readonly wire = new Bounded<number, SpanRec>(OPEN_SPANS_MAX);
+  /** Server-side request spans by key3(server, client node, rid). */
+  private readonly requests = new Bounded<number, SpanRec>(OPEN_SPANS_MAX, this.close);
   private readonly proposals = new Bounded<number, Proposal>(PROPOSALS_MAX);
-  /** Follower replicate spans by `${node}:${index}`. */
-  private readonly replicas = new Bounded<string, SpanRec>(OPEN_SPANS_MAX, this.close);
-  private readonly loads = new Bounded<string, SpanRec>(OPEN_SPANS_MAX, this.close);
+  /** Follower replicate spans by key2(node, index). */
+  private readonly replicas = new Bounded<number, SpanRec>(OPEN_SPANS_MAX, this.close);
+  private readonly loads = new Bounded<number, SpanRec>(OPEN_SPANS_MAX, this.close);
   private readonly campaigns = new Map<NodeId, SpanRec>();
   /** Snapshot transfers by follower. */
   private readonly snapshots = new Map<NodeId, SpanRec>();
+  private finished = false;
   /** The operation each KV client runs now (one at a time), by node. */
-  private readonly currentOp = new Map<NodeId, string>();
+  private readonly currentOp = new Map<NodeId, number>();
 
   constructor(seedText: string) {
     this.rec = new SpanRecorder(seedText);
@@ -104,32 +124,32 @@ export class SpanFeeds {
     const span = this.rec.start('kv.op', 'client', node, t, null, {
       'db.system.name': 'faultline-kv', 'db.operation.name': op, 'faultline.client.id': Number(f.clientId), 'faultline.rid': Number(f.rid),
     });
-    const key = `${node}:${String(f.rid)}`;
+    const key = key2(node, Number(f.rid));
     this.ops.set(key, { span, attempt: null, target: -1 });
     this.currentOp.set(node, key);
   }
 
   onAttempt(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const o = this.ops.get(`${node}:${String(f.rid)}`);
+    const o = this.ops.get(key2(node, Number(f.rid)));
     if (o === undefined) return;
-    if (o.attempt !== null) this.rec.end(o.attempt, t, { 'faultline.outcome': 'timeout' }, true);
+    if (o.attempt !== null) this.rec.end(o.attempt, t, 'timeout', true);
     const target = Number(f.target);
     o.attempt = this.rec.start('kv.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt) });
     o.target = target;
-    this.wire.set(`${node}:${String(f.rid)}`, o.attempt);
+    this.wire.set(key2(node, Number(f.rid)), o.attempt);
   }
 
   onComplete(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const key = `${node}:${String(f.rid)}`;
+    const key = key2(node, Number(f.rid));
     const o = this.ops.get(key);
     if (o === undefined) return;
     this.ops.delete(key);
     const out = String(f.output);
     const outcome = out === '' ? 'unknown' : out.startsWith('{"ok":true') ? 'ok' : 'failed';
-    if (o.attempt !== null) this.rec.end(o.attempt, t, { 'faultline.outcome': outcome === 'unknown' ? 'timeout' : outcome });
-    this.rec.end(o.span, t, { 'faultline.outcome': outcome }, outcome === 'unknown');
+    if (o.attempt !== null) this.rec.end(o.attempt, t, outcome === 'unknown' ? 'timeout' : outcome);
+    this.rec.end(o.span, t, outcome, outcome === 'unknown');
   }
 
   /** An answer delivered to a client or gateway ends the attempt it answers. */
@@ -139,7 +159,7 @@ export class SpanFeeds {
     const key = this.currentOp.get(node);
     const o = key === undefined ? undefined : this.ops.get(key);
     if (o === undefined || o.attempt === null || o.target !== from) return;
-    this.rec.end(o.attempt, t, { 'faultline.outcome': type === 'kv.redirect' ? 'redirect' : 'answered' });
+    this.rec.end(o.attempt, t, type === 'kv.redirect' ? 'redirect' : 'answered');
     o.attempt = null;
   }
 
@@ -147,28 +167,28 @@ export class SpanFeeds {
 
   onRequest(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const parent = this.wire.get(`${String(f.client)}:${String(f.rid)}`) ?? null;
+    const parent = this.wire.get(key2(Number(f.client), Number(f.rid))) ?? null;
     const span = this.rec.start('kv.request', 'server', node, t, parent, { 'db.system.name': 'faultline-kv', 'db.operation.name': String(f.op), 'faultline.client.node': nodeName(Number(f.client)) });
-    this.requests.set(`${node}:${String(f.client)}:${String(f.rid)}`, span);
+    this.requests.set(key3(node, Number(f.client), Number(f.rid)), span);
   }
 
   onReply(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const key = `${node}:${String(f.client)}:${String(f.rid)}`;
+    const key = key3(node, Number(f.client), Number(f.rid));
     const span = this.requests.get(key);
     if (span === undefined) return;
     this.requests.delete(key);
-    this.rec.event(span, 'reply', t, { 'faultline.outcome': String(f.outcome) });
-    this.rec.end(span, t, { 'faultline.outcome': String(f.outcome) });
+    this.rec.event(span, 'reply', t);
+    this.rec.end(span, t, String(f.outcome));
   }
 
   onPropose(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const parent = this.requests.get(`${node}:${String(f.client)}:${String(f.rid)}`) ?? null;
+    const parent = this.requests.get(key3(node, Number(f.client), Number(f.rid))) ?? null;
     const index = Number(f.index);
     const term = Number(f.term);
     const span = this.rec.start('raft.propose', 'internal', node, t, parent, { 'raft.index': index, 'raft.term': term });
-    this.proposals.set(index, { traceId: span.traceId, spanId: span.spanId, term, leader: node, span });
+    this.proposals.set(index, { rec: span, term, leader: node, span });
   }
 
   onAppend(t: Micros, node: NodeId, lo: number, hi: number): void {
@@ -176,9 +196,9 @@ export class SpanFeeds {
     for (let i = lo; i <= hi; i++) {
       const p = this.proposals.get(i);
       if (p === undefined || p.leader === node) continue;
-      const old = this.replicas.get(`${node}:${i}`);
-      if (old !== undefined) this.rec.end(old, t, { 'faultline.outcome': 'overwritten' }, true);
-      this.replicas.set(`${node}:${i}`, this.rec.start('raft.replicate', 'internal', node, t, p, { 'raft.index': i, 'raft.term': p.term }));
+      const old = this.replicas.get(key2(node, i));
+      if (old !== undefined) this.rec.end(old, t, 'overwritten', true);
+      this.replicas.set(key2(node, i), this.rec.start('raft.replicate', 'internal', node, t, p.rec, { 'raft.index': i, 'raft.term': p.term }));
     }
   }
 
@@ -189,63 +209,63 @@ export class SpanFeeds {
     const same = p.term === term;
     if (p.leader === node && p.span !== null) {
       this.rec.event(p.span, 'committed', t);
-      this.rec.end(p.span, t, same ? null : { 'faultline.outcome': 'overwritten' }, !same);
+      this.rec.end(p.span, t, same ? 'committed' : 'overwritten', !same);
       p.span = null;
       return;
     }
-    const key = `${node}:${index}`;
+    const key = key2(node, index);
     const r = this.replicas.get(key);
     if (r === undefined) return;
     this.replicas.delete(key);
-    this.rec.event(r, 'applied', t);
-    this.rec.end(r, t, same ? null : { 'faultline.outcome': 'overwritten' }, !same);
+    this.rec.end(r, t, same ? 'applied' : 'overwritten', !same);
   }
 
   // ---- load clients and gateways ----
 
   onLoadSend(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    this.loads.set(`${node}:${String(f.rid)}`, this.rec.start('load.request', 'client', node, t, null, { 'db.operation.name': String(f.op), 'faultline.rid': Number(f.rid) }));
+    this.loads.set(key2(node, Number(f.rid)), this.rec.start('load.request', 'client', node, t, null, { 'db.operation.name': String(f.op), 'faultline.rid': Number(f.rid) }));
   }
 
   onLoadDone(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const key = `${node}:${String(f.rid)}`;
+    const key = key2(node, Number(f.rid));
     const span = this.loads.get(key);
     if (span === undefined) return;
     this.loads.delete(key);
     const outcome = OUTCOME_NAMES[Number(f.outcome)] ?? 'error';
-    this.rec.end(span, t, { 'faultline.outcome': outcome }, outcome !== 'ok');
+    this.rec.end(span, t, outcome, outcome !== 'ok');
   }
 
   onGatewayRequest(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const parent = this.loads.get(`${String(f.client)}:${String(f.rid)}`) ?? null;
+    const parent = this.loads.get(key2(Number(f.client), Number(f.rid))) ?? null;
     const span = this.rec.start('gw.request', 'server', node, t, parent, { 'db.operation.name': String(f.op), 'faultline.client.node': nodeName(Number(f.client)) });
-    this.ops.set(`g${node}:${String(f.client)}:${String(f.rid)}`, { span, attempt: null, target: -1 });
+    this.gatewayOps.set(key3(node, Number(f.client), Number(f.rid)), { span, attempt: null, target: -1 });
   }
 
   onGatewayAttempt(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const o = this.ops.get(`g${node}:${String(f.client)}:${String(f.rid)}`);
+    const o = this.gatewayOps.get(key3(node, Number(f.client), Number(f.rid)));
     if (o === undefined) return;
-    if (o.attempt !== null) this.rec.end(o.attempt, t, { 'faultline.outcome': 'failed' }, true);
+    if (o.attempt !== null) this.rec.end(o.attempt, t, 'failed', true);
     const target = Number(f.target);
     o.attempt = this.rec.start('gw.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt) });
     o.target = target;
-    this.wire.set(`${node}:${String(f.id)}`, o.attempt);
+    this.wire.set(key2(node, Number(f.id)), o.attempt);
   }
 
   onGatewayReply(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const key = `g${node}:${String(f.client)}:${String(f.rid)}`;
-    const o = this.ops.get(key);
+    const key = key3(node, Number(f.client), Number(f.rid));
+    const o = this.gatewayOps.get(key);
     if (o === undefined) return;
-    this.ops.delete(key);
+    this.gatewayOps.delete(key);
     const outcome = String(f.outcome);
     const failed = outcome !== 'ok';
-    if (o.attempt !== null) this.rec.end(o.attempt, t, { 'faultline.outcome': outcome }, failed);
-    this.rec.end(o.span, t, failed ? { 'faultline.outcome': outcome, 'error.type': String(f.reason) } : { 'faultline.outcome': outcome }, failed);
+    if (o.attempt !== null) this.rec.end(o.attempt, t, outcome, failed);
+    if (failed) o.span.attrs['error.type'] = String(f.reason);
+    this.rec.end(o.span, t, outcome, failed);
   }
 
   // ---- elections, snapshots ----
@@ -253,7 +273,7 @@ export class SpanFeeds {
   onCampaign(t: Micros, node: NodeId, term: number, pre: boolean): void {
     this.nowUs = t;
     const old = this.campaigns.get(node);
-    if (old !== undefined) this.rec.end(old, t, { 'faultline.outcome': 'superseded' });
+    if (old !== undefined) this.rec.end(old, t, 'superseded');
     this.campaigns.set(node, this.rec.start('raft.campaign', 'internal', node, t, null, { 'raft.term': pre ? term + 1 : term, 'raft.campaign': pre ? 'pre' : 'election' }));
   }
 
@@ -270,14 +290,14 @@ export class SpanFeeds {
     // A won pre-vote makes a candidate; a won election, a leader; anything else lost it.
     const won = role === 'leader' || (pre && role === 'candidate');
     this.campaigns.delete(node);
-    this.rec.end(c, t, { 'faultline.outcome': won ? 'won' : 'lost' });
+    this.rec.end(c, t, won ? 'won' : 'lost');
   }
 
   onSnapshotSent(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
     const to = Number(f.to);
     const old = this.snapshots.get(to);
-    if (old !== undefined) this.rec.end(old, t, { 'faultline.outcome': 'superseded' });
+    if (old !== undefined) this.rec.end(old, t, 'superseded');
     this.snapshots.set(to, this.rec.start('raft.snapshot', 'internal', node, t, null, { 'raft.index': Number(f.index), 'raft.term': Number(f.term), 'server.address': nodeName(to) }));
   }
 
@@ -286,7 +306,7 @@ export class SpanFeeds {
     const s = this.snapshots.get(node);
     if (s === undefined) return;
     this.snapshots.delete(node);
-    this.rec.end(s, t, { 'faultline.outcome': 'installed' });
+    this.rec.end(s, t, 'installed');
   }
 
   // ---- the trace ----
@@ -298,18 +318,20 @@ export class SpanFeeds {
     const c = this.campaigns.get(node);
     if (c !== undefined) {
       this.campaigns.delete(node);
-      this.rec.end(c, t, { 'faultline.outcome': 'crashed' }, true);
+      this.rec.end(c, t, 'crashed', true);
     }
     for (const [key, span] of this.requests) {
-      if (key.startsWith(`${node}:`)) {
+      if (Math.floor(key / (NODE_SPAN * ID_SPAN)) === node) {
         this.requests.delete(key);
-        this.rec.end(span, t, { 'faultline.outcome': 'crashed' }, true);
+        this.rec.end(span, t, 'crashed', true);
       }
     }
   }
 
   /** Faults of the nemesis as spans (from the schedule), then every open span closed at `endUs`. */
   finish(faults: readonly FaultSpec[], endUs: Micros): void {
+    if (this.finished) return;
+    this.finished = true;
     faults.forEach((f, i) => {
       if (f.at > endUs) return;
       const span = this.rec.start('nemesis.fault', 'internal', -1, f.at, null, { 'faultline.fault.kind': f.kind, 'faultline.fault.index': i, 'faultline.fault.spec': describe(f) });

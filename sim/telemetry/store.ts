@@ -40,6 +40,12 @@ export class Family {
     this.width = spec.kind === 'histogram' ? (spec.buckets?.length ?? 0) + 2 : 1;
   }
 
+  /** The cell of `slot` for a one-label family (the hot-path form of at()). */
+  at1(slot: number, value: string): Cell {
+    const c = this.slots[slot].get(value);
+    return c !== undefined ? c : this.at(slot, value);
+  }
+
   /** The cell of `slot` for these label values (in the spec's label order), created if new. */
   at(slot: number, ...values: string[]): Cell {
     const key = values.length === 0 ? '' : values.length === 1 ? values[0] : values.join('\u0001');
