@@ -14,8 +14,9 @@ export default defineConfig({
     outDir: '../dist/ui',
     emptyOutDir: true,
     target: 'es2022',
-    // The app, and the lockstep check page (one scenario in one thread and across Web Workers).
-    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)) } },
+    // The app, the lockstep check page (one scenario in one thread and across Web Workers)
+    // and the telemetry check page (metrics, traces and logs made in a Web Worker).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)), telemetry: fileURLToPath(new URL('./ui/telemetry.html', import.meta.url)) } },
   },
   worker: { format: 'es' },
   // The UI imports scenarios/, sim/ and core/ from beside ui/, so the dev server may read them.
