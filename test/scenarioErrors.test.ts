@@ -74,4 +74,16 @@ describe('bad scenario files', () => {
     reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash], count: 3, window: [1s, 9s], duration: 200ms..2s }'],
       /swarm\.window: leaves no room for the liveness phase/);
   });
+
+  it('a section another workload reads is refused by name, with the workloads that read it', () => {
+    reject([...HEAD, 'duration: 5s', 'raft: { electionTicks: 20 }', 'load: { rate: 10 }'],
+      /raft: the heartbeat workload does not read a raft section \(raft-kv and load-kv do\): remove it, or set workload to raft-kv or load-kv/,
+      /load: the heartbeat workload does not read a load section \(load-kv does\)/);
+    reject([...HEAD, 'duration: 5s', 'retries: 3'], /retries: unknown field: a heartbeat scenario has name, description, workload, .*, heartbeat/);
+  });
+
+  it('an unknown workload is named, with the known ones, beside the other problems', () => {
+    reject(['name: bad', 'description: x', 'workload: paxos-kv', 'topology: { nodes: 0 }', 'duration: 5s'],
+      /workload: no workload named "paxos-kv"; known: heartbeat, raft-kv, load-kv/, /topology\.nodes/);
+  });
 });
