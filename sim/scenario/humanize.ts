@@ -7,7 +7,7 @@
 // so a workload's own sections are written readably with no list of keys to maintain.
 import type { z } from 'zod';
 import { formatDuration } from './duration.ts';
-import { duration } from './schema.ts';
+import { isDurationSchema } from './schema.ts';
 
 interface Def {
   type: string;
@@ -23,7 +23,7 @@ function defOf(schema: z.ZodType): Def {
 }
 
 export function humanizeDurations(schema: z.ZodType, value: unknown): unknown {
-  if (schema === duration) return typeof value === 'number' ? formatDuration(value) : value;
+  if (isDurationSchema(schema)) return typeof value === 'number' ? formatDuration(value) : value;
   const def = defOf(schema);
   switch (def.type) {
     case 'default':

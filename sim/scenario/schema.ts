@@ -8,27 +8,62 @@
 // (`faults[2].at: expected a duration like "1.5s"`). Defaults are filled by the schemas
 // and nowhere else.
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 
 const DURATION_HINT = 'expected a non-negative duration like "1.5s", "250ms" or "10m"';
 
-export const duration = z.union([z.string(), z.number()], { error: (iss) => `${DURATION_HINT}, got ${JSON.stringify(iss.input)}` }).transform((v, ctx) => {
-  const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
-  if (us === null) {
-    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return us;
-});
+/**
+ * The longest duration a scenario may name anywhere: 30 days. A longer one is a typo or a
+ * unit mistake (a 10^20 µs run went on silently for minutes), never a run anyone waits for.
+ */
+export const DURATION_US_MAX = 30 * 24 * 3_600_000_000;
+
+const durationSchemas = new WeakSet<z.ZodType>();
+
+/** A duration in integer µs of at least `minUs`, from "1.5s"-style text or a number of µs. */
+function durationAtLeast(minUs: number, why: string) {
+  const schema = z.union([z.string(), z.number()], { error: (iss) => `${DURATION_HINT}, got ${JSON.stringify(iss.input)}` }).transform((v, ctx) => {
+    const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
+    if (us === null) {
+      ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    if (us > DURATION_US_MAX) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is longer than 30 days, the longest duration a scenario may name; check the unit (a bare number is µs)` });
+      return z.NEVER;
+    }
+    if (us < minUs) {
+      ctx.addIssue({ code: 'custom', message: `must be longer than 0: ${why}` });
+      return z.NEVER;
+    }
+    return us;
+  });
+  durationSchemas.add(schema);
+  return schema;
+}
+
+/** A duration: zero or more, at most DURATION_US_MAX. */
+export const duration = durationAtLeast(0, '');
+/** A duration that must not be zero, for periods that a timer repeats (a zero period would never let time advance). */
+export const positiveDuration = durationAtLeast(1, 'a period of 0 would repeat forever without time advancing');
+
+/** Whether a schema is one of the duration schemas above (so a writer can print "1.5s" again). */
+export function isDurationSchema(schema: z.ZodType): boolean {
+  return durationSchemas.has(schema);
+}
 
 const probability = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const nodeIndex = z.number().int('must be an integer node index').min(0, 'must be a node index >= 0');
 
+function minNotAboveMax(l: { min: number; max: number }, ctx: z.RefinementCtx): void {
+  if (l.min > l.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `is above max (${formatDuration(l.min)} > ${formatDuration(l.max)}): a latency range needs min <= max` });
+}
+
 export const latencySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed'), value: duration }).strict(),
-  z.object({ kind: z.literal('uniform'), min: duration, max: duration }).strict(),
+  z.object({ kind: z.literal('uniform'), min: duration, max: duration }).strict().superRefine(minNotAboveMax),
   z.object({ kind: z.literal('normal'), mean: duration, sd: duration }).strict(),
-  z.object({ kind: z.literal('longtail'), min: duration, alpha: z.number().positive(), max: duration }).strict(),
+  z.object({ kind: z.literal('longtail'), min: duration, alpha: z.number().positive(), max: duration }).strict().superRefine(minNotAboveMax),
 ]);
 
 export const linkSchema = z.object({

@@ -4,12 +4,12 @@
 import { z } from 'zod';
 import { FailureDetector } from '../../core/heartbeat/failureDetector.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
-import { duration } from '../scenario/schema.ts';
+import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { defineWorkload, type ScenarioOf } from './workload.ts';
 
 const heartbeatSchema = z.object({
-  interval: duration.default(100_000),
+  interval: positiveDuration.default(100_000),
   timeout: duration.default(500_000),
   /** Real CPU work per received heartbeat (hash rounds): makes a CPU-heavy scenario for worker benchmarks. */
   work: z.number().int().min(0).max(10_000_000).default(0),

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { duration } from '../scenario/schema.ts';
+import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
 export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
-  tick: duration.default(10_000),
+  tick: positiveDuration.default(10_000),
   /** Election timeout is drawn from [electionTicks, 2 * electionTicks) ticks. */
   electionTicks: z.number().int().min(2).max(1000).default(15),
   heartbeatTicks: z.number().int().min(1).max(100).default(3),
@@ -26,7 +26,9 @@ export const raftSchema = z.object({
   snapshotEvery: z.number().int().min(1).default(500),
   /** Deliberately broken variants, to prove the checkers have teeth. */
   bugs: z.array(z.enum(RAFT_BUGS)).default([]),
-}).strict();
+}).strict().superRefine((r, ctx) => {
+  if (r.heartbeatTicks >= r.electionTicks) ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: `must be below electionTicks (${r.heartbeatTicks} >= ${r.electionTicks}): followers would time out between a leader's heartbeats` });
+});
 
 export const clientsSchema = z.object({
   count: z.number().int().min(0).max(256).default(3),
