@@ -42,7 +42,7 @@ const OWN = ['core/', 'sim/', 'cli/', 'bin/', 'ui/', 'wasm/', 'index.ts'].map((d
 
 /** The location in a stack line ("    at f (file:///a/b.ts:3:9)" -> "/a/b.ts:3:9"), as a path without a query. */
 function frameLocation(line: string): string | null {
-  const m = /^\s*at (?:.*? \()?(.+?)\)?$/.exec(line);
+  const m = /^\s*at (?:async )?(?:.*? \()?(.+?)\)?$/.exec(line);
   if (m === null) return null;
   const pos = /:\d+:\d+$/.exec(m[1])?.[0] ?? '';
   const where = m[1].slice(0, m[1].length - pos.length);
