@@ -22,6 +22,8 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** Users' workload modules to load first (--workload, as given). */
+  workloads: string[];
   /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
   metricsOut: string | undefined;
   tracesOut: string | undefined;
@@ -64,6 +66,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        workload: { type: 'string', multiple: true },
         'metrics-out': { type: 'string' },
         'traces-out': { type: 'string' },
         'logs-out': { type: 'string' },
@@ -84,6 +87,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    workloads: v.workload ?? [],
     metricsOut: v['metrics-out'],
     tracesOut: v['traces-out'],
     logsOut: v['logs-out'],

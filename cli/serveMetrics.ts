@@ -20,6 +20,7 @@ import { DEFAULT_SCENARIO } from './catalog.ts';
 import type { Io } from './main.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { sleepMs, WallPacer } from './wallclock.ts';
+import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 
 export const SERVE_PORT_DEFAULT = 9464;
 export const SPEED_MAX = 1_000_000;
@@ -169,14 +170,19 @@ function parseSpeed(text: string): number {
   return v;
 }
 
-export async function cmdServe(argv: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(argv, 'serve', { scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, speed: { type: 'string' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } });
+export function cmdServe(argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(argv, 'serve', { scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, speed: { type: 'string' }, port: { type: 'string', short: 'p' }, host: { type: 'string' }, ...WORKLOAD_FLAG });
+  const workloads = workloadPaths(values.workload);
+  return Promise.resolve(withWorkloads(workloads, io.cwd, () => serve(values, workloads, io)));
+}
+
+async function serve(values: Record<string, string | boolean | string[] | undefined>, workloads: string[], io: Io): Promise<number> {
   const seed = values.seed === undefined ? 1 : parseSeed(values.seed as string);
   const speed = values.speed === undefined ? 1 : parseSpeed(values.speed as string);
   const port = values.port === undefined ? SERVE_PORT_DEFAULT : values.port === '0' ? 0 : parseCount(values.port as string, '--port', 65535);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host: expected an address such as 127.0.0.1');
-  const loaded = loadScenarioRef((values.scenario as string | undefined) ?? DEFAULT_SCENARIO);
+  const loaded = loadScenarioRef((values.scenario as string | undefined) ?? DEFAULT_SCENARIO, workloads);
   const run = new PacedRun(loaded.scenario, seed, speed);
   const server = createServer((req, res) => {
     answer(run, req).then(

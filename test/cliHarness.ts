@@ -14,10 +14,10 @@ export function cli(...argv: string[]): CliResult {
   return { code, out, err };
 }
 
-/** Like cli(), for commands that may finish asynchronously (telemetry files, --workers). */
-export async function cliAsync(...argv: string[]): Promise<CliResult> {
+/** The same for commands that may be asynchronous (--workload, --workers), in a given directory. */
+export async function cliAsync(cwd: string, ...argv: string[]): Promise<CliResult> {
   let out = '';
   let err = '';
-  const code = await mainAsync(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
+  const code = await mainAsync(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd });
   return { code, out, err };
 }

@@ -4,6 +4,7 @@
 import type { Micros, NodeId } from '../../core/env.ts';
 import { materialize } from '../faults/swarm.ts';
 import { buildRun, seedText, reportOf, type RunOptions, type RunReport } from '../run/runScenario.ts';
+import { userModuleUrls } from '../workloads/registry.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
@@ -42,7 +43,7 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
   opts.observe?.(built.world, materialize(s, seed));
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, hostStatsUs: opts.hostStatsUs ?? 0 }, nodesByRunner);
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0 }, nodesByRunner);
   try {
     const ls = new Lockstep(built.world, pool.runners, placement);
     const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));

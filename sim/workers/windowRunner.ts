@@ -22,6 +22,11 @@ export interface WorkerInit {
   seedText: string;
   nodeIds: NodeId[];
   retainMessages: boolean;
+  /**
+   * Users' workload modules (URLs) the worker imports before it builds its nodes, so it
+   * finds the scenario's workload by name as the kernel's thread did (sim/workloads).
+   */
+  workloadModules: string[];
   /** NodeRuntime.hostStatsUs: 0 (default) reports no host stats; telemetry turns it on. */
   hostStatsUs?: Micros;
   /** Test hook: make this runner fail after it has run this many events. */

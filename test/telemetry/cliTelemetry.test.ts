@@ -29,7 +29,7 @@ describe('run with telemetry files', () => {
   ])('%j exits 2 with the reason and writes nothing', async (flags, message) => {
     const sub = join(dir, `bad-${readdirSync(dir).length}`);
     mkdirSync(sub);
-    const r = await cliAsync('run', '--metrics-out', join(sub, 'ok.om'), '--logs-out', join(sub, 'ok.jsonl'), ...flags);
+    const r = await cliAsync(process.cwd(), 'run', '--metrics-out', join(sub, 'ok.om'), '--logs-out', join(sub, 'ok.jsonl'), ...flags);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
@@ -39,7 +39,7 @@ describe('run with telemetry files', () => {
   it('gives the same bytes for the same scenario and seed, and says what it wrote', async () => {
     for (const sub of ['a', 'b']) {
       mkdirSync(join(dir, sub));
-      const r = await cliAsync('run', '--seed', '3', ...outputs(sub));
+      const r = await cliAsync(process.cwd(), 'run', '--seed', '3', ...outputs(sub));
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/wrote .*m\.om \(12 scrapes\)/);
       expect(r.out).toMatch(/wrote .*t\.json \(\d+ spans\)/);
@@ -54,7 +54,7 @@ describe('run with telemetry files', () => {
 
   it('with --workers 2 the trace hash and the nodes\' metrics are those of one thread', async () => {
     mkdirSync(join(dir, 'w'));
-    const r = await cliAsync('run', '--seed', '3', '--workers', '2', '--json', ...outputs('w'));
+    const r = await cliAsync(process.cwd(), 'run', '--seed', '3', '--workers', '2', '--json', ...outputs('w'));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).traceHash).toBe(oneThreadHash);
     const one = read('a');

@@ -27,7 +27,7 @@ beforeAll(async () => {
   requireTools();
   dir = mkdtempSync(join(tmpdir(), 'faultline-promtest-'));
   const file = join(dir, 'metrics.om');
-  const r = await cliAsync('run', '--scenario', FIXTURE, '--seed', '1', '--metrics-out', file, '--scrape-interval', SCRAPE, '--json');
+  const r = await cliAsync(process.cwd(), 'run', '--scenario', FIXTURE, '--seed', '1', '--metrics-out', file, '--scrape-interval', SCRAPE, '--json');
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
   report = JSON.parse(r.out);
