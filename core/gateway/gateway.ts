@@ -12,6 +12,7 @@
 // Nothing here is asynchronous: all work happens inside the host's event handlers.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { seal } from '../kv/integrity.ts';
+import { childContext, parseTraceparent, rootContext, traceparent, type TraceContext } from '../telemetry/traceContext.ts';
 import { parseKvAnswer, type KvAnswer } from '../kv/protocol.ts';
 import type { KvOp, KvResult } from '../kv/types.ts';
 import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
@@ -31,6 +32,8 @@ type ReqState = 'queued' | 'calling' | 'backoff' | 'done';
 
 interface Req {
   id: number;
+  /** The gateway's span of this request: a child of the client's traceparent, or a new trace. */
+  trace: TraceContext;
   client: NodeId;
   rid: number;
   op: KvOp;
@@ -115,11 +118,15 @@ export class Gateway implements Process {
   private onRequest(from: NodeId, q: GatewayRequest): void {
     const now = this.ctx.now();
     this.counters.received++;
-    this.ctx.telemetry.emit('gw.request', { client: from, rid: q.rid, op: q.op.op });
+    const incoming = parseTraceparent(q.tp);
+    // The arrival count keeps two copies of one message (a duplicating network) apart.
+    const arrival = `${this.ctx.id}.${this.counters.received}.${now}`;
+    const trace = incoming === null ? rootContext('gw', arrival, from, q.rid) : childContext(incoming, 'gw.request', arrival);
+    this.ctx.telemetry.emit('gw.request', { client: from, rid: q.rid, op: q.op.op, tp: traceparent(trace), parent: q.tp ?? '' });
     if (this.draining) return this.refuse(from, q.rid, 'error', 'not-ready');
     if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
     const r: Req = {
-      id: this.nextId++, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
+      id: this.nextId++, trace, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
       state: 'queued', cancelQueue: null, slot: null, seq: 0, attempts: 0, hops: 0, choice: null, attemptStartUs: now,
       attemptTimer: NO_TIMER, deadlineTimer: NO_TIMER, backoffTimer: NO_TIMER, prevDelayUs: 0,
     };
@@ -161,8 +168,10 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
-    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, target: choice.target });
-    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op }));
+    // Each call is a span of its own: a redirect followed within an attempt is a new hop.
+    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}`));
+    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, hop: r.hops, target: choice.target, tp });
+    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op, tp }));
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);
   }

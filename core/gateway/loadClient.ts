@@ -12,6 +12,7 @@
 // an error at once. 'load.phase' reports each phase's sent count when the phase ends.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import type { KvOp } from '../kv/types.ts';
+import { rootContext, traceparent } from '../telemetry/traceContext.ts';
 import { parseGatewayAnswer, type GatewayOutcome } from './protocol.ts';
 
 export interface LoadPhase {
@@ -116,8 +117,9 @@ export class LoadClient implements Process {
     this.open.set(o.rid, o);
     this.fifo.push(o);
     const op = this.config.nextOp(this.ctx.random, o.rid);
-    this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op });
-    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op });
+    const tp = traceparent(rootContext('load', this.ctx.id, o.rid, now));
+    this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op, tp });
+    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op, tp });
   }
 
   onMessage(_from: NodeId, raw: unknown): void {

@@ -233,7 +233,7 @@ export class KvServer implements Process {
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
-    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op });
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     const st = raft.status();
     if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);

@@ -2,12 +2,15 @@
 // the deliveries in the trace and the scenario's fault schedule.
 //
 // Contract: like the metric feeds, these only read what they are given. A request's spans
-// are joined by identity: the client's attempt that a server's kv.request answers is the
-// one with that (client node, request id); the leader's propose span is found again at
-// every node that appends or applies that log index. Maps of open spans are bounded, and
+// are joined by the W3C traceparent the messages carry (core/telemetry/traceContext.ts):
+// the client's operation and attempts, the gateway's request and attempts, and each
+// server's request span take the ids the messages name, so the recorded trace is the one
+// the messages propagated. Log entries carry no traceparent: the leader's propose span is
+// found again, by log index, at every node that appends or applies the entry. Maps of open spans are bounded, and
 // a crash closes the spans of the node that crashed.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { nodeName } from '../../core/telemetry/labels.ts';
+import { parseTraceparent } from '../../core/telemetry/traceContext.ts';
 import type { TelemetryFields } from '../../core/telemetry/sink.ts';
 import { describe, healUs } from '../faults/schedule.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
@@ -48,6 +51,12 @@ interface Proposal {
 }
 
 const OUTCOME_NAMES = ['ok', 'rejected', 'timeout', 'error'];
+
+/** The span id a traceparent field carries, as SpanRecorder ids (null when absent or invalid). */
+function idsOf(tp: unknown): { spanId: string } | null {
+  const c = parseTraceparent(tp);
+  return c === null ? null : { spanId: c.spanId };
+}
 
 const ID_SPAN = 2 ** 31;
 const NODE_SPAN = 2048;
@@ -97,8 +106,6 @@ export class SpanFeeds {
   /** KV client operations by key2(client node, rid); gateway requests by key3(gateway, client, rid). */
   private readonly ops = new Bounded<number, Operation>(OPEN_SPANS_MAX, this.close);
   private readonly gatewayOps = new Bounded<number, Operation>(OPEN_SPANS_MAX, this.close);
-  /** The attempt a server's request answers, by key2(sender node, wire rid). */
-  private readonly wire = new Bounded<number, SpanRec>(OPEN_SPANS_MAX);
   /** Server-side request spans by key3(server, client node, rid). */
   private readonly requests = new Bounded<number, SpanRec>(OPEN_SPANS_MAX, this.close);
   private readonly proposals = new Bounded<number, Proposal>(PROPOSALS_MAX);
@@ -123,7 +130,7 @@ export class SpanFeeds {
     const op = /"op":"([a-z]+)"/.exec(String(f.input))?.[1] ?? '';
     const span = this.rec.start('kv.op', 'client', node, t, null, {
       'db.system.name': 'faultline-kv', 'db.operation.name': op, 'faultline.client.id': Number(f.clientId), 'faultline.rid': Number(f.rid),
-    });
+    }, parseTraceparent(f.tp));
     const key = key2(node, Number(f.rid));
     this.ops.set(key, { span, attempt: null, target: -1 });
     this.currentOp.set(node, key);
@@ -135,9 +142,8 @@ export class SpanFeeds {
     if (o === undefined) return;
     if (o.attempt !== null) this.rec.end(o.attempt, t, 'timeout', true);
     const target = Number(f.target);
-    o.attempt = this.rec.start('kv.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt) });
+    o.attempt = this.rec.start('kv.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt) }, idsOf(f.tp));
     o.target = target;
-    this.wire.set(key2(node, Number(f.rid)), o.attempt);
   }
 
   onComplete(t: Micros, node: NodeId, f: TelemetryFields): void {
@@ -167,7 +173,9 @@ export class SpanFeeds {
 
   onRequest(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const parent = this.wire.get(key2(Number(f.client), Number(f.rid))) ?? null;
+    // The request's traceparent names the attempt it belongs to. Its own id is drawn: a
+    // duplicating network may deliver the same message twice.
+    const parent = parseTraceparent(f.tp);
     const span = this.rec.start('kv.request', 'server', node, t, parent, { 'db.system.name': 'faultline-kv', 'db.operation.name': String(f.op), 'faultline.client.node': nodeName(Number(f.client)) });
     this.requests.set(key3(node, Number(f.client), Number(f.rid)), span);
   }
@@ -224,7 +232,7 @@ export class SpanFeeds {
 
   onLoadSend(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    this.loads.set(key2(node, Number(f.rid)), this.rec.start('load.request', 'client', node, t, null, { 'db.operation.name': String(f.op), 'faultline.rid': Number(f.rid) }));
+    this.loads.set(key2(node, Number(f.rid)), this.rec.start('load.request', 'client', node, t, null, { 'db.operation.name': String(f.op), 'faultline.rid': Number(f.rid) }, parseTraceparent(f.tp)));
   }
 
   onLoadDone(t: Micros, node: NodeId, f: TelemetryFields): void {
@@ -239,8 +247,10 @@ export class SpanFeeds {
 
   onGatewayRequest(t: Micros, node: NodeId, f: TelemetryFields): void {
     this.nowUs = t;
-    const parent = this.loads.get(key2(Number(f.client), Number(f.rid))) ?? null;
-    const span = this.rec.start('gw.request', 'server', node, t, parent, { 'db.operation.name': String(f.op), 'faultline.client.node': nodeName(Number(f.client)) });
+    // The gateway says which span is its own (tp) and what the request carried (parent).
+    const parent = parseTraceparent(f.parent);
+    const own = parseTraceparent(f.tp);
+    const span = this.rec.start('gw.request', 'server', node, t, parent, { 'db.operation.name': String(f.op), 'faultline.client.node': nodeName(Number(f.client)) }, own);
     this.gatewayOps.set(key3(node, Number(f.client), Number(f.rid)), { span, attempt: null, target: -1 });
   }
 
@@ -248,11 +258,11 @@ export class SpanFeeds {
     this.nowUs = t;
     const o = this.gatewayOps.get(key3(node, Number(f.client), Number(f.rid)));
     if (o === undefined) return;
-    if (o.attempt !== null) this.rec.end(o.attempt, t, 'failed', true);
+    const hop = Number(f.hop);
+    if (o.attempt !== null) this.rec.end(o.attempt, t, hop > 0 ? 'redirect' : 'failed', hop === 0);
     const target = Number(f.target);
-    o.attempt = this.rec.start('gw.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt) });
+    o.attempt = this.rec.start('gw.attempt', 'client', node, t, o.span, { 'server.address': nodeName(target), 'faultline.attempt': Number(f.attempt), 'faultline.hop': hop }, idsOf(f.tp));
     o.target = target;
-    this.wire.set(key2(node, Number(f.id)), o.attempt);
   }
 
   onGatewayReply(t: Micros, node: NodeId, f: TelemetryFields): void {

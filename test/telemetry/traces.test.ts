@@ -97,6 +97,24 @@ describe('OTLP/JSON traces of a run', () => {
     expect(snap.length).toBeGreaterThan(0);
   });
 
+  it('use the ids the messages carry: every kv.req and gw.req holds the traceparent of a recorded span', () => {
+    const built = runScenario(loadScenarioRef('test/telemetry/observed-cluster.yaml').scenario, 1, { retainTrace: true }).world;
+    const carried = new Set<string>();
+    let requests = 0;
+    for (const e of built.trace.events()) {
+      if (e.kind !== 'msg' || (e.tag !== 'kv.req' && e.tag !== 'gw.req')) continue;
+      requests++;
+      const tp = (JSON.parse(e.data) as { tp?: string }).tp ?? '';
+      expect(tp, e.data).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      carried.add(tp);
+    }
+    expect(requests).toBeGreaterThan(1000);
+    const attempts = new Set(spans.filter((s) => s.name === 'gw.attempt' || s.name === 'load.request').map((s) => `00-${s.traceId as string}-${s.spanId as string}-01`));
+    for (const tp of carried) expect(attempts.has(tp), `${tp} names no recorded span`).toBe(true);
+    // A server's request span is a child of the attempt its message named.
+    for (const s of spans.filter((x) => x.name === 'kv.request')) expect(carried.has(`00-${s.traceId as string}-${s.parentSpanId as string}-01`)).toBe(true);
+  });
+
   it('are the same bytes for the same scenario and seed', () => {
     expect(trace('test/telemetry/observed-cluster.yaml', 1) === text).toBe(true);
   });
