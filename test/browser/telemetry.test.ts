@@ -8,18 +8,19 @@ import { loadScenarioRef } from '../../cli/scenarioRef.ts';
 import { runScenario } from '../../sim/run/runScenario.ts';
 import { TelemetrySession } from '../../sim/telemetry/session.ts';
 import type { TelemetryCheckResult } from '../../ui/telemetryCheck.worker.ts';
-import { openPage, startUi, type Ui } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { openPage, shownHash, startUi, type Ui } from './harness.ts';
 
 let ui: Ui;
 beforeAll(async () => { ui = await startUi(); }, 60_000);
 afterAll(async () => { await ui?.close(); });
 
-async function inNode(): Promise<Omit<TelemetryCheckResult, 'hasProcess'>> {
+async function inNode(seed = 2): Promise<Omit<TelemetryCheckResult, 'hasProcess'>> {
   let session: TelemetrySession | null = null;
   let logs = '';
-  const { report } = runScenario(loadScenarioRef('raft-kv-basic').scenario, 2, {
+  const { report } = runScenario(loadScenarioRef('raft-kv-basic').scenario, seed, {
     progressStepUs: 1_000_000,
-    observe: (w, s) => (session = TelemetrySession.attach(w, s, { seed: 2, recordScrapes: true, traces: true, logLine: (l) => (logs += l) })),
+    observe: (w, s) => (session = TelemetrySession.attach(w, s, { seed, recordScrapes: true, traces: true, logLine: (l) => (logs += l) })),
     onProgress: () => session?.scrape(),
   });
   const sess = session as unknown as TelemetrySession;
@@ -45,4 +46,21 @@ describe('telemetry in a Chromium Web Worker', () => {
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('the UI charts registry metrics and downloads the session\'s metrics, traces and logs as the CLI writes them', async () => {
+    const { page, errors } = await openPage(ui, '?scenario=raft-kv-basic&seed=1');
+    await shownHash(page);
+    const node = await inNode(1);
+    for (const [kind, expected] of [['metrics', node.openMetrics], ['traces', node.otlp], ['logs', node.logs]] as const) {
+      const download = page.waitForEvent('download', { timeout: 60_000 });
+      await page.getByTestId('telemetry-download').selectOption(kind);
+      const d = await download;
+      const text = readFileSync(await d.path(), 'utf8');
+      expect(text === expected, `the downloaded ${kind} differ from Node's`).toBe(true);
+    }
+    const metricOptions = await page.locator('option').allTextContents();
+    expect(metricOptions).toContain('faultline_raft_commit_index');
+    expect(errors, errors.join('\n')).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize } from './summary.ts';
+import { telemetryFiles, type TelemetryFiles } from './telemetryFiles.ts';
 
 const wallNowMs = (): number => performance.now();
 
@@ -35,6 +36,12 @@ export const simApi = {
   async summarize(spec: SessionSpec): Promise<Summary> {
     await ready;
     return summarize(spec, wallNowMs);
+  },
+
+  /** The session's metrics, traces and logs as the CLI's telemetry files would hold them. */
+  async telemetry(spec: SessionSpec): Promise<TelemetryFiles> {
+    await ready;
+    return telemetryFiles(spec);
   },
 };
 

@@ -341,6 +341,17 @@ export class AppState {
     this.reopen(this.frame?.tUs ?? 0);
   }
 
+  /** One of the session's telemetry files (computed by the summary worker), for a download. */
+  async telemetryFile(kind: 'metrics' | 'traces' | 'logs'): Promise<{ fileName: string; text: string; type: string } | null> {
+    const spec = this.spec;
+    if (spec === null) return null;
+    const files = await this.client.summary.telemetry($state.snapshot(spec) as SessionSpec);
+    const base = `${spec.scenario.name}-seed${spec.seed}`;
+    if (kind === 'metrics') return { fileName: `${base}.om`, text: files.metrics, type: 'application/openmetrics-text' };
+    if (kind === 'traces') return { fileName: `${base}.otlp.json`, text: files.traces, type: 'application/json' };
+    return { fileName: `${base}.jsonl`, text: files.logs, type: 'application/x-ndjson' };
+  }
+
   exportSession(): { fileName: string; text: string } | null {
     const s = this.scenario;
     if (s === null) return null;
