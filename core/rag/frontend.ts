@@ -13,7 +13,8 @@
 //   grouped by (mode, k, ef) into batches of at most `batch.max`, sent when full or
 //   `batch.windowUs` after the first query arrived; a batch goes to the replicas round
 //   robin, and is retried on the next replica after `timeoutUs` or a refusal, at most
-//   `attemptsMax` times. Every answer says which replica computed it, at which applied
+//   `attemptsMax` times. A replica that let a batch time out is skipped for `ejectUs`
+//   (outlier ejection), unless every replica is. Every answer says which replica computed it, at which applied
 //   index, and whether it came from the cache.
 // - Bounded: at most PENDING_MAX queries and writes wait at once; more are refused.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
@@ -38,6 +39,7 @@ export interface RagFrontendConfig {
   batch: { enabled: boolean; max: number; windowUs: Micros };
   timeoutUs: Micros;
   attemptsMax: number;
+  ejectUs: Micros;
 }
 
 export const PENDING_MAX = 8192;
@@ -89,6 +91,7 @@ export class RagFrontend implements Process {
   private bidNext = 1;
   private rr = 0;
   private leaderGuess: NodeId = -1;
+  private readonly ejectedUntil = new Map<NodeId, Micros>();
   private waitingCount = 0;
   queries = 0;
   cacheHits = 0;
@@ -198,8 +201,7 @@ export class RagFrontend implements Process {
   }
 
   private sendBatch(bid: number, b: Batch): void {
-    const replicas = this.config.replicas;
-    b.target = replicas[this.rr++ % replicas.length];
+    b.target = this.pickReplica();
     b.attempts++;
     b.timer = this.ctx.setTimer(this.config.timeoutUs, `search:${bid}`);
     this.inflight.set(bid, b);
@@ -208,9 +210,21 @@ export class RagFrontend implements Process {
     this.ctx.send(b.target, seal(m));
   }
 
+  /** The next replica round robin, skipping ejected ones unless all are. */
+  private pickReplica(): NodeId {
+    const replicas = this.config.replicas;
+    const now = this.ctx.now();
+    for (let i = 0; i < replicas.length; i++) {
+      const r = replicas[this.rr++ % replicas.length];
+      if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;
+    }
+    return replicas[this.rr++ % replicas.length];
+  }
+
   private retryBatch(bid: number, why: string): void {
     const b = this.inflight.get(bid);
     if (b === undefined) return;
+    if (why === 'timeout') this.ejectedUntil.set(b.target, this.ctx.now() + this.config.ejectUs);
     this.inflight.delete(bid);
     this.ctx.cancelTimer(b.timer);
     if (b.attempts < this.config.attemptsMax) {

@@ -10,7 +10,7 @@
 // takes the most similar one at or above the threshold; ties go to the most recently used.
 // Pure and deterministic: time comes from the caller; iteration follows insertion order.
 import type { Micros } from '../env.ts';
-import { cosine } from './vector.ts';
+import { dot, normalised } from './vector.ts';
 
 export interface SemanticCacheConfig {
   capacity: number;
@@ -29,6 +29,7 @@ export interface CachedAnswer {
 }
 
 interface Entry {
+  /** The question, unit length (so a cosine is one dot product). */
   query: Float32Array;
   k: number;
   ef: number;
@@ -63,11 +64,12 @@ export class SemanticCache {
   /** The best cached answer for a query of `k` neighbours at depth `ef` or deeper, or null. */
   lookup(nowUs: Micros, query: Float32Array, k: number, ef: number): CacheHit | null {
     this.expire(nowUs);
+    const unit = normalised(query);
     let bestId = -1;
     let best = -Infinity;
     for (const [id, e] of this.entries) {
       if (e.k < k || e.ef < ef) continue;
-      const sim = cosine(query, e.query);
+      const sim = dot(unit, e.query);
       if (sim >= this.config.threshold && sim >= best) {
         best = sim;
         bestId = id;
@@ -92,7 +94,7 @@ export class SemanticCache {
       this.entries.delete(oldest);
       this.evictions++;
     }
-    this.entries.set(this.idNext++, { query, k, ef, answer, storedUs: nowUs });
+    this.entries.set(this.idNext++, { query: normalised(query), k, ef, answer, storedUs: nowUs });
   }
 
   /** A document was deleted: answers holding it are wrong now. */
@@ -102,9 +104,10 @@ export class SemanticCache {
 
   /** A document was inserted or replaced with `vector`. */
   invalidateInsert(label: number, vector: Float32Array): void {
+    const unit = normalised(vector);
     this.dropWhere((e) => {
       if (e.answer.labels.includes(label)) return true;
-      const d = 1 - cosine(e.query, vector);
+      const d = 1 - dot(e.query, unit);
       const kth = e.answer.distances.length < e.k ? Infinity : e.answer.distances[e.answer.distances.length - 1];
       return d <= kth;
     });

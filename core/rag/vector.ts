@@ -18,6 +18,20 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
 }
 
+/** The dot product (for unit vectors: their cosine). */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s0 = 0;
+  let s1 = 0;
+  const n = a.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+  }
+  if (i < n) s0 += a[i] * b[i];
+  return s0 + s1;
+}
+
 /** A unit-length copy of `v` (a zero vector stays zero). */
 export function normalised(v: ArrayLike<number>): Float32Array {
   let n = 0;

@@ -108,7 +108,7 @@ export function ragNodes(s: RagScenario, factory: VectorIndexFactory = hnsw()): 
     factory: () => new RagFrontend({
       replicas: layout.replicas, servers: layout.replicas, dim: c.dim, clientIdBase: FRONTEND_CLIENT_ID_BASE, writeLanes: r.frontend.writeLanes,
       cache: { enabled: r.cache.enabled, capacity: r.cache.capacity, ttlUs: r.cache.ttl, threshold: r.cache.threshold },
-      batch: { enabled: r.batch.enabled, max: r.batch.max, windowUs: r.batch.window }, timeoutUs: r.frontend.timeout, attemptsMax: r.frontend.attempts,
+      batch: { enabled: r.batch.enabled, max: r.batch.max, windowUs: r.batch.window }, timeoutUs: r.frontend.timeout, attemptsMax: r.frontend.attempts, ejectUs: r.frontend.eject,
     }),
   });
   const stopUs = Math.max(0, s.duration - s.liveness.within);

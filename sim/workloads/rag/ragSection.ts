@@ -68,7 +68,9 @@ export const ragSchema = z.object({
     timeout: duration.default(300_000),
     attempts: z.number().int().min(1).max(20).default(4),
     writeLanes: z.number().int().min(1).max(64).default(8),
-  }).strict().default({ timeout: 300_000, attempts: 4, writeLanes: 8 }),
+    /** A replica that let a batch time out is skipped this long. */
+    eject: duration.default(1_000_000),
+  }).strict().default({ timeout: 300_000, attempts: 4, writeLanes: 8, eject: 1_000_000 }),
   /** The auditor asks every replica the same question this often (0: no auditor). */
   auditInterval: duration.default(250_000),
   /** Checks: mean recall@k of sampled answers against exact search must reach this. */
