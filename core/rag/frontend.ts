@@ -351,6 +351,24 @@ export class RagFrontend implements Process {
     this.pumpWrites();
   }
 
+  /** What the cache would answer now for a stale question (observers only: changes nothing). */
+  peekCache(vector: Float32Array, k: number, ef: number): { labels: readonly number[]; distances: readonly number[]; replica: number; applied: number; similarity: number } | null {
+    if (!this.config.cache.enabled) return null;
+    const hit = this.cache.peek(this.ctx.now(), vector, k, ef);
+    return hit === null ? null : { ...hit.answer, similarity: hit.similarity };
+  }
+
+  /** The replica the next batch would go to (observers only). */
+  peekNextReplica(): NodeId {
+    const replicas = this.config.replicas;
+    const now = this.ctx.now();
+    for (let i = 0; i < replicas.length; i++) {
+      const r = replicas[(this.rr + i) % replicas.length];
+      if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;
+    }
+    return replicas[this.rr % replicas.length];
+  }
+
   memoryBytes(): number {
     return 4096 + this.cache.size * (this.config.dim * 4 + 256) + (this.waitingCount + this.writes.length) * (this.config.dim * 6 + 128);
   }

@@ -213,6 +213,15 @@ export class RagReplica extends KvServer {
     this.ctx.send(to, seal(m));
   }
 
+  /**
+   * Searches the index as it is now, for an observer (the UI): nothing is charged, sent or
+   * counted, and the answer equals what a stale search would return at this moment.
+   */
+  peekSearch(vector: Float32Array, k: number, ef: number): { applied: number; docs: number; hits: { label: number; distance: number }[] } {
+    const hits = vector.length === this.rag.dim ? this.index.searchBatch([vector], k, ef)[0] : [];
+    return { applied: this.appliedIndex, docs: this.index.size, hits };
+  }
+
   override memoryBytes(): number {
     return super.memoryBytes() + this.index.memoryBytes();
   }

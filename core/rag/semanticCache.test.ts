@@ -61,6 +61,19 @@ describe('SemanticCache', () => {
     expect(c.invalidations).toBe(1);
   });
 
+  it('peek answers like lookup but changes nothing', () => {
+    const c = new SemanticCache({ capacity: 2, ttlUs: 100, threshold: 0.99 });
+    c.store(0, v(1, 0, 0), 1, 10, answer([1], [0]));
+    c.store(1, v(0, 1, 0), 1, 10, answer([2], [0]));
+    expect(c.peek(5, v(1, 0, 0), 1, 10)?.answer.labels).toEqual([1]);
+    expect(c.peek(5, v(0, 0, 1), 1, 10)).toBeNull();
+    expect(c.peek(150, v(1, 0, 0), 1, 10)).toBeNull();
+    expect([c.hits, c.misses, c.expirations, c.size]).toEqual([0, 0, 0, 2]);
+    // Peeking did not make entry 1 recently used: it is still the one evicted.
+    c.store(2, v(0, 0, 1), 1, 10, answer([3], [0]));
+    expect(c.peek(3, v(1, 0, 0), 1, 10)).toBeNull();
+  });
+
   it('refuses a bad configuration', () => {
     expect(() => new SemanticCache({ capacity: -1, ttlUs: 1, threshold: 0.9 })).toThrow(/capacity/);
     expect(() => new SemanticCache({ capacity: 1, ttlUs: 1, threshold: 0 })).toThrow(/threshold/);

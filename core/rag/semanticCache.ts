@@ -87,6 +87,27 @@ export class SemanticCache {
     return { answer, similarity: best };
   }
 
+  /**
+   * What `lookup` would answer now, without counting, reordering or expiring anything (for
+   * observers such as the UI: looking must not change the run).
+   */
+  peek(nowUs: Micros, query: Float32Array, k: number, ef: number): CacheHit | null {
+    const unit = normalised(query);
+    let bestE: Entry | null = null;
+    let best = -Infinity;
+    for (const e of this.entries.values()) {
+      if (e.k < k || e.ef < ef || nowUs - e.storedUs >= this.config.ttlUs) continue;
+      const sim = dot(unit, e.query);
+      if (sim >= this.config.threshold && sim >= best) {
+        best = sim;
+        bestE = e;
+      }
+    }
+    if (bestE === null) return null;
+    const a = bestE.answer;
+    return { answer: bestE.k === k ? a : { ...a, labels: a.labels.slice(0, k), distances: a.distances.slice(0, k) }, similarity: best };
+  }
+
   store(nowUs: Micros, query: Float32Array, k: number, ef: number, answer: CachedAnswer): void {
     if (this.config.capacity === 0) return;
     while (this.entries.size >= this.config.capacity) {

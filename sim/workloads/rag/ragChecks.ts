@@ -64,6 +64,7 @@ export class RagChecks {
   writesAcked = 0;
   writesUnknown = 0;
   lastOkUs = -1;
+  firstInvokeUs = -1;
 
   constructor(private readonly world: World, private readonly s: RagScenario, private readonly corpus: Corpus) {
     world.onTelemetry((t, node, name, f) => this.on(t, node, name, f));
@@ -74,6 +75,7 @@ export class RagChecks {
       case 'raft.apply': return this.onApply(f.index as number, f.data as string);
       case 'rag.acked': return this.onAcked(t, f);
       case 'rag.invoke': {
+        if (this.firstInvokeUs < 0) this.firstInvokeUs = t;
         this.invokedAt.set(`${f.client}/${f.qid}`, t);
         return;
       }
@@ -242,6 +244,12 @@ export class RagChecks {
     out.recall = this.samples > 0 ? round(recall, 4) : 'n/a';
     out.recallWorst = this.samples > 0 ? round(this.recallMin, 2) : 'n/a';
     Object.assign(out, latencyFigures(this.latencies));
+    // From the first question to the last answer: throughput when the load is a burst.
+    if (this.firstInvokeUs >= 0 && this.lastOkUs > this.firstInvokeUs) {
+      const spanUs = this.lastOkUs - this.firstInvokeUs;
+      out.queryMakespanMs = round(spanUs / 1000, 3);
+      out.answeredPerS = round(this.latencies.length / (spanUs / 1e6), 1);
+    }
     const failed = [...this.errors.values()].reduce((a, b) => a + b, 0);
     out.queriesFailed = failed;
     for (const [e, n] of [...this.errors].sort()) out[`queriesFailed.${e}`] = n;
