@@ -27,13 +27,10 @@ describe('rag workload', () => {
     expect(runRag(s, 2).hash).not.toBe(a.hash);
   });
 
-  const crash = (w: import('../../sim/world/world.ts').World): void => {
-    w.at(550_000, 'crash 2', () => w.crashNode(2));
-    w.at(650_000, 'restart 2', () => w.startNode(2));
-  };
+  const crash = [{ at: 550_000, kind: 'crash', node: 2, duration: 100_000 }];
 
   it('a replica that crashes during ingest restores its index from a snapshot and the log tail', () => {
-    const r = runRag(ragScenario(base, { snapshotEvery: 40 }), 3, crash);
+    const r = runRag(ragScenario(base, { raft: { snapshotEvery: 40 }, faults: crash }), 3);
     expect(r.checks).toEqual([]);
     expect(r.stats.indexRestores).toBeGreaterThanOrEqual(1);
     expect(r.stats.auditComparisons).toBeGreaterThan(5);
@@ -42,16 +39,14 @@ describe('rag workload', () => {
     expect(replica2.restoredFromBytes).toBeGreaterThanOrEqual(1);
   });
 
-  it('a partitioned replica serves stale answers; fresh ones go elsewhere', () => {
-    const r = runRag(ragScenario({ ...base, queries: { ...base.queries, freshShare: 0.5 } }), 4, (w) => {
-      w.at(1_000_000, 'isolate 0', () => w.partition({ shape: 'groups', groups: [[0], [1, 2, 3, 4, 5, 6, 7]] }));
-    });
+  it('a replica cut off from the others serves stale answers; fresh ones go elsewhere', () => {
+    const r = runRag(ragScenario({ ...base, queries: { ...base.queries, freshShare: 0.5 } }, { faults: [{ at: 1_000_000, kind: 'partition', groups: [[0], [1, 2]], duration: 2_000_000 }] }), 4);
     expect(r.checks).toEqual([]);
     expect(r.stats.recallVerdict).toBe('pass');
   });
 
   it('teeth: a replica that skips the replayed log tail after a restart is caught', () => {
-    const r = runRag(ragScenario({ ...base, bugs: ['skipTailAfterRestart'] }, { snapshotEvery: 40 }), 3, crash);
+    const r = runRag(ragScenario({ ...base, bugs: ['skipTailAfterRestart'] }, { raft: { snapshotEvery: 40 }, faults: crash }), 3);
     expect(r.checks).toContain('rag-replicas-diverge');
     const replica2 = r.world.hosts[2].process?.inspect?.().details?.rag as { docs: number; skippedByBug: number };
     expect(replica2.skippedByBug).toBeGreaterThan(0);

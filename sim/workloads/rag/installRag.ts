@@ -4,7 +4,7 @@ import type { Micros } from '../../../core/env.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
 import { RaftInvariants } from '../../check/raftInvariants.ts';
 import type { World } from '../../world/world.ts';
-import { LeaderTracker } from '../raftKv.ts';
+import { LeaderTracker } from '../leaderTracker.ts';
 import { RagChecks } from './ragChecks.ts';
 import type { RagScenario } from './ragScenario.ts';
 

@@ -48,7 +48,7 @@ function kvConfig(s: RagScenario, voters: NodeId[]): KvServerConfig {
   return {
     voters, learners: [], tickUs: r.tick, electionTicks: r.electionTicks, heartbeatTicks: r.heartbeatTicks,
     preVote: r.preVote, checkQuorum: r.checkQuorum, readMode: r.readMode, maxInflight: r.maxInflight,
-    maxEntriesPerMsg: r.maxEntriesPerMsg, snapshotEvery: r.snapshotEvery, bugs: Object.fromEntries(r.bugs.map((b) => [b, true])),
+    maxEntriesPerMsg: r.maxEntriesPerMsg, snapshotEvery: r.snapshotEvery, bugs: Object.fromEntries(r.bugs.map((b: string) => [b, true])),
   };
 }
 

@@ -79,4 +79,5 @@ export const ragSchema = z.object({
 }).strict();
 
 export type RagSection = z.output<typeof ragSchema>;
-export const RAG_DEFAULTS: RagSection = ragSchema.parse({});
+/** The `rag:` section (every field defaulted, so the section may be left out). */
+export const ragSection = ragSchema.default(() => ragSchema.parse({}));
