@@ -67,8 +67,11 @@ export interface Neighbour {
  */
 export function exactKnn(metric: Metric, query: ArrayLike<number>, candidates: Iterable<readonly [number, ArrayLike<number>]>, k: number): Neighbour[] {
   const best: Neighbour[] = [];
+  // Cosine: normalise the query once; each candidate then costs one dot product and its
+  // own norm (cached per vector object, as candidates repeat across queries).
+  const unit = metric === 'cosine' ? normalised(query) : null;
   for (const [label, v] of candidates) {
-    const d = distance(metric, query, v);
+    const d = unit === null ? distance(metric, query, v) : 1 - dot(unit, v) / normOf(v);
     if (best.length === k && !closer(d, label, best[k - 1])) continue;
     let i = best.length === k ? k - 1 : best.length;
     if (best.length < k) best.push({ label, distance: d });
@@ -79,6 +82,18 @@ export function exactKnn(metric: Metric, query: ArrayLike<number>, candidates: I
     best[i] = { label, distance: d };
   }
   return best;
+}
+
+const norms = new WeakMap<object, number>();
+
+/** |v|, remembered per vector object (vectors are never mutated once indexed). */
+function normOf(v: ArrayLike<number>): number {
+  let n = norms.get(v);
+  if (n === undefined) {
+    n = Math.sqrt(dot(v, v));
+    norms.set(v, n);
+  }
+  return n === 0 ? Infinity : n;
 }
 
 function closer(d: number, label: number, than: Neighbour): boolean {
