@@ -3,9 +3,11 @@
 // (Apache-2.0): data/embeddings/embeddings.bin is 778 x 384 little-endian float32 rows,
 // one per line of records.jsonl ({ id, title, ... }), in the same order.
 //
-// Contract: `parseFiori` turns the package's two files into a Corpus anywhere (Node or a
-// browser that fetched them); `fioriCorpusSync` reads them in Node. Nothing is downloaded
-// at run time: the files come with `npm install`.
+// Contract: `parseFiori` turns the package's two files into a Corpus anywhere;
+// `fioriCorpusSync` reads them in Node (resolved as a package); `loadFiori` fetches them in
+// a browser or Web Worker from the URLs below, which Vite serves in development and copies
+// into the build as assets. Nothing is downloaded from elsewhere: the files come with
+// `npm install`.
 import { normalised } from '../core/rag/vector.ts';
 import type { Corpus } from './corpus.ts';
 
@@ -32,6 +34,17 @@ export function parseFiori(bin: Uint8Array, records: string): Corpus {
     vectors.set(normalised(row), i * FIORI_DIM);
   }
   return { name: 'fiori', dim: FIORI_DIM, count, metric: 'cosine', vectors, titles, source: `${FIORI_PACKAGE}@1.2.6 (Apache-2.0), all-MiniLM-L6-v2 embeddings of SAP Fiori documentation` };
+}
+
+// Relative to this file, so Vite can see them (the repository keeps node_modules at its root).
+const BIN_URL = new URL('../node_modules/@sap-ux/fiori-docs-embeddings/data/embeddings/embeddings.bin', import.meta.url);
+const RECORDS_URL = new URL('../node_modules/@sap-ux/fiori-docs-embeddings/data/embeddings/records.jsonl', import.meta.url);
+
+/** Fetches and parses the corpus (browser, Web Worker). */
+export async function loadFiori(): Promise<Corpus> {
+  const [bin, records] = await Promise.all([fetch(BIN_URL), fetch(RECORDS_URL)]);
+  for (const r of [bin, records]) if (!r.ok) throw new Error(`fiori corpus: HTTP ${r.status} from ${r.url}`);
+  return parseFiori(new Uint8Array(await bin.arrayBuffer()), await records.text());
 }
 
 interface NodeFs {

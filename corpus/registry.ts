@@ -2,10 +2,10 @@
 //
 // Contract: `corpusByName(name)` returns the same Corpus object for the same name within a
 // thread. 'fiori' is read from its npm package on first use in Node; a browser page or Web
-// Worker registers it first (`registerCorpus`) from fetched files. 'synthetic-<count>x<dim>'
-// names are generated from a fixed seed.
+// Worker loads it first with `loadCorpus` (fetched files). 'synthetic-<count>x<dim>' names
+// are generated from a fixed seed, anywhere.
 import type { Corpus } from './corpus.ts';
-import { fioriCorpusSync } from './fiori.ts';
+import { fioriCorpusSync, loadFiori } from './fiori.ts';
 import { syntheticCorpus } from './synthetic.ts';
 
 const loaded = new Map<string, Corpus>();
@@ -14,6 +14,22 @@ export const CORPUS_NAMES = ['fiori', 'synthetic-<count>x<dim>'] as const;
 
 export function registerCorpus(c: Corpus): void {
   loaded.set(c.name, c);
+}
+
+function inNode(): boolean {
+  return typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === 'function';
+}
+
+/** Loads a corpus in any environment (once per thread). */
+export async function loadCorpus(name: string): Promise<Corpus> {
+  const have = loaded.get(name);
+  if (have !== undefined) return have;
+  if (name === 'fiori' && !inNode()) {
+    const c = await loadFiori();
+    loaded.set(name, c);
+    return c;
+  }
+  return corpusByName(name);
 }
 
 export function corpusByName(name: string): Corpus {

@@ -7,6 +7,7 @@
 // long full run never stalls the animation. Wall-clock reads here only bound how long a
 // request may take; they never reach the simulation.
 import { expose } from 'comlink';
+import { prepareScenario } from '../../sim/workloads/registry.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize } from './summary.ts';
@@ -16,8 +17,9 @@ const wallNowMs = (): number => performance.now();
 let live: LiveSession | null = null;
 
 export const simApi = {
-  /** Builds the live world at time zero; returns how long that took, ms. */
-  open(spec: SessionSpec): number {
+  /** Builds the live world at time zero (after loading what its workload needs); returns how long that took, ms. */
+  async open(spec: SessionSpec): Promise<number> {
+    await prepareScenario(spec.scenario);
     const t0 = wallNowMs();
     live = new LiveSession(spec, wallNowMs);
     return wallNowMs() - t0;
@@ -28,7 +30,8 @@ export const simApi = {
     return live.frame(req);
   },
 
-  summarize(spec: SessionSpec): Summary {
+  async summarize(spec: SessionSpec): Promise<Summary> {
+    await prepareScenario(spec.scenario);
     return summarize(spec, wallNowMs);
   },
 };

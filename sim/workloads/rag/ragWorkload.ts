@@ -1,5 +1,7 @@
 // The rag workload: a replicated retrieval service (core/rag) over a real embedding corpus,
 // registered through the workload interface (sim/workloads/workload.ts). See docs/rag.md.
+import { loadCorpus } from '../../../corpus/registry.ts';
+import { loadHnsw } from '../../../wasm/hnsw/load.ts';
 import type { Problem } from '../../scenario/schema.ts';
 import { defineWorkload } from '../workload.ts';
 import { installRag } from './installRag.ts';
@@ -29,5 +31,8 @@ export const ragWorkload = defineWorkload({
   validate: validateRag,
   nodes: (s) => ragNodes(s),
   install: (world, s, ctx) => installRag(world, s, ctx.healUs),
+  prepare: async (s) => {
+    await Promise.all([loadHnsw(), loadCorpus(s.rag.corpus)]);
+  },
   ui: RAG_UI,
 });
