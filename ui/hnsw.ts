@@ -2,6 +2,7 @@
 // Worker must give the same digests (and the same as Node: test/browser/hnsw.test.ts).
 import { loadHnsw } from '../wasm/hnsw/load.ts';
 import { runProbe, type ProbeResult } from '../wasm/hnsw/probe.ts';
+import { showCheck } from './lib/checkPage.ts';
 
 async function inWorker(seed: number): Promise<ProbeResult> {
   const w = new Worker(new URL('./hnswProbeWorker.ts', import.meta.url), { type: 'module' });
@@ -23,16 +24,4 @@ async function check(): Promise<{ page: ProbeResult; worker: ProbeResult; equal:
   return { page, worker, equal: JSON.stringify(page) === JSON.stringify(worker) };
 }
 
-const out = document.getElementById('out') as HTMLElement;
-check().then(
-  (r) => {
-    out.className = r.equal ? 'ok' : 'bad';
-    out.textContent = JSON.stringify(r, null, 2);
-    out.dataset.result = JSON.stringify(r);
-  },
-  (e: unknown) => {
-    out.className = 'bad';
-    out.textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
-    out.dataset.error = String(e);
-  },
-);
+showCheck(check());

@@ -6,6 +6,7 @@ import { spawnWebPool } from '../sim/workers/webPool.ts';
 import { prepareScenario } from '../sim/workloads/registry.ts';
 import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 import { bundledCatalogue } from './lib/catalogue.ts';
+import { showCheck } from './lib/checkPage.ts';
 
 interface Result {
   scenario: string;
@@ -33,16 +34,4 @@ async function check(): Promise<Result> {
   return { scenario: name, seed, workers, inProcessHash: base.traceHash, workersHash: ls.report.traceHash, events: base.events, eventsPerCall: ls.lockstep.eventsPerCall, equal: base.traceHash === ls.report.traceHash && base.events === ls.report.events };
 }
 
-const out = document.getElementById('out') as HTMLElement;
-check().then(
-  (r) => {
-    out.className = r.equal ? 'ok' : 'bad';
-    out.textContent = JSON.stringify(r, null, 2);
-    out.dataset.result = JSON.stringify(r);
-  },
-  (e: unknown) => {
-    out.className = 'bad';
-    out.textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
-    out.dataset.error = String(e);
-  },
-);
+showCheck(check());

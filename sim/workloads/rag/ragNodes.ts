@@ -16,6 +16,7 @@ import { vectorOf, type Corpus } from '../../../corpus/corpus.ts';
 import { paraphrase, popularityOrder, ZipfSampler } from '../../../corpus/queries.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
 import { hnsw } from '../../../wasm/hnsw/load.ts';
+import seedrandom from 'seedrandom';
 import type { NodeSpec } from '../../world/world.ts';
 import type { RagScenario } from './ragScenario.ts';
 
@@ -55,7 +56,8 @@ function kvConfig(s: RagScenario, voters: NodeId[]): KvServerConfig {
 /** Questions: a document by Zipf popularity (a seeded order), moved by noise. */
 export function questionSource(s: RagScenario, c: Corpus): (random: Random) => Float32Array {
   const n = initialDocs(s, c);
-  const order = popularityOrder(n, seededDraw(`${s.name}/popularity`));
+  // The same order in every thread: drawn from a stream named by the scenario, not a node's.
+  const order = popularityOrder(n, seedrandom.alea(`${s.name}/popularity`));
   const zipf = new ZipfSampler(n, s.rag.queries.zipf);
   return (random) => paraphrase(c, order[zipf.rank(random.next())], s.rag.queries.noise, () => random.next());
 }
@@ -71,22 +73,6 @@ export function ingestPlan(s: RagScenario, c: Corpus): (seq: number, random: Ran
     const label = random.int(n);
     if (random.next() < ing.deleteShare) return { kind: 'del', label };
     return { kind: 'put', label, title: c.titles[label], vector: vectorOf(c, label) };
-  };
-}
-
-/** A deterministic uniform draw for data that is fixed per scenario (not per node). */
-function seededDraw(name: string): () => number {
-  // xorshift32 seeded from the name: the popularity order must be the same in every thread.
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  let x = h >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
   };
 }
 
