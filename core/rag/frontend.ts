@@ -46,11 +46,17 @@ export const PENDING_MAX = 8192;
 const NO_LEADER_RETRY_US = 20_000;
 const EPOCH_FILE = 'frontend-epoch';
 
+/** Characters of the base64 text of `bytes` bytes. */
+function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
 interface Waiting {
   client: NodeId;
   qid: number;
   v: string;
-  vector: Float32Array;
+  /** Decoded only when the cache is on (it stores it). */
+  vector: Float32Array | null;
   arrivedUs: Micros;
 }
 
@@ -166,12 +172,14 @@ export class RagFrontend implements Process {
     const q = parseRagQuery(raw);
     if (q === null) return this.reject(from);
     this.queries++;
-    const vector = decodeVector(q.v, this.config.dim);
-    if (vector === null) return this.answerError(from, q.qid, 'bad-vector');
+    // The cache needs the vector itself; without a cache, a length check is enough here
+    // (the replica decodes and refuses a bad vector, and the batch is answered with it).
+    const vector = this.config.cache.enabled ? decodeVector(q.v, this.config.dim) : null;
+    if (this.config.cache.enabled ? vector === null : q.v.length !== base64Length(this.config.dim * 4)) return this.answerError(from, q.qid, 'bad-vector');
     if (this.waitingCount >= PENDING_MAX) return this.answerError(from, q.qid, 'overloaded');
     if (q.mode === 'stale' && this.config.cache.enabled) {
       this.ctx.chargeCpu?.(cacheLookupCostUs(this.cache.size, this.config.dim));
-      const hit = this.cache.lookup(this.ctx.now(), vector, q.k, q.ef);
+      const hit = this.cache.lookup(this.ctx.now(), vector as Float32Array, q.k, q.ef);
       if (hit !== null) {
         this.cacheHits++;
         const a = hit.answer;
@@ -252,7 +260,7 @@ export class RagFrontend implements Process {
         this.answerError(q.client, q.qid, 'missing-result');
         continue;
       }
-      if (this.config.cache.enabled) this.cache.store(now, q.vector, b.k, b.ef, { labels: x.l, distances: x.d, applied: r.applied, replica: from });
+      if (this.config.cache.enabled && q.vector !== null) this.cache.store(now, q.vector, b.k, b.ef, { labels: x.l, distances: x.d, applied: r.applied, replica: from });
       this.send(q.client, { type: 'rag.answer', qid: q.qid, ok: true, l: x.l, d: x.d, replica: from, applied: r.applied, cached: false, error: '' });
     }
   }
