@@ -7,6 +7,7 @@ import { prepareScenario } from '../sim/workloads/registry.ts';
 import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 import { bundledCatalogue } from './lib/catalogue.ts';
 import { showCheck } from './lib/checkPage.ts';
+import { loadUserWorkloads } from './lib/userBundle.ts';
 
 interface Result {
   scenario: string;
@@ -20,6 +21,7 @@ interface Result {
 }
 
 async function check(): Promise<Result> {
+  await loadUserWorkloads();
   const q = new URLSearchParams(location.search);
   const name = q.get('scenario') ?? 'raft-kv-basic';
   const seed = Number(q.get('seed') ?? '1');

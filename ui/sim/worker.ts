@@ -8,6 +8,7 @@
 // request may take; they never reach the simulation.
 import { expose } from 'comlink';
 import { prepareScenario } from '../../sim/workloads/registry.ts';
+import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize } from './summary.ts';
@@ -15,10 +16,13 @@ import { summarize } from './summary.ts';
 const wallNowMs = (): number => performance.now();
 
 let live: LiveSession | null = null;
+/** The users' workload modules, loaded once before the first session (see userBundle.ts). */
+const ready = loadUserWorkloads();
 
 export const simApi = {
-  /** Builds the live world at time zero (after loading what its workload needs); returns how long that took, ms. */
+  /** Builds the live world at time zero (after loading the users' workloads and what the workload needs); returns how long that took, ms. */
   async open(spec: SessionSpec): Promise<number> {
+    await ready;
     await prepareScenario(spec.scenario);
     const t0 = wallNowMs();
     live = new LiveSession(spec, wallNowMs);
@@ -31,6 +35,7 @@ export const simApi = {
   },
 
   async summarize(spec: SessionSpec): Promise<Summary> {
+    await ready;
     await prepareScenario(spec.scenario);
     return summarize(spec, wallNowMs);
   },
