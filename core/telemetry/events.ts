@@ -61,6 +61,15 @@ export const EVENTS: readonly EventSpec[] = [
   e('load.send', 'debug', 'core/gateway/loadClient', 'A load client sent a request.', { rid: 'request id', op: 'operation', tp: TP }),
   e('load.done', 'debug', 'core/gateway/loadClient', 'A load client\'s request ended.', { rid: 'request id', phase: 'load phase index', outcome: '0 ok, 1 rejected, 2 timeout, 3 error', latencyUs: 'latency, local µs' }),
   e('load.phase', 'info', 'core/gateway/loadClient', 'A load phase ended at this client.', { phase: 'phase index', sent: 'requests sent in it' }),
+  // ---- RAG (retrieval over a replicated vector index) ----
+  e('rag.invoke', 'debug', 'core/rag/clients', 'A RAG client asked a query.', { client: 'client id', qid: 'query id', mode: 'fresh or cached', atUs: 'local time of the question' }),
+  e('rag.complete', 'debug', 'core/rag/clients', 'A RAG query was answered (or gave up).', { client: 'client id', qid: 'query id', mode: 'fresh or cached', ok: 'answered', cached: 'served from the semantic cache', replica: 'replica node id', applied: 'its applied index', latencyUs: 'latency, local µs', labels: 'documents returned', error: 'why not answered', v: 'the query vector (sampled queries only)' }),
+  e('rag.acked', 'debug', 'core/rag/clients', 'A document write was acknowledged or refused.', { label: 'document label', kind: 'add or remove', ok: 'whether it was acknowledged' }),
+  e('rag.probe', 'debug', 'core/rag/clients', 'A read-your-writes probe was answered.', { label: 'document label', ok: 'answered', found: 'the document was returned', applied: 'the replica\'s applied index', replica: 'replica node id', error: 'why not answered' }),
+  e('rag.audit', 'debug', 'core/rag/clients', 'A replica answered an audit question.', { round: 'audit round', replica: 'replica node id', applied: 'applied index', docs: 'documents held', answer: 'the answer' }),
+  e('rag.served', 'debug', 'core/rag/replica', 'A replica answered a batch of queries.', { bid: 'batch id', n: 'queries in it', mode: 'fresh or cached', applied: 'applied index' }),
+  e('rag.restored', 'info', 'core/rag/replica', 'A replica rebuilt its index from a snapshot.', { index: 'log index', docs: 'documents', bytes: 'snapshot size' }),
+  e('rag.frontend_disk_error', 'error', 'core/rag/frontend', 'The RAG front end could not persist its state.', { error: 'ENOSPC or EIO' }),
   // ---- Failure detector ----
   e('fd.boot', 'info', 'core/heartbeat/failureDetector', 'The detector started a new epoch.', { epoch: 'epoch number' }),
   e('fd.suspect', 'warn', 'core/heartbeat/failureDetector', 'The detector began suspecting a peer.', { peer: 'peer node id' }),

@@ -38,7 +38,7 @@ export const FAULT_KINDS = [
 /** Checks that report violations (World.violate). */
 export const CHECKS = [
   'election-safety', 'state-machine-safety', 'leader-completeness', 'linearizability', 'liveness', 'fd-accuracy',
-  'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit',
+  'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit', 'rag-read-your-writes', 'rag-replicas-diverge', 'rag-recall',
 ] as const;
 
 /** Marks a label whose values are the run's node names (n0, n1, ...). */
