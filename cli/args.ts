@@ -20,6 +20,8 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** Exit 0 rather than 3 when no check failed but some could not decide. */
+  allowInconclusive: boolean;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -39,6 +41,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        'allow-inconclusive': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -54,6 +57,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    allowInconclusive: v['allow-inconclusive'] ?? false,
   };
 }
 

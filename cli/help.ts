@@ -5,9 +5,11 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                [--allow-inconclusive]
   faultline list [--json]
   faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
-  faultline merge DIR... [--out DIR] [--json]
+                  [--allow-inconclusive]
+  faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE]
   faultline shrink --scenario NAME|FILE --seed N [--out FILE]
   faultline bless [--check] [--add NAME --seeds A..B]
@@ -26,12 +28,16 @@ Commands:
   bless   Re-record the regression triples (test/regression/triples.json).
   ui      Serve the browser UI (watch, pause, rewind and break a cluster) and print its address.
 
-Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage.
+Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage, 3 inconclusive: no
+check failed but one could not decide (a linearizability search out of budget, a history
+over its recorder's cap, a liveness bound after the run's end, a run stopped by a scale
+limit); --allow-inconclusive makes that 0.
 Run \`faultline run\` with no arguments for the default scenario.`;
 
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                     [--allow-inconclusive]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -41,11 +47,14 @@ Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [-
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
+      --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide
   -h, --help                this text
 
-The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, violations
+The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, verdict (pass,
+fail or inconclusive), violations, inconclusive (each check that could not decide, and why)
 and replay (the exact command that reproduces the run). Progress is shown on stderr only
-when it is a terminal and --json is not given.`;
+when it is a terminal and --json is not given.
+Exit 0 pass, 1 a check failed, 2 bad input, 3 inconclusive (0 with --allow-inconclusive).`;
 
 export const LIST_HELP = `faultline list — list the scenario catalogue
 
@@ -54,7 +63,7 @@ Usage: faultline list [--json]`;
 export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in parallel
 
 Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n]
-                       [--out DIR] [--json] [--quiet] [--timeout SECONDS]
+                       [--out DIR] [--json] [--quiet] [--timeout SECONDS] [--allow-inconclusive]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
       --seeds A..B          the inclusive seed range, or one seed (default: 1..100)
@@ -68,24 +77,30 @@ Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard
       --json                print one JSON object (results, summary, failures) and nothing else
   -q, --quiet               no progress display
       --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
+      --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
+                            (junit.xml then marks them skipped instead of error)
 
-Per-seed results do not depend on --jobs or --shard. Prints passed/failed, the slowest
-seeds, events/s and seeds/min, and every failing seed with its replay command.
-Exit 0 every seed passed, 1 a seed failed or a worker crashed (the seed is named), 2 bad input.`;
+Per-seed results do not depend on --jobs or --shard. Prints passed/failed/inconclusive,
+the slowest seeds, events/s and seeds/min, and every failing or inconclusive seed with its
+replay command. In junit.xml a failing seed has a <failure>, an inconclusive one an <error>.
+Exit 0 every seed passed, 1 a seed failed or a worker crashed (the seed is named), 2 bad
+input, 3 no seed failed but some were inconclusive (0 with --allow-inconclusive).`;
 
 export const MERGE_HELP = `faultline merge — combine sweep shard outputs
 
-Usage: faultline merge DIR... [--out DIR] [--json]
+Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
 
   DIR...        sweep output directories (or their sweep.json files) of one scenario
   -o, --out DIR write the merged sweep.json and junit.xml into DIR
-      --json    print one JSON object (results, summary, failures)
+      --json    print one JSON object (results, summary, failures, inconclusive)
+      --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
 
-A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed failed.`;
+A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed
+failed, 3 none failed but some were inconclusive.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
-Usage: faultline replay FILE [--trace-out FILE] [--json]
+Usage: faultline replay FILE [--trace-out FILE] [--json] [--allow-inconclusive]
        faultline replay --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE] [--json]
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
@@ -96,7 +111,8 @@ Usage: faultline replay FILE [--trace-out FILE] [--json]
       --json          print one JSON report with recordedHash and reproduced
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
-differs or a check failed, 2 bad input.`;
+differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with
+--allow-inconclusive).`;
 
 export const SHRINK_HELP = `faultline shrink — minimise the fault schedule of a failing run
 

@@ -1,7 +1,7 @@
 // The faultline command line: run, list, sweep, merge, replay, shrink and bless. A thin
 // shell over sim/: it reads files, measures wall time, draws progress and prints reports;
-// the simulation itself is in sim/run. Exit codes: 0 checks held, 1 a check failed, 2 bad
-// input or usage.
+// the simulation itself is in sim/run. Exit codes (cli/verdictExit.ts): 0 checks held, 1 a
+// check failed, 2 bad input or usage, 3 inconclusive (no check failed, one could not decide).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { cmdReplay } from './replay.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdSweep } from './sweep.ts';
+import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export interface Io {
@@ -65,8 +66,8 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
       writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
     }
     if (args.json) io.out(JSON.stringify(full) + '\n');
-    else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.'));
-    return report.violations.length === 0 ? 0 : 1;
+    else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.', args.allowInconclusive));
+    return exitCodeOf(report.verdict, args.allowInconclusive);
   };
   if (args.workers === undefined) {
     const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
@@ -93,12 +94,11 @@ function workerFactory(): RunnerFactory {
   return (init, nodes) => spawnNodePool({ ...init, failAfterEvents: { how: hook[1] as 'throw' | 'exit', count: Number(hook[2]) } }, nodes);
 }
 
-function humanReport(r: CliReport, outDir: string | undefined): string {
-  const pass = r.violations.length === 0;
+function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive: boolean): string {
   const compression = r.wallMs > 0 ? r.simulatedMs / r.wallMs : Infinity;
   const lines = [
     `faultline run ${r.scenario} · seed ${r.seed}`,
-    `  ${pass ? 'PASS' : 'FAIL'}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
+    `  ${verdictWord(r.verdict)}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
     `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
@@ -110,8 +110,9 @@ function humanReport(r: CliReport, outDir: string | undefined): string {
   }
   for (const v of r.violations.slice(0, 20)) lines.push(`  violation [${v.check}] at ${formatMicros(v.t)}${v.node === null ? '' : ` on node ${v.node}`}: ${v.message}`);
   if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more violations (see --json)`);
+  lines.push(...inconclusiveLines(r.inconclusive, '  '));
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')} and ${join(outDir, 'trace.jsonl')}`);
-  lines.push(`  ${pass ? 'replay' : `seed ${r.seed} failed; replay`}: ${r.replay}`);
+  lines.push(`  ${replayLead(r.verdict, r.seed, allowInconclusive)}: ${r.replay}`);
   return lines.join('\n') + '\n';
 }
 

@@ -4,13 +4,13 @@
 // Contract: every input must come from the same scenario text; results are combined by
 // seed and sorted. A seed that appears twice must have the same trace hash (a shard that
 // ran a different version is an error, exit 2); otherwise it is counted once. Exit 1 when
-// any seed failed.
+// any seed failed, else 3 when any was inconclusive (0 with --allow-inconclusive).
 import { relative } from 'node:path';
 import { parseFlags, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import type { SeedResult } from './seedResult.ts';
 import { readSweepFile, sweepFilePath, type SweepFile } from './sweepFile.ts';
-import { humanSummary, jsonSummary, summarize, writeSweepOutputs } from './sweepReport.ts';
+import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 
 export function mergeSweeps(files: readonly SweepFile[], names: readonly string[]): SweepFile {
   if (files.length === 0) throw new UsageError('merge: name at least one sweep output directory');
@@ -39,13 +39,15 @@ export function cmdMerge(argv: string[], io: Io): number {
   const { values: v, positionals } = parseFlags(argv, 'merge', {
     out: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
+    'allow-inconclusive': { type: 'boolean' },
   }, 10_000);
+  const allowInconclusive = v['allow-inconclusive'] === true;
   const files = positionals.map((p) => readSweepFile(p));
   const merged = mergeSweeps(files, positionals.map(sweepFilePath));
   const out = typeof v.out === 'string' ? v.out : undefined;
-  if (out !== undefined) writeSweepOutputs(merged, out);
+  if (out !== undefined) writeSweepOutputs(merged, out, allowInconclusive);
   const sum = summarize(merged.results, merged.wallMs);
   if (v.json === true) io.out(jsonSummary(merged, sum));
-  else io.out(humanSummary(`faultline merge ${merged.scenario} · ${files.length} inputs (shards ${merged.shards.join(', ')}) · seeds ${merged.seeds}`, merged, sum, out === undefined ? undefined : relative(io.cwd, out) || '.'));
-  return sum.failed === 0 ? 0 : 1;
+  else io.out(humanSummary(`faultline merge ${merged.scenario} · ${files.length} inputs (shards ${merged.shards.join(', ')}) · seeds ${merged.seeds}`, merged, sum, out === undefined ? undefined : relative(io.cwd, out) || '.', allowInconclusive));
+  return sweepExitCode(sum, allowInconclusive);
 }

@@ -4,7 +4,8 @@
 // (`DIR/sweep.json#seed=17`), a scenario file or `--scenario X`, with `--seed N`. When a
 // trace hash was recorded (or given with --expect), the replay must reproduce it bit for
 // bit; a different hash is reported with both values. Exit 0: reproduced (or no hash to
-// compare) and every check held; 1: the hash differs or a check failed; 2: bad input.
+// compare) and every check held; 1: the hash differs or a check failed; 2: bad input; 3: the
+// run is inconclusive (0 with --allow-inconclusive).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
@@ -14,6 +15,7 @@ import { parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
+import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 
 interface Source {
@@ -69,6 +71,7 @@ export function cmdReplay(argv: string[], io: Io): number {
     expect: { type: 'string' },
     'trace-out': { type: 'string' },
     json: { type: 'boolean' },
+    'allow-inconclusive': { type: 'boolean' },
   }, 1);
   const src = resolveSource(positionals[0], v);
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
@@ -86,12 +89,13 @@ export function cmdReplay(argv: string[], io: Io): number {
     if (reproduced === null) lines.push(`  trace ${report.traceHash} (nothing recorded to compare with; pass --expect HASH to check)`);
     else if (reproduced) lines.push(`  REPRODUCED  trace ${report.traceHash} matches the recorded hash`);
     else lines.push(`  DIFFERENT  trace ${report.traceHash}, but ${src.recordedHash} was recorded: this is not the same run (the code, the scenario or the platform changed)`);
-    lines.push(`  ${report.violations.length === 0 ? 'PASS' : 'FAIL'}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
+    lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
     for (const x of report.violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
+    lines.push(...inconclusiveLines(report.inconclusive, '  '));
     if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);
     lines.push(`  run it: ${replay}`);
     io.out(lines.join('\n') + '\n');
   }
   if (reproduced === false) io.err(`faultline: replay of ${src.from} did not reproduce the recorded trace hash ${src.recordedHash} (got ${report.traceHash})\n`);
-  return reproduced === false || report.violations.length > 0 ? 1 : 0;
+  return reproduced === false ? EXIT_FAIL : exitCodeOf(report.verdict, v['allow-inconclusive'] === true);
 }

@@ -41,8 +41,14 @@ export function shorterFaults(f: FaultSpec): FaultSpec[] {
 
 export function shrinkFaults(s: Scenario, seed: number, testsMax: number): ShrinkOutcome {
   const concrete = materialize(s, seed);
-  const first = runScenario(concrete, seed).report.violations[0];
-  if (first === undefined) throw new UsageError(`seed ${seed} of ${s.name} passes every check: there is no failure to shrink`);
+  const report = runScenario(concrete, seed).report;
+  const first = report.violations[0];
+  if (first === undefined) {
+    const undecided = report.inconclusive[0];
+    throw new UsageError(undecided === undefined
+      ? `seed ${seed} of ${s.name} passes every check: there is no failure to shrink`
+      : `seed ${seed} of ${s.name} has no violation to shrink: it is inconclusive ([${undecided.check}] ${undecided.reason})`);
+  }
   const check = first.check;
   let runs = 1;
   const fails = (faults: FaultSpec[]): boolean => {

@@ -2,8 +2,10 @@
 //
 // Contract: the per-seed results depend only on (scenario, seed, version), never on
 // --jobs, --shard or timing; they are sorted by seed. --jobs counts threads: with 1 the
-// seeds run in this thread; with N, in this thread and N - 1 worker threads (sweepPool.ts). Exit 0 when every seed passed, 1
-// when any failed or a worker crashed (the message names the seed), 2 for bad input.
+// seeds run in this thread; with N, in this thread and N - 1 worker threads (sweepPool.ts).
+// Exit 0 when every seed passed, 1 when any failed or a worker crashed (the message names
+// the seed), 2 for bad input, 3 when none failed but some were inconclusive (0 with
+// --allow-inconclusive).
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { parseCount, parseFlags, UsageError } from './args.ts';
@@ -15,7 +17,7 @@ import { formatRange, parseSeedRange, parseShard, shardSeeds, type Shard } from 
 import { runSeed, type SeedResult } from './seedResult.ts';
 import { SWEEP_FORMAT_VERSION, type SweepFile } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
-import { humanSummary, jsonSummary, summarize, writeSweepOutputs } from './sweepReport.ts';
+import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export interface SweepOptions {
@@ -66,7 +68,9 @@ export function cmdSweep(argv: string[], io: Io): number {
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     timeout: { type: 'string' },
+    'allow-inconclusive': { type: 'boolean' },
   });
+  const allowInconclusive = v['allow-inconclusive'] === true;
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
   const jobs = typeof v.jobs === 'string' ? parseCount(v.jobs, '--jobs', JOBS_MAX) : Math.max(1, Math.min(JOBS_MAX, availableParallelism()));
@@ -77,14 +81,16 @@ export function cmdSweep(argv: string[], io: Io): number {
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
   let failed = 0;
+  let inconclusive = 0;
   let file: SweepFile;
   try {
     file = runSweep({
       loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs,
       onResult: (r) => {
         done++;
-        if (r.violationCount > 0) failed++;
-        progress?.update(done / seeds.length, `${done}/${seeds.length} seeds · ${failed} failed`);
+        if (r.verdict === 'fail') failed++;
+        else if (r.verdict === 'inconclusive') inconclusive++;
+        progress?.update(done / seeds.length, `${done}/${seeds.length} seeds · ${failed} failed${inconclusive > 0 ? ` · ${inconclusive} inconclusive` : ''}`);
       },
     });
   } catch (e) {
@@ -95,10 +101,10 @@ export function cmdSweep(argv: string[], io: Io): number {
   }
   progress?.clear();
   const out = typeof v.out === 'string' ? v.out : undefined;
-  if (out !== undefined) writeSweepOutputs(file, out);
+  if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);
   const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seeds)`;
   if (v.json === true) io.out(jsonSummary(file, sum));
-  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, out === undefined ? undefined : relative(io.cwd, out) || '.'));
-  return sum.failed === 0 ? 0 : 1;
+  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, out === undefined ? undefined : relative(io.cwd, out) || '.', allowInconclusive));
+  return sweepExitCode(sum, allowInconclusive);
 }

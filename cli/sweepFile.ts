@@ -12,7 +12,8 @@ import type { SeedResult } from './seedResult.ts';
 
 export const SWEEP_FILE = 'sweep.json';
 export const JUNIT_FILE = 'junit.xml';
-export const SWEEP_FORMAT_VERSION = 1;
+/** Version 2 added each seed's verdict and inconclusive list (version 1 files are read too). */
+export const SWEEP_FORMAT_VERSION = 2;
 
 export interface SweepFile {
   faultline: 'sweep';
@@ -35,6 +36,8 @@ export interface SweepSummary {
   seeds: number;
   passed: number;
   failed: number;
+  /** Seeds with no violation where some check could not decide. */
+  inconclusive: number;
   events: number;
   wallMs: number;
   eventsPerS: number;
@@ -44,14 +47,16 @@ export interface SweepSummary {
 
 export function summarize(results: readonly SeedResult[], wallMs: number): SweepSummary {
   let failed = 0;
+  let inconclusive = 0;
   let events = 0;
   for (const r of results) {
-    if (r.violationCount > 0) failed++;
+    if (r.verdict === 'fail') failed++;
+    else if (r.verdict === 'inconclusive') inconclusive++;
     events += r.events;
   }
   const s = Math.max(wallMs, 1e-3) / 1000;
   const slowest = [...results].sort((a, b) => b.wallMs - a.wallMs || a.seed - b.seed).slice(0, 5).map((r) => ({ seed: r.seed, wallMs: r.wallMs }));
-  return { seeds: results.length, passed: results.length - failed, failed, events, wallMs, eventsPerS: Math.round(events / s), seedsPerMin: Math.round((results.length / s) * 60), slowest };
+  return { seeds: results.length, passed: results.length - failed - inconclusive, failed, inconclusive, events, wallMs, eventsPerS: Math.round(events / s), seedsPerMin: Math.round((results.length / s) * 60), slowest };
 }
 
 /** Accepts a directory holding sweep.json or the file itself. */
@@ -72,6 +77,12 @@ export function readSweepFile(dirOrFile: string): SweepFile {
   if (d === null || typeof d !== 'object' || d.faultline !== 'sweep' || !Array.isArray(d.results) || typeof d.scenarioText !== 'string') {
     throw new UsageError(`${file}: not a faultline sweep results file`);
   }
-  if (d.version !== SWEEP_FORMAT_VERSION) throw new UsageError(`${file}: results format version ${String(d.version)}, this faultline reads version ${SWEEP_FORMAT_VERSION}`);
-  return d as SweepFile;
+  if (d.version !== SWEEP_FORMAT_VERSION && d.version !== 1) throw new UsageError(`${file}: results format version ${String(d.version)}, this faultline reads versions 1 to ${SWEEP_FORMAT_VERSION}`);
+  return { ...(d as SweepFile), version: SWEEP_FORMAT_VERSION, results: d.results.map(upgradeResult) };
+}
+
+/** A version 1 result had no verdict: a violation meant fail, and inconclusive did not exist. */
+function upgradeResult(r: SeedResult): SeedResult {
+  if (typeof r.verdict === 'string') return r;
+  return { ...r, verdict: r.violationCount > 0 ? 'fail' : 'pass', inconclusive: [] };
 }

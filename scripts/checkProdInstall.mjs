@@ -104,8 +104,8 @@ async function main() {
     step('npm ci --omit=dev ...');
     execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], timeout: INSTALL_MS_MAX });
     const report = JSON.parse(execFileSync(process.execPath, ['bin/faultline.mjs', 'run', '--scenario', 'raft-kv-basic', '--seed', '1', '--json'], { cwd: dir, encoding: 'utf8', timeout: RUN_MS_MAX }));
-    if (report.violations.length !== 0) throw new Error(`faultline run: ${report.violations.length} violations`);
-    step(`faultline run raft-kv-basic seed 1: no violations, trace ${report.traceHash}`);
+    if (report.verdict !== 'pass') throw new Error(`faultline run: verdict ${report.verdict}`);
+    step(`faultline run raft-kv-basic seed 1: ${report.verdict}, trace ${report.traceHash}`);
     await checkUi(dir);
     step('ok');
   } catch (e) {

@@ -13,6 +13,7 @@ import { DEFAULT_LINK } from '../net/link.ts';
 import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
 import { installLoadKv, loadKvNodes } from '../workloads/loadKv.ts';
 import { installRaftKvChecks, raftKvNodes, type LeaderTracker } from '../workloads/raftKv.ts';
+import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
 import { World, type NodeSpec, type Violation } from '../world/world.ts';
 
 export interface RunOptions {
@@ -22,6 +23,16 @@ export interface RunOptions {
   progressStepUs?: Micros;
   /** Safety bound on executed events; a run that hits it reports a violation. */
   eventsMax?: number;
+  /** Budgets of the end-of-run checks (tests make them small to reach their limits). */
+  checkLimits?: CheckLimits;
+}
+
+/** Budgets of the history checks; a check that reaches one reports inconclusive. */
+export interface CheckLimits {
+  /** Search steps of the linearizability check (default LINEARIZABILITY_STEPS_MAX). */
+  linearizabilityStepsMax?: number;
+  /** Client operations the history recorder keeps (default HISTORY_OPS_MAX). */
+  historyOpsMax?: number;
 }
 
 export interface RunReport {
@@ -30,7 +41,11 @@ export interface RunReport {
   traceHash: string;
   events: number;
   simulatedMs: number;
+  /** 'fail' if any violation, else 'inconclusive' if any check could not decide, else 'pass'. */
+  verdict: RunVerdict;
   violations: Violation[];
+  /** Checks that could not decide, and why (empty when every check decided). */
+  inconclusive: Inconclusive[];
   stats: Record<string, number | string>;
 }
 
@@ -54,7 +69,7 @@ export function seedText(s: Scenario, seed: number): string {
   return `${s.name}/${seed}`;
 }
 
-export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false): BuiltRun {
+export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false, limits: CheckLimits = {}): BuiltRun {
   // Swarm ranges become concrete faults drawn from the seed (idempotent: callers may have done it).
   const s = materialize(scenario, seed);
   const nodes = nodeSpecs(s);
@@ -70,13 +85,12 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
   const healUs = lastHealUs(s.faults);
   if (s.workload === 'load-kv') return { world, ...installLoadKv(world, s) };
   if (s.workload === 'raft-kv') {
-    const checks = installRaftKvChecks(world, s, healUs);
+    const checks = installRaftKvChecks(world, s, healUs, limits);
     for (const f of s.faults) scheduleFault(world, f, checks.leaders);
     return { world, finish: () => checks.finish(), leaders: checks.leaders };
   }
   for (const f of s.faults) scheduleFault(world, f);
-  installHeartbeatCheck(world, Math.min(s.duration, healUs + s.liveness.within));
-  return { world, finish: () => ({}), leaders: null };
+  return { world, finish: installHeartbeatCheck(world, healUs, s.liveness.within, s.duration), leaders: null };
 }
 
 /** The world alone, for callers that drive it themselves (the UI). */
@@ -85,7 +99,7 @@ export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): Wor
 }
 
 export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): { report: RunReport; world: World } {
-  const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false);
+  const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false, false, opts.checkLimits);
   const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
   const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   for (let t = 0; t < s.duration;) {
@@ -102,13 +116,16 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
 }
 
 export function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
+  world.concludeChecks();
   return {
     scenario: s.name,
     seed,
     traceHash: world.trace.digest(),
     events: world.executed,
     simulatedMs: world.nowUs / 1000,
+    verdict: verdictOf(world.violations.length, world.inconclusive.length),
     violations: world.violations,
+    inconclusive: world.inconclusive,
     stats: { traced: world.trace.count, nodes: world.nodeCount, crashes: world.crashCount, oomCrashes: world.oomCount, ...extra },
   };
 }

@@ -119,6 +119,7 @@ export function installLoadKv(world: World, s: Scenario): { finish: () => Record
     const out: Record<string, number | string> = {
       elections: invariants?.elections.length ?? 0, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
     };
+    checkPromisedPhases(world, s, phases.map((p) => p.name));
     for (const p of phases) {
       const sum = p.summary();
       for (const [k, v] of Object.entries(sum)) out[`${p.name}.${k}`] = v;
@@ -132,6 +133,28 @@ export function installLoadKv(world: World, s: Scenario): { finish: () => Record
 
 type Expect = Scenario['load']['expect'][string];
 
+/** Promises for a phase the scenario does not have can never be checked: inconclusive. */
+function checkPromisedPhases(world: World, s: Scenario, names: readonly string[]): void {
+  for (const name of Object.keys(s.load.expect)) {
+    if (!names.includes(name)) world.cannotDecide('load-slo', `load.expect names phase "${name}", which load.phases does not have (${names.join(', ')}), so its promises were never checked`);
+  }
+}
+
+/**
+ * What each promised figure is measured over, as a sum of summary counts: a figure over
+ * nothing (the p99 of no admitted request, the error rate of no request) says nothing, so
+ * a promise about it is inconclusive. Goodput is a rate over the phase's time: always measured.
+ */
+const POPULATION: Record<string, { counts: string[]; what: string }> = {
+  p50Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  p99Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  errorRate: { counts: ['sent'], what: 'request' },
+  timeoutRate: { counts: ['sent'], what: 'request' },
+  rejectRate: { counts: ['sent'], what: 'request' },
+  rejectP99Ms: { counts: ['rejected'], what: 'rejected request' },
+  attemptsPerRequest: { counts: ['attempts'], what: 'backend attempt' },
+};
+
 /** Compares one phase's figures with its promises; each broken one is a violation. */
 export function checkPromises(world: World, phase: string, sum: Record<string, number>, e: Expect | undefined): void {
   if (e === undefined) return;
@@ -144,6 +167,11 @@ export function checkPromises(world: World, phase: string, sum: Record<string, n
     const bound = e[key];
     if (bound === undefined) continue;
     const v = sum[figure];
+    const population = POPULATION[figure];
+    if (population !== undefined && population.counts.reduce((a, k) => a + (sum[k] ?? 0), 0) === 0) {
+      world.cannotDecide('load-slo', `${phase}: ${figure} is promised ${kind === 'max' ? '<=' : '>='} ${bound}, but the phase had no ${population.what} to measure it over`);
+      continue;
+    }
     const broken = kind === 'max' ? v > bound : v < bound;
     if (broken) world.violate('load-slo', null, `${phase}: ${figure} is ${v}, but the scenario promises ${kind === 'max' ? '<=' : '>='} ${bound}`);
   }

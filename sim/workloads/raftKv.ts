@@ -6,9 +6,12 @@ import type { Micros, NodeId, Random } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { KvServer } from '../../core/kv/server.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { HistoryRecorder } from '../check/historyRecorder.ts';
+import type { Operation } from '../check/history.ts';
+import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
 import { checkKvHistory } from '../check/linearizability.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
+import { notApplicable } from '../check/verdict.ts';
+import { formatMicros } from '../kernel/time.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 
@@ -72,9 +75,15 @@ export interface RaftKvChecks {
   finish(): Record<string, number | string>;
 }
 
-export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): RaftKvChecks {
+/** Budgets of the end-of-run checks (sim/run/runScenario.ts CheckLimits). */
+export interface RaftKvCheckLimits {
+  linearizabilityStepsMax?: number;
+  historyOpsMax?: number;
+}
+
+export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros, limits: RaftKvCheckLimits = {}): RaftKvChecks {
   const invariants = new RaftInvariants(world);
-  const history = new HistoryRecorder(world);
+  const history = new HistoryRecorder(world, limits.historyOpsMax ?? HISTORY_OPS_MAX);
   const leaders = new LeaderTracker(world);
   // Counts of what the servers refused or could not do: byzantine scenarios must show
   // their bad input rejected (and nothing worse).
@@ -84,25 +93,18 @@ export function installRaftKvChecks(world: World, s: Scenario, healUs: Micros): 
     else if (name === 'raft.disk_error') refusals.diskErrors++;
     else if (name === 'raft.recover_failed') refusals.recoverFailures++;
   });
-  const boundUs = healUs + s.liveness.within;
-  if (s.clients.count > 0 && boundUs <= s.duration - s.clients.quiesce) {
-    world.at(boundUs, 'check liveness', () => {
-      if (history.writesCompletedBetween(healUs, boundUs) === 0) {
-        world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
-      }
-    });
-  }
+  const liveness = installLivenessCheck(world, s, healUs, history);
   return {
     invariants,
     history,
     leaders,
     finish() {
       const ops = history.history();
-      const r = checkKvHistory(ops, { maxSteps: LINEARIZABILITY_STEPS_MAX });
-      if (r.verdict === 'illegal' && r.illegal !== undefined) world.violate('linearizability', null, `history is not linearizable on key ${r.illegal.key}:\n${r.illegal.explanation}`);
+      const linearizability = checkLinearizability(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX);
       const okOps = ops.filter((o) => o.output !== null && o.output.ok).length;
       return {
-        linearizability: r.verdict,
+        linearizability,
+        liveness: liveness.state,
         operations: ops.length,
         operationsOk: okOps,
         operationsUnknown: ops.filter((o) => o.return === Infinity).length,
@@ -144,4 +146,59 @@ export class LeaderTracker {
   termOf(node: NodeId): number {
     return this.roles[node].term;
   }
+}
+
+/**
+ * Liveness: after the last fault heals, a write completes within the bound. With no
+ * clients, or when the last fault lasts until the end of the run (as the UI exports an
+ * intervention "until the end"), there is nothing to judge (not applicable). A bound that
+ * falls after the clients stop issuing operations cannot be judged (inconclusive; scenario
+ * validation only asks for room before the end of the run), nor can "no write completed"
+ * when the recorder had overflowed and stopped recording.
+ */
+function installLivenessCheck(world: World, s: Scenario, healUs: Micros, history: HistoryRecorder): { state: string } {
+  const out = { state: 'not run' };
+  const boundUs = healUs + s.liveness.within;
+  const clientsStopUs = s.duration - s.clients.quiesce;
+  if (s.clients.count === 0) {
+    out.state = notApplicable('the scenario has no clients');
+  } else if (healUs >= s.duration) {
+    out.state = notApplicable('the last fault lasts until the end of the run, so there is no liveness phase');
+  } else if (boundUs > clientsStopUs) {
+    out.state = 'inconclusive';
+    world.cannotDecide('liveness', `the liveness bound (${formatMicros(boundUs)}: the last fault heals at ${formatMicros(healUs)}, plus liveness.within) falls after the clients stop issuing operations at ${formatMicros(clientsStopUs)} (duration minus clients.quiesce); lengthen duration or shorten liveness.within`);
+  } else {
+    world.checkAt(boundUs, 'liveness', () => {
+      if (history.writesCompletedBetween(healUs, boundUs) > 0) {
+        out.state = 'pass';
+      } else if (history.overflow) {
+        out.state = 'inconclusive';
+        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.history().length.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
+      } else {
+        out.state = 'fail';
+        world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Linearizability of the client history at the end of the run. A search that runs out of
+ * its step budget, or a history the recorder truncated (a truncated history can look
+ * illegal when it is not: a read may return a write that was not recorded), is
+ * inconclusive. Returns the checker's verdict, or 'inconclusive' for a truncated history.
+ */
+function checkLinearizability(world: World, history: HistoryRecorder, maxSteps: number): string {
+  const ops: Operation[] = history.history();
+  if (history.overflow) {
+    world.cannotDecide('linearizability', `the history recorder keeps at most ${history.opsMax.toLocaleString('en-US')} client operations and this run issued more, so the history is incomplete; shorten the run or use fewer clients`);
+    return 'inconclusive';
+  }
+  const r = checkKvHistory(ops, { maxSteps });
+  if (r.verdict === 'illegal' && r.illegal !== undefined) world.violate('linearizability', null, `history is not linearizable on key ${r.illegal.key}:\n${r.illegal.explanation}`);
+  if (r.verdict === 'unknown') {
+    world.cannotDecide('linearizability', `the search spent its budget of ${maxSteps.toLocaleString('en-US')} steps with ${r.checkedOps.toLocaleString('en-US')} of ${ops.length.toLocaleString('en-US')} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
+  }
+  return r.verdict;
 }

@@ -17,6 +17,8 @@ import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
 import { sealMessage, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
+import { formatMicros } from '../kernel/time.ts';
+import type { Inconclusive } from '../check/verdict.ts';
 import { EV_ACTION, EV_MSG, type ActionEvent, type MsgEvent, type SimEvent, type TimerEvent } from './events.ts';
 
 export type { NodeSpec } from '../host/runtime.ts';
@@ -65,6 +67,10 @@ export class World implements RuntimeSink {
   readonly net: Network;
   readonly trace: Trace;
   readonly violations: Violation[] = [];
+  /** Checks that could not decide, and why (see sim/check/verdict.ts). */
+  readonly inconclusive: Inconclusive[] = [];
+  /** Why the run stopped before its end (a scale limit), or null while it runs to the end. */
+  haltedBy: string | null = null;
   readonly runtime: NodeRuntime | null;
   /** The hosts, by node id: the runtime's own objects in-process; empty when remote. */
   readonly hosts: Host<MsgEvent | TimerEvent>[];
@@ -85,6 +91,11 @@ export class World implements RuntimeSink {
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEventHooks: ((node: NodeId) => void)[] = [];
   private readonly sendTaps: ((from: NodeId, to: NodeId, msg: unknown) => void)[] = [];
+  /** Checks scheduled with checkAt that have not run yet, by name and time. */
+  private readonly pendingChecks = new Map<number, { check: string; atUs: Micros }>();
+  private pendingCheckNext = 0;
+  private readonly concludeHooks: (() => void)[] = [];
+  private concluded = false;
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
@@ -151,6 +162,44 @@ export class World implements RuntimeSink {
   violate(a: string | Micros, b: string | NodeId | null, c: NodeId | null | string, d?: string): void {
     if (typeof a === 'number') this.violations.push({ t: a, check: b as string, node: c as NodeId, message: d as string });
     else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string });
+  }
+
+  /** Records that `check` could not decide, and why; the run is then inconclusive unless it failed. */
+  cannotDecide(check: string, reason: string): void {
+    this.inconclusive.push({ check, reason });
+  }
+
+  /**
+   * Schedules a check at an absolute time (the trace names it `check NAME`). A check that
+   * has not run when the run's checks are concluded (the run stopped early) is recorded as
+   * inconclusive, so no scheduled check can pass by never running.
+   */
+  checkAt(timeUs: Micros, check: string, run: () => void): void {
+    const id = this.pendingCheckNext++;
+    this.pendingChecks.set(id, { check, atUs: timeUs });
+    this.at(timeUs, `check ${check}`, () => {
+      this.pendingChecks.delete(id);
+      run();
+    });
+  }
+
+  /** Called once when the run's checks are concluded, before the verdict (end-of-run checks that report inconclusive). */
+  onConclude(f: () => void): void {
+    this.concludeHooks.push(f);
+  }
+
+  /**
+   * Ends the run's checking: runs the conclude hooks and records every scheduled check
+   * that never ran as inconclusive. Idempotent; reports call it before reading the verdict.
+   */
+  concludeChecks(): void {
+    if (this.concluded) return;
+    this.concluded = true;
+    for (const f of this.concludeHooks) f();
+    for (const { check, atUs } of this.pendingChecks.values()) {
+      this.cannotDecide(check, `the run ended at ${formatMicros(this.nowUs)}, before this check's time ${formatMicros(atUs)}${this.haltedBy === null ? '' : ` (${this.haltedBy})`}`);
+    }
+    this.pendingChecks.clear();
   }
 
   /** Boots every node at time 0. */

@@ -86,10 +86,11 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
   watchTelemetry(world, sink);
   runBuckets(world, s.duration, bucketUs, buckets, series);
   const stats = finish();
+  world.concludeChecks();
   for (const v of world.violations) sink.add({ t: v.t, kind: 'violation', node: v.node, label: `${v.check}: ${v.message.split('\n')[0]}` });
   return {
     scenario: s.name, seed: spec.seed, traceHash: world.trace.digest(), events: world.kernel.executed, traced,
-    simulatedUs: world.nowUs, violations: world.violations, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
+    simulatedUs: world.nowUs, violations: world.violations, inconclusive: world.inconclusive, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
     markersDropped: sink.dropped, series, wallMs: wallNowMs() - t0,
   };
 }
