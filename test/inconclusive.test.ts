@@ -19,12 +19,14 @@ import type { SweepFile } from '../cli/sweepFile.ts';
 import { RaftInvariants } from '../sim/check/raftInvariants.ts';
 import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import type { LoadKvScenario } from '../sim/workloads/loadKv.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
 import { World } from '../sim/world/world.ts';
 import { cli } from './cliHarness.ts';
 
 /** raft-kv-basic cut to 8 s with its first fault: the cheapest raft-kv run with a liveness check. */
-function shortKv(): Scenario {
-  const s = catalogScenario('raft-kv-basic');
+function shortKv(): RaftKvScenario {
+  const s = catalogScenario('raft-kv-basic') as RaftKvScenario;
   return { ...s, duration: 8_000_000, faults: s.faults.slice(0, 1) };
 }
 
@@ -86,8 +88,8 @@ describe('inconclusive runs', () => {
   });
 
   it('a load promise over nothing, or for a phase that does not exist, is inconclusive', () => {
-    const s = catalogScenario('overload-2x');
-    const quiet: Scenario = {
+    const s = catalogScenario('overload-2x') as LoadKvScenario;
+    const quiet: LoadKvScenario = {
       ...s,
       duration: 3_000_000,
       faults: [],

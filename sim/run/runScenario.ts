@@ -10,11 +10,12 @@ import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
-import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
-import { installLoadKv, loadKvNodes } from '../workloads/loadKv.ts';
-import { installRaftKvChecks, raftKvNodes, type LeaderTracker } from '../workloads/raftKv.ts';
+import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
+import type { CheckLimits, LeaderSource } from '../workloads/workload.ts';
 import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
-import { World, type NodeSpec, type Violation } from '../world/world.ts';
+import { World, type Violation } from '../world/world.ts';
+
+export type { CheckLimits };
 
 export interface RunOptions {
   retainTrace?: boolean;
@@ -25,14 +26,6 @@ export interface RunOptions {
   eventsMax?: number;
   /** Budgets of the end-of-run checks (tests make them small to reach their limits). */
   checkLimits?: CheckLimits;
-}
-
-/** Budgets of the history checks; a check that reaches one reports inconclusive. */
-export interface CheckLimits {
-  /** Search steps of the linearizability check (default LINEARIZABILITY_STEPS_MAX). */
-  linearizabilityStepsMax?: number;
-  /** Client operations the history recorder keeps (default HISTORY_OPS_MAX). */
-  historyOpsMax?: number;
 }
 
 export interface RunReport {
@@ -53,23 +46,21 @@ export interface RunReport {
 export interface BuiltRun {
   world: World;
   finish: () => Record<string, number | string>;
-  /** Who leads, for raft-kv runs (leader-targeted faults, measurements). */
-  leaders: LeaderTracker | null;
+  /** Who leads, for workloads with a leader (leader-targeted faults, measurements). */
+  leaders: LeaderSource | null;
 }
 
 export const EVENTS_MAX_DEFAULT = 200_000_000;
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
-export function nodeSpecs(s: Scenario): NodeSpec[] {
-  return s.workload === 'raft-kv' ? raftKvNodes(s) : s.workload === 'load-kv' ? loadKvNodes(s) : heartbeatNodes(s);
-}
+export { nodeSpecs };
 
 /** The seed string every stream of a run derives from. */
 export function seedText(s: Scenario, seed: number): string {
   return `${s.name}/${seed}`;
 }
 
-export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false, limits: CheckLimits = {}): BuiltRun {
+export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false, checkLimits: CheckLimits = {}): BuiltRun {
   // Swarm ranges become concrete faults drawn from the seed (idempotent: callers may have done it).
   const s = materialize(scenario, seed);
   const nodes = nodeSpecs(s);
@@ -82,15 +73,27 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
     retainTrace,
   });
   world.boot();
-  const healUs = lastHealUs(s.faults);
-  if (s.workload === 'load-kv') return { world, ...installLoadKv(world, s) };
-  if (s.workload === 'raft-kv') {
-    const checks = installRaftKvChecks(world, s, healUs, limits);
-    for (const f of s.faults) scheduleFault(world, f, checks.leaders);
-    return { world, finish: () => checks.finish(), leaders: checks.leaders };
-  }
-  for (const f of s.faults) scheduleFault(world, f);
-  return { world, finish: installHeartbeatCheck(world, healUs, s.liveness.within, s.duration), leaders: null };
+  return { world, ...installWorkload(world, s, checkLimits) };
+}
+
+/**
+ * Installs the scenario's workload on a booted world and schedules the faults: by the
+ * workload's own call to ctx.scheduleFaults, or right after install() (see workload.ts).
+ */
+function installWorkload(world: World, s: Scenario, checkLimits: CheckLimits): Omit<BuiltRun, 'world'> {
+  const w = workloadOf(s);
+  const faults = { scheduled: false, leaders: null as LeaderSource | null };
+  const scheduleFaults = (leaders?: LeaderSource): void => {
+    if (faults.scheduled) throw new Error(`workload ${w.name}: install() called scheduleFaults twice`);
+    faults.scheduled = true;
+    faults.leaders = leaders ?? null;
+    for (const f of s.faults) scheduleFault(world, f, faults.leaders);
+  };
+  const installed = w.install(world, s, { healUs: lastHealUs(s.faults), scheduleFaults, checkLimits });
+  if (!faults.scheduled) scheduleFaults(installed.leaders);
+  const leaders = installed.leaders ?? faults.leaders;
+  if (w.leader === true && leaders === null) throw new Error(`workload ${w.name} says leader: true, but install() returned no leaders`);
+  return { finish: () => installed.finish?.() ?? {}, leaders };
 }
 
 /** The world alone, for callers that drive it themselves (the UI). */
