@@ -1,12 +1,14 @@
 // JUnit XML for CI dashboards: one testsuite per sweep, one testcase per seed.
 //
-// A failing seed has a <failure> element carrying its violations and the replay command. An
+// A failing seed has a <failure> element carrying its violations (bounded, see
+// explanations.ts; the message attribute holds the first line) and the replay command. An
 // inconclusive seed (no violation, but a check could not decide) has an <error> element by
 // default: CI dashboards (Jenkins, GitLab, GitHub's JUnit reporters) show errors as
 // prominently as failures and count them against the build, which matches the sweep's
 // non-zero exit; a <skipped> seed, by contrast, is shown in grey and easily missed. With
 // --allow-inconclusive the user has accepted such seeds, the sweep exits 0, and they are
 // <skipped> with the reason as the message, so the dashboard agrees with the exit code.
+import { firstLine } from './explanations.ts';
 import type { SeedResult } from './seedResult.ts';
 
 export function xmlEscape(s: string): string {
@@ -26,7 +28,7 @@ function failureElement(r: SeedResult, replay: string): string {
     `trace ${r.traceHash}`,
     `replay: ${replay}`,
   ].join('\n');
-  return `      <failure type="${xmlEscape(first?.check ?? 'violation')}" message="${xmlEscape(first === undefined ? 'a check failed' : `[${first.check}] ${first.message}`)}">${xmlEscape(body)}</failure>`;
+  return `      <failure type="${xmlEscape(first?.check ?? 'violation')}" message="${xmlEscape(first === undefined ? 'a check failed' : `[${first.check}] ${firstLine(first.message)}`)}">${xmlEscape(body)}</failure>`;
 }
 
 function inconclusiveElement(r: SeedResult, replay: string, allowInconclusive: boolean): string {

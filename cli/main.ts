@@ -26,6 +26,7 @@ import { cmdReplay } from './replay.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdSweep } from './sweep.ts';
+import { boundedViolations, pointerTo, VIOLATIONS_FILE, writeWholeText } from './explanations.ts';
 import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 
@@ -59,14 +60,19 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const t0 = wallNowMs();
   const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>): number => {
     progress?.clear();
-    const full: CliReport = { ...report, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
+    const outRel = args.out === undefined ? undefined : relative(io.cwd, args.out) || '.';
+    // Explanations are bounded in the report and the terminal; the whole text goes to a file.
+    const pointer = pointerTo(outRel === undefined ? undefined : join(outRel, VIOLATIONS_FILE), 'run with --out DIR to write the full text to a file');
+    const violations = boundedViolations(report.violations, pointer);
+    const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
     if (args.out !== undefined) {
       mkdirSync(args.out, { recursive: true });
       writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
       writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
+      if (report.violations.length > 0) writeWholeText(join(args.out, VIOLATIONS_FILE), report.violations, `faultline run ${report.scenario} · seed ${report.seed}: every violation in full\nreplay: ${replay}`);
     }
     if (args.json) io.out(JSON.stringify(full) + '\n');
-    else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.', args.allowInconclusive));
+    else io.out(humanReport(full, outRel, args.allowInconclusive));
     return exitCodeOf(report.verdict, args.allowInconclusive);
   };
   if (args.workers === undefined) {
@@ -111,7 +117,7 @@ function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive
   for (const v of r.violations.slice(0, 20)) lines.push(`  violation [${v.check}] at ${formatMicros(v.t)}${v.node === null ? '' : ` on node ${v.node}`}: ${v.message}`);
   if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more violations (see --json)`);
   lines.push(...inconclusiveLines(r.inconclusive, '  '));
-  if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')} and ${join(outDir, 'trace.jsonl')}`);
+  if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')}, ${join(outDir, 'trace.jsonl')}${r.violations.length > 0 ? ` and ${join(outDir, VIOLATIONS_FILE)} (every violation in full)` : ''}`);
   lines.push(`  ${replayLead(r.verdict, r.seed, allowInconclusive)}: ${r.replay}`);
   return lines.join('\n') + '\n';
 }

@@ -15,6 +15,7 @@ import { parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
+import { boundedViolations } from './explanations.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 
@@ -82,15 +83,16 @@ export function cmdReplay(argv: string[], io: Io): number {
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
   const replay = `npx faultline run --scenario ${src.loaded.ref} --seed ${src.seed}`;
+  const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
   if (v.json === true) {
-    io.out(JSON.stringify({ ...report, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
+    io.out(JSON.stringify({ ...report, violations, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
   } else {
     const lines = [`faultline replay ${src.from} · ${report.scenario} · seed ${src.seed}`];
     if (reproduced === null) lines.push(`  trace ${report.traceHash} (nothing recorded to compare with; pass --expect HASH to check)`);
     else if (reproduced) lines.push(`  REPRODUCED  trace ${report.traceHash} matches the recorded hash`);
     else lines.push(`  DIFFERENT  trace ${report.traceHash}, but ${src.recordedHash} was recorded: this is not the same run (the code, the scenario or the platform changed)`);
     lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
-    for (const x of report.violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
+    for (const x of violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
     lines.push(...inconclusiveLines(report.inconclusive, '  '));
     if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);
     lines.push(`  run it: ${replay}`);

@@ -7,9 +7,11 @@
 // the seed), 2 for bad input, 3 when none failed but some were inconclusive (0 with
 // --allow-inconclusive).
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseCount, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
+import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
 import { loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
@@ -28,20 +30,39 @@ export interface SweepOptions {
   jobs: number;
   seedTimeoutMs: number;
   onResult?: (r: SeedResult) => void;
+  /** Where --out writes (absolute or relative to the cwd), and how to name it in messages. */
+  out?: { dir: string; shown: string };
+}
+
+/**
+ * What a sweep keeps of a seed's result: violations bounded for sweep.json, junit.xml and
+ * the terminal; with --out, the whole text of a seed whose explanation was cut goes to
+ * DIR/violations/seed-N.txt first, and the cut line names that file.
+ */
+export function keepResult(r: SeedResult, out: SweepOptions['out'], scenarioRef: string): SeedResult {
+  if (r.violations.length === 0) return r;
+  const file = seedViolationsFile(r.seed);
+  const pointer = pointerTo(out === undefined ? undefined : join(out.shown, file), 'replay the seed with --out DIR for the full text');
+  if (out !== undefined && anyCut(r.violations, pointer)) {
+    mkdirSync(join(out.dir, VIOLATIONS_DIR), { recursive: true });
+    writeWholeText(join(out.dir, file), r.violations, `faultline sweep ${scenarioRef} · seed ${r.seed}: the first ${r.violations.length} of ${r.violationCount} violations in full\nreplay: npx faultline run --scenario ${scenarioRef} --seed ${r.seed}`);
+  }
+  return { ...r, violations: boundedViolations(r.violations, pointer) };
 }
 
 /** Runs the sweep and returns its results file (not yet written). */
 export function runSweep(o: SweepOptions): SweepFile {
   const t0 = wallNowMs();
+  const accept = (r: SeedResult): SeedResult => keepResult(r, o.out, o.loaded.ref);
   let results: SeedResult[];
   if (o.jobs === 1) {
     results = o.seeds.map((seed) => {
-      const r = runSeed(o.loaded.scenario, seed);
+      const r = accept(runSeed(o.loaded.scenario, seed));
       o.onResult?.(r);
       return r;
     });
   } else {
-    results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult });
+    results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult, accept });
   }
   return {
     faultline: 'sweep',
@@ -78,6 +99,8 @@ export function cmdSweep(argv: string[], io: Io): number {
   const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO);
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
+  const out = typeof v.out === 'string' ? v.out : undefined;
+  const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
   let failed = 0;
@@ -86,6 +109,7 @@ export function cmdSweep(argv: string[], io: Io): number {
   try {
     file = runSweep({
       loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs,
+      ...(out === undefined || outShown === undefined ? {} : { out: { dir: out, shown: outShown } }),
       onResult: (r) => {
         done++;
         if (r.verdict === 'fail') failed++;
@@ -100,11 +124,10 @@ export function cmdSweep(argv: string[], io: Io): number {
     return 1;
   }
   progress?.clear();
-  const out = typeof v.out === 'string' ? v.out : undefined;
   if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);
   const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seeds)`;
   if (v.json === true) io.out(jsonSummary(file, sum));
-  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, out === undefined ? undefined : relative(io.cwd, out) || '.', allowInconclusive));
+  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, outShown, allowInconclusive));
   return sweepExitCode(sum, allowInconclusive);
 }

@@ -29,6 +29,8 @@ export interface PoolOptions {
   jobs: number;
   seedTimeoutMs: number;
   onResult?: (r: SeedResult) => void;
+  /** Called for each result as it arrives (before onResult); what it returns is kept. */
+  accept?: (r: SeedResult) => SeedResult;
   /** Tests only: make the worker that reaches this seed exit abruptly. */
   crashAtSeed?: number;
 }
@@ -75,7 +77,8 @@ export function runPool(opts: PoolOptions): SeedResult[] {
   const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, queue.length));
   const slots = Array.from({ length: workers }, (_, i) => spawn(i, signal, opts));
   const results = new Map<number, SeedResult>();
-  const record = (r: SeedResult): void => {
+  const record = (received: SeedResult): void => {
+    const r = opts.accept === undefined ? received : opts.accept(received);
     results.set(r.seed, r);
     opts.onResult?.(r);
   };

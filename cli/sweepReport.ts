@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
+import { firstLine } from './explanations.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
 import { EXIT_INCONCLUSIVE, EXIT_PASS, exitCodeOf } from './verdictExit.ts';
 
@@ -21,6 +22,9 @@ export function sweepExitCode(sum: SweepSummary, allowInconclusive: boolean): nu
   return exitCodeOf(sum.failed > 0 ? 'fail' : sum.inconclusive > 0 ? 'inconclusive' : 'pass', allowInconclusive);
 }
 
+/** Seeds of each status the human summary lists (with their replay commands); the rest are counted. */
+export const SEEDS_LISTED_MAX = 20;
+
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -33,18 +37,20 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
     `  ${fmt(sum.seedsPerMin)} seeds/min · ${fmt(sum.eventsPerS)} events/s · ${fmt(sum.events)} events`,
   ];
   if (sum.slowest.length > 0) lines.push(`  slowest: ${sum.slowest.map((s) => `seed ${s.seed} (${Math.round(s.wallMs)} ms)`).join(', ')}`);
-  const failures = f.results.filter((r) => r.violationCount > 0);
-  for (const r of failures) {
+  const failures = f.results.filter((r) => r.verdict === 'fail');
+  for (const r of failures.slice(0, SEEDS_LISTED_MAX)) {
     const v = r.violations[0];
-    lines.push(`  seed ${r.seed} failed: [${v?.check ?? '?'}] ${v?.message ?? ''}${r.violationCount > 1 ? ` (+${r.violationCount - 1} more)` : ''}`);
+    lines.push(`  seed ${r.seed} failed: [${v?.check ?? '?'}] ${firstLine(v?.message ?? '')}${r.violationCount > 1 ? ` (+${r.violationCount - 1} more)` : ''}`);
     lines.push(`    replay: ${replayCommand(f, r.seed)}${outDir === undefined ? '' : `   or: npx faultline replay ${join(outDir, SWEEP_FILE)}#seed=${r.seed}`}`);
   }
+  if (failures.length > SEEDS_LISTED_MAX) lines.push(`  … and ${fmt(failures.length - SEEDS_LISTED_MAX)} more failing seeds (every one is in sweep.json and --json)`);
   const undecided = f.results.filter((r) => r.verdict === 'inconclusive');
-  for (const r of undecided) {
+  for (const r of undecided.slice(0, SEEDS_LISTED_MAX)) {
     const x = r.inconclusive[0];
     lines.push(`  seed ${r.seed} inconclusive: [${x?.check ?? '?'}] ${x?.reason ?? ''}${r.inconclusive.length > 1 ? ` (+${r.inconclusive.length - 1} more)` : ''}`);
     lines.push(`    replay: ${replayCommand(f, r.seed)}`);
   }
+  if (undecided.length > SEEDS_LISTED_MAX) lines.push(`  … and ${fmt(undecided.length - SEEDS_LISTED_MAX)} more inconclusive seeds (every one is in sweep.json and --json)`);
   if (undecided.length > 0) lines.push(`  ${fmt(undecided.length)} inconclusive seed${undecided.length === 1 ? '' : 's'}: exit ${allowInconclusive ? `${EXIT_PASS} (--allow-inconclusive)` : `${EXIT_INCONCLUSIVE} (--allow-inconclusive accepts them)`}`);
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, SWEEP_FILE)} and ${join(outDir, JUNIT_FILE)}`);
   return lines.join('\n') + '\n';

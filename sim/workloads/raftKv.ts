@@ -129,7 +129,11 @@ function checkLinearizability(world: World, history: HistoryRecorder, maxSteps: 
     return 'inconclusive';
   }
   const r = checkKvHistory(ops, { maxSteps });
-  if (r.verdict === 'illegal' && r.illegal !== undefined) world.violate('linearizability', null, `history is not linearizable on key ${r.illegal.key}:\n${r.illegal.explanation}`);
+  if (r.verdict === 'illegal' && r.illegal !== undefined) {
+    const head = `history is not linearizable on key ${r.illegal.key}:\n`;
+    const full = r.illegal.explanationFull === r.illegal.explanation ? undefined : head + r.illegal.explanationFull;
+    world.violate('linearizability', null, head + r.illegal.explanation, full);
+  }
   if (r.verdict === 'unknown') {
     world.cannotDecide('linearizability', `the search spent its budget of ${maxSteps.toLocaleString('en-US')} steps with ${r.checkedOps.toLocaleString('en-US')} of ${ops.length.toLocaleString('en-US')} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
   }

@@ -48,7 +48,14 @@ export interface Violation {
   t: Micros;
   check: string;
   node: NodeId | null;
+  /** What broke, bounded to a few kilobytes where the check can produce more. */
   message: string;
+  /**
+   * The whole text behind a bounded message (a linearizability failure's every operation
+   * and step), when there is more than the message holds. Reports leave it out; the CLI
+   * writes it to a file (see cli/explanations.ts).
+   */
+  detail?: string;
 }
 
 export interface InFlight {
@@ -157,11 +164,11 @@ export class World implements RuntimeSink {
     this.kernel.schedule(t, to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: t });
   }
 
-  violate(check: string, node: NodeId | null, message: string): void;
+  violate(check: string, node: NodeId | null, message: string, detail?: string): void;
   violate(t: Micros, check: string, node: NodeId, message: string): void;
   violate(a: string | Micros, b: string | NodeId | null, c: NodeId | null | string, d?: string): void {
     if (typeof a === 'number') this.violations.push({ t: a, check: b as string, node: c as NodeId, message: d as string });
-    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string });
+    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string, ...(d === undefined ? {} : { detail: d }) });
   }
 
   /** Records that `check` could not decide, and why; the run is then inconclusive unless it failed. */
