@@ -43,7 +43,9 @@ Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [-
                             (default: raft-kv-basic)
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
-  -o, --out DIR             write report.json and trace.jsonl (every event) into DIR
+  -o, --out DIR             write report.json, trace.jsonl (every event) and, when a check
+                            failed, violations.txt (every violation in full) into DIR;
+                            DIR is checked (and created) before the run
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
@@ -72,8 +74,11 @@ Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard
       --shard i/n           run only shard i of n: the seeds whose position in the range
                             (from 0) is i-1 modulo n, round-robin. Shards 1/n..n/n
                             partition the range; combine their outputs with \`merge\`
-  -o, --out DIR             write DIR/sweep.json (per seed: seed, traceHash, events,
-                            simulatedMs, wallMs, violations) and DIR/junit.xml
+  -o, --out DIR             write DIR/results.jsonl as seeds finish (a header line, then
+                            one result per seed), then DIR/sweep.json (per seed: seed,
+                            traceHash, events, simulatedMs, wallMs, verdict, violations,
+                            inconclusive) and DIR/junit.xml. DIR is checked (and created)
+                            before any seed runs
       --json                print one JSON object (results, summary, failures) and nothing else
   -q, --quiet               no progress display
       --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
@@ -90,7 +95,8 @@ export const MERGE_HELP = `faultline merge — combine sweep shard outputs
 
 Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
 
-  DIR...        sweep output directories (or their sweep.json files) of one scenario
+  DIR...        sweep output directories (or their sweep.json files) of one scenario; a
+                directory of a sweep that did not finish is read from its results.jsonl
   -o, --out DIR write the merged sweep.json and junit.xml into DIR
       --json    print one JSON object (results, summary, failures, inconclusive)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive

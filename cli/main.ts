@@ -2,7 +2,7 @@
 // shell over sim/: it reads files, measures wall time, draws progress and prints reports;
 // the simulation itself is in sim/run. Exit codes (cli/verdictExit.ts): 0 checks held, 1 a
 // check failed, 2 bad input or usage, 3 inconclusive (no check failed, one could not decide).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
@@ -20,6 +20,7 @@ import { serveUi } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
+import { prepareOutDir } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
@@ -50,6 +51,8 @@ export interface CliReport extends RunReport {
 function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const args = parseRunArgs(argv);
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO);
+  // Before the run: a report that cannot be written must not cost a run first.
+  if (args.out !== undefined) prepareOutDir(args.out, '--out');
   const scenario = materialize(loaded.scenario, args.seed);
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const nodeCount = nodeSpecs(scenario).length;
@@ -66,7 +69,6 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
     const violations = boundedViolations(report.violations, pointer);
     const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
     if (args.out !== undefined) {
-      mkdirSync(args.out, { recursive: true });
       writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
       writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
       if (report.violations.length > 0) writeWholeText(join(args.out, VIOLATIONS_FILE), report.violations, `faultline run ${report.scenario} · seed ${report.seed}: every violation in full\nreplay: ${replay}`);

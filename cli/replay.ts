@@ -16,6 +16,7 @@ import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
+import { prepareOutFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 
@@ -76,6 +77,7 @@ export function cmdReplay(argv: string[], io: Io): number {
   }, 1);
   const src = resolveSource(positionals[0], v);
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
+  if (traceOut !== undefined) prepareOutFile(traceOut, '--trace-out');
   const scenario = materialize(src.loaded.scenario, src.seed);
   const t0 = wallNowMs();
   const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined });

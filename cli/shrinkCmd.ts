@@ -15,6 +15,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
+import { prepareOutFile } from './outPath.ts';
 import { fromText, loadScenarioRef } from './scenarioRef.ts';
 import { scenarioToYaml } from './scenarioYaml.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -74,6 +75,8 @@ export function cmdShrink(argv: string[], io: Io): number {
   const seed = parseSeed(v.seed);
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
+  // Before shrinking, which can take hundreds of runs: the result must have somewhere to go.
+  prepareOutFile(out, '--out');
   const t0 = wallNowMs();
   const r = shrinkFaults(loaded.scenario, seed, testsMax);
   const shrunk: Scenario = { ...materialize(loaded.scenario, seed), faults: r.minimal, description: `Shrunk from ${loaded.ref} seed ${seed}: the smallest fault schedule found that still fails check ${r.check}. ${loaded.scenario.description}`.trim() };

@@ -11,13 +11,14 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCount, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
+import { prepareOutDir } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
 import { loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
-import { SWEEP_FORMAT_VERSION, type SweepFile } from './sweepFile.ts';
+import { RESULTS_LOG, ResultsLog, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -50,22 +51,10 @@ export function keepResult(r: SeedResult, out: SweepOptions['out'], scenarioRef:
   return { ...r, violations: boundedViolations(r.violations, pointer) };
 }
 
-/** Runs the sweep and returns its results file (not yet written). */
-export function runSweep(o: SweepOptions): SweepFile {
-  const t0 = wallNowMs();
-  const accept = (r: SeedResult): SeedResult => keepResult(r, o.out, o.loaded.ref);
-  let results: SeedResult[];
-  if (o.jobs === 1) {
-    results = o.seeds.map((seed) => {
-      const r = accept(runSeed(o.loaded.scenario, seed));
-      o.onResult?.(r);
-      return r;
-    });
-  } else {
-    results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult, accept });
-  }
+/** What the sweep is, without its results: sweep.json's fields and the results log's header. */
+export function sweepHeader(o: SweepOptions): SweepHeader {
   return {
-    faultline: 'sweep',
+    faultline: 'sweep-log',
     version: SWEEP_FORMAT_VERSION,
     scenario: o.loaded.scenario.name,
     scenarioRef: o.loaded.ref,
@@ -74,9 +63,40 @@ export function runSweep(o: SweepOptions): SweepFile {
     seeds: o.range,
     shards: [o.shard === null ? '1/1' : `${o.shard.index}/${o.shard.count}`],
     jobs: o.jobs,
-    wallMs: Math.round((wallNowMs() - t0) * 10) / 10,
-    results,
+    seedCount: o.seeds.length,
   };
+}
+
+/**
+ * Runs the sweep and returns its results file (not yet written). With --out, each seed's
+ * result is appended to DIR/results.jsonl as it arrives, so a sweep that dies (a worker
+ * crash, a kill, a full disk at the end) loses none of the seeds that finished.
+ */
+export function runSweep(o: SweepOptions): SweepFile {
+  const t0 = wallNowMs();
+  const header = sweepHeader(o);
+  const log = o.out === undefined ? null : new ResultsLog(join(o.out.dir, RESULTS_LOG), header);
+  const accept = (r: SeedResult): SeedResult => {
+    const kept = keepResult(r, o.out, o.loaded.ref);
+    log?.append(kept);
+    return kept;
+  };
+  let results: SeedResult[];
+  try {
+    if (o.jobs === 1) {
+      results = o.seeds.map((seed) => {
+        const r = accept(runSeed(o.loaded.scenario, seed));
+        o.onResult?.(r);
+        return r;
+      });
+    } else {
+      results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult, accept });
+    }
+  } finally {
+    log?.close();
+  }
+  const { faultline: _log, seedCount: _count, ...described } = header;
+  return { ...described, faultline: 'sweep', wallMs: Math.round((wallNowMs() - t0) * 10) / 10, results };
 }
 
 export function cmdSweep(argv: string[], io: Io): number {
@@ -100,6 +120,8 @@ export function cmdSweep(argv: string[], io: Io): number {
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const out = typeof v.out === 'string' ? v.out : undefined;
+  // Before any seed runs: a sweep that cannot write its results must not run for hours first.
+  if (out !== undefined) prepareOutDir(out, '--out');
   const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
@@ -120,7 +142,8 @@ export function cmdSweep(argv: string[], io: Io): number {
   } catch (e) {
     progress?.clear();
     if (!(e instanceof SweepError)) throw e;
-    io.err(`faultline: ${e.message}\n  reproduce it in one process: npx faultline run --scenario ${loaded.ref} --seed <the seed above>\n`);
+    const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
+    io.err(`faultline: ${e.message}\n  reproduce it in one process: npx faultline run --scenario ${loaded.ref} --seed <the seed above>${saved}\n`);
     return 1;
   }
   progress?.clear();

@@ -1,5 +1,5 @@
 // Printing and writing sweep results, shared by `sweep` and `merge`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
 import { firstLine } from './explanations.ts';
@@ -11,8 +11,8 @@ export function replayCommand(f: SweepFile, seed: number): string {
   return `npx faultline run --scenario ${f.scenarioRef} --seed ${seed}`;
 }
 
+/** Writes sweep.json and junit.xml into `outDir`, which the caller prepared (cli/outPath.ts). */
 export function writeSweepOutputs(f: SweepFile, outDir: string, allowInconclusive = false): void {
-  mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, SWEEP_FILE), JSON.stringify(f, null, 1) + '\n');
   writeFileSync(join(outDir, JUNIT_FILE), junitXml(f.scenario, f.results, f.wallMs, (seed) => replayCommand(f, seed), allowInconclusive));
 }
