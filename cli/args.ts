@@ -22,6 +22,20 @@ export interface RunArgs {
   workers: number | undefined;
   /** Exit 0 rather than 3 when no check failed but some could not decide. */
   allowInconclusive: boolean;
+  /** The run's event limit (--events-max); undefined means the default. */
+  eventsMax: number | undefined;
+}
+
+/** The largest --events-max accepted (far beyond any run that fits in memory). */
+export const EVENTS_MAX_FLAG_MAX = 1_000_000_000_000;
+
+export function parseEventsMax(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseCount(text, '--events-max', EVENTS_MAX_FLAG_MAX);
+}
+
+/** The replay command's tail for a non-default event limit. */
+export function eventsMaxFlag(eventsMax: number | undefined): string {
+  return eventsMax === undefined ? '' : ` --events-max ${eventsMax}`;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -42,6 +56,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
         'allow-inconclusive': { type: 'boolean', default: false },
+        'events-max': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -58,6 +73,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
     allowInconclusive: v['allow-inconclusive'] ?? false,
+    eventsMax: parseEventsMax(v['events-max']),
   };
 }
 

@@ -5,10 +5,10 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                [--allow-inconclusive]
+                [--allow-inconclusive] [--events-max N]
   faultline list [--json]
   faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
-                  [--allow-inconclusive]
+                  [--allow-inconclusive] [--events-max N]
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE]
   faultline shrink --scenario NAME|FILE --seed N [--out FILE]
@@ -37,7 +37,7 @@ Run \`faultline run\` with no arguments for the default scenario.`;
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                     [--allow-inconclusive]
+                     [--allow-inconclusive] [--events-max N]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -50,6 +50,9 @@ Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [-
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
       --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide
+      --events-max N        stop the run after N events (default 200,000,000); a run that
+                            reaches it (or an origin's 536,870,912-event tie-key limit) stops
+                            with a clear message and is inconclusive
   -h, --help                this text
 
 The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, verdict (pass,
@@ -66,6 +69,7 @@ export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in
 
 Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n]
                        [--out DIR] [--json] [--quiet] [--timeout SECONDS] [--allow-inconclusive]
+                       [--events-max N]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
       --seeds A..B          the inclusive seed range, or one seed (default: 1..100)
@@ -84,6 +88,7 @@ Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard
       --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
                             (junit.xml then marks them skipped instead of error)
+      --events-max N        each seed's event limit (default 200,000,000; see run --help)
 
 Per-seed results do not depend on --jobs or --shard. Prints passed/failed/inconclusive,
 the slowest seeds, events/s and seeds/min, and every failing or inconclusive seed with its
@@ -114,6 +119,7 @@ Usage: faultline replay FILE [--trace-out FILE] [--json] [--allow-inconclusive]
       --seed N        the seed, for a scenario file or --scenario (default 1 for a file)
       --expect HASH   the trace hash the run must reproduce
       --trace-out F   write the full trace (every event) as JSONL to F
+      --events-max N  the run's event limit (default: the recorded run's, else 200,000,000)
       --json          print one JSON report with recordedHash and reproduced
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash

@@ -15,7 +15,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
-import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
+import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
 import { serveUi } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
@@ -57,7 +57,7 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
-  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}`;
+  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}${eventsMaxFlag(args.eventsMax)}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
   const t0 = wallNowMs();
@@ -78,10 +78,10 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
     return exitCodeOf(report.verdict, args.allowInconclusive);
   };
   if (args.workers === undefined) {
-    const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
+    const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax });
     return finish(report, world.trace.events(), {});
   }
-  return runScenarioLockstep(scenario, args.seed, args.workers, workerFactory(), { retainTrace: args.out !== undefined, onProgress }).then(
+  return runScenarioLockstep(scenario, args.seed, args.workers, workerFactory(), { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax }).then(
     (r) => finish(r.report, r.trace, { workers: args.workers, lockstep: r.lockstep }),
     (e: unknown) => {
       progress?.clear();

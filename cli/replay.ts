@@ -11,7 +11,7 @@ import { materialize } from '../sim/faults/swarm.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
-import { parseFlags, parseSeed, UsageError } from './args.ts';
+import { eventsMaxFlag, parseEventsMax, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
@@ -25,6 +25,8 @@ interface Source {
   seed: number;
   recordedHash: string | null;
   from: string;
+  /** The event limit the recorded run had (--events-max), if not the default. */
+  eventsMax?: number;
 }
 
 function fromSweep(file: string, seedText: string): Source {
@@ -32,14 +34,15 @@ function fromSweep(file: string, seedText: string): Source {
   const seed = parseSeed(seedText, `${file}#seed`);
   const entry = f.results.find((r) => r.seed === seed);
   if (entry === undefined) throw new UsageError(`${file} has no result for seed ${seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
-  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}` };
+  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}`, eventsMax: f.eventsMax };
 }
 
 /** A report.json names its scenario in its replay command, exactly as the run was given it. */
 function fromReport(file: string, doc: Record<string, unknown>): Source {
   const m = typeof doc.replay === 'string' ? /--scenario (\S+)/.exec(doc.replay) : null;
   if (m === null || typeof doc.seed !== 'number' || typeof doc.traceHash !== 'string') throw new UsageError(`${file}: a report must have seed, traceHash and a replay command naming --scenario`);
-  return { loaded: loadScenarioRef(m[1]), seed: doc.seed, recordedHash: doc.traceHash, from: file };
+  const limit = /--events-max (\d+)/.exec(doc.replay as string);
+  return { loaded: loadScenarioRef(m[1]), seed: doc.seed, recordedHash: doc.traceHash, from: file, eventsMax: limit === null ? undefined : Number(limit[1]) };
 }
 
 function resolveSource(file: string | undefined, v: Record<string, string | boolean | undefined>): Source {
@@ -74,17 +77,20 @@ export function cmdReplay(argv: string[], io: Io): number {
     'trace-out': { type: 'string' },
     json: { type: 'boolean' },
     'allow-inconclusive': { type: 'boolean' },
+    'events-max': { type: 'string' },
   }, 1);
-  const src = resolveSource(positionals[0], v);
+  const given = resolveSource(positionals[0], v);
+  const eventsMaxGiven = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
+  const src: Source = eventsMaxGiven === undefined ? given : { ...given, eventsMax: eventsMaxGiven };
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
   if (traceOut !== undefined) prepareOutFile(traceOut, '--trace-out');
   const scenario = materialize(src.loaded.scenario, src.seed);
   const t0 = wallNowMs();
-  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined });
+  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined, eventsMax: src.eventsMax });
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
-  const replay = `npx faultline run --scenario ${src.loaded.ref} --seed ${src.seed}`;
+  const replay = `npx faultline run --scenario ${src.loaded.ref} --seed ${src.seed}${eventsMaxFlag(src.eventsMax)}`;
   const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
   if (v.json === true) {
     io.out(JSON.stringify({ ...report, violations, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');

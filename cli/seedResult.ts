@@ -25,9 +25,9 @@ export interface SeedResult {
   inconclusive: Inconclusive[];
 }
 
-export function runSeed(s: Scenario, seed: number): SeedResult {
+export function runSeed(s: Scenario, seed: number, eventsMax?: number): SeedResult {
   const t0 = wallNowMs();
-  const { report } = runScenario(materialize(s, seed), seed);
+  const { report } = runScenario(materialize(s, seed), seed, { eventsMax });
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   return {
     seed,

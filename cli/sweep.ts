@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseCount, parseFlags, UsageError } from './args.ts';
+import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
 import { prepareOutDir } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
@@ -30,6 +30,8 @@ export interface SweepOptions {
   shard: Shard | null;
   jobs: number;
   seedTimeoutMs: number;
+  /** The runs' event limit (--events-max), if not the default. */
+  eventsMax?: number;
   onResult?: (r: SeedResult) => void;
   /** Where --out writes (absolute or relative to the cwd), and how to name it in messages. */
   out?: { dir: string; shown: string };
@@ -63,6 +65,7 @@ export function sweepHeader(o: SweepOptions): SweepHeader {
     seeds: o.range,
     shards: [o.shard === null ? '1/1' : `${o.shard.index}/${o.shard.count}`],
     jobs: o.jobs,
+    ...(o.eventsMax === undefined ? {} : { eventsMax: o.eventsMax }),
     seedCount: o.seeds.length,
   };
 }
@@ -85,12 +88,12 @@ export function runSweep(o: SweepOptions): SweepFile {
   try {
     if (o.jobs === 1) {
       results = o.seeds.map((seed) => {
-        const r = accept(runSeed(o.loaded.scenario, seed));
+        const r = accept(runSeed(o.loaded.scenario, seed, o.eventsMax));
         o.onResult?.(r);
         return r;
       });
     } else {
-      results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult, accept });
+      results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept });
     }
   } finally {
     log?.close();
@@ -110,7 +113,9 @@ export function cmdSweep(argv: string[], io: Io): number {
     quiet: { type: 'boolean', short: 'q' },
     timeout: { type: 'string' },
     'allow-inconclusive': { type: 'boolean' },
+    'events-max': { type: 'string' },
   });
+  const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
   const allowInconclusive = v['allow-inconclusive'] === true;
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
@@ -130,7 +135,7 @@ export function cmdSweep(argv: string[], io: Io): number {
   let file: SweepFile;
   try {
     file = runSweep({
-      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs,
+      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs, eventsMax,
       ...(out === undefined || outShown === undefined ? {} : { out: { dir: out, shown: outShown } }),
       onResult: (r) => {
         done++;

@@ -32,6 +32,8 @@ export interface SweepFile {
   seeds: string;
   shards: string[];
   jobs: number;
+  /** The runs' event limit, when --events-max set one (replay commands repeat it). */
+  eventsMax?: number;
   /** Wall time of the sweep; for a merge, the sum over the shards (machine time). */
   wallMs: number;
   results: SeedResult[];

@@ -28,6 +28,8 @@ export interface PoolOptions {
   seeds: readonly number[];
   jobs: number;
   seedTimeoutMs: number;
+  /** The run's event limit (--events-max), if not the default. */
+  eventsMax?: number;
   onResult?: (r: SeedResult) => void;
   /** Called for each result as it arrives (before onResult); what it returns is kept. */
   accept?: (r: SeedResult) => SeedResult;
@@ -51,7 +53,7 @@ interface Slot {
 
 function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
   const { port1, port2 } = new MessageChannel();
-  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, crashAtSeed: opts.crashAtSeed };
+  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, crashAtSeed: opts.crashAtSeed };
   const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});
@@ -127,7 +129,7 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     if (own.length === 0 && opts.jobs > 1 && queue.length > 0) own = (queue.shift() as Batch).seeds.slice();
     if (own.length > 0) {
       // One seed at a time, so the workers' ports are drained (and refilled) between seeds.
-      record(runSeed(opts.scenario, own.shift() as number));
+      record(runSeed(opts.scenario, own.shift() as number, opts.eventsMax));
       continue;
     }
     if (Atomics.wait(signal, 0, seen, WAIT_SLICE_MS) !== 'timed-out') continue;

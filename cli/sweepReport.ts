@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
+import { eventsMaxFlag } from './args.ts';
 import { firstLine } from './explanations.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
 import { EXIT_INCONCLUSIVE, EXIT_PASS, exitCodeOf } from './verdictExit.ts';
 
 /** The replay command for one seed: the plain run command, which needs nothing but the scenario. */
 export function replayCommand(f: SweepFile, seed: number): string {
-  return `npx faultline run --scenario ${f.scenarioRef} --seed ${seed}`;
+  return `npx faultline run --scenario ${f.scenarioRef} --seed ${seed}${eventsMaxFlag(f.eventsMax)}`;
 }
 
 /** Writes sweep.json and junit.xml into `outDir`, which the caller prepared (cli/outPath.ts). */

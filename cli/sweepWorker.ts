@@ -18,7 +18,7 @@ function runBatch(id: number, seeds: number[]): void {
     if (seed === init.crashAtSeed) process.exit(70);
     let result;
     try {
-      result = runSeed(init.scenario, seed);
+      result = runSeed(init.scenario, seed, init.eventsMax);
     } catch (e) {
       post({ type: 'error', seed, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return;

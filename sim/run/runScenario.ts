@@ -10,6 +10,7 @@ import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
+import { formatMicros } from '../kernel/time.ts';
 import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
 import type { CheckLimits, LeaderSource } from '../workloads/workload.ts';
 import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
@@ -22,7 +23,7 @@ export interface RunOptions {
   /** Called every `progressStepUs` of simulated time. */
   onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void;
   progressStepUs?: Micros;
-  /** Safety bound on executed events; a run that hits it reports a violation. */
+  /** Bound on executed events (default EVENTS_MAX_DEFAULT); a run that reaches it stops and is inconclusive. */
   eventsMax?: number;
   /** Budgets of the end-of-run checks (tests make them small to reach their limits). */
   checkLimits?: CheckLimits;
@@ -51,6 +52,11 @@ export interface BuiltRun {
 }
 
 export const EVENTS_MAX_DEFAULT = 200_000_000;
+
+/** Why a run stopped at its event limit, naming the flag that raises it. */
+export function eventLimitReason(eventsMax: number, nowUs: Micros, durationUs: Micros): string {
+  return `stopped at ${formatMicros(nowUs)} of ${formatMicros(durationUs)} after ${eventsMax.toLocaleString('en-US')} events, the run's event limit (default ${EVENTS_MAX_DEFAULT.toLocaleString('en-US')}); raise it with --events-max N, or shorten the scenario`;
+}
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
 export { nodeSpecs };
@@ -108,10 +114,8 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
   for (let t = 0; t < s.duration;) {
     t = Math.min(s.duration, t + stepUs);
     const reason = world.run({ timeUs: t, eventsMax });
-    if (reason === 'events') {
-      world.violate('event-limit', null, `the run exceeded ${eventsMax} events; raise eventsMax or shorten the scenario`);
-      break;
-    }
+    if (reason === 'events') world.halt(eventLimitReason(eventsMax, world.nowUs, s.duration));
+    if (world.haltedBy !== null) break;
     opts.onProgress?.(world.nowUs, s.duration, world.executed);
   }
   const extra = finish();

@@ -2,7 +2,7 @@
 // WindowRunners in tests) under conservative lockstep, producing the same report as the
 // in-process run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { buildRun, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
@@ -32,7 +32,8 @@ export interface LockstepReport {
   trace: readonly TraceEvent[];
 }
 
-export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: { retainTrace?: boolean; onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void } = {}): Promise<LockstepReport> {
+export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: { retainTrace?: boolean; onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void; eventsMax?: number } = {}): Promise<LockstepReport> {
+  const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
   const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false }, nodesByRunner);
@@ -41,7 +42,10 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
     const stepUs = Math.max(1, Math.floor(s.duration / 100));
     for (let t = 0; t < s.duration;) {
       t = Math.min(s.duration, t + stepUs);
-      await ls.run(t);
+      // The event limit is checked between windows, so a stopped run may have a few more
+      // events (and another trace hash) than the same run in one thread.
+      if ((await ls.run(t, eventsMax)) === 'events') built.world.halt(eventLimitReason(eventsMax, built.world.nowUs, s.duration));
+      if (built.world.haltedBy !== null) break;
       opts.onProgress?.(built.world.nowUs, s.duration, built.world.executed);
     }
     return { report: reportOf(s, seed, built.world, built.finish()), lockstep: ls.stats(), trace: built.world.trace.events() };

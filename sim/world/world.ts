@@ -36,6 +36,8 @@ export interface WorldConfig {
    * the world then keeps no hosts, and node commands queue up for the driver.
    */
   remote?: boolean;
+  /** Events one origin may create (tie keys); below the default only in tests of that limit. */
+  originSeqMax?: number;
 }
 
 /** A node command issued by a kernel action while the nodes run remotely. */
@@ -76,8 +78,6 @@ export class World implements RuntimeSink {
   readonly violations: Violation[] = [];
   /** Checks that could not decide, and why (see sim/check/verdict.ts). */
   readonly inconclusive: Inconclusive[] = [];
-  /** Why the run stopped before its end (a scale limit), or null while it runs to the end. */
-  haltedBy: string | null = null;
   readonly runtime: NodeRuntime | null;
   /** The hosts, by node id: the runtime's own objects in-process; empty when remote. */
   readonly hosts: Host<MsgEvent | TimerEvent>[];
@@ -107,7 +107,7 @@ export class World implements RuntimeSink {
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
     if (n < 1 || n > NODE_ID_MAX + 1) throw new Error(`World: node count must be in [1, ${NODE_ID_MAX + 1}]`);
-    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t));
+    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t), config.originSeqMax);
     this.net = new Network(n, config.latencyFloorUs ?? 500, this.kernel.streams, { ...DEFAULT_LINK, ...config.link });
     this.trace = new Trace(config.retainTrace ?? false);
     this.status = config.nodes.map(() => 'down');
@@ -120,9 +120,23 @@ export class World implements RuntimeSink {
     }
     const rt = new NodeRuntime(new Map(config.nodes.map((s, id) => [id, s])), n, kernel.streams, this, {
       schedule: (timeUs, key, ev) => kernel.reschedule(timeUs, key, ev),
+      originSeqMax: kernel.originSeqMax,
     });
     this.runtime = rt;
     this.hosts = config.nodes.map((_, id) => rt.host(id));
+  }
+
+  /** Why the run stopped before its end (a scale limit), or null while it can run on. */
+  get haltedBy(): string | null {
+    return this.kernel.halted;
+  }
+
+  /**
+   * Stops the run for good because a scale limit was reached (the event limit, an origin's
+   * tie keys): no event runs after the current one, and the run is inconclusive.
+   */
+  halt(reason: string): void {
+    this.kernel.halt(reason);
   }
 
   /** Events executed so far, wherever they ran. */
@@ -202,9 +216,11 @@ export class World implements RuntimeSink {
   concludeChecks(): void {
     if (this.concluded) return;
     this.concluded = true;
+    // The root cause first: everything else a halted run could not decide follows from it.
+    if (this.haltedBy !== null) this.inconclusive.unshift({ check: 'scale-limit', reason: this.haltedBy });
     for (const f of this.concludeHooks) f();
     for (const { check, atUs } of this.pendingChecks.values()) {
-      this.cannotDecide(check, `the run ended at ${formatMicros(this.nowUs)}, before this check's time ${formatMicros(atUs)}${this.haltedBy === null ? '' : ` (${this.haltedBy})`}`);
+      this.cannotDecide(check, `the run ${this.haltedBy === null ? 'ended' : 'was stopped by a scale limit'} at ${formatMicros(this.nowUs)}, before this check's time ${formatMicros(atUs)}`);
     }
     this.pendingChecks.clear();
   }

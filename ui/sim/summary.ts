@@ -6,7 +6,7 @@
 // equals `faultline run --scenario <same file> --seed <same seed>`. Observing (trace tap,
 // telemetry listener, inspect() at bucket ends) never changes the run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { buildRun, EVENTS_MAX_DEFAULT } from '../../sim/run/runScenario.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason } from '../../sim/run/runScenario.ts';
 import type { World } from '../../sim/world/world.ts';
 import { actionLabel, isHealAction, isHousekeepingAction } from '../lib/faultText.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
@@ -104,9 +104,7 @@ function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets:
     series.events[Math.min(b, buckets - 1)] += world.kernel.executed - executed;
     executed = world.kernel.executed;
     sampleMetrics(world, series.metrics, Math.min(b, buckets - 1), buckets);
-    if (reason === 'events') {
-      world.violate('event-limit', null, `the run exceeded ${EVENTS_MAX_DEFAULT} events; raise eventsMax or shorten the scenario`);
-      break;
-    }
+    if (reason === 'events') world.halt(eventLimitReason(EVENTS_MAX_DEFAULT, world.nowUs, durationUs));
+    if (world.haltedBy !== null) break;
   }
 }
