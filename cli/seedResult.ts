@@ -23,6 +23,8 @@ export interface SeedResult {
   violationCount: number;
   /** Checks that could not decide, and why. */
   inconclusive: Inconclusive[];
+  /** The run's stats (per-phase load figures, check states...): what promises are set from. */
+  stats: Record<string, number | string>;
 }
 
 export function runSeed(s: Scenario, seed: number, eventsMax?: number): SeedResult {
@@ -39,6 +41,7 @@ export function runSeed(s: Scenario, seed: number, eventsMax?: number): SeedResu
     violations: report.violations.slice(0, VIOLATIONS_KEPT),
     violationCount: report.violations.length,
     inconclusive: report.inconclusive,
+    stats: report.stats,
   };
 }
 

@@ -17,7 +17,7 @@ export const SWEEP_FILE = 'sweep.json';
 /** The append-only log of per-seed results, written as seeds finish. */
 export const RESULTS_LOG = 'results.jsonl';
 export const JUNIT_FILE = 'junit.xml';
-/** Version 2 added each seed's verdict and inconclusive list (version 1 files are read too). */
+/** Version 2 added each seed's verdict, inconclusive list and stats (version 1 files are read too). */
 export const SWEEP_FORMAT_VERSION = 2;
 
 export interface SweepFile {
@@ -161,5 +161,5 @@ export function readResultsLog(file: string): SweepFile {
 /** A version 1 result had no verdict: a violation meant fail, and inconclusive did not exist. */
 function upgradeResult(r: SeedResult): SeedResult {
   if (typeof r.verdict === 'string') return r;
-  return { ...r, verdict: r.violationCount > 0 ? 'fail' : 'pass', inconclusive: [] };
+  return { ...r, verdict: r.violationCount > 0 ? 'fail' : 'pass', inconclusive: [], stats: r.stats ?? {} };
 }

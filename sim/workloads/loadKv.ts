@@ -239,15 +239,17 @@ const POPULATION: Record<string, { counts: string[]; what: string }> = {
   attemptsPerRequest: { counts: ['attempts'], what: 'backend attempt' },
 };
 
+/** Each promise a phase can make: its load.expect key, the figure it bounds, and how. */
+export const PROMISES: readonly (readonly [keyof Expect, string, 'max' | 'min'])[] = [
+  ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
+  ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
+  ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
+];
+
 /** Compares one phase's figures with its promises; each broken one is a violation. */
 export function checkPromises(world: World, phase: string, sum: Record<string, number>, e: Expect | undefined): void {
   if (e === undefined) return;
-  const bounds: [keyof Expect, string, 'max' | 'min'][] = [
-    ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
-    ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
-    ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
-  ];
-  for (const [key, figure, kind] of bounds) {
+  for (const [key, figure, kind] of PROMISES) {
     const bound = e[key];
     if (bound === undefined) continue;
     const v = sum[figure];
