@@ -24,6 +24,8 @@ export interface RunArgs {
   allowInconclusive: boolean;
   /** The run's event limit (--events-max); undefined means the default. */
   eventsMax: number | undefined;
+  /** Users' workload modules to load first (--workload, as given). */
+  workloads: string[];
 }
 
 /** The largest --events-max accepted (far beyond any run that fits in memory). */
@@ -57,6 +59,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         workers: { type: 'string', short: 'w' },
         'allow-inconclusive': { type: 'boolean', default: false },
         'events-max': { type: 'string' },
+        workload: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +77,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
     allowInconclusive: v['allow-inconclusive'] ?? false,
     eventsMax: parseEventsMax(v['events-max']),
+    workloads: v.workload ?? [],
   };
 }
 

@@ -15,13 +15,15 @@ import { prepareOutDir } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
-import { loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
-import { formatRange, parseSeedRange, parseShard, shardSeeds, type Shard } from './seedRange.ts';
+import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
+import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
 import { RESULTS_LOG, ResultsLog, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
+import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
+import { userModuleUrls } from '../sim/workloads/registry.ts';
 
 export interface SweepOptions {
   loaded: ScenarioRef;
@@ -42,13 +44,13 @@ export interface SweepOptions {
  * the terminal; with --out, the whole text of a seed whose explanation was cut goes to
  * DIR/violations/seed-N.txt first, and the cut line names that file.
  */
-export function keepResult(r: SeedResult, out: SweepOptions['out'], scenarioRef: string): SeedResult {
+export function keepResult(r: SeedResult, out: SweepOptions['out'], loaded: ScenarioRef): SeedResult {
   if (r.violations.length === 0) return r;
   const file = seedViolationsFile(r.seed);
   const pointer = pointerTo(out === undefined ? undefined : join(out.shown, file), 'replay the seed with --out DIR for the full text');
   if (out !== undefined && anyCut(r.violations, pointer)) {
     mkdirSync(join(out.dir, VIOLATIONS_DIR), { recursive: true });
-    writeWholeText(join(out.dir, file), r.violations, `faultline sweep ${scenarioRef} · seed ${r.seed}: the first ${r.violations.length} of ${r.violationCount} violations in full\nreplay: npx faultline run --scenario ${scenarioRef} --seed ${r.seed}`);
+    writeWholeText(join(out.dir, file), r.violations, `faultline sweep ${loaded.ref} · seed ${r.seed}: the first ${r.violations.length} of ${r.violationCount} violations in full\nreplay: ${runCommand(loaded, r.seed)}`);
   }
   return { ...r, violations: boundedViolations(r.violations, pointer) };
 }
@@ -62,6 +64,7 @@ export function sweepHeader(o: SweepOptions): SweepHeader {
     scenarioRef: o.loaded.ref,
     scenarioFileName: o.loaded.fileName,
     scenarioText: o.loaded.text,
+    ...(o.loaded.workloads.length === 0 ? {} : { workloads: o.loaded.workloads }),
     seeds: o.range,
     shards: [o.shard === null ? '1/1' : `${o.shard.index}/${o.shard.count}`],
     jobs: o.jobs,
@@ -80,7 +83,7 @@ export function runSweep(o: SweepOptions): SweepFile {
   const header = sweepHeader(o);
   const log = o.out === undefined ? null : new ResultsLog(join(o.out.dir, RESULTS_LOG), header);
   const accept = (r: SeedResult): SeedResult => {
-    const kept = keepResult(r, o.out, o.loaded.ref);
+    const kept = keepResult(r, o.out, o.loaded);
     log?.append(kept);
     return kept;
   };
@@ -93,7 +96,7 @@ export function runSweep(o: SweepOptions): SweepFile {
         return r;
       });
     } else {
-      results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept });
+      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept });
     }
   } finally {
     log?.close();
@@ -102,8 +105,9 @@ export function runSweep(o: SweepOptions): SweepFile {
   return { ...described, faultline: 'sweep', wallMs: Math.round((wallNowMs() - t0) * 10) / 10, results };
 }
 
-export function cmdSweep(argv: string[], io: Io): number {
+export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
   const { values: v } = parseFlags(argv, 'sweep', {
+    ...WORKLOAD_FLAG,
     scenario: { type: 'string', short: 's' },
     seeds: { type: 'string' },
     jobs: { type: 'string', short: 'j' },
@@ -115,13 +119,28 @@ export function cmdSweep(argv: string[], io: Io): number {
     'allow-inconclusive': { type: 'boolean' },
     'events-max': { type: 'string' },
   });
-  const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
-  const allowInconclusive = v['allow-inconclusive'] === true;
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
   const jobs = typeof v.jobs === 'string' ? parseCount(v.jobs, '--jobs', JOBS_MAX) : Math.max(1, Math.min(JOBS_MAX, availableParallelism()));
   const seedTimeoutMs = 1000 * (typeof v.timeout === 'string' ? parseCount(v.timeout, '--timeout', 86_400) : 600);
-  const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO);
+  const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
+  const workloads = workloadPaths(v.workload);
+  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, eventsMax, workloads }, io));
+}
+
+interface SweepFlags {
+  range: SeedRange;
+  shard: Shard | null;
+  jobs: number;
+  seedTimeoutMs: number;
+  eventsMax: number | undefined;
+  workloads: string[];
+}
+
+function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
+  const { range, shard, jobs, seedTimeoutMs, eventsMax } = o;
+  const allowInconclusive = v['allow-inconclusive'] === true;
+  const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO, o.workloads);
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const out = typeof v.out === 'string' ? v.out : undefined;
@@ -148,7 +167,7 @@ export function cmdSweep(argv: string[], io: Io): number {
     progress?.clear();
     if (!(e instanceof SweepError)) throw e;
     const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
-    io.err(`faultline: ${e.message}\n  reproduce it in one process: npx faultline run --scenario ${loaded.ref} --seed <the seed above>${saved}\n`);
+    io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}${saved}\n`);
     return 1;
   }
   progress?.clear();

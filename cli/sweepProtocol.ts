@@ -17,6 +17,8 @@ export interface WorkerInit {
   scenario: Scenario;
   /** The run's event limit (--events-max), if not the default. */
   eventsMax?: number;
+  /** Users' workload modules (URLs) to import before the first seed. */
+  workloadModules: string[];
   /** For tests of crash handling only: the worker exits abruptly when it reaches this seed. */
   crashAtSeed?: number;
 }

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { junitXml } from './junit.ts';
 import { eventsMaxFlag } from './args.ts';
 import { firstLine } from './explanations.ts';
+import { runCommand } from './scenarioRef.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
 import { EXIT_INCONCLUSIVE, EXIT_PASS, exitCodeOf } from './verdictExit.ts';
 
-/** The replay command for one seed: the plain run command, which needs nothing but the scenario. */
+/** The replay command for one seed: the plain run command, which needs nothing but the scenario (and its workload modules). */
 export function replayCommand(f: SweepFile, seed: number): string {
-  return `npx faultline run --scenario ${f.scenarioRef} --seed ${seed}${eventsMaxFlag(f.eventsMax)}`;
+  return `${runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed)}${eventsMaxFlag(f.eventsMax)}`;
 }
 
 /** Writes sweep.json and junit.xml into `outDir`, which the caller prepared (cli/outPath.ts). */

@@ -3,7 +3,8 @@
 // a devDependency, so the UI broke after `npm ci --omit=dev`; fast-check sat in
 // dependencies although only tests import it.
 // Method: read every runtime source file (cli/, sim/, core/, ui/ without ui/scripts/,
-// wasm/, bin/faultline.mjs and the vite and svelte configs the UI server loads; test files
+// wasm/, the package entry index.ts, bin/faultline.mjs and the vite and svelte configs the
+// UI server loads; test files
 // excluded), collect the packages it imports at run time (type-only imports need nothing
 // at run time) and compare them with package.json. The real install is checked end to end
 // by `npm run check:prod-install` (scripts/checkProdInstall.mjs), which takes a minute.
@@ -14,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../cli/catalog.ts';
 
 const RUNTIME_DIRS = ['cli', 'sim', 'core', 'ui', 'wasm'];
-const RUNTIME_FILES = ['bin/faultline.mjs', 'vite.config.ts', 'svelte.config.js'];
+const RUNTIME_FILES = ['index.ts', 'bin/faultline.mjs', 'vite.config.ts', 'svelte.config.js'];
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist']);
 const SOURCE = /\.(ts|mts|mjs|js|svelte)$/;
 

@@ -3,6 +3,7 @@
 // in-process run.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
+import { userModuleUrls } from '../workloads/registry.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
@@ -36,7 +37,7 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
   const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false }, nodesByRunner);
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls() }, nodesByRunner);
   try {
     const ls = new Lockstep(built.world, pool.runners, placement);
     const stepUs = Math.max(1, Math.floor(s.duration / 100));
