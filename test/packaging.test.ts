@@ -4,9 +4,8 @@
 // dependencies although only tests import it.
 // Method: read every runtime source file (cli/, sim/, core/, ui/ without ui/scripts/,
 // wasm/, the package entry index.ts, bin/faultline.mjs and the vite and svelte configs the
-// UI server loads; test files
-// excluded), collect the packages it imports at run time (type-only imports need nothing
-// at run time) and compare them with package.json. The real install is checked end to end
+// UI server loads; test files excluded), collect the packages it imports at run time
+// (type-only imports need nothing at run time) and compare them with package.json. The real install is checked end to end
 // by `npm run check:prod-install` (scripts/checkProdInstall.mjs), which takes a minute.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
