@@ -2,7 +2,8 @@
 // a history over its recorder's cap, a liveness bound after the run (raft-kv and
 // heartbeat), a load promise about a figure with nothing to measure, a promise for a phase
 // that does not exist, and a Raft invariant comparison outside the checker's memory each
-// make the run INCONCLUSIVE: its own verdict in the report, in the human output (with the
+// make the run INCONCLUSIVE (so do the rag workload's liveness bound too late to judge and
+// a recall never measured): its own verdict in the report, in the human output (with the
 // reason and the replay command), in sweeps (counts, sweep.json, merge) and in JUnit (an
 // <error>, or <skipped> with --allow-inconclusive), and exit code 3 unless
 // --allow-inconclusive. A check that cannot apply (liveness with no clients, a heartbeat
@@ -21,6 +22,7 @@ import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import type { LoadKvScenario } from '../sim/workloads/loadKv.ts';
 import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
+import type { RagScenario } from '../sim/workloads/rag/ragScenario.ts';
 import { World } from '../sim/world/world.ts';
 import { cli } from './cliHarness.ts';
 
@@ -107,6 +109,23 @@ describe('inconclusive runs', () => {
       'silent: p99Ms is promised <= 100, but the phase had no admitted request to measure it over',
       'silent: errorRate is promised <= 0.01, but the phase had no request to measure it over',
     ]);
+  });
+
+  it('rag: a liveness bound too late to judge and recall never measured are inconclusive; no queries is not applicable', () => {
+    // teeth-rag-skip-tail without its bug, on a small synthetic corpus (seconds, not minutes).
+    const base = catalogScenario('teeth-rag-skip-tail') as RagScenario;
+    const s = { ...base, rag: { ...base.rag, bugs: [], corpus: 'synthetic-200x16' } } as RagScenario;
+    const late = run({ ...s, liveness: { within: 1_500_000 } } as RagScenario);
+    expect(late.verdict).toBe('inconclusive');
+    expect(late.inconclusive).toEqual([{ check: 'liveness', reason: expect.stringMatching(/^the liveness bound \(2.4s: .*\) falls after 1.5s/) }]);
+    const unsampled = run({ ...s, rag: { ...s.rag, queries: { ...s.rag.queries, sampleEvery: 1_000_000 } } } as RagScenario);
+    expect(unsampled.verdict).toBe('inconclusive');
+    expect(unsampled.stats.recallVerdict).toBe('inconclusive');
+    expect(unsampled.inconclusive.map((x) => x.check)).toEqual(['rag-recall']);
+    const quiet = run({ ...s, rag: { ...s.rag, queries: { ...s.rag.queries, clients: 0 } } } as RagScenario);
+    expect(quiet.verdict).toBe('pass');
+    expect(quiet.stats.liveness).toBe('not applicable: the scenario sends no queries');
+    expect(quiet.stats.recallVerdict).toBe('not applicable: the scenario sends no queries');
   });
 
   it('Raft invariants reaching outside the checker\'s remembered window are inconclusive, inside it they decide', () => {

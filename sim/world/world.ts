@@ -191,14 +191,15 @@ export class World implements RuntimeSink {
   }
 
   /**
-   * Schedules a check at an absolute time (the trace names it `check NAME`). A check that
+   * Schedules a check at an absolute time (the trace names it `check NAME` unless
+   * `actionName` says otherwise). A check that
    * has not run when the run's checks are concluded (the run stopped early) is recorded as
    * inconclusive, so no scheduled check can pass by never running.
    */
-  checkAt(timeUs: Micros, check: string, run: () => void): void {
+  checkAt(timeUs: Micros, check: string, run: () => void, actionName = `check ${check}`): void {
     const id = this.pendingCheckNext++;
     this.pendingChecks.set(id, { check, atUs: timeUs });
-    this.at(timeUs, `check ${check}`, () => {
+    this.at(timeUs, actionName, () => {
       this.pendingChecks.delete(id);
       run();
     });
