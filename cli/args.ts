@@ -22,6 +22,10 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** Exit 0 rather than 3 when no check failed but some could not decide. */
+  allowInconclusive: boolean;
+  /** The run's event limit (--events-max); undefined means the default. */
+  eventsMax: number | undefined;
   /** Users' workload modules to load first (--workload, as given). */
   workloads: string[];
   /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
@@ -49,6 +53,18 @@ export function parseScrapeInterval(text: string): number {
   return us;
 }
 
+/** The largest --events-max accepted (far beyond any run that fits in memory). */
+export const EVENTS_MAX_FLAG_MAX = 1_000_000_000_000;
+
+export function parseEventsMax(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseCount(text, '--events-max', EVENTS_MAX_FLAG_MAX);
+}
+
+/** The replay command's tail for a non-default event limit. */
+export function eventsMaxFlag(eventsMax: number | undefined): string {
+  return eventsMax === undefined ? '' : ` --events-max ${eventsMax}`;
+}
+
 /** Worker threads a run may use at most (each node gets at most one). */
 export const WORKERS_MAX = 64;
 
@@ -66,6 +82,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        'allow-inconclusive': { type: 'boolean', default: false },
+        'events-max': { type: 'string' },
         workload: { type: 'string', multiple: true },
         'metrics-out': { type: 'string' },
         'traces-out': { type: 'string' },
@@ -87,6 +105,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    allowInconclusive: v['allow-inconclusive'] ?? false,
+    eventsMax: parseEventsMax(v['events-max']),
     workloads: v.workload ?? [],
     metricsOut: v['metrics-out'],
     tracesOut: v['traces-out'],

@@ -4,7 +4,7 @@
 // Method: explainIllegal on hand-made failing partitions, checked line by line.
 import { describe, expect, it } from 'vitest';
 import type { Operation } from './history.ts';
-import { describeOperation, explainIllegal, LISTED_OPS_MAX, showValue } from './explain.ts';
+import { CANDIDATES_LISTED_MAX, describeOperation, explainIllegal, FULL_EXPLANATION, LISTED_OPS_MAX, PREFIX_SHOWN_MAX, showValue } from './explain.ts';
 
 const put = (opId: number, value: string, call: number, ret: number): Operation =>
   ({ clientId: opId, opId, input: { op: 'put', key: 'x', value }, call, return: ret, output: { ok: true, value } });
@@ -48,5 +48,27 @@ describe('explainIllegal', () => {
     const text = explainIllegal('x', ops, ops.slice(0, -1).map((_, i) => i), ops.length);
     expect(text).toContain('… and 6 more');
     expect(text).toContain('#999 get("x") observed "nope"');
+  });
+});
+
+describe('compact and full explanations', () => {
+  // A failure deep in a long history: a 200-step prefix, then a read no order explains.
+  const ops = Array.from({ length: 200 }, (_, i) => put(i, `${i}`, 10 * i, 10 * i + 5));
+  ops.push(...Array.from({ length: 30 }, (_, i) => get(1000 + i, 'nope', 5_000, 5_010 + i)));
+  const prefix = ops.slice(0, 200).map((_, i) => i);
+
+  it('the compact form bounds the listing, the prefix and the candidates', () => {
+    const text = explainIllegal('x', ops, prefix, ops.length);
+    expect(text).toContain(`… and ${ops.length - LISTED_OPS_MAX} more`);
+    expect(text).toContain(`Longest linearizable prefix found (200 of 230): … ${200 - PREFIX_SHOWN_MAX} earlier steps, #${200 - PREFIX_SHOWN_MAX} put("x", "${200 - PREFIX_SHOWN_MAX}")`);
+    expect(text).toContain(`… and ${30 - CANDIDATES_LISTED_MAX} more candidates`);
+    expect(text.length).toBeLessThan(8_000);
+  });
+
+  it('the full form leaves nothing out', () => {
+    const text = explainIllegal('x', ops, prefix, ops.length, FULL_EXPLANATION);
+    expect(text).not.toMatch(/more$|earlier steps|more candidates/m);
+    for (const op of ops) expect(text).toContain(`#${op.opId} client`);
+    expect(text).toContain('#0 put("x", "0") -> "0", #1 put("x", "1")');
   });
 });

@@ -27,8 +27,11 @@ export interface IllegalReport {
   key: string;
   /** The failing operations: the smallest failing partition, shrunk by removing reads. */
   ops: Operation[];
-  /** Multi-line text: the operations, the longest linearizable prefix, the blocked step. */
+  /** Multi-line text: the operations, the longest linearizable prefix, the blocked step;
+   *  each part bounded (sim/check/explain.ts), so it stays a few kilobytes. */
   explanation: string;
+  /** The same with nothing left out: every operation, every step, every candidate. */
+  explanationFull: string;
 }
 
 export interface CheckResult {

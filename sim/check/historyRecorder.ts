@@ -12,9 +12,10 @@ export const HISTORY_OPS_MAX = 2_000_000;
 export class HistoryRecorder {
   private readonly ops: Operation[] = [];
   private readonly open = new Map<string, Operation>();
+  /** True once an operation was not recorded because the history was full. */
   overflow = false;
 
-  constructor(world: World) {
+  constructor(world: World, readonly opsMax: number = HISTORY_OPS_MAX) {
     world.onTelemetry((t, _node, name, f) => {
       if (name === 'kv.invoke') this.invoke(t, f.clientId as number, f.rid as number, f.input as string);
       else if (name === 'kv.complete') this.complete(t, f.clientId as number, f.rid as number, f.output as string);
@@ -22,7 +23,7 @@ export class HistoryRecorder {
   }
 
   private invoke(t: Micros, clientId: number, rid: number, input: string): void {
-    if (this.ops.length >= HISTORY_OPS_MAX) {
+    if (this.ops.length >= this.opsMax) {
       this.overflow = true;
       return;
     }

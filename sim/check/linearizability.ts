@@ -12,7 +12,7 @@
 // so equal timestamps never produce a false 'illegal'.
 
 import type { CheckOptions, CheckResult, Operation } from './history.ts';
-import { explainIllegal } from './explain.ts';
+import { explainIllegal, FULL_EXPLANATION } from './explain.ts';
 import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
 import type { KvState } from './kvModel.ts';
 
@@ -407,7 +407,8 @@ export function checkKvHistory(history: readonly Operation[], opts: CheckOptions
       const shrunk = shrinkFailure(part.ops, outcome.longest, budget);
       const ops = shrunk.ops.map((s) => s.op);
       const explanation = explainIllegal(part.key, ops, shrunk.longest, part.ops.length);
-      return { verdict: 'illegal', partitions: parts.length, checkedOps, steps: budget.steps, illegal: { key: part.key, ops, explanation } };
+      const explanationFull = explainIllegal(part.key, ops, shrunk.longest, part.ops.length, FULL_EXPLANATION);
+      return { verdict: 'illegal', partitions: parts.length, checkedOps, steps: budget.steps, illegal: { key: part.key, ops, explanation, explanationFull } };
     }
   }
   return { verdict: 'ok', partitions: parts.length, checkedOps, steps: budget.steps };

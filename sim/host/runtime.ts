@@ -9,7 +9,8 @@
 // the node (see eventQueue.ts), so both drivings produce the same canonical order.
 import type { Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
 import { SimDisk, type DiskFaults } from '../disk/disk.ts';
-import { tieKey } from '../kernel/eventQueue.ts';
+import { ORIGIN_SEQ_MAX, tieKey } from '../kernel/eventQueue.ts';
+import { originLimitReason } from '../kernel/kernel.ts';
 import type { Streams } from '../kernel/random.ts';
 import { sealMessage, type Seal } from '../trace/canon.ts';
 import type { TraceKind } from '../trace/trace.ts';
@@ -37,6 +38,8 @@ export const HOST_STATS_US = 100_000;
 
 /** Where a runtime's outputs go: straight into the world, or into a window's effect list. */
 export interface RuntimeSink {
+  /** A scale limit was reached (see Kernel.halt): the run must stop after this event. */
+  halt(reason: string): void;
   traceEvent(t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string): void;
   traceMessage(t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string, ev: MsgEvent): void;
   /** A message a node sent while handling an event at `t`; it leaves at `departUs`. */
@@ -52,6 +55,8 @@ export interface RuntimeSink {
 /** Where a runtime's local events go: the kernel's queue, or the worker's own. */
 export interface LocalScheduler {
   schedule(timeUs: Micros, key: number, ev: MsgEvent | TimerEvent): void;
+  /** Timers one node may create in a run (tie keys); default ORIGIN_SEQ_MAX. */
+  readonly originSeqMax?: number;
 }
 
 /** Commands the kernel sends a node (faults, lifecycle), applied at the current time. */
@@ -71,6 +76,7 @@ export type NodeCommand =
 export class NodeRuntime {
   readonly hosts = new Map<NodeId, Host<MsgEvent | TimerEvent>>();
   private readonly timerSeq = new Map<NodeId, number>();
+  private readonly timerSeqMax: number;
   private execNode = -1;
   private execNowUs = 0;
   /**
@@ -88,6 +94,7 @@ export class NodeRuntime {
     private readonly sink: RuntimeSink,
     private readonly local: LocalScheduler,
   ) {
+    this.timerSeqMax = local.originSeqMax ?? ORIGIN_SEQ_MAX;
     for (const [id, spec] of specs) {
       if (id > NODE_ID_MAX) throw new Error(`node id ${id} exceeds ${NODE_ID_MAX}`);
       this.hosts.set(id, new Host(id, spec.role, spec.factory, new SimDisk(streams.get(`disk/${id}`), spec.disk), new Cpu({ ...DEFAULT_CPU, ...spec.cpu }), spec.memoryBytesMax ?? MEMORY_BYTES_MAX_DEFAULT));
@@ -293,8 +300,12 @@ export class NodeRuntime {
         const timerId = h.timerIdNext++;
         h.liveTimers.add(timerId);
         const at = rt.execNowUs + h.clock.toTrueDuration(Math.round(afterUs));
-        const seq = rt.timerSeq.get(id) as number;
-        rt.timerSeq.set(id, seq + 1);
+        const next = rt.timerSeq.get(id) as number;
+        rt.timerSeq.set(id, next + 1);
+        // Past the limit the key would spill into another origin's range: halt the run (the
+        // timers scheduled under the last key never fire, so their order does not matter).
+        if (next === rt.timerSeqMax) rt.sink.halt(originLimitReason(`node ${id} (its timers)`, rt.timerSeqMax, rt.execNowUs));
+        const seq = Math.min(next, rt.timerSeqMax - 1);
         rt.local.schedule(at, tieKey(id, TIMER_ORIGIN_BASE + id, seq), { k: EV_TIMER, node: id, id: timerId, tag, incarnation });
         return timerId;
       },

@@ -190,17 +190,24 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
   });
   const finish = (): Record<string, number | string> => {
     const endUs = world.nowUs;
-    if (phases.length > 0 && phases[phases.length - 1].endUs > endUs) {
+    // A run stopped by a scale limit is inconclusive already; its unfinished phases are not judged.
+    const halted = world.haltedBy !== null;
+    if (!halted && phases.length > 0 && phases[phases.length - 1].endUs > endUs) {
       world.violate('load-phases', null, `the load phases end at ${phases[phases.length - 1].endUs / 1000} ms, after the run (${endUs / 1000} ms)`);
     }
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
     const out: Record<string, number | string> = {
       elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
     };
+    checkPromisedPhases(world, s, phases.map((p) => p.name));
     for (const p of phases) {
       const sum = p.summary();
       for (const [k, v] of Object.entries(sum)) out[`${p.name}.${k}`] = v;
       for (const [k, v] of [...p.gateway].filter(([k]) => /^sent\d+$/.test(k)).sort()) out[`${p.name}.callsTo${k.slice(4)}`] = v;
+      if (halted && p.endUs > endUs) {
+        if (s.load.expect[p.name] !== undefined) world.cannotDecide('load-slo', `${p.name}: the run stopped before the phase ended, so its promises were not checked`);
+        continue;
+      }
       checkPromises(world, p.name, sum, s.load.expect[p.name]);
     }
     return out;
@@ -210,18 +217,47 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
 
 type Expect = z.output<typeof loadExpectSchema>;
 
+/** Promises for a phase the scenario does not have can never be checked: inconclusive. */
+function checkPromisedPhases(world: World, s: LoadKvScenario, names: readonly string[]): void {
+  for (const name of Object.keys(s.load.expect)) {
+    if (!names.includes(name)) world.cannotDecide('load-slo', `load.expect names phase "${name}", which load.phases does not have (${names.join(', ')}), so its promises were never checked`);
+  }
+}
+
+/**
+ * What each promised figure is measured over, as a sum of summary counts: a figure over
+ * nothing (the p99 of no admitted request, the error rate of no request) says nothing, so
+ * a promise about it is inconclusive. Goodput is a rate over the phase's time: always measured.
+ */
+const POPULATION: Record<string, { counts: string[]; what: string }> = {
+  p50Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  p99Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  errorRate: { counts: ['sent'], what: 'request' },
+  timeoutRate: { counts: ['sent'], what: 'request' },
+  rejectRate: { counts: ['sent'], what: 'request' },
+  rejectP99Ms: { counts: ['rejected'], what: 'rejected request' },
+  attemptsPerRequest: { counts: ['attempts'], what: 'backend attempt' },
+};
+
+/** Each promise a phase can make: its load.expect key, the figure it bounds, and how. */
+export const PROMISES: readonly (readonly [keyof Expect, string, 'max' | 'min'])[] = [
+  ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
+  ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
+  ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
+];
+
 /** Compares one phase's figures with its promises; each broken one is a violation. */
 export function checkPromises(world: World, phase: string, sum: Record<string, number>, e: Expect | undefined): void {
   if (e === undefined) return;
-  const bounds: [keyof Expect, string, 'max' | 'min'][] = [
-    ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
-    ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
-    ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
-  ];
-  for (const [key, figure, kind] of bounds) {
+  for (const [key, figure, kind] of PROMISES) {
     const bound = e[key];
     if (bound === undefined) continue;
     const v = sum[figure];
+    const population = POPULATION[figure];
+    if (population !== undefined && population.counts.reduce((a, k) => a + (sum[k] ?? 0), 0) === 0) {
+      world.cannotDecide('load-slo', `${phase}: ${figure} is promised ${kind === 'max' ? '<=' : '>='} ${bound}, but the phase had no ${population.what} to measure it over`);
+      continue;
+    }
     const broken = kind === 'max' ? v > bound : v < bound;
     if (broken) world.violate('load-slo', null, `${phase}: ${figure} is ${v}, but the scenario promises ${kind === 'max' ? '<=' : '>='} ${bound}`);
   }

@@ -17,6 +17,8 @@ import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
 import { sealMessage, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
+import { formatMicros } from '../kernel/time.ts';
+import type { Inconclusive } from '../check/verdict.ts';
 import { EV_ACTION, EV_MSG, type ActionEvent, type MsgEvent, type SimEvent, type TimerEvent } from './events.ts';
 
 export type { NodeSpec } from '../host/runtime.ts';
@@ -34,6 +36,8 @@ export interface WorldConfig {
    * the world then keeps no hosts, and node commands queue up for the driver.
    */
   remote?: boolean;
+  /** Events one origin may create (tie keys); below the default only in tests of that limit. */
+  originSeqMax?: number;
 }
 
 /** A node command issued by a kernel action while the nodes run remotely. */
@@ -46,7 +50,14 @@ export interface Violation {
   t: Micros;
   check: string;
   node: NodeId | null;
+  /** What broke, bounded to a few kilobytes where the check can produce more. */
   message: string;
+  /**
+   * The whole text behind a bounded message (a linearizability failure's every operation
+   * and step), when there is more than the message holds. Reports leave it out; the CLI
+   * writes it to a file (see cli/explanations.ts).
+   */
+  detail?: string;
 }
 
 export interface InFlight {
@@ -68,6 +79,8 @@ export class World implements RuntimeSink {
   readonly net: Network;
   readonly trace: Trace;
   readonly violations: Violation[] = [];
+  /** Checks that could not decide, and why (see sim/check/verdict.ts). */
+  readonly inconclusive: Inconclusive[] = [];
   readonly runtime: NodeRuntime | null;
   /** The hosts, by node id: the runtime's own objects in-process; empty when remote. */
   readonly hosts: Host<MsgEvent | TimerEvent>[];
@@ -88,11 +101,16 @@ export class World implements RuntimeSink {
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEventHooks: ((node: NodeId) => void)[] = [];
   private readonly sendTaps: SendTap[] = [];
+  /** Checks scheduled with checkAt that have not run yet, by name and time. */
+  private readonly pendingChecks = new Map<number, { check: string; atUs: Micros }>();
+  private pendingCheckNext = 0;
+  private readonly concludeHooks: (() => void)[] = [];
+  private concluded = false;
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
     if (n < 1 || n > NODE_ID_MAX + 1) throw new Error(`World: node count must be in [1, ${NODE_ID_MAX + 1}]`);
-    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t));
+    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t), config.originSeqMax);
     this.net = new Network(n, config.latencyFloorUs ?? 500, this.kernel.streams, { ...DEFAULT_LINK, ...config.link });
     this.trace = new Trace(config.retainTrace ?? false);
     this.status = config.nodes.map(() => 'down');
@@ -105,9 +123,23 @@ export class World implements RuntimeSink {
     }
     const rt = new NodeRuntime(new Map(config.nodes.map((s, id) => [id, s])), n, kernel.streams, this, {
       schedule: (timeUs, key, ev) => kernel.reschedule(timeUs, key, ev),
+      originSeqMax: kernel.originSeqMax,
     });
     this.runtime = rt;
     this.hosts = config.nodes.map((_, id) => rt.host(id));
+  }
+
+  /** Why the run stopped before its end (a scale limit), or null while it can run on. */
+  get haltedBy(): string | null {
+    return this.kernel.halted;
+  }
+
+  /**
+   * Stops the run for good because a scale limit was reached (the event limit, an origin's
+   * tie keys): no event runs after the current one, and the run is inconclusive.
+   */
+  halt(reason: string): void {
+    this.kernel.halt(reason);
   }
 
   /** Events executed so far, wherever they ran. */
@@ -149,11 +181,52 @@ export class World implements RuntimeSink {
     this.kernel.schedule(t, to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: t });
   }
 
-  violate(check: string, node: NodeId | null, message: string): void;
+  violate(check: string, node: NodeId | null, message: string, detail?: string): void;
   violate(t: Micros, check: string, node: NodeId, message: string): void;
   violate(a: string | Micros, b: string | NodeId | null, c: NodeId | null | string, d?: string): void {
     if (typeof a === 'number') this.violations.push({ t: a, check: b as string, node: c as NodeId, message: d as string });
-    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string });
+    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string, ...(d === undefined ? {} : { detail: d }) });
+  }
+
+  /** Records that `check` could not decide, and why; the run is then inconclusive unless it failed. */
+  cannotDecide(check: string, reason: string): void {
+    this.inconclusive.push({ check, reason });
+  }
+
+  /**
+   * Schedules a check at an absolute time (the trace names it `check NAME` unless
+   * `actionName` says otherwise). A check that
+   * has not run when the run's checks are concluded (the run stopped early) is recorded as
+   * inconclusive, so no scheduled check can pass by never running.
+   */
+  checkAt(timeUs: Micros, check: string, run: () => void, actionName = `check ${check}`): void {
+    const id = this.pendingCheckNext++;
+    this.pendingChecks.set(id, { check, atUs: timeUs });
+    this.at(timeUs, actionName, () => {
+      this.pendingChecks.delete(id);
+      run();
+    });
+  }
+
+  /** Called once when the run's checks are concluded, before the verdict (end-of-run checks that report inconclusive). */
+  onConclude(f: () => void): void {
+    this.concludeHooks.push(f);
+  }
+
+  /**
+   * Ends the run's checking: runs the conclude hooks and records every scheduled check
+   * that never ran as inconclusive. Idempotent; reports call it before reading the verdict.
+   */
+  concludeChecks(): void {
+    if (this.concluded) return;
+    this.concluded = true;
+    // The root cause first: everything else a halted run could not decide follows from it.
+    if (this.haltedBy !== null) this.inconclusive.unshift({ check: 'scale-limit', reason: this.haltedBy });
+    for (const f of this.concludeHooks) f();
+    for (const { check, atUs } of this.pendingChecks.values()) {
+      this.cannotDecide(check, `the run ${this.haltedBy === null ? 'ended' : 'was stopped by a scale limit'} at ${formatMicros(this.nowUs)}, before this check's time ${formatMicros(atUs)}`);
+    }
+    this.pendingChecks.clear();
   }
 
   /** Boots every node at time 0. */

@@ -8,6 +8,7 @@ import type { InFlight } from '../../sim/world/world.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
+import type { Inconclusive } from '../../sim/check/verdict.ts';
 
 /** One simulation to show: the scenario as loaded, the seed, and the user's interventions. */
 export interface SessionSpec {
@@ -208,6 +209,8 @@ export interface Summary {
   traced: number;
   simulatedUs: Micros;
   violations: Violation[];
+  /** Checks that could not decide, and why: the run is inconclusive when there is no violation. */
+  inconclusive: Inconclusive[];
   stats: Record<string, number | string>;
   markers: Marker[];
   markersDropped: number;

@@ -7,7 +7,7 @@
 // telemetry listener, the telemetry session's metric store, inspect() at bucket ends)
 // never changes the run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { buildRun, EVENTS_MAX_DEFAULT } from '../../sim/run/runScenario.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason } from '../../sim/run/runScenario.ts';
 import type { World } from '../../sim/world/world.ts';
 import { actionLabel, isHealAction, isHousekeepingAction } from '../lib/faultText.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
@@ -89,10 +89,11 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
   const telemetry = TelemetrySession.attach(world, s, { seed: spec.seed });
   runBuckets(world, s.duration, bucketUs, buckets, series, (b) => sampleRegistries(telemetry, series.metrics, b, buckets));
   const stats = finish();
+  world.concludeChecks();
   for (const v of world.violations) sink.add({ t: v.t, kind: 'violation', node: v.node, label: `${v.check}: ${v.message.split('\n')[0]}` });
   return {
     scenario: s.name, seed: spec.seed, traceHash: world.trace.digest(), events: world.kernel.executed, traced,
-    simulatedUs: world.nowUs, violations: world.violations, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
+    simulatedUs: world.nowUs, violations: world.violations, inconclusive: world.inconclusive, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
     markersDropped: sink.dropped, series, wallMs: wallNowMs() - t0,
   };
 }
@@ -125,9 +126,7 @@ function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets:
     executed = world.kernel.executed;
     sampleMetrics(world, series.metrics, Math.min(b, buckets - 1), buckets);
     sample(Math.min(b, buckets - 1));
-    if (reason === 'events') {
-      world.violate('event-limit', null, `the run exceeded ${EVENTS_MAX_DEFAULT} events; raise eventsMax or shorten the scenario`);
-      break;
-    }
+    if (reason === 'events') world.halt(eventLimitReason(EVENTS_MAX_DEFAULT, world.nowUs, durationUs));
+    if (world.haltedBy !== null) break;
   }
 }
