@@ -369,9 +369,19 @@ export class Raft {
     self?.becomeReplicate();
   }
 
-  /** Installs a snapshot from the leader; returns false if it is not newer than our commit. */
+  /**
+   * Installs a snapshot from the leader (etcd's `restore`); returns false, changing nothing
+   * but perhaps the commit index, when the snapshot is not newer than our commit, when its
+   * configuration does not include this node, or when our log already holds its last entry.
+   */
   restoreSnapshot(s: Snapshot): boolean {
     if (s.meta.index <= this.log.committed) return false;
+    // Only a follower restores: a leader or candidate is reached here only by a bug.
+    if (this.role !== 'follower') throw new Error(`raft: a ${this.role} cannot restore a snapshot`);
+    // A snapshot that leaves this node out would make it forget it is a member (lots of code
+    // assumes it is in its own tracker); such a snapshot is a bug or a forgery: refuse it.
+    const members = [...s.meta.conf.voters, ...s.meta.conf.learners];
+    if (!members.includes(this.id)) return false;
     if (this.log.matchTerm(s.meta.index, s.meta.term)) {
       // Our log already holds the snapshot's last entry: just fast-forward the commit.
       this.commitTo(s.meta.index);

@@ -3,7 +3,7 @@
 //
 // Contract: the leader never sends more than maxEntriesPerMsg entries per MsgApp nor more
 // than maxInflight MsgApp to a follower in the replicate state; a follower whose next entry
-// was compacted away gets the snapshot. A follower truncates its log only on a real
+// was compacted away gets the snapshot, once it is recently active. A follower truncates its log only on a real
 // conflict and answers a stale MsgApp with its commit index instead of touching its log.
 
 import type { Raft } from './raft.ts';
@@ -26,6 +26,9 @@ export function sendAppend(r: Raft, to: number, sendIfEmpty = true): boolean {
 }
 
 function sendSnapshot(r: Raft, to: number, pr: Progress): boolean {
+  // A snapshot can be large: send it only to a follower heard from in this CheckQuorum
+  // round, not into the void towards one that is down (etcd's maybeSendSnapshot).
+  if (!pr.recentActive) return false;
   const snapshot = r.log.snapshot;
   if (snapshot === undefined) {
     throw new Error(`raft: follower ${to} needs index ${pr.next} but the leader holds no snapshot`);

@@ -53,7 +53,10 @@ function onAppResp(r: Raft, m: Message): void {
     return;
   }
   const wasPaused = pr.isPaused();
-  if (!pr.maybeUpdate(index)) return;
+  // A probe answered at the match we already knew still proves the follower holds our log
+  // up to there (after reportUnreachable, say): it returns to streaming, as in etcd.
+  const caughtUpProbe = pr.state === 'probe' && pr.match === index;
+  if (!pr.maybeUpdate(index) && !caughtUpProbe) return;
   if (pr.state === 'probe') pr.becomeReplicate();
   else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
     pr.becomeProbe();
