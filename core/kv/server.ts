@@ -23,6 +23,8 @@ export interface KvServerBugs {
   skipFsync?: boolean;
   /** Serve reads from local state without confirming leadership. */
   readWithoutReadIndex?: boolean;
+  /** Lease reads trust CheckQuorum alone (see RaftBugs). */
+  leaseWithoutQuorumRound?: boolean;
 }
 
 export interface KvServerConfig {
@@ -34,6 +36,8 @@ export interface KvServerConfig {
   preVote: boolean;
   checkQuorum: boolean;
   readMode: 'safe' | 'lease';
+  /** The clock drift bound lease reads assume (RaftConfig.clockDriftMax). */
+  clockDriftMax: number;
   maxInflight: number;
   maxEntriesPerMsg: number;
   snapshotEvery: number;
@@ -131,7 +135,8 @@ export class KvServer implements Process {
     this.raft = new RawNode({
       id: this.ctx.id, electionTicks: c.electionTicks, heartbeatTicks: c.heartbeatTicks, random: this.ctx.random,
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
-      readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
+      readOnly: c.readMode, clockDriftMax: c.clockDriftMax,
+      bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck, leaseWithoutQuorumRound: c.bugs.leaseWithoutQuorumRound },
     }, { ...r.restore, applied: this.applied });
     this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
   }

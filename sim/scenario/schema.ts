@@ -5,6 +5,7 @@
 // complete list of problems, each with its path (`faults[2].at: expected a duration like
 // "1.5s"`). Defaults are filled here and nowhere else.
 import { z } from 'zod';
+import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
 import { parseDuration } from './duration.ts';
 
 const DURATION_HINT = 'expected a non-negative duration like "1.5s", "250ms" or "10m"';
@@ -123,7 +124,7 @@ export const swarmSchema = z.object({
   duration: rangeOf(duration, '"200ms..2s" or [200ms, 2s]'),
 }).strict();
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -134,6 +135,8 @@ export const raftSchema = z.object({
   preVote: z.boolean().default(true),
   checkQuorum: z.boolean().default(true),
   readMode: z.enum(['safe', 'lease']).default('safe'),
+  /** Lease reads assume no clock runs more than this fraction faster than another (docs/lease-reads.md). */
+  clockDriftMax: z.number().min(0, 'must be between 0 and 10').max(10, 'must be between 0 and 10').default(CLOCK_DRIFT_MAX_DEFAULT),
   maxInflight: z.number().int().min(1).max(4096).default(64),
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */

@@ -66,7 +66,7 @@ export function loadKvNodes(s: Scenario): NodeSpec[] {
     cpu: toCpu(s.load.serverCpu),
     factory: () => new KvServer({
       voters, learners: [], tickUs: s.raft.tick, electionTicks: s.raft.electionTicks, heartbeatTicks: s.raft.heartbeatTicks,
-      preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, maxInflight: s.raft.maxInflight,
+      preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, clockDriftMax: s.raft.clockDriftMax, maxInflight: s.raft.maxInflight,
       maxEntriesPerMsg: s.raft.maxEntriesPerMsg, snapshotEvery: s.raft.snapshotEvery, bugs,
     }),
   }));

@@ -47,7 +47,7 @@ export function raftKvNodes(s: Scenario): NodeSpec[] {
     role: 'server',
     factory: () => new KvServer({
       voters, learners: [], tickUs: s.raft.tick, electionTicks: s.raft.electionTicks, heartbeatTicks: s.raft.heartbeatTicks,
-      preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, maxInflight: s.raft.maxInflight,
+      preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, clockDriftMax: s.raft.clockDriftMax, maxInflight: s.raft.maxInflight,
       maxEntriesPerMsg: s.raft.maxEntriesPerMsg, snapshotEvery: s.raft.snapshotEvery, bugs,
     }),
   }));

@@ -29,6 +29,7 @@ export function testConfig(id: number, c: Partial<Omit<RaftConfig, 'id' | 'rando
     maxInflight: c.maxInflight ?? 256,
     maxEntriesPerMsg: c.maxEntriesPerMsg ?? 64,
     readOnly: c.readOnly ?? 'safe',
+    clockDriftMax: c.clockDriftMax,
     bugs: c.bugs,
   };
 }
