@@ -61,7 +61,7 @@ function gatewayWorld(seed: string): World {
   const phases = [{ name: 'steady', startUs: 500_000, endUs: RUN_US - 1_000_000, ratePerSec: 150 }];
   const loaders: NodeSpec[] = [1, 2].map((c) => ({
     role: 'client',
-    factory: () => new LoadClient({ gateway: 3, phases, timeoutUs: 1_000_000, pendingMax: 1000, nextOp: (_r, seq) => ({ op: 'append', key: 'k', value: `l${c}r${seq};` }) }),
+    factory: () => new LoadClient({ clientId: c, gateway: 3, phases, timeoutUs: 1_000_000, pendingMax: 1000, nextOp: (_r, seq) => ({ op: 'append', key: 'k', value: `l${c}r${seq};` }) }),
   }));
   return new World({ seed, nodes: [...serverSpecs(3), { role: 'gateway', factory: () => new Gateway(gateway) }, ...loaders], link: LOSSY, latencyFloorUs: 1_000 });
 }

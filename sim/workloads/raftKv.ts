@@ -4,8 +4,8 @@
 // at the end, and liveness: after the last fault heals, a write completes within the bound.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
+import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HistoryRecorder } from '../check/historyRecorder.ts';
-import { checkKvHistory } from '../check/linearizability.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
@@ -13,8 +13,7 @@ import { LeaderTracker } from './leaderTracker.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type ScenarioOf } from './workload.ts';
 
-/** Search steps the end-of-run linearizability check may spend before answering unknown. */
-export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
+export { LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
 
 const sections = { raft: raftSection, clients: clientsSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
@@ -58,15 +57,8 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros): { finis
     });
   }
   const finish = (): Record<string, number | string> => {
-    const ops = history.history();
-    const r = checkKvHistory(ops, { maxSteps: LINEARIZABILITY_STEPS_MAX });
-    if (r.verdict === 'illegal' && r.illegal !== undefined) world.violate('linearizability', null, `history is not linearizable on key ${r.illegal.key}:\n${r.illegal.explanation}`);
-    const okOps = ops.filter((o) => o.output !== null && o.output.ok).length;
     return {
-      linearizability: r.verdict,
-      operations: ops.length,
-      operationsOk: okOps,
-      operationsUnknown: ops.filter((o) => o.return === Infinity).length,
+      ...checkRecordedHistory(world, history),
       elections: invariants.elections.length,
       writesApplied: invariants.writesApplied.length,
       ...refusals,
