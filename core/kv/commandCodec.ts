@@ -9,7 +9,7 @@
 import { REGISTER_COUNT_MAX, type KvCommand, type KvEntry } from './types.ts';
 import { isCount, isNonce, isRegisterCount, parseKvOp } from './validate.ts';
 
-/** The longest encoded command decodeCommand will even try to parse. */
+/** The longest encoded entry decodeEntry will even try to parse. */
 export const COMMAND_TEXT_LENGTH_MAX = 2 * (1 << 20) + 4096;
 
 export function encodeCommand(c: KvCommand): string {
