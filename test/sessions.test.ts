@@ -79,42 +79,38 @@ function tokens(value: string | null): string[] {
   return (value ?? '').split(';').filter((t) => t !== '');
 }
 
+/**
+ * Runs `w` to the end and checks that no server applied any value twice; returns the
+ * values written on server 0 and the counts of session-expired and unknown answers.
+ */
+function runWithoutDoubleApply(w: World): { written: number; expired: number; unknown: number } {
+  const counts = { expired: 0, unknown: 0 };
+  w.onTelemetry((_t, _node, name, f) => {
+    if (name === 'kv.complete' && f.output === '') counts.unknown++;
+    if (name === 'kv.session_expired') counts.expired++;
+  });
+  w.boot();
+  w.run({ timeUs: RUN_US });
+  const values = valuesOf(w);
+  for (const v of values) {
+    const twice = appliedTwice(v);
+    expect(twice, `applied twice: ${twice.join(', ')}`).toEqual([]);
+  }
+  return { written: tokens(values[0]).length, ...counts };
+}
+
 describe('client sessions under eviction and retries', () => {
   it.each(['a', 'b', 'c'])('no write is applied twice (seed %s)', (seed) => {
-    const w = world(`sessions/${seed}`);
-    let expired = 0;
-    let unknown = 0;
-    w.onTelemetry((_t, _node, name, f) => {
-      if (name === 'kv.complete' && f.output === '') unknown++;
-      if (name === 'kv.session_expired') expired++;
-    });
-    w.boot();
-    w.run({ timeUs: RUN_US });
-    const values = valuesOf(w);
-    for (const v of values) {
-      const twice = appliedTwice(v);
-      expect(twice, `applied twice: ${twice.join(', ')}`).toEqual([]);
-    }
+    const r = runWithoutDoubleApply(world(`sessions/${seed}`));
     // The run did what it should: many writes, sessions evicted, retries given up as unknown.
-    expect(tokens(values[0]).length).toBeGreaterThan(100);
-    expect(expired).toBeGreaterThan(0);
-    expect(unknown).toBeGreaterThan(0);
+    expect(r.written).toBeGreaterThan(100);
+    expect(r.expired).toBeGreaterThan(0);
+    expect(r.unknown).toBeGreaterThan(0);
   });
 
   it.each(['a', 'b'])('no write through a gateway is applied twice (seed %s)', (seed) => {
-    const w = gatewayWorld(`sessions-gw/${seed}`);
-    let expired = 0;
-    w.onTelemetry((_t, _node, name) => {
-      if (name === 'kv.session_expired') expired++;
-    });
-    w.boot();
-    w.run({ timeUs: RUN_US });
-    const values = valuesOf(w);
-    for (const v of values) {
-      const twice = appliedTwice(v);
-      expect(twice, `applied twice: ${twice.join(', ')}`).toEqual([]);
-    }
-    expect(tokens(values[0]).length).toBeGreaterThan(150);
-    expect(expired).toBeGreaterThan(0);
+    const r = runWithoutDoubleApply(gatewayWorld(`sessions-gw/${seed}`));
+    expect(r.written).toBeGreaterThan(150);
+    expect(r.expired).toBeGreaterThan(0);
   });
 });
