@@ -22,6 +22,9 @@ const bannedSyntax = [
   { selector: "MemberExpression[object.name='process'][property.name='hrtime']", message: 'Determinism: no wall clock in core/ or sim/.' },
 ];
 
+// Test helpers live in test/support (STYLE.md); production code never depends on them.
+const testSupport = { group: ['**/test/**', '../test', '../../test'], message: 'Test helpers (test/support) are for tests only.' };
+
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto', 'perf_hooks', 'timers', 'timers/*', 'process'];
 
 export default tseslint.config(
@@ -54,6 +57,7 @@ export default tseslint.config(
           { group: ['node:*'], message: 'core/ is platform-free: take the capability through the Env seam.' },
           { group: ['comlink', 'comlink/*', 'd3', 'd3-*', 'svelte', 'svelte/*'], message: 'core/ has no worker, DOM or UI dependencies.' },
           { group: ['prom-client', 'prom-client/*', '@opentelemetry/*'], message: 'core/telemetry holds the taxonomy and the port only: sim/telemetry maps them onto prom-client and OpenTelemetry.' },
+          testSupport,
         ],
       }],
       'no-restricted-globals': ['error', ...bannedGlobals,
@@ -76,11 +80,21 @@ export default tseslint.config(
         patterns: [
           { group: ['**/ui/**', '**/cli/**', '../cli', '../ui'], message: 'Layers: sim imports nothing from ui or cli.' },
           { group: ['node:fs', 'fs', 'node:http', 'http', 'node:child_process', 'child_process'], message: 'sim/ does no I/O: the CLI reads and writes files.' },
+          testSupport,
         ],
         paths: [
           { name: 'prom-client', message: "prom-client's main entry reads process and Node modules: import its lib/*.js files, which run in Web Workers too." },
         ],
       }],
+    },
+  },
+  {
+    // The outer layers too: the CLI, the UI, WebAssembly loaders and examples ship without
+    // test/. The UI's screenshot and measuring scripts drive the browser test harness on purpose.
+    files: ['cli/**/*.ts', 'ui/**/*.ts', 'wasm/**/*.ts', 'examples/**/*.ts'],
+    ignores: ['**/*.test.ts', 'ui/scripts/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [testSupport] }],
     },
   },
 );

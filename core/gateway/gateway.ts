@@ -9,6 +9,9 @@
 // attempt (at most REDIRECT_HOPS_MAX times). A failed attempt (attempt timeout, no leader,
 // an overloaded leader) is retried after a jittered backoff while the retry policy and its
 // budget allow. Retries reuse the request's session seq, so a write applies at most once.
+// Each call slot holds a KV session (admission.ts); a slot without one registers a block
+// through the cluster in the same attempt, before the request. A session-expired answer
+// ends the request as an error with unknown outcome and takes the slot's session away.
 // Nothing here is asynchronous: all work happens inside the host's event handlers.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { seal } from '../kv/integrity.ts';
@@ -43,6 +46,8 @@ interface Req {
   cancelQueue: (() => boolean) | null;
   slot: Slot | null;
   seq: number;
+  /** Sessions this request's registration asks for; 0 until it registers. */
+  regCount: number;
   attempts: number;
   hops: number;
   choice: Choice | null;
@@ -75,7 +80,7 @@ export class Gateway implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     const c = this.config;
-    this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.now());
+    this.admission = new Admission(c.rateLimit, c.bulkhead, ctx.now());
     this.backends = new Backends(c.servers, c.breaker, (server, from, to) => this.ctx.telemetry.emit('gw.breaker', { server, from, to }));
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
@@ -127,7 +132,7 @@ export class Gateway implements Process {
     if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
     const r: Req = {
       id: this.nextId++, trace, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
-      state: 'queued', cancelQueue: null, slot: null, seq: 0, attempts: 0, hops: 0, choice: null, attemptStartUs: now,
+      state: 'queued', cancelQueue: null, slot: null, seq: 0, regCount: 0, attempts: 0, hops: 0, choice: null, attemptStartUs: now,
       attemptTimer: NO_TIMER, deadlineTimer: NO_TIMER, backoffTimer: NO_TIMER, prevDelayUs: 0,
     };
     const entry = this.admission.enter(() => this.dispatch(r));
@@ -171,24 +176,40 @@ export class Gateway implements Process {
     // Each call is a span of its own: a redirect followed within an attempt is a new hop.
     const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}`));
     this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, hop: r.hops, target: choice.target, tp });
-    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op, tp }));
+    if (slot.clientId === 0) {
+      if (r.regCount === 0) r.regCount = this.admission.registrationCount();
+      this.ctx.send(choice.target, seal({ type: 'kv.register', rid: r.id, nonce: this.nonce(r.id), count: r.regCount }));
+    } else this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op, tp }));
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);
   }
 
+  /** Names the registration made for request `id` (unique per gateway and request). */
+  private nonce(id: number): string {
+    return `g${this.config.index}r${id}`;
+  }
+
   private onBackendAnswer(from: NodeId, a: KvAnswer): void {
     const r = this.reqs.get(a.rid);
-    if (r === undefined || r.slot === null || a.clientId !== r.slot.clientId) {
+    const registered = a.type === 'kv.registered' && a.nonce === this.nonce(a.rid) && r?.slot?.clientId === 0;
+    // Sessions registered for a request that has ended are kept for later slots.
+    if (a.type === 'kv.registered' && a.nonce === this.nonce(a.rid) && !registered) this.admission.pool(a.clientId, a.count);
+    if (r === undefined || r.slot === null || (a.clientId !== r.slot.clientId && !registered) || (a.type === 'kv.registered' && !registered)) {
       this.counters.late++;
       return;
     }
     const now = this.ctx.now();
     const choice = r.choice as Choice;
     const current = r.state === 'calling' && choice.target === from;
+    if (a.type === 'kv.registered') return this.onRegistered(r, from, a.clientId, a.count);
     if (a.type === 'kv.resp') {
       if (current) this.backends.succeeded(now, choice, now - r.attemptStartUs);
-      const expired = a.result.ok === false && a.result.error === 'session-expired';
-      return expired ? this.finish(r, 'error', 'attempts') : this.finish(r, 'ok', '', a.result);
+      if (a.result.ok === false && a.result.error === 'session-expired') {
+        // The cluster forgot the session: whether a write applied is unknown; never re-send it.
+        r.slot.clientId = 0;
+        return this.finish(r, 'error', 'session-expired');
+      }
+      return this.finish(r, 'ok', '', a.result);
     }
     if (!current) return; // A redirect for an attempt already given up.
     this.counters.redirects++;
@@ -204,6 +225,21 @@ export class Gateway implements Process {
     else this.backends.succeeded(now, choice, now - r.attemptStartUs);
     if (leader < 0) this.backends.leaderGuess = -1;
     this.failAttempt(r);
+  }
+
+  /** The slot has a session now: send the request under it, to the server that registered it. */
+  private onRegistered(r: Req, from: NodeId, first: number, count: number): void {
+    const slot = r.slot as Slot;
+    this.admission.registered(slot, first, count);
+    r.regCount = 0;
+    if (r.write) slot.seq = 1;
+    r.seq = 1;
+    // In backoff, the next attempt sends the request under the new session.
+    if (r.state !== 'calling') return;
+    // A registration is cheap for the server and says little about how it serves requests:
+    // the breaker judges the request, not the registration.
+    this.backends.ignored(r.choice as Choice);
+    this.call(r, from);
   }
 
   private onAttemptTimeout(r: Req): void {
@@ -249,8 +285,9 @@ export class Gateway implements Process {
     this.counters.count(outcome);
     this.ctx.telemetry.emit('gw.reply', { client: r.client, rid: r.rid, outcome, reason });
     this.ctx.send(r.client, result === undefined ? { type: 'gw.resp', rid: r.rid, outcome, reason } : { type: 'gw.resp', rid: r.rid, outcome, reason, result });
+    if (r.regCount > 1) this.admission.blockAbandoned();
     // Last, because leaving may hand the slot to a queued request synchronously.
-    if (r.slot !== null) this.admission.leave(r.slot, r.write && outcome !== 'ok');
+    if (r.slot !== null) this.admission.leave(r.slot);
   }
 
   private refuse(to: NodeId, rid: number, outcome: GatewayOutcome, reason: GatewayReason): void {

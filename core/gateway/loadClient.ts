@@ -10,6 +10,10 @@
 // timed out here after `timeoutUs` (a lost message, a crashed gateway). At most
 // `pendingMax` requests are open at once; an arrival beyond that is not sent and ends as
 // an error at once. 'load.phase' reports each phase's sent count when the phase ends.
+// For the history checker, every request sent is also reported as 'kv.invoke' and
+// 'kv.complete' (as KvClient does): its result when the gateway answered ok, `refused`
+// when the gateway refused it at the door (it never reached the servers), and an unknown
+// outcome (output '') otherwise: a timeout or an error may or may not have taken effect.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import type { KvOp } from '../kv/types.ts';
 import { rootContext, traceparent } from '../telemetry/traceContext.ts';
@@ -24,6 +28,8 @@ export interface LoadPhase {
 }
 
 export interface LoadClientConfig {
+  /** Names this client in the history ('kv.invoke', 'kv.complete'). */
+  clientId: number;
   gateway: NodeId;
   phases: readonly LoadPhase[];
   timeoutUs: Micros;
@@ -119,6 +125,7 @@ export class LoadClient implements Process {
     const op = this.config.nextOp(this.ctx.random, o.rid);
     const tp = traceparent(rootContext('load', this.ctx.id, o.rid, now));
     this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op, tp });
+    this.ctx.telemetry.emit('kv.invoke', { clientId: this.config.clientId, rid: o.rid, input: JSON.stringify(op) });
     this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op, tp });
   }
 
@@ -129,6 +136,10 @@ export class LoadClient implements Process {
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
     this.report(o.rid, o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    const fields = { clientId: this.config.clientId, rid: a.rid };
+    if (a.outcome === 'ok' && a.result !== undefined) this.ctx.telemetry.emit('kv.complete', { ...fields, output: JSON.stringify(a.result) });
+    else if (a.outcome === 'rejected') this.ctx.telemetry.emit('kv.complete', { ...fields, output: '', refused: true });
+    else this.ctx.telemetry.emit('kv.complete', { ...fields, output: '' });
   }
 
   private sweep(): void {
@@ -139,6 +150,7 @@ export class LoadClient implements Process {
         if (now - o.sentUs < this.config.timeoutUs) break;
         this.open.delete(o.rid);
         this.report(o.rid, o.phase, 'timeout', now - o.sentUs);
+        this.ctx.telemetry.emit('kv.complete', { clientId: this.config.clientId, rid: o.rid, output: '' });
       }
       this.fifoHead++;
     }

@@ -5,8 +5,9 @@
 // fsync) the snapshot, entries and hard state; only then apply, answer clients and send.
 // If the disk refuses (full, I/O error) nothing is sent or acknowledged and Raft gets the
 // same effects again later. Writes go through the log; reads use ReadIndex (or a lease,
-// when configured), so every answer is linearizable. Client sessions make a retried
-// command apply once. Raft messages are validated and their claimed sender checked
+// when configured), so every answer is linearizable. Clients register a session through
+// the log first (thesis §6.3); sessions make a retried command apply at most once, and a
+// command on an unknown or evicted session is answered session-expired. Raft messages are validated and their claimed sender checked
 // against the network's; anything malformed is counted and dropped, never thrown on.
 // State is rebuilt on every start from the disk alone (snapshot + log).
 //
@@ -16,10 +17,11 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
-import { encodeCommand, decodeCommand } from './commandCodec.ts';
+import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { seal, unseal } from './integrity.ts';
-import { parseKvRequest, type KvAnswer, type KvRequest } from './protocol.ts';
+import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
+import { isRegister, type KvCommand } from './types.ts';
 
 export interface KvServerBugs {
   commitOldTermByCounting?: boolean;
@@ -28,6 +30,8 @@ export interface KvServerBugs {
   skipFsync?: boolean;
   /** Serve reads from local state without confirming leadership. */
   readWithoutReadIndex?: boolean;
+  /** Lease reads trust CheckQuorum alone (see RaftBugs). */
+  leaseWithoutQuorumRound?: boolean;
 }
 
 export interface KvServerConfig {
@@ -39,9 +43,13 @@ export interface KvServerConfig {
   preVote: boolean;
   checkQuorum: boolean;
   readMode: 'safe' | 'lease';
+  /** The clock drift bound lease reads assume (RaftConfig.clockDriftMax). */
+  clockDriftMax: number;
   maxInflight: number;
   maxEntriesPerMsg: number;
   snapshotEvery: number;
+  /** Client sessions the state machine keeps at most (default MAX_SESSIONS_DEFAULT). */
+  maxSessions?: number;
   bugs: KvServerBugs;
 }
 
@@ -71,6 +79,8 @@ export class KvServer implements Process {
   private snapshotIndex = 0;
   /** Writes awaiting apply, by "clientId:seq": who asked, under which request id. */
   private readonly pendingWrites = new Map<string, { client: NodeId; rid: number }>();
+  /** Registrations awaiting apply, by nonce: who asked, under which request id. */
+  private readonly pendingRegisters = new Map<string, { client: NodeId; rid: number }>();
   private readonly pendingReads = new Map<string, PendingRead>();
   private readonly readyReads: PendingRead[] = [];
   private readSeq = 0;
@@ -142,13 +152,14 @@ export class KvServer implements Process {
     const snap = r.restore.snapshot;
     this.applied = snap?.meta.index ?? 0;
     if (snap !== undefined) this.restoreData(snap.data, this.applied);
-    else this.kv = new KvStateMachine();
+    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions });
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
       id: this.ctx.id, electionTicks: c.electionTicks, heartbeatTicks: c.heartbeatTicks, random: this.ctx.random,
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
-      readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
+      readOnly: c.readMode, clockDriftMax: c.clockDriftMax,
+      bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck, leaseWithoutQuorumRound: c.bugs.leaseWithoutQuorumRound },
     }, { ...r.restore, applied: this.applied });
     this.campaignsSeen = 0;
     this.preCampaignsSeen = 0;
@@ -190,7 +201,8 @@ export class KvServer implements Process {
     } else {
       const req = parseKvRequest(raw);
       if (req === null) return this.reject(from, 'kv');
-      this.onRequest(from, req);
+      if (req.type === 'kv.register') this.onRegister(from, req);
+      else this.onRequest(from, req);
     }
     this.handleReady();
     this.armTick();
@@ -240,16 +252,29 @@ export class KvServer implements Process {
     this.ctx.send(to, seal(a));
   }
 
-  private redirect(to: NodeId, req: KvRequest): void {
+  private redirect(to: NodeId, clientId: number, rid: number): void {
     const lead = this.raft?.status().lead ?? -1;
-    this.answer(to, { type: 'kv.redirect', clientId: req.clientId, rid: req.rid, leader: lead });
+    this.answer(to, { type: 'kv.redirect', clientId, rid, leader: lead });
+  }
+
+  private pendingCount(): number {
+    return this.pendingWrites.size + this.pendingReads.size + this.pendingRegisters.size;
+  }
+
+  /** A registration goes through the log; the answer comes when it is applied. */
+  private onRegister(from: NodeId, req: KvRegisterRequest): void {
+    const raft = this.raft as RawNode;
+    if (raft.status().role !== 'leader' || this.pendingCount() >= PENDING_MAX || !raft.propose(encodeRegister(req.nonce, req.count))) {
+      return this.redirect(from, 0, req.rid);
+    }
+    this.pendingRegisters.set(req.nonce, { client: from, rid: req.rid });
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
     this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     const st = raft.status();
-    if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);
+    if (st.role !== 'leader' || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
     if (req.op.op === 'get') {
       if (this.config.bugs.readWithoutReadIndex) {
         this.answer(from, { type: 'kv.resp', clientId: req.clientId, rid: req.rid, result: { ok: true, value: this.kv.read(req.op.key) } });
@@ -260,7 +285,7 @@ export class KvServer implements Process {
       raft.readIndex(ctxId);
       return;
     }
-    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req);
+    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
     this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
   }
@@ -319,11 +344,25 @@ export class KvServer implements Process {
   private applyEntry(e: Entry): void {
     this.ctx.telemetry.emit('raft.apply', { index: e.index, term: e.term, type: e.type, data: e.data });
     if (e.type !== 'normal' || e.data === '') return;
-    const cmd = decodeCommand(e.data);
-    if (cmd === null) return;
+    const entry = decodeEntry(e.data);
+    if (entry === null) return;
+    if (isRegister(entry)) return this.applyRegister(entry.register, entry.count);
+    this.applyCommand(e.index, entry);
+  }
+
+  private applyRegister(nonce: string, count: number): void {
+    const clientId = this.kv.register(count);
+    const waiting = this.pendingRegisters.get(nonce);
+    if (waiting === undefined) return;
+    this.pendingRegisters.delete(nonce);
+    this.answer(waiting.client, { type: 'kv.registered', clientId, rid: waiting.rid, nonce, count });
+  }
+
+  private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
-    this.onApplied(e.index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    this.onApplied(index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
     const key = `${cmd.clientId}:${cmd.seq}`;
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
@@ -348,7 +387,6 @@ export class KvServer implements Process {
     if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
     if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
   }
-
   // ---- Extension hooks (see the module comment); no-ops here ----
 
   /** A committed command changed (or left unchanged) `key` at log `index`. */
@@ -405,6 +443,7 @@ export class KvServer implements Process {
     return this.raft !== null;
   }
 
+
   /** On a role change: tell waiting clients to retry elsewhere, and report leadership. */
   private noteRole(): void {
     const raft = this.raft as RawNode;
@@ -423,7 +462,12 @@ export class KvServer implements Process {
     for (const [key, w] of [...this.pendingWrites].sort()) {
       this.answer(w.client, { type: 'kv.redirect', clientId: Number(key.split(':')[0]), rid: w.rid, leader: st.lead });
     }
+    // A registration may commit later too; a retry registers again (an unused session is harmless).
+    for (const [, w] of [...this.pendingRegisters].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      this.answer(w.client, { type: 'kv.redirect', clientId: 0, rid: w.rid, leader: st.lead });
+    }
     this.pendingWrites.clear();
+    this.pendingRegisters.clear();
     this.pendingReads.clear();
     this.readyReads.length = 0;
   }
@@ -447,7 +491,7 @@ export class KvServer implements Process {
   memoryBytes(): number {
     // Called after every event: keep it to a few field reads.
     const logEntries = this.raft?.logLength() ?? 0;
-    return 4096 + this.kv.sizeBytes() + logEntries * 128 + (this.pendingWrites.size + this.pendingReads.size) * 256;
+    return 4096 + this.kv.sizeBytes() + logEntries * 128 + this.pendingCount() * 256;
   }
 
   inspect(): ProcessView {

@@ -167,7 +167,7 @@ function linearizableHistory(steps: readonly GenStep[]): Operation[] {
     const pointUs = 100 + 10 * i;
     const input = toOp(s);
     const applied = !s.unknown || s.tookEffect;
-    const result = applied ? sm.apply({ clientId: i, seq: 1, op: input }) : null;
+    const result = applied ? sm.apply({ clientId: sm.register(), seq: 1, op: input }) : null;
     return op(i, i % 7, input, pointUs - s.leadUs, s.unknown ? Infinity : pointUs + s.lagUs, s.unknown ? null : result);
   });
 }

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
+import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -20,6 +21,8 @@ export const raftSchema = z.object({
   preVote: z.boolean().default(true),
   checkQuorum: z.boolean().default(true),
   readMode: z.enum(['safe', 'lease']).default('safe'),
+  /** Lease reads assume no clock runs more than this fraction faster than another (docs/lease-reads.md). */
+  clockDriftMax: z.number().min(0, 'must be between 0 and 10').max(10, 'must be between 0 and 10').default(CLOCK_DRIFT_MAX_DEFAULT),
   maxInflight: z.number().int().min(1).max(4096).default(64),
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */
@@ -67,7 +70,7 @@ export function kvServerSpecs(n: number, raft: RaftSpec, cpu?: NodeSpec['cpu']):
     ...(cpu === undefined ? {} : { cpu }),
     factory: () => new KvServer({
       voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,
-      preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, maxInflight: raft.maxInflight,
+      preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, clockDriftMax: raft.clockDriftMax, maxInflight: raft.maxInflight,
       maxEntriesPerMsg: raft.maxEntriesPerMsg, snapshotEvery: raft.snapshotEvery, bugs,
     }),
   }));

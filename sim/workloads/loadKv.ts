@@ -7,13 +7,21 @@
 // timeout and rejection rates, how fast rejections are, attempts per request): a broken
 // promise is a 'load-slo' violation. The report's stats give, per phase, the offered rate,
 // goodput, outcome rates, latency percentiles and the gateways' counters
-// (`<phase>.<figure>`), plus the gateways' readiness changes. There is no linearizability
-// check: requests multiplexed over gateway sessions do not form a per-client history.
+// (`<phase>.<figure>`), plus the gateways' readiness changes. The load clients' requests
+// form a history (each one reports its call and its answer, core/gateway/loadClient.ts)
+// that is checked for linearizability at the end, as raft-kv's is: a violation is a
+// 'linearizability' violation, the verdict is the `linearizability` stat. Recording stops
+// after LOAD_HISTORY_OPS_MAX requests (`historyOverflow` 1): memory stays bounded on
+// hour-long runs; the recorded prefix is checked (a violation in it is real), and a clean
+// prefix makes the check inconclusive, not a pass (load-hour's hour of requests is not
+// judged whole).
 import { z } from 'zod';
 import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
+import { checkRecordedHistory } from '../check/historyCheck.ts';
+import { HistoryRecorder } from '../check/historyRecorder.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
@@ -101,6 +109,9 @@ export const gatewaySchema = z.object({
   healthInterval: duration.default(100_000),
 }).strict();
 
+/** Requests recorded for the linearizability check at most (a few hundred bytes each). */
+export const LOAD_HISTORY_OPS_MAX = 250_000;
+
 const sections = {
   raft: raftSection,
   clients: clientsSection,
@@ -157,7 +168,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
     const gateway = n + (c % s.load.gateways);
     specs.push({
       role: 'client',
-      factory: () => new LoadClient({ gateway, phases: perClient, timeoutUs: s.load.timeout, pendingMax: s.load.pendingMax, nextOp: (r, seq) => ops(r, c + 1, seq) }),
+      factory: () => new LoadClient({ clientId: c + 1, gateway, phases: perClient, timeoutUs: s.load.timeout, pendingMax: s.load.pendingMax, nextOp: (r, seq) => ops(r, c + 1, seq) }),
     });
   }
   return specs;
@@ -167,6 +178,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
   const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
+  const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
   const deltas = new GatewayDeltas();
@@ -198,6 +210,8 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
     const out: Record<string, number | string> = {
       elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
+      ...checkRecordedHistory(world, history),
+      historyOverflow: history.overflow ? 1 : 0,
     };
     checkPromisedPhases(world, s, phases.map((p) => p.name));
     for (const p of phases) {

@@ -4,9 +4,8 @@
 // at the end, and liveness: after the last fault heals, a write completes within the bound.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
-import type { Operation } from '../check/history.ts';
+import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
-import { checkKvHistory } from '../check/linearizability.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
@@ -16,8 +15,8 @@ import { LeaderTracker } from './leaderTracker.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
-/** Search steps the end-of-run linearizability check may spend before answering unknown. */
-export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
+import { LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
+export { LINEARIZABILITY_STEPS_MAX };
 
 const sections = { raft: raftSection, clients: clientsSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
@@ -54,15 +53,9 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   });
   const liveness = installLivenessCheck(world, s, healUs, history);
   const finish = (): Record<string, number | string> => {
-    const ops = history.history();
-    const linearizability = checkLinearizability(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX);
-    const okOps = ops.filter((o) => o.output !== null && o.output.ok).length;
     return {
-      linearizability,
+      ...checkRecordedHistory(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX),
       liveness: liveness.state,
-      operations: ops.length,
-      operationsOk: okOps,
-      operationsUnknown: ops.filter((o) => o.return === Infinity).length,
       elections: invariants.elections.length,
       finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied.length,
@@ -115,28 +108,4 @@ function installLivenessCheck(world: World, s: RaftKvScenario, healUs: Micros, h
     });
   }
   return out;
-}
-
-/**
- * Linearizability of the client history at the end of the run. A search that runs out of
- * its step budget, or a history the recorder truncated (a truncated history can look
- * illegal when it is not: a read may return a write that was not recorded), is
- * inconclusive. Returns the checker's verdict, or 'inconclusive' for a truncated history.
- */
-function checkLinearizability(world: World, history: HistoryRecorder, maxSteps: number): string {
-  const ops: Operation[] = history.history();
-  if (history.overflow) {
-    world.cannotDecide('linearizability', `the history recorder keeps at most ${history.opsMax.toLocaleString('en-US')} client operations and this run issued more, so the history is incomplete; shorten the run or use fewer clients`);
-    return 'inconclusive';
-  }
-  const r = checkKvHistory(ops, { maxSteps });
-  if (r.verdict === 'illegal' && r.illegal !== undefined) {
-    const head = `history is not linearizable on key ${r.illegal.key}:\n`;
-    const full = r.illegal.explanationFull === r.illegal.explanation ? undefined : head + r.illegal.explanationFull;
-    world.violate('linearizability', null, head + r.illegal.explanation, full);
-  }
-  if (r.verdict === 'unknown') {
-    world.cannotDecide('linearizability', `the search spent its budget of ${maxSteps.toLocaleString('en-US')} steps with ${r.checkedOps.toLocaleString('en-US')} of ${ops.length.toLocaleString('en-US')} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
-  }
-  return r.verdict;
 }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DuplicateRequestError, IdempotencyStoreFullError } from '../policy/errors.ts';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { cyrb53, fnv1a32 } from './hash.ts';
 import type { StoredOutcome } from './store.ts';

@@ -19,8 +19,9 @@
 //   number of documents ('rag-replicas-diverge');
 // - liveness: after the last fault heals, a query is answered within `liveness.within`.
 import type { Micros, NodeId } from '../../../core/env.ts';
-import { decodeCommand } from '../../../core/kv/commandCodec.ts';
+import { decodeEntry } from '../../../core/kv/commandCodec.ts';
 import { KvStateMachine } from '../../../core/kv/stateMachine.ts';
+import { isRegister } from '../../../core/kv/types.ts';
 import { decodeDocValue, labelOfKey } from '../../../core/rag/document.ts';
 import { decodeVector } from '../../../core/rag/vectorCodec.ts';
 import { exactKnn, recallAt } from '../../../core/rag/vector.ts';
@@ -108,8 +109,13 @@ export class RagChecks {
     if (index !== this.modelApplied + 1) return;
     this.modelApplied = index;
     if (data === '') return;
-    const cmd = decodeCommand(data);
+    const cmd = decodeEntry(data);
     if (cmd === null) return;
+    // Registrations open sessions in the model as on the servers (they touch no document).
+    if (isRegister(cmd)) {
+      this.model.register(cmd.count);
+      return;
+    }
     const label = labelOfKey(cmd.op.key);
     const before = label === null ? null : this.model.read(cmd.op.key);
     this.model.apply(cmd);

@@ -7,14 +7,14 @@
 // applied to a toy state machine. As it goes, the network records safety violations:
 // two leaders in one term, and two different entries applied at one index.
 
-import type { Random } from '../env.ts';
-import type { RaftBugs, RaftConfig } from './config.ts';
-import { crc32Hex } from './crc32.ts';
-import { RawNode } from './rawNode.ts';
-import { persistReady, recover } from './storage.ts';
+import type { Random } from '../../../core/env.ts';
+import type { RaftBugs, RaftConfig } from '../../../core/raft/config.ts';
+import { crc32Hex } from '../../../core/raft/crc32.ts';
+import { RawNode } from '../../../core/raft/rawNode.ts';
+import { persistReady, recover } from '../../../core/raft/storage.ts';
 import { MemDisk, type CrashOptions } from './testDisk.ts';
-import type { ConfState, Entry, HardState, LogIndex, Message, ReadState, Snapshot, Term } from './types.ts';
-import { validateMessage } from './validate.ts';
+import type { ConfState, Entry, HardState, LogIndex, Message, ReadState, Snapshot, Term } from '../../../core/raft/types.ts';
+import { validateMessage } from '../../../core/raft/validate.ts';
 
 /** A small seeded generator (mulberry32); each node gets its own stream. */
 /** A node's config for tests: the given overrides on the defaults every Raft test uses. */
@@ -29,6 +29,7 @@ export function testConfig(id: number, c: Partial<Omit<RaftConfig, 'id' | 'rando
     maxInflight: c.maxInflight ?? 256,
     maxEntriesPerMsg: c.maxEntriesPerMsg ?? 64,
     readOnly: c.readOnly ?? 'safe',
+    clockDriftMax: c.clockDriftMax,
     bugs: c.bugs,
   };
 }

@@ -4,10 +4,10 @@
 // Contract: newNode() boots a node with the given voters and optional log; drain() returns
 // every message the node produced and advances it as if the host persisted everything.
 
-import type { RaftConfig } from './config.ts';
-import { RawNode } from './rawNode.ts';
+import type { RaftConfig } from '../../../core/raft/config.ts';
+import { RawNode } from '../../../core/raft/rawNode.ts';
 import { seededRandom, testConfig } from './testNetwork.ts';
-import type { Entry, Message, Ready } from './types.ts';
+import type { Entry, Message, Ready } from '../../../core/raft/types.ts';
 
 export interface UnitNodeOptions extends Partial<Omit<RaftConfig, 'id' | 'random'>> {
   voters?: number[];

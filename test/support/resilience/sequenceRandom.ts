@@ -2,7 +2,7 @@
 //
 // Contract: `next()` returns the values in order and wraps around; `int(n)` is
 // floor(next() * n). Values must lie in [0, 1).
-import type { Random } from '../../env.ts';
+import type { Random } from '../../../core/env.ts';
 
 export class SequenceRandom implements Random {
   private index = 0;

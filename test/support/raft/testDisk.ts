@@ -5,7 +5,7 @@
 // and may tear the last kept append (cut its record in half). `failWith` makes every
 // write fail with that error until cleared, like a full disk.
 
-import type { DiskErrorCode, DiskPort, DiskRead, DiskResult } from '../env.ts';
+import type { DiskErrorCode, DiskPort, DiskRead, DiskResult } from '../../../core/env.ts';
 
 type Op =
   | { kind: 'append'; file: string; record: string }

@@ -1,3 +1,3 @@
-// Test doubles for the resilience ports, reusable by the simulator and by tests.
+// Test doubles for the resilience ports, shared by the resilience unit tests.
 export { ManualClock } from './manualClock.ts';
 export { SequenceRandom } from './sequenceRandom.ts';

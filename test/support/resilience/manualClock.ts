@@ -5,8 +5,8 @@
 // including timers scheduled by callbacks during the advance. `advanceAsync(us)` does the
 // same but lets pending Promise continuations run before and after each timer, which is
 // what tests of the Promise APIs need. At most `timerCountMax` timers may be pending.
-import type { Micros } from '../../env.ts';
-import type { TimerHandle, TimerPort } from '../policy/ports.ts';
+import type { Micros } from '../../../core/env.ts';
+import type { TimerHandle, TimerPort } from '../../../core/resilience/policy/ports.ts';
 
 interface Timer {
   readonly id: number;
