@@ -247,8 +247,11 @@ export class KvServer implements Process {
   }
 
   private answer(to: NodeId, a: KvAnswer, readIndexUs: Micros = -1): void {
-    const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-    this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
+    // A registration is not a request (no kv.request was reported for it): no kv.reply either.
+    if (a.type !== 'kv.registered') {
+      const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
+    }
     this.ctx.send(to, seal(a));
   }
 
