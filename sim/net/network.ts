@@ -5,7 +5,9 @@
 // message and returns its deliveries (zero, one or two arrival times, each possibly with a
 // corrupted payload). It never schedules anything itself; the world does. Partitions are
 // reference-counted cuts of directed pairs, so overlapping partitions heal independently.
-// A cut is checked when a message is sent and again when it arrives.
+// A cut is checked once, when a message is sent: a message already on the wire when a
+// partition starts still arrives, as a packet past the failed switch would (world.test.ts
+// pins this).
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { Streams, Stream } from '../kernel/random.ts';
 import { corruptMessage } from './corrupt.ts';
