@@ -85,6 +85,7 @@ export class World implements RuntimeSink {
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEventHooks: ((node: NodeId) => void)[] = [];
   private readonly sendTaps: ((from: NodeId, to: NodeId, msg: unknown) => void)[] = [];
+  private layerIdNext = 1;
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
@@ -122,6 +123,11 @@ export class World implements RuntimeSink {
 
   onTelemetry(l: TelemetryListener): void {
     this.telemetryListeners.push(l);
+  }
+
+  /** A fresh id for a fault layer over a node or link setting (sim/kernel/layered.ts). */
+  newLayerId(): number {
+    return this.layerIdNext++;
   }
 
   /** Called after every executed node event with the node's id (invariant checkers). */
