@@ -72,7 +72,7 @@ export class Gateway implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     const c = this.config;
-    this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.now());
+    this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.monotonic());
     this.backends = new Backends(c.servers, c.breaker);
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
@@ -113,7 +113,7 @@ export class Gateway implements Process {
   }
 
   private onRequest(from: NodeId, q: GatewayRequest): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     this.counters.received++;
     if (this.draining) return this.refuse(from, q.rid, 'error', 'not-ready');
     if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
@@ -152,7 +152,7 @@ export class Gateway implements Process {
 
   /** Sends the request to a server the breakers admit, preferring `preferred`. */
   private call(r: Req, preferred: NodeId): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = this.backends.choose(now, preferred);
     if (choice === null) return this.finish(r, 'error', 'breaker-open');
     r.choice = choice;
@@ -171,7 +171,7 @@ export class Gateway implements Process {
       this.counters.late++;
       return;
     }
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     const current = r.state === 'calling' && choice.target === from;
     if (a.type === 'kv.resp') {
@@ -196,7 +196,7 @@ export class Gateway implements Process {
   }
 
   private onAttemptTimeout(r: Req): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     r.attemptTimer = NO_TIMER;
     this.counters.attemptTimeouts++;
@@ -210,7 +210,7 @@ export class Gateway implements Process {
   private failAttempt(r: Req): void {
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = NO_TIMER;
-    const d = this.retry.decide(r.attempts, 'failed', this.ctx.now(), this.ctx.random, r.prevDelayUs);
+    const d = this.retry.decide(r.attempts, 'failed', this.ctx.monotonic(), this.ctx.random, r.prevDelayUs);
     if (!d.retry) {
       if (d.reason === 'budget-exhausted') this.counters.budgetRefused++;
       return this.finish(r, 'error', d.reason === 'budget-exhausted' ? 'budget' : 'attempts');
@@ -225,7 +225,7 @@ export class Gateway implements Process {
     if (r.state === 'queued') r.cancelQueue?.();
     if (r.state === 'calling') {
       // The call outlived the whole request: evidence against the server, like a timeout.
-      const now = this.ctx.now();
+      const now = this.ctx.monotonic();
       this.backends.failed(now, r.choice as Choice, now - r.attemptStartUs);
     }
     this.finish(r, 'timeout', 'deadline');
@@ -249,7 +249,7 @@ export class Gateway implements Process {
   }
 
   private onHealthTick(): void {
-    const report = readiness(this.checks, this.ctx.now());
+    const report = readiness(this.checks, this.ctx.monotonic());
     if (report.status !== this.health) {
       this.health = report.status;
       this.ctx.telemetry.emit('gw.health', { status: report.status, ready: report.ok });

@@ -62,14 +62,14 @@ export class LoadClient implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     // A restarted client starts a new series of requests at the current phase.
-    this.scheduleNext(ctx.now());
+    this.scheduleNext(ctx.monotonic());
     ctx.setTimer(SWEEP_US, 'sweep');
   }
 
   onTimer(tag: string): void {
     if (tag === 'arrive') {
       this.send();
-      this.scheduleNext(this.ctx.now());
+      this.scheduleNext(this.ctx.monotonic());
     } else if (tag === 'sweep') {
       this.sweep();
       this.ctx.setTimer(SWEEP_US, 'sweep');
@@ -96,7 +96,7 @@ export class LoadClient implements Process {
       if (p.ratePerSec > 0) {
         const gapUs = Math.max(1, Math.round((-Math.log(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
         if (at + gapUs < p.endUs) {
-          this.ctx.setTimer(at + gapUs - this.ctx.now(), 'arrive');
+          this.ctx.setTimer(at + gapUs - this.ctx.monotonic(), 'arrive');
           return;
         }
       }
@@ -105,7 +105,7 @@ export class LoadClient implements Process {
   }
 
   private send(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const phase = this.phaseAt(now);
     if (phase < 0) return;
     this.reportPhases(phase);
@@ -124,11 +124,11 @@ export class LoadClient implements Process {
     const o = this.open.get(a.rid);
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
-    this.report(o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    this.report(o.phase, a.outcome, this.ctx.monotonic() - o.sentUs);
   }
 
   private sweep(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     while (this.fifoHead < this.fifo.length) {
       const o = this.fifo[this.fifoHead];
       if (this.open.has(o.rid)) {

@@ -68,7 +68,7 @@ export class KvClient implements Process {
   }
 
   private begin(): void {
-    if (this.ctx.now() >= this.config.stopAtUs) return;
+    if (this.ctx.monotonic() >= this.config.stopAtUs) return;
     this.rid++;
     const op = this.config.nextOp(this.ctx.random, this.config.clientId, this.rid);
     if (op.op !== 'get') this.seq++;

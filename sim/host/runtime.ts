@@ -276,6 +276,7 @@ export class NodeRuntime {
       disk: h.disk,
       telemetry,
       now: () => h.clock.local(rt.execNowUs),
+      monotonic: () => h.clock.monotonic(rt.execNowUs),
       send(to: NodeId, msg: unknown): void {
         rt.assertExecuting(id, incarnation, 'send');
         if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
