@@ -11,6 +11,7 @@
 // `pendingMax` requests are open at once; an arrival beyond that is not sent and ends as
 // an error at once. 'load.phase' reports each phase's sent count when the phase ends.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
+import { ln } from '../math/portableMath.ts';
 import type { KvOp } from '../kv/types.ts';
 import { parseGatewayAnswer, type GatewayOutcome } from './protocol.ts';
 
@@ -94,7 +95,7 @@ export class LoadClient implements Process {
       }
       const p = phases[k];
       if (p.ratePerSec > 0) {
-        const gapUs = Math.max(1, Math.round((-Math.log(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
+        const gapUs = Math.max(1, Math.round((-ln(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
         if (at + gapUs < p.endUs) {
           this.ctx.setTimer(at + gapUs - this.ctx.monotonic(), 'arrive');
           return;
