@@ -12,7 +12,7 @@ import { wallNowMs } from '../cli/wallclock.ts';
 import { checksum } from '../core/kv/integrity.ts';
 import { Kernel } from '../sim/kernel/kernel.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { sealMessage } from '../sim/trace/canon.ts';
+import { Sealer } from '../sim/trace/canon.ts';
 
 const PENDING = 1_000_000;
 const OPS = 2_000_000;
@@ -91,9 +91,10 @@ function messageCosts(): Record<string, number> {
   const json: number[] = [];
   const sealRatio: number[] = [];
   const sumRatio: number[] = [];
+  const sealer = new Sealer();
   for (let i = 0; i < MESSAGE_REPEATS + 1; i++) {
     const j = perMessageNs(texts, (m) => JSON.stringify(m));
-    const s = perMessageNs(texts, (m) => sealMessage(m));
+    const s = perMessageNs(texts, (m) => sealer.seal(m));
     const c = perMessageNs(texts, (m) => checksum(m));
     if (i === 0) continue; // warm-up
     json.push(j);

@@ -10,6 +10,7 @@
 // healthy peer forever (the simulator found exactly that). Malformed messages are
 // counted and ignored.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
+import { FNV_OFFSET, fnvUnit } from '../hash/fnv.ts';
 
 export interface HeartbeatConfig {
   peers: readonly NodeId[];
@@ -32,10 +33,10 @@ export interface Heartbeat {
 }
 
 export function heartbeatSum(from: NodeId, epoch: number, seq: number): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (const x of [from, epoch, seq, Math.floor(seq / 4294967296)]) {
-    h = Math.imul(h ^ (x & 0xffff), 16777619);
-    h = Math.imul(h ^ (x >>> 16), 16777619);
+    h = fnvUnit(h, x & 0xffff);
+    h = fnvUnit(h, x >>> 16);
   }
   return h >>> 0;
 }

@@ -12,7 +12,7 @@
 // schema caps clients well below the default).
 
 import { applyKvOp } from './applyOp.ts';
-import { HashSum } from './hash.ts';
+import { HashSum } from '../hash/hashSum.ts';
 import { SessionTable } from './sessions.ts';
 import type { KvImage } from './snapshotCodec.ts';
 import { compareCodeUnits, decodeSnapshot, encodeSnapshot } from './snapshotCodec.ts';

@@ -9,7 +9,7 @@
 
 import type { Random } from '../env.ts';
 import type { RaftBugs, RaftConfig } from './config.ts';
-import { crc32Hex } from './crc32.ts';
+import { crc32Hex } from '../hash/crc32.ts';
 import { RawNode } from './rawNode.ts';
 import { persistReady, recover } from './storage.ts';
 import { MemDisk, type CrashOptions } from './testDisk.ts';

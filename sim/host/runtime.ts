@@ -11,7 +11,7 @@ import type { Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../
 import { SimDisk, type DiskFaults } from '../disk/disk.ts';
 import { tieKey } from '../kernel/eventQueue.ts';
 import type { Streams } from '../kernel/random.ts';
-import { sealMessage, type Seal } from '../trace/canon.ts';
+import { Sealer, type Seal } from '../trace/canon.ts';
 import type { TraceKind } from '../trace/trace.ts';
 import { EV_MSG, EV_TIMER, type MsgEvent, type TimerEvent } from '../world/events.ts';
 import { Cpu, DEFAULT_CPU, type CpuProfile } from './cpu.ts';
@@ -74,6 +74,8 @@ export class NodeRuntime {
   private execNowUs = 0;
   /** Reused for every event: it is drained before the next handler runs. */
   private readonly outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
+  /** Seals what this runtime's nodes send (trace/canon.ts); one per runtime, never shared. */
+  private readonly sealer = new Sealer();
 
   constructor(
     specs: ReadonlyMap<NodeId, NodeSpec>,
@@ -281,7 +283,7 @@ export class NodeRuntime {
         rt.assertExecuting(id, incarnation, 'send');
         if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
         // Sealing here, inside the sender's handler, makes a non-JSON message the sender's fault.
-        rt.outbox.push({ to, msg, seal: sealMessage(msg) });
+        rt.outbox.push({ to, msg, seal: rt.sealer.seal(msg) });
       },
       setTimer(afterUs: Micros, tag: string): number {
         rt.assertExecuting(id, incarnation, 'setTimer');

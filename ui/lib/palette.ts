@@ -3,6 +3,7 @@
 // Contract: a message type always gets the same colour: known protocol types have fixed
 // colours chosen to be told apart; an unknown type gets one from a fixed list by a hash of
 // its name, so colours never depend on the order types were first seen.
+import { fnv1a32 } from '../../core/hash/fnv.ts';
 export const COLORS = {
   ink: '#1d2530',
   muted: '#677487',
@@ -48,14 +49,8 @@ const TYPE_COLORS: Record<string, string> = {
 
 const FALLBACK = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'];
 
-function hashName(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 export function typeColor(type: string): string {
-  return TYPE_COLORS[type] ?? FALLBACK[hashName(type) % FALLBACK.length];
+  return TYPE_COLORS[type] ?? FALLBACK[fnv1a32(type) % FALLBACK.length];
 }
 
 export function roleColor(role: string): string {
