@@ -32,6 +32,8 @@ export class Cpu {
   /** Service-time multiplier: 1 is nominal, 4 is a CPU throttled to a quarter. */
   throttle = 1;
   busyTotalUs = 0;
+  /** CPU charged by the process during the event being handled (reset per event). */
+  chargedUs = 0;
   private profileNow!: CpuProfile;
   private byType!: ReadonlyMap<string, Micros>;
 
@@ -48,13 +50,14 @@ export class Cpu {
     this.byType = new Map(Object.entries(p.byTypeUs));
   }
 
-  serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number): Micros {
+  /** `chargedUs`: CPU the process reported for this event (NodeContext.chargeCpu). */
+  serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number, chargedUs = 0): Micros {
     const p = this.profileNow;
     let base = kind === 'timer' ? p.timerUs : kind === 'start' ? p.startUs : p.messageUs;
     if (msgType !== undefined) {
       const t = this.byType.get(msgType);
       if (t !== undefined) base = t;
     }
-    return Math.max(1, Math.round((base + fsyncs * p.fsyncUs) * this.throttle));
+    return Math.max(1, Math.round((base + fsyncs * p.fsyncUs + chargedUs) * this.throttle));
   }
 }
