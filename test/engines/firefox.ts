@@ -21,6 +21,7 @@ const FIREFOX = '/usr/bin/firefox-esr';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TIMEOUT_MS = 300_000;
 const MARK = 'FAULTLINE-ENGINE ';
+const FAILED = 'FAULTLINE-ENGINE-ERROR ';
 
 /** Scenarios that draw from every sampler: normal latency, exponential arrivals, backoff, clock faults. */
 const RUNS: [string, number][] = [
@@ -53,10 +54,17 @@ async function bundle(dir: string, texts: Record<string, string>): Promise<strin
   ].join('\n'));
   await build({
     configFile: false, logLevel: 'warn', root: dir,
-    build: { outDir: join(dir, 'dist'), emptyOutDir: true, minify: false, target: 'es2022', lib: { entry, formats: ['iife'], name: 'faultlineEngine', fileName: () => 'bundle.js' } },
+    // One ES module, so import.meta.url still locates the WebAssembly files beside it.
+    build: { outDir: join(dir, 'dist'), emptyOutDir: true, minify: false, target: 'es2022', lib: { entry, formats: ['es'], fileName: () => 'bundle.js' } },
   });
   const page = join(dir, 'dist', 'page.html');
-  writeFileSync(page, '<!doctype html><meta charset="utf-8"><title>faultline engine check</title><script src="bundle.js"></script>\n');
+  writeFileSync(page, [
+    '<!doctype html><meta charset="utf-8"><title>faultline engine check</title>',
+    // Any error, even while the bundle's modules load, ends the check at once with its message.
+    `<script>addEventListener('error', (e) => dump(${JSON.stringify(FAILED)} + e.message + ' at ' + e.filename + ':' + e.lineno + '\\n'));</script>`,
+    '<script type="module" src="bundle.js"></script>',
+    '',
+  ].join('\n'));
   return page;
 }
 
@@ -66,6 +74,8 @@ function runFirefox(dir: string, page: string): Promise<unknown> {
   mkdirSync(profile);
   writeFileSync(join(profile, 'user.js'), [
     'user_pref("browser.dom.window.dump.enabled", true);',
+    // The page loads its module from beside it on file://.
+    'user_pref("security.fileuri.strict_origin_policy", false);',
     'user_pref("dom.max_script_run_time", 0);',
     'user_pref("browser.shell.checkDefaultBrowser", false);',
     'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
@@ -82,6 +92,13 @@ function runFirefox(dir: string, page: string): Promise<unknown> {
     const timer = setTimeout(() => { stop(); reject(new Error(`Firefox gave no result within ${TIMEOUT_MS / 1000} s; stderr:\n${err.slice(-2000)}`)); }, TIMEOUT_MS);
     ff.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+      const failed = out.indexOf(FAILED);
+      if (failed >= 0 && out.indexOf('\n', failed) >= 0) {
+        clearTimeout(timer);
+        stop();
+        reject(new Error(`the page failed in Firefox: ${out.slice(failed + FAILED.length, out.indexOf('\n', failed))}`));
+        return;
+      }
       const at = out.indexOf(MARK);
       const end = at < 0 ? -1 : out.indexOf('\n', at);
       if (end < 0) return;
@@ -92,7 +109,7 @@ function runFirefox(dir: string, page: string): Promise<unknown> {
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     ff.on('exit', (code) => {
       clearTimeout(timer);
-      if (!out.includes(MARK)) reject(new Error(`Firefox exited (${code}) without a result; stderr:\n${err.slice(-2000)}`));
+      if (!out.includes(MARK) && !out.includes(FAILED)) reject(new Error(`Firefox exited (${code}) without a result; stderr:\n${err.slice(-2000)}`));
     });
   });
 }
