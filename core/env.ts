@@ -52,10 +52,19 @@ export interface DiskPort {
 }
 
 
-/** The subset of the Env most modules take: a clock and a random stream. */
+/** The subset of the Env most modules take: clocks and a random stream. */
 export interface Clocked {
-  /** The node's local clock in integer microseconds (skewed and drifting per node). */
+  /**
+   * The node's wall clock in integer microseconds: skewed, drifting and stepped per node
+   * (an NTP step may move it backwards). For timestamps a human reads, never for timeouts.
+   */
   now(): Micros;
+  /**
+   * The node's monotonic clock in integer microseconds: it runs at the node's rate (drift
+   * applies) but steps never move it, and it never goes backwards. Ticks, timeouts, rates
+   * and measured durations use this clock; timers (`setTimer`) run on it.
+   */
+  monotonic(): Micros;
   readonly random: Random;
 }
 
@@ -64,7 +73,7 @@ export interface NodeContext<M = unknown> extends Clocked {
   readonly id: NodeId;
   /** Sends a message; the network decides latency, loss and order. */
   send(to: NodeId, msg: M): void;
-  /** Asks to be called back with `tag` after `afterUs` of local time. Returns the timer id. */
+  /** Asks to be called back with `tag` after `afterUs` of monotonic time. Returns the timer id. */
   setTimer(afterUs: Micros, tag: string): number;
   cancelTimer(timerId: number): void;
   readonly disk: DiskPort;

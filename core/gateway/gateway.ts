@@ -80,7 +80,7 @@ export class Gateway implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     const c = this.config;
-    this.admission = new Admission(c.rateLimit, c.bulkhead, ctx.now());
+    this.admission = new Admission(c.rateLimit, c.bulkhead, ctx.monotonic());
     this.backends = new Backends(c.servers, c.breaker, (server, from, to) => this.ctx.telemetry.emit('gw.breaker', { server, from, to }));
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
@@ -121,7 +121,7 @@ export class Gateway implements Process {
   }
 
   private onRequest(from: NodeId, q: GatewayRequest): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     this.counters.received++;
     const incoming = parseTraceparent(q.tp);
     // The arrival count keeps two copies of one message (a duplicating network) apart.
@@ -165,7 +165,7 @@ export class Gateway implements Process {
 
   /** Sends the request to a server the breakers admit, preferring `preferred`. */
   private call(r: Req, preferred: NodeId): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = this.backends.choose(now, preferred);
     if (choice === null) return this.finish(r, 'error', 'breaker-open');
     r.choice = choice;
@@ -198,7 +198,7 @@ export class Gateway implements Process {
       this.counters.late++;
       return;
     }
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     const current = r.state === 'calling' && choice.target === from;
     if (a.type === 'kv.registered') return this.onRegistered(r, from, a.clientId, a.count);
@@ -243,7 +243,7 @@ export class Gateway implements Process {
   }
 
   private onAttemptTimeout(r: Req): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     r.attemptTimer = NO_TIMER;
     this.counters.attemptTimeouts++;
@@ -257,7 +257,7 @@ export class Gateway implements Process {
   private failAttempt(r: Req): void {
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = NO_TIMER;
-    const d = this.retry.decide(r.attempts, 'failed', this.ctx.now(), this.ctx.random, r.prevDelayUs);
+    const d = this.retry.decide(r.attempts, 'failed', this.ctx.monotonic(), this.ctx.random, r.prevDelayUs);
     if (!d.retry) {
       if (d.reason === 'budget-exhausted') this.counters.budgetRefused++;
       return this.finish(r, 'error', d.reason === 'budget-exhausted' ? 'budget' : 'attempts');
@@ -272,7 +272,7 @@ export class Gateway implements Process {
     if (r.state === 'queued') r.cancelQueue?.();
     if (r.state === 'calling') {
       // The call outlived the whole request: evidence against the server, like a timeout.
-      const now = this.ctx.now();
+      const now = this.ctx.monotonic();
       this.backends.failed(now, r.choice as Choice, now - r.attemptStartUs);
     }
     this.finish(r, 'timeout', 'deadline');
@@ -299,7 +299,7 @@ export class Gateway implements Process {
   }
 
   private onHealthTick(): void {
-    const report = readiness(this.checks, this.ctx.now());
+    const report = readiness(this.checks, this.ctx.monotonic());
     if (report.status !== this.health) {
       this.health = report.status;
       this.ctx.telemetry.emit('gw.health', { status: report.status, ready: report.ok });

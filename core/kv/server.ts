@@ -86,7 +86,7 @@ export class KvServer implements Process {
   private readSeq = 0;
   private disk!: DiskPort;
   private lastRole = '';
-  /** Ticks fall on a grid of local time: tickOriginUs + k * tickUs for k = 1, 2, ... */
+  /** Ticks fall on a grid of monotonic time (steps of the wall clock never move it): tickOriginUs + k * tickUs. */
   private tickOriginUs = 0;
   private ticksDone = 0;
   /** The grid tick the one outstanding tick timer aims at, or -1. */
@@ -107,7 +107,7 @@ export class KvServer implements Process {
     this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
     // Each node's tick grid has its own phase, as real nodes' timers do; aligned grids would
     // make candidates time out on the very same tick far more often than in practice.
-    this.tickOriginUs = ctx.now() - ctx.random.int(this.config.tickUs);
+    this.tickOriginUs = ctx.monotonic() - ctx.random.int(this.config.tickUs);
     this.recover();
     this.armTick();
   }
@@ -121,7 +121,7 @@ export class KvServer implements Process {
   private catchUpTicks(): void {
     const raft = this.raft;
     if (raft === null) return;
-    const due = Math.floor((this.ctx.now() - this.tickOriginUs) / this.config.tickUs);
+    const due = Math.floor((this.ctx.monotonic() - this.tickOriginUs) / this.config.tickUs);
     for (let i = 0; this.ticksDone < due && i < TICK_CATCH_UP_MAX; i++) {
       raft.tick();
       this.ticksDone++;
@@ -137,7 +137,7 @@ export class KvServer implements Process {
     if (this.armedTick !== -1 && this.armedTick <= want) return; // It fires early, then re-arms.
     this.armedTick = want;
     const atUs = this.tickOriginUs + want * this.config.tickUs;
-    this.ctx.setTimer(Math.max(0, atUs - this.ctx.now()), `tick:${want}`);
+    this.ctx.setTimer(Math.max(0, atUs - this.ctx.monotonic()), `tick:${want}`);
   }
 
   private recover(): void {

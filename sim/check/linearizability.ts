@@ -11,6 +11,7 @@
 // Operations whose return equals another's call count as concurrent (closed intervals),
 // so equal timestamps never produce a false 'illegal'.
 
+import { fmix32 } from '../../core/hash/hash64.ts';
 import type { CheckOptions, CheckResult, Operation } from './history.ts';
 import { explainIllegal, FULL_EXPLANATION } from './explain.ts';
 import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
@@ -110,10 +111,8 @@ function partitionByKey(history: readonly Operation[]): Array<{ key: string; ops
 
 /** A 32-bit mix of an operation index, the Zobrist key of that operation in the set hash. */
 function zobrist(i: number): number {
-  let h = Math.imul(i + 0x9e3779b9, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  // Offset first: fmix32(0) is 0, which would leave operation 0 out of every set's hash.
+  return fmix32(i + 0x9e3779b9);
 }
 
 /** Rough cost of one bucket slot in the visited map, beyond the pooled bitset words. */

@@ -22,7 +22,7 @@ const US_PER_S = 1_000_000;
 /** Requests remembered per node while waiting for their answer; older ones are forgotten. */
 export const PENDING_MAX = 8192;
 
-const ID_SPAN = 2 ** 31;
+const ID_SPAN = 0x8000_0000; // 2^31
 
 /** A number key for (node, request id) in a node's pending map; ids stay below 2^31. */
 function pendingKey(node: number, rid: number): number {

@@ -14,7 +14,7 @@ import { NODE_ID_MAX, NodeRuntime, type NodeCommand, type NodeSpec, type Runtime
 import { Kernel, KERNEL_ORIGIN, type RunLimits, type StopReason } from '../kernel/kernel.ts';
 import { Network, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
-import { sealMessage, type Seal } from '../trace/canon.ts';
+import { Sealer, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
 import { formatMicros } from '../kernel/time.ts';
@@ -106,6 +106,9 @@ export class World implements RuntimeSink {
   private pendingCheckNext = 0;
   private readonly concludeHooks: (() => void)[] = [];
   private concluded = false;
+  private layerIdNext = 1;
+  /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
+  private readonly sealer = new Sealer();
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
@@ -159,6 +162,11 @@ export class World implements RuntimeSink {
     this.telemetryListeners.push(l);
   }
 
+  /** A fresh id for a fault layer over a node or link setting (sim/kernel/layered.ts). */
+  newLayerId(): number {
+    return this.layerIdNext++;
+  }
+
   /** Called after every executed node event with the node's id (invariant checkers). */
   onAfterEvent(f: (node: NodeId) => void): void {
     this.afterEventHooks.push(f);
@@ -176,7 +184,7 @@ export class World implements RuntimeSink {
    */
   injectMessage(atUs: Micros, from: NodeId, to: NodeId, msg: unknown): void {
     if (!(to >= 0 && to < this.nodeCount)) throw new Error(`injectMessage: no node ${to}`);
-    const seal = sealMessage(msg);
+    const seal = this.sealer.seal(msg);
     const t = Math.max(atUs, this.kernel.nowUs);
     this.kernel.schedule(t, to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: t });
   }
@@ -337,7 +345,7 @@ export class World implements RuntimeSink {
       return;
     }
     for (const d of r.deliveries) {
-      const s = d.corrupted ? sealMessage(d.msg) : seal;
+      const s = d.corrupted ? this.sealer.seal(d.msg) : seal;
       this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted, sentUs: departUs });
     }
   }
