@@ -73,8 +73,12 @@ describe('register model, hand-worked', () => {
     expect(reg([op(1, write(1), 0, 10, done), op(2, cas(1, 3), 20, 30, unseen), op(3, read(), 40, 50, saw(1))]).verdict).toBe('illegal');
   });
 
-  it('treats a refused write as not done and checks named registers apart', () => {
+  it('treats a refused operation as not done and checks named registers apart', () => {
     expect(reg([op(1, write(1), 0, 10, done), op(2, write(2), 20, 30, failed), op(3, read(), 40, 50, saw(1))]).verdict).toBe('ok');
+    // A cas refused with an error says nothing about the value, unlike a failed cas.
+    const refused: RegisterOutput = { ok: false, error: 'disk full' };
+    expect(reg([op(1, write(1), 0, 10, done), op(2, cas(1, 2), 20, 30, refused), op(3, read(), 40, 50, saw(1))]).verdict).toBe('ok');
+    expect(reg([op(1, write(1), 0, 10, done), op(2, cas(1, 2), 20, 30, refused), op(3, read(), 40, 50, saw(2))]).verdict).toBe('illegal');
     const keyed = (key: string, input: RegisterInput): RegisterInput => ({ ...input, key });
     const h = [op(1, keyed('x', write(1)), 0, 10, done), op(2, keyed('y', write(2)), 0, 10, done), op(3, keyed('x', read()), 20, 30, saw(1)), op(4, keyed('y', read()), 20, 30, saw(1))];
     const r = reg(h);
@@ -246,7 +250,7 @@ const subjects = [
       fc.constantFrom(...values).map((value): RegisterInput => ({ op: 'write', value })),
       fc.record({ expected: fc.constantFrom(null, ...values), value: fc.constantFrom(...values) }).map((c): RegisterInput => ({ op: 'cas', ...c })),
     ),
-    noise: fc.constantFrom<RegisterOutput>({ ok: true, value: 'a' }, { ok: true, value: null }, { ok: true }, { ok: false }, { ok: false, current: 'b' }),
+    noise: fc.constantFrom<RegisterOutput>({ ok: true, value: 'a' }, { ok: true, value: null }, { ok: true }, { ok: false }, { ok: false, current: 'b' }, { ok: false, error: 'refused' }),
   } satisfies Subject<RegisterValue, RegisterInput, RegisterOutput>,
   {
     name: 'queue',

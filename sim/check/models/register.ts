@@ -8,8 +8,9 @@
 //   `{ ok: true }`, else leaves it and returns `{ ok: false }`, with `current` (the value
 //   it found) when the server said so: a failed cas without `current` only says the
 //   register did not hold `expected`.
-// - `{ ok: false }` for a read or a write is a definite refusal: the operation did not
-//   take effect (a server that rejected the request before doing anything).
+// - `{ ok: false, error }` (any operation), and `{ ok: false }` for a read or a write, is a
+//   definite refusal: the operation did not take effect (a server that rejected the
+//   request before doing anything, say because its disk was full).
 // A read that returned `{ ok: true }` without a value observed nothing. Values compare
 // with ===.
 import { showValue, type Model, type ModelStep } from '../model.ts';
@@ -23,7 +24,8 @@ export type RegisterInput =
 
 export type RegisterOutput =
   | { ok: true; value?: RegisterValue }
-  | { ok: false; current?: RegisterValue };
+  | { ok: false; current?: RegisterValue; error?: undefined }
+  | { ok: false; error: string };
 
 function readStep(state: RegisterValue, output: RegisterOutput | null): ModelStep<RegisterValue, RegisterOutput> {
   const expected: RegisterOutput = { ok: true, value: state };
@@ -37,6 +39,7 @@ function casStep(state: RegisterValue, input: { expected: RegisterValue; value: 
   const next = succeeds ? input.value : state;
   if (output === null) return { legal: true, next, expected };
   if (output.ok) return succeeds ? { legal: true, next, expected } : { legal: false, next: state, expected };
+  if (output.error !== undefined) return { legal: true, next: state, expected };
   const legal = !succeeds && (output.current === undefined || output.current === state);
   return { legal, next: state, expected };
 }
@@ -67,6 +70,7 @@ function showRegisterInput(input: RegisterInput): string {
 
 function showRegisterOutput(output: RegisterOutput): string {
   if (output.ok) return output.value === undefined ? 'ok' : showValue(output.value);
+  if (output.error !== undefined) return `refused (${output.error})`;
   return output.current === undefined ? 'failed' : `failed (found ${showValue(output.current)})`;
 }
 
