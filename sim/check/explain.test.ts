@@ -4,7 +4,7 @@
 // Method: explainIllegal on hand-made failing partitions, checked line by line.
 import { describe, expect, it } from 'vitest';
 import type { Operation } from './history.ts';
-import { describeOperation, explainIllegal, LISTED_OPS_MAX, showValue } from './explain.ts';
+import { describeOperation, explainIllegal, LISTED_OPS_MAX, SHOWN_PREFIX_MAX, showValue } from './explain.ts';
 import { kvModel } from './kvModel.ts';
 
 const put = (opId: number, value: string, call: number, ret: number): Operation =>
@@ -48,6 +48,8 @@ describe('explainIllegal', () => {
     ops.push(get(999, 'nope', 10_000, 10_010));
     const text = explainIllegal(kvModel, 'x', ops, ops.slice(0, -1).map((_, i) => i), ops.length);
     expect(text).toContain('… and 6 more');
+    // The prefix shows its last operations only.
+    expect(text).toContain(`Longest linearizable prefix found (${ops.length - 1} of ${ops.length}): … ${ops.length - 1 - SHOWN_PREFIX_MAX} earlier, then #${ops.length - 1 - SHOWN_PREFIX_MAX} put`);
     expect(text).toContain('#999 get("x") observed "nope"');
   });
 });

@@ -16,6 +16,8 @@ export { showValue } from './model.ts';
 
 /** Listing more operations than this would bury the point; the rest are counted. */
 export const LISTED_OPS_MAX = 60;
+/** The prefix is shown by its last operations only, the ones that lead to the failure. */
+export const SHOWN_PREFIX_MAX = 12;
 
 function showInterval(call: number, ret: number): string {
   return ret === Infinity ? `[${call} µs .. no return]` : `[${call} .. ${ret} µs]`;
@@ -116,8 +118,10 @@ export function explainIllegal<S, I, O>(model: Model<S, I, O>, key: string, ops:
   if (prefix.length === 0) {
     lines.push(`No operation can take effect first: the ${model.noun} starts as ${model.describe.state(model.init())}.`);
   } else {
-    const shown = prefix.map((i) => `#${ops[i].opId} ${d.input(ops[i])} -> ${d.output(d.knownOutput(ops[i]))}`).join(', ');
-    lines.push(`Longest linearizable prefix found (${prefix.length} of ${ops.length}): ${shown}; the ${model.stateNoun} is then ${shownState}.`);
+    const tail = prefix.slice(-SHOWN_PREFIX_MAX);
+    const earlier = prefix.length - tail.length;
+    const shown = tail.map((i) => `#${ops[i].opId} ${d.input(ops[i])} -> ${d.output(d.knownOutput(ops[i]))}`).join(', ');
+    lines.push(`Longest linearizable prefix found (${prefix.length} of ${ops.length}): ${earlier > 0 ? `… ${earlier} earlier, then ` : ''}${shown}; the ${model.stateNoun} is then ${shownState}.`);
   }
   lines.push(...blockedLines(d, ops, prefix, state));
   return lines.join('\n');
