@@ -4,12 +4,14 @@
 // Contract (what is guaranteed):
 // - Each incarnation of the node (every start, so every restart) gets a fresh realm
 //   (realm.ts): the program's modules are loaded anew, nothing survives but the disk.
-// - Time: the realm's setTimeout/setInterval/setImmediate (and their clear*), Date and
-//   performance.now are a @sinonjs/fake-timers clock owned by this node. It follows the
-//   node's own clock (ctx.now(), so clock skew and drift faults apply) at millisecond
-//   resolution and never runs backwards (a clock stepped back holds it still). The adapter
-//   keeps one host timer armed for the earliest fake timer; each fake timer fires inside
-//   the node's event at its time.
+// - Time, as on a real host: the realm's timers (setTimeout, setInterval, setImmediate and
+//   their clear*) and performance.now run on a monotonic @sinonjs/fake-timers clock owned by
+//   this node; Date reads the node's wall clock (ctx.now(): skew, steps and drift apply)
+//   through a second fake clock that has no timers. The monotonic clock advances by the
+//   node's clock between events, except that it never runs backwards and never passes the
+//   armed host timer (host timers are monotonic), so a clock step moves Date but fires no
+//   timer early, as in Node. Resolution is 1 ms. The adapter keeps one host timer armed for
+//   the earliest fake timer; each fake timer fires inside the node's event at its time.
 // - Randomness: Math.random is the node's seeded stream (ctx.random).
 // - Promises: every event (the start, a message, a timer) runs to quiescence before it
 //   returns: the callback, then every promise job it caused (process.nextTick and
@@ -144,7 +146,12 @@ class EventedProcess implements Process {
   private handler: ((from: NodeId, msg: unknown) => void) | null = null;
   private view: (() => ProcessView) | null = null;
   private shutdownHandler: (() => void) | null = null;
-  private armed: { id: number; dueMs: number } | null = null;
+  /** The wall clock Date reads; it has no timers. */
+  private wall!: Clock;
+  /** Monotonic time since start, µs: what the timer clock shows (in ms, from EPOCH_MS). */
+  private monoUs = 0;
+  private lastWallUs = 0;
+  private armed: { id: number; dueUs: number } | null = null;
   private toRealm!: (text: string) => unknown;
 
   constructor(private readonly opts: EventedOptions) {}
@@ -153,7 +160,9 @@ class EventedProcess implements Process {
     this.ctx = ctx;
     this.armed = null;
     this.realm = new Realm(`faultline node ${ctx.id}`);
-    this.clock = FakeTimers.createClock(this.localMs());
+    this.lastWallUs = ctx.now();
+    this.clock = FakeTimers.createClock(EPOCH_MS);
+    this.wall = FakeTimers.createClock(EPOCH_MS + Math.floor(this.lastWallUs / 1000));
     this.installGlobals();
     const exported = this.realm.require(entryPath(this.opts.entry)) as { main?: unknown } | ((host: Host) => unknown);
     const main = typeof exported === 'function' ? exported : exported.main;
@@ -168,7 +177,12 @@ class EventedProcess implements Process {
   }
 
   onTimer(tag: string): void {
-    if (tag === TIMER_TAG) this.armed = null;
+    if (tag === TIMER_TAG && this.armed !== null) {
+      // The host's timers are monotonic: exactly the armed duration has passed.
+      this.monoUs = Math.max(this.monoUs, this.armed.dueUs);
+      this.lastWallUs = this.ctx.now();
+      this.armed = null;
+    }
     this.deliver(() => {});
   }
 
@@ -181,10 +195,18 @@ class EventedProcess implements Process {
     return JSON.parse(JSON.stringify(this.view())) as ProcessView;
   }
 
-  /** The node's clock in realm milliseconds, never behind the fake clock. */
-  private localMs(): number {
-    const ms = EPOCH_MS + Math.floor(this.ctx.now() / 1000);
-    return this.clock === undefined ? ms : Math.max(this.clock.now, ms);
+  /**
+   * Reads the node's clock: Date follows it; the monotonic clock advances by its progress
+   * since the last event, never backwards and never past the armed host timer (which would
+   * have fired first). Returns the monotonic time in realm milliseconds.
+   */
+  private readClocks(): number {
+    const wallUs = this.ctx.now();
+    const limitUs = this.armed === null ? Infinity : this.armed.dueUs - 1;
+    this.monoUs = Math.max(this.monoUs, Math.min(this.monoUs + (wallUs - this.lastWallUs), limitUs));
+    this.lastWallUs = wallUs;
+    this.wall.setSystemTime(EPOCH_MS + Math.floor(wallUs / 1000));
+    return EPOCH_MS + Math.floor(this.monoUs / 1000);
   }
 
   private host(): Host {
@@ -214,7 +236,8 @@ class EventedProcess implements Process {
     this.toRealm = this.realm.evaluate<(text: string) => unknown>('(text) => text === undefined ? undefined : JSON.parse(text)');
     Object.assign(g, {
       setTimeout: dueNow(clock, clock.setTimeout), clearTimeout: clock.clearTimeout, setInterval: dueNow(clock, clock.setInterval), clearInterval: clock.clearInterval,
-      setImmediate: dueNow(clock, clock.setImmediate), clearImmediate: clock.clearImmediate, Date: clock.Date, performance: clock.performance,
+      setImmediate: dueNow(clock, clock.setImmediate), clearImmediate: clock.clearImmediate, Date: this.wall.Date,
+      performance: { now: () => clock.now - EPOCH_MS, timeOrigin: EPOCH_MS },
       queueMicrotask: (fn: () => void) => later(fn, []),
       process: {
         nextTick: (fn: (...a: unknown[]) => void, ...args: unknown[]) => later(fn, args),
@@ -234,7 +257,7 @@ class EventedProcess implements Process {
 
   /** Runs one event to quiescence: due timers, the event itself, then what it made due. */
   private deliver(event: () => unknown): void {
-    this.runDue(this.localMs());
+    this.runDue(this.readClocks());
     this.realm.call(event);
     this.runDue(this.clock.now);
     this.arm();
@@ -264,13 +287,13 @@ class EventedProcess implements Process {
   /** Keeps exactly one host timer armed, for the earliest fake timer. */
   private arm(): void {
     const first = this.firstTimer();
-    if (this.armed !== null && (first === null || first.callAt !== this.armed.dueMs)) {
+    const dueUs = first === null ? null : Math.max(this.monoUs + 1, (first.callAt - EPOCH_MS) * 1000);
+    if (this.armed !== null && this.armed.dueUs !== dueUs) {
       this.ctx.cancelTimer(this.armed.id);
       this.armed = null;
     }
-    if (first === null || this.armed !== null) return;
-    const afterUs = Math.max(1, (first.callAt - this.clock.now) * 1000);
-    this.armed = { id: this.ctx.setTimer(afterUs, TIMER_TAG), dueMs: first.callAt };
+    if (dueUs === null || this.armed !== null) return;
+    this.armed = { id: this.ctx.setTimer(dueUs - this.monoUs, TIMER_TAG), dueUs };
   }
 }
 
