@@ -43,4 +43,6 @@ export { queueModel } from './sim/check/models/queue.ts';
 export type { QueueElement, QueueInput, QueueOutput, QueueState } from './sim/check/models/queue.ts';
 export type { KvOp, KvResult } from './core/kv/types.ts';
 export { HistoryRecorder } from './sim/check/historyRecorder.ts';
+export { recordHistory, RECORDED_OPS_MAX } from './sim/check/recordHistory.ts';
+export type { RecordedHistory } from './sim/check/recordHistory.ts';
 export { RaftInvariants } from './sim/check/raftInvariants.ts';

@@ -6,8 +6,8 @@
 // the clients' history with the register model, and a write within the liveness bound
 // after the faults heal. A run that fails is a finding about liferaft (docs/liferaft.md).
 import {
-  checkHistory, defineWorkload, positiveDuration, RaftInvariants, registerModel, z,
-  type NodeContext, type NodeId, type Operation, type Process, type RegisterInput, type RegisterOutput, type RegisterValue, type World,
+  checkHistory, defineWorkload, positiveDuration, RaftInvariants, recordHistory, registerModel, z,
+  type NodeContext, type NodeId, type Process, type RegisterInput, type RegisterOutput, type RegisterValue, type World,
 } from 'faultline';
 import { eventedProcess } from 'faultline/evented';
 
@@ -90,30 +90,6 @@ class Client implements Process {
   }
 }
 
-type RegisterOp = Operation<RegisterInput, RegisterOutput>;
-
-/** Records the clients' register history in true virtual time. */
-function recordHistory(world: World): RegisterOp[] {
-  const history: RegisterOp[] = [];
-  const open = new Map<string, RegisterOp>();
-  world.onTelemetry((t, node, name, f) => {
-    const id = `${node}:${f.reqId as number}`;
-    if (name === 'register.invoke') {
-      const op: RegisterOp = { clientId: node, opId: history.length, input: JSON.parse(f.input as string) as RegisterInput, call: t, return: Infinity, output: null };
-      history.push(op);
-      open.set(id, op);
-    } else if (name === 'register.complete') {
-      const op = open.get(id);
-      open.delete(id);
-      if (op !== undefined && f.output !== '') {
-        op.return = t;
-        op.output = JSON.parse(f.output as string) as RegisterOutput;
-      }
-    }
-  });
-  return history;
-}
-
 /** The latest leader by term from 'raft.role' telemetry, if it is up: what `leader` faults aim at. */
 function trackLeader(world: World): { current(): NodeId } {
   let leader: NodeId = -1;
@@ -159,7 +135,8 @@ export default defineWorkload({
   },
   install(world, s, ctx) {
     const invariants = new RaftInvariants(world);
-    const history = recordHistory(world);
+    const recorded = recordHistory<RegisterInput, RegisterOutput>(world, 'register');
+    const history = recorded.ops;
     const leaders = trackLeader(world);
     const boundUs = ctx.healUs + s.liveness.within;
     if (boundUs <= s.duration - s.liferaft.quiesce) {
@@ -171,6 +148,7 @@ export default defineWorkload({
     return {
       leaders,
       finish() {
+        if (recorded.dropped > 0) world.violate('linearizability-inconclusive', null, `${recorded.dropped} operations were not recorded: the history is partial`);
         const r = checkHistory(registerModel, history, { maxSteps: LINEARIZABILITY_STEPS_MAX });
         if (r.verdict === 'illegal') world.violate('linearizability', null, `the register's history is not linearizable:\n${r.illegal?.explanation}`);
         if (r.verdict === 'unknown') world.violate('linearizability-inconclusive', null, `the checker ran out of steps on ${history.length} operations: not a pass`);

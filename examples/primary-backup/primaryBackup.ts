@@ -14,8 +14,8 @@
 // so a read at the primary can return a new value and a later read at the backup the
 // old one. faultline finds it with the register model's linearizability check.
 import {
-  checkHistory, defineWorkload, positiveDuration, registerModel, z,
-  type NodeContext, type NodeId, type Operation, type Process, type RegisterInput, type RegisterOutput, type RegisterValue,
+  checkHistory, defineWorkload, positiveDuration, recordHistory, registerModel, z,
+  type NodeContext, type NodeId, type Process, type RegisterInput, type RegisterOutput, type RegisterValue,
 } from 'faultline';
 
 const PRIMARY: NodeId = 0;
@@ -199,8 +199,6 @@ class Client implements Process {
   }
 }
 
-type RegisterOp = Operation<RegisterInput, RegisterOutput>;
-
 /** The scenario section this workload reads: `register: { ... }`. */
 const registerSection = z.object({
   /** The bug: send half of the reads to the backup. */
@@ -227,24 +225,10 @@ export default defineWorkload({
     })),
   ],
   install(world, s, ctx) {
-    // The history, in true virtual time `t` (a client's own clock may be skewed).
-    const history: RegisterOp[] = [];
-    const open = new Map<string, RegisterOp>();
-    world.onTelemetry((t, node, name, f) => {
-      const id = `${node}:${f.reqId as number}`;
-      if (name === 'register.invoke') {
-        const op: RegisterOp = { clientId: node, opId: history.length, input: JSON.parse(f.input as string) as RegisterInput, call: t, return: Infinity, output: null };
-        history.push(op);
-        open.set(id, op);
-      } else if (name === 'register.complete') {
-        const op = open.get(id);
-        open.delete(id);
-        if (op !== undefined && f.output !== '') {
-          op.return = t;
-          op.output = JSON.parse(f.output as string) as RegisterOutput;
-        }
-      }
-    });
+    // The history, from the clients' register.invoke / register.complete telemetry, in
+    // true virtual time (a client's own clock may be skewed).
+    const recorded = recordHistory<RegisterInput, RegisterOutput>(world, 'register');
+    const history = recorded.ops;
     // Liveness: once the faults heal, some write must succeed within the bound.
     const boundUs = ctx.healUs + s.liveness.within;
     if (boundUs <= s.duration - s.register.quiesce) {
@@ -256,6 +240,7 @@ export default defineWorkload({
     return {
       finish() {
         const r = checkHistory(registerModel, history, { maxSteps: 5_000_000 });
+        if (recorded.dropped > 0) world.violate('linearizability', null, `inconclusive: ${recorded.dropped} operations were not recorded`);
         if (r.verdict === 'illegal') world.violate('linearizability', null, `the register's history is not linearizable:\n${r.illegal?.explanation}`);
         // A check that could not decide must not pass.
         if (r.verdict === 'unknown') world.violate('linearizability', null, `inconclusive: the checker ran out of steps on ${history.length} operations`);
