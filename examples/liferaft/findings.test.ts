@@ -43,4 +43,9 @@ describe('liferaft 1.0.0 under faultline', () => {
     expect(r.checks).toEqual(['leader-completeness', 'linearizability', 'state-machine-safety']);
     expect(r.messages.find((m) => /^node 2 became leader of term \d+ without committed entry/.test(m))).toBeDefined();
   }, 60_000);
+
+  it('the shrunk schedules still fail the same checks: three short outages; one isolation, no crash', () => {
+    expect(checks(scenario('findings/power-loss-seed2-shrunk.yaml'), 2).checks).toContain('election-safety');
+    expect(checks(scenario('findings/stale-leader-seed2-shrunk.yaml'), 2).checks).toContain('leader-completeness');
+  }, 60_000);
 });
