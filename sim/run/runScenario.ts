@@ -12,7 +12,8 @@ import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
 import { installLoadKv, loadKvNodes } from '../workloads/loadKv.ts';
-import { installRaftKvChecks, raftKvNodes, type LeaderTracker } from '../workloads/raftKv.ts';
+import { installRaftKvChecks, LeaderTracker, raftKvNodes } from '../workloads/raftKv.ts';
+import { installMapek, mapekNodeCount, mapekNodeSpecs } from '../mapek/install.ts';
 import { World, type NodeSpec, type Violation } from '../world/world.ts';
 
 export interface RunOptions {
@@ -46,7 +47,8 @@ export const EVENTS_MAX_DEFAULT = 200_000_000;
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
 export function nodeSpecs(s: Scenario): NodeSpec[] {
-  return s.workload === 'raft-kv' ? raftKvNodes(s) : s.workload === 'load-kv' ? loadKvNodes(s) : heartbeatNodes(s);
+  const base = s.workload === 'raft-kv' ? raftKvNodes(s) : s.workload === 'load-kv' ? loadKvNodes(s) : heartbeatNodes(s);
+  return [...base, ...mapekNodeSpecs(s, base.length)];
 }
 
 /** The seed string every stream of a run derives from. */
@@ -68,11 +70,17 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
   });
   world.boot();
   const healUs = lastHealUs(s.faults);
-  if (s.workload === 'load-kv') return { world, ...installLoadKv(world, s) };
+  const observed = s.workload !== 'heartbeat' && (s.manager.enabled || s.manager.observe);
+  const mapek = observed ? installMapek(world, s, nodes.length - mapekNodeCount(s), new LeaderTracker(world)) : null;
+  const withMapek = (finish: () => Record<string, number | string>) => (mapek === null ? finish : () => ({ ...finish(), ...mapek.finish() }));
+  if (s.workload === 'load-kv') {
+    const installed = installLoadKv(world, s);
+    return { world, finish: withMapek(installed.finish), leaders: installed.leaders };
+  }
   if (s.workload === 'raft-kv') {
     const checks = installRaftKvChecks(world, s, healUs);
     for (const f of s.faults) scheduleFault(world, f, checks.leaders);
-    return { world, finish: () => checks.finish(), leaders: checks.leaders };
+    return { world, finish: withMapek(() => checks.finish()), leaders: checks.leaders };
   }
   for (const f of s.faults) scheduleFault(world, f);
   installHeartbeatCheck(world, Math.min(s.duration, healUs + s.liveness.within));

@@ -5,18 +5,10 @@
 // complete list of problems, each with its path (`faults[2].at: expected a duration like
 // "1.5s"`). Defaults are filled here and nowhere else.
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
 
-const DURATION_HINT = 'expected a non-negative duration like "1.5s", "250ms" or "10m"';
-
-export const duration = z.union([z.string(), z.number()], { error: (iss) => `${DURATION_HINT}, got ${JSON.stringify(iss.input)}` }).transform((v, ctx) => {
-  const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
-  if (us === null) {
-    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return us;
-});
+export { duration } from './durationSchema.ts';
+import { duration } from './durationSchema.ts';
+import { managerSchema, MANAGER_DEFAULTS } from '../mapek/schema.ts';
 
 const probability = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const nodeIndex = z.number().int('must be an integer node index').min(0, 'must be a node index >= 0');
@@ -60,6 +52,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('memory'), node: nodeIndex, bytes: z.number().int().min(0), duration: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).optional() }).strict(),
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
+  // A process leaking `rate` bytes/s until it is restarted or killed (sim/faults/leak.ts).
+  z.object({ ...at, kind: z.literal('leak'), node: nodeIndex, rate: z.number().int().min(1).max(1e12), duration: duration.optional() }).strict(),
   // The node crashes, stays down for `duration`, and its next start takes `startDelay` of CPU.
   z.object({ ...at, kind: z.literal('slowStart'), node: nodeIndex, duration: duration, startDelay: duration }).strict(),
   z.object({ ...at, kind: z.literal('fsyncLoss'), node: nodeIndex, duration: duration }).strict(),
@@ -94,6 +88,8 @@ export const SWARM_KINDS = [
   'link-loss', 'link-delay', 'link-duplicate', 'link-reorder', 'link-corrupt', 'link-bandwidth',
   'throttle', 'cpuSpike', 'clock', 'drift', 'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors',
   'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
+  // Faults a self-healing manager is measured on (the mapek scenarios).
+  'leak', 'leader-crash', 'leader-throttle',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 
@@ -262,6 +258,8 @@ export const scenarioSchema = z.object({
   liveness: z.object({ within: duration }).strict().default({ within: 2_000_000 }),
   load: loadSchema.default(loadSchema.parse({})),
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
+  /** The MAPE-K self-healing manager (sim/mapek), off unless enabled. */
+  manager: managerSchema.default(MANAGER_DEFAULTS),
 }).strict();
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -13,14 +13,13 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
-import { KvServer } from '../../core/kv/server.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import { scheduleFault } from '../faults/schedule.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { GatewayDeltas, PhaseStats } from './loadStats.ts';
-import { LeaderTracker, opGenerator } from './raftKv.ts';
+import { kvServerSpecs, LeaderTracker, opGenerator } from './raftKv.ts';
 
 type CpuSpec = Scenario['load']['serverCpu'];
 
@@ -58,20 +57,10 @@ export function gatewayConfig(s: Scenario, index: number, servers: readonly Node
 }
 
 export function loadKvNodes(s: Scenario): NodeSpec[] {
-  const n = s.topology.nodes;
-  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
-  const bugs = Object.fromEntries(s.raft.bugs.map((b) => [b, true]));
-  const specs: NodeSpec[] = voters.map(() => ({
-    role: 'server',
-    cpu: toCpu(s.load.serverCpu),
-    factory: () => new KvServer({
-      voters, learners: [], tickUs: s.raft.tick, electionTicks: s.raft.electionTicks, heartbeatTicks: s.raft.heartbeatTicks,
-      preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, maxInflight: s.raft.maxInflight,
-      maxEntriesPerMsg: s.raft.maxEntriesPerMsg, snapshotEvery: s.raft.snapshotEvery, bugs,
-    }),
-  }));
+  const { specs, servers } = kvServerSpecs(s, toCpu(s.load.serverCpu));
+  const n = servers.length;
   for (let g = 0; g < s.load.gateways; g++) {
-    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, voters)) });
+    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, servers)) });
   }
   const ops = opGenerator(s);
   const perClient = loadPhases(s).map((p) => ({ ...p, ratePerSec: p.ratePerSec / s.load.clients }));

@@ -39,24 +39,39 @@ export function opGenerator(s: Scenario): (r: Random, clientId: number, seq: num
   };
 }
 
-export function raftKvNodes(s: Scenario): NodeSpec[] {
+/**
+ * The KV servers: `topology.nodes` voters (ids 0..n-1), then the manager's idle spares
+ * (server nodes outside the configuration that a replace brings in; they do not boot).
+ * Every server starts from the same bootstrap configuration, so a spare replaying the log
+ * from the start applies the membership changes on top of it, as the others did.
+ */
+export function kvServerSpecs(s: Scenario, cpu?: NodeSpec['cpu']): { specs: NodeSpec[]; servers: NodeId[] } {
   const n = s.topology.nodes;
   const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
+  const spares = s.manager.enabled ? s.manager.spares : 0;
+  const servers: NodeId[] = Array.from({ length: n + spares }, (_, i) => i);
   const bugs = Object.fromEntries(s.raft.bugs.map((b) => [b, true]));
-  const specs: NodeSpec[] = voters.map(() => ({
+  const specs: NodeSpec[] = servers.map((id) => ({
     role: 'server',
+    ...(cpu === undefined ? {} : { cpu }),
+    ...(id >= n ? { boot: false } : {}),
     factory: () => new KvServer({
       voters, learners: [], tickUs: s.raft.tick, electionTicks: s.raft.electionTicks, heartbeatTicks: s.raft.heartbeatTicks,
       preVote: s.raft.preVote, checkQuorum: s.raft.checkQuorum, readMode: s.raft.readMode, maxInflight: s.raft.maxInflight,
       maxEntriesPerMsg: s.raft.maxEntriesPerMsg, snapshotEvery: s.raft.snapshotEvery, bugs,
     }),
   }));
+  return { specs, servers };
+}
+
+export function raftKvNodes(s: Scenario): NodeSpec[] {
+  const { specs, servers } = kvServerSpecs(s);
   const nextOp = opGenerator(s);
   for (let c = 0; c < s.clients.count; c++) {
     specs.push({
       role: 'client',
       factory: () => new KvClient({
-        clientId: c + 1, servers: voters, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
+        clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
       }),
     });

@@ -1,0 +1,50 @@
+// The nemesis, memory-leak part: a process that leaks memory at a steady rate until the
+// node runs out of it (an out-of-memory kill) or the process is restarted.
+//
+// Contract: from `at`, every LEAK_STEP_US the node's memory grows by rate * step (host
+// ballast, so the node's own memory figure shows it, as RSS would). The leak belongs to
+// the process incarnation it started in: when the node goes down for any reason (a crash,
+// an OOM kill, a restart by an operator) the leaked memory is released and the leak stops.
+// With a duration, the leak also stops (and releases) at `at + duration`. It starts only
+// if the node is up at `at`.
+import type { Micros } from '../../core/env.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
+import type { World } from '../world/world.ts';
+
+type LeakFault = Extract<FaultSpec, { kind: 'leak' }>;
+
+export const LEAK_STEP_US: Micros = 100_000;
+
+export function scheduleLeak(world: World, f: LeakFault, name: string): void {
+  let leaked = 0;
+  let active = false;
+  const perStep = Math.round((f.rate * LEAK_STEP_US) / 1_000_000);
+  const endUs = f.duration === undefined ? Infinity : f.at + f.duration;
+  const stop = (): void => {
+    if (!active) return;
+    active = false;
+    if (leaked > 0) world.command(f.node, { kind: 'ballast', deltaBytes: -leaked });
+    leaked = 0;
+  };
+  world.onStatusChange((node, status) => {
+    if (node === f.node && status === 'down' && active) {
+      // The process is gone, and its memory with it; ballast on a down host is released now.
+      active = false;
+      world.command(f.node, { kind: 'ballast', deltaBytes: -leaked });
+      leaked = 0;
+    }
+  });
+  const tick = (): void => {
+    if (!active) return;
+    if (world.nowUs >= endUs) return stop();
+    leaked += perStep;
+    world.command(f.node, { kind: 'ballast', deltaBytes: perStep });
+    if (active) world.at(world.nowUs + LEAK_STEP_US, `leak ${f.node}`, tick);
+  };
+  world.at(f.at, name, () => {
+    if (world.status[f.node] !== 'up') return;
+    active = true;
+    world.at(f.at + LEAK_STEP_US, `leak ${f.node}`, tick);
+  });
+  if (f.duration !== undefined) world.at(endUs, `leak over ${f.node}`, stop);
+}
