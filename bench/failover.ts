@@ -5,6 +5,7 @@
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { buildRun } from '../sim/run/runScenario.ts';
 import { median } from './kernel.ts';
+import { LeaderTracker } from '../sim/workloads/leaderTracker.ts';
 
 const SEEDS = 200;
 const CRASH_AT_US = 2_000_000;
@@ -23,7 +24,7 @@ export function failoverUs(seed: number): number | null {
   const p = parseScenarioText(SCENARIO, 'failover.yaml');
   if (!p.ok) throw new Error(JSON.stringify(p.problems));
   const { world, leaders } = buildRun(p.scenario, seed, false);
-  if (leaders === null) throw new Error('failover: not a raft-kv run');
+  if (!(leaders instanceof LeaderTracker)) throw new Error('failover: not a run of Raft servers');
   let crashedTerm = -1;
   let firstWriteUs = -1;
   world.at(CRASH_AT_US, 'crash leader', () => {

@@ -7,6 +7,7 @@ import { catalogScenario } from '../cli/catalog.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import type { LoadKvScenario } from '../sim/workloads/loadKv.ts';
 
 const SLICE_S = 60;
 
@@ -33,7 +34,7 @@ function measure(prefix: string, s: Scenario): Record<string, number> {
 }
 
 export async function run(): Promise<Record<string, number | string>> {
-  const hour = scenario('load-hour');
+  const hour = scenario('load-hour') as LoadKvScenario;
   const slice: Scenario = { ...hour, duration: (SLICE_S + 2) * 1_000_000, load: { ...hour.load, phases: [{ name: 'hour', duration: SLICE_S * 1_000_000, factor: 1 }] } };
   const steady = measure('steady', slice);
   const overload = measure('load2x', scenario('load-2x'));

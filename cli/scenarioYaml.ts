@@ -2,12 +2,13 @@
 //
 // Contract: parseScenarioText(scenarioToYaml(s)) gives back s (minus a swarm section,
 // which must be materialized first). Durations are written in human units ("1.5s"), every
-// workload section is written out when the workload reads it or it differs from the
-// defaults (so the file parses back to the same Scenario), and each fault is one
-// flow-style line, as in the catalogue.
+// section the scenario's workload reads is written out in full (so the file parses back to
+// the same Scenario), and each fault is one flow-style line, as in the catalogue.
 import { Document, isMap, isSeq } from 'yaml';
 import { formatDuration } from '../sim/scenario/duration.ts';
-import { clientsSchema, raftSchema, type FaultSpec, type LinkSpec, type Scenario } from '../sim/scenario/schema.ts';
+import { humanizeDurations } from '../sim/scenario/humanize.ts';
+import type { FaultSpec, LinkSpec, Scenario } from '../sim/scenario/schema.ts';
+import { workloadOf } from '../sim/workloads/registry.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -30,12 +31,6 @@ function fault(f: FaultSpec): Doc {
   return d;
 }
 
-const HEARTBEAT_DEFAULT: Scenario['heartbeat'] = { interval: 100_000, timeout: 500_000, work: 0 };
-
-function needed(s: Scenario, workload: Scenario['workload'], value: unknown, fallback: unknown): boolean {
-  return s.workload === workload || JSON.stringify(value) !== JSON.stringify(fallback);
-}
-
 export function scenarioToDoc(s: Scenario): Doc {
   if (s.swarm !== undefined) throw new Error('scenarioToDoc: materialize the swarm section first');
   const doc: Doc = {
@@ -46,9 +41,7 @@ export function scenarioToDoc(s: Scenario): Doc {
     duration: formatDuration(s.duration),
     faults: s.faults.map(fault),
   };
-  if (needed(s, 'heartbeat', s.heartbeat, HEARTBEAT_DEFAULT)) doc.heartbeat = durations(s.heartbeat, ['interval', 'timeout']);
-  if (needed(s, 'raft-kv', s.raft, raftSchema.parse({}))) doc.raft = durations(s.raft, ['tick']);
-  if (needed(s, 'raft-kv', s.clients, clientsSchema.parse({}))) doc.clients = durations(s.clients, ['interval', 'timeout', 'quiesce']);
+  for (const [key, schema] of Object.entries(workloadOf(s).sections)) doc[key] = humanizeDurations(schema, s[key]);
   doc.liveness = durations(s.liveness, ['within']);
   return doc;
 }
@@ -57,9 +50,9 @@ export function scenarioToYaml(s: Scenario, header: string): string {
   const doc = new Document(scenarioToDoc(s));
   const faults = doc.get('faults', true);
   if (isSeq(faults)) for (const item of faults.items) if (isMap(item)) item.flow = true;
-  for (const key of ['heartbeat', 'liveness']) {
-    const node = doc.get(key, true);
-    if (isMap(node)) node.flow = true;
+  // Small flat sections (no nested objects or lists) read best on one line.
+  for (const node of doc.contents !== null && isMap(doc.contents) ? doc.contents.items.map((p) => p.value) : []) {
+    if (isMap(node) && node.items.length <= 4 && node.items.every((p) => !isMap(p.value) && !isSeq(p.value))) node.flow = true;
   }
   const comment = header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n');
   return `${comment}\n${doc.toString({ lineWidth: 0 })}`;

@@ -15,6 +15,8 @@ import { lastHealUs } from '../sim/faults/schedule.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import type { RaftSpec } from '../sim/workloads/kvSections.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
 
 const CATEGORIES = ['net-', 'node-', 'byz-', 'infra-', 'swarm-'] as const;
 const SEEDS = [1, 2];
@@ -62,7 +64,7 @@ describe('the scenario catalogue', () => {
     for (const c of CATEGORIES) expect(catalogue.filter((e) => e.name.startsWith(c)).length).toBeGreaterThan(0);
     for (const e of catalogue) {
       expect(e.scenario.workload).toBe('raft-kv');
-      expect(e.scenario.raft.bugs).toEqual([]);
+      expect((e.scenario as RaftKvScenario).raft.bugs).toEqual([]);
       expect(e.scenario.description.length).toBeGreaterThan(200);
     }
   });
@@ -72,14 +74,14 @@ describe('the scenario catalogue', () => {
   // pass without its liveness ever being judged, so every catalogue entry must leave room.
   it('every catalogue scenario leaves room for its liveness check before the clients quiesce', () => {
     for (const e of catalogue) {
-      const s = e.scenario;
+      const s = e.scenario as RaftKvScenario;
       expect(s.clients.count, e.name).toBeGreaterThan(0);
       expect(latestHealUs(s) + s.liveness.within, e.name).toBeLessThanOrEqual(s.duration - s.clients.quiesce);
     }
   });
 
   it('teeth scenarios are the only ones with raft bugs switched on', () => {
-    for (const e of entries) expect(e.scenario.raft.bugs.length > 0, e.name).toBe(e.name.startsWith('teeth-'));
+    for (const e of entries) expect(((e.scenario.raft as RaftSpec | undefined)?.bugs.length ?? 0) > 0, e.name).toBe(e.name.startsWith('teeth-'));
   });
 
   it.each(passing.map((e) => [e.name, e] as const))('%s holds every check for seeds 1 and 2', (_name, e) => {

@@ -11,6 +11,7 @@ import { parseGatewayAnswer, parseGatewayRequest } from '../core/gateway/protoco
 import { runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { LatencyHistogram } from '../sim/workloads/loadStats.ts';
+import type { LoadKvScenario } from '../sim/workloads/loadKv.ts';
 
 const scenario = catalogScenario;
 
@@ -22,7 +23,7 @@ function stat(r: RunReport, key: string): number {
 
 /** load-hour cut to `seconds` of load: same cluster, gateway, rate and promises. */
 function shortHour(seconds: number): Scenario {
-  const s = scenario('load-hour');
+  const s = scenario('load-hour') as LoadKvScenario;
   return { ...s, duration: (seconds + 2) * 1_000_000, load: { ...s.load, phases: [{ name: 'hour', duration: seconds * 1_000_000, factor: 1 }] } };
 }
 

@@ -74,4 +74,39 @@ describe('bad scenario files', () => {
     reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash], count: 3, window: [1s, 9s], duration: 200ms..2s }'],
       /swarm\.window: leaves no room for the liveness phase/);
   });
+
+  it('a section another workload reads is refused by name, with the workloads that read it', () => {
+    reject([...HEAD, 'duration: 5s', 'raft: { electionTicks: 20 }', 'load: { rate: 10 }'],
+      /raft: the heartbeat workload does not read a raft section \(raft-kv and load-kv and mapek do\): remove it, or set workload to raft-kv or load-kv or mapek/,
+      /load: the heartbeat workload does not read a load section \(load-kv and mapek do\)/);
+    reject([...HEAD, 'duration: 5s', 'retries: 3'], /retries: unknown field: a heartbeat scenario has name, description, workload, .*, heartbeat/);
+  });
+
+  it('an unknown workload is named, with the known ones, beside the other problems', () => {
+    reject(['name: bad', 'description: x', 'workload: paxos-kv', 'topology: { nodes: 0 }', 'duration: 5s'],
+      /workload: no workload named "paxos-kv"; known: heartbeat, raft-kv, load-kv/, /topology\.nodes/);
+  });
+
+  // Issue 13's validation rules: each is refused with exit 2 and the field's path.
+  const RAFT = ['name: bad', 'description: x', 'workload: raft-kv', 'topology: { nodes: 3 }', 'duration: 5s'];
+
+  it('a Raft tick of 0 is refused (time would never advance)', () => {
+    reject([...RAFT, 'raft: { tick: 0ms }'], /raft\.tick: must be longer than 0/);
+    reject([...HEAD, 'duration: 5s', 'heartbeat: { interval: 0 }'], /heartbeat\.interval: must be longer than 0/);
+  });
+
+  it('heartbeatTicks at or above electionTicks is refused', () => {
+    reject([...RAFT, 'raft: { electionTicks: 5, heartbeatTicks: 5 }'], /raft\.heartbeatTicks: must be below electionTicks \(5 >= 5\)/);
+  });
+
+  it('a uniform latency with min above max is refused, in the topology and in a link fault', () => {
+    reject([...HEAD.slice(0, 3), 'topology: { nodes: 3, link: { latency: { kind: uniform, min: 30ms, max: 10ms } } }', 'duration: 5s',
+      'faults:', '  - { at: 1s, kind: link, from: [0], to: [1], set: { latency: { kind: longtail, min: 2s, alpha: 1.5, max: 1s } }, duration: 1s }'],
+    /topology\.link\.latency\.min: is above max \(30ms > 10ms\)/, /faults\[0\]\.set\.latency\.min: is above max \(2s > 1s\)/);
+  });
+
+  it('a duration beyond 30 days is refused, written as text or as a number of µs', () => {
+    reject([...HEAD, 'duration: 100000000000000000000', 'liveness: { within: 800h }'],
+      /duration: 100000000000000000000 is longer than 30 days, the longest duration a scenario may name/, /liveness\.within: "800h" is longer than 30 days/);
+  });
 });

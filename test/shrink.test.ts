@@ -3,7 +3,7 @@
 // deliberately failing heartbeat scenario (six harmless faults and one permanent crash
 // with a too-short liveness bound) into a scenario file with just the crash, which fails
 // the same check when run; swarm-sampled faults are shrunk like listed ones; a scenario
-// written back as YAML parses to the same Scenario. Method: fast-check properties over
+// written back as YAML parses to the same Scenario, for every built-in workload. Method: fast-check properties over
 // random "culprit sets" for ddmin, and the CLI in-process for the rest.
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -102,7 +102,7 @@ describe('faultline shrink', () => {
   });
 
   it('a scenario written back as YAML parses to the same Scenario', () => {
-    for (const [name, seed] of [['heartbeat-chaos', 1], ['raft-kv-basic', 1], ['test/regression/heartbeat-swarm.yaml', 5]] as const) {
+    for (const [name, seed] of [['heartbeat-chaos', 1], ['raft-kv-basic', 1], ['retry-storm', 1], ['test/regression/heartbeat-swarm.yaml', 5]] as const) {
       const s = materialize(loadScenarioRef(name).scenario, seed);
       const back = parseScenarioText(scenarioToYaml(s, 'round trip'), 'x.yaml');
       expect(back.ok ? back.scenario : back.problems).toEqual(s);

@@ -19,12 +19,13 @@ import { cli } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioRef } from '../cli/scenarioRef.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import type { Scenario } from '../sim/scenario/schema.ts';
+import type { RaftSpec } from '../sim/workloads/kvSections.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
 
 
 interface Teeth {
   scenario: string;
-  bug: Scenario['raft']['bugs'][number];
+  bug: RaftSpec['bugs'][number];
   /** Seeds searched, from 1: the bug must show within this many. */
   seedsMax: number;
   /** Checks that may catch it; the first violation must be one of them. */
@@ -37,7 +38,7 @@ const TEETH: Teeth[] = [
   { scenario: 'teeth-read-without-read-index', bug: 'readWithoutReadIndex', seedsMax: 10, checks: ['linearizability'] },
 ];
 
-function firstFailure(s: Scenario, seedsMax: number): { seed: number; check: string } | null {
+function firstFailure(s: RaftKvScenario, seedsMax: number): { seed: number; check: string } | null {
   for (let seed = 1; seed <= seedsMax; seed++) {
     const v = runScenario(s, seed).report.violations;
     if (v.length > 0) return { seed, check: v[0].check };
@@ -47,13 +48,13 @@ function firstFailure(s: Scenario, seedsMax: number): { seed: number; check: str
 
 describe('the checkers have teeth', () => {
   it.each(TEETH.map((t) => [t.bug, t] as const))('%s is caught within its seed bound, and the fixed Raft passes those seeds', (_bug, t) => {
-    const broken = loadScenarioRef(t.scenario).scenario;
+    const broken = loadScenarioRef(t.scenario).scenario as RaftKvScenario;
     expect(broken.raft.bugs).toEqual([t.bug]);
     const found = firstFailure(broken, t.seedsMax);
     expect(found, `${t.scenario}: no violation in seeds 1..${t.seedsMax}`).not.toBeNull();
     const { seed, check } = found as { seed: number; check: string };
     expect(t.checks).toContain(check);
-    const fixed: Scenario = { ...broken, raft: { ...broken.raft, bugs: [] } };
+    const fixed: RaftKvScenario = { ...broken, raft: { ...broken.raft, bugs: [] } };
     for (let s = 1; s <= seed; s++) {
       const r = runScenario(fixed, s).report;
       expect(r.violations.map((v) => v.check), `${t.scenario} without the bug, seed ${s}`).toEqual([]);

@@ -16,7 +16,8 @@
 // and with one whose second also kept the p99 within the SLO.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { decodeConfChange } from '../../core/raft/confChange.ts';
-import type { FaultSpec, Scenario } from '../scenario/schema.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
+import type { MapekScenario } from './schema.ts';
 import type { LeaderSource } from '../faults/schedule.ts';
 import type { World } from '../world/world.ts';
 import type { ControlPlane } from './controlPlane.ts';
@@ -90,7 +91,7 @@ export class RecoveryTracker {
   /** The leader as the servers report it, from 'raft.role' telemetry. */
   private leaderNow: NodeId = -1;
 
-  constructor(private readonly world: World, private readonly s: Scenario, leaders: LeaderSource, private readonly cp: ControlPlane | null, private readonly managerNodes: ReadonlySet<NodeId>) {
+  constructor(private readonly world: World, private readonly s: MapekScenario, leaders: LeaderSource, private readonly cp: ControlPlane | null, private readonly managerNodes: ReadonlySet<NodeId>) {
     const n = s.topology.nodes;
     this.voters = new Set(Array.from({ length: n }, (_, i) => i));
     this.votersTarget = n;
@@ -102,7 +103,7 @@ export class RecoveryTracker {
       // Resolved in an action scheduled before the nemesis's own, so both see the same leader.
       if (f.kind === 'leader') world.at(f.at, `observe leader fault ${index}`, () => { tf.target = leaders.current(); });
     });
-    if (s.workload === 'load-kv') this.trackOverload();
+    if (s.manager.base === 'load-kv') this.trackOverload();
     world.onTelemetry((t, node, name, f) => this.onTelemetry(t, node, name, f));
     world.onStatusChange((node, status) => this.onStatus(node, status));
   }
@@ -232,7 +233,7 @@ export class RecoveryTracker {
   }
 
   private isServer(n: NodeId): boolean {
-    return n >= 0 && n < this.s.topology.nodes + this.s.manager.spares;
+    return n >= 0 && n < this.s.topology.nodes + this.s.topology.spares;
   }
 
   private noteLeader(node: NodeId, role: string): void {

@@ -8,7 +8,10 @@ import type { NodeId } from '../../core/env.ts';
 import { managerConfig, type ManagerConfig } from '../../core/mapek/config.ts';
 import { parseKnowledge, type KnowledgeData } from '../../core/mapek/knowledge.ts';
 import { ACTION_KINDS } from '../../core/mapek/types.ts';
-import { duration } from '../scenario/durationSchema.ts';
+import { duration } from '../scenario/schema.ts';
+import { clientsSection, raftSection } from '../workloads/kvSections.ts';
+import { loadKvSections } from '../workloads/loadKv.ts';
+import type { ScenarioOf } from '../workloads/workload.ts';
 import type { ControlPlaneTimes } from './controlPlane.ts';
 
 export const MANAGER_BUGS = ['noQuorumGuard', 'noCooldown'] as const;
@@ -38,13 +41,12 @@ const controlSchema = z.object({
 }).strict();
 
 export const managerSchema = z.object({
-  enabled: z.boolean().default(false),
-  /** Measure recovery and availability even with the manager off (the "without" runs). */
-  observe: z.boolean().default(false),
+  /** The manager runs (false: the same cluster and faults without it, for comparison). */
+  enabled: z.boolean().default(true),
+  /** The workload the manager looks after: closed-loop KV clients, or open-loop load through gateways. */
+  base: z.enum(['raft-kv', 'load-kv']).default('raft-kv'),
   /** One instance, or two sharing a lease in the KV store (one active). */
   instances: z.number().int().min(1).max(2).default(1),
-  /** Idle server nodes a replace can bring in (they count in the topology after the servers). */
-  spares: z.number().int().min(0).max(16).default(0),
   interval: duration.default(200_000),
   raiseRounds: z.number().int().min(1).max(20).default(2),
   clearRounds: z.number().int().min(1).max(20).default(3),
@@ -72,7 +74,19 @@ export const managerSchema = z.object({
 }).strict();
 
 export type ManagerSection = z.output<typeof managerSchema>;
-export const MANAGER_DEFAULTS: ManagerSection = managerSchema.parse({});
+
+/**
+ * The sections the mapek workload reads: its own `manager:`, and those of the workload it
+ * builds on (the same schema objects, so they are shared sections, see workload.ts).
+ */
+export const mapekSections = {
+  manager: managerSchema.default(() => managerSchema.parse({})),
+  raft: raftSection,
+  clients: clientsSection,
+  load: loadKvSections.load,
+  gateway: loadKvSections.gateway,
+};
+export type MapekScenario = ScenarioOf<typeof mapekSections>;
 
 export interface ManagerLayout {
   servers: NodeId[];

@@ -10,11 +10,9 @@ import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
-import { heartbeatNodes, installHeartbeatCheck } from '../workloads/heartbeat.ts';
-import { installLoadKv, loadKvNodes } from '../workloads/loadKv.ts';
-import { installRaftKvChecks, LeaderTracker, raftKvNodes } from '../workloads/raftKv.ts';
-import { installMapek, mapekNodeCount, mapekNodeSpecs } from '../mapek/install.ts';
-import { World, type NodeSpec, type Violation } from '../world/world.ts';
+import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
+import type { LeaderSource } from '../workloads/workload.ts';
+import { World, type Violation } from '../world/world.ts';
 
 export interface RunOptions {
   retainTrace?: boolean;
@@ -39,17 +37,14 @@ export interface RunReport {
 export interface BuiltRun {
   world: World;
   finish: () => Record<string, number | string>;
-  /** Who leads, for raft-kv runs (leader-targeted faults, measurements). */
-  leaders: LeaderTracker | null;
+  /** Who leads, for workloads with a leader (leader-targeted faults, measurements). */
+  leaders: LeaderSource | null;
 }
 
 export const EVENTS_MAX_DEFAULT = 200_000_000;
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
-export function nodeSpecs(s: Scenario): NodeSpec[] {
-  const base = s.workload === 'raft-kv' ? raftKvNodes(s) : s.workload === 'load-kv' ? loadKvNodes(s) : heartbeatNodes(s);
-  return [...base, ...mapekNodeSpecs(s, base.length)];
-}
+export { nodeSpecs };
 
 /** The seed string every stream of a run derives from. */
 export function seedText(s: Scenario, seed: number): string {
@@ -69,22 +64,27 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
     retainTrace,
   });
   world.boot();
-  const healUs = lastHealUs(s.faults);
-  const observed = s.workload !== 'heartbeat' && (s.manager.enabled || s.manager.observe);
-  const mapek = observed ? installMapek(world, s, nodes.length - mapekNodeCount(s), new LeaderTracker(world)) : null;
-  const withMapek = (finish: () => Record<string, number | string>) => (mapek === null ? finish : () => ({ ...finish(), ...mapek.finish() }));
-  if (s.workload === 'load-kv') {
-    const installed = installLoadKv(world, s);
-    return { world, finish: withMapek(installed.finish), leaders: installed.leaders };
-  }
-  if (s.workload === 'raft-kv') {
-    const checks = installRaftKvChecks(world, s, healUs);
-    for (const f of s.faults) scheduleFault(world, f, checks.leaders);
-    return { world, finish: withMapek(() => checks.finish()), leaders: checks.leaders };
-  }
-  for (const f of s.faults) scheduleFault(world, f);
-  installHeartbeatCheck(world, Math.min(s.duration, healUs + s.liveness.within));
-  return { world, finish: () => ({}), leaders: null };
+  return { world, ...installWorkload(world, s) };
+}
+
+/**
+ * Installs the scenario's workload on a booted world and schedules the faults: by the
+ * workload's own call to ctx.scheduleFaults, or right after install() (see workload.ts).
+ */
+function installWorkload(world: World, s: Scenario): Omit<BuiltRun, 'world'> {
+  const w = workloadOf(s);
+  const faults = { scheduled: false, leaders: null as LeaderSource | null };
+  const scheduleFaults = (leaders?: LeaderSource): void => {
+    if (faults.scheduled) throw new Error(`workload ${w.name}: install() called scheduleFaults twice`);
+    faults.scheduled = true;
+    faults.leaders = leaders ?? null;
+    for (const f of s.faults) scheduleFault(world, f, faults.leaders);
+  };
+  const installed = w.install(world, s, { healUs: lastHealUs(s.faults), scheduleFaults });
+  if (!faults.scheduled) scheduleFaults(installed.leaders);
+  const leaders = installed.leaders ?? faults.leaders;
+  if (w.leader === true && leaders === null) throw new Error(`workload ${w.name} says leader: true, but install() returned no leaders`);
+  return { finish: () => installed.finish?.() ?? {}, leaders };
 }
 
 /** The world alone, for callers that drive it themselves (the UI). */

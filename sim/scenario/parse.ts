@@ -1,14 +1,19 @@
 // Turns scenario text (YAML or JSON) into a validated Scenario or a full list of problems.
+//
+// Contract: the schema a file is checked against is the common part (schema.ts) joined
+// with the sections of the workload the file names (sim/workloads); it is built once per
+// workload. A section that some other workload reads but this one does not is refused by
+// name ("the heartbeat workload does not read a raft section"), as is a workload nobody
+// registered. Every problem is listed with its path, whatever the mix.
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { healUs, lastHealUs } from '../faults/schedule.ts';
+import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
+import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
-import { scenarioSchema, type Scenario } from './schema.ts';
+import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
 
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
 
@@ -41,7 +46,10 @@ function semanticProblems(s: Scenario): Problem[] {
 
 function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { kind: 'leader' }>, path: string): Problem[] {
   const out: Problem[] = [];
-  if (s.workload !== 'raft-kv' && s.workload !== 'load-kv') out.push({ path: `${path}.kind`, message: `a leader fault needs a workload with a leader (raft-kv or load-kv), not ${s.workload}` });
+  if (findWorkload(s.workload)?.leader !== true) {
+    const withLeader = registeredWorkloads().filter((w) => w.leader === true).map((w) => w.name);
+    out.push({ path: `${path}.kind`, message: `a leader fault needs a workload with a leader (${withLeader.join(' or ')}), not ${s.workload}` });
+  }
   if ((f.do === 'pause' || f.do === 'isolate' || f.do === 'throttle') && f.duration === undefined) out.push({ path: `${path}.duration`, message: `leader ${f.do} needs a duration like "2s"` });
   if (f.do === 'throttle' && f.factor === undefined) out.push({ path: `${path}.factor`, message: 'leader throttle needs a factor >= 1, e.g. 20' });
   return out;
@@ -72,11 +80,65 @@ function phaseProblems(s: Scenario): Problem[] {
   return problems;
 }
 
+const baseSchema = z.object(baseScenarioShape).strict();
+const schemas = new WeakMap<Workload, z.ZodType>();
+
+/**
+ * A section that must be present (its schema does not accept `undefined`) is read from
+ * `{}` when left out, so the file gets one message per missing field, not one for the
+ * section.
+ */
+function sectionSchema(schema: z.ZodType): z.ZodType {
+  return schema.safeParse(undefined).success ? schema : z.preprocess((v) => (v === undefined ? {} : v), schema);
+}
+
+/** The whole schema for a scenario of workload `w`: the common fields plus its sections. */
+export function scenarioSchemaFor(w: Workload): z.ZodType {
+  let schema = schemas.get(w);
+  if (schema === undefined) {
+    const sections = Object.fromEntries(Object.entries(w.sections).map(([k, v]) => [k, sectionSchema(v)]));
+    schema = z.object({ ...baseScenarioShape, ...sections }).strict();
+    schemas.set(w, schema);
+  }
+  return schema;
+}
+
+function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string): Problem[] {
+  const out: Problem[] = [];
+  for (const i of issues) {
+    if (i.code === 'unrecognized_keys' && i.path.length === 0) out.push(...i.keys.map((k) => strayKey(k, workload)));
+    else out.push({ path: formatPath(i.path), message: i.message });
+  }
+  return out;
+}
+
+/** A top-level key the scenario's workload does not read: another workload's section, or a typo. */
+function strayKey(key: string, workload: string): Problem {
+  const owners = sectionOwners(key);
+  if (owners.length > 0) return { path: key, message: `the ${workload} workload does not read a ${key} section (${owners.join(' and ')} ${owners.length === 1 ? 'does' : 'do'}): remove it, or set workload to ${owners.join(' or ')}` };
+  return { path: key, message: `unknown field: a ${workload} scenario has ${[...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})].join(', ')}` };
+}
+
+function unknownWorkload(doc: unknown): Problem[] {
+  const r = baseSchema.loose().safeParse(doc);
+  const problems = r.success ? [] : r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  const name = (doc as { workload?: unknown } | null)?.workload;
+  if (typeof name === 'string' && !problems.some((p) => p.path === 'workload')) {
+    const known = registeredWorkloads().map((w) => w.name).join(', ');
+    problems.push({ path: 'workload', message: `no workload named "${name}"; known: ${known} (load a workload of your own with --workload FILE)` });
+  }
+  return problems;
+}
+
 export function validateScenario(doc: unknown): ParseResult {
-  const r = scenarioSchema.safeParse(doc);
-  if (!r.success) return { ok: false, problems: r.error.issues.map((i: z.core.$ZodIssue) => ({ path: formatPath(i.path), message: i.message })) };
-  const problems = semanticProblems(r.data);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: r.data };
+  const name = (doc as { workload?: unknown } | null)?.workload;
+  const w = typeof name === 'string' ? findWorkload(name) : undefined;
+  if (w === undefined) return { ok: false, problems: unknownWorkload(doc) };
+  const r = scenarioSchemaFor(w).safeParse(doc);
+  if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name) };
+  const s = r.data as Scenario;
+  const problems = [...semanticProblems(s), ...(w.validate?.(s) ?? [])];
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 
 export function parseScenarioText(text: string, fileName: string): ParseResult {

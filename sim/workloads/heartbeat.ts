@@ -1,12 +1,24 @@
 // The heartbeat workload: every node runs the failure detector, and one check holds it to
 // its promise once the faults have healed (the liveness phase): within the bound, every
 // up node trusts every other up node and suspects every node that is down.
+import { z } from 'zod';
 import { FailureDetector } from '../../core/heartbeat/failureDetector.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
+import { defineWorkload, type ScenarioOf } from './workload.ts';
 
-export function heartbeatNodes(s: Scenario): NodeSpec[] {
+const heartbeatSchema = z.object({
+  interval: positiveDuration.default(100_000),
+  timeout: duration.default(500_000),
+  /** Real CPU work per received heartbeat (hash rounds): makes a CPU-heavy scenario for worker benchmarks. */
+  work: z.number().int().min(0).max(10_000_000).default(0),
+}).strict();
+
+const sections = { heartbeat: heartbeatSchema.default({ interval: 100_000, timeout: 500_000, work: 0 }) };
+export type HeartbeatScenario = ScenarioOf<typeof sections>;
+
+export function heartbeatNodes(s: HeartbeatScenario): NodeSpec[] {
   const n = s.topology.nodes;
   const specs: NodeSpec[] = [];
   for (let id = 0; id < n; id++) {
@@ -42,3 +54,17 @@ export function installHeartbeatCheck(world: World, checkAtUs: Micros): void {
     }
   });
 }
+
+export const heartbeatWorkload = defineWorkload({
+  name: 'heartbeat',
+  description: 'Every node runs a heartbeat failure detector; after the faults heal, up nodes must trust each other and suspect the nodes that are down.',
+  sections,
+  nodes: heartbeatNodes,
+  install(world, s, ctx) {
+    // The faults are scheduled before the liveness check, so that at equal times they run first.
+    ctx.scheduleFaults();
+    installHeartbeatCheck(world, Math.min(s.duration, ctx.healUs + s.liveness.within));
+    return {};
+  },
+  ui: { metric: '#suspects', roleColors: { detector: '#2563c9' }, messageColors: { hb: '#2563c9' } },
+});

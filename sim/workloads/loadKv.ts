@@ -9,19 +9,107 @@
 // goodput, outcome rates, latency percentiles and the gateways' counters
 // (`<phase>.<figure>`), plus the gateways' readiness changes. There is no linearizability
 // check: requests multiplexed over gateway sessions do not form a per-client history.
+import { z } from 'zod';
 import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
-import { scheduleFault } from '../faults/schedule.ts';
 import type { CpuProfile } from '../host/cpu.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { duration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
+import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
+import { LeaderTracker } from './leaderTracker.ts';
 import { GatewayDeltas, PhaseStats } from './loadStats.ts';
-import { kvServerSpecs, LeaderTracker, opGenerator } from './raftKv.ts';
+import { RAFT_UI } from './raftUi.ts';
+import { defineWorkload, type InstallContext, type ScenarioOf } from './workload.ts';
 
-type CpuSpec = Scenario['load']['serverCpu'];
+/** A node's CPU service times (sim/host/cpu.ts); unset fields keep the defaults. */
+export const cpuSchema = z.object({
+  message: duration.optional(),
+  timer: duration.optional(),
+  fsync: duration.optional(),
+  /** Per message type (the message's `type` field), e.g. { kv.req: 300us }. */
+  byType: z.record(z.string(), duration).optional(),
+}).strict();
+
+/** Bounds a load phase must keep (the load-kv workload's promises); unset means unchecked. */
+export const loadExpectSchema = z.object({
+  p50MsMax: z.number().positive().optional(),
+  p99MsMax: z.number().positive().optional(),
+  goodputPerSMin: z.number().min(0).optional(),
+  errorRateMax: z.number().min(0).max(1).optional(),
+  timeoutRateMax: z.number().min(0).max(1).optional(),
+  rejectRateMax: z.number().min(0).max(1).optional(),
+  rejectP99MsMax: z.number().positive().optional(),
+  attemptsPerRequestMax: z.number().min(1).optional(),
+}).strict();
+
+/** The load-kv workload: open-loop clients through gateways to the Raft KV cluster. */
+export const loadSchema = z.object({
+  clients: z.number().int().min(1).max(256).default(4),
+  gateways: z.number().int().min(1).max(16).default(1),
+  /** Requests per second over all clients at factor 1. */
+  rate: z.number().positive().max(1_000_000).default(1000),
+  /** When the first phase starts (the cluster elects a leader before). */
+  start: duration.default(1_000_000),
+  /** Consecutive phases; each runs `factor` times the base rate. */
+  phases: z.array(z.object({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'use letters and digits, starting with a letter'),
+    duration: duration,
+    factor: z.number().min(0).max(1000).default(1),
+  }).strict()).min(1).max(32).default([{ name: 'steady', duration: 10_000_000, factor: 1 }]),
+  /** A client gives up on a request after this long (the gateway's deadline should be shorter). */
+  timeout: duration.default(2_000_000),
+  /** Open requests per client, at most. */
+  pendingMax: z.number().int().min(1).max(1_000_000).default(100_000),
+  serverCpu: cpuSchema.default({}),
+  gatewayCpu: cpuSchema.default({}),
+  /** Check Raft's safety invariants as the run goes (memory grows with the run). */
+  raftChecks: z.boolean().default(true),
+  /** Per phase name, the bounds that phase must keep; a broken bound is a violation. */
+  expect: z.record(z.string(), loadExpectSchema).default({}),
+}).strict();
+
+const onOff = { enabled: z.boolean().default(false) };
+
+/** The gateway in front of the KV cluster; every policy can be switched off to compare. */
+export const gatewaySchema = z.object({
+  /** A request's whole budget at the gateway, queueing included. */
+  timeout: duration.default(1_000_000),
+  /** One backend attempt's budget. */
+  attemptTimeout: duration.default(250_000),
+  rateLimit: z.object({ ...onOff, perClient: z.boolean().default(false), rate: z.number().positive().default(1000), burst: z.number().positive().default(100) }).strict().default({ enabled: false, perClient: false, rate: 1000, burst: 100 }),
+  bulkhead: z.object({ ...onOff, concurrency: z.number().int().min(1).max(4096).default(64), queue: z.number().int().min(0).max(65_536).default(256) }).strict().default({ enabled: false, concurrency: 64, queue: 256 }),
+  retry: z.object({
+    enabled: z.boolean().default(true),
+    attempts: z.number().int().min(1).max(100).default(3),
+    backoff: z.object({ initial: duration.default(10_000), max: duration.default(200_000), jitter: z.enum(['none', 'full', 'equal']).default('full') }).strict().default({ initial: 10_000, max: 200_000, jitter: 'full' }),
+    budget: z.object({ ...onOff, ratio: z.number().min(0).max(1000).default(0.1), minPerSec: z.number().min(0).default(10), ttl: duration.default(10_000_000) }).strict().default({ enabled: false, ratio: 0.1, minPerSec: 10, ttl: 10_000_000 }),
+  }).strict().default({ enabled: true, attempts: 3, backoff: { initial: 10_000, max: 200_000, jitter: 'full' }, budget: { enabled: false, ratio: 0.1, minPerSec: 10, ttl: 10_000_000 } }),
+  breaker: z.object({
+    ...onOff,
+    window: z.number().int().min(1).max(10_000).default(20),
+    failureRatio: z.number().gt(0).max(1).default(0.5),
+    /** A call at least this long counts as slow (0: none is). */
+    slowCall: duration.default(0),
+    slowCallRatio: z.number().gt(0).max(1).default(1),
+    minimumCalls: z.number().int().min(1).default(10),
+    open: duration.default(1_000_000),
+    probes: z.number().int().min(1).max(100).default(3),
+  }).strict().default({ enabled: false, window: 20, failureRatio: 0.5, slowCall: 0, slowCallRatio: 1, minimumCalls: 10, open: 1_000_000, probes: 3 }),
+  healthInterval: duration.default(100_000),
+}).strict();
+
+const sections = {
+  raft: raftSection,
+  clients: clientsSection,
+  load: loadSchema.default(() => loadSchema.parse({})),
+  gateway: gatewaySchema.default(() => gatewaySchema.parse({})),
+};
+export type LoadKvScenario = ScenarioOf<typeof sections>;
+
+type CpuSpec = z.output<typeof cpuSchema>;
 
 function toCpu(c: CpuSpec): Partial<CpuProfile> {
   return {
@@ -33,7 +121,7 @@ function toCpu(c: CpuSpec): Partial<CpuProfile> {
 }
 
 /** The phases on the run's timeline, with the total rate of each. */
-export function loadPhases(s: Scenario): LoadPhase[] {
+export function loadPhases(s: LoadKvScenario): LoadPhase[] {
   let t = s.load.start;
   return s.load.phases.map((p) => {
     const phase = { name: p.name, startUs: t, endUs: t + p.duration, ratePerSec: s.load.rate * p.factor };
@@ -42,7 +130,7 @@ export function loadPhases(s: Scenario): LoadPhase[] {
   });
 }
 
-export function gatewayConfig(s: Scenario, index: number, servers: readonly NodeId[]): GatewayConfig {
+export function gatewayConfig(s: LoadKvScenario, index: number, servers: readonly NodeId[]): GatewayConfig {
   const g = s.gateway;
   return {
     index, servers, timeoutUs: g.timeout, attemptTimeoutUs: g.attemptTimeout, healthIntervalUs: g.healthInterval,
@@ -56,13 +144,13 @@ export function gatewayConfig(s: Scenario, index: number, servers: readonly Node
   };
 }
 
-export function loadKvNodes(s: Scenario): NodeSpec[] {
-  const { specs, servers } = kvServerSpecs(s, toCpu(s.load.serverCpu));
+export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
+  const { specs, servers } = kvServerSpecs(s.topology, s.raft, toCpu(s.load.serverCpu));
   const n = servers.length;
   for (let g = 0; g < s.load.gateways; g++) {
     specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, servers)) });
   }
-  const ops = opGenerator(s);
+  const ops = opGenerator(s.clients);
   const perClient = loadPhases(s).map((p) => ({ ...p, ratePerSec: p.ratePerSec / s.load.clients }));
   for (let c = 0; c < s.load.clients; c++) {
     const gateway = n + (c % s.load.gateways);
@@ -74,11 +162,11 @@ export function loadKvNodes(s: Scenario): NodeSpec[] {
   return specs;
 }
 
-/** Installs the workload's checks and the scenario's faults on a built world. */
-export function installLoadKv(world: World, s: Scenario): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
+/** Installs the workload's checks and schedules the scenario's faults on a built world. */
+export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
   const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
-  for (const f of s.faults) scheduleFault(world, f, leaders);
+  scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
   const deltas = new GatewayDeltas();
   const health = { changes: 0, notReadyUs: 0, since: new Map<NodeId, Micros>() };
@@ -119,7 +207,7 @@ export function installLoadKv(world: World, s: Scenario): { finish: () => Record
   return { finish, leaders };
 }
 
-type Expect = Scenario['load']['expect'][string];
+type Expect = z.output<typeof loadExpectSchema>;
 
 /** Compares one phase's figures with its promises; each broken one is a violation. */
 export function checkPromises(world: World, phase: string, sum: Record<string, number>, e: Expect | undefined): void {
@@ -137,3 +225,16 @@ export function checkPromises(world: World, phase: string, sum: Record<string, n
     if (broken) world.violate('load-slo', null, `${phase}: ${figure} is ${v}, but the scenario promises ${kind === 'max' ? '<=' : '>='} ${bound}`);
   }
 }
+
+export const loadKvWorkload = defineWorkload({
+  name: 'load-kv',
+  description: 'Open-loop load clients send requests through resilience gateways to a Raft KV cluster, in phases; checks each phase\'s latency, goodput and error promises and Raft safety.',
+  sections,
+  leader: true,
+  nodes: loadKvNodes,
+  install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
+  ui: RAFT_UI,
+});
+
+/** The sections load-kv reads, for workloads that build on it (mapek). */
+export { sections as loadKvSections };

@@ -1,8 +1,11 @@
 // The page's colours, in one place: node roles, statuses, message types, marker kinds.
 //
-// Contract: a message type always gets the same colour: known protocol types have fixed
-// colours chosen to be told apart; an unknown type gets one from a fixed list by a hash of
-// its name, so colours never depend on the order types were first seen.
+// Contract: a message type always gets the same colour: the types a workload names in its
+// `ui.messageColors` (sim/workloads) have colours chosen to be told apart; any other type
+// gets one from a fixed list by a hash of its name, so colours never depend on the order
+// types were first seen. Role colours come from the workloads' `ui.roleColors` likewise.
+import { registeredWorkloads } from '../../sim/workloads/registry.ts';
+
 export const COLORS = {
   ink: '#1d2530',
   muted: '#677487',
@@ -15,36 +18,28 @@ export const COLORS = {
   ok: '#23895b',
 } as const;
 
-const ROLE_COLORS: Record<string, string> = {
-  leader: '#c98a0b',
-  follower: '#2563c9',
-  candidate: '#8a4fd1',
-  precandidate: '#a77de0',
-  client: '#4b8a7a',
-  detector: '#2563c9',
-  recovering: '#677487',
-  down: '#8b94a1',
-};
+/** Roles every workload shares (a node's status stands in for a role when it is down). */
+const BASE_ROLE_COLORS: Record<string, string> = { down: '#8b94a1' };
 
-const TYPE_COLORS: Record<string, string> = {
-  hb: '#2563c9',
-  MsgApp: '#23895b',
-  MsgAppResp: '#7cbf9d',
-  MsgHeartbeat: '#2563c9',
-  MsgHeartbeatResp: '#8fb0e6',
-  MsgVote: '#8a4fd1',
-  MsgVoteResp: '#b99ae6',
-  MsgPreVote: '#b05fb8',
-  MsgPreVoteResp: '#d7a6dc',
-  MsgSnap: '#0f8a8a',
-  MsgReadIndex: '#6b7f2a',
-  MsgReadIndexResp: '#a5b86a',
-  MsgTimeoutNow: '#cf3b3b',
-  MsgProp: '#e07b39',
-  'kv.req': '#e07b39',
-  'kv.resp': '#f0ad7a',
-  'kv.redirect': '#b8733e',
-};
+/**
+ * The workloads' own colours (their `ui.roleColors` and `ui.messageColors`), merged over
+ * every registered workload; the first to name a role or type keeps it. Rebuilt when a
+ * workload is registered.
+ */
+let merged: { count: number; roles: Record<string, string>; types: Record<string, string> } = { count: -1, roles: {}, types: {} };
+
+function workloadColors(): typeof merged {
+  const all = registeredWorkloads();
+  if (merged.count === all.length) return merged;
+  const roles: Record<string, string> = { ...BASE_ROLE_COLORS };
+  const types: Record<string, string> = {};
+  for (const w of all) {
+    for (const [k, c] of Object.entries(w.ui?.roleColors ?? {})) roles[k.toLowerCase()] ??= c;
+    for (const [k, c] of Object.entries(w.ui?.messageColors ?? {})) types[k] ??= c;
+  }
+  merged = { count: all.length, roles, types };
+  return merged;
+}
 
 const FALLBACK = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'];
 
@@ -55,11 +50,11 @@ function hashName(s: string): number {
 }
 
 export function typeColor(type: string): string {
-  return TYPE_COLORS[type] ?? FALLBACK[hashName(type) % FALLBACK.length];
+  return workloadColors().types[type] ?? FALLBACK[hashName(type) % FALLBACK.length];
 }
 
 export function roleColor(role: string): string {
-  return ROLE_COLORS[role.toLowerCase()] ?? '#4e5d70';
+  return workloadColors().roles[role.toLowerCase()] ?? '#4e5d70';
 }
 
 export const MARKER_COLORS: Record<string, string> = {

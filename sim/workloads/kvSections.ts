@@ -1,0 +1,110 @@
+// The scenario sections the KV workloads share: `raft:` (the Raft servers' settings) and
+// `clients:` (the operation mix, and for raft-kv the closed-loop clients). raft-kv and
+// load-kv declare these same schema objects, which is what sharing a section means (see
+// workload.ts); both also build their Raft KV servers here, so the two cannot drift apart.
+import { z } from 'zod';
+import type { NodeId, Random } from '../../core/env.ts';
+import { KvServer } from '../../core/kv/server.ts';
+import type { KvOp } from '../../core/kv/types.ts';
+import { duration, positiveDuration } from '../scenario/schema.ts';
+import type { NodeSpec } from '../world/world.ts';
+
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
+
+export const raftSchema = z.object({
+  /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
+  tick: positiveDuration.default(10_000),
+  /** Election timeout is drawn from [electionTicks, 2 * electionTicks) ticks. */
+  electionTicks: z.number().int().min(2).max(1000).default(15),
+  heartbeatTicks: z.number().int().min(1).max(100).default(3),
+  preVote: z.boolean().default(true),
+  checkQuorum: z.boolean().default(true),
+  readMode: z.enum(['safe', 'lease']).default('safe'),
+  maxInflight: z.number().int().min(1).max(4096).default(64),
+  maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
+  /** Take a snapshot and compact the log after this many applied entries. */
+  snapshotEvery: z.number().int().min(1).default(500),
+  /** Deliberately broken variants, to prove the checkers have teeth. */
+  bugs: z.array(z.enum(RAFT_BUGS)).default([]),
+}).strict().superRefine((r, ctx) => {
+  if (r.heartbeatTicks >= r.electionTicks) ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: `must be below electionTicks (${r.heartbeatTicks} >= ${r.electionTicks}): followers would time out between a leader's heartbeats` });
+});
+
+export const clientsSchema = z.object({
+  count: z.number().int().min(0).max(256).default(3),
+  /** Think time between one client's operations. */
+  interval: duration.default(20_000),
+  /** How long a client waits for an answer before it retries (same session seq) elsewhere. */
+  timeout: duration.default(300_000),
+  /** Attempts per operation before the client gives up (outcome unknown). */
+  attempts: z.number().int().min(1).max(100).default(10),
+  keys: z.number().int().min(1).max(10_000).default(5),
+  mix: z.object({
+    get: z.number().min(0).default(4),
+    put: z.number().min(0).default(3),
+    append: z.number().min(0).default(2),
+    cas: z.number().min(0).default(1),
+    delete: z.number().min(0).default(0),
+  }).strict().default({ get: 4, put: 3, append: 2, cas: 1, delete: 0 }),
+  /** Stop issuing new operations this long before the end, so the last ones can finish. */
+  quiesce: duration.default(1_000_000),
+}).strict();
+
+/** The `raft:` section (every field defaulted, so the section may be left out). */
+export const raftSection = raftSchema.default(() => raftSchema.parse({}));
+/** The `clients:` section. */
+export const clientsSection = clientsSchema.default(() => clientsSchema.parse({}));
+
+export type RaftSpec = z.output<typeof raftSchema>;
+export type ClientsSpec = z.output<typeof clientsSchema>;
+
+/**
+ * The Raft KV servers: `topology.nodes` voters (ids 0..n-1), then `topology.spares` idle
+ * spares (ids n..n+spares-1: they do not boot, and join only when an operator brings one in
+ * as a learner). Every server starts from the same bootstrap configuration, so a spare that
+ * replays the log from the start applies the membership changes on top of it, as the others
+ * did. Returns the specs and every server's id, spares included (clients and gateways must
+ * be able to follow a redirect to a spare that became the leader).
+ */
+export function kvServerSpecs(topology: { nodes: number; spares: number }, raft: RaftSpec, cpu?: NodeSpec['cpu']): { specs: NodeSpec[]; servers: NodeId[] } {
+  const n = topology.nodes;
+  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
+  const servers: NodeId[] = Array.from({ length: n + topology.spares }, (_, i) => i);
+  const bugs = Object.fromEntries(raft.bugs.map((b) => [b, true]));
+  const specs = servers.map((id): NodeSpec => ({
+    role: 'server',
+    ...(cpu === undefined ? {} : { cpu }),
+    ...(id >= n ? { boot: false } : {}),
+    factory: () => new KvServer({
+      voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,
+      preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, maxInflight: raft.maxInflight,
+      maxEntriesPerMsg: raft.maxEntriesPerMsg, snapshotEvery: raft.snapshotEvery, bugs,
+    }),
+  }));
+  return { specs, servers };
+}
+
+/** A client's next operation, drawn from the `clients:` section's mix and key count. */
+export function opGenerator(clients: ClientsSpec): (r: Random, clientId: number, seq: number) => KvOp {
+  const m = clients.mix;
+  const weights: [KvOp['op'], number][] = [['get', m.get], ['put', m.put], ['append', m.append], ['cas', m.cas], ['delete', m.delete]];
+  const total = weights.reduce((a, [, w]) => a + w, 0);
+  const keys = clients.keys;
+  return (r, clientId, seq) => {
+    let x = r.next() * total;
+    let kind: KvOp['op'] = 'get';
+    for (const [k, w] of weights) {
+      if (x < w) { kind = k; break; }
+      x -= w;
+    }
+    const key = `k${r.int(keys)}`;
+    const value = `c${clientId}s${seq}`;
+    switch (kind) {
+      case 'get': return { op: 'get', key };
+      case 'put': return { op: 'put', key, value };
+      case 'append': return { op: 'append', key, value: `${value};` };
+      case 'delete': return { op: 'delete', key };
+      case 'cas': return { op: 'cas', key, expected: r.next() < 0.5 ? null : `c${r.int(Math.max(1, clientId + 1))}s${Math.max(1, seq - 1 - r.int(3))}`, value };
+    }
+  };
+}
