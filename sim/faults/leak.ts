@@ -6,7 +6,8 @@
 // the process incarnation it started in: when the node goes down for any reason (a crash,
 // an OOM kill, a restart by an operator) the leaked memory is released and the leak stops.
 // With a duration, the leak also stops (and releases) at `at + duration`. It starts only
-// if the node is up at `at`.
+// if the node is up at `at`. A death is acted on at the next step, so a restart within one
+// step of the death finds the memory still held for up to LEAK_STEP_US.
 import type { Micros } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
@@ -18,33 +19,33 @@ export const LEAK_STEP_US: Micros = 100_000;
 export function scheduleLeak(world: World, f: LeakFault, name: string): void {
   let leaked = 0;
   let active = false;
+  let died = false;
   const perStep = Math.round((f.rate * LEAK_STEP_US) / 1_000_000);
   const endUs = f.duration === undefined ? Infinity : f.at + f.duration;
+  // The listener only takes note: under lockstep a node's status reaches the kernel after
+  // the action that changed it, so anything done here would happen at a different moment
+  // in the two modes. The next step acts on it.
+  world.onStatusChange((node, status) => {
+    if (node === f.node && status === 'down' && active) died = true;
+  });
   const stop = (): void => {
-    if (!active) return;
     active = false;
     if (leaked > 0) world.command(f.node, { kind: 'ballast', deltaBytes: -leaked });
     leaked = 0;
   };
-  world.onStatusChange((node, status) => {
-    if (node === f.node && status === 'down' && active) {
-      // The process is gone, and its memory with it; ballast on a down host is released now.
-      active = false;
-      world.command(f.node, { kind: 'ballast', deltaBytes: -leaked });
-      leaked = 0;
-    }
-  });
   const tick = (): void => {
     if (!active) return;
-    if (world.nowUs >= endUs) return stop();
+    if (died || world.nowUs >= endUs) return stop();
     leaked += perStep;
+    world.at(world.nowUs + LEAK_STEP_US, `leak ${f.node}`, tick);
     world.command(f.node, { kind: 'ballast', deltaBytes: perStep });
-    if (active) world.at(world.nowUs + LEAK_STEP_US, `leak ${f.node}`, tick);
   };
   world.at(f.at, name, () => {
     if (world.status[f.node] !== 'up') return;
     active = true;
     world.at(f.at + LEAK_STEP_US, `leak ${f.node}`, tick);
   });
-  if (f.duration !== undefined) world.at(endUs, `leak over ${f.node}`, stop);
+  if (f.duration !== undefined) world.at(endUs, `leak over ${f.node}`, () => {
+    if (active) stop();
+  });
 }

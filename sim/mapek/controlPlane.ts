@@ -10,7 +10,9 @@
 // node at the network after `networkUs` and `release` heals that cut; `resync-clock` steps
 // the node's clock by the requested amount. A request about a node that is not managed is
 // refused. Everything it does goes through world commands and partitions, so it works
-// whether the nodes run in this thread or under lockstep.
+// whether the nodes run in this thread or under lockstep. Within one action it answers (a
+// trace note, a send) before it issues a node command: under lockstep a command's effects
+// are applied after the action, so doing it last keeps the trace the same in both modes.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { seal } from '../../core/kv/integrity.ts';
 import { parseControlRequest, type ControlAnswer, type ControlRequest, type HostInfo } from '../../core/mapek/controlProtocol.ts';
@@ -94,13 +96,13 @@ export class ControlPlane {
       case 'restart':
         if (w.status[x] !== 'down') w.crashNode(x);
         return later(this.times.restartUs, `control restart n${x}`, () => {
-          w.startNode(x);
           answer(true, '');
+          w.startNode(x);
         });
       case 'provision':
         return later(this.times.provisionUs, `control provision n${x}`, () => {
-          w.startNode(x);
           answer(true, '');
+          w.startNode(x);
         });
       case 'decommission':
         this.decommissioned.add(x);
@@ -120,8 +122,8 @@ export class ControlPlane {
         });
       case 'resync-clock':
         return later(this.times.resyncUs, `control resync clock n${x}`, () => {
-          w.command(x, { kind: 'clock', stepUs: q.arg });
           answer(true, '');
+          w.command(x, { kind: 'clock', stepUs: q.arg });
         });
     }
   }
