@@ -33,6 +33,8 @@ interface NodeState {
   lastHeardUs: Micros;
   status: ServerStatus | null;
   rttUs: number;
+  /** The last RTT_WINDOW round trips: slowness is judged on their median, not one spike. */
+  rtts: number[];
   cpu: { busyUs: number; atUs: number } | null;
   busyFraction: number;
   memory: Trend;
@@ -60,6 +62,8 @@ const CANARY_BASELINE = { alpha: 0.05, warmup: 10, sdFloor: 2_000 };
 const P99_BASELINE = { alpha: 0.05, warmup: 10, sdFloor: 5_000 };
 const DEMAND_BASELINE = { alpha: 0.1, warmup: 10, sdFloor: 5 };
 const MEMORY_TREND_SAMPLES = 8;
+/** Round trips per node whose median says whether it is slow. */
+const RTT_WINDOW = 5;
 
 export class Analyzer {
   readonly tracker: SymptomTracker;
@@ -87,7 +91,7 @@ export class Analyzer {
   private node(n: NodeId): NodeState {
     let s = this.nodes.get(n);
     if (s === undefined) {
-      s = { lastHeardUs: -Infinity, status: null, rttUs: 0, cpu: null, busyFraction: 0, memory: new Trend(MEMORY_TREND_SAMPLES), diskErrorsDelta: 0, rejected: new Map(), rejectedDelta: new Map(), offsetUs: null };
+      s = { lastHeardUs: -Infinity, status: null, rttUs: 0, rtts: [], cpu: null, busyFraction: 0, memory: new Trend(MEMORY_TREND_SAMPLES), diskErrorsDelta: 0, rejected: new Map(), rejectedDelta: new Map(), offsetUs: null };
       this.nodes.set(n, s);
     }
     return s;
@@ -107,7 +111,7 @@ export class Analyzer {
     this.nodeSymptoms(r, nowUs, present);
     this.clusterSymptoms(r, canary, nowUs, present);
     this.gatewaySymptoms(r, present);
-    this.updateHealth(nowUs);
+    this.updateHealth(r.startUs);
     return this.tracker.update(nowUs, present);
   }
 
@@ -115,7 +119,9 @@ export class Analyzer {
     const s = this.node(x.node);
     const st = x.status;
     s.lastHeardUs = Math.max(s.lastHeardUs, x.recvUs);
-    s.rttUs = x.rttUs;
+    s.rtts.push(x.rttUs);
+    if (s.rtts.length > RTT_WINDOW) s.rtts.shift();
+    s.rttUs = median(s.rtts);
     const prev = s.status;
     if (prev !== null && st.cpuBusyUs >= 0 && s.cpu !== null && st.nowUs > s.cpu.atUs && st.cpuBusyUs >= s.cpu.busyUs) {
       s.busyFraction = (st.cpuBusyUs - s.cpu.busyUs) / (st.nowUs - s.cpu.atUs);
@@ -202,7 +208,7 @@ export class Analyzer {
       const others = [...rtts].filter(([m]) => m !== n).map(([, x]) => x);
       const med = median(others);
       if (others.length > 0 && s.rttUs >= t.slowRttUs && s.rttUs >= t.slowRatio * Math.max(1, med)) {
-        out.push({ kind: 'slow-node', target: n, value: Math.round(s.rttUs), detail: `status round trip ${(s.rttUs / 1000).toFixed(1)} ms vs peers' median ${(med / 1000).toFixed(1)} ms` });
+        out.push({ kind: 'slow-node', target: n, value: Math.round(s.rttUs), detail: `status round trip ${(s.rttUs / 1000).toFixed(1)} ms (median of the last ${s.rtts.length}) vs peers' ${(med / 1000).toFixed(1)} ms` });
       } else if (s.busyFraction >= t.busyFraction) {
         out.push({ kind: 'slow-node', target: n, value: round3(s.busyFraction), detail: `CPU ${(s.busyFraction * 100).toFixed(0)}% busy` });
       }
@@ -310,10 +316,15 @@ export class Analyzer {
     this.demandRatio = demand;
   }
 
-  /** Which voters the manager counts as healthy (see clusterView.ts). */
-  private updateHealth(nowUs: Micros): void {
+  /**
+   * Which voters the manager counts as healthy (see clusterView.ts): heard from during
+   * this round (an answer, even a late one to an earlier round), or reported active by the
+   * leader. Anything older is not trusted: the quorum guard must not count a node that may
+   * have died since.
+   */
+  private updateHealth(roundStartUs: Micros): void {
     const v = this.view;
-    const recent = nowUs - 2 * this.cfg.intervalUs - this.cfg.statusTimeoutUs;
+    const recent = roundStartUs;
     const healthy = new Set<NodeId>();
     for (const n of [...v.voters, ...v.learners]) {
       const s = this.nodes.get(n);

@@ -1,7 +1,7 @@
 // The manager's belief about the cluster: members, leader, and which voters are healthy.
 //
 // Contract: built by Analyze from the latest round; read by Plan and Execute. A voter is
-// `healthy` when the manager heard from it within two intervals and, if a leader reports
+// `healthy` when the manager heard from it during the latest round and, if a leader reports
 // on its followers, the leader counts it active: a node the manager cannot reach but the
 // leader can is healthy (the manager's own link is the problem), and a node that answers
 // the manager but not the leader is not. `down` comes from the control plane (the host is

@@ -14,8 +14,20 @@ import { symptomKey, type Cause, type Diagnosis, type Symptom } from './types.ts
 
 /** Offered load this many times its baseline counts as a surge. */
 export const DEMAND_SURGE_RATIO = 1.5;
+/**
+ * A slow follower costs little while it lasts, and its remedy (a replacement) costs a lot,
+ * so it is only diagnosed once it has been slow this long; a slow leader is diagnosed at
+ * once, as it slows every write and its remedy (a transfer) is cheap.
+ */
+export const SLOW_FOLLOWER_PATIENCE_US = 3_000_000;
+/**
+ * A node whose host is up but which does not answer may only be losing a few messages:
+ * it is acted on (confidence above the planner's minimum) only once it has been silent
+ * this long. A host the control plane reports down is a fact and needs no patience.
+ */
+export const UNRESPONSIVE_PATIENCE_US = 1_000_000;
 
-export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demandRatio: number): Diagnosis[] {
+export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demandRatio: number, nowUs: Micros): Diagnosis[] {
   const out = new Map<string, Diagnosis>();
   const add = (cause: Cause, target: NodeId, confidence: number, s: Symptom): void => {
     const key = `${cause}:${target}`;
@@ -42,7 +54,7 @@ export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demand
         if (h?.quarantined) add('quarantined', n, 1, s);
         else if (h?.state === 'down') add('crashed', n, 0.95, s);
         else if (h?.state === 'paused') add('unresponsive', n, 0.85, s);
-        else if (h?.state === 'up') add('unresponsive', n, 0.7, s);
+        else if (h?.state === 'up') add('unresponsive', n, nowUs - s.sinceUs >= UNRESPONSIVE_PATIENCE_US ? 0.7 : 0.5, s);
         else add('unresponsive', n, 0.5, s);
         nodeCauses++;
         break;
@@ -52,7 +64,8 @@ export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demand
         // A leader swamped by a surge of demand is overloaded, not broken.
         if (n === view.leader && surge) break;
         if (n === view.leader) add('slow-leader', n, 0.85, s);
-        else add('slow-node', n, 0.6, s);
+        else if (nowUs - s.sinceUs >= SLOW_FOLLOWER_PATIENCE_US) add('slow-node', n, 0.6, s);
+        else break;
         nodeCauses++;
         break;
       case 'disk-errors':
@@ -92,6 +105,3 @@ export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demand
   return [...out.values()].sort((a, b) => a.target - b.target || (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0));
 }
 
-export function sinceOf(ds: readonly Diagnosis[]): Micros {
-  return ds.reduce((m, d) => Math.min(m, d.sinceUs), Infinity);
-}

@@ -23,7 +23,7 @@ export const CATCH_UP_LAG = 20;
 /** An accepted call whose effect has not shown up after this long is made again. */
 export const REISSUE_US = 1_000_000;
 /** A restarted node that is not back and caught up within this long did not come back. */
-export const RESTART_CATCH_UP_US = 1_500_000;
+export const RESTART_CATCH_UP_US = 1_000_000;
 const RETRYABLE = new Set(['not-leader', 'no-leader', 'timeout', 'refused']);
 
 interface Step {

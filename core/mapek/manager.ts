@@ -158,7 +158,7 @@ export class MapekManager implements Process {
     // While an action works on a node, what it does to the node (a restart makes it
     // unreachable for a while) is not a new problem.
     const busy = this.planner.busyTargets();
-    const next = diagnose(this.analyzer.tracker.active(), this.analyzer.view, this.analyzer.demandRatio).filter((d) => !busy.has(d.target) || busy.get(d.target) === diagnosisKey(d));
+    const next = diagnose(this.analyzer.tracker.active(), this.analyzer.view, this.analyzer.demandRatio, now).filter((d) => !busy.has(d.target) || busy.get(d.target) === diagnosisKey(d));
     const before = new Map(this.diagnoses.map((d) => [diagnosisKey(d), d]));
     const t = this.ctx.telemetry;
     for (const d of next) {
@@ -170,7 +170,6 @@ export class MapekManager implements Process {
     }
     for (const d of before.values()) t.emit('mapek.diagnosis', { state: 'gone', cause: d.cause, target: d.target, confidence: d.confidence, symptoms: d.symptoms.join(' '), sinceUs: d.sinceUs });
     this.diagnoses = next;
-    void now;
   }
 
   private plan(now: Micros): void {

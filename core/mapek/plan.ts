@@ -6,10 +6,11 @@
 // from first sight to its end; it walks a ladder of candidate actions ranked by the
 // knowledge base, moving to the next rung when an action fails or has not made the
 // diagnosis go away within its verify time. Safety rules, checked before every start:
-//   - at most one disruptive action (restart, replace, transfer, quarantine) in flight;
+//   - at most one disruptive action (restart, replace, transfer, quarantine) in flight,
+//     and at most one action of any kind per target;
 //   - the quorum guard: never start an action after which fewer than a quorum of the
-//     voters would be healthy, unless its target is already counted unhealthy (an action
-//     on a node that is already out cannot take anything more out);
+//     voters would be healthy, unless the control plane reports the target's host down
+//     (an action on a node that is already out cannot take anything more out);
 //   - a cool-down per target after each action, and a token bucket on the action rate;
 //   - a spare must be free for a replace.
 // An overload is met with a deep cut of the gateway's rate (so the backlog already queued
@@ -19,7 +20,7 @@
 // (hysteresis), never on the first quiet round.
 import type { Micros, NodeId, Random } from '../env.ts';
 import { TokenBucket } from '../resilience/rateLimit/tokenBucket.ts';
-import { healthyVoters, quorum, type ClusterView } from './clusterView.ts';
+import { healthyVoters, hostDown, quorum, type ClusterView } from './clusterView.ts';
 import type { ManagerConfig } from './config.ts';
 import type { Knowledge } from './knowledge.ts';
 import { DISRUPTIVE, diagnosisKey, type ActionKind, type ActionRecord, type Cause, type Diagnosis, type Outcome } from './types.ts';
@@ -273,6 +274,7 @@ export class Planner {
   held(kind: ActionKind, target: NodeId, ctx: PlanContext): string | null {
     const bugs = this.cfg.bugs;
     if (DISRUPTIVE.has(kind) && [...this.inFlight.values()].some((a) => DISRUPTIVE.has(a.kind))) return 'another disruptive action is in flight';
+    if ([...this.inFlight.values()].some((a) => a.target === target)) return `another action on ${target < 0 ? 'the service' : `n${target}`} is in flight`;
     if (!bugs.noQuorumGuard && !this.quorumSafe(kind, target, ctx.view)) return 'quorum guard: it would leave fewer than a quorum of healthy voters';
     if (!bugs.noCooldown) {
       const last = this.lastEndUs.get(target);
@@ -283,12 +285,17 @@ export class Planner {
     return null;
   }
 
-  /** True when, with the target out of service, a quorum of the voters stays healthy. */
+  /**
+   * True when, with the target out of service, a quorum of the voters stays healthy. Only a
+   * target whose host the control plane reports down is exempt (an action on it cannot take
+   * anything more out); one that merely does not answer the manager may be serving the
+   * others, so it counts as taken out.
+   */
   quorumSafe(kind: ActionKind, target: NodeId, v: ClusterView): boolean {
     if (!DISRUPTIVE.has(kind)) return true;
     const healthy = healthyVoters(v);
     if (kind === 'transfer-leader') return healthy.length >= quorum(v.voters.length);
-    if (!v.healthy.has(target)) return true;
+    if (hostDown(v, target)) return true;
     return healthy.filter((n) => n !== target).length >= quorum(v.voters.length);
   }
 

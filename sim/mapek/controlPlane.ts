@@ -81,10 +81,13 @@ export class ControlPlane {
     if (q === null) return;
     const w = this.world;
     const now = w.nowUs;
-    const answer = (ok: boolean, reason: string): void => {
+    // A boot answers just before its start command (see the contract), so the answer says
+    // how the host will be once the command has run.
+    const answer = (ok: boolean, reason: string, booting = false): void => {
       this.log.push({ t: w.nowUs, op: q.op, node: q.node, ok, reason });
       if (q.op !== 'describe') w.note(this.node, 'control', `${q.op} n${q.node}: ${ok ? 'done' : reason}`);
-      const a: ControlAnswer = { type: 'cp.resp', rid: q.rid, op: q.op, ok, reason, hosts: this.hosts() };
+      const hosts = this.hosts().map((h) => (booting && h.node === q.node ? { ...h, state: 'up' as const } : h));
+      const a: ControlAnswer = { type: 'cp.resp', rid: q.rid, op: q.op, ok, reason, hosts };
       w.sendFrom(this.node, from, seal(a));
     };
     const later = (us: Micros, name: string, f: () => void): void => w.at(now + us, name, f);
@@ -96,12 +99,12 @@ export class ControlPlane {
       case 'restart':
         if (w.status[x] !== 'down') w.crashNode(x);
         return later(this.times.restartUs, `control restart n${x}`, () => {
-          answer(true, '');
+          answer(true, '', true);
           w.startNode(x);
         });
       case 'provision':
         return later(this.times.provisionUs, `control provision n${x}`, () => {
-          answer(true, '');
+          answer(true, '', true);
           w.startNode(x);
         });
       case 'decommission':
