@@ -20,6 +20,9 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** A MAPE-K knowledge file to start the manager from, and one to save what it learned to. */
+  knowledge: string | undefined;
+  saveKnowledge: string | undefined;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -39,6 +42,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        knowledge: { type: 'string' },
+        'save-knowledge': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -54,6 +59,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    knowledge: v.knowledge,
+    saveKnowledge: v['save-knowledge'],
   };
 }
 

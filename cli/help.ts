@@ -32,6 +32,7 @@ Run \`faultline run\` with no arguments for the default scenario.`;
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                     [--knowledge FILE] [--save-knowledge FILE]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -41,6 +42,9 @@ Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [-
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
+      --knowledge FILE      mapek scenarios: start the manager from a knowledge file that
+                            an earlier run saved (the replay command names it)
+      --save-knowledge FILE mapek scenarios: save what the manager learned in this run
   -h, --help                this text
 
 The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, violations

@@ -16,6 +16,7 @@ import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
+import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import { serveUi } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
@@ -48,11 +49,13 @@ export interface CliReport extends RunReport {
 function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const args = parseRunArgs(argv);
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO);
-  const scenario = materialize(loaded.scenario, args.seed);
+  const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
+  const scenario = materialize(known, args.seed);
+  if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
-  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}`;
+  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
   const t0 = wallNowMs();
@@ -70,6 +73,7 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
   };
   if (args.workers === undefined) {
     const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
+    if (args.saveKnowledge !== undefined && !saveKnowledge(world, args.saveKnowledge)) io.err(`faultline: --save-knowledge: this run's manager reported no knowledge (is it a mapek scenario with the manager on?); ${args.saveKnowledge} not written\n`);
     return finish(report, world.trace.events(), {});
   }
   return runScenarioLockstep(scenario, args.seed, args.workers, workerFactory(), { retainTrace: args.out !== undefined, onProgress }).then(
