@@ -4,19 +4,10 @@
 // Method: the Vite dev server and Chromium (harness.ts); the page is driven by clicks (the
 // manager's row in the overview, the timeline) and read through what it displays. The
 // expected figures come from runScenario in Node.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogScenario } from '../../cli/catalog.ts';
 import { runScenario } from '../../sim/run/runScenario.ts';
-import { openPage, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
-
-async function clickTimeline(page: Page, us: number, endUs: number): Promise<void> {
-  const box = await page.getByTestId('timeline').boundingBox();
-  if (box === null) throw new Error('the timeline is not on screen');
-  const gutter = 92;
-  const right = 14;
-  await page.mouse.click(box.x + gutter + ((box.width - gutter - right) * us) / endUs, box.y + box.height - 20);
-}
+import { clickTimeline, openPage, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
 
 describe('the MAPE-K panel', () => {
   let ui: Ui;
