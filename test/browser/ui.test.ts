@@ -7,7 +7,6 @@
 // with the CLI's own functions (parseScenarioText, runScenario); the page is driven only
 // through what a user can click or press, and read through what it displays.
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/runScenario.ts';
 import { parseScenarioText } from '../../sim/scenario/parse.ts';
