@@ -232,7 +232,8 @@ export class Analyzer {
     const frac = st.memoryBytes / st.memoryBytesMax;
     const eta = s.memory.timeToReachUs(st.memoryBytesMax);
     if (frac >= t.memoryFraction) out.push({ kind: 'memory-trend', target: n, value: round3(frac), detail: `memory at ${(frac * 100).toFixed(0)}% of the budget` });
-    else if (frac >= 0.2 && eta <= t.memoryHorizonUs) out.push({ kind: 'memory-trend', target: n, value: Math.round(eta), detail: `memory at ${(frac * 100).toFixed(0)}%, reaching the budget in ${(eta / 1e6).toFixed(1)} s` });
+    // A tenth of the budget at least: a nearly empty node's noise is no trend.
+    else if (frac >= 0.1 && eta <= t.memoryHorizonUs) out.push({ kind: 'memory-trend', target: n, value: Math.round(eta), detail: `memory at ${(frac * 100).toFixed(0)}%, reaching the budget in ${(eta / 1e6).toFixed(1)} s` });
   }
 
   /** A peer whose messages several reporters refused (the manager counts as one). */

@@ -97,7 +97,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   slowRttUs: 20_000,
   busyFraction: 0.8,
   memoryFraction: 0.85,
-  memoryHorizonUs: 8_000_000,
+  memoryHorizonUs: 30_000_000,
   diskFraction: 0.98,
   clockSkewUs: 500_000,
   rejectsMin: 3,

@@ -22,7 +22,7 @@ const thresholdsSchema = z.object({
   slowRtt: duration.default(20_000),
   busyFraction: z.number().gt(0).max(1).default(0.8),
   memoryFraction: z.number().gt(0).max(1).default(0.85),
-  memoryHorizon: duration.default(8_000_000),
+  memoryHorizon: duration.default(30_000_000),
   diskFraction: z.number().gt(0).max(1).default(0.98),
   clockSkew: duration.default(500_000),
   rejectsMin: z.number().int().min(1).default(3),
