@@ -181,7 +181,8 @@ export class MapekManager implements Process {
     const t = this.ctx.telemetry;
     for (const e of out.ended) {
       t.emit('mapek.outcome', { key: e.key, cause: e.cause, target: e.target, outcome: e.outcome, action: e.action ?? '', ttrUs: e.ttrUs });
-      if (e.action === null) this.learnFalseAlarm(e.symptoms);
+      if (e.action === null) this.learnThresholds(e.symptoms, true);
+      else if (e.outcome === 'recovered') this.learnThresholds(e.symptoms, false);
       this.knowledgeDirty = true;
     }
     for (const d of out.deferred) t.emit('mapek.deferred', { key: d.key, reason: d.reason });
@@ -201,12 +202,15 @@ export class MapekManager implements Process {
     this.ctx.telemetry.emit('mapek.action', { id: rec.id, action: rec.kind, target: rec.target, spare: rec.spare, ok, detail });
   }
 
-  /** Statistical symptoms that went away on their own make their series less jumpy. */
-  private learnFalseAlarm(symptoms: string[]): void {
+  /**
+   * Threshold learning from outcomes: a statistical symptom that went away on its own (a
+   * false alarm) makes its series less jumpy; one that led to a real recovery, keener.
+   */
+  private learnThresholds(symptoms: string[], falseAlarm: boolean): void {
     for (const s of symptoms) {
       const kind = s.slice(0, s.lastIndexOf(':'));
       const series = kind === 'latency-up' ? (s.endsWith(':-1') ? 'canary.latency' : 'gw.p99') : kind === 'error-rate-up' ? 'gw.errors' : null;
-      if (series !== null) this.knowledge.learnThreshold(series, this.cfg.thresholds.zScore, true);
+      if (series !== null) this.knowledge.learnThreshold(series, this.cfg.thresholds.zScore, falseAlarm);
     }
   }
 
