@@ -23,6 +23,8 @@ export interface RunArgs {
   /** A MAPE-K knowledge file to start the manager from, and one to save what it learned to. */
   knowledge: string | undefined;
   saveKnowledge: string | undefined;
+  /** Users' workload modules to load first (--workload, as given). */
+  workloads: string[];
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -44,6 +46,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         workers: { type: 'string', short: 'w' },
         knowledge: { type: 'string' },
         'save-knowledge': { type: 'string' },
+        workload: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -61,6 +64,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
     knowledge: v.knowledge,
     saveKnowledge: v['save-knowledge'],
+    workloads: v.workload ?? [],
   };
 }
 

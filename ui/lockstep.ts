@@ -5,6 +5,7 @@ import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { spawnWebPool } from '../sim/workers/webPool.ts';
 import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 import { bundledCatalogue } from './lib/catalogue.ts';
+import { loadUserWorkloads } from './lib/userBundle.ts';
 
 interface Result {
   scenario: string;
@@ -18,6 +19,7 @@ interface Result {
 }
 
 async function check(): Promise<Result> {
+  await loadUserWorkloads();
   const q = new URLSearchParams(location.search);
   const name = q.get('scenario') ?? 'raft-kv-basic';
   const seed = Number(q.get('seed') ?? '1');

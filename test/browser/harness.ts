@@ -29,12 +29,13 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export async function startUi(): Promise<Ui> {
+/** Starts the UI's dev server (or takes one already listening, e.g. the CLI's serveUi) and Chromium. */
+export async function startUi(started?: ViteDevServer): Promise<Ui> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
   }
-  const server = await createServer({ configFile: `${REPO_ROOT}vite.config.ts`, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
-  await server.listen();
+  const server = started ?? await createServer({ configFile: `${REPO_ROOT}vite.config.ts`, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  if (started === undefined) await server.listen();
   const port = (server.httpServer?.address() as AddressInfo).port;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {

@@ -8,6 +8,7 @@
 import { Document } from 'yaml';
 import { formatDuration } from '../../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
+import { runCommandFor } from './catalogue.ts';
 import { faultLabel } from './faultText.ts';
 import { sessionScenario } from './sessionScenario.ts';
 
@@ -26,7 +27,7 @@ export function exportScenarioYaml(scenario: Scenario, interventions: readonly F
   const doc = new Document({ ...s, duration: formatDuration(s.duration), faults: s.faults.map(faultDoc) });
   const lines = [
     ` Exported from the faultline UI: scenario ${scenario.name}, seed ${seed}, ${interventions.length} intervention${interventions.length === 1 ? '' : 's'}.`,
-    ` Replay: npx faultline run --scenario ${exportFileName(scenario)} --seed ${seed}`,
+    ` Replay: ${runCommandFor(undefined, exportFileName(scenario), seed)}`,
     ...interventions.map((f) => ` intervention at ${formatDuration(f.at)}: ${faultLabel(f)}`),
   ];
   doc.commentBefore = lines.join('\n');

@@ -7,6 +7,7 @@
 // long full run never stalls the animation. Wall-clock reads here only bound how long a
 // request may take; they never reach the simulation.
 import { expose } from 'comlink';
+import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize } from './summary.ts';
@@ -14,10 +15,13 @@ import { summarize } from './summary.ts';
 const wallNowMs = (): number => performance.now();
 
 let live: LiveSession | null = null;
+/** The users' workload modules, loaded once before the first session (see userBundle.ts). */
+const ready = loadUserWorkloads();
 
 export const simApi = {
   /** Builds the live world at time zero; returns how long that took, ms. */
-  open(spec: SessionSpec): number {
+  async open(spec: SessionSpec): Promise<number> {
+    await ready;
     const t0 = wallNowMs();
     live = new LiveSession(spec, wallNowMs);
     return wallNowMs() - t0;
@@ -28,7 +32,8 @@ export const simApi = {
     return live.frame(req);
   },
 
-  summarize(spec: SessionSpec): Summary {
+  async summarize(spec: SessionSpec): Promise<Summary> {
+    await ready;
     return summarize(spec, wallNowMs);
   },
 };
