@@ -209,7 +209,8 @@ export class MapekManager implements Process {
   private learnThresholds(symptoms: string[], falseAlarm: boolean): void {
     for (const s of symptoms) {
       const kind = s.slice(0, s.lastIndexOf(':'));
-      const series = kind === 'latency-up' ? (s.endsWith(':-1') ? 'canary.latency' : 'gw.p99') : kind === 'error-rate-up' ? 'gw.errors' : null;
+      // Only the latency series are judged against learned baselines (error rates against a fixed share).
+      const series = kind === 'latency-up' ? (s.endsWith(':-1') ? 'canary.latency' : 'gw.p99') : null;
       if (series !== null) this.knowledge.learnThreshold(series, this.cfg.thresholds.zScore, falseAlarm);
     }
   }
