@@ -44,6 +44,16 @@ describe('the MAPE-K manager in the simulator', () => {
     expect(Object.keys(report.stats).filter((k) => k.startsWith('mapek.actions.'))).toEqual([]);
   });
 
+  it('teeth: a manager without its quorum guard restarts a node the cluster cannot spare, and the check catches it; the real one does not', () => {
+    const broken = catalogScenario('mapek-teeth-no-quorum-guard') as Scenario & { manager: { bugs: string[] } };
+    expect(broken.manager.bugs).toEqual(['noQuorumGuard']);
+    const caught = runScenario(broken, 1).report.violations.filter((v) => v.check === 'mapek-quorum-guard');
+    expect(caught.length).toBeGreaterThan(0);
+    expect(caught[0].message).toMatch(/restart n3 while only 3 of 5 voters were healthy/);
+    const fixed = { ...broken, manager: { ...broken.manager, bugs: [] } } as Scenario;
+    expect(runScenario(fixed, 1).report.violations.map((v) => v.check)).not.toContain('mapek-quorum-guard');
+  });
+
   it('gives the same trace in one thread and under lockstep, the control plane and a leak included', async () => {
     for (const name of ['mapek-crash', 'mapek-memory-leak-without']) {
       const s: Scenario = { ...catalogScenario(name), duration: 6_000_000 };

@@ -116,6 +116,11 @@ export class RecoveryTracker {
     }
   }
 
+  /** The voters as the committed membership changes say. */
+  currentVoters(): ReadonlySet<NodeId> {
+    return this.voters;
+  }
+
   private fact(n: NodeId): NodeFacts {
     let f = this.facts.get(n);
     if (f === undefined) {

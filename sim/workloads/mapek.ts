@@ -13,10 +13,12 @@
 // availability (share of seconds with a committed write, and with the p99 within the
 // SLO), the actions taken, and the recovery check's verdict: with the manager on, each
 // tracked fault must be recovered from within `manager.recovery.within` ('mapek-recovery'),
-// inconclusive when the run ends before the bound.
+// inconclusive when the run ends before the bound; and no action of the manager's may take
+// a quorum of healthy voters below a quorum ('mapek-quorum-guard', sim/mapek/quorumCheck.ts).
 import type { NodeId, Process } from '../../core/env.ts';
 import { MapekManager } from '../../core/mapek/manager.ts';
 import { ControlPlane } from '../mapek/controlPlane.ts';
+import { installQuorumCheck } from '../mapek/quorumCheck.ts';
 import { RecoveryTracker } from '../mapek/recovery.ts';
 import { controlTimesOf, managerConfigOf, mapekSections, type ManagerLayout, type MapekScenario } from '../mapek/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
@@ -76,6 +78,7 @@ function installMapek(world: World, s: MapekScenario, ctx: InstallContext): Inst
   const layout = mapekLayout(s, baseCount);
   const cp = s.manager.enabled ? new ControlPlane(world, layout.controlPlane, [...layout.servers, ...layout.spares], controlTimesOf(s.manager)) : null;
   const tracker = new RecoveryTracker(world, s, new LeaderTracker(world), cp, new Set(layout.managers));
+  installQuorumCheck(world, () => tracker.currentVoters(), new Set(layout.managers));
   const knowledge = new Map<NodeId, string>();
   knowledgeByWorld.set(world, knowledge);
   const actions = new Map<string, number>();
