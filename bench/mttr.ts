@@ -83,7 +83,7 @@ function figures(results: RunJobResult[]): ClassFigures {
 }
 
 function availability(results: RunJobResult[]): { withWrite: number; withinSlo: number } {
-  const mean = (k: string): number => r1((1000 * results.reduce((a, r) => a + (r.stats[k] as number), 0)) / Math.max(1, results.length)) / 1000;
+  const mean = (k: string): number => Math.round((1000 * results.reduce((a, r) => a + (r.stats[k] as number), 0)) / Math.max(1, results.length)) / 1000;
   return { withWrite: mean('mapek.availability'), withinSlo: mean('mapek.availabilityWithinSlo') };
 }
 

@@ -14,6 +14,7 @@ import type { Micros, NodeId } from '../env.ts';
 import type { ServerStatus } from '../kv/admin.ts';
 import { Baseline } from './baseline.ts';
 import { emptyView, type ClusterView } from './clusterView.ts';
+import { DEMAND_SURGE_RATIO } from './diagnose.ts';
 import type { ManagerConfig } from './config.ts';
 import type { HostInfo } from './controlProtocol.ts';
 import type { Knowledge } from './knowledge.ts';
@@ -62,6 +63,8 @@ const CANARY_BASELINE = { alpha: 0.05, warmup: 10, sdFloor: 2_000 };
 const P99_BASELINE = { alpha: 0.05, warmup: 10, sdFloor: 5_000 };
 const DEMAND_BASELINE = { alpha: 0.1, warmup: 10, sdFloor: 5 };
 const MEMORY_TREND_SAMPLES = 8;
+/** A follower whose log is within this many entries of the commit index keeps up with the leader. */
+const HEALTHY_LAG = 10;
 /** Round trips per node whose median says whether it is slow. */
 const RTT_WINDOW = 5;
 
@@ -278,7 +281,6 @@ export class Analyzer {
 
   private gatewaySymptoms(r: RoundView, out: Present[]): void {
     const t = this.cfg.thresholds;
-    let demand = 1;
     for (const g of r.gatewaysAsked) {
       const x = r.gateways.get(g);
       let s = this.gateways.get(g);
@@ -298,11 +300,12 @@ export class Analyzer {
       if (admitted > 0) s.amplification = Math.max(1, (st.attempts - prev.attempts) / admitted);
       const okBefore = this.okRate.get(g);
       this.okRate.set(g, okBefore === undefined ? okNow : 0.7 * okBefore + 0.3 * okNow);
-      const kDemand = this.knowledge.thresholdK('gw.demand', t.zScore);
-      // An idle gateway (before the load starts) says nothing about normal demand.
-      if (rate > 0) s.demand.observe(rate, kDemand);
+      // An idle gateway (before the load starts) says nothing about normal demand, and a
+      // surge must not teach the baseline that it is normal: demand is noisy round to round,
+      // so a z-score would let a surge in (its variance grows with every sample it folds);
+      // the baseline learns only from rates within the surge ratio of what it knows.
+      if (rate > 0 && (!s.demand.warm || rate <= s.demand.mean * DEMAND_SURGE_RATIO)) s.demand.observe(rate);
       s.demandRatio = s.demand.warm ? rate / Math.max(1, s.demand.mean) : 1;
-      demand = Math.max(demand, s.demandRatio);
       const answered = st.ok + st.errors + st.timeouts - (prev.ok + prev.errors + prev.timeouts);
       const failed = st.errors + st.timeouts - (prev.errors + prev.timeouts);
       s.errorRate = answered > 0 ? failed / answered : 0;
@@ -314,6 +317,10 @@ export class Analyzer {
       }
       if (answered >= 10 && s.errorRate > t.errorRate) out.push({ kind: 'error-rate-up', target: g, value: round3(s.errorRate), detail: `${(s.errorRate * 100).toFixed(1)}% of answers failed or timed out` });
     }
+    // A gateway that did not answer this round keeps its last figure: a missing sample
+    // must not read as demand back to normal (that would lift a limit mid-surge).
+    let demand = 1;
+    for (const s of this.gateways.values()) demand = Math.max(demand, s.demandRatio);
     this.demandRatio = demand;
   }
 
@@ -333,7 +340,10 @@ export class Analyzer {
       const host = v.hosts.get(n);
       if (host !== undefined && (host.quarantined || host.decommissioned)) continue;
       const p = v.progress.get(n);
-      const leaderSays = v.leader >= 0 && n !== v.leader && p !== undefined ? p.active : null;
+      // The leader's word: a member it heard from lately, or one whose log keeps up, is with
+      // it. (Its "recently active" flags are all cleared at each of its quorum checks, so
+      // a clear flag alone is no evidence against a member.)
+      const leaderSays = v.leader >= 0 && n !== v.leader && p !== undefined ? p.active || p.match >= v.commit - HEALTHY_LAG : null;
       if (leaderSays === true || (heard && leaderSays !== false)) healthy.add(n);
     }
     v.healthy = healthy;

@@ -24,6 +24,8 @@ export const CATCH_UP_LAG = 20;
 export const REISSUE_US = 1_000_000;
 /** A restarted node that is not back and caught up within this long did not come back. */
 export const RESTART_CATCH_UP_US = 1_000_000;
+/** Moving leadership off a node before acting on it is worth this long at most (a sick leader may not manage). */
+export const MOVE_LEADERSHIP_US = 1_000_000;
 const RETRYABLE = new Set(['not-leader', 'no-leader', 'timeout', 'refused']);
 
 interface Step {
@@ -240,6 +242,7 @@ export class Executor {
       {
         name: `move leadership off n${x}`,
         optional,
+        ...(optional ? { timeoutUs: MOVE_LEADERSHIP_US } : {}),
         until: (view) => view.leader >= 0 && view.leader !== x,
         call: (done) => {
           const to = pick(this.hooks.view());
