@@ -53,6 +53,7 @@ export default tseslint.config(
           { group: ['**/sim/**', '../sim', '../../sim', '**/ui/**', '**/cli/**', '**/scenarios/**'], message: 'Layers: core imports nothing from sim, ui, cli or scenarios.' },
           { group: ['node:*'], message: 'core/ is platform-free: take the capability through the Env seam.' },
           { group: ['comlink', 'comlink/*', 'd3', 'd3-*', 'svelte', 'svelte/*'], message: 'core/ has no worker, DOM or UI dependencies.' },
+          { group: ['prom-client', 'prom-client/*', '@opentelemetry/*'], message: 'core/telemetry holds the taxonomy and the port only: sim/telemetry maps them onto prom-client and OpenTelemetry.' },
         ],
       }],
       'no-restricted-globals': ['error', ...bannedGlobals,
@@ -66,13 +67,18 @@ export default tseslint.config(
   },
   {
     // sim may use workers (sim/workers) but never reaches up into the UI or the CLI.
+    // (Declaration files only describe types: promClient.d.ts types the lib/ files from
+    // the package's own declarations.)
     files: ['sim/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', '**/*.d.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['**/ui/**', '**/cli/**', '../cli', '../ui'], message: 'Layers: sim imports nothing from ui or cli.' },
           { group: ['node:fs', 'fs', 'node:http', 'http', 'node:child_process', 'child_process'], message: 'sim/ does no I/O: the CLI reads and writes files.' },
+        ],
+        paths: [
+          { name: 'prom-client', message: "prom-client's main entry reads process and Node modules: import its lib/*.js files, which run in Web Workers too." },
         ],
       }],
     },

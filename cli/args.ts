@@ -1,5 +1,7 @@
 // Command-line parsing: strict flags, clear messages naming the flag and the fix.
 import { parseArgs } from 'node:util';
+import type { LogLevel } from '../core/telemetry/events.ts';
+import { parseDuration } from '../sim/scenario/duration.ts';
 
 export class UsageError extends Error {}
 
@@ -25,6 +27,29 @@ export interface RunArgs {
   saveKnowledge: string | undefined;
   /** Users' workload modules to load first (--workload, as given). */
   workloads: string[];
+  /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
+  metricsOut: string | undefined;
+  tracesOut: string | undefined;
+  logsOut: string | undefined;
+  logLevel: LogLevel;
+  scrapeIntervalUs: number;
+}
+
+const LOG_LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function parseLogLevel(text: string): LogLevel {
+  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(text)) throw new UsageError(`--log-level: expected one of ${LOG_LEVEL_NAMES.join(', ')}, got "${text}"`);
+  return text as LogLevel;
+}
+
+/** Default virtual time between two scrapes of --metrics-out and `serve`. */
+export const SCRAPE_INTERVAL_DEFAULT = '1s';
+
+/** A --scrape-interval value: a duration of at least 1 ms (OpenMetrics timestamps are ms). */
+export function parseScrapeInterval(text: string): number {
+  const us = parseDuration(text);
+  if (us === null || us < 1000) throw new UsageError(`--scrape-interval: expected a duration of at least 1ms like "1s" or "250ms", got "${text}"`);
+  return us;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -47,6 +72,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
         knowledge: { type: 'string' },
         'save-knowledge': { type: 'string' },
         workload: { type: 'string', multiple: true },
+        'metrics-out': { type: 'string' },
+        'traces-out': { type: 'string' },
+        'logs-out': { type: 'string' },
+        'scrape-interval': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -65,6 +95,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
     knowledge: v.knowledge,
     saveKnowledge: v['save-knowledge'],
     workloads: v.workload ?? [],
+    metricsOut: v['metrics-out'],
+    tracesOut: v['traces-out'],
+    logsOut: v['logs-out'],
+    logLevel: parseLogLevel(v['log-level'] ?? 'info'),
+    scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
   };
 }
 

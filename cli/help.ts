@@ -5,6 +5,9 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                [--scrape-interval D]
+  faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
   faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
   faultline merge DIR... [--out DIR] [--json]
@@ -18,6 +21,8 @@ Commands:
   start   What \`npm start\` does: run the default scenario, then (on a terminal) serve the UI.
   run     Run one scenario with one seed and check it. Same scenario + seed + version
           gives the same trace hash, bit for bit.
+  serve   Run a scenario paced to wall time and serve /metrics (Prometheus) and the
+          /health, /health/ready and /health/detailed endpoints.
   list    List the scenario catalogue (scenarios/*.yaml).
   sweep   Run many seeds of one scenario in parallel; summary, sweep.json, junit.xml.
   merge   Combine the outputs of sweep shards into one summary, sweep.json and junit.xml.
@@ -36,7 +41,9 @@ Run \`faultline run\` with no arguments for the default scenario.`;
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                     [--knowledge FILE] [--save-knowledge FILE]
+                    [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                    [--scrape-interval D]
+                    [--knowledge FILE] [--save-knowledge FILE]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -48,10 +55,22 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--work
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
+      --metrics-out FILE    write the run's metrics as OpenMetrics text: one sample per series
+                            every --scrape-interval of virtual time, timestamped at a fixed
+                            epoch (2023-11-14T22:13:20Z) plus virtual time; for
+                            \`promtool tsdb create-blocks-from openmetrics\`
+      --traces-out FILE     write the run's OpenTelemetry spans as OTLP/JSON
+      --logs-out FILE       write JSON logs (one record per line, secret-looking fields redacted)
+      --log-level L         the lowest level logged: debug (every request, log entry and
+                            stats event), info (default), warn or error
+      --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s)
       --knowledge FILE      mapek scenarios: start the manager from a knowledge file that
                             an earlier run saved (the replay command names it)
       --save-knowledge FILE mapek scenarios: save what the manager learned in this run
   -h, --help                this text
+
+Telemetry files are the same bytes for the same scenario and seed, and observing never
+changes the run (same trace hash). Each file is written whole at the end, or not at all.
 
 The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, violations
 and replay (the exact command that reproduces the run). Progress is shown on stderr only
@@ -162,3 +181,26 @@ Usage: faultline start [--no-ui]
 Runs the default scenario with seed 1 and prints its report; then, when the terminal is
 interactive, serves the UI on it (like \`faultline ui\`). Piped, in CI, or with --no-ui it
 stops after the report.`;
+
+export const SERVE_HELP = `faultline serve — run a scenario paced to wall time and serve its telemetry
+
+Usage: faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
+
+      --workload FILE       load a workload module first (see \`faultline run --help\`)
+  -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
+      --seed N              the run seed (default: 1)
+      --speed K             virtual seconds per wall second (default 1; 20 runs 20x faster)
+  -p, --port N              the port (default 9464; 0 picks a free one and prints it)
+      --host HOST           the address to bind (default 127.0.0.1, this machine only)
+
+Endpoints (GET):
+  /metrics           every node's metrics (label node="nK") and the simulator's, in the
+                     Prometheus text format, or OpenMetrics when the scraper asks for it
+  /health            liveness: 200 while the server runs
+  /health/ready      readiness: 200 when a leader exists and the servers are caught up,
+                     else 503; ?node=nK asks about one node
+  /health/detailed   JSON: each node's role, term, commit index, last contact, the active
+                     faults and the violations so far
+
+The run is the same as \`faultline run\` with the same scenario and seed; when it ends the
+server keeps serving its final state. Ctrl-C stops it. A port in use exits with code 2.`;

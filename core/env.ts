@@ -4,6 +4,9 @@
 // Math.random. It receives these as ports. Under the simulator the ports are virtual
 // (sim/host); under plain Node a small adapter backs them with real time. Messages and
 // durable writes are data handed to the port, so the host decides when they happen.
+import type { TelemetrySink } from './telemetry/sink.ts';
+
+export type { TelemetrySink } from './telemetry/sink.ts';
 
 /** Integer microseconds: virtual time on the simulator, real time under an adapter. */
 export type Micros = number;
@@ -48,10 +51,6 @@ export interface DiskPort {
   list(): readonly string[];
 }
 
-/** Structured telemetry from a module: a name from the taxonomy plus flat fields. */
-export interface TelemetrySink {
-  emit(name: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
-}
 
 /** The subset of the Env most modules take: a clock and a random stream. */
 export interface Clocked {
@@ -87,6 +86,13 @@ export interface NodeContext<M = unknown> extends Clocked {
   readonly telemetry: TelemetrySink;
   /** The host's own figures (memory, disk, CPU), where the host offers them. */
   readonly host?: HostProbe;
+  /**
+   * Charges `us` of CPU time to the event being handled, on top of the host's service time
+   * for its kind: work whose cost the host cannot see (an index search, a rebuild) is
+   * reported by a deterministic cost model, never measured. Throttling scales it too.
+   * Optional: hosts without a CPU model ignore it.
+   */
+  chargeCpu?(us: Micros): void;
 }
 
 /**

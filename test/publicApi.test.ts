@@ -62,7 +62,7 @@ describe('the public API, imported by name', () => {
     for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'HistoryRecorder', 'RaftInvariants', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
       expect(faultline, name).toHaveProperty(name);
     }
-    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv']);
+    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag']);
     const log: string[] = [];
     const original = console.log;
     console.log = (s: string) => log.push(s);

@@ -12,6 +12,7 @@
 // Nothing here is asynchronous: all work happens inside the host's event handlers.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { seal } from '../kv/integrity.ts';
+import { childContext, parseTraceparent, rootContext, traceparent, type TraceContext } from '../telemetry/traceContext.ts';
 import { parseKvAnswer, type KvAnswer } from '../kv/protocol.ts';
 import type { KvOp, KvResult } from '../kv/types.ts';
 import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
@@ -32,6 +33,8 @@ type ReqState = 'queued' | 'calling' | 'backoff' | 'done';
 
 interface Req {
   id: number;
+  /** The gateway's span of this request: a child of the client's traceparent, or a new trace. */
+  trace: TraceContext;
   client: NodeId;
   rid: number;
   op: KvOp;
@@ -76,7 +79,7 @@ export class Gateway implements Process {
     this.ctx = ctx;
     const c = this.config;
     this.admission = new Admission(c.index, c.rateLimit, c.bulkhead, ctx.now());
-    this.backends = new Backends(c.servers, c.breaker);
+    this.backends = new Backends(c.servers, c.breaker, (server, from, to) => this.ctx.telemetry.emit('gw.breaker', { server, from, to }));
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
     this.retry = new RetryPolicy({
@@ -124,10 +127,15 @@ export class Gateway implements Process {
   private onRequest(from: NodeId, q: GatewayRequest): void {
     const now = this.ctx.now();
     this.counters.received++;
+    const incoming = parseTraceparent(q.tp);
+    // The arrival count keeps two copies of one message (a duplicating network) apart.
+    const arrival = `${this.ctx.id}.${this.counters.received}.${now}`;
+    const trace = incoming === null ? rootContext('gw', arrival, from, q.rid) : childContext(incoming, 'gw.request', arrival);
+    this.ctx.telemetry.emit('gw.request', { client: from, rid: q.rid, op: q.op.op, tp: traceparent(trace), parent: q.tp ?? '' });
     if (this.draining) return this.refuse(from, q.rid, 'error', 'not-ready');
     if (!this.admission.allow(now, from)) return this.refuse(from, q.rid, 'rejected', 'rate-limited');
     const r: Req = {
-      id: this.nextId++, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
+      id: this.nextId++, trace, client: from, rid: q.rid, op: q.op, write: q.op.op !== 'get', deadlineUs: deadlineAt(now, this.config.timeoutUs),
       state: 'queued', cancelQueue: null, slot: null, seq: 0, attempts: 0, hops: 0, choice: null, attemptStartUs: now,
       attemptTimer: NO_TIMER, deadlineTimer: NO_TIMER, backoffTimer: NO_TIMER, prevDelayUs: 0,
     };
@@ -169,7 +177,10 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
-    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op }));
+    // Each call is a span of its own: a redirect followed within an attempt is a new hop.
+    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}`));
+    this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, hop: r.hops, target: choice.target, tp });
+    this.ctx.send(choice.target, seal({ type: 'kv.req', clientId: slot.clientId, rid: r.id, seq: r.seq, op: r.op, tp }));
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = this.ctx.setTimer(this.config.attemptTimeoutUs, `a${r.id}`);
   }
@@ -266,6 +277,7 @@ export class Gateway implements Process {
     this.reqs.delete(r.id);
     for (const t of [r.attemptTimer, r.deadlineTimer, r.backoffTimer]) if (t !== NO_TIMER) this.ctx.cancelTimer(t);
     this.counters.count(outcome);
+    this.ctx.telemetry.emit('gw.reply', { client: r.client, rid: r.rid, outcome, reason });
     this.ctx.send(r.client, result === undefined ? { type: 'gw.resp', rid: r.rid, outcome, reason } : { type: 'gw.resp', rid: r.rid, outcome, reason, result });
     // Last, because leaving may hand the slot to a queued request synchronously.
     if (r.slot !== null) this.admission.leave(r.slot, r.write && outcome !== 'ok');
@@ -275,6 +287,7 @@ export class Gateway implements Process {
     if (reason === 'rate-limited') this.counters.rateLimited++;
     else if (reason === 'shed') this.counters.shed++;
     this.counters.count(outcome);
+    this.ctx.telemetry.emit('gw.reply', { client: to, rid, outcome, reason });
     this.ctx.send(to, { type: 'gw.resp', rid, outcome, reason });
   }
 

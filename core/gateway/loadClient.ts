@@ -12,6 +12,7 @@
 // an error at once. 'load.phase' reports each phase's sent count when the phase ends.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import type { KvOp } from '../kv/types.ts';
+import { rootContext, traceparent } from '../telemetry/traceContext.ts';
 import { parseGatewayAnswer, type GatewayOutcome } from './protocol.ts';
 
 export interface LoadPhase {
@@ -111,11 +112,14 @@ export class LoadClient implements Process {
     this.reportPhases(phase);
     this.sentByPhase[phase]++;
     this.rid++;
-    if (this.open.size >= this.config.pendingMax) return this.report(phase, 'error', 0);
+    if (this.open.size >= this.config.pendingMax) return this.report(this.rid, phase, 'error', 0);
     const o: Open = { rid: this.rid, sentUs: now, phase };
     this.open.set(o.rid, o);
     this.fifo.push(o);
-    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op: this.config.nextOp(this.ctx.random, o.rid) });
+    const op = this.config.nextOp(this.ctx.random, o.rid);
+    const tp = traceparent(rootContext('load', this.ctx.id, o.rid, now));
+    this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op, tp });
+    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op, tp });
   }
 
   onMessage(_from: NodeId, raw: unknown): void {
@@ -124,7 +128,7 @@ export class LoadClient implements Process {
     const o = this.open.get(a.rid);
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
-    this.report(o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    this.report(o.rid, o.phase, a.outcome, this.ctx.now() - o.sentUs);
   }
 
   private sweep(): void {
@@ -134,7 +138,7 @@ export class LoadClient implements Process {
       if (this.open.has(o.rid)) {
         if (now - o.sentUs < this.config.timeoutUs) break;
         this.open.delete(o.rid);
-        this.report(o.phase, 'timeout', now - o.sentUs);
+        this.report(o.rid, o.phase, 'timeout', now - o.sentUs);
       }
       this.fifoHead++;
     }
@@ -145,9 +149,9 @@ export class LoadClient implements Process {
     }
   }
 
-  private report(phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
+  private report(rid: number, phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
     this.done++;
-    this.ctx.telemetry.emit('load.done', { phase, outcome: OUTCOME_CODES[outcome], latencyUs });
+    this.ctx.telemetry.emit('load.done', { rid, phase, outcome: OUTCOME_CODES[outcome], latencyUs });
   }
 
   /** Reports the sent counts of phases before `phase` that have not been reported yet. */

@@ -8,11 +8,14 @@
 // attempts exhausted, a retry refused by the budget, every breaker open).
 import type { KvOp, KvResult } from '../kv/types.ts';
 import { isCount, parseKvOp, parseKvResult } from '../kv/validate.ts';
+import { parseTraceparent } from '../telemetry/traceContext.ts';
 
 export interface GatewayRequest {
   type: 'gw.req';
   rid: number;
   op: KvOp;
+  /** The W3C traceparent of the client's request (core/telemetry/traceContext.ts), when valid. */
+  tp?: string;
 }
 
 export const GATEWAY_OUTCOMES = ['ok', 'rejected', 'timeout', 'error'] as const;
@@ -37,7 +40,10 @@ export function parseGatewayRequest(x: unknown): GatewayRequest | null {
   const m = x as Record<string, unknown>;
   if (m.type !== 'gw.req' || !isCount(m.rid)) return null;
   const op = parseKvOp(m.op);
-  return op.ok ? { type: 'gw.req', rid: m.rid as number, op: op.value } : null;
+  if (!op.ok) return null;
+  const req: GatewayRequest = { type: 'gw.req', rid: m.rid as number, op: op.value };
+  if (parseTraceparent(m.tp) !== null) req.tp = m.tp as string;
+  return req;
 }
 
 export function parseGatewayAnswer(x: unknown): GatewayAnswer | null {

@@ -8,6 +8,7 @@
 // session-expired answer) completes as unknown, never as a failure.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import { exponentialBackoff } from '../resilience/backoff/backoff.ts';
+import { childContext, rootContext, traceparent, type TraceContext } from '../telemetry/traceContext.ts';
 import { seal } from './integrity.ts';
 import { parseKvAnswer, type KvAnswer } from './protocol.ts';
 import type { KvOp, KvResult } from './types.ts';
@@ -32,6 +33,8 @@ export interface KvClientConfig {
 const NO_LEADER_BACKOFF = exponentialBackoff({ initialUs: 10_000, maxDelayUs: 400_000, jitter: 'full' });
 
 interface InFlightOp {
+  /** The operation's trace (derived from its identity; see core/telemetry/traceContext.ts). */
+  trace: TraceContext;
   rid: number;
   seq: number;
   op: KvOp;
@@ -72,8 +75,9 @@ export class KvClient implements Process {
     this.rid++;
     const op = this.config.nextOp(this.ctx.random, this.config.clientId, this.rid);
     if (op.op !== 'get') this.seq++;
-    this.ctx.telemetry.emit('kv.invoke', { clientId: this.config.clientId, rid: this.rid, input: JSON.stringify(op) });
-    this.current = { rid: this.rid, seq: Math.max(1, this.seq), op, attempts: 0, target: this.pickTarget(), timer: 0 };
+    const trace = rootContext('kv', this.ctx.id, this.config.clientId, this.rid, this.ctx.now());
+    this.ctx.telemetry.emit('kv.invoke', { clientId: this.config.clientId, rid: this.rid, input: JSON.stringify(op), tp: traceparent(trace) });
+    this.current = { trace, rid: this.rid, seq: Math.max(1, this.seq), op, attempts: 0, target: this.pickTarget(), timer: 0 };
     this.send();
   }
 
@@ -86,7 +90,9 @@ export class KvClient implements Process {
   private send(): void {
     const c = this.current as InFlightOp;
     c.attempts++;
-    this.ctx.send(c.target, seal({ type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op }));
+    const tp = traceparent(childContext(c.trace, 'attempt', c.attempts));
+    this.ctx.telemetry.emit('kv.attempt', { clientId: this.config.clientId, rid: c.rid, attempt: c.attempts, target: c.target, tp });
+    this.ctx.send(c.target, seal({ type: 'kv.req', clientId: this.config.clientId, rid: c.rid, seq: c.seq, op: c.op, tp }));
     c.timer = this.ctx.setTimer(this.config.timeoutUs, 'timeout');
   }
 

@@ -5,6 +5,7 @@
 // dropped by the receiver (counted, never thrown on). Senders seal what they send.
 import type { NodeId } from '../env.ts';
 import type { KvOp, KvResult } from './types.ts';
+import { parseTraceparent } from '../telemetry/traceContext.ts';
 import { unseal } from './integrity.ts';
 import { isCount, parseKvOp, parseKvResult } from './validate.ts';
 
@@ -19,6 +20,8 @@ export interface KvRequest {
   rid: number;
   seq: number;
   op: KvOp;
+  /** The W3C traceparent of the attempt (core/telemetry/traceContext.ts), when valid. */
+  tp?: string;
 }
 
 /** The server's answer: a result, or a redirect to the leader it knows (-1 if none). */
@@ -31,7 +34,11 @@ export function parseKvRequest(x: unknown): KvRequest | null {
   if (m === null) return null;
   if (m.type !== 'kv.req' || !isCount(m.clientId) || !isCount(m.rid) || !isCount(m.seq) || (m.seq as number) < 1) return null;
   const op = parseKvOp(m.op);
-  return op.ok ? { type: 'kv.req', clientId: m.clientId as number, rid: m.rid as number, seq: m.seq as number, op: op.value } : null;
+  if (!op.ok) return null;
+  const req: KvRequest = { type: 'kv.req', clientId: m.clientId as number, rid: m.rid as number, seq: m.seq as number, op: op.value };
+  // An invalid traceparent is ignored, as W3C asks: the request is still served.
+  if (parseTraceparent(m.tp) !== null) req.tp = m.tp as string;
+  return req;
 }
 
 export function parseKvAnswer(x: unknown): KvAnswer | null {

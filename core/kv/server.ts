@@ -9,6 +9,11 @@
 // command apply once. Raft messages are validated and their claimed sender checked
 // against the network's; anything malformed is counted and dropped, never thrown on.
 // State is rebuilt on every start from the disk alone (snapshot + log).
+//
+// Extension: a subclass may keep derived state beside the KV store (core/rag keeps a vector
+// index) through the protected hooks below: it sees every applied change with the key's
+// value before and after, adds its own data to snapshots, and receives messages, timers
+// and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
@@ -47,15 +52,20 @@ const READY_ROUNDS_MAX = 64;
 const RECOVER_RETRY_US = 100_000;
 /** Ticks delivered at most in one catch-up (a node paused for minutes skips the rest). */
 const TICK_CATCH_UP_MAX = 10_000;
+/** Local time between two 'raft.stats' reports while the node handles events. */
+export const STATS_INTERVAL_US = 100_000;
 
 interface PendingRead {
   client: NodeId;
   req: KvRequest;
   index: number;
+  /** Local time the read point was asked for, and how long confirming it took (-1 until known). */
+  askedUs: Micros;
+  readIndexUs: Micros;
 }
 
 export class KvServer implements Process {
-  private ctx!: NodeContext;
+  protected ctx!: NodeContext;
   private raft: RawNode | null = null;
   private kv = new KvStateMachine();
   private applied = 0;
@@ -72,6 +82,12 @@ export class KvServer implements Process {
   private ticksDone = 0;
   /** The grid tick the one outstanding tick timer aims at, or -1. */
   private armedTick = -1;
+  /** What telemetry has already been told (see report()). */
+  private statsNextUs = 0;
+  private termSeen = -1;
+  private leadSeen = -2;
+  private campaignsSeen = 0;
+  private preCampaignsSeen = 0;
   rejected = 0;
   diskErrors = 0;
   /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
@@ -127,8 +143,9 @@ export class KvServer implements Process {
       return;
     }
     const snap = r.restore.snapshot;
-    this.kv = snap !== undefined ? KvStateMachine.restore(snap.data) : new KvStateMachine();
     this.applied = snap?.meta.index ?? 0;
+    if (snap !== undefined) this.restoreData(snap.data, this.applied);
+    else this.kv = new KvStateMachine();
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
@@ -136,10 +153,17 @@ export class KvServer implements Process {
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
       readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
     }, { ...r.restore, applied: this.applied });
+    this.campaignsSeen = 0;
+    this.preCampaignsSeen = 0;
     this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
   }
 
   onTimer(tag: string): void {
+    if (this.onOtherTimer(tag)) {
+      this.handleReady();
+      this.armTick();
+      return;
+    }
     if (tag === 'recover') {
       if (this.raft === null) {
         this.recover();
@@ -152,6 +176,7 @@ export class KvServer implements Process {
     this.catchUpTicks();
     this.handleReady();
     this.armTick();
+    this.report();
   }
 
   onMessage(from: NodeId, raw: unknown): void {
@@ -161,11 +186,14 @@ export class KvServer implements Process {
     if (typeof type === 'string' && type.startsWith('Msg')) {
       const m = validateMessage(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
+      if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
       if (req === null) return this.reject(from, 'admin');
       this.onAdmin(from, req);
+    } else if (this.onOtherMessage(from, raw)) {
+      // Taken by a subclass's protocol.
     } else {
       const req = parseKvRequest(raw);
       if (req === null) return this.reject(from, 'kv');
@@ -173,6 +201,39 @@ export class KvServer implements Process {
     }
     this.handleReady();
     this.armTick();
+    this.report();
+  }
+
+  /**
+   * Tells telemetry what changed, cheaply: a new term or campaign at once (rare), and the
+   * counters and indexes in one 'raft.stats' event at most every STATS_INTERVAL_US.
+   */
+  private report(): void {
+    const raft = this.raft;
+    if (raft === null) return;
+    const tel = this.ctx.telemetry;
+    const term = raft.currentTerm();
+    if (term !== this.termSeen) {
+      this.termSeen = term;
+      tel.emit('raft.term', { term });
+    }
+    const c = raft.counters;
+    if (c.preCampaigns !== this.preCampaignsSeen) {
+      this.preCampaignsSeen = c.preCampaigns;
+      tel.emit('raft.campaign', { term, pre: true });
+    }
+    if (c.campaigns !== this.campaignsSeen) {
+      this.campaignsSeen = c.campaigns;
+      tel.emit('raft.campaign', { term, pre: false });
+    }
+    const now = this.ctx.now();
+    if (now < this.statsNextUs) return;
+    this.statsNextUs = now + STATS_INTERVAL_US;
+    tel.emit('raft.stats', {
+      term, commit: raft.commitIndex(), applied: this.applied, lastIndex: raft.lastIndex(), appendsSent: c.appendsSent, heartbeatsSent: c.heartbeatsSent,
+      appendsRejected: c.appendsRejected, heartbeatsRejected: c.heartbeatsRejected, proposalsDropped: c.proposalsDropped,
+      sessions: this.kv.sessionCount, duplicates: this.kv.duplicatesSuppressed,
+    });
   }
 
   private reject(from: NodeId, what: string): void {
@@ -181,7 +242,9 @@ export class KvServer implements Process {
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer): void {
+  private answer(to: NodeId, a: KvAnswer, readIndexUs: Micros = -1): void {
+    const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
+    this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
     this.ctx.send(to, seal(a));
   }
 
@@ -191,6 +254,7 @@ export class KvServer implements Process {
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     const st = raft.status();
     if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);
@@ -200,11 +264,12 @@ export class KvServer implements Process {
         return;
       }
       const ctxId = `${this.ctx.id}:${this.readSeq++}`;
-      this.pendingReads.set(ctxId, { client: from, req, index: 0 });
+      this.pendingReads.set(ctxId, { client: from, req, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
       raft.readIndex(ctxId);
       return;
     }
     if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req);
+    this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
   }
 
@@ -263,19 +328,25 @@ export class KvServer implements Process {
         this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
         return;
       }
+      const n = rd.entries.length;
+      if (n > 0) this.ctx.telemetry.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term });
       this.applyReady(rd);
-      for (const m of rd.messages) this.ctx.send(m.to, seal(m));
+      for (const m of rd.messages) {
+        if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+        this.ctx.send(m.to, seal(m));
+      }
       raft.advance(rd);
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();
+      this.afterReadyRound();
       this.maybeCompact();
     }
   }
 
   private applyReady(rd: Ready): void {
     if (rd.snapshot !== undefined) {
-      this.kv = KvStateMachine.restore(rd.snapshot.data);
       this.applied = rd.snapshot.meta.index;
+      this.restoreData(rd.snapshot.data, this.applied);
       this.snapshotIndex = this.applied;
       this.ctx.telemetry.emit('raft.snapshot_applied', { index: this.applied, term: rd.snapshot.meta.term });
     }
@@ -286,9 +357,13 @@ export class KvServer implements Process {
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
-      if (p === undefined) continue;
+      if (p === undefined) {
+        this.onOtherReadState(rs.requestCtx, rs.index);
+        continue;
+      }
       this.pendingReads.delete(rs.requestCtx);
       p.index = rs.index;
+      p.readIndexUs = this.ctx.now() - p.askedUs;
       this.readyReads.push(p);
     }
   }
@@ -298,7 +373,9 @@ export class KvServer implements Process {
     if (e.type !== 'normal' || e.data === '') return;
     const cmd = decodeCommand(e.data);
     if (cmd === null) return;
+    const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
+    this.onApplied(e.index, cmd.op.key, before, this.kv.read(cmd.op.key));
     const key = `${cmd.clientId}:${cmd.seq}`;
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
@@ -310,7 +387,7 @@ export class KvServer implements Process {
     let kept = 0;
     for (const p of this.readyReads) {
       if (p.index <= this.applied) {
-        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } });
+        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } }, p.readIndexUs);
       } else {
         this.readyReads[kept++] = p;
       }
@@ -321,13 +398,73 @@ export class KvServer implements Process {
   private maybeCompact(): void {
     const raft = this.raft as RawNode;
     if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
-    if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+    if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
+  }
+
+  // ---- Extension hooks (see the module comment); no-ops here ----
+
+  /** A committed command changed (or left unchanged) `key` at log `index`. */
+  protected onApplied(_index: number, _key: string, _before: string | null, _after: string | null): void {}
+
+  /** The data stored in a snapshot at compaction: the KV image, plus a subclass's own. */
+  protected snapshotData(): string {
+    return this.kv.snapshot();
+  }
+
+  /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
+  protected restoreData(data: string, _index: number): void {
+    this.kv = KvStateMachine.restore(data);
+  }
+
+  /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */
+  protected onOtherMessage(_from: NodeId, _raw: unknown): boolean {
+    return false;
+  }
+
+  /** A timer the server did not set; true if the subclass took it. */
+  protected onOtherTimer(_tag: string): boolean {
+    return false;
+  }
+
+  /** A ReadIndex answer for a read context the KV server did not issue. */
+  protected onOtherReadState(_ctx: string, _index: number): void {}
+
+  /** After each Ready round's apply, replies and compaction check. */
+  protected afterReadyRound(): void {}
+
+  /**
+   * Asks Raft for a read index (answered through onOtherReadState); false if Raft is not
+   * running. Call it from onOtherMessage or onOtherTimer: the server handles the Ready after.
+   */
+  protected requestReadIndex(ctx: string): boolean {
+    if (this.raft === null) return false;
+    this.raft.readIndex(ctx);
+    return true;
+  }
+
+  /** The last applied log index. */
+  protected get appliedIndex(): number {
+    return this.applied;
+  }
+
+  /** The leader this server knows (-1 if none, or if Raft is not running). */
+  protected knownLeader(): NodeId {
+    return this.raft?.status().lead ?? -1;
+  }
+
+  /** Whether Raft has recovered from the disk and runs. */
+  protected get running(): boolean {
+    return this.raft !== null;
   }
 
   /** On a role change: tell waiting clients to retry elsewhere, and report leadership. */
   private noteRole(): void {
     const raft = this.raft as RawNode;
     const st = raft.status();
+    if (st.lead !== this.leadSeen) {
+      this.leadSeen = st.lead;
+      this.ctx.telemetry.emit('raft.lead', { lead: st.lead, term: st.term });
+    }
     if (st.role === this.lastRole) return;
     const wasLeader = this.lastRole === 'leader';
     this.lastRole = st.role;

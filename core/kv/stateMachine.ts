@@ -54,6 +54,11 @@ export class KvStateMachine {
   // Invariant: commandCount is the number of apply calls since the empty state; it
   // stamps session use, so it is part of the replicated state.
   private commandCount = 0;
+  /**
+   * Retried writes answered from the session cache since this replica was built: for
+   * telemetry only, not part of the replicated state (digest and snapshot ignore it).
+   */
+  duplicatesSuppressed = 0;
 
   constructor(options: KvStateMachineOptions = {}) {
     this.sessions = new SessionTable(options.maxSessions ?? MAX_SESSIONS_DEFAULT);
@@ -65,6 +70,7 @@ export class KvStateMachine {
     const session = this.sessions.get(cmd.clientId);
     if (session !== undefined && cmd.seq < session.seq) return SESSION_EXPIRED;
     if (session !== undefined && cmd.seq === session.seq) {
+      this.duplicatesSuppressed++;
       this.sessions.put(cmd.clientId, { ...session, lastUsed: this.commandCount });
       return session.result;
     }

@@ -14,6 +14,7 @@
 import { LIMITS, validateConfig, type RaftBugs, type RaftConfig } from './config.ts';
 import { applyConfChange, decodeConfChange, encodeConfChange, normalizeConf, type ConfChange } from './confChange.ts';
 import { campaign, TRANSFER_CONTEXT } from './election.ts';
+import { RaftCounters } from './counters.ts';
 import { RaftLog } from './raftLog.ts';
 import { ReadOnly } from './readOnly.ts';
 import { releasePendingReads } from './readIndex.ts';
@@ -82,6 +83,8 @@ export class Raft {
   /** A conf change may be proposed only once `committed >= pendingConfIndex`. */
   pendingConfIndex: LogIndex = 0;
   droppedMessageCount = 0;
+  /** What this node did, for telemetry; counting never changes behaviour. */
+  readonly counters = new RaftCounters();
   /** Conf entries up to this index have been applied to `tracker`. */
   private confAppliedIndex: LogIndex;
   /** The configuration in force after each applied conf entry since the last snapshot. */
@@ -131,6 +134,11 @@ export class Raft {
     out.from = this.id;
     out.term = term;
     this.msgs.push(out);
+    const c = this.counters;
+    if (out.type === 'MsgApp') c.appendsSent++;
+    else if (out.type === 'MsgHeartbeat') c.heartbeatsSent++;
+    else if (out.type === 'MsgSnap') c.snapshotsSent++;
+    else if (out.type === 'MsgAppResp' && out.reject === true) c.appendsRejected++;
   }
 
   pushReadState(rs: ReadState): void {
@@ -278,6 +286,7 @@ export class Raft {
   }
 
   private answerStale(m: Message): void {
+    if (m.type === 'MsgHeartbeat') this.counters.heartbeatsRejected++;
     if ((this.cfg.checkQuorum || this.cfg.preVote) && (m.type === 'MsgHeartbeat' || m.type === 'MsgApp')) {
       // A stale leader learns our term from this and steps down, instead of lingering.
       this.send({ type: 'MsgAppResp', to: m.from });

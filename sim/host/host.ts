@@ -45,6 +45,9 @@ export class Host<E> {
   timerIdNext = 1;
   crashes = 0;
   oomCrashes = 0;
+  /** fsync calls over every incarnation, and when host stats are next due (telemetry). */
+  fsyncTotal = 0;
+  statsNextUs = 0;
 
   constructor(
     readonly id: NodeId,

@@ -34,6 +34,9 @@ export interface NodeSpec {
 
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 
+/** Simulated time between two 'host.stats' reports of a busy node, when telemetry is on. */
+export const HOST_STATS_US = 100_000;
+
 /** Where a runtime's outputs go: straight into the world, or into a window's effect list. */
 export interface RuntimeSink {
   traceEvent(t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string): void;
@@ -72,6 +75,11 @@ export class NodeRuntime {
   private readonly timerSeq = new Map<NodeId, number>();
   private execNode = -1;
   private execNowUs = 0;
+  /**
+   * When > 0, each node reports 'host.stats' (CPU, memory, fsyncs) at most once per this
+   * many µs of simulated time, after an event. Telemetry only: it never changes the run.
+   */
+  hostStatsUs = 0;
   /** Reused for every event: it is drained before the next handler runs. */
   private readonly outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
 
@@ -230,6 +238,7 @@ export class NodeRuntime {
     this.execNowUs = t;
     this.outbox.length = 0;
     h.disk.fsyncCount = 0;
+    h.cpu.chargedUs = 0;
     try {
       body(p);
     } catch (e) {
@@ -239,13 +248,25 @@ export class NodeRuntime {
       return;
     }
     this.execNode = -1;
-    const serviceUs = h.cpu.serviceUs(kind, msgType, h.disk.fsyncCount);
+    const serviceUs = h.cpu.serviceUs(kind, msgType, h.disk.fsyncCount, h.cpu.chargedUs);
     h.cpu.busyUntilUs = t + serviceUs;
     h.cpu.busyTotalUs += serviceUs;
+    h.fsyncTotal += h.disk.fsyncCount;
     for (const o of this.outbox) this.sink.send(id, o.to, o.msg, o.seal, t + serviceUs);
     if (h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
-    else this.armNext(h);
+    else {
+      this.armNext(h);
+      if (this.hostStatsUs > 0 && t >= h.statsNextUs) this.reportHost(id, h, t);
+    }
     this.sink.afterEvent(id);
+  }
+
+  /** One 'host.stats' event; the next is due at the next multiple of hostStatsUs. */
+  private reportHost(id: NodeId, h: Host<MsgEvent | TimerEvent>, t: Micros): void {
+    h.statsNextUs = (Math.floor(t / this.hostStatsUs) + 1) * this.hostStatsUs;
+    this.sink.telemetry(t, id, 'host.stats', {
+      cpuBusyUs: h.cpu.busyTotalUs, cpuQueue: h.cpuQueue.length - h.cpuQueueHead + (h.armedKey === -1 ? 0 : 1), memoryBytes: h.memoryBytes(), fsyncs: h.fsyncTotal,
+    });
   }
 
   private contextFor(id: NodeId, incarnation: number): NodeContext {
@@ -289,6 +310,11 @@ export class NodeRuntime {
       },
       cancelTimer(timerId: number): void {
         h.liveTimers.delete(timerId);
+      },
+      chargeCpu(us: Micros): void {
+        rt.assertExecuting(id, incarnation, 'chargeCpu');
+        if (!(us >= 0 && Number.isFinite(us))) throw new Error(`chargeCpu: cost must be a finite number >= 0, got ${us}`);
+        h.cpu.chargedUs += us;
       },
     };
   }

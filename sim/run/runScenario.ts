@@ -21,6 +21,11 @@ export interface RunOptions {
   progressStepUs?: Micros;
   /** Safety bound on executed events; a run that hits it reports a violation. */
   eventsMax?: number;
+  /**
+   * Called once the world is built, before its first event, with the scenario as run
+   * (swarm faults drawn): where observers (sim/telemetry) attach. They must not change it.
+   */
+  observe?: (world: World, scenario: Scenario) => void;
 }
 
 export interface RunReport {
@@ -99,6 +104,7 @@ export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): Wor
  */
 export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): { report: RunReport; world: World } {
   const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false);
+  opts.observe?.(world, materialize(s, seed));
   const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
   const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   for (let t = 0; t < s.duration;) {

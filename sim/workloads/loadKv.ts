@@ -194,7 +194,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     }
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
     const out: Record<string, number | string> = {
-      elections: invariants?.elections.length ?? 0, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
+      elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
     };
     for (const p of phases) {
       const sum = p.summary();

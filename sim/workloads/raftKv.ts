@@ -66,6 +66,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros): { finis
       operationsOk: okOps,
       operationsUnknown: ops.filter((o) => o.return === Infinity).length,
       elections: invariants.elections.length,
+      finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied.length,
       ...refusals,
     };

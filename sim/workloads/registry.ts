@@ -101,6 +101,11 @@ export function sectionOwners(key: string): string[] {
   return registeredWorkloads().filter((w) => Object.hasOwn(w.sections, key)).map((w) => w.name);
 }
 
+/** Loads what the scenario's workload reads synchronously; await it before building nodes in a browser thread. */
+export async function prepareScenario(s: Scenario): Promise<void> {
+  await workloadOf(s).prepare?.(s);
+}
+
 /** The node specs of a scenario, by node id (also built inside workers). */
 export function nodeSpecs(s: Scenario): NodeSpec[] {
   return workloadOf(s).nodes(s);

@@ -58,6 +58,9 @@ export interface InFlight {
   corrupted: boolean;
 }
 
+/** A send tap: the message and its canonical size; it may observe, never change, the message. */
+export type SendTap = (from: NodeId, to: NodeId, msg: unknown, sizeBytes: number) => void;
+
 export type TelemetryListener = (t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>) => void;
 
 export class World implements RuntimeSink {
@@ -84,7 +87,7 @@ export class World implements RuntimeSink {
   oomCount = 0;
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEventHooks: ((node: NodeId) => void)[] = [];
-  private readonly sendTaps: ((from: NodeId, to: NodeId, msg: unknown) => void)[] = [];
+  private readonly sendTaps: SendTap[] = [];
   private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
   /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
   private readonly endpoints = new Map<NodeId, (from: NodeId, msg: unknown) => void>();
@@ -132,8 +135,8 @@ export class World implements RuntimeSink {
     this.afterEventHooks.push(f);
   }
 
-  /** Called for every message a node sends, before the network decides its fate (nemesis taps). */
-  onSend(f: (from: NodeId, to: NodeId, msg: unknown) => void): void {
+  /** Called for every message a node sends, before the network decides its fate (nemesis taps, telemetry). */
+  onSend(f: SendTap): void {
     this.sendTaps.push(f);
   }
 
@@ -281,7 +284,7 @@ export class World implements RuntimeSink {
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
-    for (const tap of this.sendTaps) tap(from, to, msg);
+    for (const tap of this.sendTaps) tap(from, to, msg, seal.sizeBytes);
     const type = typeOf(msg);
     const r = this.net.transmit(departUs, from, to, msg, seal.sizeBytes);
     if (!r.ok) {

@@ -15,6 +15,8 @@ import type { World } from '../../sim/world/world.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
 import { EventRing } from './eventRing.ts';
 import type { Frame, FrameAction, FrameRequest, LogEvent, SessionSpec } from './protocol.ts';
+import type { RagScenario } from '../../sim/workloads/rag/ragScenario.ts';
+import { ragView, RecentAnswers } from './ragView.ts';
 import { tapTrace } from './traceTap.ts';
 import { flightViews, hostViews, linkViews, nodeDetails } from './worldViews.ts';
 
@@ -38,6 +40,8 @@ export class LiveSession {
   private readonly scenario: Scenario;
   private readonly endUs: Micros;
   private readonly baseLink: LinkProfile;
+  /** The run's latest retrieval answers (rag sessions only). */
+  private recent: RecentAnswers | null = null;
 
   constructor(private readonly spec: SessionSpec, private readonly wallNowMs: WallClock) {
     this.scenario = sessionScenario(spec.scenario, spec.seed, spec.interventions);
@@ -53,6 +57,7 @@ export class LiveSession {
   private rebuild(): void {
     const { world } = buildRun(this.scenario, this.spec.seed, false);
     this.world = world;
+    this.recent = this.scenario.workload === 'rag' ? new RecentAnswers(world) : null;
     this.ring.clear();
     this.traced = 0;
     tapTrace(world.trace, (t, node, kind, from, tag) => this.onEvent({ index: this.traced++, t, node, kind, from, tag }));
@@ -147,6 +152,7 @@ export class LiveSession {
       nextEventUs: next <= this.endUs ? next : null,
       violations: w.violations.slice(0, 50),
       details: req.selected === null ? null : nodeDetails(w, req.selected),
+      rag: req.rag == null || this.scenario.workload !== 'rag' ? null : ragView(w, this.scenario as RagScenario, this.recent, req.rag),
       replayed,
       workMs: this.wallNowMs() - t0,
     };

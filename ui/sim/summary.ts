@@ -4,13 +4,15 @@
 // Contract: the world is built by buildRun and run to the scenario's duration with the
 // same event bound and the same end-of-run `finish` as the CLI's runScenario, so the hash
 // equals `faultline run --scenario <same file> --seed <same seed>`. Observing (trace tap,
-// telemetry listener, inspect() at bucket ends) never changes the run.
+// telemetry listener, the telemetry session's metric store, inspect() at bucket ends)
+// never changes the run.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { buildRun, EVENTS_MAX_DEFAULT } from '../../sim/run/runScenario.ts';
 import type { World } from '../../sim/world/world.ts';
 import { actionLabel, isHealAction, isHousekeepingAction } from '../lib/faultText.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
 import type { Marker, Series, SessionSpec, Summary } from './protocol.ts';
+import { TelemetrySession } from '../../sim/telemetry/session.ts';
 import { tapTrace } from './traceTap.ts';
 
 /** Buckets the charts get at most; a bucket is never shorter than this many µs. */
@@ -92,7 +94,8 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
     else if (HOST_KINDS[kind] !== undefined) sink.add({ t, kind: HOST_KINDS[kind], node, label: `n${node} ${kind}${from >= 0 ? ` (from n${from})` : ''}` });
   });
   watchTelemetry(world, sink);
-  runBuckets(world, s.duration, bucketUs, buckets, series);
+  const telemetry = TelemetrySession.attach(world, s, { seed: spec.seed });
+  runBuckets(world, s.duration, bucketUs, buckets, series, (b) => sampleRegistries(telemetry, series.metrics, b, buckets));
   const stats = finish();
   for (const v of world.violations) sink.add({ t: v.t, kind: 'violation', node: v.node, label: `${v.check}: ${v.message.split('\n')[0]}` });
   return {
@@ -102,8 +105,26 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
   };
 }
 
+/**
+ * The charts' Prometheus series: every node's unlabelled gauges and counters, read from the
+ * metric store the session's prom-client registries expose (sim/telemetry), under their
+ * metric names, at the end of each bucket.
+ */
+function sampleRegistries(telemetry: TelemetrySession, into: Record<string, (number | null)[][]>, bucket: number, buckets: number): void {
+  const store = telemetry.store;
+  for (const fam of store.families) {
+    if (fam.spec.scope !== 'node' || fam.spec.kind === 'histogram' || fam.labelNames.length > 0) continue;
+    for (let node = 0; node < store.nodeCount; node++) {
+      const cells = fam.cells(node);
+      if (cells.length === 0) continue;
+      const rows = (into[fam.spec.name] ??= Array.from({ length: store.nodeCount }, () => new Array<number | null>(buckets).fill(null)));
+      rows[node][bucket] = store.read(cells[0].off);
+    }
+  }
+}
+
 /** The run loop of runScenario, one chunk per chart bucket, sampling metrics at each end. */
-function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series): void {
+function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series, sample: (bucket: number) => void): void {
   let executed = 0;
   for (let b = 0, t = 0; t < durationUs; b++) {
     t = Math.min(durationUs, t + bucketUs);
@@ -111,6 +132,7 @@ function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets:
     series.events[Math.min(b, buckets - 1)] += world.kernel.executed - executed;
     executed = world.kernel.executed;
     sampleMetrics(world, series.metrics, Math.min(b, buckets - 1), buckets);
+    sample(Math.min(b, buckets - 1));
     if (reason === 'events') {
       world.violate('event-limit', null, `the run exceeded ${EVENTS_MAX_DEFAULT} events; raise eventsMax or shorten the scenario`);
       break;

@@ -7,10 +7,12 @@
 // long full run never stalls the animation. Wall-clock reads here only bound how long a
 // request may take; they never reach the simulation.
 import { expose } from 'comlink';
+import { prepareScenario } from '../../sim/workloads/registry.ts';
 import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize } from './summary.ts';
+import { telemetryFiles, type TelemetryFiles } from './telemetryFiles.ts';
 
 const wallNowMs = (): number => performance.now();
 
@@ -19,9 +21,10 @@ let live: LiveSession | null = null;
 const ready = loadUserWorkloads();
 
 export const simApi = {
-  /** Builds the live world at time zero; returns how long that took, ms. */
+  /** Builds the live world at time zero (after loading the users' workloads and what the workload needs); returns how long that took, ms. */
   async open(spec: SessionSpec): Promise<number> {
     await ready;
+    await prepareScenario(spec.scenario);
     const t0 = wallNowMs();
     live = new LiveSession(spec, wallNowMs);
     return wallNowMs() - t0;
@@ -34,7 +37,14 @@ export const simApi = {
 
   async summarize(spec: SessionSpec): Promise<Summary> {
     await ready;
+    await prepareScenario(spec.scenario);
     return summarize(spec, wallNowMs);
+  },
+
+  /** The session's metrics, traces and logs as the CLI's telemetry files would hold them. */
+  async telemetry(spec: SessionSpec): Promise<TelemetryFiles> {
+    await ready;
+    return telemetryFiles(spec);
   },
 };
 

@@ -14,7 +14,7 @@ import { faultLabel } from '../lib/faultText.ts';
 import { openUntilUs, sessionScenario } from '../lib/sessionScenario.ts';
 import { clockText } from '../lib/format.ts';
 import { readUrlState, writeUrlState } from '../lib/urlState.ts';
-import type { Frame, FrameAction, LogFilter, SessionSpec, Summary } from '../sim/protocol.ts';
+import type { Frame, FrameAction, LogFilter, RagView, SessionSpec, Summary } from '../sim/protocol.ts';
 import { TOURS } from '../tours/index.ts';
 import type { Tour } from '../tours/types.ts';
 import type { SimClient } from './simClient.ts';
@@ -52,6 +52,11 @@ export class AppState {
   framesPerSecond = $state(0);
   lastWorkMs = $state(0);
   lastSeekMs = $state(0);
+  /** The retrieval panel (rag sessions): open or not, its question, the corpus titles, the last view. */
+  ragOpen = $state(false);
+  ragAsk = $state<number | null>(null);
+  ragTitles = $state.raw<string[] | null>(null);
+  ragView = $state.raw<RagView | null>(null);
 
   private busy = false;
   private wanted: FrameAction | null = null;
@@ -163,6 +168,8 @@ export class AppState {
       return;
     }
     const plain = $state.snapshot(spec) as SessionSpec;
+    this.ragTitles = null;
+    this.ragView = null;
     this.pendingOpen = { spec: plain, toUs };
     this.wanted = null;
     this.summarize(plain);
@@ -280,7 +287,8 @@ export class AppState {
         const now = performance.now();
         const withLog = !this.playing || action.kind !== 'run' && action.kind !== 'budget' || now - this.logWrittenMs >= LOG_EVERY_MS;
         if (withLog) this.logWrittenMs = now;
-        const f = await this.client.live.frame({ action, selected: this.selectedNode, log: withLog ? this.logFilter() : null });
+        const rag = this.ragOpen && this.scenario?.workload === 'rag' ? { titles: this.ragTitles === null, ask: this.ragAsk } : null;
+        const f = await this.client.live.frame({ action, selected: this.selectedNode, log: withLog ? this.logFilter() : null, rag });
         if (this.pendingOpen !== null) continue;
         this.applyFrame(f, action);
         if (this.playing && this.wanted === null && !this.refreshWanted) break;
@@ -297,6 +305,10 @@ export class AppState {
     if (f.log === null) f.log = this.lastLog;
     else this.lastLog = f.log;
     this.frame = f;
+    if (f.rag !== null) {
+      if (f.rag.titles !== null) this.ragTitles = f.rag.titles;
+      this.ragView = f.rag;
+    }
     this.frameCount++;
     this.lastWorkMs = f.workMs;
     if (action.kind === 'seek') this.lastSeekMs = performance.now() - this.seekStartedMs;
@@ -341,6 +353,17 @@ export class AppState {
     this.reopen(this.frame?.tUs ?? 0);
   }
 
+  /** One of the session's telemetry files (computed by the summary worker), for a download. */
+  async telemetryFile(kind: 'metrics' | 'traces' | 'logs'): Promise<{ fileName: string; text: string; type: string } | null> {
+    const spec = this.spec;
+    if (spec === null) return null;
+    const files = await this.client.summary.telemetry($state.snapshot(spec) as SessionSpec);
+    const base = `${spec.scenario.name}-seed${spec.seed}`;
+    if (kind === 'metrics') return { fileName: `${base}.om`, text: files.metrics, type: 'application/openmetrics-text' };
+    if (kind === 'traces') return { fileName: `${base}.otlp.json`, text: files.traces, type: 'application/json' };
+    return { fileName: `${base}.jsonl`, text: files.logs, type: 'application/x-ndjson' };
+  }
+
   exportSession(): { fileName: string; text: string } | null {
     const s = this.scenario;
     if (s === null) return null;
@@ -368,6 +391,19 @@ export class AppState {
 
   setLogKinds(kinds: string[] | null): void {
     this.logKinds = kinds;
+    this.refresh();
+  }
+
+  // ---- the retrieval panel ----
+
+  setRagOpen(open: boolean): void {
+    this.ragOpen = open;
+    this.refresh();
+  }
+
+  /** Asks the question "document `doc`'s embedding" of the cache and every replica, at the moment on screen. */
+  askRag(doc: number | null): void {
+    this.ragAsk = doc;
     this.refresh();
   }
 
