@@ -68,6 +68,21 @@ export interface Clocked {
   readonly random: Random;
 }
 
+/**
+ * What the node's host reports about itself, as a node exporter would: memory in use
+ * against the budget, disk space, and CPU time spent. Reading it never changes the run.
+ */
+export interface HostProbe {
+  /** Bytes in use on the node (process plus anything else the host holds). */
+  memoryBytes(): number;
+  /** The memory budget; above it the node is killed (OOM). */
+  readonly memoryBytesMax: number;
+  diskBytesUsed(): number;
+  diskBytesMax(): number;
+  /** CPU time spent serving events since boot, in µs (a throttled CPU spends more per event). */
+  cpuBusyUs(): number;
+}
+
 /** What a host gives a running process. */
 export interface NodeContext<M = unknown> extends Clocked {
   readonly id: NodeId;
@@ -78,6 +93,8 @@ export interface NodeContext<M = unknown> extends Clocked {
   cancelTimer(timerId: number): void;
   readonly disk: DiskPort;
   readonly telemetry: TelemetrySink;
+  /** The host's own figures (memory, disk, CPU), where the host offers them. */
+  readonly host?: HostProbe;
   /**
    * Charges `us` of CPU time to the event being handled, on top of the host's service time
    * for its kind: work whose cost the host cannot see (an index search, a rebuild) is

@@ -27,6 +27,7 @@ import { deadlineAt } from '../resilience/timeout/deadline.ts';
 import { Admission, type Slot } from './admission.ts';
 import { Backends, type Choice } from './backends.ts';
 import { checkGatewayConfig, REDIRECT_HOPS_MAX, type GatewayConfig } from './config.ts';
+import { LatencyWindow, parseGatewayControl, type GatewayControlAnswer, type GatewayControlRequest } from './control.ts';
 import { gatewayChecks, readiness } from './gatewayHealth.ts';
 import { parseGatewayRequest, type GatewayOutcome, type GatewayReason, type GatewayRequest } from './protocol.ts';
 import { GatewayCounters } from './counters.ts';
@@ -71,6 +72,8 @@ export class Gateway implements Process {
   private health: HealthStatus = 'healthy';
   private draining = false;
   readonly counters: GatewayCounters;
+  /** Latencies of `ok` answers since the last control status query (control.ts). */
+  private readonly latency = new LatencyWindow();
 
   constructor(private readonly config: GatewayConfig) {
     checkGatewayConfig(config);
@@ -104,6 +107,12 @@ export class Gateway implements Process {
       const req = parseGatewayRequest(raw);
       if (req === null) this.counters.malformed++;
       else this.onRequest(from, req);
+      return;
+    }
+    if (type === 'gw.ctl') {
+      const ctl = parseGatewayControl(raw);
+      if (ctl === null) this.counters.malformed++;
+      else this.onControl(from, ctl);
       return;
     }
     const a = parseKvAnswer(raw);
@@ -278,7 +287,28 @@ export class Gateway implements Process {
     this.finish(r, 'timeout', 'deadline');
   }
 
+  /** The control API (control.ts): status since the last query, or a new operator rate limit. */
+  private onControl(from: NodeId, q: GatewayControlRequest): void {
+    const now = this.ctx.now();
+    if (q.op === 'limits') {
+      this.admission.setOverride(q.ratePerSec > 0 ? q.ratePerSec : null, now);
+      this.ctx.telemetry.emit('gw.limits', { ratePerSec: q.ratePerSec });
+    }
+    const lat = q.op === 'status' ? this.latency.take() : { p99Us: 0, count: 0 };
+    const c = this.counters;
+    const answer: GatewayControlAnswer = {
+      type: 'gw.ctl.resp', rid: q.rid, ok: true,
+      status: {
+        received: c.received, admitted: c.admitted, attempts: c.attempts, ok: c.ok, rejected: c.rejected, timeouts: c.timeouts, errors: c.errors,
+        inFlight: this.admission.inFlight, queued: this.admission.queued, latencyP99Us: lat.p99Us, latencyCount: lat.count,
+        limitRatePerSec: this.admission.overrideRatePerSec, nowUs: now,
+      },
+    };
+    this.ctx.send(from, answer);
+  }
+
   private finish(r: Req, outcome: GatewayOutcome, reason: GatewayReason, result?: KvResult): void {
+    if (outcome === 'ok') this.latency.record(this.ctx.now() - (r.deadlineUs - this.config.timeoutUs));
     r.state = 'done';
     this.reqs.delete(r.id);
     for (const t of [r.attemptTimer, r.deadlineTimer, r.backoffTimer]) if (t !== NO_TIMER) this.ctx.cancelTimer(t);

@@ -17,6 +17,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
@@ -99,6 +100,8 @@ export class KvServer implements Process {
   private preCampaignsSeen = 0;
   rejected = 0;
   diskErrors = 0;
+  /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
+  private readonly rejectedFrom = new Map<NodeId, number>();
 
   constructor(private readonly config: KvServerConfig) {}
 
@@ -196,6 +199,10 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+    } else if (type === 'kv.admin') {
+      const req = parseAdminRequest(raw);
+      if (req === null) return this.reject(from, 'admin');
+      this.onAdmin(from, req);
     } else if (this.onOtherMessage(from, raw)) {
       // Taken by a subclass's protocol.
     } else {
@@ -243,6 +250,7 @@ export class KvServer implements Process {
 
   private reject(from: NodeId, what: string): void {
     this.rejected++;
+    this.rejectedFrom.set(from, (this.rejectedFrom.get(from) ?? 0) + 1);
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
@@ -291,6 +299,50 @@ export class KvServer implements Process {
     if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
     this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
+  }
+
+  /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */
+  private onAdmin(from: NodeId, req: AdminRequest): void {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    let reason = '';
+    switch (req.op) {
+      case 'status':
+        break;
+      case 'addLearner':
+      case 'addVoter':
+      case 'remove':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!raft.proposeConfChange({ type: req.op === 'remove' ? 'removeNode' : req.op, node: req.node })) reason = 'refused';
+        break;
+      case 'transfer':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
+        else raft.transferLeadership(req.node);
+        break;
+      case 'compact':
+        if (this.applied <= this.snapshotIndex) reason = 'nothing-to-compact';
+        else if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+        else reason = 'refused';
+        break;
+    }
+    // Proposals and compactions reach the disk and the peers in handleReady, after this.
+    if (req.op !== 'status') this.ctx.telemetry.emit('kv.admin', { op: req.op, node: req.node, ok: reason === '', reason });
+    const answer: AdminAnswer = { type: 'kv.admin.resp', rid: req.rid, op: req.op, ok: reason === '', reason, status: this.adminStatus() };
+    this.ctx.send(from, seal(answer));
+  }
+
+  private adminStatus(): ServerStatus {
+    const st = (this.raft as RawNode).status();
+    const host = this.ctx.host;
+    const progress = st.progress === undefined ? [] : Object.entries(st.progress).map(([id, p]) => ({ node: Number(id), match: p.match, active: p.recentActive })).sort((a, b) => a.node - b.node);
+    const rejectedFrom = [...this.rejectedFrom].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, REJECTED_FROM_MAX).sort((a, b) => a[0] - b[0]);
+    return {
+      id: this.ctx.id, role: st.role, term: st.term, lead: st.lead, commit: st.commit, applied: this.applied, lastIndex: st.lastIndex,
+      voters: st.conf.voters, learners: st.conf.learners, progress, diskErrors: this.diskErrors, rejectedFrom, nowUs: this.ctx.now(),
+      memoryBytes: host?.memoryBytes() ?? -1, memoryBytesMax: host?.memoryBytesMax ?? -1, diskBytesUsed: host?.diskBytesUsed() ?? -1,
+      diskBytesMax: host?.diskBytesMax() ?? -1, cpuBusyUs: host?.cpuBusyUs() ?? -1,
+    };
   }
 
   private handleReady(): void {

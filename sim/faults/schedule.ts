@@ -14,6 +14,7 @@ import { toLinkChange } from '../scenario/topology.ts';
 import type { World } from '../world/world.ts';
 import { scheduleByzantine } from './byzantine.ts';
 import { scheduleDiskFault } from './diskFaults.ts';
+import { scheduleLeak } from './leak.ts';
 import { linkLayer, nodeLayer } from './layers.ts';
 
 export function describe(f: FaultSpec): string {
@@ -44,6 +45,8 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
       return scheduleDiskFault(world, f, name);
     case 'byzantine':
       return scheduleByzantine(world, f, name);
+    case 'leak':
+      return scheduleLeak(world, f, name);
     case 'slowStart':
     case 'cpuSpike':
     case 'drift':
@@ -95,7 +98,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {

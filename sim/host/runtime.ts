@@ -7,7 +7,7 @@
 // telemetry, violations) go to a RuntimeSink, and its local events (timers, CPU-busy
 // deferrals, paused-node stashes) go to a LocalScheduler under keys that are intrinsic to
 // the node (see eventQueue.ts), so both drivings produce the same canonical order.
-import type { Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
+import type { HostProbe, Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
 import { SimDisk, type DiskFaults } from '../disk/disk.ts';
 import { ORIGIN_SEQ_MAX, tieKey } from '../kernel/eventQueue.ts';
 import { originLimitReason } from '../kernel/kernel.ts';
@@ -30,6 +30,8 @@ export interface NodeSpec {
   cpu?: Partial<CpuProfile>;
   memoryBytesMax?: number;
   disk?: Partial<DiskFaults>;
+  /** False for a node that stays down until something starts it (an idle spare). */
+  boot?: boolean;
 }
 
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
@@ -300,11 +302,19 @@ export class NodeRuntime {
     const telemetry: TelemetrySink = {
       emit: (name, fields = {}) => rt.sink.telemetry(rt.execNowUs, id, name, fields),
     };
+    const host: HostProbe = {
+      memoryBytes: () => h.memoryBytes(),
+      get memoryBytesMax() { return h.memoryBytesMax; },
+      diskBytesUsed: () => h.disk.bytesUsed,
+      diskBytesMax: () => h.disk.faults.capacityBytes,
+      cpuBusyUs: () => h.cpu.busyTotalUs,
+    };
     return {
       id,
       random,
       disk: h.disk,
       telemetry,
+      host,
       now: () => h.clock.local(rt.execNowUs),
       monotonic: () => h.clock.monotonic(rt.execNowUs),
       send(to: NodeId, msg: unknown): void {

@@ -109,6 +109,9 @@ export class World implements RuntimeSink {
   private layerIdNext = 1;
   /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
   private readonly sealer = new Sealer();
+  private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
+  /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
+  private readonly endpoints = new Map<NodeId, (from: NodeId, msg: unknown) => void>();
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
@@ -237,9 +240,28 @@ export class World implements RuntimeSink {
     this.pendingChecks.clear();
   }
 
-  /** Boots every node at time 0. */
+  /** Boots every node at time 0, except those whose spec says `boot: false` (idle spares). */
   boot(): void {
-    for (let id = 0; id < this.nodeCount; id++) this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    for (let id = 0; id < this.nodeCount; id++) {
+      if (this.config.nodes[id].boot === false) continue;
+      this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    }
+  }
+
+  /**
+   * Makes node `id` an endpoint the world serves itself, like infrastructure outside the
+   * cluster (a control plane): messages sent to it cross the network as any message does
+   * (latency, loss, partitions), and on arrival `handler` runs as a world action instead of
+   * a process. It answers with `sendFrom`. The node's own spec should not boot.
+   */
+  serveEndpoint(id: NodeId, handler: (from: NodeId, msg: unknown) => void): void {
+    if (!(id >= 0 && id < this.nodeCount)) throw new Error(`serveEndpoint: no node ${id}`);
+    this.endpoints.set(id, handler);
+  }
+
+  /** Sends a message from an endpoint (see serveEndpoint) now, through the network. */
+  sendFrom(from: NodeId, to: NodeId, msg: unknown): void {
+    this.send(from, to, msg, this.sealer.seal(msg), this.kernel.nowUs);
   }
 
   /** Schedules a world action (a fault, a heal) at an absolute time. */
@@ -314,6 +336,12 @@ export class World implements RuntimeSink {
 
   statusChanged(_t: Micros, node: NodeId, status: HostStatus): void {
     this.status[node] = status;
+    for (const l of this.statusListeners) l(node, status);
+  }
+
+  /** Called whenever a node's status changes (up, down, paused), wherever the node runs. */
+  onStatusChange(f: (node: NodeId, status: HostStatus) => void): void {
+    this.statusListeners.push(f);
   }
 
   // ---- RuntimeSink: what node runtimes report ----
@@ -342,6 +370,11 @@ export class World implements RuntimeSink {
     const r = this.net.transmit(departUs, from, to, msg, seal.sizeBytes);
     if (!r.ok) {
       this.trace.recordMessage(this.kernel.nowUs, to, 'drop', from, r.reason, seal.d1, seal.d2, msg);
+      return;
+    }
+    const endpoint = this.endpoints.get(to);
+    if (endpoint !== undefined) {
+      for (const d of r.deliveries) this.at(d.arrivalUs, `${type ?? 'msg'} n${from}->n${to}`, () => endpoint(from, d.msg));
       return;
     }
     for (const d of r.deliveries) {

@@ -66,6 +66,7 @@ export const MARKER_COLORS: Record<string, string> = {
   suspect: '#d9822b',
   trust: '#5aa77f',
   violation: '#a1161b',
+  action: '#cf3b3b',
 };
 
 /** A colour per node for per-node chart lines (d3's Tableau 10, by node id). */
