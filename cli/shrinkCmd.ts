@@ -16,7 +16,7 @@ import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef } from './scenarioRef.ts';
-import { scenarioToYaml } from './scenarioYaml.ts';
+import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
 
 /** Durations below this are not worth halving further. */
