@@ -126,12 +126,16 @@ the ones that changed. Review that list: a changed hash means a changed run.`;
 
 export const UI_HELP = `faultline ui — serve the browser UI
 
-Usage: faultline ui [--port N] [--host HOST] [--scenario NAME] [--seed N]
+Usage: faultline ui [--port N] [--host HOST] [--scenario NAME] [--seed N] [--dev]
 
   -p, --port N        the port to listen on (default: 5173, or the next free one)
       --host HOST     the interface to bind (default: localhost)
   -s, --scenario NAME open this catalogue scenario
       --seed N        with this seed
+      --dev           serve Vite's dev server (hot reload) instead of the production build
+
+Serves the production build in dist/ui (\`npm install\` builds it; it is rebuilt first when
+the sources changed since).
 
 Prints the address to open. The page runs the same simulator in a Web Worker and shows the
 same trace hash as \`faultline run\` for the same scenario and seed. Ctrl-C stops it.`;

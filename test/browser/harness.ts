@@ -1,23 +1,24 @@
-// Shared setup for the browser tests and the screenshot script: a Vite dev server for the
-// UI on a free port and Debian's Chromium driven by playwright-core.
+// Shared setup for the browser tests and the UI scripts: the UI's production build (what
+// `faultline ui` serves; built once per change of the sources, see cli/uiBuild.ts) on a
+// free port, and Debian's Chromium driven by playwright-core. One browser and one served
+// build per test file.
 //
 // Contract: `startUi` fails loudly (never skips) when /usr/bin/chromium is missing, with the
 // command that installs it. Every page opened through `openPage` records console errors and
 // uncaught page errors, so a test can assert there were none.
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { serveUiBuild, type UiServer } from '../../cli/uiBuild.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VIEWPORT = { width: 1280, height: 800 };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Ui {
-  server: ViteDevServer;
+  server: UiServer;
   browser: Browser;
   baseUrl: string;
   close(): Promise<void>;
@@ -33,12 +34,10 @@ export async function startUi(): Promise<Ui> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
   }
-  const server = await createServer({ configFile: `${REPO_ROOT}vite.config.ts`, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
-  await server.listen();
-  const port = (server.httpServer?.address() as AddressInfo).port;
+  const server = await serveUiBuild({ host: '127.0.0.1', port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
-    server, browser, baseUrl: `http://127.0.0.1:${port}/`,
+    server, browser, baseUrl: server.url,
     async close() {
       await browser.close();
       await server.close();
