@@ -5,6 +5,7 @@
 // gets one from a fixed list by a hash of its name, so colours never depend on the order
 // types were first seen. Role colours come from the workloads' `ui.roleColors` likewise.
 import { registeredWorkloads } from '../../sim/workloads/registry.ts';
+import type { MessageShape } from '../../sim/workloads/workload.ts';
 
 export const COLORS = {
   ink: '#1d2530',
@@ -26,18 +27,20 @@ const BASE_ROLE_COLORS: Record<string, string> = { down: '#8b94a1' };
  * every registered workload; the first to name a role or type keeps it. Rebuilt when a
  * workload is registered.
  */
-let merged: { count: number; roles: Record<string, string>; types: Record<string, string> } = { count: -1, roles: {}, types: {} };
+let merged: { count: number; roles: Record<string, string>; types: Record<string, string>; shapes: Record<string, MessageShape> } = { count: -1, roles: {}, types: {}, shapes: {} };
 
 function workloadColors(): typeof merged {
   const all = registeredWorkloads();
   if (merged.count === all.length) return merged;
   const roles: Record<string, string> = { ...BASE_ROLE_COLORS };
   const types: Record<string, string> = {};
+  const shapes: Record<string, MessageShape> = {};
   for (const w of all) {
     for (const [k, c] of Object.entries(w.ui?.roleColors ?? {})) roles[k.toLowerCase()] ??= c;
     for (const [k, c] of Object.entries(w.ui?.messageColors ?? {})) types[k] ??= c;
+    for (const [k, c] of Object.entries(w.ui?.messageShapes ?? {})) shapes[k] ??= c;
   }
-  merged = { count: all.length, roles, types };
+  merged = { count: all.length, roles, types, shapes };
   return merged;
 }
 
@@ -51,6 +54,11 @@ function hashName(s: string): number {
 
 export function typeColor(type: string): string {
   return workloadColors().types[type] ?? FALLBACK[hashName(type) % FALLBACK.length];
+}
+
+/** The shape a message type is drawn in (its family's, from the workloads' ui.messageShapes); circle by default. */
+export function typeShape(type: string): MessageShape {
+  return workloadColors().shapes[type] ?? 'circle';
 }
 
 export function roleColor(role: string): string {
@@ -74,3 +82,11 @@ export const MARKER_COLORS: Record<string, string> = {
 
 /** A colour per node for per-node chart lines (d3's Tableau 10, by node id). */
 export const NODE_LINE_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+/** Colours for terms: neighbouring terms differ, and white text on each reads at 4.5:1 or better. */
+const TERM_COLORS = ['#1f5fa8', '#a44a12', '#2e7d32', '#8e3b8f', '#b0262a', '#00695c', '#6d4c41', '#3949ab', '#6b5a00', '#455a64'];
+
+/** A colour per Raft term (or any epoch number). */
+export function termColor(term: number): string {
+  return TERM_COLORS[((term % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length];
+}

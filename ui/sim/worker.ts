@@ -9,7 +9,7 @@
 import { expose } from 'comlink';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
-import { summarize } from './summary.ts';
+import { summarize, type Progress } from './summary.ts';
 
 const wallNowMs = (): number => performance.now();
 
@@ -28,8 +28,9 @@ export const simApi = {
     return live.frame(req);
   },
 
-  summarize(spec: SessionSpec): Summary {
-    return summarize(spec, wallNowMs);
+  /** The full run; `onProgress` (a comlink proxy) hears the fraction done now and then. */
+  summarize(spec: SessionSpec, onProgress?: Progress): Summary {
+    return summarize(spec, wallNowMs, onProgress === undefined ? undefined : (f) => void onProgress(f));
   },
 };
 
