@@ -45,8 +45,13 @@ export async function startUi(): Promise<Ui> {
   };
 }
 
-export async function openPage(ui: Ui, search: string): Promise<OpenedPage> {
-  const page = await ui.browser.newPage({ viewport: VIEWPORT, acceptDownloads: true });
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
+export async function openPage(ui: Ui, search: string, opts: PageOptions = {}): Promise<OpenedPage> {
+  const page = await ui.browser.newPage({ viewport: opts.viewport ?? VIEWPORT, acceptDownloads: true, reducedMotion: opts.reducedMotion ?? 'no-preference' });
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -73,4 +78,18 @@ export async function waitForTime(page: Page, ok: string, timeoutMs = 15_000): P
     return new Function('t', `return ${expr};`)(us) as boolean;
   }, ok, { timeout: timeoutMs });
   return shownTimeUs(page);
+}
+
+/** Waits until no seek is under way (its progress bar is gone) and returns the time on screen. */
+export async function settled(page: Page, timeoutMs = 30_000): Promise<number> {
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid="time"]');
+    return t !== null && !t.hasAttribute('data-seeking') && document.querySelector('[data-testid="seek-progress"]') === null;
+  }, null, { timeout: timeoutMs });
+  return shownTimeUs(page);
+}
+
+/** Whether two boxes overlap (by more than a pixel each way). */
+export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return a.x + 1 < b.x + b.width && b.x + 1 < a.x + a.width && a.y + 1 < b.y + b.height && b.y + 1 < a.y + a.height;
 }

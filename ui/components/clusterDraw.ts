@@ -7,12 +7,12 @@
 // into the SVG by stable keys (node id, link pair, message identity, drop trace index),
 // so calling it every animation frame only moves what moved. Positions come from the
 // deterministic layout; the only wall-clock state is how long a drop mark stays visible.
-// Nodes are focusable buttons (Enter or Space selects; Shift+Enter picks the link to the
-// selected node), so the view works without a mouse at any cluster size.
+// Nodes are focusable buttons named by their <title> (Enter or Space selects; Shift+Enter
+// picks the link to the selected node), so the view works without a mouse at any size.
 import * as d3 from 'd3';
 import type { NodeId } from '../../core/env.ts';
 import { NODE_RADIUS, type NodePlace, type Point } from '../lib/layout.ts';
-import { COLORS, roleColor, typeColor, typeShape } from '../lib/palette.ts';
+import { COLORS, roleColor, roleTextColor, typeColor, typeShape } from '../lib/palette.ts';
 import type { MessageShape } from '../../sim/workloads/workload.ts';
 import type { FlightView, Frame, HostView, LinkView, LogEvent } from '../sim/protocol.ts';
 
@@ -290,7 +290,7 @@ function drawLabels(g: d3.Selection<SVGGElement, HostView, SVGGElement, unknown>
   };
   g.select('text.role').attr('x', (d) => pos.get(d.id)?.labelDx ?? 0).attr('y', top)
     .style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle')
-    .text((d) => (d.status === 'paused' ? `${d.role} · paused` : d.role)).attr('fill', (d) => (d.status === 'up' ? roleColor(d.role) : null));
+    .text((d) => (d.status === 'paused' ? `${d.role} · paused` : d.role)).attr('fill', (d) => (d.status === 'up' ? roleTextColor(d.role) : null));
   g.select('text.summary').style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle').each(function (d) {
     const lines = wrapSummary(d.summary);
     const x = pos.get(d.id)?.labelDx ?? 0;
@@ -307,12 +307,13 @@ function drawNodes(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
     e.append('circle').attr('class', 'timer-track').attr('r', NODE_RADIUS + 4);
     e.append('path').attr('class', 'timer');
     e.append('circle').attr('class', 'body').attr('r', NODE_RADIUS);
-    e.append('text').attr('class', 'id').attr('dy', '0.35em');
-    e.append('text').attr('class', 'glyph').attr('dy', '0.35em').attr('x', NODE_RADIUS * 0.78).attr('y', -NODE_RADIUS * 0.78);
-    e.append('text').attr('class', 'role');
-    e.append('text').attr('class', 'summary');
+    // The drawn texts repeat the node's accessible name (aria-label), so they are hidden from assistive tech.
+    e.append('text').attr('class', 'id').attr('dy', '0.35em').attr('aria-hidden', 'true');
+    e.append('text').attr('class', 'glyph').attr('aria-hidden', 'true').attr('dy', '0.35em').attr('x', NODE_RADIUS * 0.78).attr('y', -NODE_RADIUS * 0.78);
+    e.append('text').attr('class', 'role').attr('aria-hidden', 'true');
+    e.append('text').attr('class', 'summary').attr('aria-hidden', 'true');
     e.append('g').attr('class', 'badge');
-    e.append('g').attr('class', 'votes');
+    e.append('g').attr('class', 'votes').attr('aria-hidden', 'true');
     e.append('title');
     e.on('click', (ev: MouseEvent, d) => {
       ev.stopPropagation();
@@ -328,7 +329,6 @@ function drawNodes(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
   });
   const marked = new Set(input.highlighted);
   g.attr('class', (d) => `node ${d.status}${input.selectedNode === d.id ? ' selected' : ''}${marked.has(d.id) ? ' marked' : ''}`)
-    .attr('aria-label', nodeLabel)
     .attr('aria-pressed', (d) => (input.selectedNode === d.id ? 'true' : 'false'))
     .attr('data-node', (d) => d.id)
     .attr('data-status', (d) => d.status)

@@ -65,6 +65,36 @@ export function roleColor(role: string): string {
   return workloadColors().roles[role.toLowerCase()] ?? '#4e5d70';
 }
 
+function luminance(hex: string): number {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/** The contrast ratio of a #rrggbb colour against white (WCAG's formula). */
+export function contrastOnWhite(hex: string): number {
+  return 1.05 / (luminance(hex) + 0.05);
+}
+
+const textColors = new Map<string, string>();
+
+/** A colour darkened just enough to read as small text on white (contrast 4.5:1 or more), same hue. */
+export function readableOnWhite(hex: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(hex)) return hex;
+  const cached = textColors.get(hex);
+  if (cached !== undefined) return cached;
+  let out = hex;
+  for (let k = 1; k > 0.2 && contrastOnWhite(out) < 4.6; k -= 0.04) {
+    out = `#${[1, 3, 5].map((i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * k).toString(16).padStart(2, '0')).join('')}`;
+  }
+  textColors.set(hex, out);
+  return out;
+}
+
+/** A role's colour for text (labels, table cells): the role colour, darkened to be readable. */
+export function roleTextColor(role: string): string {
+  return readableOnWhite(roleColor(role));
+}
+
 export const MARKER_COLORS: Record<string, string> = {
   fault: COLORS.danger,
   heal: COLORS.ok,

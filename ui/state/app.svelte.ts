@@ -310,7 +310,7 @@ export class AppState {
     this.pendingOpen = { spec: plain, toUs };
     this.wanted = null;
     this.seekTargetUs = toUs;
-    this.seekingToUs = toUs > 0 ? toUs : null;
+    this.seekingToUs = toUs;
     if (push) this.pushUrl(toUs);
     this.summarize(plain);
     void this.pump();
@@ -369,6 +369,7 @@ export class AppState {
     const target = Math.max(0, Math.min(end, Math.round(toUs)));
     this.seekStartedMs = performance.now();
     this.seekTargetUs = target;
+    this.seekingToUs = target === this.frame?.tUs ? null : target;
     this.stopAtUs = null;
     this.afterSeek = null;
     this.request({ kind: 'seek', toUs: target, wallMs: SEEK_SLICE_WALL_MS });
@@ -470,7 +471,8 @@ export class AppState {
     this.frameCount++;
     this.lastWorkMs = f.workMs;
     if (action.kind === 'seek' && f.seekingToUs === null) this.lastSeekMs = performance.now() - this.seekStartedMs;
-    this.seekingToUs = f.seekingToUs;
+    // A newer seek still waiting keeps the page "seeking" until its own frame arrives.
+    this.seekingToUs = this.wanted?.kind === 'seek' ? this.wanted.toUs : f.seekingToUs;
     if (f.seekingToUs === null && this.wanted?.kind !== 'seek') this.seekTargetUs = null;
     if (action.kind !== 'run') this.playheadUs = f.tUs;
     if (this.playing && (f.tUs >= f.endUs || (this.stopAtUs !== null && f.tUs >= this.stopAtUs))) {
