@@ -25,6 +25,8 @@ export interface DrawInput {
   /** Nodes to mark (a violation's), and the message picked, by key. */
   highlighted: readonly NodeId[];
   selectedFlight: string | null;
+  /** The simulated time to draw messages at (the frame's, or a little past it while playing). */
+  displayUs: number;
   /** Drop marks fade unless motion is reduced (then they show for their time, unfaded). */
   reducedMotion: boolean;
   onNode: (id: NodeId, e: MouseEvent | KeyboardEvent) => void;
@@ -114,7 +116,10 @@ function drawLinks(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
     return e;
   });
   g.attr('class', (d) => linkClass(d, input.selectedLink, input.frame.hosts)).attr('data-link', (d) => d.key);
-  g.selectAll<SVGLineElement, LinkDatum>('line')
+  // Positions change only with the layout: set them for new links, or for all after a re-layout.
+  const placed = (g as d3.Selection<SVGGElement, LinkDatum, SVGGElement, unknown>).filter(function () { return (this as SVGGElement & { __pos?: unknown }).__pos !== pos; });
+  placed.each(function () { (this as SVGGElement & { __pos?: unknown }).__pos = pos; });
+  placed.selectAll<SVGLineElement, LinkDatum>('line')
     .attr('x1', (d) => pos.get(d.a)?.x ?? 0).attr('y1', (d) => pos.get(d.a)?.y ?? 0)
     .attr('x2', (d) => pos.get(d.b)?.x ?? 0).attr('y2', (d) => pos.get(d.b)?.y ?? 0);
   g.select('line.traffic').attr('stroke-opacity', (d) => Math.min(0.55, d.traffic * 0.12));
@@ -162,7 +167,6 @@ function flightTitle(d: FlightView): string {
 
 function drawFlights(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {
   const { pos, frame } = input;
-  const t = frame.tUs;
   const g = root.selectAll<SVGGElement, FlightView>('g.msg').data(frame.inFlight, flightKey).join((enter) => {
     const e = enter.append('g');
     e.append('line').attr('class', 'tail');
@@ -185,20 +189,42 @@ function drawFlights(root: d3.Selection<SVGGElement, unknown, null, undefined>, 
       const a = pos.get(d.from);
       const b = pos.get(d.to);
       if (a === undefined || b === undefined) return;
-      const span = Math.max(1, d.arriveUs - d.sentUs);
-      const p = along(a, b, (t - d.sentUs) / span, 5);
       const angle = (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI;
       const color = typeColor(d.type);
-      const el = d3.select(this).attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
-      const tail = Math.min(16, Math.hypot(p.x - a.x, p.y - a.y));
-      const rad = (angle * Math.PI) / 180;
-      el.select('line.tail').attr('x1', -Math.cos(rad) * tail).attr('y1', -Math.sin(rad) * tail).attr('x2', 0).attr('y2', 0).attr('stroke', color);
+      const el = d3.select(this);
+      el.select('line.tail').attr('stroke', color);
       el.select('path.head').attr('d', `M${MSG_R + 7},0L${MSG_R + 1},-3.5L${MSG_R + 1},3.5Z`).attr('transform', `rotate(${angle.toFixed(1)})`).attr('fill', color);
       el.select('path.shape').attr('d', shapePath(typeShape(d.type), MSG_R))
         .attr('fill', d.corrupted || d.refused ? COLORS.paper : color)
         .attr('stroke', d.corrupted ? COLORS.danger : color);
       el.select('title').text(flightTitle(d));
     });
+  moveFlights(root.node()?.ownerSVGElement ?? null, input.pos, input.displayUs);
+}
+
+/**
+ * Moves the drawn messages to where they are at `tUs` (positions and tails only): called on
+ * every animation frame while playing, between the worker's frames.
+ */
+export function moveFlights(svg: SVGSVGElement | null, pos: Map<NodeId, NodePlace>, tUs: number): void {
+  if (svg === null) return;
+  d3.select(svg).selectAll<SVGGElement, FlightView>('g.msg').each(function (d) {
+    const a = pos.get(d.from);
+    const b = pos.get(d.to);
+    if (a === undefined || b === undefined) return;
+    const span = Math.max(1, d.arriveUs - d.sentUs);
+    const p = along(a, b, (tUs - d.sentUs) / span, 5);
+    const el = d3.select(this).attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
+    const tail = Math.min(16, Math.hypot(p.x - a.x, p.y - a.y));
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    el.select('line.tail').attr('x1', (-(b.x - a.x) / len) * tail).attr('y1', (-(b.y - a.y) / len) * tail).attr('x2', 0).attr('y2', 0);
+  });
+}
+
+/** Fades the drop marks (called on every animation frame while some are showing). */
+export function fadeDrops(svg: SVGSVGElement, input: DrawInput): void {
+  const layer = d3.select(svg).select<SVGGElement>('g.drops');
+  if (!layer.empty()) drawDrops(layer, { ...input, frame: { ...input.frame, drops: [], replayed: false } });
 }
 
 function drawDrops(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {

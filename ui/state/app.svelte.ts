@@ -27,16 +27,21 @@ import type { SimClient } from './simClient.ts';
 import { BUDGET_WALL_MS, DEFAULT_SPEED_INDEX, DEFAULT_TOUR_SPEED, MAX_SPEED, SLOW_SPEED, SPEEDS } from './speeds.ts';
 
 export { DEFAULT_SCENARIO };
-export const LOG_LIMIT = 250;
+export const LOG_LIMIT = 150;
+export const LOG_LIMIT_PLAYING = 30;
 /** A seek gets this much worker time per request; a longer one goes on in further requests, with progress shown. */
 export const SEEK_SLICE_WALL_MS = 80;
+/** While playing, the worker is asked for a frame at most this often (the animation runs on every animation frame in between). */
+const WORKER_FRAME_MS = 40;
+/** Messages are drawn at most this much wall time of playback ahead of the last frame. */
+const DISPLAY_LEAD_MS = 120;
 /** Undo remembers this many earlier intervention lists. */
 const UNDO_MAX = 50;
 /** Playback never advances more than this much wall time per frame (a stalled tab resumes gently). */
 const WALL_STEP_MS_MAX = 100;
 const URL_EVERY_MS = 1_000;
 /** While playing, the event log is refreshed this often (rebuilding it every frame costs frames). */
-const LOG_EVERY_MS = 250;
+const LOG_EVERY_MS = 500;
 
 export interface Notice {
   text: string;
@@ -344,10 +349,13 @@ export class AppState {
   }
 
   pause(): void {
+    const was = this.playing;
     this.playing = false;
     this.stopAtUs = null;
     this.tourSpeed = null;
     this.writeUrl(true);
+    // The log was kept short while playing; paused, it shows its full length again.
+    if (was) this.refresh();
   }
 
   togglePlay(): void {
@@ -385,15 +393,35 @@ export class AppState {
     this.playheadUs = this.frame?.tUs ?? 0;
   }
 
-  /** Called on every animation frame. */
+  /**
+   * Called on every animation frame. While playing, the playhead moves with the wall clock
+   * on every animation frame and messages are drawn where they are at the playhead
+   * (`displayUs`), while the worker is asked for a fresh frame at most every
+   * WORKER_FRAME_MS: the animation stays smooth without a worker round trip per frame.
+   */
   tick(nowMs: number): void {
     if (nowMs - this.frameCountSinceMs >= 1_000) {
       this.framesPerSecond = Math.round((this.frameCount * 1_000) / (nowMs - this.frameCountSinceMs));
       this.frameCount = 0;
       this.frameCountSinceMs = nowMs;
     }
-    if (this.playing) void this.pump();
+    if (!this.playing) return;
+    const speed = this.effectiveSpeed;
+    if (speed !== MAX_SPEED) {
+      const dt = Math.min(WALL_STEP_MS_MAX, Math.max(0, nowMs - this.lastPlayWallMs));
+      this.lastPlayWallMs = nowMs;
+      const end = Math.min(this.stopAtUs ?? Infinity, this.frame?.endUs ?? Infinity);
+      this.playheadUs = Math.min(end, this.playheadUs + dt * speed * 1_000);
+      const f = this.frame;
+      const shown = f === null ? this.playheadUs : Math.min(this.playheadUs, f.tUs + speed * 1_000 * DISPLAY_LEAD_MS);
+      if (shown > this.displayUs) this.displayUs = shown;
+    }
+    if (speed === MAX_SPEED || nowMs - this.lastRequestMs >= WORKER_FRAME_MS) void this.pump();
   }
+
+  /** The simulated time the animation shows: the frame's time, or a little past it while playing. */
+  displayUs = $state(0);
+  private lastRequestMs = 0;
 
   private request(a: FrameAction): void {
     this.wanted = a;
@@ -414,18 +442,14 @@ export class AppState {
   }
 
   private playAction(): FrameAction {
-    const now = performance.now();
-    const dt = Math.min(WALL_STEP_MS_MAX, Math.max(0, now - this.lastPlayWallMs));
-    this.lastPlayWallMs = now;
-    const speed = this.effectiveSpeed;
-    if (speed === MAX_SPEED) return { kind: 'budget', wallMs: BUDGET_WALL_MS };
-    this.playheadUs += dt * speed * 1_000;
-    if (this.stopAtUs !== null) this.playheadUs = Math.min(this.playheadUs, this.stopAtUs);
+    this.lastRequestMs = performance.now();
+    if (this.effectiveSpeed === MAX_SPEED) return { kind: 'budget', wallMs: BUDGET_WALL_MS };
     return { kind: 'run', toUs: Math.floor(this.playheadUs) };
   }
 
   private logFilter(): LogFilter {
-    return { nodes: this.logNode === null ? null : [this.logNode], kinds: this.logKinds === null ? null : [...this.logKinds], limit: LOG_LIMIT };
+    // While playing, rows fly past faster than anyone reads them: a short log costs the page far less.
+    return { nodes: this.logNode === null ? null : [this.logNode], kinds: this.logKinds === null ? null : [...this.logKinds], limit: this.playing ? LOG_LIMIT_PLAYING : LOG_LIMIT };
   }
 
   private async pump(): Promise<void> {
@@ -475,10 +499,12 @@ export class AppState {
     this.seekingToUs = this.wanted?.kind === 'seek' ? this.wanted.toUs : f.seekingToUs;
     if (f.seekingToUs === null && this.wanted?.kind !== 'seek') this.seekTargetUs = null;
     if (action.kind !== 'run') this.playheadUs = f.tUs;
+    this.displayUs = action.kind === 'run' ? Math.max(this.displayUs, f.tUs) : f.tUs;
     if (this.playing && (f.tUs >= f.endUs || (this.stopAtUs !== null && f.tUs >= this.stopAtUs))) {
       this.playing = false;
       this.stopAtUs = null;
       this.tourSpeed = null;
+      this.refreshWanted = true;
     }
     if (f.seekingToUs === null) this.writeUrl(!this.playing);
     if (action.kind === 'seek' && f.seekingToUs === null && this.wanted === null && this.afterSeek !== null) {
