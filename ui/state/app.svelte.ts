@@ -15,7 +15,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { DEFAULT_SCENARIO } from '../../sim/scenario/defaultScenario.ts';
 import { parseDuration } from '../../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
-import { bundledCatalogue, entryOf, type CatalogueEntry } from '../lib/catalogue.ts';
+import { bundledCatalogue, entryOf, parseWhenIdle, type CatalogueEntry } from '../lib/catalogue.ts';
 import { exportFileName, exportScenarioYaml } from '../lib/exportScenario.ts';
 import { faultLabel } from '../lib/faultText.ts';
 import { openUntilUs, sessionScenario } from '../lib/sessionScenario.ts';
@@ -177,7 +177,10 @@ export class AppState {
 
   /** Applies the address (scenario, seed, time, interventions) and opens the session. */
   start(search: string): void {
+    performance.mark('faultline:start');
     this.applyAddress(search);
+    // The rest of the catalogue is parsed while idle; the list then marks invalid files.
+    parseWhenIdle(this.catalogue, () => { this.catalogue = [...this.catalogue]; });
   }
 
   /** The browser's Back or Forward moved to another history entry: show what it holds. */
@@ -330,6 +333,7 @@ export class AppState {
       if (gen !== this.summaryGen) return;
       this.summary = s;
       this.summaryBusy = false;
+      performance.mark('faultline:verdict');
     }, (e: unknown) => {
       if (gen !== this.summaryGen) return;
       this.summaryBusy = false;
@@ -489,6 +493,7 @@ export class AppState {
   }
 
   private applyFrame(f: Frame, action: FrameAction): void {
+    if (this.frame === null) performance.mark('faultline:first-frame');
     if (f.log === null) f.log = this.lastLog;
     else this.lastLog = f.log;
     this.frame = f;
