@@ -4,20 +4,26 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { userBundlePlugin } from './ui/lib/userBundlePlugin.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('./ui', import.meta.url)),
-  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
+  // The users' bundle is empty unless `faultline ui` supplies one (ui/lib/userBundlePlugin.ts).
+  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }), userBundlePlugin({ workloads: [], scenarios: [] }, 'post')],
   build: {
     outDir: '../dist/ui',
     emptyOutDir: true,
     target: 'es2022',
-    // The app, and the lockstep check page (one scenario in one thread and across Web Workers).
-    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)) } },
+    // The app, the lockstep check page (one scenario in one thread and across Web Workers) and
+    // the HNSW determinism page (the WebAssembly index in the page and in a Web Worker).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)), hnsw: fileURLToPath(new URL('./ui/hnsw.html', import.meta.url)) } },
   },
-  worker: { format: 'es' },
+  // Workers are bundled with their own plugins in a build: they read the users' bundle too.
+  worker: { format: 'es', plugins: () => [userBundlePlugin({ workloads: [], scenarios: [] }, 'post')] },
+  // A user's workload module (faultline ui --workload) imports 'faultline': this faultline.
+  resolve: { alias: [{ find: /^faultline$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) }] },
   // The UI imports scenarios/, sim/ and core/ from beside ui/, so the dev server may read them.
   server: { port: 5173, strictPort: false, fs: { allow: [repoRoot] } },
   optimizeDeps: { include: ['seedrandom', 'yaml', 'zod', 'comlink', 'd3'] },

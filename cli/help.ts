@@ -4,14 +4,14 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 
 Usage:
   faultline start [--no-ui]
-  faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+  faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
   faultline list [--json]
-  faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
+  faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
   faultline merge DIR... [--out DIR] [--json]
-  faultline replay FILE | --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE]
-  faultline shrink --scenario NAME|FILE --seed N [--out FILE]
+  faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
+  faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline bless [--check] [--add NAME --seeds A..B]
-  faultline ui [--port N] [--scenario NAME] [--seed N]
+  faultline ui [--workload FILE] [--port N] [--scenario NAME|FILE] [--seed N]
   faultline --help | faultline <command> --help
 
 Commands:
@@ -26,15 +26,21 @@ Commands:
   bless   Re-record the regression triples (test/regression/triples.json).
   ui      Serve the browser UI (watch, pause, rewind and break a cluster) and print its address.
 
-Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage.
+--workload FILE loads a TypeScript module that defines a workload of your own (an ES
+module whose default export is defineWorkload({...}); see docs/workloads.md).
+
+Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage (a malformed
+workload module, or an exception from its code, included).
 Run \`faultline run\` with no arguments for the default scenario.`;
 
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
-Usage: faultline run [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
+      --workload FILE       load a workload module of your own first (repeatable; see
+                            docs/workloads.md); the replay command names it too
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
   -o, --out DIR             write report.json and trace.jsonl (every event) into DIR
@@ -53,10 +59,12 @@ Usage: faultline list [--json]`;
 
 export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in parallel
 
-Usage: faultline sweep [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n]
-                       [--out DIR] [--json] [--quiet] [--timeout SECONDS]
+Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N]
+                       [--shard i/n] [--out DIR] [--json] [--quiet] [--timeout SECONDS]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
+      --workload FILE       load a workload module of your own first (every worker loads
+                            it too; sweep.json records it for replay)
       --seeds A..B          the inclusive seed range, or one seed (default: 1..100)
   -j, --jobs N              threads (default: the CPU count): this one plus N - 1 workers;
                             1 runs every seed in this thread
@@ -85,13 +93,15 @@ A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
-Usage: faultline replay FILE [--trace-out FILE] [--json]
-       faultline replay --scenario NAME|FILE --seed N [--expect HASH] [--trace-out FILE] [--json]
+Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json]
+       faultline replay --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--json]
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
                       sweep-out/sweep.json#seed=17, or a scenario file (with --seed)
       --seed N        the seed, for a scenario file or --scenario (default 1 for a file)
       --expect HASH   the trace hash the run must reproduce
+      --workload FILE a workload module of your own to load first; by default the ones
+                      the report's replay command or the sweep file recorded
       --trace-out F   write the full trace (every event) as JSONL to F
       --json          print one JSON report with recordedHash and reproduced
 
@@ -100,10 +110,12 @@ differs or a check failed, 2 bad input.`;
 
 export const SHRINK_HELP = `faultline shrink — minimise the fault schedule of a failing run
 
-Usage: faultline shrink --scenario NAME|FILE --seed N [--out FILE] [--tests-max N] [--json]
+Usage: faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE] [--tests-max N] [--json]
 
   -s, --scenario NAME|FILE  the scenario (swarm faults are materialized for the seed first)
       --seed N              the failing seed; it stays the same throughout
+      --workload FILE       load a workload module of your own first (repeatable; see
+                            docs/workloads.md); the replay command names it too
   -o, --out FILE            where to write the minimal scenario (default NAME-seedN-shrunk.yaml)
       --tests-max N         runs allowed per shrinking pass (default 500)
       --json                print one JSON object
@@ -126,16 +138,20 @@ the ones that changed. Review that list: a changed hash means a changed run.`;
 
 export const UI_HELP = `faultline ui — serve the browser UI
 
-Usage: faultline ui [--port N] [--host HOST] [--scenario NAME] [--seed N] [--dev]
+Usage: faultline ui [--workload FILE] [--port N] [--host HOST] [--scenario NAME|FILE] [--seed N] [--dev]
 
   -p, --port N        the port to listen on (default: 5173, or the next free one)
       --host HOST     the interface to bind (default: localhost)
-  -s, --scenario NAME open this catalogue scenario
+  -s, --scenario NAME|FILE  open this catalogue scenario, or this file (added to the
+                      page's catalogue)
       --seed N        with this seed
+      --workload FILE load a workload module of your own (repeatable): the page and its
+                      workers run it, and replay commands name it
       --dev           serve Vite's dev server (hot reload) instead of the production build
 
 Serves the production build in dist/ui (\`npm install\` builds it; it is rebuilt first when
-the sources changed since).
+the sources changed since). With --workload it serves the dev server, which bundles the
+modules into the page.
 
 Prints the address to open. The page runs the same simulator in a Web Worker and shows the
 same trace hash as \`faultline run\` for the same scenario and seed. Ctrl-C stops it.`;

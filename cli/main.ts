@@ -3,7 +3,7 @@
 // the simulation itself is in sim/run. Exit codes: 0 checks held, 1 a check failed, 2 bad
 // input or usage.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
 import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
@@ -15,18 +15,20 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
-import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError } from './args.ts';
-import { serveUi } from './serve.ts';
-import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, scenarioNameOf } from './catalog.ts';
+import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { serveUi, type ServeOptions } from './serve.ts';
+import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
-import { loadScenarioRef } from './scenarioRef.ts';
+import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdSweep } from './sweep.ts';
 import { wallNowMs } from './wallclock.ts';
+import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
+import { userErrorOf } from '../sim/workloads/userWorkload.ts';
 
 export interface Io {
   out: (s: string) => void;
@@ -47,12 +49,16 @@ export interface CliReport extends RunReport {
 
 function cmdRun(argv: string[], io: Io): number | Promise<number> {
   const args = parseRunArgs(argv);
-  const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO);
+  return withWorkloads(args.workloads, io.cwd, () => runOnce(args, io));
+}
+
+function runOnce(args: RunArgs, io: Io): number | Promise<number> {
+  const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   const scenario = materialize(loaded.scenario, args.seed);
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
-  const replay = `npx faultline run --scenario ${loaded.ref} --seed ${args.seed}`;
+  const replay = runCommand(loaded, args.seed);
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
   const t0 = wallNowMs();
@@ -141,12 +147,23 @@ function cmdList(argv: string[], io: Io): number {
 }
 
 async function cmdUi(argv: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(argv, 'ui', { port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, dev: { type: 'boolean' } });
+  const { values } = parseFlags(argv, 'ui', { ...WORKLOAD_FLAG, port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, dev: { type: 'boolean' } });
   const port = values.port === undefined ? 5173 : parseCount(values.port as string, '--port', 65535);
+  const workloads = workloadPaths(values.workload);
+  await loadWorkloadFiles(workloads, io.cwd);
   const query = new URLSearchParams();
-  if (values.scenario !== undefined) query.set('scenario', values.scenario as string);
+  const user: NonNullable<ServeOptions['user']> = { workloads: workloads.map((w) => ({ file: resolve(io.cwd, w), arg: w })), scenarios: [] };
+  if (typeof values.scenario === 'string') {
+    const loc = locateScenario(values.scenario);
+    // A file outside the catalogue goes to the page with the modules; it is checked here first (exit 2 if invalid).
+    if (loc.ok && !loc.fromCatalog) {
+      const ref = loadScenarioRef(values.scenario, workloads);
+      user.scenarios.push({ fileName: basename(loc.file), text: ref.text, ref: values.scenario });
+      query.set('scenario', scenarioNameOf(loc.file));
+    } else query.set('scenario', values.scenario);
+  }
   if (values.seed !== undefined) query.set('seed', String(parseSeed(values.seed as string)));
-  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), dev: values.dev === true }, io.out);
+  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), user, dev: values.dev === true }, io.out);
   return new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       void server.close().then(() => resolve(0));
@@ -184,13 +201,7 @@ export function main(argv: string[], io: Io): number {
 
 export async function mainAsync(argv: string[], io: Io): Promise<number> {
   const code = mainAny(argv, io);
-  return typeof code === 'number' ? code : code.catch((e: unknown) => {
-    if (e instanceof UsageError) {
-      io.err(`faultline: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  });
+  return typeof code === 'number' ? code : code.catch((e: unknown) => handled(e, io));
 }
 
 function mainAny(argv: string[], io: Io): number | Promise<number> {
@@ -204,14 +215,28 @@ function mainAny(argv: string[], io: Io): number | Promise<number> {
     if (cmd !== undefined) return cmd(rest, io);
     throw new UsageError(`unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. See \`faultline --help\`.`);
   } catch (e) {
-    if (e instanceof HelpRequested) {
-      io.out((HELP[e.topic] ?? MAIN_HELP) + '\n');
-      return 0;
-    }
-    if (e instanceof UsageError) {
-      io.err(`faultline: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return handled(e, io);
   }
+}
+
+/**
+ * Help is exit 0. Bad input is exit 2 with its message: a usage error, or an exception out of a user's
+ * workload code (reported as theirs, with their file and line, not as a faultline crash).
+ * Anything else is a bug in faultline and goes on up with its stack.
+ */
+function handled(e: unknown, io: Io): number {
+  if (e instanceof HelpRequested) {
+    io.out((HELP[e.topic] ?? MAIN_HELP) + '\n');
+    return 0;
+  }
+  if (e instanceof UsageError) {
+    io.err(`faultline: ${e.message}\n`);
+    return 2;
+  }
+  const user = userErrorOf(e);
+  if (user !== null) {
+    io.err(`faultline: ${user.message}\n`);
+    return 2;
+  }
+  throw e;
 }

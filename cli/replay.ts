@@ -5,6 +5,8 @@
 // trace hash was recorded (or given with --expect), the replay must reproduce it bit for
 // bit; a different hash is reported with both values. Exit 0: reproduced (or no hash to
 // compare) and every check held; 1: the hash differs or a check failed; 2: bad input.
+// The users' workload modules a run needs are loaded first: those given with --workload,
+// else those the report's replay command or the sweep file recorded.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
@@ -12,9 +14,10 @@ import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
 import { parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
-import { fromText, loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
+import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
 import { wallNowMs } from './wallclock.ts';
+import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 
 interface Source {
   loaded: ScenarioRef;
@@ -23,54 +26,75 @@ interface Source {
   from: string;
 }
 
-function fromSweep(file: string, seedText: string): Source {
+function fromSweep(file: string, seedText: string, workloads: readonly string[]): Source {
   const f = readSweepFile(file);
   const seed = parseSeed(seedText, `${file}#seed`);
   const entry = f.results.find((r) => r.seed === seed);
   if (entry === undefined) throw new UsageError(`${file} has no result for seed ${seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
-  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}` };
+  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}` };
 }
 
 /** A report.json names its scenario in its replay command, exactly as the run was given it. */
-function fromReport(file: string, doc: Record<string, unknown>): Source {
+function fromReport(file: string, doc: Record<string, unknown>, workloads: readonly string[]): Source {
   const m = typeof doc.replay === 'string' ? /--scenario (\S+)/.exec(doc.replay) : null;
   if (m === null || typeof doc.seed !== 'number' || typeof doc.traceHash !== 'string') throw new UsageError(`${file}: a report must have seed, traceHash and a replay command naming --scenario`);
-  return { loaded: loadScenarioRef(m[1]), seed: doc.seed, recordedHash: doc.traceHash, from: file };
+  return { loaded: loadScenarioRef(m[1], workloads), seed: doc.seed, recordedHash: doc.traceHash, from: file };
 }
 
-function resolveSource(file: string | undefined, v: Record<string, string | boolean | undefined>): Source {
+/** Reads a JSON file the user named, or says why not. */
+function readJson(file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return (doc ?? {}) as Record<string, unknown>;
+}
+
+/** The workload modules a recorded run names: a report's replay command, or a sweep file's list. */
+function recordedWorkloads(file: string | undefined): string[] {
+  if (file === undefined) return [];
+  const hash = file.lastIndexOf('#seed=');
+  if (hash >= 0) return readSweepFile(file.slice(0, hash)).workloads ?? [];
+  if (!file.endsWith('.json') || !existsSync(file)) return [];
+  const replay = readJson(file).replay;
+  return typeof replay === 'string' ? [...replay.matchAll(/--workload (\S+)/g)].map((m) => m[1]) : [];
+}
+
+function resolveSource(file: string | undefined, v: Record<string, string | boolean | undefined>, workloads: readonly string[]): Source {
   const seed = typeof v.seed === 'string' ? parseSeed(v.seed) : undefined;
   const expect = typeof v.expect === 'string' ? v.expect : null;
   if (file === undefined) {
     if (typeof v.scenario !== 'string' || seed === undefined) throw new UsageError('replay: give a FILE (report.json, sweep.json#seed=N, a scenario file) or --scenario X --seed N. See `faultline replay --help`.');
-    return { loaded: loadScenarioRef(v.scenario), seed, recordedHash: expect, from: `--scenario ${v.scenario}` };
+    return { loaded: loadScenarioRef(v.scenario, workloads), seed, recordedHash: expect, from: `--scenario ${v.scenario}` };
   }
   const hash = file.lastIndexOf('#seed=');
-  if (hash >= 0) return fromSweep(file.slice(0, hash), file.slice(hash + '#seed='.length));
+  if (hash >= 0) return fromSweep(file.slice(0, hash), file.slice(hash + '#seed='.length), workloads);
   if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
   if (file.endsWith('.json')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
-    }
-    const d = (doc ?? {}) as Record<string, unknown>;
+    const d = readJson(file);
     if (d.faultline === 'sweep') throw new UsageError(`${file} holds many seeds: name one, as in ${file}#seed=17`);
-    if ('traceHash' in d) return fromReport(file, d);
+    if ('traceHash' in d) return fromReport(file, d, workloads);
   }
-  return { loaded: loadScenarioRef(file), seed: seed ?? 1, recordedHash: expect, from: file };
+  return { loaded: loadScenarioRef(file, workloads), seed: seed ?? 1, recordedHash: expect, from: file };
 }
 
-export function cmdReplay(argv: string[], io: Io): number {
+export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
   const { values: v, positionals } = parseFlags(argv, 'replay', {
+    ...WORKLOAD_FLAG,
     scenario: { type: 'string', short: 's' },
     seed: { type: 'string' },
     expect: { type: 'string' },
     'trace-out': { type: 'string' },
     json: { type: 'boolean' },
   }, 1);
-  const src = resolveSource(positionals[0], v);
+  const given = workloadPaths(v.workload);
+  const workloads = given.length > 0 ? given : recordedWorkloads(positionals[0]);
+  return withWorkloads(workloads, io.cwd, () => replayOnce(resolveSource(positionals[0], v, workloads), v, io));
+}
+
+function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
   const scenario = materialize(src.loaded.scenario, src.seed);
   const t0 = wallNowMs();
@@ -78,7 +102,7 @@ export function cmdReplay(argv: string[], io: Io): number {
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
-  const replay = `npx faultline run --scenario ${src.loaded.ref} --seed ${src.seed}`;
+  const replay = runCommand(src.loaded, src.seed);
   if (v.json === true) {
     io.out(JSON.stringify({ ...report, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
   } else {

@@ -6,6 +6,7 @@ import type { Problem } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { UsageError } from './args.ts';
 import { locateScenario } from './catalog.ts';
+import { workloadArgs } from './workloadFlag.ts';
 
 export interface ScenarioRef {
   scenario: Scenario;
@@ -15,6 +16,13 @@ export interface ScenarioRef {
   text: string;
   /** The name parsers use to pick YAML or JSON. */
   fileName: string;
+  /** The users' workload modules it needs (--workload, as given), loaded before it was parsed. */
+  workloads: string[];
+}
+
+/** The command that runs seed `seed` of a scenario again, modules included. */
+export function runCommand(ref: { ref: string; workloads?: readonly string[] }, seed: number | string): string {
+  return `npx faultline run${workloadArgs(ref.workloads ?? [])} --scenario ${ref.ref} --seed ${seed}`;
 }
 
 export function invalidMessage(what: string, problems: readonly Problem[]): string {
@@ -23,16 +31,16 @@ export function invalidMessage(what: string, problems: readonly Problem[]): stri
 }
 
 /** Resolves and validates `--scenario`; every problem is a UsageError (exit 2, nothing run). */
-export function loadScenarioRef(nameOrFile: string): ScenarioRef {
+export function loadScenarioRef(nameOrFile: string, workloads: readonly string[] = []): ScenarioRef {
   const loc = locateScenario(nameOrFile);
   if (!loc.ok) throw new UsageError(loc.message);
   const text = readFileSync(loc.file, 'utf8');
-  return fromText(text, loc.file, loc.fromCatalog ? undefined : nameOrFile);
+  return fromText(text, loc.file, loc.fromCatalog ? undefined : nameOrFile, workloads);
 }
 
 /** Validates scenario text carried in a result file. */
-export function fromText(text: string, fileName: string, ref: string | undefined): ScenarioRef {
+export function fromText(text: string, fileName: string, ref: string | undefined, workloads: readonly string[] = []): ScenarioRef {
   const parsed = parseScenarioText(text, fileName);
   if (!parsed.ok) throw new UsageError(invalidMessage(ref ?? fileName, parsed.problems));
-  return { scenario: parsed.scenario, ref: ref ?? parsed.scenario.name, text, fileName };
+  return { scenario: parsed.scenario, ref: ref ?? parsed.scenario.name, text, fileName, workloads: [...workloads] };
 }

@@ -15,9 +15,10 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
-import { fromText, loadScenarioRef } from './scenarioRef.ts';
+import { fromText, loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
+import { WORKLOAD_FLAG, withWorkloads, workloadArgs, workloadPaths } from './workloadFlag.ts';
 
 /** Durations below this are not worth halving further. */
 const DURATION_US_MIN = 1_000;
@@ -55,8 +56,9 @@ export function shrinkFaults(s: Scenario, seed: number, testsMax: number): Shrin
   return { check, original: concrete.faults, minimal: c.items, runs, exhausted: a.exhausted || b.exhausted || c.exhausted };
 }
 
-export function cmdShrink(argv: string[], io: Io): number {
+export function cmdShrink(argv: string[], io: Io): number | Promise<number> {
   const { values: v } = parseFlags(argv, 'shrink', {
+    ...WORKLOAD_FLAG,
     scenario: { type: 'string', short: 's' },
     seed: { type: 'string' },
     out: { type: 'string', short: 'o' },
@@ -64,21 +66,27 @@ export function cmdShrink(argv: string[], io: Io): number {
     json: { type: 'boolean' },
   });
   if (typeof v.scenario !== 'string' || typeof v.seed !== 'string') throw new UsageError('shrink: --scenario and --seed are required. See `faultline shrink --help`.');
-  const loaded = loadScenarioRef(v.scenario);
-  const seed = parseSeed(v.seed);
+  const workloads = workloadPaths(v.workload);
+  return withWorkloads(workloads, io.cwd, () => shrinkOnce(v, workloads, io));
+}
+
+function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): number {
+  const loaded = loadScenarioRef(v.scenario as string, workloads);
+  const seed = parseSeed(v.seed as string);
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
   const t0 = wallNowMs();
   const r = shrinkFaults(loaded.scenario, seed, testsMax);
   const shrunk: Scenario = { ...materialize(loaded.scenario, seed), faults: r.minimal, description: `Shrunk from ${loaded.ref} seed ${seed}: the smallest fault schedule found that still fails check ${r.check}. ${loaded.scenario.description}`.trim() };
-  const text = scenarioToYaml(shrunk, `faultline shrink --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: npx faultline run --scenario ${out} --seed ${seed}`);
+  const replay = runCommand({ ref: out, workloads }, seed);
+  const text = scenarioToYaml(shrunk, `faultline shrink${workloadArgs(workloads)} --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: ${replay}`);
   // The written file is what users will run, so prove that it, not the in-memory copy, fails.
   const again = runScenario(fromText(text, out, out).scenario, seed).report;
   if (!again.violations.some((x) => x.check === r.check)) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
   writeFileSync(out, text);
   const wallMs = Math.round(wallNowMs() - t0);
   if (v.json === true) {
-    io.out(JSON.stringify({ scenario: loaded.scenario.name, seed, check: r.check, originalFaults: r.original.length, minimalFaults: r.minimal.length, faults: r.minimal, runs: r.runs, exhausted: r.exhausted, wallMs, out, replay: `npx faultline run --scenario ${out} --seed ${seed}` }) + '\n');
+    io.out(JSON.stringify({ scenario: loaded.scenario.name, seed, check: r.check, originalFaults: r.original.length, minimalFaults: r.minimal.length, faults: r.minimal, runs: r.runs, exhausted: r.exhausted, wallMs, out, replay }) + '\n');
     return 0;
   }
   const lines = [
@@ -86,7 +94,7 @@ export function cmdShrink(argv: string[], io: Io): number {
     `  ${r.original.length} faults -> ${r.minimal.length} in ${r.runs} runs (${(wallMs / 1000).toFixed(1)} s)${r.exhausted ? ' · stopped at --tests-max: the result may not be minimal' : ''}`,
     ...r.minimal.map((f) => `    at ${formatDuration(f.at)}: ${describe(f)}`),
     `  wrote ${out}`,
-    `  replay: npx faultline run --scenario ${out} --seed ${seed}`,
+    `  replay: ${replay}`,
   ];
   io.out(lines.join('\n') + '\n');
   return 0;

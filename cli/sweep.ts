@@ -10,13 +10,15 @@ import { parseCount, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
-import { loadScenarioRef, type ScenarioRef } from './scenarioRef.ts';
-import { formatRange, parseSeedRange, parseShard, shardSeeds, type Shard } from './seedRange.ts';
+import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
+import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
 import { SWEEP_FORMAT_VERSION, type SweepFile } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
+import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
+import { userModuleUrls } from '../sim/workloads/registry.ts';
 
 export interface SweepOptions {
   loaded: ScenarioRef;
@@ -39,7 +41,7 @@ export function runSweep(o: SweepOptions): SweepFile {
       return r;
     });
   } else {
-    results = runPool({ scenario: o.loaded.scenario, seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult });
+    results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult });
   }
   return {
     faultline: 'sweep',
@@ -48,6 +50,7 @@ export function runSweep(o: SweepOptions): SweepFile {
     scenarioRef: o.loaded.ref,
     scenarioFileName: o.loaded.fileName,
     scenarioText: o.loaded.text,
+    ...(o.loaded.workloads.length === 0 ? {} : { workloads: o.loaded.workloads }),
     seeds: o.range,
     shards: [o.shard === null ? '1/1' : `${o.shard.index}/${o.shard.count}`],
     jobs: o.jobs,
@@ -56,8 +59,9 @@ export function runSweep(o: SweepOptions): SweepFile {
   };
 }
 
-export function cmdSweep(argv: string[], io: Io): number {
+export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
   const { values: v } = parseFlags(argv, 'sweep', {
+    ...WORKLOAD_FLAG,
     scenario: { type: 'string', short: 's' },
     seeds: { type: 'string' },
     jobs: { type: 'string', short: 'j' },
@@ -71,7 +75,13 @@ export function cmdSweep(argv: string[], io: Io): number {
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
   const jobs = typeof v.jobs === 'string' ? parseCount(v.jobs, '--jobs', JOBS_MAX) : Math.max(1, Math.min(JOBS_MAX, availableParallelism()));
   const seedTimeoutMs = 1000 * (typeof v.timeout === 'string' ? parseCount(v.timeout, '--timeout', 86_400) : 600);
-  const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO);
+  const workloads = workloadPaths(v.workload);
+  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, workloads }, io));
+}
+
+function sweepOnce(v: Record<string, unknown>, o: { range: SeedRange; shard: Shard | null; jobs: number; seedTimeoutMs: number; workloads: string[] }, io: Io): number {
+  const { range, shard, jobs, seedTimeoutMs } = o;
+  const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO, o.workloads);
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
@@ -90,7 +100,7 @@ export function cmdSweep(argv: string[], io: Io): number {
   } catch (e) {
     progress?.clear();
     if (!(e instanceof SweepError)) throw e;
-    io.err(`faultline: ${e.message}\n  reproduce it in one process: npx faultline run --scenario ${loaded.ref} --seed <the seed above>\n`);
+    io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}\n`);
     return 1;
   }
   progress?.clear();

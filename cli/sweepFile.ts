@@ -22,6 +22,8 @@ export interface SweepFile {
   scenarioRef: string;
   scenarioFileName: string;
   scenarioText: string;
+  /** The users' workload modules the scenario needs (--workload, as given); absent when none. */
+  workloads?: string[];
   /** The seed range as given, and the shard (null: the whole range) or merged shards. */
   seeds: string;
   shards: string[];

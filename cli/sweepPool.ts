@@ -25,6 +25,8 @@ export class SweepError extends Error {}
 
 export interface PoolOptions {
   scenario: Scenario;
+  /** Users' workload modules (URLs) every worker imports first (default none). */
+  workloadModules?: string[];
   seeds: readonly number[];
   jobs: number;
   seedTimeoutMs: number;
@@ -49,7 +51,7 @@ interface Slot {
 
 function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
   const { port1, port2 } = new MessageChannel();
-  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, crashAtSeed: opts.crashAtSeed };
+  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, workloadModules: opts.workloadModules ?? [], crashAtSeed: opts.crashAtSeed };
   const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});

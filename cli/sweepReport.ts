@@ -2,11 +2,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
+import { runCommand } from './scenarioRef.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
 
-/** The replay command for one seed: the plain run command, which needs nothing but the scenario. */
+/** The replay command for one seed: the plain run command, which needs nothing but the scenario (and its workload modules). */
 export function replayCommand(f: SweepFile, seed: number): string {
-  return `npx faultline run --scenario ${f.scenarioRef} --seed ${seed}`;
+  return runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed);
 }
 
 export function writeSweepOutputs(f: SweepFile, outDir: string): void {

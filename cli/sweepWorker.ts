@@ -2,6 +2,7 @@
 // result per seed (see sweepProtocol.ts). Loaded by sweepWorkerEntry.mjs after tsx is
 // registered; the entry has already installed the exit and error reporting.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadWorkloadModules, userErrorOf } from '../sim/workloads/userWorkload.ts';
 import { runSeed } from './seedResult.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepProtocol.ts';
 
@@ -20,7 +21,8 @@ function runBatch(id: number, seeds: number[]): void {
     try {
       result = runSeed(init.scenario, seed);
     } catch (e) {
-      post({ type: 'error', seed, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      // A user's workload code that threw is reported as theirs, with their frames only.
+      post({ type: 'error', seed, message: userErrorOf(e)?.message ?? (e instanceof Error ? (e.stack ?? e.message) : String(e)) });
       return;
     }
     post({ type: 'result', result });
@@ -29,6 +31,8 @@ function runBatch(id: number, seeds: number[]): void {
 }
 
 if (parentPort === null) throw new Error('sweepWorker must run in a worker thread');
+// Batches sent meanwhile wait on the port: it starts delivering when the listener is added.
+await loadWorkloadModules(init.workloadModules);
 parentPort.on('message', (m: ToWorker) => {
   if (m.type === 'stop') process.exit(0);
   else runBatch(m.id, m.seeds);

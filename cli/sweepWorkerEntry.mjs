@@ -1,9 +1,9 @@
 // The entry point of a sweep worker thread, in plain JavaScript so it runs before any
 // TypeScript can: it installs the reporting that must work even if loading the sources
 // fails (the exit handler and the uncaught-error handler post on the sweep's port and wake
-// it), then registers tsx and loads the TypeScript worker body.
+// it), then registers tsx (and the `faultline` resolver) and loads the TypeScript worker body.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { registerLoaders } from '../sim/workloads/nodeLoaders.mjs';
 
 const { port, signal } = workerData;
 
@@ -20,7 +20,7 @@ process.on('uncaughtException', (e) => {
 });
 
 try {
-  register();
+  registerLoaders();
   await import('./sweepWorker.ts');
 } catch (e) {
   post({ type: 'error', seed: null, message: `the worker could not load: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });

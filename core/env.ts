@@ -70,6 +70,13 @@ export interface NodeContext<M = unknown> extends Clocked {
   cancelTimer(timerId: number): void;
   readonly disk: DiskPort;
   readonly telemetry: TelemetrySink;
+  /**
+   * Charges `us` of CPU time to the event being handled, on top of the host's service time
+   * for its kind: work whose cost the host cannot see (an index search, a rebuild) is
+   * reported by a deterministic cost model, never measured. Throttling scales it too.
+   * Optional: hosts without a CPU model ignore it.
+   */
+  chargeCpu?(us: Micros): void;
 }
 
 /**

@@ -80,8 +80,9 @@ describe('the scenario catalogue', () => {
     }
   });
 
-  it('teeth scenarios are the only ones with raft bugs switched on', () => {
-    for (const e of entries) expect(((e.scenario.raft as RaftSpec | undefined)?.bugs.length ?? 0) > 0, e.name).toBe(e.name.startsWith('teeth-'));
+  it('teeth scenarios are the only ones with bugs switched on (raft.bugs, rag.bugs)', () => {
+    const bugs = (s: Scenario): number => ((s.raft as RaftSpec | undefined)?.bugs.length ?? 0) + ((s.rag as { bugs?: unknown[] } | undefined)?.bugs?.length ?? 0);
+    for (const e of entries) expect(bugs(e.scenario) > 0, e.name).toBe(e.name.startsWith('teeth-'));
   });
 
   it.each(passing.map((e) => [e.name, e] as const))('%s holds every check for seeds 1 and 2', (_name, e) => {

@@ -3,8 +3,11 @@
 import { runScenario } from '../sim/run/runScenario.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { spawnWebPool } from '../sim/workers/webPool.ts';
+import { prepareScenario } from '../sim/workloads/registry.ts';
 import { runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 import { bundledCatalogue } from './lib/catalogue.ts';
+import { showCheck } from './lib/checkPage.ts';
+import { loadUserWorkloads } from './lib/userBundle.ts';
 
 interface Result {
   scenario: string;
@@ -18,6 +21,7 @@ interface Result {
 }
 
 async function check(): Promise<Result> {
+  await loadUserWorkloads();
   const q = new URLSearchParams(location.search);
   const name = q.get('scenario') ?? 'raft-kv-basic';
   const seed = Number(q.get('seed') ?? '1');
@@ -26,21 +30,10 @@ async function check(): Promise<Result> {
   if (entry === undefined) throw new Error(`no catalogue scenario ${name}`);
   const parsed = parseScenarioText(entry.text, entry.fileName);
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+  await prepareScenario(parsed.scenario);
   const base = runScenario(parsed.scenario, seed).report;
   const ls = await runScenarioLockstep(parsed.scenario, seed, workers, spawnWebPool);
   return { scenario: name, seed, workers, inProcessHash: base.traceHash, workersHash: ls.report.traceHash, events: base.events, eventsPerCall: ls.lockstep.eventsPerCall, equal: base.traceHash === ls.report.traceHash && base.events === ls.report.events };
 }
 
-const out = document.getElementById('out') as HTMLElement;
-check().then(
-  (r) => {
-    out.className = r.equal ? 'ok' : 'bad';
-    out.textContent = JSON.stringify(r, null, 2);
-    out.dataset.result = JSON.stringify(r);
-  },
-  (e: unknown) => {
-    out.className = 'bad';
-    out.textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
-    out.dataset.error = String(e);
-  },
-);
+showCheck(check());

@@ -9,6 +9,11 @@
 // command apply once. Raft messages are validated and their claimed sender checked
 // against the network's; anything malformed is counted and dropped, never thrown on.
 // State is rebuilt on every start from the disk alone (snapshot + log).
+//
+// Extension: a subclass may keep derived state beside the KV store (core/rag keeps a vector
+// index) through the protected hooks below: it sees every applied change with the key's
+// value before and after, adds its own data to snapshots, and receives messages, timers
+// and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
 import { encodeCommand, decodeCommand } from './commandCodec.ts';
@@ -54,7 +59,7 @@ interface PendingRead {
 }
 
 export class KvServer implements Process {
-  private ctx!: NodeContext;
+  protected ctx!: NodeContext;
   private raft: RawNode | null = null;
   private kv = new KvStateMachine();
   private applied = 0;
@@ -124,8 +129,9 @@ export class KvServer implements Process {
       return;
     }
     const snap = r.restore.snapshot;
-    this.kv = snap !== undefined ? KvStateMachine.restore(snap.data) : new KvStateMachine();
     this.applied = snap?.meta.index ?? 0;
+    if (snap !== undefined) this.restoreData(snap.data, this.applied);
+    else this.kv = new KvStateMachine();
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
@@ -137,6 +143,11 @@ export class KvServer implements Process {
   }
 
   onTimer(tag: string): void {
+    if (this.onOtherTimer(tag)) {
+      this.handleReady();
+      this.armTick();
+      return;
+    }
     if (tag === 'recover') {
       if (this.raft === null) {
         this.recover();
@@ -159,6 +170,8 @@ export class KvServer implements Process {
       const m = validateMessage(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       this.raft.step(m);
+    } else if (this.onOtherMessage(from, raw)) {
+      // Taken by a subclass's protocol.
     } else {
       const req = parseKvRequest(raw);
       if (req === null) return this.reject(from, 'kv');
@@ -216,14 +229,15 @@ export class KvServer implements Process {
       raft.advance(rd);
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();
+      this.afterReadyRound();
       this.maybeCompact();
     }
   }
 
   private applyReady(rd: Ready): void {
     if (rd.snapshot !== undefined) {
-      this.kv = KvStateMachine.restore(rd.snapshot.data);
       this.applied = rd.snapshot.meta.index;
+      this.restoreData(rd.snapshot.data, this.applied);
       this.snapshotIndex = this.applied;
       this.ctx.telemetry.emit('raft.snapshot_applied', { index: this.applied, term: rd.snapshot.meta.term });
     }
@@ -234,7 +248,10 @@ export class KvServer implements Process {
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
-      if (p === undefined) continue;
+      if (p === undefined) {
+        this.onOtherReadState(rs.requestCtx, rs.index);
+        continue;
+      }
       this.pendingReads.delete(rs.requestCtx);
       p.index = rs.index;
       this.readyReads.push(p);
@@ -246,7 +263,9 @@ export class KvServer implements Process {
     if (e.type !== 'normal' || e.data === '') return;
     const cmd = decodeCommand(e.data);
     if (cmd === null) return;
+    const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
+    this.onApplied(e.index, cmd.op.key, before, this.kv.read(cmd.op.key));
     const key = `${cmd.clientId}:${cmd.seq}`;
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
@@ -269,7 +288,63 @@ export class KvServer implements Process {
   private maybeCompact(): void {
     const raft = this.raft as RawNode;
     if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
-    if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+    if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
+  }
+
+  // ---- Extension hooks (see the module comment); no-ops here ----
+
+  /** A committed command changed (or left unchanged) `key` at log `index`. */
+  protected onApplied(_index: number, _key: string, _before: string | null, _after: string | null): void {}
+
+  /** The data stored in a snapshot at compaction: the KV image, plus a subclass's own. */
+  protected snapshotData(): string {
+    return this.kv.snapshot();
+  }
+
+  /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
+  protected restoreData(data: string, _index: number): void {
+    this.kv = KvStateMachine.restore(data);
+  }
+
+  /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */
+  protected onOtherMessage(_from: NodeId, _raw: unknown): boolean {
+    return false;
+  }
+
+  /** A timer the server did not set; true if the subclass took it. */
+  protected onOtherTimer(_tag: string): boolean {
+    return false;
+  }
+
+  /** A ReadIndex answer for a read context the KV server did not issue. */
+  protected onOtherReadState(_ctx: string, _index: number): void {}
+
+  /** After each Ready round's apply, replies and compaction check. */
+  protected afterReadyRound(): void {}
+
+  /**
+   * Asks Raft for a read index (answered through onOtherReadState); false if Raft is not
+   * running. Call it from onOtherMessage or onOtherTimer: the server handles the Ready after.
+   */
+  protected requestReadIndex(ctx: string): boolean {
+    if (this.raft === null) return false;
+    this.raft.readIndex(ctx);
+    return true;
+  }
+
+  /** The last applied log index. */
+  protected get appliedIndex(): number {
+    return this.applied;
+  }
+
+  /** The leader this server knows (-1 if none, or if Raft is not running). */
+  protected knownLeader(): NodeId {
+    return this.raft?.status().lead ?? -1;
+  }
+
+  /** Whether Raft has recovered from the disk and runs. */
+  protected get running(): boolean {
+    return this.raft !== null;
   }
 
   /** On a role change: tell waiting clients to retry elsewhere, and report leadership. */

@@ -28,16 +28,19 @@ export class Cpu {
   /** Service-time multiplier: 1 is nominal, 4 is a CPU throttled to a quarter. */
   throttle = 1;
   busyTotalUs = 0;
+  /** CPU charged by the process during the event being handled (reset per event). */
+  chargedUs = 0;
 
   constructor(public profile: CpuProfile = DEFAULT_CPU) {}
 
-  serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number): Micros {
+  /** `chargedUs`: CPU the process reported for this event (NodeContext.chargeCpu). */
+  serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number, chargedUs = 0): Micros {
     const p = this.profile;
     let base = kind === 'timer' ? p.timerUs : kind === 'start' ? p.startUs : p.messageUs;
     if (msgType !== undefined) {
       const t = p.byTypeUs[msgType];
       if (t !== undefined) base = t;
     }
-    return Math.max(1, Math.round((base + fsyncs * p.fsyncUs) * this.throttle));
+    return Math.max(1, Math.round((base + fsyncs * p.fsyncUs + chargedUs) * this.throttle));
   }
 }

@@ -228,6 +228,7 @@ export class NodeRuntime {
     this.execNowUs = t;
     this.outbox.length = 0;
     h.disk.fsyncCount = 0;
+    h.cpu.chargedUs = 0;
     try {
       body(p);
     } catch (e) {
@@ -237,7 +238,7 @@ export class NodeRuntime {
       return;
     }
     this.execNode = -1;
-    const serviceUs = h.cpu.serviceUs(kind, msgType, h.disk.fsyncCount);
+    const serviceUs = h.cpu.serviceUs(kind, msgType, h.disk.fsyncCount, h.cpu.chargedUs);
     h.cpu.busyUntilUs = t + serviceUs;
     h.cpu.busyTotalUs += serviceUs;
     for (const o of this.outbox) this.sink.send(id, o.to, o.msg, o.seal, t + serviceUs);
@@ -279,6 +280,11 @@ export class NodeRuntime {
       },
       cancelTimer(timerId: number): void {
         h.liveTimers.delete(timerId);
+      },
+      chargeCpu(us: Micros): void {
+        rt.assertExecuting(id, incarnation, 'chargeCpu');
+        if (!(us >= 0 && Number.isFinite(us))) throw new Error(`chargeCpu: cost must be a finite number >= 0, got ${us}`);
+        h.cpu.chargedUs += us;
       },
     };
   }

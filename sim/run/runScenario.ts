@@ -92,6 +92,11 @@ export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): Wor
   return buildRun(s, seed, retainTrace).world;
 }
 
+/**
+ * Runs seed `seed` of a parsed scenario to its end: builds the world, schedules the faults,
+ * runs the safety and liveness phases and the workload's end-of-run checks. The report
+ * (trace hash, events, violations, stats) depends only on (scenario, seed, version).
+ */
 export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): { report: RunReport; world: World } {
   const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false);
   const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));

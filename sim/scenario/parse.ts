@@ -130,6 +130,10 @@ function unknownWorkload(doc: unknown): Problem[] {
   return problems;
 }
 
+/**
+ * Checks a scenario document (already parsed from YAML or JSON) against the common schema
+ * and its workload's sections; returns the defaulted Scenario or every problem by path.
+ */
 export function validateScenario(doc: unknown): ParseResult {
   const name = (doc as { workload?: unknown } | null)?.workload;
   const w = typeof name === 'string' ? findWorkload(name) : undefined;
@@ -141,6 +145,7 @@ export function validateScenario(doc: unknown): ParseResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 
+/** Parses scenario text (JSON when `fileName` ends in .json, else YAML) and validates it. */
 export function parseScenarioText(text: string, fileName: string): ParseResult {
   let doc: unknown;
   try {

@@ -1,6 +1,7 @@
 // The worker thread's first module: registers tsx so the TypeScript worker code loads
-// without a build step (Node 20 applies --import hooks to the main thread only).
-import { register } from 'tsx/esm/api';
+// without a build step, and the `faultline` resolver for users' workload modules (Node 20
+// applies --import hooks to the main thread only).
+import { registerLoaders } from '../workloads/nodeLoaders.mjs';
 
-register();
+registerLoaders();
 await import('./nodeWorker.ts');

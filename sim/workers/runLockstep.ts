@@ -3,6 +3,7 @@
 // in-process run.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { buildRun, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
+import { userModuleUrls } from '../workloads/registry.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
@@ -35,7 +36,7 @@ export interface LockstepReport {
 export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: { retainTrace?: boolean; onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void } = {}): Promise<LockstepReport> {
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false }, nodesByRunner);
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls() }, nodesByRunner);
   try {
     const ls = new Lockstep(built.world, pool.runners, placement);
     const stepUs = Math.max(1, Math.floor(s.duration / 100));

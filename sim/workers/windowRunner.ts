@@ -22,6 +22,11 @@ export interface WorkerInit {
   seedText: string;
   nodeIds: NodeId[];
   retainMessages: boolean;
+  /**
+   * Users' workload modules (URLs) the worker imports before it builds its nodes, so it
+   * finds the scenario's workload by name as the kernel's thread did (sim/workloads).
+   */
+  workloadModules: string[];
   /** Test hook: make this runner fail after it has run this many events. */
   failAfterEvents?: { count: number; how: 'throw' | 'exit' };
 }

@@ -5,10 +5,13 @@
 // naming the node and the event (see windowRunner.ts).
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { NodeCommand } from '../host/runtime.ts';
+import { prepareScenario } from '../workloads/registry.ts';
+import { loadWorkloadModules } from '../workloads/userWorkload.ts';
 import { WindowRunner, type Shipped, type WindowResult, type WorkerInit } from './windowRunner.ts';
 
 export interface WorkerApi {
-  init(init: WorkerInit): void;
+  /** Loads the users' workload modules and the workload's resources, then builds this worker's nodes. */
+  init(init: WorkerInit): Promise<void>;
   runWindow(endUs: Micros, endKey: number, incoming: Shipped[]): WindowResult;
   commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult;
   inspect(): { node: NodeId; status: string; view: unknown }[];
@@ -22,7 +25,9 @@ export function createWorkerApi(onExitDue: () => void = () => {}): WorkerApi {
     return runner;
   };
   return {
-    init(init) {
+    async init(init) {
+      await loadWorkloadModules(init.workloadModules);
+      await prepareScenario(init.scenario);
       runner = new WindowRunner(init);
     },
     runWindow: (endUs, endKey, incoming) => {

@@ -3,6 +3,7 @@
 import { heartbeatWorkload } from './heartbeat.ts';
 import { loadKvWorkload } from './loadKv.ts';
 import { raftKvWorkload } from './raftKv.ts';
+import { ragWorkload } from './rag/ragWorkload.ts';
 import type { Workload } from './workload.ts';
 
-export const BUILTIN_WORKLOADS: readonly Workload[] = [heartbeatWorkload, raftKvWorkload, loadKvWorkload] as readonly Workload[];
+export const BUILTIN_WORKLOADS: readonly Workload[] = [heartbeatWorkload, raftKvWorkload, loadKvWorkload, ragWorkload] as readonly Workload[];

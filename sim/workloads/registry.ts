@@ -13,8 +13,11 @@ import type { NodeSpec } from '../world/world.ts';
 import { BUILTIN_WORKLOADS } from './builtins.ts';
 import { workloadProblems, type Workload } from './workload.ts';
 
-/** Where a workload came from: shipped with faultline, or a user's module (its URL). */
-export type WorkloadOrigin = { kind: 'builtin' } | { kind: 'module'; url: string };
+/**
+ * Where a workload came from: shipped with faultline, a user's module (its URL, which
+ * workers import too), or a script that registered it directly (this thread only).
+ */
+export type WorkloadOrigin = { kind: 'builtin' } | { kind: 'module'; url: string } | { kind: 'script' };
 
 interface Entry {
   workload: Workload;
@@ -31,7 +34,7 @@ export class WorkloadDefinitionError extends Error {
 const entries = new Map<string, Entry>();
 
 function originText(o: WorkloadOrigin): string {
-  return o.kind === 'builtin' ? 'the built-in workload' : `the workload from ${o.url}`;
+  return o.kind === 'builtin' ? 'the built-in workload' : o.kind === 'script' ? 'the workload' : `the workload from ${o.url}`;
 }
 
 function clashProblems(w: Workload, origin: WorkloadOrigin): Problem[] {
@@ -50,7 +53,7 @@ function clashProblems(w: Workload, origin: WorkloadOrigin): Problem[] {
  * Adds a workload; throws WorkloadDefinitionError listing every problem with its field.
  * Returns the registered workload.
  */
-export function registerWorkload(w: unknown, origin: WorkloadOrigin = { kind: 'module', url: '(unknown)' }): Workload {
+export function registerWorkload(w: unknown, origin: WorkloadOrigin = { kind: 'script' }): Workload {
   const shape = workloadProblems(w);
   if (shape.length > 0) throw new WorkloadDefinitionError(shape);
   const def = w as Workload;
@@ -63,7 +66,7 @@ export function registerWorkload(w: unknown, origin: WorkloadOrigin = { kind: 'm
 }
 
 function sameOrigin(a: WorkloadOrigin, b: WorkloadOrigin): boolean {
-  return a.kind === b.kind && (a.kind === 'builtin' || a.url === (b as { url: string }).url);
+  return a.kind === 'module' ? b.kind === 'module' && a.url === b.url : a.kind === b.kind;
 }
 
 export function findWorkload(name: string): Workload | undefined {
@@ -96,6 +99,11 @@ export function workloadOf(s: BaseScenario): Workload {
 /** The workloads that declare a section key, by name (for messages about stray sections). */
 export function sectionOwners(key: string): string[] {
   return registeredWorkloads().filter((w) => Object.hasOwn(w.sections, key)).map((w) => w.name);
+}
+
+/** Loads what the scenario's workload reads synchronously; await it before building nodes in a browser thread. */
+export async function prepareScenario(s: Scenario): Promise<void> {
+  await workloadOf(s).prepare?.(s);
 }
 
 /** The node specs of a scenario, by node id (also built inside workers). */

@@ -115,6 +115,12 @@ export interface Workload<S extends Sections = Sections> {
   nodes(s: ScenarioOf<S>): NodeSpec[];
   /** Installs the workload's checks on a booted world (see the contract above). */
   install(world: World, s: ScenarioOf<S>, ctx: InstallContext): Installed;
+  /**
+   * Loads what `nodes` and `install` read synchronously (data files, WebAssembly modules),
+   * once per thread. Node can load those on first use; a browser page or Web Worker cannot,
+   * so every thread that builds nodes awaits this first (prepareScenario in registry.ts).
+   */
+  prepare?(s: ScenarioOf<S>): Promise<void>;
   readonly ui?: WorkloadUi;
 }
 
@@ -129,7 +135,7 @@ export function defineWorkload<S extends Sections>(w: Workload<S>): Workload<S> 
 /** The top-level keys every scenario has, which no workload may use as a section. */
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
-const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'ui'];
+const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'ui'];
 const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
@@ -189,5 +195,6 @@ export function workloadProblems(w: unknown): Problem[] {
   if (o.leader !== undefined && typeof o.leader !== 'boolean') out.push({ path: 'leader', message: 'expected true or false' });
   for (const f of ['nodes', 'install'] as const) if (typeof o[f] !== 'function') out.push({ path: f, message: `expected a function (${f === 'nodes' ? 'nodes(s) => NodeSpec[]' : 'install(world, s, ctx) => ({ finish })'})` });
   if (o.validate !== undefined && typeof o.validate !== 'function') out.push({ path: 'validate', message: 'expected a function validate(s) => Problem[]' });
+  if (o.prepare !== undefined && typeof o.prepare !== 'function') out.push({ path: 'prepare', message: 'expected an async function prepare(s) => Promise<void>' });
   return [...out, ...uiProblems(o.ui)];
 }

@@ -30,11 +30,12 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export async function startUi(): Promise<Ui> {
+/** Serves the production build (or takes a server already listening, e.g. the CLI's serveUi) and starts Chromium. */
+export async function startUi(started?: UiServer): Promise<Ui> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
   }
-  const server = await serveUiBuild({ host: '127.0.0.1', port: 0 });
+  const server = started ?? await serveUiBuild({ host: '127.0.0.1', port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
     server, browser, baseUrl: server.url,

@@ -8,6 +8,7 @@
 import { formatDuration } from '../../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import { scenarioToYaml } from '../../sim/scenario/toYaml.ts';
+import { runCommandFor } from './catalogue.ts';
 import { faultLabel } from './faultText.ts';
 import { sessionScenario } from './sessionScenario.ts';
 
@@ -19,7 +20,7 @@ export function exportScenarioYaml(scenario: Scenario, interventions: readonly F
   const s = sessionScenario(scenario, seed, interventions);
   const header = [
     `Exported from the faultline UI: scenario ${scenario.name}, seed ${seed}, ${interventions.length} intervention${interventions.length === 1 ? '' : 's'}.`,
-    `Replay: npx faultline run --scenario ${exportFileName(scenario)} --seed ${seed}`,
+    `Replay: ${runCommandFor(undefined, exportFileName(scenario), seed)}`,
     ...interventions.map((f) => `intervention at ${formatDuration(f.at)}: ${faultLabel(f)}`),
   ];
   return scenarioToYaml(s, header.join('\n'));

@@ -15,6 +15,8 @@ import type { World } from '../../sim/world/world.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
 import { EventRing } from './eventRing.ts';
 import type { Frame, FrameAction, FrameRequest, LogEvent, SessionSpec } from './protocol.ts';
+import type { RagScenario } from '../../sim/workloads/rag/ragScenario.ts';
+import { RETRIEVAL_PANEL, ragView, RecentAnswers } from './ragView.ts';
 import { tapTrace } from './traceTap.ts';
 import { findWorkload } from '../../sim/workloads/registry.ts';
 import type { WorkloadUi } from '../../sim/workloads/workload.ts';
@@ -43,6 +45,8 @@ export class LiveSession {
   private readonly baseLink: LinkProfile;
   private readonly ui: WorkloadUi | undefined;
   private readonly overwrites = new OverwriteTracker();
+  /** The run's latest retrieval answers (workloads that offer the retrieval panel only). */
+  private recent: RecentAnswers | null = null;
 
   constructor(private readonly spec: SessionSpec, private readonly wallNowMs: WallClock) {
     this.scenario = sessionScenario(spec.scenario, spec.seed, spec.interventions);
@@ -59,6 +63,7 @@ export class LiveSession {
   private rebuild(): void {
     const { world } = buildRun(this.scenario, this.spec.seed, false);
     this.world = world;
+    this.recent = this.ui?.panels?.includes(RETRIEVAL_PANEL) === true ? new RecentAnswers(world) : null;
     this.ring.clear();
     this.overwrites.clear();
     this.traced = 0;
@@ -169,6 +174,7 @@ export class LiveSession {
       nextEventUs: next <= this.endUs ? next : null,
       violations: w.violations.slice(0, 50),
       details: req.selected === null ? null : nodeDetails(w, req.selected),
+      rag: req.rag == null || this.recent === null ? null : ragView(w, this.scenario as RagScenario, this.recent, req.rag),
       replayed,
       seekingToUs: this.seekingToUs,
       logs: this.overwrites.update(logViews(details), w.nowUs),

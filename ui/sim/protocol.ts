@@ -8,6 +8,9 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
 
+/** The side-panel view the retrieval data is for: workloads that name it in ui.panels get it. */
+export const RETRIEVAL_PANEL = 'retrieval';
+
 /** One simulation to show: the scenario as loaded, the seed, and the user's interventions. */
 export interface SessionSpec {
   scenario: Scenario;
@@ -39,6 +42,69 @@ export interface FrameRequest {
   selected: NodeId | null;
   /** The log to return, or null to leave it out (the page keeps its last one while playing). */
   log: LogFilter | null;
+  /** The retrieval panel's view (rag sessions only), or null to leave it out. */
+  rag?: RagRequest | null;
+}
+
+/** What the retrieval panel asks for: the document titles once, and a question (a document's embedding), if any. */
+export interface RagRequest {
+  titles: boolean;
+  ask: number | null;
+}
+
+export interface RagReplicaView {
+  node: NodeId;
+  status: string;
+  applied: number | null;
+  docs: number | null;
+  searches: number | null;
+  restores: number | null;
+  freshWaiting: number | null;
+  refused: number | null;
+  memoryKiB: number | null;
+  crashes: number;
+}
+
+export interface RagAnswerView {
+  t: Micros;
+  client: number;
+  qid: number;
+  mode: string;
+  ok: boolean;
+  cached: boolean;
+  replica: number;
+  applied: number;
+  latencyMs: number;
+  /** The first three labels of the answer. */
+  top: number[];
+  error: string;
+}
+
+export interface RagHitView {
+  label: number;
+  /** Cosine similarity (1 - distance). */
+  score: number;
+}
+
+export interface RagAskView {
+  doc: number;
+  k: number;
+  ef: number;
+  /** What the frontend's semantic cache would answer (stale queries), or null: a miss. */
+  cache: { similarity: number; replica: number; applied: number; hits: RagHitView[] } | null;
+  /** The replica the frontend would send the next batch to. */
+  nextReplica: NodeId;
+  perReplica: { node: NodeId; up: boolean; applied: number | null; docs: number | null; hits: RagHitView[] }[];
+}
+
+export interface RagView {
+  corpus: string;
+  /** Every document's title, by label (sent when asked). */
+  titles: string[] | null;
+  replicas: RagReplicaView[];
+  frontend: { queries: number; cacheHits: number; cacheSize: number; batchesSent: number; writesAcked: number } | null;
+  recent: RagAnswerView[];
+  ask: RagAskView | null;
 }
 
 /** One trace event as the page shows it (the payload text is left out). */
@@ -142,6 +208,8 @@ export interface Frame {
   nextEventUs: Micros | null;
   violations: Violation[];
   details: NodeDetails | null;
+  /** The retrieval panel's view, when asked for (rag sessions). */
+  rag: RagView | null;
   /** True when this frame came from a rebuilt world (a seek backwards or a new session). */
   replayed: boolean;
   /** Where an unfinished seek is going (ask again to go on), or null. */

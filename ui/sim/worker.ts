@@ -7,6 +7,8 @@
 // long full run never stalls the animation. Wall-clock reads here only bound how long a
 // request may take; they never reach the simulation.
 import { expose } from 'comlink';
+import { prepareScenario } from '../../sim/workloads/registry.ts';
+import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize, type Progress } from './summary.ts';
@@ -14,10 +16,14 @@ import { summarize, type Progress } from './summary.ts';
 const wallNowMs = (): number => performance.now();
 
 let live: LiveSession | null = null;
+/** The users' workload modules, loaded once before the first session (see userBundle.ts). */
+const ready = loadUserWorkloads();
 
 export const simApi = {
-  /** Builds the live world at time zero; returns how long that took, ms. */
-  open(spec: SessionSpec): number {
+  /** Builds the live world at time zero (after loading the users' workloads and what the workload needs); returns how long that took, ms. */
+  async open(spec: SessionSpec): Promise<number> {
+    await ready;
+    await prepareScenario(spec.scenario);
     const t0 = wallNowMs();
     live = new LiveSession(spec, wallNowMs);
     return wallNowMs() - t0;
@@ -29,7 +35,9 @@ export const simApi = {
   },
 
   /** The full run; `onProgress` (a comlink proxy) hears the fraction done now and then. */
-  summarize(spec: SessionSpec, onProgress?: Progress): Summary {
+  async summarize(spec: SessionSpec, onProgress?: Progress): Promise<Summary> {
+    await ready;
+    await prepareScenario(spec.scenario);
     return summarize(spec, wallNowMs, onProgress === undefined ? undefined : (f) => void onProgress(f));
   },
 };

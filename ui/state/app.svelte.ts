@@ -21,7 +21,8 @@ import { faultLabel } from '../lib/faultText.ts';
 import { openUntilUs, sessionScenario } from '../lib/sessionScenario.ts';
 import { clockText } from '../lib/format.ts';
 import { readUrlState, writeUrlState } from '../lib/urlState.ts';
-import type { Frame, FrameAction, LogFilter, SessionSpec, Summary } from '../sim/protocol.ts';
+
+import { RETRIEVAL_PANEL, type Frame, type FrameAction, type LogFilter, type RagView, type SessionSpec, type Summary } from '../sim/protocol.ts';
 import type { Tour } from '../tours/types.ts';
 import type { SimClient } from './simClient.ts';
 import { BUDGET_WALL_MS, DEFAULT_SPEED_INDEX, DEFAULT_TOUR_SPEED, MAX_SPEED, SLOW_SPEED, SPEEDS } from './speeds.ts';
@@ -113,6 +114,10 @@ export class AppState {
   framesPerSecond = $state(0);
   lastWorkMs = $state(0);
   lastSeekMs = $state(0);
+  /** The retrieval panel (a workload that offers it): its question, the corpus titles, the last view. */
+  ragAsk = $state<number | null>(null);
+  ragTitles = $state.raw<string[] | null>(null);
+  ragView = $state.raw<RagView | null>(null);
 
   private busy = false;
   private wanted: FrameAction | null = null;
@@ -315,6 +320,8 @@ export class AppState {
       return;
     }
     const plain = $state.snapshot(spec) as SessionSpec;
+    this.ragTitles = null;
+    this.ragView = null;
     this.pendingOpen = { spec: plain, toUs };
     this.wanted = null;
     this.seekTargetUs = toUs;
@@ -478,7 +485,9 @@ export class AppState {
         const now = performance.now();
         const withLog = !this.playing || action.kind !== 'run' && action.kind !== 'budget' || now - this.logWrittenMs >= LOG_EVERY_MS;
         if (withLog) this.logWrittenMs = now;
-        const f = await this.client.live.frame({ action, selected: this.selectedNode, log: withLog ? this.logFilter() : null });
+        // A panel's own data is asked for only while its tab is open.
+        const rag = this.tab === RETRIEVAL_PANEL ? { titles: this.ragTitles === null, ask: this.ragAsk } : null;
+        const f = await this.client.live.frame({ action, selected: this.selectedNode, log: withLog ? this.logFilter() : null, rag });
         if (this.pendingOpen !== null) continue;
         this.applyFrame(f, action);
         if (f.seekingToUs !== null && this.wanted === null) this.wanted = { kind: 'seek', toUs: f.seekingToUs, wallMs: SEEK_SLICE_WALL_MS };
@@ -497,6 +506,10 @@ export class AppState {
     if (f.log === null) f.log = this.lastLog;
     else this.lastLog = f.log;
     this.frame = f;
+    if (f.rag !== null) {
+      if (f.rag.titles !== null) this.ragTitles = f.rag.titles;
+      this.ragView = f.rag;
+    }
     this.frameCount++;
     this.lastWorkMs = f.workMs;
     if (action.kind === 'seek' && f.seekingToUs === null) this.lastSeekMs = performance.now() - this.seekStartedMs;
@@ -638,6 +651,20 @@ export class AppState {
 
   setLogKinds(kinds: string[] | null): void {
     this.logKinds = kinds;
+    this.refresh();
+  }
+
+  // ---- the retrieval panel ----
+
+  /** Shows a side-panel view; a view's own data comes with the next frame. */
+  setTab(id: string): void {
+    this.tab = id;
+    this.refresh();
+  }
+
+  /** Asks the question "document `doc`'s embedding" of the cache and every replica, at the moment on screen. */
+  askRag(doc: number | null): void {
+    this.ragAsk = doc;
     this.refresh();
   }
 

@@ -1,0 +1,173 @@
+// HNSW benchmark: faultline's WebAssembly build of hnswlib (wasm/hnsw, SIMD) against
+// hnswlib-node (native hnswlib, the baseline), the stock hnswlib-wasm 0.8.2 package and
+// exact brute force, in one process on the same data: build time, recall@10 against exact
+// search and queries/s at ef 50, 100 and 200.
+//
+// Method: every index gets the same vectors in the same order with M = 16,
+// efConstruction = 200, seed 100. Queries are timed in rounds (single queries, one call
+// each) and each implementation's best round counts, interleaved so a noisy neighbour on
+// the shared machine hits all of them alike. `ratio` is ours / native queries/s at the
+// same ef (the two reach about the same recall there; both are reported). Datasets: the
+// real corpus (fiori, 778 x 384, cosine; queries are held-out paraphrases: a document's
+// embedding plus noise of norm 0.5, renormalised) and a seeded synthetic set (10,000 x 128,
+// L2, 64 clusters; queries are fresh points from the same clusters).
+import 'fake-indexeddb/auto';
+import hnswlibNode from 'hnswlib-node';
+import { wallNowMs } from '../cli/wallclock.ts';
+import { corpusByName } from '../corpus/registry.ts';
+import { vectorOf, type Corpus } from '../corpus/corpus.ts';
+import { paraphrase } from '../corpus/queries.ts';
+import { syntheticCorpus } from '../corpus/synthetic.ts';
+import { exactKnn, recallAt, type Neighbour } from '../core/rag/vector.ts';
+import { hnsw } from '../wasm/hnsw/load.ts';
+import seedrandom from 'seedrandom';
+
+// hnswlib-node is CommonJS: its classes hang off the default export.
+const NativeHnsw = hnswlibNode.HierarchicalNSW;
+type NativeHnsw = InstanceType<typeof NativeHnsw>;
+const K = 10;
+const EFS = [50, 100, 200] as const;
+const ROUNDS = 3;
+const ROUND_MS_MIN = 250;
+
+interface Impl {
+  name: string;
+  build(c: Corpus): void;
+  search(q: Float32Array, qArr: number[], ef: number): number[];
+}
+
+function ours(): Impl {
+  const m = hnsw();
+  let idx: ReturnType<typeof m.create> | null = null;
+  return {
+    name: 'wasmSimd',
+    build(c) {
+      idx = m.create({ space: c.metric, dim: c.dim, capacity: c.count, m: 16, efConstruction: 200, seed: 100 });
+      for (let i = 0; i < c.count; i++) idx.add(i, vectorOf(c, i));
+    },
+    search: (q, _a, ef) => (idx as NonNullable<typeof idx>).search(q, K, ef).map((h) => h.label),
+  };
+}
+
+function native(): Impl {
+  let idx: NativeHnsw | null = null;
+  return {
+    name: 'native',
+    build(c) {
+      idx = new NativeHnsw(c.metric, c.dim);
+      idx.initIndex(c.count, 16, 200, 100);
+      for (let i = 0; i < c.count; i++) idx.addPoint(Array.from(vectorOf(c, i)), i);
+    },
+    search(_q, qArr, ef) {
+      const n = idx as NativeHnsw;
+      n.setEf(ef);
+      return n.searchKnn(qArr, K).neighbors;
+    },
+  };
+}
+
+interface StockIndex {
+  initIndex(max: number, m: number, efc: number, seed: number): void;
+  addPoint(v: Float32Array, label: number, replace: boolean): void;
+  setEfSearch(ef: number): void;
+  searchKnn(q: Float32Array, k: number, filter: undefined): { neighbors: number[] };
+}
+
+async function stock(): Promise<Impl> {
+  (globalThis as Record<string, unknown>).window ??= globalThis;
+  const { loadHnswlib } = await import('hnswlib-wasm/dist/hnswlib.js');
+  // Its Emscripten runtime prints to stdout while it mounts IDBFS; the benchmark's stdout
+  // is one JSON object, so those lines go to stderr.
+  const log = console.log;
+  console.log = (...a: unknown[]) => console.error(...a);
+  const lib = (await loadHnswlib().finally(() => { console.log = log; })) as unknown as { HierarchicalNSW: new (space: string, dim: number, file: string) => StockIndex };
+  let idx: StockIndex | null = null;
+  return {
+    name: 'hnswlibWasm082',
+    build(c) {
+      idx = new lib.HierarchicalNSW(c.metric, c.dim, '');
+      idx.initIndex(c.count, 16, 200, 100);
+      for (let i = 0; i < c.count; i++) idx.addPoint(vectorOf(c, i), i, false);
+    },
+    search(q, _a, ef) {
+      const s = idx as StockIndex;
+      s.setEfSearch(ef);
+      return s.searchKnn(q, K, undefined).neighbors;
+    },
+  };
+}
+
+function timeRound(f: () => void, queries: number): number {
+  let reps = 0;
+  const t0 = wallNowMs();
+  let t = t0;
+  while (t - t0 < ROUND_MS_MIN) {
+    f();
+    reps++;
+    t = wallNowMs();
+  }
+  return (queries * reps) / ((t - t0) / 1000);
+}
+
+function dataset(name: string): { corpus: Corpus; queries: Float32Array[] } {
+  if (name === 'fiori') {
+    const corpus = corpusByName('fiori');
+    const draw = seedrandom.alea('bench/hnsw/fiori-queries');
+    const queries = Array.from({ length: 200 }, () => paraphrase(corpus, Math.floor(draw() * corpus.count), 0.5, draw));
+    return { corpus, queries };
+  }
+  const all = syntheticCorpus({ count: 10_500, dim: 128 });
+  const corpus: Corpus = { ...all, name: 'synthetic-10000x128', count: 10_000, vectors: all.vectors.slice(0, 10_000 * 128), titles: all.titles.slice(0, 10_000) };
+  const queries = Array.from({ length: 500 }, (_, i) => vectorOf(all, 10_000 + i).slice());
+  return { corpus, queries };
+}
+
+async function benchDataset(name: string): Promise<Record<string, number | string>> {
+  const { corpus, queries } = dataset(name);
+  const qArrs = queries.map((q) => Array.from(q));
+  const rows = Array.from({ length: corpus.count }, (_, i) => [i, vectorOf(corpus, i)] as const);
+  const exact: Neighbour[][] = queries.map((q) => exactKnn(corpus.metric, q, rows, K));
+  const out: Record<string, number | string> = { vectors: corpus.count, dim: corpus.dim, metric: corpus.metric, queries: queries.length };
+  const impls = [ours(), native(), await stock()];
+  for (const impl of impls) {
+    const t0 = wallNowMs();
+    impl.build(corpus);
+    out[`${impl.name}.buildMs`] = Math.round(wallNowMs() - t0);
+  }
+  for (const ef of EFS) {
+    const best = new Map<string, number>();
+    for (const impl of impls) {
+      const found = queries.map((q, i) => impl.search(q, qArrs[i], ef));
+      const recall = exact.reduce((a, e, i) => a + recallAt(e, found[i].map((label) => ({ label }))), 0) / queries.length;
+      out[`${impl.name}.ef${ef}.recall`] = +recall.toFixed(4);
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const impl of impls) {
+        const qps = timeRound(() => queries.forEach((q, i) => impl.search(q, qArrs[i], ef)), queries.length);
+        best.set(impl.name, Math.max(best.get(impl.name) ?? 0, qps));
+      }
+    }
+    for (const impl of impls) out[`${impl.name}.ef${ef}.qps`] = Math.round(best.get(impl.name) ?? 0);
+    out[`ratio.ef${ef}.wasmSimdVsNative`] = +((best.get('wasmSimd') ?? 0) / (best.get('native') ?? 1)).toFixed(3);
+    out[`ratio.ef${ef}.hnswlibWasm082VsNative`] = +((best.get('hnswlibWasm082') ?? 0) / (best.get('native') ?? 1)).toFixed(3);
+  }
+  // Batch search: all queries in one call into WebAssembly, at ef 100.
+  const idx = hnsw().create({ space: corpus.metric, dim: corpus.dim, capacity: corpus.count, m: 16, efConstruction: 200, seed: 100 });
+  for (let i = 0; i < corpus.count; i++) idx.add(i, vectorOf(corpus, i));
+  let batchBest = 0;
+  for (let r = 0; r < ROUNDS; r++) batchBest = Math.max(batchBest, timeRound(() => idx.searchBatch(queries, K, 100), queries.length));
+  out['wasmSimd.ef100.batchQps'] = Math.round(batchBest);
+  let bruteBest = 0;
+  const few = queries.slice(0, 50);
+  for (let r = 0; r < ROUNDS; r++) bruteBest = Math.max(bruteBest, timeRound(() => few.forEach((q) => exactKnn(corpus.metric, q, rows, K)), few.length));
+  out['bruteForce.qps'] = Math.round(bruteBest);
+  return out;
+}
+
+export async function run(): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  for (const name of ['fiori', 'synthetic']) {
+    for (const [k, v] of Object.entries(await benchDataset(name))) out[`${name}.${k}`] = v;
+  }
+  return out;
+}

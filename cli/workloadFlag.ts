@@ -1,0 +1,86 @@
+// `--workload FILE` (run, sweep, replay, shrink, ui): loads a user's TypeScript module and
+// registers the workloads it exports, before any scenario is read.
+//
+// Contract: every problem with a module is a UsageError (exit 2, nothing run) naming the
+// file and, where there is one, the field: no such file, a file Node would load as
+// CommonJS, an exception on import (with the user's frames), no default export, a
+// malformed definition, a name or section that clashes with a registered one. The paths
+// are kept as the user gave them, so replay commands and results files name them the
+// same way. Loading is asynchronous (import()), so a command given --workload returns a
+// promise of its exit code; without it, commands stay synchronous.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
+import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
+import { UsageError } from './args.ts';
+
+/** The `--workload` option for parseFlags. */
+export const WORKLOAD_FLAG = { workload: { type: 'string', multiple: true } } as const;
+
+/** The flag's values, as a list (parseArgs gives an array for a `multiple` option). */
+export function workloadPaths(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+/** ` --workload A --workload B`: what a replay command needs before `--scenario`. */
+export function workloadArgs(paths: readonly string[]): string {
+  return paths.map((p) => ` --workload ${p}`).join('');
+}
+
+/** The module type Node gives a file: an `.mts` is ESM; a `.ts` or `.js` is ESM under a package.json with "type": "module". */
+function isEsm(file: string): boolean {
+  if (file.endsWith('.mts') || file.endsWith('.mjs')) return true;
+  if (!/\.(ts|js)$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+function moduleUrl(path: string, cwd: string): string {
+  const file = resolve(cwd, path);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--workload ${path}: no such file`);
+  if (!isEsm(file)) {
+    throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but a workload module is an ES module: name it .mts, or put a package.json with {"type": "module"} beside it`);
+  }
+  return pathToFileURL(file).href;
+}
+
+function definitionMessage(path: string, e: WorkloadDefinitionError): string {
+  const n = e.problems.length;
+  return `--workload ${path}: not a valid workload module (${n} problem${n === 1 ? '' : 's'}):\n${e.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`;
+}
+
+/** Imports and registers each module, in order; every problem is a UsageError naming the file. */
+export async function loadWorkloadFiles(paths: readonly string[], cwd: string): Promise<void> {
+  for (const path of paths) {
+    const url = moduleUrl(path, cwd);
+    let ns: unknown;
+    try {
+      ns = await import(url);
+    } catch (e) {
+      const frames = userFrames(e);
+      throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
+    }
+    try {
+      registerWorkloadModule(url, ns);
+    } catch (e) {
+      if (e instanceof WorkloadDefinitionError) throw new UsageError(definitionMessage(path, e));
+      throw e;
+    }
+  }
+}
+
+/** Runs `body` after loading the modules: at once when there are none, else as a promise. */
+export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>): number | Promise<number> {
+  if (paths.length === 0) return body();
+  return loadWorkloadFiles(paths, cwd).then(body);
+}

@@ -1,0 +1,35 @@
+// faultline's public API: what a user's workload module and a user's script import, as
+// `import { ... } from 'faultline'`. This file only re-exports; docs/api.md describes each
+// name. Anything not exported here is internal and may change without notice.
+
+// The Env seam: what a process (one virtual node's program) is given and must implement.
+export type {
+  Clocked, DiskErrorCode, DiskPort, DiskRead, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView, Random, TelemetrySink,
+} from './core/env.ts';
+
+// Defining a workload: its scenario sections (zod schemas), nodes, checks and UI data.
+export { z } from 'zod';
+export { defineWorkload } from './sim/workloads/workload.ts';
+export type { InstallContext, Installed, LeaderSource, ScenarioOf, Sections, Workload, WorkloadUi } from './sim/workloads/workload.ts';
+export { findWorkload, registeredWorkloads, registerWorkload, WorkloadDefinitionError } from './sim/workloads/registry.ts';
+export { WorkloadError } from './sim/workloads/userWorkload.ts';
+export type { NodeSpec, TelemetryListener, Violation, World } from './sim/world/world.ts';
+
+// Scenarios: the schema's building blocks for a workload's sections, and parsing.
+export { duration, DURATION_US_MAX, positiveDuration } from './sim/scenario/schema.ts';
+export type { BaseScenario, FaultSpec, Problem, Scenario } from './sim/scenario/schema.ts';
+export { parseScenarioText, validateScenario } from './sim/scenario/parse.ts';
+export type { ParseResult } from './sim/scenario/parse.ts';
+
+// Running: one seed, many seeds, and a replay that checks the trace hash.
+export { runScenario } from './sim/run/runScenario.ts';
+export type { RunOptions, RunReport } from './sim/run/runScenario.ts';
+export { replay, sweep } from './sim/run/seeds.ts';
+export type { SeedOutcome } from './sim/run/seeds.ts';
+
+// Checkers: linearizability of a key-value history, a history recorder, Raft's invariants.
+export { checkKvHistory } from './sim/check/linearizability.ts';
+export type { CheckOptions, CheckResult, Operation, Verdict } from './sim/check/history.ts';
+export type { KvOp, KvResult } from './core/kv/types.ts';
+export { HistoryRecorder } from './sim/check/historyRecorder.ts';
+export { RaftInvariants } from './sim/check/raftInvariants.ts';
