@@ -1,5 +1,6 @@
 // Writes a Scenario back as a scenario file (YAML) that parses to the same Scenario: the
-// one writer behind `faultline shrink`'s output and the UI's "Export".
+// one writer behind `faultline shrink`'s output and the UI's "Export". (It replaces
+// cli/scenarioYaml.ts and sim/scenario/humanize.ts, which wrote every default.)
 //
 // Contract: parseScenarioText(scenarioToYaml(s)) gives back s (minus a swarm section,
 // which must be materialized first). The file says only what differs from the defaults

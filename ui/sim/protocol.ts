@@ -5,6 +5,7 @@
 // instances), because comlink copies it with postMessage. One request returns one whole
 // frame: the page never makes a round trip per node, per message or per event.
 import type { Micros, NodeId } from '../../core/env.ts';
+import type { InFlight } from '../../sim/world/world.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
 
@@ -147,14 +148,8 @@ export interface NodeDetails {
   process: Record<string, unknown> | null;
 }
 
-/** A message in flight. */
-export interface FlightView {
-  from: NodeId;
-  to: NodeId;
-  type: string;
-  sentUs: Micros;
-  arriveUs: Micros;
-  corrupted: boolean;
+/** A message in flight, as the world reports it, with what the page reads of its payload. */
+export interface FlightView extends InFlight {
   /** The workload's refusal field (ui.refusalField) is true: a vote refused, an append rejected. */
   refused: boolean;
   /** The payload's readable fields ("term 3", "entries 2"), for hover and click. */
