@@ -31,7 +31,7 @@ export { DEFAULT_SCENARIO };
 export const LOG_LIMIT = 150;
 export const LOG_LIMIT_PLAYING = 30;
 /** A seek gets this much worker time per request; a longer one goes on in further requests, with progress shown. */
-export const SEEK_SLICE_WALL_MS = 80;
+export const SEEK_SLICE_WALL_MS = 200;
 /** While playing, the worker is asked for a frame at most this often (the animation runs on every animation frame in between). */
 const WORKER_FRAME_MS = 40;
 /** Messages are drawn at most this much wall time of playback ahead of the last frame. */
@@ -327,7 +327,10 @@ export class AppState {
     this.seekTargetUs = toUs;
     this.seekingToUs = toUs;
     if (push) this.pushUrl(toUs);
-    this.summarize(plain);
+    // On a cold start the full run waits for the first frame: on two cores the two workers
+    // would otherwise share the CPU and both arrive later.
+    if (this.frame === null) this.summaryAfterFrame = plain;
+    else this.summarize(plain);
     void this.pump();
   }
 
@@ -501,8 +504,16 @@ export class AppState {
     }
   }
 
+  /** A full run to start once the first frame is on screen. */
+  private summaryAfterFrame: SessionSpec | null = null;
+
   private applyFrame(f: Frame, action: FrameAction): void {
     if (this.frame === null) performance.mark('faultline:first-frame');
+    if (this.summaryAfterFrame !== null) {
+      const spec = this.summaryAfterFrame;
+      this.summaryAfterFrame = null;
+      this.summarize(spec);
+    }
     if (f.log === null) f.log = this.lastLog;
     else this.lastLog = f.log;
     this.frame = f;
