@@ -16,9 +16,10 @@ export default defineConfig({
     outDir: '../dist/ui',
     emptyOutDir: true,
     target: 'es2022',
-    // The app, the lockstep check page (one scenario in one thread and across Web Workers) and
-    // the HNSW determinism page (the WebAssembly index in the page and in a Web Worker).
-    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)), hnsw: fileURLToPath(new URL('./ui/hnsw.html', import.meta.url)) } },
+    // The app, the lockstep check page (one scenario in one thread and across Web Workers),
+    // the HNSW determinism page (the WebAssembly index in the page and in a Web Worker) and
+    // the telemetry check page (metrics, traces and logs made in a Web Worker).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./ui/index.html', import.meta.url)), lockstep: fileURLToPath(new URL('./ui/lockstep.html', import.meta.url)), hnsw: fileURLToPath(new URL('./ui/hnsw.html', import.meta.url)), telemetry: fileURLToPath(new URL('./ui/telemetry.html', import.meta.url)) } },
   },
   // Workers are bundled with their own plugins in a build: they read the users' bundle too.
   worker: { format: 'es', plugins: () => [userBundlePlugin({ workloads: [], scenarios: [] }, 'post')] },

@@ -73,9 +73,11 @@ export function generateHistory(seed = 'lin-bench', shape: WorkloadShape = BENCH
   const planned = plan(seedrandom.alea(seed), shape);
   const order = [...planned].sort((a, b) => a.pointUs - b.pointUs || a.op.opId - b.op.opId);
   const sm = new KvStateMachine({ maxSessions: shape.clients * 2 });
+  // Every client registers its session first (core/kv/stateMachine.ts).
+  const sessions = Array.from({ length: shape.clients }, () => sm.register());
   for (const p of order) {
     if (!p.applied) continue;
-    const result = sm.apply({ clientId: p.op.clientId, seq: p.seq, op: p.op.input });
+    const result = sm.apply({ clientId: sessions[p.op.clientId], seq: p.seq, op: p.op.input });
     if (p.op.return !== Infinity) p.op.output = result;
   }
   return planned.map((p) => p.op);

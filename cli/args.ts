@@ -1,5 +1,7 @@
 // Command-line parsing: strict flags, clear messages naming the flag and the fix.
 import { parseArgs } from 'node:util';
+import type { LogLevel } from '../core/telemetry/events.ts';
+import { parseDuration } from '../sim/scenario/duration.ts';
 
 export class UsageError extends Error {}
 
@@ -20,8 +22,50 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** Exit 0 rather than 3 when no check failed but some could not decide. */
+  allowInconclusive: boolean;
+  /** The run's event limit (--events-max); undefined means the default. */
+  eventsMax: number | undefined;
+  /** A MAPE-K knowledge file to start the manager from, and one to save what it learned to. */
+  knowledge: string | undefined;
+  saveKnowledge: string | undefined;
   /** Users' workload modules to load first (--workload, as given). */
   workloads: string[];
+  /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
+  metricsOut: string | undefined;
+  tracesOut: string | undefined;
+  logsOut: string | undefined;
+  logLevel: LogLevel;
+  scrapeIntervalUs: number;
+}
+
+const LOG_LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function parseLogLevel(text: string): LogLevel {
+  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(text)) throw new UsageError(`--log-level: expected one of ${LOG_LEVEL_NAMES.join(', ')}, got "${text}"`);
+  return text as LogLevel;
+}
+
+/** Default virtual time between two scrapes of --metrics-out and `serve`. */
+export const SCRAPE_INTERVAL_DEFAULT = '1s';
+
+/** A --scrape-interval value: a duration of at least 1 ms (OpenMetrics timestamps are ms). */
+export function parseScrapeInterval(text: string): number {
+  const us = parseDuration(text);
+  if (us === null || us < 1000) throw new UsageError(`--scrape-interval: expected a duration of at least 1ms like "1s" or "250ms", got "${text}"`);
+  return us;
+}
+
+/** The largest --events-max accepted (far beyond any run that fits in memory). */
+export const EVENTS_MAX_FLAG_MAX = 1_000_000_000_000;
+
+export function parseEventsMax(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseCount(text, '--events-max', EVENTS_MAX_FLAG_MAX);
+}
+
+/** The replay command's tail for a non-default event limit. */
+export function eventsMaxFlag(eventsMax: number | undefined): string {
+  return eventsMax === undefined ? '' : ` --events-max ${eventsMax}`;
 }
 
 /** Worker threads a run may use at most (each node gets at most one). */
@@ -41,7 +85,16 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        'allow-inconclusive': { type: 'boolean', default: false },
+        'events-max': { type: 'string' },
+        knowledge: { type: 'string' },
+        'save-knowledge': { type: 'string' },
         workload: { type: 'string', multiple: true },
+        'metrics-out': { type: 'string' },
+        'traces-out': { type: 'string' },
+        'logs-out': { type: 'string' },
+        'scrape-interval': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,7 +110,16 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     quiet: v.quiet ?? false,
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    allowInconclusive: v['allow-inconclusive'] ?? false,
+    eventsMax: parseEventsMax(v['events-max']),
+    knowledge: v.knowledge,
+    saveKnowledge: v['save-knowledge'],
     workloads: v.workload ?? [],
+    metricsOut: v['metrics-out'],
+    tracesOut: v['traces-out'],
+    logsOut: v['logs-out'],
+    logLevel: parseLogLevel(v['log-level'] ?? 'info'),
+    scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
   };
 }
 

@@ -5,9 +5,13 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                [--scrape-interval D] [--allow-inconclusive] [--events-max N]
+  faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
   faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
-  faultline merge DIR... [--out DIR] [--json]
+                  [--allow-inconclusive] [--events-max N]
+  faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline bless [--check] [--add NAME --seeds A..B]
@@ -18,6 +22,8 @@ Commands:
   start   What \`npm start\` does: run the default scenario, then (on a terminal) serve the UI.
   run     Run one scenario with one seed and check it. Same scenario + seed + version
           gives the same trace hash, bit for bit.
+  serve   Run a scenario paced to wall time and serve /metrics (Prometheus) and the
+          /health, /health/ready and /health/detailed endpoints.
   list    List the scenario catalogue (scenarios/*.yaml).
   sweep   Run many seeds of one scenario in parallel; summary, sweep.json, junit.xml.
   merge   Combine the outputs of sweep shards into one summary, sweep.json and junit.xml.
@@ -30,12 +36,18 @@ Commands:
 module whose default export is defineWorkload({...}); see docs/workloads.md).
 
 Exit codes: 0 every check held, 1 a check failed, 2 bad input or usage (a malformed
-workload module, or an exception from its code, included).
+workload module, or an exception from its code, included), 3 inconclusive: no check
+failed but one could not decide (a linearizability search out of budget, a history over
+its recorder's cap, a liveness bound after the run's end, a run stopped by a scale limit);
+--allow-inconclusive makes that 0.
 Run \`faultline run\` with no arguments for the default scenario.`;
 
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
 Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
+                    [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                    [--scrape-interval D] [--allow-inconclusive] [--events-max N]
+                    [--knowledge FILE] [--save-knowledge FILE]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -43,15 +55,38 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--work
                             docs/workloads.md); the replay command names it too
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
-  -o, --out DIR             write report.json and trace.jsonl (every event) into DIR
+  -o, --out DIR             write report.json, trace.jsonl (every event) and, when a check
+                            failed, violations.txt (every violation in full) into DIR;
+                            DIR is checked (and created) before the run
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
+      --metrics-out FILE    write the run's metrics as OpenMetrics text: one sample per series
+                            every --scrape-interval of virtual time, timestamped at a fixed
+                            epoch (2023-11-14T22:13:20Z) plus virtual time; for
+                            \`promtool tsdb create-blocks-from openmetrics\`
+      --traces-out FILE     write the run's OpenTelemetry spans as OTLP/JSON
+      --logs-out FILE       write JSON logs (one record per line, secret-looking fields redacted)
+      --log-level L         the lowest level logged: debug (every request, log entry and
+                            stats event), info (default), warn or error
+      --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s)
+      --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide
+      --events-max N        stop the run after N events (default 200,000,000); a run that
+                            reaches it (or an origin's 536,870,912-event tie-key limit) stops
+                            with a clear message and is inconclusive
+      --knowledge FILE      mapek scenarios: start the manager from a knowledge file that
+                            an earlier run saved (the replay command names it)
+      --save-knowledge FILE mapek scenarios: save what the manager learned in this run
   -h, --help                this text
 
-The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, violations
+Telemetry files are the same bytes for the same scenario and seed, and observing never
+changes the run (same trace hash). Each file is written whole at the end, or not at all.
+
+The report carries scenario, seed, traceHash, events, simulatedMs, wallMs, verdict (pass,
+fail or inconclusive), violations, inconclusive (each check that could not decide, and why)
 and replay (the exact command that reproduces the run). Progress is shown on stderr only
-when it is a terminal and --json is not given.`;
+when it is a terminal and --json is not given.
+Exit 0 pass, 1 a check failed, 2 bad input, 3 inconclusive (0 with --allow-inconclusive).`;
 
 export const LIST_HELP = `faultline list — list the scenario catalogue
 
@@ -61,6 +96,7 @@ export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in
 
 Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N]
                        [--shard i/n] [--out DIR] [--json] [--quiet] [--timeout SECONDS]
+                       [--allow-inconclusive] [--events-max N]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
       --workload FILE       load a workload module of your own first (every worker loads
@@ -71,29 +107,40 @@ Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [
       --shard i/n           run only shard i of n: the seeds whose position in the range
                             (from 0) is i-1 modulo n, round-robin. Shards 1/n..n/n
                             partition the range; combine their outputs with \`merge\`
-  -o, --out DIR             write DIR/sweep.json (per seed: seed, traceHash, events,
-                            simulatedMs, wallMs, violations) and DIR/junit.xml
+  -o, --out DIR             write DIR/results.jsonl as seeds finish (a header line, then
+                            one result per seed), then DIR/sweep.json (per seed: seed,
+                            traceHash, events, simulatedMs, wallMs, verdict, violations,
+                            inconclusive) and DIR/junit.xml. DIR is checked (and created)
+                            before any seed runs
       --json                print one JSON object (results, summary, failures) and nothing else
   -q, --quiet               no progress display
       --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
+      --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
+                            (junit.xml then marks them skipped instead of error)
+      --events-max N        each seed's event limit (default 200,000,000; see run --help)
 
-Per-seed results do not depend on --jobs or --shard. Prints passed/failed, the slowest
-seeds, events/s and seeds/min, and every failing seed with its replay command.
-Exit 0 every seed passed, 1 a seed failed or a worker crashed (the seed is named), 2 bad input.`;
+Per-seed results do not depend on --jobs or --shard. Prints passed/failed/inconclusive,
+the slowest seeds, events/s and seeds/min, and every failing or inconclusive seed with its
+replay command. In junit.xml a failing seed has a <failure>, an inconclusive one an <error>.
+Exit 0 every seed passed, 1 a seed failed or a worker crashed (the seed is named), 2 bad
+input, 3 no seed failed but some were inconclusive (0 with --allow-inconclusive).`;
 
 export const MERGE_HELP = `faultline merge — combine sweep shard outputs
 
-Usage: faultline merge DIR... [--out DIR] [--json]
+Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
 
-  DIR...        sweep output directories (or their sweep.json files) of one scenario
+  DIR...        sweep output directories (or their sweep.json files) of one scenario; a
+                directory of a sweep that did not finish is read from its results.jsonl
   -o, --out DIR write the merged sweep.json and junit.xml into DIR
-      --json    print one JSON object (results, summary, failures)
+      --json    print one JSON object (results, summary, failures, inconclusive)
+      --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
 
-A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed failed.`;
+A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed
+failed, 3 none failed but some were inconclusive.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
-Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json]
+Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--allow-inconclusive]
        faultline replay --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--json]
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
@@ -103,10 +150,12 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json]
       --workload FILE a workload module of your own to load first; by default the ones
                       the report's replay command or the sweep file recorded
       --trace-out F   write the full trace (every event) as JSONL to F
+      --events-max N  the run's event limit (default: the recorded run's, else 200,000,000)
       --json          print one JSON report with recordedHash and reproduced
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
-differs or a check failed, 2 bad input.`;
+differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with
+--allow-inconclusive).`;
 
 export const SHRINK_HELP = `faultline shrink — minimise the fault schedule of a failing run
 
@@ -163,3 +212,26 @@ Usage: faultline start [--no-ui]
 Runs the default scenario with seed 1 and prints its report; then, when the terminal is
 interactive, serves the UI on it (like \`faultline ui\`). Piped, in CI, or with --no-ui it
 stops after the report.`;
+
+export const SERVE_HELP = `faultline serve — run a scenario paced to wall time and serve its telemetry
+
+Usage: faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
+
+      --workload FILE       load a workload module first (see \`faultline run --help\`)
+  -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
+      --seed N              the run seed (default: 1)
+      --speed K             virtual seconds per wall second (default 1; 20 runs 20x faster)
+  -p, --port N              the port (default 9464; 0 picks a free one and prints it)
+      --host HOST           the address to bind (default 127.0.0.1, this machine only)
+
+Endpoints (GET):
+  /metrics           every node's metrics (label node="nK") and the simulator's, in the
+                     Prometheus text format, or OpenMetrics when the scraper asks for it
+  /health            liveness: 200 while the server runs
+  /health/ready      readiness: 200 when a leader exists and the servers are caught up,
+                     else 503; ?node=nK asks about one node
+  /health/detailed   JSON: each node's role, term, commit index, last contact, the active
+                     faults and the violations so far
+
+The run is the same as \`faultline run\` with the same scenario and seed; when it ends the
+server keeps serving its final state. Ctrl-C stops it. A port in use exits with code 2.`;

@@ -1,13 +1,14 @@
 // The faultline command line: run, list, sweep, merge, replay, shrink and bless. A thin
 // shell over sim/: it reads files, measures wall time, draws progress and prints reports;
-// the simulation itself is in sim/run. Exit codes: 0 checks held, 1 a check failed, 2 bad
-// input or usage.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// the simulation itself is in sim/run. Exit codes (cli/verdictExit.ts): 0 checks held, 1 a
+// check failed, 2 bad input or usage, 3 inconclusive (no check failed, one could not decide).
+import { writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
 import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
 import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
+import type { World } from '../sim/world/world.ts';
 import type { LockstepStats } from '../sim/workers/lockstep.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
@@ -15,17 +16,23 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
-import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import { serveUi, type ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
-import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
+import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
+import { prepareOutDir } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
+import { cmdServe } from './serveMetrics.ts';
 import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdSweep } from './sweep.ts';
+import { TelemetryOutputs } from './telemetryOut.ts';
+import { boundedViolations, pointerTo, VIOLATIONS_FILE, writeWholeText } from './explanations.ts';
+import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
@@ -54,38 +61,79 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
 
 function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
-  const scenario = materialize(loaded.scenario, args.seed);
+  // Before the run: a report that cannot be written must not cost a run first.
+  if (args.out !== undefined) prepareOutDir(args.out, '--out');
+  const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
+  const scenario = materialize(known, args.seed);
+  if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
-  const replay = runCommand(loaded, args.seed);
+  const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
+  const telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
   const t0 = wallNowMs();
-  const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>): number => {
+  const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>, wrote: string[] = []): number => {
     progress?.clear();
-    const full: CliReport = { ...report, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
+    const outRel = args.out === undefined ? undefined : relative(io.cwd, args.out) || '.';
+    // Explanations are bounded in the report and the terminal; the whole text goes to a file.
+    const pointer = pointerTo(outRel === undefined ? undefined : join(outRel, VIOLATIONS_FILE), 'run with --out DIR to write the full text to a file');
+    const violations = boundedViolations(report.violations, pointer);
+    const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
     if (args.out !== undefined) {
-      mkdirSync(args.out, { recursive: true });
       writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
       writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
+      if (report.violations.length > 0) writeWholeText(join(args.out, VIOLATIONS_FILE), report.violations, `faultline run ${report.scenario} · seed ${report.seed}: every violation in full\nreplay: ${replay}`);
     }
     if (args.json) io.out(JSON.stringify(full) + '\n');
-    else io.out(humanReport(full, args.out === undefined ? undefined : relative(io.cwd, args.out) || '.'));
-    return report.violations.length === 0 ? 0 : 1;
+    else io.out(humanReport(full, outRel, args.allowInconclusive, wrote.map((w) => relative(io.cwd, w))));
+    return exitCodeOf(report.verdict, args.allowInconclusive);
   };
-  if (args.workers === undefined) {
-    const { report, world } = runScenario(scenario, args.seed, { retainTrace: args.out !== undefined, onProgress });
+  const base = { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax };
+  const keepKnowledge = (world: World): void => {
+    if (args.saveKnowledge !== undefined && !saveKnowledge(world, args.saveKnowledge)) io.err(`faultline: --save-knowledge: this run's manager reported no knowledge (is it a mapek scenario with the manager on?); ${args.saveKnowledge} not written\n`);
+  };
+  if (args.workers === undefined && telemetry === null) {
+    const { report, world } = runScenario(scenario, args.seed, base);
+    keepKnowledge(world);
     return finish(report, world.trace.events(), {});
   }
-  return runScenarioLockstep(scenario, args.seed, args.workers, workerFactory(), { retainTrace: args.out !== undefined, onProgress }).then(
-    (r) => finish(r.report, r.trace, { workers: args.workers, lockstep: r.lockstep }),
+  if (args.workers === undefined && telemetry !== null) {
+    try {
+      const { report, world } = runScenario(scenario, args.seed, telemetry.runOptions(base));
+      keepKnowledge(world);
+      return writeTelemetry(telemetry, io).then((wrote) => (wrote === null ? 2 : finish(report, world.trace.events(), {}, wrote)));
+    } catch (e) {
+      telemetry.discard();
+      throw e;
+    }
+  }
+  const workers = args.workers as number;
+  return runScenarioLockstep(scenario, args.seed, workers, workerFactory(), telemetry === null ? base : telemetry.runOptions(base)).then(
+    async (r) => {
+      const wrote = telemetry === null ? [] : await writeTelemetry(telemetry, io);
+      return wrote === null ? 2 : finish(r.report, r.trace, { workers, lockstep: r.lockstep }, wrote);
+    },
     (e: unknown) => {
       progress?.clear();
-      io.err(`faultline: simulation error with --workers ${args.workers}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} --workers ${args.workers}\n`);
+      telemetry?.discard();
+      io.err(`faultline: simulation error with --workers ${workers}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} --workers ${workers}\n`);
       return 1;
     },
   );
+}
+
+/** Writes the telemetry files; null (after a message) if one could not be written. */
+async function writeTelemetry(telemetry: TelemetryOutputs, io: Io): Promise<string[] | null> {
+  try {
+    return await telemetry.write();
+  } catch (e) {
+    io.err(`faultline: could not write telemetry: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  } finally {
+    telemetry.discard();
+  }
 }
 
 /**
@@ -99,12 +147,11 @@ function workerFactory(): RunnerFactory {
   return (init, nodes) => spawnNodePool({ ...init, failAfterEvents: { how: hook[1] as 'throw' | 'exit', count: Number(hook[2]) } }, nodes);
 }
 
-function humanReport(r: CliReport, outDir: string | undefined): string {
-  const pass = r.violations.length === 0;
+function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive: boolean, wrote: string[] = []): string {
   const compression = r.wallMs > 0 ? r.simulatedMs / r.wallMs : Infinity;
   const lines = [
     `faultline run ${r.scenario} · seed ${r.seed}`,
-    `  ${pass ? 'PASS' : 'FAIL'}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
+    `  ${verdictWord(r.verdict)}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
     `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
@@ -116,8 +163,10 @@ function humanReport(r: CliReport, outDir: string | undefined): string {
   }
   for (const v of r.violations.slice(0, 20)) lines.push(`  violation [${v.check}] at ${formatMicros(v.t)}${v.node === null ? '' : ` on node ${v.node}`}: ${v.message}`);
   if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more violations (see --json)`);
-  if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')} and ${join(outDir, 'trace.jsonl')}`);
-  lines.push(`  ${pass ? 'replay' : `seed ${r.seed} failed; replay`}: ${r.replay}`);
+  lines.push(...inconclusiveLines(r.inconclusive, '  '));
+  if (outDir !== undefined) lines.push(`  wrote ${join(outDir, 'report.json')}, ${join(outDir, 'trace.jsonl')}${r.violations.length > 0 ? ` and ${join(outDir, VIOLATIONS_FILE)} (every violation in full)` : ''}`);
+  for (const w of wrote) lines.push(`  wrote ${w}`);
+  lines.push(`  ${replayLead(r.verdict, r.seed, allowInconclusive)}: ${r.replay}`);
   return lines.join('\n') + '\n';
 }
 
@@ -186,8 +235,8 @@ async function cmdStart(argv: string[], io: Io): Promise<number> {
   return cmdUi(['--scenario', DEFAULT_SCENARIO, '--seed', '1'], io);
 }
 
-const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
-const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
+const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
 
 /**
  * Runs a command. Most commands finish synchronously and return the exit code; `run

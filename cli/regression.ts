@@ -12,6 +12,7 @@ import { runScenario } from '../sim/run/runScenario.ts';
 import { parseFlags, UsageError } from './args.ts';
 import { PACKAGE_ROOT } from './catalog.ts';
 import type { Io } from './main.ts';
+import { prepareOutFile } from './outPath.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { parseSeedRange, shardSeeds } from './seedRange.ts';
 
@@ -55,6 +56,7 @@ export function cmdBless(argv: string[], io: Io): number {
     seeds: { type: 'string' },
   });
   const file = typeof v.file === 'string' ? v.file : TRIPLES_FILE;
+  if (v.check !== true) prepareOutFile(file, '--file');
   const doc = readTriples(file);
   if (typeof v.add === 'string') {
     const seeds = shardSeeds(parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1'), null);

@@ -4,7 +4,8 @@
 // (`DIR/sweep.json#seed=17`), a scenario file or `--scenario X`, with `--seed N`. When a
 // trace hash was recorded (or given with --expect), the replay must reproduce it bit for
 // bit; a different hash is reported with both values. Exit 0: reproduced (or no hash to
-// compare) and every check held; 1: the hash differs or a check failed; 2: bad input.
+// compare) and every check held; 1: the hash differs or a check failed; 2: bad input; 3: the
+// run is inconclusive (0 with --allow-inconclusive).
 // The users' workload modules a run needs are loaded first: those given with --workload,
 // else those the report's replay command or the sweep file recorded.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,10 +13,13 @@ import { materialize } from '../sim/faults/swarm.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
-import { parseFlags, parseSeed, UsageError } from './args.ts';
+import { eventsMaxFlag, parseEventsMax, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { readSweepFile } from './sweepFile.ts';
+import { boundedViolations } from './explanations.ts';
+import { prepareOutFile } from './outPath.ts';
+import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 
@@ -24,6 +28,8 @@ interface Source {
   seed: number;
   recordedHash: string | null;
   from: string;
+  /** The event limit the recorded run had (--events-max), if not the default. */
+  eventsMax?: number;
 }
 
 function fromSweep(file: string, seedText: string, workloads: readonly string[]): Source {
@@ -31,14 +37,15 @@ function fromSweep(file: string, seedText: string, workloads: readonly string[])
   const seed = parseSeed(seedText, `${file}#seed`);
   const entry = f.results.find((r) => r.seed === seed);
   if (entry === undefined) throw new UsageError(`${file} has no result for seed ${seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
-  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}` };
+  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}`, eventsMax: f.eventsMax };
 }
 
 /** A report.json names its scenario in its replay command, exactly as the run was given it. */
 function fromReport(file: string, doc: Record<string, unknown>, workloads: readonly string[]): Source {
   const m = typeof doc.replay === 'string' ? /--scenario (\S+)/.exec(doc.replay) : null;
   if (m === null || typeof doc.seed !== 'number' || typeof doc.traceHash !== 'string') throw new UsageError(`${file}: a report must have seed, traceHash and a replay command naming --scenario`);
-  return { loaded: loadScenarioRef(m[1], workloads), seed: doc.seed, recordedHash: doc.traceHash, from: file };
+  const limit = /--events-max (\d+)/.exec(doc.replay as string);
+  return { loaded: loadScenarioRef(m[1], workloads), seed: doc.seed, recordedHash: doc.traceHash, from: file, eventsMax: limit === null ? undefined : Number(limit[1]) };
 }
 
 /** Reads a JSON file the user named, or says why not. */
@@ -88,34 +95,45 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
     expect: { type: 'string' },
     'trace-out': { type: 'string' },
     json: { type: 'boolean' },
+    'allow-inconclusive': { type: 'boolean' },
+    'events-max': { type: 'string' },
   }, 1);
   const given = workloadPaths(v.workload);
   const workloads = given.length > 0 ? given : recordedWorkloads(positionals[0]);
-  return withWorkloads(workloads, io.cwd, () => replayOnce(resolveSource(positionals[0], v, workloads), v, io));
+  return withWorkloads(workloads, io.cwd, () => replayOnce(withEventsMax(resolveSource(positionals[0], v, workloads), v), v, io));
+}
+
+/** --events-max given to replay wins over the one the recorded run had. */
+function withEventsMax(src: Source, v: Record<string, string | boolean | undefined>): Source {
+  const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
+  return eventsMax === undefined ? src : { ...src, eventsMax };
 }
 
 function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
+  if (traceOut !== undefined) prepareOutFile(traceOut, '--trace-out');
   const scenario = materialize(src.loaded.scenario, src.seed);
   const t0 = wallNowMs();
-  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined });
+  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined, eventsMax: src.eventsMax });
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
-  const replay = runCommand(src.loaded, src.seed);
+  const replay = `${runCommand(src.loaded, src.seed)}${eventsMaxFlag(src.eventsMax)}`;
+  const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
   if (v.json === true) {
-    io.out(JSON.stringify({ ...report, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
+    io.out(JSON.stringify({ ...report, violations, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');
   } else {
     const lines = [`faultline replay ${src.from} · ${report.scenario} · seed ${src.seed}`];
     if (reproduced === null) lines.push(`  trace ${report.traceHash} (nothing recorded to compare with; pass --expect HASH to check)`);
     else if (reproduced) lines.push(`  REPRODUCED  trace ${report.traceHash} matches the recorded hash`);
     else lines.push(`  DIFFERENT  trace ${report.traceHash}, but ${src.recordedHash} was recorded: this is not the same run (the code, the scenario or the platform changed)`);
-    lines.push(`  ${report.violations.length === 0 ? 'PASS' : 'FAIL'}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
-    for (const x of report.violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
+    lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
+    for (const x of violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
+    lines.push(...inconclusiveLines(report.inconclusive, '  '));
     if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);
     lines.push(`  run it: ${replay}`);
     io.out(lines.join('\n') + '\n');
   }
   if (reproduced === false) io.err(`faultline: replay of ${src.from} did not reproduce the recorded trace hash ${src.recordedHash} (got ${report.traceHash})\n`);
-  return reproduced === false || report.violations.length > 0 ? 1 : 0;
+  return reproduced === false ? EXIT_FAIL : exitCodeOf(report.verdict, v['allow-inconclusive'] === true);
 }

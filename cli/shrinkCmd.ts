@@ -15,6 +15,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
+import { prepareOutFile } from './outPath.ts';
 import { fromText, loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -42,8 +43,14 @@ export function shorterFaults(f: FaultSpec): FaultSpec[] {
 
 export function shrinkFaults(s: Scenario, seed: number, testsMax: number): ShrinkOutcome {
   const concrete = materialize(s, seed);
-  const first = runScenario(concrete, seed).report.violations[0];
-  if (first === undefined) throw new UsageError(`seed ${seed} of ${s.name} passes every check: there is no failure to shrink`);
+  const report = runScenario(concrete, seed).report;
+  const first = report.violations[0];
+  if (first === undefined) {
+    const undecided = report.inconclusive[0];
+    throw new UsageError(undecided === undefined
+      ? `seed ${seed} of ${s.name} passes every check: there is no failure to shrink`
+      : `seed ${seed} of ${s.name} has no violation to shrink: it is inconclusive ([${undecided.check}] ${undecided.reason})`);
+  }
   const check = first.check;
   let runs = 1;
   const fails = (faults: FaultSpec[]): boolean => {
@@ -75,6 +82,8 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const seed = parseSeed(v.seed as string);
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
+  // Before shrinking, which can take hundreds of runs: the result must have somewhere to go.
+  prepareOutFile(out, '--out');
   const t0 = wallNowMs();
   const r = shrinkFaults(loaded.scenario, seed, testsMax);
   const shrunk: Scenario = { ...materialize(loaded.scenario, seed), faults: r.minimal, description: `Shrunk from ${loaded.ref} seed ${seed}: the smallest fault schedule found that still fails check ${r.check}. ${loaded.scenario.description}`.trim() };

@@ -2,20 +2,25 @@
 //
 // Contract: the per-seed results depend only on (scenario, seed, version), never on
 // --jobs, --shard or timing; they are sorted by seed. --jobs counts threads: with 1 the
-// seeds run in this thread; with N, in this thread and N - 1 worker threads (sweepPool.ts). Exit 0 when every seed passed, 1
-// when any failed or a worker crashed (the message names the seed), 2 for bad input.
+// seeds run in this thread; with N, in this thread and N - 1 worker threads (sweepPool.ts).
+// Exit 0 when every seed passed, 1 when any failed or a worker crashed (the message names
+// the seed), 2 for bad input, 3 when none failed but some were inconclusive (0 with
+// --allow-inconclusive).
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
-import { parseCount, parseFlags, UsageError } from './args.ts';
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
+import { prepareOutDir } from './outPath.ts';
+import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
-import { SWEEP_FORMAT_VERSION, type SweepFile } from './sweepFile.ts';
+import { RESULTS_LOG, ResultsLog, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
-import { humanSummary, jsonSummary, summarize, writeSweepOutputs } from './sweepReport.ts';
+import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userModuleUrls } from '../sim/workloads/registry.ts';
@@ -27,24 +32,33 @@ export interface SweepOptions {
   shard: Shard | null;
   jobs: number;
   seedTimeoutMs: number;
+  /** The runs' event limit (--events-max), if not the default. */
+  eventsMax?: number;
   onResult?: (r: SeedResult) => void;
+  /** Where --out writes (absolute or relative to the cwd), and how to name it in messages. */
+  out?: { dir: string; shown: string };
 }
 
-/** Runs the sweep and returns its results file (not yet written). */
-export function runSweep(o: SweepOptions): SweepFile {
-  const t0 = wallNowMs();
-  let results: SeedResult[];
-  if (o.jobs === 1) {
-    results = o.seeds.map((seed) => {
-      const r = runSeed(o.loaded.scenario, seed);
-      o.onResult?.(r);
-      return r;
-    });
-  } else {
-    results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, onResult: o.onResult });
+/**
+ * What a sweep keeps of a seed's result: violations bounded for sweep.json, junit.xml and
+ * the terminal; with --out, the whole text of a seed whose explanation was cut goes to
+ * DIR/violations/seed-N.txt first, and the cut line names that file.
+ */
+export function keepResult(r: SeedResult, out: SweepOptions['out'], loaded: ScenarioRef): SeedResult {
+  if (r.violations.length === 0) return r;
+  const file = seedViolationsFile(r.seed);
+  const pointer = pointerTo(out === undefined ? undefined : join(out.shown, file), 'replay the seed with --out DIR for the full text');
+  if (out !== undefined && anyCut(r.violations, pointer)) {
+    mkdirSync(join(out.dir, VIOLATIONS_DIR), { recursive: true });
+    writeWholeText(join(out.dir, file), r.violations, `faultline sweep ${loaded.ref} · seed ${r.seed}: the first ${r.violations.length} of ${r.violationCount} violations in full\nreplay: ${runCommand(loaded, r.seed)}`);
   }
+  return { ...r, violations: boundedViolations(r.violations, pointer) };
+}
+
+/** What the sweep is, without its results: sweep.json's fields and the results log's header. */
+export function sweepHeader(o: SweepOptions): SweepHeader {
   return {
-    faultline: 'sweep',
+    faultline: 'sweep-log',
     version: SWEEP_FORMAT_VERSION,
     scenario: o.loaded.scenario.name,
     scenarioRef: o.loaded.ref,
@@ -54,9 +68,41 @@ export function runSweep(o: SweepOptions): SweepFile {
     seeds: o.range,
     shards: [o.shard === null ? '1/1' : `${o.shard.index}/${o.shard.count}`],
     jobs: o.jobs,
-    wallMs: Math.round((wallNowMs() - t0) * 10) / 10,
-    results,
+    ...(o.eventsMax === undefined ? {} : { eventsMax: o.eventsMax }),
+    seedCount: o.seeds.length,
   };
+}
+
+/**
+ * Runs the sweep and returns its results file (not yet written). With --out, each seed's
+ * result is appended to DIR/results.jsonl as it arrives, so a sweep that dies (a worker
+ * crash, a kill, a full disk at the end) loses none of the seeds that finished.
+ */
+export function runSweep(o: SweepOptions): SweepFile {
+  const t0 = wallNowMs();
+  const header = sweepHeader(o);
+  const log = o.out === undefined ? null : new ResultsLog(join(o.out.dir, RESULTS_LOG), header);
+  const accept = (r: SeedResult): SeedResult => {
+    const kept = keepResult(r, o.out, o.loaded);
+    log?.append(kept);
+    return kept;
+  };
+  let results: SeedResult[];
+  try {
+    if (o.jobs === 1) {
+      results = o.seeds.map((seed) => {
+        const r = accept(runSeed(o.loaded.scenario, seed, o.eventsMax));
+        o.onResult?.(r);
+        return r;
+      });
+    } else {
+      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept });
+    }
+  } finally {
+    log?.close();
+  }
+  const { faultline: _log, seedCount: _count, ...described } = header;
+  return { ...described, faultline: 'sweep', wallMs: Math.round((wallNowMs() - t0) * 10) / 10, results };
 }
 
 export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
@@ -70,45 +116,65 @@ export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     timeout: { type: 'string' },
+    'allow-inconclusive': { type: 'boolean' },
+    'events-max': { type: 'string' },
   });
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
   const jobs = typeof v.jobs === 'string' ? parseCount(v.jobs, '--jobs', JOBS_MAX) : Math.max(1, Math.min(JOBS_MAX, availableParallelism()));
   const seedTimeoutMs = 1000 * (typeof v.timeout === 'string' ? parseCount(v.timeout, '--timeout', 86_400) : 600);
+  const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
   const workloads = workloadPaths(v.workload);
-  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, workloads }, io));
+  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, eventsMax, workloads }, io));
 }
 
-function sweepOnce(v: Record<string, unknown>, o: { range: SeedRange; shard: Shard | null; jobs: number; seedTimeoutMs: number; workloads: string[] }, io: Io): number {
-  const { range, shard, jobs, seedTimeoutMs } = o;
+interface SweepFlags {
+  range: SeedRange;
+  shard: Shard | null;
+  jobs: number;
+  seedTimeoutMs: number;
+  eventsMax: number | undefined;
+  workloads: string[];
+}
+
+function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
+  const { range, shard, jobs, seedTimeoutMs, eventsMax } = o;
+  const allowInconclusive = v['allow-inconclusive'] === true;
   const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO, o.workloads);
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
+  const out = typeof v.out === 'string' ? v.out : undefined;
+  // Before any seed runs: a sweep that cannot write its results must not run for hours first.
+  if (out !== undefined) prepareOutDir(out, '--out');
+  const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
   let failed = 0;
+  let inconclusive = 0;
   let file: SweepFile;
   try {
     file = runSweep({
-      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs,
+      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs, eventsMax,
+      ...(out === undefined || outShown === undefined ? {} : { out: { dir: out, shown: outShown } }),
       onResult: (r) => {
         done++;
-        if (r.violationCount > 0) failed++;
-        progress?.update(done / seeds.length, `${done}/${seeds.length} seeds · ${failed} failed`);
+        if (r.verdict === 'fail') failed++;
+        else if (r.verdict === 'inconclusive') inconclusive++;
+        progress?.update(done / seeds.length, `${done}/${seeds.length} seeds · ${failed} failed${inconclusive > 0 ? ` · ${inconclusive} inconclusive` : ''}`);
       },
     });
   } catch (e) {
     progress?.clear();
     if (!(e instanceof SweepError)) throw e;
-    io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}\n`);
+    const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
+    io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}${saved}\n`);
     return 1;
   }
   progress?.clear();
-  const out = typeof v.out === 'string' ? v.out : undefined;
-  if (out !== undefined) writeSweepOutputs(file, out);
+  if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);
   const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seeds)`;
   if (v.json === true) io.out(jsonSummary(file, sum));
-  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, out === undefined ? undefined : relative(io.cwd, out) || '.'));
-  return sum.failed === 0 ? 0 : 1;
+  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, outShown, allowInconclusive));
+  return sweepExitCode(sum, allowInconclusive);
 }

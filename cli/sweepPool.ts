@@ -30,7 +30,11 @@ export interface PoolOptions {
   seeds: readonly number[];
   jobs: number;
   seedTimeoutMs: number;
+  /** The run's event limit (--events-max), if not the default. */
+  eventsMax?: number;
   onResult?: (r: SeedResult) => void;
+  /** Called for each result as it arrives (before onResult); what it returns is kept. */
+  accept?: (r: SeedResult) => SeedResult;
   /** Tests only: make the worker that reaches this seed exit abruptly. */
   crashAtSeed?: number;
 }
@@ -51,7 +55,7 @@ interface Slot {
 
 function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
   const { port1, port2 } = new MessageChannel();
-  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, workloadModules: opts.workloadModules ?? [], crashAtSeed: opts.crashAtSeed };
+  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, workloadModules: opts.workloadModules ?? [], crashAtSeed: opts.crashAtSeed };
   const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});
@@ -77,7 +81,8 @@ export function runPool(opts: PoolOptions): SeedResult[] {
   const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, queue.length));
   const slots = Array.from({ length: workers }, (_, i) => spawn(i, signal, opts));
   const results = new Map<number, SeedResult>();
-  const record = (r: SeedResult): void => {
+  const record = (received: SeedResult): void => {
+    const r = opts.accept === undefined ? received : opts.accept(received);
     results.set(r.seed, r);
     opts.onResult?.(r);
   };
@@ -126,7 +131,7 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     if (own.length === 0 && opts.jobs > 1 && queue.length > 0) own = (queue.shift() as Batch).seeds.slice();
     if (own.length > 0) {
       // One seed at a time, so the workers' ports are drained (and refilled) between seeds.
-      record(runSeed(opts.scenario, own.shift() as number));
+      record(runSeed(opts.scenario, own.shift() as number, opts.eventsMax));
       continue;
     }
     if (Atomics.wait(signal, 0, seen, WAIT_SLICE_MS) !== 'timed-out') continue;

@@ -15,6 +15,8 @@ export interface WorkerInit {
   /** One Int32 the worker increments and notifies after every message it posts. */
   signal: Int32Array;
   scenario: Scenario;
+  /** The run's event limit (--events-max), if not the default. */
+  eventsMax?: number;
   /** Users' workload modules (URLs) to import before the first seed. */
   workloadModules: string[];
   /** For tests of crash handling only: the worker exits abruptly when it reaches this seed. */

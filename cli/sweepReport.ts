@@ -1,38 +1,59 @@
 // Printing and writing sweep results, shared by `sweep` and `merge`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
+import { eventsMaxFlag } from './args.ts';
+import { firstLine } from './explanations.ts';
 import { runCommand } from './scenarioRef.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
+import { EXIT_INCONCLUSIVE, EXIT_PASS, exitCodeOf } from './verdictExit.ts';
 
 /** The replay command for one seed: the plain run command, which needs nothing but the scenario (and its workload modules). */
 export function replayCommand(f: SweepFile, seed: number): string {
-  return runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed);
+  return `${runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed)}${eventsMaxFlag(f.eventsMax)}`;
 }
 
-export function writeSweepOutputs(f: SweepFile, outDir: string): void {
-  mkdirSync(outDir, { recursive: true });
+/** Writes sweep.json and junit.xml into `outDir`, which the caller prepared (cli/outPath.ts). */
+export function writeSweepOutputs(f: SweepFile, outDir: string, allowInconclusive = false): void {
   writeFileSync(join(outDir, SWEEP_FILE), JSON.stringify(f, null, 1) + '\n');
-  writeFileSync(join(outDir, JUNIT_FILE), junitXml(f.scenario, f.results, f.wallMs, (seed) => replayCommand(f, seed)));
+  writeFileSync(join(outDir, JUNIT_FILE), junitXml(f.scenario, f.results, f.wallMs, (seed) => replayCommand(f, seed), allowInconclusive));
 }
+
+/** The sweep's verdict: fail if any seed failed, else inconclusive if any was, else pass. */
+export function sweepExitCode(sum: SweepSummary, allowInconclusive: boolean): number {
+  return exitCodeOf(sum.failed > 0 ? 'fail' : sum.inconclusive > 0 ? 'inconclusive' : 'pass', allowInconclusive);
+}
+
+/** Seeds of each status the human summary lists (with their replay commands); the rest are counted. */
+export const SEEDS_LISTED_MAX = 20;
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, outDir: string | undefined): string {
+export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, outDir: string | undefined, allowInconclusive = false): string {
+  const word = sum.failed > 0 ? 'FAIL' : sum.inconclusive > 0 ? 'INCONCLUSIVE' : 'PASS';
   const lines = [
     title,
-    `  ${sum.failed === 0 ? 'PASS' : 'FAIL'}  ${fmt(sum.passed)} passed, ${fmt(sum.failed)} failed of ${fmt(sum.seeds)} seeds in ${(sum.wallMs / 1000).toFixed(2)} s`,
+    `  ${word}  ${fmt(sum.passed)} passed, ${fmt(sum.failed)} failed, ${fmt(sum.inconclusive)} inconclusive of ${fmt(sum.seeds)} seeds in ${(sum.wallMs / 1000).toFixed(2)} s`,
     `  ${fmt(sum.seedsPerMin)} seeds/min · ${fmt(sum.eventsPerS)} events/s · ${fmt(sum.events)} events`,
   ];
   if (sum.slowest.length > 0) lines.push(`  slowest: ${sum.slowest.map((s) => `seed ${s.seed} (${Math.round(s.wallMs)} ms)`).join(', ')}`);
-  const failures = f.results.filter((r) => r.violationCount > 0);
-  for (const r of failures) {
+  const failures = f.results.filter((r) => r.verdict === 'fail');
+  for (const r of failures.slice(0, SEEDS_LISTED_MAX)) {
     const v = r.violations[0];
-    lines.push(`  seed ${r.seed} failed: [${v?.check ?? '?'}] ${v?.message ?? ''}${r.violationCount > 1 ? ` (+${r.violationCount - 1} more)` : ''}`);
+    lines.push(`  seed ${r.seed} failed: [${v?.check ?? '?'}] ${firstLine(v?.message ?? '')}${r.violationCount > 1 ? ` (+${r.violationCount - 1} more)` : ''}`);
     lines.push(`    replay: ${replayCommand(f, r.seed)}${outDir === undefined ? '' : `   or: npx faultline replay ${join(outDir, SWEEP_FILE)}#seed=${r.seed}`}`);
   }
+  if (failures.length > SEEDS_LISTED_MAX) lines.push(`  … and ${fmt(failures.length - SEEDS_LISTED_MAX)} more failing seeds (every one is in sweep.json and --json)`);
+  const undecided = f.results.filter((r) => r.verdict === 'inconclusive');
+  for (const r of undecided.slice(0, SEEDS_LISTED_MAX)) {
+    const x = r.inconclusive[0];
+    lines.push(`  seed ${r.seed} inconclusive: [${x?.check ?? '?'}] ${x?.reason ?? ''}${r.inconclusive.length > 1 ? ` (+${r.inconclusive.length - 1} more)` : ''}`);
+    lines.push(`    replay: ${replayCommand(f, r.seed)}`);
+  }
+  if (undecided.length > SEEDS_LISTED_MAX) lines.push(`  … and ${fmt(undecided.length - SEEDS_LISTED_MAX)} more inconclusive seeds (every one is in sweep.json and --json)`);
+  if (undecided.length > 0) lines.push(`  ${fmt(undecided.length)} inconclusive seed${undecided.length === 1 ? '' : 's'}: exit ${allowInconclusive ? `${EXIT_PASS} (--allow-inconclusive)` : `${EXIT_INCONCLUSIVE} (--allow-inconclusive accepts them)`}`);
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, SWEEP_FILE)} and ${join(outDir, JUNIT_FILE)}`);
   return lines.join('\n') + '\n';
 }
@@ -40,8 +61,9 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
 /** The --json form: the results file without the scenario text, plus the summary and failures. */
 export function jsonSummary(f: SweepFile, sum: SweepSummary): string {
   const { scenarioText: _text, ...rest } = f;
-  const failures = f.results.filter((r) => r.violationCount > 0).map((r) => ({ seed: r.seed, traceHash: r.traceHash, check: r.violations[0]?.check ?? null, replay: replayCommand(f, r.seed) }));
-  return JSON.stringify({ ...rest, summary: sum, failures }) + '\n';
+  const failures = f.results.filter((r) => r.verdict === 'fail').map((r) => ({ seed: r.seed, traceHash: r.traceHash, check: r.violations[0]?.check ?? null, replay: replayCommand(f, r.seed) }));
+  const inconclusive = f.results.filter((r) => r.verdict === 'inconclusive').map((r) => ({ seed: r.seed, traceHash: r.traceHash, check: r.inconclusive[0]?.check ?? null, reason: r.inconclusive[0]?.reason ?? null, replay: replayCommand(f, r.seed) }));
+  return JSON.stringify({ ...rest, summary: sum, failures, inconclusive }) + '\n';
 }
 
 export { summarize };

@@ -19,7 +19,7 @@ function runBatch(id: number, seeds: number[]): void {
     if (seed === init.crashAtSeed) process.exit(70);
     let result;
     try {
-      result = runSeed(init.scenario, seed);
+      result = runSeed(init.scenario, seed, init.eventsMax);
     } catch (e) {
       // A user's workload code that threw is reported as theirs, with their frames only.
       post({ type: 'error', seed, message: userErrorOf(e)?.message ?? (e instanceof Error ? (e.stack ?? e.message) : String(e)) });

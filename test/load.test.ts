@@ -2,7 +2,9 @@
 // the gateway keeps p50 < 50 ms and p99 < 100 ms with no errors (a short slice of
 // load-hour); at 2x load it degrades gracefully (load-2x); the open-loop clients offer
 // the rate they are asked for; the latency histogram's percentiles are within 1 %; the
-// gateway answers malformed input with nothing rather than a crash. Method: run
+// gateway answers malformed input with nothing rather than a crash. Every load run's
+// client history is also checked for linearizability (test/teeth.test.ts shows that check
+// catching stale reads in teeth-load-read-without-read-index). Method: run
 // shortened catalogue scenarios in-process and check the per-phase report figures;
 // check the histogram against exact percentiles of known samples.
 import { describe, expect, it } from 'vitest';
@@ -31,6 +33,10 @@ describe('load targets at 1000 requests/s', () => {
   it('a 20-second slice of load-hour keeps p50 < 50 ms, p99 < 100 ms and no errors', () => {
     const r = runScenario(shortHour(20), 3).report;
     expect(r.violations).toEqual([]);
+    // The load is checked for correctness too: the clients' 20,000 requests are linearizable.
+    expect(r.stats.linearizability).toBe('ok');
+    expect(stat(r, 'operations')).toBeGreaterThan(19_000);
+    expect(stat(r, 'historyOverflow')).toBe(0);
     expect(stat(r, 'hour.offeredPerS')).toBeGreaterThan(950);
     expect(stat(r, 'hour.goodputPerS')).toBeGreaterThan(950);
     expect(stat(r, 'hour.p50Ms')).toBeLessThan(50);
@@ -42,6 +48,9 @@ describe('load targets at 1000 requests/s', () => {
   it('load-2x degrades gracefully: admitted p99 stays under 100 ms, the excess is refused fast', () => {
     const r = runScenario(scenario('load-2x'), 1).report;
     expect(r.violations).toEqual([]);
+    // Refused requests never reached the cluster and leave the history; the rest is linearizable.
+    expect(r.stats.linearizability).toBe('ok');
+    expect(stat(r, 'operations')).toBeLessThan(stat(r, 'steady.sent') + stat(r, 'overload.sent') + stat(r, 'recovery.sent'));
     expect(stat(r, 'overload.offeredPerS')).toBeGreaterThan(1900);
     expect(stat(r, 'overload.goodputPerS')).toBeGreaterThan(1200);
     expect(stat(r, 'overload.p99Ms')).toBeLessThan(100);

@@ -67,8 +67,10 @@ describe('circuit breakers against a cascading failure', () => {
     // fast failure); both runs recover once the fault heals. With servers that queue work
     // first-in first-out, the unprotected run no longer drowns in a stale backlog, so the
     // comparison is about hanging versus failing fast, not about recovery.
-    expect(sloChecks(without)).toEqual(['load-slo']);
-    expect(without.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^sick: timeoutRate/)]);
+    // Without breakers half of the sick phase's requests hang past cascade's 600 ms promise.
+    expect(new Set(sloChecks(without))).toEqual(new Set(['load-slo']));
+    expect(without.violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/^sick: p50Ms is \d+/));
+    for (const v of without.violations) expect(v.message).toMatch(/^sick: /);
     expect(stat(withBreaker, 'recovery.p99Ms')).toBeLessThan(100);
     expect(stat(without, 'recovery.p99Ms')).toBeLessThan(100);
   });
@@ -90,6 +92,25 @@ describe('rate limiting and load shedding at 2x load', () => {
     expect(stat(without, 'overload.p99Ms')).toBeGreaterThan(500);
     expect(stat(without, 'overload.errorRate')).toBeGreaterThan(0.2);
     expect(stat(without, 'recovery.goodputPerS')).toBeLessThan(stat(protectedRun, 'recovery.goodputPerS') / 2);
+  });
+});
+
+// A catalogue scenario must pass every seed, or its promise is wrong. These seeds broke the
+// promises as first written (cascade seed 3: healed goodput 138/s against 140/s; 23 of 200
+// cascade seeds and 54 of 200 retry-storm seeds failed); the promises are now set from
+// 200-seed sweeps with a margin (docs/checks.md, `npm run promises`). Each -without
+// variant must still break its distinguishing promise, here at its least broken seed.
+describe('catalogue load promises hold on every seed', () => {
+  const worst: [string, number[]][] = [['cascade', [3, 122, 175, 194]], ['retry-storm', [73, 94]]];
+  for (const [name, seeds] of worst) {
+    it(`${name} passes at the seeds that broke its first promises (${seeds.join(', ')})`, () => {
+      for (const seed of seeds) expect(run(name, seed).violations.map((v) => v.message), `${name} seed ${seed}`).toEqual([]);
+    });
+  }
+
+  it('cascade-without and retry-storm-without still break their promises at their mildest seeds', () => {
+    expect(run('cascade-without', 175).violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/^sick: p50Ms is 835/));
+    expect(run('retry-storm-without', 95).violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/^storm: attemptsPerRequest is 4\.8/));
   });
 });
 

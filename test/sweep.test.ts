@@ -70,7 +70,7 @@ describe('faultline sweep', () => {
     expect(b.results.map((r) => r.seed)).toEqual([135, 137, 139, 141, 143, 145]);
     const merged = cli('merge', join(dir, 'a'), join(dir, 'b'), '--out', join(dir, 'm'));
     expect(merged.code).toBe(1);
-    expect(merged.out).toMatch(/11 passed, 1 failed of 12 seeds/);
+    expect(merged.out).toMatch(/11 passed, 1 failed, 0 inconclusive of 12 seeds/);
     expect(merged.out).toMatch(new RegExp(`seed ${FAILING_SEED} failed: \\[fd-accuracy\\]`));
     const m = JSON.parse(readFileSync(join(dir, 'm', 'sweep.json'), 'utf8')) as SweepFile;
     expect(same(m)).toEqual(same(full));
@@ -94,7 +94,7 @@ describe('faultline sweep', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-human-'));
     const r = cli('sweep', '--scenario', SWARM, '--seeds', '140..141', '--jobs', '1', '--out', dir);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAIL {2}1 passed, 1 failed of 2 seeds/);
+    expect(r.out).toMatch(/FAIL {2}1 passed, 1 failed, 0 inconclusive of 2 seeds/);
     expect(r.out).toMatch(/seeds\/min · [\d,]+ events\/s/);
     expect(r.out).toMatch(/slowest: seed 14[01] \(\d+ ms\)/);
     expect(r.out).toContain(`replay: npx faultline run --scenario ${SWARM} --seed ${FAILING_SEED}`);

@@ -25,13 +25,15 @@ export class Backends {
   /** Calls the breakers refused. */
   refusals = 0;
 
-  constructor(readonly servers: readonly NodeId[], settings: BreakerSettings) {
+  /** `onChange` hears every breaker transition (for telemetry), with the server it guards. */
+  constructor(readonly servers: readonly NodeId[], settings: BreakerSettings, onChange?: (server: NodeId, from: BreakerState, to: BreakerState) => void) {
     this.breakers = servers.map((s) => (settings.enabled ? makeBreaker(s, settings) : null));
-    for (const b of this.breakers) {
+    this.breakers.forEach((b, k) => {
       b?.onStateChange((change) => {
         if (change.to === 'open') this.opens++;
+        onChange?.(servers[k], change.from, change.to);
       });
-    }
+    });
   }
 
   /** A server to call now, the leader guess first; null when every breaker refuses. */

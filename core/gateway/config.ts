@@ -55,7 +55,7 @@ export interface BreakerSettings {
 }
 
 export interface GatewayConfig {
-  /** The gateway's index among gateways: it keeps their session ids apart. */
+  /** The gateway's index among gateways: it keeps their registration nonces apart. */
   index: number;
   servers: readonly NodeId[];
   /** A request's whole budget, from arrival to answer, queueing included. */
@@ -68,11 +68,6 @@ export interface GatewayConfig {
   breaker: BreakerSettings;
   /** How often readiness is evaluated and counters are reported. */
   healthIntervalUs: Micros;
-}
-
-/** Session ids of gateway `index` start here, far above the closed-loop clients' ids. */
-export function sessionBase(index: number): number {
-  return 1_000_000_000 * (index + 1);
 }
 
 export function checkGatewayConfig(c: GatewayConfig): void {

@@ -10,8 +10,14 @@
 // timed out here after `timeoutUs` (a lost message, a crashed gateway). At most
 // `pendingMax` requests are open at once; an arrival beyond that is not sent and ends as
 // an error at once. 'load.phase' reports each phase's sent count when the phase ends.
+// For the history checker, every request sent is also reported as 'kv.invoke' and
+// 'kv.complete' (as KvClient does): its result when the gateway answered ok, `refused`
+// when the gateway refused it at the door (it never reached the servers), and an unknown
+// outcome (output '') otherwise: a timeout or an error may or may not have taken effect.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
+import { ln } from '../math/portableMath.ts';
 import type { KvOp } from '../kv/types.ts';
+import { rootContext, traceparent } from '../telemetry/traceContext.ts';
 import { parseGatewayAnswer, type GatewayOutcome } from './protocol.ts';
 
 export interface LoadPhase {
@@ -23,6 +29,8 @@ export interface LoadPhase {
 }
 
 export interface LoadClientConfig {
+  /** Names this client in the history ('kv.invoke', 'kv.complete'). */
+  clientId: number;
   gateway: NodeId;
   phases: readonly LoadPhase[];
   timeoutUs: Micros;
@@ -62,14 +70,14 @@ export class LoadClient implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     // A restarted client starts a new series of requests at the current phase.
-    this.scheduleNext(ctx.now());
+    this.scheduleNext(ctx.monotonic());
     ctx.setTimer(SWEEP_US, 'sweep');
   }
 
   onTimer(tag: string): void {
     if (tag === 'arrive') {
       this.send();
-      this.scheduleNext(this.ctx.now());
+      this.scheduleNext(this.ctx.monotonic());
     } else if (tag === 'sweep') {
       this.sweep();
       this.ctx.setTimer(SWEEP_US, 'sweep');
@@ -94,9 +102,9 @@ export class LoadClient implements Process {
       }
       const p = phases[k];
       if (p.ratePerSec > 0) {
-        const gapUs = Math.max(1, Math.round((-Math.log(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
+        const gapUs = Math.max(1, Math.round((-ln(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
         if (at + gapUs < p.endUs) {
-          this.ctx.setTimer(at + gapUs - this.ctx.now(), 'arrive');
+          this.ctx.setTimer(at + gapUs - this.ctx.monotonic(), 'arrive');
           return;
         }
       }
@@ -105,17 +113,21 @@ export class LoadClient implements Process {
   }
 
   private send(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const phase = this.phaseAt(now);
     if (phase < 0) return;
     this.reportPhases(phase);
     this.sentByPhase[phase]++;
     this.rid++;
-    if (this.open.size >= this.config.pendingMax) return this.report(phase, 'error', 0);
+    if (this.open.size >= this.config.pendingMax) return this.report(this.rid, phase, 'error', 0);
     const o: Open = { rid: this.rid, sentUs: now, phase };
     this.open.set(o.rid, o);
     this.fifo.push(o);
-    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op: this.config.nextOp(this.ctx.random, o.rid) });
+    const op = this.config.nextOp(this.ctx.random, o.rid);
+    const tp = traceparent(rootContext('load', this.ctx.id, o.rid, now));
+    this.ctx.telemetry.emit('load.send', { rid: o.rid, op: op.op, tp });
+    this.ctx.telemetry.emit('kv.invoke', { clientId: this.config.clientId, rid: o.rid, input: JSON.stringify(op) });
+    this.ctx.send(this.config.gateway, { type: 'gw.req', rid: o.rid, op, tp });
   }
 
   onMessage(_from: NodeId, raw: unknown): void {
@@ -124,17 +136,22 @@ export class LoadClient implements Process {
     const o = this.open.get(a.rid);
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
-    this.report(o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    this.report(o.rid, o.phase, a.outcome, this.ctx.monotonic() - o.sentUs);
+    const fields = { clientId: this.config.clientId, rid: a.rid };
+    if (a.outcome === 'ok' && a.result !== undefined) this.ctx.telemetry.emit('kv.complete', { ...fields, output: JSON.stringify(a.result) });
+    else if (a.outcome === 'rejected') this.ctx.telemetry.emit('kv.complete', { ...fields, output: '', refused: true });
+    else this.ctx.telemetry.emit('kv.complete', { ...fields, output: '' });
   }
 
   private sweep(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     while (this.fifoHead < this.fifo.length) {
       const o = this.fifo[this.fifoHead];
       if (this.open.has(o.rid)) {
         if (now - o.sentUs < this.config.timeoutUs) break;
         this.open.delete(o.rid);
-        this.report(o.phase, 'timeout', now - o.sentUs);
+        this.report(o.rid, o.phase, 'timeout', now - o.sentUs);
+        this.ctx.telemetry.emit('kv.complete', { clientId: this.config.clientId, rid: o.rid, output: '' });
       }
       this.fifoHead++;
     }
@@ -145,9 +162,9 @@ export class LoadClient implements Process {
     }
   }
 
-  private report(phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
+  private report(rid: number, phase: number, outcome: GatewayOutcome, latencyUs: Micros): void {
     this.done++;
-    this.ctx.telemetry.emit('load.done', { phase, outcome: OUTCOME_CODES[outcome], latencyUs });
+    this.ctx.telemetry.emit('load.done', { rid, phase, outcome: OUTCOME_CODES[outcome], latencyUs });
   }
 
   /** Reports the sent counts of phases before `phase` that have not been reported yet. */

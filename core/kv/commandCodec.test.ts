@@ -1,10 +1,11 @@
-// Goal: commands survive encoding exactly, and malformed or forged input decodes to null.
+// Goal: commands and session registrations survive encoding exactly, and malformed or
+// forged input decodes to null.
 // Method: a fast-check round-trip property over valid commands, then a table of
 // malformed inputs (bad JSON, wrong types, extra or missing fields, oversized keys).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCommand, encodeCommand } from './commandCodec.ts';
-import type { KvCommand, KvOp } from './types.ts';
+import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
+import { REGISTER_COUNT_MAX, type KvCommand, type KvOp } from './types.ts';
 import { KEY_LENGTH_MAX } from './validate.ts';
 
 const arbKey = fc.string({ maxLength: 8 });
@@ -22,13 +23,27 @@ const arbCommand: fc.Arbitrary<KvCommand> = fc.record({
   op: arbOp,
 });
 
-describe('encodeCommand / decodeCommand', () => {
+describe('encodeCommand / encodeRegister / decodeEntry', () => {
   it('round-trips every valid command', () => {
     fc.assert(fc.property(arbCommand, (c) => {
       const text = encodeCommand(c);
-      expect(decodeCommand(text)).toEqual(c);
-      expect(encodeCommand(decodeCommand(text) as KvCommand)).toBe(text);
+      expect(decodeEntry(text)).toEqual(c);
+      expect(encodeCommand(decodeEntry(text) as KvCommand)).toBe(text);
     }));
+  });
+
+  it('round-trips a registration, and refuses a bad nonce or count', () => {
+    expect(decodeEntry(encodeRegister('c1r7', 1))).toEqual({ register: 'c1r7', count: 1 });
+    expect(encodeRegister('g0r3', 32)).toBe('{"register":"g0r3","count":32}');
+    expect(decodeEntry('{"register":"","count":1}')).toBeNull();
+    expect(decodeEntry('{"register":7,"count":1}')).toBeNull();
+    expect(decodeEntry(`{"register":"${'n'.repeat(65)}","count":1}`)).toBeNull();
+    expect(decodeEntry('{"register":"a"}')).toBeNull();
+    expect(decodeEntry('{"register":"a","count":0}')).toBeNull();
+    expect(decodeEntry(`{"register":"a","count":${REGISTER_COUNT_MAX + 1}}`)).toBeNull();
+    expect(decodeEntry('{"register":"a","count":1,"x":1}')).toBeNull();
+    expect(() => encodeRegister('', 1)).toThrow(/nonce/);
+    expect(() => encodeRegister('a', 0)).toThrow(/count/);
   });
 
   const op = '{"op":"get","key":"k"}';
@@ -53,19 +68,19 @@ describe('encodeCommand / decodeCommand', () => {
   ];
   for (const [name, text] of malformed) {
     it(`rejects ${name}`, () => {
-      expect(decodeCommand(text)).toBeNull();
+      expect(decodeEntry(text)).toBeNull();
     });
   }
 
   it('accepts a cas expecting null', () => {
-    expect(decodeCommand('{"clientId":2,"seq":3,"op":{"op":"cas","key":"k","expected":null,"value":"v"}}'))
+    expect(decodeEntry('{"clientId":2,"seq":3,"op":{"op":"cas","key":"k","expected":null,"value":"v"}}'))
       .toEqual({ clientId: 2, seq: 3, op: { op: 'cas', key: 'k', expected: null, value: 'v' } });
   });
 
   it('rejects arbitrary strings without throwing', () => {
     fc.assert(fc.property(fc.string(), (s) => {
-      const c = decodeCommand(s);
-      expect(c === null || typeof c.clientId === 'number').toBe(true);
+      const c = decodeEntry(s);
+      expect(c === null || typeof c === 'object').toBe(true);
     }));
   });
 });

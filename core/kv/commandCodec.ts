@@ -1,14 +1,15 @@
-// The wire form of a key-value command: canonical JSON, validated on the way in.
+// The wire form of a key-value log entry (a command or a session registration): canonical
+// JSON, validated on the way in.
 //
-// Contract: encodeCommand(c) is canonical (fixed field order, nothing extra), and
-// decodeCommand(encodeCommand(c)) equals c for every valid command. decodeCommand never
+// Contract: encodeCommand(c) and encodeRegister(n) are canonical (fixed field order,
+// nothing extra), and decodeEntry gives back exactly what was encoded. decodeEntry never
 // throws: malformed, forged or oversized input gives null, because log entries and
 // messages may be corrupted by the simulated network or disk.
 
-import type { KvCommand } from './types.ts';
-import { isCount, parseKvOp } from './validate.ts';
+import { REGISTER_COUNT_MAX, type KvCommand, type KvEntry } from './types.ts';
+import { isCount, isNonce, isRegisterCount, parseKvOp } from './validate.ts';
 
-/** The longest encoded command decodeCommand will even try to parse. */
+/** The longest encoded entry decodeEntry will even try to parse. */
 export const COMMAND_TEXT_LENGTH_MAX = 2 * (1 << 20) + 4096;
 
 export function encodeCommand(c: KvCommand): string {
@@ -17,7 +18,14 @@ export function encodeCommand(c: KvCommand): string {
   return JSON.stringify({ clientId: c.clientId, seq: c.seq, op: parsed.value });
 }
 
-export function decodeCommand(s: string): KvCommand | null {
+export function encodeRegister(nonce: string, count: number): string {
+  if (!isNonce(nonce)) throw new Error('encodeRegister: the nonce must be a short string');
+  if (!isRegisterCount(count)) throw new Error(`encodeRegister: count must be an integer in [1, ${REGISTER_COUNT_MAX}], got ${count}`);
+  return JSON.stringify({ register: nonce, count });
+}
+
+
+export function decodeEntry(s: string): KvEntry | null {
   if (typeof s !== 'string' || s.length > COMMAND_TEXT_LENGTH_MAX) return null;
   let x: unknown;
   try {
@@ -27,7 +35,9 @@ export function decodeCommand(s: string): KvCommand | null {
   }
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return null;
   const rec = x as Record<string, unknown>;
-  if (Object.keys(rec).length !== 3) return null;
+  const keys = Object.keys(rec);
+  if (keys.length !== 2 && keys.length !== 3) return null;
+  if (keys.length === 2) return isNonce(rec.register) && isRegisterCount(rec.count) ? { register: rec.register, count: rec.count } : null;
   if (!isCount(rec.clientId) || !isCount(rec.seq) || rec.seq < 1) return null;
   const op = parseKvOp(rec.op);
   if (!op.ok) return null;

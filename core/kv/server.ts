@@ -5,8 +5,9 @@
 // fsync) the snapshot, entries and hard state; only then apply, answer clients and send.
 // If the disk refuses (full, I/O error) nothing is sent or acknowledged and Raft gets the
 // same effects again later. Writes go through the log; reads use ReadIndex (or a lease,
-// when configured), so every answer is linearizable. Client sessions make a retried
-// command apply once. Raft messages are validated and their claimed sender checked
+// when configured), so every answer is linearizable. Clients register a session through
+// the log first (thesis §6.3); sessions make a retried command apply at most once, and a
+// command on an unknown or evicted session is answered session-expired. Raft messages are validated and their claimed sender checked
 // against the network's; anything malformed is counted and dropped, never thrown on.
 // State is rebuilt on every start from the disk alone (snapshot + log).
 //
@@ -16,10 +17,12 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
-import { encodeCommand, decodeCommand } from './commandCodec.ts';
+import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
+import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { seal, unseal } from './integrity.ts';
-import { parseKvRequest, type KvAnswer, type KvRequest } from './protocol.ts';
+import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
+import { isRegister, type KvCommand } from './types.ts';
 
 export interface KvServerBugs {
   commitOldTermByCounting?: boolean;
@@ -28,6 +31,8 @@ export interface KvServerBugs {
   skipFsync?: boolean;
   /** Serve reads from local state without confirming leadership. */
   readWithoutReadIndex?: boolean;
+  /** Lease reads trust CheckQuorum alone (see RaftBugs). */
+  leaseWithoutQuorumRound?: boolean;
 }
 
 export interface KvServerConfig {
@@ -39,9 +44,13 @@ export interface KvServerConfig {
   preVote: boolean;
   checkQuorum: boolean;
   readMode: 'safe' | 'lease';
+  /** The clock drift bound lease reads assume (RaftConfig.clockDriftMax). */
+  clockDriftMax: number;
   maxInflight: number;
   maxEntriesPerMsg: number;
   snapshotEvery: number;
+  /** Client sessions the state machine keeps at most (default MAX_SESSIONS_DEFAULT). */
+  maxSessions?: number;
   bugs: KvServerBugs;
 }
 
@@ -51,11 +60,16 @@ const READY_ROUNDS_MAX = 64;
 const RECOVER_RETRY_US = 100_000;
 /** Ticks delivered at most in one catch-up (a node paused for minutes skips the rest). */
 const TICK_CATCH_UP_MAX = 10_000;
+/** Local time between two 'raft.stats' reports while the node handles events. */
+export const STATS_INTERVAL_US = 100_000;
 
 interface PendingRead {
   client: NodeId;
   req: KvRequest;
   index: number;
+  /** Local time the read point was asked for, and how long confirming it took (-1 until known). */
+  askedUs: Micros;
+  readIndexUs: Micros;
 }
 
 export class KvServer implements Process {
@@ -66,18 +80,28 @@ export class KvServer implements Process {
   private snapshotIndex = 0;
   /** Writes awaiting apply, by "clientId:seq": who asked, under which request id. */
   private readonly pendingWrites = new Map<string, { client: NodeId; rid: number }>();
+  /** Registrations awaiting apply, by nonce: who asked, under which request id. */
+  private readonly pendingRegisters = new Map<string, { client: NodeId; rid: number }>();
   private readonly pendingReads = new Map<string, PendingRead>();
   private readonly readyReads: PendingRead[] = [];
   private readSeq = 0;
   private disk!: DiskPort;
   private lastRole = '';
-  /** Ticks fall on a grid of local time: tickOriginUs + k * tickUs for k = 1, 2, ... */
+  /** Ticks fall on a grid of monotonic time (steps of the wall clock never move it): tickOriginUs + k * tickUs. */
   private tickOriginUs = 0;
   private ticksDone = 0;
   /** The grid tick the one outstanding tick timer aims at, or -1. */
   private armedTick = -1;
+  /** What telemetry has already been told (see report()). */
+  private statsNextUs = 0;
+  private termSeen = -1;
+  private leadSeen = -2;
+  private campaignsSeen = 0;
+  private preCampaignsSeen = 0;
   rejected = 0;
   diskErrors = 0;
+  /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
+  private readonly rejectedFrom = new Map<NodeId, number>();
 
   constructor(private readonly config: KvServerConfig) {}
 
@@ -86,7 +110,7 @@ export class KvServer implements Process {
     this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
     // Each node's tick grid has its own phase, as real nodes' timers do; aligned grids would
     // make candidates time out on the very same tick far more often than in practice.
-    this.tickOriginUs = ctx.now() - ctx.random.int(this.config.tickUs);
+    this.tickOriginUs = ctx.monotonic() - ctx.random.int(this.config.tickUs);
     this.recover();
     this.armTick();
   }
@@ -100,7 +124,7 @@ export class KvServer implements Process {
   private catchUpTicks(): void {
     const raft = this.raft;
     if (raft === null) return;
-    const due = Math.floor((this.ctx.now() - this.tickOriginUs) / this.config.tickUs);
+    const due = Math.floor((this.ctx.monotonic() - this.tickOriginUs) / this.config.tickUs);
     for (let i = 0; this.ticksDone < due && i < TICK_CATCH_UP_MAX; i++) {
       raft.tick();
       this.ticksDone++;
@@ -116,7 +140,7 @@ export class KvServer implements Process {
     if (this.armedTick !== -1 && this.armedTick <= want) return; // It fires early, then re-arms.
     this.armedTick = want;
     const atUs = this.tickOriginUs + want * this.config.tickUs;
-    this.ctx.setTimer(Math.max(0, atUs - this.ctx.now()), `tick:${want}`);
+    this.ctx.setTimer(Math.max(0, atUs - this.ctx.monotonic()), `tick:${want}`);
   }
 
   private recover(): void {
@@ -131,14 +155,17 @@ export class KvServer implements Process {
     const snap = r.restore.snapshot;
     this.applied = snap?.meta.index ?? 0;
     if (snap !== undefined) this.restoreData(snap.data, this.applied);
-    else this.kv = new KvStateMachine();
+    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions });
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
       id: this.ctx.id, electionTicks: c.electionTicks, heartbeatTicks: c.heartbeatTicks, random: this.ctx.random,
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
-      readOnly: c.readMode, bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck },
+      readOnly: c.readMode, clockDriftMax: c.clockDriftMax,
+      bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck, leaseWithoutQuorumRound: c.bugs.leaseWithoutQuorumRound },
     }, { ...r.restore, applied: this.applied });
+    this.campaignsSeen = 0;
+    this.preCampaignsSeen = 0;
     this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
   }
 
@@ -160,6 +187,7 @@ export class KvServer implements Process {
     this.catchUpTicks();
     this.handleReady();
     this.armTick();
+    this.report();
   }
 
   onMessage(from: NodeId, raw: unknown): void {
@@ -169,48 +197,152 @@ export class KvServer implements Process {
     if (typeof type === 'string' && type.startsWith('Msg')) {
       const m = validateMessage(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
+      if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+    } else if (type === 'kv.admin') {
+      const req = parseAdminRequest(raw);
+      if (req === null) return this.reject(from, 'admin');
+      this.onAdmin(from, req);
     } else if (this.onOtherMessage(from, raw)) {
       // Taken by a subclass's protocol.
     } else {
       const req = parseKvRequest(raw);
       if (req === null) return this.reject(from, 'kv');
-      this.onRequest(from, req);
+      if (req.type === 'kv.register') this.onRegister(from, req);
+      else this.onRequest(from, req);
     }
     this.handleReady();
     this.armTick();
+    this.report();
+  }
+
+  /**
+   * Tells telemetry what changed, cheaply: a new term or campaign at once (rare), and the
+   * counters and indexes in one 'raft.stats' event at most every STATS_INTERVAL_US.
+   */
+  private report(): void {
+    const raft = this.raft;
+    if (raft === null) return;
+    const tel = this.ctx.telemetry;
+    const term = raft.currentTerm();
+    if (term !== this.termSeen) {
+      this.termSeen = term;
+      tel.emit('raft.term', { term });
+    }
+    const c = raft.counters;
+    if (c.preCampaigns !== this.preCampaignsSeen) {
+      this.preCampaignsSeen = c.preCampaigns;
+      tel.emit('raft.campaign', { term, pre: true });
+    }
+    if (c.campaigns !== this.campaignsSeen) {
+      this.campaignsSeen = c.campaigns;
+      tel.emit('raft.campaign', { term, pre: false });
+    }
+    const now = this.ctx.now();
+    if (now < this.statsNextUs) return;
+    this.statsNextUs = now + STATS_INTERVAL_US;
+    tel.emit('raft.stats', {
+      term, commit: raft.commitIndex(), applied: this.applied, lastIndex: raft.lastIndex(), appendsSent: c.appendsSent, heartbeatsSent: c.heartbeatsSent,
+      appendsRejected: c.appendsRejected, heartbeatsRejected: c.heartbeatsRejected, proposalsDropped: c.proposalsDropped,
+      sessions: this.kv.sessionCount, duplicates: this.kv.duplicatesSuppressed,
+    });
   }
 
   private reject(from: NodeId, what: string): void {
     this.rejected++;
+    this.rejectedFrom.set(from, (this.rejectedFrom.get(from) ?? 0) + 1);
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer): void {
+  private answer(to: NodeId, a: KvAnswer, readIndexUs: Micros = -1): void {
+    // A registration is not a request (no kv.request was reported for it): no kv.reply either.
+    if (a.type !== 'kv.registered') {
+      const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
+    }
     this.ctx.send(to, seal(a));
   }
 
-  private redirect(to: NodeId, req: KvRequest): void {
+  private redirect(to: NodeId, clientId: number, rid: number): void {
     const lead = this.raft?.status().lead ?? -1;
-    this.answer(to, { type: 'kv.redirect', clientId: req.clientId, rid: req.rid, leader: lead });
+    this.answer(to, { type: 'kv.redirect', clientId, rid, leader: lead });
+  }
+
+  private pendingCount(): number {
+    return this.pendingWrites.size + this.pendingReads.size + this.pendingRegisters.size;
+  }
+
+  /** A registration goes through the log; the answer comes when it is applied. */
+  private onRegister(from: NodeId, req: KvRegisterRequest): void {
+    const raft = this.raft as RawNode;
+    if (raft.status().role !== 'leader' || this.pendingCount() >= PENDING_MAX || !raft.propose(encodeRegister(req.nonce, req.count))) {
+      return this.redirect(from, 0, req.rid);
+    }
+    this.pendingRegisters.set(req.nonce, { client: from, rid: req.rid });
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     const st = raft.status();
-    if (st.role !== 'leader' || this.pendingWrites.size + this.pendingReads.size >= PENDING_MAX) return this.redirect(from, req);
+    if (st.role !== 'leader' || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
     if (req.op.op === 'get') {
       if (this.config.bugs.readWithoutReadIndex) {
         this.answer(from, { type: 'kv.resp', clientId: req.clientId, rid: req.rid, result: { ok: true, value: this.kv.read(req.op.key) } });
         return;
       }
       const ctxId = `${this.ctx.id}:${this.readSeq++}`;
-      this.pendingReads.set(ctxId, { client: from, req, index: 0 });
+      this.pendingReads.set(ctxId, { client: from, req, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
       raft.readIndex(ctxId);
       return;
     }
-    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req);
+    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
+    this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
+  }
+
+  /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */
+  private onAdmin(from: NodeId, req: AdminRequest): void {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    let reason = '';
+    switch (req.op) {
+      case 'status':
+        break;
+      case 'addLearner':
+      case 'addVoter':
+      case 'remove':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!raft.proposeConfChange({ type: req.op === 'remove' ? 'removeNode' : req.op, node: req.node })) reason = 'refused';
+        break;
+      case 'transfer':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
+        else raft.transferLeadership(req.node);
+        break;
+      case 'compact':
+        if (this.applied <= this.snapshotIndex) reason = 'nothing-to-compact';
+        else if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+        else reason = 'refused';
+        break;
+    }
+    // Proposals and compactions reach the disk and the peers in handleReady, after this.
+    if (req.op !== 'status') this.ctx.telemetry.emit('kv.admin', { op: req.op, node: req.node, ok: reason === '', reason });
+    const answer: AdminAnswer = { type: 'kv.admin.resp', rid: req.rid, op: req.op, ok: reason === '', reason, status: this.adminStatus() };
+    this.ctx.send(from, seal(answer));
+  }
+
+  private adminStatus(): ServerStatus {
+    const st = (this.raft as RawNode).status();
+    const host = this.ctx.host;
+    const progress = st.progress === undefined ? [] : Object.entries(st.progress).map(([id, p]) => ({ node: Number(id), match: p.match, active: p.recentActive })).sort((a, b) => a.node - b.node);
+    const rejectedFrom = [...this.rejectedFrom].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, REJECTED_FROM_MAX).sort((a, b) => a[0] - b[0]);
+    return {
+      id: this.ctx.id, role: st.role, term: st.term, lead: st.lead, commit: st.commit, applied: this.applied, lastIndex: st.lastIndex,
+      voters: st.conf.voters, learners: st.conf.learners, progress, diskErrors: this.diskErrors, rejectedFrom, nowUs: this.ctx.now(),
+      memoryBytes: host?.memoryBytes() ?? -1, memoryBytesMax: host?.memoryBytesMax ?? -1, diskBytesUsed: host?.diskBytesUsed() ?? -1,
+      diskBytesMax: host?.diskBytesMax() ?? -1, cpuBusyUs: host?.cpuBusyUs() ?? -1,
+    };
   }
 
   private handleReady(): void {
@@ -224,8 +356,13 @@ export class KvServer implements Process {
         this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
         return;
       }
+      const n = rd.entries.length;
+      if (n > 0) this.ctx.telemetry.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term });
       this.applyReady(rd);
-      for (const m of rd.messages) this.ctx.send(m.to, seal(m));
+      for (const m of rd.messages) {
+        if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+        this.ctx.send(m.to, seal(m));
+      }
       raft.advance(rd);
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();
@@ -254,6 +391,7 @@ export class KvServer implements Process {
       }
       this.pendingReads.delete(rs.requestCtx);
       p.index = rs.index;
+      p.readIndexUs = this.ctx.now() - p.askedUs;
       this.readyReads.push(p);
     }
   }
@@ -261,11 +399,25 @@ export class KvServer implements Process {
   private applyEntry(e: Entry): void {
     this.ctx.telemetry.emit('raft.apply', { index: e.index, term: e.term, type: e.type, data: e.data });
     if (e.type !== 'normal' || e.data === '') return;
-    const cmd = decodeCommand(e.data);
-    if (cmd === null) return;
+    const entry = decodeEntry(e.data);
+    if (entry === null) return;
+    if (isRegister(entry)) return this.applyRegister(entry.register, entry.count);
+    this.applyCommand(e.index, entry);
+  }
+
+  private applyRegister(nonce: string, count: number): void {
+    const clientId = this.kv.register(count);
+    const waiting = this.pendingRegisters.get(nonce);
+    if (waiting === undefined) return;
+    this.pendingRegisters.delete(nonce);
+    this.answer(waiting.client, { type: 'kv.registered', clientId, rid: waiting.rid, nonce, count });
+  }
+
+  private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
-    this.onApplied(e.index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    this.onApplied(index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
     const key = `${cmd.clientId}:${cmd.seq}`;
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
@@ -277,7 +429,7 @@ export class KvServer implements Process {
     let kept = 0;
     for (const p of this.readyReads) {
       if (p.index <= this.applied) {
-        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } });
+        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } }, p.readIndexUs);
       } else {
         this.readyReads[kept++] = p;
       }
@@ -290,7 +442,6 @@ export class KvServer implements Process {
     if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
     if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
   }
-
   // ---- Extension hooks (see the module comment); no-ops here ----
 
   /** A committed command changed (or left unchanged) `key` at log `index`. */
@@ -347,10 +498,15 @@ export class KvServer implements Process {
     return this.raft !== null;
   }
 
+
   /** On a role change: tell waiting clients to retry elsewhere, and report leadership. */
   private noteRole(): void {
     const raft = this.raft as RawNode;
     const st = raft.status();
+    if (st.lead !== this.leadSeen) {
+      this.leadSeen = st.lead;
+      this.ctx.telemetry.emit('raft.lead', { lead: st.lead, term: st.term });
+    }
     if (st.role === this.lastRole) return;
     const wasLeader = this.lastRole === 'leader';
     this.lastRole = st.role;
@@ -361,7 +517,12 @@ export class KvServer implements Process {
     for (const [key, w] of [...this.pendingWrites].sort()) {
       this.answer(w.client, { type: 'kv.redirect', clientId: Number(key.split(':')[0]), rid: w.rid, leader: st.lead });
     }
+    // A registration may commit later too; a retry registers again (an unused session is harmless).
+    for (const [, w] of [...this.pendingRegisters].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      this.answer(w.client, { type: 'kv.redirect', clientId: 0, rid: w.rid, leader: st.lead });
+    }
     this.pendingWrites.clear();
+    this.pendingRegisters.clear();
     this.pendingReads.clear();
     this.readyReads.length = 0;
   }
@@ -385,7 +546,7 @@ export class KvServer implements Process {
   memoryBytes(): number {
     // Called after every event: keep it to a few field reads.
     const logEntries = this.raft?.logLength() ?? 0;
-    return 4096 + this.kv.sizeBytes() + logEntries * 128 + (this.pendingWrites.size + this.pendingReads.size) * 256;
+    return 4096 + this.kv.sizeBytes() + logEntries * 128 + this.pendingCount() * 256;
   }
 
   inspect(): ProcessView {

@@ -1,20 +1,22 @@
-// Client sessions: the latest request and answer per client, bounded in number.
+// Client sessions: the latest request and answer per registered client, bounded in number.
 //
 // Contract: at most `maxSessions` sessions are kept. When a new session would exceed the
 // bound, the least recently used one is evicted, where "used" is stamped with the state
 // machine's command counter, so every replica applying the same log evicts the same
-// client. The table keeps its content hash and approximate size up to date on every
+// client. An evicted session is gone for good: its client must register again. The table keeps its content hash and approximate size up to date on every
 // change, so digests and memory accounting stay O(1).
 
-import { HashSum } from './hash.ts';
+import { HashSum } from '../hash/hashSum.ts';
 import type { KvResult } from './types.ts';
 
 /** Rough per-session cost in bytes: map entry, object header, fields. */
 export const SESSION_OVERHEAD_BYTES = 96;
 
 export interface Session {
+  /** The seq of the client's latest write; 0 right after registering. */
   readonly seq: number;
-  readonly result: KvResult;
+  /** The answer to that write; null right after registering. */
+  readonly result: KvResult | null;
   /** The command counter at the last request of this client; unique per session. */
   readonly lastUsed: number;
 }
@@ -28,7 +30,8 @@ function sessionText(clientId: number, s: Session): string {
 }
 
 function sessionBytes(s: Session): number {
-  const payload = s.result.ok ? s.result.value : s.result.error === 'cas-mismatch' ? s.result.current : null;
+  const r = s.result;
+  const payload = r === null ? null : r.ok ? r.value : r.error === 'cas-mismatch' ? r.current : null;
   return SESSION_OVERHEAD_BYTES + 2 * (payload?.length ?? 0);
 }
 

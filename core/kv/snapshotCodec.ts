@@ -8,7 +8,8 @@
 import type { KvResult } from './types.ts';
 import { canonicalResult, isCount, isKey, isValue, parseKvResult } from './validate.ts';
 
-export const SNAPSHOT_VERSION = 1;
+/** 2: sessions are registered, and a fresh one has no result yet (null). */
+export const SNAPSHOT_VERSION = 2;
 
 export interface KvImage {
   maxSessions: number;
@@ -16,7 +17,7 @@ export interface KvImage {
   /** [key, value] pairs sorted by key. */
   data: Array<[string, string]>;
   /** Sessions sorted by client id. */
-  sessions: Array<{ clientId: number; seq: number; lastUsed: number; result: KvResult }>;
+  sessions: Array<{ clientId: number; seq: number; lastUsed: number; result: KvResult | null }>;
   digest: string;
 }
 
@@ -30,7 +31,7 @@ export function encodeSnapshot(image: KvImage): string {
     maxSessions: image.maxSessions,
     commandCount: image.commandCount,
     data: image.data,
-    sessions: image.sessions.map((s) => [s.clientId, s.seq, s.lastUsed, canonicalResult(s.result)]),
+    sessions: image.sessions.map((s) => [s.clientId, s.seq, s.lastUsed, s.result === null ? null : canonicalResult(s.result)]),
     digest: image.digest,
   });
 }
@@ -60,6 +61,11 @@ function decodeSessions(x: unknown): KvImage['sessions'] {
     const [clientId, seq, lastUsed, result] = row as unknown[];
     if (!isCount(clientId) || !isCount(seq) || !isCount(lastUsed)) bad(`sessions[${i}]: ids, seq and stamp must be non-negative integers`);
     if (i > 0 && out[i - 1].clientId >= clientId) bad(`sessions[${i}]: client ids must be sorted and unique`);
+    if (result === null) {
+      if (seq !== 0) bad(`sessions[${i}]: only a session without writes (seq 0) may have no result`);
+      out.push({ clientId, seq, lastUsed, result: null });
+      return;
+    }
     const parsed = parseKvResult(result);
     if (!parsed.ok) bad(`sessions[${i}].${parsed.problem}`);
     out.push({ clientId, seq, lastUsed, result: parsed.value });

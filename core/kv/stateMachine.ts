@@ -1,24 +1,25 @@
-// The replicated key-value state machine with client sessions for exactly-once answers.
+// The replicated key-value state machine with client sessions for exactly-once answers
+// (Raft thesis §6.3).
 //
-// Contract: pure and deterministic. Replicas that apply the same commands in the same
-// order hold the same data, sessions, snapshot text and digest. A command whose
-// (clientId, seq) is the client's latest is answered from the session cache and not
-// applied again; an older seq is answered `session-expired` and not applied. A first
-// contact may carry any seq: a client whose earlier writes all ended with an unknown
-// outcome (none may have been applied) must still be able to write; refusing it, as an
-// earlier version did, locked such a client out for good (the simulator found it).
-// Known gap: a client whose session was evicted and who then retries its last command
-// has it applied twice; size maxSessions above the number of live clients (the scenario
-// schema caps clients well below the default).
+// Contract: pure and deterministic. Replicas that apply the same entries in the same
+// order hold the same data, sessions, snapshot text and digest. A client opens a session
+// by a registration entry; `register` returns its id, unique for the life of the store
+// (a registration may open a block of sessions with consecutive ids).
+// A command on a session the store does not know (never registered, or evicted to keep
+// at most maxSessions) is answered `session-expired` and not applied: the store cannot
+// tell whether it applied it before, so it must not apply it now. A command whose seq is
+// the session's latest is answered from the session cache and not applied again; an older
+// seq is answered `session-expired`; a newer one (gaps allowed: a write whose outcome the
+// client never learned may leave one) is applied. So no write is ever applied twice.
 
 import { applyKvOp } from './applyOp.ts';
-import { HashSum } from './hash.ts';
+import { HashSum } from '../hash/hashSum.ts';
 import { SessionTable } from './sessions.ts';
 import type { KvImage } from './snapshotCodec.ts';
 import { compareCodeUnits, decodeSnapshot, encodeSnapshot } from './snapshotCodec.ts';
 import type { KvCommand, KvResult } from './types.ts';
 
-/** The first seq of a client session. */
+/** The first seq of a client session (a fresh session's latest seq is 0). */
 export const FIRST_SEQ = 1;
 export const MAX_SESSIONS_DEFAULT = 1024;
 /** Rough per-key cost in bytes: map entry, string headers. */
@@ -54,17 +55,36 @@ export class KvStateMachine {
   // Invariant: commandCount is the number of apply calls since the empty state; it
   // stamps session use, so it is part of the replicated state.
   private commandCount = 0;
+  /**
+   * Retried writes answered from the session cache since this replica was built: for
+   * telemetry only, not part of the replicated state (digest and snapshot ignore it).
+   */
+  duplicatesSuppressed = 0;
 
   constructor(options: KvStateMachineOptions = {}) {
     this.sessions = new SessionTable(options.maxSessions ?? MAX_SESSIONS_DEFAULT);
+  }
+
+  /** Opens `count` sessions (a registration entry applied); returns the first id. */
+  register(count = 1): number {
+    if (!Number.isSafeInteger(count) || count < 1) throw new Error(`KvStateMachine.register: bad count ${count}`);
+    // The counter only grows, so no id is handed out twice, even after an eviction; each
+    // session's id is its stamp, unique as the restore check wants.
+    const first = this.commandCount + 1;
+    for (let i = 0; i < count; i++) {
+      this.commandCount += 1;
+      this.sessions.put(this.commandCount, { seq: 0, result: null, lastUsed: this.commandCount });
+    }
+    return first;
   }
 
   apply(cmd: KvCommand): KvResult {
     assertCommand(cmd);
     this.commandCount += 1;
     const session = this.sessions.get(cmd.clientId);
-    if (session !== undefined && cmd.seq < session.seq) return SESSION_EXPIRED;
-    if (session !== undefined && cmd.seq === session.seq) {
+    if (session === undefined || cmd.seq < session.seq) return SESSION_EXPIRED;
+    if (cmd.seq === session.seq && session.result !== null) {
+      this.duplicatesSuppressed++;
       this.sessions.put(cmd.clientId, { ...session, lastUsed: this.commandCount });
       return session.result;
     }
@@ -130,7 +150,7 @@ export class KvStateMachine {
       const s = byStamp[i];
       if (i > 0 && byStamp[i - 1].lastUsed === s.lastUsed) throw new Error('KvStateMachine.restore: bad snapshot: duplicate session stamps');
       if (s.lastUsed > image.commandCount) throw new Error('KvStateMachine.restore: bad snapshot: session stamp after commandCount');
-      sm.sessions.put(s.clientId, { seq: s.seq, result: Object.freeze(s.result), lastUsed: s.lastUsed });
+      sm.sessions.put(s.clientId, { seq: s.seq, result: s.result === null ? null : Object.freeze(s.result), lastUsed: s.lastUsed });
     }
     if (sm.digest() !== image.digest) {
       throw new Error(`KvStateMachine.restore: bad snapshot: digest ${image.digest} does not match contents (${sm.digest()})`);

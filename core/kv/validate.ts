@@ -4,7 +4,7 @@
 // its fields in canonical order and nothing extra, or a string that says what is wrong.
 // Parsers never throw; callers decide whether a bad value is null or an Error.
 
-import type { KvOp, KvResult } from './types.ts';
+import { REGISTER_COUNT_MAX, type KvOp, type KvResult } from './types.ts';
 
 /** Limits on what a command may carry, so a forged entry cannot exhaust memory. */
 export const KEY_LENGTH_MAX = 1024;
@@ -37,9 +37,21 @@ function isNullableValue(x: unknown): x is string | null {
   return x === null || isValue(x);
 }
 
+/** The longest registration nonce a client may choose. */
+export const NONCE_LENGTH_MAX = 64;
+
+export function isNonce(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= NONCE_LENGTH_MAX;
+}
+
 /** A non-negative safe integer, the shape of client ids, seqs and counters. */
 export function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+/** How many sessions one registration may open: 1..REGISTER_COUNT_MAX. */
+export function isRegisterCount(x: unknown): x is number {
+  return isCount(x) && x >= 1 && x <= REGISTER_COUNT_MAX;
 }
 
 export function parseKvOp(x: unknown): Parsed<KvOp> {

@@ -11,7 +11,22 @@ export interface RaftBugs {
   commitOldTermByCounting?: boolean;
   /** Voters grant votes without the §5.4.1 up-to-date log check. */
   voteWithoutLogCheck?: boolean;
+  /**
+   * The lease of 'lease' reads is CheckQuorum alone, as before issue 13: the leader answers
+   * reads whenever it believes it leads, so one cut off from its followers keeps answering
+   * for up to two election timeouts while the others elect a new leader after about one.
+   */
+  leaseWithoutQuorumRound?: boolean;
 }
+
+/**
+ * The default clock drift bound for lease reads: any clock runs at most 10% faster than any
+ * other. Real quartz clocks differ by well under 0.1% (NTP slews at most 500 ppm), so this
+ * leaves a wide margin while costing a lease only a tenth of its length; a simulated drift
+ * beyond the bound (the catalogue drifts clocks by up to 30%) needs a larger setting or
+ * 'safe' reads.
+ */
+export const CLOCK_DRIFT_MAX_DEFAULT = 0.1;
 
 export interface RaftConfig {
   id: number;
@@ -26,8 +41,18 @@ export interface RaftConfig {
   maxInflight: number;
   /** Maximum entries carried by one MsgApp. */
   maxEntriesPerMsg: number;
-  /** 'lease' requires checkQuorum. */
+  /**
+   * 'safe': every read takes a heartbeat round (ReadIndex). 'lease': reads are answered
+   * from the leader's lease (lease.ts) while it holds, by ReadIndex otherwise; requires
+   * checkQuorum.
+   */
   readOnly: 'safe' | 'lease';
+  /**
+   * The clock drift bound of lease reads (thesis §6.4.1): how much faster, as a fraction,
+   * any node's clock may run than any other's (0.1: at most 10% faster). The lease is
+   * shortened by the factor 1 + clockDriftMax. Default CLOCK_DRIFT_MAX_DEFAULT.
+   */
+  clockDriftMax?: number;
   bugs?: RaftBugs;
 }
 
@@ -64,6 +89,10 @@ export function validateConfig(cfg: RaftConfig): void {
   }
   if (cfg.readOnly !== 'safe' && cfg.readOnly !== 'lease') {
     throw new Error(`raft config: readOnly must be 'safe' or 'lease', got ${String(cfg.readOnly)}`);
+  }
+  const drift = cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT;
+  if (!(Number.isFinite(drift) && drift >= 0 && drift <= 10)) {
+    throw new Error(`raft config: clockDriftMax must be a number in [0, 10], got ${String(cfg.clockDriftMax)}`);
   }
   if (cfg.readOnly === 'lease' && !cfg.checkQuorum) {
     throw new Error("raft config: readOnly 'lease' requires checkQuorum");

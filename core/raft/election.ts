@@ -16,8 +16,13 @@ export type CampaignKind = 'pre' | 'election' | 'transfer';
 
 export function campaign(r: Raft, kind: CampaignKind): void {
   if (!r.promotable()) return;
-  if (kind === 'pre') r.becomePreCandidate();
-  else r.becomeCandidate();
+  if (kind === 'pre') {
+    r.becomePreCandidate();
+    r.counters.preCampaigns++;
+  } else {
+    r.becomeCandidate();
+    r.counters.campaigns++;
+  }
   r.tracker.recordVote(r.id, true);
   if (r.tracker.tallyVotes() === 'won') {
     onCampaignWon(r, kind === 'pre');
@@ -39,6 +44,7 @@ function onCampaignWon(r: Raft, pre: boolean): void {
     return;
   }
   r.becomeLeader();
+  r.counters.won++;
   bcastAppend(r);
 }
 

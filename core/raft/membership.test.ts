@@ -4,8 +4,8 @@
 // entry is committed; the assertions check configurations, quorums and commit indices.
 
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
-import { drain, newNode } from './testUtil.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
+import { drain, newNode } from '../../test/support/raft/testUtil.ts';
 
 function elected(voters: number[], learners: number[] = []): TestNetwork {
   const net = new TestNetwork({ voters, learners });

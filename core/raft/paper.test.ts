@@ -8,8 +8,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { RaftBugs } from './config.ts';
-import { TestNetwork, entriesFromTerms } from './testNetwork.ts';
-import { drain, newNode, ticksUntilCampaign } from './testUtil.ts';
+import { TestNetwork, entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
+import { drain, newNode, ticksUntilCampaign } from '../../test/support/raft/testUtil.ts';
 import type { Message } from './types.ts';
 
 function msg(m: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {

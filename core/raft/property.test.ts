@@ -10,7 +10,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 
 type Command =
   | { k: 'tick'; node: number }

@@ -11,9 +11,11 @@
 // propose one before an entry of its own term is committed (the fix for the single-server
 // change bug in the Raft thesis errata).
 
-import { LIMITS, validateConfig, type RaftBugs, type RaftConfig } from './config.ts';
+import { CLOCK_DRIFT_MAX_DEFAULT, LIMITS, validateConfig, type RaftBugs, type RaftConfig } from './config.ts';
 import { applyConfChange, decodeConfChange, encodeConfChange, normalizeConf, type ConfChange } from './confChange.ts';
 import { campaign, TRANSFER_CONTEXT } from './election.ts';
+import { RaftCounters } from './counters.ts';
+import { LeaderLease, leaseDurationTicks } from './lease.ts';
 import { RaftLog } from './raftLog.ts';
 import { ReadOnly } from './readOnly.ts';
 import { releasePendingReads } from './readIndex.ts';
@@ -71,6 +73,15 @@ export class Raft {
   readonly log: RaftLog;
   readonly tracker: ProgressTracker;
   readonly readOnly: ReadOnly;
+  /** The read lease while leading in 'lease' mode; reset with every role change. */
+  readonly lease: LeaderLease;
+  /**
+   * tick() calls since this node started: the node's clock as Raft sees it, driven by the
+   * host (core/kv/server.ts maps its clock to ticks). The lease is measured on it.
+   */
+  tickCount = 0;
+  /** Started with a term on disk: this node may have answered some leader before (re)starting. */
+  private readonly restarted: boolean;
   msgs: Message[] = [];
   readStates: ReadState[] = [];
   /** Reads that arrived before the leader committed an entry of its term. Bounded. */
@@ -82,6 +93,8 @@ export class Raft {
   /** A conf change may be proposed only once `committed >= pendingConfIndex`. */
   pendingConfIndex: LogIndex = 0;
   droppedMessageCount = 0;
+  /** What this node did, for telemetry; counting never changes behaviour. */
+  readonly counters = new RaftCounters();
   /** Conf entries up to this index have been applied to `tracker`. */
   private confAppliedIndex: LogIndex;
   /** The configuration in force after each applied conf entry since the last snapshot. */
@@ -97,9 +110,11 @@ export class Raft {
     this.log = new RaftLog(restore.snapshot, restore.entries, hs.commit, restore.applied ?? 0);
     this.tracker = new ProgressTracker(base, this.log.lastIndex() + 1, cfg.maxInflight);
     this.readOnly = new ReadOnly(LIMITS.pendingReadsMax);
+    this.lease = new LeaderLease(leaseDurationTicks(cfg.electionTicks, cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT));
     this.confAppliedIndex = this.log.snapshotIndex();
     this.confHistory = [{ index: this.log.snapshotIndex(), conf: base }];
     this.term = Math.max(hs.term, this.log.lastTerm());
+    this.restarted = this.term > 0;
     this.vote = hs.term === this.term ? hs.vote : NONE;
     this.applyCommittedConf();
     this.becomeFollower(this.term, NONE);
@@ -131,6 +146,11 @@ export class Raft {
     out.from = this.id;
     out.term = term;
     this.msgs.push(out);
+    const c = this.counters;
+    if (out.type === 'MsgApp') c.appendsSent++;
+    else if (out.type === 'MsgHeartbeat') c.heartbeatsSent++;
+    else if (out.type === 'MsgSnap') c.snapshotsSent++;
+    else if (out.type === 'MsgAppResp' && out.reject === true) c.appendsRejected++;
   }
 
   pushReadState(rs: ReadState): void {
@@ -156,6 +176,7 @@ export class Raft {
       pr.recentActive = id === this.id;
     }
     this.readOnly.reset();
+    this.lease.reset();
     this.pendingReads = [];
   }
 
@@ -200,6 +221,7 @@ export class Raft {
   // ---- inputs ----
 
   tick(): void {
+    this.tickCount++;
     if (this.role === 'leader') this.tickHeartbeat();
     else this.tickElection();
   }
@@ -266,9 +288,8 @@ export class Raft {
     const isVoteRequest = m.type === 'MsgVote' || m.type === 'MsgPreVote';
     if (isVoteRequest) {
       const force = m.context === TRANSFER_CONTEXT;
-      const inLease = this.cfg.checkQuorum && this.lead !== NONE && this.electionElapsed < this.cfg.electionTicks;
       // CheckQuorum: while we hear from a leader, a disruptive candidate is ignored.
-      if (inLease && !force) return false;
+      if (this.cfg.checkQuorum && !force && (this.hearsLeader() || this.justStarted())) return false;
     }
     if (m.type === 'MsgPreVote') return true;
     if (m.type === 'MsgPreVoteResp' && m.reject !== true) return true;
@@ -277,7 +298,24 @@ export class Raft {
     return true;
   }
 
+  private hearsLeader(): boolean {
+    return this.lead !== NONE && this.electionElapsed < this.cfg.electionTicks;
+  }
+
+  /**
+   * With lease reads, a restarted node may have answered a leader's heartbeat just before it
+   * went down, and so be part of the quorum behind that leader's lease; it forgot when, so
+   * for its first election timeout it acts as if it still heard from a leader. (A node that
+   * answered any leader has a term on disk: the term is persisted before the answer is sent.
+   * A brand-new cluster has none, so its first election is not delayed.)
+   */
+  private justStarted(): boolean {
+    if (this.cfg.readOnly !== 'lease' || this.bugs.leaseWithoutQuorumRound === true) return false;
+    return this.restarted && this.tickCount < this.cfg.electionTicks;
+  }
+
   private answerStale(m: Message): void {
+    if (m.type === 'MsgHeartbeat') this.counters.heartbeatsRejected++;
     if ((this.cfg.checkQuorum || this.cfg.preVote) && (m.type === 'MsgHeartbeat' || m.type === 'MsgApp')) {
       // A stale leader learns our term from this and steps down, instead of lingering.
       this.send({ type: 'MsgAppResp', to: m.from });
@@ -369,9 +407,19 @@ export class Raft {
     self?.becomeReplicate();
   }
 
-  /** Installs a snapshot from the leader; returns false if it is not newer than our commit. */
+  /**
+   * Installs a snapshot from the leader (etcd's `restore`); returns false, changing nothing
+   * but perhaps the commit index, when the snapshot is not newer than our commit, when its
+   * configuration does not include this node, or when our log already holds its last entry.
+   */
   restoreSnapshot(s: Snapshot): boolean {
     if (s.meta.index <= this.log.committed) return false;
+    // Only a follower restores: a leader or candidate is reached here only by a bug.
+    if (this.role !== 'follower') throw new Error(`raft: a ${this.role} cannot restore a snapshot`);
+    // A snapshot that leaves this node out would make it forget it is a member (lots of code
+    // assumes it is in its own tracker); such a snapshot is a bug or a forgery: refuse it.
+    const members = [...s.meta.conf.voters, ...s.meta.conf.learners];
+    if (!members.includes(this.id)) return false;
     if (this.log.matchTerm(s.meta.index, s.meta.term)) {
       // Our log already holds the snapshot's last entry: just fast-forward the commit.
       this.commitTo(s.meta.index);

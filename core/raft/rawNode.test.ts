@@ -6,8 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { RaftLog } from './raftLog.ts';
-import { entriesFromTerms } from './testNetwork.ts';
-import { drain, newNode } from './testUtil.ts';
+import { entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
+import { drain, newNode } from '../../test/support/raft/testUtil.ts';
 
 describe('RawNode Ready contract', () => {
   it('a Ready that is not advanced is handed out again (persist failed, nothing acknowledged)', () => {

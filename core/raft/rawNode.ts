@@ -8,6 +8,7 @@
 
 import type { ConfChange } from './confChange.ts';
 import { LIMITS, type RaftConfig } from './config.ts';
+import type { RaftCounters } from './counters.ts';
 import { campaign } from './election.ts';
 import type { ProgressState } from './progress.ts';
 import { Raft, type RaftRestore } from './raft.ts';
@@ -102,8 +103,10 @@ export class RawNode {
   /** Appends a command; false if not leader, a transfer is pending, or too much is uncommitted. */
   propose(data: string): boolean {
     const r = this.r;
-    if (r.role !== 'leader' || r.leadTransferee !== NONE) return false;
-    if (!r.appendEntries([{ type: 'normal', data }])) return false;
+    if (r.role !== 'leader' || r.leadTransferee !== NONE || !r.appendEntries([{ type: 'normal', data }])) {
+      r.counters.proposalsDropped++;
+      return false;
+    }
     bcastAppend(r);
     return true;
   }
@@ -205,6 +208,26 @@ export class RawNode {
   /** Entries in [lo, hi) within [firstIndex, lastIndex + 1]; shared, do not mutate. */
   entries(lo: LogIndex, hi: LogIndex): Entry[] {
     return this.r.log.slice(lo, hi);
+  }
+
+  /** What this node did so far (live counters; read them, never change them). */
+  get counters(): Readonly<RaftCounters> {
+    return this.r.counters;
+  }
+
+  /** The current term, without building a full status. */
+  currentTerm(): Term {
+    return this.r.term;
+  }
+
+  /** The commit index, without building a full status. */
+  commitIndex(): LogIndex {
+    return this.r.log.committed;
+  }
+
+  /** The index of the last log entry, without building a full status. */
+  lastIndex(): LogIndex {
+    return this.r.log.lastIndex();
   }
 
   status(): RaftStatus {

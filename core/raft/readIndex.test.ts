@@ -3,7 +3,7 @@
 // Method: TestNetwork scenarios observing the ReadStates each node's Ready hands out.
 
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 
 function elected(config = {}): TestNetwork {
   const net = new TestNetwork({ voters: [1, 2, 3], config });

@@ -3,7 +3,7 @@
 //
 // Contract: the leader never sends more than maxEntriesPerMsg entries per MsgApp nor more
 // than maxInflight MsgApp to a follower in the replicate state; a follower whose next entry
-// was compacted away gets the snapshot. A follower truncates its log only on a real
+// was compacted away gets the snapshot, once it is recently active. A follower truncates its log only on a real
 // conflict and answers a stale MsgApp with its commit index instead of touching its log.
 
 import type { Raft } from './raft.ts';
@@ -26,6 +26,9 @@ export function sendAppend(r: Raft, to: number, sendIfEmpty = true): boolean {
 }
 
 function sendSnapshot(r: Raft, to: number, pr: Progress): boolean {
+  // A snapshot can be large: send it only to a follower heard from in this CheckQuorum
+  // round, not into the void towards one that is down (etcd's maybeSendSnapshot).
+  if (!pr.recentActive) return false;
   const snapshot = r.log.snapshot;
   if (snapshot === undefined) {
     throw new Error(`raft: follower ${to} needs index ${pr.next} but the leader holds no snapshot`);
@@ -41,13 +44,20 @@ export function bcastAppend(r: Raft): void {
   }
 }
 
-/** Heartbeats carry the commit only up to what the follower is known to hold. */
+/**
+ * Heartbeats carry the commit only up to what the follower is known to hold. In lease mode
+ * each broadcast is a lease round (lease.ts) whose id the heartbeats carry.
+ */
 export function bcastHeartbeat(r: Raft, ctx: string | undefined): void {
+  const round = r.cfg.readOnly === 'lease' ? r.lease.startRound(r.tickCount, r.id) : undefined;
   for (const id of r.tracker.ids()) {
     if (id === r.id) continue;
     const pr = r.tracker.progress.get(id);
     const commit = Math.min(pr?.match ?? 0, r.log.committed);
-    r.send(ctx === undefined ? { type: 'MsgHeartbeat', to: id, commit } : { type: 'MsgHeartbeat', to: id, commit, context: ctx });
+    const m: Parameters<Raft['send']>[0] = { type: 'MsgHeartbeat', to: id, commit };
+    if (ctx !== undefined) m.context = ctx;
+    if (round !== undefined) m.round = round;
+    r.send(m);
   }
 }
 
@@ -70,7 +80,10 @@ export function handleAppend(r: Raft, m: Message): void {
 
 export function handleHeartbeat(r: Raft, m: Message): void {
   r.commitTo(Math.min(m.commit ?? 0, r.log.lastIndex()));
-  r.send(m.context === undefined ? { type: 'MsgHeartbeatResp', to: m.from } : { type: 'MsgHeartbeatResp', to: m.from, context: m.context });
+  const resp: Parameters<Raft['send']>[0] = { type: 'MsgHeartbeatResp', to: m.from };
+  if (m.context !== undefined) resp.context = m.context;
+  if (m.round !== undefined) resp.round = m.round;
+  r.send(resp);
 }
 
 export function handleSnapshot(r: Raft, m: Message): void {

@@ -5,8 +5,8 @@
 // TestNetwork and asserts who leads, terms, commit indices and safety violations.
 
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
-import { drain, newNode } from './testUtil.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
+import { drain, newNode } from '../../test/support/raft/testUtil.ts';
 
 describe('§5 / §6.2 stale leader', () => {
   it('§5.3 a partitioned old leader cannot commit, and steps down when it hears the higher term', () => {

@@ -5,8 +5,8 @@
 // carries (index, checksum), so equal checksums mean equal applied histories.
 
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
-import { drain, newNode } from './testUtil.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
+import { drain, newNode } from '../../test/support/raft/testUtil.ts';
 
 function compactAll(net: TestNetwork, id: number): number {
   const n = net.node(id);

@@ -53,7 +53,10 @@ function onAppResp(r: Raft, m: Message): void {
     return;
   }
   const wasPaused = pr.isPaused();
-  if (!pr.maybeUpdate(index)) return;
+  // A probe answered at the match we already knew still proves the follower holds our log
+  // up to there (after reportUnreachable, say): it returns to streaming, as in etcd.
+  const caughtUpProbe = pr.state === 'probe' && pr.match === index;
+  if (!pr.maybeUpdate(index) && !caughtUpProbe) return;
   if (pr.state === 'probe') pr.becomeReplicate();
   else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
     pr.becomeProbe();
@@ -65,9 +68,7 @@ function onAppResp(r: Raft, m: Message): void {
   } else if (wasPaused) sendAppend(r, m.from);
   // Fill the window: send until the follower is caught up or in-flight messages hit the cap.
   for (let i = 0; i < r.cfg.maxInflight && sendAppend(r, m.from, false); i++);
-  if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) {
-    r.send({ type: 'MsgTimeoutNow', to: m.from });
-  }
+  if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
 }
 
 function onHeartbeatResp(r: Raft, m: Message): void {
@@ -81,6 +82,8 @@ function onHeartbeatResp(r: Raft, m: Message): void {
   // whose rejection (if the follower has a gap) switches us back to probing.
   if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < r.log.lastIndex() || pr.state === 'probe') sendAppend(r, m.from);
+  // Reads waiting for a round are released by their own context below, not by the lease.
+  if (m.round !== undefined) r.lease.ack(m.round, m.from, (acks) => r.tracker.hasQuorum(acks));
   if (m.context !== undefined) onReadAck(r, m.from, m.context);
 }
 
@@ -91,8 +94,17 @@ export function transferLeadership(r: Raft, target: number): void {
   // The transfer must finish within one election timeout or it is abandoned.
   r.electionElapsed = 0;
   const pr = r.tracker.progress.get(target);
-  if (pr !== undefined && pr.match === r.log.lastIndex()) r.send({ type: 'MsgTimeoutNow', to: target });
+  if (pr !== undefined && pr.match === r.log.lastIndex()) sendTimeoutNow(r, target);
   else sendAppend(r, target);
+}
+
+/**
+ * Tells the transfer target to campaign now. Its forced campaign overrides the followers'
+ * CheckQuorum protection, so from here to the end of the term this leader holds no lease.
+ */
+function sendTimeoutNow(r: Raft, to: number): void {
+  r.lease.revoke();
+  r.send({ type: 'MsgTimeoutNow', to });
 }
 
 function onForwardedProposal(r: Raft, m: Message): void {

@@ -7,11 +7,11 @@
 // written.
 
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Hex } from './crc32.ts';
+import { crc32, crc32Hex } from '../hash/crc32.ts';
 import { decodeRecord, encodeRecord } from './record.ts';
 import { RAFT_FILES, RaftStorageCorruption, persistReady, recover, recoverResult } from './storage.ts';
-import { MemDisk } from './testDisk.ts';
-import { entriesFromTerms } from './testNetwork.ts';
+import { MemDisk } from '../../test/support/raft/testDisk.ts';
+import { entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
 import type { Entry, HardState, Ready, Snapshot } from './types.ts';
 
 const conf = { voters: [1, 2, 3], learners: [] };

@@ -79,7 +79,8 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
  * `rejectHint`/`logTerm` pointing at where the follower's log may match.
  * MsgVote/MsgPreVote: `index`/`logTerm` describe the candidate's last entry; `context`
  * 'transfer' marks a leadership transfer that may override a leader lease.
- * MsgHeartbeat(Resp), MsgReadIndex(Resp): `context` carries a read request id.
+ * MsgHeartbeat(Resp), MsgReadIndex(Resp): `context` carries a read request id; in lease
+ * mode a heartbeat also carries its `round` (lease.ts), which the answer echoes.
  * MsgProp, MsgReadIndex and MsgTransferLeader are forwarded requests and carry term 0;
  * MsgProp carries `entries` (only their type and data are used).
  */
@@ -98,6 +99,8 @@ export interface Message {
   context?: string;
   /** MsgTransferLeader: the node that should become leader. */
   transferee?: number;
+  /** MsgHeartbeat(Resp) in lease mode: the leader's heartbeat round, echoed in the answer. */
+  round?: number;
 }
 
 /** A linearizable read point: serve `requestCtx` once the local apply index reaches `index`. */

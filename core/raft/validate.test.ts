@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TestNetwork } from './testNetwork.ts';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 import type { Message } from './types.ts';
 import { MESSAGE_LIMITS, validateMessage } from './validate.ts';
 

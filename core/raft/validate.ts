@@ -17,7 +17,7 @@ export const MESSAGE_LIMITS = {
 } as const;
 
 const TYPES = new Set<string>(MESSAGE_TYPES);
-const NUMBER_FIELDS = ['logTerm', 'index', 'commit', 'rejectHint', 'transferee'] as const;
+const NUMBER_FIELDS = ['logTerm', 'index', 'commit', 'rejectHint', 'transferee', 'round'] as const;
 
 type Obj = Record<string, unknown>;
 

@@ -5,8 +5,10 @@
 // Contract:
 // - Writes (rag.put, rag.del) become KV puts and deletes of document keys, sent to the Raft
 //   leader over `writeLanes` client sessions (one write in flight per session, so each is
-//   applied exactly once even when retried); a write is acknowledged only after the KV
-//   store acknowledged it. On acknowledgement the cache drops every answer the write could
+//   applied at most once even when retried); a write is acknowledged only after the KV
+//   store acknowledged it. The sessions are registered through the log (one registration
+//   for every lane without one, Raft thesis §6.3); a session the store forgot
+//   (session-expired) leaves its write unknown and its lane registers again. On acknowledgement the cache drops every answer the write could
 //   change (semanticCache.ts). A write whose outcome stays unknown after `attemptsMax`
 //   tries is answered `unknown`, never `ok`.
 // - `stale` queries may be answered from the cache; `fresh` queries never are. Misses are
@@ -19,7 +21,7 @@
 // - Bounded: at most PENDING_MAX queries and writes wait at once; more are refused.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { seal } from '../kv/integrity.ts';
-import { parseKvAnswer, type KvRequest } from '../kv/protocol.ts';
+import { parseKvAnswer, type KvAnswer, type KvRegisterRequest, type KvRequest } from '../kv/protocol.ts';
 import type { KvOp } from '../kv/types.ts';
 import { cacheLookupCostUs } from './costModel.ts';
 import { docKey, encodeDocValue } from './document.ts';
@@ -32,8 +34,7 @@ export interface RagFrontendConfig {
   /** The Raft servers that accept KV writes (usually the replicas themselves). */
   servers: readonly NodeId[];
   dim: number;
-  /** KV session ids for the write lanes: clientIdBase, clientIdBase + 1, ... */
-  clientIdBase: number;
+  /** KV sessions, one write in flight on each. */
   writeLanes: number;
   cache: SemanticCacheConfig & { enabled: boolean };
   batch: { enabled: boolean; max: number; windowUs: Micros };
@@ -44,7 +45,6 @@ export interface RagFrontendConfig {
 
 export const PENDING_MAX = 8192;
 const NO_LEADER_RETRY_US = 20_000;
-const EPOCH_FILE = 'frontend-epoch';
 
 /** Characters of the base64 text of `bytes` bytes. */
 function base64Length(bytes: number): number {
@@ -77,6 +77,7 @@ interface Write {
 }
 
 interface Lane {
+  /** The lane's KV session id; 0 until registered. */
   clientId: number;
   seq: number;
   rid: number;
@@ -99,6 +100,9 @@ export class RagFrontend implements Process {
   private leaderGuess: NodeId = -1;
   private readonly ejectedUntil = new Map<NodeId, Micros>();
   private waitingCount = 0;
+  /** The registration in flight for the lanes without a session: its rid (0 when none). */
+  private reg = { rid: 0, count: 0, attempts: 0, timer: -1 };
+  private regRidNext = 1;
   queries = 0;
   cacheHits = 0;
   batchesSent = 0;
@@ -113,32 +117,13 @@ export class RagFrontend implements Process {
 
   start(ctx: NodeContext): void {
     this.ctx = ctx;
-    // A restart forgets the cache and every session (new session ids would be needed for
-    // exactly-once across restarts; the frontend's process memory is its whole state).
+    // A restart forgets the cache and every session: the lanes register new ones (the
+    // frontend's process memory is its whole state).
     this.cache = new SemanticCache(this.config.cache);
-    const epoch = this.nextEpoch();
-    const base = this.config.clientIdBase + epoch * this.config.writeLanes;
-    this.lanes = Array.from({ length: this.config.writeLanes }, (_, i) => ({
-      clientId: base + i, seq: 0, rid: 0, write: null, attempts: 0, target: -1, timer: -1,
+    this.lanes = Array.from({ length: this.config.writeLanes }, () => ({
+      clientId: 0, seq: 0, rid: 0, write: null, attempts: 0, target: -1, timer: -1,
     }));
-  }
-
-  /**
-   * Each start takes fresh KV session ids (an epoch counter kept on disk): a restarted
-   * frontend has forgotten its sessions' seqs, and reusing an id with seq 1 would be
-   * refused as an old request. If the disk fails, writes stay off until a restart.
-   */
-  private nextEpoch(): number {
-    const r = this.ctx.disk.read(EPOCH_FILE);
-    const last = r.ok && r.records.length > 0 ? Number(r.records[r.records.length - 1]) : 0;
-    const epoch = Number.isSafeInteger(last) && last >= 0 ? last + 1 : 1;
-    const w = this.ctx.disk.replace(EPOCH_FILE, [String(epoch)]);
-    const synced = w.ok ? this.ctx.disk.fsync() : w;
-    if (!synced.ok) {
-      this.ctx.telemetry.emit('rag.frontend_disk_error', { error: synced.error });
-      return -1;
-    }
-    return epoch;
+    this.reg = { rid: 0, count: 0, attempts: 0, timer: -1 };
   }
 
   onMessage(from: NodeId, raw: unknown): void {
@@ -149,6 +134,7 @@ export class RagFrontend implements Process {
       case 'rag.del': return this.onWrite(from, raw);
       case 'rag.results': return this.onResults(from, raw);
       case 'kv.resp':
+      case 'kv.registered':
       case 'kv.redirect': return this.onKvAnswer(raw);
       default: return this.reject(from);
     }
@@ -159,6 +145,7 @@ export class RagFrontend implements Process {
     if (kind === 'form') this.flush(arg);
     else if (kind === 'search') this.retryBatch(Number(arg), 'timeout');
     else if (kind === 'write') this.retryWrite(this.lanes[Number(arg)]);
+    else if (kind === 'register' && Number(arg) === this.reg.rid) this.retryRegister();
   }
 
   private reject(from: NodeId): void {
@@ -179,7 +166,7 @@ export class RagFrontend implements Process {
     if (this.waitingCount >= PENDING_MAX) return this.answerError(from, q.qid, 'overloaded');
     if (q.mode === 'stale' && this.config.cache.enabled) {
       this.ctx.chargeCpu?.(cacheLookupCostUs(this.cache.size, this.config.dim));
-      const hit = this.cache.lookup(this.ctx.now(), vector as Float32Array, q.k, q.ef);
+      const hit = this.cache.lookup(this.ctx.monotonic(), vector as Float32Array, q.k, q.ef);
       if (hit !== null) {
         this.cacheHits++;
         const a = hit.answer;
@@ -192,7 +179,7 @@ export class RagFrontend implements Process {
       list = [];
       this.forming.set(key, list);
     }
-    list.push({ client: from, qid: q.qid, v: q.v, vector, arrivedUs: this.ctx.now() });
+    list.push({ client: from, qid: q.qid, v: q.v, vector, arrivedUs: this.ctx.monotonic() });
     this.waitingCount++;
     const b = this.config.batch;
     if (!b.enabled || list.length >= b.max) this.flush(key);
@@ -221,7 +208,7 @@ export class RagFrontend implements Process {
   /** The next replica round robin, skipping ejected ones unless all are. */
   private pickReplica(): NodeId {
     const replicas = this.config.replicas;
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (let i = 0; i < replicas.length; i++) {
       const r = replicas[this.rr++ % replicas.length];
       if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;
@@ -232,7 +219,7 @@ export class RagFrontend implements Process {
   private retryBatch(bid: number, why: string): void {
     const b = this.inflight.get(bid);
     if (b === undefined) return;
-    if (why === 'timeout') this.ejectedUntil.set(b.target, this.ctx.now() + this.config.ejectUs);
+    if (why === 'timeout') this.ejectedUntil.set(b.target, this.ctx.monotonic() + this.config.ejectUs);
     this.inflight.delete(bid);
     this.ctx.cancelTimer(b.timer);
     if (b.attempts < this.config.attemptsMax) {
@@ -253,7 +240,7 @@ export class RagFrontend implements Process {
     this.ctx.cancelTimer(b.timer);
     this.waitingCount -= b.queries.length;
     const byQid = new Map(r.rs.map((x) => [x.qid, x]));
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (const q of b.queries) {
       const x = byQid.get(q.qid);
       if (x === undefined) {
@@ -289,13 +276,13 @@ export class RagFrontend implements Process {
   }
 
   private pumpWrites(): void {
-    if (this.lanes.length > 0 && this.lanes[0].clientId < this.config.clientIdBase) {
-      // No epoch (the disk failed at start): refuse rather than risk a reused session.
-      for (const w of this.writes.splice(0)) this.send(w.client, { type: 'rag.ack', wid: w.msg.wid, ok: false, error: 'no-session' });
-      return;
-    }
+    if (this.writes.length === 0) return;
     for (const lane of this.lanes) {
       if (lane.write !== null) continue;
+      if (lane.clientId === 0) {
+        this.register();
+        continue;
+      }
       const w = this.writes.shift();
       if (w === undefined) return;
       lane.write = w;
@@ -332,9 +319,68 @@ export class RagFrontend implements Process {
     this.pumpWrites();
   }
 
+  // ---- sessions ----
+
+  private nonce(rid: number): string {
+    return `f${this.ctx.id}r${rid}`;
+  }
+
+  /** Registers a session for every lane without one, unless a registration is on its way. */
+  private register(): void {
+    if (this.reg.rid !== 0) return;
+    const count = this.lanes.filter((l) => l.clientId === 0).length;
+    if (count === 0) return;
+    this.reg = { rid: this.regRidNext++, count, attempts: 0, timer: -1 };
+    this.sendRegister();
+  }
+
+  private sendRegister(): void {
+    const servers = this.config.servers;
+    const target = this.leaderGuess >= 0 ? this.leaderGuess : servers[this.rr++ % servers.length];
+    this.reg.attempts++;
+    const req: KvRegisterRequest = { type: 'kv.register', rid: this.reg.rid, nonce: this.nonce(this.reg.rid), count: this.reg.count };
+    this.reg.timer = this.ctx.setTimer(this.config.timeoutUs, `register:${this.reg.rid}`);
+    this.ctx.send(target, seal(req));
+  }
+
+  /** Tries again; after attemptsMax tries the queued writes are refused and the next one starts over. */
+  private retryRegister(): void {
+    if (this.reg.attempts < this.config.attemptsMax) {
+      this.leaderGuess = -1;
+      this.sendRegister();
+      return;
+    }
+    this.reg = { rid: 0, count: 0, attempts: 0, timer: -1 };
+    for (const w of this.writes.splice(0)) this.send(w.client, { type: 'rag.ack', wid: w.msg.wid, ok: false, error: 'no-session' });
+  }
+
+  /** An answer to the registration in flight: sessions for the lanes, or a redirect. */
+  private onRegisterAnswer(a: KvAnswer): void {
+    this.ctx.cancelTimer(this.reg.timer);
+    if (a.type === 'kv.registered') {
+      let id = a.clientId;
+      for (const lane of this.lanes) {
+        if (lane.clientId !== 0 || id >= a.clientId + a.count) continue;
+        lane.clientId = id++;
+        lane.seq = 0;
+      }
+      this.reg = { rid: 0, count: 0, attempts: 0, timer: -1 };
+      this.pumpWrites();
+      return;
+    }
+    if (a.type !== 'kv.redirect') return;
+    this.leaderGuess = a.leader;
+    if (a.leader < 0) this.reg.timer = this.ctx.setTimer(NO_LEADER_RETRY_US, `register:${this.reg.rid}`);
+    else this.retryRegister();
+  }
+
   private onKvAnswer(raw: unknown): void {
     const a = parseKvAnswer(raw);
     if (a === null) return this.reject(-1);
+    if (this.reg.rid !== 0 && a.rid === this.reg.rid && (a.type === 'kv.registered' ? a.nonce === this.nonce(a.rid) : a.clientId === 0)) {
+      return this.onRegisterAnswer(a);
+    }
+    if (a.type === 'kv.registered' || a.clientId === 0) return; // A late answer to an earlier registration.
     const lane = this.lanes.find((l) => l.clientId === a.clientId);
     if (lane === undefined || lane.write === null || a.rid !== lane.rid) return;
     this.ctx.cancelTimer(lane.timer);
@@ -347,6 +393,8 @@ export class RagFrontend implements Process {
     }
     const w = lane.write;
     lane.write = null;
+    // The store forgot the session: the write may or may not have applied; a new session follows.
+    if (!a.result.ok && a.result.error === 'session-expired') lane.clientId = 0;
     if (!a.result.ok) {
       this.writesUnknown++;
       this.send(w.client, { type: 'rag.ack', wid: w.msg.wid, ok: false, error: 'unknown' });
@@ -362,14 +410,14 @@ export class RagFrontend implements Process {
   /** What the cache would answer now for a stale question (observers only: changes nothing). */
   peekCache(vector: Float32Array, k: number, ef: number): { labels: readonly number[]; distances: readonly number[]; replica: number; applied: number; similarity: number } | null {
     if (!this.config.cache.enabled) return null;
-    const hit = this.cache.peek(this.ctx.now(), vector, k, ef);
+    const hit = this.cache.peek(this.ctx.monotonic(), vector, k, ef);
     return hit === null ? null : { ...hit.answer, similarity: hit.similarity };
   }
 
   /** The replica the next batch would go to (observers only). */
   peekNextReplica(): NodeId {
     const replicas = this.config.replicas;
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (let i = 0; i < replicas.length; i++) {
       const r = replicas[(this.rr + i) % replicas.length];
       if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;

@@ -22,9 +22,10 @@ describe('kvModelStep', () => {
   it('accepts exactly what the state machine answers and follows its state', () => {
     fc.assert(fc.property(fc.array(arbOp, { maxLength: 40 }), (ops) => {
       const sm = new KvStateMachine();
+      const session = sm.register();
       let state: KvState = KV_INITIAL_STATE;
       ops.forEach((input, i) => {
-        const result = sm.apply({ clientId: 1, seq: i + 1, op: input });
+        const result = sm.apply({ clientId: session, seq: i + 1, op: input });
         const step = kvModelStep(state, input, result);
         expect(step.legal).toBe(true);
         state = step.next;

@@ -8,6 +8,10 @@
 //   node applies the same entry at a given index;
 // - leader completeness (§5.4): a new leader's log holds every entry applied anywhere.
 // "No acknowledged write lost" is checked at the end by linearizability of the history.
+// Memory is bounded: the last COMMITTED_REMEMBERED_MAX committed entries are remembered. An
+// apply, or a new leader's log, reaching below that window cannot be compared; such
+// comparisons are counted and, if there were any, the run's state machine safety or
+// leader completeness is reported inconclusive rather than passed.
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { World } from '../world/world.ts';
 
@@ -28,16 +32,31 @@ export class RaftInvariants {
   private committedLow = 1;
   private maxCommitted = 0;
   private readonly reportedByCheck = new Map<string, number>();
+  /** Applies at indexes older than the remembered window: not compared. */
+  uncheckedApplies = 0;
+  /** New leaders whose logs reached below the remembered window: checked only within it. */
+  partialLeaderChecks = 0;
   /** Times a leader was elected, by term: for failover measurement. */
   readonly elections: { t: Micros; node: NodeId; term: number }[] = [];
   readonly writesApplied: { t: Micros; term: number }[] = [];
 
-  constructor(private readonly world: World) {
+  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX) {
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);
       else if (name === 'raft.apply') this.onApply(t, node, f.index as number, f.term as number, f.data as string);
     });
+    world.onConclude(() => this.conclude());
+  }
+
+  private conclude(): void {
+    const window = `the checker remembers the last ${this.rememberedMax.toLocaleString('en-US')} committed entries`;
+    if (this.uncheckedApplies > 0) {
+      this.world.cannotDecide('state-machine-safety', `${this.uncheckedApplies.toLocaleString('en-US')} applies at indexes older than the remembered window were not compared (${window})`);
+    }
+    if (this.partialLeaderChecks > 0) {
+      this.world.cannotDecide('leader-completeness', `${this.partialLeaderChecks.toLocaleString('en-US')} new leaders' logs were checked only within the remembered window (${window})`);
+    }
   }
 
   private violate(check: string, node: NodeId, message: string): void {
@@ -57,11 +76,14 @@ export class RaftInvariants {
   private onApply(t: Micros, node: NodeId, index: number, term: number, data: string): void {
     const prior = this.committed.get(index);
     if (prior === undefined) {
-      if (index < this.committedLow) return;
+      if (index < this.committedLow) {
+        this.uncheckedApplies++;
+        return;
+      }
       this.committed.set(index, { term, data, node });
       if (index > this.maxCommitted) this.maxCommitted = index;
       if (data !== '') this.writesApplied.push({ t, term });
-      while (this.committed.size > COMMITTED_REMEMBERED_MAX) this.committed.delete(this.committedLow++);
+      while (this.committed.size > this.rememberedMax) this.committed.delete(this.committedLow++);
       return;
     }
     if (prior.term !== term || prior.data !== data) {
@@ -78,6 +100,7 @@ export class RaftInvariants {
       for (const [start, rt] of runs) if (start <= i) t = rt;
       return t;
     };
+    if (snapshotIndex + 1 < this.committedLow) this.partialLeaderChecks++;
     for (let i = Math.max(snapshotIndex + 1, this.committedLow); i <= this.maxCommitted; i++) {
       const c = this.committed.get(i);
       if (c === undefined) continue;

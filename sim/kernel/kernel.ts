@@ -3,15 +3,19 @@
 // Contract: time only moves forward, to the time of the event being run; events run in
 // (time, node, origin, originSeq) order (see eventQueue.ts); each origin numbers the
 // events it creates, so the order is intrinsic to the run. The run loop stops at a time
-// limit, an event limit or a predicate, whichever comes first, and can be resumed.
+// limit, an event limit or a predicate, whichever comes first, and can be resumed. A scale
+// limit (an origin that would number more events than its tie keys can hold) halts the
+// kernel for good instead of throwing mid-event: the event that reached it finishes, the
+// events it scheduled past the limit never run, and every later run() returns 'halted'.
 import type { Micros } from '../../core/env.ts';
 import { EventQueue, NODE_COUNT_MAX, ORIGIN_SEQ_MAX, tieKey } from './eventQueue.ts';
+import { formatMicros } from './time.ts';
 import { Streams } from './random.ts';
 
 /** The origin id of events created by the kernel itself (scenario actions, faults). */
 export const KERNEL_ORIGIN = NODE_COUNT_MAX - 1;
 
-export type StopReason = 'time' | 'events' | 'predicate' | 'idle';
+export type StopReason = 'time' | 'events' | 'predicate' | 'idle' | 'halted';
 
 export interface RunLimits {
   /** Stop before running any event later than this; time then advances to it. */
@@ -28,9 +32,18 @@ export class Kernel<E> {
   nowUs: Micros = 0;
   executed = 0;
   private readonly originSeq = new Float64Array(NODE_COUNT_MAX);
+  /** Why the kernel halted for good (a scale limit), or null. */
+  halted: string | null = null;
 
-  constructor(seed: string, private readonly execute: (ev: E, nowUs: Micros) => void) {
+  /** `originSeqMax` may be set below ORIGIN_SEQ_MAX (tests reach the limit that way), never above. */
+  constructor(seed: string, private readonly execute: (ev: E, nowUs: Micros) => void, readonly originSeqMax: number = ORIGIN_SEQ_MAX) {
+    if (!(originSeqMax >= 1 && originSeqMax <= ORIGIN_SEQ_MAX)) throw new Error(`Kernel: originSeqMax must be in [1, ${ORIGIN_SEQ_MAX}], got ${originSeqMax}`);
     this.streams = new Streams(seed);
+  }
+
+  /** Halts the run for good: the current event finishes, no other runs. The first reason stays. */
+  halt(reason: string): void {
+    if (this.halted === null) this.halted = reason;
   }
 
   /** Schedules `ev` to run on `node` at `timeUs`, created by `origin`. */
@@ -42,8 +55,11 @@ export class Kernel<E> {
   /** Allocates the tie key of the next event `origin` creates for `node`. */
   nextKey(node: number, origin: number): number {
     const seq = this.originSeq[origin]++;
-    if (seq >= ORIGIN_SEQ_MAX) throw new Error(`Kernel.schedule: origin ${origin} exceeded ${ORIGIN_SEQ_MAX} events`);
-    return tieKey(node, origin, seq);
+    if (seq < this.originSeqMax) return tieKey(node, origin, seq);
+    // Past the limit the key would spill into the next origin's range: halt. The events
+    // scheduled under the last key never run, so their order does not matter.
+    this.halt(originLimitReason(origin === KERNEL_ORIGIN ? 'the kernel (scenario actions)' : `node ${origin} (the messages it sent)`, this.originSeqMax, this.nowUs));
+    return tieKey(node, origin, this.originSeqMax - 1);
   }
 
   /** Re-schedules an event under an existing tie key (a CPU-busy deferral keeps its place). */
@@ -57,6 +73,7 @@ export class Kernel<E> {
     const until = limits.until;
     const q = this.queue;
     for (;;) {
+      if (this.halted !== null) return 'halted';
       if (this.executed >= eventsMax) return 'events';
       const ev = q.popAtMost(timeUs);
       if (ev === undefined) {
@@ -77,4 +94,9 @@ export class Kernel<E> {
 
   /** The tie key of the event being executed (valid during `execute`). */
   currentKey = 0;
+}
+
+/** The words for an origin that reached its tie-key limit (a hard limit: no flag raises it). */
+export function originLimitReason(who: string, limit: number, nowUs: Micros): string {
+  return `stopped at ${formatMicros(nowUs)}: ${who} created ${limit.toLocaleString('en-US')} events, the most one origin can number (the event queue's tie keys: a hard limit, no flag raises it); shorten the scenario`;
 }

@@ -10,17 +10,28 @@ import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
+import { formatMicros } from '../kernel/time.ts';
 import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
-import type { LeaderSource } from '../workloads/workload.ts';
+import type { CheckLimits, LeaderSource } from '../workloads/workload.ts';
+import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
 import { World, type Violation } from '../world/world.ts';
+
+export type { CheckLimits };
 
 export interface RunOptions {
   retainTrace?: boolean;
   /** Called every `progressStepUs` of simulated time. */
   onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void;
   progressStepUs?: Micros;
-  /** Safety bound on executed events; a run that hits it reports a violation. */
+  /** Bound on executed events (default EVENTS_MAX_DEFAULT); a run that reaches it stops and is inconclusive. */
   eventsMax?: number;
+  /**
+   * Called once the world is built, before its first event, with the scenario as run
+   * (swarm faults drawn): where observers (sim/telemetry) attach. They must not change it.
+   */
+  observe?: (world: World, scenario: Scenario) => void;
+  /** Budgets of the end-of-run checks (tests make them small to reach their limits). */
+  checkLimits?: CheckLimits;
 }
 
 export interface RunReport {
@@ -29,7 +40,11 @@ export interface RunReport {
   traceHash: string;
   events: number;
   simulatedMs: number;
+  /** 'fail' if any violation, else 'inconclusive' if any check could not decide, else 'pass'. */
+  verdict: RunVerdict;
   violations: Violation[];
+  /** Checks that could not decide, and why (empty when every check decided). */
+  inconclusive: Inconclusive[];
   stats: Record<string, number | string>;
 }
 
@@ -43,6 +58,11 @@ export interface BuiltRun {
 
 export const EVENTS_MAX_DEFAULT = 200_000_000;
 
+/** Why a run stopped at its event limit, naming the flag that raises it. */
+export function eventLimitReason(eventsMax: number, nowUs: Micros, durationUs: Micros): string {
+  return `stopped at ${formatMicros(nowUs)} of ${formatMicros(durationUs)} after ${eventsMax.toLocaleString('en-US')} events, the run's event limit (default ${EVENTS_MAX_DEFAULT.toLocaleString('en-US')}); raise it with --events-max N, or shorten the scenario`;
+}
+
 /** The node specs of a scenario's workload, by node id (also built inside workers). */
 export { nodeSpecs };
 
@@ -51,7 +71,7 @@ export function seedText(s: Scenario, seed: number): string {
   return `${s.name}/${seed}`;
 }
 
-export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false): BuiltRun {
+export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean, remote = false, checkLimits: CheckLimits = {}): BuiltRun {
   // Swarm ranges become concrete faults drawn from the seed (idempotent: callers may have done it).
   const s = materialize(scenario, seed);
   const nodes = nodeSpecs(s);
@@ -64,14 +84,14 @@ export function buildRun(scenario: Scenario, seed: number, retainTrace: boolean,
     retainTrace,
   });
   world.boot();
-  return { world, ...installWorkload(world, s) };
+  return { world, ...installWorkload(world, s, checkLimits) };
 }
 
 /**
  * Installs the scenario's workload on a booted world and schedules the faults: by the
  * workload's own call to ctx.scheduleFaults, or right after install() (see workload.ts).
  */
-function installWorkload(world: World, s: Scenario): Omit<BuiltRun, 'world'> {
+function installWorkload(world: World, s: Scenario, checkLimits: CheckLimits): Omit<BuiltRun, 'world'> {
   const w = workloadOf(s);
   const faults = { scheduled: false, leaders: null as LeaderSource | null };
   const scheduleFaults = (leaders?: LeaderSource): void => {
@@ -80,7 +100,7 @@ function installWorkload(world: World, s: Scenario): Omit<BuiltRun, 'world'> {
     faults.leaders = leaders ?? null;
     for (const f of s.faults) scheduleFault(world, f, faults.leaders);
   };
-  const installed = w.install(world, s, { healUs: lastHealUs(s.faults), scheduleFaults });
+  const installed = w.install(world, s, { healUs: lastHealUs(s.faults), scheduleFaults, checkLimits });
   if (!faults.scheduled) scheduleFaults(installed.leaders);
   const leaders = installed.leaders ?? faults.leaders;
   if (w.leader === true && leaders === null) throw new Error(`workload ${w.name} says leader: true, but install() returned no leaders`);
@@ -98,16 +118,15 @@ export function buildWorld(s: Scenario, seed: number, retainTrace: boolean): Wor
  * (trace hash, events, violations, stats) depends only on (scenario, seed, version).
  */
 export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): { report: RunReport; world: World } {
-  const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false);
+  const { world, finish } = buildRun(s, seed, opts.retainTrace ?? false, false, opts.checkLimits);
+  opts.observe?.(world, materialize(s, seed));
   const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
   const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   for (let t = 0; t < s.duration;) {
     t = Math.min(s.duration, t + stepUs);
     const reason = world.run({ timeUs: t, eventsMax });
-    if (reason === 'events') {
-      world.violate('event-limit', null, `the run exceeded ${eventsMax} events; raise eventsMax or shorten the scenario`);
-      break;
-    }
+    if (reason === 'events') world.halt(eventLimitReason(eventsMax, world.nowUs, s.duration));
+    if (world.haltedBy !== null) break;
     opts.onProgress?.(world.nowUs, s.duration, world.executed);
   }
   const extra = finish();
@@ -115,13 +134,16 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
 }
 
 export function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
+  world.concludeChecks();
   return {
     scenario: s.name,
     seed,
     traceHash: world.trace.digest(),
     events: world.executed,
     simulatedMs: world.nowUs / 1000,
+    verdict: verdictOf(world.violations.length, world.inconclusive.length),
     violations: world.violations,
+    inconclusive: world.inconclusive,
     stats: { traced: world.trace.count, nodes: world.nodeCount, crashes: world.crashCount, oomCrashes: world.oomCount, ...extra },
   };
 }

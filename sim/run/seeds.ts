@@ -14,7 +14,10 @@ export interface SeedOutcome {
   traceHash: string;
   events: number;
   simulatedMs: number;
+  /** pass, fail, or inconclusive (no violation, but a check could not decide: see sim/check/verdict.ts). */
+  verdict: RunReport['verdict'];
   violations: Violation[];
+  inconclusive: RunReport['inconclusive'];
   stats: RunReport['stats'];
 }
 
@@ -23,7 +26,7 @@ export function sweep(scenario: Scenario, seeds: Iterable<number>, onResult?: (r
   const out: SeedOutcome[] = [];
   for (const seed of seeds) {
     const { report } = runScenario(materialize(scenario, seed), seed);
-    const r = { seed, traceHash: report.traceHash, events: report.events, simulatedMs: report.simulatedMs, violations: report.violations, stats: report.stats };
+    const r = { seed, traceHash: report.traceHash, events: report.events, simulatedMs: report.simulatedMs, verdict: report.verdict, violations: report.violations, inconclusive: report.inconclusive, stats: report.stats };
     onResult?.(r);
     out.push(r);
   }

@@ -6,7 +6,7 @@
 // hash in every runtime. Keeping the full event list is optional (JSONL export, the UI);
 // hashing is always on.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { Hash64 } from './hash.ts';
+import { Hash64 } from '../../core/hash/hash64.ts';
 
 export type TraceKind = 'msg' | 'timer' | 'drop' | 'fault' | 'crash' | 'restart' | 'oom' | 'pause' | 'resume' | 'note' | 'reject';
 
@@ -22,6 +22,9 @@ export interface TraceEvent {
   data: string;
 }
 
+/** Hears every recorded event after it is hashed; it must not change the run (an observer). */
+export type TraceListener = (t: Micros, node: NodeId, kind: TraceKind, from: NodeId, tag: string) => void;
+
 /** Events retained in memory at most, when retention is on; older ones are counted, not kept. */
 export const TRACE_RETAINED_MAX = 5_000_000;
 
@@ -29,6 +32,7 @@ export class Trace {
   private readonly hash = new Hash64();
   private readonly retained: TraceEvent[] | null;
   private dropped = 0;
+  private readonly listeners: TraceListener[] = [];
   count = 0;
 
   constructor(retain: boolean) {
@@ -39,6 +43,12 @@ export class Trace {
     this.count++;
     this.hash.number(t).number(node).string(kind).number(from).string(tag).string(data);
     if (this.retained !== null) this.retain({ t, node, kind, from, tag, data });
+    if (this.listeners.length !== 0) for (const l of this.listeners) l(t, node, kind, from, tag);
+  }
+
+  /** Calls `l` for every event recorded from now on, in canonical order (telemetry, the UI). */
+  onRecord(l: TraceListener): void {
+    this.listeners.push(l);
   }
 
   /**
@@ -50,6 +60,7 @@ export class Trace {
     this.count++;
     this.hash.number(t).number(node).string(kind).number(from).string(tag).number(d1).number(d2);
     if (this.retained !== null) this.retain({ t, node, kind, from, tag, data: JSON.stringify(msg) });
+    if (this.listeners.length !== 0) for (const l of this.listeners) l(t, node, kind, from, tag);
   }
 
   /** Whether events are kept (callers may skip building text when not). */

@@ -14,7 +14,8 @@ export type Effect =
   | { e: 'send'; from: NodeId; to: NodeId; msg: unknown; seal: Seal; departUs: Micros }
   | { e: 'telemetry'; node: NodeId; name: string; fields: Readonly<Record<string, string | number | boolean>> }
   | { e: 'violate'; node: NodeId; check: string; message: string }
-  | { e: 'status'; node: NodeId; status: HostStatus };
+  | { e: 'status'; node: NodeId; status: HostStatus }
+  | { e: 'halt'; reason: string };
 
 /** An effect with its cause: the (time, tie key) of the event, and its index within it. */
 export interface TaggedEffect {
@@ -68,6 +69,10 @@ export class EffectBuffer implements RuntimeSink {
   }
 
   afterEvent(): void {}
+
+  halt(reason: string): void {
+    this.push({ e: 'halt', reason });
+  }
 
   statusChanged(_t: Micros, node: NodeId, status: HostStatus): void {
     this.push({ e: 'status', node, status });

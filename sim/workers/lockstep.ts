@@ -71,11 +71,17 @@ export class Lockstep {
     return [t, k];
   }
 
-  /** Runs until simulated time `timeUs` (inclusive), like World.run({ timeUs }). */
-  async run(timeUs: Micros): Promise<StopReason> {
+  /**
+   * Runs until simulated time `timeUs` (inclusive), like World.run({ timeUs }), or until
+   * `eventsMax` events have run (checked between windows, so a window may overshoot it),
+   * or until a scale limit halts the kernel.
+   */
+  async run(timeUs: Micros, eventsMax = Infinity): Promise<StopReason> {
     const k = this.world.kernel;
     const actions = this.world.actions as NonNullable<World['actions']>;
     for (;;) {
+      if (k.halted !== null) return 'halted';
+      if (this.world.executed >= eventsMax) return 'events';
       const [lt, lk] = this.localNext();
       const [mt, mk] = [k.queue.peekTime(), k.queue.peekKey()];
       const [at, ak] = [actions.peekTime(), actions.peekKey()];
@@ -163,6 +169,7 @@ export class Lockstep {
         case 'telemetry': w.telemetry(t, e.node, e.name, e.fields); break;
         case 'violate': w.violate(t, e.check, e.node, e.message); break;
         case 'status': w.statusChanged(t, e.node, e.status); break;
+        case 'halt': w.halt(e.reason); break;
       }
     }
   }

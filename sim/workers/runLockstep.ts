@@ -2,7 +2,8 @@
 // WindowRunners in tests) under conservative lockstep, producing the same report as the
 // in-process run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { buildRun, seedText, reportOf, type RunReport } from '../run/runScenario.ts';
+import { materialize } from '../faults/swarm.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason, seedText, reportOf, type RunOptions, type RunReport } from '../run/runScenario.ts';
 import { userModuleUrls } from '../workloads/registry.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
@@ -33,16 +34,26 @@ export interface LockstepReport {
   trace: readonly TraceEvent[];
 }
 
-export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: { retainTrace?: boolean; onProgress?: (simUs: Micros, totalUs: Micros, events: number) => void } = {}): Promise<LockstepReport> {
+export interface LockstepOptions extends Pick<RunOptions, 'retainTrace' | 'onProgress' | 'progressStepUs' | 'observe' | 'eventsMax'> {
+  /** Host stats period for the workers' runtimes (NodeRuntime.hostStatsUs); telemetry sets it. */
+  hostStatsUs?: Micros;
+}
+
+export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: LockstepOptions = {}): Promise<LockstepReport> {
+  const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
+  opts.observe?.(built.world, materialize(s, seed));
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls() }, nodesByRunner);
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0 }, nodesByRunner);
   try {
     const ls = new Lockstep(built.world, pool.runners, placement);
-    const stepUs = Math.max(1, Math.floor(s.duration / 100));
+    const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
     for (let t = 0; t < s.duration;) {
       t = Math.min(s.duration, t + stepUs);
-      await ls.run(t);
+      // The event limit is checked between windows, so a stopped run may have a few more
+      // events (and another trace hash) than the same run in one thread.
+      if ((await ls.run(t, eventsMax)) === 'events') built.world.halt(eventLimitReason(eventsMax, built.world.nowUs, s.duration));
+      if (built.world.haltedBy !== null) break;
       opts.onProgress?.(built.world.nowUs, s.duration, built.world.executed);
     }
     return { report: reportOf(s, seed, built.world, built.finish()), lockstep: ls.stats(), trace: built.world.trace.events() };

@@ -27,6 +27,8 @@ export interface WorkerInit {
    * finds the scenario's workload by name as the kernel's thread did (sim/workloads).
    */
   workloadModules: string[];
+  /** NodeRuntime.hostStatsUs: 0 (default) reports no host stats; telemetry turns it on. */
+  hostStatsUs?: Micros;
   /** Test hook: make this runner fail after it has run this many events. */
   failAfterEvents?: { count: number; how: 'throw' | 'exit' };
 }
@@ -69,6 +71,7 @@ export class WindowRunner {
     this.runtime = new NodeRuntime(mine, specs.length, new Streams(init.seedText), this.buffer, {
       schedule: (timeUs, key, ev) => this.queue.push(timeUs, key, ev),
     });
+    this.runtime.hostStatsUs = init.hostStatsUs ?? 0;
   }
 
   /**

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { FailureDetector } from '../../core/heartbeat/failureDetector.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
+import { notApplicable } from '../check/verdict.ts';
+import { formatMicros } from '../kernel/time.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { defineWorkload, type ScenarioOf } from './workload.ts';
@@ -30,19 +32,39 @@ export function heartbeatNodes(s: HeartbeatScenario): NodeSpec[] {
 }
 
 /**
- * Checks the detectors' views at `checkAtUs` against the nodes' true status. The views are
- * mirrored from telemetry ('fd.suspect', 'fd.trust'), so the check never reaches into a
- * node and works wherever the nodes run.
+ * Checks the detectors' views at healUs + liveWithinUs (the last fault's heal plus the
+ * liveness bound) against the nodes' true status. The views are mirrored from telemetry
+ * ('fd.suspect', 'fd.trust'), so the check never reaches into a node and works wherever
+ * the nodes run. A bound after the run's end cannot be checked: judging earlier would
+ * hold the detectors to a promise they were never given, so the check is inconclusive
+ * (scenario validation refuses such files; built scenarios can still have one). One node
+ * has no peer to watch, and a fault lasting until the end leaves no liveness phase: then
+ * the check does not apply. Returns the stats for the report.
  */
-export function installHeartbeatCheck(world: World, checkAtUs: Micros): void {
+export function installHeartbeatCheck(world: World, healUs: Micros, liveWithinUs: Micros, durationUs: Micros): () => Record<string, string> {
+  const boundUs = healUs + liveWithinUs;
   const n = world.nodeCount;
+  if (n < 2) {
+    const liveness = notApplicable('a single node has no peer to watch');
+    return () => ({ liveness });
+  }
+  if (healUs >= durationUs) {
+    const liveness = notApplicable('the last fault lasts until the end of the run, so there is no liveness phase');
+    return () => ({ liveness });
+  }
+  if (boundUs > durationUs) {
+    world.cannotDecide('liveness', `the liveness bound (${formatMicros(boundUs)}: the last fault heals, plus liveness.within) falls after the run ends at ${formatMicros(durationUs)}; lengthen duration or shorten liveness.within`);
+    return () => ({ liveness: 'inconclusive' });
+  }
   const suspects: Set<NodeId>[] = Array.from({ length: n }, () => new Set<NodeId>());
   world.onTelemetry((_t, node, name, f) => {
     if (name === 'fd.suspect') suspects[node].add(f.peer as number);
     else if (name === 'fd.trust') suspects[node].delete(f.peer as number);
     else if (name === 'fd.boot') suspects[node].clear();
   });
-  world.at(checkAtUs, 'check liveness', () => {
+  let liveness = 'not run';
+  world.checkAt(boundUs, 'liveness', () => {
+    const before = world.violations.length;
     for (let id = 0; id < n; id++) {
       if (world.status[id] !== 'up') continue;
       for (let other = 0; other < n; other++) {
@@ -52,7 +74,9 @@ export function installHeartbeatCheck(world: World, checkAtUs: Micros): void {
         if (!up && !suspects[id].has(other)) world.violate('fd-completeness', id, `node ${id} does not suspect node ${other}, which is ${world.status[other]}, after the liveness bound`);
       }
     }
+    liveness = world.violations.length === before ? 'pass' : 'fail';
   });
+  return () => ({ liveness });
 }
 
 export const heartbeatWorkload = defineWorkload({
@@ -63,8 +87,7 @@ export const heartbeatWorkload = defineWorkload({
   install(world, s, ctx) {
     // The faults are scheduled before the liveness check, so that at equal times they run first.
     ctx.scheduleFaults();
-    installHeartbeatCheck(world, Math.min(s.duration, ctx.healUs + s.liveness.within));
-    return {};
+    return { finish: installHeartbeatCheck(world, ctx.healUs, s.liveness.within, s.duration) };
   },
   ui: { metric: '#suspects', roleColors: { detector: '#2563c9' }, messageColors: { hb: '#2563c9' } },
 });

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
+import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -20,6 +21,8 @@ export const raftSchema = z.object({
   preVote: z.boolean().default(true),
   checkQuorum: z.boolean().default(true),
   readMode: z.enum(['safe', 'lease']).default('safe'),
+  /** Lease reads assume no clock runs more than this fraction faster than another (docs/lease-reads.md). */
+  clockDriftMax: z.number().min(0, 'must be between 0 and 10').max(10, 'must be between 0 and 10').default(CLOCK_DRIFT_MAX_DEFAULT),
   maxInflight: z.number().int().min(1).max(4096).default(64),
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */
@@ -58,19 +61,30 @@ export const clientsSection = clientsSchema.default(() => clientsSchema.parse({}
 export type RaftSpec = z.output<typeof raftSchema>;
 export type ClientsSpec = z.output<typeof clientsSchema>;
 
-/** The Raft KV servers, node ids 0..n-1: one spec per server, built from the `raft:` section. */
-export function kvServerSpecs(n: number, raft: RaftSpec, cpu?: NodeSpec['cpu']): NodeSpec[] {
+/**
+ * The Raft KV servers: `topology.nodes` voters (ids 0..n-1), then `topology.spares` idle
+ * spares (ids n..n+spares-1: they do not boot, and join only when an operator brings one in
+ * as a learner). Every server starts from the same bootstrap configuration, so a spare that
+ * replays the log from the start applies the membership changes on top of it, as the others
+ * did. Returns the specs and every server's id, spares included (clients and gateways must
+ * be able to follow a redirect to a spare that became the leader).
+ */
+export function kvServerSpecs(topology: { nodes: number; spares: number }, raft: RaftSpec, cpu?: NodeSpec['cpu']): { specs: NodeSpec[]; servers: NodeId[] } {
+  const n = topology.nodes;
   const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
+  const servers: NodeId[] = Array.from({ length: n + topology.spares }, (_, i) => i);
   const bugs = Object.fromEntries(raft.bugs.map((b) => [b, true]));
-  return voters.map(() => ({
+  const specs = servers.map((id): NodeSpec => ({
     role: 'server',
     ...(cpu === undefined ? {} : { cpu }),
+    ...(id >= n ? { boot: false } : {}),
     factory: () => new KvServer({
       voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,
-      preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, maxInflight: raft.maxInflight,
+      preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, clockDriftMax: raft.clockDriftMax, maxInflight: raft.maxInflight,
       maxEntriesPerMsg: raft.maxEntriesPerMsg, snapshotEvery: raft.snapshotEvery, bugs,
     }),
   }));
+  return { specs, servers };
 }
 
 /** A client's next operation, drawn from the `clients:` section's mix and key count. */

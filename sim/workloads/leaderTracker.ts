@@ -7,11 +7,14 @@ import type { LeaderSource } from './workload.ts';
 
 export class LeaderTracker implements LeaderSource {
   private readonly roles: { role: string; term: number }[];
+  /** The highest term any server has entered (from 'raft.role' and 'raft.term'), for reports. */
+  finalTerm = 0;
 
   constructor(private readonly world: World) {
     this.roles = Array.from({ length: world.nodeCount }, () => ({ role: 'follower', term: 0 }));
     world.onTelemetry((_t, node, name, f) => {
       if (name === 'raft.role') this.roles[node] = { role: f.role as string, term: f.term as number };
+      if ((name === 'raft.role' || name === 'raft.term') && (f.term as number) > this.finalTerm) this.finalTerm = f.term as number;
     });
   }
 

@@ -7,13 +7,21 @@
 // timeout and rejection rates, how fast rejections are, attempts per request): a broken
 // promise is a 'load-slo' violation. The report's stats give, per phase, the offered rate,
 // goodput, outcome rates, latency percentiles and the gateways' counters
-// (`<phase>.<figure>`), plus the gateways' readiness changes. There is no linearizability
-// check: requests multiplexed over gateway sessions do not form a per-client history.
+// (`<phase>.<figure>`), plus the gateways' readiness changes. The load clients' requests
+// form a history (each one reports its call and its answer, core/gateway/loadClient.ts)
+// that is checked for linearizability at the end, as raft-kv's is: a violation is a
+// 'linearizability' violation, the verdict is the `linearizability` stat. Recording stops
+// after LOAD_HISTORY_OPS_MAX requests (`historyOverflow` 1): memory stays bounded on
+// hour-long runs; the recorded prefix is checked (a violation in it is real), and a clean
+// prefix makes the check inconclusive, not a pass (load-hour's hour of requests is not
+// judged whole).
 import { z } from 'zod';
 import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
+import { checkRecordedHistory } from '../check/historyCheck.ts';
+import { HistoryRecorder } from '../check/historyRecorder.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
@@ -101,6 +109,9 @@ export const gatewaySchema = z.object({
   healthInterval: duration.default(100_000),
 }).strict();
 
+/** Requests recorded for the linearizability check at most (a few hundred bytes each). */
+export const LOAD_HISTORY_OPS_MAX = 250_000;
+
 const sections = {
   raft: raftSection,
   clients: clientsSection,
@@ -145,11 +156,10 @@ export function gatewayConfig(s: LoadKvScenario, index: number, servers: readonl
 }
 
 export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
-  const n = s.topology.nodes;
-  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
-  const specs = kvServerSpecs(n, s.raft, toCpu(s.load.serverCpu));
+  const { specs, servers } = kvServerSpecs(s.topology, s.raft, toCpu(s.load.serverCpu));
+  const n = servers.length;
   for (let g = 0; g < s.load.gateways; g++) {
-    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, voters)) });
+    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, servers)) });
   }
   const ops = opGenerator(s.clients);
   const perClient = loadPhases(s).map((p) => ({ ...p, ratePerSec: p.ratePerSec / s.load.clients }));
@@ -157,7 +167,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
     const gateway = n + (c % s.load.gateways);
     specs.push({
       role: 'client',
-      factory: () => new LoadClient({ gateway, phases: perClient, timeoutUs: s.load.timeout, pendingMax: s.load.pendingMax, nextOp: (r, seq) => ops(r, c + 1, seq) }),
+      factory: () => new LoadClient({ clientId: c + 1, gateway, phases: perClient, timeoutUs: s.load.timeout, pendingMax: s.load.pendingMax, nextOp: (r, seq) => ops(r, c + 1, seq) }),
     });
   }
   return specs;
@@ -167,6 +177,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
   const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
+  const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
   const deltas = new GatewayDeltas();
@@ -190,17 +201,26 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
   });
   const finish = (): Record<string, number | string> => {
     const endUs = world.nowUs;
-    if (phases.length > 0 && phases[phases.length - 1].endUs > endUs) {
+    // A run stopped by a scale limit is inconclusive already; its unfinished phases are not judged.
+    const halted = world.haltedBy !== null;
+    if (!halted && phases.length > 0 && phases[phases.length - 1].endUs > endUs) {
       world.violate('load-phases', null, `the load phases end at ${phases[phases.length - 1].endUs / 1000} ms, after the run (${endUs / 1000} ms)`);
     }
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
     const out: Record<string, number | string> = {
-      elections: invariants?.elections.length ?? 0, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
+      elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
+      ...checkRecordedHistory(world, history),
+      historyOverflow: history.overflow ? 1 : 0,
     };
+    checkPromisedPhases(world, s, phases.map((p) => p.name));
     for (const p of phases) {
       const sum = p.summary();
       for (const [k, v] of Object.entries(sum)) out[`${p.name}.${k}`] = v;
       for (const [k, v] of [...p.gateway].filter(([k]) => /^sent\d+$/.test(k)).sort()) out[`${p.name}.callsTo${k.slice(4)}`] = v;
+      if (halted && p.endUs > endUs) {
+        if (s.load.expect[p.name] !== undefined) world.cannotDecide('load-slo', `${p.name}: the run stopped before the phase ended, so its promises were not checked`);
+        continue;
+      }
       checkPromises(world, p.name, sum, s.load.expect[p.name]);
     }
     return out;
@@ -210,18 +230,47 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
 
 type Expect = z.output<typeof loadExpectSchema>;
 
+/** Promises for a phase the scenario does not have can never be checked: inconclusive. */
+function checkPromisedPhases(world: World, s: LoadKvScenario, names: readonly string[]): void {
+  for (const name of Object.keys(s.load.expect)) {
+    if (!names.includes(name)) world.cannotDecide('load-slo', `load.expect names phase "${name}", which load.phases does not have (${names.join(', ')}), so its promises were never checked`);
+  }
+}
+
+/**
+ * What each promised figure is measured over, as a sum of summary counts: a figure over
+ * nothing (the p99 of no admitted request, the error rate of no request) says nothing, so
+ * a promise about it is inconclusive. Goodput is a rate over the phase's time: always measured.
+ */
+const POPULATION: Record<string, { counts: string[]; what: string }> = {
+  p50Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  p99Ms: { counts: ['ok', 'timeouts', 'errors'], what: 'admitted request' },
+  errorRate: { counts: ['sent'], what: 'request' },
+  timeoutRate: { counts: ['sent'], what: 'request' },
+  rejectRate: { counts: ['sent'], what: 'request' },
+  rejectP99Ms: { counts: ['rejected'], what: 'rejected request' },
+  attemptsPerRequest: { counts: ['attempts'], what: 'backend attempt' },
+};
+
+/** Each promise a phase can make: its load.expect key, the figure it bounds, and how. */
+export const PROMISES: readonly (readonly [keyof Expect, string, 'max' | 'min'])[] = [
+  ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
+  ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
+  ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
+];
+
 /** Compares one phase's figures with its promises; each broken one is a violation. */
 export function checkPromises(world: World, phase: string, sum: Record<string, number>, e: Expect | undefined): void {
   if (e === undefined) return;
-  const bounds: [keyof Expect, string, 'max' | 'min'][] = [
-    ['p50MsMax', 'p50Ms', 'max'], ['p99MsMax', 'p99Ms', 'max'], ['goodputPerSMin', 'goodputPerS', 'min'],
-    ['errorRateMax', 'errorRate', 'max'], ['timeoutRateMax', 'timeoutRate', 'max'], ['rejectRateMax', 'rejectRate', 'max'],
-    ['rejectP99MsMax', 'rejectP99Ms', 'max'], ['attemptsPerRequestMax', 'attemptsPerRequest', 'max'],
-  ];
-  for (const [key, figure, kind] of bounds) {
+  for (const [key, figure, kind] of PROMISES) {
     const bound = e[key];
     if (bound === undefined) continue;
     const v = sum[figure];
+    const population = POPULATION[figure];
+    if (population !== undefined && population.counts.reduce((a, k) => a + (sum[k] ?? 0), 0) === 0) {
+      world.cannotDecide('load-slo', `${phase}: ${figure} is promised ${kind === 'max' ? '<=' : '>='} ${bound}, but the phase had no ${population.what} to measure it over`);
+      continue;
+    }
     const broken = kind === 'max' ? v > bound : v < bound;
     if (broken) world.violate('load-slo', null, `${phase}: ${figure} is ${v}, but the scenario promises ${kind === 'max' ? '<=' : '>='} ${bound}`);
   }
@@ -236,3 +285,6 @@ export const loadKvWorkload = defineWorkload({
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   ui: LOAD_KV_UI,
 });
+
+/** The sections load-kv reads, for workloads that build on it (mapek). */
+export { sections as loadKvSections };

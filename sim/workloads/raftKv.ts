@@ -2,33 +2,33 @@
 // `clients.count` client nodes issuing a seeded mix of operations with timeouts and
 // retries. Checks: Raft invariants as the run goes, linearizability of the client history
 // at the end, and liveness: after the last fault heals, a write completes within the bound.
-import type { Micros, NodeId } from '../../core/env.ts';
+import type { Micros } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
-import { HistoryRecorder } from '../check/historyRecorder.ts';
-import { checkKvHistory } from '../check/linearizability.ts';
+import { checkRecordedHistory } from '../check/historyCheck.ts';
+import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
+import { notApplicable } from '../check/verdict.ts';
+import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { RAFT_UI } from './raftUi.ts';
-import { defineWorkload, type ScenarioOf } from './workload.ts';
+import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
-/** Search steps the end-of-run linearizability check may spend before answering unknown. */
-export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
+import { LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
+export { LINEARIZABILITY_STEPS_MAX };
 
 const sections = { raft: raftSection, clients: clientsSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
 
 export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
-  const n = s.topology.nodes;
-  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
-  const specs = kvServerSpecs(n, s.raft);
+  const { specs, servers } = kvServerSpecs(s.topology, s.raft);
   const nextOp = opGenerator(s.clients);
   for (let c = 0; c < s.clients.count; c++) {
     specs.push({
       role: 'client',
       factory: () => new KvClient({
-        clientId: c + 1, servers: voters, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
+        clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
       }),
     });
@@ -37,9 +37,9 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
 }
 
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
-function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
+function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
   const invariants = new RaftInvariants(world);
-  const history = new HistoryRecorder(world);
+  const history = new HistoryRecorder(world, limits.historyOpsMax ?? HISTORY_OPS_MAX);
   const leaders = new LeaderTracker(world);
   // Counts of what the servers refused or could not do: byzantine scenarios must show
   // their bad input rejected (and nothing worse).
@@ -49,25 +49,13 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros): { finis
     else if (name === 'raft.disk_error') refusals.diskErrors++;
     else if (name === 'raft.recover_failed') refusals.recoverFailures++;
   });
-  const boundUs = healUs + s.liveness.within;
-  if (s.clients.count > 0 && boundUs <= s.duration - s.clients.quiesce) {
-    world.at(boundUs, 'check liveness', () => {
-      if (history.writesCompletedBetween(healUs, boundUs) === 0) {
-        world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
-      }
-    });
-  }
+  const liveness = installLivenessCheck(world, s, healUs, history);
   const finish = (): Record<string, number | string> => {
-    const ops = history.history();
-    const r = checkKvHistory(ops, { maxSteps: LINEARIZABILITY_STEPS_MAX });
-    if (r.verdict === 'illegal' && r.illegal !== undefined) world.violate('linearizability', null, `history is not linearizable on key ${r.illegal.key}:\n${r.illegal.explanation}`);
-    const okOps = ops.filter((o) => o.output !== null && o.output.ok).length;
     return {
-      linearizability: r.verdict,
-      operations: ops.length,
-      operationsOk: okOps,
-      operationsUnknown: ops.filter((o) => o.return === Infinity).length,
+      ...checkRecordedHistory(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX),
+      liveness: liveness.state,
       elections: invariants.elections.length,
+      finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied.length,
       ...refusals,
     };
@@ -81,6 +69,41 @@ export const raftKvWorkload = defineWorkload({
   sections,
   leader: true,
   nodes: raftKvNodes,
-  install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs),
+  install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
   ui: RAFT_UI,
 });
+
+/**
+ * Liveness: after the last fault heals, a write completes within the bound. With no
+ * clients, or when the last fault lasts until the end of the run (as the UI exports an
+ * intervention "until the end"), there is nothing to judge (not applicable). A bound that
+ * falls after the clients stop issuing operations cannot be judged (inconclusive; scenario
+ * validation only asks for room before the end of the run), nor can "no write completed"
+ * when the recorder had overflowed and stopped recording.
+ */
+function installLivenessCheck(world: World, s: RaftKvScenario, healUs: Micros, history: HistoryRecorder): { state: string } {
+  const out = { state: 'not run' };
+  const boundUs = healUs + s.liveness.within;
+  const clientsStopUs = s.duration - s.clients.quiesce;
+  if (s.clients.count === 0) {
+    out.state = notApplicable('the scenario has no clients');
+  } else if (healUs >= s.duration) {
+    out.state = notApplicable('the last fault lasts until the end of the run, so there is no liveness phase');
+  } else if (boundUs > clientsStopUs) {
+    out.state = 'inconclusive';
+    world.cannotDecide('liveness', `the liveness bound (${formatMicros(boundUs)}: the last fault heals at ${formatMicros(healUs)}, plus liveness.within) falls after the clients stop issuing operations at ${formatMicros(clientsStopUs)} (duration minus clients.quiesce); lengthen duration or shorten liveness.within`);
+  } else {
+    world.checkAt(boundUs, 'liveness', () => {
+      if (history.writesCompletedBetween(healUs, boundUs) > 0) {
+        out.state = 'pass';
+      } else if (history.overflow) {
+        out.state = 'inconclusive';
+        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.history().length.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
+      } else {
+        out.state = 'fail';
+        world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
+      }
+    });
+  }
+  return out;
+}

@@ -43,6 +43,16 @@ export interface InstallContext {
    * with the `leaders` install returned.
    */
   scheduleFaults(leaders?: LeaderSource): void;
+  /** Budgets of the end-of-run checks; a check that reaches one reports inconclusive. */
+  readonly checkLimits: CheckLimits;
+}
+
+/** Budgets of the history checks (tests make them small); unset means the checker's default. */
+export interface CheckLimits {
+  /** Search steps of the linearizability check. */
+  linearizabilityStepsMax?: number;
+  /** Client operations the history recorder keeps. */
+  historyOpsMax?: number;
 }
 
 export interface Installed {

@@ -14,9 +14,11 @@ import { NODE_ID_MAX, NodeRuntime, type NodeCommand, type NodeSpec, type Runtime
 import { Kernel, KERNEL_ORIGIN, type RunLimits, type StopReason } from '../kernel/kernel.ts';
 import { Network, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
-import { sealMessage, type Seal } from '../trace/canon.ts';
+import { Sealer, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
+import { formatMicros } from '../kernel/time.ts';
+import type { Inconclusive } from '../check/verdict.ts';
 import { EV_ACTION, EV_MSG, type ActionEvent, type MsgEvent, type SimEvent, type TimerEvent } from './events.ts';
 
 export type { NodeSpec } from '../host/runtime.ts';
@@ -34,6 +36,8 @@ export interface WorldConfig {
    * the world then keeps no hosts, and node commands queue up for the driver.
    */
   remote?: boolean;
+  /** Events one origin may create (tie keys); below the default only in tests of that limit. */
+  originSeqMax?: number;
 }
 
 /** A node command issued by a kernel action while the nodes run remotely. */
@@ -46,7 +50,14 @@ export interface Violation {
   t: Micros;
   check: string;
   node: NodeId | null;
+  /** What broke, bounded to a few kilobytes where the check can produce more. */
   message: string;
+  /**
+   * The whole text behind a bounded message (a linearizability failure's every operation
+   * and step), when there is more than the message holds. Reports leave it out; the CLI
+   * writes it to a file (see cli/explanations.ts).
+   */
+  detail?: string;
 }
 
 export interface InFlight {
@@ -58,6 +69,9 @@ export interface InFlight {
   corrupted: boolean;
 }
 
+/** A send tap: the message and its canonical size; it may observe, never change, the message. */
+export type SendTap = (from: NodeId, to: NodeId, msg: unknown, sizeBytes: number) => void;
+
 export type TelemetryListener = (t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>) => void;
 
 export class World implements RuntimeSink {
@@ -65,6 +79,8 @@ export class World implements RuntimeSink {
   readonly net: Network;
   readonly trace: Trace;
   readonly violations: Violation[] = [];
+  /** Checks that could not decide, and why (see sim/check/verdict.ts). */
+  readonly inconclusive: Inconclusive[] = [];
   readonly runtime: NodeRuntime | null;
   /** The hosts, by node id: the runtime's own objects in-process; empty when remote. */
   readonly hosts: Host<MsgEvent | TimerEvent>[];
@@ -84,12 +100,23 @@ export class World implements RuntimeSink {
   oomCount = 0;
   private readonly telemetryListeners: TelemetryListener[] = [];
   private readonly afterEventHooks: ((node: NodeId) => void)[] = [];
-  private readonly sendTaps: ((from: NodeId, to: NodeId, msg: unknown) => void)[] = [];
+  private readonly sendTaps: SendTap[] = [];
+  /** Checks scheduled with checkAt that have not run yet, by name and time. */
+  private readonly pendingChecks = new Map<number, { check: string; atUs: Micros }>();
+  private pendingCheckNext = 0;
+  private readonly concludeHooks: (() => void)[] = [];
+  private concluded = false;
+  private layerIdNext = 1;
+  /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
+  private readonly sealer = new Sealer();
+  private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
+  /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
+  private readonly endpoints = new Map<NodeId, (from: NodeId, msg: unknown) => void>();
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
     if (n < 1 || n > NODE_ID_MAX + 1) throw new Error(`World: node count must be in [1, ${NODE_ID_MAX + 1}]`);
-    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t));
+    this.kernel = new Kernel<SimEvent>(config.seed, (ev, t) => this.execute(ev, t), config.originSeqMax);
     this.net = new Network(n, config.latencyFloorUs ?? 500, this.kernel.streams, { ...DEFAULT_LINK, ...config.link });
     this.trace = new Trace(config.retainTrace ?? false);
     this.status = config.nodes.map(() => 'down');
@@ -102,9 +129,23 @@ export class World implements RuntimeSink {
     }
     const rt = new NodeRuntime(new Map(config.nodes.map((s, id) => [id, s])), n, kernel.streams, this, {
       schedule: (timeUs, key, ev) => kernel.reschedule(timeUs, key, ev),
+      originSeqMax: kernel.originSeqMax,
     });
     this.runtime = rt;
     this.hosts = config.nodes.map((_, id) => rt.host(id));
+  }
+
+  /** Why the run stopped before its end (a scale limit), or null while it can run on. */
+  get haltedBy(): string | null {
+    return this.kernel.halted;
+  }
+
+  /**
+   * Stops the run for good because a scale limit was reached (the event limit, an origin's
+   * tie keys): no event runs after the current one, and the run is inconclusive.
+   */
+  halt(reason: string): void {
+    this.kernel.halt(reason);
   }
 
   /** Events executed so far, wherever they ran. */
@@ -124,13 +165,18 @@ export class World implements RuntimeSink {
     this.telemetryListeners.push(l);
   }
 
+  /** A fresh id for a fault layer over a node or link setting (sim/kernel/layered.ts). */
+  newLayerId(): number {
+    return this.layerIdNext++;
+  }
+
   /** Called after every executed node event with the node's id (invariant checkers). */
   onAfterEvent(f: (node: NodeId) => void): void {
     this.afterEventHooks.push(f);
   }
 
-  /** Called for every message a node sends, before the network decides its fate (nemesis taps). */
-  onSend(f: (from: NodeId, to: NodeId, msg: unknown) => void): void {
+  /** Called for every message a node sends, before the network decides its fate (nemesis taps, telemetry). */
+  onSend(f: SendTap): void {
     this.sendTaps.push(f);
   }
 
@@ -141,21 +187,81 @@ export class World implements RuntimeSink {
    */
   injectMessage(atUs: Micros, from: NodeId, to: NodeId, msg: unknown): void {
     if (!(to >= 0 && to < this.nodeCount)) throw new Error(`injectMessage: no node ${to}`);
-    const seal = sealMessage(msg);
+    const seal = this.sealer.seal(msg);
     const t = Math.max(atUs, this.kernel.nowUs);
     this.kernel.schedule(t, to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: t });
   }
 
-  violate(check: string, node: NodeId | null, message: string): void;
+  violate(check: string, node: NodeId | null, message: string, detail?: string): void;
   violate(t: Micros, check: string, node: NodeId, message: string): void;
   violate(a: string | Micros, b: string | NodeId | null, c: NodeId | null | string, d?: string): void {
     if (typeof a === 'number') this.violations.push({ t: a, check: b as string, node: c as NodeId, message: d as string });
-    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string });
+    else this.violations.push({ t: this.kernel.nowUs, check: a, node: b as NodeId | null, message: c as string, ...(d === undefined ? {} : { detail: d }) });
   }
 
-  /** Boots every node at time 0. */
+  /** Records that `check` could not decide, and why; the run is then inconclusive unless it failed. */
+  cannotDecide(check: string, reason: string): void {
+    this.inconclusive.push({ check, reason });
+  }
+
+  /**
+   * Schedules a check at an absolute time (the trace names it `check NAME` unless
+   * `actionName` says otherwise). A check that
+   * has not run when the run's checks are concluded (the run stopped early) is recorded as
+   * inconclusive, so no scheduled check can pass by never running.
+   */
+  checkAt(timeUs: Micros, check: string, run: () => void, actionName = `check ${check}`): void {
+    const id = this.pendingCheckNext++;
+    this.pendingChecks.set(id, { check, atUs: timeUs });
+    this.at(timeUs, actionName, () => {
+      this.pendingChecks.delete(id);
+      run();
+    });
+  }
+
+  /** Called once when the run's checks are concluded, before the verdict (end-of-run checks that report inconclusive). */
+  onConclude(f: () => void): void {
+    this.concludeHooks.push(f);
+  }
+
+  /**
+   * Ends the run's checking: runs the conclude hooks and records every scheduled check
+   * that never ran as inconclusive. Idempotent; reports call it before reading the verdict.
+   */
+  concludeChecks(): void {
+    if (this.concluded) return;
+    this.concluded = true;
+    // The root cause first: everything else a halted run could not decide follows from it.
+    if (this.haltedBy !== null) this.inconclusive.unshift({ check: 'scale-limit', reason: this.haltedBy });
+    for (const f of this.concludeHooks) f();
+    for (const { check, atUs } of this.pendingChecks.values()) {
+      this.cannotDecide(check, `the run ${this.haltedBy === null ? 'ended' : 'was stopped by a scale limit'} at ${formatMicros(this.nowUs)}, before this check's time ${formatMicros(atUs)}`);
+    }
+    this.pendingChecks.clear();
+  }
+
+  /** Boots every node at time 0, except those whose spec says `boot: false` (idle spares). */
   boot(): void {
-    for (let id = 0; id < this.nodeCount; id++) this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    for (let id = 0; id < this.nodeCount; id++) {
+      if (this.config.nodes[id].boot === false) continue;
+      this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    }
+  }
+
+  /**
+   * Makes node `id` an endpoint the world serves itself, like infrastructure outside the
+   * cluster (a control plane): messages sent to it cross the network as any message does
+   * (latency, loss, partitions), and on arrival `handler` runs as a world action instead of
+   * a process. It answers with `sendFrom`. The node's own spec should not boot.
+   */
+  serveEndpoint(id: NodeId, handler: (from: NodeId, msg: unknown) => void): void {
+    if (!(id >= 0 && id < this.nodeCount)) throw new Error(`serveEndpoint: no node ${id}`);
+    this.endpoints.set(id, handler);
+  }
+
+  /** Sends a message from an endpoint (see serveEndpoint) now, through the network. */
+  sendFrom(from: NodeId, to: NodeId, msg: unknown): void {
+    this.send(from, to, msg, this.sealer.seal(msg), this.kernel.nowUs);
   }
 
   /** Schedules a world action (a fault, a heal) at an absolute time. */
@@ -230,6 +336,12 @@ export class World implements RuntimeSink {
 
   statusChanged(_t: Micros, node: NodeId, status: HostStatus): void {
     this.status[node] = status;
+    for (const l of this.statusListeners) l(node, status);
+  }
+
+  /** Called whenever a node's status changes (up, down, paused), wherever the node runs. */
+  onStatusChange(f: (node: NodeId, status: HostStatus) => void): void {
+    this.statusListeners.push(f);
   }
 
   // ---- RuntimeSink: what node runtimes report ----
@@ -253,15 +365,20 @@ export class World implements RuntimeSink {
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
-    for (const tap of this.sendTaps) tap(from, to, msg);
+    for (const tap of this.sendTaps) tap(from, to, msg, seal.sizeBytes);
     const type = typeOf(msg);
     const r = this.net.transmit(departUs, from, to, msg, seal.sizeBytes);
     if (!r.ok) {
       this.trace.recordMessage(this.kernel.nowUs, to, 'drop', from, r.reason, seal.d1, seal.d2, msg);
       return;
     }
+    const endpoint = this.endpoints.get(to);
+    if (endpoint !== undefined) {
+      for (const d of r.deliveries) this.at(d.arrivalUs, `${type ?? 'msg'} n${from}->n${to}`, () => endpoint(from, d.msg));
+      return;
+    }
     for (const d of r.deliveries) {
-      const s = d.corrupted ? sealMessage(d.msg) : seal;
+      const s = d.corrupted ? this.sealer.seal(d.msg) : seal;
       this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted, sentUs: departUs });
     }
   }

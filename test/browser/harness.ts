@@ -94,3 +94,13 @@ export async function settled(page: Page, timeoutMs = 30_000): Promise<number> {
 export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
   return a.x + 1 < b.x + b.width && b.x + 1 < a.x + a.width && a.y + 1 < b.y + b.height && b.y + 1 < a.y + a.height;
 }
+
+/** Clicks the timeline at simulated time `us` (the plot spans the width right of the lane labels). */
+export async function clickTimeline(page: Page, us: number, endUs: number): Promise<void> {
+  const box = await page.getByTestId('timeline').boundingBox();
+  if (box === null) throw new Error('the timeline is not on screen');
+  const gutter = 92;
+  const right = 14;
+  const x = box.x + gutter + ((box.width - gutter - right) * us) / endUs;
+  await page.mouse.click(x, box.y + box.height - 20);
+}

@@ -8,6 +8,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { InFlight } from '../../sim/world/world.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
+import type { Inconclusive } from '../../sim/check/verdict.ts';
 
 /** The side-panel view the retrieval data is for: workloads that name it in ui.panels get it. */
 export const RETRIEVAL_PANEL = 'retrieval';
@@ -228,7 +229,7 @@ export interface OperationSeries {
   totals: { done: number; refused: number; errors: number; p50Us: number | null; p99Us: number | null };
 }
 
-export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention';
+export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention' | 'action';
 
 export interface Marker {
   t: Micros;
@@ -265,6 +266,8 @@ export interface Summary {
   traced: number;
   simulatedUs: Micros;
   violations: Violation[];
+  /** Checks that could not decide, and why: the run is inconclusive when there is no violation. */
+  inconclusive: Inconclusive[];
   stats: Record<string, number | string>;
   markers: Marker[];
   markersDropped: number;

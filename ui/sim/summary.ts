@@ -4,13 +4,15 @@
 // Contract: the world is built by buildRun and run to the scenario's duration with the
 // same event bound and the same end-of-run `finish` as the CLI's runScenario, so the hash
 // equals `faultline run --scenario <same file> --seed <same seed>`. Observing (trace tap,
-// telemetry listener, inspect() at bucket ends) never changes the run.
+// telemetry listener, the telemetry session's metric store, inspect() at bucket ends)
+// never changes the run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { buildRun, EVENTS_MAX_DEFAULT } from '../../sim/run/runScenario.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason } from '../../sim/run/runScenario.ts';
 import type { World } from '../../sim/world/world.ts';
 import { actionLabel, isHealAction, isHousekeepingAction } from '../lib/faultText.ts';
 import { sessionScenario } from '../lib/sessionScenario.ts';
 import type { Marker, Series, SessionSpec, Summary } from './protocol.ts';
+import { TelemetrySession } from '../../sim/telemetry/session.ts';
 import { tapTrace } from './traceTap.ts';
 import { findWorkload } from '../../sim/workloads/registry.ts';
 import type { WorkloadUi } from '../../sim/workloads/workload.ts';
@@ -45,6 +47,14 @@ function watchTelemetry(world: World, sink: MarkerSink, ops: OperationTracker | 
       sink.add({ t, kind: 'role', node, role, label: `n${node} → ${role} (term ${String(fields.term)})` });
     } else if (name === 'fd.suspect' || name === 'fd.trust') {
       sink.add({ t, kind: name === 'fd.suspect' ? 'suspect' : 'trust', node, label: `n${node} ${name === 'fd.suspect' ? 'suspects' : 'trusts'} n${String(fields.peer)}` });
+    } else if (name === 'mapek.decision' || name === 'mapek.outcome') {
+      // The self-healing manager's actions and how each one ended, on the events lane.
+      const target = Number(fields.target);
+      const on = target < 0 ? 'the service' : `n${target}`;
+      const label = name === 'mapek.decision'
+        ? `manager n${node}: ${String(fields.action)} ${on} (${String(fields.cause)})`
+        : `manager n${node}: ${String(fields.action) || 'no action'} on ${on} → ${String(fields.outcome)} after ${(Number(fields.ttrUs) / 1000).toFixed(0)} ms`;
+      sink.add({ t, kind: 'action', node: target < 0 ? null : target, label });
     }
   });
 }
@@ -104,24 +114,44 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number, onProgress
     else if (HOST_KINDS[kind] !== undefined) sink.add({ t, kind: HOST_KINDS[kind], node, label: `n${node} ${kind}${from >= 0 ? ` (from n${from})` : ''}` });
   });
   watchTelemetry(world, sink, ops);
+  const telemetry = TelemetrySession.attach(world, s, { seed: spec.seed });
   let reportedMs = t0;
-  runBuckets(world, s.duration, bucketUs, buckets, series, ui, (t) => {
+  runBuckets(world, s.duration, bucketUs, buckets, series, ui, (b) => sampleRegistries(telemetry, series.metrics, b, buckets), (t) => {
     if (onProgress === undefined || wallNowMs() - reportedMs < PROGRESS_EVERY_MS) return;
     reportedMs = wallNowMs();
     onProgress(t / s.duration);
   });
   const stats = finish();
+  world.concludeChecks();
   series.operations = ops?.finish() ?? null;
   for (const v of world.violations) sink.add({ t: v.t, kind: 'violation', node: v.node, label: `${v.check}: ${v.message.split('\n')[0]}` });
   return {
     scenario: s.name, seed: spec.seed, traceHash: world.trace.digest(), events: world.kernel.executed, traced,
-    simulatedUs: world.nowUs, violations: world.violations, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
+    simulatedUs: world.nowUs, violations: world.violations, inconclusive: world.inconclusive, stats, markers: sink.markers.sort((a, b) => a.t - b.t),
     markersDropped: sink.dropped, series, wallMs: wallNowMs() - t0,
   };
 }
 
+/**
+ * The charts' Prometheus series: every node's unlabelled gauges and counters, read from the
+ * metric store the session's prom-client registries expose (sim/telemetry), under their
+ * metric names, at the end of each bucket.
+ */
+function sampleRegistries(telemetry: TelemetrySession, into: Record<string, (number | null)[][]>, bucket: number, buckets: number): void {
+  const store = telemetry.store;
+  for (const fam of store.families) {
+    if (fam.spec.scope !== 'node' || fam.spec.kind === 'histogram' || fam.labelNames.length > 0) continue;
+    for (let node = 0; node < store.nodeCount; node++) {
+      const cells = fam.cells(node);
+      if (cells.length === 0) continue;
+      const rows = (into[fam.spec.name] ??= Array.from({ length: store.nodeCount }, () => new Array<number | null>(buckets).fill(null)));
+      rows[node][bucket] = store.read(cells[0].off);
+    }
+  }
+}
+
 /** The run loop of runScenario, one chunk per chart bucket, sampling metrics at each end. */
-function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series, ui: WorkloadUi | undefined, progress: (tUs: Micros) => void): void {
+function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series, ui: WorkloadUi | undefined, sample: (bucket: number) => void, progress: (tUs: Micros) => void): void {
   let executed = 0;
   const busyBefore: number[] = [];
   for (let b = 0, t = 0; t < durationUs; b++) {
@@ -130,10 +160,9 @@ function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets:
     series.events[Math.min(b, buckets - 1)] += world.kernel.executed - executed;
     executed = world.kernel.executed;
     sampleMetrics(world, series, Math.min(b, buckets - 1), buckets, ui, busyBefore);
+    sample(Math.min(b, buckets - 1));
     progress(t);
-    if (reason === 'events') {
-      world.violate('event-limit', null, `the run exceeded ${EVENTS_MAX_DEFAULT} events; raise eventsMax or shorten the scenario`);
-      break;
-    }
+    if (reason === 'events') world.halt(eventLimitReason(EVENTS_MAX_DEFAULT, world.nowUs, durationUs));
+    if (world.haltedBy !== null) break;
   }
 }

@@ -12,6 +12,7 @@ import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
 import { summarize, type Progress } from './summary.ts';
+import { telemetryFiles, type TelemetryFiles } from './telemetryFiles.ts';
 
 const wallNowMs = (): number => performance.now();
 
@@ -39,6 +40,12 @@ export const simApi = {
     await ready;
     await prepareScenario(spec.scenario);
     return summarize(spec, wallNowMs, onProgress === undefined ? undefined : (f) => void onProgress(f));
+  },
+
+  /** The session's metrics, traces and logs as the CLI's telemetry files would hold them. */
+  async telemetry(spec: SessionSpec): Promise<TelemetryFiles> {
+    await ready;
+    return telemetryFiles(spec);
   },
 };
 

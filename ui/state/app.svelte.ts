@@ -118,6 +118,8 @@ export class AppState {
   ragAsk = $state<number | null>(null);
   ragTitles = $state.raw<string[] | null>(null);
   ragView = $state.raw<RagView | null>(null);
+  /** A node a side-panel view shows without selecting it (the MAPE-K view's manager), for that tab only. */
+  panelNode = $state.raw<{ tab: string; node: NodeId } | null>(null);
 
   private busy = false;
   private wanted: FrameAction | null = null;
@@ -490,7 +492,7 @@ export class AppState {
         if (withLog) this.logWrittenMs = now;
         // A panel's own data is asked for only while its tab is open.
         const rag = this.tab === RETRIEVAL_PANEL ? { titles: this.ragTitles === null, ask: this.ragAsk } : null;
-        const f = await this.client.live.frame({ action, selected: this.selectedNode, log: withLog ? this.logFilter() : null, rag });
+        const f = await this.client.live.frame({ action, selected: this.detailsNode, log: withLog ? this.logFilter() : null, rag });
         if (this.pendingOpen !== null) continue;
         this.applyFrame(f, action);
         if (f.seekingToUs !== null && this.wanted === null) this.wanted = { kind: 'seek', toUs: f.seekingToUs, wallMs: SEEK_SLICE_WALL_MS };
@@ -606,6 +608,17 @@ export class AppState {
     this.reopen(this.frame?.tUs ?? 0, true);
   }
 
+  /** One of the session's telemetry files (computed by the summary worker), for a download. */
+  async telemetryFile(kind: 'metrics' | 'traces' | 'logs'): Promise<{ fileName: string; text: string; type: string } | null> {
+    const spec = this.spec;
+    if (spec === null) return null;
+    const files = await this.client.summary.telemetry($state.snapshot(spec) as SessionSpec);
+    const base = `${spec.scenario.name}-seed${spec.seed}`;
+    if (kind === 'metrics') return { fileName: `${base}.om`, text: files.metrics, type: 'application/openmetrics-text' };
+    if (kind === 'traces') return { fileName: `${base}.otlp.json`, text: files.traces, type: 'application/json' };
+    return { fileName: `${base}.jsonl`, text: files.logs, type: 'application/x-ndjson' };
+  }
+
   exportSession(): { fileName: string; text: string } | null {
     const s = this.scenario;
     if (s === null) return null;
@@ -670,6 +683,20 @@ export class AppState {
   /** Shows a side-panel view; a view's own data comes with the next frame. */
   setTab(id: string): void {
     this.tab = id;
+    this.refresh();
+  }
+
+  /** The node whose details the frames carry: the open view's own node, else the selected one. */
+  get detailsNode(): NodeId | null {
+    return this.panelNode !== null && this.panelNode.tab === this.tab ? this.panelNode.node : this.selectedNode;
+  }
+
+  /** Lets the view `tab` show node `node`'s details (from the next frame on) without selecting it. */
+  showInPanel(tab: string, node: NodeId | null): void {
+    const was = this.panelNode;
+    if (was?.tab === tab && was.node === node) return;
+    if (node === null && was?.tab !== tab) return;
+    this.panelNode = node === null ? null : { tab, node };
     this.refresh();
   }
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Random } from '../../env.ts';
-import { SequenceRandom } from '../testing/sequenceRandom.ts';
+import { SequenceRandom } from '../../../test/support/resilience/sequenceRandom.ts';
 import type { Backoff } from './backoff.ts';
 import { constantBackoff, decorrelatedJitterBackoff, exponentialBackoff, linearBackoff } from './backoff.ts';
 

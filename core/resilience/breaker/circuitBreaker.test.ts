@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BrokenCircuitError } from '../policy/errors.ts';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import type { BreakerOptions } from './breakerConfig.ts';
 import type { BreakerPermit, BreakerStateChange } from './circuitBreaker.ts';
 import { CircuitBreaker } from './circuitBreaker.ts';

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BulkheadRejectedError, CancelledError } from '../policy/errors.ts';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import { Bulkhead } from './bulkhead.ts';
 
 describe('bulkhead core', () => {

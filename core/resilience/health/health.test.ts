@@ -4,7 +4,7 @@
 // Promises on a ManualClock (throwing, slow and async checks become unhealthy results).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import type { HealthCheck } from './healthChecks.ts';
 import { runChecks, runChecksSync } from './healthChecks.ts';
 import type { CheckResult, CheckScope, HealthStatus } from './healthStatus.ts';

@@ -4,7 +4,7 @@
 // the Promise GracefulShutdown on a ManualClock.
 import { describe, expect, it } from 'vitest';
 import { ShuttingDownError } from '../policy/errors.ts';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import { GracefulShutdown } from './gracefulShutdown.ts';
 import { ShutdownCoordinator } from './shutdownCoordinator.ts';
 

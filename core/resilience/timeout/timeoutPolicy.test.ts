@@ -3,7 +3,7 @@
 // Method: a ManualClock; the inner function waits on port timers or on its signal.
 import { describe, expect, it } from 'vitest';
 import { CancelledError, TimeoutError } from '../policy/errors.ts';
-import { ManualClock } from '../testing/manualClock.ts';
+import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import { deadlineAt, isExpired, remainingUs } from './deadline.ts';
 import { TimeoutPolicy } from './timeoutPolicy.ts';
 

@@ -7,7 +7,8 @@
 // index. Against that model:
 // - recall: each sampled answer that a replica computed (not the cache) is compared with
 //   exact brute-force search over the documents present at the answer's applied index;
-//   the mean recall@k must reach `rag.recallMin` ('rag-recall'); no samples: inconclusive;
+//   the mean recall@k must reach `rag.recallMin` ('rag-recall'); no samples: inconclusive
+//   (not applicable when no query is sent or sampling is off), never a pass;
 // - read-your-writes: a `fresh` answer must come from an applied index at least the
 //   model's applied index when the last write acknowledged before the query began was
 //   acknowledged (Raft makes every committed entry visible to a later ReadIndex); and a
@@ -18,12 +19,14 @@
 //   number of documents ('rag-replicas-diverge');
 // - liveness: after the last fault heals, a query is answered within `liveness.within`.
 import type { Micros, NodeId } from '../../../core/env.ts';
-import { decodeCommand } from '../../../core/kv/commandCodec.ts';
+import { decodeEntry } from '../../../core/kv/commandCodec.ts';
 import { KvStateMachine } from '../../../core/kv/stateMachine.ts';
+import { isRegister } from '../../../core/kv/types.ts';
 import { decodeDocValue, labelOfKey } from '../../../core/rag/document.ts';
 import { decodeVector } from '../../../core/rag/vectorCodec.ts';
 import { exactKnn, recallAt } from '../../../core/rag/vector.ts';
 import type { Corpus } from '../../../corpus/corpus.ts';
+import { notApplicable } from '../../check/verdict.ts';
 import type { World } from '../../world/world.ts';
 import type { RagScenario } from './ragScenario.ts';
 
@@ -106,8 +109,13 @@ export class RagChecks {
     if (index !== this.modelApplied + 1) return;
     this.modelApplied = index;
     if (data === '') return;
-    const cmd = decodeCommand(data);
+    const cmd = decodeEntry(data);
     if (cmd === null) return;
+    // Registrations open sessions in the model as on the servers (they touch no document).
+    if (isRegister(cmd)) {
+      this.model.register(cmd.count);
+      return;
+    }
     const label = labelOfKey(cmd.op.key);
     const before = label === null ? null : this.model.read(cmd.op.key);
     this.model.apply(cmd);
@@ -236,7 +244,11 @@ export class RagChecks {
     const out: Record<string, number | string> = {};
     const recall = this.samples > 0 ? this.recallSum / this.samples : NaN;
     const min = this.s.rag.recallMin;
-    out.recallVerdict = this.samples === 0 ? 'inconclusive' : recall >= min ? 'pass' : 'fail';
+    const q = this.s.rag.queries;
+    const off = q.clients === 0 || q.rate === 0 ? 'the scenario sends no queries' : q.sampleEvery === 0 ? 'queries.sampleEvery is 0: no answer is sampled' : null;
+    out.recallVerdict = this.samples > 0 ? (recall >= min ? 'pass' : 'fail') : off !== null ? notApplicable(off) : 'inconclusive';
+    // Queries were sampled, yet no answer a replica computed came back: recall was never measured.
+    if (this.samples === 0 && off === null) this.world.cannotDecide('rag-recall', `no answer computed by a replica was sampled, so recall@${q.k} was never measured`);
     if (this.samples > 0 && recall < min) {
       this.violate('rag-recall', null, `mean recall@${this.s.rag.queries.k} of ${this.samples} sampled answers is ${recall.toFixed(4)}, below ${min} (worst ${this.recallMin.toFixed(2)})`);
     }

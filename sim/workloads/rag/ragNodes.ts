@@ -20,9 +20,6 @@ import seedrandom from 'seedrandom';
 import type { NodeSpec } from '../../world/world.ts';
 import type { RagScenario } from './ragScenario.ts';
 
-/** KV session ids of the frontend's write lanes start here (clients of other kinds stay below). */
-export const FRONTEND_CLIENT_ID_BASE = 1_000;
-
 export interface RagLayout {
   replicas: NodeId[];
   frontend: NodeId;
@@ -48,7 +45,7 @@ function kvConfig(s: RagScenario, voters: NodeId[]): KvServerConfig {
   const r = s.raft;
   return {
     voters, learners: [], tickUs: r.tick, electionTicks: r.electionTicks, heartbeatTicks: r.heartbeatTicks,
-    preVote: r.preVote, checkQuorum: r.checkQuorum, readMode: r.readMode, maxInflight: r.maxInflight,
+    preVote: r.preVote, checkQuorum: r.checkQuorum, readMode: r.readMode, clockDriftMax: r.clockDriftMax, maxInflight: r.maxInflight,
     maxEntriesPerMsg: r.maxEntriesPerMsg, snapshotEvery: r.snapshotEvery, bugs: Object.fromEntries(r.bugs.map((b: string) => [b, true])),
   };
 }
@@ -92,7 +89,7 @@ export function ragNodes(s: RagScenario, factory: VectorIndexFactory = hnsw()): 
   specs.push({
     role: 'frontend',
     factory: () => new RagFrontend({
-      replicas: layout.replicas, servers: layout.replicas, dim: c.dim, clientIdBase: FRONTEND_CLIENT_ID_BASE, writeLanes: r.frontend.writeLanes,
+      replicas: layout.replicas, servers: layout.replicas, dim: c.dim, writeLanes: r.frontend.writeLanes,
       cache: { enabled: r.cache.enabled, capacity: r.cache.capacity, ttlUs: r.cache.ttl, threshold: r.cache.threshold },
       batch: { enabled: r.batch.enabled, max: r.batch.max, windowUs: r.batch.window }, timeoutUs: r.frontend.timeout, attemptsMax: r.frontend.attempts, ejectUs: r.frontend.eject,
     }),

@@ -1,0 +1,131 @@
+// Output paths are checked before any work starts.
+//
+// Contract: prepareOutDir and prepareOutFile either make the place ready to write (the
+// directory exists and a probe file could be created and removed there) or throw a
+// UsageError naming the flag, the path and the reason, so the command exits 2 before it
+// runs anything. They never use Node's recursive mkdir, which spins forever on some
+// pseudo-filesystems (`mkdir -p /proc/x`): they walk up to the first existing ancestor
+// (at most PATH_DEPTH_MAX steps), check it is a writable directory on a real filesystem,
+// and create the missing directories one at a time.
+import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './args.ts';
+
+/** More directory levels than any real path has; bounds the walk up. */
+const PATH_DEPTH_MAX = 4096;
+/** Kernel pseudo-filesystems that look like directories but hold no files of ours. */
+const PSEUDO_ROOTS = ['/proc', '/sys'];
+/** statfs magic numbers of the same (procfs, sysfs), for paths that reach them by a link. */
+const PSEUDO_FS_TYPES = new Set([0x9fa0, 0x62656572]);
+
+function refuse(flag: string, path: string, why: string): never {
+  throw new UsageError(`${flag} ${path}: ${why}`);
+}
+
+function underPseudoRoot(abs: string): string | null {
+  return PSEUDO_ROOTS.find((r) => abs === r || abs.startsWith(`${r}/`)) ?? null;
+}
+
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === undefined ? String(err.message) : `${err.code} (${err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')})`;
+}
+
+type Probe = { kind: 'missing' } | { kind: 'dir' } | { kind: 'file' } | { kind: 'other' } | { kind: 'error'; e: unknown };
+
+function probe(p: string): Probe {
+  try {
+    const st = statSync(p);
+    return st.isDirectory() ? { kind: 'dir' } : st.isFile() ? { kind: 'file' } : { kind: 'other' };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENOTDIR: some ancestor is a file; keep walking up to find and name it.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    return { kind: 'error', e };
+  }
+}
+
+/** The nearest existing ancestor of `abs` (or abs itself) and the names below it, top first. */
+function existingAncestor(abs: string, flag: string, shown: string): { dir: string; missing: string[] } {
+  const missing: string[] = [];
+  let p = abs;
+  for (let depth = 0; depth < PATH_DEPTH_MAX; depth++) {
+    const st = probe(p);
+    if (st.kind === 'dir') return { dir: p, missing };
+    if (st.kind === 'file' || st.kind === 'other') refuse(flag, shown, `${p} is ${st.kind === 'file' ? 'a file' : 'not a directory'}, so ${p === abs ? 'it cannot be used as a directory' : 'nothing can be created under it'}`);
+    if (st.kind === 'error') refuse(flag, shown, `cannot look at ${p}: ${errorText(st.e)}`);
+    const parent = dirname(p);
+    if (parent === p) refuse(flag, shown, 'no part of the path exists');
+    missing.unshift(basename(p));
+    p = parent;
+  }
+  return refuse(flag, shown, `the path is deeper than ${PATH_DEPTH_MAX} levels`);
+}
+
+function checkRealFilesystem(dir: string, flag: string, shown: string): void {
+  const real = realpathSync(dir);
+  const root = underPseudoRoot(real);
+  if (root !== null) refuse(flag, shown, `${root} is a kernel pseudo-filesystem; choose a directory on a real disk`);
+  let type: number | undefined;
+  try {
+    type = statfsSync(real).type;
+  } catch {
+    type = undefined;
+  }
+  if (type !== undefined && PSEUDO_FS_TYPES.has(type)) refuse(flag, shown, `${real} is on a kernel pseudo-filesystem; choose a directory on a real disk`);
+}
+
+/** Makes `dir` (and its missing parents) ready for writing, or throws a UsageError. */
+export function prepareOutDir(dir: string, flag: string): void {
+  prepareDir(resolve(dir), flag, dir);
+}
+
+/** prepareOutDir for `abs`, naming the path as the user gave it (`dir`) in messages. */
+function prepareDir(abs: string, flag: string, dir: string): void {
+  const root = underPseudoRoot(abs);
+  if (root !== null) refuse(flag, dir, `${root} is a kernel pseudo-filesystem; choose a directory on a real disk`);
+  const { dir: ancestor, missing } = existingAncestor(abs, flag, dir);
+  checkRealFilesystem(ancestor, flag, dir);
+  try {
+    accessSync(ancestor, constants.W_OK | constants.X_OK);
+  } catch {
+    refuse(flag, dir, `${ancestor} is not writable`);
+  }
+  let p = ancestor;
+  for (const name of missing) {
+    p = join(p, name);
+    try {
+      mkdirSync(p);
+    } catch (e) {
+      refuse(flag, dir, `cannot create ${p}: ${errorText(e)}`);
+    }
+  }
+  const probeFile = join(abs, `.faultline-write-probe-${process.pid}`);
+  try {
+    const fd = openSync(probeFile, 'wx');
+    try {
+      writeSync(fd, 'probe\n');
+    } finally {
+      closeSync(fd);
+    }
+    unlinkSync(probeFile);
+  } catch (e) {
+    refuse(flag, dir, `cannot write a file there: ${errorText(e)}`);
+  }
+}
+
+/** Makes the directory of `file` ready and checks `file` itself can be (over)written, or throws. */
+export function prepareOutFile(file: string, flag: string): void {
+  prepareDir(dirname(resolve(file)), flag, file);
+  const st = probe(resolve(file));
+  if (st.kind === 'dir') refuse(flag, file, 'is a directory; name a file');
+  if (st.kind === 'other') refuse(flag, file, 'exists and is not a regular file');
+  if (st.kind === 'error') refuse(flag, file, `cannot look at it: ${errorText(st.e)}`);
+  if (st.kind === 'file') {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      refuse(flag, file, 'exists and is not writable');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// Output files that appear whole or not at all: written to a temporary file beside the
+// target, renamed over it at the end, removed if the command fails or is interrupted.
+//
+// Contract: `open` checks the path is writable before anything runs (a bad path is a
+// UsageError naming the flag: exit code 2, no file left behind); `commit` renames; any
+// file not committed is removed by `discard`. Appending streams through a buffered
+// descriptor, so a long run's log does not have to fit in memory.
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './args.ts';
+
+const FLUSH_CHARS = 1 << 20;
+
+function reasonOf(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return 'its directory does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EISDIR') return 'it is a directory';
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class PendingFile {
+  private fd: number | null;
+  private buffer = '';
+  private done = false;
+
+  private constructor(readonly flag: string, readonly path: string, private readonly temp: string) {
+    this.fd = openSync(temp, 'w');
+  }
+
+  /** Opens a temporary file beside `path` (relative to `cwd`); a UsageError if it cannot. */
+  static open(flag: string, path: string, cwd: string): PendingFile {
+    if (path === '') throw new UsageError(`${flag}: expected a file path`);
+    const abs = resolve(cwd, path);
+    if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory; give a file path`);
+    const temp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+    try {
+      return new PendingFile(flag, abs, temp);
+    } catch (e) {
+      throw new UsageError(`${flag}: cannot write ${path}: ${reasonOf(e)}`);
+    }
+  }
+
+  /** Appends text (buffered). */
+  append(text: string): void {
+    this.buffer += text;
+    if (this.buffer.length >= FLUSH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.fd === null || this.buffer === '') return;
+    writeSync(this.fd, this.buffer);
+    this.buffer = '';
+  }
+
+  /** Writes `text` (after anything appended) and moves the file into place. */
+  commit(text = ''): void {
+    this.append(text);
+    this.flush();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    renameSync(this.temp, this.path);
+    this.done = true;
+  }
+
+  /** Removes the temporary file unless it was committed. Safe to call twice. */
+  discard(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (!this.done) rmSync(this.temp, { force: true });
+    this.done = true;
+  }
+}

@@ -1,0 +1,95 @@
+// The event taxonomy: every telemetry event a module emits (through TelemetrySink) or the
+// simulator records about a node, with its fields, log level and meaning.
+//
+// Contract: an emitted name must be listed here (a test scans the sources); fields are
+// flat scalars. Events are cheap: modules emit on transitions and per request, and carry
+// per-message figures in periodic stats events. The JSON logs use `level`; sim-side
+// records (node.*, fault.*) come from the trace and the fault schedule, not from a sink.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface EventSpec {
+  readonly name: string;
+  readonly level: LogLevel;
+  /** Who emits it. */
+  readonly source: string;
+  /** Field name -> meaning. */
+  readonly fields: Readonly<Record<string, string>>;
+  readonly meaning: string;
+}
+
+function e(name: string, level: LogLevel, source: string, meaning: string, fields: Record<string, string> = {}): EventSpec {
+  return { name, level, source, meaning, fields };
+}
+
+const TP = 'W3C traceparent of the request (00-trace-span-01)';
+
+export const EVENTS: readonly EventSpec[] = [
+  // ---- Raft, emitted by the KV server that hosts it ----
+  e('raft.role', 'info', 'core/kv/server', 'The node\'s Raft role changed.', { role: 'leader, candidate, precandidate or follower', term: 'current term' }),
+  e('raft.leader', 'info', 'core/kv/server', 'The node became leader; its log shape, for the leader-completeness check.', { term: 'term it leads', lastIndex: 'last log index', logTerms: 'run-length encoded terms of its log' }),
+  e('raft.term', 'info', 'core/kv/server', 'The node entered a new term.', { term: 'the new term' }),
+  e('raft.lead', 'info', 'core/kv/server', 'The leader this node knows changed.', { lead: 'leader node id, -1 for none', term: 'current term' }),
+  e('raft.campaign', 'info', 'core/kv/server', 'The node started a campaign (pre-vote round or election).', { term: 'term campaigned for', pre: 'true for a pre-vote round' }),
+  e('raft.vote', 'debug', 'core/kv/server', 'A (pre-)candidate received a vote response.', { from: 'voter node id', term: 'term of the response', granted: 'whether the vote was granted', pre: 'true for a pre-vote' }),
+  e('raft.append', 'debug', 'core/kv/server', 'Entries became durable in this node\'s log.', { lo: 'first index', hi: 'last index', term: 'term of the last entry' }),
+  e('raft.apply', 'debug', 'core/kv/server', 'A committed entry was applied to the state machine.', { index: 'log index', term: 'entry term', type: 'normal or conf', data: 'the encoded command' }),
+  e('raft.stats', 'debug', 'core/kv/server', 'Periodic counters and indexes (every 100 ms of local time while the node handles events).', {
+    term: 'current term', commit: 'commit index', applied: 'applied index', lastIndex: 'last log index', appendsSent: 'MsgApp sent', heartbeatsSent: 'MsgHeartbeat sent',
+    appendsRejected: 'appends rejected', heartbeatsRejected: 'stale heartbeats refused', proposalsDropped: 'proposals refused', sessions: 'client sessions', duplicates: 'duplicate writes suppressed',
+  }),
+  e('raft.recovered', 'info', 'core/kv/server', 'The node rebuilt its state from disk on start.', { applied: 'applied index after recovery', torn: 'whether a torn log tail was repaired' }),
+  e('raft.recover_failed', 'error', 'core/kv/server', 'The node could not read its durable state; it retries and serves nothing meanwhile.', { error: 'ENOSPC, EIO or corruption' }),
+  e('raft.disk_error', 'error', 'core/kv/server', 'Persisting a Ready failed; nothing was sent or acknowledged.', { error: 'ENOSPC or EIO' }),
+  e('raft.snapshot_sent', 'info', 'core/kv/server', 'The leader sent a snapshot to a lagging follower.', { to: 'follower node id', index: 'snapshot index', term: 'snapshot term' }),
+  e('raft.snapshot_applied', 'info', 'core/kv/server', 'A follower installed a snapshot from the leader.', { index: 'snapshot index', term: 'snapshot term' }),
+  e('msg.rejected', 'warn', 'core/kv/server', 'A malformed, forged or corrupted message was refused.', { from: 'claimed sender', what: 'raft or kv' }),
+  // ---- KV service ----
+  e('kv.request', 'debug', 'core/kv/server', 'A client request reached a server.', { client: 'sender node id', clientId: 'session id', rid: 'request id', op: 'operation', tp: 'the traceparent the request carried (its attempt), or empty' }),
+  e('kv.propose', 'debug', 'core/kv/server', 'The leader appended a client write to its log.', { client: 'sender node id', rid: 'request id', index: 'log index', term: 'term' }),
+  e('kv.reply', 'debug', 'core/kv/server', 'A server answered a request.', { client: 'receiver node id', rid: 'request id', outcome: 'ok, failed, expired or redirect', readIndexUs: 'ReadIndex latency for reads, local µs (-1 if none)' }),
+  e('kv.invoke', 'info', 'core/kv/client', 'A client invoked an operation (the history checker\'s invocation).', { clientId: 'session id', rid: 'operation id', input: 'the operation, JSON', tp: TP }),
+  e('kv.attempt', 'debug', 'core/kv/client', 'A client sent an operation to a server (first try or retry).', { clientId: 'session id', rid: 'operation id', attempt: 'attempt number from 1', target: 'server node id', tp: TP }),
+  e('kv.complete', 'info', 'core/kv/client', 'An operation completed (the history checker\'s return).', { clientId: 'session id', rid: 'operation id', output: 'the result JSON, empty when unknown' }),
+  // ---- Gateway and load ----
+  e('gw.request', 'debug', 'core/gateway/gateway', 'A request reached the gateway.', { client: 'sender node id', rid: 'client request id', op: 'operation', tp: 'traceparent of the gateway\'s own span for the request', parent: 'the traceparent the request carried, or empty' }),
+  e('gw.attempt', 'debug', 'core/gateway/gateway', 'The gateway called a server for a request.', { client: 'requesting node id', rid: 'client request id', id: 'gateway request id (the rid servers see)', attempt: 'attempt number from 1', hop: 'redirects followed within the attempt so far', target: 'server node id', tp: TP }),
+  e('gw.reply', 'debug', 'core/gateway/gateway', 'The gateway answered a request.', { client: 'receiver node id', rid: 'client request id', outcome: 'ok, rejected, timeout or error', reason: 'why it did not end ok' }),
+  e('gw.breaker', 'warn', 'core/gateway/gateway', 'A backend\'s circuit breaker changed state.', { server: 'server node id', from: 'previous state', to: 'new state' }),
+  e('gw.health', 'warn', 'core/gateway/gateway', 'The gateway\'s readiness changed.', { status: 'healthy, degraded or unhealthy', ready: 'whether it is ready' }),
+  e('gw.stats', 'debug', 'core/gateway/gateway', 'Periodic cumulative counters of the gateway (every health interval).', { received: 'requests received', rateLimited: 'refused by the rate limiter', shed: 'shed', retries: 'retries', budgetRefused: 'retries refused by the budget', inFlight: 'bulkhead permits in use', queued: 'queued requests' }),
+  e('load.send', 'debug', 'core/gateway/loadClient', 'A load client sent a request.', { rid: 'request id', op: 'operation', tp: TP }),
+  e('load.done', 'debug', 'core/gateway/loadClient', 'A load client\'s request ended.', { rid: 'request id', phase: 'load phase index', outcome: '0 ok, 1 rejected, 2 timeout, 3 error', latencyUs: 'latency, local µs' }),
+  e('load.phase', 'info', 'core/gateway/loadClient', 'A load phase ended at this client.', { phase: 'phase index', sent: 'requests sent in it' }),
+  // ---- RAG (retrieval over a replicated vector index) ----
+  e('rag.invoke', 'debug', 'core/rag/clients', 'A RAG client asked a query.', { client: 'client id', qid: 'query id', mode: 'fresh or cached', atUs: 'local time of the question' }),
+  e('rag.complete', 'debug', 'core/rag/clients', 'A RAG query was answered (or gave up).', { client: 'client id', qid: 'query id', mode: 'fresh or cached', ok: 'answered', cached: 'served from the semantic cache', replica: 'replica node id', applied: 'its applied index', latencyUs: 'latency, local µs', labels: 'documents returned', error: 'why not answered', v: 'the query vector (sampled queries only)' }),
+  e('rag.acked', 'debug', 'core/rag/clients', 'A document write was acknowledged or refused.', { label: 'document label', kind: 'add or remove', ok: 'whether it was acknowledged' }),
+  e('rag.probe', 'debug', 'core/rag/clients', 'A read-your-writes probe was answered.', { label: 'document label', ok: 'answered', found: 'the document was returned', applied: 'the replica\'s applied index', replica: 'replica node id', error: 'why not answered' }),
+  e('rag.audit', 'debug', 'core/rag/clients', 'A replica answered an audit question.', { round: 'audit round', replica: 'replica node id', applied: 'applied index', docs: 'documents held', answer: 'the answer' }),
+  e('rag.served', 'debug', 'core/rag/replica', 'A replica answered a batch of queries.', { bid: 'batch id', n: 'queries in it', mode: 'fresh or cached', applied: 'applied index' }),
+  e('rag.restored', 'info', 'core/rag/replica', 'A replica rebuilt its index from a snapshot.', { index: 'log index', docs: 'documents', bytes: 'snapshot size' }),
+  e('rag.frontend_disk_error', 'error', 'core/rag/frontend', 'The RAG front end could not persist its state.', { error: 'ENOSPC or EIO' }),
+  // ---- Failure detector ----
+  e('fd.boot', 'info', 'core/heartbeat/failureDetector', 'The detector started a new epoch.', { epoch: 'epoch number' }),
+  e('fd.suspect', 'warn', 'core/heartbeat/failureDetector', 'The detector began suspecting a peer.', { peer: 'peer node id' }),
+  e('fd.trust', 'info', 'core/heartbeat/failureDetector', 'The detector trusts a peer again.', { peer: 'peer node id' }),
+  e('fd.rejected', 'warn', 'core/heartbeat/failureDetector', 'A bad heartbeat was refused.', { from: 'claimed sender' }),
+  e('fd.disk_error', 'error', 'core/heartbeat/failureDetector', 'Persisting the epoch failed.', { error: 'ENOSPC or EIO' }),
+  // ---- Host and simulator ----
+  e('host.stats', 'debug', 'sim/host/runtime', 'Periodic host figures of a node (every 100 ms of simulated time while it handles events; only when telemetry is on).', { cpuBusyUs: 'CPU busy time so far, µs', cpuQueue: 'events waiting for the CPU', memoryBytes: 'memory in use', fsyncs: 'fsync calls so far' }),
+  e('node.crash', 'error', 'sim (trace)', 'The node crashed (fault or a process that threw).'),
+  e('node.oom', 'error', 'sim (trace)', 'The node exceeded its memory budget and was killed.'),
+  e('node.restart', 'info', 'sim (trace)', 'The node restarted after a crash.'),
+  e('node.pause', 'warn', 'sim (trace)', 'The node\'s process was paused.'),
+  e('node.resume', 'info', 'sim (trace)', 'The node\'s process resumed.'),
+  e('nemesis.action', 'info', 'sim/faults (schedule)', 'The kernel ran a scheduled action: a fault, its heal, a boot or an end-of-phase check.', { action: 'the action\'s name, e.g. "crash {\\"node\\":2}" or "heal partition"' }),
+  e('check.violation', 'error', 'sim/check', 'A check reported a violation.', { check: 'check name', message: 'what broke' }),
+];
+
+const BY_NAME = new Map(EVENTS.map((x) => [x.name, x]));
+
+/** The spec of event `name`, or undefined if it is not in the taxonomy. */
+export function eventSpec(name: string): EventSpec | undefined {
+  return BY_NAME.get(name);
+}

@@ -1,0 +1,58 @@
+// W3C trace context for simulated requests: the `traceparent` a client puts in its
+// request message and every hop passes on, derived from the request's identity.
+//
+// Contract: ids are a pure function of the request's identity (who sent it, its id, the
+// sender's clock when it began) and of the parent's ids, never of a tracer or a random
+// stream, so the same messages are sent whether telemetry is on or off (the trace hash
+// does not depend on observing) and the observer (sim/telemetry) computes the same span
+// ids the messages carry. The format is W3C's: `00-<32 hex trace id>-<16 hex parent id>-01`;
+// an invalid value is ignored by the receiver, which then starts a trace of its own.
+import { fnv1a32 } from '../hash/index.ts';
+
+export interface TraceContext {
+  /** 32 lowercase hex digits, not all zero. */
+  readonly traceId: string;
+  /** 16 lowercase hex digits, not all zero: the span the receiver's span is a child of. */
+  readonly spanId: string;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+const BASES = [0x811c9dc5, 0x050c5d1f, 0x2f6a3c91, 0x6b43a9b5];
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function nonZero(id: string): string {
+  return /^0+$/.test(id) ? `${id.slice(0, -1)}1` : id;
+}
+
+/** The trace of a request that begins here: `parts` name it uniquely within the run. */
+export function rootContext(...parts: (string | number)[]): TraceContext {
+  const text = parts.join('/');
+  const traceId = nonZero(BASES.map((b) => hex32(fnv1a32(text, b))).join(''));
+  return { traceId, spanId: childSpanId({ traceId, spanId: traceId.slice(0, 16) }, 'root', 0) };
+}
+
+/** The id of the span `name` (number `n`) that `parent`'s span starts. */
+export function childSpanId(parent: TraceContext, name: string, n: number | string): string {
+  const text = `${parent.traceId}/${parent.spanId}/${name}/${n}`;
+  return nonZero(hex32(fnv1a32(text, BASES[0])) + hex32(fnv1a32(text, BASES[1])));
+}
+
+/** The child context: the same trace, with the child span as the parent of what follows. */
+export function childContext(parent: TraceContext, name: string, n: number | string): TraceContext {
+  return { traceId: parent.traceId, spanId: childSpanId(parent, name, n) };
+}
+
+export function traceparent(c: TraceContext): string {
+  return `00-${c.traceId}-${c.spanId}-01`;
+}
+
+/** The context in a traceparent value, or null when it is absent or malformed. */
+export function parseTraceparent(x: unknown): TraceContext | null {
+  if (typeof x !== 'string') return null;
+  const m = TRACEPARENT.exec(x);
+  if (m === null || /^0+$/.test(m[1]) || /^0+$/.test(m[2])) return null;
+  return { traceId: m[1], spanId: m[2] };
+}

@@ -1,0 +1,51 @@
+// The end-of-run linearizability check of a recorded client history, shared by the KV
+// workloads (raft-kv's closed-loop clients, load-kv's open-loop clients behind gateways).
+//
+// Contract: checks the history with a step budget; an illegal history is reported as a
+// 'linearizability' violation with the checker's explanation; the verdict ('ok',
+// 'illegal', or 'unknown' when the budget ran out) and the history's size are returned as
+// report stats, so a caller can tell a pass from a check that could not decide. An
+// overflowed recorder or a spent budget is reported through world.cannotDecide.
+import type { World } from '../world/world.ts';
+import type { Operation } from './history.ts';
+import type { HistoryRecorder } from './historyRecorder.ts';
+import { checkKvHistory } from './linearizability.ts';
+
+/** Search steps the end-of-run linearizability check may spend before answering unknown. */
+export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
+
+export function checkRecordedHistory(world: World, history: HistoryRecorder, maxSteps: number = LINEARIZABILITY_STEPS_MAX): Record<string, number | string> {
+  const ops = history.history();
+  return {
+    linearizability: checkLinearizability(world, history, maxSteps),
+    operations: ops.length,
+    operationsOk: ops.filter((o) => o.output !== null && o.output.ok).length,
+    operationsUnknown: ops.filter((o) => o.return === Infinity).length,
+  };
+}
+
+/**
+ * 'ok', 'illegal' (a violation with the checker's explanation), 'unknown' when the search
+ * spent its budget, or 'inconclusive' when the recorder overflowed and the recorded prefix
+ * is linearizable: the rest of the history was not judged, so it is not reported as a pass.
+ * (The prefix is sound to check: see historyRecorder.ts; a violation in it is real.)
+ */
+function checkLinearizability(world: World, history: HistoryRecorder, maxSteps: number): string {
+  const ops: Operation[] = history.history();
+  const r = checkKvHistory(ops, { maxSteps });
+  if (r.verdict === 'illegal' && r.illegal !== undefined) {
+    const head = `history is not linearizable on key ${r.illegal.key}:\n`;
+    const full = r.illegal.explanationFull === r.illegal.explanation ? undefined : head + r.illegal.explanationFull;
+    world.violate('linearizability', null, head + r.illegal.explanation, full);
+    return r.verdict;
+  }
+  if (r.verdict === 'unknown') {
+    world.cannotDecide('linearizability', `the search spent its budget of ${maxSteps.toLocaleString('en-US')} steps with ${r.checkedOps.toLocaleString('en-US')} of ${ops.length.toLocaleString('en-US')} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
+    return r.verdict;
+  }
+  if (history.overflow) {
+    world.cannotDecide('linearizability', `the history recorder keeps at most ${history.opsMax.toLocaleString('en-US')} client operations and this run issued more: the recorded prefix is linearizable, the rest went unchecked; shorten the run or use fewer clients`);
+    return 'inconclusive';
+  }
+  return r.verdict;
+}

@@ -1,0 +1,98 @@
+// Goal: output paths are checked before any work starts, and a sweep's results survive a
+// late failure. `run --out /etc/passwd/x` used to print a Node stack trace and exit 1
+// (for a sweep only after every seed had run, losing the results); `--out /proc/x` spun
+// forever inside Node's recursive mkdir. Now every command that writes (run, sweep, merge,
+// replay --trace-out, shrink --out, bless --file) refuses such a path up front with exit
+// 2 and the reason, and a sweep appends each seed's result to DIR/results.jsonl as it
+// finishes, which merge and replay read even when the sweep never got to write sweep.json.
+// Method: the CLI in-process on paths under a file, under /proc and /sys, and on a
+// directory given as a file; a real `faultline sweep` process killed half way, then
+// `merge` and `replay` on what it left.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResultsLog, RESULTS_LOG } from '../cli/sweepFile.ts';
+import { cli } from './cliHarness.ts';
+
+const SCENARIO = 'heartbeat-idle';
+
+function refused(r: { code: number; out: string; err: string }, flag: string, path: string, why: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.out).toBe('');
+  expect(r.err).toMatch(new RegExp(`^faultline: ${flag} ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+  expect(r.err).toMatch(why);
+  expect(r.err).not.toMatch(/\n\s+at /);
+}
+
+describe('output paths are checked before any work', () => {
+  it('run and sweep refuse a path under a file, exit 2, before running a seed', () => {
+    refused(cli('run', '--scenario', SCENARIO, '--out', '/etc/passwd/x'), '--out', '/etc/passwd/x', /\/etc\/passwd is a file, so nothing can be created under it/);
+    refused(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..50', '--jobs', '1', '--out', '/etc/passwd/x'), '--out', '/etc/passwd/x', /\/etc\/passwd is a file/);
+  });
+
+  it('/proc and /sys are refused instead of spinning in a recursive mkdir', () => {
+    refused(cli('run', '--scenario', SCENARIO, '--out', '/proc/x'), '--out', '/proc/x', /\/proc is a kernel pseudo-filesystem/);
+    refused(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..2', '--out', '/sys/x/y'), '--out', '/sys/x/y', /\/sys is a kernel pseudo-filesystem/);
+  });
+
+  it('merge, replay --trace-out, shrink --out and bless --file are checked too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-outpath-'));
+    const sweep = join(dir, 'sweep');
+    expect(cli('sweep', '--scenario', SCENARIO, '--seeds', '1', '--jobs', '1', '--out', sweep).code).toBe(0);
+    refused(cli('merge', sweep, '--out', '/etc/passwd/m'), '--out', '/etc/passwd/m', /is a file/);
+    refused(cli('replay', '--scenario', SCENARIO, '--seed', '1', '--trace-out', '/etc/passwd/t.jsonl'), '--trace-out', '/etc/passwd/t.jsonl', /is a file/);
+    refused(cli('replay', '--scenario', SCENARIO, '--seed', '1', '--trace-out', dir), '--trace-out', dir, /is a directory; name a file/);
+    refused(cli('shrink', '--scenario', 'teeth-skip-fsync', '--seed', '1', '--out', '/proc/shrunk.yaml'), '--out', '/proc/shrunk.yaml', /pseudo-filesystem/);
+    refused(cli('bless', '--file', '/etc/passwd/triples.json'), '--file', '/etc/passwd/triples.json', /is a file/);
+  });
+
+  it('creates missing directories, one level at a time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-outpath-'));
+    const out = join(dir, 'a', 'b', 'c');
+    expect(cli('run', '--scenario', SCENARIO, '--out', out).code).toBe(0);
+    expect(statSync(join(out, 'report.json')).isFile()).toBe(true);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toMatch(/"verdict": "pass"/);
+  });
+});
+
+describe('sweep results as seeds finish', () => {
+  it('a sweep killed half way leaves results.jsonl, which merge and replay read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-partial-'));
+    const child = spawn(process.execPath, ['bin/faultline.mjs', 'sweep', '--scenario', SCENARIO, '--seeds', '1..400', '--jobs', '1', '--out', dir, '--quiet'], { stdio: 'ignore' });
+    const log = join(dir, RESULTS_LOG);
+    const lines = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').length : 0);
+    try {
+      // Wait (bounded) until the header and at least three seeds are logged, then kill it.
+      for (let i = 0; i < 400 && lines() < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((r) => child.once('exit', r));
+    expect(lines()).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(dir, 'sweep.json'))).toBe(false);
+    const partial = readResultsLog(log);
+    expect(partial.partial).toEqual({ logged: partial.results.length, expected: 400 });
+    expect(partial.results.map((r) => r.seed)).toEqual(Array.from({ length: partial.results.length }, (_, i) => i + 1));
+    const merged = cli('merge', dir, '--out', join(dir, 'merged'), '--json');
+    expect(merged.code).toBe(0);
+    expect(merged.err).toMatch(new RegExp(`results.jsonl is partial: a sweep that did not finish logged ${partial.results.length} of its 400 seeds`));
+    expect((JSON.parse(merged.out) as { summary: { passed: number } }).summary.passed).toBe(partial.results.length);
+    const replay = cli('replay', `${log}#seed=2`);
+    expect(replay.out).toMatch(/REPRODUCED/);
+    expect(replay.code).toBe(0);
+  });
+
+  it('a results log cut in the middle of its last line is read up to that line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-cut-'));
+    expect(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..3', '--jobs', '1', '--out', dir).code).toBe(0);
+    const text = readFileSync(join(dir, RESULTS_LOG), 'utf8');
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, text.slice(0, text.length - 40));
+    const f = readResultsLog(cut);
+    expect(f.results.map((r) => r.seed)).toEqual([1, 2]);
+    expect(f.partial).toEqual({ logged: 2, expected: 3 });
+    expect(readResultsLog(join(dir, RESULTS_LOG)).partial).toBeUndefined();
+  });
+});
