@@ -81,20 +81,20 @@ describe('the UI as a teaching instrument', () => {
   });
 
   it('lines up every node\'s log by index, and marks an entry a new leader overwrote', async () => {
-    // raft-figure8 seed 1: at 2.138 s n3's uncommitted entry 14 of term 1 is replaced by term 2.
-    const { page, errors } = await openPage(ui, '?scenario=raft-figure8&seed=1&t=2120ms');
-    expect(await settled(page)).toBe(2_120_000);
+    // raft-figure8 seed 1: at 2.116 s n3's uncommitted entry 16 of term 1 is replaced by term 2.
+    const { page, errors } = await openPage(ui, '?scenario=raft-figure8&seed=1&t=2100ms');
+    expect(await settled(page)).toBe(2_100_000);
     await page.getByTestId('replicated-log-tab').click();
     const panel = page.getByTestId('log-panel');
     expect(await panel.locator('.row[data-node]').count()).toBe(5);
-    expect(await panel.locator('.row[data-node="3"] .cell[data-index="14"]').getAttribute('data-term')).toBe('1');
-    expect(await panel.locator('.row[data-node="4"] .cell[data-index="14"]').getAttribute('data-term')).toBe('2');
+    expect(await panel.locator('.row[data-node="3"] .cell[data-index="16"]').getAttribute('data-term')).toBe('1');
+    expect(await panel.locator('.row[data-node="4"] .cell[data-index="16"]').getAttribute('data-term')).toBe('2');
     expect(await panel.locator('.row[data-node="3"] .cell.pending').count()).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) await page.keyboard.press('[');
     await page.getByTestId('play').click();
-    await waitForTime(page, 't >= 2145000');
+    await waitForTime(page, 't >= 2125000');
     await page.getByTestId('play').click();
-    const cell = panel.locator('.row[data-node="3"] .cell[data-index="14"]');
+    const cell = panel.locator('.row[data-node="3"] .cell[data-index="16"]');
     await expect.poll(() => cell.getAttribute('data-term')).toBe('2');
     expect(await cell.getByTestId('overwritten').textContent()).toBe('t1');
     expect(errors).toEqual([]);

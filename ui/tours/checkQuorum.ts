@@ -11,8 +11,8 @@ export const checkQuorumTour: Tour = {
   steps: [
     { t: '2950ms', until: '3010ms', speed: 0.02, node: 3, text: 'n3 leads term 1. At 3 s the scenario isolates whoever leads: every link to n3 is cut (red, dashed), clients included. Messages sent across a cut are dropped as they leave (the red crosses).' },
     { t: '3010ms', until: '3170ms', speed: 0.04, node: 3, text: 'n3 cannot tell a cut network from slow followers. With CheckQuorum on, a leader checks every election timeout whether it heard from a quorum; at 3.167 s it has not, and it steps down to follower by itself. A leader that cannot reach a majority stops acting as one.' },
-    { t: '3135ms', until: '3212ms', speed: 0.01, text: 'On the majority side the followers\' timers run out. n2 pre-votes first but loses the race; n0 stands for term 2 and wins at 3.209 s with the votes of n1, n2 and n4 (the purple arrows).' },
+    { t: '3140ms', until: '3168ms', speed: 0.01, text: 'On the majority side the followers\' timers run out. n2 times out first (3.151 s): it pre-votes, stands for term 2 and wins at 3.165 s with the votes of the servers on its side (the purple arrows), 2 ms before n3 steps down: for that moment two servers believe they lead, in different terms.' },
     { t: '3340ms', until: '3360ms', speed: 0.01, node: 3, text: 'Alone, n3 keeps timing out and pre-voting, but no pre-vote reaches anyone, so it never raises its term. This is why pre-vote matters: when it returns it does not force the healthy cluster into a new election.' },
-    { t: '5995ms', until: '6030ms', speed: 0.01, node: 3, tab: 'replicated-log', text: 'At 6 s the cut heals. n3 hears term 2 from n0 and follows it (6.015 s); the Logs tab shows its log brought in line with the leader\'s. Any entry it had appended but not committed would be overwritten here.' },
+    { t: '5995ms', until: '6030ms', speed: 0.01, node: 3, tab: 'replicated-log', text: 'At 6 s the cut heals. n3 hears term 2 from n2 and follows it (6.016 s); the Logs tab shows its log brought in line with the leader\'s. Any entry it had appended but not committed would be overwritten here.' },
   ],
 };
