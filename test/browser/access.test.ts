@@ -4,31 +4,12 @@
 // honoured; and axe-core finds no serious or critical accessibility violation.
 // Method: the production build and Debian's Chromium (test/browser/harness.ts), one browser
 // for the file; axe-core (the pinned npm package) is injected into the page and run there.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, settled, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
+import { axeViolations, openPage, serious, settled, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
 
 let ui: Ui;
 beforeAll(async () => { ui = await startUi(); }, 120_000);
 afterAll(async () => { await ui?.close(); });
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
-
-/** Runs axe-core in the page (WCAG 2.x A and AA rules) and returns its violations. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-}
-
-const serious = (vs: AxeViolation[]): string[] => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 
 describe('any screen, any hand', () => {
   it('has no serious or critical axe-core violation on each view, headings, and a live region for the verdict', async () => {

@@ -6,7 +6,8 @@
 // Contract: `startUi` fails loudly (never skips) when /usr/bin/chromium is missing, with the
 // command that installs it. Every page opened through `openPage` records console errors and
 // uncaught page errors, so a test can assert there were none.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveUiBuild, type UiServer } from '../../cli/uiBuild.ts';
@@ -104,3 +105,20 @@ export async function clickTimeline(page: Page, us: number, endUs: number): Prom
   const x = box.x + gutter + ((box.width - gutter - right) * us) / endUs;
   await page.mouse.click(x, box.y + box.height - 20);
 }
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/** Runs axe-core in the page (WCAG 2.x A and AA rules) and returns its violations. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+/** The serious and critical ones, one line each. */
+export const serious = (vs: AxeViolation[]): string[] => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);

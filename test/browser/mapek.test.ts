@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogScenario } from '../../cli/catalog.ts';
 import { runScenario } from '../../sim/run/runScenario.ts';
-import { clickTimeline, openPage, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
+import { axeViolations, clickTimeline, openPage, serious, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
 
 describe('the MAPE-K panel', () => {
   let ui: Ui;
@@ -44,6 +44,7 @@ describe('the MAPE-K panel', () => {
     expect(row).toContain(`${Math.round(cli.stats['mapek.fault0.M'] as number)} ms`);
     expect(row).toContain('restart');
     expect(await page.locator('[data-testid="timeline"] line.ev.action').count()).toBeGreaterThanOrEqual(2);
+    expect(serious(await axeViolations(page))).toEqual([]);
     // Selecting the manager in the Inspect view points to the MAPE-K view.
     await page.getByTestId('inspect-tab').click();
     await page.locator('table.overview button', { hasText: /^n10$/ }).click();
