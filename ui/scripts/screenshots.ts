@@ -1,7 +1,7 @@
 // Takes the UI screenshots in docs/ at 1280x800 (and one at 800x600): an election with its
 // timers and votes, the aligned logs with an overwritten entry, a narrated tour step, a
 // violation opened where it happened, the metrics of a retry storm, a session with
-// interventions, and the stacked layout of a small screen.
+// interventions, the MAPE-K tab, and the stacked layout of a small screen.
 //
 // Run: npm run ui:screenshots   (needs /usr/bin/chromium; see test/browser/harness.ts)
 import type { Page } from 'playwright-core';
@@ -29,12 +29,12 @@ try {
     await page.locator('g.node[data-node="1"] circle.body').click();
     await page.getByTestId('node-popover').waitFor();
   });
-  await shot(ui, 'ui-logs.png', '?scenario=raft-figure8&seed=1&t=2130ms', async (page) => {
+  await shot(ui, 'ui-logs.png', '?scenario=raft-figure8&seed=1&t=2100ms', async (page) => {
     await page.getByTestId('replicated-log-tab').click();
     await page.locator('h1').click();
     for (let i = 0; i < 3; i++) await page.keyboard.press('[');
     await page.keyboard.press(' ');
-    await waitForTime(page, 't >= 2140000');
+    await waitForTime(page, 't >= 2125000');
     await page.keyboard.press(' ');
     await page.getByTestId('overwritten').first().waitFor();
   });
@@ -43,7 +43,7 @@ try {
     await page.getByTestId('tour').waitFor();
     await page.getByTestId('tour-next').click();
     await page.getByTestId('tour-next').click();
-    await waitForTime(page, 't === 3212000', 60_000);
+    await waitForTime(page, 't === 3168000', 60_000);
   });
   await shot(ui, 'ui-violation.png', '?scenario=teeth-vote-without-log-check&seed=2', async (page) => {
     await page.getByTestId('verdict').click();
@@ -63,6 +63,10 @@ try {
     await settled(page);
     await page.getByTestId('session-tab').click();
     await shownHash(page, 60_000);
+  });
+  await shot(ui, 'ui-mapek.png', '?scenario=mapek-crash&seed=1&t=9s', async (page) => {
+    await page.getByTestId('mapek-tab').click();
+    await page.getByTestId('mapek-mttr').waitFor();
   });
   await shot(ui, 'ui-small.png', '?scenario=raft-kv-basic&seed=42&t=2s', undefined, { width: 800, height: 600 });
   console.log(`wrote ${written.map((n) => `docs/${n}`).join(', ')}`);
