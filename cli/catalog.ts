@@ -7,7 +7,7 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCENARIO_DIR = join(PACKAGE_ROOT, 'scenarios');
-export const DEFAULT_SCENARIO = 'raft-kv-basic';
+export { DEFAULT_SCENARIO } from '../sim/scenario/defaultScenario.ts';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 

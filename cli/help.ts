@@ -187,7 +187,7 @@ the ones that changed. Review that list: a changed hash means a changed run.`;
 
 export const UI_HELP = `faultline ui — serve the browser UI
 
-Usage: faultline ui [--workload FILE] [--port N] [--host HOST] [--scenario NAME|FILE] [--seed N]
+Usage: faultline ui [--workload FILE] [--port N] [--host HOST] [--scenario NAME|FILE] [--seed N] [--dev]
 
   -p, --port N        the port to listen on (default: 5173, or the next free one)
       --host HOST     the interface to bind (default: localhost)
@@ -196,6 +196,11 @@ Usage: faultline ui [--workload FILE] [--port N] [--host HOST] [--scenario NAME|
       --seed N        with this seed
       --workload FILE load a workload module of your own (repeatable): the page and its
                       workers run it, and replay commands name it
+      --dev           serve Vite's dev server (hot reload) instead of the production build
+
+Serves the production build in dist/ui (\`npm install\` builds it; it is rebuilt first when
+the sources changed since). With --workload it serves the dev server, which bundles the
+modules into the page.
 
 Prints the address to open. The page runs the same simulator in a Web Worker and shows the
 same trace hash as \`faultline run\` for the same scenario and seed. Ctrl-C stops it.`;

@@ -196,7 +196,7 @@ function cmdList(argv: string[], io: Io): number {
 }
 
 async function cmdUi(argv: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(argv, 'ui', { ...WORKLOAD_FLAG, port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' } });
+  const { values } = parseFlags(argv, 'ui', { ...WORKLOAD_FLAG, port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, dev: { type: 'boolean' } });
   const port = values.port === undefined ? 5173 : parseCount(values.port as string, '--port', 65535);
   const workloads = workloadPaths(values.workload);
   await loadWorkloadFiles(workloads, io.cwd);
@@ -212,7 +212,7 @@ async function cmdUi(argv: string[], io: Io): Promise<number> {
     } else query.set('scenario', values.scenario);
   }
   if (values.seed !== undefined) query.set('seed', String(parseSeed(values.seed as string)));
-  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), user }, io.out);
+  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), user, dev: values.dev === true }, io.out);
   return new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       void server.close().then(() => resolve(0));

@@ -17,7 +17,7 @@ import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { prepareOutFile } from './outPath.ts';
 import { fromText, loadScenarioRef, runCommand } from './scenarioRef.ts';
-import { scenarioToYaml } from './scenarioYaml.ts';
+import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadArgs, workloadPaths } from './workloadFlag.ts';
 

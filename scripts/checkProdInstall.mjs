@@ -4,9 +4,9 @@
 //
 // Method: copy the repository's tracked files into a fresh temporary directory, run
 // `npm ci --omit=dev` there (the registry, as a user's machine would), run one scenario
-// with `faultline run`, then start `faultline ui` on a free port, fetch the page, its
-// entry module and one Svelte component through the dev server (which exercises vite, the
-// Svelte plugin and the compiler), and stop it with Ctrl-C (SIGINT). Every step has a
+// with `faultline run`, then start `faultline ui` on a free port, fetch the page and the
+// scripts it names (the production build that the install's `prepare` step made with vite
+// and the Svelte plugin), and stop it with Ctrl-C (SIGINT). Every step has a
 // time limit; the directory is removed at the end. It takes a minute or two, mostly the
 // install, which is why it is a script and not part of `npm test` (test/packaging.test.ts
 // checks the same rule statically, in milliseconds).
@@ -80,12 +80,18 @@ async function checkUi(dir) {
       });
     });
     step(`ui serves ${address}`);
-    for (const path of ['/', '/main.ts', '/components/App.svelte']) {
+    // The page, then the modules it names: the production build install's prepare step made.
+    const get = async (path) => {
       const res = await fetch(new URL(path, address), { signal: AbortSignal.timeout(UI_START_MS_MAX) });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}: ${body.slice(0, 500)}`);
       step(`GET ${path}: 200, ${body.length} bytes`);
-    }
+      return body;
+    };
+    const page = await get('/');
+    const scripts = [...page.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
+    if (scripts.length === 0) throw new Error('the page names no script');
+    for (const src of scripts) await get(src);
   } finally {
     child.kill('SIGINT');
     const stopped = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(null), UI_STOP_MS_MAX))]);

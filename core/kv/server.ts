@@ -554,6 +554,8 @@ export class KvServer implements Process {
     const st = this.raft.status();
     const lo = Math.max(st.firstIndex, st.lastIndex - 19);
     const log = this.raft.entries(lo, st.lastIndex + 1).map((e) => ({ index: e.index, term: e.term, type: e.type, data: e.data.length > 60 ? `${e.data.slice(0, 57)}...` : e.data }));
+    // Ticks due but not yet delivered (they are delivered in a batch before the next input) count too.
+    const undelivered = Math.max(0, Math.floor((this.ctx.now() - this.tickOriginUs) / this.config.tickUs) - this.ticksDone);
     return {
       role: st.role,
       summary: `term ${st.term} · commit ${st.commit} · applied ${this.applied}`,
@@ -561,6 +563,8 @@ export class KvServer implements Process {
         term: st.term, vote: st.vote, lead: st.lead, commit: st.commit, applied: this.applied,
         firstIndex: st.firstIndex, lastIndex: st.lastIndex, snapshotIndex: st.snapshotIndex,
         voters: st.conf.voters, learners: st.conf.learners, log,
+        electionElapsed: Math.min(st.electionTimeout, st.electionElapsed + undelivered), electionTimeout: st.electionTimeout,
+        ...(st.votes === undefined ? {} : { votes: st.votes }),
         kv: { keys: this.kv.keyCount, digest: this.kv.digest() }, rejected: this.rejected, diskErrors: this.diskErrors,
       },
     };

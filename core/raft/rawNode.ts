@@ -53,6 +53,12 @@ export interface RaftStatus {
   progress?: Record<number, ProgressStatus>;
   /** Outbound messages dropped because the host did not drain Ready often enough. */
   droppedMessageCount: number;
+  /** Ticks counted toward the election timeout (a leader: toward its CheckQuorum round). */
+  electionElapsed: number;
+  /** The ticks at which the election timeout fires (randomized per term; a leader: electionTicks). */
+  electionTimeout: number;
+  /** A candidate's or pre-candidate's votes so far, by voter: granted or refused. */
+  votes?: Record<number, boolean>;
 }
 
 function sameHard(a: HardState, b: HardState): boolean {
@@ -239,8 +245,11 @@ export class RawNode {
       snapshotIndex: r.log.snapshotIndex(),
       conf: { voters: [...r.tracker.conf.voters], learners: [...r.tracker.conf.learners] },
       droppedMessageCount: r.droppedMessageCount,
+      electionElapsed: r.electionElapsed,
+      electionTimeout: r.role === 'leader' ? r.cfg.electionTicks : r.randomizedElectionTimeout,
     };
     if (r.role === 'leader') s.progress = progressStatus(r);
+    if (r.role === 'candidate' || r.role === 'precandidate') s.votes = r.tracker.votesByVoter();
     return s;
   }
 }

@@ -68,6 +68,13 @@ export class ProgressTracker {
     if (!this.votes.has(id)) this.votes.set(id, granted);
   }
 
+  /** The votes recorded in the current election, by voter: granted or refused (for inspection). */
+  votesByVoter(): Record<number, boolean> {
+    const out: Record<number, boolean> = {};
+    for (const [id, granted] of this.votes) out[id] = granted;
+    return out;
+  }
+
   tallyVotes(): VoteResult {
     let granted = 0;
     let rejected = 0;

@@ -29,7 +29,7 @@ import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { GatewayDeltas, PhaseStats } from './loadStats.ts';
-import { RAFT_UI } from './raftUi.ts';
+import { LOAD_KV_UI } from './raftUi.ts';
 import { defineWorkload, type InstallContext, type ScenarioOf } from './workload.ts';
 
 /** A node's CPU service times (sim/host/cpu.ts); unset fields keep the defaults. */
@@ -283,7 +283,7 @@ export const loadKvWorkload = defineWorkload({
   leader: true,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
-  ui: RAFT_UI,
+  ui: LOAD_KV_UI,
 });
 
 /** The sections load-kv reads, for workloads that build on it (mapek). */

@@ -139,5 +139,6 @@ export const mapekWorkload = defineWorkload({
   leader: true,
   nodes: mapekNodes,
   install: installMapek,
-  ui: { ...RAFT_UI, roleColors: { ...RAFT_UI.roleColors, manager: '#cf3b3b', standby: '#e89a9a', control: '#444444' } },
+  // The page's MAPE-K tab (ui/panels: the manager's loop, symptoms, actions and MTTR) besides Raft's logs.
+  ui: { ...RAFT_UI, roleColors: { ...RAFT_UI.roleColors, manager: '#cf3b3b', standby: '#e89a9a', control: '#444444' }, panels: [...(RAFT_UI.panels ?? []), 'mapek'] },
 });

@@ -18,7 +18,8 @@
 //   it after install unless install already did, because the order in which actions are
 //   scheduled breaks ties between actions at the same instant (and so is part of the run).
 // - `ui` is data the page reads: the metric to chart first, colours for roles and message
-//   types. Nothing in it changes a run.
+//   types, message shapes, which side panels to offer, which details draw timers and votes,
+//   when to slow down. Nothing in it changes a run.
 import type { z } from 'zod';
 import type { Micros } from '../../core/env.ts';
 import type { LeaderSource } from '../faults/schedule.ts';
@@ -61,6 +62,10 @@ export interface Installed {
   leaders?: LeaderSource;
 }
 
+/** Shapes the page draws messages in, so message families read apart beyond colour. */
+export const MESSAGE_SHAPES = ['circle', 'square', 'diamond', 'triangle', 'hexagon', 'bar'] as const;
+export type MessageShape = (typeof MESSAGE_SHAPES)[number];
+
 /** What the page shows for a workload. Data only: none of it changes a run. */
 export interface WorkloadUi {
   /** The per-node number the timeline charts first: a numeric inspect() detail, or `#name` for an array's length. */
@@ -69,6 +74,40 @@ export interface WorkloadUi {
   roleColors?: Readonly<Record<string, string>>;
   /** Colours for the workload's message types (a message's `type` field). */
   messageColors?: Readonly<Record<string, string>>;
+  /** A shape per message type (its family: votes, appends, heartbeats...); others are circles. */
+  messageShapes?: Readonly<Record<string, MessageShape>>;
+  /** A message field that, when true, marks a reply as refused (a vote not granted, an append rejected). */
+  refusalField?: string;
+  /** Side-panel views the page offers for this workload, by the id a page panel registered (ui/panels/). */
+  panels?: readonly string[];
+  /** inspect() details that draw a timer's progress on each node: elapsed and timeout, in the same unit. */
+  timer?: { readonly elapsed: string; readonly timeout: string; readonly label: string };
+  /** inspect() details for votes: whom the node voted for (-1: none), in which term, and (a candidate's) votes received by node. */
+  vote?: { readonly field: string; readonly term: string; readonly received?: string };
+  /** Playback slows down while a node has one of these roles or one of these message types is in flight. */
+  slowMotion?: { readonly roles?: readonly string[]; readonly messages?: readonly string[]; readonly label: string };
+  /** The role that leads, so the metrics can count the time with no node in it. */
+  leaderRole?: string;
+  /** The telemetry that marks client operations, for latency, throughput and error rates. */
+  operations?: OperationsUi;
+}
+
+/**
+ * Client operations as telemetry: an optional `start` event and an `end` event, paired by
+ * the `key` fields. The latency is the end's `latencyField` (µs) when given, else the
+ * simulated time from start to end. The end's `outcomeField`, read as text, is counted as
+ * a refusal or an error when it is in `refused` or `errors`; any other value is a success.
+ */
+export interface OperationsUi {
+  readonly start?: { readonly event: string; readonly key: readonly string[] };
+  readonly end: {
+    readonly event: string;
+    readonly key?: readonly string[];
+    readonly latencyField?: string;
+    readonly outcomeField?: string;
+    readonly refused?: readonly string[];
+    readonly errors?: readonly string[];
+  };
 }
 
 export interface Workload<S extends Sections = Sections> {
@@ -107,7 +146,7 @@ export function defineWorkload<S extends Sections>(w: Workload<S>): Workload<S> 
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
 const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'ui'];
-const UI_FIELDS = ['metric', 'roleColors', 'messageColors'];
+const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
 
@@ -127,6 +166,20 @@ function uiProblems(ui: unknown): Problem[] {
   const u = ui as Record<string, unknown>;
   const out: Problem[] = Object.keys(u).filter((k) => !UI_FIELDS.includes(k)).map((k) => ({ path: `ui.${k}`, message: `unknown field; ui has ${UI_FIELDS.join(', ')}` }));
   if (u.metric !== undefined && typeof u.metric !== 'string') out.push({ path: 'ui.metric', message: 'expected the name of a numeric inspect() detail, e.g. "term"' });
+  for (const k of ['refusalField', 'leaderRole'] as const) if (u[k] !== undefined && typeof u[k] !== 'string') out.push({ path: `ui.${k}`, message: 'expected a string' });
+  if (u.panels !== undefined && !(Array.isArray(u.panels) && u.panels.every((p) => typeof p === 'string'))) out.push({ path: 'ui.panels', message: 'expected a list of panel ids, e.g. ["replicated-log"]' });
+  if (u.messageShapes !== undefined) {
+    if (u.messageShapes === null || typeof u.messageShapes !== 'object') out.push({ path: 'ui.messageShapes', message: `expected an object of shapes (${MESSAGE_SHAPES.join(', ')}) by message type` });
+    else for (const [k, v] of Object.entries(u.messageShapes)) if (!(MESSAGE_SHAPES as readonly unknown[]).includes(v)) out.push({ path: `ui.messageShapes.${k}`, message: `expected one of ${MESSAGE_SHAPES.join(', ')}` });
+  }
+  const ops = u.operations as { end?: { event?: unknown } } | undefined;
+  if (ops !== undefined && (ops === null || typeof ops !== 'object' || typeof ops.end?.event !== 'string')) out.push({ path: 'ui.operations.end.event', message: 'expected the name of the telemetry event that ends a client operation' });
+  for (const [k, fields] of [['timer', ['elapsed', 'timeout', 'label']], ['vote', ['field', 'term']], ['slowMotion', ['label']]] as const) {
+    const v = u[k];
+    if (v === undefined) continue;
+    if (v === null || typeof v !== 'object') out.push({ path: `ui.${k}`, message: `expected an object with ${fields.join(', ')}` });
+    else for (const f of fields) if (typeof (v as Record<string, unknown>)[f] !== 'string') out.push({ path: `ui.${k}.${f}`, message: 'expected a string' });
+  }
   return [...out, ...colorProblems(u.roleColors, 'ui.roleColors'), ...colorProblems(u.messageColors, 'ui.messageColors')];
 }
 

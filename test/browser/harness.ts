@@ -1,23 +1,25 @@
-// Shared setup for the browser tests and the screenshot script: a Vite dev server for the
-// UI on a free port and Debian's Chromium driven by playwright-core.
+// Shared setup for the browser tests and the UI scripts: the UI's production build (what
+// `faultline ui` serves; built once per change of the sources, see cli/uiBuild.ts) on a
+// free port, and Debian's Chromium driven by playwright-core. One browser and one served
+// build per test file.
 //
 // Contract: `startUi` fails loudly (never skips) when /usr/bin/chromium is missing, with the
 // command that installs it. Every page opened through `openPage` records console errors and
 // uncaught page errors, so a test can assert there were none.
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { serveUiBuild, type UiServer } from '../../cli/uiBuild.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VIEWPORT = { width: 1280, height: 800 };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Ui {
-  server: ViteDevServer;
+  server: UiServer;
   browser: Browser;
   baseUrl: string;
   close(): Promise<void>;
@@ -29,17 +31,15 @@ export interface OpenedPage {
   errors: string[];
 }
 
-/** Starts the UI's dev server (or takes one already listening, e.g. the CLI's serveUi) and Chromium. */
-export async function startUi(started?: ViteDevServer): Promise<Ui> {
+/** Serves the production build (or takes a server already listening, e.g. the CLI's serveUi) and starts Chromium. */
+export async function startUi(started?: UiServer): Promise<Ui> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
   }
-  const server = started ?? await createServer({ configFile: `${REPO_ROOT}vite.config.ts`, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
-  if (started === undefined) await server.listen();
-  const port = (server.httpServer?.address() as AddressInfo).port;
+  const server = started ?? await serveUiBuild({ host: '127.0.0.1', port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
-    server, browser, baseUrl: `http://127.0.0.1:${port}/`,
+    server, browser, baseUrl: server.url,
     async close() {
       await browser.close();
       await server.close();
@@ -47,8 +47,13 @@ export async function startUi(started?: ViteDevServer): Promise<Ui> {
   };
 }
 
-export async function openPage(ui: Ui, search: string): Promise<OpenedPage> {
-  const page = await ui.browser.newPage({ viewport: VIEWPORT, acceptDownloads: true });
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
+export async function openPage(ui: Ui, search: string, opts: PageOptions = {}): Promise<OpenedPage> {
+  const page = await ui.browser.newPage({ viewport: opts.viewport ?? VIEWPORT, acceptDownloads: true, reducedMotion: opts.reducedMotion ?? 'no-preference' });
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -77,6 +82,20 @@ export async function waitForTime(page: Page, ok: string, timeoutMs = 15_000): P
   return shownTimeUs(page);
 }
 
+/** Waits until no seek is under way (its progress bar is gone) and returns the time on screen. */
+export async function settled(page: Page, timeoutMs = 30_000): Promise<number> {
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid="time"]');
+    return t !== null && !t.hasAttribute('data-seeking') && document.querySelector('[data-testid="seek-progress"]') === null;
+  }, null, { timeout: timeoutMs });
+  return shownTimeUs(page);
+}
+
+/** Whether two boxes overlap (by more than a pixel each way). */
+export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return a.x + 1 < b.x + b.width && b.x + 1 < a.x + a.width && a.y + 1 < b.y + b.height && b.y + 1 < a.y + a.height;
+}
+
 /** Clicks the timeline at simulated time `us` (the plot spans the width right of the lane labels). */
 export async function clickTimeline(page: Page, us: number, endUs: number): Promise<void> {
   const box = await page.getByTestId('timeline').boundingBox();
@@ -86,3 +105,20 @@ export async function clickTimeline(page: Page, us: number, endUs: number): Prom
   const x = box.x + gutter + ((box.width - gutter - right) * us) / endUs;
   await page.mouse.click(x, box.y + box.height - 20);
 }
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/** Runs axe-core in the page (WCAG 2.x A and AA rules) and returns its violations. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+/** The serious and critical ones, one line each. */
+export const serious = (vs: AxeViolation[]): string[] => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);

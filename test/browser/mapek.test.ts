@@ -1,13 +1,14 @@
 // Goal: the MAPE-K panel shows a user what the manager did: the loop's phases, the actions
 // with their outcomes, and the MTTR of the run split into M/A/P/E/K, with the figures the
 // CLI reports for the same scenario and seed; the timeline carries the manager's actions.
-// Method: the Vite dev server and Chromium (harness.ts); the page is driven by clicks (the
-// manager's row in the overview, the timeline) and read through what it displays. The
+// Method: the UI's production build and Chromium (harness.ts); the page is driven by clicks
+// (the timeline, the MAPE-K tab the mapek workload names in its ui.panels, the manager in
+// the Inspect view) and read through what it displays. The
 // expected figures come from runScenario in Node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogScenario } from '../../cli/catalog.ts';
 import { runScenario } from '../../sim/run/runScenario.ts';
-import { clickTimeline, openPage, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
+import { axeViolations, clickTimeline, openPage, serious, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
 
 describe('the MAPE-K panel', () => {
   let ui: Ui;
@@ -27,10 +28,12 @@ describe('the MAPE-K panel', () => {
     expect(await shownHash(page, 60_000)).toBe(cli.traceHash);
     await clickTimeline(page, 9_000_000, scenario.duration);
     await waitForTime(page, 't > 8000000 && t < 10000000');
-    // The manager is the node after the servers, spares and clients: n10.
-    await page.locator('table.overview tr').filter({ has: page.locator('td.mono', { hasText: /^n10$/ }) }).click();
+    // The MAPE-K tab shows the active manager without selecting it: the node after the
+    // servers, spares and clients, n10.
+    await page.getByTestId('mapek-tab').click();
     const panel = page.getByTestId('mapek-panel');
     await expect.poll(() => panel.isVisible()).toBe(true);
+    await expect.poll(() => page.locator('[role="tabpanel"] h3').first().textContent()).toBe('Manager n10');
     expect(await page.getByTestId('mapek-phase').count()).toBe(1);
     await expect.poll(() => page.getByTestId('mapek-actions').textContent()).toMatch(/restart\s+n2\s+recovered/);
     const mttr = page.getByTestId('mapek-mttr');
@@ -41,6 +44,13 @@ describe('the MAPE-K panel', () => {
     expect(row).toContain(`${Math.round(cli.stats['mapek.fault0.M'] as number)} ms`);
     expect(row).toContain('restart');
     expect(await page.locator('[data-testid="timeline"] line.ev.action').count()).toBeGreaterThanOrEqual(2);
+    expect(serious(await axeViolations(page))).toEqual([]);
+    // Selecting the manager in the Inspect view points to the MAPE-K view.
+    await page.getByTestId('inspect-tab').click();
+    await page.locator('table.overview button', { hasText: /^n10$/ }).click();
+    await page.getByTestId('open-mapek').click();
+    await expect.poll(() => page.getByTestId('mapek-tab').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => panel.isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

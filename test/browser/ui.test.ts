@@ -119,4 +119,27 @@ describe('the browser UI', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('shows a run whose check could not decide as INCONCLUSIVE (not a pass), with the reason, as the CLI does', async () => {
+    // raft-kv-basic cut to 8 s with a liveness bound after the clients stop: liveness cannot decide.
+    const text = readFileSync(`${REPO_ROOT}scenarios/raft-kv-basic.yaml`, 'utf8')
+      .replace(/^name: .*$/m, 'name: kv-late-liveness').replace(/^duration: .*$/m, 'duration: 8s')
+      .replace(/^ {2}- \{ at: 6s.*\n/m, '').replace(/^liveness: .*$/m, 'liveness: { within: 3s }');
+    const parsed = parseScenarioText(text, 'kv-late-liveness.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const cli = runScenario(parsed.scenario, 1).report;
+    expect(cli.verdict).toBe('inconclusive');
+    const { page, errors } = await openPage(ui, '?scenario=heartbeat-crash&seed=1');
+    await shownHash(page);
+    await page.getByTestId('upload').setInputFiles({ name: 'kv-late-liveness.yaml', mimeType: 'application/yaml', buffer: Buffer.from(text) });
+    await expect.poll(() => page.getByTestId('scenario').inputValue()).toBe('kv-late-liveness');
+    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 30_000 }).toBe('INCONCLUSIVE');
+    expect(await shownHash(page)).toBe(cli.traceHash);
+    expect(await page.getByTestId('verdict').getAttribute('title')).toMatch(/^liveness: the liveness bound .* falls after the clients stop/);
+    expect(await page.getByTestId('verdict-live').textContent()).toBe('Verdict: inconclusive, 1 check could not decide');
+    await page.getByTestId('session-tab').click();
+    expect(await page.getByTestId('inconclusive').textContent()).toContain('liveness inconclusive: the liveness bound');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -38,7 +38,7 @@ describe("a user's workload in the browser", () => {
     await page.getByTestId('session-tab').click();
     await expect.poll(() => page.locator('code.replay').textContent()).toBe('npx faultline run --workload ./gossip.ts --scenario ./gossip.yaml --seed 3');
     expect(await page.locator('select.metric').inputValue()).toBe('best');
-    await expect.poll(() => page.locator('g.node[data-role="gossiper"] text.role').first().getAttribute('fill')).toBe('#23895b');
+    await expect.poll(() => page.locator('g.node[data-role="gossiper"] circle.body').first().getAttribute('stroke')).toBe('#23895b');
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   }, 60_000);

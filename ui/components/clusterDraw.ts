@@ -1,14 +1,19 @@
-// Draws the cluster view with d3 joins: links (cut, changed, busy), messages in flight,
-// dropped messages, and nodes with their status, role and summary line.
+// Draws the cluster view with d3 joins: links (cut, changed, busy), votes (who voted for
+// whom in the current term), messages in flight (a shape per family, an arrowhead toward
+// the receiver, hollow when refused), dropped messages, and nodes with their status, role,
+// summary, timer arc and the votes a candidate has collected.
 //
 // Contract: `drawCluster` is idempotent for a given input: it joins the frame's data
 // into the SVG by stable keys (node id, link pair, message identity, drop trace index),
 // so calling it every animation frame only moves what moved. Positions come from the
 // deterministic layout; the only wall-clock state is how long a drop mark stays visible.
+// Nodes are focusable buttons named by their <title> (Enter or Space selects; Shift+Enter
+// picks the link to the selected node), so the view works without a mouse at any size.
 import * as d3 from 'd3';
 import type { NodeId } from '../../core/env.ts';
 import { NODE_RADIUS, type NodePlace, type Point } from '../lib/layout.ts';
-import { COLORS, roleColor, typeColor } from '../lib/palette.ts';
+import { COLORS, roleColor, roleTextColor, typeColor, typeShape } from '../lib/palette.ts';
+import type { MessageShape } from '../../sim/workloads/workload.ts';
 import type { FlightView, Frame, HostView, LinkView, LogEvent } from '../sim/protocol.ts';
 
 export interface DrawInput {
@@ -17,8 +22,21 @@ export interface DrawInput {
   selectedNode: NodeId | null;
   selectedLink: [NodeId, NodeId] | null;
   wallNowMs: number;
-  onNode: (id: NodeId, e: MouseEvent) => void;
+  /** Nodes to mark (a violation's), and the message picked, by key. */
+  highlighted: readonly NodeId[];
+  selectedFlight: string | null;
+  /** The simulated time to draw messages at (the frame's, or a little past it while playing). */
+  displayUs: number;
+  /** Drop marks fade unless motion is reduced (then they show for their time, unfaded). */
+  reducedMotion: boolean;
+  onNode: (id: NodeId, e: MouseEvent | KeyboardEvent) => void;
   onLink: (a: NodeId, b: NodeId) => void;
+  onFlight: (key: string) => void;
+}
+
+/** A message's identity across frames. */
+export function flightKey(d: FlightView): string {
+  return `${d.from}-${d.to}-${d.sentUs}-${d.arriveUs}-${d.type}`;
 }
 
 interface LinkDatum {
@@ -98,7 +116,10 @@ function drawLinks(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
     return e;
   });
   g.attr('class', (d) => linkClass(d, input.selectedLink, input.frame.hosts)).attr('data-link', (d) => d.key);
-  g.selectAll<SVGLineElement, LinkDatum>('line')
+  // Positions change only with the layout: set them for new links, or for all after a re-layout.
+  const placed = (g as d3.Selection<SVGGElement, LinkDatum, SVGGElement, unknown>).filter(function () { return (this as SVGGElement & { __pos?: unknown }).__pos !== pos; });
+  placed.each(function () { (this as SVGGElement & { __pos?: unknown }).__pos = pos; });
+  placed.selectAll<SVGLineElement, LinkDatum>('line')
     .attr('x1', (d) => pos.get(d.a)?.x ?? 0).attr('y1', (d) => pos.get(d.a)?.y ?? 0)
     .attr('x2', (d) => pos.get(d.b)?.x ?? 0).attr('y2', (d) => pos.get(d.b)?.y ?? 0);
   g.select('line.traffic').attr('stroke-opacity', (d) => Math.min(0.55, d.traffic * 0.12));
@@ -122,23 +143,88 @@ function along(a: Point, b: Point, p: number, side: number): Point {
   return { x: a.x + dx * q - (dy / len) * side, y: a.y + dy * q + (dx / len) * side };
 }
 
+/** An SVG path for a message shape centred on 0,0, about `r` across half. */
+export function shapePath(shape: MessageShape, r: number): string {
+  switch (shape) {
+    case 'square': return `M${-r},${-r}h${2 * r}v${2 * r}h${-2 * r}Z`;
+    case 'diamond': { const q = r * 1.35; return `M0,${-q}L${q},0L0,${q}L${-q},0Z`; }
+    case 'triangle': { const q = r * 1.3; return `M0,${-q}L${q},${q * 0.8}L${-q},${q * 0.8}Z`; }
+    case 'hexagon': {
+      const q = r * 1.25;
+      return `${d3.range(6).map((i) => `${i === 0 ? 'M' : 'L'}${(q * Math.cos((Math.PI / 3) * i)).toFixed(2)},${(q * Math.sin((Math.PI / 3) * i)).toFixed(2)}`).join('')}Z`;
+    }
+    case 'bar': return `M${-r * 1.5},${-r * 0.6}h${3 * r}v${1.2 * r}h${-3 * r}Z`;
+    case 'circle': return `M${r},0A${r},${r} 0 1,1 ${-r},0A${r},${r} 0 1,1 ${r},0Z`;
+  }
+}
+
+const MSG_R = 4.5;
+
+function flightTitle(d: FlightView): string {
+  const fields = d.fields.map(([k, v]) => `${k} ${v}`).join(' · ');
+  return `${d.type} n${d.from}→n${d.to}${d.refused ? ' (refused)' : ''}${fields === '' ? '' : `: ${fields}`}`;
+}
+
 function drawFlights(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {
   const { pos, frame } = input;
-  const t = frame.tUs;
-  const key = (d: FlightView): string => `${d.from}-${d.to}-${d.sentUs}-${d.arriveUs}-${d.type}`;
-  root.selectAll<SVGCircleElement, FlightView>('circle.msg').data(frame.inFlight, key).join('circle')
-    .attr('class', (d) => (d.corrupted ? 'msg corrupted' : 'msg'))
-    .attr('r', 4)
-    .attr('fill', (d) => (d.corrupted ? COLORS.paper : typeColor(d.type)))
-    .attr('stroke', (d) => (d.corrupted ? COLORS.danger : COLORS.paper))
+  const g = root.selectAll<SVGGElement, FlightView>('g.msg').data(frame.inFlight, flightKey).join((enter) => {
+    const e = enter.append('g');
+    e.append('line').attr('class', 'tail');
+    e.append('path').attr('class', 'head');
+    e.append('path').attr('class', 'shape');
+    e.append('path').attr('class', 'refused').attr('d', 'M-3,-3L3,3M3,-3L-3,3');
+    e.append('circle').attr('class', 'hit').attr('r', 9);
+    e.append('title');
+    e.on('click', (ev: MouseEvent, d) => {
+      ev.stopPropagation();
+      input.onFlight(flightKey(d));
+    });
+    return e;
+  });
+  g.attr('class', (d) => `msg${d.corrupted ? ' corrupted' : ''}${d.refused ? ' is-refused' : ''}${input.selectedFlight === flightKey(d) ? ' selected' : ''}`)
+    .attr('data-type', (d) => d.type)
+    .attr('data-refused', (d) => (d.refused ? 'true' : null))
+    .attr('data-key', flightKey)
     .each(function (d) {
       const a = pos.get(d.from);
       const b = pos.get(d.to);
       if (a === undefined || b === undefined) return;
-      const span = Math.max(1, d.arriveUs - d.sentUs);
-      const p = along(a, b, (t - d.sentUs) / span, 4);
-      d3.select(this).attr('cx', p.x).attr('cy', p.y);
+      const angle = (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI;
+      const color = typeColor(d.type);
+      const el = d3.select(this);
+      el.select('line.tail').attr('stroke', color);
+      el.select('path.head').attr('d', `M${MSG_R + 7},0L${MSG_R + 1},-3.5L${MSG_R + 1},3.5Z`).attr('transform', `rotate(${angle.toFixed(1)})`).attr('fill', color);
+      el.select('path.shape').attr('d', shapePath(typeShape(d.type), MSG_R))
+        .attr('fill', d.corrupted || d.refused ? COLORS.paper : color)
+        .attr('stroke', d.corrupted ? COLORS.danger : color);
+      el.select('title').text(flightTitle(d));
     });
+  moveFlights(root.node()?.ownerSVGElement ?? null, input.pos, input.displayUs);
+}
+
+/**
+ * Moves the drawn messages to where they are at `tUs` (positions and tails only): called on
+ * every animation frame while playing, between the worker's frames.
+ */
+export function moveFlights(svg: SVGSVGElement | null, pos: Map<NodeId, NodePlace>, tUs: number): void {
+  if (svg === null) return;
+  d3.select(svg).selectAll<SVGGElement, FlightView>('g.msg').each(function (d) {
+    const a = pos.get(d.from);
+    const b = pos.get(d.to);
+    if (a === undefined || b === undefined) return;
+    const span = Math.max(1, d.arriveUs - d.sentUs);
+    const p = along(a, b, (tUs - d.sentUs) / span, 5);
+    const el = d3.select(this).attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
+    const tail = Math.min(16, Math.hypot(p.x - a.x, p.y - a.y));
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    el.select('line.tail').attr('x1', (-(b.x - a.x) / len) * tail).attr('y1', (-(b.y - a.y) / len) * tail).attr('x2', 0).attr('y2', 0);
+  });
+}
+
+/** Fades the drop marks (called on every animation frame while some are showing). */
+export function fadeDrops(svg: SVGSVGElement, input: DrawInput): void {
+  const layer = d3.select(svg).select<SVGGElement>('g.drops');
+  if (!layer.empty()) drawDrops(layer, { ...input, frame: { ...input.frame, drops: [], replayed: false } });
 }
 
 function drawDrops(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {
@@ -146,6 +232,7 @@ function drawDrops(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
   if (frame.replayed) dropBorn.clear();
   for (const e of frame.drops) if (!dropBorn.has(e.index)) dropBorn.set(e.index, { e, bornMs: wallNowMs });
   for (const [k, v] of dropBorn) if (wallNowMs - v.bornMs > DROP_MARK_MS) dropBorn.delete(k);
+  const fade = (bornMs: number): number => (input.reducedMotion ? 1 : Math.max(0, 1 - (wallNowMs - bornMs) / DROP_MARK_MS));
   const data = [...dropBorn.values()];
   root.selectAll<SVGGElement, { e: LogEvent; bornMs: number }>('g.drop').data(data, (d) => String(d.e.index)).join((enter) => {
     const g = enter.append('g').attr('class', 'drop');
@@ -159,9 +246,36 @@ function drawDrops(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
     const atReceiver = d.e.tag === 'down' || d.e.tag === 'paused-overflow';
     const p = along(a, b, atReceiver ? 0.9 : 0.3, 4);
     const g = d3.select(this);
-    g.attr('transform', `translate(${p.x},${p.y})`).attr('opacity', Math.max(0, 1 - (wallNowMs - d.bornMs) / DROP_MARK_MS));
+    g.attr('transform', `translate(${p.x},${p.y})`).attr('opacity', fade(d.bornMs));
     g.select('title').text(`dropped n${d.e.from}→n${d.e.node}: ${d.e.tag}`);
   });
+}
+
+function nodeLabel(h: HostView): string {
+  const timer = h.timer === null ? '' : `; timer ${h.timer[0]} of ${h.timer[1]}`;
+  const vote = h.vote === null ? '' : `; voted for n${h.vote.for} in term ${h.vote.term}`;
+  return `n${h.id}, ${h.role}, ${h.status}${h.summary === '' ? '' : `; ${h.summary}`}${timer}${vote}`;
+}
+
+/** The timer's progress as an arc around the node, clockwise from the top. */
+function timerArc(h: HostView): string {
+  if (h.timer === null || h.status !== 'up') return '';
+  const f = Math.max(0, Math.min(1, h.timer[0] / h.timer[1]));
+  return d3.arc()({ innerRadius: NODE_RADIUS + 2.5, outerRadius: NODE_RADIUS + 5.5, startAngle: 0, endAngle: Math.max(0.001, f) * 2 * Math.PI }) ?? '';
+}
+
+/** A candidate's votes so far: one mark per voter below the node, ✓ granted, ✗ refused. */
+function drawVotesReceived(sel: d3.Selection<SVGGElement, unknown, null, undefined>, h: HostView, p: NodePlace | undefined): void {
+  const votes = h.votes === null ? [] : Object.entries(h.votes).map(([id, ok]) => ({ id: Number(id), ok })).sort((a, b) => a.id - b.id);
+  const w = 22;
+  const x0 = -((votes.length - 1) * w) / 2;
+  // On the side away from the node's labels (which sit outside the ring).
+  const below = p === undefined || !(p.anchor === 'middle' && p.labelDy > 0);
+  sel.attr('transform', `translate(0,${below ? NODE_RADIUS + 16 : -NODE_RADIUS - 16})`);
+  sel.selectAll<SVGTextElement, { id: number; ok: boolean }>('text').data(votes, (d) => String(d.id)).join('text')
+    .attr('class', (d) => (d.ok ? 'granted' : 'refused'))
+    .attr('x', (_, i) => x0 + i * w).attr('dy', '0.35em')
+    .text((d) => `${d.ok ? '✓' : '✗'}${d.id}`);
 }
 
 function statusGlyph(h: HostView): string {
@@ -202,7 +316,7 @@ function drawLabels(g: d3.Selection<SVGGElement, HostView, SVGGElement, unknown>
   };
   g.select('text.role').attr('x', (d) => pos.get(d.id)?.labelDx ?? 0).attr('y', top)
     .style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle')
-    .text((d) => (d.status === 'paused' ? `${d.role} · paused` : d.role)).attr('fill', (d) => (d.status === 'up' ? roleColor(d.role) : null));
+    .text((d) => (d.status === 'paused' ? `${d.role} · paused` : d.role)).attr('fill', (d) => (d.status === 'up' ? roleTextColor(d.role) : null));
   g.select('text.summary').style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle').each(function (d) {
     const lines = wrapSummary(d.summary);
     const x = pos.get(d.id)?.labelDx ?? 0;
@@ -214,21 +328,34 @@ function drawLabels(g: d3.Selection<SVGGElement, HostView, SVGGElement, unknown>
 function drawNodes(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {
   const { pos, frame } = input;
   const g = root.selectAll<SVGGElement, HostView>('g.node').data(frame.hosts, (d) => String(d.id)).join((enter) => {
-    const e = enter.append('g');
-    e.append('circle').attr('class', 'halo').attr('r', NODE_RADIUS + 6);
+    const e = enter.append('g').attr('tabindex', 0).attr('role', 'button');
+    e.append('circle').attr('class', 'halo').attr('r', NODE_RADIUS + 9);
+    e.append('circle').attr('class', 'timer-track').attr('r', NODE_RADIUS + 4);
+    e.append('path').attr('class', 'timer');
     e.append('circle').attr('class', 'body').attr('r', NODE_RADIUS);
-    e.append('text').attr('class', 'id').attr('dy', '0.35em');
-    e.append('text').attr('class', 'glyph').attr('dy', '0.35em').attr('x', NODE_RADIUS * 0.78).attr('y', -NODE_RADIUS * 0.78);
-    e.append('text').attr('class', 'role');
-    e.append('text').attr('class', 'summary');
+    // The drawn texts repeat the node's accessible name (aria-label), so they are hidden from assistive tech.
+    e.append('text').attr('class', 'id').attr('dy', '0.35em').attr('aria-hidden', 'true');
+    e.append('text').attr('class', 'glyph').attr('aria-hidden', 'true').attr('dy', '0.35em').attr('x', NODE_RADIUS * 0.78).attr('y', -NODE_RADIUS * 0.78);
+    e.append('text').attr('class', 'role').attr('aria-hidden', 'true');
+    e.append('text').attr('class', 'summary').attr('aria-hidden', 'true');
     e.append('g').attr('class', 'badge');
+    e.append('g').attr('class', 'votes').attr('aria-hidden', 'true');
+    e.append('title');
     e.on('click', (ev: MouseEvent, d) => {
+      ev.stopPropagation();
+      input.onNode(d.id, ev);
+    });
+    e.on('keydown', (ev: KeyboardEvent, d) => {
+      if (ev.key !== 'Enter' && ev.key !== ' ') return;
+      ev.preventDefault();
       ev.stopPropagation();
       input.onNode(d.id, ev);
     });
     return e;
   });
-  g.attr('class', (d) => `node ${d.status}${input.selectedNode === d.id ? ' selected' : ''}`)
+  const marked = new Set(input.highlighted);
+  g.attr('class', (d) => `node ${d.status}${input.selectedNode === d.id ? ' selected' : ''}${marked.has(d.id) ? ' marked' : ''}`)
+    .attr('aria-pressed', (d) => (input.selectedNode === d.id ? 'true' : 'false'))
     .attr('data-node', (d) => d.id)
     .attr('data-status', (d) => d.status)
     .attr('data-role', (d) => d.role)
@@ -236,6 +363,10 @@ function drawNodes(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
   g.select('circle.body').attr('stroke', (d) => (d.status === 'up' ? roleColor(d.role) : null));
   g.select('text.id').text((d) => `n${d.id}`);
   g.select('text.glyph').text(statusGlyph);
+  g.select('title').text(nodeLabel);
+  g.select('path.timer').attr('d', (d) => timerArc(d)).attr('fill', (d) => roleColor(d.role));
+  g.select('circle.timer-track').attr('opacity', (d) => (d.timer === null || d.status !== 'up' ? 0 : 1));
+  g.select<SVGGElement>('g.votes').each(function (d) { drawVotesReceived(d3.select(this), d, pos.get(d.id)); });
   drawLabels(g, pos);
   g.select<SVGGElement>('g.badge').each(function (d) {
     const b = d3.select(this);
@@ -247,17 +378,51 @@ function drawNodes(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
   });
 }
 
+/** Who voted for whom: an arrow from each voter to the node it voted for in its current term. */
+function drawVotes(root: d3.Selection<SVGGElement, unknown, null, undefined>, input: DrawInput): void {
+  const { pos, frame } = input;
+  const votes = frame.hosts.filter((h) => h.status !== 'down' && h.vote !== null && h.vote.for !== h.id && pos.has(h.vote.for))
+    .map((h) => ({ from: h.id, to: (h.vote as { for: number }).for, term: (h.vote as { term: number }).term }));
+  root.selectAll<SVGPathElement, (typeof votes)[number]>('path.vote').data(votes, (d) => `${d.from}`).join('path')
+    .attr('class', 'vote').attr('marker-end', 'url(#vote-arrow)')
+    .attr('data-vote', (d) => `${d.from}-${d.to}`)
+    .attr('d', (d) => {
+      const a = pos.get(d.from) as Point;
+      const b = pos.get(d.to) as Point;
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const len = Math.hypot(dx, dy) || 1;
+      const s = (NODE_RADIUS + 8) / len;
+      const e = (NODE_RADIUS + 12) / len;
+      const p1 = { x: a.x + dx * s, y: a.y + dy * s };
+      const p2 = { x: b.x - dx * e, y: b.y - dy * e };
+      // Bowed to one side, so a vote does not hide the link's messages.
+      const c = { x: (p1.x + p2.x) / 2 - (dy / len) * 26, y: (p1.y + p2.y) / 2 + (dx / len) * 26 };
+      return `M${p1.x.toFixed(1)},${p1.y.toFixed(1)}Q${c.x.toFixed(1)},${c.y.toFixed(1)} ${p2.x.toFixed(1)},${p2.y.toFixed(1)}`;
+    });
+}
+
+function defs(root: d3.Selection<SVGSVGElement, unknown, null, undefined>): void {
+  if (!root.select('defs').empty()) return;
+  root.append('defs').append('marker').attr('id', 'vote-arrow').attr('viewBox', '0 0 10 10').attr('refX', 8).attr('refY', 5)
+    .attr('markerWidth', 7).attr('markerHeight', 7).attr('orient', 'auto-start-reverse')
+    .append('path').attr('d', 'M0,0L10,5L0,10Z').attr('class', 'vote-head');
+}
+
 export function drawCluster(svg: SVGSVGElement, input: DrawInput): void {
   const root = d3.select(svg);
   const layer = (name: string): d3.Selection<SVGGElement, unknown, null, undefined> => {
     const existing = root.select<SVGGElement>(`g.${name}`);
     return (existing.empty() ? root.append('g').attr('class', name) : existing) as d3.Selection<SVGGElement, unknown, null, undefined>;
   };
+  defs(root);
   const links = layer('links');
+  const votes = layer('votes-layer');
   const flights = layer('flights');
   const drops = layer('drops');
   const nodes = layer('nodes');
   drawLinks(links, input);
+  drawVotes(votes, input);
   drawFlights(flights, input);
   drawDrops(drops, input);
   drawNodes(nodes, input);

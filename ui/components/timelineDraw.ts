@@ -9,13 +9,13 @@ import * as d3 from 'd3';
 import type { Micros } from '../../core/env.ts';
 import type { FaultSpec } from '../../sim/scenario/schema.ts';
 import { faultLabel } from '../lib/faultText.ts';
-import { axisText } from '../lib/format.ts';
+import { axisText, tickText, timeTicks } from '../lib/format.ts';
 import { COLORS, MARKER_COLORS, NODE_LINE_COLORS, roleColor } from '../lib/palette.ts';
 import { statusBands } from '../lib/statusBands.ts';
 import type { Marker, Summary } from '../sim/protocol.ts';
 
 export const GUTTER = 92;
-const RIGHT = 14;
+const RIGHT = 18;
 const AXIS_H = 18;
 const LANE_H = 14;
 const CHART_H = 38;
@@ -28,8 +28,13 @@ export interface TimelineLayout {
   rows: { faults: number; nodes: number; nodesH: number; events: number; rate: number; metric: number };
 }
 
+/** A node lane's height: each node gets a labelled lane (smaller for big clusters). */
+export function laneHeight(nodeCount: number): number {
+  return nodeCount <= 6 ? 11 : nodeCount <= 12 ? 9 : 6;
+}
+
 export function timelineLayout(width: number, endUs: Micros, nodeCount: number): TimelineLayout {
-  const nodesH = Math.min(54, Math.max(12, nodeCount * 6));
+  const nodesH = Math.max(12, nodeCount * laneHeight(nodeCount));
   const faults = AXIS_H;
   const nodes = faults + LANE_H + GAP;
   const events = nodes + nodesH + GAP;
@@ -56,17 +61,34 @@ export interface HoverMark {
   color: string;
 }
 
-function laneLabels(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, metric: string): void {
+function laneLabels(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, metric: string, nodeCount: number): void {
   const r = L.rows;
-  const labels: [string, number][] = [['faults', r.faults + LANE_H / 2], ['nodes', r.nodes + r.nodesH / 2], ['events', r.events + LANE_H / 2], ['msgs/s', r.rate + CHART_H / 2], [metric, r.metric + CHART_H / 2]];
+  const labels: [string, number][] = [['faults', r.faults + LANE_H / 2], ['events', r.events + LANE_H / 2], ['msgs/s', r.rate + CHART_H / 2], [metric, r.metric + CHART_H / 2]];
   g.selectAll('text.lane').data(labels).join('text').attr('class', 'lane').attr('x', GUTTER - 8).attr('y', (d) => d[1]).attr('dy', '0.35em').text((d) => (d[0] === metric ? '' : d[0]));
+  // Each node's lane is labelled with its id (every other one when lanes are thin).
+  const rowH = r.nodesH / Math.max(1, nodeCount);
+  const every = rowH >= 8 ? 1 : 2;
+  const ids = d3.range(nodeCount).filter((i) => i % every === 0);
+  g.selectAll('text.nodelane').data(ids).join('text').attr('class', 'nodelane').attr('x', GUTTER - 8)
+    .attr('y', (i) => r.nodes + (i + 0.5) * rowH).attr('dy', '0.35em').text((i) => `n${i}`);
 }
 
 function drawAxis(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout): void {
-  const axis = d3.axisTop<number>(L.x).ticks(Math.max(2, Math.floor((L.width - GUTTER) / 90))).tickFormat((d) => axisText(Number(d))).tickSizeOuter(0).tickSize(3);
-  g.selectAll<SVGGElement, null>('g.axis').data([null]).join('g').attr('class', 'axis').attr('transform', `translate(0,${AXIS_H - 2})`).call(axis);
-  const grid = L.x.ticks(Math.max(2, Math.floor((L.width - GUTTER) / 90)));
-  g.selectAll('line.grid').data(grid).join('line').attr('class', 'grid').attr('x1', (d) => L.x(d)).attr('x2', (d) => L.x(d)).attr('y1', AXIS_H).attr('y2', L.height - 6);
+  const endUs = L.x.domain()[1];
+  const { values, stepUs } = timeTicks(endUs, Math.max(2, Math.floor((L.width - GUTTER) / 80)));
+  const right = L.x.range()[1];
+  const ticks = g.selectAll<SVGGElement, Micros>('g.tick').data(values, (d) => String(d)).join((enter) => {
+    const e = enter.append('g').attr('class', 'tick');
+    e.append('line').attr('class', 'grid');
+    e.append('text').attr('class', 'axis-label');
+    return e;
+  });
+  ticks.attr('transform', (d) => `translate(${L.x(d)},0)`);
+  ticks.select('line.grid').attr('y1', AXIS_H - 3).attr('y2', L.height - 6);
+  // Labels near the ends are anchored inside the plot so none is cut off.
+  ticks.select('text.axis-label').attr('y', AXIS_H - 6).text((d) => tickText(d, stepUs))
+    .style('text-anchor', (d) => (L.x(d) > right - 20 ? 'end' : d === 0 ? 'start' : 'middle'));
+  g.selectAll('line.axisline').data([null]).join('line').attr('class', 'axisline').attr('x1', GUTTER).attr('x2', right).attr('y1', AXIS_H - 2).attr('y2', AXIS_H - 2);
 }
 
 function drawLiveness(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, phase: TimelineInput['liveness'], marks: HoverMark[]): void {
@@ -74,7 +96,9 @@ function drawLiveness(g: d3.Selection<SVGGElement, unknown, null, undefined>, L:
   g.selectAll('rect.liveness').data(data).join('rect').attr('class', 'liveness')
     .attr('x', (d) => L.x(d.fromUs)).attr('width', (d) => Math.max(1, L.x(d.toUs) - L.x(d.fromUs)))
     .attr('y', L.rows.faults).attr('height', LANE_H);
-  g.selectAll('text.liveness').data(data).join('text').attr('class', 'liveness')
+  // The label only where the band is wide enough to hold it (hover names the band anyway).
+  const labelled = data.filter((d) => L.x(d.toUs) - L.x(d.fromUs) >= 56);
+  g.selectAll('text.liveness').data(labelled).join('text').attr('class', 'liveness')
     .attr('x', (d) => (L.x(d.fromUs) + L.x(d.toUs)) / 2).attr('y', L.rows.faults + LANE_H / 2).attr('dy', '0.35em').text('liveness');
   if (phase !== null) marks.push({ t: phase.fromUs, label: `liveness phase: the checks must hold by ${axisText(phase.toUs)}`, color: COLORS.ok });
 }
@@ -91,10 +115,28 @@ function drawFaults(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: T
   for (const f of interventions) marks.push({ t: f.at, label: `you: ${faultLabel(f)}`, color: MARKER_COLORS.intervention });
 }
 
+/** Each node's roles over time, from the role markers: [node, role, from, to]. */
+export function roleBands(markers: readonly Marker[], endUs: Micros): { node: number; role: string; fromUs: Micros; toUs: Micros }[] {
+  const open = new Map<number, { role: string; fromUs: Micros }>();
+  const out: { node: number; role: string; fromUs: Micros; toUs: Micros }[] = [];
+  for (const m of markers) {
+    if (m.kind !== 'role' || m.node === null || m.role === undefined) continue;
+    const o = open.get(m.node);
+    if (o !== undefined) out.push({ node: m.node, role: o.role, fromUs: o.fromUs, toUs: m.t });
+    open.set(m.node, { role: m.role, fromUs: m.t });
+  }
+  for (const [node, o] of open) out.push({ node, role: o.role, fromUs: o.fromUs, toUs: endUs });
+  return out.filter((b) => b.role !== 'follower' && b.toUs > b.fromUs);
+}
+
 function drawNodeRows(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, markers: Marker[], nodeCount: number, endUs: Micros, marks: HoverMark[]): void {
   const rowH = L.rows.nodesH / Math.max(1, nodeCount);
   g.selectAll('rect.nodebg').data(d3.range(nodeCount)).join('rect').attr('class', 'nodebg')
     .attr('x', L.x(0)).attr('width', L.x(endUs) - L.x(0)).attr('y', (d) => L.rows.nodes + d * rowH).attr('height', Math.max(1, rowH - 1));
+  const roles = roleBands(markers, endUs);
+  g.selectAll('rect.roleband').data(roles).join('rect').attr('class', 'roleband')
+    .attr('x', (d) => L.x(d.fromUs)).attr('width', (d) => Math.max(1.5, L.x(d.toUs) - L.x(d.fromUs)))
+    .attr('y', (d) => L.rows.nodes + d.node * rowH + 1).attr('height', Math.max(1, rowH - 3)).attr('fill', (d) => roleColor(d.role));
   const bands = statusBands(markers, endUs);
   g.selectAll('rect.band').data(bands).join('rect').attr('class', (d) => `band ${d.status}`)
     .attr('x', (d) => L.x(d.fromUs)).attr('width', (d) => Math.max(1.5, L.x(d.toUs) - L.x(d.fromUs)))
@@ -102,9 +144,22 @@ function drawNodeRows(g: d3.Selection<SVGGElement, unknown, null, undefined>, L:
   for (const b of bands) marks.push({ t: b.fromUs, label: `n${b.node} ${b.status} until ${axisText(b.toUs)}`, color: b.status === 'down' ? COLORS.danger : COLORS.warn });
 }
 
+/** Violations as flags across every row, with a wide target: click one to open it. */
+function drawViolations(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, markers: Marker[]): void {
+  const v = markers.filter((m) => m.kind === 'violation');
+  const flags = g.selectAll<SVGGElement, Marker>('g.vflag').data(v).join((enter) => {
+    const e = enter.append('g').attr('class', 'vflag');
+    e.append('line');
+    e.append('path').attr('d', 'M-6,0 L6,0 L0,9 Z');
+    return e;
+  });
+  flags.attr('transform', (d) => `translate(${L.x(d.t)},${L.rows.faults - 2})`).attr('data-t', (d) => d.t);
+  flags.select('line').attr('x1', 0).attr('x2', 0).attr('y1', 0).attr('y2', L.height - L.rows.faults - 4);
+}
+
 function drawEvents(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, markers: Marker[], marks: HoverMark[]): void {
   const ev = markers.filter((m) => m.kind === 'role' || m.kind === 'suspect' || m.kind === 'trust' || m.kind === 'violation' || m.kind === 'action');
-  const color = (m: Marker): string => (m.kind === 'role' ? roleColor(m.label.split('→ ')[1]?.split(' ')[0] ?? '') : MARKER_COLORS[m.kind]);
+  const color = (m: Marker): string => (m.kind === 'role' ? roleColor(m.role ?? '') : MARKER_COLORS[m.kind]);
   g.selectAll('line.ev').data(ev).join('line').attr('class', (d) => `ev ${d.kind}`)
     .attr('x1', (d) => L.x(d.t)).attr('x2', (d) => L.x(d.t))
     .attr('y1', (d) => L.rows.events + (d.kind === 'violation' ? -2 : 2)).attr('y2', (d) => L.rows.events + LANE_H - (d.kind === 'violation' ? -2 : 2))
@@ -175,12 +230,13 @@ export function drawTimeline(svg: SVGSVGElement, input: TimelineInput): HoverMar
   const marks: HoverMark[] = [];
   drawAxis(group(root, 'g-axis'), L);
   drawLiveness(group(root, 'g-liveness'), L, input.liveness, marks);
-  laneLabels(group(root, 'g-labels'), L, input.metric);
+  laneLabels(group(root, 'g-labels'), L, input.metric, input.nodeCount);
   const s = input.summary;
   const markers = s?.markers ?? [];
   drawFaults(group(root, 'g-faults'), L, markers, input.interventions, marks);
   drawNodeRows(group(root, 'g-nodes'), L, markers, input.nodeCount, endUs, marks);
   drawEvents(group(root, 'g-events'), L, markers, marks);
+  drawViolations(group(root, 'g-violations'), L, markers);
   if (s !== null) {
     drawRates(group(root, 'g-rate'), L, s);
     drawMetric(group(root, 'g-metric'), L, s, input.metric);

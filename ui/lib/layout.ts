@@ -4,7 +4,8 @@
 // positions (no force simulation, no randomness), so a node never moves while the run
 // plays, and a screenshot of a seed is repeatable. Servers sit on a circle starting at the
 // top and going clockwise, with their labels on the outside of the circle so neighbours'
-// labels do not collide; clients stand in a column on the right, labelled below.
+// labels do not collide; clients stand in a column on the right, labelled beside (to the
+// right), so however many there are their labels never run into the next client.
 import type { NodeId } from '../../core/env.ts';
 
 export interface Point {
@@ -28,7 +29,7 @@ export const NODE_RADIUS = 26;
 /** Room left beside the circle for labels on its left and right sides. */
 const LABEL_ROOM_X = 190;
 const LABEL_ROOM_Y = 58;
-const CLIENT_COLUMN = 130;
+const CLIENT_COLUMN = 200;
 
 function labelFor(angle: number): Pick<NodePlace, 'labelDx' | 'labelDy' | 'anchor'> {
   const c = Math.cos(angle);
@@ -50,8 +51,8 @@ export function layoutNodes(places: readonly string[], box: Box): Map<NodeId, No
     const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, servers.length);
     out.set(id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a), ...labelFor(servers.length === 1 ? Math.PI / 2 : a) });
   });
-  const gap = Math.min(110, (box.height - 90) / Math.max(1, clients.length));
+  const gap = Math.min(110, (box.height - 2 * NODE_RADIUS - 16) / Math.max(1, clients.length - 1));
   const top = cy - (gap * (clients.length - 1)) / 2;
-  clients.forEach((id, i) => out.set(id, { x: box.width - column / 2 - 10, y: top + gap * i, labelDx: 0, labelDy: NODE_RADIUS + 16, anchor: 'middle' }));
+  clients.forEach((id, i) => out.set(id, { x: box.width - column + NODE_RADIUS + 8, y: top + gap * i, labelDx: NODE_RADIUS + 8, labelDy: -8, anchor: 'start' }));
   return out;
 }

@@ -1,12 +1,18 @@
-// Measures the UI in Chromium: the frame rate while animating the nine-node cluster, and
-// how long a scrub to the end of a ten-minute simulated run takes (a full replay).
+// Measures the UI in Chromium and prints one JSON object: for raft-kv-basic (the default
+// scenario) the time from navigation to the first drawn frame and to the verdict (the
+// median of three loads after a first, cold one, which is reported too), the
+// animation frame rate while playing at 1x (requestAnimationFrame in the page) and the
+// worker frames per second behind it, how long a scrub to the end of a ten-minute run
+// takes, and axe-core's findings by impact.
 //
-// Run: npx tsx ui/scripts/measure.ts   (needs /usr/bin/chromium; see test/browser/harness.ts)
+// Run: npm run ui:measure   (needs /usr/bin/chromium; see test/browser/harness.ts)
+// Times are wall-clock on a shared machine: compare runs made back to back, not across days.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { openPage, shownHash, shownTimeUs, startUi, waitForTime } from '../../test/browser/harness.ts';
+import { openPage, settled, shownHash, startUi, waitForTime, type Ui } from '../../test/browser/harness.ts';
 
-/** Counts animation frames and long frames (> 50 ms) in the page for `ms`. */
-// The counter is sent as source text: tsx rewrites functions it compiles (adding helpers
+// Page-side code is sent as source text: tsx rewrites functions it compiles (adding helpers
 // the page does not have), so a compiled function cannot be passed to page.evaluate.
 const FRAME_COUNTER = `(span) => new Promise((resolve) => {
   let frames = 0, long = 0, worst = 0;
@@ -24,57 +30,98 @@ const FRAME_COUNTER = `(span) => new Promise((resolve) => {
   requestAnimationFrame(tick);
 })`;
 
-/** Counts animation frames and long frames (> 50 ms) in the page for `ms`. */
 async function frameRate(page: Page, ms: number): Promise<{ fps: number; longFrames: number; worstMs: number }> {
   return page.evaluate(`(${FRAME_COUNTER})(${ms})`);
 }
 
-async function fpsShown(page: Page): Promise<string> {
-  return (await page.locator('.transport .stats span').nth(2).textContent()) ?? '';
+/** Navigation to the first frame with every node drawn, and to the verdict, in page time (ms). */
+async function loadTimes(ui: Ui): Promise<{ firstFrameMs: number; verdictMs: number }> {
+  const { page } = await openPage(ui, '?scenario=raft-kv-basic&seed=1');
+  await page.waitForFunction('document.querySelectorAll("g.node[data-status=up]").length === 8', null, { polling: 'raf', timeout: 30_000 });
+  const firstFrameMs = await page.evaluate('performance.now()') as number;
+  await page.waitForFunction('document.querySelector("[data-testid=verdict]") !== null', null, { polling: 'raf', timeout: 60_000 });
+  const verdictMs = await page.evaluate('performance.now()') as number;
+  await page.close();
+  return { firstFrameMs: Math.round(firstFrameMs), verdictMs: Math.round(verdictMs) };
+}
+
+async function playback(ui: Ui): Promise<{ fps: number; longFrames: number; worstMs: number; workerFramesPerS: number; simulatedSPerS: number }> {
+  const { page } = await openPage(ui, '?scenario=raft-kv-basic&seed=1&t=1s');
+  await settled(page);
+  await shownHash(page);
+  await page.locator('h1').click();
+  for (let i = 0; i < 4; i++) await page.keyboard.press(']');
+  const speed = await page.locator('.speed .val').textContent();
+  if (speed?.trim() !== '1×') throw new Error(`expected 1× after four presses of ], got ${speed}`);
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(500);
+  const t0 = Number(await page.getByTestId('time').getAttribute('data-us'));
+  const r = await frameRate(page, 3_000);
+  const t1 = Number(await page.getByTestId('time').getAttribute('data-us'));
+  const worker = Number((await page.locator('.transport .stats span').nth(2).textContent())?.replace(/[^\d.]/g, '') ?? 0);
+  await page.keyboard.press(' ');
+  await page.close();
+  return { fps: +r.fps.toFixed(1), longFrames: r.longFrames, worstMs: Math.round(r.worstMs), workerFramesPerS: worker, simulatedSPerS: +((t1 - t0) / 1e6 / 3).toFixed(2) };
+}
+
+async function scrub(ui: Ui): Promise<{ scrubToEndMs: number }> {
+  const { page } = await openPage(ui, '?scenario=raft-idle&seed=1');
+  await settled(page);
+  await page.locator('h1').click();
+  const t0 = Date.now();
+  await page.keyboard.press('End');
+  await waitForTime(page, 't === 600000000', 120_000);
+  const ms = Date.now() - t0;
+  await page.close();
+  return { scrubToEndMs: ms };
+}
+
+async function axe(ui: Ui): Promise<Record<string, number | string[]>> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const { page } = await openPage(ui, '?scenario=raft-kv-basic&seed=42&t=2s');
+  await settled(page);
+  await shownHash(page);
+  await page.addScriptTag({ content: source });
+  const counts: Record<string, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  const rules = new Set<string>();
+  for (const tab of ['inspect', 'replicated-log', 'metrics', 'session']) {
+    await page.getByTestId(`${tab}-tab`).click();
+    const found = await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact })))`) as { id: string; impact: string }[];
+    for (const v of found) {
+      counts[v.impact] = (counts[v.impact] ?? 0) + 1;
+      rules.add(`${v.id} (${v.impact})`);
+    }
+  }
+  await page.close();
+  return { ...counts, views: 4, rules: [...rules] };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 const ui = await startUi();
 try {
-  const { page, errors } = await openPage(ui, '?scenario=heartbeat-nine&seed=1&t=4s');
-  await waitForTime(page, 't === 4000000');
-  await shownHash(page);
-  for (const [label, presses] of [['0.05×', 0], ['1×', 3]] as const) {
-    for (let i = 0; i < presses; i++) await page.keyboard.press(']');
-    await page.keyboard.press(' ');
-    await page.waitForTimeout(500);
-    const r = await frameRate(page, 3_000);
-    const worker = await fpsShown(page);
-    await page.keyboard.press(' ');
-    console.log(`heartbeat-nine at ${label}: ${r.fps.toFixed(1)} animation frames/s, worker frames ${worker}, ${r.longFrames} frames > 50 ms, worst ${r.worstMs.toFixed(0)} ms`);
-    await page.keyboard.press('Home');
-    await waitForTime(page, 't === 0');
-  }
-  await page.close();
-
-  const { page: p2, errors: e2 } = await openPage(ui, '?scenario=raft-idle&seed=1');
-  const hash = await shownHash(p2, 60_000);
-  for (let i = 0; i < 2; i++) {
-    await p2.keyboard.press('Home');
-    await waitForTime(p2, 't === 0');
-    const t0 = Date.now();
-    await p2.keyboard.press('End');
-    await waitForTime(p2, 't === 600000000', 60_000);
-    const wall = Date.now() - t0;
-    const seekMs = await p2.locator('.transport .stats span').nth(3).textContent();
-    console.log(`raft-idle (10 min simulated): scrub to the end took ${wall} ms wall (worker says: ${seekMs}); hash ${hash}`);
-  }
-  await p2.keyboard.press('Home');
-  await waitForTime(p2, 't === 0');
-  for (let i = 0; i < 20; i++) await p2.keyboard.press(']');
-  await p2.keyboard.press(' ');
-  await p2.waitForTimeout(300);
-  const sim0 = await shownTimeUs(p2);
-  const r = await frameRate(p2, 3_000);
-  const sim1 = await shownTimeUs(p2);
-  await p2.keyboard.press(' ');
-  console.log(`raft-idle at max speed: ${r.fps.toFixed(1)} animation frames/s, ${r.longFrames} frames > 50 ms, ${((sim1 - sim0) / 1e6 / 3).toFixed(1)} simulated s per wall s`);
-  console.log('console errors:', [...errors, ...e2]);
-  await p2.close();
+  // The first load is cold (the browser compiles the bundle); the next ones are what a reload costs.
+  const cold = await loadTimes(ui);
+  const warm = [await loadTimes(ui), await loadTimes(ui), await loadTimes(ui)];
+  const load = { firstFrameMs: median(warm.map((w) => w.firstFrameMs)), verdictMs: median(warm.map((w) => w.verdictMs)) };
+  const play = await playback(ui);
+  const sc = await scrub(ui);
+  const a11y = await axe(ui);
+  const out = {
+    scenario: 'raft-kv-basic',
+    firstFrameMs: load.firstFrameMs,
+    verdictMs: load.verdictMs,
+    coldLoad: cold,
+    warmLoads: warm,
+    targets: { firstFrameMs: 1500, verdictMs: 3000, fpsAt1x: 50 },
+    playbackAt1x: play,
+    raftIdle: sc,
+    axe: a11y,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } finally {
   await ui.close();
 }

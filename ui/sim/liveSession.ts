@@ -16,9 +16,11 @@ import { sessionScenario } from '../lib/sessionScenario.ts';
 import { EventRing } from './eventRing.ts';
 import type { Frame, FrameAction, FrameRequest, LogEvent, SessionSpec } from './protocol.ts';
 import type { RagScenario } from '../../sim/workloads/rag/ragScenario.ts';
-import { ragView, RecentAnswers } from './ragView.ts';
+import { RETRIEVAL_PANEL, ragView, RecentAnswers } from './ragView.ts';
 import { tapTrace } from './traceTap.ts';
-import { flightViews, hostViews, linkViews, nodeDetails } from './worldViews.ts';
+import { findWorkload } from '../../sim/workloads/registry.ts';
+import type { WorkloadUi } from '../../sim/workloads/workload.ts';
+import { flightViews, hostViews, linkViews, logViews, nodeDetails, OverwriteTracker, slowReason, withFields } from './worldViews.ts';
 
 /** Events the log can look back over. */
 export const RING_CAPACITY = 20_000;
@@ -37,16 +39,20 @@ export class LiveSession {
   private drops: LogEvent[] = [];
   private pulses = new Map<string, [number, number, string, number]>();
   private stepped: LogEvent | null = null;
+  private seekingToUs: Micros | null = null;
   private readonly scenario: Scenario;
   private readonly endUs: Micros;
   private readonly baseLink: LinkProfile;
-  /** The run's latest retrieval answers (rag sessions only). */
+  private readonly ui: WorkloadUi | undefined;
+  private readonly overwrites = new OverwriteTracker();
+  /** The run's latest retrieval answers (workloads that offer the retrieval panel only). */
   private recent: RecentAnswers | null = null;
 
   constructor(private readonly spec: SessionSpec, private readonly wallNowMs: WallClock) {
     this.scenario = sessionScenario(spec.scenario, spec.seed, spec.interventions);
     this.endUs = this.scenario.duration;
     this.baseLink = toLinkProfile(this.scenario.topology.link, DEFAULT_LINK);
+    this.ui = findWorkload(this.scenario.workload)?.ui;
     this.rebuild();
   }
 
@@ -57,8 +63,9 @@ export class LiveSession {
   private rebuild(): void {
     const { world } = buildRun(this.scenario, this.spec.seed, false);
     this.world = world;
-    this.recent = this.scenario.workload === 'rag' ? new RecentAnswers(world) : null;
+    this.recent = this.ui?.panels?.includes(RETRIEVAL_PANEL) === true ? new RecentAnswers(world) : null;
     this.ring.clear();
+    this.overwrites.clear();
     this.traced = 0;
     tapTrace(world.trace, (t, node, kind, from, tag) => this.onEvent({ index: this.traced++, t, node, kind, from, tag }));
   }
@@ -79,6 +86,7 @@ export class LiveSession {
   frame(req: FrameRequest): Frame {
     const t0 = this.wallNowMs();
     this.stepped = null;
+    this.seekingToUs = null;
     const replayed = this.act(req.action);
     if (req.action.kind === 'seek') {
       // A seek jumps over time the user did not watch: its drops and deliveries are not animated.
@@ -97,7 +105,7 @@ export class LiveSession {
       case 'run': this.runTo(a.toUs); return false;
       case 'budget': this.runFor(a.wallMs); return false;
       case 'step': this.step(); return false;
-      case 'seek': return this.seek(a.toUs);
+      case 'seek': return this.seek(a.toUs, a.wallMs);
     }
   }
 
@@ -106,11 +114,17 @@ export class LiveSession {
     this.world.run({ timeUs: target, eventsMax: EVENTS_MAX_DEFAULT });
   }
 
-  private runFor(wallMs: number): void {
+  /**
+   * Runs toward `toUs` (default: the end) for about `wallMs` of wall time, in slices of
+   * events; returns whether it got there (every event up to `toUs` done).
+   */
+  private runFor(wallMs: number, toUs: Micros = this.endUs): boolean {
     const start = this.wallNowMs();
-    while (this.world.nowUs < this.endUs && this.wallNowMs() - start < wallMs) {
-      const reason = this.world.run({ timeUs: this.endUs, eventsMax: this.world.kernel.executed + BUDGET_SLICE_EVENTS });
-      if (reason !== 'events') break;
+    const target = Math.min(this.endUs, toUs);
+    for (;;) {
+      const reason = this.world.run({ timeUs: target, eventsMax: this.world.kernel.executed + BUDGET_SLICE_EVENTS });
+      if (reason !== 'events') return true;
+      if (this.wallNowMs() - start >= wallMs) return false;
     }
   }
 
@@ -122,18 +136,26 @@ export class LiveSession {
     this.stepped = this.traced > before ? this.ring.latest({ nodes: null, kinds: null, limit: 1 })[0] ?? null : null;
   }
 
-  /** Moves to `toUs`, replaying from zero when that lies in the past. Returns whether it replayed. */
-  private seek(toUs: Micros): boolean {
+  /**
+   * Moves to `toUs`, replaying from zero when that lies in the past. Returns whether it
+   * replayed. With `wallMs`, it stops after about that much wall time; the frame then says
+   * where it was going (`seekingToUs`), and the page asks again to go on, showing progress.
+   */
+  private seek(toUs: Micros, wallMs?: number): boolean {
     const target = Math.min(this.endUs, Math.max(0, Math.round(toUs)));
     const back = target < this.world.nowUs;
     if (back) this.rebuild();
-    this.runTo(target);
+    if (wallMs === undefined) this.runTo(target);
+    const done = wallMs === undefined || this.runFor(wallMs, target);
+    this.seekingToUs = done ? null : target;
     return back;
   }
 
   private snapshot(req: FrameRequest, replayed: boolean, t0: number): Frame {
     const w = this.world;
-    const flights = flightViews(w);
+    const flights = flightViews(w, this.ui);
+    withFields(w, flights.shown);
+    const { hosts, details } = hostViews(w, this.ui);
     const next = w.kernel.queue.peekTime();
     return {
       tUs: w.nowUs,
@@ -141,7 +163,7 @@ export class LiveSession {
       executed: w.kernel.executed,
       traced: this.traced,
       hashSoFar: w.trace.digest(),
-      hosts: hostViews(w),
+      hosts,
       inFlight: flights.shown,
       inFlightTotal: flights.total,
       links: linkViews(w, this.baseLink),
@@ -152,8 +174,11 @@ export class LiveSession {
       nextEventUs: next <= this.endUs ? next : null,
       violations: w.violations.slice(0, 50),
       details: req.selected === null ? null : nodeDetails(w, req.selected),
-      rag: req.rag == null || this.scenario.workload !== 'rag' ? null : ragView(w, this.scenario as RagScenario, this.recent, req.rag),
+      rag: req.rag == null || this.recent === null ? null : ragView(w, this.scenario as RagScenario, this.recent, req.rag),
       replayed,
+      seekingToUs: this.seekingToUs,
+      logs: this.overwrites.update(logViews(details), w.nowUs),
+      slow: slowReason(this.ui, hosts, flights.shown),
       workMs: this.wallNowMs() - t0,
     };
   }

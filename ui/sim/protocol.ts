@@ -4,11 +4,14 @@
 // Contract: every type here is plain structured-clonable data (no functions, no class
 // instances), because comlink copies it with postMessage. One request returns one whole
 // frame: the page never makes a round trip per node, per message or per event.
-import type { InFlight } from '../../sim/world/world.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
+import type { InFlight } from '../../sim/world/world.ts';
 import type { FaultSpec, Scenario } from '../../sim/scenario/schema.ts';
 import type { Violation } from '../../sim/world/world.ts';
 import type { Inconclusive } from '../../sim/check/verdict.ts';
+
+/** The side-panel view the retrieval data is for: workloads that name it in ui.panels get it. */
+export const RETRIEVAL_PANEL = 'retrieval';
 
 /** One simulation to show: the scenario as loaded, the seed, and the user's interventions. */
 export interface SessionSpec {
@@ -24,7 +27,8 @@ export type FrameAction =
   | { kind: 'run'; toUs: Micros }
   | { kind: 'budget'; wallMs: number }
   | { kind: 'step' }
-  | { kind: 'seek'; toUs: Micros };
+  /** Move to `toUs` (replaying from zero when it lies behind); with `wallMs`, for at most about that long. */
+  | { kind: 'seek'; toUs: Micros; wallMs?: number };
 
 export interface LogFilter {
   /** Only these nodes (null: all). */
@@ -127,6 +131,15 @@ export interface HostView {
   throttle: number;
   incarnation: number;
   crashes: number;
+  /** The workload's timer on this node (ui.timer): ticks elapsed and the timeout, or null. */
+  timer: [number, number] | null;
+  /** Whom this node voted for (ui.vote) and in which term, or null. */
+  vote: { for: NodeId; term: number } | null;
+  /** A candidate's votes so far, by voter: granted or refused; null when it is not collecting votes. */
+  votes: Record<number, boolean> | null;
+  /** CPU busy so far and memory in use (for the metrics). */
+  cpuBusyUs: Micros;
+  memoryBytes: number;
 }
 
 export interface NodeDetails {
@@ -136,8 +149,26 @@ export interface NodeDetails {
   process: Record<string, unknown> | null;
 }
 
-/** A message in flight, as the world reports it. */
-export type FlightView = InFlight;
+/** A message in flight, as the world reports it, with what the page reads of its payload. */
+export interface FlightView extends InFlight {
+  /** The workload's refusal field (ui.refusalField) is true: a vote refused, an append rejected. */
+  refused: boolean;
+  /** The payload's readable fields ("term 3", "entries 2"), for hover and click. */
+  fields: [string, string][];
+}
+
+/** One node's replicated log around its tail, for the side-by-side log view. */
+export interface LogView {
+  node: NodeId;
+  /** [index, term] of the entries shown, in index order. */
+  entries: [number, number][];
+  commit: number;
+  applied: number;
+  snapshotIndex: number;
+  lastIndex: number;
+  /** Entries this view saw replaced by an entry of another term: [index, old term, new term, when]. */
+  overwritten: [number, number, number, Micros][];
+}
 
 export interface LinkView {
   a: NodeId;
@@ -177,8 +208,25 @@ export interface Frame {
   rag: RagView | null;
   /** True when this frame came from a rebuilt world (a seek backwards or a new session). */
   replayed: boolean;
+  /** Where an unfinished seek is going (ask again to go on), or null. */
+  seekingToUs: Micros | null;
+  /** Replicated logs of the nodes whose details carry one (a `log` of {index, term}), by node. */
+  logs: LogView[];
+  /** Why playback should slow down now (the workload's ui.slowMotion: "election"), or null. */
+  slow: string | null;
   /** Wall time the worker spent on this request, ms. */
   workMs: number;
+}
+
+/** Client operations per chart bucket (a workload's ui.operations), and over the whole run. */
+export interface OperationSeries {
+  done: number[];
+  refused: number[];
+  errors: number[];
+  /** Latency percentiles of the successful operations that ended in each bucket, µs (null: none ended). */
+  p50Us: (number | null)[];
+  p99Us: (number | null)[];
+  totals: { done: number; refused: number; errors: number; p50Us: number | null; p99Us: number | null };
 }
 
 export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention' | 'action';
@@ -188,6 +236,8 @@ export interface Marker {
   kind: MarkerKind;
   node: NodeId | null;
   label: string;
+  /** A role change's new role. */
+  role?: string;
 }
 
 export interface Series {
@@ -199,6 +249,13 @@ export interface Series {
   timers: number[];
   /** Numeric inspect() fields sampled at each bucket's end, per node: metric -> node -> values. */
   metrics: Record<string, (number | null)[][]>;
+  /** Per node and bucket: CPU busy share (0..1) and memory in use, bytes. */
+  cpu: number[][];
+  memory: number[][];
+  /** Per bucket: 1 when no node was up in the workload's leader role at the bucket's end (ui.leaderRole), else 0; empty without one. */
+  leaderless: number[];
+  /** Client operations (a workload's ui.operations), or null when the workload names none. */
+  operations: OperationSeries | null;
 }
 
 export interface Summary {

@@ -18,6 +18,7 @@ import type { RagAnswerView, RagAskView, RagReplicaView, RagRequest, RagView } f
 
 /** Recent answers kept for the panel. */
 export const RECENT_MAX = 12;
+export { RETRIEVAL_PANEL } from './protocol.ts';
 
 /** Collects the run's latest answers from the clients' telemetry. */
 export class RecentAnswers {

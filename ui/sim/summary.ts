@@ -14,6 +14,9 @@ import { sessionScenario } from '../lib/sessionScenario.ts';
 import type { Marker, Series, SessionSpec, Summary } from './protocol.ts';
 import { TelemetrySession } from '../../sim/telemetry/session.ts';
 import { tapTrace } from './traceTap.ts';
+import { findWorkload } from '../../sim/workloads/registry.ts';
+import type { WorkloadUi } from '../../sim/workloads/workload.ts';
+import { OperationTracker } from './operations.ts';
 
 /** Buckets the charts get at most; a bucket is never shorter than this many µs. */
 export const BUCKETS_MAX = 400;
@@ -33,14 +36,15 @@ class MarkerSink {
   }
 }
 
-function watchTelemetry(world: World, sink: MarkerSink): void {
+function watchTelemetry(world: World, sink: MarkerSink, ops: OperationTracker | null): void {
   const roles = new Map<NodeId, string>();
   world.onTelemetry((t, node, name, fields) => {
+    ops?.observe(t, name, fields);
     if (name === 'raft.role') {
       const role = String(fields.role);
       if (roles.get(node) === role) return;
       roles.set(node, role);
-      sink.add({ t, kind: 'role', node, label: `n${node} → ${role} (term ${String(fields.term)})` });
+      sink.add({ t, kind: 'role', node, role, label: `n${node} → ${role} (term ${String(fields.term)})` });
     } else if (name === 'fd.suspect' || name === 'fd.trust') {
       sink.add({ t, kind: name === 'fd.suspect' ? 'suspect' : 'trust', node, label: `n${node} ${name === 'fd.suspect' ? 'suspects' : 'trusts'} n${String(fields.peer)}` });
     } else if (name === 'mapek.decision' || name === 'mapek.outcome') {
@@ -55,11 +59,18 @@ function watchTelemetry(world: World, sink: MarkerSink): void {
   });
 }
 
-/** Numeric fields of each node's inspect() details (array fields as their length). */
-function sampleMetrics(world: World, into: Record<string, (number | null)[][]>, bucket: number, buckets: number): void {
+/** Numeric fields of each node's inspect() details (array fields as their length), its CPU and memory, and whether any node leads. */
+function sampleMetrics(world: World, series: Series, bucket: number, buckets: number, ui: WorkloadUi | undefined, busyBefore: number[]): void {
+  const into = series.metrics;
   const n = world.hosts.length;
+  let leader = false;
   for (const h of world.hosts) {
-    const d = h.status !== 'down' && h.process?.inspect !== undefined ? h.process.inspect().details ?? {} : {};
+    const view = h.status !== 'down' && h.process?.inspect !== undefined ? h.process.inspect() : null;
+    if (view !== null && h.status === 'up' && view.role === ui?.leaderRole) leader = true;
+    series.cpu[h.id][bucket] = Math.min(1, (h.cpu.busyTotalUs - (busyBefore[h.id] ?? 0)) / series.bucketUs);
+    busyBefore[h.id] = h.cpu.busyTotalUs;
+    series.memory[h.id][bucket] = h.memoryBytes();
+    const d = view?.details ?? {};
     for (const [k, v] of Object.entries(d)) {
       const x = typeof v === 'number' ? v : Array.isArray(v) ? v.length : null;
       if (x === null || !Number.isFinite(x)) continue;
@@ -68,21 +79,30 @@ function sampleMetrics(world: World, into: Record<string, (number | null)[][]>, 
       rows[h.id][bucket] = x;
     }
   }
+  if (ui?.leaderRole !== undefined) series.leaderless[bucket] = leader ? 0 : 1;
 }
 
-function emptySeries(bucketUs: Micros, buckets: number): Series {
+function emptySeries(bucketUs: Micros, buckets: number, nodes: number, ui: WorkloadUi | undefined): Series {
   const z = (): number[] => new Array<number>(buckets).fill(0);
-  return { bucketUs, messages: z(), drops: z(), events: z(), timers: z(), metrics: {} };
+  const perNode = (): number[][] => Array.from({ length: nodes }, z);
+  return { bucketUs, messages: z(), drops: z(), events: z(), timers: z(), metrics: {}, cpu: perNode(), memory: perNode(), leaderless: ui?.leaderRole === undefined ? [] : z(), operations: null };
 }
 
-export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
+/** How often, at most, a summary reports its progress (wall ms). */
+const PROGRESS_EVERY_MS = 100;
+
+export type Progress = (fraction: number) => void;
+
+export function summarize(spec: SessionSpec, wallNowMs: () => number, onProgress?: Progress): Summary {
   const t0 = wallNowMs();
   const s = sessionScenario(spec.scenario, spec.seed, spec.interventions);
   const { world, finish } = buildRun(s, spec.seed, false);
   const sink = new MarkerSink();
   const bucketUs = Math.max(BUCKET_US_MIN, Math.ceil(s.duration / BUCKETS_MAX));
   const buckets = Math.max(1, Math.ceil(s.duration / bucketUs));
-  const series = emptySeries(bucketUs, buckets);
+  const ui = findWorkload(s.workload)?.ui;
+  const series = emptySeries(bucketUs, buckets, world.hosts.length, ui);
+  const ops = ui?.operations === undefined ? null : new OperationTracker(ui.operations, bucketUs, buckets);
   let traced = 0;
   tapTrace(world.trace, (t, node, kind, from, tag) => {
     traced++;
@@ -93,11 +113,17 @@ export function summarize(spec: SessionSpec, wallNowMs: () => number): Summary {
     else if (kind === 'fault' && !isHousekeepingAction(tag)) sink.add({ t, kind: isHealAction(tag) ? 'heal' : 'fault', node: null, label: actionLabel(tag) });
     else if (HOST_KINDS[kind] !== undefined) sink.add({ t, kind: HOST_KINDS[kind], node, label: `n${node} ${kind}${from >= 0 ? ` (from n${from})` : ''}` });
   });
-  watchTelemetry(world, sink);
+  watchTelemetry(world, sink, ops);
   const telemetry = TelemetrySession.attach(world, s, { seed: spec.seed });
-  runBuckets(world, s.duration, bucketUs, buckets, series, (b) => sampleRegistries(telemetry, series.metrics, b, buckets));
+  let reportedMs = t0;
+  runBuckets(world, s.duration, bucketUs, buckets, series, ui, (b) => sampleRegistries(telemetry, series.metrics, b, buckets), (t) => {
+    if (onProgress === undefined || wallNowMs() - reportedMs < PROGRESS_EVERY_MS) return;
+    reportedMs = wallNowMs();
+    onProgress(t / s.duration);
+  });
   const stats = finish();
   world.concludeChecks();
+  series.operations = ops?.finish() ?? null;
   for (const v of world.violations) sink.add({ t: v.t, kind: 'violation', node: v.node, label: `${v.check}: ${v.message.split('\n')[0]}` });
   return {
     scenario: s.name, seed: spec.seed, traceHash: world.trace.digest(), events: world.kernel.executed, traced,
@@ -125,15 +151,17 @@ function sampleRegistries(telemetry: TelemetrySession, into: Record<string, (num
 }
 
 /** The run loop of runScenario, one chunk per chart bucket, sampling metrics at each end. */
-function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series, sample: (bucket: number) => void): void {
+function runBuckets(world: World, durationUs: Micros, bucketUs: Micros, buckets: number, series: Series, ui: WorkloadUi | undefined, sample: (bucket: number) => void, progress: (tUs: Micros) => void): void {
   let executed = 0;
+  const busyBefore: number[] = [];
   for (let b = 0, t = 0; t < durationUs; b++) {
     t = Math.min(durationUs, t + bucketUs);
     const reason = world.run({ timeUs: t, eventsMax: EVENTS_MAX_DEFAULT });
     series.events[Math.min(b, buckets - 1)] += world.kernel.executed - executed;
     executed = world.kernel.executed;
-    sampleMetrics(world, series.metrics, Math.min(b, buckets - 1), buckets);
+    sampleMetrics(world, series, Math.min(b, buckets - 1), buckets, ui, busyBefore);
     sample(Math.min(b, buckets - 1));
+    progress(t);
     if (reason === 'events') world.halt(eventLimitReason(EVENTS_MAX_DEFAULT, world.nowUs, durationUs));
     if (world.haltedBy !== null) break;
   }

@@ -11,7 +11,7 @@ import { prepareScenario } from '../../sim/workloads/registry.ts';
 import { loadUserWorkloads } from '../lib/userBundle.ts';
 import { LiveSession } from './liveSession.ts';
 import type { Frame, FrameRequest, SessionSpec, Summary } from './protocol.ts';
-import { summarize } from './summary.ts';
+import { summarize, type Progress } from './summary.ts';
 import { telemetryFiles, type TelemetryFiles } from './telemetryFiles.ts';
 
 const wallNowMs = (): number => performance.now();
@@ -35,10 +35,11 @@ export const simApi = {
     return live.frame(req);
   },
 
-  async summarize(spec: SessionSpec): Promise<Summary> {
+  /** The full run; `onProgress` (a comlink proxy) hears the fraction done now and then. */
+  async summarize(spec: SessionSpec, onProgress?: Progress): Promise<Summary> {
     await ready;
     await prepareScenario(spec.scenario);
-    return summarize(spec, wallNowMs);
+    return summarize(spec, wallNowMs, onProgress === undefined ? undefined : (f) => void onProgress(f));
   },
 
   /** The session's metrics, traces and logs as the CLI's telemetry files would hold them. */

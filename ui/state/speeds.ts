@@ -8,6 +8,12 @@ export const SPEEDS: readonly number[] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
 
 export const DEFAULT_SPEED_INDEX = SPEEDS.indexOf(0.05);
 
+/**
+ * Slow motion: the speed playback drops to while an election runs (a workload's
+ * ui.slowMotion), so a 1-5 ms message crosses the screen in a second or more.
+ */
+export const SLOW_SPEED = 0.005;
+
 /** The worker's wall-time budget per frame at maximum speed, ms: leaves room to draw at 60 fps. */
 export const BUDGET_WALL_MS = 10;
 
@@ -15,3 +21,6 @@ export function speedLabel(factor: number): string {
   if (factor === MAX_SPEED) return 'max';
   return factor >= 1 ? `${factor}×` : `${+factor.toPrecision(2)}×`;
 }
+
+/** A tour step that spans time plays at this speed unless it names its own. */
+export const DEFAULT_TOUR_SPEED = 0.02;

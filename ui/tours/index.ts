@@ -1,6 +1,14 @@
-// The tours the page offers, by scenario.
+// The tours the page offers: one per category of the catalogue (the list), each
+// narrating one (scenario, seed) run. Membership change has no tour: the simulator has no
+// scenario that adds or removes servers yet.
+import { checkQuorumTour } from './checkQuorum.ts';
+import { electionTour } from './election.ts';
+import { figure8Tour } from './figure8.ts';
 import { heartbeatCrashTour } from './heartbeatCrash.ts';
-import { raftKvBasicTour } from './raftKvBasic.ts';
+import { leaseReadsTour } from './leaseReads.ts';
+import { replicationTour } from './replication.ts';
+import { retryStormTour } from './retryStorm.ts';
+import { snapshotTour } from './snapshot.ts';
 import type { Tour } from './types.ts';
 
-export const TOURS: readonly Tour[] = [heartbeatCrashTour, raftKvBasicTour];
+export const TOURS: readonly Tour[] = [electionTour, replicationTour, checkQuorumTour, figure8Tour, snapshotTour, leaseReadsTour, retryStormTour, heartbeatCrashTour];

@@ -21,4 +21,6 @@ export const RAG_UI: WorkloadUi = {
     'rag.del': '#8a4fd1',
     'rag.ack': '#d7a6dc',
   },
+  // The page's Retrieval tab (ui/panels: a question asked of the cache and every replica).
+  panels: ['retrieval'],
 };
