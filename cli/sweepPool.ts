@@ -19,7 +19,19 @@ export const JOBS_MAX = 256;
 const BATCH_SEEDS_MAX = 64;
 const IN_FLIGHT_BATCHES = 2;
 const WAIT_SLICE_MS = 1_000;
-const ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
+/** The worker entry run from source: it registers tsx (and users' workload modules can load). */
+const SOURCE_ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
+/** The prepare-time build's entry (scripts/buildCli.mjs): no TypeScript to compile at start. */
+const BUILT_ENTRY = new URL('../dist/cli/sweepWorkerEntry.mjs', import.meta.url);
+
+/** True in the prepare-time build (esbuild defines it); undeclared when the sources run. */
+declare const FAULTLINE_BUILT: boolean | undefined;
+
+/** The built entry when this code is the build and no user's module needs tsx; else the source entry. */
+export function workerEntry(workloadModules: readonly string[]): URL {
+  const built = typeof FAULTLINE_BUILT !== 'undefined' && FAULTLINE_BUILT;
+  return built && workloadModules.length === 0 ? BUILT_ENTRY : SOURCE_ENTRY;
+}
 
 export class SweepError extends Error {}
 
@@ -56,7 +68,7 @@ interface Slot {
 function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
   const { port1, port2 } = new MessageChannel();
   const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, workloadModules: opts.workloadModules ?? [], crashAtSeed: opts.crashAtSeed };
-  const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
+  const worker = new Worker(workerEntry(init.workloadModules), { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});
   worker.unref();
