@@ -26,16 +26,20 @@ const IN_FLIGHT_BATCHES = 2;
 const WAIT_SLICE_MS = 1_000;
 /** The worker entry run from source: it registers tsx (and users' workload modules can load). */
 const SOURCE_ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
-/** The prepare-time build's entry (scripts/buildCli.mjs): no TypeScript to compile at start. */
-const BUILT_ENTRY = new URL('../dist/cli/sweepWorkerEntry.mjs', import.meta.url);
 
-/** True in the prepare-time build (esbuild defines it); undeclared when the sources run. */
-declare const FAULTLINE_BUILT: boolean | undefined;
+/**
+ * In the prepare-time build (scripts/buildCli.mjs), esbuild defines this as the bundle's
+ * own URL (import.meta.url is rewritten to each source's URL there); undeclared from source.
+ */
+declare const FAULTLINE_BUNDLE_URL: string | undefined;
 
-/** The built entry when this code is the build and no user's module needs tsx; else the source entry. */
+/**
+ * The build's own worker entry, beside the bundle (no TypeScript to compile at start), when
+ * this code is the build and no user's module needs tsx; else the source entry.
+ */
 export function workerEntry(workloadModules: readonly string[]): URL {
-  const built = typeof FAULTLINE_BUILT !== 'undefined' && FAULTLINE_BUILT;
-  return built && workloadModules.length === 0 ? BUILT_ENTRY : SOURCE_ENTRY;
+  if (typeof FAULTLINE_BUNDLE_URL !== 'undefined' && workloadModules.length === 0) return new URL('./sweepWorkerEntry.mjs', FAULTLINE_BUNDLE_URL);
+  return SOURCE_ENTRY;
 }
 
 export class SweepError extends Error {}

@@ -2,8 +2,8 @@
 // `npm run build:cli` (and `npm install`, through `prepare`): compiles the CLI and the sweep
 // worker once, so `faultline` does not compile TypeScript on every start.
 //
-// Contract: bundles cli/main.ts to dist/cli/main.mjs and cli/sweepWorkerBuilt.ts (the
-// sweep worker without tsx) to dist/cli/sweepWorkerEntry.mjs with esbuild, packages
+// Contract: bundles cli/main.ts to dist/cli/main.mjs and cli/sweepWorkerEntry.mjs (which
+// skips tsx when FAULTLINE_BUILT is defined) to dist/cli/sweepWorkerEntry.mjs with esbuild, packages
 // included except those loaded on demand (EXTERNAL). Every `import.meta.url` in a bundled source is rewritten to
 // that source file's own URL (relative to the bundle), so paths computed from it (the
 // package root, scenario catalogue, lockstep worker entries, the WASM file) are the same
@@ -52,7 +52,7 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { main: 'cli/main.ts', sweepWorkerEntry: 'cli/sweepWorkerBuilt.ts' },
+  entryPoints: { main: 'cli/main.ts', sweepWorkerEntry: 'cli/sweepWorkerEntry.mjs' },
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -72,7 +72,8 @@ const result = await esbuild.build({
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-  define: { FAULTLINE_BUILT: 'true' },
+  // FAULTLINE_BUNDLE_URL: where the build itself lives (its worker entry is beside it).
+  define: { FAULTLINE_BUILT: 'true', FAULTLINE_BUNDLE_URL: 'import.meta.url' },
   plugins: [sourceUrls],
 });
 const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')).sort();

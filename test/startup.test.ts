@@ -1,7 +1,8 @@
 // Goal: the prepare-time build of the CLI (scripts/buildCli.mjs) runs scenarios exactly as
 // the sources do, and bin/faultline.mjs uses it only while it is up to date.
-// Method: build into a temporary directory and run a catalogue scenario through the built
-// mainAsync and through the sources in child processes (same report but wallMs); check
+// Method: build into a temporary directory and run a catalogue scenario, and a sweep with a
+// worker thread, through the built mainAsync and through the sources in child processes
+// (same reports but wall times); check
 // builtCliUrl (bin/distCli.mjs) on a fake package root: a fresh build is used, a source
 // newer than the build, a missing build, --workload and FAULTLINE_FROM_SOURCE=1 are not.
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the bin/ folder, without types.
 import { builtCliUrl } from '../bin/distCli.mjs';
 import { PACKAGE_ROOT } from '../cli/catalog.ts';
+import { deterministicPart } from '../cli/seedResult.ts';
+import type { SweepFile } from '../cli/sweepFile.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,29 +28,44 @@ function tempDir(): string {
   return d;
 }
 
-/** `faultline run --json` of one catalogue scenario through the module at `mainUrl`, in a child process. */
-function runThrough(mainUrl: string, loaders: boolean): Record<string, unknown> {
-  const script = `${loaders ? "const { registerLoaders } = await import(process.argv[2]); registerLoaders();" : ''}
-const { mainAsync } = await import(process.argv[1]);
+/** The CLI with `argv` through the module at `mainUrl`, in a child process: its exit code and JSON output. */
+function runThrough(mainUrl: string, loaders: boolean, argv: string[]): Record<string, unknown> {
+  const script = `${loaders ? "const { registerLoaders } = await import(process.argv[3]); registerLoaders();" : ''}
+const { mainAsync } = await import(process.argv[2]);
 let out = '';
-const code = await mainAsync(['run', '-s', 'heartbeat-idle', '--seed', '3', '--json', '--quiet'], { out: (s) => { out += s; }, err: () => {}, errIsTty: false, cwd: process.cwd() });
-process.stdout.write(JSON.stringify({ code, report: JSON.parse(out) }));`;
+let err = '';
+const code = await mainAsync(JSON.parse(process.argv[4]), { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
+process.stdout.write(JSON.stringify({ code, err, report: JSON.parse(out) }));`;
   const loadersUrl = pathToFileURL(join(PACKAGE_ROOT, 'sim/workloads/nodeLoaders.mjs')).href;
-  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script, mainUrl, loadersUrl], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+  // A script file, not -e: worker threads inherit the parent's execArgv, and an eval flag would stop them loading.
+  const file = join(tempDir(), 'drive.mjs');
+  writeFileSync(file, script);
+  const text = execFileSync(process.execPath, [file, mainUrl, loadersUrl, JSON.stringify(argv)], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(text) as Record<string, unknown>;
 }
 
 describe('the built CLI', () => {
-  it('runs a scenario to the same report as the sources', () => {
+  it('runs a scenario, and a sweep on its own worker threads, to the same reports as the sources', () => {
     const out = join(tempDir(), 'cli');
     execFileSync(process.execPath, [join(PACKAGE_ROOT, 'scripts/buildCli.mjs'), '--out', out], { encoding: 'utf8', timeout: 60_000 });
-    const built = runThrough(pathToFileURL(join(out, 'main.mjs')).href, false);
-    const source = runThrough(pathToFileURL(join(PACKAGE_ROOT, 'cli/main.ts')).href, true);
+    const builtUrl = pathToFileURL(join(out, 'main.mjs')).href;
+    const sourceUrl = pathToFileURL(join(PACKAGE_ROOT, 'cli/main.ts')).href;
+    const run = ['run', '-s', 'heartbeat-idle', '--seed', '3', '--json', '--quiet'];
+    const built = runThrough(builtUrl, false, run);
+    const source = runThrough(sourceUrl, true, run);
     const strip = (r: Record<string, unknown>): unknown => ({ ...(r.report as object), wallMs: 0 });
     expect(built.code).toBe(0);
     expect((built.report as { traceHash: string }).traceHash).toMatch(/^[0-9a-f]{16}$/);
     expect(strip(built)).toEqual(strip(source));
-  }, 120_000);
+    // Two jobs: one worker thread, started from the build's own worker entry.
+    const sweep = ['sweep', '-s', 'heartbeat-crash', '--seeds', '1..6', '--jobs', '2', '--json', '--quiet'];
+    const builtSweep = runThrough(builtUrl, false, sweep);
+    const sourceSweep = runThrough(sourceUrl, true, sweep);
+    const seeds = (r: Record<string, unknown>): unknown => (r.report as SweepFile).results.map(deterministicPart);
+    expect(builtSweep.err).toBe('');
+    expect(seeds(builtSweep)).toEqual(seeds(sourceSweep));
+    expect((builtSweep.report as SweepFile).results).toHaveLength(6);
+  }, 180_000);
 });
 
 describe('builtCliUrl', () => {
