@@ -66,7 +66,7 @@ describe('the public API, imported by name', () => {
     for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'checkHistory', 'kvModel', 'registerModel', 'setModel', 'queueModel', 'HistoryRecorder', 'RaftInvariants', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
       expect(faultline, name).toHaveProperty(name);
     }
-    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag']);
+    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag', 'mapek']);
     const log: string[] = [];
     const original = console.log;
     console.log = (s: string) => log.push(s);

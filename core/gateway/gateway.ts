@@ -182,8 +182,9 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
-    // Each call is a span of its own: a redirect followed within an attempt is a new hop.
-    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}`));
+    // Each call is a span of its own: a redirect followed within an attempt is a new hop, and
+    // a session registration is a call of its own before the request's call on the same hop.
+    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}${slot.clientId === 0 ? '.register' : ''}`));
     this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, hop: r.hops, target: choice.target, tp });
     if (slot.clientId === 0) {
       if (r.regCount === 0) r.regCount = this.admission.registrationCount();
