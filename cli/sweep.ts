@@ -7,7 +7,7 @@
 // the seed), 2 for bad input, 3 when none failed but some were inconclusive (0 with
 // --allow-inconclusive).
 import { availableParallelism } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
@@ -18,7 +18,7 @@ import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
-import { RESULTS_LOG, ResultsLog, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
+import { RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -35,6 +35,10 @@ export interface SweepOptions {
   /** The runs' event limit (--events-max), if not the default. */
   eventsMax?: number;
   onResult?: (r: SeedResult) => void;
+  /** A worker died running `seed`, which runs once more (see sweepPool.ts). */
+  onRetry?: (seed: number, why: string) => void;
+  /** Wall time between two rewrites of the partial sweep.json (default PARTIAL_WRITE_MS). */
+  partialWriteMs?: number;
   /** Where --out writes (absolute or relative to the cwd), and how to name it in messages. */
   out?: { dir: string; shown: string };
 }
@@ -73,19 +77,44 @@ export function sweepHeader(o: SweepOptions): SweepHeader {
   };
 }
 
+/** Wall time between two rewrites of a running sweep's partial sweep.json. */
+export const PARTIAL_WRITE_MS = 1_000;
+
 /**
  * Runs the sweep and returns its results file (not yet written). With --out, each seed's
- * result is appended to DIR/results.jsonl as it arrives, so a sweep that dies (a worker
- * crash, a kill, a full disk at the end) loses none of the seeds that finished.
+ * result is appended to DIR/results.jsonl as it arrives, and DIR/sweep.json is rewritten
+ * (whole, by rename) at most every PARTIAL_WRITE_MS with the seeds finished so far and a
+ * `partial` field, and once more if the sweep stops on an error; so a sweep that dies (a
+ * worker crash, a kill, a full disk at the end) loses none of the seeds that finished.
  */
 export function runSweep(o: SweepOptions): SweepFile {
   const t0 = wallNowMs();
   const header = sweepHeader(o);
+  const { faultline: _log, seedCount: _count, ...described } = header;
   const log = o.out === undefined ? null : new ResultsLog(join(o.out.dir, RESULTS_LOG), header);
+  const done: SeedResult[] = [];
+  const retried: { seed: number; why: string }[] = [];
+  const fileOf = (results: SeedResult[], partial: boolean): SweepFile => ({
+    ...described, faultline: 'sweep', wallMs: Math.round((wallNowMs() - t0) * 10) / 10, results,
+    ...(partial ? { partial: { logged: results.length, expected: o.seeds.length } } : {}),
+    ...(retried.length === 0 ? {} : { retried: [...retried].sort((a, b) => a.seed - b.seed) }),
+  });
+  let writtenMs = wallNowMs();
+  const writePartial = (): void => {
+    if (o.out === undefined) return;
+    writtenMs = wallNowMs();
+    writeFileAtomic(join(o.out.dir, SWEEP_FILE), JSON.stringify(fileOf([...done].sort((a, b) => a.seed - b.seed), true), null, 1) + '\n');
+  };
   const accept = (r: SeedResult): SeedResult => {
     const kept = keepResult(r, o.out, o.loaded);
     log?.append(kept);
+    done.push(kept);
+    if (wallNowMs() - writtenMs >= (o.partialWriteMs ?? PARTIAL_WRITE_MS) && done.length < o.seeds.length) writePartial();
     return kept;
+  };
+  const onRetry = (seed: number, why: string): void => {
+    retried.push({ seed, why });
+    o.onRetry?.(seed, why);
   };
   let results: SeedResult[];
   try {
@@ -96,13 +125,22 @@ export function runSweep(o: SweepOptions): SweepFile {
         return r;
       });
     } else {
-      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept });
+      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry });
     }
+  } catch (e) {
+    writePartial();
+    throw e;
   } finally {
     log?.close();
   }
-  const { faultline: _log, seedCount: _count, ...described } = header;
-  return { ...described, faultline: 'sweep', wallMs: Math.round((wallNowMs() - t0) * 10) / 10, results };
+  return fileOf(results, false);
+}
+
+/** Writes a file whole or not at all (a reader never sees half of it). */
+function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
@@ -166,7 +204,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   } catch (e) {
     progress?.clear();
     if (!(e instanceof SweepError)) throw e;
-    const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
+    const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, SWEEP_FILE)} (marked partial) and ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
     io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}${saved}\n`);
     return 1;
   }

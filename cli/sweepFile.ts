@@ -39,12 +39,14 @@ export interface SweepFile {
   /** Wall time of the sweep; for a merge, the sum over the shards (machine time). */
   wallMs: number;
   results: SeedResult[];
-  /** Present when read from the results log of a sweep that did not finish. */
+  /** Present when read from the results log of a sweep that did not finish, or written while it ran. */
   partial?: { logged: number; expected: number | null };
+  /** Seeds run a second time because the worker running them died (their results are the second run's). */
+  retried?: { seed: number; why: string }[];
 }
 
 /** The log's first line: the sweep's description, and how many seeds it will run. */
-export type SweepHeader = Omit<SweepFile, 'results' | 'wallMs' | 'faultline' | 'partial'> & { faultline: 'sweep-log'; seedCount: number };
+export type SweepHeader = Omit<SweepFile, 'results' | 'wallMs' | 'faultline' | 'partial' | 'retried'> & { faultline: 'sweep-log'; seedCount: number };
 
 /** Appends one line per finished seed to DIR/results.jsonl; each line is written at once. */
 export class ResultsLog {
@@ -101,13 +103,16 @@ export function summarize(results: readonly SeedResult[], wallMs: number): Sweep
 
 /**
  * Accepts a directory holding sweep.json (or, from a sweep that did not finish, only
- * results.jsonl) or either file itself.
+ * results.jsonl) or either file itself. A running sweep rewrites a partial sweep.json
+ * every second or so but appends to results.jsonl at every seed, so when the log was
+ * written after sweep.json (a sweep killed between two rewrites) the log is read.
  */
 export function sweepFilePath(dirOrFile: string): string {
   if (!(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return dirOrFile;
   const whole = join(dirOrFile, SWEEP_FILE);
   const log = join(dirOrFile, RESULTS_LOG);
-  return !existsSync(whole) && existsSync(log) ? log : whole;
+  if (!existsSync(log)) return whole;
+  return !existsSync(whole) || statSync(log).mtimeMs > statSync(whole).mtimeMs ? log : whole;
 }
 
 export function readSweepFile(dirOrFile: string): SweepFile {

@@ -6,9 +6,14 @@
 // seeds, at most two batches in flight per worker. `jobs` counts the calling thread: it
 // starts jobs - 1 workers and runs batches itself between draining their ports (with
 // receiveMessageOnPort), so no CPU idles while workers start up; when the queue is empty
-// it blocks in Atomics.wait. The CLI therefore stays synchronous. A worker that throws, fails to load or dies raises a SweepError naming the
-// seed it was running; a seed that runs longer than `seedTimeoutMs` of wall time does too,
-// so a sweep never hangs.
+// it blocks in Atomics.wait. The CLI therefore stays synchronous. A worker that dies (it
+// exits while seeds are in its hands: a crash, an out-of-memory abort, process.exit in
+// someone's code) is replaced by a fresh one and the seeds it had not finished go back to
+// the front of the queue, so the seed it was running runs once more (onRetry reports it);
+// a seed whose second run kills a worker too raises a SweepError naming it, as does a
+// seed that throws (its failure is a function of the seed, not of the worker) and a
+// worker that fails to load. A seed that runs longer than `seedTimeoutMs` of wall time
+// raises one too, so a sweep never hangs.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
@@ -19,7 +24,23 @@ export const JOBS_MAX = 256;
 const BATCH_SEEDS_MAX = 64;
 const IN_FLIGHT_BATCHES = 2;
 const WAIT_SLICE_MS = 1_000;
-const ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
+/** The worker entry run from source: it registers tsx (and users' workload modules can load). */
+const SOURCE_ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
+
+/**
+ * In the prepare-time build (scripts/buildCli.mjs), esbuild defines this as the bundle's
+ * own URL (import.meta.url is rewritten to each source's URL there); undeclared from source.
+ */
+declare const FAULTLINE_BUNDLE_URL: string | undefined;
+
+/**
+ * The build's own worker entry, beside the bundle (no TypeScript to compile at start), when
+ * this code is the build and no user's module needs tsx; else the source entry.
+ */
+export function workerEntry(workloadModules: readonly string[]): URL {
+  if (typeof FAULTLINE_BUNDLE_URL !== 'undefined' && workloadModules.length === 0) return new URL('./sweepWorkerEntry.mjs', FAULTLINE_BUNDLE_URL);
+  return SOURCE_ENTRY;
+}
 
 export class SweepError extends Error {}
 
@@ -35,8 +56,12 @@ export interface PoolOptions {
   onResult?: (r: SeedResult) => void;
   /** Called for each result as it arrives (before onResult); what it returns is kept. */
   accept?: (r: SeedResult) => SeedResult;
-  /** Tests only: make the worker that reaches this seed exit abruptly. */
+  /** Called when a worker died running `seed` and the seed goes back to the queue for its one re-run. */
+  onRetry?: (seed: number, why: string) => void;
+  /** Tests only: make the worker that reaches this seed exit abruptly (the first workers only; replacements run it). */
   crashAtSeed?: number;
+  /** Tests only: replacement workers crash at crashAtSeed too (a seed that kills every worker). */
+  crashEveryWorker?: boolean;
 }
 
 interface Batch {
@@ -53,10 +78,11 @@ interface Slot {
   lastHeardMs: number;
 }
 
-function spawn(index: number, signal: Int32Array, opts: PoolOptions): Slot {
+function spawn(index: number, signal: Int32Array, opts: PoolOptions, replacement = false): Slot {
   const { port1, port2 } = new MessageChannel();
-  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, workloadModules: opts.workloadModules ?? [], crashAtSeed: opts.crashAtSeed };
-  const worker = new Worker(ENTRY, { workerData: init, transferList: [port2] });
+  const crashAtSeed = replacement && opts.crashEveryWorker !== true ? undefined : opts.crashAtSeed;
+  const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, workloadModules: opts.workloadModules ?? [], crashAtSeed };
+  const worker = new Worker(workerEntry(init.workloadModules), { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});
   worker.unref();
@@ -98,6 +124,26 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     const where = seed === null ? 'before it ran any seed' : `while running seed ${seed}`;
     throw new SweepError(`sweep worker ${slot.index + 1} ${what} ${where}`);
   };
+  /** Seeds already re-run once because a worker died running them. */
+  const retried = new Set<number>();
+  let batchIdNext = queue.length;
+  /** A worker died: replace it, and put the seeds it had not finished back first in line. */
+  const replace = (slot: Slot, what: string): void => {
+    const seed = currentSeed(slot);
+    if (seed === null || retried.has(seed)) {
+      fail(slot, seed, seed === null ? what : `${what} (the second worker to die on this seed: it is not run again)`);
+    }
+    const s = seed as number;
+    retried.add(s);
+    void slot.worker.terminate();
+    const left: number[] = [];
+    for (const b of slot.inflight) left.push(...b.seeds.slice(b.done));
+    if (left.length > 0) queue.unshift({ id: batchIdNext++, seeds: left, done: 0 });
+    opts.onRetry?.(s, `sweep worker ${slot.index + 1} ${what} while running seed ${s}; the seed ran again in a fresh worker`);
+    const fresh = spawn(slot.index, signal, opts, true);
+    slots[slot.index] = fresh;
+    feed(fresh);
+  };
   const handle = (slot: Slot, m: FromWorker): void => {
     slot.lastHeardMs = wallNowMs();
     if (m.type === 'result') {
@@ -109,14 +155,16 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     } else if (m.type === 'error') {
       fail(slot, m.seed ?? currentSeed(slot), `failed: ${m.message}\n`);
     } else if (m.type === 'exit') {
-      fail(slot, currentSeed(slot), `exited unexpectedly (exit code ${m.code})`);
+      replace(slot, `exited unexpectedly (exit code ${m.code})`);
     }
   };
   /** Handles every message waiting on any port; returns whether there were any. */
   const drain = (): boolean => {
     let got = false;
-    for (const slot of slots) {
-      for (let m = receiveMessageOnPort(slot.port); m !== undefined; m = receiveMessageOnPort(slot.port)) {
+    for (let i = 0; i < slots.length; i++) {
+      // A slot replaced while draining is left for the next round (its port is new).
+      const slot = slots[i];
+      for (let m = receiveMessageOnPort(slot.port); m !== undefined && slots[i] === slot; m = receiveMessageOnPort(slot.port)) {
         got = true;
         handle(slot, m.message as FromWorker);
       }

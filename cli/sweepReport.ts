@@ -38,6 +38,7 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
     `  ${word}  ${fmt(sum.passed)} passed, ${fmt(sum.failed)} failed, ${fmt(sum.inconclusive)} inconclusive of ${fmt(sum.seeds)} seeds in ${(sum.wallMs / 1000).toFixed(2)} s`,
     `  ${fmt(sum.seedsPerMin)} seeds/min · ${fmt(sum.eventsPerS)} events/s · ${fmt(sum.events)} events`,
   ];
+  for (const r of f.retried ?? []) lines.push(`  seed ${r.seed} ran twice: ${r.why}`);
   if (sum.slowest.length > 0) lines.push(`  slowest: ${sum.slowest.map((s) => `seed ${s.seed} (${Math.round(s.wallMs)} ms)`).join(', ')}`);
   const failures = f.results.filter((r) => r.verdict === 'fail');
   for (const r of failures.slice(0, SEEDS_LISTED_MAX)) {

@@ -1,6 +1,8 @@
 // Goal: sweeps are deterministic and complete: per-seed results do not depend on --jobs or
 // --shard, shards merge back into the full sweep, junit.xml is well-formed and lists the
-// failures, a crashing worker names its seed instead of hanging, and bad flags exit 2.
+// failures, a worker that dies is replaced and its seed re-run once (a seed that kills two
+// names itself instead of hanging), sweep.json holds partial results while a sweep runs,
+// and bad flags exit 2.
 // Method: run the CLI in-process on a short swarm scenario whose seed 141 fails (a
 // byzantine corrupter plus a bandwidth cap), compare the written sweep.json files field by
 // field (wallMs aside), and drive the worker pool directly with a test-only crash seed.
@@ -15,6 +17,8 @@ import { shardSeeds } from '../cli/seedRange.ts';
 import { deterministicPart } from '../cli/seedResult.ts';
 import type { SweepFile } from '../cli/sweepFile.ts';
 import { runPool, SweepError } from '../cli/sweepPool.ts';
+import { runSweep } from '../cli/sweep.ts';
+import { runSeed } from '../cli/seedResult.ts';
 
 const SWARM = 'test/regression/heartbeat-swarm.yaml';
 const FAILING_SEED = 141;
@@ -101,11 +105,30 @@ describe('faultline sweep', () => {
     expect(r.out).toContain(`npx faultline replay ${relative(process.cwd(), join(dir, 'sweep.json'))}#seed=${FAILING_SEED}`);
   });
 
-  it('a worker that dies mid-batch raises an error naming the seed, without hanging', () => {
+  it('a worker that dies is replaced and its seed runs again once, with the result of a run in this thread', () => {
     const { scenario } = loadScenarioRef('heartbeat-crash');
+    const retries: { seed: number; why: string }[] = [];
     // Both one-seed batches go to the single worker before the calling thread takes any.
-    expect(() => runPool({ scenario, seeds: [3, 4], jobs: 2, seedTimeoutMs: 30_000, crashAtSeed: 4 }))
-      .toThrow(new SweepError('sweep worker 1 exited unexpectedly (exit code 70) while running seed 4'));
+    const results = runPool({ scenario, seeds: [3, 4], jobs: 2, seedTimeoutMs: 30_000, crashAtSeed: 4, onRetry: (seed, why) => retries.push({ seed, why }) });
+    expect(retries).toEqual([{ seed: 4, why: 'sweep worker 1 exited unexpectedly (exit code 70) while running seed 4; the seed ran again in a fresh worker' }]);
+    expect(results.map(deterministicPart)).toEqual([3, 4].map((seed) => deterministicPart(runSeed(scenario, seed))));
+  });
+
+  it('a seed that kills a worker twice raises an error naming it, without hanging', () => {
+    const { scenario } = loadScenarioRef('heartbeat-crash');
+    expect(() => runPool({ scenario, seeds: [3, 4], jobs: 2, seedTimeoutMs: 30_000, crashAtSeed: 4, crashEveryWorker: true }))
+      .toThrow(new SweepError('sweep worker 1 exited unexpectedly (exit code 70) (the second worker to die on this seed: it is not run again) while running seed 4'));
+  });
+
+  it('sweep.json holds the seeds finished so far while the sweep runs, marked partial', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-partial-json-'));
+    const loaded = loadScenarioRef('heartbeat-idle');
+    // Rewrites after every seed (partialWriteMs 0): the last rewrite holds two of the three.
+    const file = runSweep({ loaded, seeds: [1, 2, 3], range: '1..3', shard: null, jobs: 1, seedTimeoutMs: 30_000, out: { dir, shown: dir }, partialWriteMs: 0 });
+    const partial = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepFile;
+    expect(partial.partial).toEqual({ logged: 2, expected: 3 });
+    expect(partial.results.map(deterministicPart)).toEqual(file.results.slice(0, 2).map(deterministicPart));
+    expect(file.partial).toBeUndefined();
   });
 
   it('shards partition any seed range exactly', () => {

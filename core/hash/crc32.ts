@@ -4,6 +4,11 @@
 // hex digits. It detects torn and bit-flipped records; it is not a cryptographic hash.
 
 const TABLE: Uint32Array = buildTable();
+// Slice-by-4: T1..T3 advance a byte through one, two and three more table steps, so four
+// ASCII characters cost four look-ups and one shift chain instead of four dependent steps.
+const T1: Uint32Array = nextTable(TABLE);
+const T2: Uint32Array = nextTable(T1);
+const T3: Uint32Array = nextTable(T2);
 
 function buildTable(): Uint32Array {
   const table = new Uint32Array(256);
@@ -17,6 +22,12 @@ function buildTable(): Uint32Array {
   return table;
 }
 
+function nextTable(prev: Uint32Array): Uint32Array {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) table[n] = ((prev[n] >>> 8) ^ TABLE[prev[n] & 0xff]) >>> 0;
+  return table;
+}
+
 /**
  * Encodes UTF-8 on the fly from the string's code units, with no intermediate buffer:
  * a TextEncoder per call was most of the cost of checksumming every message.
@@ -25,6 +36,19 @@ export function crc32(text: string): number {
   let crc = 0xffffffff;
   const n = text.length;
   for (let i = 0; i < n; i++) {
+    if (i + 4 <= n) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      const c2 = text.charCodeAt(i + 2);
+      const c3 = text.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) < 0x80) {
+        // Four ASCII characters are four UTF-8 bytes: one slice-by-4 step.
+        crc ^= c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+        crc = T3[crc & 0xff] ^ T2[(crc >>> 8) & 0xff] ^ T1[(crc >>> 16) & 0xff] ^ TABLE[crc >>> 24];
+        i += 3;
+        continue;
+      }
+    }
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       crc = TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);

@@ -56,6 +56,8 @@ export interface StructuralWalker {
    * worker: functions, symbols, bigints, class instances, nesting beyond depthMax.
    */
   digest(v: unknown): Digest;
+  /** The same digest written into `out` (no allocation on a hot path); returns `out`. */
+  digestInto<D extends Digest>(v: unknown, out: D): D;
 }
 
 /**
@@ -75,11 +77,18 @@ class Walker implements StructuralWalker {
   constructor(private readonly freeze: boolean, private readonly depthMax: number) {}
 
   digest(v: unknown): Digest {
+    return this.digestInto(v, { d1: 0, d2: 0, sizeBytes: 0 });
+  }
+
+  digestInto<D extends Digest>(v: unknown, out: D): D {
     this.h1 = STRUCTURAL_SEED1;
     this.h2 = STRUCTURAL_SEED2;
     this.size = 0;
     this.walk(v, 0);
-    return { d1: this.h1 >>> 0, d2: this.h2 >>> 0, sizeBytes: this.size };
+    out.d1 = this.h1 >>> 0;
+    out.d2 = this.h2 >>> 0;
+    out.sizeBytes = this.size;
+    return out;
   }
 
   private word(c: number): void {

@@ -17,7 +17,6 @@ export const MESSAGE_LIMITS = {
 } as const;
 
 const TYPES = new Set<string>(MESSAGE_TYPES);
-const NUMBER_FIELDS = ['logTerm', 'index', 'commit', 'rejectHint', 'transferee', 'round'] as const;
 
 type Obj = Record<string, unknown>;
 
@@ -104,10 +103,32 @@ export function validateMessage(x: unknown): Message | null {
   if (!isObj(x) || typeof x.type !== 'string' || !TYPES.has(x.type)) return null;
   if (!isNat(x.from) || !isNat(x.to) || !isNat(x.term) || x.from === x.to) return null;
   const m: Message = { type: x.type as MessageType, from: x.from, to: x.to, term: x.term };
-  for (const f of NUMBER_FIELDS) {
-    if (x[f] === undefined) continue;
-    if (!isNat(x[f])) return null;
-    m[f] = x[f];
+  // The optional numbers one by one, in a fixed order (logTerm, index, commit, rejectHint,
+  // transferee, round: the copy's fields keep it): named reads, not a keyed loop, because every message received passes here.
+  const { logTerm, index, commit, rejectHint, transferee, round } = x;
+  if (logTerm !== undefined) {
+    if (!isNat(logTerm)) return null;
+    m.logTerm = logTerm;
+  }
+  if (index !== undefined) {
+    if (!isNat(index)) return null;
+    m.index = index;
+  }
+  if (commit !== undefined) {
+    if (!isNat(commit)) return null;
+    m.commit = commit;
+  }
+  if (rejectHint !== undefined) {
+    if (!isNat(rejectHint)) return null;
+    m.rejectHint = rejectHint;
+  }
+  if (transferee !== undefined) {
+    if (!isNat(transferee)) return null;
+    m.transferee = transferee;
+  }
+  if (round !== undefined) {
+    if (!isNat(round)) return null;
+    m.round = round;
   }
   if (x.reject !== undefined) {
     if (typeof x.reject !== 'boolean') return null;
@@ -127,7 +148,8 @@ export function validateMessage(x: unknown): Message | null {
     if (s === null) return null;
     m.snapshot = s;
   }
-  for (const f of REQUIRED[m.type] ?? []) if (m[f] === undefined) return null;
+  const required = REQUIRED[m.type];
+  if (required !== undefined) for (const f of required) if (m[f] === undefined) return null;
   if (m.type === 'MsgApp' && !appendIsCoherent(m)) return null;
   return m;
 }

@@ -54,7 +54,7 @@ export class Cpu {
   serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number, chargedUs = 0): Micros {
     const p = this.profileNow;
     let base = kind === 'timer' ? p.timerUs : kind === 'start' ? p.startUs : p.messageUs;
-    if (msgType !== undefined) {
+    if (msgType !== undefined && this.byType.size !== 0) {
       const t = this.byType.get(msgType);
       if (t !== undefined) base = t;
     }

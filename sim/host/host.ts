@@ -4,7 +4,7 @@
 // process object (its memory is really gone) and reverts the disk to its synced content;
 // a restart builds a new process from the factory, which must rebuild its state from the
 // disk alone. The incarnation number invalidates timers set by an earlier incarnation.
-import type { Micros, NodeId, Process } from '../../core/env.ts';
+import type { Micros, NodeContext, NodeId, Process } from '../../core/env.ts';
 import type { SimDisk } from '../disk/disk.ts';
 import type { Cpu } from './cpu.ts';
 import { LocalClock } from './localClock.ts';
@@ -27,6 +27,8 @@ export const TIMERS_MAX = 100_000;
 export class Host<E> {
   status: HostStatus = 'down';
   process: Process | null = null;
+  /** The Env the current incarnation was started with (set just before its start handler). */
+  context: NodeContext | null = null;
   incarnation = 0;
   readonly clock = new LocalClock();
   /** Bytes held outside the process (a memory-exhaustion fault's ballast). */
@@ -76,6 +78,7 @@ export class Host<E> {
   kill(nowUs: Micros): void {
     this.status = 'down';
     this.process = null;
+    this.context = null;
     this.incarnation++;
     this.liveTimers.clear();
     this.stash.length = 0;

@@ -77,9 +77,25 @@ export type NodeCommand =
   /** Steps the wall clock (an NTP step); the monotonic clock never moves with it. */
   | { kind: 'clockStep'; stepUs: Micros };
 
+/** One message a handler sent: its own digest fields double as the Seal passed on. */
+interface Outgoing extends Seal {
+  to: NodeId;
+  msg: unknown;
+}
+
+/** What a handler run delivers to the process (no closure per event: see runHandler). */
+const RUN_MESSAGE = 0;
+const RUN_TIMER = 1;
+const RUN_START = 2;
+const RUN_SHUTDOWN = 3;
+type RunMode = typeof RUN_MESSAGE | typeof RUN_TIMER | typeof RUN_START | typeof RUN_SHUTDOWN;
+
 export class NodeRuntime {
   readonly hosts = new Map<NodeId, Host<MsgEvent | TimerEvent>>();
-  private readonly timerSeq = new Map<NodeId, number>();
+  /** The same hosts in an array by id (a hole for nodes elsewhere): one indexed read per event. */
+  private readonly hostById: (Host<MsgEvent | TimerEvent> | undefined)[] = [];
+  /** Timers each node has created (its timer origin's sequence), by node id. */
+  private readonly timerSeq: number[] = [];
   private readonly timerSeqMax: number;
   private execNode = -1;
   private execNowUs = 0;
@@ -88,8 +104,12 @@ export class NodeRuntime {
    * many µs of simulated time, after an event. Telemetry only: it never changes the run.
    */
   hostStatsUs = 0;
-  /** Reused for every event: it is drained before the next handler runs. */
-  private readonly outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
+  /**
+   * Reused for every event: it is drained before the next handler runs. Its records are
+   * reused too (outCount of them hold this event's sends), so a send allocates nothing.
+   */
+  private readonly outbox: Outgoing[] = [];
+  private outCount = 0;
   /** Seals what this runtime's nodes send (trace/canon.ts); one per runtime, never shared. */
   private readonly sealer = new Sealer();
 
@@ -103,13 +123,15 @@ export class NodeRuntime {
     this.timerSeqMax = local.originSeqMax ?? ORIGIN_SEQ_MAX;
     for (const [id, spec] of specs) {
       if (id > NODE_ID_MAX) throw new Error(`node id ${id} exceeds ${NODE_ID_MAX}`);
-      this.hosts.set(id, new Host(id, spec.role, spec.factory, new SimDisk(streams.get(`disk/${id}`), spec.disk), new Cpu({ ...DEFAULT_CPU, ...spec.cpu }), spec.memoryBytesMax ?? MEMORY_BYTES_MAX_DEFAULT));
-      this.timerSeq.set(id, 0);
+      const h = new Host<MsgEvent | TimerEvent>(id, spec.role, spec.factory, new SimDisk(streams.get(`disk/${id}`), spec.disk), new Cpu({ ...DEFAULT_CPU, ...spec.cpu }), spec.memoryBytesMax ?? MEMORY_BYTES_MAX_DEFAULT);
+      this.hosts.set(id, h);
+      this.hostById[id] = h;
+      this.timerSeq[id] = 0;
     }
   }
 
   host(id: NodeId): Host<MsgEvent | TimerEvent> {
-    const h = this.hosts.get(id);
+    const h = this.hostById[id];
     if (h === undefined) throw new Error(`node ${id} is not in this runtime`);
     return h;
   }
@@ -141,11 +163,11 @@ export class NodeRuntime {
     }
     if (ev.k === EV_MSG) {
       this.sink.traceMessage(t, ev.node, 'msg', ev.from, ev.type ?? '', ev);
-      this.runHandler(ev.node, t, 'msg', ev.type, (p) => p.onMessage(ev.from, ev.msg));
+      this.runHandler(ev.node, t, RUN_MESSAGE, ev);
     } else {
       h.liveTimers.delete(ev.id);
       this.sink.traceEvent(t, ev.node, 'timer', -1, ev.tag);
-      this.runHandler(ev.node, t, 'timer', undefined, (p) => p.onTimer(ev.tag));
+      this.runHandler(ev.node, t, RUN_TIMER, ev);
     }
   }
 
@@ -184,7 +206,7 @@ export class NodeRuntime {
       case 'start': return this.start(id, t);
       case 'crash': return this.crash(id, t, 'crash');
       case 'shutdown':
-        if (h.status === 'up' && h.process?.shutdown !== undefined) this.runHandler(id, t, 'start', undefined, (p) => p.shutdown?.());
+        if (h.status === 'up' && h.process?.shutdown !== undefined) this.runHandler(id, t, RUN_SHUTDOWN, null);
         return this.crash(id, t, 'crash');
       case 'pause':
         if (h.status !== 'up') return;
@@ -244,8 +266,8 @@ export class NodeRuntime {
     this.sink.statusChanged(t, id, 'up');
     h.process = h.factory(id);
     if (h.incarnation > 0) this.sink.traceEvent(t, id, 'restart', -1, '');
-    const ctx = this.contextFor(id, h.incarnation);
-    this.runHandler(id, t, 'start', undefined, (p) => p.start(ctx));
+    h.context = this.contextFor(id, h.incarnation);
+    this.runHandler(id, t, RUN_START, null);
   }
 
   private crash(id: NodeId, t: Micros, kind: TraceKind): void {
@@ -257,16 +279,28 @@ export class NodeRuntime {
     this.sink.traceEvent(t, id, kind, -1, '');
   }
 
-  private runHandler(id: NodeId, t: Micros, kind: 'msg' | 'timer' | 'start', msgType: string | undefined, body: (p: Process) => void): void {
-    const h = this.host(id);
+  /** Calls the process's handler for `mode` (ev is the message or timer event, or null). */
+  private invoke(h: Host<MsgEvent | TimerEvent>, mode: RunMode, ev: MsgEvent | TimerEvent | null): void {
     const p = h.process as Process;
+    switch (mode) {
+      case RUN_MESSAGE: return p.onMessage((ev as MsgEvent).from, (ev as MsgEvent).msg);
+      case RUN_TIMER: return p.onTimer((ev as TimerEvent).tag);
+      case RUN_START: return p.start(h.context as NodeContext);
+      case RUN_SHUTDOWN: return p.shutdown?.();
+    }
+  }
+
+  private runHandler(id: NodeId, t: Micros, mode: RunMode, ev: MsgEvent | TimerEvent | null): void {
+    const h = this.host(id);
+    const kind = mode === RUN_MESSAGE ? 'msg' : mode === RUN_TIMER ? 'timer' : 'start';
+    const msgType = mode === RUN_MESSAGE ? (ev as MsgEvent).type : undefined;
     this.execNode = id;
     this.execNowUs = t;
-    this.outbox.length = 0;
+    this.outCount = 0;
     h.disk.fsyncCount = 0;
     h.cpu.chargedUs = 0;
     try {
-      body(p);
+      this.invoke(h, mode, ev);
     } catch (e) {
       this.execNode = -1;
       this.sink.violate(t, 'process-threw', id, `node ${id} threw while handling ${kind}${msgType ? ` ${msgType}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
@@ -278,7 +312,13 @@ export class NodeRuntime {
     h.cpu.busyUntilUs = t + serviceUs;
     h.cpu.busyTotalUs += serviceUs;
     h.fsyncTotal += h.disk.fsyncCount;
-    for (const o of this.outbox) this.sink.send(id, o.to, o.msg, o.seal, t + serviceUs);
+    const out = this.outbox;
+    for (let i = 0, n = this.outCount; i < n; i++) {
+      const o = out[i];
+      this.sink.send(id, o.to, o.msg, o, t + serviceUs);
+      o.msg = null; // The record is reused; it must not keep the message alive.
+    }
+    this.outCount = 0;
     if (h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
     else {
       this.armNext(h);
@@ -321,7 +361,15 @@ export class NodeRuntime {
         rt.assertExecuting(id, incarnation, 'send');
         if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
         // Sealing here, inside the sender's handler, makes a non-JSON message the sender's fault.
-        rt.outbox.push({ to, msg, seal: rt.sealer.seal(msg) });
+        let o = rt.outbox[rt.outCount];
+        if (o === undefined) {
+          o = { to: 0, msg: null, d1: 0, d2: 0, sizeBytes: 0 };
+          rt.outbox.push(o);
+        }
+        rt.sealer.sealInto(msg, o);
+        o.to = to;
+        o.msg = msg;
+        rt.outCount++;
       },
       setTimer(afterUs: Micros, tag: string): number {
         rt.assertExecuting(id, incarnation, 'setTimer');
@@ -330,8 +378,8 @@ export class NodeRuntime {
         const timerId = h.timerIdNext++;
         h.liveTimers.add(timerId);
         const at = rt.execNowUs + h.clock.toTrueDuration(Math.round(afterUs));
-        const next = rt.timerSeq.get(id) as number;
-        rt.timerSeq.set(id, next + 1);
+        const next = rt.timerSeq[id];
+        rt.timerSeq[id] = next + 1;
         // Past the limit the key would spill into another origin's range: halt the run (the
         // timers scheduled under the last key never fire, so their order does not matter).
         if (next === rt.timerSeqMax) rt.sink.halt(originLimitReason(`node ${id} (its timers)`, rt.timerSeqMax, rt.execNowUs));

@@ -22,6 +22,8 @@ export interface Delivery {
 }
 
 export type DropReason = 'partition' | 'loss' | 'queue-full';
+/** transmitFast's negative results, in order: -1 partition, -2 loss, -3 queue-full. */
+export const DROP_REASONS: readonly DropReason[] = ['partition', 'loss', 'queue-full'];
 
 export type TransmitResult = { ok: true; deliveries: Delivery[] } | { ok: false; reason: DropReason };
 
@@ -99,31 +101,50 @@ export class Network {
   }
 
   transmit(nowUs: Micros, from: NodeId, to: NodeId, msg: unknown, sizeBytes: number): TransmitResult {
+    const n = this.transmitFast(nowUs, from, to, msg, sizeBytes);
+    if (n < 0) return { ok: false, reason: DROP_REASONS[-1 - n] };
+    const deliveries: Delivery[] = [];
+    for (let c = 0; c < n; c++) deliveries.push({ arrivalUs: this.arrivalUs[c], msg: this.deliveredMsg[c], corrupted: this.corrupted[c] });
+    return { ok: true, deliveries };
+  }
+
+  /**
+   * transmit without allocating (the world's hot path): returns the number of deliveries
+   * (1 or 2), written to arrivalUs/deliveredMsg/corrupted[0..n), or -1 - the index of the
+   * drop reason in DROP_REASONS. The same draws in the same order as transmit.
+   */
+  transmitFast(nowUs: Micros, from: NodeId, to: NodeId, msg: unknown, sizeBytes: number): number {
     const i = this.at(from, to);
-    if (this.cuts[i] > 0) return { ok: false, reason: 'partition' };
+    if (this.cuts[i] > 0) return -1;
     const link = this.links[i];
     const p = link.profile;
     const r = this.streams[i];
-    if (r.chance(p.loss)) return { ok: false, reason: 'loss' };
+    if (r.chance(p.loss)) return -2;
     let departUs = nowUs;
     if (p.bandwidthBytesPerS > 0) {
       const startUs = Math.max(nowUs, link.busyUntilUs);
-      if (startUs - nowUs > p.queueUsMax) return { ok: false, reason: 'queue-full' };
+      if (startUs - nowUs > p.queueUsMax) return -3;
       departUs = startUs + Math.ceil((sizeBytes * 1_000_000) / p.bandwidthBytesPerS);
       link.busyUntilUs = departUs;
     }
     const copies = r.chance(p.duplicate) ? 2 : 1;
-    const deliveries: Delivery[] = [];
     for (let c = 0; c < copies; c++) {
       let arrivalUs = departUs + p.extraUs + sampleLatency(p.latency, r, this.latencyFloorUs);
       const reordered = r.chance(p.reorder);
       if (!reordered) arrivalUs = Math.max(arrivalUs, link.lastArrivalUs);
       if (arrivalUs > link.lastArrivalUs) link.lastArrivalUs = arrivalUs;
       const corrupted = r.chance(p.corrupt);
-      deliveries.push({ arrivalUs, msg: corrupted ? corruptMessage(msg, r) : msg, corrupted });
+      this.arrivalUs[c] = arrivalUs;
+      this.deliveredMsg[c] = corrupted ? corruptMessage(msg, r) : msg;
+      this.corrupted[c] = corrupted;
     }
-    return { ok: true, deliveries };
+    return copies;
   }
+
+  /** The deliveries of the last transmitFast (valid until the next call). */
+  readonly arrivalUs: Micros[] = [0, 0];
+  readonly deliveredMsg: unknown[] = [null, null];
+  readonly corrupted: boolean[] = [false, false];
 
   /** Installs a partition and returns its id for `heal`. */
   partition(shape: PartitionShape): number {

@@ -24,6 +24,11 @@ export class Sealer {
   seal(msg: unknown): Seal {
     return this.walker.digest(msg);
   }
+
+  /** The same, written into `out` (a reused record on the hot path); returns `out`. */
+  sealInto<S extends Seal>(msg: unknown, out: S): S {
+    return this.walker.digestInto(msg, out);
+  }
 }
 
 /** One message sealed by a Sealer of its own (tests, tools; runs keep a Sealer). */

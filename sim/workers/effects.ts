@@ -57,7 +57,8 @@ export class EffectBuffer implements RuntimeSink {
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
-    this.push({ e: 'send', from, to, msg, seal, departUs });
+    // The runtime reuses its seal records: keep a copy of the fields.
+    this.push({ e: 'send', from, to, msg, seal: { d1: seal.d1, d2: seal.d2, sizeBytes: seal.sizeBytes }, departUs });
   }
 
   telemetry(_t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>): void {

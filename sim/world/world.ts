@@ -12,7 +12,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { Host, HostStatus } from '../host/host.ts';
 import { NODE_ID_MAX, NodeRuntime, type NodeCommand, type NodeSpec, type RuntimeSink } from '../host/runtime.ts';
 import { Kernel, KERNEL_ORIGIN, type RunLimits, type StopReason } from '../kernel/kernel.ts';
-import { Network, type PartitionShape } from '../net/network.ts';
+import { DROP_REASONS, Network, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
 import { Sealer, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
@@ -357,29 +357,42 @@ export class World implements RuntimeSink {
   }
 
   telemetry(t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>): void {
-    for (const l of this.telemetryListeners) l(t, node, name, fields);
+    const ls = this.telemetryListeners;
+    for (let i = 0; i < ls.length; i++) ls[i](t, node, name, fields);
   }
 
   afterEvent(node: NodeId): void {
-    for (const f of this.afterEventHooks) f(node);
+    const hooks = this.afterEventHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i](node);
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
-    for (const tap of this.sendTaps) tap(from, to, msg, seal.sizeBytes);
+    const taps = this.sendTaps;
+    for (let i = 0; i < taps.length; i++) taps[i](from, to, msg, seal.sizeBytes);
     const type = typeOf(msg);
-    const r = this.net.transmit(departUs, from, to, msg, seal.sizeBytes);
-    if (!r.ok) {
-      this.trace.recordMessage(this.kernel.nowUs, to, 'drop', from, r.reason, seal.d1, seal.d2, msg);
+    const net = this.net;
+    const n = net.transmitFast(departUs, from, to, msg, seal.sizeBytes);
+    if (n < 0) {
+      this.trace.recordMessage(this.kernel.nowUs, to, 'drop', from, DROP_REASONS[-1 - n], seal.d1, seal.d2, msg);
       return;
     }
-    const endpoint = this.endpoints.get(to);
+    const endpoint = this.endpoints.size === 0 ? undefined : this.endpoints.get(to);
     if (endpoint !== undefined) {
-      for (const d of r.deliveries) this.at(d.arrivalUs, `${type ?? 'msg'} n${from}->n${to}`, () => endpoint(from, d.msg));
+      for (let c = 0; c < n; c++) {
+        const m = net.deliveredMsg[c];
+        this.at(net.arrivalUs[c], `${type ?? 'msg'} n${from}->n${to}`, () => endpoint(from, m));
+      }
       return;
     }
-    for (const d of r.deliveries) {
-      const s = d.corrupted ? this.sealer.seal(d.msg) : seal;
-      this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted, sentUs: departUs });
+    for (let c = 0; c < n; c++) {
+      const m = net.deliveredMsg[c];
+      net.deliveredMsg[c] = null;
+      if (net.corrupted[c]) {
+        const s = this.sealer.seal(m);
+        this.kernel.schedule(net.arrivalUs[c], to, from, { k: EV_MSG, node: to, from, msg: m, d1: s.d1, d2: s.d2, type: typeOf(m), corrupted: true, sentUs: departUs });
+      } else {
+        this.kernel.schedule(net.arrivalUs[c], to, from, { k: EV_MSG, node: to, from, msg: m, d1: seal.d1, d2: seal.d2, type, corrupted: false, sentUs: departUs });
+      }
     }
   }
 }
