@@ -39,6 +39,7 @@ export const FAULT_KINDS = [
 export const CHECKS = [
   'election-safety', 'state-machine-safety', 'leader-completeness', 'linearizability', 'liveness', 'fd-accuracy',
   'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit', 'rag-read-your-writes', 'rag-replicas-diverge', 'rag-recall',
+  'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'vote-once', 'durability', 'leader-churn',
 ] as const;
 
 /** Marks a label whose values are the run's node names (n0, n1, ...). */

@@ -8,12 +8,15 @@
 //   node applies the same entry at a given index;
 // - leader completeness (§5.4): a new leader's log holds every entry applied anywhere.
 // "No acknowledged write lost" is checked at the end by linearizability of the history.
+// The invariants on every node's log, commit index, match indexes, votes and durable state
+// (committed or not) live in raftLogChecks.ts, installed with these.
 // Memory is bounded: the last COMMITTED_REMEMBERED_MAX committed entries are remembered. An
 // apply, or a new leader's log, reaching below that window cannot be compared; such
 // comparisons are counted and, if there were any, the run's state machine safety or
 // leader completeness is reported inconclusive rather than passed.
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { World } from '../world/world.ts';
+import { RaftLogChecks } from './raftLogChecks.ts';
 
 interface Applied {
   term: number;
@@ -39,8 +42,11 @@ export class RaftInvariants {
   /** Times a leader was elected, by term: for failover measurement. */
   readonly elections: { t: Micros; node: NodeId; term: number }[] = [];
   readonly writesApplied: { t: Micros; term: number }[] = [];
+  /** The log, commit, match, vote and durability invariants on every node (raftLogChecks.ts). */
+  readonly logChecks: RaftLogChecks;
 
   constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX) {
+    this.logChecks = new RaftLogChecks(world);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);

@@ -22,6 +22,7 @@ import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HistoryRecorder } from '../check/historyRecorder.ts';
+import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
@@ -178,6 +179,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
   const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
+  const churn = s.load.raftChecks ? installLeaderChurn(world, s, s.raft) : null;
   const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
@@ -208,7 +210,9 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
       world.violate('load-phases', null, `the load phases end at ${phases[phases.length - 1].endUs / 1000} ms, after the run (${endUs / 1000} ms)`);
     }
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
+    churn?.conclude();
     const out: Record<string, number | string> = {
+      ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
       elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
       ...checkRecordedHistory(world, history),
       historyOverflow: history.overflow ? 1 : 0,

@@ -6,6 +6,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
+import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
@@ -41,6 +42,7 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
 function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
   const invariants = new RaftInvariants(world);
+  const churn = installLeaderChurn(world, s, s.raft);
   const history = new HistoryRecorder(world, limits.historyOpsMax ?? HISTORY_OPS_MAX);
   const leaders = new LeaderTracker(world);
   // Counts of what the servers refused or could not do: byzantine scenarios must show
@@ -53,9 +55,12 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   });
   const liveness = installLivenessCheck(world, s, healUs, history);
   const finish = (): Record<string, number | string> => {
+    churn.conclude();
     return {
       ...checkRecordedHistory(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX),
       liveness: liveness.state,
+      leaderChurn: churn.state,
+      quietLeadersMax: churn.worst,
       elections: invariants.elections.length,
       finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied.length,

@@ -2,6 +2,7 @@
 // leader tracker (for `leader` faults), the retrieval checks (ragChecks.ts) and liveness.
 import type { Micros } from '../../../core/env.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
+import { installLeaderChurn } from '../../check/leaderChurn.ts';
 import { RaftInvariants } from '../../check/raftInvariants.ts';
 import { notApplicable } from '../../check/verdict.ts';
 import { formatMicros } from '../../kernel/time.ts';
@@ -18,13 +19,17 @@ export interface RagInstalled {
 
 export function installRag(world: World, s: RagScenario, healUs: Micros): RagInstalled {
   const invariants = new RaftInvariants(world);
+  const churn = installLeaderChurn(world, s, s.raft);
   const leaders = new LeaderTracker(world);
   const checks = new RagChecks(world, s, corpusByName(s.rag.corpus));
   const liveness = installLiveness(world, s, healUs, checks);
   return {
     leaders,
     checks,
-    finish: () => ({ elections: invariants.elections.length, liveness: liveness.state, ...checks.finish() }),
+    finish: () => {
+      churn.conclude();
+      return { elections: invariants.elections.length, leaderChurn: churn.state, liveness: liveness.state, ...checks.finish() };
+    },
   };
 }
 
