@@ -22,6 +22,8 @@ interface Args {
   seeds: [number, number];
   sets: [string, unknown][];
   json: boolean;
+  /** Run every seed and count the failing ones, instead of stopping at the first. */
+  all: boolean;
 }
 
 function usage(msg: string): never {
@@ -30,11 +32,12 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false };
+  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false, all: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
     if (k === '--json') { a.json = true; continue; }
+    if (k === '--all') { a.all = true; continue; }
     if (v === undefined) usage(`${k} needs a value`);
     i++;
     if (k === '--bug') a.bug = v;
@@ -75,17 +78,19 @@ if (!parsed.ok) usage(parsed.problems.map((p) => `${p.path}: ${p.message}`).join
 const t0 = performance.now();
 let found: { seed: number; checks: string[]; first: string } | null = null;
 let runs = 0;
+let failing = 0;
 for (let seed = args.seeds[0]; seed <= args.seeds[1]; seed++) {
   runs++;
   const { report } = runScenario(materialize(parsed.scenario, seed), seed);
-  if (report.verdict === 'fail') {
-    found = { seed, checks: [...new Set(report.violations.map((v) => v.check))], first: report.violations[0].message.split('\n')[0].slice(0, 200) };
-    break;
-  }
+  if (report.verdict !== 'fail') continue;
+  failing++;
+  found ??= { seed, checks: [...new Set(report.violations.map((v) => v.check))], first: report.violations[0].message.split('\n')[0].slice(0, 200) };
+  if (!args.all) break;
 }
 const wallS = Math.round((performance.now() - t0) / 100) / 10;
-const out = { bug: args.bug, scenario: args.scenario, sets: Object.fromEntries(args.sets), seeds: `${args.seeds[0]}..${args.seeds[1]}`, firstFailingSeed: found?.seed ?? null, runs, wallS, checks: found?.checks ?? [], first: found?.first ?? '' };
+const out = { bug: args.bug, scenario: args.scenario, sets: Object.fromEntries(args.sets), seeds: `${args.seeds[0]}..${args.seeds[1]}`, firstFailingSeed: found?.seed ?? null, runs, ...(args.all ? { failing, per1000: Math.round((1000 * failing) / runs) } : {}), wallS, checks: found?.checks ?? [], first: found?.first ?? '' };
 if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
 else if (found === null) process.stdout.write(`${args.bug} on ${args.scenario}: no failing seed in ${out.seeds} (${runs} runs, ${wallS} s)\n`);
+else if (args.all) process.stdout.write(`${args.bug} on ${args.scenario}: ${failing} of ${runs} seeds fail (${out.per1000} per 1,000 runs; first ${found.seed}; ${wallS} s), caught by ${found.checks.join(', ')}\n`);
 else process.stdout.write(`${args.bug} on ${args.scenario}: first failing seed ${found.seed} after ${runs} runs (${wallS} s), caught by ${found.checks.join(', ')}\n  ${found.first}\n`);
 process.exitCode = found === null ? 1 : 0;

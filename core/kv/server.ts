@@ -355,7 +355,7 @@ export class KvServer implements Process {
         const h = fnv1a32(e.data, fnv1a32(e.type, LANE_A_BASIS)).toString(36);
         hashes += i === 0 ? h : `,${h}`;
       }
-      tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes });
+      tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm() });
     }
     const hs = rd.hardState;
     if (hs !== undefined) tel.emit('raft.hardstate', { term: hs.term, vote: hs.vote, commit: hs.commit, lastIndex: (this.raft as RawNode).lastIndex() });

@@ -6,7 +6,8 @@
 //
 // Contract: the quiet windows come from the scenario's concrete fault list (swarm faults
 // already drawn): the run minus each fault's [at, heal] stretch, each window starting
-// `settleUs` after the preceding fault healed (or after boot). A window shorter than
+// `settleUs` after the preceding fault healed (or after boot): two election timeouts, plus
+// the longest latency a link fault set, since messages it held back still arrive. A window shorter than
 // `settleUs` is not judged. Within each judged window at most CHURN_LEADERS_MAX new leaders
 // (distinct terms with a leader) may be elected, plus one per CHURN_WINDOW_US of its
 // length. The check is decided at the end of the run; a scenario with no judged window
@@ -23,9 +24,9 @@ import type { World } from '../world/world.ts';
 import { notApplicable } from './verdict.ts';
 
 /** New leaders a quiet window may see regardless of its length. */
-export const CHURN_LEADERS_MAX = 1;
+export const CHURN_LEADERS_MAX = 2;
 /** One more new leader is allowed per this much quiet time. */
-export const CHURN_WINDOW_US = 10_000_000;
+export const CHURN_WINDOW_US = 5_000_000;
 
 export interface ChurnSettings {
   faults: readonly FaultSpec[];
@@ -34,6 +35,17 @@ export interface ChurnSettings {
   electionTimeoutMaxUs: Micros;
   /** The link's worst one-way latency when no fault acts (undefined: unbounded). */
   latencyMaxUs: Micros | undefined;
+}
+
+/** The longest latency any link fault sets: messages it held back may still arrive after it heals. */
+function faultLatencyMaxUs(faults: readonly FaultSpec[]): Micros {
+  let us = 0;
+  for (const f of faults) {
+    if (f.kind !== 'link' || f.set.latency === undefined) continue;
+    const l = f.set.latency;
+    us = Math.max(us, l.kind === 'fixed' ? l.value : l.kind === 'normal' ? l.mean + 4 * l.sd : l.max);
+  }
+  return us;
 }
 
 /** The settings for a scenario's Raft servers and its base link (loss or a bandwidth cap make it unhealthy). */
@@ -83,7 +95,7 @@ export class LeaderChurn {
   conclude(): void {
     if (this.state !== 'not run') return;
     const s = this.settings;
-    const settleUs = 2 * s.electionTimeoutMaxUs;
+    const settleUs = 2 * s.electionTimeoutMaxUs + faultLatencyMaxUs(s.faults);
     if (s.latencyMaxUs === undefined || 4 * s.latencyMaxUs > s.electionTimeoutMaxUs / 2) {
       this.state = notApplicable('the link\'s own latency can reach the election timeout, so a fault-free cluster may rightly change leaders');
       return;

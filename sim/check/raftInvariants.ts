@@ -110,6 +110,9 @@ export class RaftInvariants {
     for (let i = Math.max(snapshotIndex + 1, this.committedLow); i <= this.maxCommitted; i++) {
       const c = this.committed.get(i);
       if (c === undefined) continue;
+      // Leader completeness (§5.4.3) binds entries committed in earlier terms only; with
+      // votes delayed in the network a node may win a term already overtaken elsewhere.
+      if ((this.logChecks.commitTermOf(i) ?? c.term) >= term) continue;
       if (i > lastIndex || termAt(i) !== c.term) {
         this.violate('leader-completeness', node, `node ${node} became leader of term ${term} without committed entry ${i} (term ${c.term}); its log ends at ${lastIndex}`);
         return;

@@ -17,7 +17,7 @@ function setup(nodes = 3): { world: World; checks: RaftLogChecks; tel: (node: nu
   return { world, checks, tel };
 }
 
-const append = (lo: number, terms: number[], hashes: string[]): Record<string, string | number> => ({ lo, hi: lo + terms.length - 1, term: terms[terms.length - 1], terms: terms.join(','), hashes: hashes.join(',') });
+const append = (lo: number, terms: number[], hashes: string[], nodeTerm = Math.max(...terms)): Record<string, string | number> => ({ lo, hi: lo + terms.length - 1, term: terms[terms.length - 1], terms: terms.join(','), hashes: hashes.join(','), nodeTerm });
 const hard = (term: number, vote: number, commit: number, lastIndex: number): Record<string, number> => ({ term, vote, commit, lastIndex });
 const checksOf = (w: World): string[] => w.violations.map((v) => v.check);
 
@@ -52,7 +52,22 @@ describe('committed entries', () => {
     tel(0, 'raft.hardstate', hard(1, 0, 2, 2)); // Node 0 commits its entry 2 of term 1 (by counting, say).
     tel(2, 'raft.append', append(1, [1, 1], ['a', 'b']));
     expect(world.violations).toEqual([]);
+    tel(2, 'raft.hardstate', hard(3, 4, 0, 2));
     tel(2, 'raft.append', append(2, [3], ['d'])); // Figure 8: a later leader overwrites it.
+    expect(checksOf(world)).toEqual(['committed-entries']);
+  });
+
+  it('a node still in an older term may take a stale leader\'s entry over one committed later', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [3], ['a'], 3));
+    tel(0, 'raft.hardstate', hard(3, 0, 1, 1));
+    tel(1, 'raft.append', append(1, [2], ['x'], 2));
+    tel(2, 'raft.leader', { term: 3, lastIndex: 0, logTerms: '0|' }); // Elected by votes cast before the commit.
+    tel(2, 'raft.hardstate', hard(2, -1, 0, 0));
+    tel(2, 'raft.append', append(1, [2], ['x'], 3)); // Taken in term 2, persisted in a term-3 Ready.
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.hardstate', hard(3, -1, 0, 1));
+    tel(2, 'raft.append', append(1, [2], ['x'], 3));
     expect(checksOf(world)).toEqual(['committed-entries']);
   });
 

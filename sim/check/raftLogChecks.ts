@@ -118,6 +118,8 @@ interface Committed {
   term: number;
   hash: string;
   node: NodeId;
+  /** The lowest term in which a node reported it committed: every leader from this term on holds it. */
+  commitTerm: number;
 }
 
 /** Parses "snapshotIndex|index:term,index:term" (see KvServer.logTerms). */
@@ -154,7 +156,7 @@ export class RaftLogChecks {
   constructor(private readonly world: World) {
     world.onTelemetry((_t, node, name, f) => {
       switch (name) {
-        case 'raft.append': return this.onAppend(node, f.lo as number, String(f.terms), String(f.hashes));
+        case 'raft.append': return this.onAppend(node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
         case 'raft.hardstate': return this.onHardState(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
@@ -191,17 +193,21 @@ export class RaftLogChecks {
 
   // ---- the log ----
 
-  private onAppend(node: NodeId, lo: number, termsText: string, hashesText: string): void {
+  private onAppend(node: NodeId, lo: number, termsText: string, hashesText: string, nodeTerm: number): void {
     const s = this.state(node);
     if (this.diskLies(node)) s.lied = true;
     const terms = termsText.split(',').map(Number);
     const hashes = hashesText.split(',');
     const log = s.log;
+    // The entries were taken in some term between the last durable one and the current one
+    // (a Ready the disk refused is persisted later, perhaps in a newer term): judge by the
+    // older, which is what the node surely had when it took them.
+    const takenTerm = Math.min(nodeTerm, s.hard.term);
     if (lo > log.lastIndex + 1) log.reset(lo);
     let prevTerm = log.termAt(lo - 1) ?? -1;
     for (let k = 0; k < terms.length; k++) {
       const i = lo + k;
-      this.checkAppend(node, s, i, terms[k], hashes[k], prevTerm);
+      this.checkAppend(node, s, i, terms[k], hashes[k], prevTerm, takenTerm);
       prevTerm = terms[k];
     }
     if (lo <= log.lastIndex) log.truncateTo(lo - 1);
@@ -210,7 +216,7 @@ export class RaftLogChecks {
     this.maxIndex = Math.max(this.maxIndex, lo + terms.length - 1);
   }
 
-  private checkAppend(node: NodeId, s: NodeState, i: number, term: number, hash: string, prevTerm: number): void {
+  private checkAppend(node: NodeId, s: NodeState, i: number, term: number, hash: string, prevTerm: number, nodeTerm: number): void {
     const own = s.log.termAt(i);
     if (i <= s.hard.commit && own !== undefined && own !== term) {
       this.violate('committed-entries', node, `node ${node} overwrote its own committed entry ${i} (term ${own}) with one of term ${term}; its commit index is ${s.hard.commit}`);
@@ -219,9 +225,11 @@ export class RaftLogChecks {
       if (i > s.hard.commit) this.unchecked++;
       return;
     }
+    // A node still in an older term may take a stale leader's entries over a committed one
+    // (the leader of its term never learned of it); from the committing term on, none may.
     const c = this.committed.get(i);
-    if (c !== undefined && (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash))) {
-      this.violate('committed-entries', node, `node ${node} wrote entry ${i} of term ${term} over the entry node ${c.node} committed there (term ${c.term})`);
+    if (c !== undefined && nodeTerm >= c.commitTerm && (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash))) {
+      this.violate('committed-entries', node, `node ${node} in term ${nodeTerm} wrote entry ${i} of term ${term} over the entry of term ${c.term} that node ${c.node} committed in term ${c.commitTerm}`);
     }
     this.matchVariant(node, i, term, hash, prevTerm);
   }
@@ -278,25 +286,26 @@ export class RaftLogChecks {
     }
     if (hs.commit < prev.commit) this.violate('commit-monotonic', node, `node ${node}'s commit index went back from ${prev.commit} to ${hs.commit}`);
     if (hs.commit > lastIndex) this.violate('commit-within-log', node, `node ${node} commits index ${hs.commit} but its log ends at ${lastIndex}`);
-    if (hs.commit > prev.commit) this.recordCommitted(node, s, prev.commit, hs.commit);
+    if (hs.commit > prev.commit) this.recordCommitted(node, s, prev.commit, hs.commit, hs.term);
     s.hard = hs;
     if (this.diskLies(node)) s.lied = true;
     else s.durable = hs;
   }
 
   /** The entries (from, to] became committed on `node`: they must agree with every other node's. */
-  private recordCommitted(node: NodeId, s: NodeState, from: number, to: number): void {
+  private recordCommitted(node: NodeId, s: NodeState, from: number, to: number, commitTerm: number): void {
     for (let i = Math.max(from + 1, this.recordsLow, s.log.base); i <= to; i++) {
       const term = s.log.termAt(i);
       if (term === undefined) continue;
       const hash = s.log.hashAt(i);
       const c = this.committed.get(i);
       if (c === undefined) {
-        this.committed.set(i, { term, hash, node });
+        this.committed.set(i, { term, hash, node, commitTerm });
       } else if (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash)) {
         this.violate('committed-entries', node, `node ${node} committed entry ${i} of term ${term}, but node ${c.node} committed a different entry there (term ${c.term})`);
-      } else if (c.hash === '') {
-        c.hash = hash;
+      } else {
+        if (c.hash === '') c.hash = hash;
+        c.commitTerm = Math.min(c.commitTerm, commitTerm);
       }
     }
   }
@@ -349,6 +358,11 @@ export class RaftLogChecks {
     for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
   }
 
+  /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
+  commitTermOf(index: number): number | undefined {
+    return this.committed.get(index)?.commitTerm;
+  }
+
   // ---- leaders ----
 
   private onMatch(leader: NodeId, term: number, to: NodeId, match: number): void {
@@ -376,7 +390,9 @@ export class RaftLogChecks {
   private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {
     const { snapshotIndex, runs } = parseLogTerms(logTerms);
     for (const [i, c] of this.committed) {
-      if (i <= snapshotIndex) continue;
+      // Leader completeness (§5.4.3) speaks of entries committed in earlier terms; a vote
+      // delayed in the network can make a node leader of a term already overtaken.
+      if (i <= snapshotIndex || c.commitTerm >= term) continue;
       if (i > lastIndex || runTermAt(runs, i) !== c.term) {
         this.violate('committed-entries', node, `node ${node} became leader of term ${term} without entry ${i} (term ${c.term}) that node ${c.node} committed; its log ends at ${lastIndex}`);
         return;

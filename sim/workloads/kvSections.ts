@@ -27,6 +27,12 @@ export const raftSchema = z.object({
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */
   snapshotEvery: z.number().int().min(1).default(500),
+  /**
+   * Swarm testing of the protocol: when true, the seed draws PreVote, CheckQuorum, the read
+   * mode, election and heartbeat ticks, max inflight, max entries per message and the
+   * snapshot interval (raftSwarm.ts), replacing the values given here.
+   */
+  swarm: z.boolean().optional(),
   /** Deliberately broken variants, to prove the checkers have teeth. */
   bugs: z.array(z.enum(RAFT_BUGS)).default([]),
 }).strict().superRefine((r, ctx) => {

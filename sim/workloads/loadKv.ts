@@ -23,6 +23,7 @@ import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HistoryRecorder } from '../check/historyRecorder.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
+import { drawRaftSwarm } from './raftSwarm.ts';
 import { RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
@@ -288,5 +289,6 @@ export const loadKvWorkload = defineWorkload({
   leader: true,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
+  drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });

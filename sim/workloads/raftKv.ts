@@ -13,6 +13,7 @@ import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
+import { drawRaftSwarm } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
@@ -77,6 +78,7 @@ export const raftKvWorkload = defineWorkload({
   leader: true,
   nodes: raftKvNodes,
   install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
+  drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });
 
