@@ -11,8 +11,9 @@
 //   a later term; the old leader crashes, and a little later the new one does too, so
 //   logs diverge across terms and an old leader may return to finish replicating its old
 //   entries: a leader that commits them by counting replicas loses them to the next one;
-// - diverge: each round the leader is cut off alone while clients still reach it, so it
-//   piles up entries the majority's new leader overwrites: divergent logs on several nodes.
+// - diverge: each round one server, the leader or a follower, is cut off alone while the
+//   clients still reach it, and at the heal the leader of the moment may crash: divergent
+//   logs on several nodes, and elections while they differ.
 // Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
 // (telemetry) when they act, and change nodes only through world actions; every random
 // choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
@@ -184,6 +185,30 @@ function figure8Round(world: World, watch: LeaderWatch, r: Stream, lead: NodeId,
   });
 }
 
+/**
+ * One round of divergent logs: one server is cut off alone while the clients still reach it,
+ * either the leader (it keeps taking writes that the majority's next leader overwrites) or
+ * a follower (it falls behind, and without PreVote its term runs ahead); when the cut heals
+ * the leader of the moment is crashed briefly, half the time, so an election follows while
+ * the logs still differ.
+ */
+function divergeRound(world: World, r: Stream, lead: NodeId, cutUs: Micros, leaders: LeaderSource | null): void {
+  const servers = serversOf(world);
+  const cutLeader = r.next() < 0.5;
+  const followers = servers.filter((s) => s !== lead);
+  const alone = cutLeader ? lead : followers[r.int(followers.length)];
+  const crashAfter = r.next() < 0.5;
+  const downUs = Math.round(cutUs * (0.2 + 0.6 * r.next()));
+  const cut = world.partition({ shape: 'groups', groups: [[alone], servers.filter((s) => s !== alone)] });
+  world.at(world.nowUs + cutUs, `diverge: heal ${alone}`, () => {
+    world.net.heal(cut);
+    const now = leaders?.current() ?? -1;
+    if (!crashAfter || now < 0) return;
+    world.crashNode(now);
+    world.at(world.nowUs + downUs, `restart ${now}`, () => world.startNode(now));
+  });
+}
+
 function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 'diverge' }>, name: string, leaders: LeaderSource | null): void {
   const r = streamOf(world, f);
   const period = Math.min(f.period, f.duration);
@@ -196,7 +221,7 @@ function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 
   for (let k = 0; k < rounds; k++) {
     const t0 = f.at + k * period;
     const endUs = t0 + Math.round(period * 0.95);
-    const cutUs = Math.round(period * (0.3 + 0.3 * r.next()));
+    const cutUs = Math.round(period * (0.3 + 0.25 * r.next()));
     world.at(t0, k === 0 ? name : `${f.kind} round ${k + 1}`, () => {
       const lead = leaders?.current() ?? -1;
       if (lead < 0) {
@@ -204,10 +229,7 @@ function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 
         return;
       }
       if (watch !== null) return figure8Round(world, watch, r, lead, terms.get(lead) ?? 0, endUs, period);
-      // diverge: the leader alone keeps taking writes the majority's next leader overwrites.
-      const servers = serversOf(world);
-      const cut = world.partition({ shape: 'groups', groups: [[lead], servers.filter((s) => s !== lead)] });
-      world.at(world.nowUs + cutUs, `diverge: heal leader ${lead}`, () => world.net.heal(cut));
+      divergeRound(world, r, lead, cutUs, leaders);
     });
   }
 }
