@@ -4,12 +4,13 @@
 // one fails; it prints the first failing seed, the checks that caught it, the runs it took
 // and the wall time. `--set raft.swarm=true` (or any other dotted raft/clients key) changes
 // the scenario further, e.g. to compare with and without the protocol swarm. `--json` prints
-// one JSON object. Exit code 0 when a failing seed was found, 1 when none was, 2 on bad input.
+// one JSON object. `--out FILE` writes the scenario as run, so `faultline run --scenario FILE
+// --seed N` replays the failure and `faultline shrink --scenario FILE --seed N` shrinks it. Exit code 0 when a failing seed was found, 1 when none was, 2 on bad input.
 //
 //   npm run bughunt -- --bug commitOldTermByCounting --scenario swarm-raft-nodes --seeds 1..100
 import { parse, stringify } from 'yaml';
 import { locateScenario } from '../cli/catalog.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { materialize } from '../sim/faults/swarm.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
@@ -24,6 +25,8 @@ interface Args {
   json: boolean;
   /** Run every seed and count the failing ones, instead of stopping at the first. */
   all: boolean;
+  /** Where to write the scenario as run (bug flag on), for `faultline shrink` and `run`. */
+  out: string;
 }
 
 function usage(msg: string): never {
@@ -32,7 +35,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false, all: false };
+  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false, all: false, out: '' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -42,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     i++;
     if (k === '--bug') a.bug = v;
     else if (k === '--scenario') a.scenario = v;
+    else if (k === '--out') a.out = v;
     else if (k === '--seeds') {
       const m = /^(\d+)\.\.(\d+)$/.exec(v);
       if (m === null) usage('--seeds must look like 1..100');
@@ -73,7 +77,9 @@ if (!loc.ok) usage(loc.message);
 const doc = parse(readFileSync(loc.file, 'utf8')) as Record<string, unknown>;
 if (args.bug !== 'none') setPath(doc, 'raft.bugs', [args.bug]);
 for (const [k, v] of args.sets) setPath(doc, k, v);
-const parsed = parseScenarioText(stringify(doc), 'bughunt.yaml');
+const text = stringify(doc);
+const parsed = parseScenarioText(text, 'bughunt.yaml');
+if (args.out !== '') writeFileSync(args.out, text);
 if (!parsed.ok) usage(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
 const t0 = performance.now();
 let found: { seed: number; checks: string[]; first: string } | null = null;
