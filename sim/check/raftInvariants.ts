@@ -15,6 +15,7 @@
 // comparisons are counted and, if there were any, the run's state machine safety or
 // leader completeness is reported inconclusive rather than passed.
 import type { Micros, NodeId } from '../../core/env.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
 
@@ -45,8 +46,9 @@ export class RaftInvariants {
   /** The log, commit, match, vote and durability invariants on every node (raftLogChecks.ts). */
   readonly logChecks: RaftLogChecks;
 
-  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX) {
-    this.logChecks = new RaftLogChecks(world);
+  /** `faults`: the run's concrete faults (the log checks exempt writes to a lying disk). */
+  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX, faults: readonly FaultSpec[] = []) {
+    this.logChecks = new RaftLogChecks(world, faults);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);

@@ -3,16 +3,18 @@
 // sequence done right passes. Method: a one-process world with two or three idle servers;
 // the test emits the servers' telemetry itself, in the order KvServer emits it.
 import { describe, expect, it } from 'vitest';
-import { setDisk } from '../faults/nodeState.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
 import { World } from '../world/world.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
 
 const idle = { start() {}, onMessage() {}, onTimer() {} };
 
-function setup(nodes = 3): { world: World; checks: RaftLogChecks; tel: (node: number, name: string, f: Record<string, string | number | boolean>) => void } {
+type Tel = (node: number, name: string, f: Record<string, string | number | boolean>, t?: number) => void;
+
+function setup(nodes = 3, faults: FaultSpec[] = []): { world: World; checks: RaftLogChecks; tel: Tel } {
   const world = new World({ seed: 'log-checks', nodes: Array.from({ length: nodes }, () => ({ role: 'server', factory: () => idle })) });
-  const checks = new RaftLogChecks(world);
-  const tel = (node: number, name: string, f: Record<string, string | number | boolean>): void => world.telemetry(0, node, name, f);
+  const checks = new RaftLogChecks(world, faults);
+  const tel: Tel = (node, name, f, t = 0) => world.telemetry(t, node, name, f);
   for (let n = 0; n < nodes; n++) tel(n, 'raft.recovered', { applied: 0, torn: false, term: 0, vote: -1, commit: 0, lastIndex: 0, logTerms: '0|' });
   return { world, checks, tel };
 }
@@ -152,13 +154,16 @@ describe('votes and durable state', () => {
     ]);
   });
 
-  it('what a node wrote while its fsync lied may be lost without a violation', () => {
-    const { world, tel } = setup();
-    tel(0, 'raft.hardstate', hard(1, 1, 0, 0));
-    setDisk(world, 0, { fsyncLies: true });
-    tel(0, 'raft.append', append(1, [2], ['a']));
-    tel(0, 'raft.hardstate', hard(2, 2, 0, 1));
-    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 1, commit: 0, lastIndex: 0, logTerms: '0|' });
-    expect(world.violations).toEqual([]);
+  it('what a node wrote while its fsync lied (an fsyncLoss fault) may be lost without a violation', () => {
+    const lying = setup(3, [{ at: 100, kind: 'fsyncLoss', node: 0, duration: 100 }]);
+    const honest = setup(3, [{ at: 100, kind: 'fsyncLoss', node: 1, duration: 100 }]);
+    for (const { tel } of [lying, honest]) {
+      tel(0, 'raft.hardstate', hard(1, 1, 0, 0), 50);
+      tel(0, 'raft.append', append(1, [2], ['a']), 150);
+      tel(0, 'raft.hardstate', hard(2, 2, 0, 1), 150);
+      tel(0, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 1, commit: 0, lastIndex: 0, logTerms: '0|' }, 300);
+    }
+    expect(lying.world.violations).toEqual([]);
+    expect(honest.world.violations.map((v) => v.check)).toEqual(['durability', 'durability']);
   });
 });

@@ -18,13 +18,14 @@
 // - vote-once (§5.2): a node grants at most one vote per term, across restarts too;
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
-//   nemesis had the node's fsync lie (fsyncLoss) are not counted as durable.
+//   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
+//   durable.
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there), at most RECORDS_MAX; a comparison that would need an
 // evicted record is counted, and makes the check inconclusive instead of passing.
-import type { NodeId } from '../../core/env.ts';
-import { settingsOf } from '../faults/nodeState.ts';
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 
 /** Entries of each node's log the mirror keeps at most (the newest). */
@@ -153,11 +154,21 @@ export class RaftLogChecks {
   /** Violations found, by check (including those beyond the reporting cap). */
   readonly found = new Map<string, number>();
 
-  constructor(private readonly world: World) {
-    world.onTelemetry((_t, node, name, f) => {
+  /** When each node's fsync lies (the scenario's fsyncLoss faults): [from, to) in µs. */
+  private readonly lies = new Map<NodeId, [Micros, Micros][]>();
+
+  /** `faults`: the run's concrete faults, for the windows in which a node's fsync lies. */
+  constructor(private readonly world: World, faults: readonly FaultSpec[] = []) {
+    for (const f of faults) {
+      if (f.kind !== 'fsyncLoss') continue;
+      const ws = this.lies.get(f.node) ?? [];
+      ws.push([f.at, f.at + f.duration]);
+      this.lies.set(f.node, ws);
+    }
+    world.onTelemetry((t, node, name, f) => {
       switch (name) {
-        case 'raft.append': return this.onAppend(node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
-        case 'raft.hardstate': return this.onHardState(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
+        case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
+        case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
@@ -187,15 +198,15 @@ export class RaftLogChecks {
     if (n < VIOLATIONS_PER_CHECK_MAX) this.world.violate(check, node, message);
   }
 
-  private diskLies(node: NodeId): boolean {
-    return settingsOf(this.world, node).disk.fsyncLies === true;
+  private diskLies(node: NodeId, t: Micros): boolean {
+    return (this.lies.get(node) ?? []).some(([from, to]) => t >= from && t < to);
   }
 
   // ---- the log ----
 
-  private onAppend(node: NodeId, lo: number, termsText: string, hashesText: string, nodeTerm: number): void {
+  private onAppend(t: Micros, node: NodeId, lo: number, termsText: string, hashesText: string, nodeTerm: number): void {
     const s = this.state(node);
-    if (this.diskLies(node)) s.lied = true;
+    if (this.diskLies(node, t)) s.lied = true;
     const terms = termsText.split(',').map(Number);
     const hashes = hashesText.split(',');
     const log = s.log;
@@ -277,7 +288,7 @@ export class RaftLogChecks {
 
   // ---- commit, terms and votes ----
 
-  private onHardState(node: NodeId, hs: Hard, lastIndex: number): void {
+  private onHardState(t: Micros, node: NodeId, hs: Hard, lastIndex: number): void {
     const s = this.state(node);
     const prev = s.hard;
     if (hs.term < prev.term) this.violate('durability', node, `node ${node}'s term went back from ${prev.term} to ${hs.term}`);
@@ -288,7 +299,7 @@ export class RaftLogChecks {
     if (hs.commit > lastIndex) this.violate('commit-within-log', node, `node ${node} commits index ${hs.commit} but its log ends at ${lastIndex}`);
     if (hs.commit > prev.commit) this.recordCommitted(node, s, prev.commit, hs.commit, hs.term);
     s.hard = hs;
-    if (this.diskLies(node)) s.lied = true;
+    if (this.diskLies(node, t)) s.lied = true;
     else s.durable = hs;
   }
 

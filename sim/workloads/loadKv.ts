@@ -24,7 +24,7 @@ import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HistoryRecorder } from '../check/historyRecorder.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
-import { RaftInvariants } from '../check/raftInvariants.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
@@ -179,7 +179,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 /** Installs the workload's checks and schedules the scenario's faults on a built world. */
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
-  const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
+  const invariants = s.load.raftChecks ? new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults) : null;
   const churn = s.load.raftChecks ? installLeaderChurn(world, s, s.raft) : null;
   const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);

@@ -7,7 +7,7 @@ import { KvClient } from '../../core/kv/client.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
-import { RaftInvariants } from '../check/raftInvariants.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
@@ -42,7 +42,7 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
 
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
 function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
-  const invariants = new RaftInvariants(world);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new HistoryRecorder(world, limits.historyOpsMax ?? HISTORY_OPS_MAX);
   const leaders = new LeaderTracker(world);

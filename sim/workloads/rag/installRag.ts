@@ -3,7 +3,7 @@
 import type { Micros } from '../../../core/env.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
 import { installLeaderChurn } from '../../check/leaderChurn.ts';
-import { RaftInvariants } from '../../check/raftInvariants.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../../check/raftInvariants.ts';
 import { notApplicable } from '../../check/verdict.ts';
 import { formatMicros } from '../../kernel/time.ts';
 import type { World } from '../../world/world.ts';
@@ -18,7 +18,7 @@ export interface RagInstalled {
 }
 
 export function installRag(world: World, s: RagScenario, healUs: Micros): RagInstalled {
-  const invariants = new RaftInvariants(world);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
   const churn = installLeaderChurn(world, s, s.raft);
   const leaders = new LeaderTracker(world);
   const checks = new RagChecks(world, s, corpusByName(s.rag.corpus));
