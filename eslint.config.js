@@ -20,6 +20,12 @@ const bannedSyntax = [
   { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Determinism: use a named seeded stream (Random), never Math.random.' },
   { selector: "MemberExpression[property.name='getRandomValues']", message: 'Determinism: use a named seeded stream.' },
   { selector: "MemberExpression[object.name='process'][property.name='hrtime']", message: 'Determinism: no wall clock in core/ or sim/.' },
+  // ECMAScript lets each engine approximate these in its own way, so their last bit (and a
+  // run's trace hash) may differ between V8 and SpiderMonkey; core/math/portableMath.ts
+  // computes them from + - * / alone, which IEEE 754 fixes exactly.
+  { selector: "MemberExpression[object.name='Math'][property.name=/^(log|log1p|log2|log10|exp|expm1|pow|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|asinh|acosh|atanh|cbrt|hypot)$/]", message: 'Determinism: this Math function differs between engines in its last bit; use core/math/portableMath.ts (ln, exp, pow, powInt, pow2, cosTurns).' },
+  { selector: "BinaryExpression[operator='**']", message: 'Determinism: ** is Math.pow, which differs between engines; use pow, powInt or pow2 from core/math/portableMath.ts, or a literal constant.' },
+  { selector: "AssignmentExpression[operator='**=']", message: 'Determinism: **= is Math.pow, which differs between engines; use core/math/portableMath.ts.' },
 ];
 
 // Test helpers live in test/support (STYLE.md); production code never depends on them.
@@ -38,7 +44,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'sim/**/*.ts'],
+    // adapters/ hosts code that was not written for a simulator; the adapter itself obeys
+    // the same determinism rules (it gives that code fake timers, never real ones).
+    files: ['core/**/*.ts', 'sim/**/*.ts', 'adapters/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', ...bannedGlobals],

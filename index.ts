@@ -27,9 +27,22 @@ export type { RunOptions, RunReport } from './sim/run/runScenario.ts';
 export { replay, sweep } from './sim/run/seeds.ts';
 export type { SeedOutcome } from './sim/run/seeds.ts';
 
-// Checkers: linearizability of a key-value history, a history recorder, Raft's invariants.
-export { checkKvHistory } from './sim/check/linearizability.ts';
-export type { CheckOptions, CheckResult, Operation, Verdict } from './sim/check/history.ts';
+// Checkers: linearizability of a history against a model (key-value, register, set, FIFO
+// queue, or a user's own), a history recorder, Raft's invariants.
+export { checkHistory, checkKvHistory } from './sim/check/linearizability.ts';
+export type { CheckOptions, CheckResult, IllegalReport, Operation, Verdict } from './sim/check/history.ts';
+export type { Model, ModelDescriptions, ModelStep } from './sim/check/model.ts';
+export { hashText, showValue } from './sim/check/model.ts';
+export { kvModel } from './sim/check/kvModel.ts';
+export type { KvObservation, KvState } from './sim/check/kvModel.ts';
+export { registerModel } from './sim/check/models/register.ts';
+export type { RegisterInput, RegisterOutput, RegisterValue } from './sim/check/models/register.ts';
+export { setModel } from './sim/check/models/set.ts';
+export type { SetElement, SetInput, SetOutput, SetState } from './sim/check/models/set.ts';
+export { queueModel } from './sim/check/models/queue.ts';
+export type { QueueElement, QueueInput, QueueOutput, QueueState } from './sim/check/models/queue.ts';
 export type { KvOp, KvResult } from './core/kv/types.ts';
 export { HistoryRecorder } from './sim/check/historyRecorder.ts';
+export { recordHistory, RECORDED_OPS_MAX } from './sim/check/recordHistory.ts';
+export type { RecordedHistory } from './sim/check/recordHistory.ts';
 export { RaftInvariants } from './sim/check/raftInvariants.ts';

@@ -5,11 +5,16 @@ import { userBundlePlugin } from './ui/lib/userBundlePlugin.ts';
 export default defineConfig({
   // Users' workload modules loaded in-process by the CLI's tests import 'faultline': this
   // faultline, as sim/workloads/resolveFaultline.mjs makes it for the real command.
-  resolve: { alias: [{ find: /^faultline$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) }] },
+  resolve: {
+    alias: [
+      { find: /^faultline$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) },
+      { find: /^faultline\/evented$/, replacement: fileURLToPath(new URL('./adapters/evented/index.ts', import.meta.url)) },
+    ],
+  },
   // UI modules imported by Node tests read an empty users' bundle, as a plain build does.
   plugins: [userBundlePlugin({ workloads: [], scenarios: [] }, 'post')],
   test: {
-    include: ['core/**/*.test.ts', 'sim/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['core/**/*.test.ts', 'sim/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'adapters/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

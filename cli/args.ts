@@ -26,6 +26,9 @@ export interface RunArgs {
   allowInconclusive: boolean;
   /** The run's event limit (--events-max); undefined means the default. */
   eventsMax: number | undefined;
+  /** A MAPE-K knowledge file to start the manager from, and one to save what it learned to. */
+  knowledge: string | undefined;
+  saveKnowledge: string | undefined;
   /** Users' workload modules to load first (--workload, as given). */
   workloads: string[];
   /** Telemetry files (OpenMetrics, OTLP/JSON, JSONL) and the scrape interval, µs. */
@@ -84,6 +87,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         workers: { type: 'string', short: 'w' },
         'allow-inconclusive': { type: 'boolean', default: false },
         'events-max': { type: 'string' },
+        knowledge: { type: 'string' },
+        'save-knowledge': { type: 'string' },
         workload: { type: 'string', multiple: true },
         'metrics-out': { type: 'string' },
         'traces-out': { type: 'string' },
@@ -107,6 +112,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
     allowInconclusive: v['allow-inconclusive'] ?? false,
     eventsMax: parseEventsMax(v['events-max']),
+    knowledge: v.knowledge,
+    saveKnowledge: v['save-knowledge'],
     workloads: v.workload ?? [],
     metricsOut: v['metrics-out'],
     tracesOut: v['traces-out'],

@@ -47,6 +47,7 @@ export const RUN_HELP = `faultline run — run one scenario with one seed
 Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
                     [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
                     [--scrape-interval D] [--allow-inconclusive] [--events-max N]
+                    [--knowledge FILE] [--save-knowledge FILE]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -73,6 +74,9 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--work
       --events-max N        stop the run after N events (default 200,000,000); a run that
                             reaches it (or an origin's 536,870,912-event tie-key limit) stops
                             with a clear message and is inconclusive
+      --knowledge FILE      mapek scenarios: start the manager from a knowledge file that
+                            an earlier run saved (the replay command names it)
+      --save-knowledge FILE mapek scenarios: save what the manager learned in this run
   -h, --help                this text
 
 Telemetry files are the same bytes for the same scenario and seed, and observing never

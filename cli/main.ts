@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
 import { materialize, sampleSettings, sampleSwarm } from '../sim/faults/swarm.ts';
 import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
+import type { World } from '../sim/world/world.ts';
 import type { LockstepStats } from '../sim/workers/lockstep.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
@@ -16,6 +17,7 @@ import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import { serveUi, type ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
@@ -63,12 +65,14 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   // Before the run: a report that cannot be written must not cost a run first.
   if (args.out !== undefined) prepareOutDir(args.out, '--out');
-  const scenario = materialize(loaded.scenario, args.seed);
+  const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
+  const scenario = materialize(known, args.seed);
+  if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const swarmSettings = sampleSettings(loaded.scenario, args.seed)?.drawn;
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
-  const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}`;
+  const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
   const telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
@@ -90,13 +94,18 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     return exitCodeOf(report.verdict, args.allowInconclusive);
   };
   const base = { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax };
+  const keepKnowledge = (world: World): void => {
+    if (args.saveKnowledge !== undefined && !saveKnowledge(world, args.saveKnowledge)) io.err(`faultline: --save-knowledge: this run's manager reported no knowledge (is it a mapek scenario with the manager on?); ${args.saveKnowledge} not written\n`);
+  };
   if (args.workers === undefined && telemetry === null) {
     const { report, world } = runScenario(scenario, args.seed, base);
+    keepKnowledge(world);
     return finish(report, world.trace.events(), {});
   }
   if (args.workers === undefined && telemetry !== null) {
     try {
       const { report, world } = runScenario(scenario, args.seed, telemetry.runOptions(base));
+      keepKnowledge(world);
       return writeTelemetry(telemetry, io).then((wrote) => (wrote === null ? 2 : finish(report, world.trace.events(), {}, wrote)));
     } catch (e) {
       telemetry.discard();

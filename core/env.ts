@@ -52,11 +52,35 @@ export interface DiskPort {
 }
 
 
-/** The subset of the Env most modules take: a clock and a random stream. */
+/** The subset of the Env most modules take: clocks and a random stream. */
 export interface Clocked {
-  /** The node's local clock in integer microseconds (skewed and drifting per node). */
+  /**
+   * The node's wall clock in integer microseconds: skewed, drifting and stepped per node
+   * (an NTP step may move it backwards). For timestamps a human reads, never for timeouts.
+   */
   now(): Micros;
+  /**
+   * The node's monotonic clock in integer microseconds: it runs at the node's rate (drift
+   * applies) but steps never move it, and it never goes backwards. Ticks, timeouts, rates
+   * and measured durations use this clock; timers (`setTimer`) run on it.
+   */
+  monotonic(): Micros;
   readonly random: Random;
+}
+
+/**
+ * What the node's host reports about itself, as a node exporter would: memory in use
+ * against the budget, disk space, and CPU time spent. Reading it never changes the run.
+ */
+export interface HostProbe {
+  /** Bytes in use on the node (process plus anything else the host holds). */
+  memoryBytes(): number;
+  /** The memory budget; above it the node is killed (OOM). */
+  readonly memoryBytesMax: number;
+  diskBytesUsed(): number;
+  diskBytesMax(): number;
+  /** CPU time spent serving events since boot, in µs (a throttled CPU spends more per event). */
+  cpuBusyUs(): number;
 }
 
 /** What a host gives a running process. */
@@ -64,11 +88,13 @@ export interface NodeContext<M = unknown> extends Clocked {
   readonly id: NodeId;
   /** Sends a message; the network decides latency, loss and order. */
   send(to: NodeId, msg: M): void;
-  /** Asks to be called back with `tag` after `afterUs` of local time. Returns the timer id. */
+  /** Asks to be called back with `tag` after `afterUs` of monotonic time. Returns the timer id. */
   setTimer(afterUs: Micros, tag: string): number;
   cancelTimer(timerId: number): void;
   readonly disk: DiskPort;
   readonly telemetry: TelemetrySink;
+  /** The host's own figures (memory, disk, CPU), where the host offers them. */
+  readonly host?: HostProbe;
   /**
    * Charges `us` of CPU time to the event being handled, on top of the host's service time
    * for its kind: work whose cost the host cannot see (an index search, a rebuild) is

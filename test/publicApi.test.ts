@@ -27,6 +27,8 @@ interface Output {
   bad: { path: string; message: string }[];
   linear: string;
   stale: string;
+  register: string[];
+  fifo: string;
 }
 
 let userOutput: Output | undefined;
@@ -56,13 +58,15 @@ describe('the public API, imported by name', () => {
     expect(out.reproduced).toBe(true);
     expect(out.bad).toEqual([{ path: 'counter.every', message: expect.stringMatching(/must be longer than 0/) }]);
     expect([out.linear, out.stale]).toEqual(['ok', 'illegal']);
+    expect(out.register).toEqual(['ok', 'illegal']);
+    expect(out.fifo).toBe('illegal');
   }, 60_000);
 
   it('exports the documented names, and the same script gives the same hash in this process', async () => {
-    for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'HistoryRecorder', 'RaftInvariants', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
+    for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'checkHistory', 'kvModel', 'registerModel', 'setModel', 'queueModel', 'HistoryRecorder', 'RaftInvariants', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
       expect(faultline, name).toHaveProperty(name);
     }
-    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag']);
+    expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag', 'mapek']);
     const log: string[] = [];
     const original = console.log;
     console.log = (s: string) => log.push(s);

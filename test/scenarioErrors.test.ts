@@ -77,8 +77,8 @@ describe('bad scenario files', () => {
 
   it('a section another workload reads is refused by name, with the workloads that read it', () => {
     reject([...HEAD, 'duration: 5s', 'raft: { electionTicks: 20 }', 'load: { rate: 10 }'],
-      /raft: the heartbeat workload does not read a raft section \(raft-kv and load-kv and rag do\): remove it, or set workload to raft-kv or load-kv or rag/,
-      /load: the heartbeat workload does not read a load section \(load-kv does\)/);
+      /raft: the heartbeat workload does not read a raft section \(raft-kv and load-kv and rag and mapek do\): remove it, or set workload to raft-kv or load-kv or rag or mapek/,
+      /load: the heartbeat workload does not read a load section \(load-kv and mapek do\)/);
     reject([...HEAD, 'duration: 5s', 'retries: 3'], /retries: unknown field: a heartbeat scenario has name, description, workload, .*, heartbeat/);
   });
 

@@ -65,8 +65,24 @@ export class Admission {
     return this.bulkhead.queueSizeMax;
   }
 
-  /** True when the rate limiter admits one request from `client` now. */
+  /**
+   * An operator's limit on top of the configured ones (control.ts): one bucket for the
+   * whole gateway while set, null when lifted.
+   */
+  private override: TokenBucket | null = null;
+
+  /** Sets (or, with null, lifts) the operator's gateway-wide rate limit. */
+  setOverride(ratePerSec: number | null, now: Micros): void {
+    this.override = ratePerSec === null ? null : new TokenBucket({ ratePerSec, burst: Math.max(1, Math.ceil(ratePerSec / 20)) }, now);
+  }
+
+  get overrideRatePerSec(): number {
+    return this.override?.ratePerSec ?? 0;
+  }
+
+  /** True when the rate limiters admit one request from `client` now. */
   allow(now: Micros, client: NodeId): boolean {
+    if (this.override !== null && !this.override.tryAcquire(now).ok) return false;
     if (this.bucket !== null) return this.bucket.tryAcquire(now).ok;
     if (this.registry !== null) return this.registry.tryAcquire(client, now).ok;
     return true;

@@ -27,6 +27,7 @@ import { deadlineAt } from '../resilience/timeout/deadline.ts';
 import { Admission, type Slot } from './admission.ts';
 import { Backends, type Choice } from './backends.ts';
 import { checkGatewayConfig, REDIRECT_HOPS_MAX, type GatewayConfig } from './config.ts';
+import { LatencyWindow, parseGatewayControl, type GatewayControlAnswer, type GatewayControlRequest } from './control.ts';
 import { gatewayChecks, readiness } from './gatewayHealth.ts';
 import { parseGatewayRequest, type GatewayOutcome, type GatewayReason, type GatewayRequest } from './protocol.ts';
 import { GatewayCounters } from './counters.ts';
@@ -71,6 +72,8 @@ export class Gateway implements Process {
   private health: HealthStatus = 'healthy';
   private draining = false;
   readonly counters: GatewayCounters;
+  /** Latencies of `ok` answers since the last control status query (control.ts). */
+  private readonly latency = new LatencyWindow();
 
   constructor(private readonly config: GatewayConfig) {
     checkGatewayConfig(config);
@@ -80,7 +83,7 @@ export class Gateway implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     const c = this.config;
-    this.admission = new Admission(c.rateLimit, c.bulkhead, ctx.now());
+    this.admission = new Admission(c.rateLimit, c.bulkhead, ctx.monotonic());
     this.backends = new Backends(c.servers, c.breaker, (server, from, to) => this.ctx.telemetry.emit('gw.breaker', { server, from, to }));
     const r = c.retry;
     const budget = r.enabled && r.budget.enabled ? new RetryBudget({ retryRatio: r.budget.ratio, minRetriesPerSec: r.budget.minPerSec, ttlUs: r.budget.ttlUs }) : undefined;
@@ -106,6 +109,12 @@ export class Gateway implements Process {
       else this.onRequest(from, req);
       return;
     }
+    if (type === 'gw.ctl') {
+      const ctl = parseGatewayControl(raw);
+      if (ctl === null) this.counters.malformed++;
+      else this.onControl(from, ctl);
+      return;
+    }
     const a = parseKvAnswer(raw);
     if (a === null) this.counters.malformed++;
     else this.onBackendAnswer(from, a);
@@ -121,7 +130,7 @@ export class Gateway implements Process {
   }
 
   private onRequest(from: NodeId, q: GatewayRequest): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     this.counters.received++;
     const incoming = parseTraceparent(q.tp);
     // The arrival count keeps two copies of one message (a duplicating network) apart.
@@ -165,7 +174,7 @@ export class Gateway implements Process {
 
   /** Sends the request to a server the breakers admit, preferring `preferred`. */
   private call(r: Req, preferred: NodeId): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = this.backends.choose(now, preferred);
     if (choice === null) return this.finish(r, 'error', 'breaker-open');
     r.choice = choice;
@@ -173,8 +182,9 @@ export class Gateway implements Process {
     r.state = 'calling';
     this.counters.sentTo[this.config.servers.indexOf(choice.target)]++;
     const slot = r.slot as Slot;
-    // Each call is a span of its own: a redirect followed within an attempt is a new hop.
-    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}`));
+    // Each call is a span of its own: a redirect followed within an attempt is a new hop, and
+    // a session registration is a call of its own before the request's call on the same hop.
+    const tp = traceparent(childContext(r.trace, 'attempt', `${r.attempts}.${r.hops}${slot.clientId === 0 ? '.register' : ''}`));
     this.ctx.telemetry.emit('gw.attempt', { client: r.client, rid: r.rid, id: r.id, attempt: r.attempts, hop: r.hops, target: choice.target, tp });
     if (slot.clientId === 0) {
       if (r.regCount === 0) r.regCount = this.admission.registrationCount();
@@ -198,7 +208,7 @@ export class Gateway implements Process {
       this.counters.late++;
       return;
     }
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     const current = r.state === 'calling' && choice.target === from;
     if (a.type === 'kv.registered') return this.onRegistered(r, from, a.clientId, a.count);
@@ -243,7 +253,7 @@ export class Gateway implements Process {
   }
 
   private onAttemptTimeout(r: Req): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const choice = r.choice as Choice;
     r.attemptTimer = NO_TIMER;
     this.counters.attemptTimeouts++;
@@ -257,7 +267,7 @@ export class Gateway implements Process {
   private failAttempt(r: Req): void {
     if (r.attemptTimer !== NO_TIMER) this.ctx.cancelTimer(r.attemptTimer);
     r.attemptTimer = NO_TIMER;
-    const d = this.retry.decide(r.attempts, 'failed', this.ctx.now(), this.ctx.random, r.prevDelayUs);
+    const d = this.retry.decide(r.attempts, 'failed', this.ctx.monotonic(), this.ctx.random, r.prevDelayUs);
     if (!d.retry) {
       if (d.reason === 'budget-exhausted') this.counters.budgetRefused++;
       return this.finish(r, 'error', d.reason === 'budget-exhausted' ? 'budget' : 'attempts');
@@ -272,13 +282,34 @@ export class Gateway implements Process {
     if (r.state === 'queued') r.cancelQueue?.();
     if (r.state === 'calling') {
       // The call outlived the whole request: evidence against the server, like a timeout.
-      const now = this.ctx.now();
+      const now = this.ctx.monotonic();
       this.backends.failed(now, r.choice as Choice, now - r.attemptStartUs);
     }
     this.finish(r, 'timeout', 'deadline');
   }
 
+  /** The control API (control.ts): status since the last query, or a new operator rate limit. */
+  private onControl(from: NodeId, q: GatewayControlRequest): void {
+    const now = this.ctx.now();
+    if (q.op === 'limits') {
+      this.admission.setOverride(q.ratePerSec > 0 ? q.ratePerSec : null, now);
+      this.ctx.telemetry.emit('gw.limits', { ratePerSec: q.ratePerSec });
+    }
+    const lat = q.op === 'status' ? this.latency.take() : { p99Us: 0, count: 0 };
+    const c = this.counters;
+    const answer: GatewayControlAnswer = {
+      type: 'gw.ctl.resp', rid: q.rid, ok: true,
+      status: {
+        received: c.received, admitted: c.admitted, attempts: c.attempts, ok: c.ok, rejected: c.rejected, timeouts: c.timeouts, errors: c.errors,
+        inFlight: this.admission.inFlight, queued: this.admission.queued, latencyP99Us: lat.p99Us, latencyCount: lat.count,
+        limitRatePerSec: this.admission.overrideRatePerSec, nowUs: now,
+      },
+    };
+    this.ctx.send(from, answer);
+  }
+
   private finish(r: Req, outcome: GatewayOutcome, reason: GatewayReason, result?: KvResult): void {
+    if (outcome === 'ok') this.latency.record(this.ctx.now() - (r.deadlineUs - this.config.timeoutUs));
     r.state = 'done';
     this.reqs.delete(r.id);
     for (const t of [r.attemptTimer, r.deadlineTimer, r.backoffTimer]) if (t !== NO_TIMER) this.ctx.cancelTimer(t);
@@ -299,7 +330,7 @@ export class Gateway implements Process {
   }
 
   private onHealthTick(): void {
-    const report = readiness(this.checks, this.ctx.now());
+    const report = readiness(this.checks, this.ctx.monotonic());
     if (report.status !== this.health) {
       this.health = report.status;
       this.ctx.telemetry.emit('gw.health', { status: report.status, ready: report.ok });

@@ -15,6 +15,7 @@
 // when the gateway refused it at the door (it never reached the servers), and an unknown
 // outcome (output '') otherwise: a timeout or an error may or may not have taken effect.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
+import { ln } from '../math/portableMath.ts';
 import type { KvOp } from '../kv/types.ts';
 import { rootContext, traceparent } from '../telemetry/traceContext.ts';
 import { parseGatewayAnswer, type GatewayOutcome } from './protocol.ts';
@@ -69,14 +70,14 @@ export class LoadClient implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     // A restarted client starts a new series of requests at the current phase.
-    this.scheduleNext(ctx.now());
+    this.scheduleNext(ctx.monotonic());
     ctx.setTimer(SWEEP_US, 'sweep');
   }
 
   onTimer(tag: string): void {
     if (tag === 'arrive') {
       this.send();
-      this.scheduleNext(this.ctx.now());
+      this.scheduleNext(this.ctx.monotonic());
     } else if (tag === 'sweep') {
       this.sweep();
       this.ctx.setTimer(SWEEP_US, 'sweep');
@@ -101,9 +102,9 @@ export class LoadClient implements Process {
       }
       const p = phases[k];
       if (p.ratePerSec > 0) {
-        const gapUs = Math.max(1, Math.round((-Math.log(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
+        const gapUs = Math.max(1, Math.round((-ln(1 - this.ctx.random.next()) / p.ratePerSec) * 1_000_000));
         if (at + gapUs < p.endUs) {
-          this.ctx.setTimer(at + gapUs - this.ctx.now(), 'arrive');
+          this.ctx.setTimer(at + gapUs - this.ctx.monotonic(), 'arrive');
           return;
         }
       }
@@ -112,7 +113,7 @@ export class LoadClient implements Process {
   }
 
   private send(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     const phase = this.phaseAt(now);
     if (phase < 0) return;
     this.reportPhases(phase);
@@ -135,7 +136,7 @@ export class LoadClient implements Process {
     const o = this.open.get(a.rid);
     if (o === undefined) return; // Already timed out here.
     this.open.delete(a.rid);
-    this.report(o.rid, o.phase, a.outcome, this.ctx.now() - o.sentUs);
+    this.report(o.rid, o.phase, a.outcome, this.ctx.monotonic() - o.sentUs);
     const fields = { clientId: this.config.clientId, rid: a.rid };
     if (a.outcome === 'ok' && a.result !== undefined) this.ctx.telemetry.emit('kv.complete', { ...fields, output: JSON.stringify(a.result) });
     else if (a.outcome === 'rejected') this.ctx.telemetry.emit('kv.complete', { ...fields, output: '', refused: true });
@@ -143,7 +144,7 @@ export class LoadClient implements Process {
   }
 
   private sweep(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     while (this.fifoHead < this.fifo.length) {
       const o = this.fifo[this.fifoHead];
       if (this.open.has(o.rid)) {

@@ -17,7 +17,7 @@ function fakeCtx(nowRef: { t: number }): NodeContext & { sent: unknown[]; events
   const sent: unknown[] = [];
   const events: string[] = [];
   return {
-    id: 0, now: () => nowRef.t, random: { next: () => 0.5, int: () => 0 }, disk, sent, events,
+    id: 0, now: () => nowRef.t, monotonic: () => nowRef.t, random: { next: () => 0.5, int: () => 0 }, disk, sent, events,
     send: (_to, m) => { sent.push(m); }, setTimer: () => 1, cancelTimer: () => {},
     telemetry: { emit: (name) => { events.push(name); } },
   };

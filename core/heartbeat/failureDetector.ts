@@ -10,6 +10,7 @@
 // healthy peer forever (the simulator found exactly that). Malformed messages are
 // counted and ignored.
 import type { Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
+import { FNV_OFFSET, fnvUnit } from '../hash/fnv.ts';
 
 export interface HeartbeatConfig {
   peers: readonly NodeId[];
@@ -32,10 +33,10 @@ export interface Heartbeat {
 }
 
 export function heartbeatSum(from: NodeId, epoch: number, seq: number): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (const x of [from, epoch, seq, Math.floor(seq / 4294967296)]) {
-    h = Math.imul(h ^ (x & 0xffff), 16777619);
-    h = Math.imul(h ^ (x >>> 16), 16777619);
+    h = fnvUnit(h, x & 0xffff);
+    h = fnvUnit(h, x >>> 16);
   }
   return h >>> 0;
 }
@@ -81,7 +82,7 @@ export class FailureDetector implements Process<Heartbeat> {
     if (!s.ok) ctx.telemetry.emit('fd.disk_error', { error: s.error });
     ctx.telemetry.emit('fd.boot', { epoch: this.epoch });
     // Peers start trusted with a full timeout of grace, as after a fresh handshake.
-    for (const p of this.config.peers) this.peers.set(p, { lastHeardUs: ctx.now(), epoch: 0, seq: -1, suspected: false });
+    for (const p of this.config.peers) this.peers.set(p, { lastHeardUs: ctx.monotonic(), epoch: 0, seq: -1, suspected: false });
     this.beat();
   }
 
@@ -97,7 +98,7 @@ export class FailureDetector implements Process<Heartbeat> {
   }
 
   private beat(): void {
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (const p of this.config.peers) {
       this.ctx.send(p, { type: 'hb', epoch: this.epoch, seq: this.seq, sum: heartbeatSum(this.ctx.id, this.epoch, this.seq) });
       const s = this.peers.get(p) as PeerState;
@@ -122,7 +123,7 @@ export class FailureDetector implements Process<Heartbeat> {
     if (m.epoch < s.epoch || (m.epoch === s.epoch && m.seq <= s.seq)) return;
     s.epoch = m.epoch;
     s.seq = m.seq;
-    s.lastHeardUs = this.ctx.now();
+    s.lastHeardUs = this.ctx.monotonic();
     if (this.config.workRounds) this.work(m.seq);
     if (s.suspected) {
       s.suspected = false;

@@ -84,7 +84,7 @@ export class KvClient implements Process {
   }
 
   private begin(): void {
-    if (this.ctx.now() >= this.config.stopAtUs) return;
+    if (this.ctx.monotonic() >= this.config.stopAtUs) return;
     this.rid++;
     const op = this.config.nextOp(this.ctx.random, this.config.clientId, this.rid);
     const trace = rootContext('kv', this.ctx.id, this.config.clientId, this.rid, this.ctx.now());

@@ -18,8 +18,9 @@
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES } from '../raft/config.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
-import { fnv1a32, LANE_A_BASIS } from './hash.ts';
+import { fnv1a32 } from '../hash/fnv.ts';
 import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
@@ -93,7 +94,7 @@ export class KvServer implements Process {
   private readSeq = 0;
   private disk!: DiskPort;
   private lastRole = '';
-  /** Ticks fall on a grid of local time: tickOriginUs + k * tickUs for k = 1, 2, ... */
+  /** Ticks fall on a grid of monotonic time (steps of the wall clock never move it): tickOriginUs + k * tickUs. */
   private tickOriginUs = 0;
   private ticksDone = 0;
   /** The grid tick the one outstanding tick timer aims at, or -1. */
@@ -109,6 +110,8 @@ export class KvServer implements Process {
   private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
+  /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
+  private readonly rejectedFrom = new Map<NodeId, number>();
 
   constructor(private readonly config: KvServerConfig) {}
 
@@ -117,7 +120,7 @@ export class KvServer implements Process {
     this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
     // Each node's tick grid has its own phase, as real nodes' timers do; aligned grids would
     // make candidates time out on the very same tick far more often than in practice.
-    this.tickOriginUs = ctx.now() - ctx.random.int(this.config.tickUs);
+    this.tickOriginUs = ctx.monotonic() - ctx.random.int(this.config.tickUs);
     this.recover();
     this.armTick();
   }
@@ -131,7 +134,7 @@ export class KvServer implements Process {
   private catchUpTicks(): void {
     const raft = this.raft;
     if (raft === null) return;
-    const due = Math.floor((this.ctx.now() - this.tickOriginUs) / this.config.tickUs);
+    const due = Math.floor((this.ctx.monotonic() - this.tickOriginUs) / this.config.tickUs);
     for (let i = 0; this.ticksDone < due && i < TICK_CATCH_UP_MAX; i++) {
       raft.tick();
       this.ticksDone++;
@@ -147,7 +150,7 @@ export class KvServer implements Process {
     if (this.armedTick !== -1 && this.armedTick <= want) return; // It fires early, then re-arms.
     this.armedTick = want;
     const atUs = this.tickOriginUs + want * this.config.tickUs;
-    this.ctx.setTimer(Math.max(0, atUs - this.ctx.now()), `tick:${want}`);
+    this.ctx.setTimer(Math.max(0, atUs - this.ctx.monotonic()), `tick:${want}`);
   }
 
   private recover(): void {
@@ -213,6 +216,10 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+    } else if (type === 'kv.admin') {
+      const req = parseAdminRequest(raw);
+      if (req === null) return this.reject(from, 'admin');
+      this.onAdmin(from, req);
     } else if (this.onOtherMessage(from, raw)) {
       // Taken by a subclass's protocol.
     } else {
@@ -260,6 +267,7 @@ export class KvServer implements Process {
 
   private reject(from: NodeId, what: string): void {
     this.rejected++;
+    this.rejectedFrom.set(from, (this.rejectedFrom.get(from) ?? 0) + 1);
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
@@ -310,6 +318,50 @@ export class KvServer implements Process {
     this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
   }
 
+  /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */
+  private onAdmin(from: NodeId, req: AdminRequest): void {
+    const raft = this.raft as RawNode;
+    const st = raft.status();
+    let reason = '';
+    switch (req.op) {
+      case 'status':
+        break;
+      case 'addLearner':
+      case 'addVoter':
+      case 'remove':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!raft.proposeConfChange({ type: req.op === 'remove' ? 'removeNode' : req.op, node: req.node })) reason = 'refused';
+        break;
+      case 'transfer':
+        if (st.role !== 'leader') reason = 'not-leader';
+        else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
+        else raft.transferLeadership(req.node);
+        break;
+      case 'compact':
+        if (this.applied <= this.snapshotIndex) reason = 'nothing-to-compact';
+        else if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+        else reason = 'refused';
+        break;
+    }
+    // Proposals and compactions reach the disk and the peers in handleReady, after this.
+    if (req.op !== 'status') this.ctx.telemetry.emit('kv.admin', { op: req.op, node: req.node, ok: reason === '', reason });
+    const answer: AdminAnswer = { type: 'kv.admin.resp', rid: req.rid, op: req.op, ok: reason === '', reason, status: this.adminStatus() };
+    this.ctx.send(from, seal(answer));
+  }
+
+  private adminStatus(): ServerStatus {
+    const st = (this.raft as RawNode).status();
+    const host = this.ctx.host;
+    const progress = st.progress === undefined ? [] : Object.entries(st.progress).map(([id, p]) => ({ node: Number(id), match: p.match, active: p.recentActive })).sort((a, b) => a.node - b.node);
+    const rejectedFrom = [...this.rejectedFrom].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, REJECTED_FROM_MAX).sort((a, b) => a[0] - b[0]);
+    return {
+      id: this.ctx.id, role: st.role, term: st.term, lead: st.lead, commit: st.commit, applied: this.applied, lastIndex: st.lastIndex,
+      voters: st.conf.voters, learners: st.conf.learners, progress, diskErrors: this.diskErrors, rejectedFrom, nowUs: this.ctx.now(),
+      memoryBytes: host?.memoryBytes() ?? -1, memoryBytesMax: host?.memoryBytesMax ?? -1, diskBytesUsed: host?.diskBytesUsed() ?? -1,
+      diskBytesMax: host?.diskBytesMax() ?? -1, cpuBusyUs: host?.cpuBusyUs() ?? -1,
+    };
+  }
+
   private handleReady(): void {
     const raft = this.raft;
     if (raft === null) return;
@@ -352,7 +404,7 @@ export class KvServer implements Process {
       for (let i = 0; i < n; i++) {
         const e = rd.entries[i];
         terms += i === 0 ? `${e.term}` : `,${e.term}`;
-        const h = fnv1a32(e.data, fnv1a32(e.type, LANE_A_BASIS)).toString(36);
+        const h = fnv1a32(e.data, fnv1a32(e.type)).toString(36);
         hashes += i === 0 ? h : `,${h}`;
       }
       tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm() });

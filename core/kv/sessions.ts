@@ -6,7 +6,7 @@
 // client. An evicted session is gone for good: its client must register again. The table keeps its content hash and approximate size up to date on every
 // change, so digests and memory accounting stay O(1).
 
-import { HashSum } from './hash.ts';
+import { HashSum } from '../hash/hashSum.ts';
 import type { KvResult } from './types.ts';
 
 /** Rough per-session cost in bytes: map entry, object header, fields. */

@@ -13,7 +13,7 @@
 // client never learned may leave one) is applied. So no write is ever applied twice.
 
 import { applyKvOp } from './applyOp.ts';
-import { HashSum } from './hash.ts';
+import { HashSum } from '../hash/hashSum.ts';
 import { SessionTable } from './sessions.ts';
 import type { KvImage } from './snapshotCodec.ts';
 import { compareCodeUnits, decodeSnapshot, encodeSnapshot } from './snapshotCodec.ts';

@@ -4,7 +4,7 @@
 // parsed payload or a reason; a torn or bit-flipped record always fails the checksum or the
 // parse, never decodes to a different value silently (up to CRC-32's detection power).
 
-import { crc32Hex } from './crc32.ts';
+import { crc32Hex } from '../hash/crc32.ts';
 
 export const RECORD_VERSION = 'v1';
 

@@ -7,7 +7,7 @@
 // written.
 
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Hex } from './crc32.ts';
+import { crc32, crc32Hex } from '../hash/crc32.ts';
 import { decodeRecord, encodeRecord } from './record.ts';
 import { RAFT_FILES, RaftStorageCorruption, persistReady, recover, recoverResult } from './storage.ts';
 import { MemDisk } from '../../test/support/raft/testDisk.ts';

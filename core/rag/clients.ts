@@ -14,6 +14,7 @@
 // node's seeded stream), so clients hold no corpus of their own.
 import type { Micros, NodeContext, NodeId, Process, ProcessView, Random } from '../env.ts';
 import { seal } from '../kv/integrity.ts';
+import { ln } from '../math/portableMath.ts';
 import { parseRagAck, parseRagAnswer, parseRagResults, type Consistency, type RagDel, type RagPut, type RagQuery, type RagSearch } from './protocol.ts';
 import { encodeVector } from './vectorCodec.ts';
 
@@ -55,11 +56,11 @@ export class RagQueryClient implements Process {
 
   start(ctx: NodeContext): void {
     this.ctx = ctx;
-    this.scheduleNext(Math.max(0, this.config.startUs - ctx.now()));
+    this.scheduleNext(Math.max(0, this.config.startUs - ctx.monotonic()));
   }
 
   private scheduleNext(extraUs: Micros): void {
-    const gapUs = Math.max(1, Math.round(-Math.log(1 - this.ctx.random.next()) * (1_000_000 / this.config.ratePerSec)));
+    const gapUs = Math.max(1, Math.round(-ln(1 - this.ctx.random.next()) * (1_000_000 / this.config.ratePerSec)));
     this.ctx.setTimer(extraUs + gapUs, 'ask');
   }
 
@@ -74,7 +75,7 @@ export class RagQueryClient implements Process {
 
   private ask(): void {
     const c = this.config;
-    if (this.ctx.now() >= c.stopUs) return;
+    if (this.ctx.monotonic() >= c.stopUs) return;
     this.scheduleNext(0);
     if (this.outstanding.size >= c.pendingMax) {
       this.shed++;
@@ -84,8 +85,8 @@ export class RagQueryClient implements Process {
     const mode: Consistency = this.ctx.random.next() < c.freshShare ? 'fresh' : 'stale';
     const v = encodeVector(c.nextQuery(this.ctx.random));
     const timer = this.ctx.setTimer(c.timeoutUs, `timeout:${qid}`);
-    this.outstanding.set(qid, { mode, sentUs: this.ctx.now(), v: c.sampleEvery > 0 && qid % c.sampleEvery === 0 ? v : null, timer });
-    this.ctx.telemetry.emit('rag.invoke', { client: c.clientId, qid, mode, atUs: this.ctx.now() });
+    this.outstanding.set(qid, { mode, sentUs: this.ctx.monotonic(), v: c.sampleEvery > 0 && qid % c.sampleEvery === 0 ? v : null, timer });
+    this.ctx.telemetry.emit('rag.invoke', { client: c.clientId, qid, mode, atUs: this.ctx.monotonic() });
     const m: RagQuery = { type: 'rag.query', qid, v, k: c.k, ef: c.ef, mode };
     this.ctx.send(c.frontend, seal(m));
   }
@@ -104,7 +105,7 @@ export class RagQueryClient implements Process {
     if (r.ok) this.answered++;
     else this.failed++;
     this.ctx.telemetry.emit('rag.complete', {
-      client: this.config.clientId, qid, mode: o.mode, latencyUs: this.ctx.now() - o.sentUs, ...r, ...(o.v !== null ? { v: o.v } : {}),
+      client: this.config.clientId, qid, mode: o.mode, latencyUs: this.ctx.monotonic() - o.sentUs, ...r, ...(o.v !== null ? { v: o.v } : {}),
     });
   }
 
@@ -189,7 +190,7 @@ export class RagIngestClient implements Process {
   }
 
   private writeNext(): void {
-    if (this.done || this.ctx.now() >= this.config.stopUs) return;
+    if (this.done || this.ctx.monotonic() >= this.config.stopUs) return;
     const op = this.config.nextWrite(this.seq++, this.ctx.random);
     if (op === null) {
       this.done = true;
@@ -265,11 +266,11 @@ export class RagAuditor implements Process {
 
   start(ctx: NodeContext): void {
     this.ctx = ctx;
-    ctx.setTimer(Math.max(0, this.config.startUs - ctx.now()), 'audit');
+    ctx.setTimer(Math.max(0, this.config.startUs - ctx.monotonic()), 'audit');
   }
 
   onTimer(): void {
-    if (this.ctx.now() >= this.config.stopUs) return;
+    if (this.ctx.monotonic() >= this.config.stopUs) return;
     this.round++;
     const v = encodeVector(this.config.nextQuery(this.ctx.random));
     const m: RagSearch = { type: 'rag.search', bid: this.round, mode: 'stale', k: this.config.k, ef: this.config.ef, qs: [{ qid: this.round, v }] };

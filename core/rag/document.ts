@@ -25,7 +25,7 @@ export function labelOfKey(key: string): number | null {
   const rest = key.slice(DOC_PREFIX.length);
   if (!/^(0|[1-9]\d{0,9})$/.test(rest)) return null;
   const n = Number(rest);
-  return n < 2 ** 32 ? n : null;
+  return n < 0x100000000 ? n : null;
 }
 
 export function encodeDocValue(title: string, vector: ArrayLike<number>): string {

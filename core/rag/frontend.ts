@@ -166,7 +166,7 @@ export class RagFrontend implements Process {
     if (this.waitingCount >= PENDING_MAX) return this.answerError(from, q.qid, 'overloaded');
     if (q.mode === 'stale' && this.config.cache.enabled) {
       this.ctx.chargeCpu?.(cacheLookupCostUs(this.cache.size, this.config.dim));
-      const hit = this.cache.lookup(this.ctx.now(), vector as Float32Array, q.k, q.ef);
+      const hit = this.cache.lookup(this.ctx.monotonic(), vector as Float32Array, q.k, q.ef);
       if (hit !== null) {
         this.cacheHits++;
         const a = hit.answer;
@@ -179,7 +179,7 @@ export class RagFrontend implements Process {
       list = [];
       this.forming.set(key, list);
     }
-    list.push({ client: from, qid: q.qid, v: q.v, vector, arrivedUs: this.ctx.now() });
+    list.push({ client: from, qid: q.qid, v: q.v, vector, arrivedUs: this.ctx.monotonic() });
     this.waitingCount++;
     const b = this.config.batch;
     if (!b.enabled || list.length >= b.max) this.flush(key);
@@ -208,7 +208,7 @@ export class RagFrontend implements Process {
   /** The next replica round robin, skipping ejected ones unless all are. */
   private pickReplica(): NodeId {
     const replicas = this.config.replicas;
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (let i = 0; i < replicas.length; i++) {
       const r = replicas[this.rr++ % replicas.length];
       if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;
@@ -219,7 +219,7 @@ export class RagFrontend implements Process {
   private retryBatch(bid: number, why: string): void {
     const b = this.inflight.get(bid);
     if (b === undefined) return;
-    if (why === 'timeout') this.ejectedUntil.set(b.target, this.ctx.now() + this.config.ejectUs);
+    if (why === 'timeout') this.ejectedUntil.set(b.target, this.ctx.monotonic() + this.config.ejectUs);
     this.inflight.delete(bid);
     this.ctx.cancelTimer(b.timer);
     if (b.attempts < this.config.attemptsMax) {
@@ -240,7 +240,7 @@ export class RagFrontend implements Process {
     this.ctx.cancelTimer(b.timer);
     this.waitingCount -= b.queries.length;
     const byQid = new Map(r.rs.map((x) => [x.qid, x]));
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (const q of b.queries) {
       const x = byQid.get(q.qid);
       if (x === undefined) {
@@ -410,14 +410,14 @@ export class RagFrontend implements Process {
   /** What the cache would answer now for a stale question (observers only: changes nothing). */
   peekCache(vector: Float32Array, k: number, ef: number): { labels: readonly number[]; distances: readonly number[]; replica: number; applied: number; similarity: number } | null {
     if (!this.config.cache.enabled) return null;
-    const hit = this.cache.peek(this.ctx.now(), vector, k, ef);
+    const hit = this.cache.peek(this.ctx.monotonic(), vector, k, ef);
     return hit === null ? null : { ...hit.answer, similarity: hit.similarity };
   }
 
   /** The replica the next batch would go to (observers only). */
   peekNextReplica(): NodeId {
     const replicas = this.config.replicas;
-    const now = this.ctx.now();
+    const now = this.ctx.monotonic();
     for (let i = 0; i < replicas.length; i++) {
       const r = replicas[(this.rr + i) % replicas.length];
       if ((this.ejectedUntil.get(r) ?? -1) <= now) return r;

@@ -36,7 +36,7 @@ export interface RagSearch { type: 'rag.search'; bid: number; mode: Consistency;
 /** `docs`: live documents in the replica's index when it answered. */
 export interface RagResults { type: 'rag.results'; bid: number; ok: boolean; applied: number; docs: number; rs: { qid: number; l: number[]; d: number[] }[]; error: string }
 
-const isLabel = (x: unknown): x is number => isCount(x) && x < 2 ** 32;
+const isLabel = (x: unknown): x is number => isCount(x) && x < 0x100000000;
 const isMode = (x: unknown): x is Consistency => x === 'stale' || x === 'fresh';
 const isK = (x: unknown): x is number => isCount(x) && x >= 1 && x <= K_MAX;
 const isEf = (x: unknown): x is number => isCount(x) && x >= 1 && x <= EF_MAX;

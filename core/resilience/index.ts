@@ -32,7 +32,6 @@ export { TokenBucket } from './rateLimit/tokenBucket.ts';
 export type { LimiterRegistryOptions } from './rateLimit/limiterRegistry.ts';
 export { LimiterRegistry } from './rateLimit/limiterRegistry.ts';
 
-export { cyrb53, fnv1a32 } from './idempotency/hash.ts';
 export { canonicalJson } from './idempotency/canonicalJson.ts';
 export { partsKey, requestKey } from './idempotency/keys.ts';
 export type { IdempotencyRecord, IdempotencyStore, PutResult, StoredOutcome } from './idempotency/store.ts';

@@ -8,6 +8,10 @@
 /** The value a label takes when the observed value is not in its set. */
 export const OTHER = 'other';
 
+export { ACTION_KINDS as MAPEK_ACTIONS, SYMPTOM_KINDS as MAPEK_SYMPTOMS } from '../mapek/types.ts';
+/** How a MAPE-K episode ended (core/mapek/types.ts Outcome). */
+export const MAPEK_OUTCOMES = ['recovered', 'failed', 'no-effect', 'aborted'] as const;
+
 export const RAFT_ROLES = ['leader', 'candidate', 'precandidate', 'follower'] as const;
 export const CAMPAIGN_KINDS = ['pre', 'election'] as const;
 export const VOTE_RESULTS = ['granted', 'rejected'] as const;
@@ -28,17 +32,18 @@ export const DROP_CAUSES = ['partition', 'loss', 'queue-full', 'down', 'paused-o
 export const MESSAGE_TYPES = [
   'MsgApp', 'MsgAppResp', 'MsgVote', 'MsgVoteResp', 'MsgPreVote', 'MsgPreVoteResp', 'MsgHeartbeat', 'MsgHeartbeatResp',
   'MsgSnap', 'MsgReadIndex', 'MsgReadIndexResp', 'MsgTimeoutNow', 'MsgTransferLeader', 'MsgProp',
-  'kv.req', 'kv.resp', 'kv.redirect', 'gw.req', 'gw.resp', 'hb',
+  'kv.req', 'kv.resp', 'kv.redirect', 'kv.register', 'kv.registered', 'gw.req', 'gw.resp', 'hb',
 ] as const;
 /** Fault kinds of the nemesis (scenario `faults[].kind`). */
 export const FAULT_KINDS = [
   'crash', 'restart', 'shutdown', 'pause', 'partition', 'oneway', 'bridge', 'isolate', 'link', 'throttle', 'memory', 'clock',
-  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'crashOn', 'figure8', 'diverge',
+  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'leak', 'crashOn', 'figure8', 'diverge',
 ] as const;
 /** Checks that report violations (World.violate). */
 export const CHECKS = [
   'election-safety', 'state-machine-safety', 'leader-completeness', 'linearizability', 'liveness', 'fd-accuracy',
   'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit', 'rag-read-your-writes', 'rag-replicas-diverge', 'rag-recall',
+  'mapek-quorum-guard', 'mapek-recovery',
   'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'vote-once', 'durability', 'leader-churn',
 ] as const;
 

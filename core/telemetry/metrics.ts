@@ -8,7 +8,7 @@
 // docs/telemetry.md is generated from this table (npm run docs:telemetry).
 import {
   BREAKER_STATES, CAMPAIGN_KINDS, CHECKS, CLIENT_OUTCOMES, CRASH_CAUSES, DROP_CAUSES, FAULT_KINDS, FD_TRANSITIONS,
-  GATEWAY_OUTCOMES, KV_OPS, KV_OUTCOMES, MESSAGE_TYPES, NODE_NAMES, OTHER, RAFT_ROLES, RECOVERY_RESULTS, REJECTED_KINDS,
+  GATEWAY_OUTCOMES, KV_OPS, KV_OUTCOMES, MAPEK_ACTIONS, MAPEK_OUTCOMES, MAPEK_SYMPTOMS, MESSAGE_TYPES, NODE_NAMES, OTHER, RAFT_ROLES, RECOVERY_RESULTS, REJECTED_KINDS,
   VOTE_RESULTS, type LabelSet,
 } from './labels.ts';
 
@@ -36,6 +36,9 @@ export const LATENCY_BUCKETS_S: readonly number[] = [0.0005, 0.001, 0.0025, 0.00
 const SERVER = ['server'] as const;
 const CLIENT = ['client'] as const;
 const GATEWAY = ['gateway'] as const;
+const MANAGER = ['manager'] as const;
+/** Recovery times of the MAPE-K loop: from under a second to minutes. */
+const RECOVERY_BUCKETS_S: readonly number[] = [0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120];
 const none = {} as const;
 
 function m(name: string, kind: MetricKind, help: string, from: string, more: Partial<Pick<MetricSpec, 'labels' | 'scope' | 'roles' | 'buckets'>> = {}): MetricSpec {
@@ -106,6 +109,12 @@ export const METRICS: readonly MetricSpec[] = [
   m('faultline_net_sent_bytes_total', 'counter', 'Bytes this node sent (canonical encoding).', 'network'),
   m('faultline_net_messages_delivered_total', 'counter', 'Messages delivered to this node\'s process, by type.', 'network', { labels: { type: MESSAGE_TYPES } }),
   m('faultline_net_messages_dropped_total', 'counter', 'Messages to this node that were lost, by cause.', 'network, host', { labels: { cause: DROP_CAUSES } }),
+  // ---- MAPE-K manager ----
+  m('faultline_mapek_symptoms_raised_total', 'counter', 'Symptoms the manager\'s Analyze phase raised, by kind.', 'mapek.symptom', { roles: MANAGER, labels: { kind: MAPEK_SYMPTOMS } }),
+  m('faultline_mapek_actions_total', 'counter', 'Actions the manager executed, by kind and result.', 'mapek.action', { roles: MANAGER, labels: { action: MAPEK_ACTIONS, result: RECOVERY_RESULTS } }),
+  m('faultline_mapek_episodes_total', 'counter', 'Healing episodes that ended, by outcome.', 'mapek.outcome', { roles: MANAGER, labels: { outcome: MAPEK_OUTCOMES } }),
+  m('faultline_mapek_time_to_recover_seconds', 'histogram', 'Time from a diagnosis to the end of its episode, for recovered episodes (the manager\'s own view, local clock).', 'mapek.outcome', { roles: MANAGER, buckets: RECOVERY_BUCKETS_S }),
+  m('faultline_mapek_lease_active', 'gauge', 'Whether this manager instance holds the lease (1) or stands by (0).', 'mapek.lease', { roles: MANAGER }),
   // ---- Simulator and checkers ----
   m('faultline_sim_events_total', 'counter', 'Events the simulator executed.', 'kernel', { scope: 'sim' }),
   m('faultline_sim_trace_events_total', 'counter', 'Events recorded in the canonical trace.', 'trace', { scope: 'sim' }),

@@ -7,7 +7,7 @@
 // does not depend on observing) and the observer (sim/telemetry) computes the same span
 // ids the messages carry. The format is W3C's: `00-<32 hex trace id>-<16 hex parent id>-01`;
 // an invalid value is ignored by the receiver, which then starts a trace of its own.
-import { fnv1a32 } from '../kv/hash.ts';
+import { fnv1a32 } from '../hash/index.ts';
 
 export interface TraceContext {
   /** 32 lowercase hex digits, not all zero. */

@@ -10,10 +10,11 @@ import { KvStateMachine } from '../../core/kv/stateMachine.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { Operation } from './history.ts';
 import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
-import type { KvState } from './kvModel.ts';
+import type { KvObservation, KvState } from './kvModel.ts';
+import { describeOperation } from './explain.ts';
 import { checkKvHistory } from './linearizability.ts';
 
-function op(opId: number, clientId: number, input: KvOp, call: number, ret: number, output: KvResult | null): Operation {
+function op(opId: number, clientId: number, input: KvOp, call: number, ret: number, output: KvObservation | null): Operation {
   return { clientId, opId, input, call, return: ret, output };
 }
 const ok = (value: string | null): KvResult => ({ ok: true, value });
@@ -112,6 +113,18 @@ describe('hand-made histories', () => {
     expect(checkKvHistory([op(1, 1, put('1'), 0, 10, ok('1')), op(2, 2, cas, 20, 30, mismatch('1')), op(3, 1, get(), 40, 50, ok('1'))]).verdict).toBe('ok');
     expect(checkKvHistory([op(1, 1, put('1'), 0, 10, ok('1')), op(2, 2, cas, 20, 30, mismatch('7'))]).verdict).toBe('illegal');
     expect(checkKvHistory([op(1, 1, put('0'), 0, 10, ok('0')), op(2, 2, cas, 20, 30, mismatch('0'))]).verdict).toBe('illegal');
+  });
+
+  it('accepts partial observations: a failed cas without its value, a write returned unseen', () => {
+    const bare: KvObservation = { ok: false, error: 'cas-mismatch' };
+    const cas: KvOp = { op: 'cas', key: 'x', expected: '0', value: '5' };
+    expect(checkKvHistory([op(1, 1, put('1'), 0, 10, ok('1')), op(2, 2, cas, 20, 30, bare), op(3, 1, get(), 40, 50, ok('1'))]).verdict).toBe('ok');
+    expect(checkKvHistory([op(1, 1, put('0'), 0, 10, ok('0')), op(2, 2, cas, 20, 30, bare)]).verdict).toBe('illegal');
+    // A put that returned at 30 with its answer unseen took effect by then.
+    const unseen = [op(1, 1, put('1'), 0, 10, ok('1')), op(2, 2, put('2'), 20, 30, null)];
+    expect(checkKvHistory([...unseen, op(3, 3, get(), 40, 50, ok('2'))]).verdict).toBe('ok');
+    expect(checkKvHistory([...unseen, op(3, 3, get(), 40, 50, ok('1'))]).verdict).toBe('illegal');
+    expect(describeOperation(unseen[1])).toBe('#2 client 2 [20 .. 30 µs] put("x", "2") -> unknown');
   });
 
   it('rejects malformed operations and options with a clear Error', () => {

@@ -1,20 +1,25 @@
-// A linearizability checker for key-value histories, in the manner of Porcupine.
+// A linearizability checker for histories of any sequential model, in the manner of
+// Porcupine.
 //
-// Contract: checkKvHistory(history) says 'ok' when some total order of the operations
-// respects real time (an operation that returned before another was called comes first)
-// and the per-key sequential model, 'illegal' when none does, and 'unknown' when the
-// step budget or the deadline ran out first. Keys are independent (P-compositionality),
-// so each key is checked alone, smallest partition first. Each key is searched with the
-// Wing-Gong-Lowe depth-first search, memoized on (set of linearized operations, state).
-// Unknown outcomes (return Infinity or a session-expired answer) may take effect at any
-// time after their call, or never; an unknown get observed nothing and is dropped.
-// Operations whose return equals another's call count as concurrent (closed intervals),
-// so equal timestamps never produce a false 'illegal'.
+// Contract: checkHistory(model, history) says 'ok' when some total order of the
+// operations respects real time (an operation that returned before another was called
+// comes first) and the model (model.ts), 'illegal' when none does, and 'unknown' when the
+// step budget or the deadline ran out first. Partitions (keys) are independent
+// (P-compositionality), so each is checked alone, smallest first. Each is searched with
+// the Wing-Gong-Lowe depth-first search, memoized on (set of linearized operations,
+// state). Unknown outcomes (return Infinity or an output the model calls unknown) may take
+// effect at any time after their call, or never; an operation that returned but whose
+// output was not seen took effect by its return; a read-only operation with nothing
+// observed constrains nothing and is dropped. Operations whose return equals another's
+// call count as concurrent (closed intervals), so equal timestamps never produce a false
+// 'illegal'. checkKvHistory is the checker with the key-value model.
 
+import { fmix32 } from '../../core/hash/hash64.ts';
+import type { KvOp } from '../../core/kv/types.ts';
 import type { CheckOptions, CheckResult, Operation } from './history.ts';
 import { explainIllegal, FULL_EXPLANATION } from './explain.ts';
-import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
-import type { KvState } from './kvModel.ts';
+import { kvModel, type KvObservation } from './kvModel.ts';
+import { isUnknownOutcome, type Model } from './model.ts';
 
 export const MAX_STEPS_DEFAULT = 50_000_000;
 /** Shrinking a failure for the report never spends more than this many steps. */
@@ -67,10 +72,12 @@ class Budget {
 }
 
 /** One operation as the search sees it: unknown outcomes normalized. */
-interface SearchOp {
-  readonly op: Operation;
-  readonly output: Operation['output'];
+interface SearchOp<I, O> {
+  readonly op: Operation<I, O>;
+  /** Null when nothing usable was observed. */
+  readonly output: O | null;
   readonly call: number;
+  /** Infinity when the outcome is unknown. */
   readonly ret: number;
 }
 
@@ -79,28 +86,30 @@ type SearchOutcome =
   | { kind: 'illegal'; longest: number[] }
   | { kind: 'budget' };
 
-function validateOperation(op: Operation): void {
-  if (!Number.isFinite(op.call)) throw new Error(`checkKvHistory: operation ${op.opId} has a non-finite call time ${op.call}`);
-  if (!(op.return >= op.call)) throw new Error(`checkKvHistory: operation ${op.opId} returns (${op.return}) before its call (${op.call})`);
+function validateOperation<I, O>(op: Operation<I, O>): void {
+  if (!Number.isFinite(op.call)) throw new Error(`checkHistory: operation ${op.opId} has a non-finite call time ${op.call}`);
+  if (!(op.return >= op.call)) throw new Error(`checkHistory: operation ${op.opId} returns (${op.return}) before its call (${op.call})`);
 }
 
 /** Normalizes unknown outcomes; returns null for an operation that constrains nothing. */
-function toSearchOp(op: Operation): SearchOp | null {
+function toSearchOp<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): SearchOp<I, O> | null {
   validateOperation(op);
-  if (isUnknownOutput(op.output) || op.return === Infinity) {
-    if (op.input.op === 'get') return null;
-    return { op, output: null, call: op.call, ret: Infinity };
+  const unknown = isUnknownOutcome(model, op);
+  if (unknown || op.output === null) {
+    if (model.isReadOnly?.(op.input, null) === true) return null;
+    return { op, output: null, call: op.call, ret: unknown ? Infinity : op.return };
   }
   return { op, output: op.output, call: op.call, ret: op.return };
 }
 
-function partitionByKey(history: readonly Operation[]): Array<{ key: string; ops: SearchOp[] }> {
-  const byKey = new Map<string, SearchOp[]>();
+function partitionByKey<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[]): Array<{ key: string; ops: SearchOp<I, O>[] }> {
+  const byKey = new Map<string, SearchOp<I, O>[]>();
   for (const op of history) {
-    const s = toSearchOp(op);
+    const s = toSearchOp(model, op);
     if (s === null) continue;
-    const list = byKey.get(op.input.key);
-    if (list === undefined) byKey.set(op.input.key, [s]);
+    const key = model.partition === undefined ? '' : model.partition(op.input);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [s]);
     else list.push(s);
   }
   const parts = [...byKey.entries()].map(([key, ops]) => ({ key, ops }));
@@ -110,10 +119,8 @@ function partitionByKey(history: readonly Operation[]): Array<{ key: string; ops
 
 /** A 32-bit mix of an operation index, the Zobrist key of that operation in the set hash. */
 function zobrist(i: number): number {
-  let h = Math.imul(i + 0x9e3779b9, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  // Offset first: fmix32(0) is 0, which would leave operation 0 out of every set's hash.
+  return fmix32(i + 0x9e3779b9);
 }
 
 /** Rough cost of one bucket slot in the visited map, beyond the pooled bitset words. */
@@ -180,18 +187,40 @@ class VisitedSet {
   }
 }
 
-/** Interns states as small integers so the visited set compares numbers, not strings. */
-class StateTable {
-  private readonly ids = new Map<KvState, number>();
-  readonly states: KvState[] = [];
+/**
+ * Interns states as small integers so the visited set compares numbers, not states:
+ * by the model's hash and equality when it has them, else as Map keys.
+ */
+class StateTable<S> {
+  private readonly ids = new Map<S, number>();
+  private readonly byHash = new Map<number, number | number[]>();
+  readonly states: S[] = [];
 
-  id(state: KvState): number {
+  constructor(private readonly model: Model<S, unknown, unknown>) {}
+
+  id(state: S): number {
+    if (this.model.hash !== undefined) return this.hashedId(state, this.model.hash(state));
     let id = this.ids.get(state);
     if (id === undefined) {
       id = this.states.length;
       this.ids.set(state, id);
       this.states.push(state);
     }
+    return id;
+  }
+
+  private hashedId(state: S, hash: number): number {
+    const equal = this.model.equal ?? Object.is;
+    const bucket = this.byHash.get(hash);
+    if (typeof bucket === 'number' && equal(this.states[bucket], state)) return bucket;
+    if (Array.isArray(bucket)) {
+      for (const id of bucket) if (equal(this.states[id], state)) return id;
+    }
+    const id = this.states.length;
+    this.states.push(state);
+    if (bucket === undefined) this.byHash.set(hash, id);
+    else if (typeof bucket === 'number') this.byHash.set(hash, [bucket, id]);
+    else bucket.push(id);
     return id;
   }
 }
@@ -210,7 +239,7 @@ class EventList {
   readonly head = 0;
   readonly tail: number;
 
-  constructor(ops: readonly SearchOp[]) {
+  constructor(ops: readonly SearchOp<unknown, unknown>[]) {
     const n = ops.length;
     const events: Array<{ time: number; call: number; op: number }> = [];
     ops.forEach((o, i) => {
@@ -266,9 +295,9 @@ class EventList {
  * before), lifting it out of the list; at a return it must backtrack, because that
  * operation returned without being linearized.
  */
-class WglSearch {
+class WglSearch<S, I, O> {
   private readonly list: EventList;
-  private readonly table = new StateTable();
+  private readonly table: StateTable<S>;
   private readonly visited: VisitedSet;
   private readonly bits: Uint32Array;
   // Invariant: stackCall[0..depth) are the call positions linearized so far, in order,
@@ -276,7 +305,7 @@ class WglSearch {
   private readonly stackCall: Int32Array;
   private readonly stackState: Int32Array;
   private depth = 0;
-  /** How many of the linearized operations have a known outcome. */
+  /** How many of the linearized operations have a known return. */
   private knownDepth = 0;
   private hash = 0;
   private stateId: number;
@@ -285,13 +314,14 @@ class WglSearch {
   longest: number[] = [];
   private longestKnown = 0;
 
-  constructor(private readonly ops: readonly SearchOp[], visitedBytesMax: number) {
+  constructor(private readonly model: Model<S, I, O>, private readonly ops: readonly SearchOp<I, O>[], visitedBytesMax: number) {
+    this.table = new StateTable(model as Model<S, unknown, unknown>);
     this.list = new EventList(ops);
     this.bits = new Uint32Array((ops.length + 31) >>> 5);
     this.visited = new VisitedSet(this.bits.length, visitedBytesMax);
     this.stackCall = new Int32Array(ops.length);
     this.stackState = new Int32Array(ops.length);
-    this.stateId = this.table.id(KV_INITIAL_STATE);
+    this.stateId = this.table.id(model.init());
   }
 
   run(budget: Budget): SearchOutcome {
@@ -314,7 +344,7 @@ class WglSearch {
   private tryLinearize(entry: number): 'linearized' | 'rejected' | 'full' {
     const i = this.list.opOf[entry];
     const op = this.ops[i];
-    const step = kvModelStep(this.table.states[this.stateId], op.op.input, op.output);
+    const step = this.model.step(this.table.states[this.stateId], op.op.input, op.output);
     if (!step.legal) return 'rejected';
     const nextId = this.table.id(step.next);
     const mask = 1 << (i & 31);
@@ -330,7 +360,7 @@ class WglSearch {
     this.stateId = nextId;
     this.hash ^= zobrist(i);
     this.list.lift(entry);
-    if (op.output !== null) this.knownDepth += 1;
+    if (op.ret !== Infinity) this.knownDepth += 1;
     const better = this.knownDepth > this.longestKnown || (this.knownDepth === this.longestKnown && this.depth < this.longest.length);
     if (better) this.recordLongest();
     return 'linearized';
@@ -342,7 +372,7 @@ class WglSearch {
     const entry = this.stackCall[this.depth];
     const i = this.list.opOf[entry];
     this.stateId = this.stackState[this.depth];
-    if (this.ops[i].output !== null) this.knownDepth -= 1;
+    if (this.ops[i].ret !== Infinity) this.knownDepth -= 1;
     this.bits[i >>> 5] &= ~(1 << (i & 31));
     this.hash ^= zobrist(i);
     this.list.unlift(entry);
@@ -357,8 +387,8 @@ class WglSearch {
   }
 }
 
-function searchPartition(ops: readonly SearchOp[], budget: Budget): SearchOutcome {
-  return new WglSearch(ops, budget.visitedBytesMax).run(budget);
+function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], budget: Budget): SearchOutcome {
+  return new WglSearch(model, ops, budget.visitedBytesMax).run(budget);
 }
 
 /**
@@ -367,14 +397,14 @@ function searchPartition(ops: readonly SearchOp[], budget: Budget): SearchOutcom
  * linearizable history leaves it linearizable, so a smaller failure still proves the
  * original one. Dropping a write is not sound and is never tried.
  */
-function shrinkFailure(ops: readonly SearchOp[], longest: number[], budget: Budget): { ops: SearchOp[]; longest: number[] } {
+function shrinkFailure<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], longest: number[], budget: Budget): { ops: SearchOp<I, O>[]; longest: number[] } {
   let current = [...ops];
   let currentLongest = longest;
   const sub = budget.capped(SHRINK_STEPS_MAX);
   for (let i = current.length - 1; i >= 0; i--) {
-    if (!isReadOnly(current[i].op.input, current[i].output)) continue;
+    if (model.isReadOnly?.(current[i].op.input, current[i].output) !== true) continue;
     const candidate = current.filter((_, j) => j !== i);
-    const outcome = searchPartition(candidate, sub);
+    const outcome = searchPartition(model, candidate, sub);
     if (outcome.kind === 'budget') break;
     if (outcome.kind === 'illegal') {
       current = candidate;
@@ -387,29 +417,38 @@ function shrinkFailure(ops: readonly SearchOp[], longest: number[], budget: Budg
 
 function validateOptions(opts: CheckOptions): void {
   const max = opts.maxSteps;
-  if (max !== undefined && !(max >= 0)) throw new Error(`checkKvHistory: maxSteps must be a non-negative number, got ${max}`);
+  if (max !== undefined && !(max >= 0)) throw new Error(`checkHistory: maxSteps must be a non-negative number, got ${max}`);
   const bytes = opts.maxVisitedBytes;
-  if (bytes !== undefined && !(bytes > 0)) throw new Error(`checkKvHistory: maxVisitedBytes must be a positive number, got ${bytes}`);
+  if (bytes !== undefined && !(bytes > 0)) throw new Error(`checkHistory: maxVisitedBytes must be a positive number, got ${bytes}`);
 }
 
-export function checkKvHistory(history: readonly Operation[], opts: CheckOptions = {}): CheckResult {
+/**
+ * Checks that a history is linearizable with respect to a model: 'ok', 'illegal' (with the
+ * smallest failing partition and an explanation) or 'unknown' (the budget ran out).
+ */
+export function checkHistory<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[], opts: CheckOptions = {}): CheckResult<I, O> {
   validateOptions(opts);
   const budget = new Budget(opts.maxSteps ?? MAX_STEPS_DEFAULT, opts.deadline, opts.maxVisitedBytes ?? VISITED_BYTES_MAX_DEFAULT);
-  const parts = partitionByKey(history);
+  const parts = partitionByKey(model, history);
   let checkedOps = 0;
   for (const part of parts) {
-    const outcome = searchPartition(part.ops, budget);
+    const outcome = searchPartition(model, part.ops, budget);
     if (outcome.kind === 'budget') {
       return { verdict: 'unknown', partitions: parts.length, checkedOps, steps: budget.steps };
     }
     checkedOps += part.ops.length;
     if (outcome.kind === 'illegal') {
-      const shrunk = shrinkFailure(part.ops, outcome.longest, budget);
+      const shrunk = shrinkFailure(model, part.ops, outcome.longest, budget);
       const ops = shrunk.ops.map((s) => s.op);
-      const explanation = explainIllegal(part.key, ops, shrunk.longest, part.ops.length);
-      const explanationFull = explainIllegal(part.key, ops, shrunk.longest, part.ops.length, FULL_EXPLANATION);
+      const explanation = explainIllegal(model, part.key, ops, shrunk.longest, part.ops.length);
+      const explanationFull = explainIllegal(model, part.key, ops, shrunk.longest, part.ops.length, FULL_EXPLANATION);
       return { verdict: 'illegal', partitions: parts.length, checkedOps, steps: budget.steps, illegal: { key: part.key, ops, explanation, explanationFull } };
     }
   }
   return { verdict: 'ok', partitions: parts.length, checkedOps, steps: budget.steps };
+}
+
+/** Linearizability of a key-value history: checkHistory with the key-value model. */
+export function checkKvHistory(history: readonly Operation<KvOp, KvObservation>[], opts: CheckOptions = {}): CheckResult<KvOp, KvObservation> {
+  return checkHistory(kvModel, history, opts);
 }

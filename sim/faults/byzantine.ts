@@ -15,6 +15,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { Stream } from '../kernel/random.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import { linkLayer } from './layers.ts';
 
 type ByzantineFault = Extract<FaultSpec, { kind: 'byzantine' }>;
 
@@ -103,18 +104,11 @@ function injectOne(world: World, f: ByzantineFault, r: Stream, tape: Tape, nowUs
   }
 }
 
+/** A layer of corruption over every link out of the node, for the fault's window. */
 function scheduleCorrupt(world: World, f: ByzantineFault, name: string): void {
-  const saved: [NodeId, number][] = [];
-  world.at(f.at, name, () => {
-    for (let to = 0; to < world.nodeCount; to++) {
-      if (to === f.node) continue;
-      saved.push([to, world.net.profile(f.node, to).corrupt]);
-      world.net.setProfile(f.node, to, { corrupt: f.fraction });
-    }
-  });
-  world.at(f.at + f.duration, `heal byzantine ${f.node}`, () => {
-    for (const [to, corrupt] of saved) world.net.setProfile(f.node, to, { corrupt });
-  });
+  const pairs: [NodeId, NodeId][] = [];
+  for (let to = 0; to < world.nodeCount; to++) if (to !== f.node) pairs.push([f.node, to]);
+  linkLayer(world, pairs, { corrupt: f.fraction }, f.at, f.at + f.duration, name, `heal byzantine ${f.node}`);
 }
 
 export function scheduleByzantine(world: World, f: ByzantineFault, name: string): void {

@@ -4,71 +4,29 @@
 // schedules its own heal at `at + duration` (a slow start heals when its slow boot ends).
 // `lastHealUs` says when the last timed fault ends, which is where the liveness phase
 // starts. Disk faults live in diskFaults.ts, byzantine adversaries in byzantine.ts.
-// Faults change nodes only through world.command (see nodeState.ts), so they work the
-// same whether the nodes run in this thread or remotely under lockstep.
+// Every fault that changes a setting (CPU, clock drift, memory, disk, link profile) adds a
+// layer when it starts and removes it when it heals (layers.ts), so overlapping faults heal
+// in any order and leave every setting at its base. Node changes go through world.command,
+// so they work the same whether the nodes run in this thread or remotely under lockstep.
 import type { Micros } from '../../core/env.ts';
-import type { LinkProfile } from '../net/link.ts';
 import type { LinkSpec, FaultSpec } from '../scenario/schema.ts';
-import { toLinkProfile } from '../scenario/topology.ts';
+import { toLinkChange } from '../scenario/topology.ts';
 import type { World } from '../world/world.ts';
 import { scheduleAimed } from './aimed.ts';
 import { scheduleByzantine } from './byzantine.ts';
 import { scheduleDiskFault } from './diskFaults.ts';
-import { setDrift, setStartCost, setThrottle, settingsOf } from './nodeState.ts';
+import { scheduleLeak } from './leak.ts';
+import { linkLayer, nodeLayer } from './layers.ts';
 
 export function describe(f: FaultSpec): string {
   const { at: _at, kind, ...rest } = f;
   return `${kind} ${JSON.stringify(rest)}`;
 }
 
-/**
- * Link faults are layers over each link's base profile: a link's profile is its base with
- * every active fault's settings applied in the order they started, recomputed whenever a
- * fault starts or heals. Overlapping faults on the same link therefore heal in any order
- * (restoring a snapshot taken when a fault started, as an earlier version did, brought a
- * healed fault's 46% loss back for good: swarm-raft-network seed 180 found it).
- */
-interface LinkLayers {
-  base: Map<string, LinkProfile>;
-  active: { id: number; spec: LinkSpec; pairs: [number, number][] }[];
-  idNext: number;
-}
-
-const linkLayers = new WeakMap<World, LinkLayers>();
-
-function layersOf(world: World): LinkLayers {
-  let l = linkLayers.get(world);
-  if (l === undefined) {
-    l = { base: new Map(), active: [], idNext: 1 };
-    linkLayers.set(world, l);
-  }
-  return l;
-}
-
-function recomputeLinks(world: World, l: LinkLayers, pairs: [number, number][]): void {
-  for (const [a, b] of pairs) {
-    let p = l.base.get(`${a}>${b}`) as LinkProfile;
-    for (const layer of l.active) if (layer.pairs.some(([x, y]) => x === a && y === b)) p = toLinkProfile(layer.spec, p);
-    world.net.setProfile(a, b, p);
-  }
-}
-
-function scheduleLink(world: World, f: Extract<FaultSpec, { kind: 'link' }>): void {
-  let id = 0;
+function scheduleLink(world: World, f: Extract<FaultSpec, { kind: 'link' }>, name: string): void {
   const pairs: [number, number][] = [];
   for (const a of f.from) for (const b of f.to) if (a !== b) pairs.push([a, b]);
-  world.at(f.at, describe(f), () => {
-    const l = layersOf(world);
-    for (const [a, b] of pairs) if (!l.base.has(`${a}>${b}`)) l.base.set(`${a}>${b}`, { ...world.net.profile(a, b) });
-    id = l.idNext++;
-    l.active.push({ id, spec: f.set as LinkSpec, pairs });
-    recomputeLinks(world, l, pairs);
-  });
-  world.at(f.at + f.duration, `heal link`, () => {
-    const l = layersOf(world);
-    l.active = l.active.filter((x) => x.id !== id);
-    recomputeLinks(world, l, pairs);
-  });
+  linkLayer(world, pairs, toLinkChange(f.set as LinkSpec), f.at, f.at + f.duration, name, 'heal link');
 }
 
 /** Who leads right now (sim/workloads/raftKv.ts LeaderTracker); -1 when nobody does. */
@@ -88,6 +46,8 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
       return scheduleDiskFault(world, f, name);
     case 'byzantine':
       return scheduleByzantine(world, f, name);
+    case 'leak':
+      return scheduleLeak(world, f, name);
     case 'crashOn':
     case 'figure8':
     case 'diverge':
@@ -127,31 +87,23 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   switch (f.kind) {
     case 'slowStart':
       world.at(f.at, name, () => world.crashNode(f.node));
-      // The start handler's service time is charged as the node starts, so the longer
-      // start applies to this boot only.
+      // The start handler's service time is charged as the node starts, so a start-cost
+      // layer held for the start alone makes this boot slow and no other.
       world.at(f.at + f.duration, `slow start ${f.node}`, () => {
-        const saved = settingsOf(world, f.node).startUs;
-        setStartCost(world, f.node, f.startDelay);
+        const id = world.newLayerId();
+        world.command(f.node, { kind: 'layer', setting: 'startUs', id, value: f.startDelay });
         world.startNode(f.node);
-        setStartCost(world, f.node, saved);
+        world.command(f.node, { kind: 'unlayer', setting: 'startUs', id });
       });
       return;
-    case 'cpuSpike': {
-      let saved = 1;
-      world.at(f.at, name, () => { saved = settingsOf(world, f.node).throttle; setThrottle(world, f.node, f.factor); });
-      world.at(f.at + f.duration, `cpu spike over ${f.node}`, () => setThrottle(world, f.node, saved));
-      return;
-    }
-    case 'drift': {
-      let saved = 0;
-      world.at(f.at, name, () => { saved = settingsOf(world, f.node).driftPpm; setDrift(world, f.node, f.ppm); });
-      if (f.duration !== undefined) world.at(f.at + f.duration, `drift over ${f.node}`, () => setDrift(world, f.node, saved));
-      return;
-    }
+    case 'cpuSpike':
+      return nodeLayer(world, f.node, 'throttle', f.factor, f.at, f.at + f.duration, name, `cpu spike over ${f.node}`);
+    case 'drift':
+      return nodeLayer(world, f.node, 'driftPpm', f.ppm, f.at, f.duration === undefined ? undefined : f.at + f.duration, name, `drift over ${f.node}`);
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'crashOn' | 'figure8' | 'diverge' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'figure8' | 'diverge' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {
@@ -181,19 +133,16 @@ function scheduleClassic(world: World, f: ClassicFault, name: string): void {
     case 'isolate':
       return timedPartition({ shape: 'isolate', nodes: f.nodes }, f.duration);
     case 'link':
-      return scheduleLink(world, f);
+      return scheduleLink(world, f, name);
     case 'throttle':
-      world.at(f.at, name, () => setThrottle(world, f.node, f.factor));
-      world.at(f.at + f.duration, `unthrottle ${f.node}`, () => setThrottle(world, f.node, 1));
-      return;
+      return nodeLayer(world, f.node, 'throttle', f.factor, f.at, f.at + f.duration, name, `unthrottle ${f.node}`);
     case 'memory':
-      world.at(f.at, name, () => world.command(f.node, { kind: 'ballast', deltaBytes: f.bytes }));
-      if (f.duration !== undefined) world.at(f.at + f.duration, `release memory ${f.node}`, () => world.command(f.node, { kind: 'ballast', deltaBytes: -f.bytes }));
-      return;
+      return nodeLayer(world, f.node, 'ballastBytes', f.bytes, f.at, f.duration === undefined ? undefined : f.at + f.duration, name, `release memory ${f.node}`);
     case 'clock':
+      // A step moves the wall clock once; a drift is a layer that stays for the rest of the run.
       world.at(f.at, name, () => {
-        if (f.driftPpm !== undefined) settingsOf(world, f.node).driftPpm = f.driftPpm;
-        world.command(f.node, { kind: 'clock', stepUs: f.step, driftPpm: f.driftPpm });
+        if (f.step !== undefined) world.command(f.node, { kind: 'clockStep', stepUs: f.step });
+        if (f.driftPpm !== undefined) world.command(f.node, { kind: 'layer', setting: 'driftPpm', id: world.newLayerId(), value: f.driftPpm });
       });
       return;
   }

@@ -105,6 +105,10 @@ function nodeFault(kind: SwarmKind, d: Draw): FaultSpec | null {
       return { at, kind: 'slowStart', node, duration: duration - startDelay, startDelay };
     }
     case 'fsyncLoss': return { at, kind: 'fsyncLoss', node, duration };
+    // A leak that fills the default 256 MB budget in 5-20 s if nothing restarts the node.
+    case 'leak': return { at, kind: 'leak', node, rate: 1_000_000 * r.intBetween(13, 50), duration };
+    case 'leader-crash': return { at, kind: 'leader', do: 'crash', duration };
+    case 'leader-throttle': return { at, kind: 'leader', do: 'throttle', factor: r.intBetween(20, 60), duration };
     case 'tornWrites': return { at, kind: 'tornWrites', node, prob: 1, duration };
     case 'readErrors': return { at, kind: 'readErrors', node, prob: round2(0.01 + r.next() * 0.29), duration };
     default: return byzantineFault(kind, d, node);

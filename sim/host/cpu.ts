@@ -11,7 +11,11 @@ export interface CpuProfile {
   startUs: Micros;
   /** Added per fsync performed while handling an event. */
   fsyncUs: Micros;
-  /** Per message type (the message's `type` field) overrides of messageUs. */
+  /**
+   * Per message type (the message's `type` field) overrides of messageUs. Looked up through
+   * a Map built from this record's own entries, so a type named `constructor` or
+   * `__proto__` finds its override or messageUs, never an Object.prototype member.
+   */
   byTypeUs: Readonly<Record<string, Micros>>;
 }
 
@@ -30,15 +34,28 @@ export class Cpu {
   busyTotalUs = 0;
   /** CPU charged by the process during the event being handled (reset per event). */
   chargedUs = 0;
+  private profileNow!: CpuProfile;
+  private byType!: ReadonlyMap<string, Micros>;
 
-  constructor(public profile: CpuProfile = DEFAULT_CPU) {}
+  constructor(profile: CpuProfile = DEFAULT_CPU) {
+    this.profile = profile;
+  }
+
+  get profile(): CpuProfile {
+    return this.profileNow;
+  }
+
+  set profile(p: CpuProfile) {
+    this.profileNow = p;
+    this.byType = new Map(Object.entries(p.byTypeUs));
+  }
 
   /** `chargedUs`: CPU the process reported for this event (NodeContext.chargeCpu). */
   serviceUs(kind: 'msg' | 'timer' | 'start', msgType: string | undefined, fsyncs: number, chargedUs = 0): Micros {
-    const p = this.profile;
+    const p = this.profileNow;
     let base = kind === 'timer' ? p.timerUs : kind === 'start' ? p.startUs : p.messageUs;
     if (msgType !== undefined) {
-      const t = p.byTypeUs[msgType];
+      const t = this.byType.get(msgType);
       if (t !== undefined) base = t;
     }
     return Math.max(1, Math.round((base + fsyncs * p.fsyncUs + chargedUs) * this.throttle));

@@ -8,6 +8,7 @@ import type { Micros, NodeId, Process } from '../../core/env.ts';
 import type { SimDisk } from '../disk/disk.ts';
 import type { Cpu } from './cpu.ts';
 import { LocalClock } from './localClock.ts';
+import { NodeSettings } from './settings.ts';
 
 export type HostStatus = 'up' | 'down' | 'paused';
 
@@ -48,6 +49,8 @@ export class Host<E> {
   /** fsync calls over every incarnation, and when host stats are next due (telemetry). */
   fsyncTotal = 0;
   statsNextUs = 0;
+  /** The fault layers over this node's configured CPU, clock, memory and disk settings. */
+  readonly settings: NodeSettings;
 
   constructor(
     readonly id: NodeId,
@@ -56,7 +59,13 @@ export class Host<E> {
     readonly disk: SimDisk,
     readonly cpu: Cpu,
     public memoryBytesMax: number,
-  ) {}
+  ) {
+    const f = disk.faults;
+    this.settings = new NodeSettings({
+      throttle: cpu.throttle, driftPpm: this.clock.driftPpm, startUs: cpu.profile.startUs, ballastBytes: 0,
+      capacityBytes: f.capacityBytes, fsyncLies: f.fsyncLies, tornWriteProb: f.tornWriteProb, readErrorProb: f.readErrorProb,
+    });
+  }
 
   memoryBytes(): number {
     const p = this.process;

@@ -7,16 +7,17 @@
 // telemetry, violations) go to a RuntimeSink, and its local events (timers, CPU-busy
 // deferrals, paused-node stashes) go to a LocalScheduler under keys that are intrinsic to
 // the node (see eventQueue.ts), so both drivings produce the same canonical order.
-import type { Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
+import type { HostProbe, Micros, NodeContext, NodeId, Process, TelemetrySink } from '../../core/env.ts';
 import { SimDisk, type DiskFaults } from '../disk/disk.ts';
 import { ORIGIN_SEQ_MAX, tieKey } from '../kernel/eventQueue.ts';
 import { originLimitReason } from '../kernel/kernel.ts';
 import type { Streams } from '../kernel/random.ts';
-import { sealMessage, type Seal } from '../trace/canon.ts';
+import { Sealer, type Seal } from '../trace/canon.ts';
 import type { TraceKind } from '../trace/trace.ts';
 import { EV_MSG, EV_TIMER, type MsgEvent, type TimerEvent } from '../world/events.ts';
 import { Cpu, DEFAULT_CPU, type CpuProfile } from './cpu.ts';
 import { CPU_QUEUE_MAX, Host, STASH_MAX, TIMERS_MAX, type HostStatus } from './host.ts';
+import type { NodeSetting, NodeSettingValues } from './settings.ts';
 
 /** Timers are created under origin TIMER_ORIGIN_BASE + node, messages under the sender. */
 export const TIMER_ORIGIN_BASE = 2048;
@@ -29,6 +30,8 @@ export interface NodeSpec {
   cpu?: Partial<CpuProfile>;
   memoryBytesMax?: number;
   disk?: Partial<DiskFaults>;
+  /** False for a node that stays down until something starts it (an idle spare). */
+  boot?: boolean;
 }
 
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
@@ -66,12 +69,13 @@ export type NodeCommand =
   | { kind: 'shutdown' }
   | { kind: 'pause' }
   | { kind: 'resume' }
-  | { kind: 'throttle'; factor: number }
-  | { kind: 'clock'; stepUs?: Micros; driftPpm?: number }
-  | { kind: 'disk'; faults: Partial<DiskFaults> }
-  | { kind: 'diskFull' }
-  | { kind: 'ballast'; deltaBytes: number }
-  | { kind: 'startCost'; startUs: Micros };
+  /** Puts fault layer `id` over one of the node's settings (see settings.ts). */
+  | { [K in NodeSetting]: { kind: 'layer'; setting: K; id: number; value: NodeSettingValues[K] } }[NodeSetting]
+  /** Caps the disk at the bytes in use now (only the runtime knows them): a capacity layer. */
+  | { kind: 'diskFull'; id: number }
+  | { kind: 'unlayer'; setting: NodeSetting; id: number }
+  /** Steps the wall clock (an NTP step); the monotonic clock never moves with it. */
+  | { kind: 'clockStep'; stepUs: Micros };
 
 export class NodeRuntime {
   readonly hosts = new Map<NodeId, Host<MsgEvent | TimerEvent>>();
@@ -86,6 +90,8 @@ export class NodeRuntime {
   hostStatsUs = 0;
   /** Reused for every event: it is drained before the next handler runs. */
   private readonly outbox: { to: NodeId; msg: unknown; seal: Seal }[] = [];
+  /** Seals what this runtime's nodes send (trace/canon.ts); one per runtime, never shared. */
+  private readonly sealer = new Sealer();
 
   constructor(
     specs: ReadonlyMap<NodeId, NodeSpec>,
@@ -193,25 +199,40 @@ export class NodeRuntime {
         for (const s of h.stash) this.local.schedule(t, s.key, s.ev);
         h.stash.length = 0;
         return;
-      case 'throttle':
-        h.cpu.throttle = cmd.factor;
-        return;
-      case 'clock':
-        if (cmd.stepUs !== undefined) h.clock.step(t, cmd.stepUs);
-        if (cmd.driftPpm !== undefined) h.clock.setDrift(t, cmd.driftPpm);
-        return;
-      case 'disk':
-        h.disk.faults = { ...h.disk.faults, ...cmd.faults };
-        return;
+      case 'layer':
+        return this.applySetting(h, cmd.setting, h.settings.addChecked(cmd.setting, cmd.id, cmd.value), t);
       case 'diskFull':
-        h.disk.faults = { ...h.disk.faults, capacityBytes: h.disk.bytesUsed };
+        return this.applySetting(h, 'capacityBytes', h.settings.add('capacityBytes', cmd.id, h.disk.bytesUsed), t);
+      case 'unlayer':
+        return this.applySetting(h, cmd.setting, h.settings.remove(cmd.setting, cmd.id), t);
+      case 'clockStep':
+        h.clock.step(t, cmd.stepUs);
         return;
-      case 'ballast':
-        h.ballastBytes = Math.max(0, h.ballastBytes + cmd.deltaBytes);
-        if (h.status === 'up' && h.memoryBytes() > h.memoryBytesMax) this.crash(id, t, 'oom');
+    }
+  }
+
+  /** Carries a setting's new effective value into the part of the host that uses it. */
+  private applySetting(h: Host<MsgEvent | TimerEvent>, k: NodeSetting, v: unknown, t: Micros): void {
+    switch (k) {
+      case 'throttle':
+        h.cpu.throttle = v as number;
         return;
-      case 'startCost':
-        h.cpu.profile = { ...h.cpu.profile, startUs: cmd.startUs };
+      case 'driftPpm':
+        // Only a change rebases the clock, so a layer that repeats the value moves nothing.
+        if (h.clock.driftPpm !== v) h.clock.setDrift(t, v as number);
+        return;
+      case 'startUs':
+        h.cpu.profile = { ...h.cpu.profile, startUs: v as number };
+        return;
+      case 'ballastBytes':
+        h.ballastBytes = v as number;
+        if (h.status === 'up' && h.memoryBytes() > h.memoryBytesMax) this.crash(h.id, t, 'oom');
+        return;
+      case 'capacityBytes':
+      case 'fsyncLies':
+      case 'tornWriteProb':
+      case 'readErrorProb':
+        h.disk.faults = { ...h.disk.faults, [k]: v };
         return;
     }
   }
@@ -281,17 +302,26 @@ export class NodeRuntime {
     const telemetry: TelemetrySink = {
       emit: (name, fields = {}) => rt.sink.telemetry(rt.execNowUs, id, name, fields),
     };
+    const host: HostProbe = {
+      memoryBytes: () => h.memoryBytes(),
+      get memoryBytesMax() { return h.memoryBytesMax; },
+      diskBytesUsed: () => h.disk.bytesUsed,
+      diskBytesMax: () => h.disk.faults.capacityBytes,
+      cpuBusyUs: () => h.cpu.busyTotalUs,
+    };
     return {
       id,
       random,
       disk: h.disk,
       telemetry,
+      host,
       now: () => h.clock.local(rt.execNowUs),
+      monotonic: () => h.clock.monotonic(rt.execNowUs),
       send(to: NodeId, msg: unknown): void {
         rt.assertExecuting(id, incarnation, 'send');
         if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
         // Sealing here, inside the sender's handler, makes a non-JSON message the sender's fault.
-        rt.outbox.push({ to, msg, seal: sealMessage(msg) });
+        rt.outbox.push({ to, msg, seal: rt.sealer.seal(msg) });
       },
       setTimer(afterUs: Micros, tag: string): number {
         rt.assertExecuting(id, incarnation, 'setTimer');

@@ -13,7 +13,7 @@
 /** Node ids (and origins) stay below this bound so that the tie key packs into a double. */
 export const NODE_COUNT_MAX = 4096;
 /** Each origin may create at most this many events in one run. */
-export const ORIGIN_SEQ_MAX = 2 ** 29;
+export const ORIGIN_SEQ_MAX = 1 << 29;
 
 /** Packs (node, origin, originSeq) into one exactly representable number. */
 export function tieKey(node: number, origin: number, originSeq: number): number {

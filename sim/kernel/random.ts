@@ -3,9 +3,12 @@
 // Contract: every stream is derived from the run seed and its own name alone
 // (`seed/net/n1->n2`, `seed/node/3/raft`), so adding a component or drawing more numbers
 // in one stream never shifts the numbers another stream sees. The generator is
-// seedrandom's alea (about 100 M draws/s here, versus ~30 M/s for its default arc4).
+// seedrandom's alea (about 100 M draws/s here, versus ~30 M/s for its default arc4), which
+// uses only + - * and so gives the same numbers in every engine; the samplers built on it
+// use core/math/portableMath.ts instead of Math.log/cos, whose last bit differs by engine.
 import seedrandom from 'seedrandom';
 import type { Random } from '../../core/env.ts';
+import { cosTurns, ln } from '../../core/math/portableMath.ts';
 
 export class Stream implements Random {
   private readonly draw: () => number;
@@ -39,12 +42,12 @@ export class Stream implements Random {
   normal(): number {
     const u = 1 - this.draw();
     const v = this.draw();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * ln(u)) * cosTurns(v);
   }
 
   /** Exponential with the given mean. */
   exponential(mean: number): number {
-    return -Math.log(1 - this.draw()) * mean;
+    return -ln(1 - this.draw()) * mean;
   }
 }
 

@@ -1,6 +1,7 @@
 // Link latency distributions. Every sample is clamped to at least the run's minimum link
 // latency L > 0, which is what lets worker lockstep run a window [t, t+L) in parallel.
 import type { Micros } from '../../core/env.ts';
+import { pow } from '../../core/math/portableMath.ts';
 import type { Stream } from '../kernel/random.ts';
 
 export type LatencyDist =
@@ -23,7 +24,7 @@ export function sampleLatency(d: LatencyDist, r: Stream, floorUs: Micros): Micro
       us = d.meanUs + r.normal() * d.sdUs;
       break;
     case 'longtail':
-      us = Math.min(d.maxUs, d.minUs * Math.pow(1 - r.next(), -1 / d.alpha));
+      us = Math.min(d.maxUs, d.minUs * pow(1 - r.next(), -1 / d.alpha));
       break;
   }
   const rounded = Math.round(us);

@@ -5,8 +5,11 @@
 // message and returns its deliveries (zero, one or two arrival times, each possibly with a
 // corrupted payload). It never schedules anything itself; the world does. Partitions are
 // reference-counted cuts of directed pairs, so overlapping partitions heal independently.
-// A cut is checked when a message is sent and again when it arrives.
+// A cut is checked once, when a message is sent: a message already on the wire when a
+// partition starts still arrives, as a packet past the failed switch would (world.test.ts
+// pins this).
 import type { Micros, NodeId } from '../../core/env.ts';
+import { Layered, overlay } from '../kernel/layered.ts';
 import type { Streams, Stream } from '../kernel/random.ts';
 import { corruptMessage } from './corrupt.ts';
 import { sampleLatency } from './latency.ts';
@@ -33,6 +36,8 @@ export class Network {
   private readonly streams: Stream[];
   private readonly cuts: Uint16Array;
   private readonly partitions = new Map<number, [NodeId, NodeId][]>();
+  /** Fault layers by link index, made when a link first gets one. */
+  private readonly layers = new Map<number, Layered<LinkProfile, Partial<LinkProfile>>>();
   private partitionIdNext = 1;
 
   constructor(
@@ -62,10 +67,31 @@ export class Network {
     return this.links[this.at(from, to)].profile;
   }
 
-  /** Changes part of a link's profile (latency injection, loss, bandwidth...). */
-  setProfile(from: NodeId, to: NodeId, change: Partial<LinkProfile>): void {
-    const link = this.links[this.at(from, to)];
-    link.profile = { ...link.profile, ...change };
+  /**
+   * Puts fault layer `id`, a partial profile (latency injection, loss, bandwidth...), over
+   * the directed links `pairs`. A link's profile is its base with every active layer applied
+   * in the order they were added (sim/kernel/layered.ts), so overlapping faults heal in any
+   * order; removing the last layer restores the base exactly.
+   */
+  addLayer(id: number, pairs: readonly (readonly [NodeId, NodeId])[], change: Partial<LinkProfile>): void {
+    for (const [a, b] of pairs) {
+      const i = this.at(a, b);
+      let l = this.layers.get(i);
+      if (l === undefined) {
+        l = new Layered<LinkProfile, Partial<LinkProfile>>(this.links[i].profile, overlay);
+        this.layers.set(i, l);
+      }
+      this.links[i].profile = l.add(id, change);
+    }
+  }
+
+  removeLayer(id: number, pairs: readonly (readonly [NodeId, NodeId])[]): void {
+    for (const [a, b] of pairs) {
+      const i = this.at(a, b);
+      const l = this.layers.get(i);
+      if (l === undefined) throw new Error(`Network: link ${a}->${b} has no layer ${id}`);
+      this.links[i].profile = l.remove(id);
+    }
   }
 
   isCut(from: NodeId, to: NodeId): boolean {

@@ -98,6 +98,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('memory'), node: nodeIndex, bytes: z.number().int().min(0), duration: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).optional() }).strict(),
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
+  // A process leaking `rate` bytes/s until it is restarted or killed (sim/faults/leak.ts).
+  z.object({ ...at, kind: z.literal('leak'), node: nodeIndex, rate: z.number().int().min(1).max(1e12), duration: duration.optional() }).strict(),
   // The node crashes, stays down for `duration`, and its next start takes `startDelay` of CPU.
   z.object({ ...at, kind: z.literal('slowStart'), node: nodeIndex, duration: duration, startDelay: duration }).strict(),
   z.object({ ...at, kind: z.literal('fsyncLoss'), node: nodeIndex, duration: duration }).strict(),
@@ -137,6 +139,8 @@ export const SWARM_KINDS = [
   'link-loss', 'link-delay', 'link-duplicate', 'link-reorder', 'link-corrupt', 'link-bandwidth',
   'throttle', 'cpuSpike', 'clock', 'drift', 'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors',
   'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
+  // Faults a self-healing manager is measured on (the mapek scenarios).
+  'leak', 'leader-crash', 'leader-throttle',
   'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
@@ -185,6 +189,12 @@ export const baseScenarioShape = {
   workload: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a workload name such as raft-kv'),
   topology: z.object({
     nodes: z.number().int().min(1).max(64),
+    /**
+     * Idle server slots after the `nodes` (ids nodes..nodes+spares-1): down and outside the
+     * cluster until an operator (the mapek manager) brings one in to replace a member.
+     * Faults address the `nodes` only.
+     */
+    spares: z.number().int().min(0).max(16).default(0),
     link: linkSchema.default({}),
     minLatency: duration.default(500),
   }).strict(),

@@ -12,14 +12,18 @@ export function toLatency(l: NonNullable<LinkSpec['latency']>): LatencyDist {
   }
 }
 
+/** The fields a link spec sets, as a partial profile (a fault's layer over a link). */
+export function toLinkChange(spec: LinkSpec): Partial<LinkProfile> {
+  const c: Partial<LinkProfile> = {};
+  if (spec.latency !== undefined) c.latency = toLatency(spec.latency);
+  if (spec.loss !== undefined) c.loss = spec.loss;
+  if (spec.duplicate !== undefined) c.duplicate = spec.duplicate;
+  if (spec.reorder !== undefined) c.reorder = spec.reorder;
+  if (spec.corrupt !== undefined) c.corrupt = spec.corrupt;
+  if (spec.bandwidthBytesPerS !== undefined) c.bandwidthBytesPerS = spec.bandwidthBytesPerS;
+  return c;
+}
+
 export function toLinkProfile(spec: LinkSpec, base: LinkProfile): LinkProfile {
-  return {
-    ...base,
-    latency: spec.latency !== undefined ? toLatency(spec.latency) : base.latency,
-    loss: spec.loss ?? base.loss,
-    duplicate: spec.duplicate ?? base.duplicate,
-    reorder: spec.reorder ?? base.reorder,
-    corrupt: spec.corrupt ?? base.corrupt,
-    bandwidthBytesPerS: spec.bandwidthBytesPerS ?? base.bandwidthBytesPerS,
-  };
+  return { ...base, ...toLinkChange(spec) };
 }

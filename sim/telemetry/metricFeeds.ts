@@ -8,7 +8,7 @@
 // a new process whose counters restart from zero, so the feed folds the old ones in first.
 // Everything here is cheap per event: map lookups and additions, no allocation per message.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { CAMPAIGN_KINDS, CHECKS, CRASH_CAUSES, FAULT_KINDS, RAFT_ROLES, bounded, nodeName } from '../../core/telemetry/labels.ts';
+import { CAMPAIGN_KINDS, CHECKS, CRASH_CAUSES, FAULT_KINDS, MAPEK_ACTIONS, MAPEK_OUTCOMES, MAPEK_SYMPTOMS, RAFT_ROLES, bounded, nodeName } from '../../core/telemetry/labels.ts';
 import { METRICS } from '../../core/telemetry/metrics.ts';
 import type { TelemetryFields } from '../../core/telemetry/sink.ts';
 import { healUs } from '../faults/schedule.ts';
@@ -22,7 +22,7 @@ const US_PER_S = 1_000_000;
 /** Requests remembered per node while waiting for their answer; older ones are forgotten. */
 export const PENDING_MAX = 8192;
 
-const ID_SPAN = 2 ** 31;
+const ID_SPAN = 0x8000_0000; // 2^31
 
 /** A number key for (node, request id) in a node's pending map; ids stay below 2^31. */
 function pendingKey(node: number, rid: number): number {
@@ -110,6 +110,16 @@ export const EVENT_FEEDS: Readonly<Record<string, EventFeed>> = {
   'gw.breaker': (m, _t, node, f) => m.onBreaker(node, nodeName(Number(f.server)), String(f.from), String(f.to)),
   'gw.health': (m, _t, node, f) => m.set('faultline_gateway_ready', node, f.ready === true ? 1 : 0),
   'gw.stats': (m, _t, node, f) => m.onGatewayStats(node, f),
+  'mapek.symptom': (m, _t, node, f) => {
+    if (f.state === 'raised') m.add('faultline_mapek_symptoms_raised_total', node, 1, bounded(MAPEK_SYMPTOMS, String(f.kind)));
+  },
+  'mapek.action': (m, _t, node, f) => m.add('faultline_mapek_actions_total', node, 1, bounded(MAPEK_ACTIONS, String(f.action)), f.ok === true ? 'ok' : 'failed'),
+  'mapek.outcome': (m, _t, node, f) => {
+    const outcome = bounded(MAPEK_OUTCOMES, String(f.outcome));
+    m.add('faultline_mapek_episodes_total', node, 1, outcome);
+    if (outcome === 'recovered' && Number(f.ttrUs) >= 0) m.observe('faultline_mapek_time_to_recover_seconds', node, Number(f.ttrUs) / US_PER_S);
+  },
+  'mapek.lease': (m, _t, node, f) => m.set('faultline_mapek_lease_active', node, f.active === true ? 1 : 0),
   'load.done': (m, _t, node, f) => {
     const outcome = GATEWAY_OUTCOME_BY_CODE[Number(f.outcome)] ?? 'other';
     m.add('faultline_load_requests_total', node, 1, outcome);

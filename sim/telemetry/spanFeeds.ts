@@ -58,7 +58,7 @@ function idsOf(tp: unknown): { spanId: string } | null {
   return c === null ? null : { spanId: c.spanId };
 }
 
-const ID_SPAN = 2 ** 31;
+const ID_SPAN = 0x8000_0000; // 2^31
 const NODE_SPAN = 2048;
 
 /**

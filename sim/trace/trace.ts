@@ -6,7 +6,7 @@
 // hash in every runtime. Keeping the full event list is optional (JSONL export, the UI);
 // hashing is always on.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { Hash64 } from './hash.ts';
+import { Hash64 } from '../../core/hash/hash64.ts';
 
 export type TraceKind = 'msg' | 'timer' | 'drop' | 'fault' | 'crash' | 'restart' | 'oom' | 'pause' | 'resume' | 'note' | 'reject';
 

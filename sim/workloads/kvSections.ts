@@ -67,19 +67,30 @@ export const clientsSection = clientsSchema.default(() => clientsSchema.parse({}
 export type RaftSpec = z.output<typeof raftSchema>;
 export type ClientsSpec = z.output<typeof clientsSchema>;
 
-/** The Raft KV servers, node ids 0..n-1: one spec per server, built from the `raft:` section. */
-export function kvServerSpecs(n: number, raft: RaftSpec, cpu?: NodeSpec['cpu']): NodeSpec[] {
+/**
+ * The Raft KV servers: `topology.nodes` voters (ids 0..n-1), then `topology.spares` idle
+ * spares (ids n..n+spares-1: they do not boot, and join only when an operator brings one in
+ * as a learner). Every server starts from the same bootstrap configuration, so a spare that
+ * replays the log from the start applies the membership changes on top of it, as the others
+ * did. Returns the specs and every server's id, spares included (clients and gateways must
+ * be able to follow a redirect to a spare that became the leader).
+ */
+export function kvServerSpecs(topology: { nodes: number; spares: number }, raft: RaftSpec, cpu?: NodeSpec['cpu']): { specs: NodeSpec[]; servers: NodeId[] } {
+  const n = topology.nodes;
   const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
+  const servers: NodeId[] = Array.from({ length: n + topology.spares }, (_, i) => i);
   const bugs = Object.fromEntries(raft.bugs.map((b) => [b, true]));
-  return voters.map(() => ({
+  const specs = servers.map((id): NodeSpec => ({
     role: 'server',
     ...(cpu === undefined ? {} : { cpu }),
+    ...(id >= n ? { boot: false } : {}),
     factory: () => new KvServer({
       voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,
       preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, clockDriftMax: raft.clockDriftMax, maxInflight: raft.maxInflight,
       maxEntriesPerMsg: raft.maxEntriesPerMsg, snapshotEvery: raft.snapshotEvery, bugs,
     }),
   }));
+  return { specs, servers };
 }
 
 /** A client's next operation, drawn from the `clients:` section's mix and key count. */

@@ -158,11 +158,10 @@ export function gatewayConfig(s: LoadKvScenario, index: number, servers: readonl
 }
 
 export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
-  const n = s.topology.nodes;
-  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
-  const specs = kvServerSpecs(n, s.raft, toCpu(s.load.serverCpu));
+  const { specs, servers } = kvServerSpecs(s.topology, s.raft, toCpu(s.load.serverCpu));
+  const n = servers.length;
   for (let g = 0; g < s.load.gateways; g++) {
-    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, voters)) });
+    specs.push({ role: 'gateway', cpu: toCpu(s.load.gatewayCpu), factory: () => new Gateway(gatewayConfig(s, g, servers)) });
   }
   const ops = opGenerator(s.clients);
   const perClient = loadPhases(s).map((p) => ({ ...p, ratePerSec: p.ratePerSec / s.load.clients }));
@@ -292,3 +291,6 @@ export const loadKvWorkload = defineWorkload({
   drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });
+
+/** The sections load-kv reads, for workloads that build on it (mapek). */
+export { sections as loadKvSections };

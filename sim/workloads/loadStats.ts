@@ -7,11 +7,12 @@
 // phase it was sent in. Gateway counters are cumulative; the difference between two
 // reports is credited to the phase the later report falls in.
 import type { Micros, NodeId } from '../../core/env.ts';
+import { pow2 } from '../../core/math/portableMath.ts';
 
 const SUB_BITS = 7;
 const SUB = 1 << SUB_BITS;
 /** Latencies are clamped to this (about 35 minutes), so the bucket index stays small. */
-const LATENCY_US_MAX = 2 ** 31 - 1;
+const LATENCY_US_MAX = 0x7fffffff;
 const BUCKETS = SUB + (31 - SUB_BITS) * SUB;
 
 export class LatencyHistogram {
@@ -46,7 +47,7 @@ function bucketOf(v: number): number {
 function lowEdge(b: number): number {
   if (b < SUB) return b;
   const e = Math.floor((b - SUB) / SUB) + SUB_BITS;
-  return (SUB + ((b - SUB) % SUB)) * 2 ** (e - SUB_BITS);
+  return (SUB + ((b - SUB) % SUB)) * pow2(e - SUB_BITS);
 }
 
 /** Outcome codes as the load client sends them (core/gateway/loadClient.ts OUTCOME_CODES). */

@@ -2,7 +2,7 @@
 // `clients.count` client nodes issuing a seeded mix of operations with timeouts and
 // retries. Checks: Raft invariants as the run goes, linearizability of the client history
 // at the end, and liveness: after the last fault heals, a write completes within the bound.
-import type { Micros, NodeId } from '../../core/env.ts';
+import type { Micros } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
@@ -24,15 +24,13 @@ const sections = { raft: raftSection, clients: clientsSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
 
 export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
-  const n = s.topology.nodes;
-  const voters: NodeId[] = Array.from({ length: n }, (_, i) => i);
-  const specs = kvServerSpecs(n, s.raft);
+  const { specs, servers } = kvServerSpecs(s.topology, s.raft);
   const nextOp = opGenerator(s.clients);
   for (let c = 0; c < s.clients.count; c++) {
     specs.push({
       role: 'client',
       factory: () => new KvClient({
-        clientId: c + 1, servers: voters, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
+        clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
       }),
     });

@@ -61,6 +61,20 @@ describe('World host model', () => {
     expect(w.hosts[0].status).toBe('up');
   });
 
+  it('a partition cuts messages sent while it holds; one already on the wire still arrives', () => {
+    const w = pair(() => new Burst(1));
+    w.boot();
+    // Node 0 sends at time 0; its CPU frees at 1 µs and the message lands at 1,001 µs.
+    w.at(500, 'cut', () => { w.partition({ shape: 'isolate', nodes: [1] }); });
+    w.run({ timeUs: 100_000 });
+    expect((w.hosts[1].process as Burst).received).toBe(1);
+    const late = pair(() => new Burst(1));
+    late.partition({ shape: 'isolate', nodes: [1] });
+    late.boot();
+    late.run({ timeUs: 100_000 });
+    expect((late.hosts[1].process as Burst).received).toBe(0);
+  });
+
   it('a paused node handles nothing until resumed, then everything in order', () => {
     const w = pair(() => new Burst(5));
     w.boot();

@@ -14,7 +14,7 @@ import { NODE_ID_MAX, NodeRuntime, type NodeCommand, type NodeSpec, type Runtime
 import { Kernel, KERNEL_ORIGIN, type RunLimits, type StopReason } from '../kernel/kernel.ts';
 import { Network, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
-import { sealMessage, type Seal } from '../trace/canon.ts';
+import { Sealer, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
 import { formatMicros } from '../kernel/time.ts';
@@ -106,6 +106,12 @@ export class World implements RuntimeSink {
   private pendingCheckNext = 0;
   private readonly concludeHooks: (() => void)[] = [];
   private concluded = false;
+  private layerIdNext = 1;
+  /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
+  private readonly sealer = new Sealer();
+  private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
+  /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
+  private readonly endpoints = new Map<NodeId, (from: NodeId, msg: unknown) => void>();
 
   constructor(readonly config: WorldConfig) {
     const n = config.nodes.length;
@@ -159,6 +165,11 @@ export class World implements RuntimeSink {
     this.telemetryListeners.push(l);
   }
 
+  /** A fresh id for a fault layer over a node or link setting (sim/kernel/layered.ts). */
+  newLayerId(): number {
+    return this.layerIdNext++;
+  }
+
   /** Called after every executed node event with the node's id (invariant checkers). */
   onAfterEvent(f: (node: NodeId) => void): void {
     this.afterEventHooks.push(f);
@@ -176,7 +187,7 @@ export class World implements RuntimeSink {
    */
   injectMessage(atUs: Micros, from: NodeId, to: NodeId, msg: unknown): void {
     if (!(to >= 0 && to < this.nodeCount)) throw new Error(`injectMessage: no node ${to}`);
-    const seal = sealMessage(msg);
+    const seal = this.sealer.seal(msg);
     const t = Math.max(atUs, this.kernel.nowUs);
     this.kernel.schedule(t, to, KERNEL_ORIGIN, { k: EV_MSG, node: to, from, msg, d1: seal.d1, d2: seal.d2, type: typeOf(msg), corrupted: true, sentUs: t });
   }
@@ -229,9 +240,28 @@ export class World implements RuntimeSink {
     this.pendingChecks.clear();
   }
 
-  /** Boots every node at time 0. */
+  /** Boots every node at time 0, except those whose spec says `boot: false` (idle spares). */
   boot(): void {
-    for (let id = 0; id < this.nodeCount; id++) this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    for (let id = 0; id < this.nodeCount; id++) {
+      if (this.config.nodes[id].boot === false) continue;
+      this.at(0, `boot ${id}`, () => this.command(id, { kind: 'start' }), id);
+    }
+  }
+
+  /**
+   * Makes node `id` an endpoint the world serves itself, like infrastructure outside the
+   * cluster (a control plane): messages sent to it cross the network as any message does
+   * (latency, loss, partitions), and on arrival `handler` runs as a world action instead of
+   * a process. It answers with `sendFrom`. The node's own spec should not boot.
+   */
+  serveEndpoint(id: NodeId, handler: (from: NodeId, msg: unknown) => void): void {
+    if (!(id >= 0 && id < this.nodeCount)) throw new Error(`serveEndpoint: no node ${id}`);
+    this.endpoints.set(id, handler);
+  }
+
+  /** Sends a message from an endpoint (see serveEndpoint) now, through the network. */
+  sendFrom(from: NodeId, to: NodeId, msg: unknown): void {
+    this.send(from, to, msg, this.sealer.seal(msg), this.kernel.nowUs);
   }
 
   /** Schedules a world action (a fault, a heal) at an absolute time. */
@@ -306,6 +336,12 @@ export class World implements RuntimeSink {
 
   statusChanged(_t: Micros, node: NodeId, status: HostStatus): void {
     this.status[node] = status;
+    for (const l of this.statusListeners) l(node, status);
+  }
+
+  /** Called whenever a node's status changes (up, down, paused), wherever the node runs. */
+  onStatusChange(f: (node: NodeId, status: HostStatus) => void): void {
+    this.statusListeners.push(f);
   }
 
   // ---- RuntimeSink: what node runtimes report ----
@@ -336,8 +372,13 @@ export class World implements RuntimeSink {
       this.trace.recordMessage(this.kernel.nowUs, to, 'drop', from, r.reason, seal.d1, seal.d2, msg);
       return;
     }
+    const endpoint = this.endpoints.get(to);
+    if (endpoint !== undefined) {
+      for (const d of r.deliveries) this.at(d.arrivalUs, `${type ?? 'msg'} n${from}->n${to}`, () => endpoint(from, d.msg));
+      return;
+    }
     for (const d of r.deliveries) {
-      const s = d.corrupted ? sealMessage(d.msg) : seal;
+      const s = d.corrupted ? this.sealer.seal(d.msg) : seal;
       this.kernel.schedule(d.arrivalUs, to, from, { k: EV_MSG, node: to, from, msg: d.msg, d1: s.d1, d2: s.d2, type: d.corrupted ? typeOf(d.msg) : type, corrupted: d.corrupted, sentUs: departUs });
     }
   }

@@ -76,3 +76,13 @@ export async function waitForTime(page: Page, ok: string, timeoutMs = 15_000): P
   }, ok, { timeout: timeoutMs });
   return shownTimeUs(page);
 }
+
+/** Clicks the timeline at simulated time `us` (the plot spans the width right of the lane labels). */
+export async function clickTimeline(page: Page, us: number, endUs: number): Promise<void> {
+  const box = await page.getByTestId('timeline').boundingBox();
+  if (box === null) throw new Error('the timeline is not on screen');
+  const gutter = 92;
+  const right = 14;
+  const x = box.x + gutter + ((box.width - gutter - right) * us) / endUs;
+  await page.mouse.click(x, box.y + box.height - 20);
+}

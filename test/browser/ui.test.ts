@@ -7,27 +7,16 @@
 // with the CLI's own functions (parseScenarioText, runScenario); the page is driven only
 // through what a user can click or press, and read through what it displays.
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/runScenario.ts';
 import { parseScenarioText } from '../../sim/scenario/parse.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
-import { openPage, REPO_ROOT, shownHash, shownTimeUs, startUi, waitForTime, type Ui } from './harness.ts';
+import { clickTimeline, openPage, REPO_ROOT, shownHash, shownTimeUs, startUi, waitForTime, type Ui } from './harness.ts';
 
 function load(name: string): Scenario {
   const r = parseScenarioText(readFileSync(`${REPO_ROOT}scenarios/${name}.yaml`, 'utf8'), `${name}.yaml`);
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
   return r.scenario;
-}
-
-/** Clicks the timeline at simulated time `us` (the plot spans the width right of the lane labels). */
-async function clickTimeline(page: Page, us: number, endUs: number): Promise<void> {
-  const box = await page.getByTestId('timeline').boundingBox();
-  if (box === null) throw new Error('the timeline is not on screen');
-  const gutter = 92;
-  const right = 14;
-  const x = box.x + gutter + ((box.width - gutter - right) * us) / endUs;
-  await page.mouse.click(x, box.y + box.height - 20);
 }
 
 describe('the browser UI', () => {

@@ -103,7 +103,7 @@ function drawNodeRows(g: d3.Selection<SVGGElement, unknown, null, undefined>, L:
 }
 
 function drawEvents(g: d3.Selection<SVGGElement, unknown, null, undefined>, L: TimelineLayout, markers: Marker[], marks: HoverMark[]): void {
-  const ev = markers.filter((m) => m.kind === 'role' || m.kind === 'suspect' || m.kind === 'trust' || m.kind === 'violation');
+  const ev = markers.filter((m) => m.kind === 'role' || m.kind === 'suspect' || m.kind === 'trust' || m.kind === 'violation' || m.kind === 'action');
   const color = (m: Marker): string => (m.kind === 'role' ? roleColor(m.label.split('→ ')[1]?.split(' ')[0] ?? '') : MARKER_COLORS[m.kind]);
   g.selectAll('line.ev').data(ev).join('line').attr('class', (d) => `ev ${d.kind}`)
     .attr('x1', (d) => L.x(d.t)).attr('x2', (d) => L.x(d.t))

@@ -2,8 +2,10 @@
 //
 // Contract: a message type always gets the same colour: the types a workload names in its
 // `ui.messageColors` (sim/workloads) have colours chosen to be told apart; any other type
-// gets one from a fixed list by a hash of its name, so colours never depend on the order
-// types were first seen. Role colours come from the workloads' `ui.roleColors` likewise.
+// gets one from a fixed list by a hash of its name (FNV-1a, core/hash), so colours never
+// depend on the order types were first seen. Role colours come from the workloads'
+// `ui.roleColors` likewise.
+import { fnv1a32 } from '../../core/hash/fnv.ts';
 import { registeredWorkloads } from '../../sim/workloads/registry.ts';
 
 export const COLORS = {
@@ -43,14 +45,8 @@ function workloadColors(): typeof merged {
 
 const FALLBACK = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'];
 
-function hashName(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 export function typeColor(type: string): string {
-  return workloadColors().types[type] ?? FALLBACK[hashName(type) % FALLBACK.length];
+  return workloadColors().types[type] ?? FALLBACK[fnv1a32(type) % FALLBACK.length];
 }
 
 export function roleColor(role: string): string {
@@ -70,6 +66,7 @@ export const MARKER_COLORS: Record<string, string> = {
   suspect: '#d9822b',
   trust: '#5aa77f',
   violation: '#a1161b',
+  action: '#cf3b3b',
 };
 
 /** A colour per node for per-node chart lines (d3's Tableau 10, by node id). */

@@ -181,7 +181,7 @@ export interface Frame {
   workMs: number;
 }
 
-export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention';
+export type MarkerKind = 'fault' | 'heal' | 'crash' | 'restart' | 'pause' | 'resume' | 'oom' | 'role' | 'suspect' | 'trust' | 'violation' | 'intervention' | 'action';
 
 export interface Marker {
   t: Micros;

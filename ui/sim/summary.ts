@@ -43,6 +43,14 @@ function watchTelemetry(world: World, sink: MarkerSink): void {
       sink.add({ t, kind: 'role', node, label: `n${node} → ${role} (term ${String(fields.term)})` });
     } else if (name === 'fd.suspect' || name === 'fd.trust') {
       sink.add({ t, kind: name === 'fd.suspect' ? 'suspect' : 'trust', node, label: `n${node} ${name === 'fd.suspect' ? 'suspects' : 'trusts'} n${String(fields.peer)}` });
+    } else if (name === 'mapek.decision' || name === 'mapek.outcome') {
+      // The self-healing manager's actions and how each one ended, on the events lane.
+      const target = Number(fields.target);
+      const on = target < 0 ? 'the service' : `n${target}`;
+      const label = name === 'mapek.decision'
+        ? `manager n${node}: ${String(fields.action)} ${on} (${String(fields.cause)})`
+        : `manager n${node}: ${String(fields.action) || 'no action'} on ${on} → ${String(fields.outcome)} after ${(Number(fields.ttrUs) / 1000).toFixed(0)} ms`;
+      sink.add({ t, kind: 'action', node: target < 0 ? null : target, label });
     }
   });
 }

@@ -7,6 +7,7 @@
 // Jitter follows the AWS Architecture Blog "Exponential Backoff And Jitter" (2015):
 // full jitter is uniform in [0, cap]; decorrelated jitter is min(cap, uniform[base, 3*prev]).
 import type { Micros, Random } from '../../env.ts';
+import { powInt } from '../../math/portableMath.ts';
 
 export interface Backoff {
   readonly maxDelayUs: Micros;
@@ -43,7 +44,7 @@ export function exponentialBackoff(options: { initialUs: Micros; maxDelayUs: Mic
     next(attempt, random) {
       const exponent = requireAttempt(attempt) - 1;
       // Past the cap the power only overflows, so stop computing it there.
-      const raw = initialUs === 0 ? 0 : initialUs * factor ** Math.min(exponent, 1074);
+      const raw = initialUs === 0 ? 0 : initialUs * powInt(factor, Math.min(exponent, 1074));
       const capped = Math.floor(Math.min(maxDelayUs, raw));
       if (jitter === 'full') return random.int(capped + 1);
       if (jitter === 'equal') {

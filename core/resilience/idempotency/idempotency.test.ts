@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { DuplicateRequestError, IdempotencyStoreFullError } from '../policy/errors.ts';
 import { ManualClock } from '../../../test/support/resilience/manualClock.ts';
 import { canonicalJson } from './canonicalJson.ts';
-import { cyrb53, fnv1a32 } from './hash.ts';
 import type { StoredOutcome } from './store.ts';
 import { IdempotencyGuard } from './idempotencyGuard.ts';
 import { idempotent } from './idempotent.ts';
@@ -15,17 +14,6 @@ import { partsKey, requestKey } from './keys.ts';
 import { MemoryIdempotencyStore } from './memoryStore.ts';
 
 describe('keys', () => {
-  it('FNV-1a matches the published test vectors', () => {
-    expect([fnv1a32(''), fnv1a32('a'), fnv1a32('foobar')]).toEqual(['811c9dc5', 'e40c292c', 'bf9cf968']);
-  });
-
-  it('cyrb53 is stable, 14 hex digits, and seed-sensitive', () => {
-    expect(cyrb53('a')).toBe(cyrb53('a'));
-    expect(cyrb53('a')).toMatch(/^[0-9a-f]{14}$/);
-    expect(cyrb53('a', 1)).not.toBe(cyrb53('a'));
-    expect(cyrb53('ab')).not.toBe(cyrb53('ba'));
-  });
-
   it('canonical JSON sorts keys, drops undefined members and rejects what JSON cannot carry', () => {
     expect(canonicalJson({ b: 1, a: [1, undefined, { d: -0, c: 'x' }], u: undefined })).toBe('{"a":[1,null,{"c":"x","d":0}],"b":1}');
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/\$\.n/);

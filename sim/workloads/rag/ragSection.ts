@@ -15,7 +15,7 @@ export const ragSchema = z.object({
   index: z.object({
     m: z.number().int().min(2).max(128).default(16),
     efConstruction: z.number().int().min(1).max(4096).default(200),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(100),
+    seed: z.number().int().min(0).max(0xffffffff).default(100),
   }).strict().default({ m: 16, efConstruction: 200, seed: 100 }),
   /** Parallel search lanes per replica in the cost model (1: the calibrated case). */
   searchThreads: z.number().int().min(1).max(64).default(1),

@@ -9,7 +9,7 @@
 
 import type { Random } from '../../../core/env.ts';
 import type { RaftBugs, RaftConfig } from '../../../core/raft/config.ts';
-import { crc32Hex } from '../../../core/raft/crc32.ts';
+import { crc32Hex } from '../../../core/hash/crc32.ts';
 import { RawNode } from '../../../core/raft/rawNode.ts';
 import { persistReady, recover } from '../../../core/raft/storage.ts';
 import { MemDisk, type CrashOptions } from './testDisk.ts';

@@ -1,0 +1,260 @@
+// The structural digest of a JSON-like value, in one walk: 64 bits over its typed encoding,
+// an estimate of its JSON size, and (when asked) a deep freeze.
+//
+// Contract: the encoding feeds two 32-bit multiply-xor lanes (hash64.ts) one word at a
+// time: each value's type tag, with a string's or array's length packed into the tag's
+// word; integers that fit 32 bits as a tag saying which half of [-2^31, 2^32) they are in,
+// then the word; other safe integers as a tag and two words; other numbers by their exact
+// shortest text; object members in insertion order, closed by an end tag. So equal encodings give
+// equal digests in every engine, and different JSON values hash differently unless 64 bits
+// collide (4294967295 and -1, or {a:{b:1},c:2} and {a:{b:1,c:2}}, are different values and
+// hash differently; the walk sim/trace/canon.ts used before confused both pairs).
+//
+// Two users: the simulator seals every message with a structuralWalker at send (freeze,
+// digest for the trace, size for bandwidth caps: sim/trace/canon.ts), and the KV service's
+// integrity checksum is lane 1 of the same encoding over the message without its top-level
+// `sum` (structuralChecksum below, core/kv/integrity.ts). A walker keeps its state in its
+// own fields, so each owner (a node runtime, the world) has its own and nothing carries
+// between runs. The lanes' multipliers are hash64.ts's LANE1_MUL and LANE2_MUL, written
+// as literals in the hot loops (hash.test.ts checks they agree).
+
+export const STRUCTURAL_SEED1 = 0x9e3779b9;
+export const STRUCTURAL_SEED2 = 0x85ebca6b;
+/** Lengths below this share one word with their type tag. */
+const SHORT_MAX = 1 << 23;
+const TWO_32 = 4294967296;
+
+// Tags, low byte of a word. Strings, arrays and numbers that do not fit the short forms
+// take a tag word of their own followed by the length or the value.
+const T_STRING = 0x73; // | length << 8
+const T_STRING_LONG = 0x53;
+const T_ARRAY = 0x5b; // | length << 8
+const T_ARRAY_LONG = 0x41;
+const T_INT32 = 0x6e; // [-2^31, 2^31), then the word
+const T_UINT32 = 0x77; // [2^31, 2^32), then the word (checksums, hashes)
+const T_SAFE_INT = 0x6c; // low word, high word
+const T_FLOAT = 0x66; // | text length << 8, then the text
+const T_TRUE = 0x74;
+const T_FALSE = 0x46;
+const T_NULL = 0x30;
+const T_UNDEFINED = 0x75;
+const T_OBJECT = 0x7b;
+const T_OBJECT_END = 0x7d;
+
+export interface Digest {
+  /** The two 32-bit lanes, unsigned. */
+  d1: number;
+  d2: number;
+  /** About the length of the value's JSON text. */
+  sizeBytes: number;
+}
+
+/** Walks values one at a time. Reusable; each owner makes its own (structuralWalker). */
+export interface StructuralWalker {
+  /**
+   * The digest of `v`. Throws, naming the problem, for what cannot cross a network or a
+   * worker: functions, symbols, bigints, class instances, nesting beyond depthMax.
+   */
+  digest(v: unknown): Digest;
+}
+
+/**
+ * A walker that deep-freezes what it walks when `freeze` is set and refuses nesting deeper
+ * than `depthMax`. Its running state lives in its own fields, one set per walker, so it is
+ * never shared between owners or runs.
+ */
+export function structuralWalker(freeze: boolean, depthMax: number): StructuralWalker {
+  return new Walker(freeze, depthMax);
+}
+
+class Walker implements StructuralWalker {
+  private h1 = 0;
+  private h2 = 0;
+  private size = 0;
+
+  constructor(private readonly freeze: boolean, private readonly depthMax: number) {}
+
+  digest(v: unknown): Digest {
+    this.h1 = STRUCTURAL_SEED1;
+    this.h2 = STRUCTURAL_SEED2;
+    this.size = 0;
+    this.walk(v, 0);
+    return { d1: this.h1 >>> 0, d2: this.h2 >>> 0, sizeBytes: this.size };
+  }
+
+  private word(c: number): void {
+    this.h1 = Math.imul(this.h1 ^ c, 2654435761);
+    this.h2 = Math.imul(this.h2 ^ c, 1597334677);
+  }
+
+  private string(s: string): void {
+    const n = s.length;
+    let a = this.h1;
+    let b = this.h2;
+    if (n < SHORT_MAX) {
+      a = Math.imul(a ^ ((n << 8) | T_STRING), 2654435761);
+      b = Math.imul(b ^ ((n << 8) | T_STRING), 1597334677);
+    } else {
+      a = Math.imul(Math.imul(a ^ T_STRING_LONG, 2654435761) ^ n, 2654435761);
+      b = Math.imul(Math.imul(b ^ T_STRING_LONG, 1597334677) ^ n, 1597334677);
+    }
+    // Locals in the hot loop: strings are most of the hashing time of a run.
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 2654435761);
+      b = Math.imul(b ^ c, 1597334677);
+    }
+    this.h1 = a;
+    this.h2 = b;
+    this.size += n + 2;
+  }
+
+  private number(x: number): void {
+    if (x >= -2147483648 && x < TWO_32 && Math.floor(x) === x) {
+      // An integer that fits 32 bits: its tag says which half of the range, then the word.
+      this.word(x < 2147483648 ? T_INT32 : T_UINT32);
+      this.word(x | 0);
+      this.size += x < 10 && x >= 0 ? 1 : 6;
+    } else if (Number.isSafeInteger(x)) {
+      this.word(T_SAFE_INT);
+      this.word(x | 0);
+      this.word(Math.floor(x / TWO_32) | 0);
+      this.size += 16;
+    } else {
+      const s = String(x);
+      this.word((s.length << 8) | T_FLOAT);
+      for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+      this.size += s.length;
+    }
+  }
+
+  private walk(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case 'string':
+        this.string(v);
+        return;
+      case 'number':
+        this.number(v);
+        return;
+      case 'boolean':
+        this.word(v ? T_TRUE : T_FALSE);
+        this.size += 5;
+        return;
+      case 'undefined':
+        this.word(T_UNDEFINED);
+        return;
+      case 'object':
+        if (v === null) {
+          this.word(T_NULL);
+          this.size += 4;
+          return;
+        }
+        if (depth >= this.depthMax) throw new Error(`the value nests deeper than ${this.depthMax} levels (a cycle?)`);
+        if (Array.isArray(v)) this.array(v, depth + 1);
+        else this.object(v, depth + 1);
+        if (this.freeze) Object.freeze(v);
+        return;
+      default:
+        throw new Error(`the value must be JSON-like; found a ${typeof v}`);
+    }
+  }
+
+  private array(v: readonly unknown[], depth: number): void {
+    const n = v.length;
+    if (n < SHORT_MAX) {
+      this.word((n << 8) | T_ARRAY);
+    } else {
+      this.word(T_ARRAY_LONG);
+      this.word(n);
+    }
+    for (let i = 0; i < n; i++) this.walk(v[i], depth);
+    this.size += 2 + n;
+  }
+
+  private object(v: object, depth: number): void {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) throw new Error('the value must be a plain JSON-like object, not a class instance');
+    this.word(T_OBJECT);
+    for (const k in v) {
+      this.string(k);
+      this.walk((v as Record<string, unknown>)[k], depth);
+    }
+    this.word(T_OBJECT_END);
+    this.size += 2;
+  }
+}
+
+// ---- Lane 1 alone, for checksums: the same encoding, walked without allocating ----
+//
+// A 32-bit checksum needs one lane, and threading it through return values keeps it in
+// registers: several times cheaper than the two-lane walker, which matters because the KV
+// service checksums every message twice (seal and check). hash.test.ts checks that it
+// equals the walker's d1 on arbitrary JSON values, so the two cannot drift apart.
+
+/** Thrown (and caught in structuralChecksum) when the walk meets what it refuses. */
+const REFUSED = { refused: true } as const;
+
+function laneString(h: number, s: string): number {
+  const n = s.length;
+  h = n < SHORT_MAX ? Math.imul(h ^ ((n << 8) | T_STRING), 2654435761) : Math.imul(Math.imul(h ^ T_STRING_LONG, 2654435761) ^ n, 2654435761);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 2654435761);
+  return h;
+}
+
+function laneNumber(h: number, x: number): number {
+  if (x >= -2147483648 && x < TWO_32 && Math.floor(x) === x) return Math.imul(Math.imul(h ^ (x < 2147483648 ? T_INT32 : T_UINT32), 2654435761) ^ (x | 0), 2654435761);
+  if (Number.isSafeInteger(x)) {
+    h = Math.imul(Math.imul(h ^ T_SAFE_INT, 2654435761) ^ (x | 0), 2654435761);
+    return Math.imul(h ^ (Math.floor(x / TWO_32) | 0), 2654435761);
+  }
+  const s = String(x);
+  h = Math.imul(h ^ ((s.length << 8) | T_FLOAT), 2654435761);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 2654435761);
+  return h;
+}
+
+function laneValue(h: number, v: unknown, depth: number, depthMax: number): number {
+  switch (typeof v) {
+    case 'string': return laneString(h, v);
+    case 'number': return laneNumber(h, v);
+    case 'boolean': return Math.imul(h ^ (v ? T_TRUE : T_FALSE), 2654435761);
+    case 'undefined': return Math.imul(h ^ T_UNDEFINED, 2654435761);
+    case 'object': return v === null ? Math.imul(h ^ T_NULL, 2654435761) : laneContainer(h, v, depth + 1, depthMax, null);
+    default: throw REFUSED;
+  }
+}
+
+function laneContainer(h: number, v: object, depth: number, depthMax: number, skip: string | null): number {
+  if (depth > depthMax) throw REFUSED;
+  if (Array.isArray(v)) {
+    const n = v.length;
+    h = n < SHORT_MAX ? Math.imul(h ^ ((n << 8) | T_ARRAY), 2654435761) : Math.imul(Math.imul(h ^ T_ARRAY_LONG, 2654435761) ^ n, 2654435761);
+    for (let i = 0; i < n; i++) h = laneValue(h, v[i], depth, depthMax);
+    return h;
+  }
+  h = Math.imul(h ^ T_OBJECT, 2654435761);
+  for (const k in v) {
+    if (k === skip) continue;
+    h = laneValue(laneString(h, k), (v as Record<string, unknown>)[k], depth, depthMax);
+  }
+  return Math.imul(h ^ T_OBJECT_END, 2654435761);
+}
+
+/**
+ * The walker's d1 for `v` (with the top-level member `skipTopKey` left out, if given) as
+ * an unsigned 32-bit value, computed without allocating; -1 for what the walker would
+ * refuse by depth or type (nesting beyond `depthMax`, a function, a symbol, a bigint).
+ * Class instances are walked as plain objects here: every message a process receives was
+ * sealed by the simulator, which refuses them.
+ */
+export function structuralChecksum(v: unknown, depthMax: number, skipTopKey: string | null = null): number {
+  try {
+    const h = skipTopKey !== null && v !== null && typeof v === 'object'
+      ? laneContainer(STRUCTURAL_SEED1, v, 1, depthMax, skipTopKey)
+      : laneValue(STRUCTURAL_SEED1, v, 0, depthMax);
+    return h >>> 0;
+  } catch (e) {
+    if (e === REFUSED) return -1;
+    throw e;
+  }
+}
