@@ -114,7 +114,10 @@ export class RaftInvariants {
       if (c === undefined) continue;
       // Leader completeness (§5.4.3) binds entries committed in earlier terms only; with
       // votes delayed in the network a node may win a term already overtaken elsewhere.
-      if ((this.logChecks.commitTermOf(i) ?? c.term) >= term) continue;
+      // Without the log checks' record (a host that does not report its log), an entry of a
+      // later term is the one case known to be exempt.
+      const committedIn = this.logChecks.commitTermOf(i);
+      if (committedIn !== undefined ? committedIn >= term : c.term > term) continue;
       if (i > lastIndex || termAt(i) !== c.term) {
         this.violate('leader-completeness', node, `node ${node} became leader of term ${term} without committed entry ${i} (term ${c.term}); its log ends at ${lastIndex}`);
         return;
