@@ -10,7 +10,7 @@ Usage:
   faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
   faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
-                  [--allow-inconclusive] [--events-max N]
+                  [--allow-inconclusive] [--events-max N] [--fail-fast]
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
@@ -96,7 +96,7 @@ export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in
 
 Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N]
                        [--shard i/n] [--out DIR] [--json] [--quiet] [--timeout SECONDS]
-                       [--allow-inconclusive] [--events-max N]
+                       [--allow-inconclusive] [--events-max N] [--fail-fast]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
       --workload FILE       load a workload module of your own first (every worker loads
@@ -118,6 +118,9 @@ Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
                             (junit.xml then marks them skipped instead of error)
       --events-max N        each seed's event limit (default 200,000,000; see run --help)
+      --fail-fast           stop at the first failing seed: seeds go out in order, one at a
+                            time, and once one fails only those already running finish, so
+                            the lowest failing seed of the range is always reported
 
 Per-seed results do not depend on --jobs or --shard. Prints passed/failed/inconclusive,
 the slowest seeds, events/s and seeds/min, and every failing or inconclusive seed with its

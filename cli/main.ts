@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
-import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
+import { materialize, sampleSettings, sampleSwarm } from '../sim/faults/swarm.ts';
 import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { World } from '../sim/world/world.ts';
 import type { LockstepStats } from '../sim/workers/lockstep.ts';
@@ -52,6 +52,8 @@ export interface CliReport extends RunReport {
   lockstep?: LockstepStats;
   /** The faults this seed drew from the scenario's swarm section (present only with one). */
   swarmFaults?: FaultSpec[];
+  /** The workload settings this seed drew (present only when the scenario asks, e.g. raft.swarm). */
+  swarmSettings?: Record<string, string | number | boolean>;
 }
 
 function cmdRun(argv: string[], io: Io): number | Promise<number> {
@@ -67,6 +69,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const scenario = materialize(known, args.seed);
   if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
+  const swarmSettings = sampleSettings(loaded.scenario, args.seed)?.drawn;
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
   const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
@@ -80,7 +83,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     // Explanations are bounded in the report and the terminal; the whole text goes to a file.
     const pointer = pointerTo(outRel === undefined ? undefined : join(outRel, VIOLATIONS_FILE), 'run with --out DIR to write the full text to a file');
     const violations = boundedViolations(report.violations, pointer);
-    const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }) };
+    const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }), ...(swarmSettings === undefined ? {} : { swarmSettings }) };
     if (args.out !== undefined) {
       writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
       writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
@@ -156,6 +159,9 @@ function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
     lines.push(`  ${r.workers} worker threads · ${r.lockstep.windows.toLocaleString('en-US')} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
+  }
+  if (r.swarmSettings !== undefined) {
+    lines.push(`  swarm drew these settings from the seed: ${Object.entries(r.swarmSettings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   }
   if (r.swarmFaults !== undefined) {
     lines.push(`  swarm drew ${r.swarmFaults.length} fault${r.swarmFaults.length === 1 ? '' : 's'} from the seed:`);

@@ -41,6 +41,8 @@ export interface SweepOptions {
   partialWriteMs?: number;
   /** Where --out writes (absolute or relative to the cwd), and how to name it in messages. */
   out?: { dir: string; shown: string };
+  /** Stop at the first failing seed (--fail-fast); the lowest failing seed is always among the results. */
+  failFast?: boolean;
 }
 
 /**
@@ -119,13 +121,15 @@ export function runSweep(o: SweepOptions): SweepFile {
   let results: SeedResult[];
   try {
     if (o.jobs === 1) {
-      results = o.seeds.map((seed) => {
+      results = [];
+      for (const seed of o.seeds) {
         const r = accept(runSeed(o.loaded.scenario, seed, o.eventsMax));
         o.onResult?.(r);
-        return r;
-      });
+        results.push(r);
+        if (o.failFast === true && r.verdict === 'fail') break;
+      }
     } else {
-      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry });
+      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry, failFast: o.failFast });
     }
   } catch (e) {
     writePartial();
@@ -156,6 +160,7 @@ export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
     timeout: { type: 'string' },
     'allow-inconclusive': { type: 'boolean' },
     'events-max': { type: 'string' },
+    'fail-fast': { type: 'boolean' },
   });
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
@@ -163,7 +168,7 @@ export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
   const seedTimeoutMs = 1000 * (typeof v.timeout === 'string' ? parseCount(v.timeout, '--timeout', 86_400) : 600);
   const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
   const workloads = workloadPaths(v.workload);
-  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, eventsMax, workloads }, io));
+  return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, eventsMax, workloads, failFast: v['fail-fast'] === true }, io));
 }
 
 interface SweepFlags {
@@ -173,6 +178,7 @@ interface SweepFlags {
   seedTimeoutMs: number;
   eventsMax: number | undefined;
   workloads: string[];
+  failFast: boolean;
 }
 
 function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
@@ -192,7 +198,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   let file: SweepFile;
   try {
     file = runSweep({
-      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs, eventsMax,
+      loaded, seeds, range: formatRange(range), shard, jobs, seedTimeoutMs, eventsMax, failFast: o.failFast,
       ...(out === undefined || outShown === undefined ? {} : { out: { dir: out, shown: outShown } }),
       onResult: (r) => {
         done++;
@@ -212,7 +218,8 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);
   const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seeds)`;
+  const stopped = o.failFast && file.results.length < seeds.length ? ` · stopped at the first failing seed (--fail-fast) after ${file.results.length} of ${seeds.length} seeds` : '';
   if (v.json === true) io.out(jsonSummary(file, sum));
-  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}`, file, sum, outShown, allowInconclusive));
+  else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}${stopped}`, file, sum, outShown, allowInconclusive));
   return sweepExitCode(sum, allowInconclusive);
 }

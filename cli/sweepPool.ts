@@ -13,7 +13,8 @@
 // a seed whose second run kills a worker too raises a SweepError naming it, as does a
 // seed that throws (its failure is a function of the seed, not of the worker) and a
 // worker that fails to load. A seed that runs longer than `seedTimeoutMs` of wall time
-// raises one too, so a sweep never hangs.
+// raises one too, so a sweep never hangs. With failFast the sweep stops at the first
+// failing seed.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
@@ -62,6 +63,12 @@ export interface PoolOptions {
   crashAtSeed?: number;
   /** Tests only: replacement workers crash at crashAtSeed too (a seed that kills every worker). */
   crashEveryWorker?: boolean;
+  /**
+   * Stop at the first failing seed (--fail-fast): seeds go out one at a time in order, and
+   * once one fails only the seeds already running finish, so the lowest failing seed of the
+   * range is always among the results, whatever the number of workers.
+   */
+  failFast?: boolean;
 }
 
 interface Batch {
@@ -89,8 +96,8 @@ function spawn(index: number, signal: Int32Array, opts: PoolOptions, replacement
   return { index, worker, port: port1, inflight: [], lastHeardMs: wallNowMs() };
 }
 
-function makeBatches(seeds: readonly number[], jobs: number): Batch[] {
-  const size = Math.max(1, Math.min(BATCH_SEEDS_MAX, Math.ceil(seeds.length / (jobs * 8))));
+function makeBatches(seeds: readonly number[], jobs: number, failFast: boolean): Batch[] {
+  const size = failFast ? 1 : Math.max(1, Math.min(BATCH_SEEDS_MAX, Math.ceil(seeds.length / (jobs * 8))));
   const out: Batch[] = [];
   for (let i = 0; i < seeds.length; i += size) out.push({ id: out.length, seeds: seeds.slice(i, i + size), done: 0 });
   return out;
@@ -103,15 +110,21 @@ function currentSeed(slot: Slot): number | null {
 
 export function runPool(opts: PoolOptions): SeedResult[] {
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  const queue = makeBatches(opts.seeds, opts.jobs);
+  const queue = makeBatches(opts.seeds, opts.jobs, opts.failFast === true);
   const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, queue.length));
   const slots = Array.from({ length: workers }, (_, i) => spawn(i, signal, opts));
   const results = new Map<number, SeedResult>();
+  let stopping = false;
   const record = (received: SeedResult): void => {
     const r = opts.accept === undefined ? received : opts.accept(received);
     results.set(r.seed, r);
     opts.onResult?.(r);
+    if (opts.failFast === true && r.verdict === 'fail') {
+      stopping = true;
+      queue.length = 0;
+    }
   };
+  const finished = (): boolean => (stopping ? slots.every((s) => s.inflight.length === 0) : results.size >= opts.seeds.length);
   const feed = (slot: Slot): void => {
     while (slot.inflight.length < IN_FLIGHT_BATCHES && queue.length > 0) {
       const b = queue.shift() as Batch;
@@ -173,11 +186,11 @@ export function runPool(opts: PoolOptions): SeedResult[] {
   };
   slots.forEach(feed);
   let own: number[] = [];
-  while (results.size < opts.seeds.length) {
+  while (!finished()) {
     const seen = Atomics.load(signal, 0);
     if (drain()) continue;
     if (own.length === 0 && opts.jobs > 1 && queue.length > 0) own = (queue.shift() as Batch).seeds.slice();
-    if (own.length > 0) {
+    if (own.length > 0 && !stopping) {
       // One seed at a time, so the workers' ports are drained (and refilled) between seeds.
       record(runSeed(opts.scenario, own.shift() as number, opts.eventsMax));
       continue;

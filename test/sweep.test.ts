@@ -131,6 +131,18 @@ describe('faultline sweep', () => {
     expect(file.partial).toBeUndefined();
   });
 
+  it('--fail-fast stops at the first failing seed, with one job or two, and still reports the lowest one', () => {
+    for (const jobs of ['1', '2']) {
+      const r = cli('sweep', '--scenario', SWARM, '--seeds', `${FAILING_SEED - 2}..${FAILING_SEED + 40}`, '--jobs', jobs, '--fail-fast');
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/stopped at the first failing seed \(--fail-fast\) after \d+ of 43 seeds/);
+      const ran = Number(/after (\d+) of 43/.exec(r.out)?.[1]);
+      expect(ran).toBeGreaterThanOrEqual(3);
+      expect(ran).toBeLessThanOrEqual(jobs === '1' ? 3 : 6);
+      expect(r.out).toContain(`seed ${FAILING_SEED} failed`);
+    }
+  });
+
   it('shards partition any seed range exactly', () => {
     fc.assert(fc.property(fc.nat(1000), fc.nat(300), fc.integer({ min: 1, max: 12 }), (first, len, n) => {
       const range = { first, last: first + len };

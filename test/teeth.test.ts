@@ -33,8 +33,8 @@ interface Teeth {
 }
 
 const TEETH: Teeth[] = [
-  { scenario: 'teeth-vote-without-log-check', bug: 'voteWithoutLogCheck', seedsMax: 8, checks: ['leader-completeness', 'state-machine-safety', 'linearizability'] },
-  { scenario: 'teeth-skip-fsync', bug: 'skipFsync', seedsMax: 4, checks: ['leader-completeness', 'state-machine-safety', 'election-safety', 'linearizability'] },
+  { scenario: 'teeth-vote-without-log-check', bug: 'voteWithoutLogCheck', seedsMax: 8, checks: ['committed-entries', 'leader-completeness', 'state-machine-safety', 'linearizability'] },
+  { scenario: 'teeth-skip-fsync', bug: 'skipFsync', seedsMax: 4, checks: ['durability', 'commit-monotonic', 'leader-completeness', 'state-machine-safety', 'election-safety', 'linearizability'] },
   { scenario: 'teeth-read-without-read-index', bug: 'readWithoutReadIndex', seedsMax: 10, checks: ['linearizability'] },
   // The lease before issue 13 (CheckQuorum alone): 107 of seeds 1..200 of net-lease-reads fail with it.
   { scenario: 'teeth-lease-without-quorum-round', bug: 'leaseWithoutQuorumRound', seedsMax: 4, checks: ['linearizability'] },

@@ -16,9 +16,11 @@
 // value before and after, adds its own data to snapshots, and receives messages, timers
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
+import { RAFT_BUG_NAMES } from '../raft/config.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
+import { fnv1a32 } from '../hash/fnv.ts';
 import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
@@ -33,6 +35,11 @@ export interface KvServerBugs {
   readWithoutReadIndex?: boolean;
   /** Lease reads trust CheckQuorum alone (see RaftBugs). */
   leaseWithoutQuorumRound?: boolean;
+  forgetVoteOnRestart?: boolean;
+  commitRegress?: boolean;
+  matchRegress?: boolean;
+  ackLastIndex?: boolean;
+  heartbeatNoTimerReset?: boolean;
 }
 
 export interface KvServerConfig {
@@ -98,6 +105,9 @@ export class KvServer implements Process {
   private leadSeen = -2;
   private campaignsSeen = 0;
   private preCampaignsSeen = 0;
+  /** The match index last reported per follower while leading in term matchTerm. */
+  private readonly matchSeen = new Map<NodeId, number>();
+  private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
   /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
@@ -162,11 +172,18 @@ export class KvServer implements Process {
       id: this.ctx.id, electionTicks: c.electionTicks, heartbeatTicks: c.heartbeatTicks, random: this.ctx.random,
       preVote: c.preVote, checkQuorum: c.checkQuorum, maxInflight: c.maxInflight, maxEntriesPerMsg: c.maxEntriesPerMsg,
       readOnly: c.readMode, clockDriftMax: c.clockDriftMax,
-      bugs: { commitOldTermByCounting: c.bugs.commitOldTermByCounting, voteWithoutLogCheck: c.bugs.voteWithoutLogCheck, leaseWithoutQuorumRound: c.bugs.leaseWithoutQuorumRound },
+      bugs: Object.fromEntries(RAFT_BUG_NAMES.filter((b) => c.bugs[b] === true).map((b) => [b, true])),
     }, { ...r.restore, applied: this.applied });
     this.campaignsSeen = 0;
     this.preCampaignsSeen = 0;
-    this.ctx.telemetry.emit('raft.recovered', { applied: this.applied, torn: r.tornTailRepaired });
+    this.matchSeen.clear();
+    // What Raft itself starts from (not the disk's bytes), so the durability checks see a
+    // restart that forgets a vote, a term or a commit however it comes about.
+    const st = this.raft.status();
+    this.ctx.telemetry.emit('raft.recovered', {
+      applied: this.applied, torn: r.tornTailRepaired, term: st.term, vote: st.vote, commit: st.commit,
+      lastIndex: st.lastIndex, logTerms: this.logTerms(),
+    });
   }
 
   onTimer(tag: string): void {
@@ -356,18 +373,64 @@ export class KvServer implements Process {
         this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
         return;
       }
-      const n = rd.entries.length;
-      if (n > 0) this.ctx.telemetry.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term });
+      this.reportPersisted(rd);
       this.applyReady(rd);
       for (const m of rd.messages) {
         if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
         this.ctx.send(m.to, seal(m));
       }
       raft.advance(rd);
+      this.reportMatches();
       if (rd.softState !== undefined) this.noteRole();
       this.serveReads();
       this.afterReadyRound();
       this.maybeCompact();
+    }
+  }
+
+  /**
+   * Tells the checks what is now durable, before anything that depends on it is sent, in
+   * the order it takes effect: a snapshot from the leader, the entries (term and a hash of
+   * each), the hard state. sim/check/raftLogChecks.ts keeps
+   * a bounded mirror of every log from these.
+   */
+  private reportPersisted(rd: Ready): void {
+    const tel = this.ctx.telemetry;
+    if (rd.snapshot !== undefined) tel.emit('raft.snapshot_stored', { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term });
+    const n = rd.entries.length;
+    if (n > 0) {
+      let terms = '';
+      let hashes = '';
+      for (let i = 0; i < n; i++) {
+        const e = rd.entries[i];
+        terms += i === 0 ? `${e.term}` : `,${e.term}`;
+        const h = fnv1a32(e.data, fnv1a32(e.type)).toString(36);
+        hashes += i === 0 ? h : `,${h}`;
+      }
+      tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm() });
+    }
+    const hs = rd.hardState;
+    if (hs !== undefined) tel.emit('raft.hardstate', { term: hs.term, vote: hs.vote, commit: hs.commit, lastIndex: (this.raft as RawNode).lastIndex() });
+  }
+
+  /** A leader reports each follower's match index when it moves (match monotonicity check). */
+  private reportMatches(): void {
+    const raft = this.raft as RawNode;
+    if (!raft.isLeader()) {
+      if (this.matchSeen.size > 0) this.matchSeen.clear();
+      return;
+    }
+    const term = raft.currentTerm();
+    if (term !== this.matchTerm) {
+      this.matchTerm = term;
+      this.matchSeen.clear();
+    }
+    for (const id of raft.memberIds()) {
+      if (id === this.ctx.id) continue;
+      const m = raft.matchOf(id);
+      if (m === undefined || this.matchSeen.get(id) === m) continue;
+      this.matchSeen.set(id, m);
+      this.ctx.telemetry.emit('raft.match', { term, to: id, match: m });
     }
   }
 

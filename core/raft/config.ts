@@ -17,7 +17,20 @@ export interface RaftBugs {
    * for up to two election timeouts while the others elect a new leader after about one.
    */
   leaseWithoutQuorumRound?: boolean;
+  /** A restarted node forgets whom it voted for in its current term (votedFor not durable). */
+  forgetVoteOnRestart?: boolean;
+  /** A follower takes the commit index a heartbeat carries even when it is below its own. */
+  commitRegress?: boolean;
+  /** The leader takes a follower's acknowledged index as its match even when it is lower (a stale ack). */
+  matchRegress?: boolean;
+  /** A follower acknowledges its whole log's last index, not the last entry the MsgApp proved matching. */
+  ackLastIndex?: boolean;
+  /** A follower does not restart its election timer on a heartbeat, only on appends. */
+  heartbeatNoTimerReset?: boolean;
 }
+
+/** Every RaftBugs flag, for hosts that pass them through. */
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

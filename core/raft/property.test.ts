@@ -6,11 +6,14 @@
 // TestNetwork. The network records election safety (one leader per term) and state machine
 // safety (one entry per applied index) as it runs; log matching is checked every few
 // commands. After the schedule, all nodes restart, links heal and the cluster must elect a
-// leader and apply a new entry everywhere (liveness within a bound).
+// leader and apply a new entry everywhere (liveness within a bound). The property is
+// bounded: each case by a delivery budget (a livelock fails, with its counterexample), the
+// whole run, shrinking included, by a wall-time limit; a broken Raft must fail within it.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
+import type { RaftBugs } from './config.ts';
 
 type Command =
   | { k: 'tick'; node: number }
@@ -123,44 +126,71 @@ interface Coverage {
   snapshotsSent: number;
 }
 
+/** Deliveries one case may make: a correct case needs a few thousand; a storm fails fast. */
+const DELIVERIES_PER_CASE_MAX = 300_000;
+/** Wall time for the whole property, shrinking included (RAFT_TIME_MS overrides). */
+const PROPERTY_TIME_MS = Number(process.env.RAFT_TIME_MS ?? 60_000);
+
+/** The property over one cluster and schedule; `bugs` breaks Raft on purpose (teeth). */
+function raftProperty(cov: Coverage, bugs?: RaftBugs) {
+  return fc.property(cluster, fc.array(command, { minLength: 150, maxLength: 500, size: 'max' }), (cfg, commands) => {
+    const voters = Array.from({ length: cfg.size }, (_, i) => i + 1);
+    const net = new TestNetwork({
+      voters,
+      seed: cfg.seed,
+      config: {
+        preVote: cfg.preVote,
+        checkQuorum: cfg.checkQuorum,
+        maxInflight: cfg.maxInflight,
+        maxEntriesPerMsg: cfg.maxEntriesPerMsg,
+        electionTicks: cfg.electionTicks,
+        heartbeatTicks: cfg.heartbeatTicks,
+        ...(bugs === undefined ? {} : { bugs }),
+      },
+    });
+    net.deliveriesBudget = DELIVERIES_PER_CASE_MAX;
+    commands.forEach((c, step) => {
+      apply(net, cfg.size, c, step);
+      if (step % 25 === 0) expect(net.checkLogMatching()).toEqual([]);
+    });
+    expect(net.violations).toEqual([]);
+    expect(net.checkLogMatching()).toEqual([]);
+    cov.runs++;
+    if (net.leadersByTerm.size > 1) cov.multiLeaderRuns++;
+    cov.snapshotsSent += net.snapshotsDelivered;
+    recoverAndCheckLiveness(net, cfg.size);
+    cov.appliedTotal += net.node(1).appliedIndex;
+    expect(net.violations).toEqual([]);
+  });
+}
+
 describe('property: safety under drop/duplicate/reorder/crash schedules', () => {
   it('§5.2 election safety, §5.3 log matching, §5.4.3 state machine safety, then liveness', () => {
     const cov: Coverage = { runs: 0, multiLeaderRuns: 0, appliedTotal: 0, snapshotsSent: 0 };
-    fc.assert(
-      fc.property(cluster, fc.array(command, { minLength: 150, maxLength: 500, size: 'max' }), (cfg, commands) => {
-        const voters = Array.from({ length: cfg.size }, (_, i) => i + 1);
-        const net = new TestNetwork({
-          voters,
-          seed: cfg.seed,
-          config: {
-            preVote: cfg.preVote,
-            checkQuorum: cfg.checkQuorum,
-            maxInflight: cfg.maxInflight,
-            maxEntriesPerMsg: cfg.maxEntriesPerMsg,
-            electionTicks: cfg.electionTicks,
-            heartbeatTicks: cfg.heartbeatTicks,
-          },
-        });
-        commands.forEach((c, step) => {
-          apply(net, cfg.size, c, step);
-          if (step % 25 === 0) expect(net.checkLogMatching()).toEqual([]);
-        });
-        expect(net.violations).toEqual([]);
-        expect(net.checkLogMatching()).toEqual([]);
-        cov.runs++;
-        if (net.leadersByTerm.size > 1) cov.multiLeaderRuns++;
-        cov.snapshotsSent += net.snapshotsDelivered;
-        recoverAndCheckLiveness(net, cfg.size);
-        cov.appliedTotal += net.node(1).appliedIndex;
-        expect(net.violations).toEqual([]);
-      }),
-      { numRuns: Number(process.env.RAFT_RUNS ?? 150), seed: Number(process.env.RAFT_SEED ?? 20240601) },
-    );
-    // Guard against a vacuous property: the schedules must actually exercise leader changes,
-    // commits and snapshot transfers.
+    const numRuns = Number(process.env.RAFT_RUNS ?? 150);
+    // Bounded in time, shrinking included: a failure is reported with the counterexample
+    // shrunk so far rather than left running (a bug once made this test hang for 400 s).
+    fc.assert(raftProperty(cov), { numRuns, seed: Number(process.env.RAFT_SEED ?? 20240601), interruptAfterTimeLimit: PROPERTY_TIME_MS });
+    // Guard against a vacuous property: enough cases ran (the time limit did not cut it
+    // short), and the schedules exercised leader changes, commits and snapshot transfers.
+    expect(cov.runs, `only ${cov.runs} of ${numRuns} cases ran within RAFT_TIME_MS=${PROPERTY_TIME_MS}`).toBe(numRuns);
     expect(cov.multiLeaderRuns).toBeGreaterThan(cov.runs / 4);
     expect(cov.appliedTotal).toBeGreaterThan(cov.runs * 3);
     expect(cov.snapshotsSent).toBeGreaterThan(0);
     console.info('raft property coverage', cov);
+  }, PROPERTY_TIME_MS + 30_000);
+
+  it('has teeth, within its time limit: a broken Raft fails with a shrunk counterexample', () => {
+    const cov: Coverage = { runs: 0, multiLeaderRuns: 0, appliedTotal: 0, snapshotsSent: 0 };
+    const out = fc.check(raftProperty(cov, { voteWithoutLogCheck: true, commitOldTermByCounting: true }), { numRuns: 300, seed: 20240601, interruptAfterTimeLimit: 6_000 });
+    expect(out.failed).toBe(true);
+    expect(out.counterexample).not.toBeNull();
+    expect(String(out.errorInstance)).toMatch(/AssertionError|exceeded its budget/);
+  }, 30_000);
+
+  it('a case that livelocks fails on its delivery budget instead of hanging', () => {
+    const net = new TestNetwork({ voters: [1, 2, 3], seed: 1 });
+    net.deliveriesBudget = 50;
+    expect(() => net.run(100)).toThrow(/exceeded its budget of 50 deliveries/);
   });
 });

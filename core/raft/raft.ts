@@ -115,7 +115,7 @@ export class Raft {
     this.confHistory = [{ index: this.log.snapshotIndex(), conf: base }];
     this.term = Math.max(hs.term, this.log.lastTerm());
     this.restarted = this.term > 0;
-    this.vote = hs.term === this.term ? hs.vote : NONE;
+    this.vote = hs.term === this.term && this.bugs.forgetVoteOnRestart !== true ? hs.vote : NONE;
     this.applyCommittedConf();
     this.becomeFollower(this.term, NONE);
   }

@@ -230,6 +230,21 @@ export class RawNode {
     return this.r.log.lastIndex();
   }
 
+  /** Whether this node leads, without building a full status. */
+  isLeader(): boolean {
+    return this.r.role === 'leader';
+  }
+
+  /** The members of the current configuration (voters and learners), sorted; shared, do not mutate. */
+  memberIds(): readonly number[] {
+    return this.r.tracker.ids();
+  }
+
+  /** The leader's match index for member `id` (undefined when not leading or not a member). */
+  matchOf(id: number): LogIndex | undefined {
+    return this.r.role === 'leader' ? this.r.tracker.progress.get(id)?.match : undefined;
+  }
+
   status(): RaftStatus {
     const r = this.r;
     const s: RaftStatus = {

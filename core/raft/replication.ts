@@ -71,7 +71,7 @@ export function handleAppend(r: Raft, m: Message): void {
   const lastNew = r.log.maybeAppend(index, m.logTerm ?? 0, m.entries ?? []);
   if (lastNew !== undefined) {
     r.commitTo(Math.min(m.commit ?? 0, lastNew));
-    r.send({ type: 'MsgAppResp', to: m.from, index: lastNew });
+    r.send({ type: 'MsgAppResp', to: m.from, index: r.bugs.ackLastIndex === true ? r.log.lastIndex() : lastNew });
     return;
   }
   const hint = r.log.findConflictByTerm(Math.min(index, r.log.lastIndex()), m.logTerm ?? 0);
@@ -79,7 +79,9 @@ export function handleAppend(r: Raft, m: Message): void {
 }
 
 export function handleHeartbeat(r: Raft, m: Message): void {
-  r.commitTo(Math.min(m.commit ?? 0, r.log.lastIndex()));
+  const commit = Math.min(m.commit ?? 0, r.log.lastIndex());
+  if (r.bugs.commitRegress === true && commit < r.log.committed) r.log.committed = Math.max(commit, r.log.applied);
+  r.commitTo(commit);
   const resp: Parameters<Raft['send']>[0] = { type: 'MsgHeartbeatResp', to: m.from };
   if (m.context !== undefined) resp.context = m.context;
   if (m.round !== undefined) resp.round = m.round;

@@ -17,7 +17,7 @@ export function stepFollower(r: Raft, m: Message): void {
     case 'MsgApp':
     case 'MsgHeartbeat':
     case 'MsgSnap':
-      r.electionElapsed = 0;
+      if (!(r.bugs.heartbeatNoTimerReset === true && m.type === 'MsgHeartbeat')) r.electionElapsed = 0;
       r.lead = m.from;
       fromLeader(r, m);
       return;

@@ -52,6 +52,7 @@ function onAppResp(r: Raft, m: Message): void {
     }
     return;
   }
+  if (r.bugs.matchRegress === true && index < pr.match) pr.match = index;
   const wasPaused = pr.isPaused();
   // A probe answered at the match we already knew still proves the follower holds our log
   // up to there (after reportUnreachable, say): it returns to streaming, as in etcd.

@@ -8,12 +8,16 @@
 //   node applies the same entry at a given index;
 // - leader completeness (§5.4): a new leader's log holds every entry applied anywhere.
 // "No acknowledged write lost" is checked at the end by linearizability of the history.
+// The invariants on every node's log, commit index, match indexes, votes and durable state
+// (committed or not) live in raftLogChecks.ts, installed with these.
 // Memory is bounded: the last COMMITTED_REMEMBERED_MAX committed entries are remembered. An
 // apply, or a new leader's log, reaching below that window cannot be compared; such
 // comparisons are counted and, if there were any, the run's state machine safety or
 // leader completeness is reported inconclusive rather than passed.
 import type { Micros, NodeId } from '../../core/env.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import { RaftLogChecks } from './raftLogChecks.ts';
 
 interface Applied {
   term: number;
@@ -39,8 +43,12 @@ export class RaftInvariants {
   /** Times a leader was elected, by term: for failover measurement. */
   readonly elections: { t: Micros; node: NodeId; term: number }[] = [];
   readonly writesApplied: { t: Micros; term: number }[] = [];
+  /** The log, commit, match, vote and durability invariants on every node (raftLogChecks.ts). */
+  readonly logChecks: RaftLogChecks;
 
-  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX) {
+  /** `faults`: the run's concrete faults (the log checks exempt writes to a lying disk). */
+  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX, faults: readonly FaultSpec[] = []) {
+    this.logChecks = new RaftLogChecks(world, faults);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);
@@ -104,6 +112,12 @@ export class RaftInvariants {
     for (let i = Math.max(snapshotIndex + 1, this.committedLow); i <= this.maxCommitted; i++) {
       const c = this.committed.get(i);
       if (c === undefined) continue;
+      // Leader completeness (§5.4.3) binds entries committed in earlier terms only; with
+      // votes delayed in the network a node may win a term already overtaken elsewhere.
+      // Without the log checks' record (a host that does not report its log), an entry of a
+      // later term is the one case known to be exempt.
+      const committedIn = this.logChecks.commitTermOf(i);
+      if (committedIn !== undefined ? committedIn >= term : c.term > term) continue;
       if (i > lastIndex || termAt(i) !== c.term) {
         this.violate('leader-completeness', node, `node ${node} became leader of term ${term} without committed entry ${i} (term ${c.term}); its log ends at ${lastIndex}`);
         return;

@@ -12,6 +12,7 @@ import type { Micros } from '../../core/env.ts';
 import type { LinkSpec, FaultSpec } from '../scenario/schema.ts';
 import { toLinkChange } from '../scenario/topology.ts';
 import type { World } from '../world/world.ts';
+import { scheduleAimed } from './aimed.ts';
 import { scheduleByzantine } from './byzantine.ts';
 import { scheduleDiskFault } from './diskFaults.ts';
 import { scheduleLeak } from './leak.ts';
@@ -47,6 +48,10 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
       return scheduleByzantine(world, f, name);
     case 'leak':
       return scheduleLeak(world, f, name);
+    case 'crashOn':
+    case 'figure8':
+    case 'diverge':
+      return scheduleAimed(world, f, name, leaders);
     case 'slowStart':
     case 'cpuSpike':
     case 'drift':
@@ -98,7 +103,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'figure8' | 'diverge' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {
@@ -153,5 +158,5 @@ export function lastHealUs(faults: readonly FaultSpec[]): Micros {
 /** When one fault is over: its heal, or the moment it happens for an instant fault. */
 export function healUs(f: FaultSpec): Micros {
   const d = 'duration' in f && f.duration !== undefined ? f.duration : 0;
-  return f.at + d + (f.kind === 'slowStart' ? f.startDelay : 0);
+  return f.at + d + (f.kind === 'slowStart' ? f.startDelay : f.kind === 'crashOn' ? f.down : 0);
 }

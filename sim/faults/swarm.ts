@@ -10,6 +10,7 @@
 import type { Micros } from '../../core/env.ts';
 import { Stream } from '../kernel/random.ts';
 import type { FaultSpec, Scenario, SwarmKind, SwarmSpec } from '../scenario/schema.ts';
+import { findWorkload } from '../workloads/registry.ts';
 
 /** The seed string the world derives its streams from (see sim/run/runScenario.ts). */
 export function runSeedName(s: Scenario, seed: number): string {
@@ -77,6 +78,11 @@ function networkFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     case 'link-reorder': return linkFault(d, { reorder: round2(0.1 + r.next() * 0.8) });
     case 'link-corrupt': return linkFault(d, { corrupt: round2(0.05 + r.next() * 0.45) });
     case 'link-bandwidth': return linkFault(d, { bandwidthBytesPerS: 1000 * r.intBetween(1, 100) });
+    // Old messages, many of them: duplicated, reordered and held back by a long latency tail.
+    case 'link-chaos': return linkFault(d, {
+      duplicate: round2(0.2 + r.next() * 0.4), reorder: round2(0.3 + r.next() * 0.6),
+      latency: { kind: 'longtail', min: 1000, alpha: round2(0.8 + r.next()), max: 1000 * r.intBetween(50, 400) },
+    });
     default: return null;
   }
 }
@@ -109,6 +115,24 @@ function nodeFault(kind: SwarmKind, d: Draw): FaultSpec | null {
   }
 }
 
+/** The aimed nemeses (aimed.ts): they pick their targets when they act. */
+function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
+  const { r, atUs: at, durationUs: duration } = d;
+  switch (kind) {
+    case 'crashOn-vote':
+    case 'crashOn-term': {
+      // The last restart comes `down` after the window closes: both fit in the sampled duration.
+      const down = Math.min(1000 * r.intBetween(20, 400), Math.floor(duration / 2000) * 1000);
+      return { at, kind: 'crashOn', on: kind === 'crashOn-vote' ? 'vote' : 'term', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
+    }
+    case 'figure8':
+    case 'diverge':
+      return { at, kind, duration, period: Math.min(duration, 1000 * r.intBetween(500, 1500)) };
+    default:
+      return null;
+  }
+}
+
 function byzantineFault(kind: SwarmKind, d: Draw, node: number): FaultSpec | null {
   if (!kind.startsWith('byzantine-')) return null;
   const mode = kind.slice('byzantine-'.length) as Extract<FaultSpec, { kind: 'byzantine' }>['mode'];
@@ -119,7 +143,7 @@ function byzantineFault(kind: SwarmKind, d: Draw, node: number): FaultSpec | nul
 /** One sampled fault; kinds that need more nodes than the topology has fall back to a pause. */
 function sampleOne(kind: SwarmKind, d: Draw): FaultSpec {
   const needsTwo = ['partition', 'oneway'].includes(kind);
-  const f = d.nodes < 2 && needsTwo ? null : (networkFault(kind, d) ?? nodeFault(kind, d));
+  const f = d.nodes < 2 && needsTwo ? null : (networkFault(kind, d) ?? aimedFault(kind, d) ?? nodeFault(kind, d));
   return f ?? { at: d.atUs, kind: 'pause', node: d.r.int(d.nodes), duration: d.durationUs };
 }
 
@@ -140,9 +164,22 @@ export function sampleSwarm(s: Scenario, seed: number): FaultSpec[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** The scenario with the seed's swarm faults listed concretely and no swarm section. */
+/**
+ * The workload's own settings the seed draws (swarm testing of the protocol, e.g.
+ * `raft.swarm`), with the scenario they make; null when the scenario asks for none. The
+ * stream is `settings`, apart from the faults' `swarm` stream, so drawing settings never
+ * changes which faults a seed draws.
+ */
+export function sampleSettings(s: Scenario, seed: number): { scenario: Scenario; drawn: Record<string, string | number | boolean> } | null {
+  const w = findWorkload(s.workload);
+  if (w?.drawSettings === undefined) return null;
+  return w.drawSettings(s as never, new Stream(runSeedName(s, seed), 'settings')) as { scenario: Scenario; drawn: Record<string, string | number | boolean> } | null;
+}
+
+/** The scenario with the seed's swarm faults and settings written in concretely and no swarm requests left. */
 export function materialize(s: Scenario, seed: number): Scenario {
-  if (s.swarm === undefined) return s;
-  const { swarm: _swarm, ...rest } = s;
-  return { ...rest, faults: [...s.faults, ...sampleSwarm(s, seed)] };
+  const settled = sampleSettings(s, seed)?.scenario ?? s;
+  if (settled.swarm === undefined) return settled;
+  const { swarm: _swarm, ...rest } = settled;
+  return { ...rest, faults: [...settled.faults, ...sampleSwarm(settled, seed)] };
 }

@@ -110,6 +110,11 @@ export const faultSchema = z.discriminatedUnion('kind', [
   // Aimed at whichever node leads when the fault starts (workloads with `leader: true`): the classic
   // "kill the leader" and "isolate the leader" nemeses, which a fixed node index cannot say.
   z.object({ ...at, kind: z.literal('leader'), do: z.enum(LEADER_ACTIONS), duration: duration.optional(), factor: z.number().min(1).max(CPU_FACTOR_MAX).optional() }).strict(),
+  // Aimed nemeses (sim/faults/aimed.ts): crash a server the instant it made a vote or a new
+  // term durable; generate Figure 8 schedules; build divergent logs across terms.
+  z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: positiveDuration.default(1_200_000) }).strict(),
+  z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: positiveDuration.default(1_000_000) }).strict(),
   z.object({
     ...at,
     kind: z.literal('byzantine'),
@@ -136,6 +141,7 @@ export const SWARM_KINDS = [
   'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
   // Faults a self-healing manager is measured on (the mapek scenarios).
   'leak', 'leader-crash', 'leader-throttle',
+  'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 

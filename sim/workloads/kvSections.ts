@@ -10,7 +10,7 @@ import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -27,6 +27,12 @@ export const raftSchema = z.object({
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */
   snapshotEvery: z.number().int().min(1).default(500),
+  /**
+   * Swarm testing of the protocol: when true, the seed draws PreVote, CheckQuorum, the read
+   * mode, election and heartbeat ticks, max inflight, max entries per message and the
+   * snapshot interval (raftSwarm.ts), replacing the values given here.
+   */
+  swarm: z.boolean().optional(),
   /** Deliberately broken variants, to prove the checkers have teeth. */
   bugs: z.array(z.enum(RAFT_BUGS)).default([]),
 }).strict().superRefine((r, ctx) => {

@@ -22,7 +22,9 @@ import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HistoryRecorder } from '../check/historyRecorder.ts';
-import { RaftInvariants } from '../check/raftInvariants.ts';
+import { installLeaderChurn } from '../check/leaderChurn.ts';
+import { drawRaftSwarm } from './raftSwarm.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
@@ -176,7 +178,8 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 /** Installs the workload's checks and schedules the scenario's faults on a built world. */
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
-  const invariants = s.load.raftChecks ? new RaftInvariants(world) : null;
+  const invariants = s.load.raftChecks ? new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults) : null;
+  const churn = s.load.raftChecks ? installLeaderChurn(world, s, s.raft) : null;
   const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
@@ -207,7 +210,9 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
       world.violate('load-phases', null, `the load phases end at ${phases[phases.length - 1].endUs / 1000} ms, after the run (${endUs / 1000} ms)`);
     }
     for (const since of health.since.values()) health.notReadyUs += endUs - since;
+    churn?.conclude();
     const out: Record<string, number | string> = {
+      ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
       elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
       ...checkRecordedHistory(world, history),
       historyOverflow: history.overflow ? 1 : 0,
@@ -283,6 +288,7 @@ export const loadKvWorkload = defineWorkload({
   leader: true,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
+  drawSettings: drawRaftSwarm,
   ui: LOAD_KV_UI,
 });
 

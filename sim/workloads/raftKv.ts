@@ -6,12 +6,14 @@ import type { Micros } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
-import { RaftInvariants } from '../check/raftInvariants.ts';
+import { installLeaderChurn } from '../check/leaderChurn.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
+import { drawRaftSwarm } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
@@ -38,7 +40,8 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
 
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
 function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
-  const invariants = new RaftInvariants(world);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
+  const churn = installLeaderChurn(world, s, s.raft);
   const history = new HistoryRecorder(world, limits.historyOpsMax ?? HISTORY_OPS_MAX);
   const leaders = new LeaderTracker(world);
   // Counts of what the servers refused or could not do: byzantine scenarios must show
@@ -51,9 +54,12 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   });
   const liveness = installLivenessCheck(world, s, healUs, history);
   const finish = (): Record<string, number | string> => {
+    churn.conclude();
     return {
       ...checkRecordedHistory(world, history, limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX),
       liveness: liveness.state,
+      leaderChurn: churn.state,
+      quietLeadersMax: churn.worst,
       elections: invariants.elections.length,
       finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied.length,
@@ -70,6 +76,7 @@ export const raftKvWorkload = defineWorkload({
   leader: true,
   nodes: raftKvNodes,
   install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
+  drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });
 

@@ -23,6 +23,7 @@
 import type { z } from 'zod';
 import type { Micros } from '../../core/env.ts';
 import type { LeaderSource } from '../faults/schedule.ts';
+import type { Stream } from '../kernel/random.ts';
 import type { BaseScenario, Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 
@@ -131,6 +132,13 @@ export interface Workload<S extends Sections = Sections> {
    * so every thread that builds nodes awaits this first (prepareScenario in registry.ts).
    */
   prepare?(s: ScenarioOf<S>): Promise<void>;
+  /**
+   * Swarm testing of the workload's own settings: draws them from `random` (a stream of the
+   * run's seed) when the scenario asks for it, and returns the scenario with the drawn
+   * values written in and the request removed (so drawing again changes nothing), plus the
+   * values drawn, for the report. Null when the scenario asks for nothing. Pure.
+   */
+  drawSettings?(s: ScenarioOf<S>, random: Stream): { scenario: ScenarioOf<S>; drawn: Record<string, string | number | boolean> } | null;
   readonly ui?: WorkloadUi;
 }
 
@@ -145,7 +153,7 @@ export function defineWorkload<S extends Sections>(w: Workload<S>): Workload<S> 
 /** The top-level keys every scenario has, which no workload may use as a section. */
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
-const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'ui'];
+const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
 const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
@@ -206,5 +214,6 @@ export function workloadProblems(w: unknown): Problem[] {
   for (const f of ['nodes', 'install'] as const) if (typeof o[f] !== 'function') out.push({ path: f, message: `expected a function (${f === 'nodes' ? 'nodes(s) => NodeSpec[]' : 'install(world, s, ctx) => ({ finish })'})` });
   if (o.validate !== undefined && typeof o.validate !== 'function') out.push({ path: 'validate', message: 'expected a function validate(s) => Problem[]' });
   if (o.prepare !== undefined && typeof o.prepare !== 'function') out.push({ path: 'prepare', message: 'expected an async function prepare(s) => Promise<void>' });
+  if (o.drawSettings !== undefined && typeof o.drawSettings !== 'function') out.push({ path: 'drawSettings', message: 'expected a function drawSettings(s, random) => { scenario, drawn } | null' });
   return [...out, ...uiProblems(o.ui)];
 }

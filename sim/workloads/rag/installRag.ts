@@ -2,7 +2,8 @@
 // leader tracker (for `leader` faults), the retrieval checks (ragChecks.ts) and liveness.
 import type { Micros } from '../../../core/env.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
-import { RaftInvariants } from '../../check/raftInvariants.ts';
+import { installLeaderChurn } from '../../check/leaderChurn.ts';
+import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../../check/raftInvariants.ts';
 import { notApplicable } from '../../check/verdict.ts';
 import { formatMicros } from '../../kernel/time.ts';
 import type { World } from '../../world/world.ts';
@@ -17,14 +18,18 @@ export interface RagInstalled {
 }
 
 export function installRag(world: World, s: RagScenario, healUs: Micros): RagInstalled {
-  const invariants = new RaftInvariants(world);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
+  const churn = installLeaderChurn(world, s, s.raft);
   const leaders = new LeaderTracker(world);
   const checks = new RagChecks(world, s, corpusByName(s.rag.corpus));
   const liveness = installLiveness(world, s, healUs, checks);
   return {
     leaders,
     checks,
-    finish: () => ({ elections: invariants.elections.length, liveness: liveness.state, ...checks.finish() }),
+    finish: () => {
+      churn.conclude();
+      return { elections: invariants.elections.length, leaderChurn: churn.state, liveness: liveness.state, ...checks.finish() };
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // The rag workload: a replicated retrieval service (core/rag) over a real embedding corpus,
 // registered through the workload interface (sim/workloads/workload.ts). See docs/rag.md.
+import { drawRaftSwarm } from '../raftSwarm.ts';
 import { loadCorpus } from '../../../corpus/registry.ts';
 import { loadHnsw } from '../../../wasm/hnsw/load.ts';
 import type { Problem } from '../../scenario/schema.ts';
@@ -31,6 +32,7 @@ export const ragWorkload = defineWorkload({
   validate: validateRag,
   nodes: (s) => ragNodes(s),
   install: (world, s, ctx) => installRag(world, s, ctx.healUs),
+  drawSettings: drawRaftSwarm,
   prepare: async (s) => {
     await Promise.all([loadHnsw(), loadCorpus(s.rag.corpus)]);
   },

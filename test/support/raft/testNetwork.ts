@@ -113,6 +113,11 @@ export class TestNetwork {
   private readonly cut = new Set<string>();
   /** Deliveries performed, for budget checks in tests. */
   deliveredCount = 0;
+  /**
+   * Deliveries allowed in all, or Infinity: past it, deliver() throws, so a property test
+   * whose case livelocks (a message storm) fails with its counterexample instead of hanging.
+   */
+  deliveriesBudget = Infinity;
   snapshotsDelivered = 0;
   /** Messages matching this predicate are lost in transit. */
   dropWhere: ((m: Message) => boolean) | undefined;
@@ -220,7 +225,7 @@ export class TestNetwork {
     if (this.dropWhere?.(m) === true) return;
     const checked = validateMessage(JSON.parse(JSON.stringify(m)));
     if (checked === null) throw new Error(`test network: node ${m.from} sent an invalid ${m.type}`);
-    this.deliveredCount++;
+    if (++this.deliveredCount > this.deliveriesBudget) throw new Error(`test network: the case exceeded its budget of ${this.deliveriesBudget.toLocaleString('en-US')} deliveries (a livelock or message storm)`);
     if (checked.type === 'MsgSnap') this.snapshotsDelivered++;
     n.raw.step(checked);
     this.observe(n);

@@ -1,0 +1,169 @@
+// Goal: every invariant of raftLogChecks.ts has teeth: a telemetry sequence that a broken
+// Raft would produce (the broken variant) is reported under the right check, and the same
+// sequence done right passes. Method: a one-process world with two or three idle servers;
+// the test emits the servers' telemetry itself, in the order KvServer emits it.
+import { describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../scenario/schema.ts';
+import { World } from '../world/world.ts';
+import { RaftLogChecks } from './raftLogChecks.ts';
+
+const idle = { start() {}, onMessage() {}, onTimer() {} };
+
+type Tel = (node: number, name: string, f: Record<string, string | number | boolean>, t?: number) => void;
+
+function setup(nodes = 3, faults: FaultSpec[] = []): { world: World; checks: RaftLogChecks; tel: Tel } {
+  const world = new World({ seed: 'log-checks', nodes: Array.from({ length: nodes }, () => ({ role: 'server', factory: () => idle })) });
+  const checks = new RaftLogChecks(world, faults);
+  const tel: Tel = (node, name, f, t = 0) => world.telemetry(t, node, name, f);
+  for (let n = 0; n < nodes; n++) tel(n, 'raft.recovered', { applied: 0, torn: false, term: 0, vote: -1, commit: 0, lastIndex: 0, logTerms: '0|' });
+  return { world, checks, tel };
+}
+
+const append = (lo: number, terms: number[], hashes: string[], nodeTerm = Math.max(...terms)): Record<string, string | number> => ({ lo, hi: lo + terms.length - 1, term: terms[terms.length - 1], terms: terms.join(','), hashes: hashes.join(','), nodeTerm });
+const hard = (term: number, vote: number, commit: number, lastIndex: number): Record<string, number> => ({ term, vote, commit, lastIndex });
+const checksOf = (w: World): string[] => w.violations.map((v) => v.check);
+
+describe('log matching on every pair of logs, committed or not', () => {
+  it('the same index and term holding different commands is caught; identical logs pass', () => {
+    const bad = setup();
+    bad.tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    bad.tel(1, 'raft.append', append(1, [1, 1], ['a', 'x']));
+    expect(checksOf(bad.world)).toEqual(['log-matching']);
+    const good = setup();
+    good.tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    good.tel(1, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    good.tel(2, 'raft.append', append(1, [1], ['a']));
+    expect(good.world.violations).toEqual([]);
+  });
+
+  it('the same index and term after a different previous term is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 2], ['a', 'b']));
+    tel(1, 'raft.append', append(1, [3, 2], ['c', 'b']));
+    expect(checksOf(world)).toEqual(['log-matching']);
+  });
+});
+
+describe('committed entries', () => {
+  it('an entry committed on one node and overwritten on another is caught; a conflict above the commit is fine', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(1, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(0, 'raft.hardstate', hard(1, 0, 1, 2));
+    tel(1, 'raft.append', append(2, [2], ['c'])); // Index 2 was not committed: legal.
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 2)); // Node 0 commits its entry 2 of term 1 (by counting, say).
+    tel(2, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.hardstate', hard(3, 4, 0, 2));
+    tel(2, 'raft.append', append(2, [3], ['d'])); // Figure 8: a later leader overwrites it.
+    expect(checksOf(world)).toEqual(['committed-entries']);
+  });
+
+  it('a node still in an older term may take a stale leader\'s entry over one committed later', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [3], ['a'], 3));
+    tel(0, 'raft.hardstate', hard(3, 0, 1, 1));
+    tel(1, 'raft.append', append(1, [2], ['x'], 2));
+    tel(2, 'raft.leader', { term: 3, lastIndex: 0, logTerms: '0|' }); // Elected by votes cast before the commit.
+    tel(2, 'raft.hardstate', hard(2, -1, 0, 0));
+    tel(2, 'raft.append', append(1, [2], ['x'], 3)); // Taken in term 2, persisted in a term-3 Ready.
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.hardstate', hard(3, -1, 0, 1));
+    tel(2, 'raft.append', append(1, [2], ['x'], 3));
+    expect(checksOf(world)).toEqual(['committed-entries']);
+  });
+
+  it('a new leader without a committed entry is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 2));
+    tel(1, 'raft.leader', { term: 2, lastIndex: 2, logTerms: '0|1:1' });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.leader', { term: 3, lastIndex: 1, logTerms: '0|1:1' });
+    expect(checksOf(world)).toEqual(['committed-entries']);
+  });
+});
+
+describe('commit index', () => {
+  it('going back within a process, or beyond the log, is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1, 1], ['a', 'b', 'c']));
+    tel(0, 'raft.hardstate', hard(1, 0, 3, 3));
+    tel(0, 'raft.hardstate', hard(1, 0, 3, 3));
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 3));
+    tel(1, 'raft.hardstate', hard(1, 0, 4, 3));
+    expect(checksOf(world)).toEqual(['commit-monotonic', 'commit-within-log']);
+  });
+
+  it('going back across a restart is caught, from what was persisted', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 2));
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 0, commit: 2, lastIndex: 2, logTerms: '0|1:1' });
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 0, commit: 1, lastIndex: 2, logTerms: '0|1:1' });
+    expect(checksOf(world)).toEqual(['commit-monotonic']);
+  });
+});
+
+describe('match indexes', () => {
+  it('a leader\'s match going back in its term is caught; a new term starts afresh', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.match', { term: 2, to: 1, match: 5 });
+    tel(0, 'raft.match', { term: 3, to: 1, match: 1 });
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.match', { term: 3, to: 1, match: 0 });
+    expect(checksOf(world)).toEqual(['match-monotonic']);
+  });
+
+  it('a match the follower does not hold is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [2, 2, 2], ['a', 'b', 'c']));
+    tel(1, 'raft.hardstate', hard(2, 0, 0, 0));
+    tel(1, 'raft.append', append(1, [2, 2], ['a', 'b']));
+    tel(0, 'raft.match', { term: 2, to: 1, match: 2 });
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.match', { term: 2, to: 1, match: 3 });
+    expect(checksOf(world)).toEqual(['match-sound']);
+  });
+});
+
+describe('votes and durable state', () => {
+  it('two votes in one term are caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.hardstate', hard(3, 1, 0, 0));
+    tel(0, 'raft.hardstate', hard(4, 2, 0, 0));
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.hardstate', hard(4, 1, 0, 0));
+    expect(checksOf(world)).toEqual(['vote-once']);
+  });
+
+  it('a restart that forgets its vote, its term or a durable entry is caught; one that keeps them passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(0, 'raft.hardstate', hard(3, 1, 1, 2));
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 3, vote: 1, commit: 1, lastIndex: 2, logTerms: '0|1:1' });
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 3, vote: -1, commit: 1, lastIndex: 2, logTerms: '0|1:1' });
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 2, vote: -1, commit: 1, lastIndex: 1, logTerms: '0|1:1' });
+    expect(world.violations.map((v) => v.message)).toEqual([
+      'node 0 restarted in term 3 with vote none, but it had made its vote for node 1 durable',
+      'node 0 restarted in term 2, but it had made term 3 durable',
+      'node 0 restarted without its durable entry 2 (term 1): its log has nothing there',
+    ]);
+  });
+
+  it('what a node wrote while its fsync lied (an fsyncLoss fault) may be lost without a violation', () => {
+    const lying = setup(3, [{ at: 100, kind: 'fsyncLoss', node: 0, duration: 100 }]);
+    const honest = setup(3, [{ at: 100, kind: 'fsyncLoss', node: 1, duration: 100 }]);
+    for (const { tel } of [lying, honest]) {
+      tel(0, 'raft.hardstate', hard(1, 1, 0, 0), 50);
+      tel(0, 'raft.append', append(1, [2], ['a']), 150);
+      tel(0, 'raft.hardstate', hard(2, 2, 0, 1), 150);
+      tel(0, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 1, commit: 0, lastIndex: 0, logTerms: '0|' }, 300);
+    }
+    expect(lying.world.violations).toEqual([]);
+    expect(honest.world.violations.map((v) => v.check)).toEqual(['durability', 'durability']);
+  });
+});

@@ -1,0 +1,420 @@
+// Raft's log, commit and progress invariants on every node, checked as the run goes.
+//
+// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match',
+// 'raft.recovered', 'raft.snapshot_stored', 'raft.leader', all emitted before anything
+// that depends on them is sent) the checker keeps a bounded mirror of every node's durable
+// log (term and hash per entry) and hard state, and reports a violation the moment one of
+// these breaks:
+// - log-matching (§5.3): two entries with the same index and term hold the same command
+//   and follow the same previous term, on every pair of logs, committed or not;
+// - committed-entries (§5.4): nodes that commit an index commit the same entry there, no
+//   node overwrites an entry that some node committed, and a new leader's log holds every
+//   committed entry (leader completeness on commit indexes, not only on applied ones);
+// - commit-monotonic: a node's commit index never goes back, within a run of the process
+//   or across a restart (a restart starts from the commit it persisted);
+// - commit-within-log: no node's commit index is beyond the last entry of its log;
+// - match-monotonic: within one leader's term, its match index for a follower never goes
+//   back; match-sound: a follower in that term really holds the leader's entry there;
+// - vote-once (§5.2): a node grants at most one vote per term, across restarts too;
+// - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
+//   the vote, the commit and the log entries it had made durable. Writes made while the
+//   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
+//   durable.
+// Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
+// cross-node records keep only indexes above the lowest commit index of all nodes (every
+// node has been compared there), at most RECORDS_MAX; a comparison that would need an
+// evicted record is counted, and makes the check inconclusive instead of passing.
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
+import type { World } from '../world/world.ts';
+
+/** Entries of each node's log the mirror keeps at most (the newest). */
+export const MIRROR_ENTRIES_MAX = 100_000;
+/** Indexes the cross-node records (committed entries, log matching) keep at most. */
+export const RECORDS_MAX = 500_000;
+/** Violations reported per check; later ones are only counted. */
+const VIOLATIONS_PER_CHECK_MAX = 3;
+const NONE = -1;
+
+interface Hard {
+  term: number;
+  vote: number;
+  commit: number;
+}
+
+/** One node's durable log as far as the checker knows it. */
+class LogMirror {
+  /** Index of terms[0]; entries below it are unknown (compacted away, or out of the window). */
+  base = 1;
+  terms: number[] = [];
+  /** '' when unknown (rebuilt from a recovery, which reports terms only). */
+  hashes: string[] = [];
+  /** The entry just below `base`, when known (a snapshot's last entry). */
+  prevIndex = 0;
+  prevTerm = 0;
+
+  get lastIndex(): number {
+    return this.base + this.terms.length - 1;
+  }
+
+  termAt(i: number): number | undefined {
+    if (i === this.prevIndex) return this.prevTerm;
+    if (i < this.base || i > this.lastIndex) return undefined;
+    return this.terms[i - this.base];
+  }
+
+  hashAt(i: number): string {
+    return i < this.base || i > this.lastIndex ? '' : this.hashes[i - this.base];
+  }
+
+  truncateTo(last: number): void {
+    if (last < this.base - 1) {
+      this.reset(last + 1);
+      return;
+    }
+    this.terms.length = last - this.base + 1;
+    this.hashes.length = this.terms.length;
+  }
+
+  reset(base: number, prevTerm?: number): void {
+    this.base = base;
+    this.terms = [];
+    this.hashes = [];
+    this.prevIndex = prevTerm === undefined ? 0 : base - 1;
+    this.prevTerm = prevTerm ?? 0;
+  }
+
+  push(term: number, hash: string): void {
+    this.terms.push(term);
+    this.hashes.push(hash);
+    if (this.terms.length > 2 * MIRROR_ENTRIES_MAX) {
+      const drop = this.terms.length - MIRROR_ENTRIES_MAX;
+      this.prevIndex = this.base + drop - 1;
+      this.prevTerm = this.terms[drop - 1];
+      this.terms.splice(0, drop);
+      this.hashes.splice(0, drop);
+      this.base += drop;
+    }
+  }
+}
+
+interface NodeState {
+  log: LogMirror;
+  /** The hard state last reported in this run of the process. */
+  hard: Hard;
+  /** The hard state last made durable with an honest fsync. */
+  durable: Hard;
+  /** Some write since the last start went to a lying disk: the log may legitimately lose it. */
+  lied: boolean;
+}
+
+interface Variant {
+  term: number;
+  hash: string;
+  prevTerm: number;
+  node: NodeId;
+}
+
+interface Committed {
+  term: number;
+  hash: string;
+  node: NodeId;
+  /** The lowest term in which a node reported it committed: every leader from this term on holds it. */
+  commitTerm: number;
+}
+
+/** Parses "snapshotIndex|index:term,index:term" (see KvServer.logTerms). */
+export function parseLogTerms(text: string): { snapshotIndex: number; runs: [number, number][] } {
+  const [snapText, runsText = ''] = text.split('|');
+  const runs = runsText === '' ? [] : runsText.split(',').map((p) => p.split(':').map(Number) as [number, number]);
+  return { snapshotIndex: Number(snapText), runs };
+}
+
+function runTermAt(runs: readonly [number, number][], i: number): number | undefined {
+  let t: number | undefined;
+  for (const [start, rt] of runs) {
+    if (start > i) break;
+    t = rt;
+  }
+  return t;
+}
+
+export class RaftLogChecks {
+  private readonly nodes = new Map<NodeId, NodeState>();
+  private readonly variants = new Map<number, Variant[]>();
+  private readonly committed = new Map<number, Committed>();
+  /** Indexes below this were evicted from `variants` and `committed`. */
+  private recordsLow = 1;
+  /** Indexes up to this were evicted by the size cap before every node had committed them. */
+  private cappedTo = 0;
+  private maxIndex = 0;
+  /** Match per leader and follower in the leader's term: key leader * 65536 + follower. */
+  private readonly matches = new Map<number, { term: number; match: number }>();
+  private readonly reported = new Map<string, number>();
+  /** Comparisons that needed an evicted record. */
+  unchecked = 0;
+  /** Violations found, by check (including those beyond the reporting cap). */
+  readonly found = new Map<string, number>();
+
+  /** When each node's fsync lies (the scenario's fsyncLoss faults): [from, to) in µs. */
+  private readonly lies = new Map<NodeId, [Micros, Micros][]>();
+
+  /** `faults`: the run's concrete faults, for the windows in which a node's fsync lies. */
+  constructor(private readonly world: World, faults: readonly FaultSpec[] = []) {
+    for (const f of faults) {
+      if (f.kind !== 'fsyncLoss') continue;
+      const ws = this.lies.get(f.node) ?? [];
+      ws.push([f.at, f.at + f.duration]);
+      this.lies.set(f.node, ws);
+    }
+    world.onTelemetry((t, node, name, f) => {
+      switch (name) {
+        case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
+        case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
+        case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
+        case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
+        case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
+        case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        default: return;
+      }
+    });
+    world.onConclude(() => {
+      if (this.unchecked > 0) this.world.cannotDecide('log-matching', `${this.unchecked.toLocaleString('en-US')} entries fell below the checker's window of ${RECORDS_MAX.toLocaleString('en-US')} indexes and were not compared`);
+    });
+  }
+
+  private state(node: NodeId): NodeState {
+    let s = this.nodes.get(node);
+    if (s === undefined) {
+      const zero = { term: 0, vote: NONE, commit: 0 };
+      s = { log: new LogMirror(), hard: { ...zero }, durable: { ...zero }, lied: false };
+      this.nodes.set(node, s);
+    }
+    return s;
+  }
+
+  private violate(check: string, node: NodeId, message: string): void {
+    this.found.set(check, (this.found.get(check) ?? 0) + 1);
+    const n = this.reported.get(check) ?? 0;
+    this.reported.set(check, n + 1);
+    if (n < VIOLATIONS_PER_CHECK_MAX) this.world.violate(check, node, message);
+  }
+
+  private diskLies(node: NodeId, t: Micros): boolean {
+    return (this.lies.get(node) ?? []).some(([from, to]) => t >= from && t < to);
+  }
+
+  // ---- the log ----
+
+  private onAppend(t: Micros, node: NodeId, lo: number, termsText: string, hashesText: string, nodeTerm: number): void {
+    const s = this.state(node);
+    if (this.diskLies(node, t)) s.lied = true;
+    const terms = termsText.split(',').map(Number);
+    const hashes = hashesText.split(',');
+    const log = s.log;
+    // The entries were taken in some term between the last durable one and the current one
+    // (a Ready the disk refused is persisted later, perhaps in a newer term): judge by the
+    // older, which is what the node surely had when it took them.
+    const takenTerm = Math.min(nodeTerm, s.hard.term);
+    if (lo > log.lastIndex + 1) log.reset(lo);
+    let prevTerm = log.termAt(lo - 1) ?? -1;
+    for (let k = 0; k < terms.length; k++) {
+      const i = lo + k;
+      this.checkAppend(node, s, i, terms[k], hashes[k], prevTerm, takenTerm);
+      prevTerm = terms[k];
+    }
+    if (lo <= log.lastIndex) log.truncateTo(lo - 1);
+    if (lo < log.base) log.reset(lo);
+    for (let k = 0; k < terms.length; k++) log.push(terms[k], hashes[k]);
+    this.maxIndex = Math.max(this.maxIndex, lo + terms.length - 1);
+  }
+
+  private checkAppend(node: NodeId, s: NodeState, i: number, term: number, hash: string, prevTerm: number, nodeTerm: number): void {
+    const own = s.log.termAt(i);
+    if (i <= s.hard.commit && own !== undefined && own !== term) {
+      this.violate('committed-entries', node, `node ${node} overwrote its own committed entry ${i} (term ${own}) with one of term ${term}; its commit index is ${s.hard.commit}`);
+    }
+    if (i < this.recordsLow) {
+      // Below the lowest commit index of all nodes the entry is committed everywhere, and the
+      // apply-time state machine safety check compares it; only what the size cap evicted
+      // above that floor goes unchecked.
+      if (i <= this.cappedTo && i > s.hard.commit) this.unchecked++;
+      return;
+    }
+    // A node still in an older term may take a stale leader's entries over a committed one
+    // (the leader of its term never learned of it); from the committing term on, none may.
+    const c = this.committed.get(i);
+    if (c !== undefined && nodeTerm >= c.commitTerm && (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash))) {
+      this.violate('committed-entries', node, `node ${node} in term ${nodeTerm} wrote entry ${i} of term ${term} over the entry of term ${c.term} that node ${c.node} committed in term ${c.commitTerm}`);
+    }
+    this.matchVariant(node, i, term, hash, prevTerm);
+  }
+
+  /** Log matching: the same (index, term) always holds the same entry after the same term. */
+  private matchVariant(node: NodeId, i: number, term: number, hash: string, prevTerm: number): void {
+    let vs = this.variants.get(i);
+    if (vs === undefined) {
+      vs = [];
+      this.variants.set(i, vs);
+    }
+    const v = vs.find((x) => x.term === term);
+    if (v === undefined) {
+      vs.push({ term, hash, prevTerm, node });
+      this.evict();
+      return;
+    }
+    if (v.hash !== '' && hash !== '' && v.hash !== hash) {
+      this.violate('log-matching', node, `node ${node} holds a different entry at index ${i}, term ${term}, than node ${v.node} does`);
+    } else if (v.prevTerm >= 0 && prevTerm >= 0 && v.prevTerm !== prevTerm) {
+      this.violate('log-matching', node, `node ${node}'s entry ${i} of term ${term} follows an entry of term ${prevTerm}, but node ${v.node}'s follows term ${v.prevTerm}`);
+    }
+    if (v.hash === '') v.hash = hash;
+    if (v.prevTerm < 0) v.prevTerm = prevTerm;
+  }
+
+  /** Forgets records every node has committed past, and the oldest beyond RECORDS_MAX. */
+  private evict(): void {
+    let floor = Infinity;
+    for (const s of this.nodes.values()) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    const cap = this.maxIndex - RECORDS_MAX + 1;
+    if (cap > floor + 1) this.cappedTo = Math.max(this.cappedTo, cap - 1);
+    floor = Math.max(floor + 1, cap);
+    while (this.recordsLow < floor) {
+      this.variants.delete(this.recordsLow);
+      this.committed.delete(this.recordsLow);
+      this.recordsLow++;
+    }
+  }
+
+  private onSnapshot(node: NodeId, index: number, term: number): void {
+    const s = this.state(node);
+    const c = index >= this.recordsLow ? this.committed.get(index) : undefined;
+    if (c !== undefined && c.term !== term) this.violate('committed-entries', node, `node ${node} installed a snapshot ending at entry ${index} of term ${term}, but node ${c.node} committed term ${c.term} there`);
+    s.log.reset(index + 1, term);
+  }
+
+  // ---- commit, terms and votes ----
+
+  private onHardState(t: Micros, node: NodeId, hs: Hard, lastIndex: number): void {
+    const s = this.state(node);
+    const prev = s.hard;
+    if (hs.term < prev.term) this.violate('durability', node, `node ${node}'s term went back from ${prev.term} to ${hs.term}`);
+    if (hs.term === prev.term && prev.vote !== NONE && hs.vote !== prev.vote) {
+      this.violate('vote-once', node, `node ${node} voted for node ${prev.vote} in term ${hs.term}, then for node ${hs.vote}`);
+    }
+    if (hs.commit < prev.commit) this.violate('commit-monotonic', node, `node ${node}'s commit index went back from ${prev.commit} to ${hs.commit}`);
+    if (hs.commit > lastIndex) this.violate('commit-within-log', node, `node ${node} commits index ${hs.commit} but its log ends at ${lastIndex}`);
+    if (hs.commit > prev.commit) this.recordCommitted(node, s, prev.commit, hs.commit, hs.term);
+    s.hard = hs;
+    if (this.diskLies(node, t)) s.lied = true;
+    else s.durable = hs;
+  }
+
+  /** The entries (from, to] became committed on `node`: they must agree with every other node's. */
+  private recordCommitted(node: NodeId, s: NodeState, from: number, to: number, commitTerm: number): void {
+    for (let i = Math.max(from + 1, this.recordsLow, s.log.base); i <= to; i++) {
+      const term = s.log.termAt(i);
+      if (term === undefined) continue;
+      const hash = s.log.hashAt(i);
+      const c = this.committed.get(i);
+      if (c === undefined) {
+        this.committed.set(i, { term, hash, node, commitTerm });
+      } else if (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash)) {
+        this.violate('committed-entries', node, `node ${node} committed entry ${i} of term ${term}, but node ${c.node} committed a different entry there (term ${c.term})`);
+      } else {
+        if (c.hash === '') c.hash = hash;
+        c.commitTerm = Math.min(c.commitTerm, commitTerm);
+      }
+    }
+  }
+
+  private onRecovered(node: NodeId, hs: Hard, lastIndex: number, logTerms: string): void {
+    const s = this.state(node);
+    const d = s.durable;
+    const { snapshotIndex, runs } = parseLogTerms(logTerms);
+    if (hs.term < d.term) this.violate('durability', node, `node ${node} restarted in term ${hs.term}, but it had made term ${d.term} durable`);
+    if (hs.term === d.term && d.vote !== NONE && hs.vote !== d.vote) {
+      this.violate('durability', node, `node ${node} restarted in term ${hs.term} with vote ${hs.vote === NONE ? 'none' : hs.vote}, but it had made its vote for node ${d.vote} durable`);
+    }
+    if (hs.commit < d.commit) this.violate('commit-monotonic', node, `node ${node} restarted with commit index ${hs.commit}, below the ${d.commit} it had made durable`);
+    if (hs.commit > lastIndex) this.violate('commit-within-log', node, `node ${node} restarted with commit index ${hs.commit} beyond its log's last entry ${lastIndex}`);
+    if (!s.lied) this.checkLogKept(node, s.log, snapshotIndex, runs, lastIndex);
+    this.rebuildMirror(s.log, snapshotIndex, runs, lastIndex);
+    s.hard = hs;
+    if (s.lied) s.durable = hs;
+    s.lied = false;
+  }
+
+  /** Every entry the mirror holds was durable: the recovered log must still hold it. */
+  private checkLogKept(node: NodeId, log: LogMirror, snapshotIndex: number, runs: [number, number][], lastIndex: number): void {
+    for (let i = Math.max(log.base, snapshotIndex + 1); i <= log.lastIndex; i++) {
+      const want = log.termAt(i);
+      const got = i > lastIndex ? undefined : runTermAt(runs, i);
+      if (got !== want) {
+        this.violate('durability', node, `node ${node} restarted without its durable entry ${i} (term ${want}): its log has ${got === undefined ? 'nothing' : `term ${got}`} there`);
+        return;
+      }
+    }
+  }
+
+  /** Makes the mirror the recovered log, keeping the hashes of the entries that agree. */
+  private rebuildMirror(log: LogMirror, snapshotIndex: number, runs: [number, number][], lastIndex: number): void {
+    let keep = log.base - 1;
+    const from = Math.max(log.base, snapshotIndex + 1);
+    if (from === log.base) {
+      for (let i = from; i <= Math.min(log.lastIndex, lastIndex); i++) {
+        if (runTermAt(runs, i) !== log.termAt(i)) break;
+        keep = i;
+      }
+    }
+    if (keep >= log.base) {
+      log.truncateTo(keep);
+    } else {
+      log.reset(snapshotIndex + 1);
+      keep = snapshotIndex;
+    }
+    for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
+  }
+
+  /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
+  commitTermOf(index: number): number | undefined {
+    return this.committed.get(index)?.commitTerm;
+  }
+
+  // ---- leaders ----
+
+  private onMatch(leader: NodeId, term: number, to: NodeId, match: number): void {
+    const key = leader * 65536 + to;
+    const prev = this.matches.get(key);
+    if (prev !== undefined && prev.term === term && match < prev.match) {
+      this.violate('match-monotonic', leader, `leader ${leader}'s match index for node ${to} went back from ${prev.match} to ${match} in term ${term}`);
+    }
+    this.matches.set(key, { term, match });
+    const f = this.nodes.get(to);
+    const l = this.nodes.get(leader);
+    if (f === undefined || l === undefined || f.hard.term !== term || match === 0) return;
+    const want = l.log.termAt(match);
+    if (want === undefined) return;
+    if (match > f.log.lastIndex) {
+      this.violate('match-sound', leader, `leader ${leader} of term ${term} counts node ${to} as holding its log up to ${match}, but node ${to}'s log ends at ${f.log.lastIndex}`);
+      return;
+    }
+    const got = f.log.termAt(match);
+    if (got !== undefined && got !== want) {
+      this.violate('match-sound', leader, `leader ${leader} of term ${term} counts node ${to} as holding its entry ${match} (term ${want}), but node ${to} holds term ${got} there`);
+    }
+  }
+
+  private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {
+    const { snapshotIndex, runs } = parseLogTerms(logTerms);
+    for (const [i, c] of this.committed) {
+      // Leader completeness (§5.4.3) speaks of entries committed in earlier terms; a vote
+      // delayed in the network can make a node leader of a term already overtaken.
+      if (i <= snapshotIndex || c.commitTerm >= term) continue;
+      if (i > lastIndex || runTermAt(runs, i) !== c.term) {
+        this.violate('committed-entries', node, `node ${node} became leader of term ${term} without entry ${i} (term ${c.term}) that node ${c.node} committed; its log ends at ${lastIndex}`);
+        return;
+      }
+    }
+  }
+}

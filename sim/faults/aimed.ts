@@ -1,0 +1,235 @@
+// The nemesis, aimed part: faults that wait for the dangerous moment instead of a time.
+//
+// Uniform fault schedules almost never land inside a vote window or build divergent logs
+// across several terms, so bugs in the commit rule (Figure 8), the §5.4.1 up-to-date check
+// and the durability of votedFor and currentTerm pass hundreds of runs. These faults aim:
+// - crashOn: while active, a server that just made a vote (`on: vote`) or a new term
+//   (`on: term`) durable crashes at that very instant, after the messages of that step
+//   left, and restarts `down` later: a restart must remember what it promised;
+// - figure8 (Figure 8 of the Raft paper, generated): each round the leader is cut off with
+//   one follower, so it replicates to a minority only; the majority elects a new leader in
+//   a later term; the old leader crashes, and a little later the new one does too, so
+//   logs diverge across terms and an old leader may return to finish replicating its old
+//   entries: a leader that commits them by counting replicas loses them to the next one;
+// - diverge: each round one server, the leader or a follower, is cut off alone while the
+//   clients still reach it, and at the heal the leader of the moment may crash: divergent
+//   logs on several nodes, and elections while they differ.
+// Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
+// (telemetry) when they act, and change nodes only through world actions; every random
+// choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
+// leader does nothing and says so in the trace. Each fault heals by `at + duration`
+// (crashOn's last restart may follow within `down`), which is what lastHealUs uses.
+import type { Micros, NodeId } from '../../core/env.ts';
+import { Stream } from '../kernel/random.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
+import type { World } from '../world/world.ts';
+import type { LeaderSource } from './schedule.ts';
+
+export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'figure8' | 'diverge' }>;
+
+function serversOf(world: World): NodeId[] {
+  return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
+}
+
+function streamOf(world: World, f: AimedFault): Stream {
+  return new Stream(world.config.seed, `nemesis/${f.kind}/${f.at}`);
+}
+
+export function scheduleAimed(world: World, f: AimedFault, name: string, leaders: LeaderSource | null): void {
+  switch (f.kind) {
+    case 'crashOn': return scheduleCrashOn(world, f, name);
+    case 'figure8':
+    case 'diverge': return scheduleRounds(world, f, name, leaders);
+  }
+}
+
+function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }>, name: string): void {
+  const r = streamOf(world, f);
+  const state = { active: false, crashes: 0, down: new Set<NodeId>() };
+  const lastTerm = new Map<NodeId, number>();
+  const lastVote = new Map<NodeId, number>();
+  world.at(f.at, name, () => { state.active = true; });
+  world.at(f.at + f.duration, `${f.kind} over`, () => { state.active = false; });
+  world.onTelemetry((t, node, ev, fields) => {
+    if (ev === 'raft.recovered') {
+      lastTerm.set(node, fields.term as number);
+      lastVote.set(node, fields.vote as number);
+      return;
+    }
+    if (ev !== 'raft.hardstate') return;
+    const term = fields.term as number;
+    const vote = fields.vote as number;
+    const newTerm = term > (lastTerm.get(node) ?? 0);
+    const voted = vote !== -1 && vote !== node && (newTerm || vote !== lastVote.get(node));
+    lastTerm.set(node, term);
+    lastVote.set(node, vote);
+    if (!state.active || state.down.has(node) || state.crashes >= f.count) return;
+    if (!(f.on === 'vote' ? voted : newTerm)) return;
+    if (r.next() >= f.prob) return;
+    state.crashes++;
+    state.down.add(node);
+    const what = f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`;
+    world.at(t, `crash ${node}: it ${what}`, () => world.crashNode(node));
+    world.at(t + f.down, `restart ${node}`, () => {
+      state.down.delete(node);
+      world.startNode(node);
+    });
+  });
+}
+
+type Moment = 'campaign' | 'leader' | 'commit';
+
+/**
+ * Waits for a node among `among` to campaign for, or win, a term above `aboveTerm`, or to
+ * advance its commit index in such a term; calls back once.
+ */
+class LeaderWatch {
+  private waiting: { moment: Moment; aboveTerm: number; among: ReadonlySet<NodeId>; then: (node: NodeId, term: number) => void } | null = null;
+  private readonly commits = new Map<NodeId, number>();
+
+  constructor(world: World) {
+    world.onTelemetry((_t, node, ev, f) => {
+      const advanced = ev === 'raft.hardstate' && (f.commit as number) > (this.commits.get(node) ?? 0);
+      if (ev === 'raft.hardstate' || ev === 'raft.recovered') this.commits.set(node, f.commit as number);
+      const w = this.waiting;
+      if (w === null || (f.term as number) <= w.aboveTerm || !w.among.has(node)) return;
+      const seen = w.moment === 'leader' ? ev === 'raft.role' && f.role === 'leader'
+        : w.moment === 'commit' ? advanced : ev === 'raft.campaign' && f.pre === false;
+      if (!seen) return;
+      this.waiting = null;
+      w.then(node, f.term as number);
+    });
+  }
+
+  wait(moment: Moment, aboveTerm: number, among: readonly NodeId[], then: (node: NodeId, term: number) => void): void {
+    this.waiting = { moment, aboveTerm, among: new Set(among), then };
+  }
+
+  cancel(): void {
+    this.waiting = null;
+  }
+}
+
+/**
+ * One round of a generated Figure 8 (Raft paper, §5.4.2):
+ * (a) the leader L is cut off with one follower P: its new entries reach a minority only;
+ * (b) L crashes (after a random while, or as soon as one of the others campaigns); the
+ *     instant one of the others, M, asks for votes in a later term, what M
+ *     sends from then on is cut (its vote requests are out, the answers come back), so if
+ *     it wins, its own entries reach nobody; once a leader is elected the cut around L heals
+ *     and L restarts;
+ * (c) the next leader N (often L, whose log is the longest of its term) is crashed the
+ *     moment it first commits (or a random while after it is elected), and M's cut heals:
+ *     M may now win and overwrite what N replicated. A leader that committed L's old-term
+ *     entries by counting replicas in (c) has just lost them.
+ * Whatever is still cut or down when the round's time is up is healed and restarted.
+ */
+function figure8Round(world: World, watch: LeaderWatch, r: Stream, lead: NodeId, leadTerm: number, endUs: Micros, periodUs: Micros): void {
+  const servers = serversOf(world);
+  const others = servers.filter((s) => s !== lead);
+  const peer = others[r.int(others.length)];
+  const rest = others.filter((s) => s !== peer);
+  const cuts = new Set<number>([world.partition({ shape: 'groups', groups: [[lead, peer], rest] })]);
+  const down = new Set<NodeId>();
+  const act = (delayUs: Micros, name: string, run: () => void): void => world.at(world.nowUs + delayUs, `figure8: ${name}`, run);
+  const crash = (n: NodeId): void => {
+    if (down.has(n)) return;
+    down.add(n);
+    world.crashNode(n);
+  };
+  const restart = (n: NodeId): void => {
+    if (down.delete(n)) world.startNode(n);
+  };
+  const healAll = (): void => {
+    for (const c of cuts) world.net.heal(c);
+    cuts.clear();
+  };
+  const replicateUs = Math.round(periodUs * (0.05 + 0.25 * r.next()));
+  const nDelayUs = Math.round(periodUs * 0.1 * r.next());
+  let leadCrashed = false;
+  const crashLead = (): void => {
+    if (!leadCrashed) crash(lead);
+    leadCrashed = true;
+  };
+  world.note(-1, 'figure8', `leader ${lead} of term ${leadTerm} cut off with ${peer}`);
+  act(replicateUs, `crash leader ${lead}`, crashLead);
+  watch.wait('campaign', leadTerm, rest, (m) => act(0, `crash ${lead}, cut what ${m} sends from now on`, () => {
+    crashLead();
+    cuts.add(world.partition({ shape: 'oneway', from: [m], to: servers.filter((s) => s !== m) }));
+    watch.wait('leader', leadTerm, rest, (_elected, mTerm) => act(0, `heal, restart ${lead}, keep ${m} muted`, () => {
+      const mute = world.partition({ shape: 'oneway', from: [m], to: servers.filter((s) => s !== m) });
+      healAll();
+      cuts.add(mute);
+      restart(lead);
+      watch.wait('leader', mTerm, servers.filter((s) => s !== m), (n, nTerm) => {
+        // N goes down the moment it first commits in its term (a leader that commits its
+        // predecessors' entries by counting does that before its own entry has a quorum),
+        // or after a random while.
+        let done = false;
+        const finish = (why: string): void => act(0, `crash leader ${n} (${why}), let ${m} speak`, () => {
+          if (done) return;
+          done = true;
+          watch.cancel();
+          crash(n);
+          healAll();
+        });
+        watch.wait('commit', nTerm - 1, [n], () => finish('it committed'));
+        act(nDelayUs, `time for ${n}`, () => finish('time'));
+      });
+    }));
+  }));
+  world.at(endUs, 'figure8 round over', () => {
+    watch.cancel();
+    healAll();
+    for (const n of [...down].sort((a, b) => a - b)) restart(n);
+  });
+}
+
+/**
+ * One round of divergent logs: one server is cut off alone while the clients still reach it,
+ * either the leader (it keeps taking writes that the majority's next leader overwrites) or
+ * a follower (it falls behind, and without PreVote its term runs ahead); when the cut heals
+ * the leader of the moment is crashed briefly, half the time, so an election follows while
+ * the logs still differ.
+ */
+function divergeRound(world: World, r: Stream, lead: NodeId, cutUs: Micros, leaders: LeaderSource | null): void {
+  const servers = serversOf(world);
+  const cutLeader = r.next() < 0.5;
+  const followers = servers.filter((s) => s !== lead);
+  const alone = cutLeader ? lead : followers[r.int(followers.length)];
+  const crashAfter = r.next() < 0.5;
+  const downUs = Math.round(cutUs * (0.2 + 0.6 * r.next()));
+  const cut = world.partition({ shape: 'groups', groups: [[alone], servers.filter((s) => s !== alone)] });
+  world.at(world.nowUs + cutUs, `diverge: heal ${alone}`, () => {
+    world.net.heal(cut);
+    const now = leaders?.current() ?? -1;
+    if (!crashAfter || now < 0) return;
+    world.crashNode(now);
+    world.at(world.nowUs + downUs, `restart ${now}`, () => world.startNode(now));
+  });
+}
+
+function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 'diverge' }>, name: string, leaders: LeaderSource | null): void {
+  const r = streamOf(world, f);
+  const period = Math.min(f.period, f.duration);
+  const rounds = Math.max(1, Math.floor(f.duration / period));
+  const watch = f.kind === 'figure8' ? new LeaderWatch(world) : null;
+  const terms = new Map<NodeId, number>();
+  world.onTelemetry((_t, node, ev, fields) => {
+    if (ev === 'raft.role' && fields.role === 'leader') terms.set(node, fields.term as number);
+  });
+  for (let k = 0; k < rounds; k++) {
+    const t0 = f.at + k * period;
+    const endUs = t0 + Math.round(period * 0.95);
+    const cutUs = Math.round(period * (0.3 + 0.25 * r.next()));
+    world.at(t0, k === 0 ? name : `${f.kind} round ${k + 1}`, () => {
+      const lead = leaders?.current() ?? -1;
+      if (lead < 0) {
+        world.note(-1, `${f.kind}-round-skipped`, 'no node leads now');
+        return;
+      }
+      if (watch !== null) return figure8Round(world, watch, r, lead, terms.get(lead) ?? 0, endUs, period);
+      divergeRound(world, r, lead, cutUs, leaders);
+    });
+  }
+}

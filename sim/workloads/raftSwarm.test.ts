@@ -1,0 +1,55 @@
+// Goal: `raft.swarm: true` draws Raft's protocol settings from the seed, the same for the
+// same seed, differently across seeds, covering the settings catalogue scenarios never use
+// (PreVote or CheckQuorum off, snapshots every few entries, one entry per message); the
+// draw is written into the scenario so it replays from the seed alone, and a scenario that
+// does not ask is left as it is (its trace hash cannot move). Method: materialize and
+// sampleSettings on a catalogue scenario, and one short run.
+import { describe, expect, it } from 'vitest';
+import { catalogScenario } from '../../cli/catalog.ts';
+import { materialize, sampleSettings } from '../faults/swarm.ts';
+import { runScenario } from '../run/runScenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { RaftKvScenario } from './raftKv.ts';
+
+const base = catalogScenario('node-crash-leader') as RaftKvScenario;
+const swarmed = { ...base, raft: { ...base.raft, swarm: true } } as Scenario;
+
+describe('raft.swarm', () => {
+  it('leaves a scenario that does not ask unchanged', () => {
+    expect(materialize(base, 7)).toBe(base);
+    expect(sampleSettings(base, 7)).toBeNull();
+  });
+
+  it('draws the same settings for a seed, and writes them into the scenario', () => {
+    const a = sampleSettings(swarmed, 7);
+    expect(a).not.toBeNull();
+    expect(sampleSettings(swarmed, 7)?.drawn).toEqual(a?.drawn);
+    const m = materialize(swarmed, 7) as RaftKvScenario;
+    expect(m.raft.swarm).toBeUndefined();
+    expect(m.raft).toMatchObject(a?.drawn ?? {});
+    expect(materialize(m, 7)).toBe(m); // Idempotent: nothing is left to draw.
+  });
+
+  it('covers the settings the catalogue never uses within a few dozen seeds', () => {
+    const drawn = Array.from({ length: 40 }, (_, i) => sampleSettings(swarmed, i + 1)?.drawn ?? {});
+    expect(new Set(drawn.map((d) => JSON.stringify(d))).size).toBe(40);
+    expect(drawn.some((d) => d.preVote === false && d.checkQuorum === false)).toBe(true);
+    expect(drawn.some((d) => (d.snapshotEvery as number) <= 5)).toBe(true);
+    expect(drawn.some((d) => d.maxEntriesPerMsg === 1 && d.maxInflight === 1)).toBe(true);
+    expect(drawn.some((d) => d.readMode === 'lease')).toBe(true);
+    for (const d of drawn) expect(d.heartbeatTicks as number).toBeLessThan(d.electionTicks as number);
+  });
+
+  it('never draws lease reads where the scenario moves clocks beyond the lease\'s drift bound', () => {
+    const drifting = { ...swarmed, faults: [...swarmed.faults, { at: 500_000, kind: 'drift', node: 1, ppm: 300_000 }] } as Scenario;
+    for (let seed = 1; seed <= 40; seed++) expect(sampleSettings(drifting, seed)?.drawn.readMode).toBe('safe');
+  });
+
+  it('a drawn run replays from the seed alone', () => {
+    const one = runScenario(materialize(swarmed, 3), 3).report;
+    const two = runScenario(materialize(swarmed, 3), 3).report;
+    expect(two.traceHash).toBe(one.traceHash);
+    expect(one.verdict).toBe('pass');
+    expect(one.traceHash).not.toBe(runScenario(materialize(base, 3), 3).report.traceHash);
+  });
+});

@@ -1,0 +1,55 @@
+// Swarm testing of Raft's own settings: with `raft.swarm: true`, each seed draws a protocol
+// configuration, as TigerBeetle's simulator draws every setting from its seed. Catalogue
+// scenarios run with PreVote and CheckQuorum on and a snapshot every 500 entries, which
+// hides whole classes of bugs; a swarm seed turns them off, snapshots every few entries,
+// sends one entry per message with one message in flight, and so on.
+//
+// Contract: pure; the draw depends only on the stream (the run's seed) and on the scenario's
+// faults. The result is an ordinary `raft:` section with `swarm` removed, so the run
+// prints, replays and shrinks like a hand-written scenario. Lease reads are drawn only
+// where the scenario's clocks stay within the lease's drift bound (no clock, drift or swarm
+// clock faults), since beyond it a stale lease read is the documented consequence, not a bug.
+import type { Stream } from '../kernel/random.ts';
+import type { BaseScenario } from '../scenario/schema.ts';
+import type { RaftSpec } from './kvSections.ts';
+
+const SNAPSHOT_EVERY = [2, 3, 5, 10, 25, 100, 500] as const;
+const MAX_INFLIGHT = [1, 2, 4, 16, 64, 256] as const;
+const MAX_ENTRIES_PER_MSG = [1, 2, 4, 16, 64] as const;
+
+function pick<T>(r: Stream, xs: readonly T[]): T {
+  return xs[r.int(xs.length)];
+}
+
+/** Whether any fault can move a node's clock beyond the drift bound lease reads assume. */
+function clocksMove(s: BaseScenario): boolean {
+  const kinds = new Set<string>([...s.faults.map((f) => f.kind), ...(s.swarm?.kinds ?? [])]);
+  return kinds.has('clock') || kinds.has('drift');
+}
+
+/** The protocol settings drawn for one seed (the fields of `raft:` that the swarm sets). */
+export function drawRaftSettings(r: Stream, s: BaseScenario): Pick<RaftSpec, 'preVote' | 'checkQuorum' | 'readMode' | 'electionTicks' | 'heartbeatTicks' | 'maxInflight' | 'maxEntriesPerMsg' | 'snapshotEvery'> {
+  const preVote = r.next() < 0.5;
+  const checkQuorum = r.next() < 0.5;
+  const lease = r.next() < 0.3;
+  const electionTicks = r.intBetween(5, 30);
+  const heartbeatTicks = r.intBetween(1, Math.max(1, Math.min(10, Math.floor(electionTicks / 3))));
+  return {
+    preVote,
+    checkQuorum,
+    readMode: lease && checkQuorum && !clocksMove(s) ? 'lease' : 'safe',
+    electionTicks,
+    heartbeatTicks,
+    maxInflight: pick(r, MAX_INFLIGHT),
+    maxEntriesPerMsg: pick(r, MAX_ENTRIES_PER_MSG),
+    snapshotEvery: pick(r, SNAPSHOT_EVERY),
+  };
+}
+
+/** The `drawSettings` hook of the workloads with a `raft:` section. */
+export function drawRaftSwarm<S extends BaseScenario & { raft: RaftSpec }>(s: S, r: Stream): { scenario: S; drawn: Record<string, string | number | boolean> } | null {
+  if (s.raft.swarm !== true) return null;
+  const drawn = drawRaftSettings(r, s);
+  const { swarm: _swarm, ...raft } = s.raft;
+  return { scenario: { ...s, raft: { ...raft, ...drawn } }, drawn };
+}

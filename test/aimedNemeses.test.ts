@@ -1,0 +1,55 @@
+// Goal: every aimed nemesis (sim/faults/aimed.ts) and the heavy link chaos have teeth: with a
+// built-in bug of the kind it aims at, the first seed fails, under the check that guards
+// that rule; with the correct Raft the same seed passes. crashOn also lands where it aims:
+// each crash it causes falls at the very instant the node made a vote durable.
+// Method: the fixtures in test/fixtures/aimed run in-process with runScenario, as
+// `faultline run` does; the seeds are the first failing ones `npm run bughunt` found.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { materialize } from '../sim/faults/swarm.ts';
+import { runScenario } from '../sim/run/runScenario.ts';
+import { parseScenarioText } from '../sim/scenario/parse.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import type { RaftSpec } from '../sim/workloads/kvSections.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
+
+function fixture(name: string, bug: RaftSpec['bugs'][number] | null): Scenario {
+  const file = `test/fixtures/aimed/${name}.yaml`;
+  const p = parseScenarioText(readFileSync(file, 'utf8'), file);
+  if (!p.ok) throw new Error(`${file}: ${JSON.stringify(p.problems)}`);
+  const s = p.scenario as RaftKvScenario;
+  return { ...s, raft: { ...s.raft, bugs: bug === null ? [] : [bug] } } as Scenario;
+}
+
+function checksOf(s: Scenario, seed: number): string[] {
+  return [...new Set(runScenario(materialize(s, seed), seed).report.violations.map((v) => v.check))];
+}
+
+describe('aimed nemeses', () => {
+  const cases: [string, RaftSpec['bugs'][number], string][] = [
+    ['figure8', 'commitOldTermByCounting', 'committed-entries'],
+    ['diverge', 'voteWithoutLogCheck', 'committed-entries'],
+    ['crash-on-vote', 'forgetVoteOnRestart', 'durability'],
+    ['link-chaos', 'matchRegress', 'match-monotonic'],
+  ];
+  for (const [name, bug, check] of cases) {
+    it(`${name}: ${bug} fails ${check} at seed 1; the correct Raft passes`, () => {
+      expect(checksOf(fixture(name, bug), 1)).toContain(check);
+      expect(checksOf(fixture(name, null), 1)).toEqual([]);
+    });
+  }
+
+  it('crashOn vote crashes a node at the instant it made a vote durable', () => {
+    const votes = new Set<string>();
+    const s = fixture('crash-on-vote', null);
+    const { world } = runScenario(materialize(s, 2), 2, {
+      retainTrace: true,
+      observe: (w) => w.onTelemetry((t, node, name, f) => {
+        if (name === 'raft.hardstate' && f.vote !== -1 && f.vote !== node) votes.add(`${t}/${node}`);
+      }),
+    });
+    const crashes = world.trace.events().filter((e) => e.kind === 'fault' && /^crash \d+: it voted/.test(e.tag));
+    expect(crashes.length).toBeGreaterThan(2);
+    for (const c of crashes) expect(votes.has(`${c.t}/${Number(/^crash (\d+)/.exec(c.tag)?.[1])}`)).toBe(true);
+  });
+});

@@ -1,0 +1,37 @@
+// Goal: the invariants checked as the run goes catch real Raft bugs end to end, from a
+// catalogue scenario and a seed, and pass the same run with the correct Raft. Each built-in
+// bug flag below breaks one rule the new checks guard (sim/check/raftLogChecks.ts,
+// sim/check/leaderChurn.ts); the seeds are the first failing ones that `npm run bughunt`
+// found (docs/bugfinding.md). Method: runScenario in-process, as `faultline run` does.
+import { describe, expect, it } from 'vitest';
+import { catalogScenario } from '../cli/catalog.ts';
+import { materialize } from '../sim/faults/swarm.ts';
+import { runScenario } from '../sim/run/runScenario.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
+import type { RaftSpec } from '../sim/workloads/kvSections.ts';
+
+function withBug(name: string, bug: RaftSpec['bugs'][number] | null): Scenario {
+  const s = catalogScenario(name) as RaftKvScenario;
+  return { ...s, raft: { ...s.raft, bugs: bug === null ? [] : [bug] } } as Scenario;
+}
+
+function checksOf(name: string, seed: number, bug: RaftSpec['bugs'][number] | null): string[] {
+  const r = runScenario(materialize(withBug(name, bug), seed), seed).report;
+  return [...new Set(r.violations.map((v) => v.check))];
+}
+
+describe('bugs the catalogue finds with the new checks', () => {
+  const cases: [RaftSpec['bugs'][number], string, number, string][] = [
+    ['forgetVoteOnRestart', 'node-crash-leader', 1, 'durability'],
+    ['commitRegress', 'node-crash-leader', 1, 'commit-monotonic'],
+    ['matchRegress', 'node-crash-leader', 3, 'match-monotonic'],
+    ['heartbeatNoTimerReset', 'node-crash-leader', 1, 'leader-churn'],
+  ];
+  for (const [bug, scenario, seed, check] of cases) {
+    it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {
+      expect(checksOf(scenario, seed, bug)).toContain(check);
+      expect(checksOf(scenario, seed, null)).toEqual([]);
+    });
+  }
+});
