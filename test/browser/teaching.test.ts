@@ -135,7 +135,8 @@ describe('the UI as a teaching instrument', () => {
 
   it('opens a violation from the FAIL badge: its moment, its nodes marked in the cluster and the log, the replay command', async () => {
     const s = summarize({ scenario: load('teeth-vote-without-log-check'), seed: 2, interventions: [] }, () => 0);
-    expect(s.violations.length).toBe(1);
+    // The log checks and leader completeness all catch it; the badge opens the first.
+    expect(s.violations.length).toBeGreaterThanOrEqual(1);
     const v = s.violations[0];
     const { page, errors } = await openPage(ui, '?scenario=teeth-vote-without-log-check&seed=2');
     expect(await shownHash(page, 30_000)).toBe(s.traceHash);
@@ -150,7 +151,7 @@ describe('the UI as a teaching instrument', () => {
     // The timeline's flag is an easy target: a click 6 px beside it opens the violation too.
     await page.getByTestId('violation').getByRole('button', { name: 'Close the violation' }).click();
     expect(await page.getByTestId('violation').count()).toBe(0);
-    const flag = await page.locator('.timeline g.vflag path').boundingBox();
+    const flag = await page.locator('.timeline g.vflag path').first().boundingBox();
     if (flag === null) throw new Error('no violation flag on the timeline');
     await page.mouse.click(flag.x + flag.width / 2 + 6, flag.y + 30);
     await page.getByTestId('violation').waitFor();
