@@ -16,7 +16,7 @@
 // value before and after, adds its own data to snapshots, and receives messages, timers
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
-import { RAFT_BUG_NAMES } from '../raft/config.ts';
+import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
@@ -26,20 +26,12 @@ import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest }
 import { KvStateMachine } from './stateMachine.ts';
 import { isRegister, type KvCommand } from './types.ts';
 
-export interface KvServerBugs {
-  commitOldTermByCounting?: boolean;
-  voteWithoutLogCheck?: boolean;
+/** Raft's bug flags (passed on to the Raft node) and the KV server's own. */
+export interface KvServerBugs extends RaftBugs {
   /** Acknowledge before the disk has the data: fsync is skipped. */
   skipFsync?: boolean;
   /** Serve reads from local state without confirming leadership. */
   readWithoutReadIndex?: boolean;
-  /** Lease reads trust CheckQuorum alone (see RaftBugs). */
-  leaseWithoutQuorumRound?: boolean;
-  forgetVoteOnRestart?: boolean;
-  commitRegress?: boolean;
-  matchRegress?: boolean;
-  ackLastIndex?: boolean;
-  heartbeatNoTimerReset?: boolean;
 }
 
 export interface KvServerConfig {
