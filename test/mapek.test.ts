@@ -5,7 +5,7 @@
 // from one run makes a later run choose better, deterministically; and killing the active
 // manager instance pauses healing for no longer than the lease's stated bound.
 // Method: catalogue scenarios run in-process (runScenario, buildRun); the knowledge file
-// goes through the CLI in-process. Sweeps of 200 seeds per scenario are in docs/mapek.md.
+// goes through the CLI in-process. Sweeps of 50 seeds per class are in docs/mapek.md (Measured).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
