@@ -331,7 +331,7 @@ export class KvServer implements Process {
         break;
       case 'compact':
         if (this.applied <= this.snapshotIndex) reason = 'nothing-to-compact';
-        else if (raft.compact(this.applied, this.kv.snapshot())) this.snapshotIndex = this.applied;
+        else if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
         else reason = 'refused';
         break;
     }

@@ -217,6 +217,19 @@ export class Executor {
     };
   }
 
+  /**
+   * Asks the leader to compact its log now, so that its snapshot is taken with the new
+   * learner in the configuration. A leader that compacted before the learner was added would
+   * otherwise send it that older snapshot, which leaves the learner out, and a node refuses a
+   * snapshot that does not name it (raft.ts, restoreSnapshot): the learner would never catch
+   * up, so in a long run (once the log has been compacted) every replace would fail.
+   */
+  private freshSnapshot(done: (ok: boolean, reason: string) => void): void {
+    const leader = this.hooks.view().leader;
+    if (leader < 0) return done(false, 'no-leader');
+    this.port.admin(leader, 'compact', -1, (r) => done(r.ok || r.reason === 'nothing-to-compact', r.reason));
+  }
+
   private caughtUp(n: NodeId, name: string): Step {
     return {
       name,
@@ -260,7 +273,7 @@ export class Executor {
       { ...this.control('provision', s), until: (v) => v.hosts.get(s)?.state === 'up' && !(v.hosts.get(s)?.decommissioned ?? false) },
       { name: `watch n${s}`, call: (done) => { h.watch(s); done(true, ''); } },
       this.toLeader(`add n${s} as a learner`, 'addLearner', s, (v) => v.learners.includes(s) || v.voters.includes(s)),
-      this.caughtUp(s, `n${s} catches up`),
+      { ...this.caughtUp(s, `n${s} catches up`), call: (done) => this.freshSnapshot(done) },
       { name: `quorum check before promoting n${s}`, guard: (v) => (v.voters.includes(s) || h.quorumSafe('replace', x, v) ? null : 'quorum guard') },
       this.toLeader(`promote n${s} to voter`, 'addVoter', s, (v) => v.voters.includes(s)),
       this.toLeader(`remove n${x}`, 'remove', x, (v) => !v.voters.includes(x) && !v.learners.includes(x)),
