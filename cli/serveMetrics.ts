@@ -57,7 +57,8 @@ export class PacedRun {
       if (target > world.nowUs || (target === duration && world.nowUs < duration)) {
         const reason = world.run({ timeUs: target, eventsMax: Math.min(EVENTS_MAX_DEFAULT, world.executed + STEP_EVENTS_MAX) });
         if (reason === 'events' && world.executed >= EVENTS_MAX_DEFAULT) {
-          world.violate('event-limit', null, `the run exceeded ${EVENTS_MAX_DEFAULT} events; shorten the scenario`);
+          // As in run and sweep: a run stopped by its event limit could not be judged (inconclusive).
+          world.halt(`stopped after ${EVENTS_MAX_DEFAULT.toLocaleString('en-US')} events, the run's event limit; shorten the scenario`);
           this.end(onEnd);
           break;
         }
