@@ -17,7 +17,7 @@ export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
 export function checkRecordedHistory(world: World, history: HistoryRecorder, maxSteps: number = LINEARIZABILITY_STEPS_MAX): Record<string, number | string> {
   const ops = history.history();
   return {
-    linearizability: checkLinearizability(world, history, maxSteps),
+    linearizability: checkLinearizability(world, history, ops, maxSteps),
     operations: ops.length,
     operationsOk: ops.filter((o) => o.output !== null && o.output.ok).length,
     operationsUnknown: ops.filter((o) => o.return === Infinity).length,
@@ -30,8 +30,7 @@ export function checkRecordedHistory(world: World, history: HistoryRecorder, max
  * is linearizable: the rest of the history was not judged, so it is not reported as a pass.
  * (The prefix is sound to check: see historyRecorder.ts; a violation in it is real.)
  */
-function checkLinearizability(world: World, history: HistoryRecorder, maxSteps: number): string {
-  const ops: Operation[] = history.history();
+function checkLinearizability(world: World, history: HistoryRecorder, ops: readonly Operation[], maxSteps: number): string {
   const r = checkKvHistory(ops, { maxSteps });
   if (r.verdict === 'illegal' && r.illegal !== undefined) {
     const head = `history is not linearizable on key ${r.illegal.key}:\n`;
