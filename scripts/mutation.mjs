@@ -1,4 +1,4 @@
-// `npm run mutation [-- PATH...] [--property] [--concurrency N] [--fresh] [--json]`: mutation
+// `npm run mutation [-- PATH...] [--property] [--concurrency N] [--fresh] [--json] [--merge FILE]`: mutation
 // testing of core/raft and core/kv with Stryker (stryker.config.mjs, vitest.mutation.config.ts).
 // A benchmark, not part of `npm test` or .ci/run. Each PATH (a file or a folder under core/raft
 // or core/kv) limits the run to those sources; without one, every non-test .ts file of both.
@@ -19,12 +19,14 @@ const INCREMENTAL = resolve(OUT, 'stryker-incremental.json');
 const LAST_RUN = resolve(OUT, 'last-run.json');
 const SCOPES = ['core/raft', 'core/kv'];
 
-const USAGE = `usage: npm run mutation -- [PATH...] [--property] [--concurrency N] [--fresh] [--json]
+const USAGE = `usage: npm run mutation -- [PATH...] [--property] [--concurrency N] [--fresh] [--json] [--merge FILE]
   PATH            a file or folder under ${SCOPES.join(' or ')} to mutate (default: both folders)
   --property      also run core/raft/property.test.ts against every covered Raft mutant (slow)
   --concurrency N Stryker test-runner processes (default 1; MUTATION_CONCURRENCY)
   --fresh         ignore earlier results (no incremental reuse) and start a new merged report
   --json          print the summary as one JSON object instead of a table
+  --merge FILE    no Stryker run: merge FILE (another checkout's reports/mutation/mutation.json,
+                  e.g. a subset run elsewhere) into this one's and print the summary
 Writes reports/mutation/mutation.{json,html} (all runs merged) and last-run.{json,html}.
   npm run mutation -- core/kv
   npm run mutation -- core/raft/raft.ts core/raft/stepLeader.ts`;
@@ -35,7 +37,7 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const a = { paths: [], property: false, concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1), fresh: false, json: false };
+  const a = { paths: [], property: false, concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1), fresh: false, json: false, merge: '' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--help' || k === '-h') {
@@ -44,6 +46,10 @@ function parseArgs(argv) {
     } else if (k === '--property') a.property = true;
     else if (k === '--fresh') a.fresh = true;
     else if (k === '--json') a.json = true;
+    else if (k === '--merge') {
+      a.merge = argv[++i] ?? '';
+      if (a.merge === '' || !existsSync(a.merge)) fail(`--merge needs an existing report file, got ${JSON.stringify(a.merge)}`);
+    }
     else if (k === '--concurrency') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 8) fail(`--concurrency must be an integer from 1 to 8, got ${JSON.stringify(argv[i])}`);
@@ -52,6 +58,7 @@ function parseArgs(argv) {
     else a.paths.push(k);
   }
   if (!Number.isInteger(a.concurrency) || a.concurrency < 1) fail('MUTATION_CONCURRENCY must be a positive integer');
+  if (a.merge !== '' && (a.paths.length > 0 || a.fresh || a.property)) fail('--merge runs no mutants: give it no PATH, --fresh or --property');
   return a;
 }
 
@@ -159,9 +166,33 @@ function table(rows, total) {
   return [head, ...rows.map(line), '-'.repeat(head.length), line({ file: 'overall', ...total })].join('\n');
 }
 
+function summarize(args, merged, runFiles, runLine) {
+  const rows = Object.keys(merged.files)
+    .sort()
+    .map((file) => ({ file: runFiles.has(file) ? file : `${file} (earlier run)`, ...fileStats(merged.files[file].mutants) }));
+  const total = fileStats(Object.values(merged.files).flatMap((f) => f.mutants));
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ...runLine, files: rows, overall: total })}\n`);
+  } else {
+    process.stdout.write(`\nmutation score (detected / all valid mutants; "covered" leaves out mutants no test reaches)\n`);
+    process.stdout.write(`${table(rows, total)}\n`);
+    process.stdout.write(`${runLine.text}\n`);
+    process.stdout.write(`report: ${relative(ROOT, MERGED)} and ${relative(ROOT, resolve(OUT, 'mutation.html'))}\n`);
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   process.chdir(ROOT);
+  if (args.merge !== '') {
+    mkdirSync(OUT, { recursive: true });
+    const other = JSON.parse(readFileSync(args.merge, 'utf8'));
+    const merged = merge(existsSync(MERGED) ? JSON.parse(readFileSync(MERGED, 'utf8')) : null, other);
+    writeFileSync(MERGED, JSON.stringify(merged));
+    writeFileSync(resolve(OUT, 'mutation.html'), html(merged));
+    summarize(args, merged, new Set(Object.keys(other.files)), { merged: args.merge, text: `merged ${args.merge}` });
+    return;
+  }
   const mutate = mutateGlobs(args.paths);
   mkdirSync(OUT, { recursive: true });
   let previous = null;
@@ -192,18 +223,10 @@ async function main() {
   writeFileSync(resolve(OUT, 'mutation.html'), html(merged));
 
   const runFiles = new Set(Object.keys(JSON.parse(readFileSync(LAST_RUN, 'utf8')).files));
-  const rows = Object.keys(merged.files)
-    .sort()
-    .map((file) => ({ file: runFiles.has(file) ? file : `${file} (earlier run)`, ...fileStats(merged.files[file].mutants) }));
-  const total = fileStats(Object.values(merged.files).flatMap((f) => f.mutants));
-  if (args.json) {
-    process.stdout.write(`${JSON.stringify({ mutate, property: args.property, concurrency: args.concurrency, wallSeconds: Math.round(wallSeconds), files: rows, overall: total })}\n`);
-  } else {
-    process.stdout.write(`\nmutation score (detected / all valid mutants; "covered" leaves out mutants no test reaches)\n`);
-    process.stdout.write(`${table(rows, total)}\n`);
-    process.stdout.write(`this run: ${mutate.join(' ')}${args.property ? ' (with property.test.ts)' : ''}, ${wallSeconds.toFixed(0)} s wall, concurrency ${args.concurrency}\n`);
-    process.stdout.write(`report: ${relative(ROOT, MERGED)} and ${relative(ROOT, resolve(OUT, 'mutation.html'))}\n`);
-  }
+  summarize(args, merged, runFiles, {
+    mutate, property: args.property, concurrency: args.concurrency, wallSeconds: Math.round(wallSeconds),
+    text: `this run: ${mutate.join(' ')}${args.property ? ' (with property.test.ts)' : ''}, ${wallSeconds.toFixed(0)} s wall, concurrency ${args.concurrency}`,
+  });
 }
 
 await main();
