@@ -22,7 +22,7 @@ const SCOPES = ['core/raft', 'core/kv'];
 const USAGE = `usage: npm run mutation -- [PATH...] [--property] [--concurrency N] [--fresh] [--json] [--merge FILE]
   PATH            a file or folder under ${SCOPES.join(' or ')} to mutate (default: both folders)
   --property      also run core/raft/property.test.ts against every covered Raft mutant (slow)
-                  (test/sessions.test.ts runs only when a PATH under core/kv is mutated)
+                  (test/sessions.test.ts runs only when core/kv/server.ts or client.ts is mutated)
   --concurrency N Stryker test-runner processes (default 1; MUTATION_CONCURRENCY)
   --fresh         ignore earlier results (no incremental reuse) and start a new merged report
   --json          print the summary as one JSON object instead of a table
@@ -206,8 +206,8 @@ async function main() {
   rmSync(LAST_RUN, { force: true });
 
   process.env.MUTATION_PROPERTY = args.property ? '1' : '0';
-  // test/sessions.test.ts only when KV code is mutated (vitest.mutation.config.ts says why).
-  process.env.MUTATION_KV_SIM = mutate.some((g) => g.startsWith('core/kv')) ? '1' : '0';
+  // test/sessions.test.ts only when the KV server or client is mutated (vitest.mutation.config.ts).
+  process.env.MUTATION_KV_SIM = mutate.some((g) => /^core\/kv(\/\*\*|\/server\.ts|\/client\.ts)/.test(g)) ? '1' : '0';
   const { Stryker } = await import('@stryker-mutator/core');
   const t0 = performance.now();
   try {
