@@ -4,9 +4,9 @@
 // malformed inputs (bad JSON, wrong types, extra or missing fields, oversized keys).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
+import { COMMAND_TEXT_LENGTH_MAX, decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { REGISTER_COUNT_MAX, type KvCommand, type KvOp } from './types.ts';
-import { KEY_LENGTH_MAX } from './validate.ts';
+import { KEY_LENGTH_MAX, VALUE_LENGTH_MAX } from './validate.ts';
 
 const arbKey = fc.string({ maxLength: 8 });
 const arbValue = fc.string({ maxLength: 8 });
@@ -82,5 +82,21 @@ describe('encodeCommand / encodeRegister / decodeEntry', () => {
       const c = decodeEntry(s);
       expect(c === null || typeof c === 'object').toBe(true);
     }));
+  });
+
+  it('decodes an entry of exactly COMMAND_TEXT_LENGTH_MAX characters and refuses one more', () => {
+    // A value of VALUE_LENGTH_MAX quotes doubles in JSON; escaped control characters in the
+    // key fill the text up to the limit exactly.
+    const text = (key: string) => encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key, value: '"'.repeat(VALUE_LENGTH_MAX) } });
+    const extra = COMMAND_TEXT_LENGTH_MAX - text('').length;
+    const key = '\u0001'.repeat(Math.floor(extra / 6)) + 'k'.repeat(extra % 6);
+    expect(key.length).toBeLessThanOrEqual(KEY_LENGTH_MAX);
+    expect(text(key)).toHaveLength(COMMAND_TEXT_LENGTH_MAX);
+    expect(decodeEntry(text(key))).toMatchObject({ clientId: 1, seq: 1, op: { op: 'put', key } });
+    expect(decodeEntry(text(`${key}k`))).toBeNull();
+  });
+
+  it('refuses to encode an invalid op, naming the problem', () => {
+    expect(() => encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key: 'k' } as unknown as KvOp })).toThrow('encodeCommand: op: put takes exactly op, key and value');
   });
 });
