@@ -1,0 +1,177 @@
+// Goal: behaviour of the Raft state machine (core/raft/raft.ts, stepLeader.ts) that the
+// section-by-section tests did not reach and `npm run mutation` showed unguarded
+// (docs/mutation.md): the vote survives a restart within its term; messages of a stale
+// term are answered so a stale leader or pre-candidate learns the term; forwarded requests
+// (term 0) reach the leader whatever its term; ticksUntilAction tells a host when a tick
+// can act; the telemetry counters count what was sent and refused; a leader refuses
+// proposals past the uncommitted-entries bound.
+// Method: single RawNodes driven with hand-made messages, inspecting their Ready.
+import { describe, expect, it } from 'vitest';
+import { drain, newNode } from '../../test/support/raft/testUtil.ts';
+import { LIMITS } from './config.ts';
+import type { RawNode } from './rawNode.ts';
+import type { Message } from './types.ts';
+
+function msg(m: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {
+  return m;
+}
+
+/** Node 1 of voters [1, 2, 3], leader of term 1 with its empty entry replicated to nobody yet. */
+function leader(opts: Parameters<typeof newNode>[1] = {}): RawNode {
+  const n = newNode(1, { voters: [1, 2, 3], ...opts });
+  n.campaign();
+  drain(n);
+  const term = n.currentTerm();
+  n.step(msg({ type: opts.preVote === true ? 'MsgPreVoteResp' : 'MsgVoteResp', from: 2, to: 1, term: opts.preVote === true ? term + 1 : term, reject: false }));
+  drain(n);
+  if (opts.preVote === true) {
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: n.currentTerm(), reject: false }));
+    drain(n);
+  }
+  expect(n.isLeader()).toBe(true);
+  return n;
+}
+
+function voteAnswer(n: RawNode, from: number, term: number): Message | undefined {
+  n.step(msg({ type: 'MsgVote', from, to: n.status().id, term, index: 0, logTerm: 0 }));
+  return drain(n).messages.find((m) => m.type === 'MsgVoteResp' && m.to === from);
+}
+
+describe('restart: the vote is durable within its term (§5.2, Figure 2 votedFor)', () => {
+  it('a node restarted with a vote in its term refuses another candidate of that term and re-grants its own', () => {
+    expect(voteAnswer(newNode(1, { term: 3, vote: 2 }), 3, 3)).toMatchObject({ term: 3, reject: true });
+    expect(voteAnswer(newNode(1, { term: 3, vote: 2 }), 2, 3)).toMatchObject({ term: 3, reject: false });
+    expect(newNode(1, { term: 3, vote: 2 }).status()).toMatchObject({ term: 3, vote: 2 });
+  });
+
+  it('a vote recorded for an older term than the log last term is not carried into that term', () => {
+    const n = newNode(1, { term: 3, vote: 2, entries: [{ term: 4, index: 1, type: 'normal', data: '' }] });
+    expect(n.status()).toMatchObject({ term: 4, vote: -1 });
+  });
+
+  it('the forgetVoteOnRestart bug flag forgets it (so the flag is real)', () => {
+    expect(voteAnswer(newNode(1, { term: 3, vote: 2, bugs: { forgetVoteOnRestart: true } }), 3, 3)).toMatchObject({ reject: false });
+  });
+});
+
+describe('stale messages are answered so the sender learns the term', () => {
+  for (const [name, opts] of [['PreVote', { preVote: true }], ['CheckQuorum', { checkQuorum: true }]] as const) {
+    it(`with ${name}, a stale heartbeat or append gets an empty MsgAppResp in the current term`, () => {
+      const n = newNode(1, { term: 5, ...opts });
+      n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 3 }));
+      n.step(msg({ type: 'MsgApp', from: 3, to: 1, term: 4, index: 0, logTerm: 0, entries: [] }));
+      const out = drain(n).messages.map((m) => [m.type, m.to, m.term, m.reject]);
+      expect(out).toEqual([['MsgAppResp', 2, 5, undefined], ['MsgAppResp', 3, 5, undefined]]);
+      expect(n.counters.heartbeatsRejected).toBe(1);
+      expect(n.status()).toMatchObject({ term: 5, role: 'follower' });
+    });
+  }
+
+  it('without either, a stale heartbeat is only counted, and a stale pre-vote is refused', () => {
+    const n = newNode(1, { term: 5, preVote: false, checkQuorum: false });
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 3 }));
+    n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 3, index: 0, logTerm: 0, entries: [] }));
+    expect(drain(n).messages).toEqual([]);
+    expect(n.counters.heartbeatsRejected).toBe(1);
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0 }));
+    expect(drain(n).messages.map((m) => [m.type, m.to, m.term, m.reject])).toEqual([['MsgPreVoteResp', 3, 5, true]]);
+    // Other stale messages are dropped silently.
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0 }));
+    expect(drain(n).messages).toEqual([]);
+  });
+});
+
+describe('forwarded requests (term 0) reach the leader in any term', () => {
+  it('a member forwarding a proposal gets its normal entries appended and replicated; conf entries are dropped', () => {
+    const n = leader({ term: 6 });
+    const last = n.lastIndex();
+    // Follower 2 acknowledges the leader's empty entry, so the leader streams to it.
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: n.currentTerm(), index: last }));
+    drain(n);
+    n.step(msg({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: [{ term: 0, index: 0, type: 'normal', data: 'a' }, { term: 0, index: 0, type: 'conf', data: 'x' }] }));
+    expect(n.lastIndex()).toBe(last + 1);
+    expect(n.entries(last + 1, last + 2)).toMatchObject([{ term: n.currentTerm(), type: 'normal', data: 'a' }]);
+    const apps = drain(n).messages.filter((m) => m.type === 'MsgApp');
+    expect(apps.map((m) => [m.to, m.entries?.map((e) => e.data)])).toEqual([[2, ['a']]]);
+  });
+
+  it('a proposal from a non-member, or during a transfer, is ignored', () => {
+    const n = leader();
+    const last = n.lastIndex();
+    n.step(msg({ type: 'MsgProp', from: 9, to: 1, term: 0, entries: [{ term: 0, index: 0, type: 'normal', data: 'a' }] }));
+    n.step(msg({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: [] }));
+    expect(n.lastIndex()).toBe(last);
+    n.transferLeadership(3);
+    n.step(msg({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: [{ term: 0, index: 0, type: 'normal', data: 'a' }] }));
+    expect(n.lastIndex()).toBe(last);
+  });
+
+  it('a forwarded transfer request names its target; one without a target is ignored', () => {
+    const n = leader();
+    drain(n);
+    // A pending transfer makes the leader refuse proposals.
+    n.step(msg({ type: 'MsgTransferLeader', from: 2, to: 1, term: 0 }));
+    expect(n.propose('before')).toBe(true);
+    n.step(msg({ type: 'MsgTransferLeader', from: 2, to: 1, term: 0, transferee: 2 }));
+    expect(n.propose('during')).toBe(false);
+  });
+});
+
+describe('ticksUntilAction', () => {
+  it('counts down to the randomized election timeout on a follower, to the next heartbeat on a leader', () => {
+    const f = newNode(1, { electionTicks: 10, heartbeatTicks: 3 });
+    const first = f.ticksUntilAction();
+    expect(first).toBeGreaterThanOrEqual(10);
+    expect(first).toBeLessThan(20);
+    f.tick();
+    f.tick();
+    expect(f.ticksUntilAction()).toBe(first - 2);
+    for (let i = 0; i < first - 3; i++) f.tick();
+    expect(f.status().role).toBe('follower');
+    expect(f.ticksUntilAction()).toBe(1);
+    f.tick();
+    expect(f.status().role).not.toBe('follower');
+
+    const l = leader({ electionTicks: 10, heartbeatTicks: 3 });
+    expect(l.ticksUntilAction()).toBe(3);
+    l.tick();
+    expect(l.ticksUntilAction()).toBe(2);
+  });
+
+  it('is the election timeout on a node that cannot campaign (a learner)', () => {
+    const n = newNode(4, { voters: [1, 2, 3], learners: [4], electionTicks: 7 });
+    expect(n.ticksUntilAction()).toBe(7);
+    n.tick();
+    expect(n.ticksUntilAction()).toBe(7);
+  });
+});
+
+describe('telemetry counters and the uncommitted bound', () => {
+  it('count appends and heartbeats sent, and appends rejected', () => {
+    const l = leader({ heartbeatTicks: 1 });
+    expect(l.counters.appendsSent).toBe(2);
+    expect(l.counters.heartbeatsSent).toBe(0);
+    l.tick();
+    expect(drain(l).messages.filter((m) => m.type === 'MsgHeartbeat')).toHaveLength(2);
+    expect(l.counters.heartbeatsSent).toBe(2);
+    expect(l.counters.snapshotsSent).toBe(0);
+    expect(l.counters.appendsRejected).toBe(0);
+
+    const f = newNode(2, { term: 1 });
+    f.step(msg({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 5, logTerm: 1, entries: [] }));
+    expect(drain(f).messages.map((m) => [m.type, m.reject])).toEqual([['MsgAppResp', true]]);
+    expect(f.counters.appendsRejected).toBe(1);
+    f.step(msg({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 0, logTerm: 0, entries: [] }));
+    expect(drain(f).messages.map((m) => [m.type, m.reject])).toEqual([['MsgAppResp', undefined]]);
+    expect(f.counters.appendsRejected).toBe(1);
+  });
+
+  it('a leader refuses a proposal once LIMITS.uncommittedEntriesMax entries are uncommitted', () => {
+    const l = leader();
+    let accepted = 0;
+    while (accepted <= LIMITS.uncommittedEntriesMax && l.propose('x')) accepted++;
+    // The leader's own empty entry is uncommitted too.
+    expect(accepted).toBe(LIMITS.uncommittedEntriesMax - 1);
+    expect(l.counters.proposalsDropped).toBe(1);
+  });
+});
