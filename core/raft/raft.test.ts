@@ -175,3 +175,88 @@ describe('telemetry counters and the uncommitted bound', () => {
     expect(l.counters.proposalsDropped).toBe(1);
   });
 });
+
+describe('votes and elections: rules the paper tests did not pin down', () => {
+  it('a follower that knows the leader of its term does not vote for another candidate of that term', () => {
+    const n = newNode(1, { term: 2 });
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 2 }));
+    drain(n);
+    expect(voteAnswer(n, 3, 2)).toMatchObject({ term: 2, reject: true });
+  });
+
+  it('a pre-vote is granted for a later term only, whoever we voted for', () => {
+    const n = newNode(1, { term: 2, vote: 2 });
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 2, index: 0, logTerm: 0 }));
+    expect(drain(n).messages.map((m) => [m.type, m.to, m.term, m.reject])).toEqual([['MsgPreVoteResp', 3, 2, true]]);
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 3, index: 0, logTerm: 0 }));
+    expect(drain(n).messages.map((m) => [m.type, m.to, m.term, m.reject])).toEqual([['MsgPreVoteResp', 3, 3, false]]);
+    // A pre-vote changes neither term nor vote.
+    expect(n.status()).toMatchObject({ term: 2, vote: 2 });
+  });
+
+  it('a learner never campaigns, and a candidate counts only responses of its own kind', () => {
+    const learner = newNode(4, { voters: [1, 2, 3], learners: [4] });
+    learner.campaign();
+    expect(drain(learner).messages).toEqual([]);
+    expect(learner.status().role).toBe('follower');
+    expect(learner.counters.campaigns + learner.counters.preCampaigns).toBe(0);
+
+    const c = newNode(1, { voters: [1, 2, 3] });
+    c.campaign();
+    drain(c);
+    c.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 1, reject: false }));
+    expect(c.status().role).toBe('candidate');
+    c.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1, reject: false }));
+    expect(c.status().role).toBe('leader');
+    expect(c.counters).toMatchObject({ campaigns: 1, preCampaigns: 0, won: 1 });
+
+    const p = newNode(1, { voters: [1, 2, 3], preVote: true });
+    p.campaign();
+    drain(p);
+    expect(p.status().role).toBe('precandidate');
+    // A real vote response in the pre-candidate's own term is not a pre-vote grant.
+    p.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 0, reject: false }));
+    expect(p.status().role).toBe('precandidate');
+    p.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 1, reject: false }));
+    expect(p.status()).toMatchObject({ role: 'candidate', term: 1 });
+    expect(p.counters).toMatchObject({ campaigns: 1, preCampaigns: 1, won: 0 });
+  });
+
+  it('a message from the leader restarts the follower election timer; the heartbeatNoTimerReset flag breaks that for heartbeats', () => {
+    for (const [bugs, campaignsAfter] of [[{}, false], [{ heartbeatNoTimerReset: true }, true]] as const) {
+      const n = newNode(1, { term: 1, electionTicks: 10, bugs });
+      const first = n.ticksUntilAction();
+      for (let i = 0; i < first - 1; i++) n.tick();
+      n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 1 }));
+      drain(n);
+      n.tick();
+      expect(n.status().role !== 'follower', JSON.stringify(bugs)).toBe(campaignsAfter);
+    }
+  });
+});
+
+describe('forwarding between followers and read answers', () => {
+  it('a follower passes a read or transfer request on to the leader it knows, and drops it when it knows none', () => {
+    const lost = newNode(2, { term: 1 });
+    lost.step(msg({ type: 'MsgReadIndex', from: 3, to: 2, term: 0, context: 'r1' }));
+    expect(drain(lost).messages).toEqual([]);
+
+    const n = newNode(2, { term: 1 });
+    n.step(msg({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1 }));
+    drain(n);
+    n.step(msg({ type: 'MsgReadIndex', from: 3, to: 2, term: 0, context: 'r1' }));
+    n.step(msg({ type: 'MsgTransferLeader', from: 3, to: 2, term: 0, transferee: 3 }));
+    expect(drain(n).messages.map((m) => [m.type, m.from, m.to, m.term, m.context, m.transferee])).toEqual([
+      ['MsgReadIndex', 2, 1, 0, 'r1', undefined],
+      ['MsgTransferLeader', 2, 1, 0, undefined, 3],
+    ]);
+  });
+
+  it('a read answer becomes a ReadState only when it carries both context and index', () => {
+    const n = newNode(2, { term: 1 });
+    n.step(msg({ type: 'MsgReadIndexResp', from: 1, to: 2, term: 1, context: 'a' }));
+    n.step(msg({ type: 'MsgReadIndexResp', from: 1, to: 2, term: 1, index: 4 }));
+    n.step(msg({ type: 'MsgReadIndexResp', from: 1, to: 2, term: 1, context: 'b', index: 0 }));
+    expect(drain(n).readies.flatMap((rd) => rd.readStates)).toEqual([{ index: 0, requestCtx: 'b' }]);
+  });
+});
