@@ -260,3 +260,29 @@ describe('forwarding between followers and read answers', () => {
     expect(drain(n).readies.flatMap((rd) => rd.readStates)).toEqual([{ index: 0, requestCtx: 'b' }]);
   });
 });
+
+describe('leader: replication feedback', () => {
+  it('ignores an acknowledgement beyond its own log or from a non-member', () => {
+    const l = leader();
+    const last = l.lastIndex();
+    l.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: l.currentTerm(), index: last + 5 }));
+    l.step(msg({ type: 'MsgAppResp', from: 9, to: 1, term: l.currentTerm(), index: last }));
+    expect(l.matchOf(2)).toBe(0);
+    expect(l.matchOf(9)).toBeUndefined();
+    expect(l.commitIndex()).toBe(0);
+    l.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: l.currentTerm(), index: last }));
+    expect(l.matchOf(2)).toBe(last);
+  });
+
+  it('with CheckQuorum, append acknowledgements keep a follower active, so the leader stays', () => {
+    for (const acked of [true, false]) {
+      const l = leader({ checkQuorum: true, electionTicks: 10, heartbeatTicks: 9 });
+      for (let t = 0; t < 25; t++) {
+        if (acked) l.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: l.currentTerm(), index: 0 }));
+        l.tick();
+        drain(l);
+      }
+      expect(l.isLeader(), `acked=${acked}`).toBe(acked);
+    }
+  });
+});
