@@ -24,7 +24,8 @@ const USAGE = `usage: npm run mutation -- [PATH...] [--property] [--concurrency 
   --property      also run core/raft/property.test.ts against every covered Raft mutant (slow)
                   (test/sessions.test.ts runs only when core/kv/server.ts or client.ts is mutated)
   --concurrency N Stryker test-runner processes (default 1; MUTATION_CONCURRENCY)
-  --fresh         ignore earlier results (no incremental reuse) and start a new merged report
+  --fresh         test every mutant of this run's files again (no incremental reuse); the
+                  merged report keeps other files' results (delete reports/mutation to drop them)
   --json          print the summary as one JSON object instead of a table
   --merge FILE    no Stryker run: merge FILE (another checkout's reports/mutation/mutation.json,
                   e.g. a subset run elsewhere) into this one's and print the summary
@@ -147,6 +148,21 @@ function merge(previous, run) {
   return { ...run, files: { ...previous.files, ...run.files }, testFiles };
 }
 
+/**
+ * The vitest runner reports no test locations, so Stryker's incremental mode knows a test by
+ * its name alone and would reuse a result after the test's body changed (a survivor stays
+ * "Survived" after a new assertion kills it). Leaving out every test file whose text changed
+ * since the report makes Stryker re-run the mutants those files cover.
+ */
+function withoutChangedTestFiles(report) {
+  const testFiles = {};
+  for (const [file, tf] of Object.entries(report.testFiles ?? {})) {
+    const path = resolve(ROOT, file);
+    if (existsSync(path) && readFileSync(path, 'utf8') === tf.source) testFiles[file] = tf;
+  }
+  return { ...report, testFiles };
+}
+
 function html(report) {
   const require = createRequire(resolve(ROOT, 'node_modules/@stryker-mutator/core/package.json'));
   const script = readFileSync(require.resolve('mutation-testing-elements/dist/mutation-test-elements.js'), 'utf8');
@@ -196,12 +212,10 @@ async function main() {
   }
   const mutate = mutateGlobs(args.paths);
   mkdirSync(OUT, { recursive: true });
-  let previous = null;
-  if (args.fresh) rmSync(MERGED, { force: true });
-  else if (existsSync(MERGED)) previous = JSON.parse(readFileSync(MERGED, 'utf8'));
+  const previous = existsSync(MERGED) ? JSON.parse(readFileSync(MERGED, 'utf8')) : null;
   // Stryker reads earlier results from its incremental file and rewrites it with this run's
   // files only; giving it the merged report keeps every earlier subset reusable.
-  if (previous !== null) writeFileSync(INCREMENTAL, JSON.stringify(previous));
+  if (previous !== null && !args.fresh) writeFileSync(INCREMENTAL, JSON.stringify(withoutChangedTestFiles(previous)));
   else rmSync(INCREMENTAL, { force: true });
   rmSync(LAST_RUN, { force: true });
 
