@@ -96,6 +96,15 @@ describe('encodeCommand / encodeRegister / decodeEntry', () => {
     expect(decodeEntry(text(`${key}k`))).toBeNull();
   });
 
+  it('decodes the longest command whose value is all quotes, and refuses any text past the limit unparsed', () => {
+    const longest = encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key: 'k'.repeat(KEY_LENGTH_MAX), value: '"'.repeat(VALUE_LENGTH_MAX) } });
+    expect(decodeEntry(longest)).not.toBeNull();
+    // Valid JSON (trailing blanks), but longer than the limit: refused before parsing.
+    const small = encodeCommand({ clientId: 1, seq: 1, op: { op: 'get', key: 'k' } });
+    expect(decodeEntry(small + ' '.repeat(COMMAND_TEXT_LENGTH_MAX - small.length))).not.toBeNull();
+    expect(decodeEntry(small + ' '.repeat(COMMAND_TEXT_LENGTH_MAX - small.length + 1))).toBeNull();
+  });
+
   it('refuses to encode an invalid op, naming the problem', () => {
     expect(() => encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key: 'k' } as unknown as KvOp })).toThrow('encodeCommand: op: put takes exactly op, key and value');
   });

@@ -122,11 +122,17 @@ describe('admin API parsers', () => {
       { voters: [1, -1] }, { voters: 'all' }, { learners: [0.5] },
       { progress: [{ node: 2, match: 10 }] }, { progress: [{ node: 2, match: 1.5, active: true }] }, { progress: [{ node: -2, match: 1, active: true }] },
       { progress: [null] }, { progress: {} },
-      { rejectedFrom: [[5]] }, { rejectedFrom: [[5, -1]] }, { rejectedFrom: [[-2, 1]] }, { rejectedFrom: [5, 2] },
+      { rejectedFrom: [[5]] }, { rejectedFrom: [[5, 2, 9]] }, { rejectedFrom: [[5, -1]] }, { rejectedFrom: [[-2, 1]] }, { rejectedFrom: [5, 2] },
+      { voters: Array.from({ length: 4097 }, (_, i) => i) }, { progress: Array.from({ length: 4097 }, (_, i) => ({ node: i, match: 0, active: true })) },
       { rejectedFrom: Array.from({ length: REJECTED_FROM_MAX + 1 }, (_, i) => [i, 1]) },
     ];
     for (const b of bad) expect(parseServerStatus(status(b)), JSON.stringify(b).slice(0, 80)).toBeNull();
     expect(parseServerStatus(status({ role: 'x'.repeat(32), rejectedFrom: Array.from({ length: REJECTED_FROM_MAX }, (_, i) => [i, 1]) }))).not.toBeNull();
+    // At most 4096 members, node 0 included.
+    expect(parseServerStatus(status({
+      voters: Array.from({ length: 4096 }, (_, i) => i),
+      progress: Array.from({ length: 4096 }, (_, i) => ({ node: i, match: 0, active: true })),
+    }))).not.toBeNull();
     expect(parseServerStatus(null)).toBeNull();
     expect(parseServerStatus('status')).toBeNull();
   });

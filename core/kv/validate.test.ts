@@ -18,6 +18,7 @@ describe('KV scalar validators', () => {
     expect(isKey('k'.repeat(KEY_LENGTH_MAX))).toBe(true);
     expect(isKey('k'.repeat(KEY_LENGTH_MAX + 1))).toBe(false);
     expect(isKey(7)).toBe(false);
+    expect(isKey(['k'])).toBe(false);
     expect(isValue('v'.repeat(VALUE_LENGTH_MAX))).toBe(true);
     expect(isValue('v'.repeat(VALUE_LENGTH_MAX + 1))).toBe(false);
     expect(isValue(null)).toBe(false);
