@@ -7,6 +7,7 @@
 // proposals past the uncommitted-entries bound.
 // Method: single RawNodes driven with hand-made messages, inspecting their Ready.
 import { describe, expect, it } from 'vitest';
+import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 import { drain, newNode } from '../../test/support/raft/testUtil.ts';
 import { LIMITS } from './config.ts';
 import type { RawNode } from './rawNode.ts';
@@ -284,5 +285,36 @@ describe('leader: replication feedback', () => {
       }
       expect(l.isLeader(), `acked=${acked}`).toBe(acked);
     }
+  });
+});
+
+describe('compaction keeps the configuration in force at the compacted index', () => {
+  it('a snapshot before a membership change carries the old configuration, one after it the new', () => {
+    const net = new TestNetwork({ voters: [1, 2, 3] });
+    net.elect(1);
+    net.run(2);
+    net.propose(1, 'a');
+    net.run(3);
+    const beforeConf = net.raw(1).commitIndex();
+    net.addEmptyNode(4, { voters: [1, 2, 3], learners: [] });
+    expect(net.raw(1).proposeConfChange({ type: 'addLearner', node: 4 })).toBe(true);
+    net.processReady(1);
+    net.run(5);
+    const confIndex = net.raw(1).commitIndex();
+    net.propose(1, 'b');
+    net.run(3);
+    const n1 = net.raw(1);
+    expect(n1.status().conf.learners).toEqual([4]);
+
+    const compactAt = (index: number) => {
+      expect(n1.compact(index, `snap-${index}`)).toBe(true);
+      const rd = n1.ready();
+      n1.advance(rd);
+      return rd.compaction?.meta;
+    };
+    expect(compactAt(beforeConf)).toMatchObject({ index: beforeConf, conf: { voters: [1, 2, 3], learners: [] } });
+    expect(n1.compact(beforeConf, 'again')).toBe(false);
+    expect(compactAt(confIndex)).toMatchObject({ index: confIndex, conf: { voters: [1, 2, 3], learners: [4] } });
+    expect(() => n1.compact(n1.lastIndex() + 1, 'beyond')).toThrow(/beyond applied index/);
   });
 });
