@@ -84,16 +84,13 @@ describe('encodeCommand / encodeRegister / decodeEntry', () => {
     }));
   });
 
-  it('decodes an entry of exactly COMMAND_TEXT_LENGTH_MAX characters and refuses one more', () => {
-    // A value of VALUE_LENGTH_MAX quotes doubles in JSON; escaped control characters in the
-    // key fill the text up to the limit exactly.
-    const text = (key: string) => encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key, value: '"'.repeat(VALUE_LENGTH_MAX) } });
-    const extra = COMMAND_TEXT_LENGTH_MAX - text('').length;
-    const key = '\u0001'.repeat(Math.floor(extra / 6)) + 'k'.repeat(extra % 6);
-    expect(key.length).toBeLessThanOrEqual(KEY_LENGTH_MAX);
-    expect(text(key)).toHaveLength(COMMAND_TEXT_LENGTH_MAX);
-    expect(decodeEntry(text(key))).toMatchObject({ clientId: 1, seq: 1, op: { op: 'put', key } });
-    expect(decodeEntry(text(`${key}k`))).toBeNull();
+  it('decodes every valid command encodeCommand writes, the longest with every character escaped included', () => {
+    // JSON writes a control character as \u0001: six characters for one.
+    const key = '\u0001'.repeat(KEY_LENGTH_MAX);
+    const text = encodeCommand({ clientId: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER, op: { op: 'cas', key, expected: null, value: '\u0001'.repeat(VALUE_LENGTH_MAX) } });
+    expect(text.length).toBeGreaterThan(6 * VALUE_LENGTH_MAX);
+    expect(text.length).toBeLessThanOrEqual(COMMAND_TEXT_LENGTH_MAX);
+    expect(decodeEntry(text)).toMatchObject({ clientId: Number.MAX_SAFE_INTEGER, op: { op: 'cas', key } });
   });
 
   it('decodes the longest command whose value is all quotes, and refuses any text past the limit unparsed', () => {
