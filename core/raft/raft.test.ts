@@ -318,3 +318,30 @@ describe('compaction keeps the configuration in force at the compacted index', (
     expect(() => n1.compact(n1.lastIndex() + 1, 'beyond')).toThrow(/beyond applied index/);
   });
 });
+
+describe('tracker: votes and members', () => {
+  it('counts only the first answer of each voter, so a duplicated or reordered response cannot flip a refusal', () => {
+    const c = newNode(1, { voters: [1, 2, 3, 4, 5] });
+    c.campaign();
+    drain(c);
+    c.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1, reject: true }));
+    c.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1, reject: false }));
+    c.step(msg({ type: 'MsgVoteResp', from: 3, to: 1, term: 1, reject: false }));
+    expect(c.status().role).toBe('candidate');
+    c.step(msg({ type: 'MsgVoteResp', from: 4, to: 1, term: 1, reject: false }));
+    expect(c.status().role).toBe('leader');
+  });
+
+  it('a removed member leaves the leader progress: no match is kept for it', () => {
+    const net = new TestNetwork({ voters: [1, 2, 3] });
+    net.elect(1);
+    net.run(2);
+    expect(net.raw(1).matchOf(3)).toBeDefined();
+    expect(net.raw(1).proposeConfChange({ type: 'removeNode', node: 3 })).toBe(true);
+    net.processReady(1);
+    net.run(5);
+    expect(net.raw(1).status().conf.voters).toEqual([1, 2]);
+    expect(net.raw(1).matchOf(3)).toBeUndefined();
+    expect(net.raw(1).memberIds()).toEqual([1, 2]);
+  });
+});
