@@ -380,6 +380,11 @@ export class RaftLogChecks {
     for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
   }
 
+  /** The lowest index the cross-node records still hold (those below were evicted), for status and tests. */
+  get recordsFrom(): number {
+    return this.recordsLow;
+  }
+
   /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
   commitTermOf(index: number): number | undefined {
     return this.committed.get(index)?.commitTerm;
