@@ -27,6 +27,10 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['commitRegress', 'node-crash-leader', 1, 'commit-monotonic'],
     ['matchRegress', 'node-crash-leader', 3, 'match-monotonic'],
     ['heartbeatNoTimerReset', 'node-crash-leader', 1, 'leader-churn'],
+    // A deposed leader that keeps its lease serves stale reads once deafenOn cuts it off at the handover.
+    ['leaseKeptOnTransfer', 'raft-transfer-lease', 1, 'linearizability'],
+    // Learners counted toward the commit quorum: an entry "committed" on a minority of voters is lost to the next leader.
+    ['learnersInQuorum', 'swarm-raft-membership', 22, 'committed-entries'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

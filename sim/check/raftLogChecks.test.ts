@@ -167,3 +167,21 @@ describe('votes and durable state', () => {
     expect(honest.world.violations.map((v) => v.check)).toEqual(['durability', 'durability']);
   });
 });
+
+describe('membership changes', () => {
+  it('a retired node (removed and shut down) no longer holds the records back; a lagging member still does', () => {
+    const run = (retire: boolean): RaftLogChecks => {
+      const { world, checks, tel } = setup();
+      for (const n of [0, 1]) {
+        tel(n, 'raft.append', append(1, [1, 1, 1], ['a', 'b', 'c']));
+        tel(n, 'raft.hardstate', hard(1, 0, 3, 3));
+      }
+      // Node 2 committed nothing: it was removed from the cluster before it caught up.
+      if (retire) world.retire(2);
+      tel(0, 'raft.append', append(4, [1], ['d']));
+      return checks;
+    };
+    expect(run(true).recordsFrom).toBe(4);
+    expect(run(false).recordsFrom).toBe(1);
+  });
+});

@@ -22,7 +22,8 @@
 //   durable.
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
-// node has been compared there), at most RECORDS_MAX; a comparison that would need an
+// node has been compared there; a retired node, World.retire, no longer counts), at most
+// RECORDS_MAX; a comparison that would need an
 // evicted record is counted, and makes the check inconclusive instead of passing.
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
@@ -275,7 +276,10 @@ export class RaftLogChecks {
   /** Forgets records every node has committed past, and the oldest beyond RECORDS_MAX. */
   private evict(): void {
     let floor = Infinity;
-    for (const s of this.nodes.values()) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    // A retired node (removed from the cluster and shut down for good) commits nothing more:
+    // it must not hold the records back for the rest of the run.
+    for (const [id, s] of this.nodes) if (!this.world.retired.has(id)) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    if (floor === Infinity) return;
     const cap = this.maxIndex - RECORDS_MAX + 1;
     if (cap > floor + 1) this.cappedTo = Math.max(this.cappedTo, cap - 1);
     floor = Math.max(floor + 1, cap);
@@ -374,6 +378,11 @@ export class RaftLogChecks {
       keep = snapshotIndex;
     }
     for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
+  }
+
+  /** The lowest index the cross-node records still hold (those below were evicted), for status and tests. */
+  get recordsFrom(): number {
+    return this.recordsLow;
   }
 
   /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
