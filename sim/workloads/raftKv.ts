@@ -78,9 +78,9 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       liveness: liveness.state,
       leaderChurn: churn.state,
       quietLeadersMax: churn.worst,
-      elections: invariants.elections.length,
+      elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
-      writesApplied: invariants.writesApplied.length,
+      writesApplied: invariants.writesApplied,
       ...refusals,
       ...(operator?.stats() ?? {}),
     };
@@ -127,7 +127,7 @@ function installLivenessCheck(world: World, s: RaftKvScenario, healUs: Micros, h
         out.state = 'pass';
       } else if (history.overflow) {
         out.state = 'inconclusive';
-        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.history().length.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
+        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.recorded.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
       } else {
         out.state = 'fail';
         world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
