@@ -27,6 +27,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['commitRegress', 'node-crash-leader', 1, 'commit-monotonic'],
     ['matchRegress', 'node-crash-leader', 3, 'match-monotonic'],
     ['heartbeatNoTimerReset', 'node-crash-leader', 1, 'leader-churn'],
+    // The protocol swarm's step-by-step replication with the Figure 8 nemesis (raftSwarm.ts).
+    ['commitOldTermByCounting', 'swarm-raft-aimed', 15, 'committed-entries'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {
