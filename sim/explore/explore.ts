@@ -3,7 +3,8 @@
 // states no earlier run reached (coverage.ts), and spend the rest of the budget on mutants
 // of their fault schedules and protocol settings: a fault moved, stretched, dropped,
 // retargeted or repeated, a fault drawn fresh from the swarm's kinds, two schedules spliced
-// at a time, the settings another seed draws. The schedule is data, so a mutant is an
+// at a time, the settings another seed draws. Parents are picked by the rarity of the states
+// they reach. The schedule is data, so a mutant is an
 // ordinary concrete scenario, written out as YAML and replayed with `faultline run`.
 //
 // Contract: deterministic: the same scenario and options explore the same runs (every
@@ -63,7 +64,8 @@ export interface ExploreResult {
 interface Entry {
   run: ExploreRun;
   picked: number;
-  novelty: number;
+  /** The abstract states the run reached. */
+  states: readonly string[];
 }
 
 /** One run with a coverage observer attached; the report is that of the run unobserved. */
@@ -139,8 +141,17 @@ const MUTATORS: Record<string, Mutator> = {
 
 const MUTATOR_NAMES = Object.keys(MUTATORS);
 
-function weightedPick(r: Stream, corpus: readonly Entry[]): Entry {
-  const w = corpus.map((e) => e.novelty / (1 + e.picked));
+/**
+ * A parent, by rarity (as AFLFast favours rare paths): a kept run weighs the sum over its
+ * states of 1 / (runs that reached that state), divided by 1 + the times it was picked
+ * already; so runs that reach states few others reach are mutated most.
+ */
+function weightedPick(r: Stream, corpus: readonly Entry[], hits: ReadonlyMap<string, number>): Entry {
+  const w = corpus.map((e) => {
+    let rarity = 0;
+    for (const x of e.states) rarity += 1 / (hits.get(x) ?? 1);
+    return rarity / (1 + e.picked);
+  });
   const total = w.reduce((a, b) => a + b, 0);
   let x = r.next() * total;
   for (let i = 0; i < corpus.length; i++) {
@@ -163,6 +174,8 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
   const r = new Stream(`explore/${s.name}`, 'explore');
   const initial = Math.max(1, Math.min(opts.runs, opts.initial ?? Math.ceil(opts.runs / 5)));
   const states = new Set<string>();
+  /** Runs that reached each state. */
+  const hits = new Map<string, number>();
   const transitions = new Set<string>();
   const corpus: Entry[] = [];
   const failures: ExploreRun[] = [];
@@ -172,7 +185,7 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
   for (let index = 0; index < opts.runs; index++) {
     let candidate: { scenario: Scenario; text: string; seed: number; parent?: number; mutations: string[] } | null = null;
     if (index >= initial && corpus.length > 0) {
-      const parent = weightedPick(r, corpus);
+      const parent = weightedPick(r, corpus, hits);
       parent.picked++;
       let faults = parent.run.scenario.faults;
       let base: Scenario = parent.run.scenario;
@@ -207,13 +220,16 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
     const { report, states: st, transitions: tr } = runObserved(candidate.scenario, candidate.seed);
     let newStates = 0;
     let newTransitions = 0;
-    for (const x of st) if (!states.has(x)) { states.add(x); newStates++; }
+    for (const x of st) {
+      hits.set(x, (hits.get(x) ?? 0) + 1);
+      if (!states.has(x)) { states.add(x); newStates++; }
+    }
     for (const x of tr) if (!transitions.has(x)) { transitions.add(x); newTransitions++; }
     const run: ExploreRun = {
       index, seed: candidate.seed, origin: candidate.parent === undefined ? 'swarm' : 'mutant', parent: candidate.parent,
       mutations: candidate.mutations, scenario: candidate.scenario, text: candidate.text, report, newStates, newTransitions, statesSoFar: states.size,
     };
-    if (newStates + newTransitions > 0) corpus.push({ run, picked: 0, novelty: newStates * 4 + newTransitions });
+    if (newStates + newTransitions > 0) corpus.push({ run, picked: 0, states: [...st] });
     if (report.verdict === 'fail') failures.push(run);
     opts.onRun?.(run);
   }
