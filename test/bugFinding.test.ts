@@ -29,6 +29,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['heartbeatNoTimerReset', 'node-crash-leader', 1, 'leader-churn'],
     // The protocol swarm's step-by-step replication with the Figure 8 nemesis (raftSwarm.ts).
     ['commitOldTermByCounting', 'swarm-raft-aimed', 15, 'committed-entries'],
+    // A follower acknowledging its whole log instead of what the append proved.
+    ['ackLastIndex', 'swarm-raft-aimed', 1, 'ack-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {
