@@ -80,6 +80,8 @@ describe('explore', () => {
       expect(r.failures).toEqual([]);
     }
     expect(runs[1]).toEqual(runs[0]);
+    // A swarm seed explore runs (parsed back from its YAML) is the plain swarm run of that seed.
+    expect(runs[0][0].hash).toBe(runScenario(materialize(small([]), 1), 1).report.traceHash);
     const mutants = runs[0].filter((x) => x.origin === 'mutant');
     expect(mutants.length).toBe(2);
     expect(mutants.some((m) => m.faults !== m.parentFaults)).toBe(true);
