@@ -17,7 +17,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { fnv1a32 } from '../hash/fnv.ts';
@@ -99,6 +99,8 @@ export class KvServer implements Process {
   private preCampaignsSeen = 0;
   /** The match index last reported per follower while leading in term matchTerm. */
   private readonly matchSeen = new Map<NodeId, number>();
+  /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
+  private readonly provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
@@ -208,6 +210,7 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+      if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
       if (req === null) return this.reject(from, 'admin');
@@ -354,6 +357,17 @@ export class KvServer implements Process {
     };
   }
 
+  /**
+   * What an append (or snapshot) from the leader just proved this node holds: the entries up
+   * to its previous index plus its entries (§5.3), or the snapshot's index, or, for a stale
+   * one, the commit index. Kept per leader until the answers are sent, for 'raft.ack'.
+   */
+  private noteProved(from: NodeId, m: Message): void {
+    const raft = this.raft as RawNode;
+    const proved = Math.max(m.type === 'MsgSnap' ? (m.snapshot?.meta.index ?? 0) : (m.index ?? 0) + (m.entries?.length ?? 0), raft.commitIndex());
+    this.provedBy.set(from, Math.max(proved, this.provedBy.get(from) ?? 0));
+  }
+
   private handleReady(): void {
     const raft = this.raft;
     if (raft === null) return;
@@ -369,8 +383,10 @@ export class KvServer implements Process {
       this.applyReady(rd);
       for (const m of rd.messages) {
         if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+        if (m.type === 'MsgAppResp' && m.reject !== true) this.ctx.telemetry.emit('raft.ack', { to: m.to, term: m.term, index: m.index ?? 0, proved: this.provedBy.get(m.to) ?? 0 });
         this.ctx.send(m.to, seal(m));
       }
+      this.provedBy.clear();
       raft.advance(rd);
       this.reportMatches();
       if (rd.softState !== undefined) this.noteRole();

@@ -127,6 +127,15 @@ describe('match indexes', () => {
     tel(0, 'raft.match', { term: 2, to: 1, match: 3 });
     expect(checksOf(world)).toEqual(['match-sound']);
   });
+
+  it('an acknowledgement beyond what the answered append proved is caught; up to it passes', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 7, proved: 7 });
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 3, proved: 7 });
+    expect(world.violations).toEqual([]);
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 9, proved: 7 });
+    expect(checksOf(world)).toEqual(['ack-sound']);
+  });
 });
 
 describe('votes and durable state', () => {

@@ -1,6 +1,6 @@
 // Raft's log, commit and progress invariants on every node, checked as the run goes.
 //
-// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match',
+// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match', 'raft.ack',
 // 'raft.recovered', 'raft.snapshot_stored', 'raft.leader', all emitted before anything
 // that depends on them is sent) the checker keeps a bounded mirror of every node's durable
 // log (term and hash per entry) and hard state, and reports a violation the moment one of
@@ -15,6 +15,7 @@
 // - commit-within-log: no node's commit index is beyond the last entry of its log;
 // - match-monotonic: within one leader's term, its match index for a follower never goes
 //   back; match-sound: a follower in that term really holds the leader's entry there;
+//   ack-sound: a follower acknowledges no more than the append it answers proved;
 // - vote-once (§5.2): a node grants at most one vote per term, across restarts too;
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
@@ -173,6 +174,7 @@ export class RaftLogChecks {
         case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
         case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
+        case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
@@ -412,6 +414,17 @@ export class RaftLogChecks {
     if (got !== undefined && got !== want) {
       this.violate('match-sound', leader, `leader ${leader} of term ${term} counts node ${to} as holding its entry ${match} (term ${want}), but node ${to} holds term ${got} there`);
     }
+  }
+
+  /**
+   * ack-sound (Figure 2, AppendEntries): a success answer says the follower holds the
+   * leader's entries up to the append's previous index plus its entries, and no further;
+   * what its log holds beyond that was never compared with the leader's (it may be a
+   * deposed leader's). It may also answer with its commit index, which matches everywhere.
+   */
+  private onAck(node: NodeId, to: NodeId, term: number, index: number, proved: number): void {
+    if (index <= proved) return;
+    this.violate('ack-sound', node, `node ${node} acknowledged index ${index} to leader ${to} in term ${term}, but the appends it answered proved it holds the leader's entries only up to ${proved}`);
   }
 
   private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {
