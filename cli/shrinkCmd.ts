@@ -5,12 +5,15 @@
 // of the same check as the original's first violation. ddmin removes faults, then each
 // remaining fault's durations are halved while that keeps the failure, then ddmin runs
 // once more. The result is written as a scenario file (same name, so the seed draws the
-// same streams) and re-run from the written text to prove it still fails.
+// same streams) and re-run from the written text to prove it still fails. Every run stops
+// the moment it violates the check it is asked about (failsCheck): a violation is never
+// taken back, so the answer is the whole run's, without the rest of it or the end-of-run
+// checks (linearizability of a broken history is the costly part of a failing run).
 import { writeFileSync } from 'node:fs';
 import { ddmin, simplifyEach } from '../sim/faults/shrink.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { describe } from '../sim/faults/schedule.ts';
-import { runScenario } from '../sim/run/runScenario.ts';
+import { failsCheck, runScenario } from '../sim/run/runScenario.ts';
 import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
@@ -43,9 +46,12 @@ export function shorterFaults(f: FaultSpec): FaultSpec[] {
 
 export function shrinkFaults(s: Scenario, seed: number, testsMax: number): ShrinkOutcome {
   const concrete = materialize(s, seed);
-  const report = runScenario(concrete, seed).report;
-  const first = report.violations[0];
+  // The first violation in time is the same whether the run stops there or goes on, so the
+  // original run stops at it too (end-of-run checks only run when nothing failed earlier).
+  const original = failsCheck(concrete, seed, null);
+  const first = original.violations[0];
   if (first === undefined) {
+    const report = runScenario(concrete, seed).report;
     const undecided = report.inconclusive[0];
     throw new UsageError(undecided === undefined
       ? `seed ${seed} of ${s.name} passes every check: there is no failure to shrink`
@@ -55,8 +61,9 @@ export function shrinkFaults(s: Scenario, seed: number, testsMax: number): Shrin
   let runs = 1;
   const fails = (faults: FaultSpec[]): boolean => {
     runs++;
-    return runScenario({ ...concrete, faults }, seed).report.violations.some((v) => v.check === check);
+    return failsCheck({ ...concrete, faults }, seed, check).fails;
   };
+  // Cheapest cuts first: whole faults (ddmin), then each one's duration halved, then ddmin again.
   const a = ddmin(concrete.faults, fails, testsMax);
   const b = simplifyEach(a.items, shorterFaults, fails, testsMax);
   const c = ddmin(b.items, fails, testsMax);
@@ -90,8 +97,7 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const replay = runCommand({ ref: out, workloads }, seed);
   const text = scenarioToYaml(shrunk, `faultline shrink${workloadArgs(workloads)} --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: ${replay}`);
   // The written file is what users will run, so prove that it, not the in-memory copy, fails.
-  const again = runScenario(fromText(text, out, out).scenario, seed).report;
-  if (!again.violations.some((x) => x.check === r.check)) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
+  if (!failsCheck(fromText(text, out, out).scenario, seed, r.check).fails) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
   writeFileSync(out, text);
   const wallMs = Math.round(wallNowMs() - t0);
   if (v.json === true) {
