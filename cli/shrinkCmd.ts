@@ -3,8 +3,8 @@
 // Contract: the seed stays the same; the swarm section (if any) is first materialized into
 // concrete faults; a candidate schedule is accepted only if the run still has a violation
 // of the same check as the original's first violation. ddmin removes faults, then each
-// remaining fault's durations are halved while that keeps the failure, then ddmin runs
-// once more. The result is written as a scenario file (same name, so the seed draws the
+// remaining fault's durations are cut (to the shortest first, else halved) while that keeps
+// the failure, then ddmin runs once more. The result is written as a scenario file (same name, so the seed draws the
 // same streams) and re-run from the written text to prove it still fails. Every run stops
 // the moment it violates the check it is asked about (failsCheck): a violation is never
 // taken back, so the answer is the whole run's, without the rest of it or the end-of-run
@@ -35,12 +35,22 @@ export interface ShrinkOutcome {
   exhausted: boolean;
 }
 
-/** Shorter variants of a fault: its duration (and a slow start's delay) halved, on whole ms. */
+/**
+ * Shorter variants of a fault, the biggest cut first: its duration (and a slow start's
+ * delay) at the shortest worth keeping, then halved, on whole ms. A fault that fails at its
+ * shortest gets there in one run instead of one per halving.
+ */
 export function shorterFaults(f: FaultSpec): FaultSpec[] {
   const out: FaultSpec[] = [];
   const half = (us: number): number => Math.max(DURATION_US_MIN, 1000 * Math.floor(us / 2000));
-  if ('duration' in f && f.duration !== undefined && f.duration > DURATION_US_MIN) out.push({ ...f, duration: half(f.duration) });
-  if (f.kind === 'slowStart' && f.startDelay > DURATION_US_MIN) out.push({ ...f, startDelay: half(f.startDelay) });
+  if ('duration' in f && f.duration !== undefined && f.duration > DURATION_US_MIN) {
+    if (half(f.duration) > DURATION_US_MIN) out.push({ ...f, duration: DURATION_US_MIN });
+    out.push({ ...f, duration: half(f.duration) });
+  }
+  if (f.kind === 'slowStart' && f.startDelay > DURATION_US_MIN) {
+    if (half(f.startDelay) > DURATION_US_MIN) out.push({ ...f, startDelay: DURATION_US_MIN });
+    out.push({ ...f, startDelay: half(f.startDelay) });
+  }
   return out;
 }
 
