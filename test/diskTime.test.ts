@@ -6,27 +6,16 @@
 // forgetVoteOnRestart, sendBeforePersist) seed 1 fails under the check that guards the
 // rule; the correct Raft passes the same seed.
 // Method: fixtures in test/fixtures/disktime run in-process with runScenario.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { materialize, sampleSwarm } from '../sim/faults/swarm.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { faultSchema, type Scenario } from '../sim/scenario/schema.ts';
 import type { RaftSpec } from '../sim/workloads/kvSections.ts';
-import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
+import { raftFixture, violatedChecks } from './support/raftFixture.ts';
 import { loadScenarioFile } from '../cli/catalog.ts';
 
-function fixture(name: string, bug: RaftSpec['bugs'][number] | null): Scenario {
-  const file = `test/fixtures/disktime/${name}.yaml`;
-  const p = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!p.ok) throw new Error(`${file}: ${JSON.stringify(p.problems)}`);
-  const s = p.scenario as RaftKvScenario;
-  return { ...s, raft: { ...s.raft, bugs: bug === null ? [] : [bug] } } as Scenario;
-}
-
-function checksOf(s: Scenario, seed: number): string[] {
-  return [...new Set(runScenario(materialize(s, seed), seed).report.violations.map((v) => v.check))];
-}
+const fixture = (name: string, bug: RaftSpec['bugs'][number] | null): Scenario => raftFixture(`test/fixtures/disktime/${name}.yaml`, bug);
+const checksOf = violatedChecks;
 
 type Tel = { t: number; node: number; name: string; f: Record<string, unknown> };
 
