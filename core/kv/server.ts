@@ -22,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { fnv1a32 } from '../hash/fnv.ts';
@@ -100,7 +100,7 @@ export class KvServer implements Process {
   /** The disk with fsync left out: a Ready's writes, issued before its fsync (disk time). */
   private writeDisk!: DiskPort;
   /** With disk time: the Ready whose fsync is under way, or whose sends wait; its timers' number. */
-  private inFlight: { rd: Ready; seq: number; sent: boolean } | null = null;
+  private inFlight: { rd: Ready; proved: ReadonlyMap<NodeId, number>; seq: number; sent: boolean } | null = null;
   private syncSeq = 0;
   private lastRole = '';
   /** Ticks fall on a grid of monotonic time (steps of the wall clock never move it): tickOriginUs + k * tickUs. */
@@ -116,6 +116,8 @@ export class KvServer implements Process {
   private preCampaignsSeen = 0;
   /** The match index last reported per follower while leading in term matchTerm. */
   private readonly matchSeen = new Map<NodeId, number>();
+  /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
+  private readonly provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
@@ -232,6 +234,7 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+      if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
       if (req === null) return this.reject(from, 'admin');
@@ -378,17 +381,31 @@ export class KvServer implements Process {
     };
   }
 
+  /**
+   * What an append (or snapshot) from the leader just proved this node holds: the entries up
+   * to its previous index plus its entries (§5.3), or the snapshot's index, or, for a stale
+   * one, the commit index. Kept per leader until the answers are sent, for 'raft.ack'.
+   */
+  private noteProved(from: NodeId, m: Message): void {
+    const raft = this.raft as RawNode;
+    const proved = Math.max(m.type === 'MsgSnap' ? (m.snapshot?.meta.index ?? 0) : (m.index ?? 0) + (m.entries?.length ?? 0), raft.commitIndex());
+    this.provedBy.set(from, Math.max(proved, this.provedBy.get(from) ?? 0));
+  }
+
   private handleReady(): void {
     const raft = this.raft;
     if (raft === null || this.inFlight !== null) return;
     for (let round = 0; round < READY_ROUNDS_MAX && raft.hasReady(); round++) {
       const rd = raft.ready();
+      // What the appends stepped so far proved: this Ready's acks answer them (for 'raft.ack').
+      const proved = new Map(this.provedBy);
+      this.provedBy.clear();
       const persist = rd.mustSync || rd.hardState !== undefined;
       const delayUs = persist ? (this.ctx.disk.fsyncDelayUs?.() ?? 0) : 0;
-      if (delayUs > 0) return this.beginSync(rd, delayUs);
+      if (delayUs > 0) return this.beginSync(rd, proved, delayUs);
       const saved: DiskResult = persist ? persistReady(this.disk, rd) : { ok: true };
       if (!saved.ok) return this.diskError(saved);
-      this.finishReady(rd, true);
+      this.finishReady(rd, proved, true);
     }
   }
 
@@ -398,13 +415,13 @@ export class KvServer implements Process {
   }
 
   /** Disk time: the writes go now, the fsync completes `delayUs` later (timer 'fsync:N'). */
-  private beginSync(rd: Ready, delayUs: Micros): void {
+  private beginSync(rd: Ready, proved: ReadonlyMap<NodeId, number>, delayUs: Micros): void {
     const written = persistReady(this.writeDisk, rd);
     if (!written.ok) return this.diskError(written);
     const seq = ++this.syncSeq;
-    this.inFlight = { rd, seq, sent: false };
+    this.inFlight = { rd, proved, seq, sent: false };
     if (this.config.bugs.sendBeforePersist) {
-      this.sendAll(rd);
+      this.sendAll(rd, proved);
       this.inFlight.sent = true;
     }
     this.ctx.telemetry.emit('raft.syncing', { entries: rd.entries.length, hardState: rd.hardState !== undefined, messages: rd.messages.length, delayUs });
@@ -428,23 +445,24 @@ export class KvServer implements Process {
     }
     this.inFlight = null;
     this.catchUpTicks();
-    this.finishReady(f.rd, !f.sent);
+    this.finishReady(f.rd, f.proved, !f.sent);
     this.handleReady();
   }
 
-  private sendAll(rd: Ready): void {
+  private sendAll(rd: Ready, proved: ReadonlyMap<NodeId, number>): void {
     for (const m of rd.messages) {
       if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+      if (m.type === 'MsgAppResp' && m.reject !== true) this.ctx.telemetry.emit('raft.ack', { to: m.to, term: m.term, index: m.index ?? 0, proved: proved.get(m.to) ?? 0 });
       this.ctx.send(m.to, seal(m));
     }
   }
 
   /** Everything of a persisted Ready after the disk: report, apply, send, advance. */
-  private finishReady(rd: Ready, send: boolean): void {
+  private finishReady(rd: Ready, proved: ReadonlyMap<NodeId, number>, send: boolean): void {
     const raft = this.raft as RawNode;
     this.reportPersisted(rd);
     this.applyReady(rd);
-    if (send) this.sendAll(rd);
+    if (send) this.sendAll(rd, proved);
     raft.advance(rd);
     this.reportMatches();
     if (rd.softState !== undefined) this.noteRole();

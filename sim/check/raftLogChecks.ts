@@ -1,6 +1,6 @@
 // Raft's log, commit and progress invariants on every node, checked as the run goes.
 //
-// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match',
+// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match', 'raft.ack',
 // 'raft.recovered', 'raft.snapshot_stored', 'raft.leader', all emitted before anything
 // that depends on them is sent) the checker keeps a bounded mirror of every node's durable
 // log (term and hash per entry) and hard state, and reports a violation the moment one of
@@ -15,6 +15,7 @@
 // - commit-within-log: no node's commit index is beyond the last entry of its log;
 // - match-monotonic: within one leader's term, its match index for a follower never goes
 //   back; match-sound: a follower in that term really holds the leader's entry there;
+//   ack-sound: a follower acknowledges no more than the append it answers proved;
 // - vote-once (§5.2): a node grants at most one vote per term, across restarts too, as its
 //   hard states say and as the candidates see it ('raft.vote': two candidates granted by
 //   the same voter in the same term, whatever the voter reported durable);
@@ -24,7 +25,8 @@
 //   durable.
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
-// node has been compared there), at most RECORDS_MAX; a comparison that would need an
+// node has been compared there; a retired node, World.retire, no longer counts), at most
+// RECORDS_MAX; a comparison that would need an
 // evicted record is counted, and makes the check inconclusive instead of passing.
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
@@ -179,6 +181,7 @@ export class RaftLogChecks {
         case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
         case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
+        case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
@@ -283,7 +286,10 @@ export class RaftLogChecks {
   /** Forgets records every node has committed past, and the oldest beyond RECORDS_MAX. */
   private evict(): void {
     let floor = Infinity;
-    for (const s of this.nodes.values()) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    // A retired node (removed from the cluster and shut down for good) commits nothing more:
+    // it must not hold the records back for the rest of the run.
+    for (const [id, s] of this.nodes) if (!this.world.retired.has(id)) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    if (floor === Infinity) return;
     const cap = this.maxIndex - RECORDS_MAX + 1;
     if (cap > floor + 1) this.cappedTo = Math.max(this.cappedTo, cap - 1);
     floor = Math.max(floor + 1, cap);
@@ -398,6 +404,11 @@ export class RaftLogChecks {
     for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
   }
 
+  /** The lowest index the cross-node records still hold (those below were evicted), for status and tests. */
+  get recordsFrom(): number {
+    return this.recordsLow;
+  }
+
   /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
   commitTermOf(index: number): number | undefined {
     return this.committed.get(index)?.commitTerm;
@@ -425,6 +436,17 @@ export class RaftLogChecks {
     if (got !== undefined && got !== want) {
       this.violate('match-sound', leader, `leader ${leader} of term ${term} counts node ${to} as holding its entry ${match} (term ${want}), but node ${to} holds term ${got} there`);
     }
+  }
+
+  /**
+   * ack-sound (Figure 2, AppendEntries): a success answer says the follower holds the
+   * leader's entries up to the append's previous index plus its entries, and no further;
+   * what its log holds beyond that was never compared with the leader's (it may be a
+   * deposed leader's). It may also answer with its commit index, which matches everywhere.
+   */
+  private onAck(node: NodeId, to: NodeId, term: number, index: number, proved: number): void {
+    if (index <= proved) return;
+    this.violate('ack-sound', node, `node ${node} acknowledged index ${index} to leader ${to} in term ${term}, but the appends it answered proved it holds the leader's entries only up to ${proved}`);
   }
 
   private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {

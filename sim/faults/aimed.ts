@@ -18,7 +18,9 @@
 //   entries: a leader that commits them by counting replicas loses them to the next one;
 // - diverge: each round one server, the leader or a follower, is cut off alone while the
 //   clients still reach it, and at the heal the leader of the moment may crash: divergent
-//   logs on several nodes, and elections while they differ.
+//   logs on several nodes, and elections while they differ;
+// - deafenOn (`on: transfer`): a leader the instant it hands leadership over (MsgTimeoutNow)
+//   stops hearing the other servers for `down`, while the clients still reach it.
 // Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
 // (telemetry) when they act, and change nodes only through world actions; every random
 // choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
@@ -30,7 +32,7 @@ import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { LeaderSource } from './schedule.ts';
 
-export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'figure8' | 'diverge' }>;
+export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
 
 function serversOf(world: World): NodeId[] {
   return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
@@ -43,6 +45,7 @@ function streamOf(world: World, f: AimedFault): Stream {
 export function scheduleAimed(world: World, f: AimedFault, name: string, leaders: LeaderSource | null): void {
   switch (f.kind) {
     case 'crashOn': return scheduleCrashOn(world, f, name);
+    case 'deafenOn': return scheduleDeafenOn(world, f, name);
     case 'figure8':
     case 'diverge': return scheduleRounds(world, f, name, leaders);
   }
@@ -89,6 +92,34 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
       world.startNode(node);
     });
   }
+}
+
+/**
+ * While active, a server the instant it hands leadership over (sends MsgTimeoutNow) stops
+ * hearing the other servers for `down` (a one-way cut: it still sends, and the clients
+ * still reach it). The target's forced election goes on without it, so a deposed leader
+ * that kept anything of its leadership (a read lease) meets a new leader it cannot hear of.
+ */
+function scheduleDeafenOn(world: World, f: Extract<FaultSpec, { kind: 'deafenOn' }>, name: string): void {
+  const r = streamOf(world, f);
+  const servers = serversOf(world);
+  const state = { active: false, cuts: 0, deaf: new Set<NodeId>() };
+  world.at(f.at, name, () => { state.active = true; });
+  world.at(f.at + f.duration, `${f.kind} over`, () => { state.active = false; });
+  world.onSend((from, to, msg) => {
+    if (!state.active || state.deaf.has(from) || state.cuts >= f.count) return;
+    if ((msg as { type?: unknown }).type !== 'MsgTimeoutNow') return;
+    if (r.next() >= f.prob) return;
+    state.cuts++;
+    state.deaf.add(from);
+    let id = 0;
+    const t = world.nowUs;
+    world.at(t, `deafen ${from}: it handed leadership to ${to}`, () => { id = world.partition({ shape: 'oneway', from: servers.filter((x) => x !== from), to: [from] }); });
+    world.at(t + f.down, `${from} hears again`, () => {
+      world.net.heal(id);
+      state.deaf.delete(from);
+    });
+  });
 }
 
 type Moment = 'campaign' | 'leader' | 'commit';

@@ -130,6 +130,10 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
       const down = Math.min(1000 * r.intBetween(20, 400), Math.floor(duration / 2000) * 1000);
       return { at, kind: 'crashOn', on: kind.slice('crashOn-'.length) as 'vote' | 'term' | 'persist' | 'write', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
     }
+    case 'deafenOn-transfer': {
+      const down = Math.min(1000 * r.intBetween(50, 500), Math.floor(duration / 2000) * 1000);
+      return { at, kind: 'deafenOn', on: 'transfer', duration: duration - down, down, prob: round2(0.5 + r.next() * 0.5), count: r.intBetween(1, 5) };
+    }
     case 'figure8':
     case 'diverge':
       return { at, kind, duration, period: Math.min(duration, 1000 * r.intBetween(500, 1500)) };

@@ -116,6 +116,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   // Aimed nemeses (sim/faults/aimed.ts): crash a server the instant it made a vote or a new
   // term durable; generate Figure 8 schedules; build divergent logs across terms.
   z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term', 'persist', 'write']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z.object({ ...at, kind: z.literal('deafenOn'), on: z.enum(['transfer']), duration: duration, down: duration.default(300_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: positiveDuration.default(1_200_000) }).strict(),
   z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: positiveDuration.default(1_000_000) }).strict(),
   z.object({
@@ -144,7 +145,7 @@ export const SWARM_KINDS = [
   'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
   // Faults a self-healing manager is measured on (the mapek scenarios).
   'leak', 'leader-crash', 'leader-throttle',
-  'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos',
+  'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos', 'deafenOn-transfer',
   // Disk time (raft.fsync): crash between an fsync and its sends, or between writes and their
   // fsync; slow disk, a restart on one.
   'crashOn-persist', 'crashOn-write', 'slowDisk', 'slow-restart',
