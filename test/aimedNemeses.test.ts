@@ -5,26 +5,15 @@
 // deafenOn cuts a leader off at the very instant it hands leadership over.
 // Method: the fixtures in test/fixtures/aimed run in-process with runScenario, as
 // `faultline run` does; the seeds are the first failing ones `npm run bughunt` found.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { materialize } from '../sim/faults/swarm.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseScenarioText } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import type { RaftSpec } from '../sim/workloads/kvSections.ts';
-import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
+import { raftFixture, violatedChecks } from './support/raftFixture.ts';
 
-function fixture(name: string, bug: RaftSpec['bugs'][number] | null): Scenario {
-  const file = `test/fixtures/aimed/${name}.yaml`;
-  const p = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!p.ok) throw new Error(`${file}: ${JSON.stringify(p.problems)}`);
-  const s = p.scenario as RaftKvScenario;
-  return { ...s, raft: { ...s.raft, bugs: bug === null ? [] : [bug] } } as Scenario;
-}
-
-function checksOf(s: Scenario, seed: number): string[] {
-  return [...new Set(runScenario(materialize(s, seed), seed).report.violations.map((v) => v.check))];
-}
+const fixture = (name: string, bug: RaftSpec['bugs'][number] | null): Scenario => raftFixture(`test/fixtures/aimed/${name}.yaml`, bug);
+const checksOf = violatedChecks;
 
 describe('aimed nemeses', () => {
   const cases: [string, RaftSpec['bugs'][number], string][] = [

@@ -44,6 +44,8 @@ export const EVENTS: readonly EventSpec[] = [
   }),
   e('raft.recovered', 'info', 'core/kv/server', 'The node rebuilt its state from disk on start.', { applied: 'applied index after recovery', torn: 'whether a torn log tail was repaired', term: 'term Raft starts in', vote: 'vote Raft starts with', commit: 'commit index Raft starts with', lastIndex: 'last log index', logTerms: 'run-length encoded terms of its log' }),
   e('raft.recover_failed', 'error', 'core/kv/server', 'The node could not read its durable state; it retries and serves nothing meanwhile.', { error: 'ENOSPC, EIO or corruption' }),
+  e('raft.syncing', 'debug', 'core/kv/server', 'With disk time: a Ready\'s writes were issued; its fsync completes delayUs later.', { entries: 'entries written', hardState: 'whether it wrote a hard state', messages: 'messages waiting for the fsync', delayUs: 'disk time of the fsync' }),
+  e('raft.synced', 'debug', 'core/kv/server', 'With disk time: a Ready\'s fsync completed; its sends follow a step later.', { entries: 'entries it made durable', hardState: 'whether it held a hard state', messages: 'messages waiting for it' }),
   e('raft.disk_error', 'error', 'core/kv/server', 'Persisting a Ready failed; nothing was sent or acknowledged.', { error: 'ENOSPC or EIO' }),
   e('raft.snapshot_sent', 'info', 'core/kv/server', 'The leader sent a snapshot to a lagging follower.', { to: 'follower node id', index: 'snapshot index', term: 'snapshot term' }),
   e('raft.snapshot_applied', 'info', 'core/kv/server', 'A follower installed a snapshot from the leader.', { index: 'snapshot index', term: 'snapshot term' }),

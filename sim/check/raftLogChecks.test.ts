@@ -148,6 +148,25 @@ describe('votes and durable state', () => {
     expect(checksOf(world)).toEqual(['vote-once']);
   });
 
+  it('a voter granting two candidates in one term, as the candidates received it, is caught; repeats, pre-votes and refusals pass', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }); // a duplicated response
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: true });
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: false, pre: false });
+    tel(2, 'raft.vote', { from: 0, term: 4, granted: true, pre: false });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
+    expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual(['vote-once: node 0 granted its vote in term 3 to node 1, then to node 2 (as the candidates received them)']);
+  });
+
+  it('a voter whose fsync lied may grant again: the candidates\' side is exempt for it', () => {
+    const { world, tel } = setup(3, [{ at: 0, kind: 'fsyncLoss', node: 0, duration: 1_000_000 }]);
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }, 10);
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }, 20);
+    expect(world.violations).toEqual([]);
+  });
+
   it('a restart that forgets its vote, its term or a durable entry is caught; one that keeps them passes', () => {
     const { world, tel } = setup();
     tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));

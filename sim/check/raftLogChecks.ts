@@ -16,7 +16,9 @@
 // - match-monotonic: within one leader's term, its match index for a follower never goes
 //   back; match-sound: a follower in that term really holds the leader's entry there;
 //   ack-sound: a follower acknowledges no more than the append it answers proved;
-// - vote-once (§5.2): a node grants at most one vote per term, across restarts too;
+// - vote-once (§5.2): a node grants at most one vote per term, across restarts too, as its
+//   hard states say and as the candidates see it ('raft.vote': two candidates granted by
+//   the same voter in the same term, whatever the voter reported durable);
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
 //   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
@@ -37,6 +39,8 @@ export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
 const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
+/** Votes (voter, term) the candidates' side of vote-once remembers at most. */
+const GRANTS_MAX = 100_000;
 
 interface Hard {
   term: number;
@@ -158,6 +162,9 @@ export class RaftLogChecks {
   /** Violations found, by check (including those beyond the reporting cap). */
   readonly found = new Map<string, number>();
 
+  /** Granted votes as the candidates received them: "voter:term" -> candidate (at most GRANTS_MAX, oldest dropped). */
+  private readonly grants = new Map<string, NodeId>();
+
   /** When each node's fsync lies (the scenario's fsyncLoss faults): [from, to) in µs. */
   private readonly lies = new Map<NodeId, [Micros, Micros][]>();
 
@@ -178,6 +185,7 @@ export class RaftLogChecks {
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         default: return;
       }
     });
@@ -314,6 +322,20 @@ export class RaftLogChecks {
     s.hard = hs;
     if (this.diskLies(node, t)) s.lied = true;
     else s.durable = hs;
+  }
+
+  /** Candidate `node` received a granted vote from `voter` in `term`. */
+  private onGrant(t: Micros, node: NodeId, voter: NodeId, term: number): void {
+    // A voter whose fsync lied may legitimately forget a vote.
+    if ((this.lies.get(voter) ?? []).some(([from]) => from <= t)) return;
+    const key = `${voter}:${term}`;
+    const before = this.grants.get(key);
+    if (before === undefined) {
+      if (this.grants.size >= GRANTS_MAX) this.grants.delete(this.grants.keys().next().value as string);
+      this.grants.set(key, node);
+    } else if (before !== node) {
+      this.violate('vote-once', voter, `node ${voter} granted its vote in term ${term} to node ${before}, then to node ${node} (as the candidates received them)`);
+    }
   }
 
   /** The entries (from, to] became committed on `node`: they must agree with every other node's. */

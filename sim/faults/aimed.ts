@@ -5,7 +5,12 @@
 // and the durability of votedFor and currentTerm pass hundreds of runs. These faults aim:
 // - crashOn: while active, a server that just made a vote (`on: vote`) or a new term
 //   (`on: term`) durable crashes at that very instant, after the messages of that step
-//   left, and restarts `down` later: a restart must remember what it promised;
+//   left, and restarts `down` later: a restart must remember what it promised; with disk
+//   time (raft.fsync), `on: persist` crashes a server the instant an fsync completed and
+//   before the messages waiting for it left ('raft.synced'): they are lost, the data kept;
+//   `on: write` crashes a server the instant it issued a Ready's writes, before their fsync
+//   completes ('raft.syncing'): the writes are lost, and so must be everything that
+//   depended on them (a server that sent before persisting has promised what it forgets);
 // - figure8 (Figure 8 of the Raft paper, generated): each round the leader is cut off with
 //   one follower, so it replicates to a minority only; the majority elects a new leader in
 //   a later term; the old leader crashes, and a little later the new one does too, so
@@ -59,6 +64,13 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
       lastVote.set(node, fields.vote as number);
       return;
     }
+    if (ev === 'raft.synced' || ev === 'raft.syncing') {
+      const on = ev === 'raft.synced' ? 'persist' : 'write';
+      if (f.on !== on || !state.active || state.down.has(node) || state.crashes >= f.count || fields.messages === 0) return;
+      if (r.next() >= f.prob) return;
+      const what = `${fields.entries as number} entries${fields.hardState === true ? ' and a hard state' : ''}`;
+      return crash(t, node, on === 'persist' ? `synced ${what}, ${fields.messages as number} messages unsent` : `wrote ${what}, not synced yet`);
+    }
     if (ev !== 'raft.hardstate') return;
     const term = fields.term as number;
     const vote = fields.vote as number;
@@ -66,18 +78,20 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
     const voted = vote !== -1 && vote !== node && (newTerm || vote !== lastVote.get(node));
     lastTerm.set(node, term);
     lastVote.set(node, vote);
-    if (!state.active || state.down.has(node) || state.crashes >= f.count) return;
+    if (f.on === 'persist' || f.on === 'write' || !state.active || state.down.has(node) || state.crashes >= f.count) return;
     if (!(f.on === 'vote' ? voted : newTerm)) return;
     if (r.next() >= f.prob) return;
+    crash(t, node, f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`);
+  });
+  function crash(t: Micros, node: NodeId, what: string): void {
     state.crashes++;
     state.down.add(node);
-    const what = f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`;
     world.at(t, `crash ${node}: it ${what}`, () => world.crashNode(node));
     world.at(t + f.down, `restart ${node}`, () => {
       state.down.delete(node);
       world.startNode(node);
     });
-  });
+  }
 }
 
 /**

@@ -43,6 +43,7 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
     case 'fsyncLoss':
     case 'tornWrites':
     case 'readErrors':
+    case 'slowDisk':
       return scheduleDiskFault(world, f, name);
     case 'byzantine':
       return scheduleByzantine(world, f, name);
@@ -104,7 +105,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {
