@@ -14,6 +14,7 @@ Usage:
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
+  faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
   faultline bless [--check] [--add NAME --seeds A..B]
   faultline ui [--workload FILE] [--port N] [--scenario NAME|FILE] [--seed N]
   faultline --help | faultline <command> --help
@@ -29,6 +30,8 @@ Commands:
   merge   Combine the outputs of sweep shards into one summary, sweep.json and junit.xml.
   replay  Re-run a recorded run (report.json, sweep.json#seed=N) and check its trace hash.
   shrink  Minimise the fault schedule of a failing seed; writes a scenario file.
+  explore Coverage-guided search: mutate the fault schedules of runs that reach new
+          abstract protocol states; failing runs are written out as scenario files.
   bless   Re-record the regression triples (test/regression/triples.json).
   ui      Serve the browser UI (watch, pause, rewind and break a cluster) and print its address.
 
@@ -174,6 +177,28 @@ Usage: faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out F
 
 Removes faults by delta debugging (ddmin), then halves durations, keeping a candidate only
 if it still fails the same check. Exit 0 shrunk, 2 bad input or the seed does not fail.`;
+
+export const EXPLORE_HELP = `faultline explore — coverage-guided search for failing fault schedules
+
+Usage: faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
+
+  -s, --scenario NAME|FILE  a scenario with a swarm section (its kinds, window and duration
+                            bound every schedule explore tries)
+  -n, --runs N              runs in all (default 100)
+      --initial N           plain swarm seeds 1..N run first (default a fifth of --runs)
+  -o, --out DIR             write each failing run there as a scenario file
+                            (explore-runK-seedS.yaml) that \`faultline run --scenario FILE
+                            --seed S\` replays exactly
+      --workload FILE       load a workload module of your own first (repeatable)
+      --json                print one JSON object
+  -q, --quiet               no progress lines on stderr
+
+An observer abstracts every moment of a run to a cluster state (each node's role, its term
+gap to the highest term, commit lag, log length and last-term gap, uncommitted tail). Runs
+that reach a state or transition no earlier run reached are kept; later runs are mutants
+of kept runs: a fault moved, stretched, dropped, repeated or retargeted, one drawn fresh,
+two schedules spliced, another seed's protocol settings. The same invocation explores the
+same runs. Exit 0 no failing run, 1 at least one, 2 bad input.`;
 
 export const BLESS_HELP = `faultline bless — re-record the scenario regression triples
 

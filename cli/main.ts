@@ -1,4 +1,4 @@
-// The faultline command line: run, list, sweep, merge, replay, shrink and bless. A thin
+// The faultline command line: run, list, sweep, merge, replay, shrink, explore and bless. A thin
 // shell over sim/: it reads files, measures wall time, draws progress and prints reports;
 // the simulation itself is in sim/run. Exit codes (cli/verdictExit.ts): 0 checks held, 1 a
 // check failed, 2 bad input or usage, 3 inconclusive (no check failed, one could not decide).
@@ -20,7 +20,7 @@ import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, par
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import { serveUi, type ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
-import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP } from './help.ts';
+import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
 import { prepareOutDir } from './outPath.ts';
 import { Progress } from './progress.ts';
@@ -29,6 +29,7 @@ import { cmdReplay } from './replay.ts';
 import { cmdServe } from './serveMetrics.ts';
 import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
+import { cmdExplore } from './exploreCmd.ts';
 import { cmdSweep } from './sweep.ts';
 import { TelemetryOutputs } from './telemetryOut.ts';
 import { boundedViolations, pointerTo, VIOLATIONS_FILE, writeWholeText } from './explanations.ts';
@@ -241,8 +242,8 @@ async function cmdStart(argv: string[], io: Io): Promise<number> {
   return cmdUi(['--scenario', DEFAULT_SCENARIO, '--seed', '1'], io);
 }
 
-const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, bless: BLESS_HELP };
-const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, bless: cmdBless };
+const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, explore: EXPLORE_HELP, bless: BLESS_HELP };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, explore: cmdExplore, bless: cmdBless };
 
 /**
  * Runs a command. Most commands finish synchronously and return the exit code; `run

@@ -49,6 +49,12 @@ export interface DiskPort {
   read(file: string): DiskRead;
   /** The names of the files that exist, sorted. */
   list(): readonly string[];
+  /**
+   * How long an fsync issued now takes to complete, for hosts that model disk time: a
+   * caller that gets more than 0 may write now, wait that long, then fsync and only then
+   * act on what it wrote. Absent or 0: persistence takes no time.
+   */
+  fsyncDelayUs?(): Micros;
 }
 
 

@@ -6,13 +6,19 @@
 // the scenario further, e.g. to compare with and without the protocol swarm. `--json` prints
 // one JSON object. `--out FILE` writes the scenario as run, so `faultline run --scenario FILE
 // --seed N` replays the failure and `faultline shrink --scenario FILE --seed N` shrinks it. Exit code 0 when a failing seed was found, 1 when none was, 2 on bad input.
+// Every run is watched by the coverage observer (sim/explore/coverage.ts), which never
+// changes a run; `--all` reports the distinct abstract states the runs reached. `--explore`
+// spends the same budget (as many runs as --seeds names) on coverage-guided search
+// (sim/explore/explore.ts, `faultline explore`) instead of plain swarm seeds, counts its
+// failing runs the same way, and `--out` then writes the first failing run's concrete
+// scenario (replay it with the seed printed).
 //
 //   npm run bughunt -- --bug commitOldTermByCounting --scenario swarm-raft-nodes --seeds 1..100
 import { parse, stringify } from 'yaml';
 import { locateScenario } from '../cli/catalog.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { materialize } from '../sim/faults/swarm.ts';
-import { runScenario } from '../sim/run/runScenario.ts';
+import { explore, runObserved } from '../sim/explore/explore.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { RAFT_BUGS } from '../sim/workloads/kvSections.ts';
 import { performance } from 'node:perf_hooks';
@@ -27,20 +33,23 @@ interface Args {
   all: boolean;
   /** Where to write the scenario as run (bug flag on), for `faultline shrink` and `run`. */
   out: string;
+  /** Coverage-guided search with the same run budget instead of plain seeds. */
+  explore: boolean;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bughunt: ${msg}\nusage: npm run bughunt -- --bug ${RAFT_BUGS.join('|')} --scenario NAME [--seeds A..B] [--set raft.key=value]... [--json]\n`);
+  process.stderr.write(`bughunt: ${msg}\nusage: npm run bughunt -- --bug ${RAFT_BUGS.join('|')} --scenario NAME [--seeds A..B] [--set raft.key=value]... [--all] [--explore] [--out FILE] [--json]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false, all: false, out: '' };
+  const a: Args = { bug: '', scenario: '', seeds: [1, 100], sets: [], json: false, all: false, out: '', explore: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
     if (k === '--json') { a.json = true; continue; }
     if (k === '--all') { a.all = true; continue; }
+    if (k === '--explore') { a.explore = true; continue; }
     if (v === undefined) usage(`${k} needs a value`);
     i++;
     if (k === '--bug') a.bug = v;
@@ -79,24 +88,42 @@ if (args.bug !== 'none') setPath(doc, 'raft.bugs', [args.bug]);
 for (const [k, v] of args.sets) setPath(doc, k, v);
 const text = stringify(doc);
 const parsed = parseScenarioText(text, 'bughunt.yaml');
-if (args.out !== '') writeFileSync(args.out, text);
 if (!parsed.ok) usage(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+if (args.out !== '' && !args.explore) writeFileSync(args.out, text);
 const t0 = performance.now();
 let found: { seed: number; checks: string[]; first: string } | null = null;
 let runs = 0;
 let failing = 0;
-for (let seed = args.seeds[0]; seed <= args.seeds[1]; seed++) {
-  runs++;
-  const { report } = runScenario(materialize(parsed.scenario, seed), seed);
-  if (report.verdict !== 'fail') continue;
-  failing++;
-  found ??= { seed, checks: [...new Set(report.violations.map((v) => v.check))], first: report.violations[0].message.split('\n')[0].slice(0, 200) };
-  if (!args.all) break;
+let states = 0;
+if (args.explore) {
+  if (parsed.scenario.swarm === undefined) usage(`--explore needs a scenario with a swarm section; ${args.scenario} has none`);
+  const budget = args.seeds[1] - args.seeds[0] + 1;
+  const r = explore(parsed.scenario, { runs: budget });
+  runs = r.runs;
+  failing = r.failures.length;
+  states = r.states;
+  const f = r.failures[0];
+  if (f !== undefined) {
+    found = { seed: f.seed, checks: [...new Set(f.report.violations.map((v) => v.check))], first: `run ${f.index + 1}: ${f.report.violations[0].message.split('\n')[0].slice(0, 200)}` };
+    if (args.out !== '') writeFileSync(args.out, f.text.replace('--scenario FILE', `--scenario ${args.out}`));
+  }
+} else {
+  const seen = new Set<string>();
+  for (let seed = args.seeds[0]; seed <= args.seeds[1]; seed++) {
+    runs++;
+    const { report, states: st } = runObserved(materialize(parsed.scenario, seed), seed);
+    for (const x of st) seen.add(x);
+    if (report.verdict !== 'fail') continue;
+    failing++;
+    found ??= { seed, checks: [...new Set(report.violations.map((v) => v.check))], first: report.violations[0].message.split('\n')[0].slice(0, 200) };
+    if (!args.all) break;
+  }
+  states = seen.size;
 }
 const wallS = Math.round((performance.now() - t0) / 100) / 10;
-const out = { bug: args.bug, scenario: args.scenario, sets: Object.fromEntries(args.sets), seeds: `${args.seeds[0]}..${args.seeds[1]}`, firstFailingSeed: found?.seed ?? null, runs, ...(args.all ? { failing, per1000: Math.round((1000 * failing) / runs) } : {}), wallS, checks: found?.checks ?? [], first: found?.first ?? '' };
+const out = { bug: args.bug, scenario: args.scenario, sets: Object.fromEntries(args.sets), seeds: `${args.seeds[0]}..${args.seeds[1]}`, firstFailingSeed: found?.seed ?? null, runs, method: args.explore ? 'explore' : 'swarm', ...(args.all || args.explore ? { failing, per1000: Math.round((1000 * failing) / runs), states } : {}), wallS, checks: found?.checks ?? [], first: found?.first ?? '' };
 if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-else if (found === null) process.stdout.write(`${args.bug} on ${args.scenario}: no failing seed in ${out.seeds} (${runs} runs, ${wallS} s)\n`);
-else if (args.all) process.stdout.write(`${args.bug} on ${args.scenario}: ${failing} of ${runs} seeds fail (${out.per1000} per 1,000 runs; first ${found.seed}; ${wallS} s), caught by ${found.checks.join(', ')}\n`);
+else if (found === null) process.stdout.write(`${args.bug} on ${args.scenario}${args.explore ? ' (explore)' : ''}: no failing run in ${runs} runs (${states} distinct abstract states, ${wallS} s)\n`);
+else if (args.all || args.explore) process.stdout.write(`${args.bug} on ${args.scenario}${args.explore ? ' (explore)' : ''}: ${failing} of ${runs} runs fail (${out.per1000} per 1,000 runs; first failing seed ${found.seed}; ${states} distinct abstract states; ${wallS} s), caught by ${found.checks.join(', ')}\n`);
 else process.stdout.write(`${args.bug} on ${args.scenario}: first failing seed ${found.seed} after ${runs} runs (${wallS} s), caught by ${found.checks.join(', ')}\n  ${found.first}\n`);
 process.exitCode = found === null ? 1 : 0;

@@ -27,6 +27,14 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['commitRegress', 'node-crash-leader', 1, 'commit-monotonic'],
     ['matchRegress', 'node-crash-leader', 3, 'match-monotonic'],
     ['heartbeatNoTimerReset', 'node-crash-leader', 1, 'leader-churn'],
+    // A deposed leader that keeps its lease serves stale reads once deafenOn cuts it off at the handover.
+    ['leaseKeptOnTransfer', 'raft-transfer-lease', 1, 'linearizability'],
+    // Learners counted toward the commit quorum: an entry "committed" on a minority of voters is lost to the next leader.
+    ['learnersInQuorum', 'raft-membership', 23, 'committed-entries'],
+    // The protocol swarm's step-by-step replication with the Figure 8 nemesis (raftSwarm.ts).
+    ['commitOldTermByCounting', 'swarm-raft-aimed', 15, 'committed-entries'],
+    // A follower acknowledging its whole log instead of what the append proved.
+    ['ackLastIndex', 'swarm-raft-aimed', 1, 'ack-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -110,11 +110,12 @@ interface NodeModel {
   fsyncLies: boolean;
   tornWriteProb: number;
   readErrorProb: number;
+  fsyncSlowUs: number;
   diskFull: boolean;
 }
 
 function nodeModel(on: readonly Timed[], node: number): NodeModel {
-  const m: NodeModel = { throttle: 1, driftPpm: 0, ballastBytes: 0, fsyncLies: false, tornWriteProb: DEFAULT_DISK_FAULTS.tornWriteProb, readErrorProb: 0, diskFull: false };
+  const m: NodeModel = { throttle: 1, driftPpm: 0, ballastBytes: 0, fsyncLies: false, tornWriteProb: DEFAULT_DISK_FAULTS.tornWriteProb, readErrorProb: 0, fsyncSlowUs: 0, diskFull: false };
   for (const f of on) {
     if (!('node' in f) || f.node !== node) continue;
     switch (f.kind) {
@@ -124,6 +125,7 @@ function nodeModel(on: readonly Timed[], node: number): NodeModel {
       case 'fsyncLoss': m.fsyncLies = true; break;
       case 'tornWrites': m.tornWriteProb = f.prob; break;
       case 'readErrors': m.readErrorProb = f.prob; break;
+      case 'slowDisk': m.fsyncSlowUs = Math.max(m.fsyncSlowUs, f.fsync); break;
       case 'diskFull': m.diskFull = true; break;
       default: break;
     }
@@ -144,7 +146,7 @@ function observedNode(w: World, node: number): NodeModel {
   const h = w.hosts[node];
   return {
     throttle: h.cpu.throttle, driftPpm: h.clock.driftPpm, ballastBytes: h.ballastBytes, fsyncLies: h.disk.faults.fsyncLies,
-    tornWriteProb: h.disk.faults.tornWriteProb, readErrorProb: h.disk.faults.readErrorProb, diskFull: h.disk.faults.capacityBytes !== DEFAULT_DISK_FAULTS.capacityBytes,
+    tornWriteProb: h.disk.faults.tornWriteProb, readErrorProb: h.disk.faults.readErrorProb, fsyncSlowUs: h.disk.faults.fsyncSlowUs, diskFull: h.disk.faults.capacityBytes !== DEFAULT_DISK_FAULTS.capacityBytes,
   };
 }
 
@@ -172,6 +174,7 @@ const kinds: fc.Arbitrary<object>[] = [
   fc.record({ kind: fc.constant('tornWrites'), node, prob }),
   fc.record({ kind: fc.constant('readErrors'), node, prob }),
   fc.record({ kind: fc.constant('diskFull'), node }),
+  fc.record({ kind: fc.constant('slowDisk'), node, fsync: fc.integer({ min: 1, max: 50 }).map((k) => k * 1000) }),
   fc.record({ kind: fc.constant('slowStart'), node, startDelay: grid(0, 3) }),
   fc.record({ kind: fc.constant('clock'), node, step: fc.integer({ min: -3, max: 3 }).map((k) => k * 1_000_000) }),
   fc.record({ kind: fc.constant('byzantine'), mode: fc.constant('corrupt'), node, fraction: prob }),

@@ -16,6 +16,8 @@ import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { ddmin, simplifyEach } from '../sim/faults/shrink.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
+import { failsCheck, runScenario } from '../sim/run/runScenario.ts';
+import type { RaftKvScenario } from '../sim/workloads/raftKv.ts';
 
 
 const FAILING = `name: shrink-me
@@ -60,6 +62,30 @@ describe('ddmin', () => {
   it('simplifyEach keeps shrinking an item while the failure holds', () => {
     const r = simplifyEach([100, 7], (x) => (x > 1 ? [Math.floor(x / 2)] : []), (c) => c[0] >= 12);
     expect(r.items).toEqual([12, 1]);
+  });
+});
+
+describe('failsCheck (what shrink asks of every candidate)', () => {
+  const powerLoss = loadScenarioRef('node-power-loss').scenario as RaftKvScenario;
+  const broken = { ...powerLoss, raft: { ...powerLoss.raft, bugs: ['skipFsync' as const] } };
+
+  it('stops at the first violation of the check it is asked about, and answers as the whole run does', () => {
+    const whole = runScenario(broken, 1).report;
+    const first = whole.violations[0];
+    const r = failsCheck(broken, 1, first.check);
+    expect(r).toMatchObject({ fails: true, atUs: first.t, stoppedEarly: true });
+    // Stopped at the power loss's restart, long before the end and its linearizability check.
+    expect(r.atUs).toBeLessThan(broken.duration);
+    expect(r.violations[0]).toEqual(first);
+    // A check the run never violates: the run goes to its end, end-of-run checks included.
+    expect(whole.violations.some((v) => v.check === 'leader-churn')).toBe(false);
+    expect(failsCheck(broken, 1, 'leader-churn')).toMatchObject({ fails: false, stoppedEarly: false });
+  });
+
+  it('a passing run passes: it runs to the end and answers false', () => {
+    const r = failsCheck(powerLoss, 1, null);
+    expect(r).toMatchObject({ fails: false, stoppedEarly: false, atUs: powerLoss.duration });
+    expect(r.violations).toEqual([]);
   });
 });
 

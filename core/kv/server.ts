@@ -4,7 +4,12 @@
 // Contract: the server carries out each Ready in the order Raft requires: persist (and
 // fsync) the snapshot, entries and hard state; only then apply, answer clients and send.
 // If the disk refuses (full, I/O error) nothing is sent or acknowledged and Raft gets the
-// same effects again later. Writes go through the log; reads use ReadIndex (or a lease,
+// same effects again later. Where the host models disk time (DiskPort.fsyncDelayUs), the
+// writes go to the disk at once, the fsync completes that long later ('raft.synced'), and
+// everything else of the Ready (apply, answers, sends, advance) waits for it, one step later
+// (SEND_AFTER_SYNC_US): a crash before the fsync loses the writes and the messages, a crash
+// between the fsync and the sends loses the messages only. Messages that arrive meanwhile
+// are stepped; the next Ready is taken once this one is advanced. Writes go through the log; reads use ReadIndex (or a lease,
 // when configured), so every answer is linearizable. Clients register a session through
 // the log first (thesis §6.3); sessions make a retried command apply at most once, and a
 // command on an unknown or evicted session is answered session-expired. Raft messages are validated and their claimed sender checked
@@ -17,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Ready } from '../raft/index.ts';
+import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { fnv1a32 } from '../hash/fnv.ts';
@@ -32,6 +37,11 @@ export interface KvServerBugs extends RaftBugs {
   skipFsync?: boolean;
   /** Serve reads from local state without confirming leadership. */
   readWithoutReadIndex?: boolean;
+  /**
+   * With disk time: send a Ready's messages (votes, acks, appends) when its writes are
+   * issued, before the fsync completes; a crash in between forgets what they promised.
+   */
+  sendBeforePersist?: boolean;
 }
 
 export interface KvServerConfig {
@@ -56,6 +66,8 @@ export interface KvServerConfig {
 /** Client requests waiting for a commit or a read point, at most. */
 export const PENDING_MAX = 4096;
 const READY_ROUNDS_MAX = 64;
+/** With disk time: local time from an fsync's completion to the Ready's sends (a syscall's worth). */
+export const SEND_AFTER_SYNC_US = 1;
 const RECOVER_RETRY_US = 100_000;
 /** Ticks delivered at most in one catch-up (a node paused for minutes skips the rest). */
 const TICK_CATCH_UP_MAX = 10_000;
@@ -85,6 +97,11 @@ export class KvServer implements Process {
   private readonly readyReads: PendingRead[] = [];
   private readSeq = 0;
   private disk!: DiskPort;
+  /** The disk with fsync left out: a Ready's writes, issued before its fsync (disk time). */
+  private writeDisk!: DiskPort;
+  /** With disk time: the Ready whose fsync is under way, or whose sends wait; its timers' number. */
+  private inFlight: { rd: Ready; proved: ReadonlyMap<NodeId, number>; seq: number; sent: boolean } | null = null;
+  private syncSeq = 0;
   private lastRole = '';
   /** Ticks fall on a grid of monotonic time (steps of the wall clock never move it): tickOriginUs + k * tickUs. */
   private tickOriginUs = 0;
@@ -99,6 +116,8 @@ export class KvServer implements Process {
   private preCampaignsSeen = 0;
   /** The match index last reported per follower while leading in term matchTerm. */
   private readonly matchSeen = new Map<NodeId, number>();
+  /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
+  private readonly provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
@@ -110,6 +129,7 @@ export class KvServer implements Process {
   start(ctx: NodeContext): void {
     this.ctx = ctx;
     this.disk = this.config.bugs.skipFsync ? lyingDisk(ctx.disk) : ctx.disk;
+    this.writeDisk = lyingDisk(ctx.disk);
     // Each node's tick grid has its own phase, as real nodes' timers do; aligned grids would
     // make candidates time out on the very same tick far more often than in practice.
     this.tickOriginUs = ctx.monotonic() - ctx.random.int(this.config.tickUs);
@@ -184,6 +204,12 @@ export class KvServer implements Process {
       this.armTick();
       return;
     }
+    if (tag.startsWith('fsync:') || tag.startsWith('sent:')) {
+      this.onSyncTimer(tag);
+      this.armTick();
+      this.report();
+      return;
+    }
     if (tag === 'recover') {
       if (this.raft === null) {
         this.recover();
@@ -208,6 +234,7 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);
+      if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
       if (req === null) return this.reject(from, 'admin');
@@ -354,30 +381,94 @@ export class KvServer implements Process {
     };
   }
 
+  /**
+   * What an append (or snapshot) from the leader just proved this node holds: the entries up
+   * to its previous index plus its entries (§5.3), or the snapshot's index, or, for a stale
+   * one, the commit index. Kept per leader until the answers are sent, for 'raft.ack'.
+   */
+  private noteProved(from: NodeId, m: Message): void {
+    const raft = this.raft as RawNode;
+    const proved = Math.max(m.type === 'MsgSnap' ? (m.snapshot?.meta.index ?? 0) : (m.index ?? 0) + (m.entries?.length ?? 0), raft.commitIndex());
+    this.provedBy.set(from, Math.max(proved, this.provedBy.get(from) ?? 0));
+  }
+
   private handleReady(): void {
     const raft = this.raft;
-    if (raft === null) return;
+    if (raft === null || this.inFlight !== null) return;
     for (let round = 0; round < READY_ROUNDS_MAX && raft.hasReady(); round++) {
       const rd = raft.ready();
-      const saved: DiskResult = rd.mustSync || rd.hardState !== undefined ? persistReady(this.disk, rd) : { ok: true };
-      if (!saved.ok) {
-        this.diskErrors++;
-        this.ctx.telemetry.emit('raft.disk_error', { error: saved.error });
-        return;
-      }
-      this.reportPersisted(rd);
-      this.applyReady(rd);
-      for (const m of rd.messages) {
-        if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
-        this.ctx.send(m.to, seal(m));
-      }
-      raft.advance(rd);
-      this.reportMatches();
-      if (rd.softState !== undefined) this.noteRole();
-      this.serveReads();
-      this.afterReadyRound();
-      this.maybeCompact();
+      // What the appends stepped so far proved: this Ready's acks answer them (for 'raft.ack').
+      const proved = new Map(this.provedBy);
+      this.provedBy.clear();
+      const persist = rd.mustSync || rd.hardState !== undefined;
+      const delayUs = persist ? (this.ctx.disk.fsyncDelayUs?.() ?? 0) : 0;
+      if (delayUs > 0) return this.beginSync(rd, proved, delayUs);
+      const saved: DiskResult = persist ? persistReady(this.disk, rd) : { ok: true };
+      if (!saved.ok) return this.diskError(saved);
+      this.finishReady(rd, proved, true);
     }
+  }
+
+  private diskError(r: DiskResult): void {
+    this.diskErrors++;
+    this.ctx.telemetry.emit('raft.disk_error', { error: r.ok ? '' : r.error });
+  }
+
+  /** Disk time: the writes go now, the fsync completes `delayUs` later (timer 'fsync:N'). */
+  private beginSync(rd: Ready, proved: ReadonlyMap<NodeId, number>, delayUs: Micros): void {
+    const written = persistReady(this.writeDisk, rd);
+    if (!written.ok) return this.diskError(written);
+    const seq = ++this.syncSeq;
+    this.inFlight = { rd, proved, seq, sent: false };
+    if (this.config.bugs.sendBeforePersist) {
+      this.sendAll(rd, proved);
+      this.inFlight.sent = true;
+    }
+    this.ctx.telemetry.emit('raft.syncing', { entries: rd.entries.length, hardState: rd.hardState !== undefined, messages: rd.messages.length, delayUs });
+    this.ctx.setTimer(delayUs, `fsync:${seq}`);
+  }
+
+  /** 'fsync:N': the fsync completes; 'sent:N': the rest of the Ready goes, then the next one. */
+  private onSyncTimer(tag: string): void {
+    const f = this.inFlight;
+    const [what, n] = tag.split(':');
+    if (f === null || Number(n) !== f.seq || this.raft === null) return;
+    if (what === 'fsync') {
+      const synced = this.disk.fsync();
+      if (!synced.ok) {
+        this.inFlight = null;
+        return this.diskError(synced);
+      }
+      this.ctx.telemetry.emit('raft.synced', { entries: f.rd.entries.length, hardState: f.rd.hardState !== undefined, messages: f.rd.messages.length });
+      this.ctx.setTimer(SEND_AFTER_SYNC_US, `sent:${f.seq}`);
+      return;
+    }
+    this.inFlight = null;
+    this.catchUpTicks();
+    this.finishReady(f.rd, f.proved, !f.sent);
+    this.handleReady();
+  }
+
+  private sendAll(rd: Ready, proved: ReadonlyMap<NodeId, number>): void {
+    for (const m of rd.messages) {
+      if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+      if (m.type === 'MsgAppResp' && m.reject !== true) this.ctx.telemetry.emit('raft.ack', { to: m.to, term: m.term, index: m.index ?? 0, proved: proved.get(m.to) ?? 0 });
+      this.ctx.send(m.to, seal(m));
+    }
+  }
+
+  /** Everything of a persisted Ready after the disk: report, apply, send, advance. */
+  private finishReady(rd: Ready, proved: ReadonlyMap<NodeId, number>, send: boolean): void {
+    const raft = this.raft as RawNode;
+    this.reportPersisted(rd);
+    this.applyReady(rd);
+    if (send) this.sendAll(rd, proved);
+    raft.advance(rd);
+    this.reportMatches();
+    if (rd.softState !== undefined) this.noteRole();
+    this.serveReads();
+    this.afterReadyRound();
+    this.maybeCompact();
   }
 
   /**

@@ -27,10 +27,18 @@ export interface RaftBugs {
   ackLastIndex?: boolean;
   /** A follower does not restart its election timer on a heartbeat, only on appends. */
   heartbeatNoTimerReset?: boolean;
+  /**
+   * A leader handing over leadership keeps its read lease: it tells the target to campaign
+   * (MsgTimeoutNow, whose forced election overrides the followers' CheckQuorum protection)
+   * and goes on answering lease reads until it hears of the new term.
+   */
+  leaseKeptOnTransfer?: boolean;
+  /** The leader counts learners' replicas toward the commit quorum, as if they were voters. */
+  learnersInQuorum?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

@@ -109,6 +109,7 @@ export class Raft {
     const hs = restore.hardState;
     this.log = new RaftLog(restore.snapshot, restore.entries, hs.commit, restore.applied ?? 0);
     this.tracker = new ProgressTracker(base, this.log.lastIndex() + 1, cfg.maxInflight);
+    this.tracker.learnersInQuorum = this.bugs.learnersInQuorum === true;
     this.readOnly = new ReadOnly(LIMITS.pendingReadsMax);
     this.lease = new LeaderLease(leaseDurationTicks(cfg.electionTicks, cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT));
     this.confAppliedIndex = this.log.snapshotIndex();

@@ -104,7 +104,7 @@ export function transferLeadership(r: Raft, target: number): void {
  * CheckQuorum protection, so from here to the end of the term this leader holds no lease.
  */
 function sendTimeoutNow(r: Raft, to: number): void {
-  r.lease.revoke();
+  if (r.bugs.leaseKeptOnTransfer !== true) r.lease.revoke();
   r.send({ type: 'MsgTimeoutNow', to });
 }
 

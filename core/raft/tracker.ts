@@ -14,6 +14,8 @@ export class ProgressTracker {
   readonly progress = new Map<number, Progress>();
   private readonly votes = new Map<number, boolean>();
   private memberIds: number[] = [];
+  /** Bug flag (RaftBugs.learnersInQuorum): the commit quorum counts learners too. */
+  learnersInQuorum = false;
 
   constructor(conf: ConfState, nextIndex: LogIndex, private readonly maxInflight: number) {
     this.conf = conf;
@@ -47,10 +49,11 @@ export class ProgressTracker {
 
   /** The largest index present on a quorum of voters. */
   committedIndex(): LogIndex {
-    const voters = this.conf.voters;
+    // The bug flag learnersInQuorum counts learners as if they were voters.
+    const voters = this.learnersInQuorum ? [...this.conf.voters, ...this.conf.learners] : this.conf.voters;
     if (voters.length === 0) return 0;
     const matches = voters.map((id) => this.progress.get(id)?.match ?? 0).sort((a, b) => b - a);
-    return matches[this.quorum() - 1];
+    return matches[Math.floor(voters.length / 2)];
   }
 
   /** True when the voters among `ids` form a quorum. */

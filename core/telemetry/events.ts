@@ -36,6 +36,7 @@ export const EVENTS: readonly EventSpec[] = [
   e('raft.snapshot_stored', 'debug', 'core/kv/server', 'A snapshot from the leader became durable and replaced the log up to its index.', { index: 'snapshot index', term: 'snapshot term' }),
   e('raft.hardstate', 'debug', 'core/kv/server', 'A new hard state became durable (before anything depending on it was sent).', { term: 'current term', vote: 'vote in that term, -1 for none', commit: 'commit index', lastIndex: 'last log index' }),
   e('raft.match', 'debug', 'core/kv/server', 'The leader learned that a follower\'s log matches its own further.', { term: 'the leader\'s term', to: 'follower node id', match: 'the follower\'s match index' }),
+  e('raft.ack', 'debug', 'core/kv/server', 'A follower acknowledged a leader\'s append or snapshot, with what the messages it answers proved.', { to: 'leader node id', term: 'the follower\'s term', index: 'the index acknowledged', proved: 'the highest index the answered MsgApp/MsgSnap proved it holds: its previous index plus its entries (or the snapshot\'s index), or the follower\'s commit index' }),
   e('raft.apply', 'debug', 'core/kv/server', 'A committed entry was applied to the state machine.', { index: 'log index', term: 'entry term', type: 'normal or conf', data: 'the encoded command' }),
   e('raft.stats', 'debug', 'core/kv/server', 'Periodic counters and indexes (every 100 ms of local time while the node handles events).', {
     term: 'current term', commit: 'commit index', applied: 'applied index', lastIndex: 'last log index', appendsSent: 'MsgApp sent', heartbeatsSent: 'MsgHeartbeat sent',
@@ -43,6 +44,8 @@ export const EVENTS: readonly EventSpec[] = [
   }),
   e('raft.recovered', 'info', 'core/kv/server', 'The node rebuilt its state from disk on start.', { applied: 'applied index after recovery', torn: 'whether a torn log tail was repaired', term: 'term Raft starts in', vote: 'vote Raft starts with', commit: 'commit index Raft starts with', lastIndex: 'last log index', logTerms: 'run-length encoded terms of its log' }),
   e('raft.recover_failed', 'error', 'core/kv/server', 'The node could not read its durable state; it retries and serves nothing meanwhile.', { error: 'ENOSPC, EIO or corruption' }),
+  e('raft.syncing', 'debug', 'core/kv/server', 'With disk time: a Ready\'s writes were issued; its fsync completes delayUs later.', { entries: 'entries written', hardState: 'whether it wrote a hard state', messages: 'messages waiting for the fsync', delayUs: 'disk time of the fsync' }),
+  e('raft.synced', 'debug', 'core/kv/server', 'With disk time: a Ready\'s fsync completed; its sends follow a step later.', { entries: 'entries it made durable', hardState: 'whether it held a hard state', messages: 'messages waiting for it' }),
   e('raft.disk_error', 'error', 'core/kv/server', 'Persisting a Ready failed; nothing was sent or acknowledged.', { error: 'ENOSPC or EIO' }),
   e('raft.snapshot_sent', 'info', 'core/kv/server', 'The leader sent a snapshot to a lagging follower.', { to: 'follower node id', index: 'snapshot index', term: 'snapshot term' }),
   e('raft.snapshot_applied', 'info', 'core/kv/server', 'A follower installed a snapshot from the leader.', { index: 'snapshot index', term: 'snapshot term' }),

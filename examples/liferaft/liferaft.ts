@@ -157,7 +157,7 @@ export default defineWorkload({
           operations: history.length,
           operationsOk: history.filter((o) => o.output?.ok === true).length,
           operationsUnknown: history.filter((o) => o.return === Infinity).length,
-          elections: invariants.elections.length,
+          elections: invariants.electionCount,
         };
       },
     };

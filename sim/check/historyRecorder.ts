@@ -15,10 +15,27 @@ import type { Operation } from './history.ts';
 /** Operations recorded at most; a longer run stops recording and says so. */
 export const HISTORY_OPS_MAX = 2_000_000;
 
+/** Flag bits per recorded operation. */
+const WRITE = 1;
+const OK = 2;
+const REFUSED = 4;
+
+/**
+ * Operations are kept in columns (numbers and the telemetry's own JSON text), not as
+ * objects: a long run records hundreds of thousands of them, and the parsed form is built
+ * only when the history is checked.
+ */
 export class HistoryRecorder {
-  /** Recorded operations by opId; null where one was refused and left the history. */
-  private readonly ops: (Operation | null)[] = [];
-  private readonly open = new Map<string, Operation>();
+  private readonly clientIds: number[] = [];
+  private readonly calls: number[] = [];
+  /** Infinity while open or when the outcome is unknown. */
+  private readonly returns: number[] = [];
+  private readonly inputs: string[] = [];
+  /** The output's JSON text; '' when unknown. */
+  private readonly outputs: string[] = [];
+  private readonly flags: number[] = [];
+  /** Open operations by `clientId:rid`, to their opId. */
+  private readonly open = new Map<string, number>();
   /** True once an operation was not recorded because the history was full. */
   overflow = false;
 
@@ -29,39 +46,58 @@ export class HistoryRecorder {
     });
   }
 
+  /** Operations recorded (refused ones included). */
+  get recorded(): number {
+    return this.calls.length;
+  }
+
   private invoke(t: Micros, clientId: number, rid: number, input: string): void {
-    if (this.ops.length >= this.opsMax) {
+    if (this.calls.length >= this.opsMax) {
       this.overflow = true;
       return;
     }
-    const op: Operation = { clientId, opId: this.ops.length, input: JSON.parse(input) as KvOp, call: t, return: Infinity, output: null };
-    this.ops.push(op);
-    this.open.set(`${clientId}:${rid}`, op);
+    const op = (JSON.parse(input) as KvOp).op;
+    this.open.set(`${clientId}:${rid}`, this.calls.length);
+    this.clientIds.push(clientId);
+    this.calls.push(t);
+    this.returns.push(Infinity);
+    this.inputs.push(input);
+    this.outputs.push('');
+    this.flags.push(op === 'get' ? 0 : WRITE);
   }
 
   private complete(t: Micros, clientId: number, rid: number, output: string, refused: boolean): void {
     const key = `${clientId}:${rid}`;
-    const op = this.open.get(key);
-    if (op === undefined) return;
+    const id = this.open.get(key);
+    if (id === undefined) return;
     this.open.delete(key);
     if (refused) {
-      this.ops[op.opId] = null;
+      this.flags[id] |= REFUSED;
       return;
     }
     if (output === '' || this.overflow) return; // Unknown outcome: return stays Infinity.
-    op.return = t;
-    op.output = JSON.parse(output) as KvResult;
+    this.returns[id] = t;
+    this.outputs[id] = output;
+    if ((JSON.parse(output) as KvResult).ok) this.flags[id] |= OK;
   }
 
+  /** The recorded operations, refused ones left out, opIds in call order. */
   history(): Operation[] {
-    return this.ops.filter((op): op is Operation => op !== null);
+    const ops: Operation[] = [];
+    for (let id = 0; id < this.calls.length; id++) {
+      if ((this.flags[id] & REFUSED) !== 0) continue;
+      const out = this.outputs[id];
+      ops.push({ clientId: this.clientIds[id], opId: id, input: JSON.parse(this.inputs[id]) as KvOp, call: this.calls[id], return: this.returns[id], output: out === '' ? null : (JSON.parse(out) as KvResult) });
+    }
+    return ops;
   }
 
   /** Successful completions of writes in (fromUs, toUs]. */
   writesCompletedBetween(fromUs: Micros, toUs: Micros): number {
     let n = 0;
-    for (const op of this.ops) {
-      if (op !== null && op.input.op !== 'get' && op.output !== null && op.output.ok && op.return > fromUs && op.return <= toUs) n++;
+    for (let id = 0; id < this.calls.length; id++) {
+      const r = this.returns[id];
+      if ((this.flags[id] & (WRITE | OK | REFUSED)) === (WRITE | OK) && r > fromUs && r <= toUs) n++;
     }
     return n;
   }

@@ -10,9 +10,10 @@ import { LeaderChurn, quietWindows } from './leaderChurn.ts';
 const idle = { start() {}, onMessage() {}, onTimer() {} };
 const crash = (at: number, duration: number): FaultSpec => ({ at, kind: 'crash', node: 0, duration });
 
-function churnRun(leaderTimesUs: number[], faults: FaultSpec[], latencyMaxUs = 5_000): World {
+function churnRun(leaderTimesUs: number[], faults: FaultSpec[], latencyMaxUs = 5_000, admin: { t: number; op: string; ok: boolean }[] = []): World {
   const world = new World({ seed: 'churn', nodes: [{ role: 'server', factory: () => idle }] });
   new LeaderChurn(world, { faults, durationUs: 20_000_000, electionTimeoutMaxUs: 300_000, latencyMaxUs });
+  for (const a of admin) world.telemetry(a.t, 0, 'kv.admin', { op: a.op, node: 1, ok: a.ok, reason: a.ok ? '' : 'refused' });
   leaderTimesUs.forEach((t, i) => world.telemetry(t, 0, 'raft.role', { role: 'leader', term: i + 1 }));
   world.run({ timeUs: 20_000_000, eventsMax: 1000 });
   world.concludeChecks();
@@ -37,6 +38,21 @@ describe('leader churn', () => {
     expect(duringFault.violations).toEqual([]);
     const failover = churnRun([100_000, 9_000_000], [crash(5_000_000, 1_000_000)]);
     expect(failover.violations).toEqual([]);
+  });
+
+  it('an operator\'s accepted transfer or removal elects a leader on purpose: the stretch after it settles first', () => {
+    const leaders = [100_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000];
+    const ops = (op: string, ok: boolean): { t: number; op: string; ok: boolean }[] => [1_990_000, 2_490_000, 2_990_000, 3_490_000].map((t) => ({ t, op, ok }));
+    const faults = [crash(5_000_000, 1_000_000)];
+    expect(churnRun(leaders, faults, 5_000, ops('transfer', true)).violations).toEqual([]);
+    expect(churnRun(leaders, faults, 5_000, ops('remove', true)).violations).toEqual([]);
+    // Refused transfers and compactions change no leader: the churn is still the cluster's.
+    expect(churnRun(leaders, faults, 5_000, ops('transfer', false)).violations.map((v) => v.check)).toEqual(['leader-churn']);
+    expect(churnRun(leaders, faults, 5_000, ops('compact', true)).violations.map((v) => v.check)).toEqual(['leader-churn']);
+    expect(quietWindows([], 10_000_000, 600_000, [3_000_000])).toEqual([
+      { fromUs: 600_000, toUs: 3_000_000 },
+      { fromUs: 3_600_000, toUs: 10_000_000 },
+    ]);
   });
 
   it('does not apply when the link alone can delay a message past the election timeout', () => {

@@ -7,7 +7,11 @@
 // Contract: the quiet windows come from the scenario's concrete fault list (swarm faults
 // already drawn): the run minus each fault's [at, heal] stretch, each window starting
 // `settleUs` after the preceding fault healed (or after boot): two election timeouts, plus
-// the longest latency a link fault set, since messages it held back still arrive. A window shorter than
+// the longest latency a link fault set, since messages it held back still arrive. An
+// operator's accepted leadership transfer or membership removal ('kv.admin' telemetry)
+// counts as an instant fault: it elects a new leader on purpose (a removed leader steps
+// down; a removed follower may campaign before it is shut down), so the window after it
+// also starts `settleUs` later. A window shorter than
 // `settleUs` is not judged. Within each judged window at most CHURN_LEADERS_MAX new leaders
 // (distinct terms with a leader) may be elected, plus one per CHURN_WINDOW_US of its
 // length. The check is decided at the end of the run; a scenario with no judged window
@@ -66,8 +70,8 @@ export interface QuietWindow {
 }
 
 /** The fault-free windows of a run, each starting once the cluster had time to settle. */
-export function quietWindows(faults: readonly FaultSpec[], durationUs: Micros, settleUs: Micros): QuietWindow[] {
-  const busy = faults.map((f) => [f.at, Math.max(f.at, healUs(f))] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+export function quietWindows(faults: readonly FaultSpec[], durationUs: Micros, settleUs: Micros, operatorUs: readonly Micros[] = []): QuietWindow[] {
+  const busy = [...faults.map((f) => [f.at, Math.max(f.at, healUs(f))] as const), ...operatorUs.map((t) => [t, t] as const)].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const out: QuietWindow[] = [];
   let freeFrom = 0;
   for (const [at, heal] of busy) {
@@ -78,8 +82,13 @@ export function quietWindows(faults: readonly FaultSpec[], durationUs: Micros, s
   return out;
 }
 
+/** Accepted admin operations that elect a new leader on purpose (a transfer, a removal: the leader's own included). */
+const LEADER_CHANGING_OPS = new Set(['transfer', 'remove']);
+
 export class LeaderChurn {
   private readonly leaderTerms = new Map<number, Micros>();
+  /** When an operator's transfer or removal was accepted: the cluster settles after each, as after a fault. */
+  private readonly operatorUs: Micros[] = [];
   /** 'pass', 'fail' or why it does not apply; and the largest count seen in a window. */
   state = 'not run';
   worst = 0;
@@ -87,6 +96,7 @@ export class LeaderChurn {
   constructor(private readonly world: World, private readonly settings: ChurnSettings) {
     world.onTelemetry((t, _node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader' && !this.leaderTerms.has(f.term as number)) this.leaderTerms.set(f.term as number, t);
+      else if (name === 'kv.admin' && f.ok === true && LEADER_CHANGING_OPS.has(f.op as string)) this.operatorUs.push(t);
     });
     world.onConclude(() => this.conclude());
   }
@@ -100,7 +110,7 @@ export class LeaderChurn {
       this.state = notApplicable('the link\'s own latency can reach the election timeout, so a fault-free cluster may rightly change leaders');
       return;
     }
-    const windows = quietWindows(s.faults, Math.min(s.durationUs, this.world.nowUs), settleUs);
+    const windows = quietWindows(s.faults, Math.min(s.durationUs, this.world.nowUs), settleUs, this.operatorUs);
     if (windows.length === 0) {
       this.state = notApplicable(`the run has no fault-free stretch of at least ${formatMicros(2 * settleUs)}`);
       return;

@@ -127,6 +127,15 @@ describe('match indexes', () => {
     tel(0, 'raft.match', { term: 2, to: 1, match: 3 });
     expect(checksOf(world)).toEqual(['match-sound']);
   });
+
+  it('an acknowledgement beyond what the answered append proved is caught; up to it passes', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 7, proved: 7 });
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 3, proved: 7 });
+    expect(world.violations).toEqual([]);
+    tel(1, 'raft.ack', { to: 0, term: 2, index: 9, proved: 7 });
+    expect(checksOf(world)).toEqual(['ack-sound']);
+  });
 });
 
 describe('votes and durable state', () => {
@@ -137,6 +146,25 @@ describe('votes and durable state', () => {
     expect(world.violations).toEqual([]);
     tel(0, 'raft.hardstate', hard(4, 1, 0, 0));
     expect(checksOf(world)).toEqual(['vote-once']);
+  });
+
+  it('a voter granting two candidates in one term, as the candidates received it, is caught; repeats, pre-votes and refusals pass', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }); // a duplicated response
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: true });
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: false, pre: false });
+    tel(2, 'raft.vote', { from: 0, term: 4, granted: true, pre: false });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
+    expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual(['vote-once: node 0 granted its vote in term 3 to node 1, then to node 2 (as the candidates received them)']);
+  });
+
+  it('a voter whose fsync lied may grant again: the candidates\' side is exempt for it', () => {
+    const { world, tel } = setup(3, [{ at: 0, kind: 'fsyncLoss', node: 0, duration: 1_000_000 }]);
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }, 10);
+    tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }, 20);
+    expect(world.violations).toEqual([]);
   });
 
   it('a restart that forgets its vote, its term or a durable entry is caught; one that keeps them passes', () => {
@@ -165,5 +193,23 @@ describe('votes and durable state', () => {
     }
     expect(lying.world.violations).toEqual([]);
     expect(honest.world.violations.map((v) => v.check)).toEqual(['durability', 'durability']);
+  });
+});
+
+describe('membership changes', () => {
+  it('a retired node (removed and shut down) no longer holds the records back; a lagging member still does', () => {
+    const run = (retire: boolean): RaftLogChecks => {
+      const { world, checks, tel } = setup();
+      for (const n of [0, 1]) {
+        tel(n, 'raft.append', append(1, [1, 1, 1], ['a', 'b', 'c']));
+        tel(n, 'raft.hardstate', hard(1, 0, 3, 3));
+      }
+      // Node 2 committed nothing: it was removed from the cluster before it caught up.
+      if (retire) world.retire(2);
+      tel(0, 'raft.append', append(4, [1], ['d']));
+      return checks;
+    };
+    expect(run(true).recordsFrom).toBe(4);
+    expect(run(false).recordsFrom).toBe(1);
   });
 });

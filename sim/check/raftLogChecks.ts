@@ -1,6 +1,6 @@
 // Raft's log, commit and progress invariants on every node, checked as the run goes.
 //
-// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match',
+// Contract: from the servers' telemetry ('raft.append', 'raft.hardstate', 'raft.match', 'raft.ack',
 // 'raft.recovered', 'raft.snapshot_stored', 'raft.leader', all emitted before anything
 // that depends on them is sent) the checker keeps a bounded mirror of every node's durable
 // log (term and hash per entry) and hard state, and reports a violation the moment one of
@@ -15,14 +15,18 @@
 // - commit-within-log: no node's commit index is beyond the last entry of its log;
 // - match-monotonic: within one leader's term, its match index for a follower never goes
 //   back; match-sound: a follower in that term really holds the leader's entry there;
-// - vote-once (§5.2): a node grants at most one vote per term, across restarts too;
+//   ack-sound: a follower acknowledges no more than the append it answers proved;
+// - vote-once (§5.2): a node grants at most one vote per term, across restarts too, as its
+//   hard states say and as the candidates see it ('raft.vote': two candidates granted by
+//   the same voter in the same term, whatever the voter reported durable);
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
 //   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
 //   durable.
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
-// node has been compared there), at most RECORDS_MAX; a comparison that would need an
+// node has been compared there; a retired node, World.retire, no longer counts), at most
+// RECORDS_MAX; a comparison that would need an
 // evicted record is counted, and makes the check inconclusive instead of passing.
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
@@ -35,6 +39,8 @@ export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
 const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
+/** Votes (voter, term) the candidates' side of vote-once remembers at most. */
+const GRANTS_MAX = 100_000;
 
 interface Hard {
   term: number;
@@ -156,6 +162,9 @@ export class RaftLogChecks {
   /** Violations found, by check (including those beyond the reporting cap). */
   readonly found = new Map<string, number>();
 
+  /** Granted votes as the candidates received them: "voter:term" -> candidate (at most GRANTS_MAX, oldest dropped). */
+  private readonly grants = new Map<string, NodeId>();
+
   /** When each node's fsync lies (the scenario's fsyncLoss faults): [from, to) in µs. */
   private readonly lies = new Map<NodeId, [Micros, Micros][]>();
 
@@ -172,9 +181,11 @@ export class RaftLogChecks {
         case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
         case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
+        case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         default: return;
       }
     });
@@ -275,7 +286,10 @@ export class RaftLogChecks {
   /** Forgets records every node has committed past, and the oldest beyond RECORDS_MAX. */
   private evict(): void {
     let floor = Infinity;
-    for (const s of this.nodes.values()) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    // A retired node (removed from the cluster and shut down for good) commits nothing more:
+    // it must not hold the records back for the rest of the run.
+    for (const [id, s] of this.nodes) if (!this.world.retired.has(id)) floor = Math.min(floor, s.hard.commit, s.durable.commit);
+    if (floor === Infinity) return;
     const cap = this.maxIndex - RECORDS_MAX + 1;
     if (cap > floor + 1) this.cappedTo = Math.max(this.cappedTo, cap - 1);
     floor = Math.max(floor + 1, cap);
@@ -308,6 +322,20 @@ export class RaftLogChecks {
     s.hard = hs;
     if (this.diskLies(node, t)) s.lied = true;
     else s.durable = hs;
+  }
+
+  /** Candidate `node` received a granted vote from `voter` in `term`. */
+  private onGrant(t: Micros, node: NodeId, voter: NodeId, term: number): void {
+    // A voter whose fsync lied may legitimately forget a vote.
+    if ((this.lies.get(voter) ?? []).some(([from]) => from <= t)) return;
+    const key = `${voter}:${term}`;
+    const before = this.grants.get(key);
+    if (before === undefined) {
+      if (this.grants.size >= GRANTS_MAX) this.grants.delete(this.grants.keys().next().value as string);
+      this.grants.set(key, node);
+    } else if (before !== node) {
+      this.violate('vote-once', voter, `node ${voter} granted its vote in term ${term} to node ${before}, then to node ${node} (as the candidates received them)`);
+    }
   }
 
   /** The entries (from, to] became committed on `node`: they must agree with every other node's. */
@@ -376,6 +404,11 @@ export class RaftLogChecks {
     for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
   }
 
+  /** The lowest index the cross-node records still hold (those below were evicted), for status and tests. */
+  get recordsFrom(): number {
+    return this.recordsLow;
+  }
+
   /** The lowest term in which some node committed `index` (undefined when unknown or evicted). */
   commitTermOf(index: number): number | undefined {
     return this.committed.get(index)?.commitTerm;
@@ -403,6 +436,17 @@ export class RaftLogChecks {
     if (got !== undefined && got !== want) {
       this.violate('match-sound', leader, `leader ${leader} of term ${term} counts node ${to} as holding its entry ${match} (term ${want}), but node ${to} holds term ${got} there`);
     }
+  }
+
+  /**
+   * ack-sound (Figure 2, AppendEntries): a success answer says the follower holds the
+   * leader's entries up to the append's previous index plus its entries, and no further;
+   * what its log holds beyond that was never compared with the leader's (it may be a
+   * deposed leader's). It may also answer with its commit index, which matches everywhere.
+   */
+  private onAck(node: NodeId, to: NodeId, term: number, index: number, proved: number): void {
+    if (index <= proved) return;
+    this.violate('ack-sound', node, `node ${node} acknowledged index ${index} to leader ${to} in term ${term}, but the appends it answered proved it holds the leader's entries only up to ${proved}`);
   }
 
   private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {

@@ -70,3 +70,22 @@ describe('SimDisk', () => {
     expect(r.ok && r.records).toEqual([]);
   });
 });
+
+describe('SimDisk disk time', () => {
+  it('takes none by default and draws nothing; a range is drawn within its bounds; a slow layer adds to it', () => {
+    const stream = new Streams('disk-time').get('d');
+    const plain = new SimDisk(stream);
+    for (let i = 0; i < 5; i++) expect(plain.fsyncDelayUs()).toBe(0);
+    // Asking drew nothing: the disk's stream is where an untouched one is.
+    expect(stream.next()).toBe(new Streams('disk-time').get('d').next());
+    const probe = new Streams('disk-time').get('p');
+    const d = new SimDisk(new Streams('disk-time').get('d'), { fsyncMinUs: 500, fsyncMaxUs: 8000 });
+    const seen = Array.from({ length: 200 }, () => d.fsyncDelayUs());
+    for (const us of seen) expect(us >= 500 && us <= 8000 && Number.isInteger(us)).toBe(true);
+    expect(new Set(seen).size).toBeGreaterThan(50);
+    d.faults = { ...d.faults, fsyncSlowUs: 30_000 };
+    expect(d.fsyncDelayUs()).toBeGreaterThanOrEqual(30_500);
+    const fixed = new SimDisk(probe, { fsyncMinUs: 2000, fsyncMaxUs: 2000 });
+    expect(fixed.fsyncDelayUs()).toBe(2000);
+  });
+});

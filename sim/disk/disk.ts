@@ -6,7 +6,10 @@
 // record, which is what a recovering reader sees after power loss mid-write. A full disk
 // fails writes with ENOSPC, an injected read error fails reads with EIO, and a lying
 // fsync (fsyncLies) reports success without making anything durable. Every outcome is a
-// value; nothing throws on an expected fault.
+// value; nothing throws on an expected fault. Disk time is opt-in: with fsyncMaxUs > 0 (or a
+// slow-disk layer, fsyncSlowUs) fsyncDelayUs() says how long the next fsync takes, drawn
+// uniformly from [fsyncMinUs, fsyncMaxUs] plus fsyncSlowUs; a server waits that long before
+// it fsyncs and acts (core/kv/server.ts). With both at 0 it draws nothing.
 import type { DiskPort, DiskRead, DiskResult } from '../../core/env.ts';
 import type { Stream } from '../kernel/random.ts';
 
@@ -25,6 +28,11 @@ export interface DiskFaults {
   readErrorProb: number;
   tornWriteProb: number;
   fsyncLies: boolean;
+  /** Disk time of one fsync, drawn uniformly from [fsyncMinUs, fsyncMaxUs] (0, 0: none). */
+  fsyncMinUs: number;
+  fsyncMaxUs: number;
+  /** Added to every fsync's time while a slow-disk fault holds (a layer). */
+  fsyncSlowUs: number;
 }
 
 export const DEFAULT_DISK_FAULTS: DiskFaults = {
@@ -32,6 +40,9 @@ export const DEFAULT_DISK_FAULTS: DiskFaults = {
   readErrorProb: 0,
   tornWriteProb: 0.5,
   fsyncLies: false,
+  fsyncMinUs: 0,
+  fsyncMaxUs: 0,
+  fsyncSlowUs: 0,
 };
 
 const OK: DiskResult = { ok: true };
@@ -100,6 +111,13 @@ export class SimDisk implements DiskPort {
       f.durExists = f.exists;
     }
     return OK;
+  }
+
+  fsyncDelayUs(): number {
+    const f = this.faults;
+    const spread = f.fsyncMaxUs - f.fsyncMinUs;
+    const base = spread > 0 ? f.fsyncMinUs + this.random.int(spread + 1) : f.fsyncMaxUs;
+    return base + f.fsyncSlowUs;
   }
 
   read(name: string): DiskRead {

@@ -5,7 +5,12 @@
 // and the durability of votedFor and currentTerm pass hundreds of runs. These faults aim:
 // - crashOn: while active, a server that just made a vote (`on: vote`) or a new term
 //   (`on: term`) durable crashes at that very instant, after the messages of that step
-//   left, and restarts `down` later: a restart must remember what it promised;
+//   left, and restarts `down` later: a restart must remember what it promised; with disk
+//   time (raft.fsync), `on: persist` crashes a server the instant an fsync completed and
+//   before the messages waiting for it left ('raft.synced'): they are lost, the data kept;
+//   `on: write` crashes a server the instant it issued a Ready's writes, before their fsync
+//   completes ('raft.syncing'): the writes are lost, and so must be everything that
+//   depended on them (a server that sent before persisting has promised what it forgets);
 // - figure8 (Figure 8 of the Raft paper, generated): each round the leader is cut off with
 //   one follower, so it replicates to a minority only; the majority elects a new leader in
 //   a later term; the old leader crashes, and a little later the new one does too, so
@@ -13,7 +18,9 @@
 //   entries: a leader that commits them by counting replicas loses them to the next one;
 // - diverge: each round one server, the leader or a follower, is cut off alone while the
 //   clients still reach it, and at the heal the leader of the moment may crash: divergent
-//   logs on several nodes, and elections while they differ.
+//   logs on several nodes, and elections while they differ;
+// - deafenOn (`on: transfer`): a leader the instant it hands leadership over (MsgTimeoutNow)
+//   stops hearing the other servers for `down`, while the clients still reach it.
 // Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
 // (telemetry) when they act, and change nodes only through world actions; every random
 // choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
@@ -25,7 +32,7 @@ import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { LeaderSource } from './schedule.ts';
 
-export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'figure8' | 'diverge' }>;
+export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
 
 function serversOf(world: World): NodeId[] {
   return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
@@ -38,6 +45,7 @@ function streamOf(world: World, f: AimedFault): Stream {
 export function scheduleAimed(world: World, f: AimedFault, name: string, leaders: LeaderSource | null): void {
   switch (f.kind) {
     case 'crashOn': return scheduleCrashOn(world, f, name);
+    case 'deafenOn': return scheduleDeafenOn(world, f, name);
     case 'figure8':
     case 'diverge': return scheduleRounds(world, f, name, leaders);
   }
@@ -56,6 +64,13 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
       lastVote.set(node, fields.vote as number);
       return;
     }
+    if (ev === 'raft.synced' || ev === 'raft.syncing') {
+      const on = ev === 'raft.synced' ? 'persist' : 'write';
+      if (f.on !== on || !state.active || state.down.has(node) || state.crashes >= f.count || fields.messages === 0) return;
+      if (r.next() >= f.prob) return;
+      const what = `${fields.entries as number} entries${fields.hardState === true ? ' and a hard state' : ''}`;
+      return crash(t, node, on === 'persist' ? `synced ${what}, ${fields.messages as number} messages unsent` : `wrote ${what}, not synced yet`);
+    }
     if (ev !== 'raft.hardstate') return;
     const term = fields.term as number;
     const vote = fields.vote as number;
@@ -63,16 +78,46 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
     const voted = vote !== -1 && vote !== node && (newTerm || vote !== lastVote.get(node));
     lastTerm.set(node, term);
     lastVote.set(node, vote);
-    if (!state.active || state.down.has(node) || state.crashes >= f.count) return;
+    if (f.on === 'persist' || f.on === 'write' || !state.active || state.down.has(node) || state.crashes >= f.count) return;
     if (!(f.on === 'vote' ? voted : newTerm)) return;
     if (r.next() >= f.prob) return;
+    crash(t, node, f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`);
+  });
+  function crash(t: Micros, node: NodeId, what: string): void {
     state.crashes++;
     state.down.add(node);
-    const what = f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`;
     world.at(t, `crash ${node}: it ${what}`, () => world.crashNode(node));
     world.at(t + f.down, `restart ${node}`, () => {
       state.down.delete(node);
       world.startNode(node);
+    });
+  }
+}
+
+/**
+ * While active, a server the instant it hands leadership over (sends MsgTimeoutNow) stops
+ * hearing the other servers for `down` (a one-way cut: it still sends, and the clients
+ * still reach it). The target's forced election goes on without it, so a deposed leader
+ * that kept anything of its leadership (a read lease) meets a new leader it cannot hear of.
+ */
+function scheduleDeafenOn(world: World, f: Extract<FaultSpec, { kind: 'deafenOn' }>, name: string): void {
+  const r = streamOf(world, f);
+  const servers = serversOf(world);
+  const state = { active: false, cuts: 0, deaf: new Set<NodeId>() };
+  world.at(f.at, name, () => { state.active = true; });
+  world.at(f.at + f.duration, `${f.kind} over`, () => { state.active = false; });
+  world.onSend((from, to, msg) => {
+    if (!state.active || state.deaf.has(from) || state.cuts >= f.count) return;
+    if ((msg as { type?: unknown }).type !== 'MsgTimeoutNow') return;
+    if (r.next() >= f.prob) return;
+    state.cuts++;
+    state.deaf.add(from);
+    let id = 0;
+    const t = world.nowUs;
+    world.at(t, `deafen ${from}: it handed leadership to ${to}`, () => { id = world.partition({ shape: 'oneway', from: servers.filter((x) => x !== from), to: [from] }); });
+    world.at(t + f.down, `${from} hears again`, () => {
+      world.net.heal(id);
+      state.deaf.delete(from);
     });
   });
 }

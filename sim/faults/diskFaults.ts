@@ -5,18 +5,21 @@
 // any order. diskFull caps capacity at the bytes in use (every growing write fails with
 // ENOSPC; the tightest cap wins); fsyncLoss makes fsync report success without making
 // anything durable; tornWrites sets the chance a crash tears the first unsynced record;
-// readErrors sets the chance a read fails with EIO (for these two the latest layer wins).
+// readErrors sets the chance a read fails with EIO (for these two the latest layer wins);
+// slowDisk adds disk time to every fsync (the largest layer wins), and with `down` first
+// crashes the node (its unsynced writes are lost) and restarts it `down` later on that disk.
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import { nodeLayer } from './layers.ts';
 
-type DiskFault = Extract<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' }>;
+type DiskFault = Extract<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' }>;
 
 const HEAL_NAME: Record<DiskFault['kind'], string> = {
   diskFull: 'disk space',
   fsyncLoss: 'fsync honest',
   tornWrites: 'torn writes over',
   readErrors: 'read errors over',
+  slowDisk: 'disk fast again',
 };
 
 export function scheduleDiskFault(world: World, f: DiskFault, name: string): void {
@@ -39,5 +42,12 @@ export function scheduleDiskFault(world: World, f: DiskFault, name: string): voi
       return nodeLayer(world, f.node, 'tornWriteProb', f.prob, f.at, endUs, name, heal);
     case 'readErrors':
       return nodeLayer(world, f.node, 'readErrorProb', f.prob, f.at, endUs, name, heal);
+    case 'slowDisk': {
+      const down = f.down;
+      if (down !== undefined) world.at(f.at, `crash ${f.node} (restarts on a slow disk)`, () => world.crashNode(f.node));
+      nodeLayer(world, f.node, 'fsyncSlowUs', f.fsync, f.at, endUs, name, heal);
+      if (down !== undefined) world.at(f.at + down, `restart ${f.node} on a slow disk`, () => world.startNode(f.node));
+      return;
+    }
   }
 }

@@ -43,12 +43,14 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
     case 'fsyncLoss':
     case 'tornWrites':
     case 'readErrors':
+    case 'slowDisk':
       return scheduleDiskFault(world, f, name);
     case 'byzantine':
       return scheduleByzantine(world, f, name);
     case 'leak':
       return scheduleLeak(world, f, name);
     case 'crashOn':
+    case 'deafenOn':
     case 'figure8':
     case 'diverge':
       return scheduleAimed(world, f, name, leaders);
@@ -103,7 +105,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'figure8' | 'diverge' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {
@@ -158,5 +160,5 @@ export function lastHealUs(faults: readonly FaultSpec[]): Micros {
 /** When one fault is over: its heal, or the moment it happens for an instant fault. */
 export function healUs(f: FaultSpec): Micros {
   const d = 'duration' in f && f.duration !== undefined ? f.duration : 0;
-  return f.at + d + (f.kind === 'slowStart' ? f.startDelay : f.kind === 'crashOn' ? f.down : 0);
+  return f.at + d + (f.kind === 'slowStart' ? f.startDelay : f.kind === 'crashOn' || f.kind === 'deafenOn' ? f.down : 0);
 }

@@ -111,6 +111,9 @@ function nodeFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     case 'leader-throttle': return { at, kind: 'leader', do: 'throttle', factor: r.intBetween(20, 60), duration };
     case 'tornWrites': return { at, kind: 'tornWrites', node, prob: 1, duration };
     case 'readErrors': return { at, kind: 'readErrors', node, prob: round2(0.01 + r.next() * 0.29), duration };
+    // 1-50 ms more per fsync; slow-restart first crashes the node, down for up to half the time.
+    case 'slowDisk': return { at, kind: 'slowDisk', node, duration, fsync: 1000 * r.intBetween(1, 50) };
+    case 'slow-restart': return { at, kind: 'slowDisk', node, duration, fsync: 1000 * r.intBetween(1, 50), down: 1000 * r.intBetween(0, Math.floor(duration / 2000)) };
     default: return byzantineFault(kind, d, node);
   }
 }
@@ -120,10 +123,16 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
   const { r, atUs: at, durationUs: duration } = d;
   switch (kind) {
     case 'crashOn-vote':
-    case 'crashOn-term': {
+    case 'crashOn-term':
+    case 'crashOn-persist':
+    case 'crashOn-write': {
       // The last restart comes `down` after the window closes: both fit in the sampled duration.
       const down = Math.min(1000 * r.intBetween(20, 400), Math.floor(duration / 2000) * 1000);
-      return { at, kind: 'crashOn', on: kind === 'crashOn-vote' ? 'vote' : 'term', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
+      return { at, kind: 'crashOn', on: kind.slice('crashOn-'.length) as 'vote' | 'term' | 'persist' | 'write', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
+    }
+    case 'deafenOn-transfer': {
+      const down = Math.min(1000 * r.intBetween(50, 500), Math.floor(duration / 2000) * 1000);
+      return { at, kind: 'deafenOn', on: 'transfer', duration: duration - down, down, prob: round2(0.5 + r.next() * 0.5), count: r.intBetween(1, 5) };
     }
     case 'figure8':
     case 'diverge':

@@ -65,7 +65,7 @@ export class Host<E> {
     const f = disk.faults;
     this.settings = new NodeSettings({
       throttle: cpu.throttle, driftPpm: this.clock.driftPpm, startUs: cpu.profile.startUs, ballastBytes: 0,
-      capacityBytes: f.capacityBytes, fsyncLies: f.fsyncLies, tornWriteProb: f.tornWriteProb, readErrorProb: f.readErrorProb,
+      capacityBytes: f.capacityBytes, fsyncLies: f.fsyncLies, tornWriteProb: f.tornWriteProb, readErrorProb: f.readErrorProb, fsyncSlowUs: f.fsyncSlowUs,
     });
   }
 

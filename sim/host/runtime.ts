@@ -254,6 +254,7 @@ export class NodeRuntime {
       case 'fsyncLies':
       case 'tornWriteProb':
       case 'readErrorProb':
+      case 'fsyncSlowUs':
         h.disk.faults = { ...h.disk.faults, [k]: v };
         return;
     }

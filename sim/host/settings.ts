@@ -6,7 +6,7 @@
 // once healed, leaves every setting at its base. How layers combine is fixed per setting
 // here, in one table: throttle takes the largest factor (two slowdowns: the slower one
 // applies), ballast the sum, disk capacity the smallest cap, fsyncLies is true while any
-// layer says so, and the rest take the latest-added layer. The runtime pushes each new
+// layer says so, fsyncSlowUs the largest added disk time, and the rest take the latest-added layer. The runtime pushes each new
 // effective value into the host's CPU, clock, disk and memory (runtime.ts applySetting).
 import type { Micros } from '../../core/env.ts';
 import type { DiskFaults } from '../disk/disk.ts';
@@ -25,6 +25,7 @@ export interface NodeSettingValues {
   fsyncLies: DiskFaults['fsyncLies'];
   tornWriteProb: DiskFaults['tornWriteProb'];
   readErrorProb: DiskFaults['readErrorProb'];
+  fsyncSlowUs: DiskFaults['fsyncSlowUs'];
 }
 
 export type NodeSetting = keyof NodeSettingValues;
@@ -41,6 +42,7 @@ export const COMBINE: Rules = {
   fsyncLies: any,
   tornWriteProb: latestWins,
   readErrorProb: latestWins,
+  fsyncSlowUs: largest,
 };
 
 export const NODE_SETTINGS = Object.keys(COMBINE) as NodeSetting[];
@@ -55,6 +57,7 @@ export class NodeSettings {
     this.layered = {
       throttle: make('throttle'), driftPpm: make('driftPpm'), startUs: make('startUs'), ballastBytes: make('ballastBytes'),
       capacityBytes: make('capacityBytes'), fsyncLies: make('fsyncLies'), tornWriteProb: make('tornWriteProb'), readErrorProb: make('readErrorProb'),
+      fsyncSlowUs: make('fsyncSlowUs'),
     };
   }
 

@@ -133,6 +133,32 @@ export function runScenario(s: Scenario, seed: number, opts: RunOptions = {}): {
   return { report: reportOf(s, seed, world, extra), world };
 }
 
+/**
+ * Whether seed `seed` of `s` violates `check`, stopping the run the moment it does: a
+ * violation is never taken back, so a run stopped there fails exactly as the whole run
+ * would, without the rest of the run or the end-of-run checks. A run that has not violated
+ * it goes on to the end, end-of-run checks included, and answers as runScenario's report
+ * would. Shrinking asks this of every candidate (cli/shrinkCmd.ts). `check` null: any.
+ */
+export function failsCheck(s: Scenario, seed: number, check: string | null, opts: { eventsMax?: number; stepUs?: Micros } = {}): { fails: boolean; atUs: Micros; stoppedEarly: boolean; violations: Violation[] } {
+  const { world, finish } = buildRun(s, seed, false);
+  const stepUs = opts.stepUs ?? Math.max(1, Math.floor(s.duration / 200));
+  const eventsMax = opts.eventsMax ?? EVENTS_MAX_DEFAULT;
+  const hit = (): Violation | undefined => world.violations.find((v) => check === null || v.check === check);
+  for (let t = 0; t < s.duration;) {
+    t = Math.min(s.duration, t + stepUs);
+    const reason = world.run({ timeUs: t, eventsMax });
+    const v = hit();
+    if (v !== undefined) return { fails: true, atUs: v.t, stoppedEarly: true, violations: world.violations };
+    if (reason === 'events') world.halt(eventLimitReason(eventsMax, world.nowUs, s.duration));
+    if (world.haltedBy !== null) break;
+  }
+  finish();
+  world.concludeChecks();
+  const v = hit();
+  return { fails: v !== undefined, atUs: v?.t ?? world.nowUs, stoppedEarly: false, violations: world.violations };
+}
+
 export function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
   world.concludeChecks();
   return {

@@ -105,6 +105,9 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('fsyncLoss'), node: nodeIndex, duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('tornWrites'), node: nodeIndex, prob: probability.default(1), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('readErrors'), node: nodeIndex, prob: probability, duration: duration }).strict(),
+  // A slow disk: every fsync of the node takes `fsync` longer until at + duration (disk time,
+  // sends wait for it); with `down`, the node crashes at `at` and restarts `down` later on it.
+  z.object({ ...at, kind: z.literal('slowDisk'), node: nodeIndex, duration: duration, fsync: positiveDuration, down: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('cpuSpike'), node: nodeIndex, factor: z.number().min(1).max(CPU_FACTOR_MAX).default(50), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('drift'), node: nodeIndex, ppm: z.number().int().gt(-1_000_000).lt(1_000_000), duration: duration.optional() }).strict(),
   // Aimed at whichever node leads when the fault starts (workloads with `leader: true`): the classic
@@ -112,7 +115,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('leader'), do: z.enum(LEADER_ACTIONS), duration: duration.optional(), factor: z.number().min(1).max(CPU_FACTOR_MAX).optional() }).strict(),
   // Aimed nemeses (sim/faults/aimed.ts): crash a server the instant it made a vote or a new
   // term durable; generate Figure 8 schedules; build divergent logs across terms.
-  z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term', 'persist', 'write']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z.object({ ...at, kind: z.literal('deafenOn'), on: z.enum(['transfer']), duration: duration, down: duration.default(300_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: positiveDuration.default(1_200_000) }).strict(),
   z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: positiveDuration.default(1_000_000) }).strict(),
   z.object({
@@ -141,7 +145,10 @@ export const SWARM_KINDS = [
   'byzantine-corrupt', 'byzantine-forge', 'byzantine-replay', 'byzantine-flood', 'byzantine-malformed',
   // Faults a self-healing manager is measured on (the mapek scenarios).
   'leak', 'leader-crash', 'leader-throttle',
-  'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos',
+  'crashOn-vote', 'crashOn-term', 'figure8', 'diverge', 'link-chaos', 'deafenOn-transfer',
+  // Disk time (raft.fsync): crash between an fsync and its sends, or between writes and their
+  // fsync; slow disk, a restart on one.
+  'crashOn-persist', 'crashOn-write', 'slowDisk', 'slow-restart',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 

@@ -10,7 +10,7 @@ import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -33,9 +33,16 @@ export const raftSchema = z.object({
    * snapshot interval (raftSwarm.ts), replacing the values given here.
    */
   swarm: z.boolean().optional(),
+  /**
+   * Disk time (docs/bugfinding.md): each fsync of a server takes a time drawn uniformly from
+   * [min, max] on its disk's stream, and a Ready's sends wait for it. Absent: persisting
+   * takes no time (persisting and sending are one event).
+   */
+  fsync: z.object({ min: duration, max: duration }).strict().optional(),
   /** Deliberately broken variants, to prove the checkers have teeth. */
   bugs: z.array(z.enum(RAFT_BUGS)).default([]),
 }).strict().superRefine((r, ctx) => {
+  if (r.fsync !== undefined && r.fsync.min > r.fsync.max) ctx.addIssue({ code: 'custom', path: ['fsync', 'min'], message: `must be at most fsync.max (${r.fsync.min} > ${r.fsync.max})` });
   if (r.heartbeatTicks >= r.electionTicks) ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: `must be below electionTicks (${r.heartbeatTicks} >= ${r.electionTicks}): followers would time out between a leader's heartbeats` });
 });
 
@@ -83,6 +90,7 @@ export function kvServerSpecs(topology: { nodes: number; spares: number }, raft:
   const specs = servers.map((id): NodeSpec => ({
     role: 'server',
     ...(cpu === undefined ? {} : { cpu }),
+    ...(raft.fsync === undefined ? {} : { disk: { fsyncMinUs: raft.fsync.min, fsyncMaxUs: raft.fsync.max } }),
     ...(id >= n ? { boot: false } : {}),
     factory: () => new KvServer({
       voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,

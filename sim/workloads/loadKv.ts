@@ -213,7 +213,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     churn?.conclude();
     const out: Record<string, number | string> = {
       ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
-      elections: invariants?.elections.length ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
+      elections: invariants?.electionCount ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
       ...checkRecordedHistory(world, history),
       historyOverflow: history.overflow ? 1 : 0,
     };

@@ -2,7 +2,7 @@
 // `clients.count` client nodes issuing a seeded mix of operations with timeouts and
 // retries. Checks: Raft invariants as the run goes, linearizability of the client history
 // at the end, and liveness: after the last fault heals, a write completes within the bound.
-import type { Micros } from '../../core/env.ts';
+import type { Micros, Process } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { checkRecordedHistory } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
@@ -13,6 +13,7 @@ import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
+import { adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
@@ -20,7 +21,7 @@ import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts
 import { LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
 export { LINEARIZABILITY_STEPS_MAX };
 
-const sections = { raft: raftSection, clients: clientsSection };
+const sections = { raft: raftSection, clients: clientsSection, admin: adminSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
 
 export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
@@ -35,7 +36,23 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
       }),
     });
   }
+  // The operator (`admin:`) is a world endpoint on its own node, after the clients.
+  if (s.admin !== undefined) specs.push({ role: 'operator', boot: false, factory: () => idle });
   return specs;
+}
+
+/** The operator's node runs no process: the world serves it (RaftOperator). */
+const idle: Process = { start() {}, onMessage() {}, onTimer() {} };
+
+/** Starts the operator of the `admin:` section, if the scenario has one. */
+function installOperator(world: World, s: RaftKvScenario): RaftOperator | null {
+  if (s.admin === undefined) return null;
+  const n = s.topology.nodes;
+  return new RaftOperator(world, s.admin, {
+    node: world.nodeCount - 1,
+    voters: Array.from({ length: n }, (_, i) => i),
+    spares: Array.from({ length: s.topology.spares }, (_, i) => n + i),
+  }, s.duration - s.clients.quiesce);
 }
 
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
@@ -53,6 +70,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
     else if (name === 'raft.recover_failed') refusals.recoverFailures++;
   });
   const liveness = installLivenessCheck(world, s, healUs, history);
+  const operator = installOperator(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     return {
@@ -60,10 +78,11 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       liveness: liveness.state,
       leaderChurn: churn.state,
       quietLeadersMax: churn.worst,
-      elections: invariants.elections.length,
+      elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
-      writesApplied: invariants.writesApplied.length,
+      writesApplied: invariants.writesApplied,
       ...refusals,
+      ...(operator?.stats() ?? {}),
     };
   };
   return { finish, leaders };
@@ -74,6 +93,9 @@ export const raftKvWorkload = defineWorkload({
   description: 'Raft servers replicate a key-value store for closed-loop clients; checks Raft safety, linearizability and recovery after the faults heal.',
   sections,
   leader: true,
+  validate: (s) => (s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
+    ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
+    : []),
   nodes: raftKvNodes,
   install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
   drawSettings: drawRaftSwarm,
@@ -105,7 +127,7 @@ function installLivenessCheck(world: World, s: RaftKvScenario, healUs: Micros, h
         out.state = 'pass';
       } else if (history.overflow) {
         out.state = 'inconclusive';
-        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.history().length.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
+        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.recorded.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
       } else {
         out.state = 'fail';
         world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);

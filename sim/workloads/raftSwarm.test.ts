@@ -32,10 +32,13 @@ describe('raft.swarm', () => {
 
   it('covers the settings the catalogue never uses within a few dozen seeds', () => {
     const drawn = Array.from({ length: 40 }, (_, i) => sampleSettings(swarmed, i + 1)?.drawn ?? {});
-    expect(new Set(drawn.map((d) => JSON.stringify(d))).size).toBe(40);
+    // Nearly every seed draws a configuration of its own (step-by-step replication fixes two
+    // settings at once, so two of 40 may now coincide).
+    expect(new Set(drawn.map((d) => JSON.stringify(d))).size).toBeGreaterThanOrEqual(38);
     expect(drawn.some((d) => d.preVote === false && d.checkQuorum === false)).toBe(true);
     expect(drawn.some((d) => (d.snapshotEvery as number) <= 5)).toBe(true);
-    expect(drawn.some((d) => d.maxEntriesPerMsg === 1 && d.maxInflight === 1)).toBe(true);
+    // Step by step (one entry per message, one in flight), the Figure 8 setting, in about a third of the seeds.
+    expect(drawn.filter((d) => d.maxEntriesPerMsg === 1 && d.maxInflight === 1).length).toBeGreaterThanOrEqual(8);
     expect(drawn.some((d) => d.readMode === 'lease')).toBe(true);
     for (const d of drawn) expect(d.heartbeatTicks as number).toBeLessThan(d.electionTicks as number);
   });

@@ -110,6 +110,8 @@ export class World implements RuntimeSink {
   /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
   private readonly sealer = new Sealer();
   private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
+  /** Nodes taken out of service for good (see retire): no later start brings them back. */
+  readonly retired = new Set<NodeId>();
   /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
   private readonly endpoints = new Map<NodeId, (from: NodeId, msg: unknown) => void>();
 
@@ -276,9 +278,13 @@ export class World implements RuntimeSink {
     return this.kernel.run(limits);
   }
 
-  /** Applies a command (lifecycle or fault) to a node now. */
+  /** Applies a command (lifecycle or fault) to a node now. A retired node is never started again. */
   command(id: NodeId, cmd: NodeCommand): void {
     if (!(id >= 0 && id < this.nodeCount)) throw new Error(`command: no node ${id}`);
+    if (cmd.kind === 'start' && this.retired.has(id)) {
+      this.note(id, 'start-refused', 'the node is retired');
+      return;
+    }
     if (this.runtime === null) {
       this.pendingCommands.push({ node: id, cmd });
       return;
@@ -288,6 +294,16 @@ export class World implements RuntimeSink {
 
   startNode(id: NodeId): void {
     this.command(id, { kind: 'start' });
+  }
+
+  /**
+   * Takes a node out of service for good, as an operator decommissions a server removed
+   * from the cluster: it shuts down now, and any later start (a fault's restart) is refused.
+   * Checks that compare every node (the log checks' eviction floor) stop counting it.
+   */
+  retire(id: NodeId): void {
+    this.retired.add(id);
+    this.shutdownNode(id);
   }
 
   crashNode(id: NodeId): void {

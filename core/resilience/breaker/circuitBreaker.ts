@@ -148,25 +148,40 @@ export class CircuitBreaker implements Policy {
    * Promise convenience: runs `fn` if a permit is granted and reports its outcome.
    * While closed with a time-insensitive window, a success cannot depend on time, so the
    * clock is read only on failures and in the other states; this halves the hot path.
+   * Not an async function: a promise from `fn` gets one `then` and nothing else, so the
+   * breaker costs one reaction over the call itself. The outcome is recorded in that
+   * reaction (a synchronous value: one microtask after the call; a synchronous throw: at
+   * once), when an async function with `await fn()` would record it.
    */
-  async execute<T>(fn: Operation<T>, context: ExecuteContext = noCancelContext): Promise<T> {
+  execute<T>(fn: Operation<T>, context: ExecuteContext = noCancelContext): Promise<T> {
     const clock = this.clock;
-    if (clock === undefined) throw new Error(`breaker ${this.config.name}: execute needs a clock; pass one to the constructor`);
+    if (clock === undefined) return Promise.reject(new Error(`breaker ${this.config.name}: execute needs a clock; pass one to the constructor`));
     const timed = this.readsClock();
     const startUs = timed ? clock.now() : 0;
     const permit = this.tryAcquire(startUs);
-    if (!permit.ok) throw new BrokenCircuitError(permit.state, permit.retryAfterUs);
-    let value: T;
+    if (!permit.ok) return Promise.reject(new BrokenCircuitError(permit.state, permit.retryAfterUs));
+    let result: Promise<T> | T;
     try {
-      value = await fn(context);
+      result = fn(context);
     } catch (error) {
       const endUs = clock.now();
       this.onFailure(endUs, error, timed ? endUs - startUs : 0, permit);
-      throw error;
+      return Promise.reject(error);
     }
-    const endUs = timed || this.readsClock() ? clock.now() : 0;
-    this.onSuccess(endUs, timed ? endUs - startUs : 0, permit);
-    return value;
+    return (result instanceof Promise ? result : Promise.resolve(result)).then(
+      (value) => {
+        const endUs = timed || this.readsClock() ? clock.now() : 0;
+        this.onSuccess(endUs, timed ? endUs - startUs : 0, permit);
+        return value;
+      },
+      (error: unknown) => this.failed(clock, timed, startUs, permit, error),
+    );
+  }
+
+  private failed(clock: ClockPort, timed: boolean, startUs: Micros, permit: BreakerPermit, error: unknown): never {
+    const endUs = clock.now();
+    this.onFailure(endUs, error, timed ? endUs - startUs : 0, permit);
+    throw error;
   }
 
   private readsClock(): boolean {

@@ -28,7 +28,7 @@ export function installRag(world: World, s: RagScenario, healUs: Micros): RagIns
     checks,
     finish: () => {
       churn.conclude();
-      return { elections: invariants.elections.length, leaderChurn: churn.state, liveness: liveness.state, ...checks.finish() };
+      return { elections: invariants.electionCount, leaderChurn: churn.state, liveness: liveness.state, ...checks.finish() };
     },
   };
 }
