@@ -34,7 +34,7 @@ const testSupport = { group: ['**/test/**', '../test', '../../test'], message: '
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto', 'perf_hooks', 'timers', 'timers/*', 'process'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '**/*.svelte', 'docs/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '**/*.svelte', 'docs/**', '.stryker-tmp/**', 'reports/**'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { userBundlePlugin } from './ui/lib/userBundlePlugin.ts';
 
 export default defineConfig({
@@ -15,6 +15,8 @@ export default defineConfig({
   plugins: [userBundlePlugin({ workloads: [], scenarios: [] }, 'post')],
   test: {
     include: ['core/**/*.test.ts', 'sim/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'adapters/**/*.test.ts'],
+    // Stryker's sandboxes (`npm run mutation`) hold a copy of every test file.
+    exclude: [...configDefaults.exclude, '.stryker-tmp/**', 'reports/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

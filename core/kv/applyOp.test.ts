@@ -2,7 +2,7 @@
 // Method: table of (current value, op) -> (expected result, expected next value), plus a
 // check that results compare by field, not by reference.
 import { describe, expect, it } from 'vitest';
-import { applyKvOp, kvResultsEqual } from './applyOp.ts';
+import { applyKvOp, kvOpWrites, kvResultsEqual } from './applyOp.ts';
 import type { KvOp, KvResult } from './types.ts';
 
 const cases: Array<[string, string | null, KvOp, KvResult, string | null]> = [
@@ -37,5 +37,15 @@ describe('kvResultsEqual', () => {
     expect(kvResultsEqual({ ok: false, error: 'cas-mismatch', current: 'a' }, { ok: false, error: 'cas-mismatch', current: 'b' })).toBe(false);
     expect(kvResultsEqual({ ok: false, error: 'cas-mismatch', current: null }, { ok: false, error: 'session-expired' })).toBe(false);
     expect(kvResultsEqual({ ok: true, value: null }, { ok: false, error: 'session-expired' })).toBe(false);
+    expect(kvResultsEqual({ ok: false, error: 'session-expired' }, { ok: false, error: 'session-expired' })).toBe(true);
+  });
+});
+
+describe('kvOpWrites', () => {
+  it('is false for a get and true for every op that can change the key', () => {
+    expect(kvOpWrites({ op: 'get', key: 'k' })).toBe(false);
+    for (const op of [{ op: 'put', key: 'k', value: 'v' }, { op: 'append', key: 'k', value: 'v' }, { op: 'cas', key: 'k', expected: null, value: 'v' }, { op: 'delete', key: 'k' }] as KvOp[]) {
+      expect(kvOpWrites(op)).toBe(true);
+    }
   });
 });

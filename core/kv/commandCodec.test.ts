@@ -4,9 +4,9 @@
 // malformed inputs (bad JSON, wrong types, extra or missing fields, oversized keys).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
+import { COMMAND_TEXT_LENGTH_MAX, decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { REGISTER_COUNT_MAX, type KvCommand, type KvOp } from './types.ts';
-import { KEY_LENGTH_MAX } from './validate.ts';
+import { KEY_LENGTH_MAX, VALUE_LENGTH_MAX } from './validate.ts';
 
 const arbKey = fc.string({ maxLength: 8 });
 const arbValue = fc.string({ maxLength: 8 });
@@ -82,5 +82,27 @@ describe('encodeCommand / encodeRegister / decodeEntry', () => {
       const c = decodeEntry(s);
       expect(c === null || typeof c === 'object').toBe(true);
     }));
+  });
+
+  it('decodes every valid command encodeCommand writes, the longest with every character escaped included', () => {
+    // JSON writes a control character as \u0001: six characters for one.
+    const key = '\u0001'.repeat(KEY_LENGTH_MAX);
+    const text = encodeCommand({ clientId: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER, op: { op: 'cas', key, expected: null, value: '\u0001'.repeat(VALUE_LENGTH_MAX) } });
+    expect(text.length).toBeGreaterThan(6 * VALUE_LENGTH_MAX);
+    expect(text.length).toBeLessThanOrEqual(COMMAND_TEXT_LENGTH_MAX);
+    expect(decodeEntry(text)).toMatchObject({ clientId: Number.MAX_SAFE_INTEGER, op: { op: 'cas', key } });
+  });
+
+  it('decodes the longest command whose value is all quotes, and refuses any text past the limit unparsed', () => {
+    const longest = encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key: 'k'.repeat(KEY_LENGTH_MAX), value: '"'.repeat(VALUE_LENGTH_MAX) } });
+    expect(decodeEntry(longest)).not.toBeNull();
+    // Valid JSON (trailing blanks), but longer than the limit: refused before parsing.
+    const small = encodeCommand({ clientId: 1, seq: 1, op: { op: 'get', key: 'k' } });
+    expect(decodeEntry(small + ' '.repeat(COMMAND_TEXT_LENGTH_MAX - small.length))).not.toBeNull();
+    expect(decodeEntry(small + ' '.repeat(COMMAND_TEXT_LENGTH_MAX - small.length + 1))).toBeNull();
+  });
+
+  it('refuses to encode an invalid op, naming the problem', () => {
+    expect(() => encodeCommand({ clientId: 1, seq: 1, op: { op: 'put', key: 'k' } as unknown as KvOp })).toThrow('encodeCommand: op: put takes exactly op, key and value');
   });
 });

@@ -7,10 +7,15 @@
 // messages may be corrupted by the simulated network or disk.
 
 import { REGISTER_COUNT_MAX, type KvCommand, type KvEntry } from './types.ts';
-import { isCount, isNonce, isRegisterCount, parseKvOp } from './validate.ts';
+import { isCount, isNonce, isRegisterCount, KEY_LENGTH_MAX, parseKvOp, VALUE_LENGTH_MAX } from './validate.ts';
 
-/** The longest encoded entry decodeEntry will even try to parse. */
-export const COMMAND_TEXT_LENGTH_MAX = 2 * (1 << 20) + 4096;
+/**
+ * The longest encoded entry decodeEntry will even try to parse: the longest valid command, a
+ * key and a value of the maximal lengths whose every code unit JSON writes as a 6-character
+ * \uXXXX escape, plus room for the fields around them. (It was 2 MiB + 4 KiB, which a valid
+ * value of control characters exceeds: such a write was committed and then never applied.)
+ */
+export const COMMAND_TEXT_LENGTH_MAX = 6 * (KEY_LENGTH_MAX + VALUE_LENGTH_MAX) + 4096;
 
 export function encodeCommand(c: KvCommand): string {
   const parsed = parseKvOp(c.op);

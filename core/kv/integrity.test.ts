@@ -36,6 +36,10 @@ describe('message integrity', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 100; i++) deep = { d: deep };
     expect(unseal({ type: 'kv.req', deep, sum: 1 })).toBeNull();
+    // checksum() says -1 for such a message: a claimed sum of -1 must not match it.
+    expect(unseal({ type: 'kv.req', deep, sum: -1 })).toBeNull();
+    expect(unseal({ ...seal({ type: 'kv.req' }), sum: String(seal({ type: 'kv.req' }).sum) })).toBeNull();
+    expect(unseal(Object.assign([1, 2], { sum: 0 }))).toBeNull();
     expect(unseal(null)).toBeNull();
     expect(unseal([1, 2])).toBeNull();
   });

@@ -113,6 +113,23 @@ describe('KvStateMachine sessions (Raft thesis §6.3)', () => {
     expect(() => sm.apply(cmd(-1, 1, { op: 'get', key: 'k' }))).toThrow(/clientId/);
     expect(() => sm.apply(cmd(1, 0, { op: 'get', key: 'k' }))).toThrow(/seq/);
   });
+
+  it('answers client id 0 (valid in a log entry, never a session) session-expired instead of throwing', () => {
+    const sm = new KvStateMachine();
+    sm.register();
+    expect(sm.apply(cmd(0, 1, { op: 'put', key: 'k', value: 'v' }))).toEqual({ ok: false, error: 'session-expired' });
+    expect(sm.read('k')).toBeNull();
+  });
+
+  it('counts the retries it answers from the cache (telemetry), and only those', () => {
+    const sm = new KvStateMachine();
+    const c = sm.register();
+    sm.apply(cmd(c, 1, { op: 'put', key: 'k', value: 'v' }));
+    expect(sm.duplicatesSuppressed).toBe(0);
+    sm.apply(cmd(c, 1, { op: 'put', key: 'k', value: 'v' }));
+    sm.apply(cmd(c, 1, { op: 'put', key: 'k', value: 'v' }));
+    expect(sm.duplicatesSuppressed).toBe(2);
+  });
 });
 
 describe('KvStateMachine size and digest', () => {
@@ -224,5 +241,15 @@ describe('KvStateMachine snapshot/restore', () => {
     expect(() => KvStateMachine.restore(variant({ sessions: [[1, 1, 1, { ok: 'yes' }]] }))).toThrow(/sessions\[0\]/);
     expect(() => KvStateMachine.restore(variant({ sessions: [[1, 1, 1, null]] }))).toThrow(/sessions\[0\]: only a session without writes/);
     expect(() => KvStateMachine.restore(variant({ maxSessions: 0 }))).toThrow(/maxSessions/);
+  });
+
+  it('names forged session stamps before the digest (found by npm run mutation)', () => {
+    const sm = new KvStateMachine();
+    sm.register(2);
+    const good = JSON.parse(sm.snapshot()) as Record<string, unknown>;
+    const variant = (patch: Record<string, unknown>) => JSON.stringify({ ...good, ...patch });
+    expect(() => KvStateMachine.restore(variant({ sessions: [[1, 0, 2, null], [2, 0, 2, null]] }))).toThrow('bad snapshot: duplicate session stamps');
+    expect(() => KvStateMachine.restore(variant({ sessions: [[1, 0, 1, null], [2, 0, 3, null]] }))).toThrow('bad snapshot: session stamp after commandCount');
+    expect(KvStateMachine.restore(sm.snapshot()).maxSessions).toBe(sm.maxSessions);
   });
 });
