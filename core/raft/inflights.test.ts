@@ -77,6 +77,16 @@ describe('Inflights', () => {
     expect(f.count).toBe(0);
   });
 
+  it('after freeFirstOne, freeLE continues from the next oldest', () => {
+    const f = new Inflights(3);
+    for (const i of [1, 2, 3]) f.add(i);
+    f.freeFirstOne();
+    f.freeLE(2);
+    expect(f.count).toBe(1);
+    f.freeLE(3);
+    expect(f.count).toBe(0);
+  });
+
   it('reset empties the ring', () => {
     const f = new Inflights(2);
     f.add(1);
