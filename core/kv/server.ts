@@ -66,6 +66,8 @@ export interface KvServerConfig {
 /** Client requests waiting for a commit or a read point, at most. */
 export const PENDING_MAX = 4096;
 const READY_ROUNDS_MAX = 64;
+/** A Ready that answers no append. */
+const NOTHING_PROVED: ReadonlyMap<NodeId, number> = new Map();
 /** With disk time: local time from an fsync's completion to the Ready's sends (a syscall's worth). */
 export const SEND_AFTER_SYNC_US = 1;
 const RECOVER_RETRY_US = 100_000;
@@ -117,7 +119,7 @@ export class KvServer implements Process {
   /** The match index last reported per follower while leading in term matchTerm. */
   private readonly matchSeen = new Map<NodeId, number>();
   /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
-  private readonly provedBy = new Map<NodeId, number>();
+  private provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
   rejected = 0;
   diskErrors = 0;
@@ -398,8 +400,9 @@ export class KvServer implements Process {
     for (let round = 0; round < READY_ROUNDS_MAX && raft.hasReady(); round++) {
       const rd = raft.ready();
       // What the appends stepped so far proved: this Ready's acks answer them (for 'raft.ack').
-      const proved = new Map(this.provedBy);
-      this.provedBy.clear();
+      // Handed over whole (a Ready under disk time keeps it until its sends): no copy.
+      const proved = this.provedBy.size === 0 ? NOTHING_PROVED : this.provedBy;
+      if (proved !== NOTHING_PROVED) this.provedBy = new Map();
       const persist = rd.mustSync || rd.hardState !== undefined;
       const delayUs = persist ? (this.ctx.disk.fsyncDelayUs?.() ?? 0) : 0;
       if (delayUs > 0) return this.beginSync(rd, proved, delayUs);
