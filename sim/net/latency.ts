@@ -31,6 +31,33 @@ export function sampleLatency(d: LatencyDist, r: Stream, floorUs: Micros): Micro
   return rounded < floorUs ? floorUs : rounded;
 }
 
+/**
+ * The least value sampleLatency can return for `d` with this floor: what a message on the
+ * link takes at least, which bounds worker lockstep's windows (sim/workers/lockstep.ts).
+ * Each case follows sampleLatency's arithmetic: Math.round is monotone, a uniform or
+ * longtail draw never goes below its minimum, and a normal draw has no lower bound.
+ */
+export function latencyMinUs(d: LatencyDist, floorUs: Micros): Micros {
+  let us: number;
+  switch (d.kind) {
+    case 'fixed':
+      us = d.us;
+      break;
+    case 'uniform':
+      us = d.minUs;
+      break;
+    case 'normal':
+      us = -Infinity;
+      break;
+    case 'longtail':
+      // pow(x <= 1, negative) >= 1 in exact arithmetic; 1 µs of margin covers its last bit.
+      us = Math.min(d.maxUs, d.minUs - 1);
+      break;
+  }
+  const rounded = Math.round(us);
+  return rounded < floorUs ? floorUs : rounded;
+}
+
 /** The configured mean, for tests and summaries (before clamping to L). */
 export function latencyMean(d: LatencyDist): number {
   switch (d.kind) {

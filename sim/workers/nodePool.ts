@@ -1,16 +1,20 @@
 // Worker threads for lockstep runs in Node: spawn, wrap with comlink, fail loudly.
 //
 // Contract: each worker runs sim/workers/nodeWorker.ts (TypeScript, loaded through tsx by
-// nodeWorkerEntry.mjs).
+// nodeWorkerEntry.mjs). Comlink sets a worker up; the windows then go through shared memory
+// (channelRunner.ts: Atomics, ~10 µs a round trip against comlink's ~100 µs), or through
+// comlink when `channel` is 'comlink' (the comparison in bench/workers.ts).
 // If a worker throws or dies, every pending and later call rejects at once with an error
 // naming the worker and its nodes, so a run never hangs; `close` terminates the workers.
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Worker } from 'node:worker_threads';
 import type { NodeId } from '../../core/env.ts';
+import { startChannel, type ChannelRunner } from './channelRunner.ts';
 import type { Runner } from './lockstep.ts';
+import { sharedMemoryAvailable } from './sharedChannel.ts';
 import type { WorkerApi } from './workerApi.ts';
-import type { WorkerInit } from './windowRunner.ts';
+import { WindowRunner, type WorkerInit } from './windowRunner.ts';
 
 export interface NodePool {
   runners: Runner[];
@@ -24,11 +28,34 @@ function guarded(api: Comlink.Remote<WorkerApi>, failed: Promise<never>): Runner
   };
 }
 
+export interface NodePoolOptions {
+  /** How windows reach the workers: shared memory where available (default), or comlink. */
+  channel?: 'shared' | 'comlink';
+  /**
+   * The kernel's own thread hosts the first runner's nodes, so N runners take N threads,
+   * the kernel's included, instead of N + 1: on a machine with as many cores as runners
+   * the kernel's thread works during a window instead of waiting (see docs/workers.md).
+   */
+  kernelHostsFirst?: boolean;
+}
+
+/** A runner in this thread that does its window when its answer is asked for: after the workers got theirs. */
+function deferred(r: WindowRunner): Runner {
+  return {
+    runWindow: (endUs, endKey, incoming) => () => r.runWindow(endUs, endKey, incoming),
+    commands: (cmds, t, key) => r.commands(cmds, t, key),
+  };
+}
+
 /** Spawns one worker per entry of `nodesByWorker` and initialises it with its nodes. */
-export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWorker: NodeId[][]): Promise<NodePool> {
+export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWorker: NodeId[][], opts: NodePoolOptions = {}): Promise<NodePool> {
   const workers: Worker[] = [];
-  const runners: Runner[] = [];
-  for (const [i, nodeIds] of nodesByWorker.entries()) {
+  const channels: ChannelRunner[] = [];
+  const shared = (opts.channel ?? 'shared') === 'shared' && sharedMemoryAvailable();
+  const local = opts.kernelHostsFirst === true ? new WindowRunner({ ...base, nodeIds: nodesByWorker[0] }) : null;
+  // Workers start in parallel: each loads the sources and builds its nodes.
+  const spawned = nodesByWorker.map(async (nodeIds, i): Promise<Runner> => {
+    if (i === 0 && local !== null) return deferred(local);
     const w = new Worker(new URL('./nodeWorkerEntry.mjs', import.meta.url));
     workers.push(w);
     const failed = new Promise<never>((_, reject) => {
@@ -38,12 +65,22 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
     failed.catch(() => {});
     const api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
     await Promise.race([api.init({ ...base, nodeIds }), failed]);
-    runners.push(guarded(api, failed));
-  }
-  return {
-    runners,
-    async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
+    if (!shared) return guarded(api, failed);
+    const c = startChannel(api, failed, true);
+    channels.push(c);
+    return c.runner;
+  });
+  const close = async (): Promise<void> => {
+    for (const c of channels) c.stop();
+    await Promise.all(workers.map((w) => w.terminate()));
   };
+  let runners: Runner[];
+  try {
+    runners = await Promise.all(spawned);
+  } catch (e) {
+    await Promise.allSettled(spawned);
+    await close();
+    throw e;
+  }
+  return { runners, close };
 }
