@@ -278,12 +278,12 @@ export class WireReader {
 
   private varuint(): number {
     let n = 0;
-    let shift = 0;
+    let scale = 1;
     for (;;) {
       const b = this.u8[this.pos++];
-      n += (b & 0x7f) * 2 ** shift;
+      n += (b & 0x7f) * scale;
       if (b < 0x80) return n;
-      shift += 7;
+      scale *= 128;
     }
   }
 
