@@ -1,53 +1,82 @@
-// Worker lockstep benchmarks: events/s in one thread against two worker threads, for the
-// default Raft scenario (sparse events: lockstep windows hold little work, so the round
-// trips dominate and the ratio is below 1) and for a CPU-heavy scenario (much work per
-// event: two workers on two cores should approach 2x). Worker start-up (spawning threads,
-// loading the sources through tsx) is timed separately and excluded from the ratio.
+// Worker lockstep benchmarks: events/s in one thread against the same run with its nodes on
+// two runners, for the default Raft scenario (sparse events: a window holds ~2 events, so
+// the cost of a round trip to the workers decides the ratio) and for a CPU-heavy scenario
+// (much work per event: two workers on two cores should approach 2x). Three ways:
+// - `comlink`: two worker threads, every window a comlink call (the path before shared memory,
+//   still the browser's without cross-origin isolation);
+// - `shared`: two worker threads, windows through shared memory with Atomics (the default);
+// - `kernelHostsFirst`: the kernel's thread runs one runner's nodes itself and one worker
+//   thread the other's: two runners on two threads.
+// Worker start-up (spawning threads, loading the sources through tsx) is timed separately
+// and excluded. The machine is shared and noisy, so the in-process baseline and each way
+// run interleaved, `reps` times, and each ratio is the median of its repetitions.
 import { catalogScenario } from '../cli/catalog.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
-import { spawnNodePool } from '../sim/workers/nodePool.ts';
+import { spawnNodePool, type NodePoolOptions } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
 
-const scenario = catalogScenario;
+const WAYS: Record<string, NodePoolOptions> = {
+  comlink: { channel: 'comlink' },
+  shared: { channel: 'shared' },
+  kernelHostsFirst: { channel: 'shared', kernelHostsFirst: true },
+};
 
-async function compare(name: string, workers: number, durationUs?: number): Promise<Record<string, number | string>> {
-  const base0 = scenario(name);
-  const s = durationUs === undefined ? base0 : { ...base0, duration: durationUs };
-  runScenario(s, 1); // warm-up of this thread's JIT
-  const t0 = wallNowMs();
-  const base = runScenario(s, 2).report;
-  const inProcessMs = wallNowMs() - t0;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function timedLockstep(s: Scenario, opts: NodePoolOptions, expectHash: string): Promise<{ ms: number; spawnMs: number; windows: number; eventsPerCall: number }> {
   let spawnedAt = 0;
   let spawnMs = 0;
   const timed: RunnerFactory = async (init, nodes) => {
     const t = wallNowMs();
-    const pool = await spawnNodePool(init, nodes);
+    const pool = await spawnNodePool(init, nodes, opts);
     spawnedAt = wallNowMs();
     spawnMs = spawnedAt - t;
     return pool;
   };
-  const ls = await runScenarioLockstep(s, 2, workers, timed);
-  const workersMs = wallNowMs() - spawnedAt;
-  if (ls.report.traceHash !== base.traceHash) throw new Error(`${name}: worker trace ${ls.report.traceHash} differs from ${base.traceHash}`);
-  return {
-    events: base.events,
-    inProcessEventsPerS: Math.round(base.events / (inProcessMs / 1000)),
-    workersEventsPerS: Math.round(base.events / (workersMs / 1000)),
-    speedupVsInProcess: +(inProcessMs / workersMs).toFixed(3),
-    eventsPerWorkerCall: +ls.lockstep.eventsPerCall.toFixed(2),
-    windows: ls.lockstep.windows,
-    workerStartupMs: Math.round(spawnMs),
-  };
+  const ls = await runScenarioLockstep(s, 2, 2, timed);
+  const ms = wallNowMs() - spawnedAt;
+  if (ls.report.traceHash !== expectHash) throw new Error(`${s.name}: worker trace ${ls.report.traceHash} differs from ${expectHash}`);
+  return { ms, spawnMs, windows: ls.lockstep.windows, eventsPerCall: ls.lockstep.eventsPerCall };
+}
+
+async function compare(name: string, reps: number, ways: string[], durationUs?: number): Promise<Record<string, number | string>> {
+  const base0 = catalogScenario(name);
+  const s = durationUs === undefined ? base0 : { ...base0, duration: durationUs };
+  runScenario(s, 1); // warm-up of this thread's JIT
+  const inMs: number[] = [];
+  const ratios: Record<string, number[]> = Object.fromEntries(ways.map((w) => [w, []]));
+  const out: Record<string, number | string> = {};
+  let events = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    for (const way of ways) {
+      const t0 = wallNowMs();
+      const base = runScenario(s, 2).report;
+      const ms = wallNowMs() - t0;
+      inMs.push(ms);
+      events = base.events;
+      const r = await timedLockstep(s, WAYS[way], base.traceHash);
+      ratios[way].push(ms / r.ms);
+      out[`${way}.windows`] = r.windows;
+      out[`${way}.eventsPerWorkerCall`] = +r.eventsPerCall.toFixed(2);
+      out[`${way}.workerStartupMs`] = Math.round(r.spawnMs);
+    }
+  }
+  out.events = events;
+  out.inProcessEventsPerS = Math.round(events / (median(inMs) / 1000));
+  for (const way of ways) out[`${way}.speedupVsInProcess`] = +median(ratios[way]).toFixed(3);
+  return out;
 }
 
 export async function run(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = { workers: 2 };
+  for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['comlink', 'shared', 'kernelHostsFirst']))) out[`raft-kv-basic.${k}`] = v;
   // The CPU-heavy run is stretched to 20 simulated seconds so that the workers' own JIT
   // warm-up (each worker compiles the node code afresh) is a small part of the measurement.
-  for (const [name, durationUs] of [['raft-kv-basic', undefined], ['heartbeat-cpu-heavy', 20_000_000]] as const) {
-    for (const [k, v] of Object.entries(await compare(name, 2, durationUs))) out[`${name}.${k}`] = v;
-  }
+  for (const [k, v] of Object.entries(await compare('heartbeat-cpu-heavy', 1, ['comlink', 'shared', 'kernelHostsFirst'], 20_000_000))) out[`heartbeat-cpu-heavy.${k}`] = v;
   return out;
 }

@@ -36,6 +36,29 @@ describe('lockstep determinism', () => {
     });
   }
 
+  it('L follows the links: the least latency any link can draw, recomputed when a fault changes a link', async () => {
+    // raft-kv-basic's links draw 1-5 ms, so a window spans 1 ms, not the 0.5 ms floor.
+    const basic = scenario('raft-kv-basic', 2_000_000);
+    const ls = await runScenarioLockstep(basic, 1, 2, inProcessRunners);
+    expect(ls.lockstep.lookaheadUs).toBe(1_000);
+    expect(ls.report.traceHash).toBe(runScenario(basic, 1).report.traceHash);
+    // Slow links (20-30 ms) that a fault makes fast (2-3 ms) for a while: windows must shrink
+    // with it, or a message would land inside a window already run and the driver would stop.
+    const s: Scenario = {
+      ...basic,
+      duration: 4_000_000,
+      topology: { ...basic.topology, link: { ...basic.topology.link, latency: { kind: 'uniform', min: 20_000, max: 30_000 } } },
+      faults: [{ at: 1_000_000, kind: 'link', from: [0, 1, 2, 3, 4], to: [0, 1, 2, 3, 4], set: { latency: { kind: 'uniform', min: 2_000, max: 3_000 } }, duration: 1_500_000 }],
+    } as Scenario;
+    for (const seed of [1, 2]) {
+      const base = runScenario(s, seed).report;
+      const fast = await runScenarioLockstep(s, seed, 3, inProcessRunners);
+      expect(fast.report.traceHash, `seed ${seed}`).toBe(base.traceHash);
+      expect(fast.report.events).toBe(base.events);
+      expect(fast.lockstep.lookaheadUs).toBe(2_000);
+    }
+  });
+
   it('real worker threads (2 and 5) give the in-process trace hash', async () => {
     for (const name of ['heartbeat-chaos', 'raft-kv-basic']) {
       const s = scenario(name, 4_000_000);
@@ -46,6 +69,16 @@ describe('lockstep determinism', () => {
         expect(ls.report.events).toBe(base.events);
         expect(ls.lockstep.eventsPerCall).toBeGreaterThan(1);
       }
+    }
+  });
+
+  it('the comlink channel (no shared memory) and a kernel thread hosting the first runner give the same hash', async () => {
+    const s = scenario('raft-kv-basic', 3_000_000);
+    const base = runScenario(s, 12).report;
+    for (const opts of [{ channel: 'comlink' as const }, { kernelHostsFirst: true }]) {
+      const ls = await runScenarioLockstep(s, 12, 2, (init, nodes) => spawnNodePool(init, nodes, opts));
+      expect(ls.report.traceHash, JSON.stringify(opts)).toBe(base.traceHash);
+      expect(ls.report.events).toBe(base.events);
     }
   });
 });

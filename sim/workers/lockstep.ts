@@ -46,6 +46,8 @@ export interface LockstepStats {
   runnerCalls: number;
   /** Node events per runner call: the batching factor. */
   eventsPerCall: number;
+  /** The least window bound L used, µs (the least link latency over the run so far). */
+  lookaheadUs: Micros;
 }
 
 /** (time, key) pairs in canonical order. */
@@ -60,6 +62,7 @@ export class Lockstep {
   private calls = 0;
   /** L: the least latency any link can draw under the current profiles. */
   private lookaheadUs = 0;
+  private lookaheadLeast = Infinity;
   /** The time every window run so far ended before: no message may arrive earlier. */
   private doneUs = 0;
 
@@ -90,15 +93,11 @@ export class Lockstep {
     }
     if (!(min >= 1)) throw new Error(`Lockstep: the least link latency is ${min} µs; windows need it to be at least 1 µs`);
     this.lookaheadUs = min;
-  }
-
-  /** The current window bound L, µs (tests, stats). */
-  get lookahead(): Micros {
-    return this.lookaheadUs;
+    if (min < this.lookaheadLeast) this.lookaheadLeast = min;
   }
 
   stats(): LockstepStats {
-    return { windows: this.windows, runnerCalls: this.calls, eventsPerCall: this.calls === 0 ? 0 : this.world.remoteExecuted / this.calls };
+    return { windows: this.windows, runnerCalls: this.calls, eventsPerCall: this.calls === 0 ? 0 : this.world.remoteExecuted / this.calls, lookaheadUs: this.lookaheadLeast };
   }
 
   /** The earliest local event over all runners, as (time, key). */
