@@ -1,0 +1,118 @@
+// Goal: a seek served by the seek cache (ui/sim/keyframes.ts) shows exactly what a straight
+// run to that moment shows, forward and backward, and play, step and the end's trace hash
+// from there are the CLI's.
+// Method: in Node, without a browser: fill a session's cache (a wall clock that never
+// advances lets `prepare` finish in one call), seek around in it, and compare every frame,
+// field by field (all but the wall time it took), with the frame of a new session that
+// seeks straight to the same moment; then step and play on from a parked world and
+// compare again; the cache's own bookkeeping (the keyframe taken leaves it, the world left
+// behind joins it, capacity holds) is checked from its status.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../sim/run/runScenario.ts';
+import { parseScenarioText } from '../../sim/scenario/parse.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
+import { PARKED_EXTRA } from '../../ui/sim/keyframes.ts';
+import { LiveSession } from '../../ui/sim/liveSession.ts';
+import type { Frame, FrameAction, FrameRequest } from '../../ui/sim/protocol.ts';
+
+const still = (): number => 0;
+
+function load(name: string, duration?: number): Scenario {
+  const r = parseScenarioText(readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
+  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
+  return duration === undefined ? r.scenario : { ...r.scenario, duration };
+}
+
+const req = (action: FrameAction, selected: number | null = 1): FrameRequest => ({ action, selected, log: { nodes: null, kinds: null, limit: 150 } });
+
+/** Everything the page renders from a frame: all of it but the worker's wall time and whether it went back. */
+function shown(f: Frame): Omit<Frame, 'workMs' | 'replayed'> {
+  const { workMs: _w, replayed: _r, ...rest } = f;
+  return rest;
+}
+
+/** What a new session shows after one seek straight to `t` (and then `then`, if given). */
+function straight(s: Scenario, seed: number, t: number, then: FrameAction[] = []): Frame {
+  const fresh = new LiveSession({ scenario: s, seed, interventions: [] }, still);
+  let f = fresh.frame(req({ kind: 'seek', toUs: t }));
+  for (const a of then) f = fresh.frame(req(a));
+  return f;
+}
+
+describe('the seek cache', () => {
+  it('shows at every moment, forward and backward, exactly what a straight run to it shows (raft-kv-basic)', () => {
+    const s = load('raft-kv-basic');
+    const seed = 3;
+    const live = new LiveSession({ scenario: s, seed, interventions: [] }, still, { slotsMax: 4 });
+    expect(live.prepare(1)).toBe(false);
+    const filled = live.keyframeStatus;
+    expect(filled.ready).toBe(true);
+    // Four slots over 12 s: keyframes every 3 s and one at the end.
+    expect(filled.timesUs).toEqual([3_000_000, 6_000_000, 9_000_000, 12_000_000]);
+    const end = s.duration;
+    const times = [end, 0.25 * end, 0.75 * end, 0.5 * end, 0, 0.1 * end, 0.9 * end, 0.33 * end + 17, end, 2_999_999, 8_990_000, 0.8 * end];
+    const expected = new Map<number, Frame>();
+    for (const t of times) {
+      const f = live.frame(req({ kind: 'seek', toUs: t }));
+      expect(f.tUs).toBe(Math.round(t));
+      const want = expected.get(t) ?? straight(s, seed, t);
+      expected.set(t, want);
+      expect(shown(f)).toEqual(shown(want));
+    }
+    // Stepping and playing on from a moment the cache served is the straight run's too.
+    live.frame(req({ kind: 'seek', toUs: 4_500_000 }));
+    const steps: FrameAction[] = [{ kind: 'step' }, { kind: 'step' }, { kind: 'run', toUs: 4_700_000 }, { kind: 'step' }];
+    let f: Frame | null = null;
+    for (const a of steps) f = live.frame(req(a));
+    expect(shown(f as Frame)).toEqual(shown(straight(s, seed, 4_500_000, steps)));
+    const last = live.frame(req({ kind: 'run', toUs: end }));
+    expect(last.hashSoFar).toBe(runScenario(s, seed).report.traceHash);
+  });
+
+  it('serves a backward seek from the keyframe before it, and keeps the world it leaves as one (ten simulated minutes of raft-idle, shortened to one)', () => {
+    const s = load('raft-idle', 60_000_000);
+    const live = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3 });
+    live.prepare(1);
+    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 40_000_000, 60_000_000]);
+    // Forward to 50 s: from the keyframe at 40 s, which leaves the cache; the world at 0 is not kept.
+    const at50 = live.frame(req({ kind: 'seek', toUs: 50_000_000 }));
+    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 60_000_000]);
+    expect(shown(at50)).toEqual(shown(straight(s, 1, 50_000_000)));
+    // Back to 25 s: from the keyframe at 20 s; the world at 50 s is parked.
+    const at25 = live.frame(req({ kind: 'seek', toUs: 25_000_000, wallMs: 1_000 }));
+    expect(at25.replayed).toBe(true);
+    expect(at25.seekingToUs).toBeNull();
+    expect(live.keyframeStatus.timesUs).toEqual([50_000_000, 60_000_000]);
+    expect(shown(at25)).toEqual(shown(straight(s, 1, 25_000_000)));
+    // Idle time refills the gaps the seeks left.
+    expect(live.keyframeStatus.ready).toBe(false);
+    live.prepare(1);
+    expect(live.keyframeStatus).toMatchObject({ ready: true, timesUs: [20_000_000, 40_000_000, 50_000_000, 60_000_000] });
+    // Just before a keyframe: on from the live world at 25 s (a world cannot go back), the keyframes untouched.
+    expect(shown(live.frame(req({ kind: 'seek', toUs: 39_999_999 })))).toEqual(shown(straight(s, 1, 39_999_999)));
+    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 40_000_000, 50_000_000, 60_000_000]);
+    // However the page wanders, the cache holds at most slotsMax + PARKED_EXTRA worlds.
+    for (let i = 1; i <= 12; i++) live.frame(req({ kind: 'seek', toUs: (i * 4_900_000) % 60_000_000 }, null));
+    live.prepare(1);
+    expect(live.keyframeStatus.timesUs.length).toBeLessThanOrEqual(3 + PARKED_EXTRA);
+    expect(shown(live.frame(req({ kind: 'seek', toUs: 33_333_333 })))).toEqual(shown(straight(s, 1, 33_333_333)));
+  });
+
+  it('continues a seek from the builder when it is ahead, and prepares in bounded slices of wall time', () => {
+    const s = load('raft-idle', 60_000_000);
+    let now = 0;
+    // Each wall-clock read advances 1 ms: a slice of 5 ms runs only a few hundred events.
+    const clock = (): number => now++;
+    const live = new LiveSession({ scenario: s, seed: 2, interventions: [] }, clock, { slotsMax: 3 });
+    expect(live.prepare(5)).toBe(true);
+    const building = live.keyframeStatus.building;
+    expect(building).not.toBeNull();
+    expect(building?.toUs).toBe(60_000_000);
+    expect(building?.nowUs).toBeGreaterThan(0);
+    expect(building?.nowUs).toBeLessThan(60_000_000);
+    const f = live.frame(req({ kind: 'seek', toUs: 60_000_000 }));
+    expect(live.keyframeStatus.building).toBeNull();
+    expect(shown(f)).toEqual(shown(straight(s, 2, 60_000_000)));
+  });
+});

@@ -1,0 +1,153 @@
+// The seek cache: live worlds parked at moments of the run, so a seek anywhere starts
+// from a world at most one spacing before it instead of replaying from time zero.
+//
+// Contract: every keyframe is a whole world (a Track) that reached its time by running the
+// same kernel from zero, so a frame taken after a seek is exactly the frame a straight run
+// to that time gives; the cache never approximates. A world cannot be copied (it holds
+// closures), so the cache fills itself in idle time: a builder world runs from zero to the
+// next wanted moment in bounded slices (`prepare`) and is parked there. It first runs to
+// the end of the run (the horizon: End is then instant, and the pace of the world is
+// measured), then fills gaps until every moment has a keyframe at most `spacingUs` before
+// it. The spacing is chosen from the measured pace so that catching up from a keyframe
+// costs about SEEK_WORK_MS, but there are never more than `slotsMax` keyframes for it;
+// worlds the page leaves behind when it seeks away are parked too, and the least useful
+// keyframe is dropped beyond `slotsMax + PARKED_EXTRA`. So memory is bounded by a fixed
+// number of worlds, whatever the run's length.
+//
+// Why worlds and not recorded frames: what the page renders at time t (each node's
+// inspect(), the messages in flight with their fields, any node's full details, the
+// retrieval panel's answers to a question) changes with nearly every event and is read
+// from the processes by the workload's own code; recording it per event would cost more
+// than the world and still not answer a question the user asks later. A parked world
+// answers every one of them, and resuming play, stepping or asking from it needs no
+// further replay.
+import type { Micros } from '../../core/env.ts';
+import { Pace, type Track, type WallClock } from './track.ts';
+
+/** Catching up from a keyframe to a seek's target should take about this much wall time, ms. */
+export const SEEK_WORK_MS = 50;
+/** Keyframes the cache places at most for coverage (each is a whole world). */
+export const SLOTS_MAX = 16;
+/** Worlds the page leaves behind that are kept beyond the coverage slots. */
+export const PARKED_EXTRA = 4;
+
+export interface KeyframeStatus {
+  /** Times of the parked worlds, ascending. */
+  timesUs: Micros[];
+  /** The builder's time and target, while one runs. */
+  building: { nowUs: Micros; toUs: Micros } | null;
+  /** The spacing aimed at, once the pace is known. */
+  spacingUs: Micros | null;
+  /** Every moment has a keyframe within the spacing before it, and one sits at the end. */
+  ready: boolean;
+}
+
+export class Keyframes {
+  /** Parked worlds, by time ascending. */
+  private readonly parked: Track[] = [];
+  private builder: { track: Track; toUs: Micros } | null = null;
+  /** A builder stopped short of its target (the run hit a scale limit): the cache builds no more. */
+  private stopped = false;
+  readonly pace = new Pace();
+
+  constructor(
+    private readonly make: () => Track,
+    private readonly endUs: Micros,
+    private readonly wallNowMs: WallClock,
+    private readonly slotsMax = SLOTS_MAX,
+  ) {
+    if (!(slotsMax >= 1)) throw new Error('Keyframes: slotsMax must be >= 1');
+  }
+
+  /** The spacing between keyframes: what SEEK_WORK_MS simulates at the measured pace, at least endUs / slotsMax. */
+  get spacingUs(): Micros | null {
+    const rate = this.pace.msPerUs;
+    if (rate === null || this.pace.simulatedUs < this.endUs) return null;
+    const floor = Math.ceil(this.endUs / this.slotsMax);
+    return rate === 0 ? floor : Math.max(floor, Math.floor(SEEK_WORK_MS / rate));
+  }
+
+  /**
+   * The world to continue from for a seek to `targetUs`: the latest of the live one, the
+   * parked ones and the builder that is not past the target, or a new world at zero. The
+   * one returned leaves the cache; the caller parks the live one when it is not it.
+   */
+  take(targetUs: Micros, live: Track): Track {
+    let best: Track | null = live.nowUs <= targetUs ? live : null;
+    for (const p of this.parked) if (p.nowUs <= targetUs && (best === null || p.nowUs > best.nowUs)) best = p;
+    const b = this.builder?.track;
+    if (b !== undefined && b.nowUs <= targetUs && (best === null || b.nowUs > best.nowUs)) best = b;
+    if (best === null) return this.make();
+    if (best === b) this.builder = null;
+    const i = this.parked.indexOf(best);
+    if (i >= 0) this.parked.splice(i, 1);
+    return best;
+  }
+
+  /** Keeps `t` as a keyframe; beyond capacity the one whose loss widens a gap least is dropped. */
+  park(t: Track): void {
+    if (t.nowUs === 0) return;
+    let i = this.parked.findIndex((p) => p.nowUs >= t.nowUs);
+    if (i < 0) i = this.parked.length;
+    // Two worlds at one moment are one keyframe: keep the one already parked.
+    if (this.parked[i]?.nowUs === t.nowUs) return;
+    this.parked.splice(i, 0, t);
+    if (this.parked.length > this.slotsMax + PARKED_EXTRA) this.evict();
+  }
+
+  private evict(): void {
+    let worst = -1;
+    let widest = Infinity;
+    // The keyframe at the end is kept: End is the most common far seek.
+    for (let i = 0; i < this.parked.length; i++) {
+      if (this.parked[i].nowUs >= this.endUs) continue;
+      const before = i === 0 ? 0 : this.parked[i - 1].nowUs;
+      const after = this.parked[i + 1]?.nowUs ?? this.endUs;
+      if (after - before < widest) { widest = after - before; worst = i; }
+    }
+    if (worst >= 0) this.parked.splice(worst, 1);
+  }
+
+  /** The next moment a keyframe is wanted at, or null when the cache is complete. */
+  wanted(): Micros | null {
+    if (this.stopped) return null;
+    if (this.parked.at(-1)?.nowUs !== this.endUs) return this.endUs;
+    const spacing = this.spacingUs;
+    if (spacing === null) return null;
+    let prev = 0;
+    for (const p of this.parked) {
+      if (p.nowUs - prev > spacing) return prev + spacing;
+      prev = p.nowUs;
+    }
+    return null;
+  }
+
+  /** Works on the cache for about `wallMs` of wall time; returns whether work remains. */
+  prepare(wallMs: number): boolean {
+    const start = this.wallNowMs();
+    for (;;) {
+      if (this.builder === null) {
+        const toUs = this.wanted();
+        if (toUs === null) return false;
+        this.builder = { track: this.make(), toUs };
+      }
+      const left = wallMs - (this.wallNowMs() - start);
+      if (left <= 0) return true;
+      const { track, toUs } = this.builder;
+      if (!track.runFor(toUs, left, this.wallNowMs, this.pace)) return true;
+      this.builder = null;
+      if (track.nowUs < toUs) this.stopped = true;
+      this.park(track);
+    }
+  }
+
+  status(): KeyframeStatus {
+    const b = this.builder;
+    return {
+      timesUs: this.parked.map((p) => p.nowUs),
+      building: b === null ? null : { nowUs: b.track.nowUs, toUs: b.toUs },
+      spacingUs: this.spacingUs,
+      ready: b === null && this.wanted() === null && (this.spacingUs !== null || this.stopped),
+    };
+  }
+}
