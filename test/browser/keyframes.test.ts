@@ -115,4 +115,28 @@ describe('the seek cache', () => {
     expect(live.keyframeStatus.building).toBeNull();
     expect(shown(f)).toEqual(shown(straight(s, 2, 60_000_000)));
   });
+
+  it('runs on toward an unfinished seek\'s target while the page draws its frame, and the finished seek is the straight run\'s', () => {
+    const s = load('raft-idle', 60_000_000);
+    let now = 0;
+    const clock = (): number => now++;
+    const live = new LiveSession({ scenario: s, seed: 4, interventions: [] }, clock);
+    const first = live.frame(req({ kind: 'seek', toUs: 40_000_000, wallMs: 3 }));
+    expect(first.seekingToUs).toBe(40_000_000);
+    expect(live.seeking).toBe(true);
+    // Idle slices run the live world on; the cache waits until the seek is done.
+    let slices = 0;
+    while (live.seeking && slices++ < 10_000) live.prepare(3);
+    expect(live.seeking).toBe(false);
+    expect(live.keyframeStatus.building).toBeNull();
+    expect(live.nowUs).toBe(40_000_000);
+    const done = live.frame(req({ kind: 'seek', toUs: 40_000_000, wallMs: 3 }));
+    expect(done.seekingToUs).toBeNull();
+    expect(shown(done)).toEqual(shown(straight(s, 4, 40_000_000)));
+    // Any other request ends the pending seek: idle time goes to the cache again.
+    live.frame(req({ kind: 'seek', toUs: 10_000_000, wallMs: 1 }));
+    expect(live.seeking).toBe(true);
+    live.frame(req({ kind: 'none' }));
+    expect(live.seeking).toBe(false);
+  });
 });

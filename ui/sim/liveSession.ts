@@ -42,6 +42,8 @@ export class LiveSession {
   private pulses = new Map<string, [number, number, string, number]>();
   private stepped: LogEvent | null = null;
   private seekingToUs: Micros | null = null;
+  /** Where the last, unfinished seek is going, until the next request: idle time runs on toward it. */
+  private pendingSeekUs: Micros | null = null;
   private readonly scenario: Scenario;
   private readonly endUs: Micros;
   private readonly baseLink: LinkProfile;
@@ -64,9 +66,23 @@ export class LiveSession {
     return this.live.nowUs;
   }
 
-  /** Builds the seek cache for about `wallMs` of wall time (the worker calls it while idle); returns whether work remains. */
+  /**
+   * Works for about `wallMs` of wall time while the page has asked for nothing (the worker
+   * calls it): first on toward an unfinished seek's target (the page is about to ask again;
+   * nothing of it is animated), then on the seek cache. Returns whether work remains.
+   */
   prepare(wallMs: number): boolean {
-    return this.keyframes.prepare(wallMs);
+    const to = this.pendingSeekUs;
+    if (to === null) return this.keyframes.prepare(wallMs);
+    this.live.observer = null;
+    if (this.live.runFor(to, wallMs, this.wallNowMs, this.keyframes.pace)) this.pendingSeekUs = null;
+    this.live.observer = this.onEvent;
+    return true;
+  }
+
+  /** Whether an unfinished seek is under way (idle work then goes on at once). */
+  get seeking(): boolean {
+    return this.pendingSeekUs !== null;
   }
 
   get keyframeStatus(): KeyframeStatus {
@@ -89,6 +105,7 @@ export class LiveSession {
     const t0 = this.wallNowMs();
     this.stepped = null;
     this.seekingToUs = null;
+    this.pendingSeekUs = null;
     const replayed = this.act(req.action);
     if (req.action.kind === 'seek') {
       // A seek jumps over time the user did not watch: its drops and deliveries are not animated.
@@ -143,6 +160,7 @@ export class LiveSession {
     this.overwrites.clear();
     const done = wallMs === undefined ? (this.live.runTo(target), true) : this.live.runFor(target, wallMs, this.wallNowMs, this.keyframes.pace);
     this.seekingToUs = done ? null : target;
+    this.pendingSeekUs = this.seekingToUs;
     return back;
   }
 

@@ -6,7 +6,8 @@
 // charts. The page uses one worker for the live view and a second for summaries, so a
 // long full run never stalls the animation. While no request has come for IDLE_AFTER_MS,
 // the live worker fills the session's seek cache in slices of IDLE_SLICE_MS (a request
-// waits at most one slice); `keyframes` tells the page how far that is. Wall-clock reads
+// waits at most one slice), and after a frame of an unfinished seek it runs on toward the
+// seek's target at once, while the page draws that frame; `keyframes` tells the page how far that is. Wall-clock reads
 // and timers here only bound and pace the work; they never reach the simulation.
 import { expose } from 'comlink';
 import { prepareScenario } from '../../sim/workloads/registry.ts';
@@ -23,30 +24,47 @@ const wallNowMs = (): number => performance.now();
 const IDLE_AFTER_MS = 100;
 /** One slice of cache filling, ms: the longest a request waits behind it. */
 const IDLE_SLICE_MS = 12;
+/** One slice of running on toward an unfinished seek's target, ms (the page asks for that seek again). */
+const SEEK_SLICE_MS = 30;
 
 let live: LiveSession | null = null;
+/** The users' workload modules, loaded once before the first session (see userBundle.ts). */
+const ready = loadUserWorkloads();
 let lastRequestMs = 0;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
+let idleAtMs = Infinity;
 
-/** Schedules the next slice of cache filling, `delayMs` from now, unless one is scheduled. */
+/** Schedules the next slice of idle work `delayMs` from now (an earlier one already scheduled stands). */
 function scheduleIdle(delayMs: number): void {
-  if (idleTimer !== null || live === null) return;
-  idleTimer = setTimeout(() => {
-    idleTimer = null;
-    const session = live;
-    if (session === null) return;
-    const quietMs = wallNowMs() - lastRequestMs;
-    if (quietMs < IDLE_AFTER_MS) { scheduleIdle(IDLE_AFTER_MS - quietMs); return; }
-    if (session.prepare(IDLE_SLICE_MS)) scheduleIdle(0);
-  }, delayMs);
+  if (live === null) return;
+  const at = wallNowMs() + delayMs;
+  if (idleTimer !== null) {
+    if (idleAtMs <= at) return;
+    clearTimeout(idleTimer);
+  }
+  idleAtMs = at;
+  idleTimer = setTimeout(idleSlice, delayMs);
+}
+
+function idleSlice(): void {
+  idleTimer = null;
+  idleAtMs = Infinity;
+  const session = live;
+  if (session === null) return;
+  if (session.seeking) {
+    session.prepare(SEEK_SLICE_MS);
+    scheduleIdle(0);
+    return;
+  }
+  const quietMs = wallNowMs() - lastRequestMs;
+  if (quietMs < IDLE_AFTER_MS) { scheduleIdle(IDLE_AFTER_MS - quietMs); return; }
+  if (session.prepare(IDLE_SLICE_MS)) scheduleIdle(0);
 }
 
 function requested(): void {
   lastRequestMs = wallNowMs();
-  scheduleIdle(IDLE_AFTER_MS);
+  scheduleIdle(live?.seeking === true ? 0 : IDLE_AFTER_MS);
 }
-/** The users' workload modules, loaded once before the first session (see userBundle.ts). */
-const ready = loadUserWorkloads();
 
 export const simApi = {
   /** Builds the live world at time zero (after loading the users' workloads and what the workload needs); returns how long that took, ms. */
