@@ -116,6 +116,25 @@ describe('the seek cache', () => {
     expect(shown(f)).toEqual(shown(straight(s, 2, 60_000_000)));
   });
 
+  it('keeps the parked worlds within the bound on the events they ran, and says the cache stopped there', () => {
+    const s = load('raft-idle', 60_000_000);
+    const full = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3 });
+    full.prepare(1);
+    const events = full.frame(req({ kind: 'seek', toUs: 60_000_000 })).executed;
+    // Room for the world at the end and one at 20 s (a third of its events), not one more at 40 s: the cache stops there.
+    const bounded = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, eventsMax: Math.round(events * 1.6) });
+    expect(bounded.prepare(1)).toBe(false);
+    expect(bounded.keyframeStatus).toMatchObject({ ready: true, stoppedBy: 'memory bound', timesUs: [20_000_000, 60_000_000] });
+    // Worlds the page leaves behind are parked only while the bound holds: the least useful one goes.
+    bounded.frame(req({ kind: 'seek', toUs: 30_000_000 }));
+    bounded.frame(req({ kind: 'seek', toUs: 10_000_000 }));
+    expect(bounded.keyframeStatus.timesUs).toEqual([30_000_000, 60_000_000]);
+    bounded.frame(req({ kind: 'seek', toUs: 5_000_000 }));
+    bounded.frame(req({ kind: 'seek', toUs: 45_000_000 }));
+    expect(bounded.keyframeStatus.timesUs).toEqual([5_000_000, 60_000_000]);
+    expect(shown(bounded.frame(req({ kind: 'seek', toUs: 50_000_000 })))).toEqual(shown(straight(s, 1, 50_000_000)));
+  });
+
   it('runs on toward an unfinished seek\'s target while the page draws its frame, and the finished seek is the straight run\'s', () => {
     const s = load('raft-idle', 60_000_000);
     let now = 0;

@@ -11,8 +11,8 @@
 // it. The spacing is chosen from the measured pace so that catching up from a keyframe
 // costs about SEEK_WORK_MS, but there are never more than `slotsMax` keyframes for it;
 // worlds the page leaves behind when it seeks away are parked too, and the least useful
-// keyframe is dropped beyond `slotsMax + PARKED_EXTRA`. So memory is bounded by a fixed
-// number of worlds, whatever the run's length.
+// keyframe is dropped beyond `slotsMax + PARKED_EXTRA` worlds or beyond `eventsMax` kernel
+// events run by the parked worlds together. So memory is bounded whatever the run's length.
 //
 // Why worlds and not recorded frames: what the page renders at time t (each node's
 // inspect(), the messages in flight with their fields, any node's full details, the
@@ -30,6 +30,13 @@ export const SEEK_WORK_MS = 50;
 export const SLOTS_MAX = 16;
 /** Worlds the page leaves behind that are kept beyond the coverage slots. */
 export const PARKED_EXTRA = 4;
+/**
+ * Kernel events the parked worlds have run, summed, at most: a world's heap grows with
+ * what it has run (logs, histories), about 6 to 20 bytes an event in the Raft scenarios,
+ * so this bounds the cache near 100 MB even for long, busy runs, which then get fewer
+ * keyframes (or none: a seek there replays as before).
+ */
+export const PARKED_EVENTS_MAX = 6_000_000;
 
 export interface KeyframeStatus {
   /** Times of the parked worlds, ascending. */
@@ -38,16 +45,18 @@ export interface KeyframeStatus {
   building: { nowUs: Micros; toUs: Micros } | null;
   /** The spacing aimed at, once the pace is known. */
   spacingUs: Micros | null;
-  /** Every moment has a keyframe within the spacing before it, and one sits at the end. */
+  /** Every moment has a keyframe within the spacing before it, and one sits at the end (or the cache stopped: see stoppedBy). */
   ready: boolean;
+  /** Why the cache stopped filling before it was complete, or null. */
+  stoppedBy: string | null;
 }
 
 export class Keyframes {
   /** Parked worlds, by time ascending. */
   private readonly parked: Track[] = [];
   private builder: { track: Track; toUs: Micros } | null = null;
-  /** A builder stopped short of its target (the run hit a scale limit): the cache builds no more. */
-  private stopped = false;
+  /** Why the cache builds no more before it is complete: a builder stopped short of its target (the run hit a scale limit), or a world too large to keep. */
+  private stoppedBy: 'scale limit' | 'memory bound' | null = null;
   readonly pace = new Pace();
 
   constructor(
@@ -55,6 +64,7 @@ export class Keyframes {
     private readonly endUs: Micros,
     private readonly wallNowMs: WallClock,
     private readonly slotsMax = SLOTS_MAX,
+    private readonly eventsMax = PARKED_EVENTS_MAX,
   ) {
     if (!(slotsMax >= 1)) throw new Error('Keyframes: slotsMax must be >= 1');
   }
@@ -84,18 +94,26 @@ export class Keyframes {
     return best;
   }
 
+  private get parkedEvents(): number {
+    let n = 0;
+    for (const p of this.parked) n += p.world.kernel.executed;
+    return n;
+  }
+
   /** Keeps `t` as a keyframe; beyond capacity the one whose loss widens a gap least is dropped. */
   park(t: Track): void {
-    if (t.nowUs === 0) return;
+    if (t.nowUs === 0 || t.world.kernel.executed > this.eventsMax) return;
     let i = this.parked.findIndex((p) => p.nowUs >= t.nowUs);
     if (i < 0) i = this.parked.length;
     // Two worlds at one moment are one keyframe: keep the one already parked.
     if (this.parked[i]?.nowUs === t.nowUs) return;
     this.parked.splice(i, 0, t);
     if (this.parked.length > this.slotsMax + PARKED_EXTRA) this.evict();
+    while (this.parkedEvents > this.eventsMax && this.evict());
   }
 
-  private evict(): void {
+  /** Drops the keyframe whose loss widens a gap least; returns whether one was dropped. */
+  private evict(): boolean {
     let worst = -1;
     let widest = Infinity;
     // The keyframe at the end is kept: End is the most common far seek.
@@ -105,12 +123,20 @@ export class Keyframes {
       const after = this.parked[i + 1]?.nowUs ?? this.endUs;
       if (after - before < widest) { widest = after - before; worst = i; }
     }
-    if (worst >= 0) this.parked.splice(worst, 1);
+    if (worst < 0) return false;
+    this.parked.splice(worst, 1);
+    return true;
   }
 
-  /** The next moment a keyframe is wanted at, or null when the cache is complete. */
+  /** The next moment a keyframe is wanted at, or null when the cache is complete or may hold no more. */
   wanted(): Micros | null {
-    if (this.stopped) return null;
+    const gap = this.gap();
+    return gap !== null && this.fits(gap) ? gap : null;
+  }
+
+  /** The next moment without a keyframe within the spacing before it (the end first), whatever the bound on memory. */
+  private gap(): Micros | null {
+    if (this.stoppedBy !== null) return null;
     if (this.parked.at(-1)?.nowUs !== this.endUs) return this.endUs;
     const spacing = this.spacingUs;
     if (spacing === null) return null;
@@ -120,6 +146,13 @@ export class Keyframes {
       prev = p.nowUs;
     }
     return null;
+  }
+
+  /** Whether a world at `atUs` would keep the parked worlds within eventsMax (its events estimated at the pace of the ones parked). */
+  private fits(atUs: Micros): boolean {
+    const last = this.parked.at(-1);
+    const perUs = last === undefined || last.nowUs === 0 ? 0 : last.world.kernel.executed / last.nowUs;
+    return this.parkedEvents + perUs * atUs <= this.eventsMax;
   }
 
   /** Works on the cache for about `wallMs` of wall time; returns whether work remains. */
@@ -136,8 +169,9 @@ export class Keyframes {
       const { track, toUs } = this.builder;
       if (!track.runFor(toUs, left, this.wallNowMs, this.pace)) return true;
       this.builder = null;
-      if (track.nowUs < toUs) this.stopped = true;
+      if (track.nowUs < toUs) this.stoppedBy = 'scale limit';
       this.park(track);
+      if (!this.parked.includes(track)) this.stoppedBy ??= 'memory bound';
     }
   }
 
@@ -147,7 +181,8 @@ export class Keyframes {
       timesUs: this.parked.map((p) => p.nowUs),
       building: b === null ? null : { nowUs: b.track.nowUs, toUs: b.toUs },
       spacingUs: this.spacingUs,
-      ready: b === null && this.wanted() === null && (this.spacingUs !== null || this.stopped),
+      ready: b === null && this.wanted() === null && (this.spacingUs !== null || this.stoppedBy !== null),
+      stoppedBy: this.stoppedBy ?? (this.gap() !== null && this.wanted() === null ? 'memory bound' : null),
     };
   }
 }
