@@ -116,23 +116,26 @@ describe('the seek cache', () => {
     expect(shown(f)).toEqual(shown(straight(s, 2, 60_000_000)));
   });
 
-  it('keeps the parked worlds within the bound on the events they ran, and says the cache stopped there', () => {
+  it('spreads the keyframes evenly within the bound on the events the parked worlds ran, and says when not even one fits', () => {
     const s = load('raft-idle', 60_000_000);
     const full = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3 });
     full.prepare(1);
     const events = full.frame(req({ kind: 'seek', toUs: 60_000_000 })).executed;
-    // Room for the world at the end and one at 20 s (a third of its events), not one more at 40 s: the cache stops there.
+    // Room for 1.6 runs' events: keyframes at 30 s and 60 s (1.5 runs), not three.
     const bounded = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, eventsMax: Math.round(events * 1.6) });
     expect(bounded.prepare(1)).toBe(false);
-    expect(bounded.keyframeStatus).toMatchObject({ ready: true, stoppedBy: 'memory bound', timesUs: [20_000_000, 60_000_000] });
-    // Worlds the page leaves behind are parked only while the bound holds: the least useful one goes.
-    bounded.frame(req({ kind: 'seek', toUs: 30_000_000 }));
+    expect(bounded.keyframeStatus).toMatchObject({ ready: true, stoppedBy: null, timesUs: [30_000_000, 60_000_000], spacingUs: 30_000_000 });
+    // Worlds the page leaves behind are parked only while the bound holds: the least useful ones go, never the end.
     bounded.frame(req({ kind: 'seek', toUs: 10_000_000 }));
-    expect(bounded.keyframeStatus.timesUs).toEqual([30_000_000, 60_000_000]);
-    bounded.frame(req({ kind: 'seek', toUs: 5_000_000 }));
     bounded.frame(req({ kind: 'seek', toUs: 45_000_000 }));
-    expect(bounded.keyframeStatus.timesUs).toEqual([5_000_000, 60_000_000]);
+    expect(bounded.keyframeStatus.timesUs).toEqual([10_000_000, 60_000_000]);
+    bounded.frame(req({ kind: 'seek', toUs: 5_000_000 }));
+    expect(bounded.keyframeStatus.timesUs).toEqual([60_000_000]);
     expect(shown(bounded.frame(req({ kind: 'seek', toUs: 50_000_000 })))).toEqual(shown(straight(s, 1, 50_000_000)));
+    // A bound below one whole run keeps nothing, and the cache says why it stopped.
+    const tiny = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, eventsMax: Math.round(events * 0.9) });
+    expect(tiny.prepare(1)).toBe(false);
+    expect(tiny.keyframeStatus).toMatchObject({ ready: true, stoppedBy: 'memory bound', timesUs: [] });
   });
 
   it('runs on toward an unfinished seek\'s target while the page draws its frame, and the finished seek is the straight run\'s', () => {

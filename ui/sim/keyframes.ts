@@ -69,11 +69,18 @@ export class Keyframes {
     if (!(slotsMax >= 1)) throw new Error('Keyframes: slotsMax must be >= 1');
   }
 
-  /** The spacing between keyframes: what SEEK_WORK_MS simulates at the measured pace, at least endUs / slotsMax. */
+  /**
+   * The spacing between keyframes: what SEEK_WORK_MS simulates at the measured pace, but
+   * at least endUs / slotsMax, and wide enough that evenly spaced keyframes fit within
+   * eventsMax (a world's events grow about linearly with its time: keyframes at T/n, 2T/n,
+   * ..., T run about E(n+1)/2 events together, E being the whole run's).
+   */
   get spacingUs(): Micros | null {
     const rate = this.pace.msPerUs;
-    if (rate === null || this.pace.simulatedUs < this.endUs) return null;
-    const floor = Math.ceil(this.endUs / this.slotsMax);
+    const end = this.parked.at(-1);
+    if (rate === null || this.pace.simulatedUs < this.endUs || end?.nowUs !== this.endUs) return null;
+    const fitting = Math.floor((2 * this.eventsMax) / Math.max(1, end.world.kernel.executed)) - 1;
+    const floor = Math.ceil(this.endUs / Math.max(1, Math.min(this.slotsMax, fitting)));
     return rate === 0 ? floor : Math.max(floor, Math.floor(SEEK_WORK_MS / rate));
   }
 
