@@ -7,7 +7,8 @@
 // long full run never stalls the animation. While no request has come for IDLE_AFTER_MS,
 // the live worker fills the session's seek cache in slices of IDLE_SLICE_MS (a request
 // waits at most one slice), and after a frame of an unfinished seek it runs on toward the
-// seek's target at once, while the page draws that frame; `keyframes` tells the page how far that is. Wall-clock reads
+// seek's target at once, while the page draws that frame; the page holds the filling
+// while the other worker computes a verdict (`holdIdleWork`); `keyframes` tells the page how far that is. Wall-clock reads
 // and timers here only bound and pace the work; they never reach the simulation.
 import { expose } from 'comlink';
 import { prepareScenario } from '../../sim/workloads/registry.ts';
@@ -33,6 +34,8 @@ const ready = loadUserWorkloads();
 let lastRequestMs = 0;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
 let idleAtMs = Infinity;
+/** The page holds the cache's filling while it waits for a full run's verdict (the two would share the cores). */
+let held = false;
 
 /** Schedules the next slice of idle work `delayMs` from now (an earlier one already scheduled stands). */
 function scheduleIdle(delayMs: number): void {
@@ -56,6 +59,7 @@ function idleSlice(): void {
     scheduleIdle(0);
     return;
   }
+  if (held) return;
   const quietMs = wallNowMs() - lastRequestMs;
   if (quietMs < IDLE_AFTER_MS) { scheduleIdle(IDLE_AFTER_MS - quietMs); return; }
   if (session.prepare(IDLE_SLICE_MS)) scheduleIdle(0);
@@ -82,6 +86,12 @@ export const simApi = {
     const f = live.frame(req);
     requested();
     return f;
+  },
+
+  /** Holds (true) or resumes (false) filling the seek cache in idle time; an unfinished seek goes on either way. */
+  holdIdleWork(hold: boolean): void {
+    held = hold;
+    if (!hold) scheduleIdle(IDLE_AFTER_MS);
   },
 
   /** How far the live session's seek cache is (asking does not delay its filling). */

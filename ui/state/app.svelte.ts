@@ -349,14 +349,18 @@ export class AppState {
     this.summaryBusy = true;
     this.summaryProgress = 0;
     const progress = proxy((f: number) => { if (gen === this.summaryGen) this.summaryProgress = f; });
+    // The verdict comes first: the live worker fills its seek cache only once it is in.
+    void this.client.live.holdIdleWork(true);
     this.client.summary.summarize(spec, progress).then((s) => {
       if (gen !== this.summaryGen) return;
       this.summary = s;
       this.summaryBusy = false;
+      void this.client.live.holdIdleWork(false);
       performance.mark('faultline:verdict');
     }, (e: unknown) => {
       if (gen !== this.summaryGen) return;
       this.summaryBusy = false;
+      void this.client.live.holdIdleWork(false);
       this.notice = { tone: 'error', text: `The full run failed: ${e instanceof Error ? e.message : String(e)}` };
     });
   }
