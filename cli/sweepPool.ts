@@ -3,18 +3,18 @@
 // Contract: returns one SeedResult per seed, sorted by seed, whatever the number of workers
 // and whatever order they finish in; a seed's result depends only on (scenario, seed), so
 // it is identical to the in-process one apart from wallMs. Work goes out in batches of
-// seeds, at most two batches in flight per worker. `jobs` counts the calling thread: it
-// starts jobs - 1 workers and runs batches itself between draining their ports (with
-// receiveMessageOnPort), so no CPU idles while workers start up; when the queue is empty
-// it blocks in Atomics.wait. The CLI therefore stays synchronous. A worker that dies (it
-// exits while seeds are in its hands: a crash, an out-of-memory abort, process.exit in
-// someone's code) is replaced by a fresh one and the seeds it had not finished go back to
-// the front of the queue, so the seed it was running runs once more (onRetry reports it);
-// a seed whose second run kills a worker too raises a SweepError naming it, as does a
-// seed that throws (its failure is a function of the seed, not of the worker) and a
-// worker that fails to load. A seed that runs longer than `seedTimeoutMs` of wall time
-// raises one too, so a sweep never hangs. With failFast the sweep stops at the first
-// failing seed.
+// seeds that shrink as the queue empties, at most two batches in flight per worker. `jobs`
+// counts the calling thread: it starts jobs - 1 workers and runs seeds itself between
+// draining their ports (with receiveMessageOnPort), so no CPU idles while workers start up;
+// when the queue is empty it blocks in Atomics.wait. The CLI therefore stays synchronous. A
+// worker that dies (it exits while seeds are in its hands: a crash, an out-of-memory abort,
+// process.exit in someone's code) is replaced by a fresh one and the seeds it had not
+// finished go back to the front of the queue, so the seed it was running runs once more
+// (onRetry reports it); a seed whose second run kills a worker too raises a SweepError
+// naming it, as does a seed that throws (its failure is a function of the seed, not of the
+// worker) and a worker that fails to load. A seed that runs longer than `seedTimeoutMs` of
+// wall time raises one too, so a sweep never hangs. With failFast the sweep stops at the
+// first failing seed.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
@@ -96,11 +96,43 @@ function spawn(index: number, signal: Int32Array, opts: PoolOptions, replacement
   return { index, worker, port: port1, inflight: [], lastHeardMs: wallNowMs() };
 }
 
-function makeBatches(seeds: readonly number[], jobs: number, failFast: boolean): Batch[] {
-  const size = failFast ? 1 : Math.max(1, Math.min(BATCH_SEEDS_MAX, Math.ceil(seeds.length / (jobs * 8))));
-  const out: Batch[] = [];
-  for (let i = 0; i < seeds.length; i += size) out.push({ id: out.length, seeds: seeds.slice(i, i + size), done: 0 });
-  return out;
+/**
+ * The seeds not yet handed out, taken in batches that shrink as the queue empties (guided
+ * self-scheduling): a batch is about 1/(4 x jobs) of what is left, at most 64 seeds, so
+ * early batches cost few round trips and the last ones are single seeds, and no thread sits
+ * idle at the end while another still holds a long batch. Seeds a dead worker had not
+ * finished go back to the front.
+ */
+class SeedQueue {
+  private next = 0;
+  private front: number[] = [];
+  private stopped = false;
+  private batchId = 0;
+  constructor(private readonly seeds: readonly number[], private readonly jobs: number, private readonly failFast: boolean) {}
+  get length(): number {
+    return this.stopped ? 0 : this.front.length + this.seeds.length - this.next;
+  }
+  /** A batch for a worker, or null when nothing is left. */
+  batch(): Batch | null {
+    const left = this.length;
+    if (left === 0) return null;
+    const size = this.failFast ? 1 : Math.max(1, Math.min(BATCH_SEEDS_MAX, Math.ceil(left / (this.jobs * 4))));
+    const seeds: number[] = [];
+    while (seeds.length < size && this.front.length > 0) seeds.push(this.front.shift() as number);
+    while (seeds.length < size && this.next < this.seeds.length) seeds.push(this.seeds[this.next++]);
+    return { id: this.batchId++, seeds, done: 0 };
+  }
+  /** One seed for the calling thread, or null when nothing is left. */
+  one(): number | null {
+    if (this.length === 0) return null;
+    return this.front.length > 0 ? (this.front.shift() as number) : this.seeds[this.next++];
+  }
+  requeue(seeds: readonly number[]): void {
+    this.front.unshift(...seeds);
+  }
+  stop(): void {
+    this.stopped = true;
+  }
 }
 
 function currentSeed(slot: Slot): number | null {
@@ -110,8 +142,8 @@ function currentSeed(slot: Slot): number | null {
 
 export function runPool(opts: PoolOptions): SeedResult[] {
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  const queue = makeBatches(opts.seeds, opts.jobs, opts.failFast === true);
-  const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, queue.length));
+  const queue = new SeedQueue(opts.seeds, opts.jobs, opts.failFast === true);
+  const workers = Math.max(1, Math.min(opts.jobs - 1, JOBS_MAX, opts.seeds.length));
   const slots = Array.from({ length: workers }, (_, i) => spawn(i, signal, opts));
   const results = new Map<number, SeedResult>();
   let stopping = false;
@@ -121,13 +153,13 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     opts.onResult?.(r);
     if (opts.failFast === true && r.verdict === 'fail') {
       stopping = true;
-      queue.length = 0;
+      queue.stop();
     }
   };
   const finished = (): boolean => (stopping ? slots.every((s) => s.inflight.length === 0) : results.size >= opts.seeds.length);
   const feed = (slot: Slot): void => {
     while (slot.inflight.length < IN_FLIGHT_BATCHES && queue.length > 0) {
-      const b = queue.shift() as Batch;
+      const b = queue.batch() as Batch;
       slot.inflight.push(b);
       slot.worker.postMessage({ type: 'batch', id: b.id, seeds: b.seeds } satisfies ToWorker);
     }
@@ -139,7 +171,6 @@ export function runPool(opts: PoolOptions): SeedResult[] {
   };
   /** Seeds already re-run once because a worker died running them. */
   const retried = new Set<number>();
-  let batchIdNext = queue.length;
   /** A worker died: replace it, and put the seeds it had not finished back first in line. */
   const replace = (slot: Slot, what: string): void => {
     const seed = currentSeed(slot);
@@ -151,7 +182,7 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     void slot.worker.terminate();
     const left: number[] = [];
     for (const b of slot.inflight) left.push(...b.seeds.slice(b.done));
-    if (left.length > 0) queue.unshift({ id: batchIdNext++, seeds: left, done: 0 });
+    queue.requeue(left);
     opts.onRetry?.(s, `sweep worker ${slot.index + 1} ${what} while running seed ${s}; the seed ran again in a fresh worker`);
     const fresh = spawn(slot.index, signal, opts, true);
     slots[slot.index] = fresh;
@@ -185,14 +216,14 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     return got;
   };
   slots.forEach(feed);
-  let own: number[] = [];
   while (!finished()) {
     const seen = Atomics.load(signal, 0);
     if (drain()) continue;
-    if (own.length === 0 && opts.jobs > 1 && queue.length > 0) own = (queue.shift() as Batch).seeds.slice();
-    if (own.length > 0 && !stopping) {
-      // One seed at a time, so the workers' ports are drained (and refilled) between seeds.
-      record(runSeed(opts.scenario, own.shift() as number, opts.eventsMax));
+    // This thread takes one seed at a time, so the workers' ports are drained (and
+    // refilled) between seeds and it never holds seeds a worker could be running.
+    const own = opts.jobs > 1 && !stopping ? queue.one() : null;
+    if (own !== null) {
+      record(runSeed(opts.scenario, own, opts.eventsMax));
       continue;
     }
     if (Atomics.wait(signal, 0, seen, WAIT_SLICE_MS) !== 'timed-out') continue;

@@ -53,6 +53,12 @@ export class CircuitBreaker implements Policy {
   private epoch = 0;
   // Reused for every call in one epoch, so the closed-state hot path allocates nothing.
   private permit: BreakerPermit = { ok: true, epoch: 0, probe: false };
+  /**
+   * execute's reactions for an untimed call with this epoch's permit, made once per epoch
+   * (null until first needed): an untimed call then allocates no closures.
+   */
+  private untimed: { onValue: (value: unknown) => unknown; onError: (error: unknown) => never } | null = null;
+  private untimedEpoch = -1;
   private openedAtUs: Micros = 0;
   // Invariant: halfOpenSuccessCount <= halfOpenAdmittedCount <= config.halfOpenPermittedCalls.
   private halfOpenAdmittedCount = 0;
@@ -168,14 +174,33 @@ export class CircuitBreaker implements Policy {
       this.onFailure(endUs, error, timed ? endUs - startUs : 0, permit);
       return Promise.reject(error);
     }
-    return (result instanceof Promise ? result : Promise.resolve(result)).then(
+    const promise = result instanceof Promise ? result : Promise.resolve(result);
+    if (!timed) {
+      // The common case: the reactions need only the permit, so one pair serves the epoch.
+      const r = this.untimed !== null && this.untimedEpoch === permit.epoch ? this.untimed : this.untimedReactions(clock, permit);
+      return promise.then(r.onValue as (value: T) => T, r.onError);
+    }
+    return promise.then(
       (value) => {
-        const endUs = timed || this.readsClock() ? clock.now() : 0;
-        this.onSuccess(endUs, timed ? endUs - startUs : 0, permit);
+        const endUs = clock.now();
+        this.onSuccess(endUs, endUs - startUs, permit);
         return value;
       },
-      (error: unknown) => this.failed(clock, timed, startUs, permit, error),
+      (error: unknown) => this.failed(clock, true, startUs, permit, error),
     );
+  }
+
+  private untimedReactions(clock: ClockPort, permit: BreakerPermit): { onValue: (value: unknown) => unknown; onError: (error: unknown) => never } {
+    const r = {
+      onValue: (value: unknown): unknown => {
+        this.onSuccess(this.readsClock() ? clock.now() : 0, 0, permit);
+        return value;
+      },
+      onError: (error: unknown): never => this.failed(clock, false, 0, permit, error),
+    };
+    this.untimed = r;
+    this.untimedEpoch = permit.epoch;
+    return r;
   }
 
   private failed(clock: ClockPort, timed: boolean, startUs: Micros, permit: BreakerPermit, error: unknown): never {
