@@ -9,11 +9,11 @@
 // behind joins it, capacity holds) is checked from its status.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../sim/run/runScenario.ts';
+import { buildRun, EVENTS_MAX_DEFAULT, runScenario } from '../../sim/run/runScenario.ts';
 import { parseScenarioText } from '../../sim/scenario/parse.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
-import { PARKED_EXTRA } from '../../ui/sim/keyframes.ts';
-import { LiveSession } from '../../ui/sim/liveSession.ts';
+import { PARKED_EXTRA, worldBytes } from '../../ui/sim/keyframes.ts';
+import { LiveSession, RING_CAPACITY } from '../../ui/sim/liveSession.ts';
 import type { Frame, FrameAction, FrameRequest } from '../../ui/sim/protocol.ts';
 
 const still = (): number => 0;
@@ -116,13 +116,14 @@ describe('the seek cache', () => {
     expect(shown(f)).toEqual(shown(straight(s, 2, 60_000_000)));
   });
 
-  it('spreads the keyframes evenly within the bound on the events the parked worlds ran, and says when not even one fits', () => {
+  it('spreads the keyframes evenly within the bound on the parked worlds\' estimated heap, and says when not even one fits', () => {
     const s = load('raft-idle', 60_000_000);
-    const full = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3 });
-    full.prepare(1);
-    const events = full.frame(req({ kind: 'seek', toUs: 60_000_000 })).executed;
-    // Room for 1.6 runs' events: keyframes at 30 s and 60 s (1.5 runs), not three.
-    const bounded = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, eventsMax: Math.round(events * 1.6) });
+    const { world } = buildRun(s, 1, false);
+    world.run({ timeUs: 60_000_000, eventsMax: EVENTS_MAX_DEFAULT });
+    const ring = 25 * RING_CAPACITY;
+    const w = worldBytes(world);
+    // Room for two rings and 1.6 worlds at the end: keyframes at 30 s and 60 s (two rings and 1.5 worlds), not three.
+    const bounded = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, bytesMax: Math.round(2 * ring + 1.6 * w) });
     expect(bounded.prepare(1)).toBe(false);
     expect(bounded.keyframeStatus).toMatchObject({ ready: true, stoppedBy: null, timesUs: [30_000_000, 60_000_000], spacingUs: 30_000_000 });
     // Worlds the page leaves behind are parked only while the bound holds: the least useful ones go, never the end.
@@ -133,7 +134,7 @@ describe('the seek cache', () => {
     expect(bounded.keyframeStatus.timesUs).toEqual([60_000_000]);
     expect(shown(bounded.frame(req({ kind: 'seek', toUs: 50_000_000 })))).toEqual(shown(straight(s, 1, 50_000_000)));
     // A bound below one whole run keeps nothing, and the cache says why it stopped.
-    const tiny = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, eventsMax: Math.round(events * 0.9) });
+    const tiny = new LiveSession({ scenario: s, seed: 1, interventions: [] }, still, { slotsMax: 3, bytesMax: Math.round((ring + w) * 0.9) });
     expect(tiny.prepare(1)).toBe(false);
     expect(tiny.keyframeStatus).toMatchObject({ ready: true, stoppedBy: 'memory bound', timesUs: [] });
   });

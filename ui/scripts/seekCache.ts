@@ -1,15 +1,17 @@
 // Measures the UI's seek cache in Node (no browser): for each scenario, the JS heap a full
-// cache holds (the worst case: SLOTS_MAX keyframes, as when the run simulates too slowly
-// for a wider spacing), the wall time it takes to fill, and the slowest of a set of seeks
+// cache holds and the cache's own estimate of it (the worst case: a spacing of
+// endUs / SLOTS_MAX or what the memory bound allows, as when the run simulates too slowly
+// for a wider one), the wall time it takes to fill, and the slowest of a set of seeks
 // backward and forward once it is full. Prints one JSON object.
 //
 // Run: node --expose-gc --import tsx ui/scripts/seekCache.ts [scenario[:duration]]...
-//   (default: raft-idle raft-kv-basic raft-kv-basic:10m)
+//   (default: raft-idle raft-kv-basic raft-kv-basic:10m rag-basic)
 // Heap figures need --expose-gc (a collection before each reading); wall times are this
 // machine's, on a shared machine: compare runs made back to back.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../sim/scenario/duration.ts';
 import { parseScenarioText } from '../../sim/scenario/parse.ts';
+import { prepareScenario } from '../../sim/workloads/registry.ts';
 import { SLOTS_MAX } from '../sim/keyframes.ts';
 import { LiveSession } from '../sim/liveSession.ts';
 
@@ -22,13 +24,14 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 1e6;
 }
 
-function measure(arg: string): object {
+async function measure(arg: string): Promise<object> {
   const [name, dur] = arg.split(':');
   const r = parseScenarioText(readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
   const durationUs = dur === undefined ? r.scenario.duration : parseDuration(dur);
   if (durationUs === null) throw new Error(`${arg}: "${dur}" is not a duration like 10m`);
   const scenario = { ...r.scenario, duration: durationUs };
+  await prepareScenario(scenario);
   const before = heapMb();
   // A wall clock that stands still while the cache fills: the spacing falls to its floor, endUs / SLOTS_MAX (the most keyframes).
   let frozen = true;
@@ -48,11 +51,12 @@ function measure(arg: string): object {
   }
   return {
     scenario: name, durationS: durationUs / 1e6, keyframes: status.timesUs.length, slotsMax: SLOTS_MAX,
-    heapMb: +(full - before).toFixed(1), perKeyframeMb: +((full - before) / (status.timesUs.length + 1)).toFixed(2),
+    heapMb: +(full - before).toFixed(1), estimatedMb: +(status.bytes / 1e6).toFixed(1), stoppedBy: status.stoppedBy, perKeyframeMb: +((full - before) / (status.timesUs.length + 1)).toFixed(2),
     fillMs: Math.round(fillMs), worstSeekMs: Math.round(Math.max(...seeks)), medianSeekMs: Math.round([...seeks].sort((a, b) => a - b)[seeks.length >> 1]),
   };
 }
 
 const args = process.argv.slice(2);
-const out = (args.length > 0 ? args : ['raft-idle', 'raft-kv-basic', 'raft-kv-basic:10m']).map(measure);
+const out: object[] = [];
+for (const a of args.length > 0 ? args : ['raft-idle', 'raft-kv-basic', 'raft-kv-basic:10m', 'rag-basic']) out.push(await measure(a));
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

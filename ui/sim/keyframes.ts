@@ -11,8 +11,9 @@
 // it. The spacing is chosen from the measured pace so that catching up from a keyframe
 // costs about SEEK_WORK_MS, but there are never more than `slotsMax` keyframes for it;
 // worlds the page leaves behind when it seeks away are parked too, and the least useful
-// keyframe is dropped beyond `slotsMax + PARKED_EXTRA` worlds or beyond `eventsMax` kernel
-// events run by the parked worlds together. So memory is bounded whatever the run's length.
+// keyframe is dropped beyond `slotsMax + PARKED_EXTRA` worlds or beyond `bytesMax` of
+// estimated heap (worldBytes) for the parked worlds together. So memory is bounded
+// whatever the run's length and whatever its worlds hold.
 //
 // Why worlds and not recorded frames: what the page renders at time t (each node's
 // inspect(), the messages in flight with their fields, any node's full details, the
@@ -22,7 +23,8 @@
 // answers every one of them, and resuming play, stepping or asking from it needs no
 // further replay.
 import type { Micros } from '../../core/env.ts';
-import { Pace, type Track, type WallClock } from './track.ts';
+import type { World } from '../../sim/world/world.ts';
+import { Pace, RING_CAPACITY, type Track, type WallClock } from './track.ts';
 
 /** Catching up from a keyframe to a seek's target should take about this much wall time, ms. */
 export const SEEK_WORK_MS = 50;
@@ -31,12 +33,33 @@ export const SLOTS_MAX = 16;
 /** Worlds the page leaves behind that are kept beyond the coverage slots. */
 export const PARKED_EXTRA = 4;
 /**
- * Kernel events the parked worlds have run, summed, at most: a world's heap grows with
- * what it has run (logs, histories), about 6 to 20 bytes an event in the Raft scenarios,
- * so this bounds the cache near 100 MB even for long, busy runs, which then get fewer
- * keyframes (or none: a seek there replays as before).
+ * The estimated heap the parked worlds may hold together, bytes. A long, busy run or one
+ * with heavy worlds (vector indexes) then gets fewer keyframes, or none: a seek there
+ * replays as before.
  */
-export const PARKED_EVENTS_MAX = 6_000_000;
+export const PARKED_BYTES_MAX = 96 * 1024 * 1024;
+/**
+ * What a world is taken to hold, measured in Node (ui/scripts/seekCache.ts): about 24
+ * bytes per kernel event run (logs, histories, checkers; Raft and load runs), and about
+ * twice what the hosts account as memory and disk (rag's vector indexes). The larger of
+ * the two is the estimate; it errs high for idle runs (raft-idle: 5 MB taken, 0.7 held).
+ */
+const BYTES_PER_EVENT = 24;
+const BYTES_PER_ACCOUNTED_BYTE = 2;
+
+/** A track's event ring (eventRing.ts): about 25 bytes an event. */
+const RING_BYTES = 25 * RING_CAPACITY;
+
+export function worldBytes(w: World): number {
+  let accounted = 0;
+  for (const h of w.hosts) accounted += h.memoryBytes() + h.disk.bytesUsed;
+  return Math.max(BYTES_PER_EVENT * w.kernel.executed, BYTES_PER_ACCOUNTED_BYTE * accounted);
+}
+
+/** A parked track's estimated heap: its world and its event ring. */
+function trackBytes(t: Track): number {
+  return worldBytes(t.world) + RING_BYTES;
+}
 
 export interface KeyframeStatus {
   /** Times of the parked worlds, ascending. */
@@ -49,6 +72,8 @@ export interface KeyframeStatus {
   ready: boolean;
   /** Why the cache stopped filling before it was complete, or null. */
   stoppedBy: string | null;
+  /** The parked worlds' estimated heap together (worldBytes), bytes. */
+  bytes: number;
 }
 
 export class Keyframes {
@@ -64,7 +89,7 @@ export class Keyframes {
     private readonly endUs: Micros,
     private readonly wallNowMs: WallClock,
     private readonly slotsMax = SLOTS_MAX,
-    private readonly eventsMax = PARKED_EVENTS_MAX,
+    private readonly bytesMax = PARKED_BYTES_MAX,
   ) {
     if (!(slotsMax >= 1)) throw new Error('Keyframes: slotsMax must be >= 1');
   }
@@ -72,14 +97,15 @@ export class Keyframes {
   /**
    * The spacing between keyframes: what SEEK_WORK_MS simulates at the measured pace, but
    * at least endUs / slotsMax, and wide enough that evenly spaced keyframes fit within
-   * eventsMax (a world's events grow about linearly with its time: keyframes at T/n, 2T/n,
-   * ..., T run about E(n+1)/2 events together, E being the whole run's).
+   * bytesMax (a world grows about linearly with its time: keyframes at T/n, 2T/n, ..., T
+   * hold about n·R + W(n+1)/2 together, W being the world at the end and R a ring).
    */
   get spacingUs(): Micros | null {
     const rate = this.pace.msPerUs;
     const end = this.parked.at(-1);
     if (rate === null || this.pace.simulatedUs < this.endUs || end?.nowUs !== this.endUs) return null;
-    const fitting = Math.floor((2 * this.eventsMax) / Math.max(1, end.world.kernel.executed)) - 1;
+    const w = worldBytes(end.world);
+    const fitting = Math.floor((this.bytesMax - w / 2) / (RING_BYTES + w / 2));
     const floor = Math.ceil(this.endUs / Math.max(1, Math.min(this.slotsMax, fitting)));
     return rate === 0 ? floor : Math.max(floor, Math.floor(SEEK_WORK_MS / rate));
   }
@@ -101,22 +127,22 @@ export class Keyframes {
     return best;
   }
 
-  private get parkedEvents(): number {
+  private get parkedBytes(): number {
     let n = 0;
-    for (const p of this.parked) n += p.world.kernel.executed;
+    for (const p of this.parked) n += trackBytes(p);
     return n;
   }
 
   /** Keeps `t` as a keyframe; beyond capacity the one whose loss widens a gap least is dropped. */
   park(t: Track): void {
-    if (t.nowUs === 0 || t.world.kernel.executed > this.eventsMax) return;
+    if (t.nowUs === 0 || trackBytes(t) > this.bytesMax) return;
     let i = this.parked.findIndex((p) => p.nowUs >= t.nowUs);
     if (i < 0) i = this.parked.length;
     // Two worlds at one moment are one keyframe: keep the one already parked.
     if (this.parked[i]?.nowUs === t.nowUs) return;
     this.parked.splice(i, 0, t);
     if (this.parked.length > this.slotsMax + PARKED_EXTRA) this.evict();
-    while (this.parkedEvents > this.eventsMax && this.evict());
+    while (this.parkedBytes > this.bytesMax && this.evict());
   }
 
   /** Drops the keyframe whose loss widens a gap least; returns whether one was dropped. */
@@ -155,11 +181,11 @@ export class Keyframes {
     return null;
   }
 
-  /** Whether a world at `atUs` would keep the parked worlds within eventsMax (its events estimated at the pace of the ones parked). */
+  /** Whether a world at `atUs` would keep the parked worlds within bytesMax (its size estimated from the latest one parked). */
   private fits(atUs: Micros): boolean {
     const last = this.parked.at(-1);
-    const perUs = last === undefined || last.nowUs === 0 ? 0 : last.world.kernel.executed / last.nowUs;
-    return this.parkedEvents + perUs * atUs <= this.eventsMax;
+    const perUs = last === undefined || last.nowUs === 0 ? 0 : worldBytes(last.world) / last.nowUs;
+    return this.parkedBytes + perUs * atUs + RING_BYTES <= this.bytesMax;
   }
 
   /** Works on the cache for about `wallMs` of wall time; returns whether work remains. */
@@ -190,6 +216,7 @@ export class Keyframes {
       spacingUs: this.spacingUs,
       ready: b === null && this.wanted() === null && (this.spacingUs !== null || this.stoppedBy !== null),
       stoppedBy: this.stoppedBy ?? (this.gap() !== null && this.wanted() === null ? 'memory bound' : null),
+      bytes: this.parkedBytes,
     };
   }
 }

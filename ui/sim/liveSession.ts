@@ -33,8 +33,8 @@ export const PULSES_PER_FRAME_MAX = 200;
 export interface SessionOptions {
   /** Keyframes the seek cache places at most (default keyframes.ts's SLOTS_MAX). */
   slotsMax?: number;
-  /** Kernel events the parked worlds may have run, summed (default keyframes.ts's PARKED_EVENTS_MAX). */
-  eventsMax?: number;
+  /** The estimated heap the parked worlds may hold together, bytes (default keyframes.ts's PARKED_BYTES_MAX). */
+  bytesMax?: number;
 }
 
 export class LiveSession {
@@ -59,7 +59,7 @@ export class LiveSession {
     this.ui = findWorkload(this.scenario.workload)?.ui;
     const retrieval = this.ui?.panels?.includes(RETRIEVAL_PANEL) === true;
     const make = (): Track => new Track(this.scenario, this.spec.seed, retrieval);
-    this.keyframes = new Keyframes(make, this.endUs, wallNowMs, opts.slotsMax, opts.eventsMax);
+    this.keyframes = new Keyframes(make, this.endUs, wallNowMs, opts.slotsMax, opts.bytesMax);
     this.live = make();
     this.live.observer = this.onEvent;
   }
