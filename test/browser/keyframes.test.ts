@@ -85,13 +85,18 @@ describe('the seek cache', () => {
     expect(at25.seekingToUs).toBeNull();
     expect(live.keyframeStatus.timesUs).toEqual([50_000_000, 60_000_000]);
     expect(shown(at25)).toEqual(shown(straight(s, 1, 25_000_000)));
-    // Idle time refills the gaps the seeks left.
+    // Idle time refills the gaps the seeks left, counting the live world at 25 s as one.
     expect(live.keyframeStatus.ready).toBe(false);
     live.prepare(1);
-    expect(live.keyframeStatus).toMatchObject({ ready: true, timesUs: [20_000_000, 40_000_000, 50_000_000, 60_000_000] });
+    expect(live.keyframeStatus).toMatchObject({ ready: true, timesUs: [20_000_000, 45_000_000, 50_000_000, 60_000_000] });
     // Just before a keyframe: on from the live world at 25 s (a world cannot go back), the keyframes untouched.
-    expect(shown(live.frame(req({ kind: 'seek', toUs: 39_999_999 })))).toEqual(shown(straight(s, 1, 39_999_999)));
-    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 40_000_000, 50_000_000, 60_000_000]);
+    expect(shown(live.frame(req({ kind: 'seek', toUs: 44_999_999 })))).toEqual(shown(straight(s, 1, 44_999_999)));
+    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 45_000_000, 50_000_000, 60_000_000]);
+    // The live world at the end is the end's keyframe: idle time builds no second one.
+    live.frame(req({ kind: 'seek', toUs: 60_000_000 }));
+    expect(live.keyframeStatus.timesUs).toEqual([20_000_000, 44_999_999, 45_000_000, 50_000_000]);
+    expect(live.prepare(1)).toBe(false);
+    expect(live.keyframeStatus.ready).toBe(true);
     // However the page wanders, the cache holds at most slotsMax + PARKED_EXTRA worlds.
     for (let i = 1; i <= 12; i++) live.frame(req({ kind: 'seek', toUs: (i * 4_900_000) % 60_000_000 }, null));
     live.prepare(1);

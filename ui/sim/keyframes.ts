@@ -98,16 +98,24 @@ export class Keyframes {
    * The spacing between keyframes: what SEEK_WORK_MS simulates at the measured pace, but
    * at least endUs / slotsMax, and wide enough that evenly spaced keyframes fit within
    * bytesMax (a world grows about linearly with its time: keyframes at T/n, 2T/n, ..., T
-   * hold about n·R + W(n+1)/2 together, W being the world at the end and R a ring).
+   * hold about n·R + W(n+1)/2 together, W being the world at the end, estimated from the
+   * latest world there is, and R a ring). Null until a whole run's worth was measured.
    */
-  get spacingUs(): Micros | null {
+  spacingUs(live: Track | null = null): Micros | null {
     const rate = this.pace.msPerUs;
-    const end = this.parked.at(-1);
-    if (rate === null || this.pace.simulatedUs < this.endUs || end?.nowUs !== this.endUs) return null;
-    const w = worldBytes(end.world);
+    const ref = this.latest(live);
+    if (rate === null || this.pace.simulatedUs < this.endUs || ref === null) return null;
+    const w = (worldBytes(ref.world) * this.endUs) / ref.nowUs;
     const fitting = Math.floor((this.bytesMax - w / 2) / (RING_BYTES + w / 2));
     const floor = Math.ceil(this.endUs / Math.max(1, Math.min(this.slotsMax, fitting)));
     return rate === 0 ? floor : Math.max(floor, Math.floor(SEEK_WORK_MS / rate));
+  }
+
+  /** The world furthest into the run, parked or live, or null when all are at zero. */
+  private latest(live: Track | null): Track | null {
+    const p = this.parked.at(-1) ?? null;
+    const best = live !== null && (p === null || live.nowUs > p.nowUs) ? live : p;
+    return best !== null && best.nowUs > 0 ? best : null;
   }
 
   /**
@@ -161,39 +169,47 @@ export class Keyframes {
     return true;
   }
 
-  /** The next moment a keyframe is wanted at, or null when the cache is complete or may hold no more. */
-  wanted(): Micros | null {
-    const gap = this.gap();
-    return gap !== null && this.fits(gap) ? gap : null;
+  /**
+   * The next moment a keyframe is wanted at, or null when the cache is complete or may hold
+   * no more. The live world counts as one: the page parks it when it seeks away.
+   */
+  wanted(live: Track | null = null): Micros | null {
+    const gap = this.gap(live);
+    return gap !== null && this.fits(gap, live) ? gap : null;
   }
 
-  /** The next moment without a keyframe within the spacing before it (the end first), whatever the bound on memory. */
-  private gap(): Micros | null {
+  /** The next moment without a world within the spacing before it (the end first), whatever the bound on memory. */
+  private gap(live: Track | null): Micros | null {
     if (this.stoppedBy !== null) return null;
-    if (this.parked.at(-1)?.nowUs !== this.endUs) return this.endUs;
-    const spacing = this.spacingUs;
+    const points = this.parked.map((p) => p.nowUs);
+    if (live !== null && live.nowUs > 0 && !points.includes(live.nowUs)) {
+      points.push(live.nowUs);
+      points.sort((a, b) => a - b);
+    }
+    if (points.at(-1) !== this.endUs) return this.endUs;
+    const spacing = this.spacingUs(live);
     if (spacing === null) return null;
     let prev = 0;
-    for (const p of this.parked) {
-      if (p.nowUs - prev > spacing) return prev + spacing;
-      prev = p.nowUs;
+    for (const t of points) {
+      if (t - prev > spacing) return prev + spacing;
+      prev = t;
     }
     return null;
   }
 
-  /** Whether a world at `atUs` would keep the parked worlds within bytesMax (its size estimated from the latest one parked). */
-  private fits(atUs: Micros): boolean {
-    const last = this.parked.at(-1);
-    const perUs = last === undefined || last.nowUs === 0 ? 0 : worldBytes(last.world) / last.nowUs;
+  /** Whether a world at `atUs` would keep the parked worlds within bytesMax (its size estimated from the latest world). */
+  private fits(atUs: Micros, live: Track | null): boolean {
+    const ref = this.latest(live);
+    const perUs = ref === null ? 0 : worldBytes(ref.world) / ref.nowUs;
     return this.parkedBytes + perUs * atUs + RING_BYTES <= this.bytesMax;
   }
 
-  /** Works on the cache for about `wallMs` of wall time; returns whether work remains. */
-  prepare(wallMs: number): boolean {
+  /** Works on the cache for about `wallMs` of wall time (beside the page's `live` world); returns whether work remains. */
+  prepare(wallMs: number, live: Track | null = null): boolean {
     const start = this.wallNowMs();
     for (;;) {
       if (this.builder === null) {
-        const toUs = this.wanted();
+        const toUs = this.wanted(live);
         if (toUs === null) return false;
         this.builder = { track: this.make(), toUs };
       }
@@ -208,14 +224,14 @@ export class Keyframes {
     }
   }
 
-  status(): KeyframeStatus {
+  status(live: Track | null = null): KeyframeStatus {
     const b = this.builder;
     return {
       timesUs: this.parked.map((p) => p.nowUs),
       building: b === null ? null : { nowUs: b.track.nowUs, toUs: b.toUs },
-      spacingUs: this.spacingUs,
-      ready: b === null && this.wanted() === null && (this.spacingUs !== null || this.stoppedBy !== null),
-      stoppedBy: this.stoppedBy ?? (this.gap() !== null && this.wanted() === null ? 'memory bound' : null),
+      spacingUs: this.spacingUs(live),
+      ready: b === null && this.wanted(live) === null && (this.spacingUs(live) !== null || this.stoppedBy !== null),
+      stoppedBy: this.stoppedBy ?? (this.gap(live) !== null && this.wanted(live) === null ? 'memory bound' : null),
       bytes: this.parkedBytes,
     };
   }

@@ -75,7 +75,7 @@ export class LiveSession {
    */
   prepare(wallMs: number): boolean {
     const to = this.pendingSeekUs;
-    if (to === null) return this.keyframes.prepare(wallMs);
+    if (to === null) return this.keyframes.prepare(wallMs, this.live);
     this.live.observer = null;
     if (this.live.runFor(to, wallMs, this.wallNowMs, this.keyframes.pace)) this.pendingSeekUs = null;
     this.live.observer = this.onEvent;
@@ -88,7 +88,7 @@ export class LiveSession {
   }
 
   get keyframeStatus(): KeyframeStatus {
-    return this.keyframes.status();
+    return this.keyframes.status(this.live);
   }
 
   private readonly onEvent = (index: number, t: Micros, node: number, kind: string, from: number, tag: string): void => {
