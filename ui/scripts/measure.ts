@@ -84,7 +84,7 @@ async function timed(page: Page, act: () => Promise<void>, ok: string): Promise<
  * scrubs backward and forward to 0, 25 %, 50 %, 75 % and the end, by key and by clicks on
  * the timeline.
  */
-async function scrub(ui: Ui): Promise<{ scrubToEndMs: number; preparedMs: number | null; scrubs: { to: string; from: string; ms: number }[]; worstScrubMs: number }> {
+async function scrub(ui: Ui): Promise<{ scrubToEndMs: number; preparedMs: number | null; scrubs: { to: string; from: string; ms: number; pageMs: number; workerMs: number }[]; worstScrubMs: number }> {
   const END = 600_000_000;
   const { page } = await openPage(ui, '?scenario=raft-idle&seed=1');
   await settled(page);
@@ -113,11 +113,17 @@ async function scrub(ui: Ui): Promise<{ scrubToEndMs: number; preparedMs: number
     ['75%', click(75), near(75)],
     ['end', () => page.keyboard.press('End'), `t === ${END}`],
   ];
-  const scrubs: { to: string; from: string; ms: number }[] = [];
+  const scrubs: { to: string; from: string; ms: number; pageMs: number; workerMs: number }[] = [];
   let from = 'end';
   for (const [to, act, ok] of plan) {
     await page.locator('h1').click();
-    scrubs.push({ to, from, ms: await timed(page, act, ok) });
+    const ms = await timed(page, act, ok);
+    // The page's own figures (the stats line, "12.3 ms · seek 45 ms"): the worker's time on the
+    // seek's last frame, and the time from the seek to its frame's arrival in the page.
+    const stats = (await page.locator('.transport .stats span').nth(3).textContent()) ?? '';
+    const workerMs = Number(/^([\d.]+) ms/.exec(stats)?.[1] ?? NaN);
+    const pageMs = Number(/seek (\d+) ms/.exec(stats)?.[1] ?? NaN);
+    scrubs.push({ to, from, ms, pageMs, workerMs });
     from = to;
   }
   await page.close();
