@@ -23,6 +23,7 @@ import { clockText } from '../lib/format.ts';
 import { readUrlState, writeUrlState } from '../lib/urlState.ts';
 
 import { RETRIEVAL_PANEL, type Frame, type FrameAction, type LogFilter, type RagView, type SessionSpec, type Summary } from '../sim/protocol.ts';
+import type { KeyframeStatus } from '../sim/keyframes.ts';
 import type { Tour } from '../tours/types.ts';
 import type { SimClient } from './simClient.ts';
 import { BUDGET_WALL_MS, DEFAULT_SPEED_INDEX, DEFAULT_TOUR_SPEED, MAX_SPEED, SLOW_SPEED, SPEEDS } from './speeds.ts';
@@ -43,6 +44,8 @@ const WALL_STEP_MS_MAX = 100;
 const URL_EVERY_MS = 1_000;
 /** While playing, the event log is refreshed this often (rebuilding it every frame costs frames). */
 const LOG_EVERY_MS = 500;
+/** How often the page asks how far the worker's seek cache is, until it is complete. */
+const KEYFRAMES_POLL_MS = 500;
 
 export interface Notice {
   text: string;
@@ -121,7 +124,12 @@ export class AppState {
   /** A node a side-panel view shows without selecting it (the MAPE-K view's manager), for that tab only. */
   panelNode = $state.raw<{ tab: string; node: NodeId } | null>(null);
 
+  /** The live worker's seek cache (keyframe times, complete or not), or null before a session. */
+  keyframes = $state.raw<KeyframeStatus | null>(null);
+
   private busy = false;
+  private openGen = 0;
+  private keyframesPoll: ReturnType<typeof setTimeout> | null = null;
   private wanted: FrameAction | null = null;
   private refreshWanted = false;
   private pendingOpen: { spec: SessionSpec; toUs: Micros } | null = null;
@@ -341,14 +349,18 @@ export class AppState {
     this.summaryBusy = true;
     this.summaryProgress = 0;
     const progress = proxy((f: number) => { if (gen === this.summaryGen) this.summaryProgress = f; });
+    // The verdict comes first: the live worker fills its seek cache only once it is in.
+    void this.client.live.holdIdleWork(true);
     this.client.summary.summarize(spec, progress).then((s) => {
       if (gen !== this.summaryGen) return;
       this.summary = s;
       this.summaryBusy = false;
+      void this.client.live.holdIdleWork(false);
       performance.mark('faultline:verdict');
     }, (e: unknown) => {
       if (gen !== this.summaryGen) return;
       this.summaryBusy = false;
+      void this.client.live.holdIdleWork(false);
       this.notice = { tone: 'error', text: `The full run failed: ${e instanceof Error ? e.message : String(e)}` };
     });
   }
@@ -478,6 +490,9 @@ export class AppState {
           this.pendingOpen = null;
           await this.client.live.open(o.spec);
           this.opened = true;
+          this.openGen++;
+          this.keyframes = null;
+          this.watchKeyframes();
           this.seekStartedMs = performance.now();
           if (this.wanted === null) this.wanted = { kind: 'seek', toUs: o.toUs, wallMs: SEEK_SLICE_WALL_MS };
           continue;
@@ -504,6 +519,20 @@ export class AppState {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Asks the live worker how far its seek cache is, now and then, until it is complete. */
+  private watchKeyframes(): void {
+    if (this.keyframesPoll !== null) return;
+    this.keyframesPoll = setTimeout(() => {
+      this.keyframesPoll = null;
+      const gen = this.openGen;
+      this.client.live.keyframes().then((k) => {
+        if (gen !== this.openGen) return;
+        this.keyframes = k;
+        if (k === null || !k.ready) this.watchKeyframes();
+      }, () => {});
+    }, KEYFRAMES_POLL_MS);
   }
 
   /** A full run to start once the first frame is on screen. */
