@@ -22,6 +22,8 @@ export interface RunArgs {
   quiet: boolean;
   /** Worker threads for the nodes (lockstep); undefined runs everything in this thread. */
   workers: number | undefined;
+  /** With --workers: the kernel's thread runs the first group of nodes itself (N runners on N threads). */
+  kernelHostsFirst: boolean;
   /** Exit 0 rather than 3 when no check failed but some could not decide. */
   allowInconclusive: boolean;
   /** The run's event limit (--events-max); undefined means the default. */
@@ -71,6 +73,13 @@ export function eventsMaxFlag(eventsMax: number | undefined): string {
 /** Worker threads a run may use at most (each node gets at most one). */
 export const WORKERS_MAX = 64;
 
+function kernelHostsFirstFlag(on: boolean, workers: number | undefined): boolean {
+  if (on && (workers === undefined || workers < 2)) {
+    throw new UsageError('--kernel-hosts-first: needs --workers 2 or more (the kernel\'s thread takes the first group of nodes, worker threads the rest); without --workers everything already runs in one thread');
+  }
+  return on;
+}
+
 export function parseRunArgs(argv: string[]): RunArgs {
   let parsed;
   try {
@@ -85,6 +94,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
         workers: { type: 'string', short: 'w' },
+        'kernel-hosts-first': { type: 'boolean', default: false },
         'allow-inconclusive': { type: 'boolean', default: false },
         'events-max': { type: 'string' },
         knowledge: { type: 'string' },
@@ -103,13 +113,15 @@ export function parseRunArgs(argv: string[]): RunArgs {
   }
   const v = parsed.values;
   if (v.help) throw new HelpRequested('run');
+  const workers = v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX);
   return {
     scenario: v.scenario,
     seed: v.seed === undefined ? 1 : parseSeed(v.seed),
     json: v.json ?? false,
     out: v.out,
     quiet: v.quiet ?? false,
-    workers: v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX),
+    workers,
+    kernelHostsFirst: kernelHostsFirstFlag(v['kernel-hosts-first'] ?? false, workers),
     allowInconclusive: v['allow-inconclusive'] ?? false,
     eventsMax: parseEventsMax(v['events-max']),
     knowledge: v.knowledge,

@@ -64,6 +64,11 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--work
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
                             (same trace hash as in one thread; reports the batching factor)
+      --kernel-hosts-first  with --workers N (N >= 2): this thread runs the first group of
+                            nodes itself and N - 1 worker threads the rest, so the run takes
+                            N threads instead of N + 1: faster when there are no more cores
+                            than N (then the threads also poll instead of sleeping between
+                            windows); same trace hash
       --metrics-out FILE    write the run's metrics as OpenMetrics text: one sample per series
                             every --scrape-interval of virtual time, timestamped at a fixed
                             epoch (2023-11-14T22:13:20Z) plus virtual time; for

@@ -50,6 +50,8 @@ export interface CliReport extends RunReport {
   replay: string;
   /** Present when the nodes ran in worker threads. */
   workers?: number;
+  /** With workers: the kernel's thread ran the first group of nodes (--kernel-hosts-first). */
+  kernelHostsFirst?: boolean;
   lockstep?: LockstepStats;
   /** The faults this seed drew from the scenario's swarm section (present only with one). */
   swarmFaults?: FaultSpec[];
@@ -114,15 +116,17 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     }
   }
   const workers = args.workers as number;
-  return runScenarioLockstep(scenario, args.seed, workers, workerFactory(), telemetry === null ? base : telemetry.runOptions(base)).then(
+  const khf = args.kernelHostsFirst;
+  const workersFlag = `--workers ${workers}${khf ? ' --kernel-hosts-first' : ''}`;
+  return runScenarioLockstep(scenario, args.seed, workers, workerFactory(khf), telemetry === null ? base : telemetry.runOptions(base)).then(
     async (r) => {
       const wrote = telemetry === null ? [] : await writeTelemetry(telemetry, io);
-      return wrote === null ? 2 : finish(r.report, r.trace, { workers, lockstep: r.lockstep }, wrote);
+      return wrote === null ? 2 : finish(r.report, r.trace, { workers, ...(khf ? { kernelHostsFirst: true } : {}), lockstep: r.lockstep }, wrote);
     },
     (e: unknown) => {
       progress?.clear();
       telemetry?.discard();
-      io.err(`faultline: simulation error with --workers ${workers}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} --workers ${workers}\n`);
+      io.err(`faultline: simulation error with ${workersFlag}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} ${workersFlag}\n`);
       return 1;
     },
   );
@@ -145,10 +149,11 @@ async function writeTelemetry(telemetry: TelemetryOutputs, io: Io): Promise<stri
  * a worker fail after N events: the hook the tests use to prove a failing worker ends the
  * run promptly with a clear message and a non-zero exit code.
  */
-function workerFactory(): RunnerFactory {
+function workerFactory(kernelHostsFirst: boolean): RunnerFactory {
   const hook = /^(throw|exit):(\d+)$/.exec(process.env.FAULTLINE_TEST_WORKER_FAIL ?? '');
-  if (hook === null) return spawnNodePool;
-  return (init, nodes) => spawnNodePool({ ...init, failAfterEvents: { how: hook[1] as 'throw' | 'exit', count: Number(hook[2]) } }, nodes);
+  const opts = { kernelHostsFirst };
+  if (hook === null) return (init, nodes) => spawnNodePool(init, nodes, opts);
+  return (init, nodes) => spawnNodePool({ ...init, failAfterEvents: { how: hook[1] as 'throw' | 'exit', count: Number(hook[2]) } }, nodes, opts);
 }
 
 function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive: boolean, wrote: string[] = []): string {
@@ -159,7 +164,8 @@ function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive
     `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
-    lines.push(`  ${r.workers} worker threads · ${r.lockstep.windows.toLocaleString('en-US')} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
+    const threads = r.kernelHostsFirst === true ? `${r.workers} runners (this thread and ${r.workers - 1} worker thread${r.workers === 2 ? '' : 's'})` : `${r.workers} worker threads`;
+    lines.push(`  ${threads} · ${r.lockstep.windows.toLocaleString('en-US')} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
   }
   if (r.swarmSettings !== undefined) {
     lines.push(`  swarm drew these settings from the seed: ${Object.entries(r.swarmSettings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);

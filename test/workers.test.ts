@@ -75,7 +75,8 @@ describe('lockstep determinism', () => {
   it('the comlink channel (no shared memory) and a kernel thread hosting the first runner give the same hash', async () => {
     const s = scenario('raft-kv-basic', 3_000_000);
     const base = runScenario(s, 12).report;
-    for (const opts of [{ channel: 'comlink' as const }, { kernelHostsFirst: true }]) {
+    // Polling before blocking is chosen from the cores by default: force both ways here.
+    for (const opts of [{ channel: 'comlink' as const }, { kernelHostsFirst: true }, { spin: true }, { kernelHostsFirst: true, spin: false }, { kernelHostsFirst: true, spin: true }]) {
       const ls = await runScenarioLockstep(s, 12, 2, (init, nodes) => spawnNodePool(init, nodes, opts));
       expect(ls.report.traceHash, JSON.stringify(opts)).toBe(base.traceHash);
       expect(ls.report.events).toBe(base.events);
@@ -124,6 +125,31 @@ describe('faultline run --workers', () => {
     const r = run(['--scenario', 'heartbeat-crash', '--workers', '2'], { FAULTLINE_TEST_WORKER_FAIL: 'exit:40' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/worker \d \(nodes [\d, ]+\) exited with code 3/);
+  });
+
+  it('--kernel-hosts-first gives the same hash on one thread fewer, says so, and names itself in the replay of a failure', () => {
+    const one = JSON.parse(run(['--scenario', 'heartbeat-crash', '--seed', '5', '--json']).stdout);
+    const khf = run(['--scenario', 'heartbeat-crash', '--seed', '5', '--json', '--workers', '3', '--kernel-hosts-first']);
+    expect(khf.status).toBe(0);
+    const r = JSON.parse(khf.stdout);
+    expect(r.traceHash).toBe(one.traceHash);
+    expect(r.workers).toBe(3);
+    expect(r.kernelHostsFirst).toBe(true);
+    const human = run(['--scenario', 'heartbeat-crash', '--seed', '5', '--workers', '3', '--kernel-hosts-first']);
+    expect(human.stdout).toMatch(/3 runners \(this thread and 2 worker threads\) · [\d,]+ lockstep windows/);
+    const failing = run(['--scenario', 'heartbeat-crash', '--workers', '2', '--kernel-hosts-first'], { FAULTLINE_TEST_WORKER_FAIL: 'throw:40' });
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toMatch(/simulation error with --workers 2 --kernel-hosts-first: node \d+ failed/);
+    expect(failing.stderr).toMatch(/replay: npx faultline run --scenario heartbeat-crash --seed 1 --workers 2 --kernel-hosts-first/);
+  });
+
+  it('--kernel-hosts-first without two or more workers is a usage error', () => {
+    for (const args of [['--kernel-hosts-first'], ['--workers', '1', '--kernel-hosts-first']]) {
+      const r = run(['--scenario', 'heartbeat-crash', ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--kernel-hosts-first: needs --workers 2 or more/);
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('more workers than nodes is a usage error', () => {

@@ -17,9 +17,12 @@ export interface ChannelRunner {
   stop(): void;
 }
 
-/** `canBlock`: this thread may Atomics.wait (Node's main thread; never a browser page). */
-export function startChannel(api: Remote<WorkerApi>, failed: Promise<never>, canBlock: boolean): ChannelRunner {
-  const mem = channelMemory();
+/**
+ * `canBlock`: this thread may Atomics.wait (Node's main thread; never a browser page).
+ * `spin`: poll before blocking, on both sides (sharedChannel.ts; only when each thread has a core).
+ */
+export function startChannel(api: Remote<WorkerApi>, failed: Promise<never>, canBlock: boolean, spin = false): ChannelRunner {
+  const mem = channelMemory(spin);
   const client = new ChannelClient(mem, canBlock, failed);
   // The call answers only when the loop ends; a failure meanwhile surfaces through `failed`.
   api.serve(mem).catch(() => {});

@@ -8,6 +8,7 @@
 // naming the worker and its nodes, so a run never hangs; `close` terminates the workers.
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { NodeId } from '../../core/env.ts';
 import { startChannel, type ChannelRunner } from './channelRunner.ts';
@@ -37,6 +38,12 @@ export interface NodePoolOptions {
    * the kernel's thread works during a window instead of waiting (see docs/workers.md).
    */
   kernelHostsFirst?: boolean;
+  /**
+   * Whether the shared-memory channels poll before they block (sharedChannel.ts). Default:
+   * when the threads of the run (the kernel's and the workers) are no more than the cores,
+   * so each has one; with more threads than cores polling takes the core a worker needs.
+   */
+  spin?: boolean;
 }
 
 /** A runner in this thread that does its window when its answer is asked for: after the workers got theirs. */
@@ -53,6 +60,8 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
   const channels: ChannelRunner[] = [];
   const shared = (opts.channel ?? 'shared') === 'shared' && sharedMemoryAvailable();
   const local = opts.kernelHostsFirst === true ? new WindowRunner({ ...base, nodeIds: nodesByWorker[0] }) : null;
+  const threads = nodesByWorker.length + (local === null ? 1 : 0);
+  const spin = opts.spin ?? threads <= availableParallelism();
   // Workers start in parallel: each loads the sources and builds its nodes.
   const spawned = nodesByWorker.map(async (nodeIds, i): Promise<Runner> => {
     if (i === 0 && local !== null) return deferred(local);
@@ -66,7 +75,7 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
     const api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
     await Promise.race([api.init({ ...base, nodeIds }), failed]);
     if (!shared) return guarded(api, failed);
-    const c = startChannel(api, failed, true);
+    const c = startChannel(api, failed, true, spin);
     channels.push(c);
     return c.runner;
   });
