@@ -22,6 +22,31 @@ function pair(primary = 1 << 16) {
 }
 
 describe('wire codec', () => {
+  it('short strings come back exact through the decoder\'s cache: repeats, near-misses and more distinct strings than its slots', () => {
+    const { trip } = pair(1 << 20);
+    // 20,000 distinct one-byte strings of lengths 1 to 64 (more than the 4,096 slots, so
+    // slots are shared and overwritten), each sent twice, among strings one unit apart.
+    const strings: string[] = [];
+    for (let i = 0; i < 20_000; i++) strings.push(`${String.fromCharCode(32 + (i % 200))}${i.toString(36)}`.padEnd(1 + (i % 64), 'ÿ'));
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < strings.length; i += 500) {
+        const batch = strings.slice(i, i + 500);
+        expect(trip(batch)).toEqual(batch);
+      }
+    }
+    const near = ['MsgApp', 'MsgApq', 'MsgAp', 'MsgAppp', 'msgApp', 'MsgApp'];
+    expect(trip(near)).toEqual(near);
+    expect(trip(near.map((k) => ({ [k]: k })))).toEqual(near.map((k) => ({ [k]: k })));
+  });
+
+  it('any sequence of short strings round-trips (cache hits and misses alike)', () => {
+    const { trip } = pair(1 << 20);
+    fc.assert(fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'ÿ', '\u0000'), maxLength: 70 }), { maxLength: 60 }), (xs) => {
+      expect(trip(xs)).toEqual(xs);
+      expect(trip(xs)).toEqual(xs);
+    }));
+  });
+
   it('keeps what JSON and UTF-8 codecs lose', () => {
     const { trip } = pair();
     const v = {

@@ -250,12 +250,23 @@ export class WireWriter {
   }
 }
 
+/** Short one-byte strings are looked up in a cache of this many slots (a power of two) before one is built. */
+const STRING_CACHE_SLOTS = 4096;
+const STRING_CACHED_LENGTH_MAX = 64;
+
 export class WireReader {
   private u8: Uint8Array;
   private dv: DataView;
   private pos = 0;
   private readonly keys: string[] = [];
   private readonly units: number[] = [];
+  /**
+   * Strings decoded before, by a hash of their units: a protocol's strings (message types,
+   * effect kinds, telemetry names, keys and values) repeat, and the one built before is the
+   * same value without allocating (a hit is checked unit by unit, so a collision only
+   * costs a miss).
+   */
+  private readonly stringCache: (string | undefined)[] = new Array<string | undefined>(STRING_CACHE_SLOTS).fill(undefined);
 
   constructor(private readonly bufs: WireBuffers) {
     this.u8 = new Uint8Array(bufs.primary);
@@ -341,6 +352,7 @@ export class WireReader {
     const p = this.pos;
     this.pos += wide ? 2 * n : n;
     if (n === 0) return '';
+    if (!wide && n <= STRING_CACHED_LENGTH_MAX) return this.shortString(u8, p, n);
     const units = this.units;
     units.length = n;
     if (wide) for (let i = 0; i < n; i++) units[i] = u8[p + 2 * i] | (u8[p + 2 * i + 1] << 8);
@@ -348,6 +360,25 @@ export class WireReader {
     if (n <= 4096) return String.fromCharCode.apply(null, units);
     let s = '';
     for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, units.slice(i, i + 4096));
+    return s;
+  }
+
+  /** A one-byte string of n units at p, from the cache when it was decoded before. */
+  private shortString(u8: Uint8Array, p: number, n: number): string {
+    let h = n;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ u8[p + i], 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (STRING_CACHE_SLOTS - 1);
+    const hit = this.stringCache[slot];
+    if (hit !== undefined && hit.length === n) {
+      let i = 0;
+      while (i < n && hit.charCodeAt(i) === u8[p + i]) i++;
+      if (i === n) return hit;
+    }
+    const units = this.units;
+    units.length = n;
+    for (let i = 0; i < n; i++) units[i] = u8[p + i];
+    const s = String.fromCharCode.apply(null, units);
+    this.stringCache[slot] = s;
     return s;
   }
 }
