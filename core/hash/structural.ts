@@ -61,6 +61,42 @@ export interface StructuralWalker {
 }
 
 /**
+ * The hand-off from a message's seal (core/kv/integrity.ts) to the simulator's Sealer
+ * (sim/trace/canon.ts): `obj`, deep-frozen, and the digest a freezing walker gives it.
+ * Sealing already walks the message for its checksum; the same walk, carried on over
+ * the `sum` member it appends, is the digest the simulator would walk it again for, so
+ * the Sealer takes it from here when it is handed that very object. The object cannot
+ * have changed in between (it was frozen before it was recorded), so the slot holds no
+ * state that could make any answer differ from a fresh walk, in this run or another.
+ */
+export interface SealHandoff extends Digest {
+  obj: object | null;
+}
+
+export const sealHandoff: SealHandoff = { obj: null, d1: 0, d2: 0, sizeBytes: 0 };
+
+/** Thrown by members() for what it leaves to the plain checksum (caught in core/kv/integrity.ts). */
+const SEAL_FALLBACK = { sealFallback: true } as const;
+
+/**
+ * One walk for a seal: the checksum of a plain object without a `sum` member (lane 1 of
+ * the structural encoding closed as structuralChecksum closes it), every nested array
+ * and object deep-frozen as a freezing walker freezes them, and the two lanes and size
+ * left open so that `close` gives the digest of the object once `sum` is appended as its
+ * last member. Throws (SEAL_FALLBACK or the walker's refusal) for anything else: an
+ * array, a class instance, a value the walker refuses, a member already named `sum`.
+ */
+export interface SealWalker {
+  members(v: object): number;
+  /** The digest of the walked object with `sum` appended, written into sealHandoff for `obj`. */
+  close(obj: object, sum: number): void;
+}
+
+export function sealWalker(depthMax: number): SealWalker {
+  return new Walker(true, depthMax);
+}
+
+/**
  * A walker that deep-freezes what it walks when `freeze` is set and refuses nesting deeper
  * than `depthMax`. Its running state lives in its own fields, one set per walker, so it is
  * never shared between owners or runs.
@@ -69,7 +105,7 @@ export function structuralWalker(freeze: boolean, depthMax: number): StructuralW
   return new Walker(freeze, depthMax);
 }
 
-class Walker implements StructuralWalker {
+class Walker implements StructuralWalker, SealWalker {
   private h1 = 0;
   private h2 = 0;
   private size = 0;
@@ -89,6 +125,33 @@ class Walker implements StructuralWalker {
     out.d2 = this.h2 >>> 0;
     out.sizeBytes = this.size;
     return out;
+  }
+
+  members(v: object): number {
+    if (Array.isArray(v)) throw SEAL_FALLBACK;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) throw SEAL_FALLBACK;
+    this.h1 = STRUCTURAL_SEED1;
+    this.h2 = STRUCTURAL_SEED2;
+    this.size = 0;
+    this.word(T_OBJECT);
+    for (const k in v) {
+      if (k === 'sum') throw SEAL_FALLBACK;
+      this.string(k);
+      this.walk((v as Record<string, unknown>)[k], 1);
+    }
+    return Math.imul(this.h1 ^ T_OBJECT_END, 2654435761) >>> 0;
+  }
+
+  close(obj: object, sum: number): void {
+    this.string('sum');
+    this.number(sum);
+    this.word(T_OBJECT_END);
+    this.size += 2;
+    sealHandoff.d1 = this.h1 >>> 0;
+    sealHandoff.d2 = this.h2 >>> 0;
+    sealHandoff.sizeBytes = this.size;
+    sealHandoff.obj = obj;
   }
 
   private word(c: number): void {

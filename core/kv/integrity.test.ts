@@ -3,7 +3,9 @@
 // checksum) and check they are refused.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seal, unseal } from './integrity.ts';
+import { sealHandoff, structuralWalker } from '../hash/structural.ts';
+import { Sealer } from '../../sim/trace/canon.ts';
+import { checksum, seal, unseal } from './integrity.ts';
 
 const message = fc.record({ type: fc.constantFrom('kv.req', 'MsgApp'), term: fc.nat(), index: fc.nat(), data: fc.string(), entries: fc.array(fc.record({ term: fc.nat(), data: fc.string() }), { maxLength: 3 }) });
 
@@ -42,5 +44,53 @@ describe('message integrity', () => {
     expect(unseal(Object.assign([1, 2], { sum: 0 }))).toBeNull();
     expect(unseal(null)).toBeNull();
     expect(unseal([1, 2])).toBeNull();
+  });
+});
+
+describe('one walk per seal: the frozen hand-off and the recent-seal shortcut', () => {
+  // Goal: sealing a plain message in one walk changes no answer: the sum is the checksum,
+  // the digest handed to the simulator is a fresh walk's, and unseal accepts exactly what
+  // a full check accepts. Method: arbitrary JSON-like messages (fc.jsonValue members),
+  // each compared with a deep copy walked from scratch.
+  const plain = fc.dictionary(fc.string().filter((k) => k !== 'sum' && k !== '__proto__'), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 6 });
+
+  it('gives the checksum, deep-freezes, and hands over the digest a fresh walk gives', () => {
+    fc.assert(fc.property(plain, (m) => {
+      const copy = structuredClone(m);
+      const sealed = seal(m);
+      expect(sealed.sum).toBe(checksum(copy));
+      const isDeepFrozen = (v: unknown): boolean => v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(isDeepFrozen));
+      expect(isDeepFrozen(sealed)).toBe(true);
+      expect(sealHandoff.obj).toBe(sealed);
+      const fresh = structuralWalker(false, 64).digest(structuredClone(sealed));
+      expect(new Sealer().sealInto(sealed, { d1: 0, d2: 0, sizeBytes: 0 })).toEqual(fresh);
+      expect(unseal(sealed)).toBe(sealed);
+      expect(unseal(structuredClone(sealed))).not.toBeNull();
+    }));
+  });
+
+  it('what the one walk leaves alone is sealed as before and never handed over', () => {
+    class Point { x = 1; }
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const cases: object[] = [{ type: 'a', sum: 5 }, { type: 'a', p: new Point() }, Object.assign(Object.create({ inherited: 1 }), { type: 'a' }), { type: 'a', deep }];
+    for (const m of cases) {
+      const expected = checksum(m);
+      const sealed = seal(m);
+      expect(sealed.sum).toBe(expected);
+      expect(sealHandoff.obj).not.toBe(sealed);
+    }
+    // A message the checksum refuses (too deep) keeps sum -1 and is refused by unseal.
+    expect(unseal(cases[3])).toBeNull();
+  });
+
+  it('a remembered message that a fault rewrites as a copy is checked in full', () => {
+    const sealed = seal({ type: 'MsgApp', term: 3, entries: [{ term: 3, data: 'x' }] });
+    expect(unseal(sealed)).toBe(sealed);
+    expect(unseal({ ...sealed, term: 4 })).toBeNull();
+    expect(unseal({ ...sealed, entries: [{ term: 3, data: 'y' }] })).toBeNull();
+    // Older than the remembered window: still accepted, by the full check.
+    for (let i = 0; i < 100; i++) seal({ type: 'filler', i });
+    expect(unseal(sealed)).toBe(sealed);
   });
 });

@@ -15,7 +15,16 @@
 // top-level `sum` left out: as sensitive to a change as a checksum of canonical JSON, and
 // several times cheaper than building that JSON, which matters because every message is
 // sealed once and checked once.
-import { structuralChecksum } from '../hash/structural.ts';
+//
+// Sealing a plain message walks it once: the checksum, and in the same walk the message's
+// nested arrays and objects deep-frozen and its structural digest handed to the
+// simulator (sealHandoff in core/hash/structural.ts), which would otherwise walk it
+// again; the message itself is frozen once its sum is set. A message sealed that way
+// cannot change any more, so its checksum is known to match: the last RECENT_MAX of them
+// are remembered, and unseal accepts one of those very objects without walking it again
+// (the answer is the one the walk would give). Anything else (a copy from a worker's
+// wire, a byzantine fault's rewrite, a message sealed long ago) is checked in full.
+import { sealWalker, structuralChecksum } from '../hash/structural.ts';
 
 /** Deeper values are refused: no message of ours nests this far. */
 const DEPTH_MAX = 32;
@@ -25,14 +34,43 @@ export function checksum(msg: object): number {
   return structuralChecksum(msg, DEPTH_MAX, 'sum');
 }
 
+const walker = sealWalker(DEPTH_MAX);
+
+/** How many messages sealed here unseal recognises by identity (newest first). */
+const RECENT_MAX = 32;
+const recent: (object | null)[] = new Array<object | null>(RECENT_MAX).fill(null);
+let recentNext = 0;
+
+/**
+ * Adds the checksum to `msg`. A plain message is also deep-frozen (callers pass fresh
+ * objects and never edit them afterwards; the simulator froze them at send before).
+ */
 export function seal<T extends object>(msg: T): T & { sum: number } {
   const out = msg as T & { sum: number };
-  out.sum = checksum(msg);
+  let sum: number;
+  try {
+    sum = walker.members(msg);
+  } catch {
+    // An array, a class instance, a refused value or an existing `sum`: the checksum alone, as before.
+    out.sum = checksum(msg);
+    return out;
+  }
+  out.sum = sum;
+  Object.freeze(out);
+  walker.close(out, sum);
+  recent[recentNext] = out;
+  recentNext = (recentNext + 1) % RECENT_MAX;
   return out;
+}
+
+function sealedRecently(raw: object): boolean {
+  for (let i = 0; i < RECENT_MAX; i++) if (recent[i] === raw) return true;
+  return false;
 }
 
 export function unseal(raw: unknown): Record<string, unknown> | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  if (sealedRecently(raw)) return raw as Record<string, unknown>;
   const sum = (raw as Record<string, unknown>).sum;
   if (typeof sum !== 'number' || sum < 0) return null;
   return checksum(raw) === sum ? (raw as Record<string, unknown>) : null;

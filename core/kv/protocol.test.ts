@@ -47,8 +47,9 @@ describe('parseKvRequest', () => {
   });
 
   it('refuses a broken seal, a wrong type, bad counters, seq 0 and a bad op', () => {
-    const broken = req();
-    broken.rid = 10;
+    // A sealed message is frozen: a change in flight makes a copy, as a faulty network would.
+    const broken = { ...req(), rid: 10 };
+    expect(() => { (req() as { rid: number }).rid = 10; }).toThrow(TypeError);
     expect(parseKvRequest(broken)).toBeNull();
     expect(parseKvRequest(withoutSum(req()))).toBeNull();
     expect(parseKvRequest(req({ type: 'kv.resp' }))).toBeNull();

@@ -3,7 +3,9 @@
 // the message is frozen, and what cannot cross a network is refused with a message.
 // Method: seal pairs of messages and compare their digests; mutate a sealed message.
 import { describe, expect, it } from 'vitest';
-import { sealMessage } from './canon.ts';
+import { sealHandoff, structuralWalker } from '../../core/hash/structural.ts';
+import { seal } from '../../core/kv/integrity.ts';
+import { Sealer, sealMessage } from './canon.ts';
 
 const key = (m: unknown): string => {
   const s = sealMessage(m);
@@ -11,6 +13,18 @@ const key = (m: unknown): string => {
 };
 
 describe('sealMessage', () => {
+  it('takes the digest from a seal only for that very object: null, primitives and other objects are walked', () => {
+    // Before any seal the hand-off holds no object: a null message must not match it.
+    expect(sealHandoff.obj).toBeNull();
+    const fresh = (v: unknown) => structuralWalker(false, 64).digest(v);
+    const sealer = new Sealer();
+    for (const v of [null, 0, 'x', true, [], {}]) expect(sealer.seal(v)).toEqual(fresh(v));
+    const sealed = seal({ type: 'ping', n: 1 });
+    expect(sealHandoff.obj).toBe(sealed);
+    for (const v of [null, 0, 'x', { type: 'ping', n: 1 }, { ...sealed }]) expect(sealer.seal(v)).toEqual(fresh(v));
+    expect(sealer.seal(sealed)).toEqual(fresh(structuredClone(sealed)));
+  });
+
   it('gives different digests to different messages', () => {
     expect(key({ type: 'm', n: 4294967295 })).not.toBe(key({ type: 'm', n: -1 }));
     expect(key({ a: { b: 1 }, c: 2 })).not.toBe(key({ a: { b: 1, c: 2 } }));

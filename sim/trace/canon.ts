@@ -10,7 +10,7 @@
 // refused with an error, because they cannot cross a real network or a worker. Each owner
 // (a node runtime, the world) has its own Sealer: no state lives in this module, so
 // nothing carries from one run to the next.
-import { structuralWalker, type Digest } from '../../core/hash/structural.ts';
+import { sealHandoff, structuralWalker, type Digest } from '../../core/hash/structural.ts';
 
 /** Deeper nesting is refused (a cycle, or a message no protocol of ours sends). */
 export const MESSAGE_DEPTH_MAX = 64;
@@ -22,11 +22,22 @@ export class Sealer {
 
   /** Deep-freezes `msg` and returns its digest and approximate encoded size. */
   seal(msg: unknown): Seal {
-    return this.walker.digest(msg);
+    return this.sealInto(msg, { d1: 0, d2: 0, sizeBytes: 0 });
   }
 
-  /** The same, written into `out` (a reused record on the hot path); returns `out`. */
+  /**
+   * The same, written into `out` (a reused record on the hot path); returns `out`. A
+   * message just sealed by core/kv/integrity.ts is deep-frozen already and its digest
+   * came from that walk (sealHandoff): it is taken instead of walking again.
+   */
   sealInto<S extends Seal>(msg: unknown, out: S): S {
+    const h = sealHandoff;
+    if (msg === h.obj && msg !== null) {
+      out.d1 = h.d1;
+      out.d2 = h.d2;
+      out.sizeBytes = h.sizeBytes;
+      return out;
+    }
     return this.walker.digestInto(msg, out);
   }
 }
