@@ -63,8 +63,10 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
   return out;
 }
 
+/** Newest first: a message is usually received a few seals after its own. */
 function sealedRecently(raw: object): boolean {
-  for (let i = 0; i < RECENT_MAX; i++) if (recent[i] === raw) return true;
+  for (let i = recentNext - 1; i >= 0; i--) if (recent[i] === raw) return true;
+  for (let i = RECENT_MAX - 1; i >= recentNext; i--) if (recent[i] === raw) return true;
   return false;
 }
 
