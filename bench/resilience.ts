@@ -74,12 +74,43 @@ async function asyncCases(): Promise<Record<string, number>> {
   return { baselineNs, oursExecuteNs, oursTimedExecuteNs, cockatielBreakerNs, opossumNs, opossumWithTimeoutNs, oursRetryNs, cockatielRetryNs };
 }
 
+/**
+ * The breaker's ratio measured in pairs: each round times cockatiel's execute and ours back
+ * to back (the order alternating), and the median of the rounds' ratios is reported, so a
+ * slow moment of the machine falls on both sides of one ratio instead of on one case.
+ */
+async function pairedBreakerRatio(pairs: number): Promise<{ median: number; min: number; max: number }> {
+  const timer = realTimerPort();
+  const iterations = 200_000;
+  const ours = new CircuitBreaker({ trip: { kind: 'consecutive', failures: 5 }, openDurationUs: 10_000_000 }, timer);
+  const theirs = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+  const once = async (body: () => Promise<unknown>): Promise<number> => {
+    const startMs = performance.now();
+    for (let i = 0; i < iterations; i++) await body();
+    return performance.now() - startMs;
+  };
+  const oursBody = (): Promise<unknown> => ours.execute(work);
+  const theirsBody = (): Promise<unknown> => theirs.execute(work);
+  await once(oursBody);
+  await once(theirsBody);
+  const ratios: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const first = p % 2 === 0;
+    const a = await once(first ? oursBody : theirsBody);
+    const b = await once(first ? theirsBody : oursBody);
+    ratios.push(first ? b / a : a / b);
+  }
+  ratios.sort((x, y) => x - y);
+  return { median: ratios[(ratios.length - 1) >> 1], min: ratios[0], max: ratios[ratios.length - 1] };
+}
+
 const round = (value: number): number => Math.round(value * 100) / 100;
 
 export async function run(): Promise<Record<string, number | string>> {
   const startMs = performance.now();
   const sync = syncCases();
   const promised = await asyncCases();
+  const paired = await pairedBreakerRatio(15);
   return {
     'breaker.sync.ours.nsPerOp': round(sync.breakerSyncNs),
     'breaker.sync.openReject.ours.nsPerOp': round(sync.breakerOpenRejectNs),
@@ -90,6 +121,9 @@ export async function run(): Promise<Record<string, number | string>> {
     'breaker.execute.opossum.nsPerOp': round(promised.opossumNs),
     'breaker.execute.opossumWithTimeout.nsPerOp': round(promised.opossumWithTimeoutNs),
     'breaker.execute.ratio.cockatielPerOurs': round(promised.cockatielBreakerNs / promised.oursExecuteNs),
+    'breaker.execute.ratio.cockatielPerOurs.pairedMedian': round(paired.median),
+    'breaker.execute.ratio.cockatielPerOurs.pairedMin': round(paired.min),
+    'breaker.execute.ratio.cockatielPerOurs.pairedMax': round(paired.max),
     'breaker.execute.ratio.opossumPerOurs': round(promised.opossumNs / promised.oursExecuteNs),
     'bucket.tryAcquire.ours.nsPerOp': round(sync.bucketNs),
     'bucket.tryAcquire.refused.ours.nsPerOp': round(sync.bucketRefuseNs),
