@@ -82,6 +82,29 @@ describe('one walk per seal: the frozen hand-off and the recent-seal shortcut', 
     }
     // A message the checksum refuses (too deep) keeps sum -1 and is refused by unseal.
     expect(unseal(cases[3])).toBeNull();
+    // A `sum` the walk cannot see (not enumerable) still sends it down the plain path.
+    const hidden = Object.defineProperty({ type: 'a', n: 1 }, 'sum', { value: 0, writable: true, enumerable: false, configurable: true });
+    const sealedHidden = seal(hidden);
+    expect(sealHandoff.obj).not.toBe(sealedHidden);
+    expect(new Sealer().seal(sealedHidden)).toEqual(structuralWalker(false, 64).digest(sealedHidden));
+    // Re-sealing a copy that carries a sum freezes nothing, as before.
+    const fresh: number[] = [1, 2];
+    const resealed = seal({ ...seal({ type: 'a', xs: [0] }), xs: fresh });
+    expect(Object.isFrozen(fresh) || Object.isFrozen(resealed)).toBe(false);
+    expect(resealed.sum).toBe(checksum(resealed));
+  });
+
+  it('unseal reads a message it sealed lately not at all, and one sealed long ago in full', () => {
+    // A counting getter shows which path unseal took (messages are plain data; the getter
+    // is only a probe): the walk at seal reads it once, a full check reads it again.
+    let reads = 0;
+    const probe = seal({ type: 'probe', get x() { reads++; return 1; } });
+    expect(reads).toBe(1);
+    expect(unseal(probe)).toBe(probe);
+    expect(reads).toBe(1);
+    for (let i = 0; i < 40; i++) seal({ type: 'filler', i });
+    expect(unseal(probe)).toBe(probe);
+    expect(reads).toBe(2);
   });
 
   it('a remembered message that a fault rewrites as a copy is checked in full', () => {

@@ -42,16 +42,27 @@ const recent: (object | null)[] = new Array<object | null>(RECENT_MAX).fill(null
 let recentNext = 0;
 
 /**
- * Adds the checksum to `msg`. A plain message is also deep-frozen (callers pass fresh
- * objects and never edit them afterwards; the simulator froze them at send before).
+ * Adds the checksum to `msg`. A plain message is also deep-frozen here (callers pass fresh
+ * objects and never edit them afterwards; the simulator froze them at send before, so an
+ * edit after sealing now throws a TypeError a little earlier). Messages are plain data:
+ * a getter or a Proxy is read once, here, and a remembered message is not read again by
+ * unseal (a getter whose value changes would otherwise be refused there).
  */
 export function seal<T extends object>(msg: T): T & { sum: number } {
   const out = msg as T & { sum: number };
-  let sum: number;
-  try {
-    sum = walker.members(msg);
-  } catch {
-    // An array, a class instance, a refused value or an existing `sum`: the checksum alone, as before.
+  let sum = -1;
+  let walked = false;
+  // A `sum` already there (re-sealing a copy; a non-enumerable one the walk would not see)
+  // keeps its place among the members: the plain checksum, as before, freezing nothing.
+  if (!('sum' in msg)) {
+    try {
+      sum = walker.members(msg);
+      walked = true;
+    } catch {
+      // An array, a class instance or a refused value: the plain checksum, as before.
+    }
+  }
+  if (!walked) {
     out.sum = checksum(msg);
     return out;
   }

@@ -8,8 +8,9 @@
 // workers preserves key order. The size is an estimate of the JSON length, for bandwidth
 // caps. Values that are not JSON-like (functions, symbols, cycles, class instances) are
 // refused with an error, because they cannot cross a real network or a worker. Each owner
-// (a node runtime, the world) has its own Sealer: no state lives in this module, so
-// nothing carries from one run to the next.
+// (a node runtime, the world) has its own Sealer. The one shared slot it reads,
+// sealHandoff (core/hash/structural.ts), holds a deep-frozen message and that message's
+// digest, so nothing it carries from one run to the next can change an answer.
 import { sealHandoff, structuralWalker, type Digest } from '../../core/hash/structural.ts';
 
 /** Deeper nesting is refused (a cycle, or a message no protocol of ours sends). */
