@@ -575,6 +575,8 @@ export class KvServer implements Process {
   }
 
   private serveReads(): void {
+    // Most calls find nothing waiting; setting an array's length is a runtime call, so skip it.
+    if (this.readyReads.length === 0) return;
     let kept = 0;
     for (const p of this.readyReads) {
       if (p.index <= this.applied) {
@@ -583,7 +585,7 @@ export class KvServer implements Process {
         this.readyReads[kept++] = p;
       }
     }
-    this.readyReads.length = kept;
+    if (kept !== this.readyReads.length) this.readyReads.length = kept;
   }
 
   private maybeCompact(): void {

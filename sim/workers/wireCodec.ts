@@ -82,7 +82,7 @@ export class WireWriter {
    * not fit (then `overflowed` is true); returns the byte length written.
    */
   encode(v: unknown): number {
-    this.added.length = 0;
+    if (this.added.length !== 0) this.added.length = 0;
     try {
       this.use(false);
       this.value(v, 0);
