@@ -4,7 +4,7 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 
 Usage:
   faultline start [--no-ui]
-  faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N [--kernel-hosts-first]] [--json] [--out DIR] [--quiet]
+  faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
                 [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
                 [--scrape-interval D] [--allow-inconclusive] [--events-max N]
   faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
@@ -47,7 +47,8 @@ Run \`faultline run\` with no arguments for the default scenario.`;
 
 export const RUN_HELP = `faultline run — run one scenario with one seed
 
-Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N [--kernel-hosts-first]] [--json] [--out DIR] [--quiet]
+Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json] [--out DIR] [--quiet]
+                    [--workers N [--kernel-hosts-first]]
                     [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
                     [--scrape-interval D] [--allow-inconclusive] [--events-max N]
                     [--knowledge FILE] [--save-knowledge FILE]
