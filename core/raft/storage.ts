@@ -33,12 +33,67 @@ export class RaftStorageCorruption extends Error {
 
 type LogRecord = { k: 'e'; e: Entry } | { k: 'h'; h: HardState };
 
+function entryValue(e: Entry): { k: 'e'; e: Entry } {
+  return { k: 'e', e: { term: e.term, index: e.index, type: e.type, data: e.data } };
+}
+
+function hardStateValue(h: HardState): { k: 'h'; h: HardState } {
+  return { k: 'h', h: { term: h.term, vote: h.vote, commit: h.commit } };
+}
+
 function entryRecord(e: Entry): string {
-  return encodeRecord({ k: 'e', e: { term: e.term, index: e.index, type: e.type, data: e.data } });
+  return encodeRecord(entryValue(e));
 }
 
 function hardStateRecord(h: HardState): string {
-  return encodeRecord({ k: 'h', h: { term: h.term, vote: h.vote, commit: h.commit } });
+  return encodeRecord(hardStateValue(h));
+}
+
+/**
+ * raft.log as this module last wrote it, per disk: each record string, at its place, and
+ * what decoding that string gives (parseLogRecord of the value it encodes: a JSON round
+ * trip of these numbers and strings changes nothing parseLogRecord keeps). A snapshot's
+ * rewrite still reads the file (a read may fail, and a fault may have changed what is
+ * there), but a record that is the very string written at that place decodes to what was
+ * written, so its checksum and JSON are not worked out again; any other record (torn,
+ * changed by a fault, written before a restart, misplaced after a crash) is decoded in
+ * full, so what the rewrite keeps and what it reports are the same as with no mirror.
+ * The decoded records never leave persistSnapshot (they are encoded again), so nothing
+ * outside can change them.
+ */
+interface LogMirror {
+  strings: string[];
+  records: (LogRecord | null)[];
+}
+
+const logMirrors = new WeakMap<DiskPort, LogMirror>();
+
+function mirrorOf(disk: DiskPort): LogMirror {
+  let m = logMirrors.get(disk);
+  if (m === undefined) {
+    m = { strings: [], records: [] };
+    logMirrors.set(disk, m);
+  }
+  return m;
+}
+
+/**
+ * Drops what this module remembers of `disk`'s raft.log, so its next rewrite decodes every
+ * record. For tests: a run that forgets before every write must leave the same files.
+ */
+export function forgetLogMirror(disk: DiskPort): void {
+  logMirrors.delete(disk);
+}
+
+/** Appends one record to raft.log, and to the mirror when the disk took it. */
+function appendLog(disk: DiskPort, mirror: LogMirror, value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): DiskResult {
+  const record = encodeRecord(value);
+  const r = disk.append(RAFT_FILES.log, record);
+  if (r.ok) {
+    mirror.strings.push(record);
+    mirror.records.push(parseLogRecord(value));
+  }
+  return r;
 }
 
 export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
@@ -50,13 +105,14 @@ export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
     if (!r.ok) return r;
     wrote = true;
   }
+  const mirror = rd.entries.length > 0 || rd.hardState !== undefined ? mirrorOf(disk) : null;
   for (const e of rd.entries) {
-    const r = disk.append(RAFT_FILES.log, entryRecord(e));
+    const r = appendLog(disk, mirror as LogMirror, entryValue(e));
     if (!r.ok) return r;
     wrote = true;
   }
   if (rd.hardState !== undefined) {
-    const r = disk.append(RAFT_FILES.log, hardStateRecord(rd.hardState));
+    const r = appendLog(disk, mirror as LogMirror, hardStateValue(rd.hardState));
     if (!r.ok) return r;
     wrote = true;
   }
@@ -67,7 +123,7 @@ export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
 function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
   const r = disk.replace(RAFT_FILES.snapshot, [encodeRecord({ k: 's', s })]);
   if (!r.ok) return r;
-  const read = readLog(disk);
+  const read = readLog(disk, logMirrors.get(disk));
   if (!read.ok) return { ok: false, error: 'EIO' };
   const replay = replayLog(read.records);
   let kept: Entry[] = [];
@@ -77,10 +133,13 @@ function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
     // A log that cannot continue this snapshot holds nothing worth keeping.
     kept = [];
   }
-  const records: string[] = [];
-  if (typeof replay !== 'string' && replay.hardState !== undefined) records.push(hardStateRecord(replay.hardState));
-  for (const e of kept) records.push(entryRecord(e));
-  return disk.replace(RAFT_FILES.log, records);
+  const values: ({ k: 'e'; e: Entry } | { k: 'h'; h: HardState })[] = [];
+  if (typeof replay !== 'string' && replay.hardState !== undefined) values.push(hardStateValue(replay.hardState));
+  for (const e of kept) values.push(entryValue(e));
+  const records = values.map(encodeRecord);
+  const w = disk.replace(RAFT_FILES.log, records);
+  if (w.ok) logMirrors.set(disk, { strings: records, records: values.map(parseLogRecord) });
+  return w;
 }
 
 function parseLogRecord(value: unknown): LogRecord | null {
@@ -101,14 +160,23 @@ function parseLogRecord(value: unknown): LogRecord | null {
 
 type ReadLog = { ok: true; records: LogRecord[]; tornAt?: number } | { ok: false; error: string };
 
-/** Decodes raft.log; a bad last record is a torn write, any other bad record is corruption. */
-function readLog(disk: DiskPort): ReadLog {
+/**
+ * Decodes raft.log; a bad last record is a torn write, any other bad record is corruption.
+ * With a mirror, a record that is the very string the mirror holds at its place is taken
+ * as decoded there (see LogMirror).
+ */
+function readLog(disk: DiskPort, mirror?: LogMirror): ReadLog {
   if (!disk.list().includes(RAFT_FILES.log)) return { ok: true, records: [] };
   const read = disk.read(RAFT_FILES.log);
   if (!read.ok) return { ok: false, error: `${RAFT_FILES.log}: read failed (${read.error})` };
   const out: LogRecord[] = [];
   const n = read.records.length;
   for (let i = 0; i < n; i++) {
+    const known = mirror !== undefined && i < mirror.strings.length && mirror.strings[i] === read.records[i] ? mirror.records[i] : null;
+    if (known !== null) {
+      out.push(known);
+      continue;
+    }
     const d = decodeRecord(read.records[i]);
     const rec = d.ok ? parseLogRecord(d.value) : null;
     if (rec !== null) {
@@ -186,6 +254,8 @@ function fixHardState(h: HardState | undefined, entries: readonly Entry[], s: Sn
 }
 
 export function recoverResult(disk: DiskPort, initialConf: ConfState): RecoverResult {
+  // A restart decodes everything and starts the mirror afresh (a crash may have cut the file).
+  logMirrors.delete(disk);
   const snap = readSnapshot(disk);
   if (!snap.ok) return snap;
   const log = readLog(disk);
