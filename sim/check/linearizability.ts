@@ -310,8 +310,15 @@ class WglSearch<S, I, O> {
   private hash = 0;
   private stateId: number;
   // The best prefix for an explanation: most known outcomes first, then fewest unknown
-  // ones, because an unknown write placed early only muddies the story.
-  longest: number[] = [];
+  // ones, because an unknown write placed early only muddies the story. Kept lazily: a
+  // better prefix is noted by its length, and copied out of the stack only before a
+  // backtrack would pop into it (or when the search fails), so a search that goes
+  // straight through copies nothing instead of the whole stack at every step (which made
+  // the checker allocate quadratically in a partition's length).
+  private longest: number[] = [];
+  private longestDepth = 0;
+  /** Whether the best prefix is stackCall[0..longestDepth), not yet copied into `longest`. */
+  private longestLive = false;
   private longestKnown = 0;
 
   constructor(private readonly model: Model<S, I, O>, private readonly ops: readonly SearchOp<I, O>[], visitedBytesMax: number) {
@@ -330,7 +337,7 @@ class WglSearch<S, I, O> {
     while (list.next[list.head] !== list.tail) {
       if (!budget.spend()) return { kind: 'budget' };
       if (list.isCall[entry] === 0) {
-        if (this.depth === 0) return { kind: 'illegal', longest: this.longest };
+        if (this.depth === 0) return { kind: 'illegal', longest: this.longestOrder() };
         entry = this.backtrack();
       } else {
         const tried = this.tryLinearize(entry);
@@ -361,13 +368,19 @@ class WglSearch<S, I, O> {
     this.hash ^= zobrist(i);
     this.list.lift(entry);
     if (op.ret !== Infinity) this.knownDepth += 1;
-    const better = this.knownDepth > this.longestKnown || (this.knownDepth === this.longestKnown && this.depth < this.longest.length);
-    if (better) this.recordLongest();
+    const better = this.knownDepth > this.longestKnown || (this.knownDepth === this.longestKnown && this.depth < this.longestDepth);
+    if (better) {
+      this.longestDepth = this.depth;
+      this.longestKnown = this.knownDepth;
+      this.longestLive = true;
+    }
     return 'linearized';
   }
 
   /** Undoes the latest linearization; returns the event to try after it. */
   private backtrack(): number {
+    // The pop below would change the recorded best prefix: copy it out first.
+    if (this.longestLive && this.depth <= this.longestDepth) this.longestOrder();
     this.depth -= 1;
     const entry = this.stackCall[this.depth];
     const i = this.list.opOf[entry];
@@ -379,11 +392,15 @@ class WglSearch<S, I, O> {
     return this.list.next[entry];
   }
 
-  private recordLongest(): void {
-    const order: number[] = [];
-    for (let d = 0; d < this.depth; d++) order.push(this.list.opOf[this.stackCall[d]]);
-    this.longest = order;
-    this.longestKnown = this.knownDepth;
+  /** The best prefix as operation indexes, copied out of the stack if it is still there. */
+  private longestOrder(): number[] {
+    if (this.longestLive) {
+      const order: number[] = [];
+      for (let d = 0; d < this.longestDepth; d++) order.push(this.list.opOf[this.stackCall[d]]);
+      this.longest = order;
+      this.longestLive = false;
+    }
+    return this.longest;
   }
 }
 
