@@ -20,6 +20,8 @@ export const RAFT_FILES = { log: 'raft.log', snapshot: 'raft.snapshot' } as cons
 
 const OK: DiskResult = { ok: true };
 
+const NO_SNAPSHOTS: readonly Snapshot[] = [];
+
 export type RecoverResult =
   | { ok: true; restore: RaftRestore; tornTailRepaired: boolean }
   | { ok: false; error: string };
@@ -97,8 +99,13 @@ function appendLog(disk: DiskPort, mirror: LogMirror, value: { k: 'e'; e: Entry 
 }
 
 export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
-  const snaps = [rd.snapshot, rd.compaction].filter((s): s is Snapshot => s !== undefined);
-  snaps.sort((a, b) => a.meta.index - b.meta.index);
+  // Most Readies carry neither a snapshot nor a compaction: no arrays for them.
+  let snaps: readonly Snapshot[] = NO_SNAPSHOTS;
+  if (rd.snapshot !== undefined || rd.compaction !== undefined) {
+    const list = [rd.snapshot, rd.compaction].filter((s): s is Snapshot => s !== undefined);
+    list.sort((a, b) => a.meta.index - b.meta.index);
+    snaps = list;
+  }
   let wrote = false;
   for (const s of snaps) {
     const r = persistSnapshot(disk, s);
