@@ -4,6 +4,8 @@
 // are faster). Every case does the same work: an async function that returns at once.
 // Each case is warmed up, then timed in several rounds; the fastest round is reported,
 // since slower rounds measure the machine (GC, other processes), not the code.
+// `oneThenFloor` is the same operation with one `then` and no breaker: what any breaker that
+// observes each outcome must pay at least, so cockatiel over it bounds the ratio we can reach.
 // Targets from the Lumière guide (Appendix B): breaker 0.15 us per call, try-acquire 0.2 us.
 import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, retry } from 'cockatiel';
 import OpossumBreaker from 'opossum';
@@ -12,6 +14,13 @@ import { realTimerPort, seededRandom } from '../examples/resilience/realTimeAdap
 
 const roundCount = 5;
 const work = (): Promise<number> => Promise.resolve(1);
+// The least a breaker that sees each outcome can add: one `then` with two reactions that do
+// nothing. cockatiel over this is the best ratio such a breaker could show on this machine.
+const passValue = (value: number): number => value;
+const passError = (error: unknown): never => {
+  throw error;
+};
+const oneThen = (): Promise<number> => work().then(passValue, passError);
 
 function timeSync(iterations: number, body: (i: number) => void): number {
   for (let i = 0; i < Math.min(iterations, 200_000); i++) body(i);
@@ -55,6 +64,7 @@ async function asyncCases(): Promise<Record<string, number>> {
   const timer = realTimerPort();
   const iterations = 300_000;
   const baselineNs = await timeAsync(iterations, work);
+  const oneThenNs = await timeAsync(iterations, oneThen);
   const ours = new CircuitBreaker({ trip: { kind: 'consecutive', failures: 5 }, openDurationUs: 10_000_000 }, timer);
   const oursExecuteNs = await timeAsync(iterations, () => ours.execute(work));
   // With slow-call detection the breaker must read the clock before and after each call.
@@ -71,7 +81,7 @@ async function asyncCases(): Promise<Record<string, number>> {
   const oursRetryNs = await timeAsync(iterations, () => ourRetry.execute(work));
   const cockatielRetry = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
   const cockatielRetryNs = await timeAsync(iterations, () => cockatielRetry.execute(work));
-  return { baselineNs, oursExecuteNs, oursTimedExecuteNs, cockatielBreakerNs, opossumNs, opossumWithTimeoutNs, oursRetryNs, cockatielRetryNs };
+  return { baselineNs, oneThenNs, oursExecuteNs, oursTimedExecuteNs, cockatielBreakerNs, opossumNs, opossumWithTimeoutNs, oursRetryNs, cockatielRetryNs };
 }
 
 /**
@@ -79,7 +89,7 @@ async function asyncCases(): Promise<Record<string, number>> {
  * to back (the order alternating), and the median of the rounds' ratios is reported, so a
  * slow moment of the machine falls on both sides of one ratio instead of on one case.
  */
-async function pairedBreakerRatio(pairs: number): Promise<{ median: number; min: number; max: number }> {
+async function pairedBreakerRatio(pairs: number): Promise<{ median: number; min: number; max: number; floorMedian: number }> {
   const timer = realTimerPort();
   const iterations = 200_000;
   const ours = new CircuitBreaker({ trip: { kind: 'consecutive', failures: 5 }, openDurationUs: 10_000_000 }, timer);
@@ -93,15 +103,20 @@ async function pairedBreakerRatio(pairs: number): Promise<{ median: number; min:
   const theirsBody = (): Promise<unknown> => theirs.execute(work);
   await once(oursBody);
   await once(theirsBody);
+  await once(oneThen);
   const ratios: number[] = [];
+  const floorRatios: number[] = [];
   for (let p = 0; p < pairs; p++) {
     const first = p % 2 === 0;
     const a = await once(first ? oursBody : theirsBody);
     const b = await once(first ? theirsBody : oursBody);
-    ratios.push(first ? b / a : a / b);
+    const theirsMs = first ? b : a;
+    ratios.push(theirsMs / (first ? a : b));
+    floorRatios.push(theirsMs / (await once(oneThen)));
   }
+  const median = (values: number[]): number => values.sort((x, y) => x - y)[(values.length - 1) >> 1];
   ratios.sort((x, y) => x - y);
-  return { median: ratios[(ratios.length - 1) >> 1], min: ratios[0], max: ratios[ratios.length - 1] };
+  return { median: median(ratios), min: ratios[0], max: ratios[ratios.length - 1], floorMedian: median(floorRatios) };
 }
 
 const round = (value: number): number => Math.round(value * 100) / 100;
@@ -115,6 +130,7 @@ export async function run(): Promise<Record<string, number | string>> {
     'breaker.sync.ours.nsPerOp': round(sync.breakerSyncNs),
     'breaker.sync.openReject.ours.nsPerOp': round(sync.breakerOpenRejectNs),
     'breaker.execute.baseline.nsPerOp': round(promised.baselineNs),
+    'breaker.execute.oneThenFloor.nsPerOp': round(promised.oneThenNs),
     'breaker.execute.ours.nsPerOp': round(promised.oursExecuteNs),
     'breaker.execute.oursSlowCallTimed.nsPerOp': round(promised.oursTimedExecuteNs),
     'breaker.execute.cockatiel.nsPerOp': round(promised.cockatielBreakerNs),
@@ -124,6 +140,7 @@ export async function run(): Promise<Record<string, number | string>> {
     'breaker.execute.ratio.cockatielPerOurs.pairedMedian': round(paired.median),
     'breaker.execute.ratio.cockatielPerOurs.pairedMin': round(paired.min),
     'breaker.execute.ratio.cockatielPerOurs.pairedMax': round(paired.max),
+    'breaker.execute.ratio.cockatielPerOneThenFloor.pairedMedian': round(paired.floorMedian),
     'breaker.execute.ratio.opossumPerOurs': round(promised.opossumNs / promised.oursExecuteNs),
     'bucket.tryAcquire.ours.nsPerOp': round(sync.bucketNs),
     'bucket.tryAcquire.refused.ours.nsPerOp': round(sync.bucketRefuseNs),
