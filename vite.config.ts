@@ -27,5 +27,5 @@ export default defineConfig({
   resolve: { alias: [{ find: /^faultline$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) }] },
   // The UI imports scenarios/, sim/ and core/ from beside ui/, so the dev server may read them.
   server: { port: 5173, strictPort: false, fs: { allow: [repoRoot] } },
-  optimizeDeps: { include: ['seedrandom', 'yaml', 'zod', 'comlink', 'd3'] },
+  optimizeDeps: { include: ['seedrandom/lib/alea.js', 'yaml', 'zod', 'comlink', 'd3'] },
 });

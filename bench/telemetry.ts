@@ -45,7 +45,7 @@ async function on(s: Scenario, mode: string): Promise<{ ms: number; exportMs: nu
   const t1 = cpuNowMs();
   const sess = session as unknown as TelemetrySession;
   if (opts.recordScrapes === true) await sess.openMetrics();
-  if (opts.traces === true) sess.otlpJson();
+  if (opts.traces === true) await sess.otlpJson();
   return { ms: t1 - t0, exportMs: cpuNowMs() - t1, hash: report.traceHash, session: sess, logRecords };
 }
 
@@ -74,7 +74,7 @@ export async function run(): Promise<Record<string, number | string>> {
     if (mode === 'all' || mode === 'allDebug') out[`${mode}.exportVsRunRatio`] = +median(exportRatios).toFixed(3);
     if (mode === 'all' || mode === 'allDebug') out[`${mode}.logRecords`] = last?.logRecords ?? 0;
     if (mode === 'all') {
-      out['all.spans'] = last?.session.otlpJson().spans ?? 0;
+      out['all.spans'] = last === null ? 0 : (await last.session.otlpJson()).spans;
       out['all.scrapes'] = last?.session.scrapeCount ?? 0;
       out['all.seriesAtEnd'] = (await last?.session.registries.seriesCount()) ?? 0;
     }

@@ -18,7 +18,7 @@ import { formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
-import { serveUi, type ServeOptions } from './serve.ts';
+import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
@@ -26,7 +26,6 @@ import { prepareOutDir } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
-import { cmdServe } from './serveMetrics.ts';
 import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdExplore } from './exploreCmd.ts';
@@ -225,6 +224,7 @@ async function cmdUi(argv: string[], io: Io): Promise<number> {
     } else query.set('scenario', values.scenario);
   }
   if (values.seed !== undefined) query.set('seed', String(parseSeed(values.seed as string)));
+  const { serveUi } = await import('./serve.ts');
   const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), user, dev: values.dev === true }, io.out);
   return new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
@@ -249,6 +249,15 @@ async function cmdStart(argv: string[], io: Io): Promise<number> {
 }
 
 const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, explore: EXPLORE_HELP, bless: BLESS_HELP };
+/**
+ * The HTTP servers (`ui`, `serve`) are loaded when their command runs: node:http, node:crypto
+ * and their streams are ~100 of Node's own modules, which every other command's start would
+ * load for nothing.
+ */
+async function cmdServe(argv: string[], io: Io): Promise<number> {
+  return (await import('./serveMetrics.ts')).cmdServe(argv, io);
+}
+
 const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, explore: cmdExplore, bless: cmdBless };
 
 /**

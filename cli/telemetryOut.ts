@@ -84,7 +84,7 @@ export class TelemetryOutputs {
       wrote.push(`${metrics.path} (${s.scrapeCount} scrapes)`);
     }
     if (traces !== null) {
-      const otlp = s.otlpJson();
+      const otlp = await s.otlpJson();
       traces.commit(otlp.text);
       wrote.push(`${traces.path} (${otlp.spans} spans)`);
     }

@@ -5,7 +5,7 @@
 // rounded to float32 once. Centres are uniform in [-1, 1]^dim; points are a centre plus
 // Gaussian noise of standard deviation `spread`, so nearest-neighbour structure is real
 // (clusters) but not trivial (overlap grows with spread).
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import type { Corpus } from './corpus.ts';
 
 export interface SyntheticSpec {
@@ -25,7 +25,7 @@ export function syntheticCorpus(spec: Partial<SyntheticSpec> = {}): Corpus {
     if (!(Number.isInteger(s[k]) && s[k] > 0)) throw new Error(`synthetic corpus: ${k} must be a positive integer, got ${s[k]}`);
   }
   if (!(s.spread > 0)) throw new Error(`synthetic corpus: spread must be positive, got ${s.spread}`);
-  const draw = seedrandom.alea(`synthetic/${s.count}/${s.dim}/${s.clusters}/${s.spread}/${s.seed}`);
+  const draw = alea(`synthetic/${s.count}/${s.dim}/${s.clusters}/${s.spread}/${s.seed}`);
   const centres = new Float64Array(s.clusters * s.dim);
   for (let i = 0; i < centres.length; i++) centres[i] = draw() * 2 - 1;
   const vectors = new Float32Array(s.count * s.dim);

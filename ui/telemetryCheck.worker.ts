@@ -39,7 +39,7 @@ async function check(req: TelemetryCheckRequest): Promise<TelemetryCheckResult> 
     hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
     openMetrics: await sess.openMetrics(),
     exposition: await sess.render('prometheus'),
-    otlp: sess.otlpJson().text,
+    otlp: (await sess.otlpJson()).text,
     logs,
   };
 }

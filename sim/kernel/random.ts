@@ -6,7 +6,7 @@
 // seedrandom's alea (about 100 M draws/s here, versus ~30 M/s for its default arc4), which
 // uses only + - * and so gives the same numbers in every engine; the samplers built on it
 // use core/math/portableMath.ts instead of Math.log/cos, whose last bit differs by engine.
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import type { Random } from '../../core/env.ts';
 import { cosTurns, ln } from '../../core/math/portableMath.ts';
 
@@ -16,7 +16,7 @@ export class Stream implements Random {
 
   constructor(seed: string, name: string) {
     this.name = name;
-    this.draw = seedrandom.alea(`${seed}/${name}`);
+    this.draw = alea(`${seed}/${name}`);
   }
 
   next(): number {

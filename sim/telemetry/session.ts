@@ -15,7 +15,6 @@ import type { TraceKind } from '../trace/trace.ts';
 import { seedText } from '../run/runScenario.ts';
 import type { LogLevel } from '../../core/telemetry/events.ts';
 import { JsonLogger } from './logs.ts';
-import { otlpJsonOf } from './otlp.ts';
 import { SPAN_FEEDS, SpanFeeds } from './spanFeeds.ts';
 import { MetricFeeds, EVENT_FEEDS } from './metricFeeds.ts';
 import { OpenMetricsRecorder } from './openMetrics.ts';
@@ -96,10 +95,15 @@ export class TelemetrySession {
     return s;
   }
 
-  /** The run's spans as OTLP/JSON (call once, after the run). */
-  otlpJson(): { text: string; spans: number; dropped: number } {
+  /**
+   * The run's spans as OTLP/JSON (call once, after the run). Asynchronous because the
+   * OpenTelemetry SDK it replays the spans through is loaded only here: it is ~480 KB of the
+   * CLI's bundle, which every `faultline` start would otherwise parse (docs/performance.md).
+   */
+  async otlpJson(): Promise<{ text: string; spans: number; dropped: number }> {
     const spans = this.spans;
     if (spans === null) throw new Error('telemetry: traces were not recorded (TelemetryOptions.traces)');
+    const { otlpJsonOf } = await import('./otlp.ts');
     spans.finish(this.faults, this.world.nowUs);
     const roles = this.world.config.nodes.map((n) => n.role);
     const text = otlpJsonOf(spans.rec.ids(), { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });

@@ -9,7 +9,7 @@
 // a parent is always recorded before its children, so the order is that of the run.
 // Spans still open when the run ends are closed at its end and marked unfinished. At most
 // SPANS_MAX spans are kept; later ones are counted in `dropped`, never silently lost.
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { SpanKind } from '../../core/telemetry/spans.ts';
 import type { TelemetryValue } from '../../core/telemetry/sink.ts';
@@ -59,7 +59,7 @@ export class SpanRecorder {
 
   constructor(seedText: string) {
     // A stream of its own, so tracing never shifts the numbers the simulation draws.
-    this.draw = seedrandom.alea(`${seedText}/telemetry/span-ids`);
+    this.draw = alea(`${seedText}/telemetry/span-ids`);
   }
 
   private hex8(): string {

@@ -25,7 +25,7 @@ async function inNode(seed = 2): Promise<Omit<TelemetryCheckResult, 'hasProcess'
   });
   const sess = session as unknown as TelemetrySession;
   sess.flushLogs();
-  return { hash: report.traceHash, openMetrics: await sess.openMetrics(), exposition: await sess.render('prometheus'), otlp: sess.otlpJson().text, logs };
+  return { hash: report.traceHash, openMetrics: await sess.openMetrics(), exposition: await sess.render('prometheus'), otlp: (await sess.otlpJson()).text, logs };
 }
 
 describe('telemetry in a Chromium Web Worker', () => {

@@ -24,14 +24,14 @@ function attrValue(v: { stringValue?: string; intValue?: number | string; boolVa
   return v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.boolValue ?? v.doubleValue);
 }
 
-function trace(scenarioRef: string, seed: number): string {
+async function trace(scenarioRef: string, seed: number): Promise<string> {
   let session: TelemetrySession | null = null;
   runScenario(loadScenarioRef(scenarioRef).scenario, seed, { observe: (w, s) => (session = TelemetrySession.attach(w, s, { seed, traces: true })) });
-  return (session as unknown as TelemetrySession).otlpJson().text;
+  return (await (session as unknown as TelemetrySession).otlpJson()).text;
 }
 
-beforeAll(() => {
-  text = trace('test/telemetry/observed-cluster.yaml', 1);
+beforeAll(async () => {
+  text = await trace('test/telemetry/observed-cluster.yaml', 1);
   request = JSON.parse(text) as IExportTraceServiceRequest;
   spans = [];
   for (const rs of request.resourceSpans ?? []) {
@@ -115,7 +115,7 @@ describe('OTLP/JSON traces of a run', () => {
     for (const s of spans.filter((x) => x.name === 'kv.request')) expect(carried.has(`00-${s.traceId as string}-${s.parentSpanId as string}-01`)).toBe(true);
   });
 
-  it('are the same bytes for the same scenario and seed', () => {
-    expect(trace('test/telemetry/observed-cluster.yaml', 1) === text).toBe(true);
+  it('are the same bytes for the same scenario and seed', async () => {
+    expect((await trace('test/telemetry/observed-cluster.yaml', 1)) === text).toBe(true);
   });
 });

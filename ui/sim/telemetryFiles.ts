@@ -28,5 +28,5 @@ export async function telemetryFiles(spec: SessionSpec): Promise<TelemetryFiles>
   });
   const sess = session as unknown as TelemetrySession;
   sess.flushLogs();
-  return { metrics: await sess.openMetrics(), traces: sess.otlpJson().text, logs, traceHash: report.traceHash };
+  return { metrics: await sess.openMetrics(), traces: (await sess.otlpJson()).text, logs, traceHash: report.traceHash };
 }

@@ -16,7 +16,7 @@ import { vectorOf, type Corpus } from '../../../corpus/corpus.ts';
 import { paraphrase, popularityOrder, ZipfSampler } from '../../../corpus/queries.ts';
 import { corpusByName } from '../../../corpus/registry.ts';
 import { hnsw } from '../../../wasm/hnsw/load.ts';
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import type { NodeSpec } from '../../world/world.ts';
 import type { RagScenario } from './ragScenario.ts';
 
@@ -54,7 +54,7 @@ function kvConfig(s: RagScenario, voters: NodeId[]): KvServerConfig {
 export function questionSource(s: RagScenario, c: Corpus): (random: Random) => Float32Array {
   const n = initialDocs(s, c);
   // The same order in every thread: drawn from a stream named by the scenario, not a node's.
-  const order = popularityOrder(n, seedrandom.alea(`${s.name}/popularity`));
+  const order = popularityOrder(n, alea(`${s.name}/popularity`));
   const zipf = new ZipfSampler(n, s.rag.queries.zipf);
   return (random) => paraphrase(c, order[zipf.rank(random.next())], s.rag.queries.noise, () => random.next());
 }
