@@ -14,7 +14,7 @@ import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
 import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
-import { formatMicros } from '../sim/kernel/time.ts';
+import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
@@ -76,7 +76,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
   const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
-  const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${events.toLocaleString('en-US')} events`) : undefined;
+  const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${formatCount(events)} events`) : undefined;
   const telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
   const t0 = wallNowMs();
   const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>, wrote: string[] = []): number => {
@@ -159,12 +159,12 @@ function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive
   const compression = r.wallMs > 0 ? r.simulatedMs / r.wallMs : Infinity;
   const lines = [
     `faultline run ${r.scenario} · seed ${r.seed}`,
-    `  ${verdictWord(r.verdict)}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${Math.round(compression).toLocaleString('en-US')}x real time)`,
-    `  ${r.events.toLocaleString('en-US')} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
+    `  ${verdictWord(r.verdict)}  ${formatMicros(r.simulatedMs * 1000)} simulated in ${(r.wallMs / 1000).toFixed(2)} s (${formatCount(Math.round(compression))}x real time)`,
+    `  ${formatCount(r.events)} events · ${r.stats.crashes} crash${r.stats.crashes === 1 ? '' : 'es'} · trace ${r.traceHash}`,
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
     const threads = r.kernelHostsFirst === true ? `${r.workers} runners (this thread and ${r.workers - 1} worker thread${r.workers === 2 ? '' : 's'})` : `${r.workers} worker threads`;
-    lines.push(`  ${threads} · ${r.lockstep.windows.toLocaleString('en-US')} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
+    lines.push(`  ${threads} · ${formatCount(r.lockstep.windows)} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
   }
   if (r.swarmSettings !== undefined) {
     lines.push(`  swarm drew these settings from the seed: ${Object.entries(r.swarmSettings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);

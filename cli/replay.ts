@@ -10,7 +10,7 @@
 // else those the report's replay command or the sweep file recorded.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { materialize } from '../sim/faults/swarm.ts';
-import { formatMicros } from '../sim/kernel/time.ts';
+import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
 import { eventsMaxFlag, parseEventsMax, parseFlags, parseSeed, UsageError } from './args.ts';
@@ -127,7 +127,7 @@ function replayOnce(src: Source, v: Record<string, string | boolean | undefined>
     if (reproduced === null) lines.push(`  trace ${report.traceHash} (nothing recorded to compare with; pass --expect HASH to check)`);
     else if (reproduced) lines.push(`  REPRODUCED  trace ${report.traceHash} matches the recorded hash`);
     else lines.push(`  DIFFERENT  trace ${report.traceHash}, but ${src.recordedHash} was recorded: this is not the same run (the code, the scenario or the platform changed)`);
-    lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${report.events.toLocaleString('en-US')} events · ${wallMs} ms`);
+    lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${formatCount(report.events)} events · ${wallMs} ms`);
     for (const x of violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
     lines.push(...inconclusiveLines(report.inconclusive, '  '));
     if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);

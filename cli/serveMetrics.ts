@@ -21,6 +21,7 @@ import type { Io } from './main.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { sleepMs, WallPacer } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
+import { formatCount } from '../sim/kernel/time.ts';
 
 export const SERVE_PORT_DEFAULT = 9464;
 export const SPEED_MAX = 1_000_000;
@@ -58,7 +59,7 @@ export class PacedRun {
         const reason = world.run({ timeUs: target, eventsMax: Math.min(EVENTS_MAX_DEFAULT, world.executed + STEP_EVENTS_MAX) });
         if (reason === 'events' && world.executed >= EVENTS_MAX_DEFAULT) {
           // As in run and sweep: a run stopped by its event limit could not be judged (inconclusive).
-          world.halt(`stopped after ${EVENTS_MAX_DEFAULT.toLocaleString('en-US')} events, the run's event limit; shorten the scenario`);
+          world.halt(`stopped after ${formatCount(EVENTS_MAX_DEFAULT)} events, the run's event limit; shorten the scenario`);
           this.end(onEnd);
           break;
         }
@@ -203,7 +204,7 @@ async function serve(values: Record<string, string | boolean | string[] | undefi
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await run.loop((r) => io.out(`  run ended: ${r.violations.length === 0 ? 'PASS' : 'FAIL'} · ${r.events.toLocaleString('en-US')} events · trace ${r.traceHash}; serving its final state\n`));
+  await run.loop((r) => io.out(`  run ended: ${r.violations.length === 0 ? 'PASS' : 'FAIL'} · ${formatCount(r.events)} events · trace ${r.traceHash}; serving its final state\n`));
   await stopped;
   return 0;
 }

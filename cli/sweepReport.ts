@@ -7,6 +7,7 @@ import { firstLine } from './explanations.ts';
 import { runCommand } from './scenarioRef.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
 import { EXIT_INCONCLUSIVE, EXIT_PASS, exitCodeOf } from './verdictExit.ts';
+import { formatCount } from '../sim/kernel/time.ts';
 
 /** The replay command for one seed: the plain run command, which needs nothing but the scenario (and its workload modules). */
 export function replayCommand(f: SweepFile, seed: number): string {
@@ -28,7 +29,7 @@ export function sweepExitCode(sum: SweepSummary, allowInconclusive: boolean): nu
 export const SEEDS_LISTED_MAX = 20;
 
 function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }
 
 export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, outDir: string | undefined, allowInconclusive = false): string {

@@ -6,6 +6,7 @@
 // lines longer than a quarter of the budget, and puts one line between them saying how
 // many lines were left out and where the full text is (`pointer`). The result never
 // exceeds `bytesMax` plus the length of that one line.
+import { formatCount } from '../kernel/time.ts';
 
 /** What a terminal, a report or a JUnit file shows of one explanation, at most. */
 export const EXPLANATION_BYTES_MAX = 4096;
@@ -24,7 +25,7 @@ function cutLine(line: string, bytesMax: number): string {
   if (utf8Bytes(line) <= bytesMax) return line;
   let end = Math.min(line.length, bytesMax);
   while (end > 0 && utf8Bytes(line.slice(0, end)) > bytesMax - 24) end = Math.floor(end * 0.9);
-  return `${line.slice(0, end)}… (+${(utf8Bytes(line) - utf8Bytes(line.slice(0, end))).toLocaleString('en-US')} bytes)`;
+  return `${line.slice(0, end)}… (+${formatCount(utf8Bytes(line) - utf8Bytes(line.slice(0, end)))} bytes)`;
 }
 
 /** Takes whole lines while they fit in `budget` bytes (counting one newline each). */
@@ -51,6 +52,6 @@ export function boundText(text: string, pointer: string, bytesMax = EXPLANATION_
   const rest = lines.slice(head.length);
   const tail = take([...rest].reverse(), bytesMax - utf8Bytes(head.join('\n')) - 1).reverse();
   const omitted = lines.length - head.length - tail.length;
-  const marker = omitted > 0 ? `… ${omitted.toLocaleString('en-US')} more line${omitted === 1 ? '' : 's'}; ${pointer}` : `… (long lines shortened); ${pointer}`;
+  const marker = omitted > 0 ? `… ${formatCount(omitted)} more line${omitted === 1 ? '' : 's'}; ${pointer}` : `… (long lines shortened); ${pointer}`;
   return [...head, marker, ...tail].join('\n');
 }

@@ -10,6 +10,7 @@ import type { World } from '../world/world.ts';
 import type { Operation } from './history.ts';
 import type { HistoryRecorder } from './historyRecorder.ts';
 import { checkKvHistory } from './linearizability.ts';
+import { formatCount } from '../kernel/time.ts';
 
 /** Search steps the end-of-run linearizability check may spend before answering unknown. */
 export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
@@ -39,11 +40,11 @@ function checkLinearizability(world: World, history: HistoryRecorder, ops: reado
     return r.verdict;
   }
   if (r.verdict === 'unknown') {
-    world.cannotDecide('linearizability', `the search spent its budget of ${maxSteps.toLocaleString('en-US')} steps with ${r.checkedOps.toLocaleString('en-US')} of ${ops.length.toLocaleString('en-US')} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
+    world.cannotDecide('linearizability', `the search spent its budget of ${formatCount(maxSteps)} steps with ${formatCount(r.checkedOps)} of ${formatCount(ops.length)} operations (over ${r.partitions} keys) decided; use more keys or fewer clients so each key's history is shorter`);
     return r.verdict;
   }
   if (history.overflow) {
-    world.cannotDecide('linearizability', `the history recorder keeps at most ${history.opsMax.toLocaleString('en-US')} client operations and this run issued more: the recorded prefix is linearizable, the rest went unchecked; shorten the run or use fewer clients`);
+    world.cannotDecide('linearizability', `the history recorder keeps at most ${formatCount(history.opsMax)} client operations and this run issued more: the recorded prefix is linearizable, the rest went unchecked; shorten the run or use fewer clients`);
     return 'inconclusive';
   }
   return r.verdict;

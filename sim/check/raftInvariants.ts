@@ -23,6 +23,7 @@ import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import { FNV_OFFSET, fnv1a32 } from '../../core/hash/index.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
+import { formatCount } from '../kernel/time.ts';
 
 /** Distinct committed entries remembered, at most (older ones are forgotten, oldest first). */
 export const COMMITTED_REMEMBERED_MAX = 1_000_000;
@@ -156,12 +157,12 @@ export class RaftInvariants {
   }
 
   private conclude(): void {
-    const window = `the checker remembers the last ${this.rememberedMax.toLocaleString('en-US')} committed entries`;
+    const window = `the checker remembers the last ${formatCount(this.rememberedMax)} committed entries`;
     if (this.uncheckedApplies > 0) {
-      this.world.cannotDecide('state-machine-safety', `${this.uncheckedApplies.toLocaleString('en-US')} applies at indexes older than the remembered window were not compared (${window})`);
+      this.world.cannotDecide('state-machine-safety', `${formatCount(this.uncheckedApplies)} applies at indexes older than the remembered window were not compared (${window})`);
     }
     if (this.partialLeaderChecks > 0) {
-      this.world.cannotDecide('leader-completeness', `${this.partialLeaderChecks.toLocaleString('en-US')} new leaders' logs were checked only within the remembered window (${window})`);
+      this.world.cannotDecide('leader-completeness', `${formatCount(this.partialLeaderChecks)} new leaders' logs were checked only within the remembered window (${window})`);
     }
   }
 

@@ -31,6 +31,7 @@
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import { formatCount } from '../kernel/time.ts';
 
 /** Entries of each node's log the mirror keeps at most (the newest). */
 export const MIRROR_ENTRIES_MAX = 100_000;
@@ -190,7 +191,7 @@ export class RaftLogChecks {
       }
     });
     world.onConclude(() => {
-      if (this.unchecked > 0) this.world.cannotDecide('log-matching', `${this.unchecked.toLocaleString('en-US')} entries fell below the checker's window of ${RECORDS_MAX.toLocaleString('en-US')} indexes and were not compared`);
+      if (this.unchecked > 0) this.world.cannotDecide('log-matching', `${formatCount(this.unchecked)} entries fell below the checker's window of ${formatCount(RECORDS_MAX)} indexes and were not compared`);
     });
   }
 

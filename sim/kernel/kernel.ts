@@ -9,7 +9,7 @@
 // events it scheduled past the limit never run, and every later run() returns 'halted'.
 import type { Micros } from '../../core/env.ts';
 import { EventQueue, NODE_COUNT_MAX, ORIGIN_SEQ_MAX, tieKey } from './eventQueue.ts';
-import { formatMicros } from './time.ts';
+import { formatCount, formatMicros } from './time.ts';
 import { Streams } from './random.ts';
 
 /** The origin id of events created by the kernel itself (scenario actions, faults). */
@@ -98,5 +98,5 @@ export class Kernel<E> {
 
 /** The words for an origin that reached its tie-key limit (a hard limit: no flag raises it). */
 export function originLimitReason(who: string, limit: number, nowUs: Micros): string {
-  return `stopped at ${formatMicros(nowUs)}: ${who} created ${limit.toLocaleString('en-US')} events, the most one origin can number (the event queue's tie keys: a hard limit, no flag raises it); shorten the scenario`;
+  return `stopped at ${formatMicros(nowUs)}: ${who} created ${formatCount(limit)} events, the most one origin can number (the event queue's tie keys: a hard limit, no flag raises it); shorten the scenario`;
 }

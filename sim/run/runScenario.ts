@@ -10,7 +10,7 @@ import { materialize } from '../faults/swarm.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
-import { formatMicros } from '../kernel/time.ts';
+import { formatCount, formatMicros } from '../kernel/time.ts';
 import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
 import type { CheckLimits, LeaderSource } from '../workloads/workload.ts';
 import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
@@ -60,7 +60,7 @@ export const EVENTS_MAX_DEFAULT = 200_000_000;
 
 /** Why a run stopped at its event limit, naming the flag that raises it. */
 export function eventLimitReason(eventsMax: number, nowUs: Micros, durationUs: Micros): string {
-  return `stopped at ${formatMicros(nowUs)} of ${formatMicros(durationUs)} after ${eventsMax.toLocaleString('en-US')} events, the run's event limit (default ${EVENTS_MAX_DEFAULT.toLocaleString('en-US')}); raise it with --events-max N, or shorten the scenario`;
+  return `stopped at ${formatMicros(nowUs)} of ${formatMicros(durationUs)} after ${formatCount(eventsMax)} events, the run's event limit (default ${formatCount(EVENTS_MAX_DEFAULT)}); raise it with --events-max N, or shorten the scenario`;
 }
 
 /** The node specs of a scenario's workload, by node id (also built inside workers). */

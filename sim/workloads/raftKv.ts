@@ -9,7 +9,7 @@ import { HISTORY_OPS_MAX, HistoryRecorder } from '../check/historyRecorder.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
-import { formatMicros } from '../kernel/time.ts';
+import { formatCount, formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
@@ -127,7 +127,7 @@ function installLivenessCheck(world: World, s: RaftKvScenario, healUs: Micros, h
         out.state = 'pass';
       } else if (history.overflow) {
         out.state = 'inconclusive';
-        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${history.recorded.toLocaleString('en-US')} operations, so completions may have gone unrecorded`);
+        world.cannotDecide('liveness', `no write completion was recorded within ${formatMicros(s.liveness.within)} after the faults healed, but the history recorder had stopped at ${formatCount(history.recorded)} operations, so completions may have gone unrecorded`);
       } else {
         out.state = 'fail';
         world.violate('liveness', null, `no write completed within ${s.liveness.within / 1000} ms after the faults healed at ${healUs / 1000} ms`);
