@@ -44,6 +44,24 @@ const sourceUrls = {
   },
 };
 
+/**
+ * zod's `locales` namespace (z.locales) re-exports its ~50 translations of error messages,
+ * half of its bundled size (~300 KB of ~580), which every start and every sweep worker
+ * parsed. faultline never switches locale (zod registers English itself, from its own
+ * import of en.js), so the build's namespace holds English alone. A user's workload module
+ * runs from the sources (see distCli.mjs), with the whole package.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Loaded on demand or not bundleable (native addons, WASM beside its loader, vite's own tree). */
 const EXTERNAL = ['vite', '@sveltejs/*', 'svelte', 'svelte/*', 'hnswlib-node', 'hnswlib-wasm', 'hnswlib-wasm/*', 'fake-indexeddb', 'fake-indexeddb/*', 'playwright-core', 'esbuild', 'tsx', 'tsx/*'];
 
@@ -74,7 +92,7 @@ const result = await esbuild.build({
   logLevel: 'warning',
   // FAULTLINE_BUNDLE_URL: where the build itself lives (its worker entry is beside it).
   define: { FAULTLINE_BUILT: 'true', FAULTLINE_BUNDLE_URL: 'import.meta.url' },
-  plugins: [sourceUrls],
+  plugins: [sourceUrls, zodEnglishOnly],
 });
 const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')).sort();
 writeFileSync(join(outDir, 'inputs.json'), JSON.stringify({ inputs: [...inputs, 'package.json'] }, null, 1) + '\n');

@@ -2,7 +2,7 @@
 // the sources do, and bin/faultline.mjs uses it only while it is up to date.
 // Method: build into a temporary directory and run a catalogue scenario, and a sweep with a
 // worker thread, through the built mainAsync and through the sources in child processes
-// (same reports but wall times); check
+// (same reports but wall times, and the same messages for a scenario zod rejects); check
 // builtCliUrl (bin/distCli.mjs) on a fake package root: a fresh build is used, a source
 // newer than the build, a missing build, --workload and FAULTLINE_FROM_SOURCE=1 are not.
 import { execFileSync } from 'node:child_process';
@@ -35,7 +35,7 @@ const { mainAsync } = await import(process.argv[2]);
 let out = '';
 let err = '';
 const code = await mainAsync(JSON.parse(process.argv[4]), { out: (s) => { out += s; }, err: (s) => { err += s; }, errIsTty: false, cwd: process.cwd() });
-process.stdout.write(JSON.stringify({ code, err, report: JSON.parse(out) }));`;
+process.stdout.write(JSON.stringify({ code, err, report: out === '' ? null : JSON.parse(out) }));`;
   const loadersUrl = pathToFileURL(join(PACKAGE_ROOT, 'sim/workloads/nodeLoaders.mjs')).href;
   // A script file, not -e: worker threads inherit the parent's execArgv, and an eval flag would stop them loading.
   const file = join(tempDir(), 'drive.mjs');
@@ -65,6 +65,17 @@ describe('the built CLI', () => {
     expect(builtSweep.err).toBe('');
     expect(seeds(builtSweep)).toEqual(seeds(sourceSweep));
     expect((builtSweep.report as SweepFile).results).toHaveLength(6);
+    // A scenario zod rejects: the build's zod carries its English messages alone, and they
+    // must be the sources' word for word.
+    const bad = join(tempDir(), 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nworkload: raft-kv\ntopology: { nodes: two }\nduration: 1s\n');
+    const builtBad = runThrough(builtUrl, false, ['run', '--scenario', bad, '--json']);
+    const sourceBad = runThrough(sourceUrl, true, ['run', '--scenario', bad, '--json']);
+    expect(builtBad.code).toBe(2);
+    expect(builtBad.report).toBeNull();
+    expect(builtBad.err).toMatch(/description: Invalid input: expected string, received undefined/);
+    expect(builtBad.err).toMatch(/topology\.nodes: .*expected number/);
+    expect(builtBad.err).toBe(sourceBad.err);
   }, 180_000);
 });
 
