@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { userBundlePlugin } from './ui/lib/userBundlePlugin.ts';
@@ -21,9 +20,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // One test process per core. vitest's default is one fewer (1 on a 2-core machine: the
-    // whole suite in series); most tests wait on simulations, not on this process, so the
-    // second core roughly halves what is left (2026-12-01, 2 cores: 575 s against 822 s).
-    maxWorkers: availableParallelism(),
   },
 });
