@@ -360,7 +360,7 @@ export class NodeRuntime {
       monotonic: () => h.clock.monotonic(rt.execNowUs),
       send(to: NodeId, msg: unknown): void {
         rt.assertExecuting(id, incarnation, 'send');
-        if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw new Error(`send: no node ${to}`);
+        if (!(Number.isInteger(to) && to >= 0 && to < rt.nodeCount)) throw noNodeError(to);
         // Sealing here, inside the sender's handler, makes a non-JSON message the sender's fault.
         let o = rt.outbox[rt.outCount];
         if (o === undefined) {
@@ -374,8 +374,7 @@ export class NodeRuntime {
       },
       setTimer(afterUs: Micros, tag: string): number {
         rt.assertExecuting(id, incarnation, 'setTimer');
-        if (!(afterUs >= 0)) throw new Error(`setTimer: delay must be >= 0, got ${afterUs}`);
-        if (h.liveTimers.size >= TIMERS_MAX) throw new Error(`setTimer: node ${id} holds ${TIMERS_MAX} timers`);
+        if (!(afterUs >= 0) || h.liveTimers.size >= TIMERS_MAX) throw setTimerError(id, afterUs);
         const timerId = h.timerIdNext++;
         h.liveTimers.add(timerId);
         const at = rt.execNowUs + h.clock.toTrueDuration(Math.round(afterUs));
@@ -393,15 +392,31 @@ export class NodeRuntime {
       },
       chargeCpu(us: Micros): void {
         rt.assertExecuting(id, incarnation, 'chargeCpu');
-        if (!(us >= 0 && Number.isFinite(us))) throw new Error(`chargeCpu: cost must be a finite number >= 0, got ${us}`);
+        if (!(us >= 0 && Number.isFinite(us))) throw chargeCpuError(us);
         h.cpu.chargedUs += us;
       },
     };
   }
 
   private assertExecuting(id: NodeId, incarnation: number, what: string): void {
-    if (this.execNode !== id || this.host(id).incarnation !== incarnation) {
-      throw new Error(`${what} called by node ${id} outside its own event handler`);
-    }
+    if (this.execNode !== id || this.host(id).incarnation !== incarnation) throw outsideHandlerError(what, id);
   }
+}
+
+// The errors of the node context, built out of line: a template literal in a hot function
+// grows it past what V8 inlines (see Kernel's pastTimeError).
+function noNodeError(to: unknown): Error {
+  return new Error(`send: no node ${String(to)}`);
+}
+
+function setTimerError(id: NodeId, afterUs: Micros): Error {
+  return new Error(afterUs >= 0 ? `setTimer: node ${id} holds ${TIMERS_MAX} timers` : `setTimer: delay must be >= 0, got ${afterUs}`);
+}
+
+function chargeCpuError(us: Micros): Error {
+  return new Error(`chargeCpu: cost must be a finite number >= 0, got ${us}`);
+}
+
+function outsideHandlerError(what: string, id: NodeId): Error {
+  return new Error(`${what} called by node ${id} outside its own event handler`);
 }

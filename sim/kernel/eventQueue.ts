@@ -20,6 +20,11 @@ export function tieKey(node: number, origin: number, originSeq: number): number 
   return (node * NODE_COUNT_MAX + origin) * ORIGIN_SEQ_MAX + originSeq;
 }
 
+/** Out of line, so push() stays small enough to inline (see Kernel's pastTimeError). */
+function badTimeError(time: number): Error {
+  return new Error(`EventQueue.push: time must be a non-negative integer (µs), got ${time}`);
+}
+
 export class EventQueue<T> {
   private times: Float64Array;
   private keys: Float64Array;
@@ -50,7 +55,7 @@ export class EventQueue<T> {
    * The caller guarantees the key is unique; the queue checks only the time.
    */
   push(time: number, key: number, item: T): void {
-    if (!(time >= 0 && Number.isSafeInteger(time))) throw new Error(`EventQueue.push: time must be a non-negative integer (µs), got ${time}`);
+    if (!(time >= 0 && Number.isSafeInteger(time))) throw badTimeError(time);
     if (this.count === this.times.length) this.grow();
     this.siftUp(this.count++, time, key, item);
   }

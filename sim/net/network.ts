@@ -61,7 +61,7 @@ export class Network {
   }
 
   private at(from: NodeId, to: NodeId): number {
-    if (!(from >= 0 && from < this.nodeCount && to >= 0 && to < this.nodeCount)) throw new Error(`Network: no link ${from}->${to}`);
+    if (!(from >= 0 && from < this.nodeCount && to >= 0 && to < this.nodeCount)) throw noLinkError(from, to);
     return from * this.nodeCount + to;
   }
 
@@ -196,4 +196,9 @@ export class Network {
     for (const [a, b] of pairs) this.at(a, b);
     return pairs;
   }
+}
+
+/** Out of line, so the link look-up stays small enough to inline (see Kernel's pastTimeError). */
+function noLinkError(from: NodeId, to: NodeId): Error {
+  return new Error(`Network: no link ${from}->${to}`);
 }

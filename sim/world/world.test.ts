@@ -149,6 +149,41 @@ describe('World host model', () => {
     expect(w.hosts[1].status).toBe('down');
   });
 
+  it('a process that misuses its context is told what it did wrong, by name and value', () => {
+    const misuse: Record<number, (ctx: NodeContext) => void> = {
+      0: (ctx) => ctx.send(7, { type: 'x' }),
+      1: (ctx) => { ctx.setTimer(-5, 'late'); },
+      2: (ctx) => ctx.chargeCpu?.(Number.NaN),
+    };
+    class Misuser implements Process {
+      start(ctx: NodeContext): void { misuse[ctx.id]?.(ctx); }
+      onMessage(): void {}
+      onTimer(): void {}
+    }
+    const w = new World({ seed: 't', nodes: [0, 1, 2].map(() => ({ role: 's', factory: () => new Misuser() })) });
+    w.boot();
+    w.run({ timeUs: 1_000 });
+    expect(w.violations.map((v) => v.message)).toEqual([
+      'node 0 threw while handling start: send: no node 7',
+      'node 1 threw while handling start: setTimer: delay must be >= 0, got -5',
+      'node 2 threw while handling start: chargeCpu: cost must be a finite number >= 0, got NaN',
+    ]);
+  });
+
+  it('a context used outside its own handler refuses, naming the call and the node', () => {
+    let kept: NodeContext | null = null;
+    class Keeper implements Process {
+      start(ctx: NodeContext): void { kept = ctx; }
+      onMessage(): void {}
+      onTimer(): void {}
+    }
+    const w = new World({ seed: 't', nodes: [{ role: 's', factory: () => new Keeper() }] });
+    w.boot();
+    w.run({ timeUs: 1_000 });
+    expect(() => (kept as unknown as NodeContext).send(0, { type: 'x' })).toThrow('send called by node 0 outside its own event handler');
+    expect(() => (kept as unknown as NodeContext).setTimer(1, 't')).toThrow('setTimer called by node 0 outside its own event handler');
+  });
+
   it('messages are frozen: a receiver that mutates one is caught, the sender keeps its copy', () => {
     const sent = { type: 'm', n: 1, inner: { xs: [1, 2] } };
     class Mutator implements Process {
