@@ -105,6 +105,16 @@ export function structuralWalker(freeze: boolean, depthMax: number): StructuralW
   return new Walker(freeze, depthMax);
 }
 
+// The walker's refusals, built out of line: a template literal in walk() grows it past what
+// V8 inlines (sim/kernel/kernel.ts, pastTimeError).
+function tooDeepError(depthMax: number): Error {
+  return new Error(`the value nests deeper than ${depthMax} levels (a cycle?)`);
+}
+
+function notJsonError(v: unknown): Error {
+  return new Error(`the value must be JSON-like; found a ${typeof v}`);
+}
+
 class Walker implements StructuralWalker, SealWalker {
   private h1 = 0;
   private h2 = 0;
@@ -221,13 +231,13 @@ class Walker implements StructuralWalker, SealWalker {
           this.size += 4;
           return;
         }
-        if (depth >= this.depthMax) throw new Error(`the value nests deeper than ${this.depthMax} levels (a cycle?)`);
+        if (depth >= this.depthMax) throw tooDeepError(this.depthMax);
         if (Array.isArray(v)) this.array(v, depth + 1);
         else this.object(v, depth + 1);
         if (this.freeze) Object.freeze(v);
         return;
       default:
-        throw new Error(`the value must be JSON-like; found a ${typeof v}`);
+        throw notJsonError(v);
     }
   }
 
