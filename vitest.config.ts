@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { userBundlePlugin } from './ui/lib/userBundlePlugin.ts';
@@ -20,5 +21,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One test process per core. vitest's default is one fewer: on a 2-core machine the
+    // whole suite ran in series (551 s of vitest in a quiet fresh-clone CI; 448 s with two,
+    // 2026-12-01). The browser tests wait for background work before they click (see
+    // test/browser/teaching.test.ts), which two processes on two cores once raced.
+    maxWorkers: availableParallelism(),
   },
 });
