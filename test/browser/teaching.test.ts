@@ -59,7 +59,7 @@ describe('the UI as a teaching instrument', () => {
     await expect.poll(async () => {
       if (!(await pop.isVisible())) await refused.locator('circle.hit').click({ force: true });
       return pop.isVisible();
-    }, { timeout: 30_000, intervals: [500, 1_000, 2_000] }).toBe(true);
+    }, { timeout: 30_000, interval: 1_000 }).toBe(true);
     expect(await pop.textContent()).toContain('refused');
     expect(await pop.locator('th').allTextContents()).toEqual(expect.arrayContaining(['term', 'reject', 'sent', 'arrives']));
     expect(errors).toEqual([]);
