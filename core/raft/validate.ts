@@ -16,8 +16,6 @@ export const MESSAGE_LIMITS = {
   membersMax: 1024,
 } as const;
 
-const TYPES = new Set<string>(MESSAGE_TYPES);
-
 type Obj = Record<string, unknown>;
 
 function isObj(x: unknown): x is Obj {

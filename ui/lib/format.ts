@@ -20,9 +20,8 @@ export function axisText(us: Micros): string {
   return `${us}µs`;
 }
 
-export function countText(n: number): string {
-  return n.toLocaleString('en-US');
-}
+/** A count with thousands separators (1,234): the CLI's own formatter, one implementation. */
+export { formatCount as countText } from '../../sim/kernel/time.ts';
 
 /** A speed factor as text: 0.01×, 1×, 100×. */
 export function speedText(factor: number): string {
