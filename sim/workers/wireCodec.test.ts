@@ -105,6 +105,16 @@ describe('wire codec', () => {
     expect(trip({ k1: 'numbered', [`k${KEYS_MAX + 10}`]: 'inline' })).toEqual({ k1: 'numbered', [`k${KEYS_MAX + 10}`]: 'inline' });
   });
 
+  it('keeps an own "__proto__" member as a member (fast-check found it losing one)', () => {
+    const { trip } = pair(512);
+    const hostile = JSON.parse('{"a":1,"__proto__":{"x":2},"b":[{"__proto__":0}]}') as Record<string, unknown>;
+    const back = trip(hostile) as Record<string, unknown>;
+    expect(back).toEqual(structuredClone(hostile));
+    expect(Object.keys(back)).toEqual(['a', '__proto__', 'b']);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(hostile));
+  });
+
   it('round-trips random JSON-like values like structuredClone', () => {
     const { trip } = pair(512);
     fc.assert(

@@ -337,7 +337,10 @@ export class WireReader {
             k = this.string();
             if (ref === K_NEW) this.keys.push(k);
           }
-          o[k] = this.value();
+          // An own "__proto__" member (JSON.parse and structuredClone make one) is defined,
+          // not assigned: assigning would set the object's prototype and lose the member.
+          if (k === '__proto__') Object.defineProperty(o, k, { value: this.value(), writable: true, enumerable: true, configurable: true });
+          else o[k] = this.value();
         }
       }
       default:
