@@ -29,6 +29,29 @@ describe('fnv', () => {
     b.remove('k9=9');
     expect(a.hex()).toBe(b.hex());
   });
+
+  it('a HashSum is the sum mod 2^32 of each member\'s FNV-1a lanes (bases 811c9dc5 and 050c5d1f)', () => {
+    // The definition its one-pass loop must keep: KV digests and snapshots compare it.
+    const hex = (n: number): string => n.toString(16).padStart(8, '0');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 8 }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 4 }), (members, gone) => {
+        const s = new HashSum();
+        let a = 0;
+        let b = 0;
+        for (const m of [...members, ...gone]) s.add(m);
+        for (const m of gone) s.remove(m);
+        for (const m of members) {
+          a = (a + fnv1a32(m, 0x811c9dc5)) >>> 0;
+          b = (b + fnv1a32(m, 0x050c5d1f)) >>> 0;
+        }
+        expect(s.hex()).toBe(hex(a) + hex(b));
+      }),
+      { numRuns: 300 },
+    );
+    const one = new HashSum();
+    one.add('d1:kv');
+    expect(one.hex()).toBe('64dbe3418e9f613b');
+  });
 });
 
 describe('structural digest', () => {
@@ -83,6 +106,98 @@ describe('structural digest', () => {
     expect(() => shallow.digest(new Map())).toThrow(/class instance/);
     // A walker that threw is whole again for the next value.
     expect(shallow.digest({ a: 1 })).toEqual(structuralWalker(false, 8).digest({ a: 1 }));
+  });
+
+  it('equals the encoding fed one word at a time (the definition), for any value, sealed or not', () => {
+    // The walker keeps its lanes in locals and Hash64 reads each lane once per value; this
+    // reference feeds the same encoding word by word, as the module header defines it.
+    const reference = (v: unknown): [number, number, number] => {
+      let h1 = STRUCTURAL_SEED1;
+      let h2 = STRUCTURAL_SEED2;
+      let size = 0;
+      const word = (c: number): void => {
+        h1 = Math.imul(h1 ^ c, LANE1_MUL);
+        h2 = Math.imul(h2 ^ c, LANE2_MUL);
+      };
+      const text = (s: string): void => {
+        for (let i = 0; i < s.length; i++) word(s.charCodeAt(i));
+      };
+      const walk = (x: unknown): void => {
+        if (typeof x === 'string') {
+          word((x.length << 8) | 0x73);
+          text(x);
+          size += x.length + 2;
+        } else if (typeof x === 'number') {
+          if (Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 32) {
+            word(x < 2 ** 31 ? 0x6e : 0x77);
+            word(x | 0);
+            size += x >= 0 && x < 10 ? 1 : 6;
+          } else if (Number.isSafeInteger(x)) {
+            word(0x6c);
+            word(x | 0);
+            word(Math.floor(x / 2 ** 32) | 0);
+            size += 16;
+          } else {
+            word((String(x).length << 8) | 0x66);
+            text(String(x));
+            size += String(x).length;
+          }
+        } else if (typeof x === 'boolean') {
+          word(x ? 0x74 : 0x46);
+          size += 5;
+        } else if (x === undefined) word(0x75);
+        else if (x === null) {
+          word(0x30);
+          size += 4;
+        } else if (Array.isArray(x)) {
+          word((x.length << 8) | 0x5b);
+          for (const e of x) walk(e);
+          size += 2 + x.length;
+        } else {
+          word(0x7b);
+          for (const [k, e] of Object.entries(x as object)) {
+            walk(k);
+            walk(e);
+          }
+          word(0x7d);
+          size += 2;
+        }
+      };
+      walk(v);
+      return [h1 >>> 0, h2 >>> 0, size];
+    };
+    const number = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 31, 2 ** 32 - 1, 2 ** 32, -(2 ** 31) - 1, 2 ** 53 - 1, -(2 ** 40), 0.1, -0));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'binary' }), number, fc.boolean(), fc.constant(null), fc.constant(undefined),
+        fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('value'), { maxKeys: 4 })),
+    }));
+    const freezing = structuralWalker(true, 64);
+    fc.assert(fc.property(value, (v) => {
+      const d = walker.digest(v);
+      expect([d.d1, d.d2, d.sizeBytes]).toEqual(reference(v));
+      expect(freezing.digest(structuredClone(v))).toEqual(d);
+    }), { numRuns: 1500 });
+    // Hash64 (the trace's hash) against its definition: a string's tag and length words, then its characters.
+    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), number), { maxLength: 6 }), (items) => {
+      const h = new Hash64(STRUCTURAL_SEED1, STRUCTURAL_SEED2);
+      const w = new Hash64(STRUCTURAL_SEED1, STRUCTURAL_SEED2);
+      for (const x of items) {
+        if (typeof x === 'string') {
+          h.string(x);
+          w.word(0x73).word(x.length);
+          for (let i = 0; i < x.length; i++) w.word(x.charCodeAt(i));
+        } else {
+          h.number(x);
+          if (Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 32) w.word(x < 2 ** 31 ? 0x6e : 0x77).word(x | 0);
+          else if (Number.isSafeInteger(x)) w.word(0x6c).word(x | 0).word(Math.floor(x / 2 ** 32) | 0);
+          else {
+            w.word(0x66).word(String(x).length);
+            for (const c of String(x)) w.word(c.charCodeAt(0));
+          }
+        }
+      }
+      expect(h.hex()).toBe(w.hex());
+    }), { numRuns: 500 });
   });
 
   it('uses Hash64\'s lane multipliers', () => {

@@ -37,7 +37,17 @@ export class Hash64 {
 
   /** Feeds a number: a tagged 32-bit (signed or unsigned) or 53-bit integer, or any other double by its exact text. */
   number(x: number): this {
-    if (x >= -2147483648 && x < 4294967296 && Math.floor(x) === x) return this.word(x < 2147483648 ? T_INT32 : T_UINT32).word(x | 0);
+    if (x >= -2147483648 && x < 4294967296 && Math.floor(x) === x) {
+      // The tag word, then the value's word: each lane read and written once (not per word).
+      const tag = x < 2147483648 ? T_INT32 : T_UINT32;
+      this.h1 = Math.imul(Math.imul(this.h1 ^ tag, LANE1_MUL) ^ (x | 0), LANE1_MUL);
+      this.h2 = Math.imul(Math.imul(this.h2 ^ tag, LANE2_MUL) ^ (x | 0), LANE2_MUL);
+      return this;
+    }
+    return this.numberWide(x);
+  }
+
+  private numberWide(x: number): this {
     if (Number.isSafeInteger(x)) return this.word(T_SAFE_INT).word(x | 0).word(Math.floor(x / 4294967296) | 0);
     const s = String(x);
     this.word(T_FLOAT).word(s.length);
@@ -46,11 +56,10 @@ export class Hash64 {
   }
 
   string(s: string): this {
-    this.word(T_STRING).word(s.length);
-    // Locals instead of fields in the hot loop: this is most of the hashing time of a run.
-    let h1 = this.h1;
-    let h2 = this.h2;
     const n = s.length;
+    // The lanes stay in locals for the tag, the length and every character.
+    let h1 = Math.imul(Math.imul(this.h1 ^ T_STRING, LANE1_MUL) ^ n, LANE1_MUL);
+    let h2 = Math.imul(Math.imul(this.h2 ^ T_STRING, LANE2_MUL) ^ n, LANE2_MUL);
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, LANE1_MUL);
