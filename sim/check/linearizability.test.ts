@@ -300,6 +300,30 @@ describe('partitions, budget and determinism', () => {
     expect(() => checkKvHistory(h, { maxVisitedBytes: 0 })).toThrow(/maxVisitedBytes/);
   });
 
+  it('runs out of memo room where whole chunks of 4,096 entries say, however small chunk 0 starts', () => {
+    // n concurrent appends and a read of one order: every order is a distinct state, so the
+    // memo grows past chunk 0's first 64 entries (n = 5) and past several chunks (n = 7).
+    // The figures are those of the checker before chunk 0 started small (measured with both).
+    const appends = (n: number): Operation[] => {
+      const h: Operation[] = [];
+      let want = '';
+      for (let i = 0; i < n; i++) {
+        const c = String.fromCharCode(97 + i);
+        want = c + want;
+        h.push(op(i, i, { op: 'append', key: 'k', value: c }, i, 1000 + i, null));
+      }
+      h.push(op(n, n, get('k'), 5000, 5001, ok(want)));
+      return h;
+    };
+    const chunk = 4096 * (4 + 4 + 48); // one word of bits per entry, its state id, overhead
+    const at = (n: number, bytes?: number): string => {
+      const r = checkKvHistory(appends(n), bytes === undefined ? {} : { maxVisitedBytes: bytes });
+      return `${r.verdict}/${r.steps}`;
+    };
+    expect([at(5), at(5, chunk - 1), at(5, chunk)]).toEqual(['ok/765', 'unknown/1', 'ok/765']);
+    expect([at(7), at(7, chunk), at(7, 3 * chunk), at(7, 5 * chunk)]).toEqual(['ok/32431', 'unknown/9695', 'unknown/29093', 'ok/32431']);
+  });
+
   it('is deterministic: the same history gives the same result twice', () => {
     const h = manyKeys(5, 500, 17);
     h[h.findIndex((o) => o.input.op === 'get' && o.output !== null)].output = ok('zzz');

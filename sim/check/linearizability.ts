@@ -130,15 +130,27 @@ const VISITED_ENTRY_OVERHEAD_BYTES = 48;
 const VISITED_CHUNK_ENTRIES = 4096;
 
 /**
+ * Entries chunk 0 holds until the search needs more: most partitions (a key's history) are
+ * short and visit a few dozen configurations, and a whole first chunk (4,096 entries,
+ * zeroed, plus as many state ids) per partition was most of the checker's time in a run
+ * with many keys (load-2x).
+ */
+const VISITED_FIRST_ENTRIES = 64;
+
+/**
  * The visited set of (linearized operations, state): a hash map with exact comparison.
  * Bitsets live in pooled chunks, so an entry costs its words plus a small overhead with
- * no copying on growth, and the set refuses to grow past its byte limit instead of
- * exhausting memory.
+ * no copying on growth (but chunk 0's one move from its first size to a whole chunk), and
+ * the set refuses to grow past its byte limit instead of exhausting memory. The limit is
+ * checked per whole chunk, as if chunk 0 were whole from the start, so where a search
+ * runs out of room does not depend on chunk 0's first size.
  */
 class VisitedSet {
   private readonly chunks: Uint32Array[] = [];
-  private stateIds = new Int32Array(VISITED_CHUNK_ENTRIES);
+  private stateIds = new Int32Array(VISITED_FIRST_ENTRIES);
   private count = 0;
+  /** Entries the chunks hold: 0, then VISITED_FIRST_ENTRIES, then whole chunks. */
+  private capacity = 0;
   private readonly chunkBytes: number;
   // A bucket holds one entry index, or an array of them after a hash collision.
   private readonly buckets = new Map<number, number | number[]>();
@@ -154,7 +166,7 @@ class VisitedSet {
     if (bucket !== undefined) {
       if (typeof bucket === 'number' ? this.matches(bucket, bits, stateId) : bucket.some((e) => this.matches(e, bits, stateId))) return 'seen';
     }
-    if (this.count === this.chunks.length * VISITED_CHUNK_ENTRIES && !this.grow()) return 'full';
+    if (this.count === this.capacity && !this.grow()) return 'full';
     const entry = this.count;
     const chunk = this.chunks[Math.floor(entry / VISITED_CHUNK_ENTRIES)];
     chunk.set(bits, (entry % VISITED_CHUNK_ENTRIES) * this.words);
@@ -175,11 +187,22 @@ class VisitedSet {
   }
 
   private grow(): boolean {
-    if ((this.chunks.length + 1) * this.chunkBytes > this.bytesMax) return false;
-    this.chunks.push(new Uint32Array(VISITED_CHUNK_ENTRIES * this.words));
-    const capacity = this.chunks.length * VISITED_CHUNK_ENTRIES;
-    if (capacity > this.stateIds.length) {
-      const stateIds = new Int32Array(this.stateIds.length * 2);
+    if (this.capacity === VISITED_FIRST_ENTRIES) {
+      // Chunk 0 (already admitted by the limit) becomes whole.
+      const whole = new Uint32Array(VISITED_CHUNK_ENTRIES * this.words);
+      whole.set(this.chunks[0]);
+      this.chunks[0] = whole;
+      this.capacity = VISITED_CHUNK_ENTRIES;
+    } else {
+      if ((this.chunks.length + 1) * this.chunkBytes > this.bytesMax) return false;
+      const first = this.chunks.length === 0;
+      this.chunks.push(new Uint32Array((first ? VISITED_FIRST_ENTRIES : VISITED_CHUNK_ENTRIES) * this.words));
+      this.capacity = first ? VISITED_FIRST_ENTRIES : this.chunks.length * VISITED_CHUNK_ENTRIES;
+    }
+    if (this.capacity > this.stateIds.length) {
+      let length = this.stateIds.length * 2;
+      while (length < this.capacity) length *= 2;
+      const stateIds = new Int32Array(length);
       stateIds.set(this.stateIds);
       this.stateIds = stateIds;
     }
