@@ -2,6 +2,7 @@
 //
 // Contract: crc32(s) returns an unsigned 32-bit integer; crc32Hex pads it to 8 lowercase
 // hex digits. It detects torn and bit-flipped records; it is not a cryptographic hash.
+import { hex32 } from './digits.ts';
 
 const TABLE: Uint32Array = buildTable();
 // Slice-by-4: T1..T3 advance a byte through one, two and three more table steps, so four
@@ -79,5 +80,5 @@ export function crc32(text: string): number {
 }
 
 export function crc32Hex(text: string): string {
-  return crc32(text).toString(16).padStart(8, '0');
+  return hex32(crc32(text));
 }

@@ -4,6 +4,7 @@
 //
 // Contract: the same input gives the same unsigned 32-bit value in every engine (Math.imul
 // is exact). It is not cryptographic and, at 32 bits, not for naming whole runs (Hash64 is).
+import { hex32 } from './digits.ts';
 
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
@@ -22,5 +23,5 @@ export function fnv1a32(text: string, basis: number = FNV_OFFSET): number {
 
 /** fnv1a32 as 8 lowercase hex digits. */
 export function fnv1a32Hex(text: string): string {
-  return fnv1a32(text).toString(16).padStart(8, '0');
+  return hex32(fnv1a32(text));
 }

@@ -7,6 +7,7 @@
 // boundary between two strings is fixed), so two streams hash equal only if their
 // encodings are equal. Math.imul is exact, so every engine gives the same digest. Not
 // cryptographic: it names things, it does not defend against an adversary.
+import { hex32 } from './digits.ts';
 
 /** The lanes' multipliers (odd, from the golden ratio and a prime). */
 export const LANE1_MUL = 2654435761;
@@ -78,7 +79,7 @@ export class Hash64 {
     h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
     h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+    return hex32(h2) + hex32(h1);
   }
 }
 

@@ -3,6 +3,7 @@
 // Contract: two FNV-1a lanes (fnv.ts) with different bases, summed modulo 2^32, so add and
 // remove commute and the digest of a set does not depend on the order it was built in.
 // Replicas compare their KV contents and session tables with it cheaply.
+import { hex32 } from './digits.ts';
 import { FNV_PRIME } from './fnv.ts';
 
 const LANE_A_BASIS = 0x811c9dc5;
@@ -38,6 +39,6 @@ export class HashSum {
   }
 
   hex(): string {
-    return this.laneA.toString(16).padStart(8, '0') + this.laneB.toString(16).padStart(8, '0');
+    return hex32(this.laneA) + hex32(this.laneB);
   }
 }

@@ -25,6 +25,7 @@ import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
 import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
+import { base36 } from '../hash/digits.ts';
 import { fnv1a32 } from '../hash/fnv.ts';
 import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
@@ -490,7 +491,7 @@ export class KvServer implements Process {
       for (let i = 0; i < n; i++) {
         const e = rd.entries[i];
         terms += i === 0 ? `${e.term}` : `,${e.term}`;
-        const h = fnv1a32(e.data, fnv1a32(e.type)).toString(36);
+        const h = base36(fnv1a32(e.data, fnv1a32(e.type)));
         hashes += i === 0 ? h : `,${h}`;
       }
       tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm() });

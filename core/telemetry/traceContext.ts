@@ -8,6 +8,7 @@
 // ids the messages carry. The format is W3C's: `00-<32 hex trace id>-<16 hex parent id>-01`;
 // an invalid value is ignored by the receiver, which then starts a trace of its own.
 
+import { hex32 } from '../hash/digits.ts';
 import { FNV_PRIME } from '../hash/fnv.ts';
 
 export interface TraceContext {
@@ -19,10 +20,6 @@ export interface TraceContext {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 const BASES = [0x811c9dc5, 0x050c5d1f, 0x2f6a3c91, 0x6b43a9b5] as const;
-
-function hex32(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
-}
 
 // The lanes below are fnv1a32(text, BASES[i]) (core/hash/fnv.ts) computed in one pass over
 // the text: the multiplies of different lanes do not depend on each other, so the CPU runs

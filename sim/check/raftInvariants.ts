@@ -21,7 +21,7 @@
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
-import { FNV_OFFSET, fnv1a32 } from '../../core/hash/index.ts';
+import { FNV_OFFSET, fnv1a32, hex32 } from '../../core/hash/index.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
 import { formatCount } from '../kernel/time.ts';
 
@@ -75,7 +75,7 @@ class CommittedWindow {
     const k = i % COMMANDS_KEPT;
     if (this.commandIndex[k] === i) return short(this.commands[k]);
     const s = i % this.cap;
-    return `(command hash ${this.h1[s].toString(16).padStart(8, '0')}${this.h2[s].toString(16).padStart(8, '0')})`;
+    return `(command hash ${hex32(this.h1[s])}${hex32(this.h2[s])})`;
   }
 
   same(i: number, term: number, data: string): boolean {

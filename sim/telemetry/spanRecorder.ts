@@ -11,6 +11,7 @@
 // SPANS_MAX spans are kept; later ones are counted in `dropped`, never silently lost.
 import alea from 'seedrandom/lib/alea.js';
 import type { Micros, NodeId } from '../../core/env.ts';
+import { hex32 } from '../../core/hash/digits.ts';
 import type { SpanKind } from '../../core/telemetry/spans.ts';
 import type { TelemetryValue } from '../../core/telemetry/sink.ts';
 
@@ -63,7 +64,7 @@ export class SpanRecorder {
   }
 
   private hex8(): string {
-    return Math.floor(this.draw() * 0x1_0000_0000).toString(16).padStart(8, '0');
+    return hex32(Math.floor(this.draw() * 0x1_0000_0000));
   }
 
   /** A fresh span id (16 hex digits, never all zero). */
