@@ -70,7 +70,7 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { main: 'cli/main.ts', sweepWorkerEntry: 'cli/sweepWorkerEntry.mjs' },
+  entryPoints: { main: 'cli/main.ts', sweepWorkerEntry: 'cli/sweepWorkerEntry.mjs', nodeWorkerEntry: 'sim/workers/nodeWorkerEntry.mjs' },
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
   bundle: true,

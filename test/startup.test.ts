@@ -1,12 +1,13 @@
 // Goal: the prepare-time build of the CLI (scripts/buildCli.mjs) runs scenarios exactly as
 // the sources do, and bin/faultline.mjs uses it only while it is up to date.
-// Method: build into a temporary directory and run a catalogue scenario, and a sweep with a
-// worker thread, through the built mainAsync and through the sources in child processes
+// Method: build into a temporary directory and run a catalogue scenario, a sweep with a
+// worker thread and a lockstep run on worker threads, through the built mainAsync and
+// through the sources in child processes
 // (same reports but wall times, and the same messages for a scenario zod rejects); check
 // builtCliUrl (bin/distCli.mjs) on a fake package root: a fresh build is used, a source
 // newer than the build, a missing build, --workload and FAULTLINE_FROM_SOURCE=1 are not.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +66,15 @@ describe('the built CLI', () => {
     expect(builtSweep.err).toBe('');
     expect(seeds(builtSweep)).toEqual(seeds(sourceSweep));
     expect((builtSweep.report as SweepFile).results).toHaveLength(6);
+    // Lockstep workers start from the build's own entry too (no tsx in it), same run.
+    expect(readFileSync(join(out, 'nodeWorkerEntry.mjs'), 'utf8')).not.toMatch(/nodeLoaders|registerLoaders|tsx/);
+    const lockstep = ['run', '-s', 'raft-kv-basic', '--seed', '2', '--workers', '2', '--json', '--quiet'];
+    const builtLockstep = runThrough(builtUrl, false, lockstep);
+    const sourceLockstep = runThrough(sourceUrl, true, lockstep);
+    expect(builtLockstep.code).toBe(0);
+    expect(builtLockstep.err).toBe('');
+    expect(strip(builtLockstep)).toEqual(strip(sourceLockstep));
+    expect((builtLockstep.report as { traceHash: string }).traceHash).toBe((runThrough(builtUrl, false, ['run', '-s', 'raft-kv-basic', '--seed', '2', '--json', '--quiet']).report as { traceHash: string }).traceHash);
     // A scenario zod rejects: the build's zod carries its English messages alone, and they
     // must be the sources' word for word.
     const bad = join(tempDir(), 'bad.yaml');

@@ -1,9 +1,10 @@
 // Worker threads for lockstep runs in Node: spawn, wrap with comlink, fail loudly.
 //
-// Contract: each worker runs sim/workers/nodeWorker.ts (TypeScript, loaded through tsx by
-// nodeWorkerEntry.mjs). Comlink sets a worker up; the windows then go through shared memory
-// (channelRunner.ts: Atomics, ~10 µs a round trip against comlink's ~100 µs), or through
-// comlink when `channel` is 'comlink' (the comparison in bench/workers.ts).
+// Contract: each worker runs sim/workers/nodeWorker.ts (the build's bundled entry, or the
+// sources through tsx, which nodeWorkerEntry.mjs registers). Comlink sets a worker up; the
+// windows then go through shared memory (channelRunner.ts: Atomics, ~10 µs a round trip
+// against comlink's ~100 µs), or through comlink when `channel` is 'comlink' (the
+// comparison in bench/workers.ts).
 // If a worker throws or dies, every pending and later call rejects at once with an error
 // naming the worker and its nodes, so a run never hangs; `close` terminates the workers.
 import * as Comlink from 'comlink';
@@ -46,6 +47,22 @@ export interface NodePoolOptions {
   spin?: boolean;
 }
 
+/**
+ * In the prepare-time build (scripts/buildCli.mjs), esbuild defines this as the bundle's
+ * own URL; undeclared when the sources run.
+ */
+declare const FAULTLINE_BUNDLE_URL: string | undefined;
+
+/**
+ * The worker's entry: the build's own (beside the bundle, no TypeScript to compile: a
+ * worker is ready in a fraction of the time) when this code is the build and no user's
+ * workload module needs tsx; else the source entry, which registers tsx first.
+ */
+function workerEntry(workloadModules: readonly string[]): URL {
+  if (typeof FAULTLINE_BUNDLE_URL !== 'undefined' && workloadModules.length === 0) return new URL('./nodeWorkerEntry.mjs', FAULTLINE_BUNDLE_URL);
+  return new URL('./nodeWorkerEntry.mjs', import.meta.url);
+}
+
 /** A runner in this thread that does its window when its answer is asked for: after the workers got theirs. */
 function deferred(r: WindowRunner): Runner {
   return {
@@ -65,7 +82,7 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
   // Workers start in parallel: each loads the sources and builds its nodes.
   const spawned = nodesByWorker.map(async (nodeIds, i): Promise<Runner> => {
     if (i === 0 && local !== null) return deferred(local);
-    const w = new Worker(new URL('./nodeWorkerEntry.mjs', import.meta.url));
+    const w = new Worker(workerEntry(base.workloadModules));
     workers.push(w);
     const failed = new Promise<never>((_, reject) => {
       w.on('error', (e) => reject(new Error(`worker ${i} (nodes ${nodeIds.join(', ')}) failed: ${e.message}`)));
