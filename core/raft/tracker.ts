@@ -2,7 +2,9 @@
 // quorum arithmetic over voters (learners never count).
 //
 // Contract: ids() iterates members in ascending id order so every broadcast is
-// deterministic. Quorum is a strict majority of voters.
+// deterministic. Quorum is a strict majority of voters. `conf` changes only through
+// setConf (its arrays are never edited in place: applyConfChange builds new ones), so
+// the voter set kept beside it cannot go stale.
 
 import { Progress } from './progress.ts';
 import type { ConfState, LogIndex } from './types.ts';
@@ -12,21 +14,28 @@ export type VoteResult = 'won' | 'lost' | 'pending';
 const NO_IDS: readonly number[] = [];
 
 export class ProgressTracker {
-  conf: ConfState;
+  private confNow!: ConfState;
   readonly progress = new Map<number, Progress>();
   private readonly votes = new Map<number, boolean>();
   private memberIds: number[] = [];
+  /** conf.voters as a set: isVoter is asked on every tick (promotable), once per node. */
+  private voterSet = new Set<number>();
   /** Bug flag (RaftBugs.learnersInQuorum): the commit quorum counts learners too. */
   learnersInQuorum = false;
 
   constructor(conf: ConfState, nextIndex: LogIndex, private readonly maxInflight: number) {
-    this.conf = conf;
     this.setConf(conf, nextIndex);
+  }
+
+  /** The configuration in use; replaced only by setConf. */
+  get conf(): ConfState {
+    return this.confNow;
   }
 
   /** Switches to `conf`, keeping the progress of members that stay. */
   setConf(conf: ConfState, nextIndex: LogIndex): void {
-    this.conf = conf;
+    this.confNow = conf;
+    this.voterSet = new Set(conf.voters);
     this.memberIds = [...conf.voters, ...conf.learners].sort((a, b) => a - b);
     const keep = new Set(this.memberIds);
     for (const id of [...this.progress.keys()]) {
@@ -42,7 +51,7 @@ export class ProgressTracker {
   }
 
   isVoter(id: number): boolean {
-    return this.conf.voters.includes(id);
+    return this.voterSet.has(id);
   }
 
   quorum(): number {
