@@ -32,6 +32,26 @@ describe('encodeCommand / encodeRegister / decodeEntry', () => {
     }));
   });
 
+  it('gives frozen values, the same for equal texts, and the same answers after the memo has moved on', () => {
+    const text = encodeCommand({ clientId: 3, seq: 9, op: { op: 'put', key: 'k', value: 'v' } });
+    const a = decodeEntry(text) as KvCommand;
+    // Another replica's copy of the text (an equal string, not the same one).
+    const b = decodeEntry(JSON.stringify(JSON.parse(text))) as KvCommand;
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.op)).toBe(true);
+    expect(() => {
+      (a.op as { key: string }).key = 'other';
+    }).toThrow(TypeError);
+    const bad = '{"clientId":1,"seq":0,"op":{"op":"get","key":"k"}}';
+    expect(decodeEntry(bad)).toBeNull();
+    // Push both out of the memo (it keeps 256 texts), then decode afresh: equal answers.
+    for (let i = 0; i < 300; i++) decodeEntry(encodeCommand({ clientId: i, seq: 1, op: { op: 'get', key: `k${i}` } }));
+    const again = decodeEntry(text);
+    expect(again).not.toBe(a);
+    expect(again).toEqual({ clientId: 3, seq: 9, op: { op: 'put', key: 'k', value: 'v' } });
+    expect(decodeEntry(bad)).toBeNull();
+  });
+
   it('round-trips a registration, and refuses a bad nonce or count', () => {
     expect(decodeEntry(encodeRegister('c1r7', 1))).toEqual({ register: 'c1r7', count: 1 });
     expect(encodeRegister('g0r3', 32)).toBe('{"register":"g0r3","count":32}');

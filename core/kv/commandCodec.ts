@@ -6,7 +6,7 @@
 // throws: malformed, forged or oversized input gives null, because log entries and
 // messages may be corrupted by the simulated network or disk.
 
-import { REGISTER_COUNT_MAX, type KvCommand, type KvEntry } from './types.ts';
+import { isRegister, REGISTER_COUNT_MAX, type KvCommand, type KvEntry } from './types.ts';
 import { isCount, isNonce, isRegisterCount, KEY_LENGTH_MAX, parseKvOp, VALUE_LENGTH_MAX } from './validate.ts';
 
 /**
@@ -30,8 +30,31 @@ export function encodeRegister(nonce: string, count: number): string {
 }
 
 
+/**
+ * The entries decoded last, by their text: every replica applies every entry, so in one
+ * thread the same text is decoded once per replica (and again by checks that read applied
+ * entries). Decoded values are frozen (the entry and its op), so no replica can change what
+ * another holds; the memo keeps the newest DECODED_MAX texts and answers nothing a fresh
+ * decode would not.
+ */
+const DECODED_MAX = 256;
+const decoded = new Map<string, KvEntry | null>();
+
 export function decodeEntry(s: string): KvEntry | null {
   if (typeof s !== 'string' || s.length > COMMAND_TEXT_LENGTH_MAX) return null;
+  const known = decoded.get(s);
+  if (known !== undefined) return known;
+  const e = decodeFresh(s);
+  if (e !== null) {
+    if (!isRegister(e)) Object.freeze(e.op);
+    Object.freeze(e);
+  }
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(s, e);
+  return e;
+}
+
+function decodeFresh(s: string): KvEntry | null {
   let x: unknown;
   try {
     x = JSON.parse(s);
