@@ -19,6 +19,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepProtocol.ts';
+import { workerEntryUrl } from '../sim/workers/entryUrl.ts';
 import { wallNowMs } from './wallclock.ts';
 
 export const JOBS_MAX = 256;
@@ -27,21 +28,6 @@ const IN_FLIGHT_BATCHES = 2;
 const WAIT_SLICE_MS = 1_000;
 /** The worker entry run from source: it registers tsx (and users' workload modules can load). */
 const SOURCE_ENTRY = new URL('./sweepWorkerEntry.mjs', import.meta.url);
-
-/**
- * In the prepare-time build (scripts/buildCli.mjs), esbuild defines this as the bundle's
- * own URL (import.meta.url is rewritten to each source's URL there); undeclared from source.
- */
-declare const FAULTLINE_BUNDLE_URL: string | undefined;
-
-/**
- * The build's own worker entry, beside the bundle (no TypeScript to compile at start), when
- * this code is the build and no user's module needs tsx; else the source entry.
- */
-export function workerEntry(workloadModules: readonly string[]): URL {
-  if (typeof FAULTLINE_BUNDLE_URL !== 'undefined' && workloadModules.length === 0) return new URL('./sweepWorkerEntry.mjs', FAULTLINE_BUNDLE_URL);
-  return SOURCE_ENTRY;
-}
 
 export class SweepError extends Error {}
 
@@ -89,7 +75,7 @@ function spawn(index: number, signal: Int32Array, opts: PoolOptions, replacement
   const { port1, port2 } = new MessageChannel();
   const crashAtSeed = replacement && opts.crashEveryWorker !== true ? undefined : opts.crashAtSeed;
   const init: WorkerInit = { port: port2, signal, scenario: opts.scenario, eventsMax: opts.eventsMax, workloadModules: opts.workloadModules ?? [], crashAtSeed };
-  const worker = new Worker(workerEntry(init.workloadModules), { workerData: init, transferList: [port2] });
+  const worker = new Worker(workerEntryUrl('sweepWorkerEntry.mjs', SOURCE_ENTRY, init.workloadModules), { workerData: init, transferList: [port2] });
   // Failures arrive on our own port; this listener only keeps Node from rethrowing them.
   worker.on('error', () => {});
   worker.unref();

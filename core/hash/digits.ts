@@ -8,9 +8,9 @@
 // entry (its hash for the log checks) makes one or more. digits.test.ts holds both equal to
 // toString on arbitrary values.
 
-/** Character codes of '0'-'9' and 'a'-'z', by digit value. */
-const DIGIT_CODES = Array.from('0123456789abcdefghijklmnopqrstuvwxyz', (c) => c.charCodeAt(0));
-const DIGITS = Array.from('0123456789abcdefghijklmnopqrstuvwxyz');
+/** The digits '0'-'9' and 'a'-'z', by value, and their character codes. */
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
+const DIGIT_CODES = Array.from(DIGITS, (c) => c.charCodeAt(0));
 
 /** The low 32 bits of `n`, unsigned, as 8 lowercase hex digits. */
 export function hex32(n: number): string {

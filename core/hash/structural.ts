@@ -126,7 +126,7 @@ function notJsonError(v: unknown): Error {
 class Walker implements StructuralWalker, SealWalker {
   private h1 = 0;
   private h2 = 0;
-  /** Lane 2 as left by the last value() or numberWide() call. */
+  /** Lane 2 as left by the last call that fed a value (value, str, other, array, object). */
   private b2 = 0;
   private size = 0;
 

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { NodeId } from '../../core/env.ts';
 import { startChannel, type ChannelRunner } from './channelRunner.ts';
+import { workerEntryUrl } from './entryUrl.ts';
 import type { Runner } from './lockstep.ts';
 import { sharedMemoryAvailable } from './sharedChannel.ts';
 import type { WorkerApi } from './workerApi.ts';
@@ -47,21 +48,8 @@ export interface NodePoolOptions {
   spin?: boolean;
 }
 
-/**
- * In the prepare-time build (scripts/buildCli.mjs), esbuild defines this as the bundle's
- * own URL; undeclared when the sources run.
- */
-declare const FAULTLINE_BUNDLE_URL: string | undefined;
-
-/**
- * The worker's entry: the build's own (beside the bundle, no TypeScript to compile: a
- * worker is ready in a fraction of the time) when this code is the build and no user's
- * workload module needs tsx; else the source entry, which registers tsx first.
- */
-function workerEntry(workloadModules: readonly string[]): URL {
-  if (typeof FAULTLINE_BUNDLE_URL !== 'undefined' && workloadModules.length === 0) return new URL('./nodeWorkerEntry.mjs', FAULTLINE_BUNDLE_URL);
-  return new URL('./nodeWorkerEntry.mjs', import.meta.url);
-}
+/** The worker entry run from source: it registers tsx first (see entryUrl.ts for the build's). */
+const SOURCE_ENTRY = new URL('./nodeWorkerEntry.mjs', import.meta.url);
 
 /** A runner in this thread that does its window when its answer is asked for: after the workers got theirs. */
 function deferred(r: WindowRunner): Runner {
@@ -82,7 +70,7 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
   // Workers start in parallel: each loads the sources and builds its nodes.
   const spawned = nodesByWorker.map(async (nodeIds, i): Promise<Runner> => {
     if (i === 0 && local !== null) return deferred(local);
-    const w = new Worker(workerEntry(base.workloadModules));
+    const w = new Worker(workerEntryUrl('nodeWorkerEntry.mjs', SOURCE_ENTRY, base.workloadModules));
     workers.push(w);
     const failed = new Promise<never>((_, reject) => {
       w.on('error', (e) => reject(new Error(`worker ${i} (nodes ${nodeIds.join(', ')}) failed: ${e.message}`)));
