@@ -117,3 +117,47 @@ describe('one walk per seal: the frozen hand-off and the recent-seal shortcut', 
     expect(unseal(sealed)).toBe(sealed);
   });
 });
+
+describe('a repeated flat message is sealed once', () => {
+  // Goal: returning an earlier sealed message for an equal flat one changes no answer.
+  // Method: messages drawn from a small pool (so that many repeat), with values that are
+  // easy to confuse (0 and -0, 1 and '1', true, undefined, null) and keys in two orders;
+  // each seal must return a frozen message equal to the input member by member (Object.is,
+  // same key order), with the checksum of a copy and the digest a fresh walk gives.
+  const scalar = fc.constantFrom<unknown>(0, -0, 1, '1', '', 'n2', true, false, null, undefined, 2 ** 40, 0.5, Number.NaN);
+  const flat = fc.tuple(fc.constantFrom('MsgHeartbeat', 'MsgHeartbeatResp'), fc.constantFrom('n1', 'n2'), scalar, scalar, fc.boolean()).map(([type, to, a, b, swap]) => (swap ? { type, to, b, a } : { type, to, a, b }));
+
+  it('returns a frozen message equal to the one given, with its own sum and digest', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(flat, fc.nat(3)), { minLength: 1, maxLength: 30 }), (steps) => {
+      for (const [template] of steps) {
+        const m = { ...template };
+        const expectedSum = checksum({ ...template });
+        const sealed = seal(m);
+        expect(Object.isFrozen(sealed)).toBe(true);
+        expect(Object.keys(sealed)).toEqual([...Object.keys(template), 'sum']);
+        for (const k of Object.keys(template)) expect(Object.is((sealed as Record<string, unknown>)[k], (template as Record<string, unknown>)[k])).toBe(true);
+        expect(sealed.sum).toBe(expectedSum);
+        expect(sealHandoff.obj).toBe(sealed);
+        expect(new Sealer().sealInto(sealed, { d1: 0, d2: 0, sizeBytes: 0 })).toEqual(structuralWalker(false, 64).digest({ ...sealed }));
+        expect(unseal(sealed)).toBe(sealed);
+      }
+    }));
+  });
+
+  it('the second of two equal heartbeats is the first, and a changed member is not', () => {
+    const first = seal({ type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3 });
+    const again = seal({ type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3 });
+    expect(again).toBe(first);
+    const later = seal({ type: 'MsgHeartbeat', to: 2, commit: 8, from: 1, term: 3 });
+    expect(later).not.toBe(first);
+    expect(later.commit).toBe(8);
+    expect(seal({ type: 'MsgHeartbeat', to: 2, commit: 7, term: 3, from: 1 })).not.toBe(first);
+    // A message with a nested value is never one remembered: its arrays must be frozen.
+    const xs = [1];
+    const nested = seal({ type: 'MsgApp', to: 2, entries: xs });
+    expect(Object.isFrozen(xs)).toBe(true);
+    const ys = [1];
+    expect(seal({ type: 'MsgApp', to: 2, entries: ys })).not.toBe(nested);
+    expect(Object.isFrozen(ys)).toBe(true);
+  });
+});

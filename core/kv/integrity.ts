@@ -2,7 +2,8 @@
 // message's structure, carried in a `sum` field.
 //
 // Contract: `seal` adds the checksum to a freshly built message (in place: callers pass
-// literals they do not reuse); `unseal` returns the message when its checksum matches and
+// literals they do not reuse, and send what seal returns, which may be an equal message
+// sealed before); `unseal` returns the message when its checksum matches and
 // null when it is missing or wrong. This is what a real service gets from TCP and record
 // checksums. Without it, a corrupted message whose fields keep valid types (a term of
 // 2^53, an entry's data replaced by junk) passes validation: the catalogue's byzantine
@@ -24,7 +25,14 @@
 // are remembered, and unseal accepts one of those very objects without walking it again
 // (the answer is the one the walk would give). Anything else (a copy from a worker's
 // wire, a byzantine fault's rewrite, a message sealed long ago) is checked in full.
-import { sealWalker, structuralChecksum } from '../hash/structural.ts';
+//
+// Much traffic repeats itself: an idle leader sends each follower the same heartbeat every
+// round, and each follower the same answer. A flat message (no member an object or an
+// array) equal member by member to one sealed lately is not walked and frozen again: seal
+// returns that earlier message, frozen, with its sum and digest (the same answers a walk
+// of the new one would give; the new literal is simply not sent). Its members are read
+// once, into scratch arrays the walk then hashes, so a getter is still read once.
+import { sealHandoff, sealWalker, structuralChecksum } from '../hash/structural.ts';
 
 /** Deeper values are refused: no message of ours nests this far. */
 const DEPTH_MAX = 32;
@@ -41,37 +49,124 @@ const RECENT_MAX = 32;
 const recent: (object | null)[] = new Array<object | null>(RECENT_MAX).fill(null);
 let recentNext = 0;
 
+/** The members of the message being sealed, in for-in order, each read once (scratch). */
+const keys: string[] = [];
+const vals: unknown[] = [];
+
 /**
- * Adds the checksum to `msg`. A plain message is also deep-frozen here (callers pass fresh
- * objects and never edit them afterwards; the simulator froze them at send before, so an
- * edit after sealing now throws a TypeError a little earlier). Messages are plain data:
- * a getter or a Proxy is read once, here, and a remembered message is not read again by
- * unseal (a getter whose value changes would otherwise be refused there).
+ * A flat message sealed here (no member an object or array), with its members and the
+ * digest its walk gave. A message whose members equal one of these, key by key in the same
+ * order and value by value, would walk to the same sum and digest and freeze nothing
+ * nested: seal returns the remembered (frozen) object instead of walking it. An idle
+ * leader's heartbeat to a follower, and the answer, repeat unchanged every round.
+ */
+interface Remembered {
+  obj: object;
+  n: number;
+  readonly keys: string[];
+  readonly vals: unknown[];
+  d1: number;
+  d2: number;
+  sizeBytes: number;
+}
+
+/** Direct-mapped by a cheap mix of the values; a slot holds the last flat message there. */
+const REMEMBERED_SLOTS = 512;
+const remembered: (Remembered | null)[] = new Array<Remembered | null>(REMEMBERED_SLOTS).fill(null);
+
+/**
+ * Seals `msg`: returns it with its checksum added, or an equal message sealed earlier.
+ * A plain message is also deep-frozen here (callers pass fresh objects, send what seal
+ * returns and never edit either afterwards; an edit after sealing throws a TypeError).
+ * Messages are plain data: a getter or a Proxy is read once, here, and a remembered
+ * message is not read again by unseal (a getter whose value changes would otherwise be
+ * refused there).
  */
 export function seal<T extends object>(msg: T): T & { sum: number } {
   const out = msg as T & { sum: number };
-  let sum = -1;
-  let walked = false;
   // A `sum` already there (re-sealing a copy; a non-enumerable one the walk would not see)
   // keeps its place among the members: the plain checksum, as before, freezing nothing.
-  if (!('sum' in msg)) {
-    try {
-      sum = walker.members(msg);
-      walked = true;
-    } catch {
-      // An array, a class instance or a refused value: the plain checksum, as before.
+  // So does an array or a class instance.
+  const proto = Object.getPrototypeOf(msg);
+  if ('sum' in msg || Array.isArray(msg) || (proto !== Object.prototype && proto !== null)) {
+    out.sum = checksum(msg);
+    return out;
+  }
+  let n = 0;
+  let flat = true;
+  let mix = 0;
+  for (const k in msg) {
+    const v = (msg as Record<string, unknown>)[k];
+    keys[n] = k;
+    vals[n] = v;
+    n++;
+    if (typeof v === 'string') mix = Math.imul(mix ^ ((v.length << 16) | v.charCodeAt(v.length - 1)), 0x9e3779b1);
+    else if (typeof v === 'number') mix = Math.imul(mix ^ v, 0x9e3779b1);
+    else if (typeof v === 'object' && v !== null) flat = false;
+  }
+  const slot = (mix ^ (mix >>> 15) ^ n) & (REMEMBERED_SLOTS - 1);
+  if (flat) {
+    const r = remembered[slot];
+    if (r !== null && r.n === n && sameMembers(r, n)) {
+      const h = sealHandoff;
+      h.d1 = r.d1;
+      h.d2 = r.d2;
+      h.sizeBytes = r.sizeBytes;
+      h.obj = r.obj;
+      noteSealed(r.obj);
+      return r.obj as T & { sum: number };
     }
   }
-  if (!walked) {
+  let sum: number;
+  try {
+    sum = walker.members(keys, vals, n);
+  } catch {
+    // A value the walk refuses: the plain checksum, as before (-1).
     out.sum = checksum(msg);
     return out;
   }
   out.sum = sum;
   Object.freeze(out);
   walker.close(out, sum);
-  recent[recentNext] = out;
-  recentNext = (recentNext + 1) % RECENT_MAX;
+  noteSealed(out);
+  if (flat) remember(slot, out, n);
   return out;
+}
+
+/** The scratch members equal r's: same keys in the same order, same values (0 and -0 differ). */
+function sameMembers(r: Remembered, n: number): boolean {
+  const rk = r.keys;
+  const rv = r.vals;
+  for (let i = 0; i < n; i++) {
+    const v = vals[i];
+    if (rk[i] !== keys[i] || rv[i] !== v) return false;
+    if (v === 0 && 1 / (rv[i] as number) !== 1 / v) return false;
+  }
+  return true;
+}
+
+function remember(slot: number, obj: object, n: number): void {
+  let r = remembered[slot];
+  if (r === null) {
+    r = { obj, n, keys: [], vals: [], d1: 0, d2: 0, sizeBytes: 0 };
+    remembered[slot] = r;
+  }
+  r.obj = obj;
+  r.n = n;
+  for (let i = 0; i < n; i++) {
+    r.keys[i] = keys[i];
+    r.vals[i] = vals[i];
+  }
+  r.keys.length = n;
+  r.vals.length = n;
+  r.d1 = sealHandoff.d1;
+  r.d2 = sealHandoff.d2;
+  r.sizeBytes = sealHandoff.sizeBytes;
+}
+
+function noteSealed(obj: object): void {
+  recent[recentNext] = obj;
+  recentNext = (recentNext + 1) % RECENT_MAX;
 }
 
 /** Newest first: a message is usually received a few seals after its own. */
