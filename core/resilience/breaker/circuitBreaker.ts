@@ -180,6 +180,14 @@ export class CircuitBreaker implements Policy {
       const r = this.untimed !== null && this.untimedEpoch === permit.epoch ? this.untimed : this.untimedReactions(clock, permit);
       return promise.then(r.onValue as (value: T) => T, r.onError);
     }
+    return this.timedThen(promise, clock, startUs, permit);
+  }
+
+  /**
+   * The reactions of a timed call, built here rather than in execute: closures in execute
+   * would give every call a context for the variables they capture, untimed calls too.
+   */
+  private timedThen<T>(promise: Promise<T>, clock: ClockPort, startUs: Micros, permit: BreakerPermit): Promise<T> {
     return promise.then(
       (value) => {
         const endUs = clock.now();
