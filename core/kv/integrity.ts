@@ -30,8 +30,11 @@
 // round, and each follower the same answer. A flat message (no member an object or an
 // array) equal member by member to one sealed lately is not walked and frozen again: seal
 // returns that earlier message, frozen, with its sum and digest (the same answers a walk
-// of the new one would give; the new literal is simply not sent). Its members are read
-// once, into scratch arrays the walk then hashes, so a getter is still read once.
+// of the new one would give; the new literal is simply not sent). Looking a message up
+// costs a pass over its members, so it is done only for message types whose messages
+// have been repeating (a quarter of tries or more; every type is tried at first, and a
+// cold one again now and then): appends and client requests, which never repeat, are
+// sealed as before.
 import { sealHandoff, sealWalker, structuralChecksum } from '../hash/structural.ts';
 
 /** Deeper values are refused: no message of ours nests this far. */
@@ -49,9 +52,12 @@ const RECENT_MAX = 32;
 const recent: (object | null)[] = new Array<object | null>(RECENT_MAX).fill(null);
 let recentNext = 0;
 
-/** The members of the message being sealed, in for-in order, each read once (scratch). */
-const keys: string[] = [];
-const vals: unknown[] = [];
+/**
+ * The members of the message being sealed, in for-in order, each read once (scratch; a
+ * remembered message takes these very arrays and leaves its old ones as the scratch).
+ */
+let keys: string[] = [];
+let vals: unknown[] = [];
 
 /**
  * A flat message sealed here (no member an object or array), with its members and the
@@ -63,8 +69,9 @@ const vals: unknown[] = [];
 interface Remembered {
   obj: object;
   n: number;
-  readonly keys: string[];
-  readonly vals: unknown[];
+  /** The first n are its members; any beyond are left over from an earlier message. */
+  keys: string[];
+  vals: unknown[];
   d1: number;
   d2: number;
   sizeBytes: number;
@@ -75,53 +82,116 @@ const REMEMBERED_SLOTS = 512;
 const remembered: (Remembered | null)[] = new Array<Remembered | null>(REMEMBERED_SLOTS).fill(null);
 
 /**
+ * How well remembering pays for one message type (the value of its `type` member): the
+ * memo's tries and hits. Remembering costs a pass over the members and keeps the message;
+ * a type whose messages rarely repeat (an append, its answer, a client request: their
+ * indexes move) is sealed the plain way, and tried again now and then in case its traffic
+ * settles. Direct-mapped by a cheap mix of the type string; a collision just starts over.
+ */
+interface TypeStats {
+  type: unknown;
+  tries: number;
+  hits: number;
+  /** Counts seals while the type is cold, to try the memo on every RETRY_EVERY-th. */
+  coldSeals: number;
+}
+
+const TYPE_SLOTS = 64;
+const typeStats: (TypeStats | null)[] = new Array<TypeStats | null>(TYPE_SLOTS).fill(null);
+/** Tries before a type is judged; at TRIES_MAX the counts are halved, so the judgement follows the traffic. */
+const TRIES_JUDGED = 16;
+const TRIES_MAX = 256;
+const RETRY_EVERY = 64;
+
+function statsOf(type: unknown): TypeStats {
+  const i = typeof type === 'string' && type.length > 0 ? (type.length * 7 + type.charCodeAt(type.length - 1) + type.charCodeAt(type.length >> 1)) & (TYPE_SLOTS - 1) : 0;
+  let st = typeStats[i];
+  if (st === null || st.type !== type) {
+    st = { type, tries: 0, hits: 0, coldSeals: 0 };
+    typeStats[i] = st;
+  }
+  return st;
+}
+
+/** Whether to look this message up in the memo: a type new or worth it, or a cold type's periodic retry. */
+function worthTrying(st: TypeStats): boolean {
+  if (st.tries < TRIES_JUDGED || st.hits * 4 >= st.tries) return true;
+  return ++st.coldSeals % RETRY_EVERY === 0;
+}
+
+/**
  * Seals `msg`: returns it with its checksum added, or an equal message sealed earlier.
  * A plain message is also deep-frozen here (callers pass fresh objects, send what seal
  * returns and never edit either afterwards; an edit after sealing throws a TypeError).
- * Messages are plain data: a getter or a Proxy is read once, here, and a remembered
- * message is not read again by unseal (a getter whose value changes would otherwise be
- * refused there).
+ * Messages are plain data: a getter or a Proxy may be read more than once here (its
+ * `type` to choose a path, its members to compare and to walk), and a remembered message
+ * is not read again by unseal.
  */
 export function seal<T extends object>(msg: T): T & { sum: number } {
   const out = msg as T & { sum: number };
   // A `sum` already there (re-sealing a copy; a non-enumerable one the walk would not see)
   // keeps its place among the members: the plain checksum, as before, freezing nothing.
-  // So does an array or a class instance.
-  const proto = Object.getPrototypeOf(msg);
-  if ('sum' in msg || Array.isArray(msg) || (proto !== Object.prototype && proto !== null)) {
+  if ('sum' in msg) {
     out.sum = checksum(msg);
     return out;
   }
+  let st: TypeStats | null = null;
+  let slot = -1;
   let n = 0;
-  let flat = true;
-  let mix = 0;
-  for (const k in msg) {
-    const v = (msg as Record<string, unknown>)[k];
-    keys[n] = k;
-    vals[n] = v;
-    n++;
-    if (typeof v === 'string') mix = Math.imul(mix ^ ((v.length << 16) | v.charCodeAt(v.length - 1)), 0x9e3779b1);
-    else if (typeof v === 'number') mix = Math.imul(mix ^ v, 0x9e3779b1);
-    else if (typeof v === 'object' && v !== null) flat = false;
+  const proto = Object.getPrototypeOf(msg);
+  if (!Array.isArray(msg) && (proto === Object.prototype || proto === null)) {
+    st = statsOf((msg as { type?: unknown }).type);
+    if (!worthTrying(st)) st = null;
   }
-  const slot = (mix ^ (mix >>> 15) ^ n) & (REMEMBERED_SLOTS - 1);
-  if (flat) {
-    const r = remembered[slot];
-    if (r !== null && r.n === n && sameMembers(r, n)) {
-      const h = sealHandoff;
-      h.d1 = r.d1;
-      h.d2 = r.d2;
-      h.sizeBytes = r.sizeBytes;
-      h.obj = r.obj;
-      noteSealed(r.obj);
-      return r.obj as T & { sum: number };
+  if (st !== null) {
+    // One pass over the members: are they all scalars, and which slot would hold them?
+    let flat = true;
+    let mix = 0;
+    for (const k in msg) {
+      const v = (msg as Record<string, unknown>)[k];
+      keys[n] = k;
+      vals[n] = v;
+      n++;
+      if (typeof v === 'string') mix = Math.imul(mix ^ ((v.length << 16) | v.charCodeAt(v.length - 1)), 0x9e3779b1);
+      else if (typeof v === 'number') mix = Math.imul(mix ^ v, 0x9e3779b1);
+      else if (typeof v === 'object' && v !== null) {
+        flat = false;
+        break;
+      }
+    }
+    if (flat) {
+      slot = (mix ^ (mix >>> 15) ^ n) & (REMEMBERED_SLOTS - 1);
+      st.tries++;
+      if (st.tries >= TRIES_MAX) {
+        st.tries >>= 1;
+        st.hits >>= 1;
+      }
+      const r = remembered[slot];
+      if (r !== null && r.n === n && sameMembers(r, n)) {
+        st.hits++;
+        const h = sealHandoff;
+        h.d1 = r.d1;
+        h.d2 = r.d2;
+        h.sizeBytes = r.sizeBytes;
+        h.obj = r.obj;
+        noteSealed(r.obj);
+        return r.obj as T & { sum: number };
+      }
+    } else {
+      // Not a candidate (a member is an object or an array): counts as a try without a hit.
+      st.tries++;
+      for (let i = 0; i < n; i++) vals[i] = undefined;
     }
   }
-  let sum: number;
+  let sum = -1;
+  let walked = false;
   try {
-    sum = walker.members(keys, vals, n);
+    sum = walker.members(msg);
+    walked = true;
   } catch {
-    // A value the walk refuses: the plain checksum, as before (-1).
+    // An array, a class instance or a refused value: the plain checksum, as before.
+  }
+  if (!walked) {
     out.sum = checksum(msg);
     return out;
   }
@@ -129,7 +199,7 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
   Object.freeze(out);
   walker.close(out, sum);
   noteSealed(out);
-  if (flat) remember(slot, out, n);
+  if (slot >= 0) remember(slot, out, n);
   return out;
 }
 
@@ -145,20 +215,24 @@ function sameMembers(r: Remembered, n: number): boolean {
   return true;
 }
 
+/** Remembers the scratch members in `slot` by swapping arrays with it: nothing is copied. */
 function remember(slot: number, obj: object, n: number): void {
   let r = remembered[slot];
   if (r === null) {
-    r = { obj, n, keys: [], vals: [], d1: 0, d2: 0, sizeBytes: 0 };
+    r = { obj, n, keys, vals, d1: 0, d2: 0, sizeBytes: 0 };
     remembered[slot] = r;
+    keys = [];
+    vals = [];
+  } else {
+    const oldKeys = r.keys;
+    const oldVals = r.vals;
+    r.keys = keys;
+    r.vals = vals;
+    keys = oldKeys;
+    vals = oldVals;
+    r.obj = obj;
+    r.n = n;
   }
-  r.obj = obj;
-  r.n = n;
-  for (let i = 0; i < n; i++) {
-    r.keys[i] = keys[i];
-    r.vals[i] = vals[i];
-  }
-  r.keys.length = n;
-  r.vals.length = n;
   r.d1 = sealHandoff.d1;
   r.d2 = sealHandoff.d2;
   r.sizeBytes = sealHandoff.sizeBytes;
