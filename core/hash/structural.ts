@@ -75,19 +75,16 @@ export interface SealHandoff extends Digest {
 
 export const sealHandoff: SealHandoff = { obj: null, d1: 0, d2: 0, sizeBytes: 0 };
 
-/** Thrown by members() for what it leaves to the plain checksum (caught in core/kv/integrity.ts). */
-const SEAL_FALLBACK = { sealFallback: true } as const;
-
 /**
- * One walk for a seal: the checksum of a plain object without a `sum` member (lane 1 of
- * the structural encoding closed as structuralChecksum closes it), every nested array
+ * One walk for a seal: the checksum of a plain object's members, given as parallel arrays
+ * of keys and values in for-in order (read once by the caller; no `sum` among them): lane 1
+ * of the structural encoding closed as structuralChecksum closes it, every nested array
  * and object deep-frozen as a freezing walker freezes them, and the two lanes and size
  * left open so that `close` gives the digest of the object once `sum` is appended as its
- * last member. Throws (SEAL_FALLBACK or the walker's refusal) for anything else: an
- * array, a class instance, a value the walker refuses, a member already named `sum`.
+ * last member. Throws the walker's refusal for a value it refuses.
  */
 export interface SealWalker {
-  members(v: object): number;
+  members(keys: readonly string[], vals: readonly unknown[], n: number): number;
   /** The digest of the walked object with `sum` appended, written into sealHandoff for `obj`. */
   close(obj: object, sum: number): void;
 }
@@ -145,17 +142,13 @@ class Walker implements StructuralWalker, SealWalker {
     return out;
   }
 
-  members(v: object): number {
-    if (Array.isArray(v)) throw SEAL_FALLBACK;
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw SEAL_FALLBACK;
+  members(keys: readonly string[], vals: readonly unknown[], n: number): number {
     this.size = 0;
     let a = Math.imul(STRUCTURAL_SEED1 ^ T_OBJECT, 2654435761);
     let b = Math.imul(STRUCTURAL_SEED2 ^ T_OBJECT, 1597334677);
-    for (const k in v) {
-      if (k === 'sum') throw SEAL_FALLBACK;
-      a = this.str(a, b, k);
-      a = this.value(a, this.b2, (v as Record<string, unknown>)[k], 1);
+    for (let i = 0; i < n; i++) {
+      a = this.str(a, b, keys[i]);
+      a = this.value(a, this.b2, vals[i], 1);
       b = this.b2;
     }
     this.h1 = a;

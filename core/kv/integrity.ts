@@ -30,11 +30,11 @@
 // round, and each follower the same answer. A flat message (no member an object or an
 // array) equal member by member to one sealed lately is not walked and frozen again: seal
 // returns that earlier message, frozen, with its sum and digest (the same answers a walk
-// of the new one would give; the new literal is simply not sent). Looking a message up
-// costs a pass over its members, so it is done only for message types whose messages
-// have been repeating (a quarter of tries or more; every type is tried at first, and a
-// cold one again now and then): appends and client requests, which never repeat, are
-// sealed as before.
+// of the new one would give; the new literal is simply not sent). Every seal reads the
+// members once into scratch arrays, which the walk hashes; looking them up and remembering
+// them is done only for message types whose messages have been repeating (a quarter of
+// tries or more; every type is tried at first, and a cold one again now and then), so
+// appends and client requests, which never repeat, do not pay for it.
 import { sealHandoff, sealWalker, structuralChecksum } from '../hash/structural.ts';
 
 /** Deeper values are refused: no message of ours nests this far. */
@@ -83,10 +83,14 @@ const remembered: (Remembered | null)[] = new Array<Remembered | null>(REMEMBERE
 
 /**
  * How well remembering pays for one message type (the value of its `type` member): the
- * memo's tries and hits. Remembering costs a pass over the members and keeps the message;
- * a type whose messages rarely repeat (an append, its answer, a client request: their
- * indexes move) is sealed the plain way, and tried again now and then in case its traffic
- * settles. Direct-mapped by a cheap mix of the type string; a collision just starts over.
+ * memo's tries and hits. Looking up and remembering cost a mix of the values, a compare
+ * and a slot's update per message; a type whose messages rarely repeat (an append, a
+ * client request: their indexes and payloads move) skips them, and is tried again now and
+ * then in case its traffic settles. Direct-mapped by a cheap mix of the type string; a
+ * collision just starts over. (Skipping used to mean a walk of its own, over the object
+ * rather than the scratch: after a loaded run in the same process that made an idle run
+ * 1.5x slower, by the profile through less inlining in its callers, so every message
+ * takes the same walk.)
  */
 interface TypeStats {
   type: unknown;
@@ -123,49 +127,46 @@ function worthTrying(st: TypeStats): boolean {
  * Seals `msg`: returns it with its checksum added, or an equal message sealed earlier.
  * A plain message is also deep-frozen here (callers pass fresh objects, send what seal
  * returns and never edit either afterwards; an edit after sealing throws a TypeError).
- * Messages are plain data: a getter or a Proxy may be read more than once here (its
- * `type` to choose a path, its members to compare and to walk), and a remembered message
- * is not read again by unseal.
+ * Messages are plain data: a getter or a Proxy is read once here (and `type` once more,
+ * to choose the path), and a remembered message is not read again by unseal.
  */
 export function seal<T extends object>(msg: T): T & { sum: number } {
   const out = msg as T & { sum: number };
   // A `sum` already there (re-sealing a copy; a non-enumerable one the walk would not see)
   // keeps its place among the members: the plain checksum, as before, freezing nothing.
-  if ('sum' in msg) {
+  // So does an array or a class instance.
+  const proto = Object.getPrototypeOf(msg);
+  if ('sum' in msg || Array.isArray(msg) || (proto !== Object.prototype && proto !== null)) {
     out.sum = checksum(msg);
     return out;
   }
-  let st: TypeStats | null = null;
-  let slot = -1;
+  const st = statsOf((msg as { type?: unknown }).type);
+  const trying = worthTrying(st);
+  // One pass over the members, each read once: the walk hashes them from here.
   let n = 0;
-  const proto = Object.getPrototypeOf(msg);
-  if (!Array.isArray(msg) && (proto === Object.prototype || proto === null)) {
-    st = statsOf((msg as { type?: unknown }).type);
-    if (!worthTrying(st)) st = null;
-  }
-  if (st !== null) {
-    // One pass over the members: are they all scalars, and which slot would hold them?
-    let flat = true;
-    let mix = 0;
-    for (const k in msg) {
-      const v = (msg as Record<string, unknown>)[k];
-      keys[n] = k;
-      vals[n] = v;
-      n++;
+  let flat = true;
+  let mix = 0;
+  for (const k in msg) {
+    const v = (msg as Record<string, unknown>)[k];
+    keys[n] = k;
+    vals[n] = v;
+    n++;
+    if (typeof v === 'object' && v !== null) flat = false;
+    else if (trying) {
       if (typeof v === 'string') mix = Math.imul(mix ^ ((v.length << 16) | v.charCodeAt(v.length - 1)), 0x9e3779b1);
       else if (typeof v === 'number') mix = Math.imul(mix ^ v, 0x9e3779b1);
-      else if (typeof v === 'object' && v !== null) {
-        flat = false;
-        break;
-      }
     }
+  }
+  let slot = -1;
+  if (trying) {
+    st.tries++;
+    if (st.tries >= TRIES_MAX) {
+      st.tries >>= 1;
+      st.hits >>= 1;
+    }
+    // A message with a nested value is no candidate: a try without a hit.
     if (flat) {
       slot = (mix ^ (mix >>> 15) ^ n) & (REMEMBERED_SLOTS - 1);
-      st.tries++;
-      if (st.tries >= TRIES_MAX) {
-        st.tries >>= 1;
-        st.hits >>= 1;
-      }
       const r = remembered[slot];
       if (r !== null && r.n === n && sameMembers(r, n)) {
         st.hits++;
@@ -177,21 +178,13 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
         noteSealed(r.obj);
         return r.obj as T & { sum: number };
       }
-    } else {
-      // Not a candidate (a member is an object or an array): counts as a try without a hit.
-      st.tries++;
-      for (let i = 0; i < n; i++) vals[i] = undefined;
     }
   }
-  let sum = -1;
-  let walked = false;
+  let sum: number;
   try {
-    sum = walker.members(msg);
-    walked = true;
+    sum = walker.members(keys, vals, n);
   } catch {
-    // An array, a class instance or a refused value: the plain checksum, as before.
-  }
-  if (!walked) {
+    // A value the walk refuses: the plain checksum, as before (-1).
     out.sum = checksum(msg);
     return out;
   }
@@ -200,6 +193,8 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
   walker.close(out, sum);
   noteSealed(out);
   if (slot >= 0) remember(slot, out, n);
+  // The scratch must not keep a large nested value (a snapshot, a batch of entries) alive.
+  else if (!flat) for (let i = 0; i < n; i++) vals[i] = undefined;
   return out;
 }
 
