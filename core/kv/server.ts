@@ -22,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, persistReady, recoverResult, validateMessage, type Entry, type Message, type Ready } from '../raft/index.ts';
+import { RawNode, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { base36 } from '../hash/digits.ts';
@@ -233,7 +233,7 @@ export class KvServer implements Process {
     this.catchUpTicks();
     const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
     if (typeof type === 'string' && type.startsWith('Msg')) {
-      const m = validateMessage(unseal(raw));
+      const m = validateDelivered(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       this.raft.step(m);

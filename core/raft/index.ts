@@ -25,7 +25,7 @@ export type { RaftRestore } from './raft.ts';
 export type { ProgressStatus, RaftStatus } from './rawNode.ts';
 export { RawNode } from './rawNode.ts';
 export { RaftCounters } from './counters.ts';
-export { MESSAGE_LIMITS, validateMessage } from './validate.ts';
+export { MESSAGE_LIMITS, validateDelivered, validateMessage } from './validate.ts';
 export { crc32, crc32Hex } from '../hash/crc32.ts';
 export type { RecoverResult } from './storage.ts';
 export { RAFT_FILES, RaftStorageCorruption, persistReady, recover, recoverResult } from './storage.ts';

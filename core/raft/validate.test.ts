@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 import { MESSAGE_TYPES, type Message } from './types.ts';
-import { MESSAGE_LIMITS, validateMessage } from './validate.ts';
+import { MESSAGE_LIMITS, validateDelivered, validateMessage } from './validate.ts';
 
 const app: Message = {
   type: 'MsgApp',
@@ -113,5 +113,42 @@ describe('validateMessage', () => {
     // deliver() throws on any message that fails validation, so reaching here is the check.
     expect(net.deliveredCount).toBeGreaterThan(10);
     expect(net.node(2).readStates).toHaveLength(1);
+  });
+});
+
+describe('validateDelivered', () => {
+  // Goal: remembering the answer for a repeated frozen message changes no answer, and what
+  // is remembered cannot be edited. Method: messages (valid and not, frozen and not, with
+  // and without entries, with a `sum` that spreads them or not) each delivered three times,
+  // every answer compared with validateMessage's.
+  const heartbeat = fc.record({ type: fc.constantFrom('MsgHeartbeat', 'MsgHeartbeatResp', 'MsgBogus'), from: fc.nat(3), to: fc.nat(3), term: fc.nat(3), commit: fc.option(fc.nat(5), { nil: undefined }), sum: fc.oneof(fc.nat(), fc.constant('x')) }, { requiredKeys: ['type', 'from', 'to', 'term', 'sum'] });
+  const message = fc.oneof(heartbeat, fc.constant(app), fc.jsonValue());
+
+  it('answers as validateMessage does, every time', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(message, fc.boolean()), { maxLength: 20 }), (steps) => {
+      for (const [template, frozen] of steps) {
+        const x = frozen && template !== null && typeof template === 'object' ? Object.freeze(structuredClone(template)) : template;
+        for (let time = 0; time < 3; time++) expect(validateDelivered(x)).toEqual(validateMessage(x));
+      }
+    }));
+  });
+
+  it('keeps a frozen copy of a frozen flat message from its second delivery on', () => {
+    const x = Object.freeze({ type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3, sum: 123_457 });
+    const first = validateDelivered(x);
+    const second = validateDelivered(x);
+    const third = validateDelivered(x);
+    expect(first).not.toBe(second);
+    expect(third).toBe(second);
+    expect(Object.isFrozen(third)).toBe(true);
+    expect(third).toEqual({ type: 'MsgHeartbeat', from: 1, to: 2, term: 3, commit: 7 });
+    // Not frozen (a copy off a worker's wire, a fault's rewrite) or carrying entries: a fresh copy every time.
+    const open = { type: 'MsgHeartbeat', to: 2, commit: 7, from: 1, term: 3, sum: 123_458 };
+    const answers = [validateDelivered(open), validateDelivered(open), validateDelivered(open)];
+    expect(new Set(answers).size).toBe(3);
+    expect(answers.some((m) => Object.isFrozen(m))).toBe(false);
+    const append = Object.freeze({ ...app, sum: 99 });
+    expect(validateDelivered(append)).not.toBe(validateDelivered(append));
+    expect(validateDelivered(append)).not.toBe(validateDelivered(append));
   });
 });

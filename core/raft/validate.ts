@@ -4,7 +4,9 @@
 // fields, or null when x has the wrong shape, wrong types, negative or non-integer
 // numbers, an unknown type, oversized arrays or strings, or a MsgApp whose entries are not
 // contiguous after `index` or carry terms the sender could not have written. It cannot
-// detect a well-formed lie; Raft's own checks handle those.
+// detect a well-formed lie; Raft's own checks handle those. validateDelivered(x) gives the
+// same answer, except that for a frozen message without entries or snapshot, delivered
+// again, it may be the frozen copy it gave before.
 
 import { MESSAGE_TYPES, type ConfState, type Entry, type Message, type MessageType, type Snapshot } from './types.ts';
 
@@ -171,5 +173,41 @@ export function validateMessage(x: unknown): Message | null {
   }
   if ((present & required) !== required) return null;
   if (type === 'MsgApp' && !appendIsCoherent(m)) return null;
+  return m;
+}
+
+// ---- Validated copies of repeated frozen messages ----
+//
+// A frozen message cannot change, so neither can validateMessage's answer for it. An idle
+// cluster delivers the same frozen heartbeat and answer over and over (core/kv/integrity.ts
+// seals an equal message once), so the copy is kept by the identity of what it was made
+// from, frozen itself so that no handler can edit what a later delivery is given. A
+// message is remembered the second time it is seen (a first sighting costs one store): most
+// traffic never repeats, and freezing its copies would cost more than it saves.
+const SEEN_SLOTS = 256;
+const seenRaw: (object | null)[] = new Array<object | null>(SEEN_SLOTS).fill(null);
+const keptRaw: (object | null)[] = new Array<object | null>(SEEN_SLOTS).fill(null);
+const keptCopy: (Message | null)[] = new Array<Message | null>(SEEN_SLOTS).fill(null);
+
+/**
+ * validateMessage, remembering the answer for a frozen flat message seen before. Slots
+ * are chosen by the message's `sum` (its checksum, core/kv/integrity.ts), which spreads
+ * them; a collision only costs a fresh validation.
+ */
+export function validateDelivered(x: unknown): Message | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const sum = (x as { sum?: unknown }).sum;
+  const slot = typeof sum === 'number' ? sum & (SEEN_SLOTS - 1) : 0;
+  // Kept only while frozen, and a frozen object stays frozen: the same object, the same answer.
+  if (keptRaw[slot] === x) return keptCopy[slot];
+  const m = validateMessage(x);
+  if (m === null || m.entries !== undefined || m.snapshot !== undefined) return m;
+  if (seenRaw[slot] !== x) {
+    seenRaw[slot] = x;
+    return m;
+  }
+  if (!Object.isFrozen(x)) return m;
+  keptRaw[slot] = x;
+  keptCopy[slot] = Object.freeze(m);
   return m;
 }
