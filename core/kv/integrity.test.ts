@@ -125,16 +125,17 @@ describe('a repeated flat message is sealed once', () => {
   // easy to confuse (0 and -0, 1 and '1', true, undefined, null) and keys in two orders;
   // each seal must return a frozen message equal to the input member by member (Object.is,
   // same key order), with the checksum of a copy and the digest a fresh walk gives.
-  const scalar = fc.constantFrom<unknown>(0, -0, 1, '1', '', 'n2', true, false, null, undefined, 2 ** 40, 0.5, Number.NaN);
+  const scalar = fc.constantFrom<unknown>(0, -0, 1, '1', '', 'n2', true, false, null, undefined, 2 ** 40, 0.5);
   const flat = fc.tuple(fc.constantFrom('p.beat', 'p.beatResp'), fc.constantFrom('n1', 'n2'), scalar, scalar, fc.boolean()).map(([type, to, a, b, swap]) => (swap ? { type, to, b, a } : { type, to, a, b }));
 
   it('returns a frozen message equal to the one given, with its own sum and digest', () => {
-    // Each template is sealed twice in a row, so that the second can be the remembered
-    // first; the steps between make neighbours differ by one confusable value.
+    // Each template is sealed ten times in a row, so that the later ones can be the
+    // remembered first (and the type stays warm: nine hits in ten); the steps between make
+    // neighbours differ by one confusable value.
     fc.assert(fc.property(fc.array(flat, { minLength: 1, maxLength: 30 }), (steps) => {
       for (const template of steps) {
-        const sealedTwice: object[] = [];
-        for (let copy = 0; copy < 2; copy++) {
+        const sealedInRow: object[] = [];
+        for (let copy = 0; copy < 10; copy++) {
           const m = { ...template };
           const expectedSum = checksum({ ...template });
           const sealed = seal(m);
@@ -145,10 +146,9 @@ describe('a repeated flat message is sealed once', () => {
           expect(sealHandoff.obj).toBe(sealed);
           expect(new Sealer().sealInto(sealed, { d1: 0, d2: 0, sizeBytes: 0 })).toEqual(structuralWalker(false, 64).digest({ ...sealed }));
           expect(unseal(sealed)).toBe(sealed);
-          sealedTwice.push(sealed);
+          sealedInRow.push(sealed);
         }
-        // NaN equals nothing, so a message holding it is never the remembered one.
-        if (!Object.values(template).some((v) => Number.isNaN(v))) expect(sealedTwice[1]).toBe(sealedTwice[0]);
+        for (const later of sealedInRow.slice(1)) expect(later).toBe(sealedInRow[0]);
       }
     }));
   });
@@ -162,6 +162,12 @@ describe('a repeated flat message is sealed once', () => {
     expect(later).not.toBe(first);
     expect(later.commit).toBe(8);
     expect(seal({ type: 'test.beat', to: 2, commit: 7, term: 3, from: 1 })).not.toBe(first);
+    // NaN equals nothing, so a message holding it is never the remembered one.
+    const nan1 = seal({ type: 'test.beat', to: 2, x: Number.NaN });
+    const nan2 = seal({ type: 'test.beat', to: 2, x: Number.NaN });
+    expect(nan2).not.toBe(nan1);
+    expect(nan2.sum).toBe(nan1.sum);
+    expect(nan2.sum).toBe(checksum({ type: 'test.beat', to: 2, x: Number.NaN }));
     // A message with a nested value is never one remembered: its arrays must be frozen.
     const xs = [1];
     const nested = seal({ type: 'MsgApp', to: 2, entries: xs });
