@@ -87,10 +87,8 @@ const remembered: (Remembered | null)[] = new Array<Remembered | null>(REMEMBERE
  * and a slot's update per message; a type whose messages rarely repeat (an append, a
  * client request: their indexes and payloads move) skips them, and is tried again now and
  * then in case its traffic settles. Direct-mapped by a cheap mix of the type string; a
- * collision just starts over. (Skipping used to mean a walk of its own, over the object
- * rather than the scratch: after a loaded run in the same process that made an idle run
- * 1.5x slower, by the profile through less inlining in its callers, so every message
- * takes the same walk.)
+ * collision just starts over. Skipping skips only the lookup: every message takes the
+ * same walk over the scratch.
  */
 interface TypeStats {
   type: unknown;
