@@ -127,6 +127,7 @@ function callProcess(p: Process, context: NodeContext, mode: RunMode, ev: MsgEve
     }
   }
 }
+
 type RunMode = typeof RUN_MESSAGE | typeof RUN_TIMER | typeof RUN_START | typeof RUN_SHUTDOWN;
 
 export class NodeRuntime {
