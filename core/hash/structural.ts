@@ -75,6 +75,14 @@ export interface SealHandoff extends Digest {
 
 export const sealHandoff: SealHandoff = { obj: null, d1: 0, d2: 0, sizeBytes: 0 };
 
+/** Hands `obj` (deep-frozen) over with its digest: what the simulator's Sealer takes instead of a walk. */
+export function handOff(obj: object, d1: number, d2: number, sizeBytes: number): void {
+  sealHandoff.d1 = d1;
+  sealHandoff.d2 = d2;
+  sealHandoff.sizeBytes = sizeBytes;
+  sealHandoff.obj = obj;
+}
+
 /**
  * One walk for a seal: the checksum of a plain object's members, given as parallel arrays
  * of keys and values in for-in order (read once by the caller; no `sum` among them): lane 1
@@ -159,10 +167,7 @@ class Walker implements StructuralWalker, SealWalker {
   close(obj: object, sum: number): void {
     let a = this.str(this.h1, this.h2, 'sum');
     a = this.value(a, this.b2, sum, 0);
-    sealHandoff.d1 = Math.imul(a ^ T_OBJECT_END, 2654435761) >>> 0;
-    sealHandoff.d2 = Math.imul(this.b2 ^ T_OBJECT_END, 1597334677) >>> 0;
-    sealHandoff.sizeBytes = this.size + 2;
-    sealHandoff.obj = obj;
+    handOff(obj, Math.imul(a ^ T_OBJECT_END, 2654435761) >>> 0, Math.imul(this.b2 ^ T_OBJECT_END, 1597334677) >>> 0, this.size + 2);
   }
 
   /**

@@ -35,7 +35,7 @@
 // them is done only for message types whose messages have been repeating (four tries in
 // five lately; every type is tried at first, and a cold one again now and then), so
 // appends and client requests, which never repeat, do not pay for it.
-import { sealHandoff, sealWalker, structuralChecksum } from '../hash/structural.ts';
+import { handOff, sealHandoff, sealWalker, structuralChecksum } from '../hash/structural.ts';
 
 /** Deeper values are refused: no message of ours nests this far. */
 const DEPTH_MAX = 32;
@@ -171,11 +171,7 @@ export function seal<T extends object>(msg: T): T & { sum: number } {
       const r = remembered[slot];
       if (r !== null && r.n === n && sameMembers(r, n)) {
         st.rate += 64;
-        const h = sealHandoff;
-        h.d1 = r.d1;
-        h.d2 = r.d2;
-        h.sizeBytes = r.sizeBytes;
-        h.obj = r.obj;
+        handOff(r.obj, r.d1, r.d2, r.sizeBytes);
         noteSealed(r.obj);
         return r.obj as T & { sum: number };
       }
