@@ -12,6 +12,12 @@ const LANE_B_BASIS = 0x050c5d1f;
 export class HashSum {
   private laneA = 0;
   private laneB = 0;
+  /**
+   * The two lanes of the text last added or removed: a caller that keeps them beside the
+   * member can take it out again with removeLanes, without building and hashing its text.
+   */
+  lastA = 0;
+  lastB = 0;
 
   add(text: string): void {
     this.mix(text, 1);
@@ -19,6 +25,12 @@ export class HashSum {
 
   remove(text: string): void {
     this.mix(text, -1);
+  }
+
+  /** Removes a member by the lanes its `add` left in lastA and lastB: the same as remove(text). */
+  removeLanes(a: number, b: number): void {
+    this.laneA = (this.laneA - a) >>> 0;
+    this.laneB = (this.laneB - b) >>> 0;
   }
 
   /**
@@ -34,8 +46,12 @@ export class HashSum {
       a = Math.imul(a ^ u, FNV_PRIME);
       b = Math.imul(b ^ u, FNV_PRIME);
     }
-    this.laneA = (this.laneA + sign * (a >>> 0)) >>> 0;
-    this.laneB = (this.laneB + sign * (b >>> 0)) >>> 0;
+    a >>>= 0;
+    b >>>= 0;
+    this.lastA = a;
+    this.lastB = b;
+    this.laneA = (this.laneA + sign * a) >>> 0;
+    this.laneB = (this.laneB + sign * b) >>> 0;
   }
 
   hex(): string {

@@ -35,10 +35,17 @@ function sessionBytes(s: Session): number {
   return SESSION_OVERHEAD_BYTES + 2 * (payload?.length ?? 0);
 }
 
+/** A stored session, with the lanes its text added to the digest (to remove it by). */
+interface Slot {
+  session: Session;
+  a: number;
+  b: number;
+}
+
 export class SessionTable {
   // Invariant: iteration order of this map is least recently used first, because every
   // use deletes and re-inserts the entry. Stamps increase along the iteration order.
-  private readonly byClient = new Map<number, Session>();
+  private readonly byClient = new Map<number, Slot>();
   private readonly hashSum = new HashSum();
   private bytes = 0;
 
@@ -49,7 +56,7 @@ export class SessionTable {
   }
 
   get(clientId: number): Session | undefined {
-    return this.byClient.get(clientId);
+    return this.byClient.get(clientId)?.session;
   }
 
   get count(): number {
@@ -61,30 +68,41 @@ export class SessionTable {
    * id evicted to make room, or null. Stamps must increase from call to call.
    */
   put(clientId: number, session: Session): number | null {
-    this.remove(clientId);
+    // The client's slot is reused: taken out (so it moves to the end) and put back.
+    const slot = this.remove(clientId);
     let evicted: number | null = null;
     if (this.byClient.size >= this.maxSessions) {
       evicted = this.byClient.keys().next().value as number;
       this.remove(evicted);
     }
-    this.byClient.set(clientId, session);
-    this.hashSum.add(sessionText(clientId, session));
+    const h = this.hashSum;
+    h.add(sessionText(clientId, session));
+    if (slot === undefined) {
+      this.byClient.set(clientId, { session, a: h.lastA, b: h.lastB });
+    } else {
+      slot.session = session;
+      slot.a = h.lastA;
+      slot.b = h.lastB;
+      this.byClient.set(clientId, slot);
+    }
     this.bytes += sessionBytes(session);
     return evicted;
   }
 
-  private remove(clientId: number): void {
+  /** Takes a client's session out of the table and the digest; returns its slot, if any. */
+  private remove(clientId: number): Slot | undefined {
     const old = this.byClient.get(clientId);
-    if (old === undefined) return;
+    if (old === undefined) return undefined;
     this.byClient.delete(clientId);
-    this.hashSum.remove(sessionText(clientId, old));
-    this.bytes -= sessionBytes(old);
+    this.hashSum.removeLanes(old.a, old.b);
+    this.bytes -= sessionBytes(old.session);
+    return old;
   }
 
   /** Sessions sorted by client id, the canonical order for snapshots. */
   entries(): SessionEntry[] {
     const out: SessionEntry[] = [];
-    for (const [clientId, s] of this.byClient) out.push({ clientId, ...s });
+    for (const [clientId, { session }] of this.byClient) out.push({ clientId, ...session });
     return out.sort((a, b) => a.clientId - b.clientId);
   }
 

@@ -47,8 +47,15 @@ function assertCommand(cmd: KvCommand): void {
   if (!Number.isSafeInteger(cmd.seq) || cmd.seq < FIRST_SEQ) throw new Error(`KvStateMachine.apply: bad seq ${cmd.seq}`);
 }
 
+/** A stored value, with the lanes its entry's text added to the digest (to remove it by). */
+interface DataSlot {
+  value: string;
+  a: number;
+  b: number;
+}
+
 export class KvStateMachine {
-  private readonly data = new Map<string, string>();
+  private readonly data = new Map<string, DataSlot>();
   private readonly sessions: SessionTable;
   private readonly dataHash = new HashSum();
   private dataBytes = 0;
@@ -96,21 +103,29 @@ export class KvStateMachine {
   }
 
   read(key: string): string | null {
-    return this.data.get(key) ?? null;
+    return this.data.get(key)?.value ?? null;
   }
 
   private store(key: string, next: string | null): void {
-    const old = this.data.get(key);
-    if (old === next) return;
-    if (old !== undefined) {
-      this.dataHash.remove(entryText(key, old));
-      this.dataBytes -= entryBytes(key, old);
+    const slot = this.data.get(key);
+    if (slot !== undefined && slot.value === next) return;
+    if (slot !== undefined) {
+      this.dataHash.removeLanes(slot.a, slot.b);
+      this.dataBytes -= entryBytes(key, slot.value);
       this.data.delete(key);
     }
     if (next !== null) {
-      this.dataHash.add(entryText(key, next));
+      const h = this.dataHash;
+      h.add(entryText(key, next));
       this.dataBytes += entryBytes(key, next);
-      this.data.set(key, next);
+      // The key's slot is reused, deleted and set again as before (so it moves to the end).
+      if (slot === undefined) this.data.set(key, { value: next, a: h.lastA, b: h.lastB });
+      else {
+        slot.value = next;
+        slot.a = h.lastA;
+        slot.b = h.lastB;
+        this.data.set(key, slot);
+      }
     }
   }
 
@@ -128,7 +143,9 @@ export class KvStateMachine {
   }
 
   snapshot(): string {
-    const data = [...this.data.entries()].sort((a, b) => compareCodeUnits(a[0], b[0]));
+    const data: [string, string][] = [];
+    for (const [key, slot] of this.data) data.push([key, slot.value]);
+    data.sort((a, b) => compareCodeUnits(a[0], b[0]));
     const image: KvImage = {
       maxSessions: this.sessions.maxSessions,
       commandCount: this.commandCount,

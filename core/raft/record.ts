@@ -11,7 +11,11 @@ export const RECORD_VERSION = 'v1';
 export type DecodedRecord = { ok: true; value: unknown } | { ok: false; reason: string };
 
 export function encodeRecord(value: unknown): string {
-  const json = JSON.stringify(value);
+  return encodeRecordJson(JSON.stringify(value));
+}
+
+/** The record of a payload already in JSON text: encodeRecord(v) is encodeRecordJson(JSON.stringify(v)). */
+export function encodeRecordJson(json: string): string {
   return `${RECORD_VERSION}|${crc32Hex(json)}|${json}`;
 }
 

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32Hex } from '../hash/crc32.ts';
 import { decodeRecord, encodeRecord } from './record.ts';
-import { RAFT_FILES, RaftStorageCorruption, forgetLogMirror, persistReady, recover, recoverResult } from './storage.ts';
+import { RAFT_FILES, RaftStorageCorruption, forgetLogMirror, logRecordJson, persistReady, recover, recoverResult } from './storage.ts';
 import { MemDisk } from '../../test/support/raft/testDisk.ts';
 import { entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
 import type { Entry, HardState, Ready, Snapshot } from './types.ts';
@@ -39,6 +39,21 @@ describe('crc32 and records', () => {
     expect(decodeRecord(rec.replace('"n":1', '"n":2')).ok).toBe(false);
     expect(decodeRecord(rec.slice(0, rec.length - 3)).ok).toBe(false);
     expect(decodeRecord(`v9${rec.slice(2)}`)).toMatchObject({ ok: false, reason: expect.stringMatching(/version/) });
+  });
+
+  it('writes a log record\'s JSON member by member exactly as JSON.stringify does', () => {
+    // raft.log's text (and so every disk fault's effect and every trace) depends on it.
+    const num = fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53));
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('normal', 'conf', '"\\\n\u2028', '\ud800'));
+    const odd = fc.oneof(num, text, fc.constant(undefined), fc.constant(null), fc.boolean());
+    const entry = fc.record({ term: fc.oneof(num, odd), index: num, type: fc.oneof(text, odd), data: fc.oneof(text, odd) });
+    const hard = fc.record({ term: num, vote: fc.oneof(num, odd), commit: num });
+    fc.assert(
+      fc.property(fc.oneof(entry.map((e) => ({ k: 'e' as const, e: e as unknown as Entry })), hard.map((h) => ({ k: 'h' as const, h: h as unknown as HardState }))), (value) => {
+        expect(logRecordJson(value)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -12,7 +12,7 @@
 
 import type { DiskPort, DiskResult } from '../env.ts';
 import type { RaftRestore } from './raft.ts';
-import { decodeRecord, encodeRecord } from './record.ts';
+import { decodeRecord, encodeRecord, encodeRecordJson } from './record.ts';
 import { NONE, type ConfState, type Entry, type HardState, type Ready, type Snapshot } from './types.ts';
 import { validEntry, validSnapshot } from './validate.ts';
 
@@ -44,11 +44,11 @@ function hardStateValue(h: HardState): { k: 'h'; h: HardState } {
 }
 
 function entryRecord(e: Entry): string {
-  return encodeRecord(entryValue(e));
+  return logRecord(entryValue(e));
 }
 
 function hardStateRecord(h: HardState): string {
-  return encodeRecord(hardStateValue(h));
+  return logRecord(hardStateValue(h));
 }
 
 /**
@@ -87,9 +87,34 @@ export function forgetLogMirror(disk: DiskPort): void {
   logMirrors.delete(disk);
 }
 
+const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * JSON.stringify(value) for raft.log's two record shapes, written out member by member:
+ * the same text (the members in the same order; a finite number's JSON is its String),
+ * without JSON.stringify walking the objects. Anything else goes through JSON.stringify.
+ */
+export function logRecordJson(value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): string {
+  if (value.k === 'e') {
+    const e = value.e;
+    if (finite(e.term) && finite(e.index) && typeof e.type === 'string' && typeof e.data === 'string') {
+      return `{"k":"e","e":{"term":${e.term},"index":${e.index},"type":${JSON.stringify(e.type)},"data":${JSON.stringify(e.data)}}}`;
+    }
+  } else if (value.k === 'h') {
+    const h = value.h;
+    if (finite(h.term) && finite(h.vote) && finite(h.commit)) return `{"k":"h","h":{"term":${h.term},"vote":${h.vote},"commit":${h.commit}}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** encodeRecord(value) for a raft.log record. */
+function logRecord(value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): string {
+  return encodeRecordJson(logRecordJson(value));
+}
+
 /** Appends one record to raft.log, and to the mirror when the disk took it. */
 function appendLog(disk: DiskPort, mirror: LogMirror, value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): DiskResult {
-  const record = encodeRecord(value);
+  const record = logRecord(value);
   const r = disk.append(RAFT_FILES.log, record);
   if (r.ok) {
     mirror.strings.push(record);
@@ -143,7 +168,7 @@ function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
   const values: ({ k: 'e'; e: Entry } | { k: 'h'; h: HardState })[] = [];
   if (typeof replay !== 'string' && replay.hardState !== undefined) values.push(hardStateValue(replay.hardState));
   for (const e of kept) values.push(entryValue(e));
-  const records = values.map(encodeRecord);
+  const records = values.map(logRecord);
   const w = disk.replace(RAFT_FILES.log, records);
   if (w.ok) logMirrors.set(disk, { strings: records, records: values.map(parseLogRecord) });
   return w;
