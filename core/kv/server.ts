@@ -303,7 +303,7 @@ export class KvServer implements Process {
   }
 
   private redirect(to: NodeId, clientId: number, rid: number): void {
-    const lead = this.raft?.status().lead ?? -1;
+    const lead = this.raft?.leader() ?? -1;
     this.answer(to, { type: 'kv.redirect', clientId, rid, leader: lead });
   }
 
@@ -314,7 +314,7 @@ export class KvServer implements Process {
   /** A registration goes through the log; the answer comes when it is applied. */
   private onRegister(from: NodeId, req: KvRegisterRequest): void {
     const raft = this.raft as RawNode;
-    if (raft.status().role !== 'leader' || this.pendingCount() >= PENDING_MAX || !raft.propose(encodeRegister(req.nonce, req.count))) {
+    if (!raft.isLeader() || this.pendingCount() >= PENDING_MAX || !raft.propose(encodeRegister(req.nonce, req.count))) {
       return this.redirect(from, 0, req.rid);
     }
     this.pendingRegisters.set(req.nonce, { client: from, rid: req.rid });
@@ -323,8 +323,8 @@ export class KvServer implements Process {
   private onRequest(from: NodeId, req: KvRequest): void {
     this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
-    const st = raft.status();
-    if (st.role !== 'leader' || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
+    // Per request: the role alone, not a full status (which copies the progress of every peer).
+    if (!raft.isLeader() || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
     if (req.op.op === 'get') {
       if (this.config.bugs.readWithoutReadIndex) {
         this.answer(from, { type: 'kv.resp', clientId: req.clientId, rid: req.rid, result: { ok: true, value: this.kv.read(req.op.key) } });
@@ -642,7 +642,7 @@ export class KvServer implements Process {
 
   /** The leader this server knows (-1 if none, or if Raft is not running). */
   protected knownLeader(): NodeId {
-    return this.raft?.status().lead ?? -1;
+    return this.raft?.leader() ?? -1;
   }
 
   /** Whether Raft has recovered from the disk and runs. */

@@ -230,6 +230,11 @@ export class RawNode {
     return this.r.log.lastIndex();
   }
 
+  /** The leader this node knows (NONE, -1, if none), without building a full status. */
+  leader(): number {
+    return this.r.lead;
+  }
+
   /** Whether this node leads, without building a full status. */
   isLeader(): boolean {
     return this.r.role === 'leader';
