@@ -4,6 +4,7 @@
 // and a stale read inside the prefix is still found.
 // Method: feed kv.invoke / kv.complete telemetry straight into a recorder with room for a
 // few operations, then check the history with the KV model.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../world/world.ts';
 import { HistoryRecorder } from './historyRecorder.ts';
@@ -49,5 +50,46 @@ describe('an overflowed history recorder', () => {
     emit(60, 'kv.invoke', { clientId: 4, rid: 1, input: get('k') });
     expect(rec.overflow).toBe(true);
     expect(checkKvHistory(rec.history()).verdict).toBe('illegal');
+  });
+});
+
+describe('the history as a source read one operation at a time', () => {
+  // The end-of-run check reads the recorder through source() (one key's operations held
+  // at a time) and counts(); both must say exactly what history() and its filters say.
+  it('gives the checker the same verdict, partitions, steps and failure as history(), and the same counts', () => {
+    const event = fc.record({
+      client: fc.nat({ max: 3 }),
+      kind: fc.constantFrom('invoke', 'invoke', 'complete', 'complete', 'refused', 'unknown'),
+      op: fc.oneof(fc.record({ op: fc.constant('put'), key: fc.constantFrom('a', 'b', 'c'), value: fc.constantFrom('1', '2') }), fc.record({ op: fc.constant('get'), key: fc.constantFrom('a', 'b', 'c') })),
+      out: fc.oneof(fc.record({ ok: fc.constant(true), value: fc.constantFrom('1', '2', null) }), fc.constant({ ok: false, error: 'session-expired' })),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 2, max: 30 }), (events, opsMax) => {
+        const { rec, emit } = recorder(opsMax);
+        const rid = [0, 0, 0, 0];
+        const open = [false, false, false, false];
+        events.forEach((e, t) => {
+          if (e.kind === 'invoke') {
+            if (open[e.client]) return;
+            rid[e.client]++;
+            open[e.client] = true;
+            emit(t * 10, 'kv.invoke', { clientId: e.client, rid: rid[e.client], input: JSON.stringify(e.op) });
+          } else if (open[e.client]) {
+            open[e.client] = false;
+            const f: Record<string, unknown> = { clientId: e.client, rid: rid[e.client], output: e.kind === 'complete' ? JSON.stringify(e.out) : '' };
+            if (e.kind === 'refused') f.refused = true;
+            emit(t * 10, 'kv.complete', f);
+          }
+        });
+        const ops = rec.history();
+        expect(checkKvHistory(rec.source())).toEqual(checkKvHistory(ops));
+        expect(rec.counts()).toEqual({
+          operations: ops.length,
+          ok: ops.filter((o) => o.output !== null && o.output.ok).length,
+          unknown: ops.filter((o) => o.return === Infinity).length,
+        });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -11,6 +11,8 @@ import type { Micros } from '../../core/env.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
 import type { Operation } from './history.ts';
+import type { KvObservation } from './kvModel.ts';
+import type { HistorySource } from './linearizability.ts';
 
 /** Operations recorded at most; a longer run stops recording and says so. */
 export const HISTORY_OPS_MAX = 2_000_000;
@@ -85,11 +87,41 @@ export class HistoryRecorder {
   history(): Operation[] {
     const ops: Operation[] = [];
     for (let id = 0; id < this.calls.length; id++) {
-      if ((this.flags[id] & REFUSED) !== 0) continue;
-      const out = this.outputs[id];
-      ops.push({ clientId: this.clientIds[id], opId: id, input: JSON.parse(this.inputs[id]) as KvOp, call: this.calls[id], return: this.returns[id], output: out === '' ? null : (JSON.parse(out) as KvResult) });
+      const op = this.operation(id);
+      if (op !== null) ops.push(op);
     }
     return ops;
+  }
+
+  /** Operation `id` parsed afresh from the columns; null when it was refused (not part of the history). */
+  operation(id: number): Operation | null {
+    if ((this.flags[id] & REFUSED) !== 0) return null;
+    const out = this.outputs[id];
+    return { clientId: this.clientIds[id], opId: id, input: JSON.parse(this.inputs[id]) as KvOp, call: this.calls[id], return: this.returns[id], output: out === '' ? null : (JSON.parse(out) as KvResult) };
+  }
+
+  /**
+   * The history as a source the checker reads one operation at a time (the same operations
+   * as history()): it then holds one key's operations at a time instead of them all, which
+   * was the peak of a long run's memory (the check at its end).
+   */
+  source(): HistorySource<KvOp, KvObservation> {
+    return { length: this.calls.length, op: (id) => this.operation(id) };
+  }
+
+  /** How many operations the history has, how many completed ok, and how many have an unknown outcome. */
+  counts(): { operations: number; ok: number; unknown: number } {
+    let operations = 0;
+    let ok = 0;
+    let unknown = 0;
+    for (let id = 0; id < this.calls.length; id++) {
+      const f = this.flags[id];
+      if ((f & REFUSED) !== 0) continue;
+      operations++;
+      if ((f & OK) !== 0) ok++;
+      if (this.returns[id] === Infinity) unknown++;
+    }
+    return { operations, ok, unknown };
   }
 
   /** Successful completions of writes in (fromUs, toUs]. */

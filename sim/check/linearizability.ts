@@ -102,19 +102,56 @@ function toSearchOp<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): Search
   return { op, output: op.output, call: op.call, ret: op.return };
 }
 
-function partitionByKey<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[]): Array<{ key: string; ops: SearchOp<I, O>[] }> {
-  const byKey = new Map<string, SearchOp<I, O>[]>();
-  for (const op of history) {
-    const s = toSearchOp(model, op);
-    if (s === null) continue;
+/**
+ * A history read one operation at a time (a recorder's columns, sim/check/historyRecorder.ts)
+ * instead of an array: the check then holds one partition's operations at a time, not the
+ * whole history's. `op(i)` builds operation i (0 <= i < length) afresh on each call, or
+ * gives null for one that is not part of the history.
+ */
+export interface HistorySource<I, O> {
+  readonly length: number;
+  op(i: number): Operation<I, O> | null;
+}
+
+/** One partition: its key and the indexes (into the history) of its operations, in history order. */
+interface Partition {
+  key: string;
+  ids: number[];
+}
+
+function sourceOf<I, O>(history: readonly Operation<I, O>[] | HistorySource<I, O>): HistorySource<I, O> {
+  if (!Array.isArray(history)) return history as HistorySource<I, O>;
+  const ops = history as readonly Operation<I, O>[];
+  return { length: ops.length, op: (i) => ops[i] };
+}
+
+/**
+ * Groups the operations that constrain by partition (every operation is validated here),
+ * keeping only their indexes: the search ops of a partition are built when it is searched.
+ */
+function partitionByKey<S, I, O>(model: Model<S, I, O>, history: HistorySource<I, O>): Partition[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < history.length; i++) {
+    const op = history.op(i);
+    if (op === null || toSearchOp(model, op) === null) continue;
     const key = model.partition === undefined ? '' : model.partition(op.input);
     const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [s]);
-    else list.push(s);
+    if (list === undefined) byKey.set(key, [i]);
+    else list.push(i);
   }
-  const parts = [...byKey.entries()].map(([key, ops]) => ({ key, ops }));
+  const parts = [...byKey.entries()].map(([key, ids]) => ({ key, ids }));
   // Smallest first, so the first failure found is the smallest one; ties by key.
-  return parts.sort((a, b) => a.ops.length - b.ops.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return parts.sort((a, b) => a.ids.length - b.ids.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** A partition's search ops, in history order, built afresh from the history. */
+function searchOpsOf<S, I, O>(model: Model<S, I, O>, history: HistorySource<I, O>, part: Partition): SearchOp<I, O>[] {
+  const out: SearchOp<I, O>[] = [];
+  for (const i of part.ids) {
+    const s = toSearchOp(model, history.op(i) as Operation<I, O>);
+    if (s !== null) out.push(s);
+  }
+  return out;
 }
 
 /** A 32-bit mix of an operation index, the Zobrist key of that operation in the set hash. */
@@ -466,22 +503,24 @@ function validateOptions(opts: CheckOptions): void {
  * Checks that a history is linearizable with respect to a model: 'ok', 'illegal' (with the
  * smallest failing partition and an explanation) or 'unknown' (the budget ran out).
  */
-export function checkHistory<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[], opts: CheckOptions = {}): CheckResult<I, O> {
+export function checkHistory<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[] | HistorySource<I, O>, opts: CheckOptions = {}): CheckResult<I, O> {
   validateOptions(opts);
   const budget = new Budget(opts.maxSteps ?? MAX_STEPS_DEFAULT, opts.deadline, opts.maxVisitedBytes ?? VISITED_BYTES_MAX_DEFAULT);
-  const parts = partitionByKey(model, history);
+  const source = sourceOf(history);
+  const parts = partitionByKey(model, source);
   let checkedOps = 0;
   for (const part of parts) {
-    const outcome = searchPartition(model, part.ops, budget);
+    const partOps = searchOpsOf(model, source, part);
+    const outcome = searchPartition(model, partOps, budget);
     if (outcome.kind === 'budget') {
       return { verdict: 'unknown', partitions: parts.length, checkedOps, steps: budget.steps };
     }
-    checkedOps += part.ops.length;
+    checkedOps += partOps.length;
     if (outcome.kind === 'illegal') {
-      const shrunk = shrinkFailure(model, part.ops, outcome.longest, budget);
+      const shrunk = shrinkFailure(model, partOps, outcome.longest, budget);
       const ops = shrunk.ops.map((s) => s.op);
-      const explanation = explainIllegal(model, part.key, ops, shrunk.longest, part.ops.length);
-      const explanationFull = explainIllegal(model, part.key, ops, shrunk.longest, part.ops.length, FULL_EXPLANATION);
+      const explanation = explainIllegal(model, part.key, ops, shrunk.longest, partOps.length);
+      const explanationFull = explainIllegal(model, part.key, ops, shrunk.longest, partOps.length, FULL_EXPLANATION);
       return { verdict: 'illegal', partitions: parts.length, checkedOps, steps: budget.steps, illegal: { key: part.key, ops, explanation, explanationFull } };
     }
   }
@@ -489,6 +528,6 @@ export function checkHistory<S, I, O>(model: Model<S, I, O>, history: readonly O
 }
 
 /** Linearizability of a key-value history: checkHistory with the key-value model. */
-export function checkKvHistory(history: readonly Operation<KvOp, KvObservation>[], opts: CheckOptions = {}): CheckResult<KvOp, KvObservation> {
+export function checkKvHistory(history: readonly Operation<KvOp, KvObservation>[] | HistorySource<KvOp, KvObservation>, opts: CheckOptions = {}): CheckResult<KvOp, KvObservation> {
   return checkHistory(kvModel, history, opts);
 }
