@@ -2,10 +2,12 @@
 // Raft would produce (the broken variant) is reported under the right check, and the same
 // sequence done right passes. Method: a one-process world with two or three idle servers;
 // the test emits the servers' telemetry itself, in the order KvServer emits it.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { base36 } from '../../core/hash/digits.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import { World } from '../world/world.ts';
-import { RaftLogChecks } from './raftLogChecks.ts';
+import { hashCode, MIRROR_ENTRIES_MAX, RaftLogChecks } from './raftLogChecks.ts';
 
 const idle = { start() {}, onMessage() {}, onTimer() {} };
 
@@ -211,5 +213,45 @@ describe('membership changes', () => {
     };
     expect(run(true).recordsFrom).toBe(4);
     expect(run(false).recordsFrom).toBe(1);
+  });
+});
+
+describe('entry hashes kept as numbers', () => {
+  it('two reported hashes get the same code exactly when they are the same text', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyz'.split('')), minLength: 0, maxLength: 12 });
+    const text = fc.oneof(digits, digits, fc.nat().map((n) => base36(n)), fc.string({ maxLength: 12 }), fc.constant(undefined));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const same = (a ?? '') === (b ?? '');
+        expect(hashCode(a) === hashCode(b)).toBe(same);
+        expect(Number.isSafeInteger(hashCode(a))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(hashCode('')).toBe(hashCode(undefined));
+    expect(hashCode('a')).not.toBe(hashCode('0a'));
+  });
+
+  it('a mirror that slid past its window still holds the right terms and hashes for what it commits', () => {
+    const n = 2 * MIRROR_ENTRIES_MAX + 10;
+    // Entry i (from 1) has term 1 + floor((i - 1) / 7) and its own hash.
+    const terms = Array.from({ length: n }, (_, k) => 1 + Math.floor(k / 7));
+    const hashes = Array.from({ length: n }, (_, k) => base36(k * 7919));
+    const last = terms[n - 1];
+    const run = (tailTerms: number[], tail: string[]): string[] => {
+      const { world, tel } = setup(2);
+      tel(0, 'raft.append', append(1, terms, hashes, last));
+      tel(0, 'raft.hardstate', hard(last, 0, n, n));
+      // Node 1 took a snapshot up to n - 50, then the last fifty entries: most of them
+      // were in node 0's mirror before it slid.
+      tel(1, 'raft.snapshot_stored', { index: n - 50, term: terms[n - 51] });
+      tel(1, 'raft.append', append(n - 49, tailTerms, tail, last));
+      tel(1, 'raft.hardstate', hard(last, 0, n, n));
+      return checksOf(world);
+    };
+    expect(run(terms.slice(n - 50), hashes.slice(n - 50))).toEqual([]);
+    const otherHash = hashes.slice(n - 50);
+    otherHash[2] = base36(1);
+    expect(run(terms.slice(n - 50), otherHash)).toContain('committed-entries');
   });
 });

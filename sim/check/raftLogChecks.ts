@@ -49,19 +49,54 @@ interface Hard {
   commit: number;
 }
 
-/** One node's durable log as far as the checker knows it. */
+/** An entry hash the checker does not know (a mirror rebuilt from a recovery, which reports terms only). */
+const UNKNOWN_HASH = -1;
+
+/**
+ * An entry's hash as reported ('raft.append': base36 digits of a 32-bit FNV-1a, core/kv/server.ts)
+ * as a number, so the mirror keeps 8 bytes per entry instead of a string. One to nine
+ * base36 digits give their value times ten plus their count (exact below 2^53, and
+ * different digit strings give different codes, leading zeros included); '' or a missing
+ * hash gives UNKNOWN_HASH; anything else (a workload of its own reporting other text) gives
+ * -2 minus its FNV-1a, apart from every code of digits. Hashes are only compared for equality.
+ */
+export function hashCode(h: string | undefined): number {
+  if (h === undefined || h.length === 0) return UNKNOWN_HASH;
+  if (h.length > 9) return otherHash(h);
+  let n = 0;
+  for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x7a ? c - 0x61 + 10 : -1;
+    if (d < 0) return otherHash(h);
+    n = n * 36 + d;
+  }
+  return n * 10 + h.length;
+}
+
+function otherHash(h: string): number {
+  let x = 0x811c9dc5;
+  for (let i = 0; i < h.length; i++) x = Math.imul(x ^ h.charCodeAt(i), 0x01000193);
+  return -2 - (x >>> 0);
+}
+
+/**
+ * One node's durable log as far as the checker knows it: terms and hash codes in typed
+ * arrays (a long run's mirrors held about a million entries as numbers and strings).
+ */
 class LogMirror {
-  /** Index of terms[0]; entries below it are unknown (compacted away, or out of the window). */
+  /** Index of the first entry held; entries below it are unknown (compacted away, or out of the window). */
   base = 1;
-  terms: number[] = [];
-  /** '' when unknown (rebuilt from a recovery, which reports terms only). */
-  hashes: string[] = [];
+  /** Entries held: indexes base .. base + length - 1. */
+  private length = 0;
+  private terms = new Float64Array(16);
+  /** UNKNOWN_HASH when unknown. */
+  private hashes = new Float64Array(16);
   /** The entry just below `base`, when known (a snapshot's last entry). */
   prevIndex = 0;
   prevTerm = 0;
 
   get lastIndex(): number {
-    return this.base + this.terms.length - 1;
+    return this.base + this.length - 1;
   }
 
   termAt(i: number): number | undefined {
@@ -70,8 +105,8 @@ class LogMirror {
     return this.terms[i - this.base];
   }
 
-  hashAt(i: number): string {
-    return i < this.base || i > this.lastIndex ? '' : this.hashes[i - this.base];
+  hashAt(i: number): number {
+    return i < this.base || i > this.lastIndex ? UNKNOWN_HASH : this.hashes[i - this.base];
   }
 
   truncateTo(last: number): void {
@@ -79,27 +114,35 @@ class LogMirror {
       this.reset(last + 1);
       return;
     }
-    this.terms.length = last - this.base + 1;
-    this.hashes.length = this.terms.length;
+    this.length = last - this.base + 1;
   }
 
   reset(base: number, prevTerm?: number): void {
     this.base = base;
-    this.terms = [];
-    this.hashes = [];
+    this.length = 0;
     this.prevIndex = prevTerm === undefined ? 0 : base - 1;
     this.prevTerm = prevTerm ?? 0;
   }
 
-  push(term: number, hash: string): void {
-    this.terms.push(term);
-    this.hashes.push(hash);
-    if (this.terms.length > 2 * MIRROR_ENTRIES_MAX) {
-      const drop = this.terms.length - MIRROR_ENTRIES_MAX;
+  push(term: number, hash: number): void {
+    if (this.length === this.terms.length) {
+      const terms = new Float64Array(this.terms.length * 2);
+      const hashes = new Float64Array(this.terms.length * 2);
+      terms.set(this.terms);
+      hashes.set(this.hashes);
+      this.terms = terms;
+      this.hashes = hashes;
+    }
+    this.terms[this.length] = term;
+    this.hashes[this.length] = hash;
+    this.length++;
+    if (this.length > 2 * MIRROR_ENTRIES_MAX) {
+      const drop = this.length - MIRROR_ENTRIES_MAX;
       this.prevIndex = this.base + drop - 1;
       this.prevTerm = this.terms[drop - 1];
-      this.terms.splice(0, drop);
-      this.hashes.splice(0, drop);
+      this.terms.copyWithin(0, drop, this.length);
+      this.hashes.copyWithin(0, drop, this.length);
+      this.length -= drop;
       this.base += drop;
     }
   }
@@ -117,14 +160,14 @@ interface NodeState {
 
 interface Variant {
   term: number;
-  hash: string;
+  hash: number;
   prevTerm: number;
   node: NodeId;
 }
 
 interface Committed {
   term: number;
-  hash: string;
+  hash: number;
   node: NodeId;
   /** The lowest term in which a node reported it committed: every leader from this term on holds it. */
   commitTerm: number;
@@ -222,7 +265,9 @@ export class RaftLogChecks {
     const s = this.state(node);
     if (this.diskLies(node, t)) s.lied = true;
     const terms = termsText.split(',').map(Number);
-    const hashes = hashesText.split(',');
+    const hashTexts = hashesText.split(',');
+    // One code per term: a hash missing from the text is unknown, as one left empty is.
+    const hashes = terms.map((_, k) => hashCode(hashTexts[k]));
     const log = s.log;
     // The entries were taken in some term between the last durable one and the current one
     // (a Ready the disk refused is persisted later, perhaps in a newer term): judge by the
@@ -241,7 +286,7 @@ export class RaftLogChecks {
     this.maxIndex = Math.max(this.maxIndex, lo + terms.length - 1);
   }
 
-  private checkAppend(node: NodeId, s: NodeState, i: number, term: number, hash: string, prevTerm: number, nodeTerm: number): void {
+  private checkAppend(node: NodeId, s: NodeState, i: number, term: number, hash: number, prevTerm: number, nodeTerm: number): void {
     const own = s.log.termAt(i);
     if (i <= s.hard.commit && own !== undefined && own !== term) {
       this.violate('committed-entries', node, `node ${node} overwrote its own committed entry ${i} (term ${own}) with one of term ${term}; its commit index is ${s.hard.commit}`);
@@ -256,14 +301,14 @@ export class RaftLogChecks {
     // A node still in an older term may take a stale leader's entries over a committed one
     // (the leader of its term never learned of it); from the committing term on, none may.
     const c = this.committed.get(i);
-    if (c !== undefined && nodeTerm >= c.commitTerm && (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash))) {
+    if (c !== undefined && nodeTerm >= c.commitTerm && (c.term !== term || (c.hash !== UNKNOWN_HASH && hash !== UNKNOWN_HASH && c.hash !== hash))) {
       this.violate('committed-entries', node, `node ${node} in term ${nodeTerm} wrote entry ${i} of term ${term} over the entry of term ${c.term} that node ${c.node} committed in term ${c.commitTerm}`);
     }
     this.matchVariant(node, i, term, hash, prevTerm);
   }
 
   /** Log matching: the same (index, term) always holds the same entry after the same term. */
-  private matchVariant(node: NodeId, i: number, term: number, hash: string, prevTerm: number): void {
+  private matchVariant(node: NodeId, i: number, term: number, hash: number, prevTerm: number): void {
     let vs = this.variants.get(i);
     if (vs === undefined) {
       vs = [];
@@ -275,12 +320,12 @@ export class RaftLogChecks {
       this.evict();
       return;
     }
-    if (v.hash !== '' && hash !== '' && v.hash !== hash) {
+    if (v.hash !== UNKNOWN_HASH && hash !== UNKNOWN_HASH && v.hash !== hash) {
       this.violate('log-matching', node, `node ${node} holds a different entry at index ${i}, term ${term}, than node ${v.node} does`);
     } else if (v.prevTerm >= 0 && prevTerm >= 0 && v.prevTerm !== prevTerm) {
       this.violate('log-matching', node, `node ${node}'s entry ${i} of term ${term} follows an entry of term ${prevTerm}, but node ${v.node}'s follows term ${v.prevTerm}`);
     }
-    if (v.hash === '') v.hash = hash;
+    if (v.hash === UNKNOWN_HASH) v.hash = hash;
     if (v.prevTerm < 0) v.prevTerm = prevTerm;
   }
 
@@ -348,10 +393,10 @@ export class RaftLogChecks {
       const c = this.committed.get(i);
       if (c === undefined) {
         this.committed.set(i, { term, hash, node, commitTerm });
-      } else if (c.term !== term || (c.hash !== '' && hash !== '' && c.hash !== hash)) {
+      } else if (c.term !== term || (c.hash !== UNKNOWN_HASH && hash !== UNKNOWN_HASH && c.hash !== hash)) {
         this.violate('committed-entries', node, `node ${node} committed entry ${i} of term ${term}, but node ${c.node} committed a different entry there (term ${c.term})`);
       } else {
-        if (c.hash === '') c.hash = hash;
+        if (c.hash === UNKNOWN_HASH) c.hash = hash;
         c.commitTerm = Math.min(c.commitTerm, commitTerm);
       }
     }
@@ -402,7 +447,7 @@ export class RaftLogChecks {
       log.reset(snapshotIndex + 1);
       keep = snapshotIndex;
     }
-    for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, '');
+    for (let i = keep + 1; i <= lastIndex; i++) log.push(runTermAt(runs, i) ?? 0, UNKNOWN_HASH);
   }
 
   /** The lowest index the cross-node records still hold (those below were evicted), for status and tests. */
