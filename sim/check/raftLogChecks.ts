@@ -126,8 +126,10 @@ class LogMirror {
 
   push(term: number, hash: number): void {
     if (this.length === this.terms.length) {
-      const terms = new Float64Array(this.terms.length * 2);
-      const hashes = new Float64Array(this.terms.length * 2);
+      // Doubling, but never past what the window holds before it slides (2 * MIRROR_ENTRIES_MAX + 1).
+      const cap = Math.min(this.terms.length * 2, 2 * MIRROR_ENTRIES_MAX + 1);
+      const terms = new Float64Array(cap);
+      const hashes = new Float64Array(cap);
       terms.set(this.terms);
       hashes.set(this.hashes);
       this.terms = terms;
