@@ -9,7 +9,7 @@
 // browser page), with Atomics.waitAsync racing the worker's failure, so a worker that
 // dies rejects the run instead of hanging it. When the channel is made with `spin` (its
 // threads have a core each), both sides first poll the word they wait on for up to
-// SPIN_POLLS loads (~50-100 µs) before they block: a wake-up from Atomics.wait costs
+// SPIN_POLLS loads (8-15 ns each measured in a run here: 0.4-0.75 ms) before they block: a wake-up from Atomics.wait costs
 // ~20-30 µs of system calls on each side in this VM, more than a window's work, while a
 // poll sees the other side's store at once. Without a core each, polling takes the core
 // another thread needs, so it is off. A request that throws in the worker comes
