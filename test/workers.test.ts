@@ -76,7 +76,8 @@ describe('lockstep determinism', () => {
     const s = scenario('raft-kv-basic', 3_000_000);
     const base = runScenario(s, 12).report;
     // Polling before blocking is chosen from the cores by default: force both ways here.
-    for (const opts of [{ channel: 'comlink' as const }, { kernelHostsFirst: true }, { spin: true }, { kernelHostsFirst: true, spin: false }, { kernelHostsFirst: true, spin: true }]) {
+    // spinAfter: polling from the first window, and from the 100th (the switch mid-run).
+    for (const opts of [{ channel: 'comlink' as const }, { kernelHostsFirst: true }, { spin: true, spinAfter: 0 }, { kernelHostsFirst: true, spin: false }, { kernelHostsFirst: true, spin: true, spinAfter: 100 }]) {
       const ls = await runScenarioLockstep(s, 12, 2, (init, nodes) => spawnNodePool(init, nodes, opts));
       expect(ls.report.traceHash, JSON.stringify(opts)).toBe(base.traceHash);
       expect(ls.report.events).toBe(base.events);

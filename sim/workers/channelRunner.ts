@@ -19,10 +19,11 @@ export interface ChannelRunner {
 
 /**
  * `canBlock`: this thread may Atomics.wait (Node's main thread; never a browser page).
- * `spin`: poll before blocking, on both sides (sharedChannel.ts; only when each thread has a core).
+ * `spin`: poll before blocking, on both sides (sharedChannel.ts; only when each thread has a core),
+ * once `spinAfter` requests have gone by (default SPIN_AFTER_REQUESTS).
  */
-export function startChannel(api: Remote<WorkerApi>, failed: Promise<never>, canBlock: boolean, spin = false): ChannelRunner {
-  const mem = channelMemory(spin);
+export function startChannel(api: Remote<WorkerApi>, failed: Promise<never>, canBlock: boolean, spin = false, spinAfter?: number): ChannelRunner {
+  const mem = channelMemory(spin, spinAfter);
   const client = new ChannelClient(mem, canBlock, failed);
   // The call answers only when the loop ends; a failure meanwhile surfaces through `failed`.
   api.serve(mem).catch(() => {});

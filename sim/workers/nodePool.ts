@@ -46,6 +46,12 @@ export interface NodePoolOptions {
    * so each has one; with more threads than cores polling takes the core a worker needs.
    */
   spin?: boolean;
+  /**
+   * Requests each channel serves before it starts to poll (default SPIN_AFTER_REQUESTS,
+   * sharedChannel.ts: the threads block while their code is still being compiled); 0 polls
+   * from the first.
+   */
+  spinAfter?: number;
 }
 
 /** The worker entry run from source: it registers tsx first (see entryUrl.ts for the build's). */
@@ -80,7 +86,7 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
     const api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
     await Promise.race([api.init({ ...base, nodeIds }), failed]);
     if (!shared) return guarded(api, failed);
-    const c = startChannel(api, failed, true, spin);
+    const c = startChannel(api, failed, true, spin, opts.spinAfter);
     channels.push(c);
     return c.runner;
   });

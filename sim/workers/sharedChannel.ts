@@ -8,8 +8,9 @@
 // with Atomics.wait for up to SYNC_WAIT_MS, and then, like a thread that may not block (a
 // browser page), with Atomics.waitAsync racing the worker's failure, so a worker that
 // dies rejects the run instead of hanging it. When the channel is made with `spin` (its
-// threads have a core each), both sides first poll the word they wait on for up to
-// SPIN_POLLS loads (8-15 ns each measured in a run here: 0.4-0.75 ms) before they block: a wake-up from Atomics.wait costs
+// threads have a core each), both sides, once SPIN_AFTER_REQUESTS requests have gone by,
+// first poll the word they wait on for up to SPIN_POLLS loads (8-15 ns each, measured in a
+// run here: 0.4-0.75 ms) before they block: a wake-up from Atomics.wait costs
 // ~20-30 µs of system calls on each side in this VM, more than a window's work, while a
 // poll sees the other side's store at once. Without a core each, polling takes the core
 // another thread needs, so it is off. A request that throws in the worker comes
@@ -26,7 +27,9 @@ const STATUS = 4;
 const RESP_OVERFLOW = 5;
 /** 1 when both sides poll before they block. */
 const SPIN = 6;
-const CONTROL_WORDS = 7;
+/** Requests served before they start to (SPIN_AFTER_REQUESTS unless the channel was made with another count). */
+const SPIN_AFTER = 7;
+const CONTROL_WORDS = 8;
 
 export const OP_WINDOW = 1;
 export const OP_COMMANDS = 2;
@@ -41,6 +44,15 @@ const SYNC_WAIT_MS = 200;
 
 /** Loads of the awaited word before blocking, when the channel spins. */
 export const SPIN_POLLS = 50_000;
+
+/**
+ * Requests a spinning channel serves before its sides start to poll: until then both
+ * block at once. Early in a run each thread's code is still being compiled, and two
+ * threads spinning on two cores leave V8's compiler and collector threads no core, so
+ * both sides spent long stretches waiting for each other (docs/workers.md). A count, not
+ * a clock: it changes only how the threads wait, never what a run computes.
+ */
+export const SPIN_AFTER_REQUESTS = 5_000;
 
 /** Polls `ctl[i]` while it holds `v`, up to `polls` times; true when it changed. */
 function changedWhilePolling(ctl: Int32Array, i: number, v: number, polls: number): boolean {
@@ -72,10 +84,15 @@ export function sharedMemoryAvailable(): boolean {
   }
 }
 
-/** `spin`: both sides poll before they block (give it only when each thread has a core). */
-export function channelMemory(spin = false): ChannelMemory {
+/**
+ * `spin`: both sides poll before they block (give it only when each thread has a core),
+ * once `spinAfter` requests have been served.
+ */
+export function channelMemory(spin = false, spinAfter = SPIN_AFTER_REQUESTS): ChannelMemory {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  new Int32Array(control)[SPIN] = spin ? 1 : 0;
+  const ctl = new Int32Array(control);
+  ctl[SPIN] = spin ? 1 : 0;
+  ctl[SPIN_AFTER] = spinAfter;
   return { control, toWorker: wireBuffers(), toKernel: wireBuffers() };
 }
 
@@ -116,7 +133,8 @@ export class ChannelClient {
   /** The reply to the last request: now when it came within the blocking wait, else a promise. */
   reply(): unknown {
     const ctl = this.ctl;
-    if (this.canBlock && Atomics.load(ctl, RESP) !== this.seq && !changedWhilePolling(ctl, RESP, this.seq - 1, this.polls)) {
+    const polls = this.seq > ctl[SPIN_AFTER] ? this.polls : 0;
+    if (this.canBlock && Atomics.load(ctl, RESP) !== this.seq && !changedWhilePolling(ctl, RESP, this.seq - 1, polls)) {
       Atomics.wait(ctl, RESP, this.seq - 1, SYNC_WAIT_MS);
     }
     if (Atomics.load(ctl, RESP) === this.seq) return this.take();
@@ -152,6 +170,7 @@ export function serveChannel(mem: ChannelMemory, handle: (op: number, args: unkn
   const writer = new WireWriter(mem.toKernel);
   let seq = Atomics.load(ctl, RESP);
   const polls = ctl[SPIN] === 1 ? SPIN_POLLS : 0;
+  const spinAfter = ctl[SPIN_AFTER];
   const reply = (status: number, v: unknown): void => {
     try {
       writer.encode(v);
@@ -165,7 +184,7 @@ export function serveChannel(mem: ChannelMemory, handle: (op: number, args: unkn
     Atomics.notify(ctl, RESP);
   };
   for (;;) {
-    if (!changedWhilePolling(ctl, REQ, seq, polls)) Atomics.wait(ctl, REQ, seq);
+    if (!changedWhilePolling(ctl, REQ, seq, seq >= spinAfter ? polls : 0)) Atomics.wait(ctl, REQ, seq);
     if (Atomics.load(ctl, REQ) === seq) continue;
     seq = Atomics.load(ctl, REQ);
     const op = ctl[OP];
