@@ -114,7 +114,8 @@ class LogMirror {
       this.reset(last + 1);
       return;
     }
-    this.length = last - this.base + 1;
+    // Never lengthens: past the last entry there is nothing to keep.
+    this.length = Math.min(this.length, last - this.base + 1);
   }
 
   reset(base: number, prevTerm?: number): void {
