@@ -14,12 +14,24 @@
 // Worker start-up (spawning threads, loading the sources through tsx) is timed separately
 // and excluded. The machine is shared and noisy, so the in-process baseline and each way
 // run interleaved, `reps` times, and each ratio is the median of its repetitions.
+// These runs keep this thread warm from its in-process rounds; a user's `faultline run
+// --workers 2` starts cold in every thread. The `cli.*` figures time that: the CLI in
+// fresh processes, one thread against `--workers 2 --kernel-hosts-first`, alternated, by
+// the report's wallMs (worker start-up included), the ratio the median of the pairs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { catalogScenario } from '../cli/catalog.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { spawnNodePool, type NodePoolOptions } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const WAYS: Record<string, NodePoolOptions> = {
   comlink: { channel: 'comlink' },
@@ -77,8 +89,42 @@ async function compare(name: string, reps: number, ways: string[], durationUs?: 
   return out;
 }
 
+/** One `faultline run --json` in a fresh process: its report's wallMs and trace hash. */
+function cliRun(file: string, extra: string[]): { wallMs: number; traceHash: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/faultline.mjs'), 'run', '--scenario', file, '--json', '--quiet', ...extra], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`faultline run ${file} ${extra.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const report = JSON.parse(r.stdout) as { wallMs: number; traceHash: string };
+  return { wallMs: report.wallMs, traceHash: report.traceHash };
+}
+
+/** The CLI cold, one thread against two runners, `reps` alternated pairs. */
+function cliCompare(name: string, reps: number, durationUs?: number): Record<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-workers-'));
+  try {
+    const s = catalogScenario(name);
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, scenarioToYaml(durationUs === undefined ? s : { ...s, duration: durationUs }, `${name} for bench/workers.ts`));
+    const ratios: number[] = [];
+    const one: number[] = [];
+    const two: number[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const a = cliRun(file, []);
+      const b = cliRun(file, ['--workers', '2', '--kernel-hosts-first']);
+      if (a.traceHash !== b.traceHash) throw new Error(`${name}: the CLI with workers gave trace ${b.traceHash}, in one thread ${a.traceHash}`);
+      one.push(a.wallMs);
+      two.push(b.wallMs);
+      ratios.push(a.wallMs / b.wallMs);
+    }
+    return { oneThreadWallMs: Math.round(median(one)), kernelHostsFirstWallMs: Math.round(median(two)), 'kernelHostsFirst.speedupVsOneThread': +median(ratios).toFixed(3) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = { workers: 2 };
+  for (const [k, v] of Object.entries(cliCompare('raft-kv-basic', 4))) out[`cli.raft-kv-basic.${k}`] = v;
+  for (const [k, v] of Object.entries(cliCompare('raft-kv-basic', 3, 60_000_000))) out[`cli.raft-kv-basic-60s.${k}`] = v;
   for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['comlink', 'shared', 'kernelHostsFirstBlocking', 'kernelHostsFirst']))) out[`raft-kv-basic.${k}`] = v;
   for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['shared', 'kernelHostsFirstBlocking', 'kernelHostsFirst'], 60_000_000))) out[`raft-kv-basic-60s.${k}`] = v;
   // The CPU-heavy run is stretched to 20 simulated seconds so that the workers' own JIT
