@@ -19,6 +19,8 @@ if (!process.execArgv.some((a) => a.includes('heap-growing-percent'))) {
 const built = builtCliUrl(fileURLToPath(new URL('..', import.meta.url)), process.argv.slice(2), process.env);
 let mainAsync;
 if (built !== null) {
+  // `run --workers N`: the workers load while this thread loads the CLI (bin/prespawn.mjs).
+  (await import('./prespawn.mjs')).prespawnRunWorkers(built, process.argv.slice(2));
   ({ mainAsync } = await import(built));
 } else {
   const { registerLoaders } = await import('../sim/workloads/nodeLoaders.mjs');

@@ -153,6 +153,16 @@ describe('faultline run --workers', () => {
     }
   });
 
+  it('starts as many workers early as the run will ask for, and none for anything else (bin/prespawn.mjs)', async () => {
+    // @ts-expect-error: a plain JavaScript module of the bin/ folder, without types.
+    const { runWorkerCount } = (await import('../bin/prespawn.mjs')) as { runWorkerCount: (argv: string[]) => number };
+    expect(runWorkerCount(['run', '--workers', '2'])).toBe(2);
+    expect(runWorkerCount(['run', '--scenario', 'x', '--workers=3', '--kernel-hosts-first'])).toBe(2);
+    expect(runWorkerCount(['run'])).toBe(0);
+    expect(runWorkerCount(['sweep', '--workers', '2'])).toBe(0);
+    for (const bad of ['0', '-1', '1.5', 'two', '']) expect(runWorkerCount(['run', '--workers', bad])).toBe(0);
+  });
+
   it('more workers than nodes is a usage error', () => {
     const r = run(['--scenario', 'heartbeat-crash', '--workers', '9']);
     expect(r.status).toBe(2);

@@ -54,6 +54,26 @@ export interface NodePoolOptions {
   spinAfter?: number;
 }
 
+/** Where bin/prespawn.mjs leaves the workers it started early for `faultline run --workers`. */
+const PRESPAWNED = Symbol.for('faultline.prespawnedWorkers');
+
+interface Prespawned {
+  href: string;
+  workers: { worker: Worker; failed: boolean }[];
+}
+
+/** A worker started early for this entry (bin/prespawn.mjs) and still alive, now held by the caller; else undefined. */
+function takePrespawned(url: URL): Worker | undefined {
+  const p = (globalThis as Record<symbol, unknown>)[PRESPAWNED] as Prespawned | undefined;
+  if (p === undefined || p.href !== url.href) return undefined;
+  for (let e = p.workers.shift(); e !== undefined; e = p.workers.shift()) {
+    if (e.failed) continue;
+    e.worker.ref();
+    return e.worker;
+  }
+  return undefined;
+}
+
 /** The worker entry run from source: it registers tsx first (see entryUrl.ts for the build's). */
 const SOURCE_ENTRY = new URL('./nodeWorkerEntry.mjs', import.meta.url);
 
@@ -76,7 +96,8 @@ export async function spawnNodePool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWo
   // Workers start in parallel: each loads the sources and builds its nodes.
   const spawned = nodesByWorker.map(async (nodeIds, i): Promise<Runner> => {
     if (i === 0 && local !== null) return deferred(local);
-    const w = new Worker(workerEntryUrl('nodeWorkerEntry.mjs', SOURCE_ENTRY, base.workloadModules));
+    const url = workerEntryUrl('nodeWorkerEntry.mjs', SOURCE_ENTRY, base.workloadModules);
+    const w = takePrespawned(url) ?? new Worker(url);
     workers.push(w);
     const failed = new Promise<never>((_, reject) => {
       w.on('error', (e) => reject(new Error(`worker ${i} (nodes ${nodeIds.join(', ')}) failed: ${e.message}`)));
