@@ -38,16 +38,17 @@ describe('fnv', () => {
         const s = new HashSum();
         let a = 0;
         let b = 0;
-        const lanes: [number, number][] = [];
+        const lanes: { a: number; b: number }[] = [];
         for (const m of members) s.add(m);
         for (const m of gone) {
-          s.add(m);
-          lanes.push([s.lastA, s.lastB]);
+          const kept = { a: 0, b: 0 };
+          s.add(m, kept);
+          lanes.push(kept);
         }
         // Half the gone members by their text, half by the lanes their add left.
         for (let i = 0; i < gone.length; i++) {
           if (i % 2 === 0) s.remove(gone[i]);
-          else s.removeLanes(lanes[i][0], lanes[i][1]);
+          else s.removeLanes(lanes[i]);
         }
         for (const m of members) {
           a = (a + fnv1a32(m, 0x811c9dc5)) >>> 0;

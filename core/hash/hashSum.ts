@@ -9,28 +9,29 @@ import { FNV_PRIME } from './fnv.ts';
 const LANE_A_BASIS = 0x811c9dc5;
 const LANE_B_BASIS = 0x050c5d1f;
 
+/** A member's two lanes, kept beside it by a caller that will take it out again. */
+export interface Lanes {
+  a: number;
+  b: number;
+}
+
 export class HashSum {
   private laneA = 0;
   private laneB = 0;
-  /**
-   * The two lanes of the text last added or removed: a caller that keeps them beside the
-   * member can take it out again with removeLanes, without building and hashing its text.
-   */
-  lastA = 0;
-  lastB = 0;
 
-  add(text: string): void {
-    this.mix(text, 1);
+  /** Adds `text`; with `keep`, writes its lanes there, for removeLanes. */
+  add(text: string, keep?: Lanes): void {
+    this.mix(text, 1, keep);
   }
 
   remove(text: string): void {
     this.mix(text, -1);
   }
 
-  /** Removes a member by the lanes its `add` left in lastA and lastB: the same as remove(text). */
-  removeLanes(a: number, b: number): void {
-    this.laneA = (this.laneA - a) >>> 0;
-    this.laneB = (this.laneB - b) >>> 0;
+  /** Removes a member by the lanes its `add` kept: the same as remove(text), without building and hashing the text. */
+  removeLanes(kept: Lanes): void {
+    this.laneA = (this.laneA - kept.a) >>> 0;
+    this.laneB = (this.laneB - kept.b) >>> 0;
   }
 
   /**
@@ -38,7 +39,7 @@ export class HashSum {
    * fnv1a32(text, LANE_B_BASIS), both lanes in one pass over the text: their multiplies are
    * independent, so they run side by side (every KV write adds and removes two members).
    */
-  private mix(text: string, sign: 1 | -1): void {
+  private mix(text: string, sign: 1 | -1, keep?: Lanes): void {
     let a = LANE_A_BASIS;
     let b = LANE_B_BASIS;
     for (let i = 0; i < text.length; i++) {
@@ -48,8 +49,10 @@ export class HashSum {
     }
     a >>>= 0;
     b >>>= 0;
-    this.lastA = a;
-    this.lastB = b;
+    if (keep !== undefined) {
+      keep.a = a;
+      keep.b = b;
+    }
     this.laneA = (this.laneA + sign * a) >>> 0;
     this.laneB = (this.laneB + sign * b) >>> 0;
   }

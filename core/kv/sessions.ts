@@ -75,16 +75,10 @@ export class SessionTable {
       evicted = this.byClient.keys().next().value as number;
       this.remove(evicted);
     }
-    const h = this.hashSum;
-    h.add(sessionText(clientId, session));
-    if (slot === undefined) {
-      this.byClient.set(clientId, { session, a: h.lastA, b: h.lastB });
-    } else {
-      slot.session = session;
-      slot.a = h.lastA;
-      slot.b = h.lastB;
-      this.byClient.set(clientId, slot);
-    }
+    const kept = slot ?? { session, a: 0, b: 0 };
+    kept.session = session;
+    this.hashSum.add(sessionText(clientId, session), kept);
+    this.byClient.set(clientId, kept);
     this.bytes += sessionBytes(session);
     return evicted;
   }
@@ -94,7 +88,7 @@ export class SessionTable {
     const old = this.byClient.get(clientId);
     if (old === undefined) return undefined;
     this.byClient.delete(clientId);
-    this.hashSum.removeLanes(old.a, old.b);
+    this.hashSum.removeLanes(old);
     this.bytes -= sessionBytes(old.session);
     return old;
   }

@@ -110,22 +110,17 @@ export class KvStateMachine {
     const slot = this.data.get(key);
     if (slot !== undefined && slot.value === next) return;
     if (slot !== undefined) {
-      this.dataHash.removeLanes(slot.a, slot.b);
+      this.dataHash.removeLanes(slot);
       this.dataBytes -= entryBytes(key, slot.value);
       this.data.delete(key);
     }
     if (next !== null) {
-      const h = this.dataHash;
-      h.add(entryText(key, next));
-      this.dataBytes += entryBytes(key, next);
       // The key's slot is reused, deleted and set again as before (so it moves to the end).
-      if (slot === undefined) this.data.set(key, { value: next, a: h.lastA, b: h.lastB });
-      else {
-        slot.value = next;
-        slot.a = h.lastA;
-        slot.b = h.lastB;
-        this.data.set(key, slot);
-      }
+      const kept = slot ?? { value: next, a: 0, b: 0 };
+      kept.value = next;
+      this.dataHash.add(entryText(key, next), kept);
+      this.dataBytes += entryBytes(key, next);
+      this.data.set(key, kept);
     }
   }
 
