@@ -44,7 +44,26 @@ describe('bad scenario files', () => {
 
   it('a node index out of range names the field and the topology size', () => {
     reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: byzantine, mode: forge, node: 3, duration: 1s }', '  - { at: 1s, kind: partition, groups: [[0], [1, 9]], duration: 1s }'],
-      /faults\[0\]\.node: node 3 is out of range: the topology has 3 nodes/, /faults\[1\]\.groups\[2\]: node 9 is out of range/);
+      /faults\[0\]\.node: node 3 is out of range: the topology has 3 nodes/, /faults\[1\]\.groups\[1\]\[1\]: node 9 is out of range/);
+  });
+
+  it('partition groups and bridge sides must each hold a node and share none', () => {
+    const err = reject([...HEAD, 'duration: 5s', 'faults:',
+      '  - { at: 1s, kind: partition, groups: [[0, 1], [1, 2], []], duration: 1s }',
+      '  - { at: 1s, kind: bridge, left: [0, 0], right: [0, 2], bridge: 1, duration: 1s }',
+      '  - { at: 1s, kind: bridge, left: [1], right: [2], bridge: 1, duration: 1s }'],
+    /faults\[0\]\.groups\[1\]: node 1 is also in groups\[0\]: a node belongs to one group only/, /faults\[0\]\.groups\[2\]: is empty/,
+    /faults\[1\]\.left: lists node 0 twice/, /faults\[1\]\.right: node 0 is also in left: a node belongs to one side only/,
+    /faults\[2\]\.left: holds no node but the bridge/);
+    expect(err).toMatch(/5 problems/);
+    // The bridge node itself may be listed on either side or both: it is the one left connected.
+    const ok = validateScenario({ name: 'ok', description: 'x', workload: 'heartbeat', topology: { nodes: 3 }, duration: '5s', faults: [{ at: '1s', kind: 'bridge', left: [0, 1], right: [1, 2], bridge: 1, duration: '1s' }] });
+    expect(ok.ok).toBe(true);
+  });
+
+  it('a missing field is called required, with what to add; a fault after the end names both times', () => {
+    reject(['name: bad', 'workload: heartbeat', 'duration: 5s'], /description: is required: add it \(a string\)/, /topology: is required: add it \(an object\)/);
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 6s, kind: crash, node: 1 }'], /faults\[0\]\.at: is after the end of the run \(6s > duration 5s\): move it earlier or make the run longer/);
   });
 
   it('a YAML syntax error gives the line and column', () => {

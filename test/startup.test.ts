@@ -83,7 +83,7 @@ describe('the built CLI', () => {
     const sourceBad = runThrough(sourceUrl, true, ['run', '--scenario', bad, '--json']);
     expect(builtBad.code).toBe(2);
     expect(builtBad.report).toBeNull();
-    expect(builtBad.err).toMatch(/description: Invalid input: expected string, received undefined/);
+    expect(builtBad.err).toMatch(/description: is required: add it \(a string\)/);
     expect(builtBad.err).toMatch(/topology\.nodes: .*expected number/);
     expect(builtBad.err).toBe(sourceBad.err);
   }, 180_000);

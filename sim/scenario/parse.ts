@@ -33,15 +33,40 @@ function semanticProblems(s: Scenario): Problem[] {
     if ('bridge' in f) nodes.push(['bridge', f.bridge]);
     for (const key of ['groups', 'from', 'to', 'left', 'right', 'nodes'] as const) {
       const v = (f as Record<string, unknown>)[key];
-      if (Array.isArray(v)) v.flat().forEach((x: number, j: number) => nodes.push([`${key}[${j}]`, x]));
+      if (!Array.isArray(v)) continue;
+      v.forEach((x: number | number[], j: number) => {
+        if (Array.isArray(x)) x.forEach((y, k) => nodes.push([`${key}[${j}][${k}]`, y]));
+        else nodes.push([`${key}[${j}]`, x]);
+      });
     }
     for (const [where, x] of nodes) {
       if (x >= n) problems.push({ path: `faults[${i}].${where}`, message: `node ${x} is out of range: the topology has ${n} nodes (0..${n - 1})` });
     }
-    if (f.at > s.duration) problems.push({ path: `faults[${i}].at`, message: `is after the end of the run (duration ${s.duration} µs)` });
+    if (f.at > s.duration) problems.push({ path: `faults[${i}].at`, message: `is after the end of the run (${formatDuration(f.at)} > duration ${formatDuration(s.duration)}): move it earlier or make the run longer` });
+    if (f.kind === 'partition') problems.push(...disjointProblems(f.groups.map((g, j): [string, number[]] => [`groups[${j}]`, g]), `faults[${i}]`, 'group'));
+    if (f.kind === 'bridge') problems.push(...disjointProblems([['left', f.left.filter((x) => x !== f.bridge)], ['right', f.right.filter((x) => x !== f.bridge)]], `faults[${i}]`, 'side'));
     if (f.kind === 'leader') problems.push(...leaderProblems(s, f, `faults[${i}]`));
   });
   return [...problems, ...phaseProblems(s)];
+}
+
+/**
+ * The sides of a partition (its groups) or of a bridge (left and right, the bridge node
+ * aside) must each hold a node and share none: a node on two sides would be cut from its
+ * own side, and an empty side cuts nothing, so either is almost surely a typo.
+ */
+function disjointProblems(sides: [string, number[]][], path: string, noun: 'group' | 'side'): Problem[] {
+  const out: Problem[] = [];
+  const sideOf = new Map<number, string>();
+  for (const [where, nodes] of sides) {
+    if (nodes.length === 0) out.push({ path: `${path}.${where}`, message: noun === 'group' ? 'is empty: give every group at least one node' : 'holds no node but the bridge: give each side at least one other node' });
+    for (const x of nodes) {
+      const seen = sideOf.get(x);
+      if (seen === undefined) sideOf.set(x, where);
+      else out.push({ path: `${path}.${where}`, message: seen === where ? `lists node ${x} twice: list it once` : `node ${x} is also in ${seen}: a node belongs to one ${noun} only` });
+    }
+  }
+  return out;
 }
 
 function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { kind: 'leader' }>, path: string): Problem[] {
@@ -103,13 +128,28 @@ export function scenarioSchemaFor(w: Workload): z.ZodType {
   return schema;
 }
 
-function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string): Problem[] {
+function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, doc: unknown): Problem[] {
   const out: Problem[] = [];
   for (const i of issues) {
     if (i.code === 'unrecognized_keys' && i.path.length === 0) out.push(...i.keys.map((k) => strayKey(k, workload)));
+    else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: `is required: add it (${article(i.expected)} ${i.expected})` });
     else out.push({ path: formatPath(i.path), message: i.message });
   }
   return out;
+}
+
+/** Whether the document has no member at `path` (or a section on the way is left out). */
+function isMissing(doc: unknown, path: readonly PropertyKey[]): boolean {
+  let v = doc;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return true;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v === undefined;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 /** A top-level key the scenario's workload does not read: another workload's section, or a typo. */
@@ -139,7 +179,7 @@ export function validateScenario(doc: unknown): ParseResult {
   const w = typeof name === 'string' ? findWorkload(name) : undefined;
   if (w === undefined) return { ok: false, problems: unknownWorkload(doc) };
   const r = scenarioSchemaFor(w).safeParse(doc);
-  if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name) };
+  if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name, doc) };
   const s = r.data as Scenario;
   const problems = [...semanticProblems(s), ...(w.validate?.(s) ?? [])];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
