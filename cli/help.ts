@@ -64,7 +64,10 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
                             DIR is checked (and created) before the run
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
-                            (same trace hash as in one thread; reports the batching factor)
+                            (same trace hash as in one thread; reports the batching factor).
+                            Faster only when nodes do much work per event (heartbeat-cpu-heavy:
+                            1.5-1.8x on two cores); light nodes such as raft-kv-basic's run
+                            2-3x slower than in one thread (docs/workers.md)
       --kernel-hosts-first  with --workers N (N >= 2): this thread runs the first group of
                             nodes itself and N - 1 worker threads the rest, so the run takes
                             N threads instead of N + 1: faster when there are no more cores
