@@ -63,6 +63,7 @@ describe('bad scenario files', () => {
 
   it('a missing field is called required, with what to add; a fault after the end names both times', () => {
     reject(['name: bad', 'workload: heartbeat', 'duration: 5s'], /description: is required: add it \(a string\)/, /topology: is required: add it \(an object\)/);
+    reject(['name: bad', 'workload: nope', 'duration: 5s'], /description: is required: add it \(a string\)/, /workload: no workload named "nope"/);
     reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 6s, kind: crash, node: 1 }'], /faults\[0\]\.at: is after the end of the run \(6s > duration 5s\): move it earlier or make the run longer/);
   });
 

@@ -161,7 +161,8 @@ function strayKey(key: string, workload: string): Problem {
 
 function unknownWorkload(doc: unknown): Problem[] {
   const r = baseSchema.loose().safeParse(doc);
-  const problems = r.success ? [] : r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  // The loose schema reports no unknown keys, so issueProblems never needs the workload here.
+  const problems = r.success ? [] : issueProblems(r.error.issues, '', doc);
   const name = (doc as { workload?: unknown } | null)?.workload;
   if (typeof name === 'string' && !problems.some((p) => p.path === 'workload')) {
     const known = registeredWorkloads().map((w) => w.name).join(', ');
