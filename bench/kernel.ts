@@ -6,9 +6,11 @@
 // KV integrity checksum (core/kv/integrity.ts) is measured on real raft-kv messages against
 // JSON.stringify of the same messages in the same process.
 // Each scenario's events/s is also given as a ratio to the kernel hold model's, both
-// measured in this process (`NAME.vsKernel`), and the same ratio of events per CPU second
-// (`NAME.vsKernelCpu`): CPU time is steadier than wall time when other work shares the cores.
+// measured in this process, each scenario run paired with a hold run beside it (`NAME.vsKernel`,
+// the median of the pairs), and the same ratio of events per CPU second (`NAME.vsKernelCpu`):
+// CPU time is steadier than wall time when other work shares the cores.
 import FlatQueue from 'flatqueue';
+import { Worker } from 'node:worker_threads';
 import seedrandom from 'seedrandom';
 import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
 import { cpuNowMs, wallNowMs } from '../cli/wallclock.ts';
@@ -17,9 +19,8 @@ import { Kernel } from '../sim/kernel/kernel.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { Sealer } from '../sim/trace/canon.ts';
+import { kernelHold, OPS, PENDING, type Rate } from './support/hold.ts';
 
-const PENDING = 1_000_000;
-const OPS = 2_000_000;
 const REPEATS = 5;
 /** Message-cost rounds are cheap (tens of ms) and noisy on a shared machine: take many. */
 const MESSAGE_REPEATS = 15;
@@ -29,24 +30,6 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-interface Rate {
-  perWallS: number;
-  perCpuS: number;
-}
-
-/** The hold model: each executed event schedules one more, keeping PENDING events queued. */
-function kernelHold(): Rate {
-  const r = seedrandom.alea('hold');
-  let k!: Kernel<number>;
-  k = new Kernel<number>('bench', (node) => {
-    k.schedule(k.nowUs + 1 + Math.floor(r() * 1_000_000), node, node, node);
-  });
-  for (let i = 0; i < PENDING; i++) k.schedule(Math.floor(r() * 1_000_000), i % 64, i % 64, i % 64);
-  const t0 = wallNowMs();
-  const c0 = cpuNowMs();
-  k.run({ eventsMax: OPS });
-  return { perWallS: OPS / ((wallNowMs() - t0) / 1000), perCpuS: OPS / ((cpuNowMs() - c0) / 1000) };
-}
 
 /** A bare pop+push loop on flatqueue with the same pending count and time distribution. */
 function flatHold(): number {
@@ -85,6 +68,25 @@ const SCENARIOS: Record<string, () => Scenario> = {
   'raft-idle-etcd': etcdIdle,
   'raft-kv-basic': () => catalogue('raft-kv-basic'),
 };
+
+/** A worker thread that runs the hold model on request (bench/support/holdWorker.ts). */
+function holdWorker(): { run(): Promise<Rate>; close(): Promise<void> } {
+  const w = new Worker(new URL('./support/holdWorkerEntry.mjs', import.meta.url));
+  return {
+    run: () => new Promise<Rate>((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      w.once('error', onError);
+      w.once('message', (rate: Rate) => {
+        w.off('error', onError);
+        resolve(rate);
+      });
+      w.postMessage('hold');
+    }),
+    close: async () => {
+      await w.terminate();
+    },
+  };
+}
 
 function scenarioRun(name: string, seed: number): { eventsPerS: number; eventsPerCpuS: number; compression: number; events: number } {
   const scenario = SCENARIOS[name]();
@@ -169,15 +171,36 @@ export async function run(): Promise<Record<string, number | string>> {
     kernelVsFlatqueueRatio: +median(ratios).toFixed(3),
   };
   for (const [k, v] of Object.entries(messageCosts())) out[`message.${k}`] = v;
+  const hold = holdWorker();
+  await hold.run(); // the worker's warm-up
+  try {
   for (const name of Object.keys(SCENARIOS)) {
     scenarioRun(name, 1); // warm-up
-    const runs = Array.from({ length: REPEATS }, (_, i) => scenarioRun(name, i + 1));
-    const eps = median(runs.map((r) => r.eventsPerS));
-    const epcs = median(runs.map((r) => r.eventsPerCpuS));
-    out[`${name}.eventsPerS`] = Math.round(eps);
-    out[`${name}.vsKernel`] = +(eps / kernelWall).toFixed(3);
-    out[`${name}.vsKernelCpu`] = +(epcs / kernelCpu).toFixed(3);
+    // Each scenario run is paired with a kernel hold run right before or after it (the order
+    // alternating), and the ratio is the median of the pairs' ratios: the machine's speed
+    // moves by tens of percent within minutes here, so a kernel rate measured once, minutes
+    // before, made the ratio swing with it (0.27x to 0.56x for the same code in an hour).
+    // The paired holds run in a worker thread, whose heap is its own: in this thread their
+    // million-event queues left garbage that slowed the scenario run beside them (raft-idle
+    // read 1,150-1,930x real time instead of ~2,900x).
+    const runs: ReturnType<typeof scenarioRun>[] = [];
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const before = i % 2 === 0 ? await hold.run() : null;
+      const r = scenarioRun(name, i + 1);
+      const k = before ?? (await hold.run());
+      runs.push(r);
+      ratios.push(r.eventsPerS / k.perWallS);
+      cpuRatios.push(r.eventsPerCpuS / k.perCpuS);
+    }
+    out[`${name}.eventsPerS`] = Math.round(median(runs.map((r) => r.eventsPerS)));
+    out[`${name}.vsKernel`] = +median(ratios).toFixed(3);
+    out[`${name}.vsKernelCpu`] = +median(cpuRatios).toFixed(3);
     out[`${name}.timeCompression`] = Math.round(median(runs.map((r) => r.compression)));
+  }
+  } finally {
+    await hold.close();
   }
   return out;
 }
