@@ -180,9 +180,10 @@ export async function run(): Promise<Record<string, number | string>> {
     // alternating), and the ratio is the median of the pairs' ratios: the machine's speed
     // moves by tens of percent within minutes here, so a kernel rate measured once, minutes
     // before, made the ratio swing with it (0.27x to 0.56x for the same code in an hour).
-    // The paired holds run in a worker thread, whose heap is its own: in this thread their
-    // million-event queues left garbage that slowed the scenario run beside them (raft-idle
-    // read 1,150-1,930x real time instead of ~2,900x).
+    // The paired holds run in a worker thread, whose heap is its own: run in this thread,
+    // their million-event queues left garbage for the scenario run beside them to collect
+    // (in one of two such benches raft-idle read 1,152x real time against 1,832x for the
+    // unpaired bench at the same moment, and its CPU ratio fell to half its wall ratio).
     const runs: ReturnType<typeof scenarioRun>[] = [];
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
