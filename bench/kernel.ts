@@ -15,7 +15,6 @@ import seedrandom from 'seedrandom';
 import { loadScenarioFile, locateScenario } from '../cli/catalog.ts';
 import { cpuNowMs, wallNowMs } from '../cli/wallclock.ts';
 import { checksum } from '../core/kv/integrity.ts';
-import { Kernel } from '../sim/kernel/kernel.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { Sealer } from '../sim/trace/canon.ts';
@@ -29,7 +28,6 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
-
 
 /** A bare pop+push loop on flatqueue with the same pending count and time distribution. */
 function flatHold(): number {
@@ -174,32 +172,32 @@ export async function run(): Promise<Record<string, number | string>> {
   const hold = holdWorker();
   await hold.run(); // the worker's warm-up
   try {
-  for (const name of Object.keys(SCENARIOS)) {
-    scenarioRun(name, 1); // warm-up
-    // Each scenario run is paired with a kernel hold run right before or after it (the order
-    // alternating), and the ratio is the median of the pairs' ratios: the machine's speed
-    // moves by tens of percent within minutes here, so a kernel rate measured once, minutes
-    // before, made the ratio swing with it (0.27x to 0.56x for the same code in an hour).
-    // The paired holds run in a worker thread, whose heap is its own: run in this thread,
-    // their million-event queues left garbage for the scenario run beside them to collect
-    // (in one of two such benches raft-idle read 1,152x real time against 1,832x for the
-    // unpaired bench at the same moment, and its CPU ratio fell to half its wall ratio).
-    const runs: ReturnType<typeof scenarioRun>[] = [];
-    const ratios: number[] = [];
-    const cpuRatios: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const before = i % 2 === 0 ? await hold.run() : null;
-      const r = scenarioRun(name, i + 1);
-      const k = before ?? (await hold.run());
-      runs.push(r);
-      ratios.push(r.eventsPerS / k.perWallS);
-      cpuRatios.push(r.eventsPerCpuS / k.perCpuS);
+    for (const name of Object.keys(SCENARIOS)) {
+      scenarioRun(name, 1); // warm-up
+      // Each scenario run is paired with a kernel hold run right before or after it (the order
+      // alternating), and the ratio is the median of the pairs' ratios: the machine's speed
+      // moves by tens of percent within minutes here, so a kernel rate measured once, minutes
+      // before, made the ratio swing with it (0.27x to 0.56x for the same code in an hour).
+      // The paired holds run in a worker thread, whose heap is its own: run in this thread,
+      // their million-event queues left garbage for the scenario run beside them to collect
+      // (in one of two such benches raft-idle read 1,152x real time against 1,832x for the
+      // unpaired bench at the same moment, and its CPU ratio fell to half its wall ratio).
+      const runs: ReturnType<typeof scenarioRun>[] = [];
+      const ratios: number[] = [];
+      const cpuRatios: number[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const before = i % 2 === 0 ? await hold.run() : null;
+        const r = scenarioRun(name, i + 1);
+        const k = before ?? (await hold.run());
+        runs.push(r);
+        ratios.push(r.eventsPerS / k.perWallS);
+        cpuRatios.push(r.eventsPerCpuS / k.perCpuS);
+      }
+      out[`${name}.eventsPerS`] = Math.round(median(runs.map((r) => r.eventsPerS)));
+      out[`${name}.vsKernel`] = +median(ratios).toFixed(3);
+      out[`${name}.vsKernelCpu`] = +median(cpuRatios).toFixed(3);
+      out[`${name}.timeCompression`] = Math.round(median(runs.map((r) => r.compression)));
     }
-    out[`${name}.eventsPerS`] = Math.round(median(runs.map((r) => r.eventsPerS)));
-    out[`${name}.vsKernel`] = +median(ratios).toFixed(3);
-    out[`${name}.vsKernelCpu`] = +median(cpuRatios).toFixed(3);
-    out[`${name}.timeCompression`] = Math.round(median(runs.map((r) => r.compression)));
-  }
   } finally {
     await hold.close();
   }

@@ -94,7 +94,7 @@ const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite
  * the same text (the members in the same order; a finite number's JSON is its String),
  * without JSON.stringify walking the objects. Anything else goes through JSON.stringify.
  */
-export function logRecordJson(value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): string {
+export function logRecordJson(value: LogRecord): string {
   if (value.k === 'e') {
     const e = value.e;
     if (finite(e.term) && finite(e.index) && typeof e.type === 'string' && typeof e.data === 'string') {
@@ -108,12 +108,12 @@ export function logRecordJson(value: { k: 'e'; e: Entry } | { k: 'h'; h: HardSta
 }
 
 /** encodeRecord(value) for a raft.log record. */
-function logRecord(value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): string {
+function logRecord(value: LogRecord): string {
   return encodeRecordJson(logRecordJson(value));
 }
 
 /** Appends one record to raft.log, and to the mirror when the disk took it. */
-function appendLog(disk: DiskPort, mirror: LogMirror, value: { k: 'e'; e: Entry } | { k: 'h'; h: HardState }): DiskResult {
+function appendLog(disk: DiskPort, mirror: LogMirror, value: LogRecord): DiskResult {
   const record = logRecord(value);
   const r = disk.append(RAFT_FILES.log, record);
   if (r.ok) {
@@ -165,7 +165,7 @@ function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
     // A log that cannot continue this snapshot holds nothing worth keeping.
     kept = [];
   }
-  const values: ({ k: 'e'; e: Entry } | { k: 'h'; h: HardState })[] = [];
+  const values: LogRecord[] = [];
   if (typeof replay !== 'string' && replay.hardState !== undefined) values.push(hardStateValue(replay.hardState));
   for (const e of kept) values.push(entryValue(e));
   const records = values.map(logRecord);

@@ -105,6 +105,8 @@ export class ChannelClient {
   private readonly reader: WireReader;
   private seq = 0;
   private readonly polls: number;
+  /** Requests before this side polls (the channel's SPIN_AFTER word, fixed at creation). */
+  private readonly spinAfter: number;
 
   /**
    * `canBlock`: this thread may use Atomics.wait (not a browser page). `failed` rejects
@@ -117,6 +119,7 @@ export class ChannelClient {
   ) {
     this.ctl = new Int32Array(mem.control);
     this.polls = canBlock && this.ctl[SPIN] === 1 ? SPIN_POLLS : 0;
+    this.spinAfter = this.ctl[SPIN_AFTER];
     this.writer = new WireWriter(mem.toWorker);
     this.reader = new WireReader(mem.toKernel);
   }
@@ -133,7 +136,7 @@ export class ChannelClient {
   /** The reply to the last request: now when it came within the blocking wait, else a promise. */
   reply(): unknown {
     const ctl = this.ctl;
-    const polls = this.seq > ctl[SPIN_AFTER] ? this.polls : 0;
+    const polls = this.seq > this.spinAfter ? this.polls : 0;
     if (this.canBlock && Atomics.load(ctl, RESP) !== this.seq && !changedWhilePolling(ctl, RESP, this.seq - 1, polls)) {
       Atomics.wait(ctl, RESP, this.seq - 1, SYNC_WAIT_MS);
     }
