@@ -7,8 +7,10 @@
 // report stats, so a caller can tell a pass from a check that could not decide. An
 // overflowed recorder or a spent budget is reported through world.cannotDecide.
 import type { World } from '../world/world.ts';
+import type { IllegalReport } from './history.ts';
 import type { HistoryRecorder } from './historyRecorder.ts';
 import { checkKvHistory } from './linearizability.ts';
+import type { SegmentedKvHistory } from './segmentedHistory.ts';
 import { formatCount } from '../kernel/time.ts';
 
 /** Search steps the end-of-run linearizability check may spend before answering unknown. */
@@ -32,12 +34,41 @@ export function checkRecordedHistory(world: World, history: HistoryRecorder, max
  * is linearizable: the rest of the history was not judged, so it is not reported as a pass.
  * (The prefix is sound to check: see historyRecorder.ts; a violation in it is real.)
  */
+/** Reports an illegal history as a 'linearizability' violation, with the checker's explanation. */
+function violateLinearizability(world: World, illegal: IllegalReport): void {
+  const head = `history is not linearizable on key ${illegal.key}:\n`;
+  const full = illegal.explanationFull === illegal.explanation ? undefined : head + illegal.explanationFull;
+  world.violate('linearizability', null, head + illegal.explanation, full);
+}
+
+/**
+ * The same stats for a history checked as the run went (segmentedHistory.ts): its
+ * verdict, and, as report stats, how many segments it was checked in and the most
+ * operations it held at once.
+ */
+export function checkSegmentedHistory(world: World, history: SegmentedKvHistory): Record<string, number | string> {
+  const r = history.finish();
+  if (r.verdict === 'illegal' && r.illegal !== undefined) {
+    violateLinearizability(world, r.illegal);
+  } else if (r.verdict === 'unknown') {
+    world.cannotDecide('linearizability', `${r.reason ?? 'a segment could not be decided'}; use more keys or fewer clients so each key's history is shorter`);
+  } else if (r.verdict === 'inconclusive') {
+    world.cannotDecide('linearizability', `the check holds at most ${formatCount(history.heldMax)} client operations not yet decided, and this run had more (a key whose writes time out keeps all its later operations until the end): what was recorded is linearizable, the rest went unchecked; shorten the run or use fewer clients`);
+  }
+  return {
+    linearizability: r.verdict,
+    operations: history.operations,
+    operationsOk: history.ok,
+    operationsUnknown: history.operations - history.answered,
+    linearizabilitySegments: r.segments,
+    linearizabilityHeldPeak: r.heldPeak,
+  };
+}
+
 function checkLinearizability(world: World, history: HistoryRecorder, operations: number, maxSteps: number): string {
   const r = checkKvHistory(history.source(), { maxSteps });
   if (r.verdict === 'illegal' && r.illegal !== undefined) {
-    const head = `history is not linearizable on key ${r.illegal.key}:\n`;
-    const full = r.illegal.explanationFull === r.illegal.explanation ? undefined : head + r.illegal.explanationFull;
-    world.violate('linearizability', null, head + r.illegal.explanation, full);
+    violateLinearizability(world, r.illegal);
     return r.verdict;
   }
   if (r.verdict === 'unknown') {

@@ -72,7 +72,7 @@ class Budget {
 }
 
 /** One operation as the search sees it: unknown outcomes normalized. */
-interface SearchOp<I, O> {
+export interface SearchOp<I, O> {
   readonly op: Operation<I, O>;
   /** Null when nothing usable was observed. */
   readonly output: O | null;
@@ -92,7 +92,7 @@ function validateOperation<I, O>(op: Operation<I, O>): void {
 }
 
 /** Normalizes unknown outcomes; returns null for an operation that constrains nothing. */
-function toSearchOp<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): SearchOp<I, O> | null {
+export function toSearchOp<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): SearchOp<I, O> | null {
   validateOperation(op);
   const unknown = isUnknownOutcome(model, op);
   if (unknown || op.output === null) {
@@ -381,23 +381,37 @@ class WglSearch<S, I, O> {
   private longestLive = false;
   private longestKnown = 0;
 
-  constructor(private readonly model: Model<S, I, O>, private readonly ops: readonly SearchOp<I, O>[], visitedBytesMax: number) {
+  constructor(private readonly model: Model<S, I, O>, private readonly ops: readonly SearchOp<I, O>[], visitedBytesMax: number, init: S = model.init()) {
     this.table = new StateTable(model as Model<S, unknown, unknown>);
     this.list = new EventList(ops);
     this.bits = new Uint32Array((ops.length + 31) >>> 5);
     this.visited = new VisitedSet(this.bits.length, visitedBytesMax);
     this.stackCall = new Int32Array(ops.length);
     this.stackState = new Int32Array(ops.length);
-    this.stateId = this.table.id(model.init());
+    this.stateId = this.table.id(init);
   }
 
-  run(budget: Budget): SearchOutcome {
+  /**
+   * Searches for one linearization ('ok' at the first). With `ends`, searches them all
+   * instead: each distinct state a complete linearization ends in is passed to `ends` once
+   * (the memo of configurations sees to that), and the outcome is 'ok' when there was one.
+   */
+  run(budget: Budget, ends?: (state: S) => void): SearchOutcome {
     const list = this.list;
     let entry = list.next[list.head];
-    while (list.next[list.head] !== list.tail) {
+    let ended = false;
+    for (;;) {
+      if (list.next[list.head] === list.tail) {
+        if (ends === undefined) return { kind: 'ok' };
+        ends(this.table.states[this.stateId]);
+        ended = true;
+        if (this.depth === 0) return { kind: 'ok' };
+        entry = this.backtrack();
+        continue;
+      }
       if (!budget.spend()) return { kind: 'budget' };
       if (list.isCall[entry] === 0) {
-        if (this.depth === 0) return { kind: 'illegal', longest: this.longestOrder() };
+        if (this.depth === 0) return ended ? { kind: 'ok' } : { kind: 'illegal', longest: this.longestOrder() };
         entry = this.backtrack();
       } else {
         const tried = this.tryLinearize(entry);
@@ -405,7 +419,6 @@ class WglSearch<S, I, O> {
         entry = tried === 'linearized' ? list.next[list.head] : list.next[entry];
       }
     }
-    return { kind: 'ok' };
   }
 
   private tryLinearize(entry: number): 'linearized' | 'rejected' | 'full' {
@@ -466,6 +479,35 @@ class WglSearch<S, I, O> {
 
 function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], budget: Budget): SearchOutcome {
   return new WglSearch(model, ops, budget.visitedBytesMax).run(budget);
+}
+
+/** What endStates found: every state the operations can leave, or 'budget'. */
+export type EndStates<S> = { kind: 'ok'; states: S[]; steps: number } | { kind: 'budget'; steps: number };
+
+/**
+ * Every state that some linearization of `ops` (one partition, every outcome known or
+ * dropped by toSearchOp) can end in, starting from any of `starts`; none when no order is
+ * legal from any of them. Each state is listed once (by the model's hash and equality, or
+ * as a Map key). This is what a segmented check (segmentedCheck.ts) carries from one
+ * segment of a partition's history to the next.
+ */
+export function endStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], starts: readonly S[], opts: CheckOptions = {}): EndStates<S> {
+  validateOptions(opts);
+  const budget = new Budget(opts.maxSteps ?? MAX_STEPS_DEFAULT, opts.deadline, opts.maxVisitedBytes ?? VISITED_BYTES_MAX_DEFAULT);
+  const table = new StateTable(model as Model<S, unknown, unknown>);
+  const seen = new Set<number>();
+  const states: S[] = [];
+  const keep = (s: S): void => {
+    const id = table.id(s);
+    if (seen.has(id)) return;
+    seen.add(id);
+    states.push(s);
+  };
+  for (const start of starts) {
+    const outcome = new WglSearch(model, ops, budget.visitedBytesMax, start).run(budget, keep);
+    if (outcome.kind === 'budget') return { kind: 'budget', steps: budget.steps };
+  }
+  return { kind: 'ok', states, steps: budget.steps };
 }
 
 /**

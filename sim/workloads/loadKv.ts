@@ -9,19 +9,20 @@
 // goodput, outcome rates, latency percentiles and the gateways' counters
 // (`<phase>.<figure>`), plus the gateways' readiness changes. The load clients' requests
 // form a history (each one reports its call and its answer, core/gateway/loadClient.ts)
-// that is checked for linearizability at the end, as raft-kv's is: a violation is a
-// 'linearizability' violation, the verdict is the `linearizability` stat. Recording stops
-// after LOAD_HISTORY_OPS_MAX requests (`historyOverflow` 1): memory stays bounded on
-// hour-long runs; the recorded prefix is checked (a violation in it is real), and a clean
-// prefix makes the check inconclusive, not a pass (load-hour's hour of requests is not
-// judged whole).
+// that is checked for linearizability as the run goes (sim/check/segmentedHistory.ts):
+// each key's history is checked segment by segment and forgotten, so an hour of requests
+// is judged whole in bounded memory. A violation is a 'linearizability' violation, reported
+// at the end; the verdict is the `linearizability` stat. Only undecided operations are
+// held, at most LOAD_HISTORY_OPS_MAX; past that recording stops (`historyOverflow` 1),
+// the recorded prefix is still checked (a violation in it is real), and a clean prefix
+// makes the check inconclusive, not a pass.
 import { z } from 'zod';
 import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
-import { checkRecordedHistory } from '../check/historyCheck.ts';
-import { HistoryRecorder } from '../check/historyRecorder.ts';
+import { checkSegmentedHistory } from '../check/historyCheck.ts';
+import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
@@ -111,7 +112,7 @@ export const gatewaySchema = z.object({
   healthInterval: duration.default(100_000),
 }).strict();
 
-/** Requests recorded for the linearizability check at most (a few hundred bytes each). */
+/** Requests held undecided by the linearizability check at most (a few hundred bytes each). */
 export const LOAD_HISTORY_OPS_MAX = 250_000;
 
 const sections = {
@@ -180,7 +181,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
   const leaders = new LeaderTracker(world);
   const invariants = s.load.raftChecks ? new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults) : null;
   const churn = s.load.raftChecks ? installLeaderChurn(world, s, s.raft) : null;
-  const history = new HistoryRecorder(world, LOAD_HISTORY_OPS_MAX);
+  const history = new SegmentedKvHistory(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
   const phases = loadPhases(s).map((p) => new PhaseStats(p.name, p.startUs, p.endUs));
   const deltas = new GatewayDeltas();
@@ -214,7 +215,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     const out: Record<string, number | string> = {
       ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
       elections: invariants?.electionCount ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
-      ...checkRecordedHistory(world, history),
+      ...checkSegmentedHistory(world, history),
       historyOverflow: history.overflow ? 1 : 0,
     };
     checkPromisedPhases(world, s, phases.map((p) => p.name));

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../history.ts';
 import { checkHistory } from '../linearizability.ts';
+import { checkSegmented } from '../segmentedCheck.ts';
 import { isUnknownOutcome, type Model } from '../model.ts';
 import { queueModel, type QueueInput, type QueueOutput } from './queue.ts';
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from './register.ts';
@@ -314,5 +315,32 @@ describe.each(subjects)('$name model over generated histories', (subject) => {
     // Both verdicts must be common, or the comparison would prove little.
     expect(seen.ok).toBeGreaterThan(100);
     expect(seen.illegal).toBeGreaterThan(100);
+  });
+
+  it('gives checkHistory\'s verdict when checked segment by segment as the history is made', () => {
+    const seen = { ok: 0, illegal: 0, cut: 0 };
+    const arbMutation: fc.Arbitrary<Mutation<unknown>> = fc.oneof(
+      { arbitrary: s.noise.map((output) => ({ kind: 'output' as const, output })), weight: 8 },
+      fc.constant({ kind: 'unseen' as const }),
+      fc.constant({ kind: 'unknown' as const }),
+    );
+    // Gaps of 100 µs between some steps let the object go quiet, so the history is cut.
+    const arbSpaced = fc.array(fc.tuple(arbStep(s.input), fc.constantFrom(0, 0, 100)), { minLength: 1, maxLength: 30 });
+    fc.assert(fc.property(arbSpaced, fc.array(fc.tuple(fc.nat(), arbMutation), { minLength: 1, maxLength: 2 }), fc.boolean(), (spaced, mutations, answersFirst) => {
+      let gap = 0;
+      let h = linearizable(s.ref(), spaced.map(([step]) => step)).map((o, i) => {
+        gap += spaced[i][1];
+        return { ...o, call: o.call + gap, return: o.return + gap };
+      });
+      for (const [at, m] of mutations) h = mutate(h, at, m);
+      const whole = checkHistory(s.model, h).verdict;
+      const r = checkSegmented(s.model, h, { answersFirst, unknownAfterUs: 50 });
+      expect(r.verdict).toBe(whole);
+      seen[whole as 'ok' | 'illegal'] += 1;
+      if (r.segments > r.partitions) seen.cut += 1;
+    }), { numRuns: 600 });
+    expect(seen.ok).toBeGreaterThan(100);
+    expect(seen.illegal).toBeGreaterThan(100);
+    expect(seen.cut).toBeGreaterThan(200);
   });
 });
