@@ -11,12 +11,27 @@ import type { Micros } from '../../core/env.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
 import { kvModel, type KvObservation, type KvState } from './kvModel.ts';
-import { SegmentedChecker, type SegmentedResult } from './segmentedCheck.ts';
+import { SegmentedChecker, type SegmentedOptions, type SegmentedResult } from './segmentedCheck.ts';
+
+/** An operation in flight: its id, whether it writes, whether the checker holds it. */
+interface InFlight {
+  id: number;
+  write: boolean;
+  checked: boolean;
+}
+
+/** Counts writes answered ok within (fromUs, toUs] (a liveness check's window). */
+export interface WriteCounter {
+  readonly fromUs: Micros;
+  readonly toUs: Micros;
+  n: number;
+}
 
 export class SegmentedKvHistory {
   readonly checker: SegmentedChecker<KvState, KvOp, KvObservation>;
-  /** Open operations by `clientId:rid`, to their opId. */
-  private readonly open = new Map<string, number>();
+  /** Operations in flight by `clientId:rid`. */
+  private readonly open = new Map<string, InFlight>();
+  private readonly counters: WriteCounter[] = [];
   private nextId = 0;
   /** Operations recorded and not refused. */
   operations = 0;
@@ -25,8 +40,8 @@ export class SegmentedKvHistory {
   /** Operations answered with a known outcome (ok or not). */
   answered = 0;
 
-  constructor(world: World, readonly heldMax: number) {
-    this.checker = new SegmentedChecker(kvModel, { heldMax });
+  constructor(world: World, readonly heldMax: number, opts: Omit<SegmentedOptions, 'heldMax'> = {}) {
+    this.checker = new SegmentedChecker(kvModel, { ...opts, heldMax });
     world.onTelemetry((t, _node, name, f) => {
       if (name === 'kv.invoke') this.invoke(t, f.clientId as number, f.rid as number, f.input as string);
       else if (name === 'kv.complete') this.complete(t, f.clientId as number, f.rid as number, f.output as string, f.refused === true);
@@ -37,31 +52,41 @@ export class SegmentedKvHistory {
     return this.checker.overflow;
   }
 
+  /**
+   * A counter of the writes answered ok within (fromUs, toUs], kept as the run goes
+   * (also after an overflow: counting needs no history). Ask before the window begins.
+   */
+  countWritesOk(fromUs: Micros, toUs: Micros): WriteCounter {
+    const c = { fromUs, toUs, n: 0 };
+    this.counters.push(c);
+    return c;
+  }
+
   private invoke(t: Micros, clientId: number, rid: number, input: string): void {
-    const id = this.nextId++;
-    if (!this.checker.invoke(id, clientId, t, JSON.parse(input) as KvOp)) return;
-    this.open.set(`${clientId}:${rid}`, id);
-    this.operations++;
+    const op = JSON.parse(input) as KvOp;
+    const checked = this.checker.invoke(this.nextId, clientId, t, op);
+    this.open.set(`${clientId}:${rid}`, { id: this.nextId++, write: op.op !== 'get', checked });
+    if (checked) this.operations++;
   }
 
   private complete(t: Micros, clientId: number, rid: number, output: string, refused: boolean): void {
     const key = `${clientId}:${rid}`;
-    const id = this.open.get(key);
-    if (id === undefined) return;
+    const o = this.open.get(key);
+    if (o === undefined) return;
     this.open.delete(key);
+    const result = refused || output === '' ? null : (JSON.parse(output) as KvResult);
+    if (result !== null && result.ok && o.write) for (const c of this.counters) if (t > c.fromUs && t <= c.toUs) c.n++;
+    if (!o.checked) return;
     if (refused) {
       this.operations--;
-      this.checker.complete(id, t, null, 'refused');
-      return;
+      this.checker.complete(o.id, t, null, 'refused');
+    } else if (result === null || this.checker.overflow) {
+      this.checker.complete(o.id, t, null, 'unknown');
+    } else {
+      this.answered++;
+      if (result.ok) this.ok++;
+      this.checker.complete(o.id, t, result);
     }
-    if (output === '' || this.checker.overflow) {
-      this.checker.complete(id, t, null, 'unknown');
-      return;
-    }
-    const result = JSON.parse(output) as KvResult;
-    this.answered++;
-    if (result.ok) this.ok++;
-    this.checker.complete(id, t, result);
   }
 
   /** Checks what is still open and gives the verdict (call once, at the end of the run). */
