@@ -10,7 +10,7 @@ import type { World } from '../world/world.ts';
 import type { IllegalReport } from './history.ts';
 import type { HistoryRecorder } from './historyRecorder.ts';
 import { checkKvHistory } from './linearizability.ts';
-import type { SegmentedKvHistory } from './segmentedHistory.ts';
+import { violateLinearizability, type SegmentedKvHistory } from './segmentedHistory.ts';
 import { formatCount } from '../kernel/time.ts';
 
 /** Search steps the end-of-run linearizability check may spend before answering unknown. */
@@ -34,13 +34,6 @@ export function checkRecordedHistory(world: World, history: HistoryRecorder, max
  * is linearizable: the rest of the history was not judged, so it is not reported as a pass.
  * (The prefix is sound to check: see historyRecorder.ts; a violation in it is real.)
  */
-/** Reports an illegal history as a 'linearizability' violation, with the checker's explanation. */
-function violateLinearizability(world: World, illegal: IllegalReport): void {
-  const head = `history is not linearizable on key ${illegal.key}:\n`;
-  const full = illegal.explanationFull === illegal.explanation ? undefined : head + illegal.explanationFull;
-  world.violate('linearizability', null, head + illegal.explanation, full);
-}
-
 /**
  * The same stats for a history checked as the run went (segmentedHistory.ts): its
  * verdict, and, as report stats, how many segments it was checked in and the most
@@ -49,7 +42,7 @@ function violateLinearizability(world: World, illegal: IllegalReport): void {
 export function checkSegmentedHistory(world: World, history: SegmentedKvHistory): Record<string, number | string> {
   const r = history.finish();
   if (r.verdict === 'illegal' && r.illegal !== undefined) {
-    violateLinearizability(world, r.illegal);
+    if (!history.reported) violateLinearizability(world, r.illegal as IllegalReport<unknown, unknown>);
   } else if (r.verdict === 'unknown') {
     world.cannotDecide('linearizability', `${r.reason ?? 'a segment could not be decided'}; use more keys or fewer clients so each key's history is shorter`);
   } else if (r.verdict === 'inconclusive') {
@@ -68,7 +61,7 @@ export function checkSegmentedHistory(world: World, history: SegmentedKvHistory)
 function checkLinearizability(world: World, history: HistoryRecorder, operations: number, maxSteps: number): string {
   const r = checkKvHistory(history.source(), { maxSteps });
   if (r.verdict === 'illegal' && r.illegal !== undefined) {
-    violateLinearizability(world, r.illegal);
+    violateLinearizability(world, r.illegal as IllegalReport<unknown, unknown>);
     return r.verdict;
   }
   if (r.verdict === 'unknown') {

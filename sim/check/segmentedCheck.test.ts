@@ -128,6 +128,35 @@ describe('what a cut carries', () => {
   });
 });
 
+describe('when a violation is known', () => {
+  it('is reported the moment a closed segment proves it, at the call that cut it; one found at the end, by finish() only', () => {
+    const seen: { key: string; atUs: number }[] = [];
+    const onIllegal = (r: { key: string }, atUs: number): void => void seen.push({ key: r.key, atUs });
+    const stale: Operation[] = [
+      { clientId: 1, opId: 0, input: put('a'), call: 0, return: 10, output: ok('a') },
+      { clientId: 2, opId: 1, input: get(), call: 20, return: 30, output: ok(null) },
+      { clientId: 1, opId: 2, input: put('b', 'y'), call: 45, return: 50, output: ok('b') },
+    ];
+    const r = checkSegmented(kvModel, stale, { onIllegal });
+    expect(r.verdict).toBe('illegal');
+    expect(seen).toEqual([{ key: 'x', atUs: 45 }]);
+    // Once, even when the call that closes the failing segment would close another failing one.
+    seen.length = 0;
+    const twoStale: Operation[] = [
+      ...stale.slice(0, 2),
+      { clientId: 3, opId: 3, input: put('c', 'y'), call: 0, return: 10, output: ok('c') },
+      { clientId: 4, opId: 4, input: get('y'), call: 20, return: 30, output: ok(null) },
+      { clientId: 5, opId: 5, input: get('y'), call: 45, return: 50, output: ok('c') },
+    ];
+    expect(checkSegmented(kvModel, twoStale, { onIllegal }).verdict).toBe('illegal');
+    expect(seen).toHaveLength(1);
+    // Nothing after the stale read: only the end of the history shows it.
+    seen.length = 0;
+    expect(checkSegmented(kvModel, stale.slice(0, 2), { onIllegal }).verdict).toBe('illegal');
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('where a cut may fall', () => {
   it('never between an operation that returns at t and one called at t (they are concurrent)', () => {
     // The read may take effect before the write: legal whole, and it must stay legal.

@@ -37,6 +37,12 @@ export interface SegmentedOptions {
   segmentSteps?: number;
   /** States carried across a cut at most (default SEGMENT_STATES_MAX). */
   statesMax?: number;
+  /**
+   * Called the moment a closed segment proves the history illegal (at the call that cut
+   * it), with the report finish() will also return: a violation found then is final,
+   * whatever the rest of the history holds. Failures found by finish() are not passed here.
+   */
+  onIllegal?: (report: IllegalReport<unknown, unknown>, atUs: number) => void;
 }
 
 /** One partition: the states it may be in at its last cut, and the operations since. */
@@ -97,8 +103,10 @@ export class SegmentedChecker<S, I, O> {
   private readonly heldMax: number;
   private readonly segmentSteps: number;
   private readonly statesMax: number;
+  private readonly onIllegal: SegmentedOptions['onIllegal'];
 
   constructor(readonly model: Model<S, I, O>, opts: SegmentedOptions = {}) {
+    this.onIllegal = opts.onIllegal;
     this.heldMax = opts.heldMax ?? Infinity;
     this.segmentSteps = opts.segmentSteps ?? SEGMENT_STEPS_MAX;
     this.statesMax = opts.statesMax ?? SEGMENT_STATES_MAX;
@@ -122,6 +130,7 @@ export class SegmentedChecker<S, I, O> {
       this.parts.set(key, part);
     }
     this.closeReady(call);
+    if (this.failure !== null) return false;
     if (part.undecided) return true;
     if (this.eligible(part, call)) this.closeSegment(part, call);
     if (this.failure !== null) return false;
@@ -218,6 +227,7 @@ export class SegmentedChecker<S, I, O> {
     if (ends === null) return; // undecided
     if (ends.length === 0) {
       this.fail(part, ops);
+      if (this.failure !== null) this.onIllegal?.(this.failure as IllegalReport<unknown, unknown>, cutUs);
       return;
     }
     if (ends.length > this.statesMax) {

@@ -6,10 +6,13 @@
 // with the same meanings (true virtual time; output '' unknown; `refused` never reached the
 // servers and leaves the history); the verdict is the end-of-run checker's on the whole
 // history. Only the operations of segments still open are held, at most `heldMax`; past
-// that recording stops and a clean check is inconclusive (segmentedCheck.ts).
+// that recording stops and a clean check is inconclusive (segmentedCheck.ts). A violation
+// is reported the moment a closed segment proves it (so shrinking, which stops a run at
+// its first violation, stops there); one found only in what is held at the end, then.
 import type { Micros } from '../../core/env.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
+import type { IllegalReport } from './history.ts';
 import { kvModel, type KvObservation, type KvState } from './kvModel.ts';
 import { SegmentedChecker, type SegmentedOptions, type SegmentedResult } from './segmentedCheck.ts';
 
@@ -27,6 +30,16 @@ export interface WriteCounter {
   n: number;
 }
 
+/**
+ * Reports an illegal history as a 'linearizability' violation, now, with the checker's
+ * explanation (the whole text as the detail when the explanation was cut short).
+ */
+export function violateLinearizability(world: World, illegal: IllegalReport<unknown, unknown>): void {
+  const head = `history is not linearizable on key ${illegal.key}:\n`;
+  const full = illegal.explanationFull === illegal.explanation ? undefined : head + illegal.explanationFull;
+  world.violate('linearizability', null, head + illegal.explanation, full);
+}
+
 export class SegmentedKvHistory {
   readonly checker: SegmentedChecker<KvState, KvOp, KvObservation>;
   /** Operations in flight by `clientId:rid`. */
@@ -40,8 +53,15 @@ export class SegmentedKvHistory {
   /** Operations answered with a known outcome (ok or not). */
   answered = 0;
 
-  constructor(world: World, readonly heldMax: number, opts: Omit<SegmentedOptions, 'heldMax'> = {}) {
-    this.checker = new SegmentedChecker(kvModel, { ...opts, heldMax });
+  /** The violation was reported the moment it was found (not at the end of the run). */
+  reported = false;
+
+  constructor(world: World, readonly heldMax: number, opts: Omit<SegmentedOptions, 'heldMax' | 'onIllegal'> = {}) {
+    const onIllegal = (r: IllegalReport<unknown, unknown>): void => {
+      this.reported = true;
+      violateLinearizability(world, r);
+    };
+    this.checker = new SegmentedChecker(kvModel, { ...opts, heldMax, onIllegal });
     world.onTelemetry((t, _node, name, f) => {
       if (name === 'kv.invoke') this.invoke(t, f.clientId as number, f.rid as number, f.input as string);
       else if (name === 'kv.complete') this.complete(t, f.clientId as number, f.rid as number, f.output as string, f.refused === true);

@@ -12,7 +12,7 @@
 // that is checked for linearizability as the run goes (sim/check/segmentedHistory.ts):
 // each key's history is checked segment by segment and forgotten, so an hour of requests
 // is judged whole in bounded memory. A violation is a 'linearizability' violation, reported
-// at the end; the verdict is the `linearizability` stat. Only undecided operations are
+// when the check proves it; the verdict is the `linearizability` stat. Only undecided operations are
 // held, at most LOAD_HISTORY_OPS_MAX; past that recording stops (`historyOverflow` 1),
 // the recorded prefix is still checked (a violation in it is real), and a clean prefix
 // makes the check inconclusive, not a pass.

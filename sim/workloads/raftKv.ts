@@ -1,8 +1,7 @@
 // The raft-kv workload: `topology.nodes` Raft servers running the replicated KV store and
 // `clients.count` client nodes issuing a seeded mix of operations with timeouts and
 // retries. Checks: Raft invariants as the run goes, linearizability of the client history
-// (checked as the run goes, segment by segment, and reported at the end:
-// sim/check/segmentedHistory.ts), and liveness: after the last fault heals, a write
+// (checked as the run goes, segment by segment: sim/check/segmentedHistory.ts), and liveness: after the last fault heals, a write
 // completes within the bound.
 import type { Micros, Process } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
