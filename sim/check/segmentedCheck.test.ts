@@ -13,6 +13,7 @@ import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { Operation } from './history.ts';
 import { kvModel, type KvObservation, type KvState } from './kvModel.ts';
 import { checkKvHistory } from './linearizability.ts';
+import { expectSameVerdict } from '../../test/support/segmented.ts';
 import { checkSegmented, SegmentedChecker, type SegmentedOptions } from './segmentedCheck.ts';
 
 const ok = (value: string | null): KvResult => ({ ok: true, value });
@@ -70,19 +71,14 @@ function history(steps: readonly Step[]): Operation[] {
 
 describe('the segmented check against the whole-history checker', () => {
   it('gives the same verdict on random histories, cutting them into many segments', () => {
-    const seen = { ok: 0, illegal: 0, cutHistories: 0 };
+    const seen = { ok: 0, illegal: 0, cut: 0 };
     fc.assert(fc.property(fc.array(arbStep(3), { minLength: 1, maxLength: 60 }), fc.boolean(), fc.boolean(), (steps, answersFirst, unknownLearned) => {
-      const h = history(steps);
-      const whole = checkKvHistory(h).verdict;
-      const r = feed(h, {}, answersFirst, unknownLearned);
-      expect(r.verdict).toBe(whole);
-      seen[whole as 'ok' | 'illegal'] += 1;
-      if (r.segments > r.partitions) seen.cutHistories += 1;
+      expectSameVerdict(kvModel, history(steps), { answersFirst, unknownAfterUs: unknownLearned ? 30 : null }, seen);
     }), { numRuns: 1500 });
     // Both verdicts common, and most histories really cut, or the comparison would prove little.
     expect(seen.ok).toBeGreaterThan(300);
     expect(seen.illegal).toBeGreaterThan(250);
-    expect(seen.cutHistories).toBeGreaterThan(700);
+    expect(seen.cut).toBeGreaterThan(700);
   });
 
   it('holds only the undecided operations of a long quiet history', () => {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../history.ts';
 import { checkHistory } from '../linearizability.ts';
-import { checkSegmented } from '../segmentedCheck.ts';
+import { expectSameVerdict } from '../../../test/support/segmented.ts';
 import { isUnknownOutcome, type Model } from '../model.ts';
 import { queueModel, type QueueInput, type QueueOutput } from './queue.ts';
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from './register.ts';
@@ -333,11 +333,7 @@ describe.each(subjects)('$name model over generated histories', (subject) => {
         return { ...o, call: o.call + gap, return: o.return + gap };
       });
       for (const [at, m] of mutations) h = mutate(h, at, m);
-      const whole = checkHistory(s.model, h).verdict;
-      const r = checkSegmented(s.model, h, { answersFirst, unknownAfterUs: 50 });
-      expect(r.verdict).toBe(whole);
-      seen[whole as 'ok' | 'illegal'] += 1;
-      if (r.segments > r.partitions) seen.cut += 1;
+      expectSameVerdict(s.model, h, { answersFirst, unknownAfterUs: 50 }, seen);
     }), { numRuns: 600 });
     // Both verdicts common (the set model's noise is illegal least often: 88-168 here), and cuts.
     expect(seen.ok).toBeGreaterThan(100);
