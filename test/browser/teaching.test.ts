@@ -165,6 +165,22 @@ describe('the UI as a teaching instrument', () => {
     await page.close();
   });
 
+  it('opens a linearizability violation at the moment the check proved it, not at the end of the run', async () => {
+    const scenario = load('teeth-read-without-read-index');
+    const s = summarize({ scenario, seed: 1, interventions: [] }, () => 0);
+    const v = s.violations.find((x) => x.check === 'linearizability');
+    if (v === undefined) throw new Error('teeth-read-without-read-index seed 1 fails linearizability');
+    // The stale read's key went quiet at 7.26 s of a 12 s run: the badge takes you there.
+    expect(v.t).toBeLessThan(scenario.duration);
+    const { page, errors } = await openPage(ui, '?scenario=teeth-read-without-read-index&seed=1');
+    expect(await shownHash(page, 30_000)).toBe(s.traceHash);
+    await page.getByTestId('verdict').click();
+    expect(await settled(page)).toBe(v.t);
+    expect(await page.getByTestId('violation').textContent()).toContain('earlier operations on this key');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows the scenario\'s description, and the run\'s client latency, throughput, errors and time without a leader as computed by the run', async () => {
     const s = summarize({ scenario: load('raft-kv-basic'), seed: 42, interventions: [] }, () => 0);
     const ops = s.series.operations;
