@@ -46,7 +46,7 @@ export class SegmentedKvHistory {
   private readonly open = new Map<string, InFlight>();
   private readonly counters: WriteCounter[] = [];
   private nextId = 0;
-  /** Operations recorded and not refused. */
+  /** Operations of the run, refused ones left out (counted whether or not the checker holds them). */
   operations = 0;
   /** Operations answered ok. */
   ok = 0;
@@ -86,27 +86,26 @@ export class SegmentedKvHistory {
     const op = JSON.parse(input) as KvOp;
     const checked = this.checker.invoke(this.nextId, clientId, t, op);
     this.open.set(`${clientId}:${rid}`, { id: this.nextId++, write: op.op !== 'get', checked });
-    if (checked) this.operations++;
+    this.operations++;
   }
 
+  /** Counts every operation of the run (after a violation or an overflow too); feeds the checker those it holds. */
   private complete(t: Micros, clientId: number, rid: number, output: string, refused: boolean): void {
     const key = `${clientId}:${rid}`;
     const o = this.open.get(key);
     if (o === undefined) return;
     this.open.delete(key);
     const result = refused || output === '' ? null : (JSON.parse(output) as KvResult);
-    if (result !== null && result.ok && o.write) for (const c of this.counters) if (t > c.fromUs && t <= c.toUs) c.n++;
-    if (!o.checked) return;
-    if (refused) {
-      this.operations--;
-      this.checker.complete(o.id, t, null, 'refused');
-    } else if (result === null || this.checker.overflow) {
-      this.checker.complete(o.id, t, null, 'unknown');
-    } else {
+    if (refused) this.operations--;
+    else if (result !== null) {
       this.answered++;
       if (result.ok) this.ok++;
-      this.checker.complete(o.id, t, result);
+      if (result.ok && o.write) for (const c of this.counters) if (t > c.fromUs && t <= c.toUs) c.n++;
     }
+    if (!o.checked) return;
+    if (refused) this.checker.complete(o.id, t, null, 'refused');
+    else if (result === null || this.checker.overflow) this.checker.complete(o.id, t, null, 'unknown');
+    else this.checker.complete(o.id, t, result);
   }
 
   /** Checks what is still open and gives the verdict (call once, at the end of the run). */
