@@ -5,13 +5,18 @@
 // request and response latencies, so intervals overlap; keys are drawn with a skew so
 // hot keys see real concurrency; about 2% of operations time out (unknown outcome, half
 // of them applied anyway). The outputs come from running the real KvStateMachine in
-// linearization-point order, so the verdict must be 'ok'. Only the check is timed.
+// linearization-point order, so the verdict must be 'ok'. Only the check is timed. The
+// segmented check the workloads run is timed against it on the same history (and on one
+// with every outcome known), rounds alternated, as a ratio.
 
 import seedrandom from 'seedrandom';
 import { KvStateMachine } from '../core/kv/stateMachine.ts';
 import type { KvOp } from '../core/kv/types.ts';
 import type { Operation } from '../sim/check/history.ts';
+import { kvModel } from '../sim/check/kvModel.ts';
 import { checkKvHistory } from '../sim/check/linearizability.ts';
+import { feedEvents, historyEvents } from '../sim/check/segmentedCheck.ts';
+import { median } from './kernel.ts';
 
 export interface WorkloadShape {
   ops: number;
@@ -83,11 +88,51 @@ export function generateHistory(seed = 'lin-bench', shape: WorkloadShape = BENCH
   return planned.map((p) => p.op);
 }
 
+/** Rounds of the whole-history and the segmented check, alternated, for the paired ratio (after WARM_ROUNDS unmeasured). */
+const ROUNDS = 15;
+const WARM_ROUNDS = 3;
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+}
+
+/**
+ * The segmented check (sim/check/segmentedCheck.ts, what the workloads run) against the
+ * whole-history check on `history`, alternated round by round: its verdict, segments, most
+ * operations held, and the median of the rounds' time ratios (whole over segmented; above
+ * 1 the segmented check is faster).
+ */
+function segmentedFigures(prefix: string, history: readonly Operation[], wholeVerdict: string): Record<string, number | string> {
+  const ratios: number[] = [];
+  let last: ReturnType<typeof feedEvents> | null = null;
+  // A run reports calls and answers in time order as they happen: only the feeding is timed.
+  const events = historyEvents(history);
+  for (let i = 0; i < WARM_ROUNDS; i++) {
+    checkKvHistory(history);
+    feedEvents(kvModel, events);
+  }
+  for (let i = 0; i < ROUNDS; i++) {
+    const first = i % 2 === 0 ? timed(() => checkKvHistory(history)) : null;
+    const seg = timed(() => feedEvents(kvModel, events));
+    const whole = first ?? timed(() => checkKvHistory(history));
+    ratios.push(whole.ms / seg.ms);
+    last = seg.value;
+  }
+  const r = last as NonNullable<typeof last>;
+  if (r.verdict !== wholeVerdict) throw new Error(`${prefix}: the segmented check says ${r.verdict}, the whole-history check ${wholeVerdict}`);
+  return { [`${prefix}.verdict`]: r.verdict, [`${prefix}.segments`]: r.segments, [`${prefix}.heldPeak`]: r.heldPeak, [`${prefix}.wholePerSegmented`]: +median(ratios).toFixed(3) };
+}
+
 export async function run(): Promise<Record<string, number | string>> {
   const history = generateHistory();
   const startMs = performance.now();
   const result = checkKvHistory(history);
   const wallMs = performance.now() - startMs;
+  // The same shape with every outcome known, as a load run's clients see it: keys go quiet
+  // between their operations and the segmented check holds little.
+  const answered = generateHistory('lin-bench', { ...BENCH_SHAPE, unknownProbability: 0 });
   return {
     ops: history.length,
     keys: new Set(history.map((o) => o.input.key)).size,
@@ -97,5 +142,7 @@ export async function run(): Promise<Record<string, number | string>> {
     partitions: result.partitions,
     steps: result.steps,
     unknownOps: history.filter((o) => o.output === null).length,
+    ...segmentedFigures('segmented', history, result.verdict),
+    ...segmentedFigures('segmentedAllAnswered', answered, checkKvHistory(answered).verdict),
   };
 }

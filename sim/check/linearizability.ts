@@ -504,10 +504,46 @@ export function endStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp
     states.push(s);
   };
   for (const start of starts) {
+    if (ops.length <= SMALL_SEGMENT_OPS) {
+      if (!smallEndStates(model, ops, start, budget, keep)) return { kind: 'budget', steps: budget.steps };
+      continue;
+    }
     const outcome = new WglSearch(model, ops, budget.visitedBytesMax, start).run(budget, keep);
     if (outcome.kind === 'budget') return { kind: 'budget', steps: budget.steps };
   }
   return { kind: 'ok', states, steps: budget.steps };
+}
+
+/**
+ * Segments up to this many operations are enumerated by a plain depth-first search (at most
+ * 6! orders) instead of building a WglSearch: most segments that overlap at all hold two or
+ * three operations, and the search's event list and memo cost more than the orders.
+ */
+const SMALL_SEGMENT_OPS = 6;
+
+/**
+ * Every order of `ops` that respects real time (an operation may come next unless another
+ * one still to place returned before it was called) and the model, from `start`; `keep`
+ * gets each end state. False when the budget ran out.
+ */
+function smallEndStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], start: S, budget: Budget, keep: (s: S) => void): boolean {
+  const full = (1 << ops.length) - 1;
+  const place = (done: number, state: S): boolean => {
+    if (done === full) {
+      keep(state);
+      return true;
+    }
+    let firstReturn = Infinity;
+    for (let j = 0; j < ops.length; j++) if ((done & (1 << j)) === 0 && ops[j].ret < firstReturn) firstReturn = ops[j].ret;
+    for (let i = 0; i < ops.length; i++) {
+      if ((done & (1 << i)) !== 0 || ops[i].call > firstReturn) continue;
+      if (!budget.spend()) return false;
+      const step = model.step(state, ops[i].op.input, ops[i].output);
+      if (step.legal && !place(done | (1 << i), step.next)) return false;
+    }
+    return true;
+  };
+  return place(0, start);
 }
 
 /**

@@ -12,7 +12,7 @@ import { KvStateMachine } from '../../core/kv/stateMachine.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import type { Operation } from './history.ts';
 import { kvModel, type KvObservation, type KvState } from './kvModel.ts';
-import { checkKvHistory } from './linearizability.ts';
+import { checkKvHistory, endStates } from './linearizability.ts';
 import { expectSameVerdict } from '../../test/support/segmented.ts';
 import { checkSegmented, SegmentedChecker, type SegmentedOptions } from './segmentedCheck.ts';
 
@@ -93,6 +93,40 @@ describe('the segmented check against the whole-history checker', () => {
     expect(r.verdict).toBe('ok');
     expect(r.heldPeak).toBe(1);
     expect(r.segments).toBe(20_000);
+  });
+});
+
+/** Every end state of every order of `ops` that respects real time and the model, from `start` (brute force). */
+function bruteEnds(ops: readonly Operation[], start: KvState): Set<KvState> {
+  const out = new Set<KvState>();
+  const go = (rest: readonly Operation[], state: KvState): void => {
+    if (rest.length === 0) {
+      out.add(state);
+      return;
+    }
+    rest.forEach((o, i) => {
+      if (rest.some((p) => p.return < o.call)) return;
+      const step = kvModel.step(state, o.input, o.output);
+      if (step.legal) go(rest.filter((_, j) => j !== i), step.next);
+    });
+  };
+  go(ops, start);
+  return out;
+}
+
+describe('endStates', () => {
+  it('lists every state an order of the operations can end in, once (both the small search and the WGL search)', () => {
+    const sizes = new Set<number>();
+    fc.assert(fc.property(fc.array(arbStep(1), { minLength: 1, maxLength: 8 }), fc.constantFrom<KvState>(null, 'a', 'b'), (steps, start) => {
+      // Known outcomes only (a closed segment has no other), squeezed so that they overlap.
+      const ops = history(steps.map((st) => ({ ...st, lost: false, noise: st.noise === null ? undefined : st.noise, gapUs: 5 })));
+      const r = endStates(kvModel, ops.map((o) => ({ op: o, output: o.output, call: o.call, ret: o.return })), [start]);
+      if (r.kind !== 'ok') throw new Error('budget');
+      expect(new Set(r.states)).toEqual(bruteEnds(ops, start));
+      expect(new Set(r.states).size).toBe(r.states.length);
+      sizes.add(ops.length);
+    }), { numRuns: 400 });
+    expect(sizes.has(8)).toBe(true);
   });
 });
 

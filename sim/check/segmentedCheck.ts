@@ -362,22 +362,29 @@ export interface FeedOptions extends SegmentedOptions {
   unknownAfterUs?: number | null;
 }
 
-/**
- * Checks a whole recorded history the way a run feeds the checker: calls and answers in
- * time order. (What a run gives SegmentedChecker as it goes; here for histories read
- * from elsewhere, and for the tests that hold its verdict to checkHistory's.)
- */
-export function checkSegmented<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], opts: FeedOptions = {}): SegmentedResult<I, O> & { overflow: boolean } {
+/** A call or an answer of a recorded history, in the order a run would report it. */
+export interface HistoryEvent<I, O> {
+  readonly t: number;
+  /** 0 an answer before the calls at its time, 1 a call, 2 an answer after them. */
+  readonly rank: number;
+  readonly op: Operation<I, O>;
+}
+
+/** The calls and answers of a recorded history in time order (see FeedOptions). */
+export function historyEvents<I, O>(ops: readonly Operation<I, O>[], opts: FeedOptions = {}): HistoryEvent<I, O>[] {
   const answersFirst = opts.answersFirst ?? true;
   const unknownAfter = opts.unknownAfterUs ?? null;
-  type Event = { t: number; rank: number; op: Operation<I, O> };
-  const events: Event[] = [];
+  const events: HistoryEvent<I, O>[] = [];
   for (const op of ops) {
     events.push({ t: op.call, rank: 1, op });
     if (op.return !== Infinity) events.push({ t: op.return, rank: answersFirst && op.call < op.return ? 0 : 2, op });
     else if (unknownAfter !== null) events.push({ t: op.call + unknownAfter, rank: answersFirst && unknownAfter > 0 ? 0 : 2, op });
   }
-  events.sort((a, b) => a.t - b.t || a.rank - b.rank || a.op.opId - b.op.opId);
+  return events.sort((a, b) => a.t - b.t || a.rank - b.rank || a.op.opId - b.op.opId);
+}
+
+/** Feeds events in order to a fresh checker and finishes it. */
+export function feedEvents<S, I, O>(model: Model<S, I, O>, events: readonly HistoryEvent<I, O>[], opts: SegmentedOptions = {}): SegmentedResult<I, O> & { overflow: boolean } {
   const checker = new SegmentedChecker(model, opts);
   for (const e of events) {
     if (e.rank === 1) checker.invoke(e.op.opId, e.op.clientId, e.op.call, e.op.input);
@@ -385,4 +392,13 @@ export function checkSegmented<S, I, O>(model: Model<S, I, O>, ops: readonly Ope
     else checker.complete(e.op.opId, e.op.return, e.op.output);
   }
   return { ...checker.finish(), overflow: checker.overflow };
+}
+
+/**
+ * Checks a whole recorded history the way a run feeds the checker: calls and answers in
+ * time order. (What a run gives SegmentedChecker as it goes; here for histories read
+ * from elsewhere, and for the tests that hold its verdict to checkHistory's.)
+ */
+export function checkSegmented<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], opts: FeedOptions = {}): SegmentedResult<I, O> & { overflow: boolean } {
+  return feedEvents(model, historyEvents(ops, opts), opts);
 }
