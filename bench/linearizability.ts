@@ -107,8 +107,9 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 function segmentedFigures(prefix: string, history: readonly Operation[], wholeVerdict: string): Record<string, number | string> {
   const ratios: number[] = [];
   let last: ReturnType<typeof feedEvents> | null = null;
-  // A run reports calls and answers in time order as they happen: only the feeding is timed.
-  const events = historyEvents(history);
+  // A run reports calls and answers in time order as they happen (a timed-out one when the
+  // client gives up on it): only the feeding is timed.
+  const events = historyEvents(history, { unknownAfterUs: TIMEOUT_US });
   for (let i = 0; i < WARM_ROUNDS; i++) {
     checkKvHistory(history);
     feedEvents(kvModel, events);

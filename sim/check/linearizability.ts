@@ -251,7 +251,7 @@ class VisitedSet {
  * Interns states as small integers so the visited set compares numbers, not states:
  * by the model's hash and equality when it has them, else as Map keys.
  */
-class StateTable<S> {
+export class StateTable<S> {
   private readonly ids = new Map<S, number>();
   private readonly byHash = new Map<number, number | number[]>();
   readonly states: S[] = [];
@@ -367,6 +367,8 @@ class WglSearch<S, I, O> {
   private depth = 0;
   /** How many of the linearized operations have a known return. */
   private knownDepth = 0;
+  /** How many operations have a known return. */
+  private readonly knownTotal: number;
   private hash = 0;
   private stateId: number;
   // The best prefix for an explanation: most known outcomes first, then fewest unknown
@@ -389,26 +391,30 @@ class WglSearch<S, I, O> {
     this.stackCall = new Int32Array(ops.length);
     this.stackState = new Int32Array(ops.length);
     this.stateId = this.table.id(init);
+    this.knownTotal = ops.reduce((n, o) => (o.ret === Infinity ? n : n + 1), 0);
   }
 
   /**
    * Searches for one linearization ('ok' at the first). With `ends`, searches them all
-   * instead: each distinct state a complete linearization ends in is passed to `ends` once
-   * (the memo of configurations sees to that), and the outcome is 'ok' when there was one.
+   * instead, and stops each where its last operation with a known outcome is placed: `ends`
+   * gets the state there and the operations with an unknown outcome not placed yet (indexes
+   * into the ops, ascending), each such pair once (the memo of configurations sees to that);
+   * the outcome is 'ok' when there was one. (Placing an unknown one after that point is what
+   * leaving it unplaced already allows: it may still take effect later.)
    */
-  run(budget: Budget, ends?: (state: S) => void): SearchOutcome {
+  run(budget: Budget, ends?: (state: S, unplaced: number[]) => void): SearchOutcome {
     const list = this.list;
     let entry = list.next[list.head];
     let ended = false;
     for (;;) {
-      if (list.next[list.head] === list.tail) {
-        if (ends === undefined) return { kind: 'ok' };
-        ends(this.table.states[this.stateId]);
+      if (ends !== undefined && this.knownDepth === this.knownTotal) {
+        ends(this.table.states[this.stateId], this.unplaced());
         ended = true;
         if (this.depth === 0) return { kind: 'ok' };
         entry = this.backtrack();
         continue;
       }
+      if (list.next[list.head] === list.tail) return { kind: 'ok' };
       if (!budget.spend()) return { kind: 'budget' };
       if (list.isCall[entry] === 0) {
         if (this.depth === 0) return ended ? { kind: 'ok' } : { kind: 'illegal', longest: this.longestOrder() };
@@ -450,6 +456,13 @@ class WglSearch<S, I, O> {
     return 'linearized';
   }
 
+  /** The operations with an unknown outcome not linearized now. */
+  private unplaced(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.ops.length; i++) if (this.ops[i].ret === Infinity && (this.bits[i >>> 5] & (1 << (i & 31))) === 0) out.push(i);
+    return out;
+  }
+
   /** Undoes the latest linearization; returns the event to try after it. */
   private backtrack(): number {
     // The pop below would change the recorded best prefix: copy it out first.
@@ -481,37 +494,40 @@ function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<
   return new WglSearch(model, ops, budget.visitedBytesMax).run(budget);
 }
 
-/** What endStates found: every state the operations can leave, or 'budget'. */
-export type EndStates<S> = { kind: 'ok'; states: S[]; steps: number } | { kind: 'budget'; steps: number };
+/** A state a segment can end in, with the operations of unknown outcome it left unplaced (indexes into its ops). */
+export interface EndConfiguration<S> {
+  readonly state: S;
+  readonly unplaced: readonly number[];
+}
+
+/** What endStates found: every configuration the operations can end in, or 'budget'. */
+export type EndStates<S> = { kind: 'ok'; ends: EndConfiguration<S>[]; steps: number } | { kind: 'budget'; steps: number };
 
 /**
- * Every state that some linearization of `ops` (one partition, every outcome known or
- * dropped by toSearchOp) can end in, starting from any of `starts`; none when no order is
- * legal from any of them. Each state is listed once (by the model's hash and equality, or
- * as a Map key). This is what a segmented check (segmentedCheck.ts) carries from one
- * segment of a partition's history to the next.
+ * Every configuration that an order of `ops` (one partition) can end in from `start`:
+ * each operation with a known outcome placed once, in an order that respects real time
+ * and the model, and those with an unknown outcome (return Infinity) placed or not; a
+ * configuration is the state after the last known one and the unknown ones left unplaced
+ * (which may still take effect later). None when no order is legal. Each is listed once.
+ * This is what a segmented check (segmentedCheck.ts) carries from one segment of a
+ * partition's history to the next.
  */
-export function endStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], starts: readonly S[], opts: CheckOptions = {}): EndStates<S> {
+export function endStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], start: S, opts: CheckOptions = {}): EndStates<S> {
   validateOptions(opts);
   const budget = new Budget(opts.maxSteps ?? MAX_STEPS_DEFAULT, opts.deadline, opts.maxVisitedBytes ?? VISITED_BYTES_MAX_DEFAULT);
   const table = new StateTable(model as Model<S, unknown, unknown>);
-  const seen = new Set<number>();
-  const states: S[] = [];
-  const keep = (s: S): void => {
-    const id = table.id(s);
-    if (seen.has(id)) return;
-    seen.add(id);
-    states.push(s);
+  const seen = new Set<string>();
+  const ends: EndConfiguration<S>[] = [];
+  const keep = (state: S, unplaced: number[]): void => {
+    const key = `${table.id(state)}|${unplaced.join(',')}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ends.push({ state, unplaced });
   };
-  for (const start of starts) {
-    if (ops.length <= SMALL_SEGMENT_OPS) {
-      if (!smallEndStates(model, ops, start, budget, keep)) return { kind: 'budget', steps: budget.steps };
-      continue;
-    }
-    const outcome = new WglSearch(model, ops, budget.visitedBytesMax, start).run(budget, keep);
-    if (outcome.kind === 'budget') return { kind: 'budget', steps: budget.steps };
-  }
-  return { kind: 'ok', states, steps: budget.steps };
+  const complete = ops.length <= SMALL_SEGMENT_OPS
+    ? smallEndStates(model, ops, start, budget, keep)
+    : new WglSearch(model, ops, budget.visitedBytesMax, start).run(budget, keep).kind !== 'budget';
+  return complete ? { kind: 'ok', ends, steps: budget.steps } : { kind: 'budget', steps: budget.steps };
 }
 
 /**
@@ -522,15 +538,19 @@ export function endStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp
 const SMALL_SEGMENT_OPS = 6;
 
 /**
- * Every order of `ops` that respects real time (an operation may come next unless another
- * one still to place returned before it was called) and the model, from `start`; `keep`
- * gets each end state. False when the budget ran out.
+ * endStates by brute force, for a few operations: every order that respects real time (an
+ * operation may come next unless another one still to place returned before it was called)
+ * and the model, each stopped where its last known operation is placed. False when the
+ * budget ran out.
  */
-function smallEndStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], start: S, budget: Budget, keep: (s: S) => void): boolean {
-  const full = (1 << ops.length) - 1;
+function smallEndStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], start: S, budget: Budget, keep: (s: S, unplaced: number[]) => void): boolean {
+  let known = 0;
+  for (let j = 0; j < ops.length; j++) if (ops[j].ret !== Infinity) known |= 1 << j;
   const place = (done: number, state: S): boolean => {
-    if (done === full) {
-      keep(state);
+    if ((done & known) === known) {
+      const unplaced: number[] = [];
+      for (let j = 0; j < ops.length; j++) if ((done & (1 << j)) === 0) unplaced.push(j);
+      keep(state, unplaced);
       return true;
     }
     let firstReturn = Infinity;

@@ -1,33 +1,44 @@
 // A linearizability check that runs as the history is made, in bounded memory: each
 // partition's (key's) history is cut into segments at quiescent points, each segment is
 // checked when it closes and then forgotten, and what a partition carries from one
-// segment to the next is the set of states it can be in.
+// segment to the next is the set of configurations it can be in: a state, and the
+// operations of unknown outcome that may still take effect.
 //
 // Contract: the verdict is checkHistory's on the whole history (linearizability.ts), for
-// any model. Why it is exact: a cut falls where every operation of the partition so far has
-// returned (with a known outcome) strictly before the next one is called, so real time
-// puts every operation before the cut ahead of every operation after it in any
-// linearization; the partition's history is linearizable exactly when some chain of
-// states runs through the segments, and the checker keeps every state a segment can end
-// in (endStates), from every state the previous one could. A segment whose operations
-// do not overlap is stepped through the model; one with overlaps is searched.
+// any model. Why it is exact: a cut falls where every operation of the partition so far
+// with a known outcome has returned strictly before the next one is called, and none is in
+// flight, so real time puts every such operation before the cut ahead of every operation
+// after it in any linearization; the partition's history is linearizable exactly when some
+// chain of configurations runs through the segments, and the checker keeps every
+// configuration a segment can end in (endStates), from every one the previous could.
+// An operation whose outcome is unknown (no answer, a session-expired error) may take
+// effect at any time after its call, or never: a segment may place it or leave it for
+// later, and one left is carried into the next segment's search (so a timed-out write does
+// not stop its key from being cut). A configuration whose carried operations include
+// another's, with the same state, can do all that one can: only the larger is kept. A
+// segment whose operations do not overlap is stepped through the model; one with overlaps
+// is searched.
 //
-// Where it cannot cut: an operation whose outcome is unknown (no answer, a session-expired
-// error) may take effect at any later time or never, so a partition with one never cuts
-// again, and its history from the last cut is kept whole and checked at the end, as the
-// batch checker would. At most `heldMax` operations are held at once; past that nothing
-// more is recorded (`overflow`): what was checked is a prefix of the history, sound as
-// historyRecorder.ts explains (completions after the overflow are left unknown), and a
-// clean prefix is 'inconclusive', never a pass. A segment whose search spends its budget,
-// or whose end states exceed `statesMax`, leaves its partition undecided ('unknown'), and
-// its later operations are only counted.
+// Bounds: at most `heldMax` operations are held at once (open segments and carried
+// ones); past that nothing more is recorded (`overflow`): what was checked is a prefix of
+// the history, sound as historyRecorder.ts explains (completions after the overflow are left
+// unknown), and a clean prefix is 'inconclusive', never a pass. A segment whose search
+// spends its budget, or that ends in more than `statesMax` configurations, leaves its
+// partition undecided ('unknown'), and its later operations are only counted.
 import type { CheckResult, IllegalReport, Operation } from './history.ts';
-import { checkHistory, endStates, toSearchOp, type SearchOp } from './linearizability.ts';
+import { checkHistory, endStates, StateTable, toSearchOp, type SearchOp } from './linearizability.ts';
 import { isUnknownOutcome, type Model } from './model.ts';
 
 /** Search steps one segment may spend (the end-of-run check of a whole history spends 20 M). */
 export const SEGMENT_STEPS_MAX = 2_000_000;
-/** Distinct states a partition may be in at a cut; beyond it the partition is undecided. */
+/**
+ * Operations of unknown outcome a segment's search may take in (carried and new): each may
+ * be placed or not, so the orders to enumerate grow as 2^n. Past it the partition is no
+ * longer cut: its history from there is held and checked at the end, by a search that stops
+ * at the first legal order instead of enumerating them all.
+ */
+export const SEGMENT_UNKNOWN_MAX = 6;
+/** Configurations a partition may be in at a cut; beyond it the partition is undecided. */
 export const SEGMENT_STATES_MAX = 4096;
 
 export interface SegmentedOptions {
@@ -45,16 +56,24 @@ export interface SegmentedOptions {
   onIllegal?: (report: IllegalReport<unknown, unknown>, atUs: number) => void;
 }
 
-/** One partition: the states it may be in at its last cut, and the operations since. */
+/** A state a partition may be in at a cut, with the operations of unknown outcome that may still take effect. */
+interface Config<S, I, O> {
+  readonly state: S;
+  readonly unplaced: readonly Operation<I, O>[];
+}
+
+/** One partition: the configurations it may be in at its last cut, and the operations since. */
 interface Part<S, I, O> {
   readonly key: string;
-  starts: S[];
+  configs: Config<S, I, O>[];
   ops: Operation<I, O>[];
   /** Operations in `ops` not yet answered. */
   open: number;
   /** The latest known return in `ops` (-Infinity when none). */
   lastReturn: number;
-  /** An operation with an unknown outcome is in `ops`: no cut until the end. */
+  /** Distinct operations carried in the configurations (held too). */
+  carried: number;
+  /** Too many operations of unknown outcome to enumerate: no more cuts, checked at the end. */
   sticky: boolean;
   /** Virtual time of the last cut (0 before the first). */
   cutUs: number;
@@ -84,6 +103,11 @@ export interface SegmentedResult<I, O> {
   illegal?: IllegalReport<I, O>;
   /** Why the verdict is 'unknown', when it is. */
   reason?: string;
+}
+
+/** An operation of unknown outcome as the search sees it: placed any time after its call, or not. */
+function unknownOp<I, O>(op: Operation<I, O>): SearchOp<I, O> {
+  return { op, output: null, call: op.call, ret: Infinity };
 }
 
 export class SegmentedChecker<S, I, O> {
@@ -126,7 +150,7 @@ export class SegmentedChecker<S, I, O> {
     const key = this.model.partition === undefined ? '' : this.model.partition(input);
     let part = this.parts.get(key);
     if (part === undefined) {
-      part = { key, starts: [this.model.init()], ops: [], open: 0, lastReturn: -Infinity, sticky: false, cutUs: 0, checked: 0, undecided: false };
+      part = { key, configs: [{ state: this.model.init(), unplaced: [] }], ops: [], open: 0, lastReturn: -Infinity, carried: 0, sticky: false, cutUs: 0, checked: 0, undecided: false };
       this.parts.set(key, part);
     }
     this.closeReady(call);
@@ -162,20 +186,17 @@ export class SegmentedChecker<S, I, O> {
       part.ops.splice(part.ops.lastIndexOf(op), 1);
       this.held--;
     } else if (outcome === 'answered' && !this.overflow) {
+      // (After an overflow an answer may show a write that was never recorded: left unknown.)
       op.return = tUs;
       op.output = output;
       if (tUs > part.lastReturn) part.lastReturn = tUs;
-      if (isUnknownOutcome(this.model, op)) part.sticky ||= toSearchOp(this.model, op) !== null;
-    } else {
-      // Unknown; and after an overflow an answer may show a write that was never recorded.
-      part.sticky ||= toSearchOp(this.model, op) !== null;
     }
-    if (part.open === 0 && !part.sticky && part.ops.length > 0) this.ready.push({ part, tUs });
+    if (part.open === 0 && part.ops.length > 0) this.ready.push({ part, tUs });
   }
 
   /** Whether `part`'s segment can be closed before a call at `callUs`. */
   private eligible(part: Part<S, I, O>, callUs: number): boolean {
-    return part.open === 0 && !part.sticky && !part.undecided && part.ops.length > 0 && callUs > part.lastReturn;
+    return part.open === 0 && !part.undecided && !part.sticky && part.ops.length > 0 && callUs > part.lastReturn;
   }
 
   /**
@@ -199,7 +220,7 @@ export class SegmentedChecker<S, I, O> {
   finish(): SegmentedResult<I, O> {
     for (const part of this.parts.values()) {
       if (this.failure !== null) break;
-      if (part.undecided || part.ops.length === 0) continue;
+      if (part.undecided || (part.ops.length === 0 && part.carried === 0)) continue;
       this.finalSegment(part);
     }
     const base = { partitions: this.parts.size, segments: this.segments, heldPeak: this.heldPeak, steps: this.steps };
@@ -208,7 +229,7 @@ export class SegmentedChecker<S, I, O> {
     return { ...base, verdict: this.overflow ? 'inconclusive' : 'ok' };
   }
 
-  /** The operations of `part` that constrain, as the search sees them. */
+  /** The operations of `part`'s segment that constrain, as the search sees them. */
   private searchOps(part: Part<S, I, O>): SearchOp<I, O>[] {
     const out: SearchOp<I, O>[] = [];
     for (const op of part.ops) {
@@ -218,12 +239,18 @@ export class SegmentedChecker<S, I, O> {
     return out;
   }
 
-  /** Closes `part`'s segment at a cut before time `cutUs`: its end states become the next starts. */
+  /** Closes `part`'s segment at a cut before time `cutUs`: its end configurations become the next starts. */
   private closeSegment(part: Part<S, I, O>, cutUs: number): void {
-    if (part.ops.length === 1 && part.starts.length === 1 && this.closeOne(part, cutUs)) return;
+    if (part.ops.length === 1 && part.carried === 0 && part.configs.length === 1 && this.closeOne(part, cutUs)) return;
     const ops = this.searchOps(part);
+    let unknown = 0;
+    for (const o of ops) if (o.ret === Infinity) unknown++;
+    for (const c of part.configs) if (c.unplaced.length + unknown > SEGMENT_UNKNOWN_MAX) {
+      part.sticky = true;
+      return;
+    }
     this.segments++;
-    const ends = sequential(ops) ? this.stepThrough(part.starts, ops) : this.search(part, ops);
+    const ends = this.endsOf(part, ops);
     if (ends === null) return; // undecided
     if (ends.length === 0) {
       this.fail(part, ops);
@@ -231,31 +258,34 @@ export class SegmentedChecker<S, I, O> {
       return;
     }
     if (ends.length > this.statesMax) {
-      this.undecide(part, `key ${part.key} could hold any of ${ends.length} values at ${cutUs} µs (more than ${this.statesMax})`);
+      this.undecide(part, `key ${part.key} could be in any of ${ends.length} configurations at ${cutUs} µs (more than ${this.statesMax})`);
       return;
     }
-    part.starts = ends;
+    const carried = new Set<Operation<I, O>>();
+    for (const c of ends) for (const op of c.unplaced) carried.add(op);
+    this.held += carried.size - part.carried - part.ops.length;
+    part.carried = carried.size;
+    part.configs = ends;
     part.checked += ops.length;
     part.cutUs = cutUs;
-    this.held -= part.ops.length;
     part.ops = [];
     part.lastReturn = -Infinity;
   }
 
   /**
-   * The common case, without allocating: one operation (answered: segments are closed only
-   * then) from one state. False when it is not legal there (closeSegment then reports it).
+   * The common case, without allocating much: one operation with a known outcome from one
+   * state and nothing carried. False when it is not that, or not legal there (closeSegment
+   * then takes it the long way, and reports it if illegal).
    */
   private closeOne(part: Part<S, I, O>, cutUs: number): boolean {
-    const op = part.ops[0];
-    const known = op.output !== null && !isUnknownOutcome(this.model, op);
-    // A read with nothing observed constrains nothing (toSearchOp drops it).
-    if (known || this.model.isReadOnly?.(op.input, null) !== true) {
-      const step = this.model.step(part.starts[0], op.input, known ? op.output : null);
+    const so = toSearchOp(this.model, part.ops[0]);
+    if (so !== null) {
+      if (so.ret === Infinity) return false;
+      const step = this.model.step(part.configs[0].state, so.op.input, so.output);
       if (!step.legal) return false;
-      part.starts[0] = step.next;
+      part.configs[0] = { state: step.next, unplaced: [] };
       part.checked++;
-    }
+    } // else a read with nothing observed: it constrains nothing.
     this.segments++;
     part.cutUs = cutUs;
     this.held--;
@@ -264,12 +294,61 @@ export class SegmentedChecker<S, I, O> {
     return true;
   }
 
-  /** The last segment of `part`, at the end: is there one legal order from some start? */
+  /** Every configuration the segment's operations `ops` can end in, from each of `part`'s; null when undecided. */
+  private endsOf(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): Config<S, I, O>[] | null {
+    const out: Config<S, I, O>[] = [];
+    const plain = part.carried === 0 && sequential(ops);
+    for (const c of part.configs) {
+      if (plain) {
+        const state = this.stepThrough(c.state, ops);
+        if (state.legal) out.push({ state: state.state, unplaced: [] });
+        continue;
+      }
+      const segOps = c.unplaced.length === 0 ? ops : [...ops, ...c.unplaced.map(unknownOp)];
+      const r = endStates(this.model, segOps, c.state, { maxSteps: this.segmentSteps });
+      this.steps += r.steps;
+      if (r.kind === 'budget') {
+        this.undecide(part, `the search of ${segOps.length} overlapping operations on key ${part.key} spent its budget of ${this.segmentSteps} steps`);
+        return null;
+      }
+      for (const e of r.ends) out.push({ state: e.state, unplaced: e.unplaced.map((i) => segOps[i].op) });
+    }
+    return out.length <= 1 ? out : this.largest(out);
+  }
+
+  /**
+   * The configurations not dominated by another: of those with equal states, one whose
+   * carried operations are all among another's can do nothing that one cannot (leaving an
+   * operation unplaced is always allowed), so only the larger is kept; equal ones once.
+   */
+  private largest(configs: readonly Config<S, I, O>[]): Config<S, I, O>[] {
+    const table = new StateTable(this.model as Model<S, unknown, unknown>);
+    const byState = new Map<number, Config<S, I, O>[]>();
+    for (const c of configs) {
+      const id = table.id(c.state);
+      const list = byState.get(id);
+      if (list === undefined) byState.set(id, [c]);
+      else list.push(c);
+    }
+    const out: Config<S, I, O>[] = [];
+    for (const list of byState.values()) {
+      list.sort((a, b) => b.unplaced.length - a.unplaced.length);
+      const kept: { c: Config<S, I, O>; ops: Set<Operation<I, O>> }[] = [];
+      for (const c of list) {
+        if (kept.some((k) => c.unplaced.every((op) => k.ops.has(op)))) continue;
+        kept.push({ c, ops: new Set(c.unplaced) });
+        out.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** The last segment of `part`, at the end: is there one legal order from some configuration? */
   private finalSegment(part: Part<S, I, O>): void {
     this.segments++;
     let report: IllegalReport<I, O> | undefined;
-    for (const start of part.starts) {
-      const r = checkHistory(this.from(start), part.ops, { maxSteps: this.segmentSteps });
+    for (const c of part.configs) {
+      const r = checkHistory(this.from(c.state), [...part.ops, ...c.unplaced], { maxSteps: this.segmentSteps });
       this.steps += r.steps;
       if (r.verdict === 'ok') return;
       if (r.verdict === 'unknown') {
@@ -281,43 +360,24 @@ export class SegmentedChecker<S, I, O> {
     if (report !== undefined) this.failure = this.withContext(part, report);
   }
 
-  /** Non-overlapping operations: each start stepped through them in order. */
-  private stepThrough(starts: readonly S[], ops: readonly SearchOp<I, O>[]): S[] {
-    const out: S[] = [];
-    for (const start of starts) {
-      let state = start;
-      let legal = true;
-      for (const o of ops) {
-        const step = this.model.step(state, o.op.input, o.output);
-        if (!step.legal) {
-          legal = false;
-          break;
-        }
-        state = step.next;
-      }
-      if (legal) out.push(state);
+  /** Non-overlapping operations with known outcomes, stepped through from `state`. */
+  private stepThrough(state: S, ops: readonly SearchOp<I, O>[]): { legal: boolean; state: S } {
+    for (const o of ops) {
+      const step = this.model.step(state, o.op.input, o.output);
+      if (!step.legal) return { legal: false, state };
+      state = step.next;
     }
-    if (out.length <= 1) return out;
-    const r = endStates(this.model, [], out); // distinct states only
-    return r.kind === 'ok' ? r.states : out;
-  }
-
-  private search(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): S[] | null {
-    const r = endStates(this.model, ops, part.starts, { maxSteps: this.segmentSteps });
-    this.steps += r.steps;
-    if (r.kind === 'budget') {
-      this.undecide(part, `the search of ${ops.length} overlapping operations on key ${part.key} spent its budget of ${this.segmentSteps} steps`);
-      return null;
-    }
-    return r.states;
+    return { legal: true, state };
   }
 
   private undecide(part: Part<S, I, O>, reason: string): void {
     part.undecided = true;
     this.undecidedReason ??= reason;
-    this.held -= part.ops.length;
+    this.held -= part.ops.length + part.carried;
     for (const op of part.ops) this.pending.delete(op.opId);
     part.ops = [];
+    part.carried = 0;
+    part.configs = [];
   }
 
   /** A model that starts in `state`. */
@@ -325,9 +385,10 @@ export class SegmentedChecker<S, I, O> {
     return { ...this.model, init: () => state };
   }
 
-  /** No order of a closed segment is legal from any start: the explanation from the first start. */
+  /** No order of a closed segment is legal from any configuration: the explanation from the first. */
   private fail(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): void {
-    const r = checkHistory(this.from(part.starts[0]), ops.map((o) => o.op), { maxSteps: this.segmentSteps });
+    const c = part.configs[0];
+    const r = checkHistory(this.from(c.state), [...ops.map((o) => o.op), ...c.unplaced], { maxSteps: this.segmentSteps });
     this.steps += r.steps;
     if (r.illegal === undefined) {
       // Cannot happen (endStates found no order); say so rather than pass.
@@ -342,16 +403,19 @@ export class SegmentedChecker<S, I, O> {
     // Plain operations, without the link to their partition.
     const r = { ...report, ops: report.ops.map((o) => ({ clientId: o.clientId, opId: o.opId, input: o.input, call: o.call, return: o.return, output: o.output })) };
     if (part.checked === 0) return r;
-    const shown = part.starts.slice(0, 8).map((s) => this.model.describe.state(s)).join(', ');
-    const more = part.starts.length > 8 ? ` and ${part.starts.length - 8} more` : '';
-    const head = `The ${part.checked} earlier operations on this ${this.model.noun} (up to ${part.cutUs} µs) were checked as they finished; they leave its ${this.model.stateNoun} as ${part.starts.length === 1 ? shown : `one of ${shown}${more}`}${part.starts.length > 1 ? ' (shown from the first)' : ''}.\n`;
+    const configs = part.configs;
+    const shown = configs.slice(0, 8).map((c) => this.model.describe.state(c.state)).join(', ');
+    const more = configs.length > 8 ? ` and ${configs.length - 8} more` : '';
+    const first = configs[0].unplaced;
+    const free = first.length === 0 ? '' : `, with ${first.map((o) => `#${o.opId}`).join(', ')} (no answer) still free to take effect`;
+    const head = `The ${part.checked} earlier operations on this ${this.model.noun} (up to ${part.cutUs} µs) were checked as they finished; they leave its ${this.model.stateNoun} as ${configs.length === 1 ? shown : `one of ${shown}${more}`}${configs.length > 1 ? ' (shown from the first)' : ''}${free}.\n`;
     return { ...r, explanation: head + r.explanation, explanationFull: head + r.explanationFull };
   }
 }
 
-/** Whether no two operations overlap (each returns strictly before the next is called). */
+/** Whether every outcome is known and no two operations overlap (each returns strictly before the next is called). */
 function sequential<I, O>(ops: readonly SearchOp<I, O>[]): boolean {
-  for (let i = 1; i < ops.length; i++) if (!(ops[i - 1].ret < ops[i].call)) return false;
+  for (let i = 0; i < ops.length; i++) if (ops[i].ret === Infinity || (i > 0 && !(ops[i - 1].ret < ops[i].call))) return false;
   return true;
 }
 
