@@ -27,7 +27,8 @@
 // partition undecided ('unknown'), and its later operations are only counted.
 import type { CheckResult, IllegalReport, Operation } from './history.ts';
 import { checkHistory, endStates, StateTable, toSearchOp, type SearchOp } from './linearizability.ts';
-import { isUnknownOutcome, type Model } from './model.ts';
+import { formatCount } from '../kernel/time.ts';
+import type { Model } from './model.ts';
 
 /** Search steps one segment may spend (the end-of-run check of a whole history spends 20 M). */
 export const SEGMENT_STEPS_MAX = 2_000_000;
@@ -308,7 +309,7 @@ export class SegmentedChecker<S, I, O> {
       const r = endStates(this.model, segOps, c.state, { maxSteps: this.segmentSteps });
       this.steps += r.steps;
       if (r.kind === 'budget') {
-        this.undecide(part, `the search of ${segOps.length} overlapping operations on key ${part.key} spent its budget of ${this.segmentSteps} steps`);
+        this.undecide(part, `the search of ${segOps.length} overlapping operations on key ${part.key} spent its budget of ${stepsText(this.segmentSteps)}`);
         return null;
       }
       for (const e of r.ends) out.push({ state: e.state, unplaced: e.unplaced.map((i) => segOps[i].op) });
@@ -352,7 +353,7 @@ export class SegmentedChecker<S, I, O> {
       this.steps += r.steps;
       if (r.verdict === 'ok') return;
       if (r.verdict === 'unknown') {
-        this.undecide(part, `the search of key ${part.key}'s last ${part.ops.length} operations spent its budget of ${this.segmentSteps} steps`);
+        this.undecide(part, `the search of key ${part.key}'s last ${part.ops.length} operations spent its budget of ${stepsText(this.segmentSteps)}`);
         return;
       }
       report ??= r.illegal;
@@ -411,6 +412,11 @@ export class SegmentedChecker<S, I, O> {
     const head = `The ${part.checked} earlier operations on this ${this.model.noun} (up to ${part.cutUs} µs) were checked as they finished; they leave its ${this.model.stateNoun} as ${configs.length === 1 ? shown : `one of ${shown}${more}`}${configs.length > 1 ? ' (shown from the first)' : ''}${free}.\n`;
     return { ...r, explanation: head + r.explanation, explanationFull: head + r.explanationFull };
   }
+}
+
+/** "1 step", "2,000,000 steps". */
+function stepsText(n: number): string {
+  return n === 1 ? '1 step' : `${formatCount(n)} steps`;
 }
 
 /** Whether every outcome is known and no two operations overlap (each returns strictly before the next is called). */
