@@ -5,13 +5,13 @@
 // completes within the bound.
 import type { Micros, Process } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
-import { checkSegmentedHistory } from '../check/historyCheck.ts';
+import { checkSegmentedHistory, LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
 import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
-import { formatCount, formatMicros } from '../kernel/time.ts';
+import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
@@ -19,9 +19,6 @@ import { adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
-
-import { LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
-export { LINEARIZABILITY_STEPS_MAX };
 
 const sections = { raft: raftSection, clients: clientsSection, admin: adminSection };
 export type RaftKvScenario = ScenarioOf<typeof sections>;
