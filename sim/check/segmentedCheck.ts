@@ -22,9 +22,11 @@
 // Bounds: at most `heldMax` operations are held at once (open segments and carried
 // ones); past that nothing more is recorded (`overflow`): what was checked is a prefix of
 // the history, sound as historyRecorder.ts explains (completions after the overflow are left
-// unknown), and a clean prefix is 'inconclusive', never a pass. A segment whose search
-// spends its budget, or that ends in more than `statesMax` configurations, leaves its
-// partition undecided ('unknown'), and its later operations are only counted.
+// unknown), and a clean prefix is 'inconclusive', never a pass. A segment too costly to
+// enumerate (SEGMENT_UNKNOWN_MAX, SEGMENT_ENUMERATION_STEPS_MAX, `statesMax`) is not cut:
+// its partition's history from there is held and checked at the end by a search that stops
+// at the first legal order; only that search spending `segmentSteps` leaves the partition
+// undecided ('unknown').
 import type { CheckResult, IllegalReport, Operation } from './history.ts';
 import { checkHistory, endStates, StateTable, toSearchOp, type SearchOp } from './linearizability.ts';
 import { formatCount } from '../kernel/time.ts';
@@ -39,7 +41,15 @@ export const SEGMENT_STEPS_MAX = 2_000_000;
  * at the first legal order instead of enumerating them all.
  */
 export const SEGMENT_UNKNOWN_MAX = 6;
-/** Configurations a partition may be in at a cut; beyond it the partition is undecided. */
+/**
+ * Steps one segment's enumeration of end configurations may spend. Enumerating them all
+ * can cost far more than finding one order (a key that eight clients keep busy: 779
+ * overlapping operations spent 20,000,000 steps, where the search for one order of the
+ * whole history needed few): past it, or past SEGMENT_STATES_MAX configurations, the
+ * partition is no longer cut, and its history from there is checked at the end.
+ */
+export const SEGMENT_ENUMERATION_STEPS_MAX = 200_000;
+/** Configurations a partition may carry across a cut; beyond it the partition is no longer cut. */
 export const SEGMENT_STATES_MAX = 4096;
 
 export interface SegmentedOptions {
@@ -47,7 +57,7 @@ export interface SegmentedOptions {
   heldMax?: number;
   /** Search steps per segment (default SEGMENT_STEPS_MAX). */
   segmentSteps?: number;
-  /** States carried across a cut at most (default SEGMENT_STATES_MAX). */
+  /** Configurations carried across a cut at most (default SEGMENT_STATES_MAX); more: the partition is no longer cut. */
   statesMax?: number;
   /**
    * Called the moment a closed segment proves the history illegal (at the call that cut
@@ -74,7 +84,7 @@ interface Part<S, I, O> {
   lastReturn: number;
   /** Distinct operations carried in the configurations (held too). */
   carried: number;
-  /** Too many operations of unknown outcome to enumerate: no more cuts, checked at the end. */
+  /** Too costly to enumerate (unanswered writes, a long busy stretch): no more cuts, checked at the end. */
   sticky: boolean;
   /** Virtual time of the last cut (0 before the first). */
   cutUs: number;
@@ -252,14 +262,16 @@ export class SegmentedChecker<S, I, O> {
     }
     this.segments++;
     const ends = this.endsOf(part, ops);
-    if (ends === null) return; // undecided
+    if (ends === 'defer' || ends.length > this.statesMax) {
+      // Too costly to enumerate, or too many ways to end: held, and checked at the end by
+      // a search that stops at its first legal order.
+      this.segments--;
+      part.sticky = true;
+      return;
+    }
     if (ends.length === 0) {
       this.fail(part, ops);
       if (this.failure !== null) this.onIllegal?.(this.failure as IllegalReport<unknown, unknown>, cutUs);
-      return;
-    }
-    if (ends.length > this.statesMax) {
-      this.undecide(part, `key ${part.key} could be in any of ${ends.length} configurations at ${cutUs} µs (more than ${this.statesMax})`);
       return;
     }
     const carried = new Set<Operation<I, O>>();
@@ -296,7 +308,7 @@ export class SegmentedChecker<S, I, O> {
   }
 
   /** Every configuration the segment's operations `ops` can end in, from each of `part`'s; null when undecided. */
-  private endsOf(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): Config<S, I, O>[] | null {
+  private endsOf(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): Config<S, I, O>[] | 'defer' {
     const out: Config<S, I, O>[] = [];
     const plain = part.carried === 0 && sequential(ops);
     for (const c of part.configs) {
@@ -306,12 +318,9 @@ export class SegmentedChecker<S, I, O> {
         continue;
       }
       const segOps = c.unplaced.length === 0 ? ops : [...ops, ...c.unplaced.map(unknownOp)];
-      const r = endStates(this.model, segOps, c.state, { maxSteps: this.segmentSteps });
+      const r = endStates(this.model, segOps, c.state, { maxSteps: Math.min(this.segmentSteps, SEGMENT_ENUMERATION_STEPS_MAX) });
       this.steps += r.steps;
-      if (r.kind === 'budget') {
-        this.undecide(part, `the search of ${segOps.length} overlapping operations on key ${part.key} spent its budget of ${stepsText(this.segmentSteps)}`);
-        return null;
-      }
+      if (r.kind === 'budget') return 'defer';
       for (const e of r.ends) out.push({ state: e.state, unplaced: e.unplaced.map((i) => segOps[i].op) });
     }
     return out.length <= 1 ? out : this.largest(out);
