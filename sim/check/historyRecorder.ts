@@ -18,7 +18,6 @@ import type { HistorySource } from './linearizability.ts';
 export const HISTORY_OPS_MAX = 2_000_000;
 
 /** Flag bits per recorded operation. */
-const WRITE = 1;
 const OK = 2;
 const REFUSED = 4;
 
@@ -58,14 +57,13 @@ export class HistoryRecorder {
       this.overflow = true;
       return;
     }
-    const op = (JSON.parse(input) as KvOp).op;
     this.open.set(`${clientId}:${rid}`, this.calls.length);
     this.clientIds.push(clientId);
     this.calls.push(t);
     this.returns.push(Infinity);
     this.inputs.push(input);
     this.outputs.push('');
-    this.flags.push(op === 'get' ? 0 : WRITE);
+    this.flags.push(0);
   }
 
   private complete(t: Micros, clientId: number, rid: number, output: string, refused: boolean): void {
@@ -122,15 +120,5 @@ export class HistoryRecorder {
       if (this.returns[id] === Infinity) unknown++;
     }
     return { operations, ok, unknown };
-  }
-
-  /** Successful completions of writes in (fromUs, toUs]. */
-  writesCompletedBetween(fromUs: Micros, toUs: Micros): number {
-    let n = 0;
-    for (let id = 0; id < this.calls.length; id++) {
-      const r = this.returns[id];
-      if ((this.flags[id] & (WRITE | OK | REFUSED)) === (WRITE | OK) && r > fromUs && r <= toUs) n++;
-    }
-    return n;
   }
 }

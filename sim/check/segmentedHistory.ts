@@ -11,6 +11,7 @@
 // its first violation, stops there); one found only in what is held at the end, then.
 import type { Micros } from '../../core/env.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
+import { formatCount } from '../kernel/time.ts';
 import type { World } from '../world/world.ts';
 import type { IllegalReport } from './history.ts';
 import { kvModel, type KvObservation, type KvState } from './kvModel.ts';
@@ -30,11 +31,14 @@ export interface WriteCounter {
   n: number;
 }
 
+/** Search steps a linearizability search of raft-kv's history may spend (a segment's, since it is checked as the run goes). */
+export const LINEARIZABILITY_STEPS_MAX = 20_000_000;
+
 /**
  * Reports an illegal history as a 'linearizability' violation, now, with the checker's
  * explanation (the whole text as the detail when the explanation was cut short).
  */
-export function violateLinearizability(world: World, illegal: IllegalReport<unknown, unknown>): void {
+function violateLinearizability(world: World, illegal: IllegalReport<unknown, unknown>): void {
   const head = `history is not linearizable on key ${illegal.key}:\n`;
   const full = illegal.explanationFull === illegal.explanation ? undefined : head + illegal.explanationFull;
   world.violate('linearizability', null, head + illegal.explanation, full);
@@ -54,9 +58,9 @@ export class SegmentedKvHistory {
   answered = 0;
 
   /** The violation was reported the moment it was found (not at the end of the run). */
-  reported = false;
+  private reported = false;
 
-  constructor(world: World, readonly heldMax: number, opts: Omit<SegmentedOptions, 'heldMax' | 'onIllegal'> = {}) {
+  constructor(private readonly world: World, readonly heldMax: number, opts: Omit<SegmentedOptions, 'heldMax' | 'onIllegal'> = {}) {
     const onIllegal = (r: IllegalReport<unknown, unknown>): void => {
       this.reported = true;
       violateLinearizability(world, r);
@@ -111,5 +115,33 @@ export class SegmentedKvHistory {
   /** Checks what is still open and gives the verdict (call once, at the end of the run). */
   finish(): SegmentedResult<KvOp, KvObservation> {
     return this.checker.finish();
+  }
+
+  /**
+   * At the end of the run: checks what is still held and reports what the check found (an
+   * illegal history as a 'linearizability' violation, unless it was reported the moment it
+   * was proved; a check that could not decide through world.cannotDecide), and returns the
+   * verdict ('ok', 'illegal', 'unknown' when a search spent its budget, 'inconclusive' when
+   * more operations were undecided at once than the check holds) with the history's size,
+   * the segments it was checked in and the most operations it held at once, as report stats.
+   */
+  conclude(): Record<string, number | string> {
+    const r = this.finish();
+    const world = this.world;
+    if (r.verdict === 'illegal' && r.illegal !== undefined) {
+      if (!this.reported) violateLinearizability(world, r.illegal as IllegalReport<unknown, unknown>);
+    } else if (r.verdict === 'unknown') {
+      world.cannotDecide('linearizability', `${r.reason ?? 'a segment could not be decided'}; use more keys or fewer clients so each key's history is shorter`);
+    } else if (r.verdict === 'inconclusive') {
+      world.cannotDecide('linearizability', `the check holds at most ${formatCount(this.heldMax)} client operations not yet decided, and this run had more (a key never quiet, or with more than six writes left without an answer, keeps its later operations until the end): what was recorded is linearizable, the rest went unchecked; shorten the run or use fewer clients`);
+    }
+    return {
+      linearizability: r.verdict,
+      operations: this.operations,
+      operationsOk: this.ok,
+      operationsUnknown: this.operations - this.answered,
+      linearizabilitySegments: r.segments,
+      linearizabilityHeldPeak: r.heldPeak,
+    };
   }
 }

@@ -21,7 +21,6 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
-import { checkSegmentedHistory } from '../check/historyCheck.ts';
 import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
@@ -215,7 +214,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     const out: Record<string, number | string> = {
       ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
       elections: invariants?.electionCount ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
-      ...checkSegmentedHistory(world, history),
+      ...history.conclude(),
       historyOverflow: history.overflow ? 1 : 0,
     };
     checkPromisedPhases(world, s, phases.map((p) => p.name));

@@ -5,9 +5,8 @@
 // completes within the bound.
 import type { Micros, Process } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
-import { checkSegmentedHistory, LINEARIZABILITY_STEPS_MAX } from '../check/historyCheck.ts';
 import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
-import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
+import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
@@ -73,7 +72,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     return {
-      ...checkSegmentedHistory(world, history),
+      ...history.conclude(),
       liveness: liveness.state,
       leaderChurn: churn.state,
       quietLeadersMax: churn.worst,
