@@ -55,9 +55,12 @@ export class PendingFile {
   }
 
   /** Writes `text` (after anything appended) and moves the file into place. */
-  commit(text = ''): void {
-    this.append(text);
+  commit(text: string | Uint8Array = ''): void {
+    if (typeof text === 'string') this.append(text);
     this.flush();
+    if (typeof text !== 'string' && this.fd !== null) {
+      for (let at = 0; at < text.length; ) at += writeSync(this.fd, text, at, text.length - at);
+    }
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     renameSync(this.temp, this.path);

@@ -85,7 +85,7 @@ export class TelemetryOutputs {
     }
     if (traces !== null) {
       const otlp = await s.otlpJson();
-      traces.commit(otlp.text);
+      traces.commit(otlp.bytes);
       wrote.push(`${traces.path} (${otlp.spans} spans)`);
     }
     if (logs !== null) {

@@ -68,8 +68,12 @@ export interface ResourceInfo {
   roles: readonly string[];
 }
 
-/** The OTLP/JSON ExportTraceServiceRequest of `spans` (all ended, ids assigned), as text. */
-export function otlpJsonOf(spans: readonly SpanRec[], info: ResourceInfo): string {
+/**
+ * The OTLP/JSON ExportTraceServiceRequest of `spans` (all ended, ids assigned), as the UTF-8
+ * bytes OpenTelemetry's serializer produces (a file writer takes them as they are; decode
+ * them for text).
+ */
+export function otlpJsonOf(spans: readonly SpanRec[], info: ResourceInfo): Uint8Array {
   const ids = new GivenIds();
   const collect = new Collect();
   const tracers = new Map<number, ReturnType<WebTracerProvider['getTracer']>>();
@@ -96,5 +100,5 @@ export function otlpJsonOf(spans: readonly SpanRec[], info: ResourceInfo): strin
     if (r.status === 2) span.setStatus({ code: 2 });
     span.end(hrTimeOf(r.endUs));
   }
-  return new TextDecoder().decode(JsonTraceSerializer.serializeRequest(collect.ended));
+  return JsonTraceSerializer.serializeRequest(collect.ended) ?? new Uint8Array(0);
 }

@@ -36,6 +36,16 @@ export interface TelemetryOptions {
   logLevel?: LogLevel;
 }
 
+/** A run's spans as an OTLP/JSON ExportTraceServiceRequest. */
+export interface OtlpJson {
+  /** UTF-8, as OpenTelemetry's serializer wrote it (what a file gets). */
+  readonly bytes: Uint8Array;
+  /** The same, decoded (on first read). */
+  readonly text: string;
+  readonly spans: number;
+  readonly dropped: number;
+}
+
 /** What a trace record of these kinds is called in the logs. */
 const NODE_EVENTS: Partial<Record<TraceKind, string>> = { crash: 'node.crash', oom: 'node.oom', restart: 'node.restart', pause: 'node.pause', resume: 'node.resume' };
 
@@ -100,14 +110,23 @@ export class TelemetrySession {
    * OpenTelemetry SDK it replays the spans through is loaded only here: it is ~480 KB of the
    * CLI's bundle, which every `faultline` start would otherwise parse (docs/performance.md).
    */
-  async otlpJson(): Promise<{ text: string; spans: number; dropped: number }> {
+  async otlpJson(): Promise<OtlpJson> {
     const spans = this.spans;
     if (spans === null) throw new Error('telemetry: traces were not recorded (TelemetryOptions.traces)');
     const { otlpJsonOf } = await import('./otlp.ts');
     spans.finish(this.faults, this.world.nowUs);
     const roles = this.world.config.nodes.map((n) => n.role);
-    const text = otlpJsonOf(spans.rec.ids(), { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });
-    return { text, spans: spans.rec.spans.length, dropped: spans.rec.dropped };
+    const bytes = otlpJsonOf(spans.rec.ids(), { scenario: this.scenario.name, seed: this.opts.seed ?? 0, roles });
+    let text: string | null = null;
+    return {
+      bytes,
+      get text(): string {
+        text ??= new TextDecoder().decode(bytes);
+        return text;
+      },
+      spans: spans.rec.spans.length,
+      dropped: spans.rec.dropped,
+    };
   }
 
   /** Logs violations reported since the last look (checks report them outside any listener). */

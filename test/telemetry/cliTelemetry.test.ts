@@ -37,10 +37,12 @@ describe('run with telemetry files', () => {
   });
 
   it('gives the same bytes for the same scenario and seed, and says what it wrote', async () => {
+    let r0 = '';
     for (const sub of ['a', 'b']) {
       mkdirSync(join(dir, sub));
       const r = await cliAsync(process.cwd(), 'run', '--seed', '3', ...outputs(sub));
       expect(r.code).toBe(0);
+      r0 ||= r.out;
       expect(r.out).toMatch(/wrote .*m\.om \(12 scrapes\)/);
       expect(r.out).toMatch(/wrote .*t\.json \(\d+ spans\)/);
       expect(r.out).toMatch(/wrote .*l\.jsonl \(\d+ records\)/);
@@ -49,6 +51,10 @@ describe('run with telemetry files', () => {
     const a = read('a');
     const b = read('b');
     for (const f of Object.keys(a)) expect(a[f] === b[f], `${f} differs between two runs`).toBe(true);
+    // The traces file is the serializer's bytes written as they are: whole OTLP/JSON.
+    const spans = (JSON.parse(a['t.json']) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans
+      .flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    expect(String(spans.length)).toBe(/t\.json \((\d+) spans\)/.exec(r0)?.[1]);
     expect(readdirSync(join(dir, 'a')).sort()).toEqual(['l.jsonl', 'm.om', 't.json']);
   });
 
