@@ -14,9 +14,13 @@ import { validateScenario } from '../sim/scenario/parse.ts';
 const HEAD = ['name: bad', 'description: x', 'workload: heartbeat', 'topology: { nodes: 3 }'];
 
 function reject(lines: string[], ...patterns: RegExp[]): string {
+  return rejectText('bad.yaml', lines.join('\n') + '\n', ...patterns);
+}
+
+function rejectText(name: string, text: string, ...patterns: RegExp[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'fl-bad-'));
-  const file = join(dir, 'bad.yaml');
-  writeFileSync(file, lines.join('\n') + '\n');
+  const file = join(dir, name);
+  writeFileSync(file, text);
   let out = '';
   let err = '';
   const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; }, errIsTty: false, cwd: dir };
@@ -123,6 +127,38 @@ describe('bad scenario files', () => {
     reject([...HEAD.slice(0, 3), 'topology: { nodes: 3, link: { latency: { kind: uniform, min: 30ms, max: 10ms } } }', 'duration: 5s',
       'faults:', '  - { at: 1s, kind: link, from: [0], to: [1], set: { latency: { kind: longtail, min: 2s, alpha: 1.5, max: 1s } }, duration: 1s }'],
     /topology\.link\.latency\.min: is above max \(30ms > 10ms\)/, /faults\[0\]\.set\.latency\.min: is above max \(2s > 1s\)/);
+  });
+
+  it('a JSON file is held to what YAML is: a key given twice is refused with its place, a syntax error gets a line and column, a byte order mark is allowed', () => {
+    const doc = '{"name":"bad","description":"x","workload":"heartbeat",\n"topology":{"nodes":5, "nodes": 3},"duration":"5s"}';
+    rejectText('bad.json', doc, /line 2, column 24: not valid JSON for a scenario: "nodes" is given twice in one object/);
+    rejectText('bad.json', '{\n  "name": "bad",\n}\n', /line 3, column 1: not valid JSON/);
+    const ok = '\ufeff{"name":"ok","description":"x","workload":"heartbeat","topology":{"nodes":3},"duration":"5s"}';
+    const dir = mkdtempSync(join(tmpdir(), 'fl-bom-'));
+    writeFileSync(join(dir, 'ok.json'), ok);
+    let err = '';
+    const io = { out: () => {}, err: (s: string) => { err += s; }, errIsTty: false, cwd: dir };
+    expect(main(['run', '--scenario', join(dir, 'ok.json'), '--quiet'], io), err).toBe(0);
+  });
+
+  it('values that would crash or stall the run are refused by field: no latency floor, a heartbeat timeout within the interval, unbounded CPU and clock factors', () => {
+    reject([...HEAD.slice(0, 3), 'topology: { nodes: 3, minLatency: 0s }', 'duration: 5s'], /topology\.minLatency: must be longer than 0: every message takes at least this long/);
+    reject([...HEAD, 'duration: 5s', 'heartbeat: { interval: 100ms, timeout: 100ms }'], /heartbeat\.timeout: must be longer than heartbeat\.interval/);
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: throttle, node: 1, factor: 1e15, duration: 1s }', '  - { at: 1s, kind: clock, node: 2, driftPpm: 1e300 }'],
+      /faults\[0\]\.factor: Too big: expected number to be <=10000/, /faults\[1\]\.driftPpm: Too big/);
+  });
+
+  it('faults that aim at a leader are refused on a workload without one, fixed or drawn by the swarm', () => {
+    reject([...HEAD, 'duration: 10s', 'faults:', '  - { at: 1s, kind: figure8, duration: 2s }', '  - { at: 1s, kind: crashOn, on: vote, duration: 2s }'],
+      /faults\[0\]\.kind: a figure8 fault needs a workload with a leader \(raft-kv/, /faults\[1\]\.kind: a crashOn fault needs a workload with a leader/);
+    reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash, leader-crash, diverge], count: 3, window: [1s, 5s], duration: 200ms..2s }'],
+      /swarm\.kinds: the swarm kinds leader-crash, diverge need a workload with a leader .*not heartbeat: remove them/);
+  });
+
+  it('a node listed twice in an isolate, oneway or link fault, or a oneway from a node to itself alone, is refused', () => {
+    reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: isolate, nodes: [1, 1], duration: 1s }', '  - { at: 1s, kind: oneway, from: [0], to: [0], duration: 1s }',
+      '  - { at: 1s, kind: link, from: [0, 0], to: [1], set: { loss: 0.5 }, duration: 1s }'],
+    /faults\[0\]\.nodes: lists node 1 twice/, /faults\[1\]\.to: names only node 0, the node in from: a node has no link to itself/, /faults\[2\]\.from: lists node 0 twice/);
   });
 
   it('a duration beyond 30 days is refused, written as text or as a number of µs', () => {

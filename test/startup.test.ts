@@ -122,4 +122,23 @@ describe('builtCliUrl', () => {
     expect(builtCliUrl(fresh, ['run', '--workload=w.ts'], {})).toBeNull();
     expect(builtCliUrl(fresh, ['run'], { FAULTLINE_FROM_SOURCE: '1' })).toBeNull();
   });
+
+  it('runs the sources to replay a run that named a workload module (a report, a sweep file, a sweep directory)', () => {
+    const fresh = fakeRoot();
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'report.json'), JSON.stringify({ traceHash: '0123456789abcdef', replay: 'npx faultline run --workload ./w.ts --scenario s.yaml --seed 3' }));
+    writeFileSync(join(cwd, 'plain.json'), JSON.stringify({ traceHash: '0123456789abcdef', replay: 'npx faultline run --scenario s.yaml --seed 3' }));
+    mkdirSync(join(cwd, 'sweep'));
+    writeFileSync(join(cwd, 'sweep', 'sweep.json'), JSON.stringify({ workloads: ['./w.ts'], results: [] }));
+    mkdirSync(join(cwd, 'none'));
+    writeFileSync(join(cwd, 'none', 'sweep.json'), JSON.stringify({ workloads: [], results: [] }));
+    expect(builtCliUrl(fresh, ['replay', 'report.json'], {}, cwd)).toBeNull();
+    expect(builtCliUrl(fresh, ['replay', 'sweep#seed=2'], {}, cwd)).toBeNull();
+    expect(builtCliUrl(fresh, ['replay', 'sweep/sweep.json#seed=2'], {}, cwd)).toBeNull();
+    const built = pathToFileURL(join(fresh, 'dist', 'cli', 'main.mjs')).href;
+    expect(builtCliUrl(fresh, ['replay', 'plain.json'], {}, cwd)).toBe(built);
+    expect(builtCliUrl(fresh, ['replay', 'none#seed=1'], {}, cwd)).toBe(built);
+    expect(builtCliUrl(fresh, ['replay', 'missing.json'], {}, cwd)).toBe(built);
+    expect(builtCliUrl(fresh, ['run', 'report.json'], {}, cwd)).toBe(built);
+  });
 });

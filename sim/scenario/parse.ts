@@ -5,7 +5,7 @@
 // workload. A section that some other workload reads but this one does not is refused by
 // name ("the heartbeat workload does not read a raft section"), as is a workload nobody
 // registered. Every problem is listed with its path, whatever the mix.
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
@@ -46,7 +46,18 @@ function semanticProblems(s: Scenario): Problem[] {
     if (f.kind === 'partition') problems.push(...disjointProblems(f.groups.map((g, j): [string, number[]] => [`groups[${j}]`, g]), `faults[${i}]`, 'group'));
     if (f.kind === 'bridge') problems.push(...disjointProblems([['left', f.left.filter((x) => x !== f.bridge)], ['right', f.right.filter((x) => x !== f.bridge)]], `faults[${i}]`, 'side'));
     if (f.kind === 'leader') problems.push(...leaderProblems(s, f, `faults[${i}]`));
+    else if (AIMED_KINDS.has(f.kind)) problems.push(...needsLeader(s, `faults[${i}].kind`, `a ${f.kind} fault`));
+    if (f.kind === 'isolate') problems.push(...listedOnce(f.nodes, `faults[${i}].nodes`));
+    if (f.kind === 'oneway' || f.kind === 'link') {
+      problems.push(...listedOnce(f.from, `faults[${i}].from`), ...listedOnce(f.to, `faults[${i}].to`));
+      if (f.kind === 'oneway' && f.from.every((x) => f.to.every((y) => x === y))) problems.push({ path: `faults[${i}].to`, message: `names only node ${f.from[0]}, the node in from: a node has no link to itself, so this fault changes nothing; list other nodes` });
+    }
   });
+  const sw = s.swarm;
+  if (sw !== undefined) {
+    const aimed = sw.kinds.filter((k) => SWARM_AIMED_KINDS.has(k));
+    if (aimed.length > 0) problems.push(...needsLeader(s, 'swarm.kinds', `the swarm kind${aimed.length === 1 ? '' : 's'} ${aimed.join(', ')}`, aimed.length > 1));
+  }
   return [...problems, ...phaseProblems(s)];
 }
 
@@ -69,12 +80,34 @@ function disjointProblems(sides: [string, number[]][], path: string, noun: 'grou
   return out;
 }
 
-function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { kind: 'leader' }>, path: string): Problem[] {
+/** Faults that aim at a leader or at what the servers of a consensus group report (sim/faults/aimed.ts). */
+const AIMED_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'diverge']);
+/** Swarm kinds that draw `leader` or aimed faults. */
+const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'figure8', 'diverge', 'deafenOn-transfer']);
+
+/**
+ * `what` needs a workload that says who leads: on any other it would do nothing at all
+ * (no leader to aim at), so a run would pass without the fault it names ever happening.
+ */
+function needsLeader(s: Scenario, path: string, what: string, plural = false): Problem[] {
+  if (findWorkload(s.workload)?.leader === true) return [];
+  const withLeader = registeredWorkloads().filter((w) => w.leader === true).map((w) => w.name);
+  return [{ path, message: `${what} ${plural ? 'need' : 'needs'} a workload with a leader (${withLeader.join(' or ')}), not ${s.workload}: remove ${plural ? 'them' : 'it'} or change the workload` }];
+}
+
+/** A node listed twice in one list is almost surely a typo for another node. */
+function listedOnce(nodes: readonly number[], path: string): Problem[] {
+  const seen = new Set<number>();
   const out: Problem[] = [];
-  if (findWorkload(s.workload)?.leader !== true) {
-    const withLeader = registeredWorkloads().filter((w) => w.leader === true).map((w) => w.name);
-    out.push({ path: `${path}.kind`, message: `a leader fault needs a workload with a leader (${withLeader.join(' or ')}), not ${s.workload}` });
+  for (const x of nodes) {
+    if (seen.has(x)) out.push({ path, message: `lists node ${x} twice: list it once` });
+    seen.add(x);
   }
+  return out;
+}
+
+function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { kind: 'leader' }>, path: string): Problem[] {
+  const out: Problem[] = [...needsLeader(s, `${path}.kind`, 'a leader fault')];
   if ((f.do === 'pause' || f.do === 'isolate' || f.do === 'throttle') && f.duration === undefined) out.push({ path: `${path}.duration`, message: `leader ${f.do} needs a duration like "2s"` });
   if (f.do === 'throttle' && f.factor === undefined) out.push({ path: `${path}.factor`, message: 'leader throttle needs a factor >= 1, e.g. 20' });
   return out;
@@ -186,14 +219,55 @@ export function validateScenario(doc: unknown): ParseResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 
-/** Parses scenario text (JSON when `fileName` ends in .json, else YAML) and validates it. */
-export function parseScenarioText(text: string, fileName: string): ParseResult {
+/** Line and column (1-based) of a character offset in `text`. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}
+
+/**
+ * A JSON document, held to what the YAML reader holds a file to: a leading byte order
+ * mark is allowed, and a key given twice in one object is refused (JSON.parse would keep
+ * the last value silently). Syntax errors name a line and column.
+ */
+function parseJsonDocument(text: string): { ok: true; doc: unknown } | { ok: false; problem: Problem } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
   try {
-    doc = fileName.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    doc = JSON.parse(body);
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    return { ok: false, problem: { path: at === null ? '(syntax)' : lineColumn(body, Number(at[1])), message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}` } };
+  }
+  // Every JSON text is YAML too: the YAML reader finds keys given twice, with their place.
+  const dup = parseDocument(body, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+  if (dup !== undefined) {
+    const key = /^\s*("(?:[^"\\]|\\.)*")/.exec(body.slice(dup.pos[0]))?.[1] ?? 'a key';
+    return { ok: false, problem: { path: lineColumn(body, dup.pos[0]), message: `not valid JSON for a scenario: ${key} is given twice in one object (JSON.parse would keep only the last); keep one` } };
+  }
+  return { ok: true, doc };
+}
+
+/** Parses scenario text (JSON when `fileName` ends in .json, else YAML) and validates it. */
+export function parseScenarioText(text: string, fileName: string): ParseResult {
+  if (fileName.endsWith('.json')) {
+    const r = parseJsonDocument(text);
+    return r.ok ? validateScenario(r.doc) : { ok: false, problems: [r.problem] };
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { prettyErrors: true });
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(syntax)';
-    return { ok: false, problems: [{ path: where, message: `not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` }] };
+    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }] };
   }
   return validateScenario(doc);
 }

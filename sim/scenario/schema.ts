@@ -47,6 +47,9 @@ export const duration = durationAtLeast(0, '');
 /** A duration that must not be zero, for periods that a timer repeats (a zero period would never let time advance). */
 export const positiveDuration = durationAtLeast(1, 'a period of 0 would repeat forever without time advancing');
 
+/** The network's floor on any message's latency: a message never arrives the instant it was sent. */
+const minLatencyDuration = durationAtLeast(1, 'every message takes at least this long (at least 1us); a message may not arrive the instant it is sent');
+
 /** Whether a schema is one of the duration schemas above (so a writer can print "1.5s" again). */
 export function isDurationSchema(schema: z.ZodType): boolean {
   return durationSchemas.has(schema);
@@ -94,9 +97,9 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('bridge'), left: z.array(nodeIndex).min(1), right: z.array(nodeIndex).min(1), bridge: nodeIndex, duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('isolate'), nodes: z.array(nodeIndex).min(1), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('link'), from: z.array(nodeIndex).min(1), to: z.array(nodeIndex).min(1), set: linkSchema, duration: duration }).strict(),
-  z.object({ ...at, kind: z.literal('throttle'), node: nodeIndex, factor: z.number().min(1), duration: duration }).strict(),
+  z.object({ ...at, kind: z.literal('throttle'), node: nodeIndex, factor: z.number().min(1).max(CPU_FACTOR_MAX), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('memory'), node: nodeIndex, bytes: z.number().int().min(0), duration: duration.optional() }).strict(),
-  z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).optional() }).strict(),
+  z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).lt(1_000_000).optional() }).strict(),
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
   // A process leaking `rate` bytes/s until it is restarted or killed (sim/faults/leak.ts).
   z.object({ ...at, kind: z.literal('leak'), node: nodeIndex, rate: z.number().int().min(1).max(1e12), duration: duration.optional() }).strict(),
@@ -203,7 +206,7 @@ export const baseScenarioShape = {
      */
     spares: z.number().int().min(0).max(16).default(0),
     link: linkSchema.default({}),
-    minLatency: duration.default(500),
+    minLatency: minLatencyDuration.default(500),
   }).strict(),
   duration: duration,
   faults: z.array(faultSchema).max(FAULTS_MAX).default([]),

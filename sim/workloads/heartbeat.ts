@@ -15,7 +15,10 @@ const heartbeatSchema = z.object({
   timeout: duration.default(500_000),
   /** Real CPU work per received heartbeat (hash rounds): makes a CPU-heavy scenario for worker benchmarks. */
   work: z.number().int().min(0).max(10_000_000).default(0),
-}).strict();
+}).strict().refine((h) => h.timeout > h.interval, {
+  path: ['timeout'],
+  message: 'must be longer than heartbeat.interval: a peer is suspected when no heartbeat came for this long, so a timeout of one interval or less suspects every peer; e.g. interval 100ms, timeout 500ms',
+});
 
 const sections = { heartbeat: heartbeatSchema.default({ interval: 100_000, timeout: 500_000, work: 0 }) };
 export type HeartbeatScenario = ScenarioOf<typeof sections>;

@@ -37,8 +37,12 @@ function rootPath(): string {
 }
 
 const ROOT = rootPath();
-/** faultline's own folders: frames in them are faultline's, not the user's. */
-const OWN = ['core/', 'sim/', 'cli/', 'bin/', 'ui/', 'wasm/', 'index.ts'].map((d) => ROOT + d);
+/**
+ * faultline's own folders: frames in them are faultline's, not the user's. dist/ holds the
+ * built CLI (`npm run build:cli`): without it every internal error of the built CLI was
+ * reported as the user's workload code throwing, with exit code 2.
+ */
+const OWN = ['core/', 'sim/', 'cli/', 'bin/', 'ui/', 'wasm/', 'dist/', 'scripts/', 'bench/', 'index.ts'].map((d) => ROOT + d);
 
 /** The location in a stack line ("    at f (file:///a/b.ts:3:9)" -> "/a/b.ts:3:9"), as a path without a query. */
 function frameLocation(line: string): string | null {
