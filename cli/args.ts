@@ -80,6 +80,48 @@ function kernelHostsFirstFlag(on: boolean, workers: number | undefined): boolean
   return on;
 }
 
+/**
+ * A flag given twice (not one that collects a list, like --workload) or given an empty
+ * value is refused: parseArgs would keep the last value and drop the other silently, and
+ * an empty path or number is never what was meant.
+ */
+function refuseRepeatsAndEmpty(tokens: readonly { kind: string; name?: string; rawName?: string; value?: string }[], options: FlagSpec, topic: string): void {
+  const seen = new Map<string, string | undefined>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const spec = options[t.name];
+    if (spec === undefined || spec.type !== 'string') continue;
+    if (t.value === '') throw new UsageError(`--${t.name}: expected a value, got an empty string. See \`faultline ${topic} --help\`.`);
+    if (spec.multiple === true) continue;
+    if (seen.has(t.name)) {
+      const before = seen.get(t.name);
+      throw new UsageError(`--${t.name}: given twice (${JSON.stringify(before)} and ${JSON.stringify(t.value)}); give it once. See \`faultline ${topic} --help\`.`);
+    }
+    seen.set(t.name, t.value);
+  }
+}
+
+const RUN_OPTIONS = {
+  scenario: { type: 'string', short: 's' },
+  seed: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  out: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  workers: { type: 'string', short: 'w' },
+  'kernel-hosts-first': { type: 'boolean', default: false },
+  'allow-inconclusive': { type: 'boolean', default: false },
+  'events-max': { type: 'string' },
+  knowledge: { type: 'string' },
+  'save-knowledge': { type: 'string' },
+  workload: { type: 'string', multiple: true },
+  'metrics-out': { type: 'string' },
+  'traces-out': { type: 'string' },
+  'logs-out': { type: 'string' },
+  'scrape-interval': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseRunArgs(argv: string[]): RunArgs {
   let parsed;
   try {
@@ -87,32 +129,17 @@ export function parseRunArgs(argv: string[]): RunArgs {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        scenario: { type: 'string', short: 's' },
-        seed: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string', short: 'o' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        workers: { type: 'string', short: 'w' },
-        'kernel-hosts-first': { type: 'boolean', default: false },
-        'allow-inconclusive': { type: 'boolean', default: false },
-        'events-max': { type: 'string' },
-        knowledge: { type: 'string' },
-        'save-knowledge': { type: 'string' },
-        workload: { type: 'string', multiple: true },
-        'metrics-out': { type: 'string' },
-        'traces-out': { type: 'string' },
-        'logs-out': { type: 'string' },
-        'scrape-interval': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      tokens: true,
+      options: RUN_OPTIONS,
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. See \`faultline run --help\`.`);
   }
   const v = parsed.values;
   if (v.help) throw new HelpRequested('run');
+  refuseRepeatsAndEmpty(parsed.tokens, RUN_OPTIONS, 'run');
+  if (v['log-level'] !== undefined && v['logs-out'] === undefined) throw new UsageError('--log-level: sets the level of --logs-out FILE, which is not given; add --logs-out FILE or drop --log-level');
+  if (v['scrape-interval'] !== undefined && v['metrics-out'] === undefined) throw new UsageError('--scrape-interval: sets how often --metrics-out FILE is scraped, which is not given; add --metrics-out FILE or drop --scrape-interval');
   const workers = v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX);
   return {
     scenario: v.scenario,
@@ -144,11 +171,12 @@ type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; mul
 export function parseFlags(argv: string[], topic: string, options: FlagSpec, positionalsMax = 0): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionalsMax > 0, options: { ...options, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionalsMax > 0, tokens: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. See \`faultline ${topic} --help\`.`);
   }
   if (parsed.values.help === true) throw new HelpRequested(topic);
+  refuseRepeatsAndEmpty(parsed.tokens, options, topic);
   if (parsed.positionals.length > positionalsMax) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}. See \`faultline ${topic} --help\`.`);
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }

@@ -22,7 +22,7 @@ import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
-import { prepareOutDir } from './outPath.ts';
+import { prepareOutDir, prepareOutFile } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
@@ -65,8 +65,6 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
 
 function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
-  // Before the run: a report that cannot be written must not cost a run first.
-  if (args.out !== undefined) prepareOutDir(args.out, '--out');
   const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
   const scenario = materialize(known, args.seed);
   if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
@@ -74,10 +72,30 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const swarmSettings = sampleSettings(loaded.scenario, args.seed)?.drawn;
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
+  // Before the run, and after every other check: an output that cannot be written must not
+  // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
+  const undoSave = args.saveKnowledge === undefined ? () => {} : prepareOutFile(args.saveKnowledge, '--save-knowledge');
+  let telemetry: TelemetryOutputs | null;
+  let undoOut = (): void => {};
+  try {
+    telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
+    try {
+      if (args.out !== undefined) undoOut = prepareOutDir(args.out, '--out');
+    } catch (e) {
+      telemetry?.discard();
+      throw e;
+    }
+  } catch (e) {
+    undoSave();
+    throw e;
+  }
+  const undo = (): void => {
+    undoOut();
+    undoSave();
+  };
   const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${formatCount(events)} events`) : undefined;
-  const telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
   const t0 = wallNowMs();
   const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>, wrote: string[] = []): number => {
     progress?.clear();
@@ -100,17 +118,28 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     if (args.saveKnowledge !== undefined && !saveKnowledge(world, args.saveKnowledge)) io.err(`faultline: --save-knowledge: this run's manager reported no knowledge (is it a mapek scenario with the manager on?); ${args.saveKnowledge} not written\n`);
   };
   if (args.workers === undefined && telemetry === null) {
-    const { report, world } = runScenario(scenario, args.seed, base);
-    keepKnowledge(world);
-    return finish(report, world.trace.events(), {});
+    let ran;
+    try {
+      ran = runScenario(scenario, args.seed, base);
+    } catch (e) {
+      undo();
+      throw e;
+    }
+    keepKnowledge(ran.world);
+    return finish(ran.report, ran.world.trace.events(), {});
   }
   if (args.workers === undefined && telemetry !== null) {
     try {
       const { report, world } = runScenario(scenario, args.seed, telemetry.runOptions(base));
       keepKnowledge(world);
-      return writeTelemetry(telemetry, io).then((wrote) => (wrote === null ? 2 : finish(report, world.trace.events(), {}, wrote)));
+      return writeTelemetry(telemetry, io).then((wrote) => {
+        if (wrote !== null) return finish(report, world.trace.events(), {}, wrote);
+        undo();
+        return 2;
+      });
     } catch (e) {
       telemetry.discard();
+      undo();
       throw e;
     }
   }
@@ -120,11 +149,14 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   return runScenarioLockstep(scenario, args.seed, workers, workerFactory(khf), telemetry === null ? base : telemetry.runOptions(base)).then(
     async (r) => {
       const wrote = telemetry === null ? [] : await writeTelemetry(telemetry, io);
-      return wrote === null ? 2 : finish(r.report, r.trace, { workers, ...(khf ? { kernelHostsFirst: true } : {}), lockstep: r.lockstep }, wrote);
+      if (wrote !== null) return finish(r.report, r.trace, { workers, ...(khf ? { kernelHostsFirst: true } : {}), lockstep: r.lockstep }, wrote);
+      undo();
+      return 2;
     },
     (e: unknown) => {
       progress?.clear();
       telemetry?.discard();
+      undo();
       io.err(`faultline: simulation error with ${workersFlag}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} ${workersFlag}\n`);
       return 1;
     },
@@ -217,15 +249,25 @@ async function cmdUi(argv: string[], io: Io): Promise<number> {
   if (typeof values.scenario === 'string') {
     const loc = locateScenario(values.scenario);
     // A file outside the catalogue goes to the page with the modules; it is checked here first (exit 2 if invalid).
-    if (loc.ok && !loc.fromCatalog) {
+    if (!loc.ok || !loc.fromCatalog) {
+      // Checked here first (exit 2 if missing or invalid), as `run` and `serve` check it.
       const ref = loadScenarioRef(values.scenario, workloads);
-      user.scenarios.push({ fileName: basename(loc.file), text: ref.text, ref: values.scenario });
-      query.set('scenario', scenarioNameOf(loc.file));
+      if (loc.ok) {
+        user.scenarios.push({ fileName: basename(loc.file), text: ref.text, ref: values.scenario });
+        query.set('scenario', scenarioNameOf(loc.file));
+      }
     } else query.set('scenario', values.scenario);
   }
   if (values.seed !== undefined) query.set('seed', String(parseSeed(values.seed as string)));
+  const host = (values.host as string | undefined) ?? 'localhost';
+  // Vite reports a host it cannot resolve as an uncaught error after start-up: ask first.
+  try {
+    await (await import('node:dns/promises')).lookup(host);
+  } catch {
+    throw new UsageError(`--host: ${host} is not a host name or address this machine can resolve; use an address such as localhost or 127.0.0.1`);
+  }
   const { serveUi } = await import('./serve.ts');
-  const server = await serveUi({ port, host: (values.host as string | undefined) ?? 'localhost', query: query.toString(), user, dev: values.dev === true }, io.out);
+  const server = await serveUi({ port, host, query: query.toString(), user, dev: values.dev === true }, io.out);
   return new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       void server.close().then(() => resolve(0));
@@ -278,6 +320,12 @@ export async function mainAsync(argv: string[], io: Io): Promise<number> {
 function mainAny(argv: string[], io: Io): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'help' && rest.length > 0) {
+      // `faultline help run` is `faultline run --help`.
+      if (rest.length > 1 || !Object.hasOwn(HELP, rest[0])) throw new UsageError(`help: no command "${rest.join(' ')}". Commands: ${Object.keys(COMMANDS).join(', ')}. See \`faultline --help\`.`);
+      io.out(HELP[rest[0]] + '\n');
+      return 0;
+    }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(MAIN_HELP + '\n');
       return command === undefined ? 2 : 0;

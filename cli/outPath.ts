@@ -7,7 +7,7 @@
 // pseudo-filesystems (`mkdir -p /proc/x`): they walk up to the first existing ancestor
 // (at most PATH_DEPTH_MAX steps), check it is a writable directory on a real filesystem,
 // and create the missing directories one at a time.
-import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmdirSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './args.ts';
 
@@ -75,13 +75,29 @@ function checkRealFilesystem(dir: string, flag: string, shown: string): void {
   if (type !== undefined && PSEUDO_FS_TYPES.has(type)) refuse(flag, shown, `${real} is on a kernel pseudo-filesystem; choose a directory on a real disk`);
 }
 
-/** Makes `dir` (and its missing parents) ready for writing, or throws a UsageError. */
-export function prepareOutDir(dir: string, flag: string): void {
-  prepareDir(resolve(dir), flag, dir);
+/**
+ * Makes `dir` (and its missing parents) ready for writing, or throws a UsageError. Returns
+ * an undo: it removes the directories this call created, deepest first, as long as they
+ * are still empty, for a command that fails after preparing its output (no partial output).
+ */
+export function prepareOutDir(dir: string, flag: string): () => void {
+  return prepareDir(resolve(dir), flag, dir);
+}
+
+function undoCreated(created: readonly string[]): () => void {
+  return () => {
+    for (let i = created.length - 1; i >= 0; i--) {
+      try {
+        rmdirSync(created[i]);
+      } catch {
+        return; // Not empty (something was written) or already gone: leave it and its parents.
+      }
+    }
+  };
 }
 
 /** prepareOutDir for `abs`, naming the path as the user gave it (`dir`) in messages. */
-function prepareDir(abs: string, flag: string, dir: string): void {
+function prepareDir(abs: string, flag: string, dir: string): () => void {
   const root = underPseudoRoot(abs);
   if (root !== null) refuse(flag, dir, `${root} is a kernel pseudo-filesystem; choose a directory on a real disk`);
   const { dir: ancestor, missing } = existingAncestor(abs, flag, dir);
@@ -92,11 +108,14 @@ function prepareDir(abs: string, flag: string, dir: string): void {
     refuse(flag, dir, `${ancestor} is not writable`);
   }
   let p = ancestor;
+  const created: string[] = [];
   for (const name of missing) {
     p = join(p, name);
     try {
       mkdirSync(p);
+      created.push(p);
     } catch (e) {
+      undoCreated(created)();
       refuse(flag, dir, `cannot create ${p}: ${errorText(e)}`);
     }
   }
@@ -110,22 +129,33 @@ function prepareDir(abs: string, flag: string, dir: string): void {
     }
     unlinkSync(probeFile);
   } catch (e) {
+    undoCreated(created)();
     refuse(flag, dir, `cannot write a file there: ${errorText(e)}`);
   }
+  return undoCreated(created);
 }
 
-/** Makes the directory of `file` ready and checks `file` itself can be (over)written, or throws. */
-export function prepareOutFile(file: string, flag: string): void {
-  prepareDir(dirname(resolve(file)), flag, file);
-  const st = probe(resolve(file));
-  if (st.kind === 'dir') refuse(flag, file, 'is a directory; name a file');
-  if (st.kind === 'other') refuse(flag, file, 'exists and is not a regular file');
-  if (st.kind === 'error') refuse(flag, file, `cannot look at it: ${errorText(st.e)}`);
-  if (st.kind === 'file') {
-    try {
-      accessSync(file, constants.W_OK);
-    } catch {
-      refuse(flag, file, 'exists and is not writable');
+/**
+ * Makes the directory of `file` ready and checks `file` itself can be (over)written, or
+ * throws. Returns an undo for the directories it created (see prepareOutDir).
+ */
+export function prepareOutFile(file: string, flag: string): () => void {
+  const undo = prepareDir(dirname(resolve(file)), flag, file);
+  try {
+    const st = probe(resolve(file));
+    if (st.kind === 'dir') refuse(flag, file, 'is a directory; name a file');
+    if (st.kind === 'other') refuse(flag, file, 'exists and is not a regular file');
+    if (st.kind === 'error') refuse(flag, file, `cannot look at it: ${errorText(st.e)}`);
+    if (st.kind === 'file') {
+      try {
+        accessSync(file, constants.W_OK);
+      } catch {
+        refuse(flag, file, 'exists and is not writable');
+      }
     }
+  } catch (e) {
+    undo();
+    throw e;
   }
+  return undo;
 }

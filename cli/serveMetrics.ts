@@ -155,6 +155,10 @@ function respond(res: ServerResponse, a: Answer, head: boolean): void {
 export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
+      if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_FAIL') {
+        reject(new UsageError(`--host: ${host} is not a host name or address this machine can resolve; use an address such as 127.0.0.1 or 0.0.0.0`));
+        return;
+      }
       const why = e.code === 'EADDRINUSE' ? 'is in use' : e.code === 'EACCES' ? 'needs privileges' : e.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : (e.message ?? String(e));
       reject(new UsageError(`--port: ${host}:${port} ${why}; choose another with --port (0 picks a free one)${e.code === 'EADDRNOTAVAIL' ? ' or fix --host' : ''}`));
     };

@@ -100,9 +100,15 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
   // Before shrinking, which can take hundreds of runs: the result must have somewhere to go.
-  prepareOutFile(out, '--out');
+  const undo = prepareOutFile(out, '--out');
   const t0 = wallNowMs();
-  const r = shrinkFaults(loaded.scenario, seed, testsMax);
+  let r: ReturnType<typeof shrinkFaults>;
+  try {
+    r = shrinkFaults(loaded.scenario, seed, testsMax);
+  } catch (e) {
+    undo(); // Nothing to shrink (the seed passes), or a bad input: leave no directory behind.
+    throw e;
+  }
   const shrunk: Scenario = { ...materialize(loaded.scenario, seed), faults: r.minimal, description: `Shrunk from ${loaded.ref} seed ${seed}: the smallest fault schedule found that still fails check ${r.check}. ${loaded.scenario.description}`.trim() };
   const replay = runCommand({ ref: out, workloads }, seed);
   const text = scenarioToYaml(shrunk, `faultline shrink${workloadArgs(workloads)} --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: ${replay}`);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cliHarness.ts';
+import { cli, cliAsync } from './cliHarness.ts';
 import { describe, expect, it } from 'vitest';
 
 
@@ -82,6 +82,23 @@ describe('faultline CLI', () => {
     expect(l.out).toMatch(/heartbeat-crash/);
     expect(cli('--help').out).toMatch(/Usage:/);
     expect(cli('run', '--help').out).toMatch(/--seed N/);
+    const h = cli('help', 'sweep');
+    expect(h.code).toBe(0);
+    expect(h.out).toBe(cli('sweep', '--help').out);
+    expect(cli('help', 'nope').code).toBe(2);
+    expect(cli('help', 'nope').err).toMatch(/help: no command "nope"/);
+  });
+
+  it('ui and serve refuse an unknown scenario or an unresolvable host before they start a server', async () => {
+    const ui = await cliAsync(process.cwd(), 'ui', '--port', '45691', '--scenario', 'no-such-scenario');
+    expect(ui.code).toBe(2);
+    expect(ui.err).toMatch(/--scenario: "no-such-scenario" is neither a catalogue scenario nor a file/);
+    for (const cmd of ['ui', 'serve']) {
+      const r = await cliAsync(process.cwd(), cmd, '--port', '45692', '--host', 'no-such-host.invalid');
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(/--host: no-such-host\.invalid is not a host name or address this machine can resolve/);
+      expect(r.out).toBe('');
+    }
   });
 
   it('bin/faultline.mjs runs from the source tree with no build step', () => {

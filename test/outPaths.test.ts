@@ -55,6 +55,30 @@ describe('output paths are checked before any work', () => {
     expect(statSync(join(out, 'report.json')).isFile()).toBe(true);
     expect(readFileSync(join(out, 'report.json'), 'utf8')).toMatch(/"verdict": "pass"/);
   });
+
+  it('a refusal after the output was prepared leaves no directory behind (run, shrink), and --save-knowledge is checked up front', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-outpath-'));
+    const refusedWith = (why: RegExp, ...argv: string[]): void => {
+      const r = cli(...argv);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(why);
+      expect(r.out).toBe('');
+    };
+    refusedWith(/--workers: the scenario has 5 nodes/, 'run', '--scenario', SCENARIO, '--out', join(dir, 'a', 'b'), '--workers', '6');
+    refusedWith(/--metrics-out: cannot write .*its directory does not exist/, 'run', '--scenario', SCENARIO, '--out', join(dir, 'c', 'd'), '--metrics-out', join(dir, 'none', 'm.om'));
+    refusedWith(/--save-knowledge .*: is a directory; name a file/, 'run', '--scenario', 'mapek-crash', '--out', join(dir, 'e'), '--save-knowledge', dir);
+    refusedWith(/no failure to shrink/, 'shrink', '--scenario', 'heartbeat-crash', '--seed', '1', '--out', join(dir, 'f', 'g', 'min.yaml'));
+    for (const made of ['a', 'c', 'e', 'f']) expect(existsSync(join(dir, made)), made).toBe(false);
+  });
+
+  it('a flag given twice or with an empty value is refused, as are telemetry settings without their file', () => {
+    expect(cli('run', '--seed', '1', '--seed', '2').err).toMatch(/--seed: given twice \("1" and "2"\); give it once/);
+    expect(cli('sweep', '--seeds', '1..2', '--seeds', '3..4').err).toMatch(/--seeds: given twice/);
+    expect(cli('run', '--out', '').err).toMatch(/--out: expected a value, got an empty string/);
+    expect(cli('run', '--log-level', 'debug').err).toMatch(/--log-level: sets the level of --logs-out FILE, which is not given/);
+    expect(cli('run', '--scrape-interval', '2s').err).toMatch(/--scrape-interval: sets how often --metrics-out FILE is scraped/);
+    for (const argv of [['run', '--seed', '1', '--seed', '2'], ['run', '--out', ''], ['run', '--log-level', 'debug']]) expect(cli(...argv).code).toBe(2);
+  });
 });
 
 describe('sweep results as seeds finish', () => {
