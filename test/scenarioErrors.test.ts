@@ -148,6 +148,11 @@ describe('bad scenario files', () => {
       /faults\[0\]\.factor: Too big: expected number to be <=10000/, /faults\[1\]\.driftPpm: Too big/);
   });
 
+  it('an aimed nemesis with rounds under 1ms is refused (millions of rounds, none of them a real one)', () => {
+    reject([...RAFT.slice(0, 4), 'duration: 10s', 'faults:', '  - { at: 1s, kind: figure8, duration: 2s, period: 1us }', '  - { at: 1s, kind: diverge, duration: 2s, period: 999us }'],
+      /faults\[0\]\.period: must be at least 1ms: a round needs time for an election/, /faults\[1\]\.period: must be at least 1ms/);
+  });
+
   it('faults that aim at a leader are refused on a workload without one, fixed or drawn by the swarm', () => {
     reject([...HEAD, 'duration: 10s', 'faults:', '  - { at: 1s, kind: figure8, duration: 2s }', '  - { at: 1s, kind: crashOn, on: vote, duration: 2s }'],
       /faults\[0\]\.kind: a figure8 fault needs a workload with a leader \(raft-kv/, /faults\[1\]\.kind: a crashOn fault needs a workload with a leader/);

@@ -107,7 +107,7 @@ const MUTATORS: Record<string, Mutator> = {
     const [f, i] = cands[r.int(cands.length)];
     const duration = pickUs(r, sw.duration[0], sw.duration[1]);
     const g = { ...f, duration } as FaultSpec;
-    if ((g.kind === 'figure8' || g.kind === 'diverge') && g.period > duration) g.period = duration;
+    if ((g.kind === 'figure8' || g.kind === 'diverge') && g.period > duration) g.period = Math.max(1000, duration); // 1ms: the schema's least period
     return fs.map((x, j) => (j === i ? g : x));
   },
   drop: (fs, { r }) => {

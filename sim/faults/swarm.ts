@@ -136,7 +136,7 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     }
     case 'figure8':
     case 'diverge':
-      return { at, kind, duration, period: Math.min(duration, 1000 * r.intBetween(500, 1500)) };
+      return { at, kind, duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(500, 1500))) }; // 1ms: the schema's least period
     default:
       return null;
   }

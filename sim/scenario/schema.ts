@@ -33,7 +33,7 @@ function durationAtLeast(minUs: number, why: string) {
       return z.NEVER;
     }
     if (us < minUs) {
-      ctx.addIssue({ code: 'custom', message: `must be longer than 0: ${why}` });
+      ctx.addIssue({ code: 'custom', message: minUs <= 1 ? `must be longer than 0: ${why}` : `must be at least ${formatDuration(minUs)}: ${why}` });
       return z.NEVER;
     }
     return us;
@@ -49,6 +49,13 @@ export const positiveDuration = durationAtLeast(1, 'a period of 0 would repeat f
 
 /** The network's floor on any message's latency: a message never arrives the instant it was sent. */
 const minLatencyDuration = durationAtLeast(1, 'every message takes at least this long (at least 1us); a message may not arrive the instant it is sent');
+
+/**
+ * The period of an aimed nemesis's rounds (figure8, diverge): each round cuts links,
+ * crashes and restarts servers and waits for an election, so a period under 1ms does
+ * nothing a longer one would not, and at 1us a few seconds are millions of rounds.
+ */
+const roundPeriod = durationAtLeast(1000, 'a round needs time for an election (the defaults are 1-1.2s)');
 
 /** Whether a schema is one of the duration schemas above (so a writer can print "1.5s" again). */
 export function isDurationSchema(schema: z.ZodType): boolean {
@@ -120,8 +127,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   // term durable; generate Figure 8 schedules; build divergent logs across terms.
   z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term', 'persist', 'write']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('deafenOn'), on: z.enum(['transfer']), duration: duration, down: duration.default(300_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
-  z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: positiveDuration.default(1_200_000) }).strict(),
-  z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: positiveDuration.default(1_000_000) }).strict(),
+  z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: roundPeriod.default(1_200_000) }).strict(),
+  z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: roundPeriod.default(1_000_000) }).strict(),
   z.object({
     ...at,
     kind: z.literal('byzantine'),
