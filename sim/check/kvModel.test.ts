@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KvStateMachine } from '../../core/kv/stateMachine.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep } from './kvModel.ts';
+import { isReadOnly, isUnknownOutput, KV_INITIAL_STATE, kvModelStep, kvSpec } from './kvModel.ts';
 import type { KvState } from './kvModel.ts';
 
 const arbOp: fc.Arbitrary<KvOp> = fc.oneof(
@@ -33,6 +33,24 @@ describe('kvModelStep', () => {
         expect(kvModelStep(state === 'zz' ? 'yy' : 'zz', { op: 'get', key: 'k' }, { ok: true, value: state }).legal).toBe(false);
       });
     }));
+  });
+
+  it('is its own specification, not the store\'s code: each operation\'s meaning pinned by hand', () => {
+    // The model no longer calls core/kv's applyKvOp, so a bug there (an append that
+    // prepends, a cas that compares the wrong way) shows as a linearizability violation.
+    const cases: [string | null, KvOp, unknown, string | null][] = [
+      [null, { op: 'get', key: 'k' }, { ok: true, value: null }, null],
+      ['x', { op: 'put', key: 'k', value: 'y' }, { ok: true, value: 'y' }, 'y'],
+      [null, { op: 'append', key: 'k', value: 'b' }, { ok: true, value: 'b' }, 'b'],
+      ['a', { op: 'append', key: 'k', value: 'b' }, { ok: true, value: 'ab' }, 'ab'],
+      ['', { op: 'append', key: 'k', value: 'b' }, { ok: true, value: 'b' }, 'b'],
+      [null, { op: 'cas', key: 'k', expected: null, value: 'v' }, { ok: true, value: 'v' }, 'v'],
+      ['', { op: 'cas', key: 'k', expected: null, value: 'v' }, { ok: false, error: 'cas-mismatch', current: '' }, ''],
+      ['a', { op: 'cas', key: 'k', expected: 'b', value: 'v' }, { ok: false, error: 'cas-mismatch', current: 'a' }, 'a'],
+      ['a', { op: 'delete', key: 'k' }, { ok: true, value: 'a' }, null],
+    ];
+    for (const [current, op, result, next] of cases) expect(kvSpec(current, op), JSON.stringify([current, op])).toEqual({ result, next });
+    expect(kvModelStep('a', { op: 'append', key: 'k', value: 'b' }, { ok: true, value: 'ba' }).legal).toBe(false);
   });
 
   it('lets an unknown output take effect without constraining it', () => {

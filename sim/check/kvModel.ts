@@ -2,16 +2,47 @@
 // linearizability checker (kvModel) and its explanations.
 //
 // Contract: the state is the key's value (null when absent). A step is legal when the
-// operation, applied to the state with core/kv's own semantics (applyKvOp), gives the
+// operation, applied to the state by this file's own specification (kvSpec), gives the
 // output the client observed; an unknown output (null) accepts whatever the operation
-// would have returned. Sharing applyKvOp keeps the checker and the store in agreement.
+// would have returned. The specification is written here, apart from the store's
+// implementation (core/kv/applyOp.ts): a checker that borrowed the store's semantics would
+// agree with any bug in them (an append that prepends, a cas that compares the wrong way),
+// and the run would pass. A property test holds the two equal on arbitrary operations.
 // Besides the store's own answers (KvResult), a history may say less: a failed cas whose
 // current value was not seen (`{ ok: false, error: 'cas-mismatch' }` without `current`)
 // only says the key did not hold the expected value.
 
-import { applyKvOp, kvResultsEqual } from '../../core/kv/applyOp.ts';
 import type { KvOp, KvResult } from '../../core/kv/types.ts';
 import { showValue, type Model, type ModelStep } from './model.ts';
+
+/**
+ * What each operation means, as the docs state it: get reads the value; put sets it and
+ * answers the value written; append adds its value at the end (to "" when absent) and
+ * answers the new value; cas sets the value only when the key holds exactly `expected`
+ * (null: absent), and otherwise fails answering what it holds; delete removes the key and
+ * answers the value it held.
+ */
+export function kvSpec(current: string | null, op: KvOp): { result: KvResult; next: string | null } {
+  if (op.op === 'get') return { result: { ok: true, value: current }, next: current };
+  if (op.op === 'put') return { result: { ok: true, value: op.value }, next: op.value };
+  if (op.op === 'append') {
+    const next = current === null ? op.value : current.concat(op.value);
+    return { result: { ok: true, value: next }, next };
+  }
+  if (op.op === 'delete') return { result: { ok: true, value: current }, next: null };
+  if (op.op === 'cas') {
+    return current === op.expected ? { result: { ok: true, value: op.value }, next: op.value } : { result: { ok: false, error: 'cas-mismatch', current }, next: current };
+  }
+  throw new Error(`kvSpec: unknown operation ${JSON.stringify((op as { op?: unknown }).op)}`);
+}
+
+/** Whether two answers are the same: ok with the same value, or the same error (and, for cas-mismatch, the same current value). */
+export function sameKvResult(a: KvResult, b: KvResult): boolean {
+  if (a.ok !== b.ok) return false;
+  if (a.ok) return b.ok && a.value === b.value;
+  if (b.ok || a.error !== b.error) return false;
+  return a.error !== 'cas-mismatch' || b.error !== 'cas-mismatch' || a.current === b.current;
+}
 
 export type KvState = string | null;
 
@@ -25,11 +56,11 @@ function isBareCasMismatch(o: KvObservation): boolean {
 }
 
 export function kvModelStep(state: KvState, input: KvOp, output: KvObservation | null): ModelStep<KvState, KvResult> {
-  const step = applyKvOp(state, input);
+  const step = kvSpec(state, input);
   if (output === null) return { legal: true, next: step.next, expected: step.result };
   const legal = isBareCasMismatch(output)
     ? !step.result.ok && step.result.error === 'cas-mismatch'
-    : kvResultsEqual(step.result, output as KvResult);
+    : sameKvResult(step.result, output as KvResult);
   return { legal, next: legal ? step.next : state, expected: step.result };
 }
 
