@@ -80,6 +80,8 @@ export const STATS_INTERVAL_US = 100_000;
 interface PendingRead {
   client: NodeId;
   req: KvRequest;
+  /** The read's context for Raft's ReadIndex (unique within this process). */
+  ctx: string;
   index: number;
   /** Local time the read point was asked for, and how long confirming it took (-1 until known). */
   askedUs: Micros;
@@ -293,11 +295,11 @@ export class KvServer implements Process {
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer, readIndexUs: Micros = -1): void {
+  private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null): void {
     // A registration is not a request (no kv.request was reported for it): no kv.reply either.
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs });
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx });
     }
     this.ctx.send(to, seal(a));
   }
@@ -331,7 +333,8 @@ export class KvServer implements Process {
         return;
       }
       const ctxId = `${this.ctx.id}:${this.readSeq++}`;
-      this.pendingReads.set(ctxId, { client: from, req, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
+      this.ctx.telemetry.emit('kv.read', { client: from, rid: req.rid, ctx: ctxId });
+      this.pendingReads.set(ctxId, { client: from, req, ctx: ctxId, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
       raft.readIndex(ctxId);
       return;
     }
@@ -581,7 +584,7 @@ export class KvServer implements Process {
     let kept = 0;
     for (const p of this.readyReads) {
       if (p.index <= this.applied) {
-        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } }, p.readIndexUs);
+        this.answer(p.client, { type: 'kv.resp', clientId: p.req.clientId, rid: p.req.rid, result: { ok: true, value: this.kv.read((p.req.op as { key: string }).key) } }, p);
       } else {
         this.readyReads[kept++] = p;
       }

@@ -35,10 +35,15 @@ export interface RaftBugs {
   leaseKeptOnTransfer?: boolean;
   /** The leader counts learners' replicas toward the commit quorum, as if they were voters. */
   learnersInQuorum?: boolean;
+  /**
+   * A new leader serves reads before it has committed an entry of its own term: its commit
+   * index may still lag what its predecessor committed (thesis §6.4, step 1 of ReadIndex).
+   */
+  readBeforeTermCommit?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

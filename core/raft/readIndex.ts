@@ -20,7 +20,7 @@ export function requestRead(r: Raft, ctx: string): void {
 
 /** Leader: a read from `from` (itself or a follower). */
 export function leaderRead(r: Raft, from: number, ctx: string): void {
-  if (!r.committedInCurrentTerm()) {
+  if (r.bugs.readBeforeTermCommit === true ? r.log.committed === 0 : !r.committedInCurrentTerm()) {
     if (r.pendingReads.length < LIMITS.pendingReadsMax) r.pendingReads.push({ from, ctx });
     return;
   }

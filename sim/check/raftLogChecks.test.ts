@@ -140,6 +140,36 @@ describe('match indexes', () => {
   });
 });
 
+describe('reads', () => {
+  const asked = (ctx: string): Record<string, string | number> => ({ client: 5, rid: 1, ctx });
+  const served = (ctx: string, readIndex: number): Record<string, string | number> => ({ client: 5, rid: 1, outcome: 'ok', readIndexUs: 10, readIndex, readCtx: ctx });
+
+  it('a read served below what some node had committed when it arrived is caught; at or above it, or a commit after it arrived, passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1, 1], ['a', 'b', 'c']));
+    tel(0, 'raft.hardstate', hard(1, 0, 3, 3)); // The old leader committed 3.
+    tel(1, 'kv.read', asked('1:0')); // A new leader takes a read...
+    tel(1, 'kv.read', asked('1:1'));
+    tel(1, 'kv.reply', served('1:1', 3)); // ...served at 3: fine.
+    tel(1, 'kv.reply', { client: 5, rid: 2, outcome: 'ok', readIndexUs: -1, readIndex: -1, readCtx: '' }); // A write's answer.
+    expect(world.violations).toEqual([]);
+    tel(1, 'kv.reply', served('1:0', 2)); // Served at 2 < 3, before its own term's first commit.
+    expect(checksOf(world)).toEqual(['read-index-sound']);
+    expect(world.violations[0].message).toMatch(/node 1 served a read of node 5 \(request 1\) at read index 2, but when the read reached it node 0 had already committed up to index 3/);
+  });
+
+  it('the bar is the commit when the read was taken: later commits, or a context taken again after a restart, do not raise it', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 3));
+    tel(1, 'kv.read', asked('1:0'));
+    tel(0, 'raft.hardstate', hard(1, 0, 3, 3));
+    tel(1, 'kv.read', asked('1:0')); // The same context after a restart: the earlier bar stays.
+    tel(1, 'kv.reply', served('1:0', 2));
+    tel(2, 'kv.reply', served('2:9', 1)); // A read the checker never saw taken: not judged.
+    expect(world.violations).toEqual([]);
+  });
+});
+
 describe('votes and durable state', () => {
   it('two votes in one term are caught', () => {
     const { world, tel } = setup();

@@ -22,7 +22,13 @@
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
 //   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
-//   durable.
+//   durable;
+// - read-index-sound (§6.4 of the Raft thesis, ReadIndex): a server serves a read at an
+//   index no lower than the highest commit index any node had made durable when the read
+//   reached it ('kv.read', then 'kv.reply' with its readIndex): every write committed
+//   by then may have been acknowledged, so a read below it can miss one. This is what a
+//   leader that serves reads before committing an entry of its own term, or a lease held
+//   past a newer leader's election, gets wrong, whether or not a stale value shows.
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
@@ -35,6 +41,8 @@ import { formatCount } from '../kernel/time.ts';
 
 /** Entries of each node's log the mirror keeps at most (the newest). */
 export const MIRROR_ENTRIES_MAX = 100_000;
+/** Reads the read-index-sound check waits on at most (a read whose server crashed is never answered). */
+const READS_ASKED_MAX = 65_536;
 /** Indexes the cross-node records (committed entries, log matching) keep at most. */
 export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
@@ -209,6 +217,12 @@ export class RaftLogChecks {
   /** Violations found, by check (including those beyond the reporting cap). */
   readonly found = new Map<string, number>();
 
+  /** The highest commit index any node made durable so far, and the node. */
+  private commitMax = 0;
+  private commitMaxBy: NodeId = -1;
+  /** Reads in flight at a server: "server/ctx" -> the commit bound when the read arrived (at most READS_ASKED_MAX, oldest dropped). */
+  private readonly readsAsked = new Map<string, { commit: number; by: NodeId }>();
+
   /** Granted votes as the candidates received them: "voter:term" -> candidate (at most GRANTS_MAX, oldest dropped). */
   private readonly grants = new Map<string, NodeId>();
 
@@ -233,6 +247,8 @@ export class RaftLogChecks {
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
+        case 'kv.read': return this.onReadAsked(node, String(f.ctx));
+        case 'kv.reply': return typeof f.readIndex === 'number' && f.readIndex >= 0 ? this.onReadServed(node, String(f.readCtx), f.client as number, f.rid as number | string, f.readIndex) : undefined;
         default: return;
       }
     });
@@ -358,7 +374,33 @@ export class RaftLogChecks {
 
   // ---- commit, terms and votes ----
 
+  /**
+   * `node` took a read (context `ctx`): remember the highest durable commit of any node at
+   * that moment. A context is unique within a server process; one seen again (a restart
+   * numbers its reads afresh) keeps the earlier, lower bar, so the check can only weaken.
+   */
+  private onReadAsked(node: NodeId, ctx: string): void {
+    const key = `${node}/${ctx}`;
+    if (this.readsAsked.has(key)) return;
+    if (this.readsAsked.size >= READS_ASKED_MAX) this.readsAsked.delete(this.readsAsked.keys().next().value as string);
+    this.readsAsked.set(key, { commit: this.commitMax, by: this.commitMaxBy });
+  }
+
+  /** `node` served the read `ctx` at `readIndex`: it must reach what was committed when the read arrived. */
+  private onReadServed(node: NodeId, ctx: string, client: NodeId, rid: number | string, readIndex: number): void {
+    const key = `${node}/${ctx}`;
+    const asked = this.readsAsked.get(key);
+    if (asked === undefined) return;
+    this.readsAsked.delete(key);
+    if (readIndex >= asked.commit) return;
+    this.violate('read-index-sound', node, `node ${node} served a read of node ${client} (request ${rid}) at read index ${readIndex}, but when the read reached it node ${asked.by} had already committed up to index ${asked.commit}: a write acknowledged by then may be missing from the answer (a leader serves reads only once it has committed an entry of its own term, and only while no newer leader can exist)`);
+  }
+
   private onHardState(t: Micros, node: NodeId, hs: Hard, lastIndex: number): void {
+    if (hs.commit > this.commitMax) {
+      this.commitMax = hs.commit;
+      this.commitMaxBy = node;
+    }
     const s = this.state(node);
     const prev = s.hard;
     if (hs.term < prev.term) this.violate('durability', node, `node ${node}'s term went back from ${prev.term} to ${hs.term}`);
