@@ -150,8 +150,13 @@ Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
       --json    print one JSON object (results, summary, failures, inconclusive)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
 
-A seed present in two inputs must have the same trace hash. Exit 0 all passed, 1 a seed
-failed, 3 none failed but some were inconclusive.`;
+A seed present in two inputs must have the same result there (the same trace hash,
+verdict, counts and stats); the inputs must come from one scenario text and one
+--events-max. Every input is read and checked field by field before anything is written:
+a damaged or hand-edited file, inputs that disagree, or inputs that hold no seed are
+refused (exit 2, naming the file and the field) and leave no --out directory behind.
+Exit 0 all passed, 1 a seed failed, 2 bad input, 3 none failed but some were
+inconclusive.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
@@ -160,13 +165,19 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--al
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
                       sweep-out/sweep.json#seed=17, or a scenario file (with --seed)
-      --seed N        the seed, for a scenario file or --scenario (default 1 for a file)
-      --expect HASH   the trace hash the run must reproduce
+      --seed N        the seed, for a scenario file or --scenario (default 1 for a file);
+                      a report or a sweep entry carries its own, so not with those
+      --expect HASH   the trace hash the run must reproduce (16 hex digits), for a
+                      scenario file or --scenario; a report or sweep entry has its own
       --workload FILE a workload module of your own to load first; by default the ones
                       the report's replay command or the sweep file recorded
       --trace-out F   write the full trace (every event) as JSONL to F
       --events-max N  the run's event limit (default: the recorded run's, else 200,000,000)
       --json          print one JSON report with recordedHash and reproduced
+
+A report or sweep file is checked field by field first, its values held to the flags'
+own rules (a seed as --seed takes it, the replay command as \`run\` parses it). A report
+written with --knowledge FILE replays with that file.
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
 differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with

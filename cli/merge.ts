@@ -1,44 +1,80 @@
 // `faultline merge DIR...`: combines the results of sweep shards into one summary, one
 // sweep.json and one junit.xml.
 //
-// Contract: every input must come from the same scenario text; results are combined by
-// seed and sorted. A seed that appears twice must have the same trace hash (a shard that
-// ran a different version is an error, exit 2); otherwise it is counted once. Exit 1 when
-// any seed failed, else 3 when any was inconclusive (0 with --allow-inconclusive). An input
-// may be the results log of a sweep that did not finish (DIR/results.jsonl): its seeds are
-// merged like any others, and the output says it is partial.
-import { relative } from 'node:path';
+// Contract: every input must come from the same scenario text and event limit; results
+// are combined by seed and sorted. A seed that appears in two inputs must have the same
+// result there (the same trace hash: a shard that ran a different version is an error;
+// the same hash with a different verdict, count or stat is a damaged input), and is then
+// counted once; any disagreement is exit 2 naming both inputs. Exit 1 when any seed
+// failed, else 3 when any was inconclusive (0 with --allow-inconclusive). An input may be
+// the results log of a sweep that did not finish (DIR/results.jsonl): its seeds are merged
+// like any others, and the output says it is partial. Every input is read and validated
+// (cli/sweepFile.ts), and both outputs are rendered, before --out is created: a merge
+// that fails leaves no directory or file behind.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { parseFlags, UsageError } from './args.ts';
 import { prepareOutDir } from './outPath.ts';
 import type { Io } from './main.ts';
 import type { SeedResult } from './seedResult.ts';
-import { readSweepFile, sweepFilePath, type SweepFile } from './sweepFile.ts';
-import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
+import { readSweepFile, resultConflict, sweepFilePath, type SweepFile } from './sweepFile.ts';
+import { humanSummary, jsonSummary, renderSweepOutputs, summarize, sweepExitCode } from './sweepReport.ts';
 
 export function mergeSweeps(files: readonly SweepFile[], names: readonly string[]): SweepFile {
-  if (files.length === 0) throw new UsageError('merge: name at least one sweep output directory');
+  if (files.length === 0) throw new UsageError('merge: name at least one sweep output directory (or its sweep.json or results.jsonl). See `faultline merge --help`.');
   const first = files[0];
-  const bySeed = new Map<number, SeedResult>();
+  const bySeed = new Map<number, { r: SeedResult; from: string }>();
   files.forEach((f, i) => {
-    if (f.scenarioText !== first.scenarioText) throw new UsageError(`merge: ${names[i]} swept a different scenario (or a different version of ${first.scenario}) than ${names[0]}`);
+    if (f.scenarioText !== first.scenarioText) throw new UsageError(`merge: ${names[i]} swept a different scenario (or a different version of ${first.scenario}) than ${names[0]}: merge only shards of one sweep`);
+    if (f.eventsMax !== first.eventsMax) throw new UsageError(`merge: ${names[i]} ran with ${f.eventsMax === undefined ? 'the default event limit' : `--events-max ${f.eventsMax}`} but ${names[0]} with ${first.eventsMax === undefined ? 'the default' : `--events-max ${first.eventsMax}`}: their results are not comparable; merge only shards of one sweep`);
     for (const r of f.results) {
       const seen = bySeed.get(r.seed);
-      if (seen !== undefined && seen.traceHash !== r.traceHash) throw new UsageError(`merge: seed ${r.seed} has trace ${seen.traceHash} in one input and ${r.traceHash} in ${names[i]}: they were not run by the same version`);
-      if (seen === undefined) bySeed.set(r.seed, r);
+      if (seen === undefined) {
+        bySeed.set(r.seed, { r, from: names[i] });
+        continue;
+      }
+      const field = resultConflict(seen.r, r);
+      if (field === 'traceHash') throw new UsageError(`merge: seed ${r.seed} has trace ${seen.r.traceHash} in ${seen.from} and ${r.traceHash} in ${names[i]}: they were not run by the same version`);
+      if (field !== null) {
+        const value = (x: SeedResult): string => JSON.stringify((x as unknown as Record<string, unknown>)[field]).slice(0, 60);
+        throw new UsageError(`merge: seed ${r.seed} has the same trace ${r.traceHash} in ${seen.from} and ${names[i]} but a different ${field} (${value(seen.r)} and ${value(r)}): one of the inputs was edited or damaged; sweep the seed again (--seeds ${r.seed}) and merge that instead`);
+      }
     }
   });
   const seedsText = [...new Set(files.map((f) => f.seeds))].join(',');
-  const { partial: _partial, ...described } = first;
-  const results = [...bySeed.values()].sort((a, b) => a.seed - b.seed);
+  const { partial: _partial, retried: _retried, ...described } = first;
+  const results = [...bySeed.values()].map((x) => x.r).sort((a, b) => a.seed - b.seed);
+  if (results.length === 0) throw new UsageError(`merge: the inputs hold no seed results (${names.join(', ')}): nothing to merge`);
+  const retried = [...new Map(files.flatMap((f) => f.retried ?? []).map((x) => [`${x.seed} ${x.why}`, x])).values()].sort((a, b) => a.seed - b.seed);
   return {
     ...described,
     ...(files.some((f) => f.partial !== undefined) ? { partial: { logged: results.length, expected: null } } : {}),
+    ...(retried.length === 0 ? {} : { retried }),
     seeds: seedsText,
     shards: files.flatMap((f) => f.shards),
     jobs: Math.max(...files.map((f) => f.jobs)),
     wallMs: Math.round(files.reduce((a, f) => a + f.wallMs, 0) * 10) / 10,
     results,
   };
+}
+
+/** Writes the outputs into `out`; if a write fails, removes what this merge created and rethrows. */
+function writeOutputs(out: string, outputs: readonly { name: string; text: string }[]): void {
+  const undo = prepareOutDir(out, '--out');
+  const written: string[] = [];
+  try {
+    for (const o of outputs) {
+      const file = join(out, o.name);
+      const existed = existsSync(file);
+      writeFileSync(file, o.text);
+      if (!existed) written.push(file);
+    }
+  } catch (e) {
+    for (const f of written) rmSync(f, { force: true });
+    undo();
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`--out ${out}: cannot write ${basename(err.path ?? out)}: ${err.code ?? err.message}; nothing was written`);
+  }
 }
 
 export function cmdMerge(argv: string[], io: Io): number {
@@ -49,16 +85,16 @@ export function cmdMerge(argv: string[], io: Io): number {
   }, 10_000);
   const allowInconclusive = v['allow-inconclusive'] === true;
   const out = typeof v.out === 'string' ? v.out : undefined;
-  if (out !== undefined) prepareOutDir(out, '--out');
+  // Read and check everything first: nothing is created for a merge that cannot be made.
   const files = positionals.map((p) => readSweepFile(p));
   const names = positionals.map(sweepFilePath);
   const merged = mergeSweeps(files, names);
-  if (out !== undefined) writeSweepOutputs(merged, out, allowInconclusive);
+  if (out !== undefined) writeOutputs(out, renderSweepOutputs(merged, allowInconclusive));
   const sum = summarize(merged.results, merged.wallMs);
   files.forEach((f, i) => {
     if (f.partial !== undefined) io.err(`faultline merge: ${names[i]} is partial: a sweep that did not finish logged ${f.partial.logged}${f.partial.expected === null ? '' : ` of its ${f.partial.expected}`} seeds\n`);
   });
   if (v.json === true) io.out(jsonSummary(merged, sum));
-  else io.out(humanSummary(`faultline merge ${merged.scenario} · ${files.length} inputs (shards ${merged.shards.join(', ')}) · seeds ${merged.seeds}`, merged, sum, out === undefined ? undefined : relative(io.cwd, out) || '.', allowInconclusive));
+  else io.out(humanSummary(`faultline merge ${merged.scenario} · ${files.length} input${files.length === 1 ? '' : 's'} (shards ${merged.shards.join(', ')}) · seeds ${merged.seeds}`, merged, sum, out === undefined ? undefined : relative(io.cwd, out) || '.', allowInconclusive));
   return sweepExitCode(sum, allowInconclusive);
 }

@@ -8,15 +8,22 @@
 // run is inconclusive (0 with --allow-inconclusive).
 // The users' workload modules a run needs are loaded first: those given with --workload,
 // else those the report's replay command or the sweep file recorded.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// A FILE carries its own seed, hash and scenario: --scenario is refused with any FILE, and
+// --seed and --expect with a report or a sweep entry (they go with a scenario file). What
+// a file records is held to the flags' own rules: a report's seed is what --seed accepts,
+// its replay command is parsed as `run`'s flags are, a sweep file is read by sweepFile.ts.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
-import { eventsMaxFlag, parseEventsMax, parseFlags, parseSeed, UsageError } from './args.ts';
+import { eventsMaxFlag, parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
-import { readSweepFile } from './sweepFile.ts';
+import { problemsMessage, readJsonFile, readSweepFile, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
 import { prepareOutFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
@@ -30,61 +37,139 @@ interface Source {
   from: string;
   /** The event limit the recorded run had (--events-max), if not the default. */
   eventsMax?: number;
+  /** The knowledge file the recorded run started from (run --knowledge), if any. */
+  knowledge?: string;
 }
 
-function fromSweep(file: string, seedText: string, workloads: readonly string[]): Source {
-  const f = readSweepFile(file);
-  const seed = parseSeed(seedText, `${file}#seed`);
-  const entry = f.results.find((r) => r.seed === seed);
-  if (entry === undefined) throw new UsageError(`${file} has no result for seed ${seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
-  return { loaded: fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads), seed, recordedHash: entry.traceHash, from: `${file}#seed=${seed}`, eventsMax: f.eventsMax };
+/** What the positional FILE is, read and checked once (before any workload module is loaded). */
+type Named =
+  | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
+  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs }
+  | { kind: 'scenario'; file: string };
+
+/** A trace hash as --expect takes it (any case; hashes are written in lowercase). */
+export function parseExpect(text: string): string {
+  if (!/^[0-9a-fA-F]{16}$/.test(text)) throw new UsageError(`--expect: expected a trace hash of 16 hex digits (as a report or sweep.json records it, e.g. 2bd915b52ed4a58a), got "${text}"`);
+  return text.toLowerCase();
 }
 
-/** A report.json names its scenario in its replay command, exactly as the run was given it. */
-function fromReport(file: string, doc: Record<string, unknown>, workloads: readonly string[]): Source {
-  const m = typeof doc.replay === 'string' ? /--scenario (\S+)/.exec(doc.replay) : null;
-  if (m === null || typeof doc.seed !== 'number' || typeof doc.traceHash !== 'string') throw new UsageError(`${file}: a report must have seed, traceHash and a replay command naming --scenario`);
-  const limit = /--events-max (\d+)/.exec(doc.replay as string);
-  return { loaded: loadScenarioRef(m[1], workloads), seed: doc.seed, recordedHash: doc.traceHash, from: file, eventsMax: limit === null ? undefined : Number(limit[1]) };
-}
+/** The fields replay needs of a report.json; the rest of the report is what the run printed. */
+const reportSchema = z.object({ seed: seedValue, traceHash, replay: z.string() }).loose();
 
-/** Reads a JSON file the user named, or says why not. */
-function readJson(file: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+/** The flags a replay command (runCommand + eventsMaxFlag + --knowledge) may hold. */
+const REPLAY_COMMAND_FLAGS = ['--workload', '--scenario', '--seed', '--events-max', '--knowledge'];
+const RUN_PREFIX = 'npx faultline run ';
+const REPORT_FIX = 'A report.json is what `faultline run --out DIR` wrote; this one was edited or damaged: fix the fields named, or run the seed again with --out.';
+
+/** A report's replay command, parsed exactly as `faultline run` parses its flags. */
+function replayCommandArgs(cmd: string, problems: FieldProblem[]): RunArgs | null {
+  if (!cmd.startsWith(RUN_PREFIX)) {
+    problems.push({ path: 'replay', message: `expected a command "${RUN_PREFIX}--scenario X --seed N ...", got ${shown(cmd)}` });
+    return null;
   }
-  return (doc ?? {}) as Record<string, unknown>;
+  const argv = cmd.slice(RUN_PREFIX.length).split(' ').filter((t) => t !== '');
+  const stray = argv.filter((t) => t.startsWith('-') && !REPLAY_COMMAND_FLAGS.includes(t.replace(/=.*$/, '')));
+  if (stray.length > 0) {
+    problems.push({ path: 'replay', message: `${stray.join(', ')}: not part of a replay command (it has ${REPLAY_COMMAND_FLAGS.join(', ')})` });
+    return null;
+  }
+  let args: RunArgs;
+  try {
+    args = parseRunArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    problems.push({ path: 'replay', message: e.message.replace(/ See `faultline run --help`\.$/, '') });
+    return null;
+  }
+  if (args.scenario === undefined) problems.push({ path: 'replay', message: 'names no --scenario' });
+  if (!argv.some((t) => t === '--seed' || t.startsWith('--seed='))) problems.push({ path: 'replay', message: 'names no --seed' });
+  return args;
+}
+
+function readReport(file: string, doc: Record<string, unknown>): Named {
+  const r = reportSchema.safeParse(doc);
+  const problems = r.success ? [] : zodProblems(r.error.issues, doc);
+  const run = typeof doc.replay === 'string' ? replayCommandArgs(doc.replay, problems) : null;
+  if (r.success && run !== null && problems.length === 0 && run.seed !== r.data.seed) problems.push({ path: 'replay', message: `its --seed ${run.seed} is not the report's seed ${r.data.seed}` });
+  if (!r.success || run === null || problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a valid report`, problems, REPORT_FIX));
+  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run };
+}
+
+const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
+
+/** Classifies and checks the positional FILE; every problem names it. */
+function readNamed(file: string): Named {
+  const hash = file.lastIndexOf('#seed=');
+  if (hash >= 0) {
+    const path = file.slice(0, hash);
+    const sweep = readSweepFile(path);
+    return { kind: 'sweep', file: path, seed: parseSeed(file.slice(hash + '#seed='.length), `${path}#seed`), sweep };
+  }
+  if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
+  const st = statSync(file);
+  if (st.isDirectory()) {
+    if (existsSync(join(file, SWEEP_FILE)) || existsSync(join(file, RESULTS_LOG))) throw new UsageError(`replay: FILE ${file} is a sweep output directory, which holds many seeds: name one, as in ${file}#seed=17`);
+    throw new UsageError(`replay: FILE ${file} is a directory: give a report.json (from \`run --out\`), a sweep entry such as ${join(file, SWEEP_FILE)}#seed=17, or a scenario file`);
+  }
+  if (!st.isFile()) throw new UsageError(`replay: FILE ${file} is not a regular file: give a report.json, a sweep entry (sweep.json#seed=N) or a scenario file`);
+  if (file.endsWith('.jsonl')) throw new UsageError(MANY_SEEDS(file));
+  if (file.endsWith('.json')) {
+    const d = readJsonFile(file);
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) {
+      throw new UsageError(`replay: ${file}: expected a JSON object (a report.json written by \`run --out\`, a sweep.json or a JSON scenario), got ${Array.isArray(d) ? 'an array' : shown(d)}`);
+    }
+    const o = d as Record<string, unknown>;
+    if (o.faultline === 'sweep') throw new UsageError(MANY_SEEDS(file));
+    if ('traceHash' in o || 'replay' in o) return readReport(file, o);
+  }
+  return { kind: 'scenario', file };
 }
 
 /** The workload modules a recorded run names: a report's replay command, or a sweep file's list. */
-function recordedWorkloads(file: string | undefined): string[] {
-  if (file === undefined) return [];
-  const hash = file.lastIndexOf('#seed=');
-  if (hash >= 0) return readSweepFile(file.slice(0, hash)).workloads ?? [];
-  if (!file.endsWith('.json') || !existsSync(file)) return [];
-  const replay = readJson(file).replay;
-  return typeof replay === 'string' ? [...replay.matchAll(/--workload (\S+)/g)].map((m) => m[1]) : [];
+function recordedWorkloads(named: Named | undefined): string[] {
+  if (named?.kind === 'sweep') return named.sweep.workloads ?? [];
+  if (named?.kind === 'report') return named.run.workloads;
+  return [];
 }
 
-function resolveSource(file: string | undefined, v: Record<string, string | boolean | undefined>, workloads: readonly string[]): Source {
-  const seed = typeof v.seed === 'string' ? parseSeed(v.seed) : undefined;
-  const expect = typeof v.expect === 'string' ? v.expect : null;
-  if (file === undefined) {
-    if (typeof v.scenario !== 'string' || seed === undefined) throw new UsageError('replay: give a FILE (report.json, sweep.json#seed=N, a scenario file) or --scenario X --seed N. See `faultline replay --help`.');
-    return { loaded: loadScenarioRef(v.scenario, workloads), seed, recordedHash: expect, from: `--scenario ${v.scenario}` };
+/** Runs `load`, saying which recorded file named what could not be loaded. */
+function recorded<T>(file: string, what: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${file}: ${what}: ${e.message}`);
+    throw e;
   }
-  const hash = file.lastIndexOf('#seed=');
-  if (hash >= 0) return fromSweep(file.slice(0, hash), file.slice(hash + '#seed='.length), workloads);
-  if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
-  if (file.endsWith('.json')) {
-    const d = readJson(file);
-    if (d.faultline === 'sweep') throw new UsageError(`${file} holds many seeds: name one, as in ${file}#seed=17`);
-    if ('traceHash' in d) return fromReport(file, d, workloads);
+}
+
+function resolveSource(named: Named | undefined, scenario: string | undefined, seed: number | undefined, expect: string | null, workloads: readonly string[]): Source {
+  if (named === undefined) {
+    if (scenario === undefined || seed === undefined) throw new UsageError('replay: give a FILE (report.json, sweep.json#seed=N, a scenario file) or --scenario X --seed N. See `faultline replay --help`.');
+    return { loaded: loadScenarioRef(scenario, workloads), seed, recordedHash: expect, from: `--scenario ${scenario}` };
   }
-  return { loaded: loadScenarioRef(file, workloads), seed: seed ?? 1, recordedHash: expect, from: file };
+  if (named.kind === 'sweep') {
+    const f = named.sweep;
+    const entry = f.results.find((r) => r.seed === named.seed);
+    if (entry === undefined) throw new UsageError(`${named.file} has no result for seed ${named.seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
+    const loaded = recorded(named.file, 'its scenarioText', () => fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads));
+    return { loaded, seed: named.seed, recordedHash: entry.traceHash, from: `${named.file}#seed=${named.seed}`, eventsMax: f.eventsMax };
+  }
+  if (named.kind === 'report') {
+    const run = named.run;
+    const base = recorded(named.file, `its replay command's --scenario ${run.scenario as string}`, () => loadScenarioRef(run.scenario as string, workloads));
+    const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
+    return { loaded, seed: named.seed, recordedHash: named.hash, from: named.file, eventsMax: run.eventsMax, knowledge: run.knowledge };
+  }
+  return { loaded: loadScenarioRef(named.file, workloads), seed: seed ?? 1, recordedHash: expect, from: named.file };
+}
+
+/** --scenario never goes with FILE; --seed and --expect only with a scenario file (a report or sweep entry records both). */
+function refuseConflicts(named: Named, v: Record<string, string | boolean | undefined>): void {
+  if (typeof v.scenario === 'string') throw new UsageError(`replay: --scenario conflicts with FILE (${named.file}), which names the scenario already: give one or the other`);
+  if (named.kind === 'scenario') return;
+  const what = named.kind === 'report' ? 'the report' : 'the sweep entry';
+  if (typeof v.seed === 'string') throw new UsageError(`replay: --seed conflicts with FILE (${named.file}${named.kind === 'sweep' ? `#seed=${named.seed}` : ''}): ${what} records its seed (${named.seed}); drop --seed${named.kind === 'sweep' ? `, or name another seed as in ${named.file}#seed=${v.seed}` : ''}`);
+  if (typeof v.expect === 'string') throw new UsageError(`replay: --expect conflicts with FILE (${named.file}${named.kind === 'sweep' ? `#seed=${named.seed}` : ''}): ${what} records the trace hash to reproduce; drop --expect (it goes with --scenario X --seed N or a scenario file)`);
 }
 
 export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
@@ -98,15 +183,20 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
     'allow-inconclusive': { type: 'boolean' },
     'events-max': { type: 'string' },
   }, 1);
-  const given = workloadPaths(v.workload);
-  const workloads = given.length > 0 ? given : recordedWorkloads(positionals[0]);
-  return withWorkloads(workloads, io.cwd, () => replayOnce(withEventsMax(resolveSource(positionals[0], v, workloads), v), v, io));
-}
-
-/** --events-max given to replay wins over the one the recorded run had. */
-function withEventsMax(src: Source, v: Record<string, string | boolean | undefined>): Source {
+  // Every flag and the FILE are checked before anything is loaded or run.
+  const seed = typeof v.seed === 'string' ? parseSeed(v.seed) : undefined;
+  const expect = typeof v.expect === 'string' ? parseExpect(v.expect) : null;
   const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
-  return eventsMax === undefined ? src : { ...src, eventsMax };
+  const named = positionals[0] === undefined ? undefined : readNamed(positionals[0]);
+  if (named !== undefined) refuseConflicts(named, v);
+  const given = workloadPaths(v.workload);
+  const workloads = given.length > 0 ? given : recordedWorkloads(named);
+  const scenario = typeof v.scenario === 'string' ? v.scenario : undefined;
+  return withWorkloads(workloads, io.cwd, () => {
+    const src = resolveSource(named, scenario, seed, expect, workloads);
+    // --events-max given to replay wins over the one the recorded run had.
+    return replayOnce(eventsMax === undefined ? src : { ...src, eventsMax }, v, io);
+  });
 }
 
 function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {
@@ -118,7 +208,7 @@ function replayOnce(src: Source, v: Record<string, string | boolean | undefined>
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
-  const replay = `${runCommand(src.loaded, src.seed)}${eventsMaxFlag(src.eventsMax)}`;
+  const replay = `${runCommand(src.loaded, src.seed)}${eventsMaxFlag(src.eventsMax)}${src.knowledge === undefined ? '' : ` --knowledge ${src.knowledge}`}`;
   const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
   if (v.json === true) {
     io.out(JSON.stringify({ ...report, violations, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');

@@ -8,10 +8,23 @@
 // The log's first line is the sweep's header (the SweepFile fields but results), then one
 // SeedResult per line in the order seeds finished; a sweep that dies leaves a log that
 // `merge` and `replay` read as a partial results file (a cut last line is ignored).
+// Reading validates every field against one schema (seedResultSchema, sweepFileSchema),
+// with the flags' own parsers for the values a flag also takes (seeds, shards, jobs,
+// eventsMax), and refuses a file with any problem: a UsageError naming the file, each
+// field by its path (`results[3].verdict`) and what to do, so merge and replay never
+// work from a damaged file. The JSON helpers here (readJsonFile, problemsMessage) are
+// shared with replay's report.json and the knowledge file: a leading BOM is skipped, a
+// syntax error is placed by line and column, an unreadable file says why.
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from './args.ts';
+import { z } from 'zod';
+import { verdictOf } from '../sim/check/verdict.ts';
+import { parseJson } from '../sim/scenario/jsonText.ts';
+import { parseScenarioText } from '../sim/scenario/parse.ts';
+import { parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
 import type { SeedResult } from './seedResult.ts';
+import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
+import { JOBS_MAX } from './sweepPool.ts';
 
 export const SWEEP_FILE = 'sweep.json';
 /** The append-only log of per-seed results, written as seeds finish. */
@@ -101,6 +114,260 @@ export function summarize(results: readonly SeedResult[], wallMs: number): Sweep
   return { seeds: results.length, passed: results.length - failed - inconclusive, failed, inconclusive, events, wallMs, eventsPerS: Math.round(events / s), seedsPerMin: Math.round((results.length / s) * 60), slowest };
 }
 
+// ---------------------------------------------------------------------------------------
+// Reading files the user names: text, JSON, problems.
+
+/** Why a file cannot be read, in words (not an errno dump). */
+function unreadable(file: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new UsageError(`${file}: no such file`);
+  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`cannot read ${file}: permission denied (check the file's permissions, or run as a user who may read it)`);
+  if (code === 'EISDIR') return new UsageError(`cannot read ${file}: it is a directory; name a file`);
+  const msg = e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : String(e);
+  return new UsageError(`cannot read ${file}: ${code === undefined ? msg : `${code} (${msg})`}`);
+}
+
+/** A file's text, or a UsageError saying why it cannot be read. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+}
+
+/** Parses JSON text read from `file`: a leading BOM is skipped; a syntax error names its line and column. */
+export function parseJsonText(text: string, file: string): unknown {
+  const r = parseJson(text);
+  if (r.ok) return r.value;
+  if (text.replace(/^\ufeff/, '').trim() === '') throw new UsageError(`${file}: the file is empty; expected JSON`);
+  throw new UsageError(`${file}: not valid JSON${r.line === null ? '' : ` at line ${r.line}, column ${r.column}`}: ${r.reason}`);
+}
+
+/** Reads and parses a JSON file, or throws a UsageError that says where and why. */
+export function readJsonFile(file: string): unknown {
+  return parseJsonText(readTextFile(file), file);
+}
+
+/** A problem with a file's content: the field's path and what is wrong with it. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** Problems listed in one message at most; the rest are counted. */
+const PROBLEMS_SHOWN_MAX = 20;
+
+/** `FILE: <what> (N problems):` then one line per field, then the fix. */
+export function problemsMessage(head: string, problems: readonly FieldProblem[], fix: string): string {
+  const n = problems.length;
+  const lines = problems.slice(0, PROBLEMS_SHOWN_MAX).map((p) => `  ${p.path}: ${p.message}`);
+  if (n > PROBLEMS_SHOWN_MAX) lines.push(`  … and ${n - PROBLEMS_SHOWN_MAX} more`);
+  return `${head} (${n} problem${n === 1 ? '' : 's'}):\n${lines.join('\n')}\n  ${fix}`;
+}
+
+function pathText(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' || out.endsWith(' ') ? String(p) : `.${String(p)}`;
+  return out === '' ? '(root)' : out.replace(/: $/, '');
+}
+
+/** A value as a message shows it: its JSON, shortened. */
+export function shown(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+  let v = doc;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return { found: false, value: undefined };
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return { found: true, value: v };
+}
+
+const TYPE_WORDS: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', object: 'an object', array: 'an array', boolean: 'true or false', null: 'null' };
+
+/** zod's issues as problems by path, with the value found and what was expected. */
+export function zodProblems(issues: readonly z.core.$ZodIssue[], doc: unknown, prefix = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const i of issues) {
+    // One problem per field: a value that is wrong twice over (not an integer and too big) needs one fix.
+    const key = JSON.stringify(i.path);
+    if (i.code !== 'unrecognized_keys' && seen.has(key)) continue;
+    seen.add(key);
+    const at = valueAt(doc, i.path);
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push({ path: pathText(prefix, [...i.path, k]), message: 'unknown field: remove it (this faultline does not write it, so it would be ignored)' });
+    } else if (i.code === 'invalid_type') {
+      const want = TYPE_WORDS[i.expected] ?? i.expected;
+      out.push({ path: pathText(prefix, i.path), message: at.found ? `expected ${want}, got ${shown(at.value)}` : `is missing: add it (${want})` });
+    } else if (i.code === 'invalid_value') {
+      const want = i.values.map((v) => JSON.stringify(v)).join(' or ');
+      out.push({ path: pathText(prefix, i.path), message: at.found ? `expected ${want}, got ${shown(at.value)}` : `is missing: add it (${want})` });
+    } else if (i.code === 'invalid_union') {
+      out.push({ path: pathText(prefix, i.path), message: `${i.message.replace(/^Invalid input$/, 'not a value this field takes')}, got ${shown(at.value)}` });
+    } else {
+      out.push({ path: pathText(prefix, i.path), message: `${i.message}${i.code === 'custom' ? '' : `, got ${shown(at.value)}`}` });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// The schema of a results file.
+
+/**
+ * A zod check that runs a flag's own parser on a value from a file, so the file is held to
+ * exactly the flag's rules; the flag's message becomes the field's ("--seed: expected..."
+ * reads "expected..., as --seed takes it").
+ */
+export function asFlag<T extends string | number>(flag: string, parse: (text: string) => unknown): (v: T, ctx: z.core.$RefinementCtx<T>) => void {
+  return (v, ctx) => {
+    try {
+      parse(String(v));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      ctx.addIssue({ code: 'custom', message: `${e.message.replace(/^[^:]*: /, '').replace(/\. Example: .*$/, '')} (as ${flag} requires)` });
+    }
+  };
+}
+
+const nonNegative = z.number().min(0);
+const count = z.number().int().min(0);
+/** A seed in a file: what --seed accepts. */
+export const seedValue = z.number().superRefine(asFlag('--seed', (t) => parseSeed(t)));
+/** A trace hash: 16 lowercase hex digits (core/hash). */
+export const TRACE_HASH = /^[0-9a-f]{16}$/;
+export const traceHash = z.string().regex(TRACE_HASH, 'expected a trace hash of 16 hex digits such as 2bd915b52ed4a58a');
+
+const violationSchema = z.object({
+  t: nonNegative,
+  check: z.string().min(1),
+  node: z.number().int().nullable(),
+  message: z.string(),
+  detail: z.string().optional(),
+}).strict();
+
+const inconclusiveSchema = z.object({ check: z.string().min(1), reason: z.string() }).strict();
+
+const resultFields = {
+  seed: seedValue,
+  traceHash,
+  events: count,
+  simulatedMs: nonNegative,
+  wallMs: nonNegative,
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  violations: z.array(violationSchema),
+  violationCount: count,
+  inconclusive: z.array(inconclusiveSchema),
+  stats: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+};
+
+/** A result's counts must agree with its verdict, as runScenario's report makes them. */
+function consistentResult(r: { verdict?: string; violations: unknown[]; violationCount: number; inconclusive?: unknown[] }, ctx: z.core.$RefinementCtx): void {
+  if (r.violationCount < r.violations.length) ctx.addIssue({ code: 'custom', path: ['violationCount'], message: `is ${r.violationCount}, but ${r.violations.length} violations are listed: it counts every violation of the run` });
+  if (r.verdict === undefined) return;
+  const expected = verdictOf(r.violationCount, r.inconclusive?.length ?? 0);
+  if (r.verdict !== expected) ctx.addIssue({ code: 'custom', path: ['verdict'], message: `is "${r.verdict}", but a result with ${r.violationCount} violations and ${r.inconclusive?.length ?? 0} inconclusive checks is "${expected}"` });
+}
+
+/** One seed's result (SeedResult), as sweep.json (version 2) and results.jsonl hold it. */
+export const seedResultSchema = z.object(resultFields).strict().superRefine(consistentResult);
+
+/** A version 1 result had no verdict, inconclusive list or stats. */
+const seedResultV1Schema = z.object({ ...resultFields, verdict: resultFields.verdict.optional(), inconclusive: resultFields.inconclusive.optional(), stats: resultFields.stats.optional() }).strict().superRefine(consistentResult);
+
+/** `seeds`: a --seeds range, or for a merge the inputs' ranges joined by commas. */
+const seedsText = z.string().superRefine((v, ctx) => {
+  for (const part of v.split(',')) asFlag<string>('--seeds', parseSeedRange)(part, ctx);
+});
+
+/** What sweep.json and the log's header both say about the sweep. */
+const describedFields = {
+  version: z.number(),
+  scenario: z.string().min(1),
+  scenarioRef: z.string().min(1),
+  scenarioFileName: z.string().min(1),
+  scenarioText: z.string().min(1),
+  workloads: z.array(z.string().min(1)).min(1).optional(),
+  seeds: seedsText,
+  shards: z.array(z.string().superRefine(asFlag<string>('--shard', parseShard))).min(1),
+  jobs: z.number().superRefine(asFlag('--jobs', (t) => parseCount(t, '--jobs', JOBS_MAX))),
+  eventsMax: z.number().superRefine(asFlag('--events-max', parseEventsMax)).optional(),
+};
+
+const partialSchema = z.object({ logged: count, expected: count.nullable() }).strict();
+const retriedSchema = z.array(z.object({ seed: seedValue, why: z.string() }).strict());
+
+const sweepFileSchema = (result: z.ZodType) => z.object({
+  faultline: z.literal('sweep'),
+  ...describedFields,
+  wallMs: nonNegative,
+  results: z.array(result),
+  partial: partialSchema.optional(),
+  retried: retriedSchema.optional(),
+}).strict();
+const SWEEP_SCHEMAS = { 1: sweepFileSchema(seedResultV1Schema), 2: sweepFileSchema(seedResultSchema) };
+
+const sweepHeaderSchema = z.object({ faultline: z.literal('sweep-log'), ...describedFields, seedCount: z.number().int().min(1).max(SWEEP_SEEDS_MAX) }).strict();
+
+const FIX = 'A results file is what `faultline sweep --out` or `faultline merge --out` wrote; this one was edited or damaged: fix or remove the fields named, or run the sweep again.';
+
+/** The problems of a parsed results file that the schema cannot see: seeds in range, duplicates, the scenario text. */
+function fileProblems(f: SweepFile, where: (i: number) => string, field: (i: number, name: string) => string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const ranges: SeedRange[] = f.seeds.split(',').map((s) => parseSeedRange(s));
+  const seen = new Map<number, number>();
+  f.results.forEach((r, i) => {
+    if (!ranges.some((x) => r.seed >= x.first && r.seed <= x.last)) problems.push({ path: field(i, 'seed'), message: `${r.seed} is not in the sweep's seeds (${f.seeds})` });
+    const j = seen.get(r.seed);
+    if (j === undefined) seen.set(r.seed, i);
+    else problems.push({ path: field(i, 'seed'), message: `seed ${r.seed} is also at ${where(j)}${resultConflict(f.results[j], r) === null ? ' (the same result)' : `, with a different ${resultConflict(f.results[j], r)}`}: a sweep writes each seed once; remove one of them` });
+  });
+  if (f.partial !== undefined && f.partial.logged !== f.results.length) problems.push({ path: 'partial.logged', message: `is ${f.partial.logged}, but the file holds ${f.results.length} results` });
+  problems.push(...scenarioTextProblems(f));
+  return problems;
+}
+
+/** The recorded scenario must be one this faultline reads, and the one `scenario` names. */
+function scenarioTextProblems(f: Pick<SweepFile, 'scenario' | 'scenarioText' | 'scenarioFileName' | 'workloads'>): FieldProblem[] {
+  const parsed = parseScenarioText(f.scenarioText, f.scenarioFileName);
+  if (parsed.ok) return parsed.scenario.name === f.scenario ? [] : [{ path: 'scenario', message: `is "${f.scenario}", but scenarioText is scenario "${parsed.scenario.name}"` }];
+  // A workload of the user's own is registered only once its module is loaded (replay
+  // loads the file's `workloads` first; merge never runs one): the rest is still checked.
+  const problems = parsed.problems.filter((p) => !(f.workloads !== undefined && p.path === 'workload' && p.message.startsWith('no workload named')));
+  return problems.map((p) => ({ path: `scenarioText: ${p.path}`, message: p.message }));
+}
+
+/**
+ * The first field (other than wallMs) in which two results of one seed differ, or null.
+ * Violation messages are compared by check, time and node: a bounded message names the
+ * directory its sweep wrote the full text to, which differs between shards.
+ */
+export function resultConflict(a: SeedResult, b: SeedResult): string | null {
+  if (a.traceHash !== b.traceHash) return 'traceHash';
+  const key = (r: SeedResult): Record<string, string> => ({
+    verdict: r.verdict,
+    events: String(r.events),
+    simulatedMs: String(r.simulatedMs),
+    violationCount: String(r.violationCount),
+    violations: JSON.stringify(r.violations.map((v) => [v.check, v.t, v.node])),
+    inconclusive: JSON.stringify(r.inconclusive),
+    stats: JSON.stringify(r.stats),
+  });
+  const ka = key(a);
+  const kb = key(b);
+  return Object.keys(ka).find((k) => ka[k] !== kb[k]) ?? null;
+}
+
+function refuse(file: string, what: string, problems: readonly FieldProblem[]): never {
+  throw new UsageError(problemsMessage(`${file}: not a valid ${what}`, problems, FIX));
+}
+
 /**
  * Accepts a directory holding sweep.json (or, from a sweep that did not finish, only
  * results.jsonl) or either file itself. A running sweep rewrites a partial sweep.json
@@ -115,54 +382,86 @@ export function sweepFilePath(dirOrFile: string): string {
   return !existsSync(whole) || statSync(log).mtimeMs > statSync(whole).mtimeMs ? log : whole;
 }
 
+/** Reads and validates a results file (sweep.json, results.jsonl or the directory holding them). */
 export function readSweepFile(dirOrFile: string): SweepFile {
   const file = sweepFilePath(dirOrFile);
-  if (!existsSync(file)) throw new UsageError(`${file}: no such file (expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG})`);
+  if (!existsSync(file)) {
+    const dir = file !== dirOrFile;
+    throw new UsageError(`${file}: no such file (${dir ? `${dirOrFile} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
+  }
   if (file.endsWith('.jsonl')) return readResultsLog(file);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+  const doc = readJsonFile(file);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UsageError(`${file}: not a faultline sweep results file: expected a JSON object written by \`faultline sweep --out\`, got ${Array.isArray(doc) ? 'an array' : shown(doc)}`);
   }
-  const d = doc as Partial<SweepFile>;
-  if (d === null || typeof d !== 'object' || d.faultline !== 'sweep' || !Array.isArray(d.results) || typeof d.scenarioText !== 'string') {
-    throw new UsageError(`${file}: not a faultline sweep results file`);
+  const d = doc as Record<string, unknown>;
+  if (d.faultline !== 'sweep') {
+    const has = d.faultline === undefined ? 'it has no "faultline" field' : `its "faultline" field is ${shown(d.faultline)}`;
+    throw new UsageError(`${file}: not a faultline sweep results file: ${has}, where a sweep.json has "faultline": "sweep" (name the sweep.json or results.jsonl that \`faultline sweep --out\` wrote, or its directory)`);
   }
-  if (d.version !== SWEEP_FORMAT_VERSION && d.version !== 1) throw new UsageError(`${file}: results format version ${String(d.version)}, this faultline reads versions 1 to ${SWEEP_FORMAT_VERSION}`);
-  return { ...(d as SweepFile), version: SWEEP_FORMAT_VERSION, results: d.results.map(upgradeResult) };
+  const version = d.version === 1 ? 1 : SWEEP_FORMAT_VERSION;
+  const r = SWEEP_SCHEMAS[version].safeParse(doc);
+  const problems = r.success ? [] : zodProblems(r.error.issues.filter((x) => !(x.path.length === 1 && x.path[0] === 'version')), doc);
+  if (d.version !== 1 && d.version !== SWEEP_FORMAT_VERSION) {
+    problems.unshift({ path: 'version', message: `this faultline reads versions 1 and ${SWEEP_FORMAT_VERSION} (numbers), got ${shown(d.version)}` });
+  }
+  if (problems.length > 0) refuse(file, 'sweep results file', problems);
+  const f = { ...(r.data as SweepFile), version: SWEEP_FORMAT_VERSION };
+  f.results = f.results.map(upgradeResult);
+  const more = fileProblems(f, (i) => `results[${i}]`, (i, name) => `results[${i}].${name}`);
+  if (more.length > 0) refuse(file, 'sweep results file', more);
+  return f;
 }
 
 /** Reads a results log (possibly cut short) as a partial results file, sorted by seed. */
 export function readResultsLog(file: string): SweepFile {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const parse = (i: number): unknown => {
+  const text = readTextFile(file);
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
+  // Only the last line can be cut (the sweep died while writing it): it has no newline.
+  const cut = lines[lines.length - 1] !== '' ? lines.length - 1 : -1;
+  const parse = (i: number): { ok: true; v: unknown } | { ok: false; why: string } => {
     try {
-      return JSON.parse(lines[i]);
-    } catch {
-      return undefined;
+      return { ok: true, v: JSON.parse(lines[i]) };
+    } catch (e) {
+      return { ok: false, why: (e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '') };
     }
   };
-  const header = parse(0) as Partial<SweepHeader> | undefined;
-  if (header === undefined || header === null || header.faultline !== 'sweep-log' || typeof header.scenarioText !== 'string') {
-    throw new UsageError(`${file}: not a faultline sweep results log (its first line must be the sweep's header)`);
+  const first = parse(0);
+  const header = first.ok ? first.v : undefined;
+  if (header === null || typeof header !== 'object' || (header as { faultline?: unknown }).faultline !== 'sweep-log') {
+    throw new UsageError(`${file}: not a faultline sweep results log: its first line must be the sweep's header (the results.jsonl that \`faultline sweep --out\` writes)`);
   }
-  if (header.version !== SWEEP_FORMAT_VERSION) throw new UsageError(`${file}: results format version ${String(header.version)}, this faultline reads version ${SWEEP_FORMAT_VERSION}`);
+  if ((header as { version?: unknown }).version !== SWEEP_FORMAT_VERSION) throw new UsageError(`${file}: results format version ${shown((header as { version?: unknown }).version)}, this faultline reads version ${SWEEP_FORMAT_VERSION}`);
+  const h = sweepHeaderSchema.safeParse(header);
+  if (!h.success) refuse(file, 'sweep results log', zodProblems(h.error.issues, header, 'line 1: '));
+  const problems: FieldProblem[] = [];
   const results: SeedResult[] = [];
+  const lineOf: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
-    const r = parse(i) as SeedResult | undefined;
-    // Only the last line can be cut (the sweep died while writing it); anything else is damage.
-    if (r === undefined || typeof r.seed !== 'number') {
-      if (i >= lines.length - 2) break;
-      throw new UsageError(`${file}: line ${i + 1} is not a seed result`);
+    const p = parse(i);
+    if (!p.ok) {
+      if (i === cut) break;
+      problems.push({ path: `line ${i + 1}`, message: `not valid JSON: ${p.why}` });
+      continue;
     }
-    results.push(r);
+    const r = seedResultSchema.safeParse(p.v);
+    if (!r.success) {
+      if (p.v === null || typeof p.v !== 'object' || Array.isArray(p.v)) problems.push({ path: `line ${i + 1}`, message: `expected a seed result (a JSON object), got ${shown(p.v)}` });
+      else problems.push(...zodProblems(r.error.issues, p.v, `line ${i + 1}: `));
+      continue;
+    }
+    results.push(r.data as SeedResult);
+    lineOf.push(i + 1);
   }
-  const { seedCount, faultline: _kind, ...rest } = header as SweepHeader;
-  const expected = typeof seedCount === 'number' ? seedCount : null;
-  results.sort((a, b) => a.seed - b.seed);
-  return { ...rest, faultline: 'sweep', wallMs: Math.round(results.reduce((a, r) => a + r.wallMs, 0) * 10) / 10, results, ...(expected === results.length ? {} : { partial: { logged: results.length, expected } }) };
+  if (problems.length > 0) refuse(file, 'sweep results log', problems);
+  const { seedCount, faultline: _kind, ...rest } = h.data as SweepHeader;
+  const f: SweepFile = { ...rest, faultline: 'sweep', wallMs: Math.round(results.reduce((a, r) => a + r.wallMs, 0) * 10) / 10, results };
+  const more = fileProblems(f, (i) => `line ${lineOf[i]}`, (i, name) => `line ${lineOf[i]}: ${name}`);
+  if (more.length > 0) refuse(file, 'sweep results log', more);
+  const order = results.map((_, i) => i).sort((a, b) => results[a].seed - results[b].seed);
+  f.results = order.map((i) => results[i]);
+  return seedCount === results.length ? f : { ...f, partial: { logged: results.length, expected: seedCount } };
 }
 
 /** A version 1 result had no verdict: a violation meant fail, and inconclusive did not exist. */

@@ -14,10 +14,17 @@ export function replayCommand(f: SweepFile, seed: number): string {
   return `${runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed)}${eventsMaxFlag(f.eventsMax)}`;
 }
 
+/** sweep.json and junit.xml, both rendered before either is written. */
+export function renderSweepOutputs(f: SweepFile, allowInconclusive = false): { name: string; text: string }[] {
+  return [
+    { name: SWEEP_FILE, text: JSON.stringify(f, null, 1) + '\n' },
+    { name: JUNIT_FILE, text: junitXml(f.scenario, f.results, f.wallMs, (seed) => replayCommand(f, seed), allowInconclusive) },
+  ];
+}
+
 /** Writes sweep.json and junit.xml into `outDir`, which the caller prepared (cli/outPath.ts). */
 export function writeSweepOutputs(f: SweepFile, outDir: string, allowInconclusive = false): void {
-  writeFileSync(join(outDir, SWEEP_FILE), JSON.stringify(f, null, 1) + '\n');
-  writeFileSync(join(outDir, JUNIT_FILE), junitXml(f.scenario, f.results, f.wallMs, (seed) => replayCommand(f, seed), allowInconclusive));
+  for (const o of renderSweepOutputs(f, allowInconclusive)) writeFileSync(join(outDir, o.name), o.text);
 }
 
 /** The sweep's verdict: fail if any seed failed, else inconclusive if any was, else pass. */

@@ -131,7 +131,7 @@ describe('bad scenario files', () => {
 
   it('a JSON file is held to what YAML is: a key given twice is refused with its place, a syntax error gets a line and column, a byte order mark is allowed', () => {
     const doc = '{"name":"bad","description":"x","workload":"heartbeat",\n"topology":{"nodes":5, "nodes": 3},"duration":"5s"}';
-    rejectText('bad.json', doc, /line 2, column 24: not valid JSON for a scenario: "nodes" is given twice in one object/);
+    rejectText('bad.json', doc, /line 2, column 24: not valid JSON: "nodes" is given twice in one object/);
     rejectText('bad.json', '{\n  "name": "bad",\n}\n', /line 3, column 1: not valid JSON/);
     const ok = '\ufeff{"name":"ok","description":"x","workload":"heartbeat","topology":{"nodes":3},"duration":"5s"}';
     const dir = mkdtempSync(join(tmpdir(), 'fl-bom-'));

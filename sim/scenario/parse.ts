@@ -5,12 +5,13 @@
 // workload. A section that some other workload reads but this one does not is refused by
 // name ("the heartbeat workload does not read a raft section"), as is a workload nobody
 // registered. Every problem is listed with its path, whatever the mix.
-import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
+import { parseJson } from './jsonText.ts';
 import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
 
 export type { Problem };
@@ -219,48 +220,14 @@ export function validateScenario(doc: unknown): ParseResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 
-/** Line and column (1-based) of a character offset in `text`. */
-function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return `line ${line}, column ${offset - start + 1}`;
-}
-
-/**
- * A JSON document, held to what the YAML reader holds a file to: a leading byte order
- * mark is allowed, and a key given twice in one object is refused (JSON.parse would keep
- * the last value silently). Syntax errors name a line and column.
- */
-function parseJsonDocument(text: string): { ok: true; doc: unknown } | { ok: false; problem: Problem } {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (e) {
-    const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    return { ok: false, problem: { path: at === null ? '(syntax)' : lineColumn(body, Number(at[1])), message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}` } };
-  }
-  // Every JSON text is YAML too: the YAML reader finds keys given twice, with their place.
-  const dup = parseDocument(body, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
-  if (dup !== undefined) {
-    const key = /^\s*("(?:[^"\\]|\\.)*")/.exec(body.slice(dup.pos[0]))?.[1] ?? 'a key';
-    return { ok: false, problem: { path: lineColumn(body, dup.pos[0]), message: `not valid JSON for a scenario: ${key} is given twice in one object (JSON.parse would keep only the last); keep one` } };
-  }
-  return { ok: true, doc };
-}
-
 /** Parses scenario text (JSON when `fileName` ends in .json, else YAML) and validates it. */
 export function parseScenarioText(text: string, fileName: string): ParseResult {
   if (fileName.endsWith('.json')) {
-    const r = parseJsonDocument(text);
-    return r.ok ? validateScenario(r.doc) : { ok: false, problems: [r.problem] };
+    // Held to what the YAML reader holds a file to (jsonText.ts): a byte order mark is
+    // allowed, a key given twice is refused, a syntax error has a line and column.
+    const r = parseJson(text);
+    if (r.ok) return validateScenario(r.value);
+    return { ok: false, problems: [{ path: r.line === null ? '(syntax)' : `line ${r.line}, column ${r.column}`, message: `not valid JSON: ${r.reason}` }] };
   }
   let doc: unknown;
   try {

@@ -1,0 +1,271 @@
+// Goal: `merge` and `replay` hold the files they read (sweep.json, results.jsonl,
+// report.json) and `run --knowledge` its knowledge file to the product's contract for bad
+// input: exit 2, a message naming the file, the field by its path and the fix, no stack
+// trace, no output directory or file created or left behind, nothing silently accepted;
+// values a flag also takes are held to the flag's rules. Valid files written by `sweep
+// --out` and `run --out` (with a BOM, too) still merge and replay as before.
+// Method: write one real sweep and one real report with the CLI in-process, derive damaged
+// copies of them field by field (the hostile-input audit's cases), and run merge and
+// replay on each.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, type CliResult } from './cliHarness.ts';
+
+const SCENARIO = 'heartbeat-crash';
+let dir: string;
+let sweepDir: string;
+let sweepDoc: Record<string, unknown>;
+let logLines: string[];
+let reportDoc: Record<string, unknown>;
+
+type Doc = Record<string, unknown> & { results: Record<string, unknown>[] };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fl-hostile-'));
+  sweepDir = join(dir, 'sweep');
+  expect(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..4', '--jobs', '1', '--out', sweepDir, '--quiet').code).toBe(0);
+  sweepDoc = JSON.parse(readFileSync(join(sweepDir, 'sweep.json'), 'utf8')) as Record<string, unknown>;
+  logLines = readFileSync(join(sweepDir, 'results.jsonl'), 'utf8').split('\n');
+  expect(cli('run', '--scenario', SCENARIO, '--seed', '3', '--out', join(dir, 'run'), '--quiet').code).toBe(0);
+  reportDoc = JSON.parse(readFileSync(join(dir, 'run', 'report.json'), 'utf8')) as Record<string, unknown>;
+});
+
+let n = 0;
+/** A copy of the real sweep.json, changed by `change`, written to a file of its own. */
+function sweepWith(change: (d: Doc) => void): string {
+  const d = structuredClone(sweepDoc) as Doc;
+  change(d);
+  const file = join(dir, `sweep-${++n}.json`);
+  writeFileSync(file, JSON.stringify(d));
+  return file;
+}
+
+/** A copy of the real results.jsonl with its seed lines replaced, in a directory of its own. */
+function logWith(lines: string[]): string {
+  const d = join(dir, `log-${++n}`);
+  mkdirSync(d);
+  writeFileSync(join(d, 'results.jsonl'), [logLines[0], ...lines].join('\n') + '\n');
+  return d;
+}
+
+function reportWith(change: (d: Record<string, unknown>) => void): string {
+  const d = structuredClone(reportDoc);
+  change(d);
+  const file = join(dir, `report-${++n}.json`);
+  writeFileSync(file, JSON.stringify(d));
+  return file;
+}
+
+/** Exit 2 with a plain message (no stack) matching every pattern. */
+function refused(r: CliResult, ...patterns: RegExp[]): void {
+  expect(r.code, r.err).toBe(2);
+  expect(r.err).toMatch(/^faultline: /);
+  expect(r.err).not.toMatch(/TypeError|ReferenceError|Cannot read properties|\n\s+at \S+ \(/);
+  for (const p of patterns) expect(r.err).toMatch(p);
+  expect(r.out).toBe('');
+}
+
+/** `merge INPUTS --out D` is refused, and D is not created. */
+function mergeRefused(inputs: string[], ...patterns: RegExp[]): void {
+  const out = join(dir, `merged-${++n}`, 'deeper');
+  refused(cli('merge', ...inputs, '--out', out), ...patterns);
+  expect(existsSync(join(dir, `merged-${n}`))).toBe(false);
+}
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('merge and replay refuse damaged sweep files instead of crashing (defect class 1)', () => {
+  it.each([
+    ['a null results entry', (d: Doc) => { d.results = [null as unknown as Record<string, unknown>]; }, /results\[0\]: expected an object, got null/],
+    ['violations a string', (d: Doc) => { Object.assign(d.results[0], { verdict: 'fail', violationCount: 1, violations: 'boom' }); }, /results\[0\]\.violations: expected an array, got "boom"/],
+    ['violations null', (d: Doc) => { Object.assign(d.results[0], { verdict: 'fail', violationCount: 1, violations: null }); }, /results\[0\]\.violations: expected an array, got null/],
+    ['inconclusive null', (d: Doc) => { Object.assign(d.results[1], { verdict: 'inconclusive', inconclusive: null }); }, /results\[1\]\.inconclusive: expected an array, got null/],
+    ['retried a number', (d: Doc) => { d.retried = 5; }, /retried: expected an array, got 5/],
+    ['no scenarioFileName', (d: Doc) => { delete d.scenarioFileName; }, /scenarioFileName: is missing/],
+  ])('%s: merge exits 2 naming the field, and writes nothing', (_name, change, field) => {
+    const file = sweepWith(change);
+    mergeRefused([file], new RegExp(esc(file)), field, /not a valid sweep results file/, /run the sweep again/);
+    refused(cli('replay', `${file}#seed=1`), new RegExp(esc(file)), field);
+  });
+
+  it('a results.jsonl line that is null, or only a seed, is refused by line and field', () => {
+    const nullLine = logWith(['null', ...logLines.slice(1)]);
+    mergeRefused([nullLine], /results\.jsonl: not a valid sweep results log/, /line 2: expected a seed result \(a JSON object\), got null/);
+    refused(cli('replay', `${nullLine}#seed=1`), /line 2: expected a seed result/);
+    const seedOnly = logWith(['{"seed": 3}', ...logLines.slice(1)]);
+    mergeRefused([seedOnly], /line 2: traceHash: is missing/, /line 2: verdict: is missing/);
+  });
+
+  it('a report.json holding a number, a string or true is refused, not a TypeError', () => {
+    for (const v of ['5', '"str"', 'true']) {
+      const file = join(dir, `r-${++n}.json`);
+      writeFileSync(file, v);
+      refused(cli('replay', file), new RegExp(esc(file)), new RegExp(`expected a JSON object .*got ${esc(v)}`));
+    }
+  });
+});
+
+describe('merge accepts nothing it does not understand (defect class 2)', () => {
+  it.each([
+    ['entries 1 and "a"', (d: Doc) => { d.results = [1, 'a'] as unknown as Record<string, unknown>[]; }, /results\[0\]: expected an object, got 1[\s\S]*results\[1\]: expected an object, got "a"/],
+    ['an empty entry', (d: Doc) => { d.results = [{}]; }, /results\[0\]\.seed: is missing[\s\S]*results\[0\]\.verdict: is missing/],
+    ['verdict "maybe"', (d: Doc) => { d.results[2].verdict = 'maybe'; }, /results\[2\]\.verdict: expected "pass" or "fail" or "inconclusive", got "maybe"/],
+    ['a verdict that contradicts the counts', (d: Doc) => { d.results[0].verdict = 'fail'; }, /results\[0\]\.verdict: is "fail", but a result with 0 violations/],
+    ['seed "one"', (d: Doc) => { d.results[0].seed = 'one'; }, /results\[0\]\.seed: expected a number, got "one"/],
+    ['seed -1', (d: Doc) => { d.results[0].seed = -1; }, /results\[0\]\.seed: expected a non-negative integer, got "-1" \(as --seed requires\)/],
+    ['seed 1.5', (d: Doc) => { d.results[0].seed = 1.5; }, /results\[0\]\.seed: expected a non-negative integer, got "1\.5"/],
+    ['a seed outside the range', (d: Doc) => { d.results[0].seed = 99; }, /results\[0\]\.seed: 99 is not in the sweep's seeds \(1\.\.4\)/],
+    ['no scenario', (d: Doc) => { delete d.scenario; }, /scenario: is missing/],
+    ['no shards', (d: Doc) => { delete d.shards; }, /shards: is missing/],
+    ['a bad shard', (d: Doc) => { d.shards = ['3/2']; }, /shards\[0\]: need 1 <= i <= n <= 1000, got 3\/2 \(as --shard requires\)/],
+    ['invalid scenarioText', (d: Doc) => { d.scenarioText = 'name: x\n'; }, /scenarioText: topology: is required/],
+    ['a scenario name scenarioText does not have', (d: Doc) => { d.scenario = 'other'; }, /scenario: is "other", but scenarioText is scenario "heartbeat-crash"/],
+    ['eventsMax -5', (d: Doc) => { d.eventsMax = -5; }, /eventsMax: expected an integer from 1 to 1000000000000, got "-5" \(as --events-max requires\)/],
+    ['eventsMax "lots"', (d: Doc) => { d.eventsMax = 'lots'; }, /eventsMax: expected a number, got "lots"/],
+    ['version "2"', (d: Doc) => { d.version = '2'; }, /version: this faultline reads versions 1 and 2 \(numbers\), got "2"/],
+    ['an unknown field', (d: Doc) => { d.extra = 1; }, /extra: unknown field/],
+    ['a seed twice in one file', (d: Doc) => { d.results.push({ ...d.results[0], verdict: 'fail', violationCount: 3 }); }, /results\[4\]\.seed: seed 1 is also at results\[0\], with a different verdict/],
+  ])('%s: exit 2 naming the field, no output', (_name, change, field) => {
+    mergeRefused([sweepWith(change)], field);
+  });
+
+  it('the same seed with the same hash but another verdict in two inputs is a conflict naming both', () => {
+    const a = sweepWith(() => {});
+    const b = sweepWith((d) => {
+      d.results = [{ ...d.results[0], verdict: 'fail', violationCount: 2 }];
+    });
+    mergeRefused([a, b], new RegExp(`seed 1 has the same trace \\w{16} in ${esc(a)} and ${esc(b)} but a different verdict \\("pass" and "fail"\\)`));
+    const c = sweepWith((d) => {
+      d.results = [{ ...d.results[0], traceHash: 'deadbeefdeadbeef' }];
+    });
+    mergeRefused([a, c], new RegExp(`seed 1 has trace \\w{16} in ${esc(a)} and deadbeefdeadbeef in ${esc(c)}`));
+  });
+
+  it('identical seeds in two inputs are still counted once (the contract), and a valid merge writes both files', () => {
+    const out = join(dir, 'merged-ok');
+    const r = cli('merge', sweepDir, sweepWith(() => {}), '--out', out, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+    expect(existsSync(join(out, 'sweep.json')) && existsSync(join(out, 'junit.xml'))).toBe(true);
+    // The merged output is itself a valid input.
+    expect(cli('merge', out).code).toBe(0);
+    expect(cli('replay', `${out}#seed=2`).out).toMatch(/REPRODUCED/);
+  });
+});
+
+describe('replay holds recorded values to the flags\' rules (defect class 3)', () => {
+  it.each([
+    [1.5, '1.5'],
+    [-3, '-3'],
+    [1e300, '1e+300'],
+  ])('a report with seed %s exits 2 naming seed', (seed, text) => {
+    const file = reportWith((d) => { d.seed = seed; });
+    refused(cli('replay', file), new RegExp(`${esc(file)}: not a valid report`), new RegExp(`seed: expected a non-negative integer, got "${esc(text)}" \\(as --seed requires\\)`));
+  });
+
+  it('--events-max 0 in a report\'s replay command, or eventsMax -5 in a sweep file, exits 2 as the flag would', () => {
+    const file = reportWith((d) => { d.replay = `${d.replay as string} --events-max 0`; });
+    refused(cli('replay', file), /replay: --events-max: expected an integer from 1 to 1000000000000, got "0"/);
+    const big = reportWith((d) => { d.replay = `${d.replay as string} --events-max 99999999999999999999999`; });
+    refused(cli('replay', big), /replay: --events-max: expected an integer from 1 to/);
+    refused(cli('replay', `${sweepWith((d) => { d.eventsMax = -5; })}#seed=1`), /eventsMax: expected an integer from 1 to 1000000000000, got "-5"/);
+  });
+
+  it('a replay command with a flag a run never records, or another seed than the report\'s, exits 2', () => {
+    refused(cli('replay', reportWith((d) => { d.replay = `${d.replay as string} --out /tmp/x`; })), /replay: --out: not part of a replay command/);
+    refused(cli('replay', reportWith((d) => { d.replay = (d.replay as string).replace('--seed 3', '--seed 4'); })), /replay: its --seed 4 is not the report's seed 3/);
+    refused(cli('replay', reportWith((d) => { d.traceHash = 5; })), /traceHash: expected a string, got 5/);
+  });
+});
+
+describe('replay FILE refuses flags that FILE already decides (defect classes 4-6)', () => {
+  it('--seed, --expect and --scenario beside a report or a sweep entry exit 2 naming the flag', () => {
+    const report = join(dir, 'run', 'report.json');
+    refused(cli('replay', report, '--scenario', 'heartbeat-chaos'), /--scenario conflicts with FILE/);
+    refused(cli('replay', report, '--seed', '5'), /--seed conflicts with FILE .*records its seed \(3\)/);
+    refused(cli('replay', report, '--expect', '0000000000000000'), /--expect conflicts with FILE/);
+    refused(cli('replay', `${sweepDir}#seed=2`, '--seed', '3'), /--seed conflicts with FILE .*#seed=3/);
+    // A scenario file takes --seed and --expect, as the help says.
+    const hash = reportDoc.traceHash as string;
+    expect(cli('replay', 'scenarios/heartbeat-crash.yaml', '--seed', '3', '--expect', hash).code).toBe(0);
+  });
+
+  it('a malformed --expect exits 2 naming the flag; an upper-case hash is the same hash', () => {
+    refused(cli('replay', '--scenario', SCENARIO, '--seed', '1', '--expect', 'zzz'), /--expect: expected a trace hash of 16 hex digits.*got "zzz"/);
+    expect(cli('replay', '--scenario', SCENARIO, '--seed', '3', '--expect', (reportDoc.traceHash as string).toUpperCase()).code).toBe(0);
+  });
+
+  it('a directory as FILE is named as FILE, not as --scenario', () => {
+    refused(cli('replay', sweepDir), new RegExp(`FILE ${esc(sweepDir)} is a sweep output directory.*name one, as in ${esc(sweepDir)}#seed=17`));
+    refused(cli('replay', dir), new RegExp(`FILE ${esc(dir)} is a directory`));
+    expect(cli('replay', dir).err).not.toMatch(/--scenario/);
+  });
+});
+
+describe('merge creates nothing before its inputs are known to be good (defect class 7)', () => {
+  it('a missing input, no input, or inputs of two scenarios leave no --out directory', () => {
+    mergeRefused(['/nonexistent/shard'], /\/nonexistent\/shard: no such file/);
+    mergeRefused([], /merge: name at least one sweep output directory/);
+    const other = join(dir, 'other');
+    expect(cli('sweep', '--scenario', 'heartbeat-chaos', '--seeds', '1', '--jobs', '1', '--out', other, '--quiet').code).toBe(0);
+    mergeRefused([sweepDir, other], /swept a different scenario/);
+  });
+
+  it('an input with no results at all is refused rather than reported as a pass of 0 seeds', () => {
+    mergeRefused([logWith([])], /the inputs hold no seed results/);
+  });
+});
+
+describe('file encoding and syntax (defect class 8)', () => {
+  it('a UTF-8 BOM before sweep.json or report.json is skipped', () => {
+    const sweep = join(dir, 'bom-sweep.json');
+    writeFileSync(sweep, `\ufeff${JSON.stringify(sweepDoc)}`);
+    expect(cli('merge', sweep).code).toBe(0);
+    expect(cli('replay', `${sweep}#seed=1`).code).toBe(0);
+    const report = join(dir, 'bom-report.json');
+    writeFileSync(report, `\ufeff${JSON.stringify(reportDoc)}`);
+    expect(cli('replay', report).out).toMatch(/REPRODUCED/);
+  });
+
+  it('a JSON syntax error is placed by line and column', () => {
+    const bad = join(dir, 'syntax.json');
+    writeFileSync(bad, '{\n "faultline": "sweep",\n "version": 2,\n}\n');
+    refused(cli('merge', bad), new RegExp(`${esc(bad)}: not valid JSON at line 4, column 1`));
+    writeFileSync(bad, '{\n "a": 1,\n "b": }\n');
+    refused(cli('replay', bad), new RegExp(`${esc(bad)}: not valid JSON at line 3, column 7: Unexpected token '}'`));
+    expect(cli('replay', bad).err).not.toMatch(/position/);
+  });
+});
+
+describe('knowledge files (defect class 9)', () => {
+  const knowledge = { version: 1, runs: 1, actions: { crashed: { restart: { tries: 1, recovered: 1, ttrUsSum: 1000000 } } }, baselines: { 'canary.latency': { mean: 47840.3, variance: 9549951200.3, count: 19 } }, thresholds: {}, episodes: [{ cause: 'crashed', target: 2, action: 'restart', outcome: 'recovered', ttrUs: 1000000, atUs: 6400005, run: 0 }] };
+  const withFile = (change: (k: typeof knowledge & Record<string, unknown>) => void): string => {
+    const k = structuredClone(knowledge) as typeof knowledge & Record<string, unknown>;
+    change(k);
+    const file = join(dir, `k-${++n}.json`);
+    writeFileSync(file, JSON.stringify(k));
+    return file;
+  };
+  const run = (file: string): CliResult => cli('run', '--scenario', 'mapek-crash', '--knowledge', file, '--quiet');
+
+  it('an unknown top-level key, an unknown baseline series and an episode target out of range exit 2 with the path', () => {
+    refused(run(withFile((k) => { k.extra = 1; })), /is not a knowledge file/, /extra: unknown field/);
+    refused(run(withFile((k) => { (k.baselines as Record<string, unknown>)['bogus.metric'] = { mean: 1, variance: 1, count: 1 }; })), /baselines\.bogus\.metric: unknown series/);
+    refused(run(withFile((k) => { k.episodes[0].target = 999; })), /episodes\[0\]\.target: node 999 is not one the manager of mapek-crash looks after/);
+    refused(run(withFile((k) => { k.episodes[0].outcome = 'maybe'; })), /episodes\[0\]\.outcome: expected/);
+    refused(run(withFile((k) => { k.thresholds = { nope: 3 }; })), /thresholds\.nope: unknown series/);
+  });
+
+  it('a valid file (with a BOM, too) still loads, and a report of a run with --knowledge replays bit for bit', () => {
+    const file = withFile(() => {});
+    writeFileSync(file, `\ufeff${readFileSync(file, 'utf8')}`);
+    const out = join(dir, 'kr');
+    const r = cli('run', '--scenario', 'mapek-crash', '--knowledge', file, '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const replayed = cli('replay', join(out, 'report.json'));
+    expect(replayed.out).toMatch(/REPRODUCED/);
+    expect(replayed.out).toContain(`--knowledge ${file}`);
+  });
+});
