@@ -29,7 +29,9 @@ describe('run with telemetry files', () => {
   ])('%j exits 2 with the reason and writes nothing', async (flags, message) => {
     const sub = join(dir, `bad-${readdirSync(dir).length}`);
     mkdirSync(sub);
-    const r = await cliAsync(process.cwd(), 'run', '--metrics-out', join(sub, 'ok.om'), '--logs-out', join(sub, 'ok.jsonl'), ...flags);
+    // Good outputs beside the bad flag (a flag given twice is refused on its own), to show none is left behind.
+    const good = [['--metrics-out', join(sub, 'ok.om')], ['--logs-out', join(sub, 'ok.jsonl')]].filter(([f]) => !flags.includes(f)).flat();
+    const r = await cliAsync(process.cwd(), 'run', ...good, ...flags);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
