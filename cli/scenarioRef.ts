@@ -1,6 +1,7 @@
 // Loading a scenario the user named (a catalogue name or a file) into a validated Scenario,
 // keeping the text and the reference so that sweeps and replays can reproduce it later.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { formatCount } from '../sim/kernel/time.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import type { Problem } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
@@ -30,11 +31,44 @@ export function invalidMessage(what: string, problems: readonly Problem[]): stri
   return `scenario ${what} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
+/**
+ * The most a scenario file may hold. The largest real scenario (FAULTS_MAX faults, as the
+ * UI exports them) is well under 1 MiB; a 50 MB file took 37 s to be refused by the YAML
+ * reader.
+ */
+export const SCENARIO_BYTES_MAX = 8 * 1024 * 1024;
+
+/**
+ * A scenario file's text, or a UsageError naming the flag, the file and the fix: too large,
+ * unreadable, UTF-16 or binary (NUL bytes), or not UTF-8 (a Latin-1 file's bytes would
+ * otherwise become U+FFFD silently).
+ */
+export function readScenarioFile(file: string, flag = '--scenario'): string {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > SCENARIO_BYTES_MAX) throw new UsageError(`${flag}: ${file} is ${formatCount(size)} bytes; a scenario file holds at most ${formatCount(SCENARIO_BYTES_MAX)} (a scenario of the most faults allowed is under 1 MiB): is it the right file?`);
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message}`);
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${flag}: ${file} is UTF-16 text; save it as UTF-8`);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new UsageError(`${flag}: ${file} holds a NUL byte (at byte ${nul}): it is binary or UTF-16, not a YAML or JSON scenario; save it as UTF-8 text`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${flag}: ${file} is not valid UTF-8 (saved as Latin-1 or another encoding?); save it as UTF-8`);
+  }
+}
+
 /** Resolves and validates `--scenario`; every problem is a UsageError (exit 2, nothing run). */
 export function loadScenarioRef(nameOrFile: string, workloads: readonly string[] = []): ScenarioRef {
   const loc = locateScenario(nameOrFile);
   if (!loc.ok) throw new UsageError(loc.message);
-  const text = readFileSync(loc.file, 'utf8');
+  const text = readScenarioFile(loc.file);
   return fromText(text, loc.file, loc.fromCatalog ? undefined : nameOrFile, workloads);
 }
 

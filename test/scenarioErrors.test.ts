@@ -17,7 +17,7 @@ function reject(lines: string[], ...patterns: RegExp[]): string {
   return rejectText('bad.yaml', lines.join('\n') + '\n', ...patterns);
 }
 
-function rejectText(name: string, text: string, ...patterns: RegExp[]): string {
+function rejectText(name: string, text: string | Uint8Array, ...patterns: RegExp[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'fl-bad-'));
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -139,6 +139,14 @@ describe('bad scenario files', () => {
     let err = '';
     const io = { out: () => {}, err: (s: string) => { err += s; }, errIsTty: false, cwd: dir };
     expect(main(['run', '--scenario', join(dir, 'ok.json'), '--quiet'], io), err).toBe(0);
+  });
+
+  it('a file that is not UTF-8 text, or far too large to be a scenario, is refused before the YAML reader sees it', () => {
+    const yaml = ['name: enc', 'description: café', 'workload: heartbeat', 'topology: { nodes: 3 }', 'duration: 5s', ''].join('\n');
+    rejectText('latin1.yaml', Buffer.from(yaml, 'latin1'), /latin1\.yaml is not valid UTF-8 \(saved as Latin-1 or another encoding\?\); save it as UTF-8/);
+    rejectText('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(yaml, 'utf16le')]), /utf16\.yaml is UTF-16 text; save it as UTF-8/);
+    rejectText('nul.yaml', Buffer.from(`${yaml}\0`), /nul\.yaml holds a NUL byte \(at byte \d+\)/);
+    rejectText('big.yaml', `${yaml}${'# padding\n'.repeat(900_000)}`, /big\.yaml is 9,\d{3},\d{3} bytes; a scenario file holds at most 8,388,608/);
   });
 
   it('values that would crash or stall the run are refused by field: no latency floor, a heartbeat timeout within the interval, unbounded CPU and clock factors', () => {
