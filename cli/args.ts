@@ -81,6 +81,15 @@ function kernelHostsFirstFlag(on: boolean, workers: number | undefined): boolean
 }
 
 /**
+ * node:util parseArgs's message on one line, ending in one full stop, without its hint on
+ * values that start with a dash ("--seed=-XYZ"), which no faultline flag takes.
+ */
+function parseArgsMessage(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\s*To specify an option argument starting with a dash.*$/s, '').replace(/\s*\n\s*/g, ' ').trim();
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
+
+/**
  * A flag given twice (not one that collects a list, like --workload) or given an empty
  * value is refused: parseArgs would keep the last value and drop the other silently, and
  * an empty path or number is never what was meant.
@@ -133,7 +142,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       options: RUN_OPTIONS,
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. See \`faultline run --help\`.`);
+    throw new UsageError(`${parseArgsMessage(e)} See \`faultline run --help\`.`);
   }
   const v = parsed.values;
   if (v.help) throw new HelpRequested('run');
@@ -173,7 +182,7 @@ export function parseFlags(argv: string[], topic: string, options: FlagSpec, pos
   try {
     parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionalsMax > 0, tokens: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. See \`faultline ${topic} --help\`.`);
+    throw new UsageError(`${parseArgsMessage(e)} See \`faultline ${topic} --help\`.`);
   }
   if (parsed.values.help === true) throw new HelpRequested(topic);
   refuseRepeatsAndEmpty(parsed.tokens, options, topic);

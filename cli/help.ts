@@ -237,7 +237,7 @@ export const UI_HELP = `faultline ui — serve the browser UI
 
 Usage: faultline ui [--workload FILE] [--port N] [--host HOST] [--scenario NAME|FILE] [--seed N] [--dev]
 
-  -p, --port N        the port to listen on (default: 5173, or the next free one)
+  -p, --port N        the port to listen on (default: 5173, or the next free one; 0 picks any free port)
       --host HOST     the interface to bind (default: localhost)
   -s, --scenario NAME|FILE  open this catalogue scenario, or this file (added to the
                       page's catalogue)

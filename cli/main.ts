@@ -241,7 +241,8 @@ function cmdList(argv: string[], io: Io): number {
 
 async function cmdUi(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(argv, 'ui', { ...WORKLOAD_FLAG, port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, dev: { type: 'boolean' } });
-  const port = values.port === undefined ? 5173 : parseCount(values.port as string, '--port', 65535);
+  // 0 picks a free port, as for `serve`.
+  const port = values.port === undefined ? 5173 : values.port === '0' ? 0 : parseCount(values.port as string, '--port', 65535);
   const workloads = workloadPaths(values.workload);
   await loadWorkloadFiles(workloads, io.cwd);
   const query = new URLSearchParams();

@@ -29,7 +29,9 @@ describe('faultline CLI', () => {
     expect(banana.err).toMatch(/--seed: expected a non-negative integer, got "banana"/);
     const flag = cli('run', '--frobnicate');
     expect(flag.code).toBe(2);
-    expect(flag.err).toMatch(/frobnicate/);
+    expect(flag.err).toBe("faultline: Unknown option '--frobnicate'. See `faultline run --help`.\n");
+    // A flag whose value is missing: one line, one full stop, no hint about values that start with a dash.
+    expect(cli('run', '--seed', '--json').err).toBe("faultline: Option '--seed' argument is ambiguous. Did you forget to specify the option argument for '--seed'? See `faultline run --help`.\n");
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
   });
