@@ -16,7 +16,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec } from '../sim/scenario/schema.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
-import { eventsMaxFlag, HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
@@ -93,7 +93,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     undoOut();
     undoSave();
   };
-  const replay = `${runCommand(loaded, args.seed)}${eventsMaxFlag(args.eventsMax)}${args.knowledge === undefined ? '' : ` --knowledge ${args.knowledge}`}`;
+  const replay = runCommand(loaded, args.seed, args);
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${formatCount(events)} events`) : undefined;
   const t0 = wallNowMs();

@@ -19,7 +19,7 @@ import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { toJsonl } from '../sim/trace/trace.ts';
-import { eventsMaxFlag, parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
@@ -56,7 +56,7 @@ export function parseExpect(text: string): string {
 /** The fields replay needs of a report.json; the rest of the report is what the run printed. */
 const reportSchema = z.object({ seed: seedValue, traceHash, replay: z.string() }).loose();
 
-/** The flags a replay command (runCommand + eventsMaxFlag + --knowledge) may hold. */
+/** The flags a replay command (runCommand's) may hold. */
 const REPLAY_COMMAND_FLAGS = ['--workload', '--scenario', '--seed', '--events-max', '--knowledge'];
 const RUN_PREFIX = 'npx faultline run ';
 const REPORT_FIX = 'A report.json is what `faultline run --out DIR` wrote; this one was edited or damaged: fix the fields named, or run the seed again with --out.';
@@ -208,7 +208,7 @@ function replayOnce(src: Source, v: Record<string, string | boolean | undefined>
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
-  const replay = `${runCommand(src.loaded, src.seed)}${eventsMaxFlag(src.eventsMax)}${src.knowledge === undefined ? '' : ` --knowledge ${src.knowledge}`}`;
+  const replay = runCommand(src.loaded, src.seed, src);
   const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
   if (v.json === true) {
     io.out(JSON.stringify({ ...report, violations, wallMs, replay, recordedHash: src.recordedHash, reproduced, faults: scenario.faults }) + '\n');

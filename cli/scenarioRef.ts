@@ -5,7 +5,7 @@ import { formatCount } from '../sim/kernel/time.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import type { Problem } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
-import { UsageError } from './args.ts';
+import { eventsMaxFlag, UsageError } from './args.ts';
 import { locateScenario } from './catalog.ts';
 import { workloadArgs } from './workloadFlag.ts';
 
@@ -21,9 +21,9 @@ export interface ScenarioRef {
   workloads: string[];
 }
 
-/** The command that runs seed `seed` of a scenario again, modules included. */
-export function runCommand(ref: { ref: string; workloads?: readonly string[] }, seed: number | string): string {
-  return `npx faultline run${workloadArgs(ref.workloads ?? [])} --scenario ${ref.ref} --seed ${seed}`;
+/** The command that runs seed `seed` of a scenario again, modules, event limit and knowledge file included. */
+export function runCommand(ref: { ref: string; workloads?: readonly string[] }, seed: number | string, run: { eventsMax?: number; knowledge?: string } = {}): string {
+  return `npx faultline run${workloadArgs(ref.workloads ?? [])} --scenario ${ref.ref} --seed ${seed}${eventsMaxFlag(run.eventsMax)}${run.knowledge === undefined ? '' : ` --knowledge ${run.knowledge}`}`;
 }
 
 export function invalidMessage(what: string, problems: readonly Problem[]): string {

@@ -416,15 +416,13 @@ export function readSweepFile(dirOrFile: string): SweepFile {
 /** Reads a results log (possibly cut short) as a partial results file, sorted by seed. */
 export function readResultsLog(file: string): SweepFile {
   const text = readTextFile(file);
-  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
+  const lines = text.split('\n');
   // Only the last line can be cut (the sweep died while writing it): it has no newline.
   const cut = lines[lines.length - 1] !== '' ? lines.length - 1 : -1;
+  // Each line is read as every JSON file is (jsonText.ts: a leading BOM, keys given twice).
   const parse = (i: number): { ok: true; v: unknown } | { ok: false; why: string } => {
-    try {
-      return { ok: true, v: JSON.parse(lines[i]) };
-    } catch (e) {
-      return { ok: false, why: (e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '') };
-    }
+    const r = parseJson(lines[i]);
+    return r.ok ? { ok: true, v: r.value } : { ok: false, why: r.column === null ? r.reason : `at column ${r.column}: ${r.reason}` };
   };
   const first = parse(0);
   const header = first.ok ? first.v : undefined;

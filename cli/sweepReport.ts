@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { junitXml } from './junit.ts';
-import { eventsMaxFlag } from './args.ts';
 import { firstLine } from './explanations.ts';
 import { runCommand } from './scenarioRef.ts';
 import { JUNIT_FILE, summarize, SWEEP_FILE, type SweepFile, type SweepSummary } from './sweepFile.ts';
@@ -11,7 +10,7 @@ import { formatCount } from '../sim/kernel/time.ts';
 
 /** The replay command for one seed: the plain run command, which needs nothing but the scenario (and its workload modules). */
 export function replayCommand(f: SweepFile, seed: number): string {
-  return `${runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed)}${eventsMaxFlag(f.eventsMax)}`;
+  return runCommand({ ref: f.scenarioRef, workloads: f.workloads }, seed, f);
 }
 
 /** sweep.json and junit.xml, both rendered before either is written. */
