@@ -2,7 +2,8 @@
 // built-in bug of the kind it aims at, the first seed fails, under the check that guards
 // that rule; with the correct Raft the same seed passes. crashOn also lands where it aims:
 // each crash it causes falls at the very instant the node made a vote durable, and
-// deafenOn cuts a leader off at the very instant it hands leadership over.
+// deafenOn cuts a leader off at the very instant it hands leadership over, and leaseEdge
+// slows the cut-off leader's clock and speeds the others' as it says.
 // Method: the fixtures in test/fixtures/aimed run in-process with runScenario, as
 // `faultline run` does; the seeds are the first failing ones `npm run bughunt` found.
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ describe('aimed nemeses', () => {
     ['crash-on-vote', 'forgetVoteOnRestart', 'durability'],
     ['link-chaos', 'matchRegress', 'match-monotonic'],
     ['deafen-on-transfer', 'leaseKeptOnTransfer', 'linearizability'],
+    // The lease before the quorum round (CheckQuorum alone) serves reads past the next election.
+    ['lease-edge', 'leaseWithoutQuorumRound', 'read-leader-sound'],
   ];
   for (const [name, bug, check] of cases) {
     it(`${name}: ${bug} fails ${check} at seed 1; the correct Raft passes`, () => {
@@ -42,6 +45,35 @@ describe('aimed nemeses', () => {
     const crashes = world.trace.events().filter((e) => e.kind === 'fault' && /^crash \d+: it voted/.test(e.tag));
     expect(crashes.length).toBeGreaterThan(2);
     for (const c of crashes) expect(votes.has(`${c.t}/${Number(/^crash (\d+)/.exec(c.tag)?.[1])}`)).toBe(true);
+  });
+
+  it('leaseEdge slows the leader\'s clock and speeds the others\' to the edge of the bound, then cuts the leader off from the servers while clients still reach it', () => {
+    const rounds = [1_000_000, 3_000_000, 5_000_000, 7_000_000]; // at 1s, every 2s, for 8s
+    const slow: number[] = [];
+    let readsWhileCut = 0;
+    const { world } = runScenario(materialize(fixture('lease-edge', null), 1), 1, {
+      retainTrace: true,
+      observe: (w) => {
+        // Mid-round (the cut starts within 10-20% of the period and heals at 80%).
+        for (const t0 of rounds) {
+          w.at(t0 + 1_000_000, 'test: clocks mid-round', () => {
+            const drifts = [0, 1, 2].map((n) => w.hosts[n].clock.driftPpm);
+            expect(drifts.filter((d) => d === -47_619)).toHaveLength(1);
+            expect(drifts.filter((d) => d === 47_619)).toHaveLength(2);
+            slow.push(drifts.indexOf(-47_619));
+          });
+        }
+        w.onTelemetry((t, node, name, f) => {
+          const cut = rounds.some((t0) => t >= t0 + 500_000 && t < t0 + 1_600_000);
+          if (name === 'kv.reply' && cut && node < 3 && w.hosts[node].clock.driftPpm < 0 && typeof f.readIndex === 'number' && f.readIndex >= 0) readsWhileCut++;
+        });
+      },
+    });
+    const cuts = world.trace.events().filter((e) => e.kind === 'fault' && /^leaseEdge: cut \d+$/.test(e.tag));
+    expect(cuts.map((e) => Number(e.tag.split(' ').pop()))).toEqual(slow); // The slow clock is the one cut off, each round.
+    expect(slow).toHaveLength(4);
+    expect(readsWhileCut).toBeGreaterThan(0); // Clients still reach the cut-off leader.
+    for (const n of [0, 1, 2]) expect(world.hosts[n].clock.driftPpm).toBe(0); // Clocks back after the last round.
   });
 
   it('deafenOn cuts a leader off at the instant it sends MsgTimeoutNow, and it hears again `down` later', () => {

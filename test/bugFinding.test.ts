@@ -38,6 +38,11 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A new leader serving reads before its first commit: no stale value showed in 100 seeds,
     // but the read index falls below what the old leader had committed.
     ['readBeforeTermCommit', 'swarm-raft-aimed', 3, 'read-index-sound'],
+    // A candidate counting a grant from its previous campaign: no second leader showed in
+    // 100 seeds, but a leader was elected without a quorum of its own term's votes.
+    ['votesKeptAcrossCampaigns', 'swarm-raft-aimed', 10, 'vote-sound'],
+    // A pre-vote that moves its receivers' terms: terms nobody campaigned for, from seed 1 on.
+    ['preVoteMovesTerm', 'raft-kv-basic', 1, 'term-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -266,10 +266,7 @@ export class KvServer implements Process {
     if (raft === null) return;
     const tel = this.ctx.telemetry;
     const term = raft.currentTerm();
-    if (term !== this.termSeen) {
-      this.termSeen = term;
-      tel.emit('raft.term', { term });
-    }
+    // A campaign before the term it started (the term-sound check reads them in that order).
     const c = raft.counters;
     if (c.preCampaigns !== this.preCampaignsSeen) {
       this.preCampaignsSeen = c.preCampaigns;
@@ -278,6 +275,10 @@ export class KvServer implements Process {
     if (c.campaigns !== this.campaignsSeen) {
       this.campaignsSeen = c.campaigns;
       tel.emit('raft.campaign', { term, pre: false });
+    }
+    if (term !== this.termSeen) {
+      this.termSeen = term;
+      tel.emit('raft.term', { term });
     }
     const now = this.ctx.now();
     if (now < this.statsNextUs) return;
@@ -666,7 +667,7 @@ export class KvServer implements Process {
     const wasLeader = this.lastRole === 'leader';
     this.lastRole = st.role;
     this.ctx.telemetry.emit('raft.role', { role: st.role, term: st.term });
-    if (st.role === 'leader') this.ctx.telemetry.emit('raft.leader', { term: st.term, lastIndex: st.lastIndex, logTerms: this.logTerms() });
+    if (st.role === 'leader') this.ctx.telemetry.emit('raft.leader', { term: st.term, lastIndex: st.lastIndex, logTerms: this.logTerms(), voters: st.conf.voters.join(',') });
     if (!wasLeader) return;
     // Entries may still commit under the next leader; a retry with the same seq is exactly-once.
     for (const [key, w] of [...this.pendingWrites].sort()) {

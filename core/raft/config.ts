@@ -40,10 +40,18 @@ export interface RaftBugs {
    * index may still lag what its predecessor committed (thesis §6.4, step 1 of ReadIndex).
    */
   readBeforeTermCommit?: boolean;
+  /**
+   * A candidate that campaigns again keeps the votes of its last campaign (its vote tally is
+   * reset only when it was not a candidate), so a grant from an earlier term, or a refusal,
+   * counts in the new one.
+   */
+  votesKeptAcrossCampaigns?: boolean;
+  /** A node that receives a pre-vote request moves to the term it asks about, as a real vote request would make it. */
+  preVoteMovesTerm?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

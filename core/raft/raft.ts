@@ -170,7 +170,7 @@ export class Raft {
     this.heartbeatElapsed = 0;
     this.resetRandomizedElectionTimeout();
     this.leadTransferee = NONE;
-    this.tracker.resetVotes();
+    if (!(this.bugs.votesKeptAcrossCampaigns === true && this.role === 'candidate')) this.tracker.resetVotes();
     const next = this.log.lastIndex() + 1;
     for (const [id, pr] of this.tracker.progress) {
       pr.reset(next, id === this.id ? this.log.stabled : 0);
@@ -292,7 +292,10 @@ export class Raft {
       // CheckQuorum: while we hear from a leader, a disruptive candidate is ignored.
       if (this.cfg.checkQuorum && !force && (this.hearsLeader() || this.justStarted())) return false;
     }
-    if (m.type === 'MsgPreVote') return true;
+    if (m.type === 'MsgPreVote') {
+      if (this.bugs.preVoteMovesTerm === true) this.becomeFollower(m.term, NONE);
+      return true;
+    }
     if (m.type === 'MsgPreVoteResp' && m.reject !== true) return true;
     const fromLeader = m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap';
     this.becomeFollower(m.term, fromLeader ? m.from : NONE);

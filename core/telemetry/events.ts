@@ -27,7 +27,7 @@ const TP = 'W3C traceparent of the request (00-trace-span-01)';
 export const EVENTS: readonly EventSpec[] = [
   // ---- Raft, emitted by the KV server that hosts it ----
   e('raft.role', 'info', 'core/kv/server', 'The node\'s Raft role changed.', { role: 'leader, candidate, precandidate or follower', term: 'current term' }),
-  e('raft.leader', 'info', 'core/kv/server', 'The node became leader; its log shape, for the leader-completeness check.', { term: 'term it leads', lastIndex: 'last log index', logTerms: 'run-length encoded terms of its log' }),
+  e('raft.leader', 'info', 'core/kv/server', 'The node became leader; its log shape, for the leader-completeness check, and the voters whose quorum elected it, for the vote-sound check.', { term: 'term it leads', lastIndex: 'last log index', logTerms: 'run-length encoded terms of its log', voters: 'the voter ids of its configuration, comma-separated' }),
   e('raft.term', 'info', 'core/kv/server', 'The node entered a new term.', { term: 'the new term' }),
   e('raft.lead', 'info', 'core/kv/server', 'The leader this node knows changed.', { lead: 'leader node id, -1 for none', term: 'current term' }),
   e('raft.campaign', 'info', 'core/kv/server', 'The node started a campaign (pre-vote round or election).', { term: 'term campaigned for', pre: 'true for a pre-vote round' }),

@@ -37,14 +37,14 @@ export const MESSAGE_TYPES = [
 /** Fault kinds of the nemesis (scenario `faults[].kind`). */
 export const FAULT_KINDS = [
   'crash', 'restart', 'shutdown', 'pause', 'partition', 'oneway', 'bridge', 'isolate', 'link', 'throttle', 'memory', 'clock',
-  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'leak', 'crashOn', 'figure8', 'diverge', 'deafenOn', 'slowDisk',
+  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'leak', 'crashOn', 'figure8', 'diverge', 'deafenOn', 'slowDisk', 'leaseEdge',
 ] as const;
 /** Checks that report violations (World.violate). */
 export const CHECKS = [
   'election-safety', 'state-machine-safety', 'leader-completeness', 'linearizability', 'liveness', 'fd-accuracy',
   'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit', 'rag-read-your-writes', 'rag-replicas-diverge', 'rag-recall',
   'mapek-quorum-guard', 'mapek-recovery',
-  'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'ack-sound', 'vote-once', 'durability', 'leader-churn', 'read-index-sound',
+  'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'ack-sound', 'vote-once', 'durability', 'leader-churn', 'read-index-sound', 'vote-sound', 'read-leader-sound', 'term-sound',
 ] as const;
 
 /** Marks a label whose values are the run's node names (n0, n1, ...). */

@@ -144,10 +144,13 @@ export class RaftInvariants {
   /** The log, commit, match, vote and durability invariants on every node (raftLogChecks.ts). */
   readonly logChecks: RaftLogChecks;
 
-  /** `faults`: the run's concrete faults (the log checks exempt writes to a lying disk). */
-  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX, faults: readonly FaultSpec[] = []) {
+  /**
+   * `faults`: the run's concrete faults (the log checks exempt writes to a lying disk);
+   * `leaseClocksBroken`: why lease reads may be stale in this run, or null (RaftLogChecks).
+   */
+  constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX, faults: readonly FaultSpec[] = [], leaseClocksBroken: string | null = null) {
     this.committed = new CommittedWindow(rememberedMax);
-    this.logChecks = new RaftLogChecks(world, faults);
+    this.logChecks = new RaftLogChecks(world, faults, leaseClocksBroken);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);

@@ -13,9 +13,9 @@ const idle = { start() {}, onMessage() {}, onTimer() {} };
 
 type Tel = (node: number, name: string, f: Record<string, string | number | boolean>, t?: number) => void;
 
-function setup(nodes = 3, faults: FaultSpec[] = []): { world: World; checks: RaftLogChecks; tel: Tel } {
+function setup(nodes = 3, faults: FaultSpec[] = [], leaseClocksBroken: string | null = null): { world: World; checks: RaftLogChecks; tel: Tel } {
   const world = new World({ seed: 'log-checks', nodes: Array.from({ length: nodes }, () => ({ role: 'server', factory: () => idle })) });
-  const checks = new RaftLogChecks(world, faults);
+  const checks = new RaftLogChecks(world, faults, leaseClocksBroken);
   const tel: Tel = (node, name, f, t = 0) => world.telemetry(t, node, name, f);
   for (let n = 0; n < nodes; n++) tel(n, 'raft.recovered', { applied: 0, torn: false, term: 0, vote: -1, commit: 0, lastIndex: 0, logTerms: '0|' });
   return { world, checks, tel };
@@ -158,15 +158,117 @@ describe('reads', () => {
     expect(world.violations[0].message).toMatch(/node 1 served a read of node 5 \(request 1\) at read index 2, but when the read reached it node 0 had already committed up to index 3/);
   });
 
-  it('the bar is the commit when the read was taken: later commits, or a context taken again after a restart, do not raise it', () => {
+  it('the bar is the commit when the read was taken: later commits, or the same context seen again in one process, do not raise it', () => {
     const { world, tel } = setup();
     tel(0, 'raft.hardstate', hard(1, 0, 2, 3));
     tel(1, 'kv.read', asked('1:0'));
     tel(0, 'raft.hardstate', hard(1, 0, 3, 3));
-    tel(1, 'kv.read', asked('1:0')); // The same context after a restart: the earlier bar stays.
+    tel(1, 'kv.read', asked('1:0')); // Seen again without a restart: the earlier bar stays.
     tel(1, 'kv.reply', served('1:0', 2));
     tel(2, 'kv.reply', served('2:9', 1)); // A read the checker never saw taken: not judged.
     expect(world.violations).toEqual([]);
+  });
+
+  it('a restarted server numbers its reads afresh: its read is judged by the bar when it was taken, not by the last process\'s', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.hardstate', hard(1, 0, 2, 3));
+    tel(1, 'kv.read', asked('1:0')); // Never answered: the process crashes.
+    tel(0, 'raft.hardstate', hard(1, 0, 3, 3));
+    tel(1, 'raft.recovered', { applied: 0, torn: false, term: 1, vote: 0, commit: 0, lastIndex: 0, logTerms: '0|' });
+    tel(1, 'kv.read', asked('1:0')); // The new process's first read, after commit 3.
+    tel(1, 'kv.reply', served('1:0', 2));
+    expect(checksOf(world)).toEqual(['read-index-sound']);
+  });
+});
+
+describe('read-leader-sound: a leader serves no read that reached it after a newer leader was elected', () => {
+  const asked = (ctx: string): Record<string, string | number> => ({ client: 5, rid: 1, ctx });
+  const served = (ctx: string): Record<string, string | number> => ({ client: 5, rid: 1, outcome: 'ok', readIndexUs: 0, readIndex: 0, readCtx: ctx });
+  const leader = (term: number): Record<string, string | number> => ({ term, lastIndex: 0, logTerms: '0|' });
+
+  it('a read taken by the old leader once a newer one is elected is caught (a lease held too long); one taken before it, served later, passes', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.leader', leader(2));
+    tel(1, 'kv.read', asked('1:0')); // Before anyone newer: fine even if served later.
+    tel(2, 'raft.leader', leader(3));
+    tel(1, 'kv.reply', served('1:0'));
+    expect(world.violations).toEqual([]);
+    tel(1, 'kv.read', asked('1:1')); // Node 1 still believes it leads term 2.
+    tel(1, 'kv.reply', served('1:1'));
+    expect(checksOf(world)).toEqual(['read-leader-sound']);
+    expect(world.violations[0].message).toMatch(/node 1, leader of term 2, served a read of node 5 \(request 1\), but when the read reached it node 2 had already been elected leader of term 3/);
+  });
+
+  it('the newest leader serves reads; a server that stepped down or restarted is not judged by an old term', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.leader', leader(2));
+    tel(2, 'raft.leader', leader(3));
+    tel(2, 'kv.read', asked('2:0'));
+    tel(2, 'kv.reply', served('2:0'));
+    tel(1, 'raft.role', { role: 'follower', term: 3 });
+    tel(1, 'raft.leader', leader(4)); // Elected again, newer than node 2.
+    tel(1, 'kv.read', asked('1:0'));
+    tel(1, 'kv.reply', served('1:0'));
+    expect(world.violations).toEqual([]);
+  });
+
+  it('is not judged when the scenario moves clocks beyond the lease\'s drift bound, and the stats say why', () => {
+    const { world, tel, checks } = setup(3, [], 'a clock fault steps node 1\'s clock');
+    tel(1, 'raft.leader', leader(2));
+    tel(2, 'raft.leader', leader(3));
+    tel(1, 'kv.read', asked('1:0'));
+    tel(1, 'kv.reply', served('1:0'));
+    expect(world.violations).toEqual([]);
+    expect(checks.stats()).toEqual({ readLeaderSound: "not applicable: a clock fault steps node 1's clock" });
+    expect(setup().checks.stats()).toEqual({});
+  });
+});
+
+describe('term-sound: every term begins with a campaign', () => {
+  it('terms that some node campaigned for pass, on the candidate and on those who adopt it; a term nobody campaigned for is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.term', { term: 0 });
+    tel(0, 'raft.campaign', { term: 0, pre: true }); // A pre-vote round moves no term.
+    tel(0, 'raft.campaign', { term: 1, pre: false });
+    tel(0, 'raft.term', { term: 1 });
+    tel(1, 'raft.term', { term: 1 });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.term', { term: 2 }); // Node 2 took term 2 from a pre-vote for it.
+    expect(checksOf(world)).toEqual(['term-sound']);
+    expect(world.violations[0].message).toMatch(/node 2 entered term 2, but the newest campaign was node 0's for term 1/);
+  });
+});
+
+describe('vote-sound: a leader was granted a quorum of votes in its own term', () => {
+  const vote = (from: number, term: number, granted = true, pre = false): Record<string, string | number | boolean> => ({ from, term, granted, pre });
+  const leader = (term: number, voters = '0,1,2'): Record<string, string | number> => ({ term, lastIndex: 0, logTerms: '0|', voters });
+
+  it('a leader backed by its own vote and one grant of its term (of three voters) passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.vote', vote(1, 3));
+    tel(0, 'raft.leader', leader(3));
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a grant from an earlier campaign, a refusal or a pre-vote does not count', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.vote', vote(1, 3)); // Term 3's campaign: a split vote.
+    tel(0, 'raft.vote', vote(2, 4, false)); // Term 4: node 2 refuses.
+    tel(0, 'raft.vote', vote(2, 4, true, true)); // A pre-vote is not a vote.
+    tel(0, 'raft.leader', leader(4)); // Counted node 1's vote of term 3.
+    expect(checksOf(world)).toEqual(['vote-sound']);
+    expect(world.violations[0].message).toMatch(/node 0 became leader of term 4, but only 1 of its 3 voters \(0 \(itself\)\) had granted it a vote in that term/);
+  });
+
+  it('counts only the voters of the configuration it reports, and a single voter elects itself', () => {
+    const five = setup(5);
+    five.tel(0, 'raft.vote', vote(1, 2));
+    five.tel(0, 'raft.vote', vote(4, 2)); // Node 4 is not a voter of this configuration.
+    five.tel(0, 'raft.leader', leader(2, '0,1,2,3'));
+    expect(checksOf(five.world)).toEqual(['vote-sound']);
+    const alone = setup(1);
+    alone.tel(0, 'raft.leader', leader(1, '0'));
+    expect(alone.world.violations).toEqual([]);
   });
 });
 

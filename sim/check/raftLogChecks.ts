@@ -19,6 +19,16 @@
 // - vote-once (§5.2): a node grants at most one vote per term, across restarts too, as its
 //   hard states say and as the candidates see it ('raft.vote': two candidates granted by
 //   the same voter in the same term, whatever the voter reported durable);
+// - term-sound (§5.1, thesis §9.6): no node enters a term nobody campaigned for: every
+//   term starts with some node's election campaign ('raft.campaign', pre false, reported
+//   before its 'raft.term'), and others adopt it only from messages. A PreVote that moves
+//   its receivers' terms (the disruption PreVote exists to prevent), or a term taken from
+//   a message that carried none, breaks it;
+// - vote-sound (§5.2): a node becomes leader of a term only with a quorum of its
+//   configuration's voters (itself included) having granted it their vote in that term, as
+//   the grants reached it ('raft.vote', then 'raft.leader' with its voters): a candidate that
+//   counts a grant from an earlier campaign, a refusal, or a vote it never received, wins
+//   an election it did not win, whether or not a second leader shows up in that term;
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
 //   the vote, the commit and the log entries it had made durable. Writes made while the
 //   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
@@ -29,6 +39,14 @@
 //   by then may have been acknowledged, so a read below it can miss one. This is what a
 //   leader that serves reads before committing an entry of its own term, or a lease held
 //   past a newer leader's election, gets wrong, whether or not a stale value shows.
+// - read-leader-sound (§6.4 of the Raft thesis, and §6.4.1 for leases): a leader answers a
+//   read only if no leader of a newer term had been elected when the read reached it
+//   ('raft.leader', then 'kv.read' and its 'kv.reply'). ReadIndex guarantees it with a
+//   heartbeat round a quorum answers (a quorum that elected a newer leader cannot answer in
+//   the old term), a lease with timing: this catches a lease held past a newer leader's
+//   election the moment a read is served from it, before that leader commits anything
+//   read-index-sound would see. Not applicable to lease reads when the scenario moves a
+//   clock beyond the drift bound the lease assumes (`leaseClocksBroken`): not judged in such a run;
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
@@ -38,6 +56,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import { formatCount } from '../kernel/time.ts';
+import { notApplicable } from './verdict.ts';
 
 /** Entries of each node's log the mirror keeps at most (the newest). */
 export const MIRROR_ENTRIES_MAX = 100_000;
@@ -50,6 +69,16 @@ const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
 /** Votes (voter, term) the candidates' side of vote-once remembers at most. */
 const GRANTS_MAX = 100_000;
+
+interface ReadAsked {
+  commit: number;
+  by: NodeId;
+  /** The term the server led when the read reached it (-1: not leading). */
+  term: number;
+  /** The newest leader's term then, and that leader. */
+  newest: number;
+  newestBy: NodeId;
+}
 
 interface Hard {
   term: number;
@@ -220,17 +249,32 @@ export class RaftLogChecks {
   /** The highest commit index any node made durable so far, and the node. */
   private commitMax = 0;
   private commitMaxBy: NodeId = -1;
-  /** Reads in flight at a server: "server/ctx" -> the commit bound when the read arrived (at most READS_ASKED_MAX, oldest dropped). */
-  private readonly readsAsked = new Map<string, { commit: number; by: NodeId }>();
+  /** Reads in flight at a server: "server/ctx" -> the commit bound and the leaders when the read arrived (at most READS_ASKED_MAX, oldest dropped). */
+  private readonly readsAsked = new Map<string, ReadAsked>();
+  /** The term each node leads now (from 'raft.leader' until its next role change). */
+  private readonly leading = new Map<NodeId, number>();
+  /** The newest term any node was elected leader of so far, and that node. */
+  private leaderTermMax = 0;
+  private leaderTermMaxBy: NodeId = -1;
 
   /** Granted votes as the candidates received them: "voter:term" -> candidate (at most GRANTS_MAX, oldest dropped). */
   private readonly grants = new Map<string, NodeId>();
+  /** The newest term any node campaigned for (term-sound), and that node. */
+  private campaignMax = 0;
+  private campaignMaxBy: NodeId = -1;
+  /** Per candidate, the voters whose grants it received in its latest campaign's term (vote-sound). */
+  private readonly received = new Map<NodeId, { term: number; voters: Set<NodeId> }>();
 
   /** When each node's fsync lies (the scenario's fsyncLoss faults): [from, to) in µs. */
   private readonly lies = new Map<NodeId, [Micros, Micros][]>();
 
-  /** `faults`: the run's concrete faults, for the windows in which a node's fsync lies. */
-  constructor(private readonly world: World, faults: readonly FaultSpec[] = []) {
+  /**
+   * `faults`: the run's concrete faults, for the windows in which a node's fsync lies.
+   * `leaseClocksBroken`: why lease reads may legitimately be stale in this run (a clock
+   * moved beyond the lease's drift bound), or null; read-leader-sound is then not judged,
+   * and `stats()` says so.
+   */
+  constructor(private readonly world: World, faults: readonly FaultSpec[] = [], private readonly leaseClocksBroken: string | null = null) {
     for (const f of faults) {
       if (f.kind !== 'fsyncLoss') continue;
       const ws = this.lies.get(f.node) ?? [];
@@ -245,7 +289,13 @@ export class RaftLogChecks {
         case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
-        case 'raft.leader': return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
+        case 'raft.campaign': return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
+        case 'raft.term': return this.onTerm(node, f.term as number);
+        case 'raft.leader':
+          if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
+          this.onElected(node, f.term as number);
+          return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         case 'kv.read': return this.onReadAsked(node, String(f.ctx));
         case 'kv.reply': return typeof f.readIndex === 'number' && f.readIndex >= 0 ? this.onReadServed(node, String(f.readCtx), f.client as number, f.rid as number | string, f.readIndex) : undefined;
@@ -255,6 +305,11 @@ export class RaftLogChecks {
     world.onConclude(() => {
       if (this.unchecked > 0) this.world.cannotDecide('log-matching', `${formatCount(this.unchecked)} entries fell below the checker's window of ${formatCount(RECORDS_MAX)} indexes and were not compared`);
     });
+  }
+
+  /** What the run's stats say of checks that did not apply: none, or read-leader-sound's reason. */
+  stats(): Record<string, string> {
+    return this.leaseClocksBroken === null ? {} : { readLeaderSound: notApplicable(this.leaseClocksBroken) };
   }
 
   private state(node: NodeId): NodeState {
@@ -375,15 +430,38 @@ export class RaftLogChecks {
   // ---- commit, terms and votes ----
 
   /**
-   * `node` took a read (context `ctx`): remember the highest durable commit of any node at
-   * that moment. A context is unique within a server process; one seen again (a restart
-   * numbers its reads afresh) keeps the earlier, lower bar, so the check can only weaken.
+   * `node` took a read (context `ctx`): remember the highest durable commit of any node and
+   * the leaders at that moment. A context is unique within a server process (a restart
+   * numbers its reads afresh: `onRecovered` forgets the reads of the process before); one
+   * seen again keeps the earlier record.
    */
   private onReadAsked(node: NodeId, ctx: string): void {
     const key = `${node}/${ctx}`;
     if (this.readsAsked.has(key)) return;
     if (this.readsAsked.size >= READS_ASKED_MAX) this.readsAsked.delete(this.readsAsked.keys().next().value as string);
-    this.readsAsked.set(key, { commit: this.commitMax, by: this.commitMaxBy });
+    this.readsAsked.set(key, { commit: this.commitMax, by: this.commitMaxBy, term: this.leading.get(node) ?? -1, newest: this.leaderTermMax, newestBy: this.leaderTermMaxBy });
+  }
+
+  private onCampaign(node: NodeId, term: number): void {
+    if (term <= this.campaignMax) return;
+    this.campaignMax = term;
+    this.campaignMaxBy = node;
+  }
+
+  /** `node` entered `term`: someone must have campaigned for it. */
+  private onTerm(node: NodeId, term: number): void {
+    if (term <= this.campaignMax) return;
+    const last = this.campaignMax === 0 ? 'no node had campaigned yet' : `the newest campaign was node ${this.campaignMaxBy}'s for term ${this.campaignMax}`;
+    this.violate('term-sound', node, `node ${node} entered term ${term}, but ${last}: a term begins only with a candidate's campaign (a pre-vote asks without moving anyone's term)`);
+  }
+
+  /** `node` was elected leader of `term`. */
+  private onElected(node: NodeId, term: number): void {
+    this.leading.set(node, term);
+    if (term > this.leaderTermMax) {
+      this.leaderTermMax = term;
+      this.leaderTermMaxBy = node;
+    }
   }
 
   /** `node` served the read `ctx` at `readIndex`: it must reach what was committed when the read arrived. */
@@ -392,6 +470,9 @@ export class RaftLogChecks {
     const asked = this.readsAsked.get(key);
     if (asked === undefined) return;
     this.readsAsked.delete(key);
+    if (asked.term >= 0 && asked.newest > asked.term && this.leaseClocksBroken === null) {
+      this.violate('read-leader-sound', node, `node ${node}, leader of term ${asked.term}, served a read of node ${client} (request ${rid}), but when the read reached it node ${asked.newestBy} had already been elected leader of term ${asked.newest}: a newer leader may commit writes this read cannot see (a leader's read must be confirmed by a quorum that has not moved to a newer term, or fall within a lease no newer leader can be elected in)`);
+    }
     if (readIndex >= asked.commit) return;
     this.violate('read-index-sound', node, `node ${node} served a read of node ${client} (request ${rid}) at read index ${readIndex}, but when the read reached it node ${asked.by} had already committed up to index ${asked.commit}: a write acknowledged by then may be missing from the answer (a leader serves reads only once it has committed an entry of its own term, and only while no newer leader can exist)`);
   }
@@ -417,6 +498,9 @@ export class RaftLogChecks {
 
   /** Candidate `node` received a granted vote from `voter` in `term`. */
   private onGrant(t: Micros, node: NodeId, voter: NodeId, term: number): void {
+    const got = this.received.get(node);
+    if (got === undefined || got.term < term) this.received.set(node, { term, voters: new Set([voter]) });
+    else if (got.term === term) got.voters.add(voter);
     // A voter whose fsync lied may legitimately forget a vote.
     if ((this.lies.get(voter) ?? []).some(([from]) => from <= t)) return;
     const key = `${voter}:${term}`;
@@ -448,6 +532,10 @@ export class RaftLogChecks {
   }
 
   private onRecovered(node: NodeId, hs: Hard, lastIndex: number, logTerms: string): void {
+    // A new process: it leads nothing, and the reads the last one took will never be answered.
+    this.leading.delete(node);
+    const prefix = `${node}/`;
+    for (const key of this.readsAsked.keys()) if (key.startsWith(prefix)) this.readsAsked.delete(key);
     const s = this.state(node);
     const d = s.durable;
     const { snapshotIndex, runs } = parseLogTerms(logTerms);
@@ -538,6 +626,18 @@ export class RaftLogChecks {
   private onAck(node: NodeId, to: NodeId, term: number, index: number, proved: number): void {
     if (index <= proved) return;
     this.violate('ack-sound', node, `node ${node} acknowledged index ${index} to leader ${to} in term ${term}, but the appends it answered proved it holds the leader's entries only up to ${proved}`);
+  }
+
+  /** `node` became leader of `term` with the configuration `votersText`: a quorum of it must have granted it that term. */
+  private checkElected(node: NodeId, term: number, votersText: string): void {
+    const voters = votersText === '' ? [] : votersText.split(',').map(Number);
+    const got = this.received.get(node);
+    const granted = got !== undefined && got.term === term ? got.voters : new Set<NodeId>();
+    const backers = voters.filter((v) => v === node || granted.has(v));
+    const quorum = Math.floor(voters.length / 2) + 1;
+    if (backers.length >= quorum) return;
+    const names = backers.length === 0 ? 'none' : backers.map((v) => (v === node ? `${v} (itself)` : String(v))).join(', ');
+    this.violate('vote-sound', node, `node ${node} became leader of term ${term}, but only ${backers.length} of its ${voters.length} voters (${names}) had granted it a vote in that term, as the grants reached it; a quorum is ${quorum} (a candidate counts only votes granted in the term it campaigns for, and never a refusal)`);
   }
 
   private onLeader(node: NodeId, term: number, lastIndex: number, logTerms: string): void {

@@ -20,7 +20,12 @@
 //   clients still reach it, and at the heal the leader of the moment may crash: divergent
 //   logs on several nodes, and elections while they differ;
 // - deafenOn (`on: transfer`): a leader the instant it hands leadership over (MsgTimeoutNow)
-//   stops hearing the other servers for `down`, while the clients still reach it.
+//   stops hearing the other servers for `down`, while the clients still reach it;
+// - leaseEdge: each round the leader's clock runs `ppm` slow and every other server's `ppm`
+//   fast (the worst a lease's drift bound allows, when ppm is at its edge), and a little
+//   later the leader is cut off from the servers while the clients still reach it: the
+//   others elect a new leader as early as their clocks let them while the old one still
+//   answers reads, so a lease even slightly too long serves a read after that election.
 // Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
 // (telemetry) when they act, and change nodes only through world actions; every random
 // choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
@@ -32,7 +37,7 @@ import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { LeaderSource } from './schedule.ts';
 
-export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
+export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' }>;
 
 function serversOf(world: World): NodeId[] {
   return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
@@ -47,7 +52,8 @@ export function scheduleAimed(world: World, f: AimedFault, name: string, leaders
     case 'crashOn': return scheduleCrashOn(world, f, name);
     case 'deafenOn': return scheduleDeafenOn(world, f, name);
     case 'figure8':
-    case 'diverge': return scheduleRounds(world, f, name, leaders);
+    case 'diverge':
+    case 'leaseEdge': return scheduleRounds(world, f, name, leaders);
   }
 }
 
@@ -254,7 +260,28 @@ function divergeRound(world: World, r: Stream, lead: NodeId, cutUs: Micros, lead
   });
 }
 
-function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 'diverge' }>, name: string, leaders: LeaderSource | null): void {
+/**
+ * One lease-edge round: the leader's clock slow by `ppm` and the other servers' fast by it
+ * (drift layers, removed at `endUs`), then from `cutAtUs` to `healAtUs` the leader cut off
+ * from the other servers while the clients still reach it.
+ */
+function leaseEdgeRound(world: World, lead: NodeId, ppm: number, cutAtUs: Micros, healAtUs: Micros, endUs: Micros): void {
+  const servers = serversOf(world);
+  const layers = servers.map((n) => {
+    const id = world.newLayerId();
+    world.command(n, { kind: 'layer', setting: 'driftPpm', id, value: n === lead ? -ppm : ppm });
+    return [n, id] as const;
+  });
+  world.at(cutAtUs, `leaseEdge: cut ${lead}`, () => {
+    const cut = world.partition({ shape: 'groups', groups: [[lead], servers.filter((s) => s !== lead)] });
+    world.at(healAtUs, `leaseEdge: heal ${lead}`, () => world.net.heal(cut));
+  });
+  world.at(endUs, 'leaseEdge: clocks back', () => {
+    for (const [n, id] of layers) world.command(n, { kind: 'unlayer', setting: 'driftPpm', id });
+  });
+}
+
+function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 'diverge' | 'leaseEdge' }>, name: string, leaders: LeaderSource | null): void {
   const r = streamOf(world, f);
   const period = Math.min(f.period, f.duration);
   const rounds = Math.max(1, Math.floor(f.duration / period));
@@ -274,6 +301,10 @@ function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 
         return;
       }
       if (watch !== null) return figure8Round(world, watch, r, lead, terms.get(lead) ?? 0, endUs, period);
+      if (f.kind === 'leaseEdge') {
+        // The drift first, for a tenth of the round (a few heartbeats), then the cut until 80%.
+        return leaseEdgeRound(world, lead, f.ppm, t0 + Math.round(period * (0.1 + 0.1 * r.next())), t0 + Math.round(period * 0.8), endUs);
+      }
       divergeRound(world, r, lead, cutUs, leaders);
     });
   }

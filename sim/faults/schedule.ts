@@ -53,6 +53,7 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
     case 'deafenOn':
     case 'figure8':
     case 'diverge':
+    case 'leaseEdge':
       return scheduleAimed(world, f, name, leaders);
     case 'slowStart':
     case 'cpuSpike':
@@ -105,7 +106,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {

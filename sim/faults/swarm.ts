@@ -8,6 +8,7 @@
 // is idempotent. Every sampled fault heals by window end + the longest duration, which is
 // what the parser checks against the liveness phase.
 import type { Micros } from '../../core/env.ts';
+import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
 import { Stream } from '../kernel/random.ts';
 import type { FaultSpec, Scenario, SwarmKind, SwarmSpec } from '../scenario/schema.ts';
 import { findWorkload } from '../workloads/registry.ts';
@@ -22,6 +23,23 @@ interface Draw {
   nodes: number;
   atUs: Micros;
   durationUs: Micros;
+  /** The clock drift bound of the scenario's servers (raft.clockDriftMax, else the default). */
+  driftBound: number;
+}
+
+/**
+ * The largest drift, in ppm, that keeps any two clocks within `bound` of each other: one
+ * at +x and another at -x differ by (1 + x) / (1 - x) - 1, at most `bound` when
+ * x <= bound / (2 + bound).
+ */
+export function driftInBoundPpm(bound: number): number {
+  return Math.floor((1e6 * bound) / (2 + bound));
+}
+
+/** The drift bound a scenario's servers assume: its `raft.clockDriftMax`, else the default. */
+function driftBoundOf(s: Scenario): number {
+  const raft = (s as { raft?: { clockDriftMax?: unknown } }).raft;
+  return typeof raft?.clockDriftMax === 'number' ? raft.clockDriftMax : CLOCK_DRIFT_MAX_DEFAULT;
 }
 
 /** A time in [lo, hi], on a whole millisecond from lo so printed schedules stay readable. */
@@ -98,6 +116,12 @@ function nodeFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     case 'cpuSpike': return { at, kind: 'cpuSpike', node, factor: r.intBetween(20, 200), duration: Math.min(duration, 500_000) };
     case 'clock': return { at, kind: 'clock', node, step: 1000 * r.intBetween(-500, 500), driftPpm: 100 * r.intBetween(-100, 100) };
     case 'drift': return { at, kind: 'drift', node, ppm: 1000 * r.intBetween(-50, 50), duration };
+    case 'drift-in-bound': {
+      // Large within the bound (half of it or more), either way: the edge is where lease bugs live.
+      const max = driftInBoundPpm(d.driftBound);
+      const ppm = r.intBetween(Math.ceil(max / 2), max);
+      return { at, kind: 'drift', node, ppm: r.next() < 0.5 ? -ppm : ppm, duration };
+    }
     case 'diskFull': return { at, kind: 'diskFull', node, duration };
     case 'slowStart': {
       // The down time and the slow start share the sampled duration, so the heal stays in range.
@@ -137,6 +161,8 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     case 'figure8':
     case 'diverge':
       return { at, kind, duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(500, 1500))) }; // 1ms: the schema's least period
+    case 'lease-edge':
+      return { at, kind: 'leaseEdge', duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(1000, 2500))), ppm: driftInBoundPpm(d.driftBound) };
     default:
       return null;
   }
@@ -162,12 +188,13 @@ export function sampleSwarm(s: Scenario, seed: number): FaultSpec[] {
   if (sw === undefined) return [];
   const r = new Stream(runSeedName(s, seed), 'swarm');
   const count = r.intBetween(sw.count[0], sw.count[1]);
+  const driftBound = driftBoundOf(s);
   const out: FaultSpec[] = [];
   for (let i = 0; i < count; i++) {
     const kind = sw.kinds[r.int(sw.kinds.length)];
     const atUs = pickUs(r, sw.window[0], sw.window[1]);
     const durationUs = pickUs(r, sw.duration[0], sw.duration[1]);
-    out.push(sampleOne(kind, { r, nodes: s.topology.nodes, atUs, durationUs }));
+    out.push(sampleOne(kind, { r, nodes: s.topology.nodes, atUs, durationUs, driftBound }));
   }
   // A stable sort keeps equal times in draw order, so the schedule is the same everywhere.
   return out.sort((a, b) => a.at - b.at);

@@ -51,7 +51,7 @@ export const positiveDuration = durationAtLeast(1, 'a period of 0 would repeat f
 const minLatencyDuration = durationAtLeast(1, 'every message takes at least this long (at least 1us); a message may not arrive the instant it is sent');
 
 /**
- * The period of an aimed nemesis's rounds (figure8, diverge): each round cuts links,
+ * The period of an aimed nemesis's rounds (figure8, diverge, leaseEdge): each round cuts links,
  * crashes and restarts servers and waits for an election, so a period under 1ms does
  * nothing a longer one would not, and at 1us a few seconds are millions of rounds.
  */
@@ -129,6 +129,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('deafenOn'), on: z.enum(['transfer']), duration: duration, down: duration.default(300_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: roundPeriod.default(1_200_000) }).strict(),
   z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: roundPeriod.default(1_000_000) }).strict(),
+  // Aimed at a lease (sim/faults/aimed.ts): each round the leader's clock runs `ppm` slow and
+  // every other server's `ppm` fast, then the leader is cut off from the servers while the
+  // clients still reach it. Within a drift bound b, ppm <= 1e6 * b / (2 + b).
+  z.object({ ...at, kind: z.literal('leaseEdge'), duration: duration, period: roundPeriod.default(2_000_000), ppm: z.number().int().min(1).lt(1_000_000) }).strict(),
   z.object({
     ...at,
     kind: z.literal('byzantine'),
@@ -159,6 +163,11 @@ export const SWARM_KINDS = [
   // Disk time (raft.fsync): crash between an fsync and its sends, or between writes and their
   // fsync; slow disk, a restart on one.
   'crashOn-persist', 'crashOn-write', 'slowDisk', 'slow-restart',
+  // Clock drift that keeps every pair of clocks within the lease's drift bound
+  // (raft.clockDriftMax), large within it: lease reads stay correct, so they are still drawn.
+  'drift-in-bound',
+  // leaseEdge rounds at the edge of that bound (the leader slow, the others fast).
+  'lease-edge',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 

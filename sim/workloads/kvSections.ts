@@ -7,10 +7,10 @@ import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
 import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { duration, positiveDuration } from '../scenario/schema.ts';
+import { duration, positiveDuration, type FaultSpec } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist', 'readBeforeTermCommit'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
@@ -48,6 +48,12 @@ export const raftSchema = z.object({
 
 export const clientsSchema = z.object({
   count: z.number().int().min(0).max(256).default(3),
+  /**
+   * Clients that only read (gets of the same keys), besides `count`: while the others wait
+   * on a write a cut-off leader cannot commit, these keep reading from whoever they last
+   * heard leads, as a read-heavy fleet does.
+   */
+  readers: z.number().int().min(0).max(256).default(0),
   /** Think time between one client's operations. */
   interval: duration.default(20_000),
   /** How long a client waits for an answer before it retries (same session seq) elsewhere. */
@@ -99,6 +105,34 @@ export function kvServerSpecs(topology: { nodes: number; spares: number }, raft:
     }),
   }));
   return { specs, servers };
+}
+
+/**
+ * Why lease reads may legitimately be stale in a run with these faults, or null. A lease
+ * assumes no clock runs more than `clockDriftMax` faster than another (lease.ts): a clock
+ * step, or drift rates (every 'drift' and 'clock' fault's, a 'leaseEdge' fault's -ppm and
+ * +ppm, and 0 for an undrifted node)
+ * whose fastest runs more than that faster than the slowest, break the assumption. The
+ * rates are compared whether or not their faults overlap in time: it errs toward not
+ * judging. Null as well when the servers do not read by lease.
+ */
+export function leaseClocksBroken(faults: readonly FaultSpec[], raft: Pick<RaftSpec, 'readMode' | 'clockDriftMax'>): string | null {
+  if (raft.readMode !== 'lease') return null;
+  let lo = 0;
+  let hi = 0;
+  for (const f of faults) {
+    if (f.kind === 'clock' && f.step !== undefined && f.step !== 0) return `a clock fault steps node ${f.node}'s clock at ${f.at / 1000} ms`;
+    if (f.kind === 'leaseEdge') {
+      lo = Math.min(lo, -f.ppm);
+      hi = Math.max(hi, f.ppm);
+      continue;
+    }
+    const ppm = f.kind === 'drift' ? f.ppm : f.kind === 'clock' ? (f.driftPpm ?? 0) : 0;
+    lo = Math.min(lo, ppm);
+    hi = Math.max(hi, ppm);
+  }
+  const relative = (1 + hi / 1e6) / (1 + lo / 1e6) - 1;
+  return relative > raft.clockDriftMax ? `clock drift faults make one clock run ${(relative * 100).toFixed(1)}% faster than another, beyond raft.clockDriftMax (${raft.clockDriftMax * 100}%)` : null;
 }
 
 /** A client's next operation, drawn from the `clients:` section's mix and key count. */

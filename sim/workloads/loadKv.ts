@@ -28,7 +28,7 @@ import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariant
 import type { CpuProfile } from '../host/cpu.ts';
 import { duration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
-import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
+import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { GatewayDeltas, PhaseStats } from './loadStats.ts';
 import { LOAD_KV_UI } from './raftUi.ts';
@@ -178,7 +178,7 @@ export function loadKvNodes(s: LoadKvScenario): NodeSpec[] {
 /** Installs the workload's checks and schedules the scenario's faults on a built world. */
 export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: InstallContext['scheduleFaults']): { finish: () => Record<string, number | string>; leaders: LeaderTracker } {
   const leaders = new LeaderTracker(world);
-  const invariants = s.load.raftChecks ? new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults) : null;
+  const invariants = s.load.raftChecks ? new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft)) : null;
   const churn = s.load.raftChecks ? installLeaderChurn(world, s, s.raft) : null;
   const history = new SegmentedKvHistory(world, LOAD_HISTORY_OPS_MAX);
   scheduleFaults(leaders);
@@ -213,6 +213,7 @@ export function installLoadKv(world: World, s: LoadKvScenario, scheduleFaults: I
     churn?.conclude();
     const out: Record<string, number | string> = {
       ...(churn === null ? {} : { leaderChurn: churn.state, quietLeadersMax: churn.worst }),
+      ...(invariants?.logChecks.stats() ?? {}),
       elections: invariants?.electionCount ?? 0, finalTerm: leaders.finalTerm, gatewayHealthChanges: health.changes, gatewayNotReadyMs: health.notReadyUs / 1000,
       ...history.conclude(),
       historyOverflow: history.overflow ? 1 : 0,
@@ -286,6 +287,8 @@ export const loadKvWorkload = defineWorkload({
   description: 'Open-loop load clients send requests through resilience gateways to a Raft KV cluster, in phases; checks each phase\'s latency, goodput and error promises and Raft safety.',
   sections,
   leader: true,
+  // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
+  validate: (s) => (s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   drawSettings: drawRaftSwarm,

@@ -12,7 +12,7 @@ import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariant
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
-import { clientsSection, kvServerSpecs, opGenerator, raftSection } from './kvSections.ts';
+import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
@@ -24,8 +24,10 @@ export type RaftKvScenario = ScenarioOf<typeof sections>;
 
 export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
   const { specs, servers } = kvServerSpecs(s.topology, s.raft);
-  const nextOp = opGenerator(s.clients);
-  for (let c = 0; c < s.clients.count; c++) {
+  const mixed = opGenerator(s.clients);
+  const readOnly = opGenerator({ ...s.clients, mix: { get: 1, put: 0, append: 0, cas: 0, delete: 0 } });
+  for (let c = 0; c < s.clients.count + s.clients.readers; c++) {
+    const nextOp = c < s.clients.count ? mixed : readOnly;
     specs.push({
       role: 'client',
       factory: () => new KvClient({
@@ -55,7 +57,7 @@ function installOperator(world: World, s: RaftKvScenario): RaftOperator | null {
 
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
 function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
-  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft));
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new SegmentedKvHistory(world, limits.historyOpsMax ?? HISTORY_OPS_MAX, { segmentSteps: limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX });
   const leaders = new LeaderTracker(world);
@@ -79,6 +81,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
       writesApplied: invariants.writesApplied,
+      ...invariants.logChecks.stats(),
       ...refusals,
       ...(operator?.stats() ?? {}),
     };

@@ -7,11 +7,12 @@
 // Contract: pure; the draw depends only on the stream (the run's seed) and on the scenario's
 // faults. The result is an ordinary `raft:` section with `swarm` removed, so the run
 // prints, replays and shrinks like a hand-written scenario. Lease reads are drawn only
-// where the scenario's clocks stay within the lease's drift bound (no clock, drift or swarm
-// clock faults), since beyond it a stale lease read is the documented consequence, not a bug.
+// where the scenario's clocks stay within the lease's drift bound (no swarm clock or drift
+// kinds but drift-in-bound, no explicit clock fault beyond it), since beyond it a stale lease
+// read is the documented consequence, not a bug.
 import type { Stream } from '../kernel/random.ts';
 import type { BaseScenario } from '../scenario/schema.ts';
-import type { RaftSpec } from './kvSections.ts';
+import { leaseClocksBroken, type RaftSpec } from './kvSections.ts';
 
 const SNAPSHOT_EVERY = [2, 3, 5, 10, 25, 100, 500] as const;
 const MAX_INFLIGHT = [1, 2, 4, 16, 64, 256] as const;
@@ -28,14 +29,18 @@ function pick<T>(r: Stream, xs: readonly T[]): T {
   return xs[r.int(xs.length)];
 }
 
-/** Whether any fault can move a node's clock beyond the drift bound lease reads assume. */
-function clocksMove(s: BaseScenario): boolean {
-  const kinds = new Set<string>([...s.faults.map((f) => f.kind), ...(s.swarm?.kinds ?? [])]);
-  return kinds.has('clock') || kinds.has('drift');
+/**
+ * Whether any fault can move a node's clock beyond the drift bound lease reads assume: a
+ * swarm `clock` or `drift` kind, or explicit clock faults beyond it ('drift-in-bound' stays
+ * within it).
+ */
+function clocksMove(s: BaseScenario & { raft: RaftSpec }): boolean {
+  const kinds = new Set<string>(s.swarm?.kinds ?? []);
+  return kinds.has('clock') || kinds.has('drift') || leaseClocksBroken(s.faults, { readMode: 'lease', clockDriftMax: s.raft.clockDriftMax }) !== null;
 }
 
 /** The protocol settings drawn for one seed (the fields of `raft:` that the swarm sets). */
-export function drawRaftSettings(r: Stream, s: BaseScenario): Pick<RaftSpec, 'preVote' | 'checkQuorum' | 'readMode' | 'electionTicks' | 'heartbeatTicks' | 'maxInflight' | 'maxEntriesPerMsg' | 'snapshotEvery'> {
+export function drawRaftSettings(r: Stream, s: BaseScenario & { raft: RaftSpec }): Pick<RaftSpec, 'preVote' | 'checkQuorum' | 'readMode' | 'electionTicks' | 'heartbeatTicks' | 'maxInflight' | 'maxEntriesPerMsg' | 'snapshotEvery'> {
   const preVote = r.next() < 0.5;
   const checkQuorum = r.next() < 0.5;
   const lease = r.next() < 0.3;

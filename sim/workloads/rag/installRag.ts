@@ -7,6 +7,7 @@ import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../../check/raftInvari
 import { notApplicable } from '../../check/verdict.ts';
 import { formatMicros } from '../../kernel/time.ts';
 import type { World } from '../../world/world.ts';
+import { leaseClocksBroken } from '../kvSections.ts';
 import { LeaderTracker } from '../leaderTracker.ts';
 import { RagChecks } from './ragChecks.ts';
 import type { RagScenario } from './ragScenario.ts';
@@ -18,7 +19,7 @@ export interface RagInstalled {
 }
 
 export function installRag(world: World, s: RagScenario, healUs: Micros): RagInstalled {
-  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults);
+  const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft));
   const churn = installLeaderChurn(world, s, s.raft);
   const leaders = new LeaderTracker(world);
   const checks = new RagChecks(world, s, corpusByName(s.rag.corpus));
@@ -28,7 +29,7 @@ export function installRag(world: World, s: RagScenario, healUs: Micros): RagIns
     checks,
     finish: () => {
       churn.conclude();
-      return { elections: invariants.electionCount, leaderChurn: churn.state, liveness: liveness.state, ...checks.finish() };
+      return { elections: invariants.electionCount, leaderChurn: churn.state, liveness: liveness.state, ...invariants.logChecks.stats(), ...checks.finish() };
     },
   };
 }
