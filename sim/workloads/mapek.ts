@@ -137,6 +137,8 @@ export const mapekWorkload = defineWorkload({
   description: 'A Raft KV cluster (raft-kv or load-kv, by manager.base) healed by the MAPE-K manager through a simulated control plane; checks Raft safety, the base workload\'s checks and recovery within a bound, and reports MTTR and availability.',
   sections: mapekSections,
   leader: true,
+  // On load-kv the clients are `load.clients` (open loop): read-only closed-loop ones would be ignored.
+  validate: (s) => (s.manager.base === 'load-kv' && s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'with manager.base load-kv the requests come from load.clients (open loop); clients.readers applies to manager.base raft-kv: remove it, or raise load.clients' }] : []),
   nodes: mapekNodes,
   install: installMapek,
   // The page's MAPE-K tab (ui/panels: the manager's loop, symptoms, actions and MTTR) besides Raft's logs.
