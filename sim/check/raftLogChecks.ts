@@ -45,8 +45,8 @@
 //   heartbeat round a quorum answers (a quorum that elected a newer leader cannot answer in
 //   the old term), a lease with timing: this catches a lease held past a newer leader's
 //   election the moment a read is served from it, before that leader commits anything
-//   read-index-sound would see. Not applicable to lease reads when the scenario moves a
-//   clock beyond the drift bound the lease assumes (`leaseClocksBroken`): not judged in such a run;
+//   read-index-sound would see. Not judged in a run whose servers read by lease while its
+//   clock faults go beyond the drift bound the lease assumes (`leaseClocksBroken`);
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
