@@ -492,13 +492,18 @@ export class KvServer implements Process {
     if (n > 0) {
       let terms = '';
       let hashes = '';
+      let confs = '';
       for (let i = 0; i < n; i++) {
         const e = rd.entries[i];
         terms += i === 0 ? `${e.term}` : `,${e.term}`;
         const h = base36(fnv1a32(e.data, fnv1a32(e.type)));
         hashes += i === 0 ? h : `,${h}`;
+        if (e.type === 'conf') confs += confs === '' ? `${e.index}` : `,${e.index}`;
       }
-      tel.emit('raft.append', { lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm() });
+      tel.emit('raft.append', {
+        lo: rd.entries[0].index, hi: rd.entries[n - 1].index, term: rd.entries[n - 1].term, terms, hashes, nodeTerm: (this.raft as RawNode).currentTerm(),
+        confs, readyCommit: rd.hardState?.commit ?? -1,
+      });
     }
     const hs = rd.hardState;
     if (hs !== undefined) tel.emit('raft.hardstate', { term: hs.term, vote: hs.vote, commit: hs.commit, lastIndex: (this.raft as RawNode).lastIndex() });

@@ -373,7 +373,7 @@ export class Raft {
 
   proposeConfChange(cc: ConfChange): boolean {
     if (this.role !== 'leader' || this.leadTransferee !== NONE) return false;
-    if (this.log.committed < this.pendingConfIndex) return false;
+    if (this.bugs.confChangeWhilePending !== true && this.log.committed < this.pendingConfIndex) return false;
     if (typeof applyConfChange(this.tracker.conf, cc) === 'string') return false;
     if (!this.appendEntries([{ type: 'conf', data: encodeConfChange(cc) }])) return false;
     this.pendingConfIndex = this.log.lastIndex();

@@ -239,6 +239,38 @@ describe('term-sound: every term begins with a campaign', () => {
   });
 });
 
+describe('conf-one-at-a-time: a leader starts a configuration change only once the last one committed', () => {
+  const leader = (term: number): Record<string, string | number> => ({ term, lastIndex: 0, logTerms: '0|' });
+  const appendConf = (lo: number, terms: number[], confs: number[], readyCommit = -1): Record<string, string | number> => ({ ...append(lo, terms, terms.map((_, k) => `h${lo + k}`)), confs: confs.join(','), readyCommit });
+
+  it('a second change appended by the leader while the first is uncommitted is caught; after its commit, or from a follower, it passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.leader', leader(2));
+    tel(0, 'raft.append', appendConf(1, [2, 2], [2])); // A change at 2.
+    tel(0, 'raft.hardstate', hard(2, 0, 2, 2)); // ...committed.
+    tel(0, 'raft.append', appendConf(3, [2], [3])); // The next one: fine.
+    tel(1, 'raft.append', appendConf(1, [2, 2, 2, 2], [2, 3, 4])); // A follower copies what it is sent.
+    expect(world.violations).toEqual([]);
+    tel(0, 'raft.append', appendConf(4, [2], [4])); // 3 is not committed yet.
+    expect(checksOf(world)).toEqual(['conf-one-at-a-time']);
+    expect(world.violations[0].message).toMatch(/node 0, leader of term 2, appended a configuration change at index 4 while the one at index 3 was not committed \(its commit index was 2\)/);
+  });
+
+  it('the commit of the Ready that carried the change counts, and a change a new leader inherited uncommitted blocks its own', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.leader', leader(2));
+    tel(0, 'raft.append', appendConf(1, [2], [1]));
+    tel(0, 'raft.append', appendConf(2, [2], [2], 1)); // Its Ready committed 1 first: fine.
+    expect(world.violations).toEqual([]);
+    tel(1, 'raft.append', appendConf(1, [2, 2], [1, 2]));
+    tel(1, 'raft.hardstate', hard(3, 1, 1, 2));
+    tel(1, 'raft.leader', { term: 3, lastIndex: 2, logTerms: '0|2:2' }); // Inherits the uncommitted change at 2...
+    tel(1, 'raft.append', appendConf(3, [3], [3])); // ...and starts another before committing it.
+    expect(checksOf(world)).toEqual(['conf-one-at-a-time']);
+    expect(world.violations[0].message).toMatch(/node 1, leader of term 3, appended a configuration change at index 3 while the one at index 2 was not committed \(its commit index was 1\)/);
+  });
+});
+
 describe('vote-sound: a leader was granted a quorum of votes in its own term', () => {
   const vote = (from: number, term: number, granted = true, pre = false): Record<string, string | number | boolean> => ({ from, term, granted, pre });
   const leader = (term: number, voters = '0,1,2'): Record<string, string | number> => ({ term, lastIndex: 0, logTerms: '0|', voters });

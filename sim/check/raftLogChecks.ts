@@ -24,6 +24,10 @@
 //   before its 'raft.term'), and others adopt it only from messages. A PreVote that moves
 //   its receivers' terms (the disruption PreVote exists to prevent), or a term taken from
 //   a message that carried none, breaks it;
+// - conf-one-at-a-time (thesis §4.1): a leader appends a configuration change only when
+//   no earlier one in its log is still uncommitted ('raft.append' lists the conf entries and
+//   the commit of the Ready that carried them): two changes in flight can form two disjoint
+//   majorities across a leader change;
 // - vote-sound (§5.2): a node becomes leader of a term only with a quorum of its
 //   configuration's voters (itself included) having granted it their vote in that term, as
 //   the grants reached it ('raft.vote', then 'raft.leader' with its voters): a candidate that
@@ -196,6 +200,8 @@ interface NodeState {
   durable: Hard;
   /** Some write since the last start went to a lying disk: the log may legitimately lose it. */
   lied: boolean;
+  /** Indexes of the configuration-change entries in its log above its commit index, ascending. */
+  confs: number[];
 }
 
 interface Variant {
@@ -283,7 +289,9 @@ export class RaftLogChecks {
     }
     world.onTelemetry((t, node, name, f) => {
       switch (name) {
-        case 'raft.append': return this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
+        case 'raft.append':
+          this.onAppend(t, node, f.lo as number, String(f.terms), String(f.hashes), f.nodeTerm as number);
+          return typeof f.confs === 'string' ? this.onConfs(node, f.lo as number, String(f.terms), f.confs, typeof f.readyCommit === 'number' ? f.readyCommit : -1) : undefined;
         case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
         case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
@@ -316,7 +324,7 @@ export class RaftLogChecks {
     let s = this.nodes.get(node);
     if (s === undefined) {
       const zero = { term: 0, vote: NONE, commit: 0 };
-      s = { log: new LogMirror(), hard: { ...zero }, durable: { ...zero }, lied: false };
+      s = { log: new LogMirror(), hard: { ...zero }, durable: { ...zero }, lied: false, confs: [] };
       this.nodes.set(node, s);
     }
     return s;
@@ -533,10 +541,12 @@ export class RaftLogChecks {
 
   private onRecovered(node: NodeId, hs: Hard, lastIndex: number, logTerms: string): void {
     // A new process: it leads nothing, and the reads the last one took will never be answered.
+    // Its recovered log says no entry's type: the conf entries it still holds are forgotten.
     this.leading.delete(node);
     const prefix = `${node}/`;
     for (const key of this.readsAsked.keys()) if (key.startsWith(prefix)) this.readsAsked.delete(key);
     const s = this.state(node);
+    s.confs = [];
     const d = s.durable;
     const { snapshotIndex, runs } = parseLogTerms(logTerms);
     if (hs.term < d.term) this.violate('durability', node, `node ${node} restarted in term ${hs.term}, but it had made term ${d.term} durable`);
@@ -626,6 +636,27 @@ export class RaftLogChecks {
   private onAck(node: NodeId, to: NodeId, term: number, index: number, proved: number): void {
     if (index <= proved) return;
     this.violate('ack-sound', node, `node ${node} acknowledged index ${index} to leader ${to} in term ${term}, but the appends it answered proved it holds the leader's entries only up to ${proved}`);
+  }
+
+  /**
+   * `node` appended entries from `lo` (terms `termsText`), the conf entries among them at
+   * `confsText`: one it took as leader of its own term must not follow an uncommitted one.
+   * Called after onAppend, so entries from `lo` on have replaced the old ones.
+   */
+  private onConfs(node: NodeId, lo: number, termsText: string, confsText: string, readyCommit: number): void {
+    const s = this.state(node);
+    const commit = Math.max(s.hard.commit, readyCommit);
+    s.confs = s.confs.filter((i) => i < lo && i > commit);
+    if (confsText === '') return;
+    const terms = termsText.split(',').map(Number);
+    const leads = this.leading.get(node);
+    for (const j of confsText.split(',').map(Number)) {
+      const earlier = s.confs[s.confs.length - 1];
+      if (earlier !== undefined && leads !== undefined && terms[j - lo] === leads) {
+        this.violate('conf-one-at-a-time', node, `node ${node}, leader of term ${leads}, appended a configuration change at index ${j} while the one at index ${earlier} was not committed (its commit index was ${commit}): a leader starts a change only once the previous one has committed`);
+      }
+      s.confs.push(j);
+    }
   }
 
   /** `node` became leader of `term` with the configuration `votersText`: a quorum of it must have granted it that term. */
