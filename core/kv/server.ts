@@ -238,7 +238,9 @@ export class KvServer implements Process {
       const m = validateDelivered(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
+      const before = this.raft.currentTerm();
       this.raft.step(m);
+      if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after: this.raft.currentTerm() });
       if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);

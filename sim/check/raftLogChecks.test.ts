@@ -224,6 +224,20 @@ describe('read-leader-sound: a leader serves no read that reached it after a new
   });
 });
 
+describe('term-adopt: a node that steps a higher term moves to it', () => {
+  it('a leader that stays in its term after a higher-term response is caught; ignored vote requests and pre-votes are exempt', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.higher_term', { from: 1, type: 'MsgHeartbeat', term: 3, after: 3 });
+    tel(0, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 5, after: 3 }); // Ignored under CheckQuorum: fine.
+    tel(0, 'raft.higher_term', { from: 2, type: 'MsgPreVote', term: 5, after: 3 });
+    tel(0, 'raft.higher_term', { from: 2, type: 'MsgPreVoteResp', term: 5, after: 3 });
+    expect(world.violations).toEqual([]);
+    tel(1, 'raft.higher_term', { from: 2, type: 'MsgAppResp', term: 4, after: 3 }); // A stale leader ignoring it.
+    expect(checksOf(world)).toEqual(['term-adopt']);
+    expect(world.violations[0].message).toMatch(/node 1 stepped a MsgAppResp of term 4 from node 2 and stayed in term 3/);
+  });
+});
+
 describe('term-sound: every term begins with a campaign', () => {
   it('terms that some node campaigned for pass, on the candidate and on those who adopt it; a term nobody campaigned for is caught', () => {
     const { world, tel } = setup();

@@ -19,6 +19,11 @@
 // - vote-once (§5.2): a node grants at most one vote per term, across restarts too, as its
 //   hard states say and as the candidates see it ('raft.vote': two candidates granted by
 //   the same voter in the same term, whatever the voter reported durable);
+// - term-adopt (§5.1, Figure 2 "Rules for Servers"): a node that steps a message of a
+//   higher term moves to that term ('raft.higher_term'), except a vote request it ignores
+//   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
+//   about a term without starting it. A stale leader that drops higher-term responses keeps
+//   leading a term the cluster has left;
 // - term-sound (§5.1, thesis §9.6): no node enters a term nobody campaigned for: every
 //   term starts with some node's election campaign ('raft.campaign', pre false, reported
 //   before its 'raft.term'), and others adopt it only from messages. A PreVote that moves
@@ -71,6 +76,8 @@ export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
 const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
+/** Messages whose higher term a node may leave unadopted (term-adopt): vote requests it ignores under CheckQuorum, and pre-vote traffic. */
+const TERM_ADOPT_EXEMPT: ReadonlySet<string> = new Set(['MsgVote', 'MsgPreVote', 'MsgPreVoteResp']);
 /** Votes (voter, term) the candidates' side of vote-once remembers at most. */
 const GRANTS_MAX = 100_000;
 
@@ -300,6 +307,7 @@ export class RaftLogChecks {
         case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
         case 'raft.campaign': return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
+        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
@@ -454,6 +462,12 @@ export class RaftLogChecks {
     if (term <= this.campaignMax) return;
     this.campaignMax = term;
     this.campaignMaxBy = node;
+  }
+
+  /** `node` stepped a message of `term` above its own and is now in term `after`. */
+  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number): void {
+    if (after >= term || TERM_ADOPT_EXEMPT.has(type)) return;
+    this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt)`);
   }
 
   /** `node` entered `term`: someone must have campaigned for it. */
