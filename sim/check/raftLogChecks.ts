@@ -659,6 +659,8 @@ export class RaftLogChecks {
    */
   private onConfs(node: NodeId, lo: number, termsText: string, confsText: string, readyCommit: number): void {
     const s = this.state(node);
+    // Most appends carry no change onto a log that holds none pending: nothing to do.
+    if (confsText === '' && s.confs.length === 0) return;
     const commit = Math.max(s.hard.commit, readyCommit);
     s.confs = s.confs.filter((i) => i < lo && i > commit);
     if (confsText === '') return;

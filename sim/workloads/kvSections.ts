@@ -109,12 +109,11 @@ export function kvServerSpecs(topology: { nodes: number; spares: number }, raft:
 
 /**
  * Why lease reads may legitimately be stale in a run with these faults, or null. A lease
- * assumes no clock runs more than `clockDriftMax` faster than another (lease.ts): a clock
- * step, or drift rates (every 'drift' and 'clock' fault's, a 'leaseEdge' fault's -ppm and
- * +ppm, and 0 for an undrifted node)
- * whose fastest runs more than that faster than the slowest, break the assumption. The
- * rates are compared whether or not their faults overlap in time: it errs toward not
- * judging. Null as well when the servers do not read by lease.
+ * assumes no clock runs more than `clockDriftMax` faster than another (lease.ts). A clock
+ * step breaks that, and so do drift rates (every 'drift' and 'clock' fault's, a 'leaseEdge'
+ * fault's -ppm and +ppm, and 0 for an undrifted node) whose fastest runs more than that
+ * faster than the slowest. The rates are compared whether or not their faults overlap in
+ * time: it errs toward not judging. Null as well when the servers do not read by lease.
  */
 export function leaseClocksBroken(faults: readonly FaultSpec[], raft: Pick<RaftSpec, 'readMode' | 'clockDriftMax'>): string | null {
   if (raft.readMode !== 'lease') return null;
