@@ -25,6 +25,8 @@ describe('aimed nemeses', () => {
     ['deafen-on-transfer', 'leaseKeptOnTransfer', 'linearizability'],
     // The lease before the quorum round (CheckQuorum alone) serves reads past the next election.
     ['lease-edge', 'leaseWithoutQuorumRound', 'read-leader-sound'],
+    // A write's completion taken as durable for the entries that replaced it in flight.
+    ['stale-write', 'stableWithoutTermCheck', 'match-sound'],
   ];
   for (const [name, bug, check] of cases) {
     it(`${name}: ${bug} fails ${check} at seed 1; the correct Raft passes`, () => {
@@ -74,6 +76,48 @@ describe('aimed nemeses', () => {
     expect(slow).toHaveLength(4);
     expect(readsWhileCut).toBeGreaterThan(0); // Clients still reach the cut-off leader.
     for (const n of [0, 1, 2]) expect(world.hosts[n].clock.driftPpm).toBe(0); // Clocks back after the last round.
+  });
+
+  it('staleWrite crashes the leader the instant its cut-off peer starts a slow write of its entries, and a new leader replaces them while the write is in flight', () => {
+    const starts = new Map<string, number>(); // `${t}/${node}` of each slow write's start -> its delay
+    const writes: { node: number; from: number; to: number; lo: number; hi: number; term: number }[] = [];
+    const appends: { t: number; from: number; to: number; term: number; first: number }[] = [];
+    const { world } = runScenario(materialize(fixture('stale-write', null), 1), 1, {
+      retainTrace: true,
+      observe: (w) => {
+        const inFlight = new Map<number, { from: number; delayUs: number }>();
+        w.onTelemetry((t, node, name, f) => {
+          if (name === 'raft.syncing') {
+            inFlight.set(node, { from: t, delayUs: f.delayUs as number });
+            if ((f.entries as number) > 0 && (f.delayUs as number) >= 900_000) starts.set(`${t}/${node}`, f.delayUs as number);
+          }
+          const s = inFlight.get(node);
+          if (name === 'raft.append' && s !== undefined && s.delayUs >= 900_000) {
+            writes.push({ node, from: s.from, to: t, lo: f.lo as number, hi: f.hi as number, term: f.term as number });
+          }
+        });
+        w.onSend((from, to, msg) => {
+          const m = msg as { type?: unknown; term?: number; entries?: { index: number }[] };
+          if (m.type === 'MsgApp' && m.entries !== undefined && m.entries.length > 0) appends.push({ t: w.nowUs, from, to, term: m.term ?? 0, first: m.entries[0].index });
+        });
+      },
+    });
+    const crashes = world.trace.events().filter((e) => e.kind === 'fault' && /^staleWrite: crash \d+ \(\d+ writes its entries\)/.test(e.tag));
+    // Rounds at 1s, 2.5s, ..., 7s: in the first, the peer's next write carried no entry before
+    // the round's time ran out ('staleWrite: time for 2'); the other four found their moment.
+    expect(crashes).toHaveLength(4);
+    let replaced = 0;
+    for (const c of crashes) {
+      const peer = Number(/\((\d+) writes/.exec(c.tag)?.[1]);
+      // The crash falls at the instant the peer started its slow write of log entries...
+      expect(starts.has(`${c.t}/${peer}`)).toBe(true);
+      const write = writes.find((x) => x.node === peer && x.from === c.t);
+      expect(write).toBeDefined();
+      if (write === undefined) continue;
+      // ...and while it is in flight a newer leader's append reaches into the entries it writes.
+      if (appends.some((a) => a.to === peer && a.t > write.from && a.t < write.to && a.term > write.term && a.first <= write.hi)) replaced++;
+    }
+    expect(replaced).toBe(4);
   });
 
   it('deafenOn cuts a leader off at the instant it sends MsgTimeoutNow, and it hears again `down` later', () => {

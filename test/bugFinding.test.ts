@@ -46,6 +46,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A leader taking a conf change while the last one is uncommitted: only an operator
     // faster than a commit (on a slow disk) asks for one then.
     ['confChangeWhilePending', 'raft-membership-rapid', 1, 'conf-one-at-a-time'],
+    // A write's completion taken as durable for entries a new leader put in its place.
+    ['stableWithoutTermCheck', 'node-stale-write', 1, 'match-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

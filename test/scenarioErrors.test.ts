@@ -159,6 +159,8 @@ describe('bad scenario files', () => {
   it('an aimed nemesis with rounds under 1ms is refused (millions of rounds, none of them a real one)', () => {
     reject([...RAFT.slice(0, 4), 'duration: 10s', 'faults:', '  - { at: 1s, kind: figure8, duration: 2s, period: 1us }', '  - { at: 1s, kind: diverge, duration: 2s, period: 999us }'],
       /faults\[0\]\.period: must be at least 1ms: a round needs time for an election/, /faults\[1\]\.period: must be at least 1ms/);
+    reject([...RAFT.slice(0, 4), 'duration: 10s', 'faults:', '  - { at: 1s, kind: staleWrite, duration: 2s, period: 500us }', '  - { at: 1s, kind: staleWrite, duration: 2s, fsync: 0ms }'],
+      /faults\[0\]\.period: must be at least 1ms/, /faults\[1\]\.fsync: must be longer than 0: this is the time the fault adds to an fsync/);
   });
 
   it('faults that aim at a leader are refused on a workload without one, fixed or drawn by the swarm', () => {
@@ -166,6 +168,8 @@ describe('bad scenario files', () => {
       /faults\[0\]\.kind: a figure8 fault needs a workload with a leader \(raft-kv/, /faults\[1\]\.kind: a crashOn fault needs a workload with a leader/);
     reject([...HEAD, 'duration: 10s', 'swarm: { kinds: [crash, leader-crash, diverge], count: 3, window: [1s, 5s], duration: 200ms..2s }'],
       /swarm\.kinds: the swarm kinds leader-crash, diverge need a workload with a leader .*not heartbeat: remove them/);
+    reject([...HEAD, 'duration: 10s', 'faults:', '  - { at: 1s, kind: staleWrite, duration: 2s }', 'swarm: { kinds: [stale-write], count: 1, window: [1s, 5s], duration: 1s }'],
+      /faults\[0\]\.kind: a staleWrite fault needs a workload with a leader/, /swarm\.kinds: the swarm kind stale-write needs a workload with a leader/);
   });
 
   it('a node listed twice in an isolate, oneway or link fault, or a oneway from a node to itself alone, is refused', () => {

@@ -363,7 +363,7 @@ export class Raft {
 
   /** Called when entries up to (index, term) are durable on this node. */
   onStable(index: LogIndex, term: Term): void {
-    if (!this.log.stableTo(index, term) || this.role !== 'leader') return;
+    if (!this.log.stableTo(index, term, this.bugs.stableWithoutTermCheck !== true) || this.role !== 'leader') return;
     // The leader counts itself toward a quorum only for what it has persisted.
     this.tracker.progress.get(this.id)?.maybeUpdate(this.log.stabled);
     if (this.maybeCommit() && this.role === 'leader') bcastAppend(this);

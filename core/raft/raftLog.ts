@@ -172,9 +172,12 @@ export class RaftLog {
     this.applied = Math.max(this.applied, i);
   }
 
-  /** Marks entries up to (i, t) durable, unless they were replaced since they were handed out. */
-  stableTo(i: LogIndex, t: Term): boolean {
-    if (i <= this.stabled || !this.matchTerm(i, t)) return false;
+  /**
+   * Marks entries up to (i, t) durable, unless they were replaced since they were handed out.
+   * `checkTerm` false is the bug flag stableWithoutTermCheck (only the index is checked).
+   */
+  stableTo(i: LogIndex, t: Term, checkTerm = true): boolean {
+    if (i <= this.stabled || (checkTerm ? !this.matchTerm(i, t) : i > this.lastIndex())) return false;
     this.stabled = i;
     return true;
   }

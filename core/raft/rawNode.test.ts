@@ -68,6 +68,24 @@ describe('RaftLog', () => {
     expect(log.maybeAppend(3, 9, [])).toBeUndefined();
   });
 
+  it('stableTo ignores a write whose entries a newer leader replaced while it was in flight', () => {
+    // Entries 3-4 of term 2 were handed to the disk; then a leader of term 3 replaced them
+    // with 3-5 of its own. The old write's completion says nothing of the new entries.
+    const log = new RaftLog(undefined, entriesFromTerms([1, 1]), 0, 0);
+    log.append([{ term: 2, index: 3, type: 'normal', data: 'a' }, { term: 2, index: 4, type: 'normal', data: 'b' }]);
+    log.append([3, 4, 5].map((index) => ({ term: 3, index, type: 'normal' as const, data: 'c' })));
+    expect(log.stabled).toBe(2);
+    expect(log.stableTo(4, 2)).toBe(false);
+    expect(log.stabled).toBe(2);
+    expect(log.unstableEntries().map((e) => [e.index, e.term])).toEqual([[3, 3], [4, 3], [5, 3]]);
+    // The bug flag stableWithoutTermCheck checks the index only: the new 3 and 4 are lost.
+    expect(log.stableTo(4, 2, false)).toBe(true);
+    expect(log.unstableEntries().map((e) => e.index)).toEqual([5]);
+    // The new write's own completion does count.
+    expect(log.stableTo(5, 3)).toBe(true);
+    expect(log.stabled).toBe(5);
+  });
+
   it('refuses to overwrite a committed entry', () => {
     const log = new RaftLog(undefined, entriesFromTerms([1, 1]), 2, 0);
     expect(() => log.append([{ term: 2, index: 2, type: 'normal', data: '' }])).toThrow(/committed/);

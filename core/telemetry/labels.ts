@@ -37,7 +37,7 @@ export const MESSAGE_TYPES = [
 /** Fault kinds of the nemesis (scenario `faults[].kind`). */
 export const FAULT_KINDS = [
   'crash', 'restart', 'shutdown', 'pause', 'partition', 'oneway', 'bridge', 'isolate', 'link', 'throttle', 'memory', 'clock',
-  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'leak', 'crashOn', 'figure8', 'diverge', 'deafenOn', 'slowDisk', 'leaseEdge',
+  'diskFull', 'slowStart', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'leader', 'byzantine', 'leak', 'crashOn', 'figure8', 'diverge', 'deafenOn', 'slowDisk', 'leaseEdge', 'staleWrite',
 ] as const;
 /** Checks that report violations (World.violate). */
 export const CHECKS = [

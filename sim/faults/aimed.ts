@@ -25,7 +25,10 @@
 //   fast (the worst a lease's drift bound allows, when ppm is at its edge), and a little
 //   later the leader is cut off from the servers while the clients still reach it: the
 //   others elect a new leader as early as their clocks let them while the old one still
-//   answers reads, so a lease even slightly too long serves a read after that election.
+//   answers reads, so a lease even slightly too long serves a read after that election;
+// - staleWrite: each round a follower takes a few of the leader's entries on a disk that
+//   turned slow, then the leader crashes: the others elect a new leader while that write
+//   is still in flight, and the new leader's entries replace the old ones before it completes.
 // Contract: like `leader` faults, they read who leads (LeaderSource) and what servers say
 // (telemetry) when they act, and change nodes only through world actions; every random
 // choice comes from the stream `nemesis/<kind>/<at>` of the run's seed. A round with no
@@ -33,11 +36,13 @@
 // (crashOn's last restart may follow within `down`), which is what lastHealUs uses.
 import type { Micros, NodeId } from '../../core/env.ts';
 import { Stream } from '../kernel/random.ts';
+import { formatDuration } from '../scenario/duration.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { LeaderSource } from './schedule.ts';
 
-export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' }>;
+export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' | 'staleWrite' }>;
+type RoundFault = Extract<FaultSpec, { kind: 'figure8' | 'diverge' | 'leaseEdge' | 'staleWrite' }>;
 
 function serversOf(world: World): NodeId[] {
   return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
@@ -53,7 +58,8 @@ export function scheduleAimed(world: World, f: AimedFault, name: string, leaders
     case 'deafenOn': return scheduleDeafenOn(world, f, name);
     case 'figure8':
     case 'diverge':
-    case 'leaseEdge': return scheduleRounds(world, f, name, leaders);
+    case 'leaseEdge':
+    case 'staleWrite': return scheduleRounds(world, f, name, leaders);
   }
 }
 
@@ -261,6 +267,94 @@ function divergeRound(world: World, r: Stream, lead: NodeId, cutUs: Micros, lead
 }
 
 /**
+ * The two moments a stale-write round waits for: the leader sending `peer` an append with
+ * entries (world's send tap), then `peer` starting a write of entries that takes at least
+ * `minUs` ('raft.syncing'). Each calls back once.
+ */
+class StaleWriteWatch {
+  private sending: { from: NodeId; to: NodeId; then: () => void } | null = null;
+  private writing: { node: NodeId; minUs: Micros; then: () => void } | null = null;
+
+  constructor(world: World) {
+    world.onSend((from, to, msg) => {
+      const w = this.sending;
+      if (w === null || from !== w.from || to !== w.to) return;
+      const m = msg as { type?: unknown; entries?: unknown };
+      if (m.type !== 'MsgApp' || !Array.isArray(m.entries) || m.entries.length === 0) return;
+      this.sending = null;
+      w.then();
+    });
+    world.onTelemetry((_t, node, ev, f) => {
+      const w = this.writing;
+      if (w === null || ev !== 'raft.syncing' || node !== w.node || (f.entries as number) === 0 || (f.delayUs as number) < w.minUs) return;
+      this.writing = null;
+      w.then();
+    });
+  }
+
+  onAppend(from: NodeId, to: NodeId, then: () => void): void {
+    this.sending = { from, to, then };
+  }
+
+  onSlowWrite(node: NodeId, minUs: Micros, then: () => void): void {
+    this.writing = { node, minUs, then };
+  }
+
+  cancel(): void {
+    this.sending = null;
+    this.writing = null;
+  }
+}
+
+/**
+ * One stale-write round, from `t0`: the leader L is cut off with one follower P while the
+ * clients still reach L. When L sends P new entries, P's disk turns `fsyncUs` slower for
+ * P's next write, and the instant P starts writing them, L crashes and the cut heals (after
+ * a fifth of `fsyncUs` at the latest): the others, which stopped hearing L first, elect a new
+ * leader while P's write is still in flight, and the new leader's first append replaces L's
+ * entries in P's log before that write completes. Its completion must not count as durable
+ * for the entries that replaced them (etcd's stableTo checks the term for this). P's answers
+ * wait for the write, so the new leader sends it nothing more meanwhile: the write in flight
+ * must hold no more entries than that first append replaces, hence the aim at P's first
+ * write of L's entries. P's later writes take their usual time, so the new leader hears its
+ * answers within the round. L restarts halfway through the slow write.
+ */
+function staleWriteRound(world: World, watch: StaleWriteWatch, r: Stream, lead: NodeId, t0: Micros, fsyncUs: Micros, endUs: Micros): void {
+  const servers = serversOf(world);
+  const others = servers.filter((s) => s !== lead);
+  const peer = others[r.int(others.length)];
+  const rest = others.filter((s) => s !== peer);
+  const cut = world.partition({ shape: 'groups', groups: [[lead, peer], rest] });
+  world.note(-1, 'staleWrite', `leader ${lead} cut off with ${peer}`);
+  let slow = 0;
+  let down = false;
+  let crashed = false;
+  // Called inside an event of its own: crash L, heal, and let P's later writes be fast.
+  const crash = (): void => {
+    if (crashed) return;
+    crashed = true;
+    watch.cancel();
+    if (slow !== 0) world.command(peer, { kind: 'unlayer', setting: 'fsyncSlowUs', id: slow });
+    world.net.heal(cut);
+    world.crashNode(lead);
+    down = true;
+  };
+  watch.onAppend(lead, peer, () => world.at(world.nowUs, `staleWrite: disk of ${peer} ${formatDuration(fsyncUs)} slower`, () => {
+    if (crashed) return;
+    slow = world.newLayerId();
+    world.command(peer, { kind: 'layer', setting: 'fsyncSlowUs', id: slow, value: fsyncUs });
+    watch.onSlowWrite(peer, fsyncUs, () => world.at(world.nowUs, `staleWrite: crash ${lead} (${peer} writes its entries), heal`, crash));
+  }));
+  world.at(t0 + Math.round(fsyncUs * 0.2), `staleWrite: time for ${lead}`, crash);
+  const restart = (): void => {
+    if (down) world.startNode(lead);
+    down = false;
+  };
+  world.at(Math.min(endUs, t0 + Math.round(fsyncUs * 0.5)), `staleWrite: restart ${lead}`, restart);
+  world.at(endUs, 'staleWrite round over', restart);
+}
+
+/**
  * One lease-edge round: the leader's clock slow by `ppm` and the other servers' fast by it
  * (drift layers, removed at `endUs`), then from `cutAtUs` to `healAtUs` the leader cut off
  * from the other servers while the clients still reach it.
@@ -281,11 +375,12 @@ function leaseEdgeRound(world: World, lead: NodeId, ppm: number, cutAtUs: Micros
   });
 }
 
-function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 'diverge' | 'leaseEdge' }>, name: string, leaders: LeaderSource | null): void {
+function scheduleRounds(world: World, f: RoundFault, name: string, leaders: LeaderSource | null): void {
   const r = streamOf(world, f);
   const period = Math.min(f.period, f.duration);
   const rounds = Math.max(1, Math.floor(f.duration / period));
   const watch = f.kind === 'figure8' ? new LeaderWatch(world) : null;
+  const writes = f.kind === 'staleWrite' ? new StaleWriteWatch(world) : null;
   const terms = new Map<NodeId, number>();
   world.onTelemetry((_t, node, ev, fields) => {
     if (ev === 'raft.role' && fields.role === 'leader') terms.set(node, fields.term as number);
@@ -305,6 +400,7 @@ function scheduleRounds(world: World, f: Extract<FaultSpec, { kind: 'figure8' | 
         // The drift first, for a tenth of the round (a few heartbeats), then the cut until 80%.
         return leaseEdgeRound(world, lead, f.ppm, t0 + Math.round(period * (0.1 + 0.1 * r.next())), t0 + Math.round(period * 0.8), endUs);
       }
+      if (writes !== null) return staleWriteRound(world, writes, r, lead, t0, f.kind === 'staleWrite' ? f.fsync ?? Math.round(period * 0.6) : 0, endUs);
       divergeRound(world, r, lead, cutUs, leaders);
     });
   }

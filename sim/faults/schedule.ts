@@ -54,6 +54,7 @@ export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource 
     case 'figure8':
     case 'diverge':
     case 'leaseEdge':
+    case 'staleWrite':
       return scheduleAimed(world, f, name, leaders);
     case 'slowStart':
     case 'cpuSpike':
@@ -106,7 +107,7 @@ function scheduleHostFault(world: World, f: Extract<FaultSpec, { kind: 'slowStar
   }
 }
 
-type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' }>;
+type ClassicFault = Exclude<FaultSpec, { kind: 'diskFull' | 'fsyncLoss' | 'tornWrites' | 'readErrors' | 'slowDisk' | 'byzantine' | 'slowStart' | 'cpuSpike' | 'drift' | 'leader' | 'leak' | 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' | 'staleWrite' }>;
 
 function scheduleClassic(world: World, f: ClassicFault, name: string): void {
   const timedPartition = (shape: Parameters<World['partition']>[0], durationUs: Micros): void => {

@@ -163,6 +163,8 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
       return { at, kind, duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(500, 1500))) }; // 1ms: the schema's least period
     case 'lease-edge':
       return { at, kind: 'leaseEdge', duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(1000, 2500))), ppm: driftInBoundPpm(d.driftBound) };
+    case 'stale-write':
+      return { at, kind: 'staleWrite', duration, period: Math.max(1000, Math.min(duration, 1000 * r.intBetween(1000, 2000))) };
     default:
       return null;
   }

@@ -82,9 +82,9 @@ function disjointProblems(sides: [string, number[]][], path: string, noun: 'grou
 }
 
 /** Faults that aim at a leader or at what the servers of a consensus group report (sim/faults/aimed.ts). */
-const AIMED_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'diverge', 'leaseEdge']);
+const AIMED_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'diverge', 'leaseEdge', 'staleWrite']);
 /** Swarm kinds that draw `leader` or aimed faults. */
-const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'figure8', 'diverge', 'deafenOn-transfer', 'lease-edge']);
+const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'figure8', 'diverge', 'deafenOn-transfer', 'lease-edge', 'stale-write']);
 
 /**
  * `what` needs a workload that says who leads: on any other it would do nothing at all

@@ -51,11 +51,13 @@ export const positiveDuration = durationAtLeast(1, 'a period of 0 would repeat f
 const minLatencyDuration = durationAtLeast(1, 'every message takes at least this long (at least 1us); a message may not arrive the instant it is sent');
 
 /**
- * The period of an aimed nemesis's rounds (figure8, diverge, leaseEdge): each round cuts links,
+ * The period of an aimed nemesis's rounds (figure8, diverge, leaseEdge, staleWrite): each round cuts links,
  * crashes and restarts servers and waits for an election, so a period under 1ms does
  * nothing a longer one would not, and at 1us a few seconds are millions of rounds.
  */
 const roundPeriod = durationAtLeast(1000, 'a round needs time for an election (the defaults are 1-1.2s)');
+/** Disk time a fault adds to every fsync (slowDisk) or to one write (staleWrite). */
+const addedDiskTime = durationAtLeast(1, 'this is the time the fault adds to an fsync, so 0 would leave the disk as it is; remove the fault, or give the time to add (e.g. 50ms)');
 
 /** Whether a schema is one of the duration schemas above (so a writer can print "1.5s" again). */
 export function isDurationSchema(schema: z.ZodType): boolean {
@@ -117,7 +119,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('readErrors'), node: nodeIndex, prob: probability, duration: duration }).strict(),
   // A slow disk: every fsync of the node takes `fsync` longer until at + duration (disk time,
   // sends wait for it); with `down`, the node crashes at `at` and restarts `down` later on it.
-  z.object({ ...at, kind: z.literal('slowDisk'), node: nodeIndex, duration: duration, fsync: positiveDuration, down: duration.optional() }).strict(),
+  z.object({ ...at, kind: z.literal('slowDisk'), node: nodeIndex, duration: duration, fsync: addedDiskTime, down: duration.optional() }).strict(),
   z.object({ ...at, kind: z.literal('cpuSpike'), node: nodeIndex, factor: z.number().min(1).max(CPU_FACTOR_MAX).default(50), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('drift'), node: nodeIndex, ppm: z.number().int().gt(-1_000_000).lt(1_000_000), duration: duration.optional() }).strict(),
   // Aimed at whichever node leads when the fault starts (workloads with `leader: true`): the classic
@@ -133,6 +135,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
   // every other server's `ppm` fast, then the leader is cut off from the servers while the
   // clients still reach it. Within a drift bound b, ppm <= 1e6 * b / (2 + b).
   z.object({ ...at, kind: z.literal('leaseEdge'), duration: duration, period: roundPeriod.default(2_000_000), ppm: z.number().int().min(1).lt(1_000_000) }).strict(),
+  // Aimed at a write in flight (sim/faults/aimed.ts): each round a follower's disk turns slow
+  // by `fsync` while it takes a few of a doomed leader's entries, then that leader crashes
+  // and the others elect a new one while the follower's write is still in flight.
+  z.object({ ...at, kind: z.literal('staleWrite'), duration: duration, period: roundPeriod.default(1_500_000), fsync: addedDiskTime.optional() }).strict(),
   z.object({
     ...at,
     kind: z.literal('byzantine'),
@@ -168,6 +174,10 @@ export const SWARM_KINDS = [
   'drift-in-bound',
   // leaseEdge rounds at the edge of that bound (the leader slow, the others fast).
   'lease-edge',
+  // staleWrite rounds: a new leader's entries replace a follower's while its write of the old
+  // leader's is in flight (needs raft.fsync or slow disks to mean anything: the round makes
+  // one follower's disk slow itself).
+  'stale-write',
 ] as const;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 
