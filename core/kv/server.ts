@@ -22,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
+import { RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { base36 } from '../hash/digits.ts';
@@ -124,6 +124,9 @@ export class KvServer implements Process {
   /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
   private provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
+  /** The term and grid tick of the last append, heartbeat or snapshot stepped from the leader of that term. */
+  private leaderHeardTerm = -1;
+  private leaderHeardTick = 0;
   rejected = 0;
   diskErrors = 0;
   /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
@@ -158,6 +161,19 @@ export class KvServer implements Process {
     }
     // After a long pause (a stopped process), the backlog beyond the bound is skipped.
     if (this.ticksDone < due) this.ticksDone = due;
+  }
+
+  /**
+   * Whether CheckQuorum's leader stickiness (thesis §4.2.3) covers vote request `m`: this
+   * node leads, or heard from the leader of its current term fewer than electionTicks ticks
+   * ago, and `m` is no transfer's forced election. Raft must then ignore it: neither adopt its
+   * term nor answer ('raft.higher_term' says so, for the leader-sticky check).
+   */
+  private leaderSticky(m: Message): boolean {
+    if (!this.config.checkQuorum || (m.type !== 'MsgVote' && m.type !== 'MsgPreVote') || m.context === TRANSFER_CONTEXT) return false;
+    const raft = this.raft as RawNode;
+    if (raft.isLeader()) return true;
+    return this.leaderHeardTerm === raft.currentTerm() && this.ticksDone - this.leaderHeardTick < this.config.electionTicks;
   }
 
   /** Keeps one timer aimed at the next grid tick where Raft may act. */
@@ -239,8 +255,16 @@ export class KvServer implements Process {
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       const before = this.raft.currentTerm();
+      const sticky = m.term > before && this.leaderSticky(m);
       this.raft.step(m);
-      if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after: this.raft.currentTerm() });
+      const after = this.raft.currentTerm();
+      if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky });
+      // What this node last heard from the leader of its term (leaderSticky), counted here
+      // rather than read from Raft, so that the check does not take Raft's word for it.
+      if (m.term === after && (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap')) {
+        this.leaderHeardTerm = after;
+        this.leaderHeardTick = this.ticksDone;
+      }
       if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);

@@ -24,6 +24,7 @@ export { applyConfChange, decodeConfChange, encodeConfChange } from './confChang
 export type { RaftRestore } from './raft.ts';
 export type { ProgressStatus, RaftStatus } from './rawNode.ts';
 export { RawNode } from './rawNode.ts';
+export { TRANSFER_CONTEXT } from './election.ts';
 export { RaftCounters } from './counters.ts';
 export { MESSAGE_LIMITS, validateDelivered, validateMessage } from './validate.ts';
 export { crc32, crc32Hex } from '../hash/crc32.ts';

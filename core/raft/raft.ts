@@ -290,7 +290,7 @@ export class Raft {
     if (isVoteRequest) {
       const force = m.context === TRANSFER_CONTEXT;
       // CheckQuorum: while we hear from a leader, a disruptive candidate is ignored.
-      if (this.cfg.checkQuorum && !force && (this.hearsLeader() || this.justStarted())) return false;
+      if (this.cfg.checkQuorum && !force && ((this.bugs.votesWhileLed !== true && this.hearsLeader()) || this.justStarted())) return false;
     }
     if (m.type === 'MsgPreVote') {
       if (this.bugs.preVoteMovesTerm === true) this.becomeFollower(m.term, NONE);

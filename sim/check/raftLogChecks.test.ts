@@ -238,6 +238,20 @@ describe('term-adopt: a node that steps a higher term moves to it', () => {
   });
 });
 
+describe('leader-sticky: under CheckQuorum a node that hears its leader ignores vote requests', () => {
+  it('a node bound to its leader that moves to a vote request\'s term is caught; one that ignores it, or was free to take it, passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 5, after: 3, sticky: true }); // Ignored, as it must be.
+    tel(1, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 5, after: 5, sticky: false }); // Had not heard a leader lately.
+    tel(1, 'raft.higher_term', { from: 2, type: 'MsgPreVote', term: 6, after: 5, sticky: true }); // Dropped: no term moved.
+    tel(3, 'raft.higher_term', { from: 2, type: 'MsgHeartbeat', term: 6, after: 6 }); // Older telemetry without the field.
+    expect(world.violations).toEqual([]);
+    tel(4, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 7, after: 7, sticky: true });
+    expect(checksOf(world)).toEqual(['leader-sticky']);
+    expect(world.violations[0].message).toMatch(/node 4 stepped a MsgVote of term 7 from node 2 and moved to it, though under CheckQuorum it had to ignore it/);
+  });
+});
+
 describe('term-sound: every term begins with a campaign', () => {
   it('terms that some node campaigned for pass, on the candidate and on those who adopt it; a term nobody campaigned for is caught', () => {
     const { world, tel } = setup();

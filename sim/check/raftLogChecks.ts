@@ -24,6 +24,12 @@
 //   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
 //   about a term without starting it. A stale leader that drops higher-term responses keeps
 //   leading a term the cluster has left;
+// - leader-sticky (CheckQuorum, thesis §4.2.3): a node that leads, or has heard from the
+//   leader of its term within the election timeout, ignores a vote request of a higher
+//   term (unless a leadership transfer forces the election): it neither adopts the term nor
+//   answers. The server tells ('raft.higher_term' sticky, from what it stepped and when,
+//   counted by the server itself, not read from Raft). Without it a node cut off from the
+//   leader alone deposes it, and a lease read, which rests on this rule, can be stale;
 // - term-sound (§5.1, thesis §9.6): no node enters a term nobody campaigned for: every
 //   term starts with some node's election campaign ('raft.campaign', pre false, reported
 //   before its 'raft.term'), and others adopt it only from messages. A PreVote that moves
@@ -307,7 +313,7 @@ export class RaftLogChecks {
         case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
         case 'raft.campaign': return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
-        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number);
+        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
@@ -465,7 +471,11 @@ export class RaftLogChecks {
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */
-  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number): void {
+  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean): void {
+    if (sticky && after >= term) {
+      const was = after === term ? 'moved to it' : `moved past it, to term ${after}`;
+      this.violate('leader-sticky', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and ${was}, though under CheckQuorum it had to ignore it: it led or had heard from its leader within the election timeout (thesis §4.2.3; a lease read rests on this)`);
+    }
     if (after >= term || TERM_ADOPT_EXEMPT.has(type)) return;
     this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt)`);
   }
