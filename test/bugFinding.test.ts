@@ -50,6 +50,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['stableWithoutTermCheck', 'node-stale-write', 1, 'match-sound'],
     // CheckQuorum's guard removed: a node that hears its leader takes a candidate's term.
     ['votesWhileLed', 'swarm-raft-aimed', 4, 'leader-sticky'],
+    // A lease not shortened for the drift bound: a wide bound makes the excess long.
+    ['leaseIgnoresDrift', 'swarm-raft-lease-drift', 2, 'read-leader-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -111,7 +111,8 @@ export class Raft {
     this.tracker = new ProgressTracker(base, this.log.lastIndex() + 1, cfg.maxInflight);
     this.tracker.learnersInQuorum = this.bugs.learnersInQuorum === true;
     this.readOnly = new ReadOnly(LIMITS.pendingReadsMax);
-    this.lease = new LeaderLease(leaseDurationTicks(cfg.electionTicks, cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT));
+    const driftMax = this.bugs.leaseIgnoresDrift === true ? 0 : cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT;
+    this.lease = new LeaderLease(leaseDurationTicks(cfg.electionTicks, driftMax));
     this.confAppliedIndex = this.log.snapshotIndex();
     this.confHistory = [{ index: this.log.snapshotIndex(), conf: base }];
     this.term = Math.max(hs.term, this.log.lastTerm());
