@@ -181,12 +181,18 @@ class LeaderWatch {
  *     entries by counting replicas in (c) has just lost them.
  * Whatever is still cut or down when the round's time is up is healed and restarted.
  */
-function figure8Round(world: World, watch: LeaderWatch, r: Stream, lead: NodeId, leadTerm: number, endUs: Micros, periodUs: Micros): void {
+/** Cuts the leader off together with one follower it draws (the peer): the round's first move in figure8 and staleWrite. */
+function cutOffWithPeer(world: World, r: Stream, lead: NodeId): { servers: NodeId[]; peer: NodeId; rest: NodeId[]; cut: number } {
   const servers = serversOf(world);
   const others = servers.filter((s) => s !== lead);
   const peer = others[r.int(others.length)];
   const rest = others.filter((s) => s !== peer);
-  const cuts = new Set<number>([world.partition({ shape: 'groups', groups: [[lead, peer], rest] })]);
+  return { servers, peer, rest, cut: world.partition({ shape: 'groups', groups: [[lead, peer], rest] }) };
+}
+
+function figure8Round(world: World, watch: LeaderWatch, r: Stream, lead: NodeId, leadTerm: number, endUs: Micros, periodUs: Micros): void {
+  const { servers, peer, rest, cut } = cutOffWithPeer(world, r, lead);
+  const cuts = new Set<number>([cut]);
   const down = new Set<NodeId>();
   const act = (delayUs: Micros, name: string, run: () => void): void => world.at(world.nowUs + delayUs, `figure8: ${name}`, run);
   const crash = (n: NodeId): void => {
@@ -320,11 +326,7 @@ class StaleWriteWatch {
  * answers within the round. L restarts halfway through the slow write.
  */
 function staleWriteRound(world: World, watch: StaleWriteWatch, r: Stream, lead: NodeId, t0: Micros, fsyncUs: Micros, endUs: Micros): void {
-  const servers = serversOf(world);
-  const others = servers.filter((s) => s !== lead);
-  const peer = others[r.int(others.length)];
-  const rest = others.filter((s) => s !== peer);
-  const cut = world.partition({ shape: 'groups', groups: [[lead, peer], rest] });
+  const { peer, cut } = cutOffWithPeer(world, r, lead);
   world.note(-1, 'staleWrite', `leader ${lead} cut off with ${peer}`);
   let slow = 0;
   let down = false;
