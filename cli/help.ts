@@ -67,7 +67,9 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
                             (same trace hash as in one thread; reports the batching factor).
                             Faster only when nodes do much work per event (heartbeat-cpu-heavy:
                             1.5-1.8x on two cores); light nodes such as raft-kv-basic's run
-                            2-3x slower than in one thread (docs/workers.md)
+                            2-3x slower than in one thread (docs/workers.md). Refused for
+                            faults that act the instant a server reports something (crashOn,
+                            deafenOn, figure8, staleWrite): they could not keep the hash
       --kernel-hosts-first  with --workers N (N >= 2): this thread runs the first group of
                             nodes itself and N - 1 worker threads the rest, so the run takes
                             N threads instead of N + 1: faster when there are no more cores

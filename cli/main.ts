@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
+import { instantFaults } from '../sim/faults/aimed.ts';
 import { materialize, sampleSettings, sampleSwarm } from '../sim/faults/swarm.ts';
 import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
 import type { World } from '../sim/world/world.ts';
@@ -13,7 +14,7 @@ import type { LockstepStats } from '../sim/workers/lockstep.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLockstep.ts';
 import { formatDuration } from '../sim/scenario/duration.ts';
-import type { FaultSpec } from '../sim/scenario/schema.ts';
+import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
 import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
@@ -63,6 +64,21 @@ function cmdRun(argv: string[], io: Io): number | Promise<number> {
   return withWorkloads(args.workloads, io.cwd, () => runOnce(args, io));
 }
 
+/**
+ * `run --workers` promises the trace of a run in one thread; faults that act the instant a
+ * server reports something cannot keep that promise (sim/faults/aimed.ts, instantFaults),
+ * so such a run is refused rather than silently different.
+ */
+function refuseInstantFaults(scenario: Scenario, ownFaults: number, seed: number): void {
+  const instant = instantFaults(scenario.faults);
+  if (instant.length === 0) return;
+  const named = instant.filter((f) => f.index < ownFaults).map((f) => `faults[${f.index}] (${f.kind})`);
+  const drawn = new Map<string, number>();
+  for (const f of instant) if (f.index >= ownFaults) drawn.set(f.kind, (drawn.get(f.kind) ?? 0) + 1);
+  for (const [kind, n] of drawn) named.push(`${n === 1 ? `a ${kind} fault` : `${n} ${kind} faults`} the swarm drew for seed ${seed}`);
+  throw new UsageError(`--workers: ${named.join(', ')} ${instant.length === 1 ? 'acts' : 'act'} the instant a server reports something; under --workers those reports reach the kernel only at the end of a lockstep window, so the run would differ from the one in one thread (another trace hash). Run it without --workers`);
+}
+
 function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
@@ -72,6 +88,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const swarmSettings = sampleSettings(loaded.scenario, args.seed)?.drawn;
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
+  if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
   const undoSave = args.saveKnowledge === undefined ? () => {} : prepareOutFile(args.saveKnowledge, '--save-knowledge');

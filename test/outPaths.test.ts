@@ -65,10 +65,14 @@ describe('output paths are checked before any work', () => {
       expect(r.out).toBe('');
     };
     refusedWith(/--workers: the scenario has 5 nodes/, 'run', '--scenario', SCENARIO, '--out', join(dir, 'a', 'b'), '--workers', '6');
+    // Faults that act the instant a server reports something cannot keep --workers' promise
+    // of the one-thread trace: refused, whether the file names them or the swarm draws them.
+    refusedWith(/--workers: faults\[0\] \(staleWrite\) acts the instant a server reports something; .*Run it without --workers/, 'run', '--scenario', 'node-stale-write', '--out', join(dir, 'h'), '--workers', '2');
+    refusedWith(/--workers: 2 crashOn faults the swarm drew for seed 3 act the instant/, 'run', '--scenario', 'node-crash-persist', '--seed', '3', '--workers', '2');
     refusedWith(/--metrics-out: cannot write .*its directory does not exist/, 'run', '--scenario', SCENARIO, '--out', join(dir, 'c', 'd'), '--metrics-out', join(dir, 'none', 'm.om'));
     refusedWith(/--save-knowledge .*: is a directory; name a file/, 'run', '--scenario', 'mapek-crash', '--out', join(dir, 'e'), '--save-knowledge', dir);
     refusedWith(/no failure to shrink/, 'shrink', '--scenario', 'heartbeat-crash', '--seed', '1', '--out', join(dir, 'f', 'g', 'min.yaml'));
-    for (const made of ['a', 'c', 'e', 'f']) expect(existsSync(join(dir, made)), made).toBe(false);
+    for (const made of ['a', 'c', 'e', 'f', 'h']) expect(existsSync(join(dir, made)), made).toBe(false);
   });
 
   it('a flag given twice or with an empty value is refused, as are telemetry settings without their file', () => {

@@ -44,6 +44,20 @@ import type { LeaderSource } from './schedule.ts';
 export type AimedFault = Extract<FaultSpec, { kind: 'crashOn' | 'deafenOn' | 'figure8' | 'diverge' | 'leaseEdge' | 'staleWrite' }>;
 type RoundFault = Extract<FaultSpec, { kind: 'figure8' | 'diverge' | 'leaseEdge' | 'staleWrite' }>;
 
+/**
+ * Aimed faults that act the instant a server reports something (its telemetry, a message it
+ * sends). Under lockstep workers (`run --workers`) those reports reach the kernel only when
+ * a window's effects come back, after the nodes ran on past that instant, so such a fault
+ * would act later than in one thread and the run would differ. The other aimed faults
+ * (diverge, leaseEdge) and `leader` faults act at times of their own, which end a window.
+ */
+const INSTANT_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'staleWrite']);
+
+/** The positions and kinds of `faults` that act the instant a server reports something. */
+export function instantFaults(faults: readonly FaultSpec[]): { index: number; kind: string }[] {
+  return faults.flatMap((f, index) => (INSTANT_KINDS.has(f.kind) ? [{ index, kind: f.kind }] : []));
+}
+
 function serversOf(world: World): NodeId[] {
   return world.config.nodes.flatMap((n, id) => (n.role === 'server' ? [id] : []));
 }
