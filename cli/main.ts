@@ -131,6 +131,13 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     return exitCodeOf(report.verdict, args.allowInconclusive);
   };
   const base = { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax };
+  // A crash of the simulator itself is a bug in faultline and goes up with its stack; it
+  // still names the seed and the command that reproduces it (a user's workload error does
+  // not get here as a crash: it is reported as theirs).
+  const noteCrash = (e: unknown): void => {
+    progress?.clear();
+    if (!(e instanceof UsageError) && userErrorOf(e) === null) io.err(`faultline: the simulator crashed on seed ${args.seed} (a bug in faultline; its stack follows)\n  replay: ${replay}\n`);
+  };
   const keepKnowledge = (world: World): void => {
     if (args.saveKnowledge !== undefined && !saveKnowledge(world, args.saveKnowledge)) io.err(`faultline: --save-knowledge: this run's manager reported no knowledge (is it a mapek scenario with the manager on?); ${args.saveKnowledge} not written\n`);
   };
@@ -140,6 +147,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
       ran = runScenario(scenario, args.seed, base);
     } catch (e) {
       undo();
+      noteCrash(e);
       throw e;
     }
     keepKnowledge(ran.world);
@@ -157,6 +165,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     } catch (e) {
       telemetry.discard();
       undo();
+      noteCrash(e);
       throw e;
     }
   }

@@ -172,6 +172,12 @@ describe('bad scenario files', () => {
       /faults\[0\]\.kind: a staleWrite fault needs a workload with a leader/, /swarm\.kinds: the swarm kind stale-write needs a workload with a leader/);
   });
 
+  it('faults that cut the leader off with a follower are refused on one server, fixed or drawn by the swarm (the run used to crash)', () => {
+    reject(['name: bad', 'description: x', 'workload: raft-kv', 'topology: { nodes: 1 }', 'duration: 10s', 'faults:', '  - { at: 1s, kind: figure8, duration: 2s }', '  - { at: 1s, kind: staleWrite, duration: 2s }', 'swarm: { kinds: [crash, diverge, stale-write], count: 2, window: [1s, 5s], duration: 1s }', 'liveness: { within: 2s }'],
+      /faults\[0\]\.kind: a figure8 fault needs at least 2 servers .*but the topology has 1: add nodes or remove it/, /faults\[1\]\.kind: a staleWrite fault needs at least 2 servers/,
+      /swarm\.kinds: the swarm kinds diverge, stale-write need at least 2 servers/);
+  });
+
   it('a node listed twice in an isolate, oneway or link fault, or a oneway from a node to itself alone, is refused', () => {
     reject([...HEAD, 'duration: 5s', 'faults:', '  - { at: 1s, kind: isolate, nodes: [1, 1], duration: 1s }', '  - { at: 1s, kind: oneway, from: [0], to: [0], duration: 1s }',
       '  - { at: 1s, kind: link, from: [0, 0], to: [1], set: { loss: 0.5 }, duration: 1s }'],

@@ -48,6 +48,7 @@ function semanticProblems(s: Scenario): Problem[] {
     if (f.kind === 'bridge') problems.push(...disjointProblems([['left', f.left.filter((x) => x !== f.bridge)], ['right', f.right.filter((x) => x !== f.bridge)]], `faults[${i}]`, 'side'));
     if (f.kind === 'leader') problems.push(...leaderProblems(s, f, `faults[${i}]`));
     else if (AIMED_KINDS.has(f.kind)) problems.push(...needsLeader(s, `faults[${i}].kind`, `a ${f.kind} fault`));
+    if (PEER_KINDS.has(f.kind) && s.topology.nodes < 2) problems.push(onePeerProblem(`faults[${i}].kind`, `a ${f.kind} fault`));
     if (f.kind === 'isolate') problems.push(...listedOnce(f.nodes, `faults[${i}].nodes`));
     if (f.kind === 'oneway' || f.kind === 'link') {
       problems.push(...listedOnce(f.from, `faults[${i}].from`), ...listedOnce(f.to, `faults[${i}].to`));
@@ -58,6 +59,8 @@ function semanticProblems(s: Scenario): Problem[] {
   if (sw !== undefined) {
     const aimed = sw.kinds.filter((k) => SWARM_AIMED_KINDS.has(k));
     if (aimed.length > 0) problems.push(...needsLeader(s, 'swarm.kinds', `the swarm kind${aimed.length === 1 ? '' : 's'} ${aimed.join(', ')}`, aimed.length > 1));
+    const peers = [...new Set(sw.kinds.filter((k) => SWARM_PEER_KINDS.has(k)))];
+    if (peers.length > 0 && s.topology.nodes < 2) problems.push(onePeerProblem('swarm.kinds', `the swarm kind${peers.length === 1 ? '' : 's'} ${peers.join(', ')}`, peers.length > 1));
   }
   return [...problems, ...phaseProblems(s)];
 }
@@ -85,6 +88,14 @@ function disjointProblems(sides: [string, number[]][], path: string, noun: 'grou
 const AIMED_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'diverge', 'leaseEdge', 'staleWrite']);
 /** Swarm kinds that draw `leader` or aimed faults. */
 const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'figure8', 'diverge', 'deafenOn-transfer', 'lease-edge', 'stale-write']);
+
+/** Aimed faults whose rounds cut the leader off with a follower, or a follower alone: they need one. */
+const PEER_KINDS: ReadonlySet<string> = new Set(['figure8', 'diverge', 'staleWrite']);
+const SWARM_PEER_KINDS: ReadonlySet<string> = new Set(['figure8', 'diverge', 'stale-write']);
+
+function onePeerProblem(path: string, what: string, plural = false): Problem {
+  return { path, message: `${what} ${plural ? 'need' : 'needs'} at least 2 servers (${plural ? 'their' : 'its'} rounds cut the leader off with a follower, or a follower alone), but the topology has 1: add nodes or remove ${plural ? 'them' : 'it'}` };
+}
 
 /**
  * `what` needs a workload that says who leads: on any other it would do nothing at all
