@@ -52,6 +52,10 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['votesWhileLed', 'swarm-raft-aimed', 4, 'leader-sticky'],
     // A lease not shortened for the drift bound: a wide bound makes the excess long.
     ['leaseIgnoresDrift', 'swarm-raft-lease-drift', 2, 'read-leader-sound'],
+    // The election restriction checked at the grant itself, before any entry is lost.
+    ['voteWithoutLogCheck', 'swarm-raft-aimed', 2, 'vote-up-to-date'],
+    // A learner that campaigns.
+    ['learnersCampaign', 'raft-membership', 1, 'campaign-voter'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -22,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
+import { NONE, RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { base36 } from '../hash/digits.ts';
@@ -256,9 +256,17 @@ export class KvServer implements Process {
       if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
       const before = this.raft.currentTerm();
       const sticky = m.term > before && this.leaderSticky(m);
+      // The voter's side of the election restriction (§5.4.1, the vote-up-to-date check):
+      // its own last entry before it steps the request, and whether the step granted it.
+      const votedBefore = m.type === 'MsgVote' ? this.raft.votedFor() : NONE;
+      const ownIndex = m.type === 'MsgVote' ? this.raft.lastIndex() : 0;
+      const ownTerm = m.type === 'MsgVote' ? this.raft.term(ownIndex) ?? 0 : 0;
       this.raft.step(m);
       const after = this.raft.currentTerm();
       if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky });
+      if (m.type === 'MsgVote' && after === m.term && this.raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
+        this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+      }
       // What this node last heard from the leader of its term (leaderSticky), counted here
       // rather than read from Raft, so that the check does not take Raft's word for it.
       if (m.term === after && (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap')) {
@@ -294,13 +302,14 @@ export class KvServer implements Process {
     const term = raft.currentTerm();
     // A campaign before the term it started (the term-sound check reads them in that order).
     const c = raft.counters;
+    // Campaigns are rare: a full status for whether this node is a voter (campaign-voter check).
     if (c.preCampaigns !== this.preCampaignsSeen) {
       this.preCampaignsSeen = c.preCampaigns;
-      tel.emit('raft.campaign', { term, pre: true });
+      tel.emit('raft.campaign', { term, pre: true, voter: raft.status().conf.voters.includes(this.ctx.id) });
     }
     if (c.campaigns !== this.campaignsSeen) {
       this.campaignsSeen = c.campaigns;
-      tel.emit('raft.campaign', { term, pre: false });
+      tel.emit('raft.campaign', { term, pre: false, voter: raft.status().conf.voters.includes(this.ctx.id) });
     }
     if (term !== this.termSeen) {
       this.termSeen = term;

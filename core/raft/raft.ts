@@ -131,7 +131,8 @@ export class Raft {
   }
 
   promotable(): boolean {
-    return this.tracker.isVoter(this.id) && this.log.pendingSnapshot === undefined;
+    const member = this.bugs.learnersCampaign === true ? this.tracker.progress.has(this.id) : this.tracker.isVoter(this.id);
+    return member && this.log.pendingSnapshot === undefined;
   }
 
   send(m: Outgoing): void {

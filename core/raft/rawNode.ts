@@ -220,6 +220,11 @@ export class RawNode {
     return this.r.term;
   }
 
+  /** Whom this node voted for in the current term (-1: nobody), without building a full status. */
+  votedFor(): number {
+    return this.r.vote;
+  }
+
   /** The commit index, without building a full status. */
   commitIndex(): LogIndex {
     return this.r.log.committed;

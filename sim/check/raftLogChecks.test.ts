@@ -252,6 +252,33 @@ describe('leader-sticky: under CheckQuorum a node that hears its leader ignores 
   });
 });
 
+describe('vote-up-to-date: a vote goes only to a log at least as up-to-date (§5.4.1)', () => {
+  it('grants to a later last term, or the same term and as long, pass; a grant to a shorter log of the same term, or an older last term, is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.granted', { to: 1, term: 4, index: 5, logTerm: 3, ownIndex: 9, ownTerm: 2 }); // A later last term wins, shorter or not.
+    tel(0, 'raft.granted', { to: 1, term: 5, index: 9, logTerm: 2, ownIndex: 9, ownTerm: 2 }); // Equal.
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.granted', { to: 1, term: 6, index: 8, logTerm: 2, ownIndex: 9, ownTerm: 2 });
+    tel(3, 'raft.granted', { to: 1, term: 6, index: 20, logTerm: 1, ownIndex: 9, ownTerm: 2 });
+    expect(checksOf(world)).toEqual(['vote-up-to-date', 'vote-up-to-date']);
+    expect(world.violations.map((v) => v.node)).toEqual([2, 3]);
+    expect(world.violations[0].message).toMatch(/node 2 granted its vote in term 6 to node 1, whose log ends at index 8 of term 2, while its own ends at index 9 of term 2/);
+  });
+});
+
+describe('campaign-voter: only a voter campaigns', () => {
+  it('a voter\'s campaigns, and older telemetry without the field, pass; a learner\'s pre-vote round or election is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.campaign', { term: 1, pre: true, voter: true });
+    tel(0, 'raft.campaign', { term: 1, pre: false, voter: true });
+    tel(1, 'raft.campaign', { term: 2, pre: false });
+    expect(world.violations).toEqual([]);
+    tel(5, 'raft.campaign', { term: 2, pre: true, voter: false });
+    expect(checksOf(world)).toEqual(['campaign-voter']);
+    expect(world.violations[0].message).toMatch(/node 5 started a pre-vote round for term 2, but it is no voter of its configuration/);
+  });
+});
+
 describe('term-sound: every term begins with a campaign', () => {
   it('terms that some node campaigned for pass, on the candidate and on those who adopt it; a term nobody campaigned for is caught', () => {
     const { world, tel } = setup();

@@ -24,6 +24,13 @@
 //   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
 //   about a term without starting it. A stale leader that drops higher-term responses keeps
 //   leading a term the cluster has left;
+// - campaign-voter (thesis §4.2.1, §4.2.2): only a voter of its configuration campaigns;
+//   a learner, or a server removed from the configuration, never does ('raft.campaign'
+//   says whether the node was a voter);
+// - vote-up-to-date (§5.4.1, the election restriction): a node grants its vote only to a
+//   candidate whose last entry is at least as up-to-date as its own ('raft.granted': the
+//   request's index and term and the voter's own, as it stepped the request), forced
+//   elections of a leadership transfer included;
 // - leader-sticky (CheckQuorum, thesis §4.2.3): a node that leads, or has heard from the
 //   leader of its term within the election timeout, ignores a vote request of a higher
 //   term (unless a leadership transfer forces the election): it neither adopts the term nor
@@ -311,13 +318,16 @@ export class RaftLogChecks {
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
-        case 'raft.campaign': return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
+        case 'raft.campaign':
+          if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
+          return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
         case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         case 'kv.read': return this.onReadAsked(node, String(f.ctx));
         case 'kv.reply': return typeof f.readIndex === 'number' && f.readIndex >= 0 ? this.onReadServed(node, String(f.readCtx), f.client as number, f.rid as number | string, f.readIndex) : undefined;
@@ -468,6 +478,17 @@ export class RaftLogChecks {
     if (term <= this.campaignMax) return;
     this.campaignMax = term;
     this.campaignMaxBy = node;
+  }
+
+  /**
+   * vote-up-to-date (§5.4.1): `node` granted its vote in `term` to `candidate`, whose request
+   * named its last entry (index, logTerm); the voter's own last entry was (ownIndex,
+   * ownTerm). A vote goes only to a log at least as up-to-date: a later last term, or the
+   * same last term and at least as long. A forced election (a leadership transfer) too.
+   */
+  private onGranted(node: NodeId, candidate: NodeId, term: number, index: number, logTerm: number, ownIndex: number, ownTerm: number): void {
+    if (logTerm > ownTerm || (logTerm === ownTerm && index >= ownIndex)) return;
+    this.violate('vote-up-to-date', node, `node ${node} granted its vote in term ${term} to node ${candidate}, whose log ends at index ${index} of term ${logTerm}, while its own ends at index ${ownIndex} of term ${ownTerm}: a vote goes only to a candidate whose log is at least as up-to-date (§5.4.1), or a leader may lack committed entries`);
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */
