@@ -56,6 +56,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['voteWithoutLogCheck', 'swarm-raft-aimed', 2, 'vote-up-to-date'],
     // A learner that campaigns.
     ['learnersCampaign', 'raft-membership', 1, 'campaign-voter'],
+    // A leader that never finds its quorum missing: cut off, it leads on.
+    ['checkQuorumNeverResets', 'net-leader-isolated', 1, 'check-quorum'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

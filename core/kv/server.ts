@@ -124,6 +124,22 @@ export class KvServer implements Process {
   /** What the appends stepped since the last answers were sent proved, per leader (noteProved). */
   private provedBy = new Map<NodeId, number>();
   private matchTerm = -1;
+  /**
+   * While leading (term strandTerm): the ticks Raft was given (ticksGiven), the tick at which
+   * the leadership began, and when each voter last answered in that term; what the
+   * check-quorum check is told (stranded) once per term.
+   */
+  private ticksGiven = 0;
+  private strandTerm = -1;
+  private leaderSinceTick = 0;
+  private readonly answeredTick = new Map<NodeId, number>();
+  private strandReported = false;
+  private strandWatchedTick = -1;
+  /** The tick of the last leadership transfer asked of this node (a transfer restarts the leader's election timer). */
+  private transferTick = -1;
+  /** The voters the watch last saw, and the tick it saw them change (a new quorum is judged from then). */
+  private strandVoters: readonly NodeId[] = [];
+  private votersChangedTick = -1;
   /** The term and grid tick of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
   private leaderHeardTick = 0;
@@ -158,6 +174,7 @@ export class KvServer implements Process {
     for (let i = 0; this.ticksDone < due && i < TICK_CATCH_UP_MAX; i++) {
       raft.tick();
       this.ticksDone++;
+      this.ticksGiven++;
     }
     // After a long pause (a stopped process), the backlog beyond the bound is skipped.
     if (this.ticksDone < due) this.ticksDone = due;
@@ -174,6 +191,44 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     if (raft.isLeader()) return true;
     return this.leaderHeardTerm === raft.currentTerm() && this.ticksDone - this.leaderHeardTick < this.config.electionTicks;
+  }
+
+  /**
+   * CheckQuorum's promise (thesis §6.2): a leader that has not heard from a quorum of its
+   * voters steps down within two election timeouts (its check runs every electionTicks
+   * ticks and looks at who answered since the last one; a leadership transfer restarts that
+   * schedule, and a new configuration brings a new quorum, so the two timeouts count from
+   * the latest of these). Counted here from the answers the
+   * server stepped and the ticks it gave Raft, and reported once per term as 'raft.stranded'
+   * if the leader is still leading past that (the check-quorum check).
+   */
+  private watchQuorumContact(): void {
+    const raft = this.raft;
+    if (raft === null || !this.config.checkQuorum || !raft.isLeader()) return;
+    const term = raft.currentTerm();
+    const voters = raft.voterIds();
+    if (term !== this.strandTerm) {
+      this.strandTerm = term;
+      this.leaderSinceTick = this.ticksGiven;
+      this.answeredTick.clear();
+      this.strandReported = false;
+      this.strandVoters = voters;
+      return;
+    }
+    if (voters !== this.strandVoters) {
+      this.strandVoters = voters;
+      this.votersChangedTick = this.ticksGiven;
+    }
+    if (this.strandReported) return;
+    const limit = 2 * this.config.electionTicks + 1;
+    if (this.ticksGiven - this.leaderSinceTick <= limit || !voters.includes(this.ctx.id)) return;
+    const heard = voters.map((v) => (v === this.ctx.id ? this.ticksGiven : this.answeredTick.get(v) ?? this.leaderSinceTick)).sort((a, b) => b - a);
+    // A transfer restarts the leader's election timer, and with it the check's schedule; a
+    // new configuration is a new quorum, judged from the change on.
+    const quorumHeard = Math.max(heard[Math.floor(voters.length / 2)], this.transferTick, this.votersChangedTick);
+    if (this.ticksGiven - quorumHeard <= limit) return;
+    this.strandReported = true;
+    this.ctx.telemetry.emit('raft.stranded', { term, ticks: this.ticksGiven - quorumHeard, electionTicks: this.config.electionTicks });
   }
 
   /** Keeps one timer aimed at the next grid tick where Raft may act. */
@@ -273,6 +328,8 @@ export class KvServer implements Process {
         this.leaderHeardTerm = after;
         this.leaderHeardTick = this.ticksDone;
       }
+      if (m.term === this.strandTerm && (m.type === 'MsgAppResp' || m.type === 'MsgHeartbeatResp')) this.answeredTick.set(from, this.ticksGiven);
+      if (m.type === 'MsgTransferLeader') this.transferTick = this.ticksGiven;
       if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
@@ -298,6 +355,10 @@ export class KvServer implements Process {
   private report(): void {
     const raft = this.raft;
     if (raft === null) return;
+    if (this.ticksGiven !== this.strandWatchedTick) {
+      this.strandWatchedTick = this.ticksGiven;
+      this.watchQuorumContact();
+    }
     const tel = this.ctx.telemetry;
     const term = raft.currentTerm();
     // A campaign before the term it started (the term-sound check reads them in that order).
@@ -396,7 +457,10 @@ export class KvServer implements Process {
       case 'transfer':
         if (st.role !== 'leader') reason = 'not-leader';
         else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
-        else raft.transferLeadership(req.node);
+        else {
+          this.transferTick = this.ticksGiven;
+          raft.transferLeadership(req.node);
+        }
         break;
       case 'compact':
         if (this.applied <= this.snapshotIndex) reason = 'nothing-to-compact';

@@ -260,7 +260,7 @@ export class Raft {
         this.becomeFollower(this.term, NONE);
         return;
       }
-      for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
+      if (this.bugs.checkQuorumNeverResets !== true) for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
       // A transfer that did not finish within an election timeout is abandoned.
       this.leadTransferee = NONE;
     }

@@ -250,6 +250,11 @@ export class RawNode {
     return this.r.tracker.ids();
   }
 
+  /** The voters of the current configuration; shared, never edited in place (a change brings a new array). */
+  voterIds(): readonly number[] {
+    return this.r.tracker.conf.voters;
+  }
+
   /** The leader's match index for member `id` (undefined when not leading or not a member). */
   matchOf(id: number): LogIndex | undefined {
     return this.r.role === 'leader' ? this.r.tracker.progress.get(id)?.match : undefined;

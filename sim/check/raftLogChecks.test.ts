@@ -266,6 +266,15 @@ describe('vote-up-to-date: a vote goes only to a log at least as up-to-date (§5
   });
 });
 
+describe('check-quorum: a leader out of touch with a quorum steps down', () => {
+  it('a stranded leader the server reports is a violation naming the ticks and the timeout', () => {
+    const { world, tel } = setup();
+    tel(1, 'raft.stranded', { term: 3, ticks: 33, electionTicks: 15 });
+    expect(checksOf(world)).toEqual(['check-quorum']);
+    expect(world.violations[0].message).toMatch(/node 1 still leads term 3 though a quorum of its voters has not answered it for 33 ticks, more than twice its election timeout of 15/);
+  });
+});
+
 describe('campaign-voter: only a voter campaigns', () => {
   it('a voter\'s campaigns, and older telemetry without the field, pass; a learner\'s pre-vote round or election is caught', () => {
     const { world, tel } = setup();

@@ -24,6 +24,9 @@
 //   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
 //   about a term without starting it. A stale leader that drops higher-term responses keeps
 //   leading a term the cluster has left;
+// - check-quorum (thesis §6.2): under CheckQuorum, a leader that has not heard from a quorum
+//   of its voters for more than two election timeouts has stepped down ('raft.stranded',
+//   which the server reports from the answers it stepped and the ticks it gave Raft);
 // - campaign-voter (thesis §4.2.1, §4.2.2): only a voter of its configuration campaigns;
 //   a learner, or a server removed from the configuration, never does ('raft.campaign'
 //   says whether the node was a voter);
@@ -327,6 +330,7 @@ export class RaftLogChecks {
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
         case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         case 'kv.read': return this.onReadAsked(node, String(f.ctx));

@@ -10,7 +10,7 @@ import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration, type FaultSpec } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign'] as const;
+export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets'] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
