@@ -198,9 +198,9 @@ export class KvServer implements Process {
    * voters steps down within two election timeouts (its check runs every electionTicks
    * ticks and looks at who answered since the last one; a leadership transfer restarts that
    * schedule, and a new configuration brings a new quorum, so the two timeouts count from
-   * the latest of these). Counted here from the answers the
-   * server stepped and the ticks it gave Raft, and reported once per term as 'raft.stranded'
-   * if the leader is still leading past that (the check-quorum check).
+   * the latest of these). Counted here from the answers the server stepped and the ticks it
+   * gave Raft, and reported once per term as 'raft.stranded' if the leader still leads past
+   * that (the check-quorum check).
    */
   private watchQuorumContact(): void {
     const raft = this.raft;
