@@ -132,7 +132,8 @@ export class KvServer implements Process {
   private ticksGiven = 0;
   private strandTerm = -1;
   private leaderSinceTick = 0;
-  private readonly answeredTick = new Map<NodeId, number>();
+  /** By node id: the tick of its last answer to this leader in term strandTerm (-1 or a hole: none). */
+  private answeredTick: number[] = [];
   private strandReported = false;
   private strandWatchedTick = -1;
   /** The tick of the last leadership transfer asked of this node (a transfer restarts the leader's election timer). */
@@ -181,6 +182,52 @@ export class KvServer implements Process {
   }
 
   /**
+   * Steps a delivered Raft message, and keeps what the checks need to hear from the server
+   * itself rather than from Raft's state. Most messages (same term, no vote) take the short
+   * way: one step, and a note of who answered or who led (kept small: it runs per message).
+   */
+  private stepRaft(from: NodeId, m: Message): void {
+    const raft = this.raft as RawNode;
+    const before = raft.currentTerm();
+    if (m.term > before || m.type === 'MsgVote' || m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.stepWatched(from, m, before);
+    else raft.step(m);
+    const type = m.type;
+    if (type === 'MsgAppResp' || type === 'MsgHeartbeatResp') {
+      // Who answered this leader, and when (the check-quorum watch).
+      if (m.term === this.strandTerm) this.answeredTick[from] = this.ticksGiven;
+    } else if (type === 'MsgApp' || type === 'MsgHeartbeat' || type === 'MsgSnap') {
+      // What this node last heard from the leader of its term (leaderSticky).
+      if (m.term === raft.currentTerm()) {
+        this.leaderHeardTerm = m.term;
+        this.leaderHeardTick = this.ticksDone;
+      }
+      if (type !== 'MsgHeartbeat') this.noteProved(from, m);
+    } else if (type === 'MsgTransferLeader') this.transferTick = this.ticksGiven;
+  }
+
+  /**
+   * The step of a message the checks watch closely: a higher term ('raft.higher_term', with
+   * whether CheckQuorum bound this node to ignore it), an election vote it may grant
+   * ('raft.granted', the voter's side of §5.4.1: its own last entry before the step), and
+   * vote responses ('raft.vote').
+   */
+  private stepWatched(from: NodeId, m: Message, before: number): void {
+    const raft = this.raft as RawNode;
+    if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
+    const sticky = m.term > before && this.leaderSticky(m);
+    const vote = m.type === 'MsgVote';
+    const votedBefore = vote ? raft.votedFor() : NONE;
+    const ownIndex = vote ? raft.lastIndex() : 0;
+    const ownTerm = vote ? raft.term(ownIndex) ?? 0 : 0;
+    raft.step(m);
+    const after = raft.currentTerm();
+    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky });
+    if (vote && after === m.term && raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
+      this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+    }
+  }
+
+  /**
    * Whether CheckQuorum's leader stickiness (thesis §4.2.3) covers vote request `m`: this
    * node leads, or heard from the leader of its current term fewer than electionTicks ticks
    * ago, and `m` is no transfer's forced election. Raft must then ignore it: neither adopt its
@@ -210,7 +257,7 @@ export class KvServer implements Process {
     if (term !== this.strandTerm) {
       this.strandTerm = term;
       this.leaderSinceTick = this.ticksGiven;
-      this.answeredTick.clear();
+      this.answeredTick = [];
       this.strandReported = false;
       this.strandVoters = voters;
       return;
@@ -222,7 +269,7 @@ export class KvServer implements Process {
     if (this.strandReported) return;
     const limit = 2 * this.config.electionTicks + 1;
     if (this.ticksGiven - this.leaderSinceTick <= limit || !voters.includes(this.ctx.id)) return;
-    const heard = voters.map((v) => (v === this.ctx.id ? this.ticksGiven : this.answeredTick.get(v) ?? this.leaderSinceTick)).sort((a, b) => b - a);
+    const heard = voters.map((v) => (v === this.ctx.id ? this.ticksGiven : this.answeredTick[v] ?? this.leaderSinceTick)).sort((a, b) => b - a);
     // A transfer restarts the leader's election timer, and with it the check's schedule; a
     // new configuration is a new quorum, judged from the change on.
     const quorumHeard = Math.max(heard[Math.floor(voters.length / 2)], this.transferTick, this.votersChangedTick);
@@ -308,29 +355,7 @@ export class KvServer implements Process {
     if (typeof type === 'string' && type.startsWith('Msg')) {
       const m = validateDelivered(unseal(raw));
       if (m === null || m.from !== from || m.to !== this.ctx.id) return this.reject(from, 'raft');
-      if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
-      const before = this.raft.currentTerm();
-      const sticky = m.term > before && this.leaderSticky(m);
-      // The voter's side of the election restriction (§5.4.1, the vote-up-to-date check):
-      // its own last entry before it steps the request, and whether the step granted it.
-      const votedBefore = m.type === 'MsgVote' ? this.raft.votedFor() : NONE;
-      const ownIndex = m.type === 'MsgVote' ? this.raft.lastIndex() : 0;
-      const ownTerm = m.type === 'MsgVote' ? this.raft.term(ownIndex) ?? 0 : 0;
-      this.raft.step(m);
-      const after = this.raft.currentTerm();
-      if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky });
-      if (m.type === 'MsgVote' && after === m.term && this.raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
-        this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
-      }
-      // What this node last heard from the leader of its term (leaderSticky), counted here
-      // rather than read from Raft, so that the check does not take Raft's word for it.
-      if (m.term === after && (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap')) {
-        this.leaderHeardTerm = after;
-        this.leaderHeardTick = this.ticksDone;
-      }
-      if (m.term === this.strandTerm && (m.type === 'MsgAppResp' || m.type === 'MsgHeartbeatResp')) this.answeredTick.set(from, this.ticksGiven);
-      if (m.type === 'MsgTransferLeader') this.transferTick = this.ticksGiven;
-      if (m.type === 'MsgApp' || m.type === 'MsgSnap') this.noteProved(from, m);
+      this.stepRaft(from, m);
     } else if (type === 'kv.admin') {
       const req = parseAdminRequest(raw);
       if (req === null) return this.reject(from, 'admin');
