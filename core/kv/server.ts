@@ -141,7 +141,7 @@ export class KvServer implements Process {
   /** The voters the watch last saw, and the tick it saw them change (a new quorum is judged from then). */
   private strandVoters: readonly NodeId[] = [];
   private votersChangedTick = -1;
-  /** The term and grid tick of the last append, heartbeat or snapshot stepped from the leader of that term. */
+  /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
   private leaderHeardTick = 0;
   rejected = 0;
@@ -199,7 +199,7 @@ export class KvServer implements Process {
       // What this node last heard from the leader of its term (leaderSticky).
       if (m.term === raft.currentTerm()) {
         this.leaderHeardTerm = m.term;
-        this.leaderHeardTick = this.ticksDone;
+        this.leaderHeardTick = this.ticksGiven;
       }
       if (type !== 'MsgHeartbeat') this.noteProved(from, m);
     } else if (type === 'MsgTransferLeader') this.transferTick = this.ticksGiven;
@@ -237,7 +237,7 @@ export class KvServer implements Process {
     if (!this.config.checkQuorum || (m.type !== 'MsgVote' && m.type !== 'MsgPreVote') || m.context === TRANSFER_CONTEXT) return false;
     const raft = this.raft as RawNode;
     if (raft.isLeader()) return true;
-    return this.leaderHeardTerm === raft.currentTerm() && this.ticksDone - this.leaderHeardTick < this.config.electionTicks;
+    return this.leaderHeardTerm === raft.currentTerm() && this.ticksGiven - this.leaderHeardTick < this.config.electionTicks;
   }
 
   /**
@@ -388,14 +388,13 @@ export class KvServer implements Process {
     const term = raft.currentTerm();
     // A campaign before the term it started (the term-sound check reads them in that order).
     const c = raft.counters;
-    // Campaigns are rare: a full status for whether this node is a voter (campaign-voter check).
     if (c.preCampaigns !== this.preCampaignsSeen) {
       this.preCampaignsSeen = c.preCampaigns;
-      tel.emit('raft.campaign', { term, pre: true, voter: raft.status().conf.voters.includes(this.ctx.id) });
+      tel.emit('raft.campaign', { term, pre: true, voter: raft.voterIds().includes(this.ctx.id) });
     }
     if (c.campaigns !== this.campaignsSeen) {
       this.campaignsSeen = c.campaigns;
-      tel.emit('raft.campaign', { term, pre: false, voter: raft.status().conf.voters.includes(this.ctx.id) });
+      tel.emit('raft.campaign', { term, pre: false, voter: raft.voterIds().includes(this.ctx.id) });
     }
     if (term !== this.termSeen) {
       this.termSeen = term;

@@ -421,7 +421,7 @@ function scheduleRounds(world: World, f: RoundFault, name: string, leaders: Lead
         // The drift first, for a tenth of the round (a few heartbeats), then the cut until 80%.
         return leaseEdgeRound(world, lead, f.ppm, t0 + Math.round(period * (0.1 + 0.1 * r.next())), t0 + Math.round(period * 0.8), endUs);
       }
-      if (writes !== null) return staleWriteRound(world, writes, r, lead, t0, f.kind === 'staleWrite' ? f.fsync ?? Math.round(period * 0.6) : 0, endUs);
+      if (f.kind === 'staleWrite' && writes !== null) return staleWriteRound(world, writes, r, lead, t0, f.fsync ?? Math.round(period * 0.6), endUs);
       divergeRound(world, r, lead, cutUs, leaders);
     });
   }

@@ -5,12 +5,15 @@
 import { z } from 'zod';
 import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
-import { CLOCK_DRIFT_MAX_DEFAULT } from '../../core/raft/config.ts';
+import { CLOCK_DRIFT_MAX_DEFAULT, RAFT_BUG_NAMES } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
 import { duration, positiveDuration, type FaultSpec } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
-export const RAFT_BUGS = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'skipFsync', 'readWithoutReadIndex', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'sendBeforePersist', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets'] as const;
+/** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
+const HOST_BUGS = ['skipFsync', 'readWithoutReadIndex', 'sendBeforePersist'] as const;
+/** Every bug flag a scenario's `raft.bugs` may name: Raft's (core/raft/config.ts) and the server's. */
+export const RAFT_BUGS = [...RAFT_BUG_NAMES, ...HOST_BUGS] as const;
 
 export const raftSchema = z.object({
   /** One Raft tick of local time; election and heartbeat timeouts count ticks. */
