@@ -140,6 +140,8 @@ export class KvServer implements Process {
   private transferTick = -1;
   /** The voters the watch last saw, and the tick it saw them change (a new quorum is judged from then). */
   private strandVoters: readonly NodeId[] = [];
+  /** A snapshot went to a member its configuration leaves out: compact anew after this Ready (maybeCompact). */
+  private snapshotLacksMember = false;
   private votersChangedTick = -1;
   /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
@@ -582,7 +584,14 @@ export class KvServer implements Process {
 
   private sendAll(rd: Ready, proved: ReadonlyMap<NodeId, number>): void {
     for (const m of rd.messages) {
-      if (m.type === 'MsgSnap' && m.snapshot !== undefined) this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+      if (m.type === 'MsgSnap' && m.snapshot !== undefined) {
+        this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
+        // A member added after this snapshot refuses it (its configuration leaves the member
+        // out), and would wait for a newer one forever: take one now, as etcd's server sends
+        // a snapshot of its current state rather than the stored one.
+        const c = m.snapshot.meta.conf;
+        if (!c.voters.includes(m.to) && !c.learners.includes(m.to)) this.snapshotLacksMember = true;
+      }
       if (m.type === 'MsgAppResp' && m.reject !== true) this.ctx.telemetry.emit('raft.ack', { to: m.to, term: m.term, index: m.index ?? 0, proved: proved.get(m.to) ?? 0 });
       this.ctx.send(m.to, seal(m));
     }
@@ -723,7 +732,9 @@ export class KvServer implements Process {
 
   private maybeCompact(): void {
     const raft = this.raft as RawNode;
-    if (this.applied - this.snapshotIndex < this.config.snapshotEvery) return;
+    const stale = this.snapshotLacksMember;
+    this.snapshotLacksMember = false;
+    if (this.applied - this.snapshotIndex < (stale ? 1 : this.config.snapshotEvery)) return;
     if (raft.compact(this.applied, this.snapshotData())) this.snapshotIndex = this.applied;
   }
   // ---- Extension hooks (see the module comment); no-ops here ----
