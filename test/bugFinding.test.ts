@@ -58,6 +58,8 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['learnersCampaign', 'raft-membership', 1, 'campaign-voter'],
     // A leader that never finds its quorum missing: cut off, it leads on.
     ['checkQuorumNeverResets', 'net-leader-isolated', 1, 'check-quorum'],
+    // A snapshot taken at a conf entry that records the configuration before it.
+    ['snapshotConfBehind', 'raft-membership', 1, 'membership'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

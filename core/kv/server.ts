@@ -22,7 +22,7 @@
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
 import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
-import { NONE, RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type Entry, type Message, type Ready } from '../raft/index.ts';
+import { NONE, RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type ConfState, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
 import { base36 } from '../hash/digits.ts';
@@ -142,6 +142,8 @@ export class KvServer implements Process {
   private strandVoters: readonly NodeId[] = [];
   /** A snapshot went to a member its configuration leaves out: compact anew after this Ready (maybeCompact). */
   private snapshotLacksMember = false;
+  /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
+  private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
   /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
@@ -321,6 +323,8 @@ export class KvServer implements Process {
       applied: this.applied, torn: r.tornTailRepaired, term: st.term, vote: st.vote, commit: st.commit,
       lastIndex: st.lastIndex, logTerms: this.logTerms(),
     });
+    this.confSeen = null;
+    this.reportConf();
   }
 
   onTimer(tag: string): void {
@@ -637,8 +641,23 @@ export class KvServer implements Process {
         confs, readyCommit: rd.hardState?.commit ?? -1,
       });
     }
+    this.reportConf();
     const hs = rd.hardState;
     if (hs !== undefined) tel.emit('raft.hardstate', { term: hs.term, vote: hs.vote, commit: hs.commit, lastIndex: (this.raft as RawNode).lastIndex() });
+  }
+
+  /**
+   * The configuration in force, when it changed, with the commit index it follows from
+   * (Raft applies a conf entry when it learns the entry is committed): for the membership
+   * check, which folds the committed conf entries itself. Emitted before the hard state of
+   * the same Ready, so a commit reported after it is one this configuration answers for.
+   */
+  private reportConf(): void {
+    const raft = this.raft as RawNode;
+    const conf = raft.confState();
+    if (conf === this.confSeen) return;
+    this.confSeen = conf;
+    this.ctx.telemetry.emit('raft.conf', { voters: conf.voters.join(','), learners: conf.learners.join(','), commit: raft.commitIndex() });
   }
 
   /** A leader reports each follower's match index when it moves (match monotonicity check). */

@@ -448,7 +448,8 @@ export class Raft {
       throw new Error(`raft: compact(${index}) beyond applied index ${this.log.applied}`);
     }
     let at = 0;
-    for (let i = 0; i < this.confHistory.length; i++) if (this.confHistory[i].index <= index) at = i;
+    const behind = this.bugs.snapshotConfBehind === true ? 1 : 0;
+    for (let i = 0; i < this.confHistory.length; i++) if (this.confHistory[i].index <= index - behind) at = i;
     const conf = this.confHistory[at].conf;
     this.log.compact({ meta: { index, term, conf }, data });
     this.confHistory = [{ index, conf }, ...this.confHistory.slice(at + 1)];

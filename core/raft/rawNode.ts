@@ -250,6 +250,11 @@ export class RawNode {
     return this.r.tracker.ids();
   }
 
+  /** The configuration in force: shared and never edited in place (a change brings a new object). */
+  confState(): ConfState {
+    return this.r.tracker.conf;
+  }
+
   /** The voters of the current configuration; shared, never edited in place (a change brings a new array). */
   voterIds(): readonly number[] {
     return this.r.tracker.conf.voters;

@@ -9,7 +9,8 @@
 // - leader completeness (§5.4): a new leader's log holds every entry applied anywhere.
 // "No acknowledged write lost" is checked at the end by linearizability of the history.
 // The invariants on every node's log, commit index, match indexes, votes and durable state
-// (committed or not) live in raftLogChecks.ts, installed with these.
+// (committed or not) live in raftLogChecks.ts, and the membership check in membership.ts,
+// both installed with these.
 // Memory is bounded and independent of run length: the last COMMITTED_REMEMBERED_MAX
 // committed indexes are remembered, each as its term, the node that applied it first and a
 // 64-bit hash of its command (about 20 bytes, in typed arrays that grow to the window and no
@@ -22,6 +23,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import { FNV_OFFSET, fnv1a32, hex32 } from '../../core/hash/index.ts';
+import { MembershipCheck } from './membership.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
 import { formatCount } from '../kernel/time.ts';
 
@@ -143,6 +145,8 @@ export class RaftInvariants {
   writesApplied = 0;
   /** The log, commit, match, vote and durability invariants on every node (raftLogChecks.ts). */
   readonly logChecks: RaftLogChecks;
+  /** Every node's configuration against its committed conf entries (membership.ts). */
+  readonly membership: MembershipCheck;
 
   /**
    * `faults`: the run's concrete faults (the log checks exempt writes to a lying disk);
@@ -151,6 +155,7 @@ export class RaftInvariants {
   constructor(private readonly world: World, private readonly rememberedMax = COMMITTED_REMEMBERED_MAX, faults: readonly FaultSpec[] = [], leaseClocksBroken: string | null = null) {
     this.committed = new CommittedWindow(rememberedMax);
     this.logChecks = new RaftLogChecks(world, faults, leaseClocksBroken);
+    this.membership = new MembershipCheck(world);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);
