@@ -60,6 +60,10 @@ describe('bugs the catalogue finds with the new checks', () => {
     ['checkQuorumNeverResets', 'net-leader-isolated', 1, 'check-quorum'],
     // A snapshot taken at a conf entry that records the configuration before it.
     ['snapshotConfBehind', 'raft-membership', 1, 'membership'],
+    // Each lease bug, at the read it serves without a basis (read-basis), before any stale value shows.
+    ['leaseIgnoresDrift', 'swarm-raft-lease', 1, 'read-basis'],
+    ['leaseWithoutQuorumRound', 'swarm-raft-lease', 1, 'read-basis'],
+    ['leaseKeptOnTransfer', 'raft-transfer-lease', 1, 'read-basis'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -86,7 +86,20 @@ interface PendingRead {
   /** Local time the read point was asked for, and how long confirming it took (-1 until known). */
   askedUs: Micros;
   readIndexUs: Micros;
+  /** When it was asked, in the read-basis watch's order (KvServer.basisSeq). */
+  askedSeq: number;
 }
+
+/** A heartbeat broadcast a leader sent (a lease round or a ReadIndex round), for the read-basis watch. */
+interface Broadcast {
+  seq: number;
+  tick: number;
+  /** The voters that answered it; null once they are a quorum. */
+  acks: Set<NodeId> | null;
+}
+
+/** Broadcasts the read-basis watch remembers unanswered, newest kept: Raft's pending reads (1024) and lease rounds (64) fit. */
+const BROADCASTS_MAX = 2048;
 
 export class KvServer implements Process {
   protected ctx!: NodeContext;
@@ -145,6 +158,20 @@ export class KvServer implements Process {
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
+  /**
+   * The read-basis watch, while leading term basisTerm: the heartbeat broadcasts sent (by
+   * round id or read context) with the order (basisSeq) and tick they went in, which voters
+   * answered each, and the newest a quorum answered; and whether a leadership transfer
+   * ended the lease. Counted from the messages sent and stepped, not from Raft's state.
+   */
+  private basisTerm = -1;
+  private basisSeq = 0;
+  private readonly broadcasts = new Map<number | string, Broadcast>();
+  private quorateSeq = -1;
+  private quorateTick = -1;
+  private basisRevoked = false;
+  /** The newest broadcast forgotten unanswered (BROADCASTS_MAX): reads asked before it are not judged. */
+  private evictedSeq = -1;
   /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
   private leaderHeardTick = 0;
@@ -199,6 +226,7 @@ export class KvServer implements Process {
     if (type === 'MsgAppResp' || type === 'MsgHeartbeatResp') {
       // Who answered this leader, and when (the check-quorum watch).
       if (m.term === this.strandTerm) this.answeredTick[from] = this.ticksGiven;
+      if (type === 'MsgHeartbeatResp' && m.term === this.basisTerm) this.noteBroadcastAck(from, m);
     } else if (type === 'MsgApp' || type === 'MsgHeartbeat' || type === 'MsgSnap') {
       // What this node last heard from the leader of its term (leaderSticky).
       if (m.term === raft.currentTerm()) {
@@ -461,7 +489,7 @@ export class KvServer implements Process {
       }
       const ctxId = `${this.ctx.id}:${this.readSeq++}`;
       this.ctx.telemetry.emit('kv.read', { client: from, rid: req.rid, ctx: ctxId });
-      this.pendingReads.set(ctxId, { client: from, req, ctx: ctxId, index: 0, askedUs: this.ctx.now(), readIndexUs: -1 });
+      this.pendingReads.set(ctxId, { client: from, req, ctx: ctxId, index: 0, askedUs: this.ctx.now(), readIndexUs: -1, askedSeq: ++this.basisSeq });
       raft.readIndex(ctxId);
       return;
     }
@@ -533,6 +561,7 @@ export class KvServer implements Process {
     if (raft === null || this.inFlight !== null) return;
     for (let round = 0; round < READY_ROUNDS_MAX && raft.hasReady(); round++) {
       const rd = raft.ready();
+      if (rd.readStates.length > 0) this.reportReadBasis(rd);
       // What the appends stepped so far proved: this Ready's acks answer them (for 'raft.ack').
       // Handed over whole (a Ready under disk time keeps it until its sends): no copy.
       const proved = this.provedBy.size === 0 ? NOTHING_PROVED : this.provedBy;
@@ -588,6 +617,8 @@ export class KvServer implements Process {
 
   private sendAll(rd: Ready, proved: ReadonlyMap<NodeId, number>): void {
     for (const m of rd.messages) {
+      if (m.type === 'MsgHeartbeat') this.noteBroadcast(m);
+      else if (m.type === 'MsgTimeoutNow') this.basisRevoked = true;
       if (m.type === 'MsgSnap' && m.snapshot !== undefined) {
         this.ctx.telemetry.emit('raft.snapshot_sent', { to: m.to, index: m.snapshot.meta.index, term: m.snapshot.meta.term });
         // A member added after this snapshot refuses it (its configuration leaves the member
@@ -644,6 +675,83 @@ export class KvServer implements Process {
     this.reportConf();
     const hs = rd.hardState;
     if (hs !== undefined) tel.emit('raft.hardstate', { term: hs.term, vote: hs.vote, commit: hs.commit, lastIndex: (this.raft as RawNode).lastIndex() });
+  }
+
+  /** Starts the read-basis watch afresh when this node leads a new term; false when it does not lead. */
+  private basisWatch(): boolean {
+    const raft = this.raft as RawNode;
+    if (!raft.isLeader()) return false;
+    const term = raft.currentTerm();
+    if (term === this.basisTerm) return true;
+    this.basisTerm = term;
+    this.broadcasts.clear();
+    this.quorateSeq = -1;
+    this.quorateTick = -1;
+    this.basisRevoked = false;
+    this.evictedSeq = -1;
+    return true;
+  }
+
+  /**
+   * A heartbeat going out: the first of its broadcast (a round id, else a read context) is
+   * noted. The map holds the broadcasts newer than the newest a quorum answered, so no more
+   * than Raft keeps waiting (its pending reads and lease rounds); past BROADCASTS_MAX the
+   * oldest is forgotten and reads asked before it are not judged (evictedSeq).
+   */
+  private noteBroadcast(m: Message): void {
+    const key = m.round ?? m.context;
+    if (key === undefined || this.broadcasts.has(key) || !this.basisWatch()) return;
+    if (this.broadcasts.size >= BROADCASTS_MAX) {
+      const [k, old] = this.broadcasts.entries().next().value as [number | string, Broadcast];
+      this.broadcasts.delete(k);
+      this.evictedSeq = old.seq;
+    }
+    this.broadcasts.set(key, { seq: ++this.basisSeq, tick: this.ticksGiven, acks: new Set() });
+  }
+
+  /**
+   * A member answered a broadcast: once the answers of the current voters (this leader
+   * included) are a quorum, it is a basis for reads, and so is nothing older. An answer from
+   * a learner counts once it is a voter: it came after the broadcast, and a new leader needs
+   * a quorum of the configuration that holds it.
+   */
+  private noteBroadcastAck(from: NodeId, m: Message): void {
+    const key = m.round ?? m.context;
+    const b = key === undefined ? undefined : this.broadcasts.get(key);
+    if (b === undefined || b.acks === null) return;
+    b.acks.add(from);
+    const voters = (this.raft as RawNode).voterIds();
+    let n = voters.includes(this.ctx.id) ? 1 : 0;
+    for (const v of b.acks) if (voters.includes(v)) n++;
+    if (n <= voters.length / 2) return;
+    b.acks = null;
+    this.quorateSeq = Math.max(this.quorateSeq, b.seq);
+    this.quorateTick = Math.max(this.quorateTick, b.tick);
+    // Older broadcasts can no longer give a newer basis (the map keeps insertion order, which is seq order).
+    for (const [k, old] of this.broadcasts) {
+      if (old.seq > b.seq) break;
+      this.broadcasts.delete(k);
+    }
+  }
+
+  /**
+   * For each read of this server's clients that Raft releases, what it rests on, judged by
+   * the read-basis check: whether a quorum answered a broadcast sent after the read was
+   * asked (ReadIndex), else how many ticks ago the newest broadcast a quorum answered was
+   * sent (a lease), and whether a transfer ended the lease.
+   */
+  private reportReadBasis(rd: Ready): void {
+    const leads = this.basisWatch();
+    const voters = (this.raft as RawNode).voterIds();
+    for (const rs of rd.readStates) {
+      const p = this.pendingReads.get(rs.requestCtx);
+      if (p === undefined || !leads || this.evictedSeq > p.askedSeq) continue;
+      this.ctx.telemetry.emit('kv.read_basis', {
+        ctx: p.ctx, lease: this.config.readMode === 'lease', alone: voters.length === 1 && voters[0] === this.ctx.id,
+        afterAsked: this.quorateSeq > p.askedSeq, sinceBasis: this.quorateTick < 0 ? -1 : this.ticksGiven - this.quorateTick,
+        revoked: this.basisRevoked, electionTicks: this.config.electionTicks, driftMax: this.config.clockDriftMax,
+      });
+    }
   }
 
   /**
