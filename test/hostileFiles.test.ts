@@ -239,6 +239,19 @@ describe('file encoding and syntax (defect class 8)', () => {
   });
 });
 
+describe('nesting (defect class 10)', () => {
+  it('a report, sweep.json or results.jsonl line nested thousands of levels deep is refused by place, not a stack overflow', () => {
+    const deep = `{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const report = join(dir, 'deep-report.json');
+    writeFileSync(report, deep);
+    refused(cli('replay', report), new RegExp(`${esc(report)}: not valid JSON at line 1, column 1007: nested more than 1000 levels deep`));
+    const sweep = join(dir, 'deep-sweep.json');
+    writeFileSync(sweep, deep);
+    mergeRefused([sweep], /nested more than 1000 levels deep/);
+    mergeRefused([logWith([deep])], /line 2: not valid JSON: .*nested more than 1000 levels deep/);
+  });
+});
+
 describe('knowledge files (defect class 9)', () => {
   const knowledge = { version: 1, runs: 1, actions: { crashed: { restart: { tries: 1, recovered: 1, ttrUsSum: 1000000 } } }, baselines: { 'canary.latency': { mean: 47840.3, variance: 9549951200.3, count: 19 } }, thresholds: {}, episodes: [{ cause: 'crashed', target: 2, action: 'restart', outcome: 'recovered', ttrUs: 1000000, atUs: 6400005, run: 0 }] };
   const withFile = (change: (k: typeof knowledge & Record<string, unknown>) => void): string => {

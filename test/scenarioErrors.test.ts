@@ -149,6 +149,12 @@ describe('bad scenario files', () => {
     rejectText('big.yaml', `${yaml}${'# padding\n'.repeat(900_000)}`, /big\.yaml is 9,\d{3},\d{3} bytes; a scenario file holds at most 8,388,608/);
   });
 
+  it('a file nested thousands of levels deep is refused with its place, not a stack overflow', () => {
+    rejectText('deep.json', `{"name": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /line 1, column 1010: not valid JSON: nested more than 1000 levels deep/);
+    rejectText('deepmap.json', `${'{"a": '.repeat(20_000)}1${'}'.repeat(20_000)}`, /not valid JSON: nested more than 1000 levels deep/);
+    rejectText('deep.yaml', `name: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /line 1, column \d+: nested too deeply for the YAML reader/);
+  });
+
   it('values that would crash or stall the run are refused by field: no latency floor, a heartbeat timeout within the interval, unbounded CPU and clock factors', () => {
     reject([...HEAD.slice(0, 3), 'topology: { nodes: 3, minLatency: 0s }', 'duration: 5s'], /topology\.minLatency: must be longer than 0: every message takes at least this long/);
     reject([...HEAD, 'duration: 5s', 'heartbeat: { interval: 100ms, timeout: 100ms }'], /heartbeat\.timeout: must be longer than heartbeat\.interval/);

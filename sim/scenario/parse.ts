@@ -245,7 +245,10 @@ export function parseScenarioText(text: string, fileName: string): ParseResult {
     doc = parseYaml(text, { prettyErrors: true });
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(syntax)';
-    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }] };
+    const first = (e as Error).message.split('\n')[0];
+    // The YAML reader recurses per level and reports running out of stack as a parse error.
+    if (/Maximum call stack size exceeded/.test(first)) return { ok: false, problems: [{ path: where, message: 'nested too deeply for the YAML reader (hundreds of levels); a scenario nests a few levels, so this is not one' }] };
+    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${first}` }] };
   }
   return validateScenario(doc);
 }
