@@ -9,6 +9,8 @@
 // and create the missing directories one at a time.
 import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmdirSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { formatCount } from '../sim/kernel/time.ts';
+import { TRACE_RETAINED_MAX } from '../sim/trace/trace.ts';
 import { UsageError } from './args.ts';
 
 /** More directory levels than any real path has; bounds the walk up. */
@@ -158,4 +160,38 @@ export function prepareOutFile(file: string, flag: string): () => void {
     throw e;
   }
   return undo;
+}
+
+/** Characters of JSONL gathered before one write: well under V8's longest string. */
+const JSONL_CHUNK_CHARS = 8 << 20;
+
+/**
+ * Writes `rows` as JSONL (one JSON value per line, in order) in chunks. One string of the whole
+ * file overflows V8's longest string (about 512 MiB) for a run of a few million events,
+ * and the command crashed after the run with half its output written.
+ */
+export function writeJsonlFile(file: string, rows: Iterable<unknown>): void {
+  const fd = openSync(file, 'w');
+  try {
+    let chunk = '';
+    for (const r of rows) {
+      chunk += JSON.stringify(r) + '\n';
+      if (chunk.length >= JSONL_CHUNK_CHARS) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk !== '') writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What a trace file lacks when the run traced more events than memory keeps (Trace keeps
+ * the first TRACE_RETAINED_MAX): a line to print, or null when the file holds them all.
+ */
+export function traceCutNote(file: string, kept: number, traced: number): string | null {
+  if (kept >= traced) return null;
+  return `faultline: ${file} holds the first ${formatCount(kept)} of the run's ${formatCount(traced)} trace events: at most ${formatCount(TRACE_RETAINED_MAX)} are kept in memory, so the last ${formatCount(traced - kept)} are not in it (a shorter run, or a lower --events-max, writes a whole trace)\n`;
 }

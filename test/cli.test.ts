@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliAsync } from './cliHarness.ts';
+import { traceCutNote, writeJsonlFile } from '../cli/outPath.ts';
 import { describe, expect, it } from 'vitest';
 
 
@@ -65,6 +66,25 @@ describe('faultline CLI', () => {
     const lines = readFileSync(join(dir, 'trace.jsonl'), 'utf8').trim().split('\n');
     expect(lines.length).toBe(report.stats.traced);
     expect(JSON.parse(lines[0])).toHaveProperty('kind');
+  });
+
+  it('a trace is written in chunks, so one longer than V8\'s longest string does not crash the run after it ended', () => {
+    // `run --out` of a run of ~10 million events built the whole trace.jsonl as one string and
+    // died with "RangeError: Invalid string length" (exit 1, a stack, report.json without its trace).
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const file = join(dir, 'trace.jsonl');
+    const row = { t: 1, node: 0, kind: 'msg', from: 1, tag: 'x', data: 'y'.repeat(1000) };
+    function* rows(): Generator<typeof row> {
+      for (let i = 0; i < 20_000; i++) yield { ...row, t: i };
+    }
+    writeJsonlFile(file, rows());
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.length).toBe(20_001);
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((l) => (JSON.parse(l) as { t: number }).t)).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    // Memory keeps the first 5,000,000 events; a trace file that lacks the rest says so.
+    expect(traceCutNote('out/trace.jsonl', 5_000_000, 5_005_151)).toMatch(/^faultline: out\/trace\.jsonl holds the first 5,000,000 of the run's 5,005,151 trace events: .*the last 5,151 are not in it/);
+    expect(traceCutNote('out/trace.jsonl', 100, 100)).toBeNull();
   });
 
   it('a failing check exits 1 and prints the seed and the replay command', () => {
