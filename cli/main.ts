@@ -23,7 +23,7 @@ import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
-import { prepareOutDir, prepareOutFile, traceCutNote, writeJsonlFile } from './outPath.ts';
+import { prepareOutDir, prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
@@ -91,6 +91,15 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
+  const outFiles = args.out === undefined ? [] : ['report.json', 'trace.jsonl', VIOLATIONS_FILE].map((f) => ({ flag: '--out', path: join(args.out as string, f) }));
+  refuseSharedPaths([
+    { flag: '--knowledge', path: args.knowledge, input: true, mayUpdate: '--save-knowledge' },
+    ...outFiles,
+    { flag: '--metrics-out', path: args.metricsOut },
+    { flag: '--traces-out', path: args.tracesOut },
+    { flag: '--logs-out', path: args.logsOut },
+    { flag: '--save-knowledge', path: args.saveKnowledge },
+  ], io.cwd);
   const undoSave = args.saveKnowledge === undefined ? () => {} : prepareOutFile(args.saveKnowledge, '--save-knowledge');
   let telemetry: TelemetryOutputs | null;
   let undoOut = (): void => {};

@@ -87,6 +87,28 @@ describe('faultline CLI', () => {
     expect(traceCutNote('out/trace.jsonl', 100, 100)).toBeNull();
   });
 
+  it('two outputs that are one file are refused before the run, and nothing is written', () => {
+    // --logs-out l --metrics-out ./l ran, then failed renaming (exit 2, an ENOENT message, l left
+    // behind); --out d --metrics-out d/report.json overwrote the metrics with the report silently.
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const l = join(dir, 'l.txt');
+    const same = cli('run', '--scenario', 'heartbeat-crash', '--logs-out', l, '--metrics-out', join(dir, '.', 'l.txt'));
+    expect(same.code).toBe(2);
+    expect(same.out).toBe('');
+    expect(same.err).toMatch(/^faultline: --metrics-out .*l\.txt and --logs-out .*l\.txt are the same file \(.*\): one would overwrite the other; give each output its own path\n$/);
+    expect(existsSync(l)).toBe(false);
+    const out = join(dir, 'out');
+    const report = cli('run', '--scenario', 'heartbeat-crash', '--out', out, '--metrics-out', join(out, 'report.json'));
+    expect(report.code).toBe(2);
+    expect(report.err).toMatch(/--out .*report\.json and --metrics-out .*report\.json are the same file/);
+    expect(existsSync(out)).toBe(false);
+    const k = join(dir, 'k.json');
+    writeFileSync(k, JSON.stringify({ version: 1, runs: 0, actions: {}, baselines: {}, thresholds: {}, episodes: [] }));
+    const over = cli('run', '--scenario', 'mapek-crash', '--knowledge', k, '--traces-out', k);
+    expect(over.code).toBe(2);
+    expect(over.err).toMatch(/--traces-out .*k\.json: is the file --knowledge reads/);
+  });
+
   it('a failing check exits 1 and prints the seed and the replay command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-'));
     const file = join(dir, 'strict.yaml');
