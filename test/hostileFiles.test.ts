@@ -252,6 +252,32 @@ describe('nesting (defect class 10)', () => {
   });
 });
 
+describe('bless triples files (defect class 11)', () => {
+  it('a cut, damaged or missing triples file exits 2 naming the field; --check never passes a file it could not read', () => {
+    // These crashed with a SyntaxError or TypeError stack (exit 1), ran seed -1, or (a missing
+    // file) printed "all 0 regression triples hold" and exited 0.
+    const file = (text: string): string => {
+      const f = join(dir, `triples-${++n}.json`);
+      writeFileSync(f, text);
+      return f;
+    };
+    const cut = file('{"triples": [');
+    refused(cli('bless', '--check', '--file', cut), new RegExp(`${esc(cut)}: not valid JSON at line 1, column 14`));
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"seed": "x"}]}')), /not a triples file/, /triples\[0\]\.scenario: is missing/, /triples\[0\]\.seed: expected a number, got "x"/);
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"scenario": "heartbeat-crash", "seed": -1, "traceHash": "x"}], "extra": 1}')),
+      /triples\[0\]\.seed: expected a non-negative integer, got "-1" \(as --seed requires\)/, /triples\[0\]\.traceHash: expected a trace hash of 16 hex digits/, /extra: unknown field/);
+    refused(cli('bless', '--check', '--file', file('[]')), /\(root\): expected an object, got \[\]/);
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"scenario": "nope", "seed": 1, "traceHash": ""}]}')), /triples\[0\]\.scenario: "nope" is neither a catalogue scenario nor a file/);
+    refused(cli('bless', '--check', '--file', join(dir, 'no-triples.json')), /no-triples\.json: no such file/);
+    refused(cli('bless', '--check', '--seeds', '1..3'), /--seeds: goes with --add NAME/);
+    const fresh = join(dir, 'fresh-triples.json');
+    refused(cli('bless', '--add', 'nope', '--file', fresh), /^faultline: --add: "nope" is neither/);
+    expect(existsSync(fresh)).toBe(false);
+    expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
+    expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
+  });
+});
+
 describe('knowledge files (defect class 9)', () => {
   const knowledge = { version: 1, runs: 1, actions: { crashed: { restart: { tries: 1, recovered: 1, ttrUsSum: 1000000 } } }, baselines: { 'canary.latency': { mean: 47840.3, variance: 9549951200.3, count: 19 } }, thresholds: {}, episodes: [{ cause: 'crashed', target: 2, action: 'restart', outcome: 'recovered', ttrUs: 1000000, atUs: 6400005, run: 0 }] };
   const withFile = (change: (k: typeof knowledge & Record<string, unknown>) => void): string => {
