@@ -33,6 +33,19 @@ describe('faultline CLI', () => {
     expect(flag.err).toBe("faultline: Unknown option '--frobnicate'. See `faultline run --help`.\n");
     // A flag whose value is missing: one line, one full stop, no hint about values that start with a dash.
     expect(cli('run', '--seed', '--json').err).toBe("faultline: Option '--seed' argument is ambiguous. Did you forget to specify the option argument for '--seed'? See `faultline run --help`.\n");
+    // A negative number is the flag's value, held to the flag's rule (it was "did you forget
+    // to specify the option argument?", blaming a value the user gave).
+    for (const [argv, msg] of [
+      [['run', '--seed', '-1'], /^faultline: --seed: expected a non-negative integer, got "-1"\. Example: --seed 42\n$/],
+      [['sweep', '-j', '-1'], /^faultline: --jobs: expected an integer from 1 to 256, got "-1"\n$/],
+      [['sweep', '--seeds', '-1..5'], /^faultline: --seeds: expected a range like 1\.\.1000 \(or one seed\), got "-1\.\.5"\n$/],
+      [['run', '--events-max', '-3'], /^faultline: --events-max: expected an integer from 1 to 1000000000000, got "-3"\n$/],
+    ] as const) {
+      const r = cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(msg);
+    }
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
   });
