@@ -1,7 +1,7 @@
 // Goal: the CLI contract: JSON report fields, exit codes 0/1/2, clear messages for bad
 // input, no partial output, replay commands. Method: call main() in-process with captured
 // output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,17 @@ describe('faultline CLI', () => {
       expect(r.err).toMatch(/--host: no-such-host\.invalid is not a host name or address this machine can resolve/);
       expect(r.out).toBe('');
     }
+  });
+
+  it('a --workload module whose top-level await never settles exits 2 naming it, not 13 in silence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const mod = join(dir, 'never.mts');
+    writeFileSync(mod, 'await new Promise(() => {});\nexport default 1;\n');
+    const r = spawnSync(process.execPath, ['bin/faultline.mjs', 'run', '--workload', mod, '--scenario', 'heartbeat-crash', '--out', join(dir, 'out')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`faultline: --workload ${mod}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('bin/faultline.mjs runs from the source tree with no build step', () => {
