@@ -47,7 +47,8 @@ function isEsm(file: string): boolean {
 
 function moduleUrl(path: string, cwd: string): string {
   const file = resolve(cwd, path);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--workload ${path}: no such file`);
+  if (!existsSync(file)) throw new UsageError(`--workload ${path}: no such file`);
+  if (!statSync(file).isFile()) throw new UsageError(`--workload ${path}: ${statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file'}; name the workload module (.ts, .mts, .js or .mjs)`);
   if (!isEsm(file)) {
     throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but a workload module is an ES module: name it .mts, or put a package.json with {"type": "module"} beside it`);
   }

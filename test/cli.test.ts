@@ -48,6 +48,9 @@ describe('faultline CLI', () => {
     }
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
+    // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    expect(cli('run', '--scenario', dir)).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${dir} is a directory; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).\n` });
   });
 
   it('an invalid scenario file lists every problem by path, exits 2 and writes nothing', () => {
