@@ -43,7 +43,7 @@ interface Source {
 /** What the positional FILE is, read and checked once (before any workload module is loaded). */
 type Named =
   | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
-  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs }
+  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName?: string }
   | { kind: 'scenario'; file: string };
 
 /** A trace hash as --expect takes it (any case; hashes are written in lowercase). */
@@ -91,7 +91,7 @@ function readReport(file: string, doc: Record<string, unknown>): Named {
   const run = typeof doc.replay === 'string' ? replayCommandArgs(doc.replay, problems) : null;
   if (r.success && run !== null && problems.length === 0 && run.seed !== r.data.seed) problems.push({ path: 'replay', message: `its --seed ${run.seed} is not the report's seed ${r.data.seed}` });
   if (!r.success || run === null || problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a valid report`, problems, REPORT_FIX));
-  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run };
+  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, ...(typeof doc.scenario === 'string' ? { scenarioName: doc.scenario } : {}) };
 }
 
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
@@ -156,6 +156,10 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
   if (named.kind === 'report') {
     const run = named.run;
     const base = recorded(named.file, `its replay command's --scenario ${run.scenario as string}`, () => loadScenarioRef(run.scenario as string, workloads));
+    // The report names the scenario it ran; a replay command that runs another is an edit.
+    if (named.scenarioName !== undefined && named.scenarioName !== base.scenario.name) {
+      throw new UsageError(problemsMessage(`${named.file}: not a valid report`, [{ path: 'scenario', message: `is ${shown(named.scenarioName)}, but its replay command runs scenario ${shown(base.scenario.name)}` }], REPORT_FIX));
+    }
     const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
     return { loaded, seed: named.seed, recordedHash: named.hash, from: named.file, eventsMax: run.eventsMax, knowledge: run.knowledge };
   }

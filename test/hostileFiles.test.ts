@@ -177,6 +177,8 @@ describe('replay holds recorded values to the flags\' rules (defect class 3)', (
     refused(cli('replay', reportWith((d) => { d.replay = `${d.replay as string} --out /tmp/x`; })), /replay: --out: not part of a replay command/);
     refused(cli('replay', reportWith((d) => { d.replay = (d.replay as string).replace('--seed 3', '--seed 4'); })), /replay: its --seed 4 is not the report's seed 3/);
     refused(cli('replay', reportWith((d) => { d.traceHash = 5; })), /traceHash: expected a string, got 5/);
+    // It replayed heartbeat-crash and said REPRODUCED for a report of "heartbeat-chaos".
+    refused(cli('replay', reportWith((d) => { d.scenario = 'heartbeat-chaos'; })), /not a valid report/, /scenario: is "heartbeat-chaos", but its replay command runs scenario "heartbeat-crash"/);
   });
 });
 
