@@ -84,6 +84,32 @@ function kernelHostsFirstFlag(on: boolean, workers: number | undefined): boolean
  * node:util parseArgs's message on one line, ending in one full stop, without its hint on
  * values that start with a dash ("--seed=-XYZ"), which no faultline flag takes.
  */
+/**
+ * `--seed -1` reaches parseArgs as a flag followed by what looks like another flag, and its
+ * message ("did you forget to specify the option argument?") blames a value the user did
+ * give. A negative number after a flag that takes a value is that flag's value: it is passed
+ * on as `--seed=-1`, so the flag's own check names it ("expected a non-negative integer").
+ */
+function negativeValuesJoined(argv: readonly string[], options: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i];
+    if (t === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^--([^=]+)$/.exec(t)?.[1];
+    const short = /^-([a-zA-Z])$/.exec(t)?.[1];
+    const name = long ?? (short === undefined ? undefined : Object.keys(options).find((k) => options[k].short === short));
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(t);
+  }
+  return out;
+}
+
 function parseArgsMessage(e: unknown): string {
   const text = (e instanceof Error ? e.message : String(e)).replace(/\s*To specify an option argument starting with a dash.*$/s, '').replace(/\s*\n\s*/g, ' ').trim();
   return /[.?!]$/.test(text) ? text : `${text}.`;
@@ -135,7 +161,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: negativeValuesJoined(argv, RUN_OPTIONS),
       strict: true,
       allowPositionals: false,
       tokens: true,
@@ -180,7 +206,7 @@ type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; mul
 export function parseFlags(argv: string[], topic: string, options: FlagSpec, positionalsMax = 0): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionalsMax > 0, tokens: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: negativeValuesJoined(argv, options), strict: true, allowPositionals: positionalsMax > 0, tokens: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     throw new UsageError(`${parseArgsMessage(e)} See \`faultline ${topic} --help\`.`);
   }

@@ -28,6 +28,8 @@ export function locateScenario(nameOrFile: string): Located {
   const byName = catalogFiles().find((f) => scenarioNameOf(f) === nameOrFile);
   if (byName !== undefined) return { ok: true, file: byName, fromCatalog: true };
   if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return { ok: true, file: resolve(nameOrFile), fromCatalog: false };
+  // A path that exists but is no file (a directory, a device) is named for what it is.
+  if (existsSync(nameOrFile)) return { ok: false, message: `--scenario: ${nameOrFile} is ${statSync(nameOrFile).isDirectory() ? 'a directory' : 'not a regular file'}; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
   const names = catalogFiles().map(scenarioNameOf);
   return { ok: false, message: `--scenario: "${nameOrFile}" is neither a catalogue scenario nor a file. Known scenarios: ${names.join(', ')} (see \`faultline list\`).` };
 }

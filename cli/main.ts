@@ -16,14 +16,14 @@ import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLocks
 import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
-import { toJsonl, type TraceEvent } from '../sim/trace/trace.ts';
+import type { TraceEvent } from '../sim/trace/trace.ts';
 import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
-import { prepareOutDir, prepareOutFile } from './outPath.ts';
+import { prepareOutDir, prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { Progress } from './progress.ts';
 import { cmdBless } from './regression.ts';
 import { cmdReplay } from './replay.ts';
@@ -91,6 +91,15 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
+  const outFiles = args.out === undefined ? [] : ['report.json', 'trace.jsonl', VIOLATIONS_FILE].map((f) => ({ flag: '--out', path: join(args.out as string, f) }));
+  refuseSharedPaths([
+    { flag: '--knowledge', path: args.knowledge, input: true, mayUpdate: '--save-knowledge' },
+    ...outFiles,
+    { flag: '--metrics-out', path: args.metricsOut },
+    { flag: '--traces-out', path: args.tracesOut },
+    { flag: '--logs-out', path: args.logsOut },
+    { flag: '--save-knowledge', path: args.saveKnowledge },
+  ], io.cwd);
   const undoSave = args.saveKnowledge === undefined ? () => {} : prepareOutFile(args.saveKnowledge, '--save-knowledge');
   let telemetry: TelemetryOutputs | null;
   let undoOut = (): void => {};
@@ -123,7 +132,9 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     const full: CliReport = { ...report, violations, wallMs: Math.round((wallNowMs() - t0) * 10) / 10, replay, ...extra, ...(swarmFaults === undefined ? {} : { swarmFaults }), ...(swarmSettings === undefined ? {} : { swarmSettings }) };
     if (args.out !== undefined) {
       writeFileSync(join(args.out, 'report.json'), JSON.stringify(full, null, 2) + '\n');
-      writeFileSync(join(args.out, 'trace.jsonl'), toJsonl(trace));
+      writeJsonlFile(join(args.out, 'trace.jsonl'), trace);
+      const cut = traceCutNote(join(outRel as string, 'trace.jsonl'), trace.length, Number(report.stats.traced));
+      if (cut !== null) io.err(cut);
       if (report.violations.length > 0) writeWholeText(join(args.out, VIOLATIONS_FILE), report.violations, `faultline run ${report.scenario} · seed ${report.seed}: every violation in full\nreplay: ${replay}`);
     }
     if (args.json) io.out(JSON.stringify(full) + '\n');

@@ -9,6 +9,8 @@
 // and create the missing directories one at a time.
 import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmdirSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { formatCount } from '../sim/kernel/time.ts';
+import { TRACE_RETAINED_MAX } from '../sim/trace/trace.ts';
 import { UsageError } from './args.ts';
 
 /** More directory levels than any real path has; bounds the walk up. */
@@ -158,4 +160,72 @@ export function prepareOutFile(file: string, flag: string): () => void {
     throw e;
   }
   return undo;
+}
+
+/** Characters of JSONL gathered before one write: well under V8's longest string. */
+const JSONL_CHUNK_CHARS = 8 << 20;
+
+/**
+ * Writes `rows` as JSONL (one JSON value per line, in order) in chunks. One string of the whole
+ * file overflows V8's longest string (about 512 MiB) for a run of a few million events,
+ * and the command crashed after the run with half its output written.
+ */
+export function writeJsonlFile(file: string, rows: Iterable<unknown>): void {
+  const fd = openSync(file, 'w');
+  try {
+    let chunk = '';
+    for (const r of rows) {
+      chunk += JSON.stringify(r) + '\n';
+      if (chunk.length >= JSONL_CHUNK_CHARS) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk !== '') writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What a trace file lacks when the run traced more events than memory keeps (Trace keeps
+ * the first TRACE_RETAINED_MAX): a line to print, or null when the file holds them all.
+ */
+export function traceCutNote(file: string, kept: number, traced: number): string | null {
+  if (kept >= traced) return null;
+  return `faultline: ${file} holds the first ${formatCount(kept)} of the run's ${formatCount(traced)} trace events: at most ${formatCount(TRACE_RETAINED_MAX)} are kept in memory, so the last ${formatCount(traced - kept)} are not in it (a shorter run, or a lower --events-max, writes a whole trace)\n`;
+}
+
+/** A path compared as the file system sees it: the directory's real path (if it exists) and the name. */
+function canonicalPath(path: string, cwd: string): string {
+  const abs = resolve(cwd, path);
+  try {
+    return join(realpathSync(dirname(abs)), basename(abs));
+  } catch {
+    return abs;
+  }
+}
+
+/**
+ * Refuses files of one command that are the same file: two outputs (one would silently
+ * overwrite the other, or both fail at the end, after the run), or an output over an input
+ * the command reads. `input` files may be shared with the outputs named in `mayUpdate`
+ * (run --knowledge K --save-knowledge K updates K on purpose).
+ */
+export function refuseSharedPaths(files: readonly { flag: string; path: string | undefined; input?: boolean; mayUpdate?: string }[], cwd: string): void {
+  const seen: { flag: string; path: string; canon: string; input: boolean; mayUpdate?: string }[] = [];
+  for (const f of files) {
+    if (f.path === undefined) continue;
+    const canon = canonicalPath(f.path, cwd);
+    for (const s of seen) {
+      if (s.canon !== canon || (s.input && f.input === true)) continue;
+      const [inp, out] = s.input ? [s, f] : [f, s];
+      if ((inp.input ?? false) && inp.mayUpdate === out.flag) continue;
+      const both = `${s.flag} ${s.path} and ${f.flag} ${f.path}`;
+      throw new UsageError(inp.input === true
+        ? `${out.flag} ${out.path}: is the file ${inp.flag} reads (${canon}); the run would overwrite it: give ${out.flag} another path`
+        : `${both} are the same file (${canon}): one would overwrite the other; give each output its own path`);
+    }
+    seen.push({ flag: f.flag, path: f.path, canon, input: f.input ?? false, mayUpdate: f.mayUpdate });
+  }
 }

@@ -5,8 +5,9 @@
 // root; its hash is that of the run with the swarm section materialized, as `run` does.
 // Checking never writes; blessing rewrites the file with the hashes of this version and
 // says which ones changed, so a reviewer sees exactly which runs a change altered.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import { parseFlags, UsageError } from './args.ts';
@@ -15,6 +16,7 @@ import type { Io } from './main.ts';
 import { prepareOutFile } from './outPath.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
 import { parseSeedRange, shardSeeds } from './seedRange.ts';
+import { problemsMessage, readJsonFile, seedValue, zodProblems } from './sweepFile.ts';
 
 export const TRIPLES_FILE = join(PACKAGE_ROOT, 'test', 'regression', 'triples.json');
 const TRIPLES_MAX = 10_000;
@@ -30,11 +32,22 @@ export interface TriplesFile {
   triples: Triple[];
 }
 
-export function readTriples(file = TRIPLES_FILE): TriplesFile {
-  if (!existsSync(file)) return { comment: '', triples: [] };
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as TriplesFile;
-  if (!Array.isArray(doc.triples)) throw new UsageError(`${file}: expected { "triples": [...] }`);
-  return doc;
+/** A triples file, held to what `bless` writes: every field known, every seed one --seed takes. */
+const triplesSchema = z.object({
+  comment: z.string().default(''),
+  triples: z.array(z.object({ scenario: z.string().min(1), seed: seedValue, traceHash: z.string().regex(/^(?:[0-9a-f]{16})?$/, 'expected a trace hash of 16 hex digits such as 2bd915b52ed4a58a (or "" for a triple not yet blessed)') }).strict()).max(TRIPLES_MAX),
+}).strict();
+
+/**
+ * Reads and checks a triples file; a damaged one is a UsageError naming the field. A file
+ * that does not exist holds no triples only when `missingOk` (bless --add starts one).
+ */
+export function readTriples(file = TRIPLES_FILE, missingOk = false): TriplesFile {
+  if (missingOk && !existsSync(file)) return { comment: '', triples: [] };
+  const doc = readJsonFile(file);
+  const r = triplesSchema.safeParse(doc);
+  if (!r.success) throw new UsageError(problemsMessage(`${file}: not a triples file`, zodProblems(r.error.issues, doc), 'A triples file is { "comment": "...", "triples": [{ "scenario", "seed", "traceHash" }] } as `faultline bless` writes it: fix the fields named, or add the triples again with --add.'));
+  return r.data;
 }
 
 /** Resolves a triple's scenario: a catalogue name, else a path from the package root. */
@@ -56,16 +69,33 @@ export function cmdBless(argv: string[], io: Io): number {
     seeds: { type: 'string' },
   });
   const file = typeof v.file === 'string' ? v.file : TRIPLES_FILE;
+  if (typeof v.seeds === 'string' && typeof v.add !== 'string') throw new UsageError('--seeds: goes with --add NAME (the seeds of the triples to add); add --add NAME or drop --seeds');
+  if (typeof v.add === 'string') {
+    const add = v.add;
+    try {
+      loadScenarioRef(triplesScenario(add));
+    } catch (e) {
+      if (e instanceof UsageError) throw new UsageError(`--add: ${e.message.replace(/^--scenario: /, '')}`);
+      throw e;
+    }
+  }
   if (v.check !== true) prepareOutFile(file, '--file');
-  const doc = readTriples(file);
+  // A file to check must exist (a missing one is not "all 0 triples hold"); --add may start one.
+  const doc = readTriples(file, v.check !== true && typeof v.add === 'string');
   if (typeof v.add === 'string') {
     const seeds = shardSeeds(parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1'), null);
     for (const seed of seeds) if (!doc.triples.some((t) => t.scenario === v.add && t.seed === seed)) doc.triples.push({ scenario: v.add, seed, traceHash: '' });
   }
   if (doc.triples.length > TRIPLES_MAX) throw new UsageError(`${file}: more than ${TRIPLES_MAX} triples`);
   const changed: string[] = [];
-  const next = doc.triples.map((t) => {
-    const traceHash = hashOf(t.scenario, t.seed);
+  const next = doc.triples.map((t, i) => {
+    let traceHash: string;
+    try {
+      traceHash = hashOf(t.scenario, t.seed);
+    } catch (e) {
+      if (e instanceof UsageError) throw new UsageError(`${file}: triples[${i}].scenario: ${e.message.replace(/^--scenario: /, '')}`);
+      throw e;
+    }
     if (traceHash !== t.traceHash) changed.push(`  ${t.scenario} seed ${t.seed}: ${t.traceHash || '(new)'} -> ${traceHash}`);
     return { ...t, traceHash };
   });

@@ -12,20 +12,19 @@
 // --seed and --expect with a report or a sweep entry (they go with a scenario file). What
 // a file records is held to the flags' own rules: a report's seed is what --seed accepts,
 // its replay command is parsed as `run`'s flags are, a sweep file is read by sweepFile.ts.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { toJsonl } from '../sim/trace/trace.ts';
 import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { problemsMessage, readJsonFile, readSweepFile, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
-import { prepareOutFile } from './outPath.ts';
+import { prepareOutFile, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
@@ -44,7 +43,7 @@ interface Source {
 /** What the positional FILE is, read and checked once (before any workload module is loaded). */
 type Named =
   | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
-  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs }
+  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName?: string }
   | { kind: 'scenario'; file: string };
 
 /** A trace hash as --expect takes it (any case; hashes are written in lowercase). */
@@ -92,7 +91,7 @@ function readReport(file: string, doc: Record<string, unknown>): Named {
   const run = typeof doc.replay === 'string' ? replayCommandArgs(doc.replay, problems) : null;
   if (r.success && run !== null && problems.length === 0 && run.seed !== r.data.seed) problems.push({ path: 'replay', message: `its --seed ${run.seed} is not the report's seed ${r.data.seed}` });
   if (!r.success || run === null || problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a valid report`, problems, REPORT_FIX));
-  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run };
+  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, ...(typeof doc.scenario === 'string' ? { scenarioName: doc.scenario } : {}) };
 }
 
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
@@ -157,6 +156,10 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
   if (named.kind === 'report') {
     const run = named.run;
     const base = recorded(named.file, `its replay command's --scenario ${run.scenario as string}`, () => loadScenarioRef(run.scenario as string, workloads));
+    // The report names the scenario it ran; a replay command that runs another is an edit.
+    if (named.scenarioName !== undefined && named.scenarioName !== base.scenario.name) {
+      throw new UsageError(problemsMessage(`${named.file}: not a valid report`, [{ path: 'scenario', message: `is ${shown(named.scenarioName)}, but its replay command runs scenario ${shown(base.scenario.name)}` }], REPORT_FIX));
+    }
     const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
     return { loaded, seed: named.seed, recordedHash: named.hash, from: named.file, eventsMax: run.eventsMax, knowledge: run.knowledge };
   }
@@ -206,7 +209,8 @@ function replayOnce(src: Source, v: Record<string, string | boolean | undefined>
   const t0 = wallNowMs();
   const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined, eventsMax: src.eventsMax });
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
-  if (traceOut !== undefined) writeFileSync(traceOut, toJsonl(world.trace.events()));
+  const kept = world.trace.events().length;
+  if (traceOut !== undefined) writeJsonlFile(traceOut, world.trace.events());
   const reproduced = src.recordedHash === null ? null : src.recordedHash === report.traceHash;
   const replay = runCommand(src.loaded, src.seed, src);
   const violations = boundedViolations(report.violations, `for the full text run: ${replay} --out DIR`);
@@ -220,10 +224,12 @@ function replayOnce(src: Source, v: Record<string, string | boolean | undefined>
     lines.push(`  ${verdictWord(report.verdict)}  ${formatMicros(report.simulatedMs * 1000)} simulated · ${formatCount(report.events)} events · ${wallMs} ms`);
     for (const x of violations.slice(0, 20)) lines.push(`  violation [${x.check}] at ${formatMicros(x.t)}${x.node === null ? '' : ` on node ${x.node}`}: ${x.message}`);
     lines.push(...inconclusiveLines(report.inconclusive, '  '));
-    if (traceOut !== undefined) lines.push(`  wrote ${report.stats.traced} trace events to ${traceOut}`);
+    if (traceOut !== undefined) lines.push(`  wrote ${kept} trace events to ${traceOut}`);
     lines.push(`  run it: ${replay}`);
     io.out(lines.join('\n') + '\n');
   }
+  const cut = traceOut === undefined ? null : traceCutNote(traceOut, kept, Number(report.stats.traced));
+  if (cut !== null) io.err(cut);
   if (reproduced === false) io.err(`faultline: replay of ${src.from} did not reproduce the recorded trace hash ${src.recordedHash} (got ${report.traceHash})\n`);
   return reproduced === false ? EXIT_FAIL : exitCodeOf(report.verdict, v['allow-inconclusive'] === true);
 }

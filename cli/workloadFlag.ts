@@ -47,7 +47,8 @@ function isEsm(file: string): boolean {
 
 function moduleUrl(path: string, cwd: string): string {
   const file = resolve(cwd, path);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--workload ${path}: no such file`);
+  if (!existsSync(file)) throw new UsageError(`--workload ${path}: no such file`);
+  if (!statSync(file).isFile()) throw new UsageError(`--workload ${path}: ${statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file'}; name the workload module (.ts, .mts, .js or .mjs)`);
   if (!isEsm(file)) {
     throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but a workload module is an ES module: name it .mts, or put a package.json with {"type": "module"} beside it`);
   }
@@ -64,11 +65,22 @@ export async function loadWorkloadFiles(paths: readonly string[], cwd: string): 
   for (const path of paths) {
     const url = moduleUrl(path, cwd);
     let ns: unknown;
+    // A top-level await that never settles leaves nothing for Node to wait on: the process
+    // ended with exit code 13 and no word. Say which module it was, and exit 2.
+    const unsettled = (code: number): void => {
+      // Node 20 sets process.exitCode to 13 and may pass the listener 0.
+      if (code !== 13 && process.exitCode !== 13) return;
+      process.stderr.write(`faultline: --workload ${path}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
+      process.exitCode = 2;
+    };
+    process.on('exit', unsettled);
     try {
       ns = await import(url);
     } catch (e) {
       const frames = userFrames(e);
       throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
+    } finally {
+      process.off('exit', unsettled);
     }
     try {
       registerWorkloadModule(url, ns);

@@ -1,11 +1,12 @@
 // Goal: the CLI contract: JSON report fields, exit codes 0/1/2, clear messages for bad
 // input, no partial output, replay commands. Method: call main() in-process with captured
 // output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliAsync } from './cliHarness.ts';
+import { traceCutNote, writeJsonlFile } from '../cli/outPath.ts';
 import { describe, expect, it } from 'vitest';
 
 
@@ -32,8 +33,24 @@ describe('faultline CLI', () => {
     expect(flag.err).toBe("faultline: Unknown option '--frobnicate'. See `faultline run --help`.\n");
     // A flag whose value is missing: one line, one full stop, no hint about values that start with a dash.
     expect(cli('run', '--seed', '--json').err).toBe("faultline: Option '--seed' argument is ambiguous. Did you forget to specify the option argument for '--seed'? See `faultline run --help`.\n");
+    // A negative number is the flag's value, held to the flag's rule (it was "did you forget
+    // to specify the option argument?", blaming a value the user gave).
+    for (const [argv, msg] of [
+      [['run', '--seed', '-1'], /^faultline: --seed: expected a non-negative integer, got "-1"\. Example: --seed 42\n$/],
+      [['sweep', '-j', '-1'], /^faultline: --jobs: expected an integer from 1 to 256, got "-1"\n$/],
+      [['sweep', '--seeds', '-1..5'], /^faultline: --seeds: expected a range like 1\.\.1000 \(or one seed\), got "-1\.\.5"\n$/],
+      [['run', '--events-max', '-3'], /^faultline: --events-max: expected an integer from 1 to 1000000000000, got "-3"\n$/],
+    ] as const) {
+      const r = cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(msg);
+    }
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
+    // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    expect(cli('run', '--scenario', dir)).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${dir} is a directory; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).\n` });
   });
 
   it('an invalid scenario file lists every problem by path, exits 2 and writes nothing', () => {
@@ -65,6 +82,47 @@ describe('faultline CLI', () => {
     const lines = readFileSync(join(dir, 'trace.jsonl'), 'utf8').trim().split('\n');
     expect(lines.length).toBe(report.stats.traced);
     expect(JSON.parse(lines[0])).toHaveProperty('kind');
+  });
+
+  it('a trace is written in chunks, so one longer than V8\'s longest string does not crash the run after it ended', () => {
+    // `run --out` of a run of ~10 million events built the whole trace.jsonl as one string and
+    // died with "RangeError: Invalid string length" (exit 1, a stack, report.json without its trace).
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const file = join(dir, 'trace.jsonl');
+    const row = { t: 1, node: 0, kind: 'msg', from: 1, tag: 'x', data: 'y'.repeat(1000) };
+    function* rows(): Generator<typeof row> {
+      for (let i = 0; i < 20_000; i++) yield { ...row, t: i };
+    }
+    writeJsonlFile(file, rows());
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.length).toBe(20_001);
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((l) => (JSON.parse(l) as { t: number }).t)).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    // Memory keeps the first 5,000,000 events; a trace file that lacks the rest says so.
+    expect(traceCutNote('out/trace.jsonl', 5_000_000, 5_005_151)).toMatch(/^faultline: out\/trace\.jsonl holds the first 5,000,000 of the run's 5,005,151 trace events: .*the last 5,151 are not in it/);
+    expect(traceCutNote('out/trace.jsonl', 100, 100)).toBeNull();
+  });
+
+  it('two outputs that are one file are refused before the run, and nothing is written', () => {
+    // --logs-out l --metrics-out ./l ran, then failed renaming (exit 2, an ENOENT message, l left
+    // behind); --out d --metrics-out d/report.json overwrote the metrics with the report silently.
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const l = join(dir, 'l.txt');
+    const same = cli('run', '--scenario', 'heartbeat-crash', '--logs-out', l, '--metrics-out', join(dir, '.', 'l.txt'));
+    expect(same.code).toBe(2);
+    expect(same.out).toBe('');
+    expect(same.err).toMatch(/^faultline: --metrics-out .*l\.txt and --logs-out .*l\.txt are the same file \(.*\): one would overwrite the other; give each output its own path\n$/);
+    expect(existsSync(l)).toBe(false);
+    const out = join(dir, 'out');
+    const report = cli('run', '--scenario', 'heartbeat-crash', '--out', out, '--metrics-out', join(out, 'report.json'));
+    expect(report.code).toBe(2);
+    expect(report.err).toMatch(/--out .*report\.json and --metrics-out .*report\.json are the same file/);
+    expect(existsSync(out)).toBe(false);
+    const k = join(dir, 'k.json');
+    writeFileSync(k, JSON.stringify({ version: 1, runs: 0, actions: {}, baselines: {}, thresholds: {}, episodes: [] }));
+    const over = cli('run', '--scenario', 'mapek-crash', '--knowledge', k, '--traces-out', k);
+    expect(over.code).toBe(2);
+    expect(over.err).toMatch(/--traces-out .*k\.json: is the file --knowledge reads/);
   });
 
   it('a failing check exits 1 and prints the seed and the replay command', () => {
@@ -101,6 +159,17 @@ describe('faultline CLI', () => {
       expect(r.err).toMatch(/--host: no-such-host\.invalid is not a host name or address this machine can resolve/);
       expect(r.out).toBe('');
     }
+  });
+
+  it('a --workload module whose top-level await never settles exits 2 naming it, not 13 in silence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-'));
+    const mod = join(dir, 'never.mts');
+    writeFileSync(mod, 'await new Promise(() => {});\nexport default 1;\n');
+    const r = spawnSync(process.execPath, ['bin/faultline.mjs', 'run', '--workload', mod, '--scenario', 'heartbeat-crash', '--out', join(dir, 'out')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`faultline: --workload ${mod}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('bin/faultline.mjs runs from the source tree with no build step', () => {

@@ -177,6 +177,8 @@ describe('replay holds recorded values to the flags\' rules (defect class 3)', (
     refused(cli('replay', reportWith((d) => { d.replay = `${d.replay as string} --out /tmp/x`; })), /replay: --out: not part of a replay command/);
     refused(cli('replay', reportWith((d) => { d.replay = (d.replay as string).replace('--seed 3', '--seed 4'); })), /replay: its --seed 4 is not the report's seed 3/);
     refused(cli('replay', reportWith((d) => { d.traceHash = 5; })), /traceHash: expected a string, got 5/);
+    // It replayed heartbeat-crash and said REPRODUCED for a report of "heartbeat-chaos".
+    refused(cli('replay', reportWith((d) => { d.scenario = 'heartbeat-chaos'; })), /not a valid report/, /scenario: is "heartbeat-chaos", but its replay command runs scenario "heartbeat-crash"/);
   });
 });
 
@@ -236,6 +238,45 @@ describe('file encoding and syntax (defect class 8)', () => {
     writeFileSync(bad, '{\n "a": 1,\n "b": }\n');
     refused(cli('replay', bad), new RegExp(`${esc(bad)}: not valid JSON at line 3, column 7: Unexpected token '}'`));
     expect(cli('replay', bad).err).not.toMatch(/position/);
+  });
+});
+
+describe('nesting (defect class 10)', () => {
+  it('a report, sweep.json or results.jsonl line nested thousands of levels deep is refused by place, not a stack overflow', () => {
+    const deep = `{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const report = join(dir, 'deep-report.json');
+    writeFileSync(report, deep);
+    refused(cli('replay', report), new RegExp(`${esc(report)}: not valid JSON at line 1, column 1007: nested more than 1000 levels deep`));
+    const sweep = join(dir, 'deep-sweep.json');
+    writeFileSync(sweep, deep);
+    mergeRefused([sweep], /nested more than 1000 levels deep/);
+    mergeRefused([logWith([deep])], /line 2: not valid JSON: .*nested more than 1000 levels deep/);
+  });
+});
+
+describe('bless triples files (defect class 11)', () => {
+  it('a cut, damaged or missing triples file exits 2 naming the field; --check never passes a file it could not read', () => {
+    // These crashed with a SyntaxError or TypeError stack (exit 1), ran seed -1, or (a missing
+    // file) printed "all 0 regression triples hold" and exited 0.
+    const file = (text: string): string => {
+      const f = join(dir, `triples-${++n}.json`);
+      writeFileSync(f, text);
+      return f;
+    };
+    const cut = file('{"triples": [');
+    refused(cli('bless', '--check', '--file', cut), new RegExp(`${esc(cut)}: not valid JSON at line 1, column 14`));
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"seed": "x"}]}')), /not a triples file/, /triples\[0\]\.scenario: is missing/, /triples\[0\]\.seed: expected a number, got "x"/);
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"scenario": "heartbeat-crash", "seed": -1, "traceHash": "x"}], "extra": 1}')),
+      /triples\[0\]\.seed: expected a non-negative integer, got "-1" \(as --seed requires\)/, /triples\[0\]\.traceHash: expected a trace hash of 16 hex digits/, /extra: unknown field/);
+    refused(cli('bless', '--check', '--file', file('[]')), /\(root\): expected an object, got \[\]/);
+    refused(cli('bless', '--check', '--file', file('{"triples": [{"scenario": "nope", "seed": 1, "traceHash": ""}]}')), /triples\[0\]\.scenario: "nope" is neither a catalogue scenario nor a file/);
+    refused(cli('bless', '--check', '--file', join(dir, 'no-triples.json')), /no-triples\.json: no such file/);
+    refused(cli('bless', '--check', '--seeds', '1..3'), /--seeds: goes with --add NAME/);
+    const fresh = join(dir, 'fresh-triples.json');
+    refused(cli('bless', '--add', 'nope', '--file', fresh), /^faultline: --add: "nope" is neither/);
+    expect(existsSync(fresh)).toBe(false);
+    expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
+    expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
   });
 });
 

@@ -149,6 +149,32 @@ describe('bad scenario files', () => {
     rejectText('big.yaml', `${yaml}${'# padding\n'.repeat(900_000)}`, /big\.yaml is 9,\d{3},\d{3} bytes; a scenario file holds at most 8,388,608/);
   });
 
+  it('a file nested thousands of levels deep is refused with its place, not a stack overflow', () => {
+    rejectText('deep.json', `{"name": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /line 1, column 1010: not valid JSON: nested more than 1000 levels deep/);
+    rejectText('deepmap.json', `${'{"a": '.repeat(20_000)}1${'}'.repeat(20_000)}`, /not valid JSON: nested more than 1000 levels deep/);
+    rejectText('deep.yaml', `name: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /line 1, column \d+: nested too deeply for the YAML reader/);
+  });
+
+  it('a fault that would change nothing, or a value it would ignore, is refused rather than run as if tested', () => {
+    // Each of these ran and passed: a clock fault with neither step nor driftPpm, a link fault
+    // setting nothing, a factor on a leader crash, a clock step of 285 years.
+    reject([...RAFT.slice(0, 4), 'duration: 10s', 'faults:', '  - { at: 1s, kind: clock, node: 1 }', '  - { at: 1s, kind: link, from: [0], to: [1], set: {}, duration: 1s }', '  - { at: 1s, kind: leader, do: crash, factor: 5, duration: 1s }'],
+      /faults\[0\]: a clock fault needs step \(µs to move the clock by\) or driftPpm, or both; with neither it changes nothing/,
+      /faults\[1\]\.set: names nothing to change, so this fault does nothing/,
+      /faults\[2\]\.factor: only leader throttle takes a factor; leader crash would ignore it: remove it, or set do: throttle/);
+    reject([...HEAD, 'duration: 10s', 'faults:', '  - { at: 1s, kind: clock, node: 1, step: 9000000000000000 }', '  - { at: 1s, kind: clock, node: 2, step: -2592000000001 }'],
+      /faults\[0\]\.step: a clock step is a number of µs .* at most 30 days either way/, /faults\[1\]\.step: a clock step/);
+  });
+
+  it('an empty file, a list or a single value is named for what it is; a missing duration is required, NaN is NaN', () => {
+    rejectText('empty.yaml', '', /\(root\): the file is empty \(or holds only comments\); a scenario is a mapping of fields: name, description, workload/);
+    rejectText('comment.yaml', '# nothing yet\n', /\(root\): the file is empty/);
+    rejectText('list.json', '[1, 2]', /\(root\): the file holds a list; a scenario is a mapping/);
+    rejectText('scalar.yaml', '42\n', /\(root\): the file holds a single value \(42\); a scenario is a mapping/);
+    reject([...HEAD, 'duration: 10s', 'faults:', '  - { at: 1s, kind: pause, node: 1 }', '  - { at: .nan, kind: crash, node: 1 }'],
+      /faults\[0\]\.duration: is required: add it \(a non-negative duration like "1\.5s"/, /faults\[1\]\.at: expected a non-negative duration like "1\.5s", "250ms" or "10m", got NaN/);
+  });
+
   it('values that would crash or stall the run are refused by field: no latency floor, a heartbeat timeout within the interval, unbounded CPU and clock factors', () => {
     reject([...HEAD.slice(0, 3), 'topology: { nodes: 3, minLatency: 0s }', 'duration: 5s'], /topology\.minLatency: must be longer than 0: every message takes at least this long/);
     reject([...HEAD, 'duration: 5s', 'heartbeat: { interval: 100ms, timeout: 100ms }'], /heartbeat\.timeout: must be longer than heartbeat\.interval/);

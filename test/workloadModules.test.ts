@@ -97,6 +97,7 @@ describe('--workload: a malformed module exits 2, naming the file and the field'
     ['a name that clashes with a built-in', 'clash.ts', [/clash\.ts: not a valid workload module/, /name: "raft-kv" is already taken by the built-in workload raft-kv/]],
     ['no default export', 'noDefault.ts', [/noDefault\.ts: not a valid workload module/, /default: the module has no default export/]],
     ['no such file', 'nowhere.ts', [/--workload test\/fixtures\/workloads\/nowhere\.ts: no such file/]],
+    ['a directory', '', [/--workload test\/fixtures\/workloads\/: is a directory; name the workload module/]],
   ];
   it.each(cases)('%s', async (_what, file, patterns) => {
     // `ui` loads the modules before it serves anything, so a bad one ends it at once too.

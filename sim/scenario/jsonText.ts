@@ -4,8 +4,10 @@
 // Contract: parseJson(text) gives what JSON.parse gives, except that a leading byte order
 // mark is skipped, a syntax error is placed by line and column (found by a plain scan where
 // V8's message names no position), and a key given twice in one object is an error (JSON.parse
-// would keep the last value and drop the other without a word). The scan is one linear pass
-// over the text, so a results file of hundreds of megabytes costs about what parsing it does.
+// would keep the last value and drop the other without a word), and so is nesting deeper than
+// DEPTH_MAX (no file faultline reads nests more than a few levels, and a deeper one would
+// overflow the stack of whatever reads it next). The scan is one linear pass over the text,
+// so a results file of hundreds of megabytes costs about what parsing it does.
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; reason: string } | { ok: false; line: null; column: null; reason: string };
 
@@ -22,11 +24,12 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** What a scan found: nothing, a syntax error at an offset, or a key given twice. */
-type ScanResult = { kind: 'ok' } | { kind: 'error'; at: number } | { kind: 'duplicate'; at: number; key: string };
+/** What a scan found: nothing, a syntax error at an offset, a key given twice, or nesting too deep. */
+type ScanResult = { kind: 'ok' } | { kind: 'error'; at: number } | { kind: 'duplicate'; at: number; key: string } | { kind: 'deep'; at: number };
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const DEPTH_MAX = 10_000;
+/** Nesting levels a file may have: far more than any faultline file has, far fewer than overflow the stack. */
+export const DEPTH_MAX = 1_000;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
@@ -72,7 +75,7 @@ function scan(text: string): ScanResult {
     return text.slice(start, i);
   };
   const value = (depth: number): void => {
-    if (depth > DEPTH_MAX) fail();
+    if (depth > DEPTH_MAX) throw new Stop({ kind: 'deep', at: i });
     ws();
     const c = text.charCodeAt(i);
     if (c === 123) {
@@ -139,6 +142,10 @@ function scan(text: string): ScanResult {
   }
 }
 
+function tooDeep(body: string, at: number): JsonParse {
+  return { ok: false, ...lineColumn(body, at), reason: `nested more than ${DEPTH_MAX} levels deep; a faultline file nests a few levels, so this is not one` };
+}
+
 /** Parses `text` as JSON, held to the contract above. */
 export function parseJson(text: string): JsonParse {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -150,6 +157,7 @@ export function parseJson(text: string): JsonParse {
     const reason = message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'the JSON ends too early (a cut file?)');
     const pos = /at position (\d+)/.exec(message);
     const found = pos === null ? scan(body) : null;
+    if (found?.kind === 'deep') return tooDeep(body, found.at);
     const offset = pos !== null ? Number(pos[1]) : found?.kind === 'error' ? found.at : null;
     if (offset === null) return { ok: false, line: null, column: null, reason };
     return { ok: false, ...lineColumn(body, offset), reason };
@@ -157,6 +165,7 @@ export function parseJson(text: string): JsonParse {
   // Only an object can hold a key twice.
   if (value !== null && typeof value === 'object') {
     const found = scan(body);
+    if (found.kind === 'deep') return tooDeep(body, found.at);
     if (found.kind === 'duplicate') return { ok: false, ...lineColumn(body, found.at), reason: `${JSON.stringify(found.key)} is given twice in one object (JSON.parse would keep only the last); keep one` };
   }
   return { ok: true, value };

@@ -50,6 +50,9 @@ function semanticProblems(s: Scenario): Problem[] {
     else if (AIMED_KINDS.has(f.kind)) problems.push(...needsLeader(s, `faults[${i}].kind`, `a ${f.kind} fault`));
     if (PEER_KINDS.has(f.kind) && s.topology.nodes < 2) problems.push(onePeerProblem(`faults[${i}].kind`, `a ${f.kind} fault`));
     if (f.kind === 'isolate') problems.push(...listedOnce(f.nodes, `faults[${i}].nodes`));
+    // A fault that names nothing to change would pass as if it had been tested.
+    if (f.kind === 'link' && Object.keys(f.set).length === 0) problems.push({ path: `faults[${i}].set`, message: 'names nothing to change, so this fault does nothing: set latency, loss, duplicate, reorder, corrupt or bandwidthBytesPerS' });
+    if (f.kind === 'clock' && f.step === undefined && f.driftPpm === undefined) problems.push({ path: `faults[${i}]`, message: 'a clock fault needs step (µs to move the clock by) or driftPpm, or both; with neither it changes nothing' });
     if (f.kind === 'oneway' || f.kind === 'link') {
       problems.push(...listedOnce(f.from, `faults[${i}].from`), ...listedOnce(f.to, `faults[${i}].to`));
       if (f.kind === 'oneway' && f.from.every((x) => f.to.every((y) => x === y))) problems.push({ path: `faults[${i}].to`, message: `names only node ${f.from[0]}, the node in from: a node has no link to itself, so this fault changes nothing; list other nodes` });
@@ -122,6 +125,7 @@ function leaderProblems(s: Scenario, f: Extract<Scenario['faults'][number], { ki
   const out: Problem[] = [...needsLeader(s, `${path}.kind`, 'a leader fault')];
   if ((f.do === 'pause' || f.do === 'isolate' || f.do === 'throttle') && f.duration === undefined) out.push({ path: `${path}.duration`, message: `leader ${f.do} needs a duration like "2s"` });
   if (f.do === 'throttle' && f.factor === undefined) out.push({ path: `${path}.factor`, message: 'leader throttle needs a factor >= 1, e.g. 20' });
+  if (f.do !== 'throttle' && f.factor !== undefined) out.push({ path: `${path}.factor`, message: `only leader throttle takes a factor; leader ${f.do} would ignore it: remove it, or set do: throttle` });
   return out;
 }
 
@@ -216,11 +220,18 @@ function unknownWorkload(doc: unknown): Problem[] {
   return problems;
 }
 
+/** Why a document that is not a mapping is no scenario, in words (not "expected object, received null"). */
+function notAMapping(doc: unknown): string {
+  const what = doc === null || doc === undefined ? 'the file is empty (or holds only comments)' : Array.isArray(doc) ? 'the file holds a list' : `the file holds a single value (${typeof doc === 'string' && doc.length > 40 ? `${JSON.stringify(doc.slice(0, 40))}...` : JSON.stringify(doc)})`;
+  return `${what}; a scenario is a mapping of fields: name, description, workload, topology, duration and optionally faults, swarm, liveness (see scenarios/*.yaml)`;
+}
+
 /**
  * Checks a scenario document (already parsed from YAML or JSON) against the common schema
  * and its workload's sections; returns the defaulted Scenario or every problem by path.
  */
 export function validateScenario(doc: unknown): ParseResult {
+  if (doc === null || doc === undefined || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [{ path: '(root)', message: notAMapping(doc) }] };
   const name = (doc as { workload?: unknown } | null)?.workload;
   const w = typeof name === 'string' ? findWorkload(name) : undefined;
   if (w === undefined) return { ok: false, problems: unknownWorkload(doc) };
@@ -245,7 +256,10 @@ export function parseScenarioText(text: string, fileName: string): ParseResult {
     doc = parseYaml(text, { prettyErrors: true });
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(syntax)';
-    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }] };
+    const first = (e as Error).message.split('\n')[0];
+    // The YAML reader recurses per level and reports running out of stack as a parse error.
+    if (/Maximum call stack size exceeded/.test(first)) return { ok: false, problems: [{ path: where, message: 'nested too deeply for the YAML reader (hundreds of levels); a scenario nests a few levels, so this is not one' }] };
+    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${first}` }] };
   }
   return validateScenario(doc);
 }

@@ -20,12 +20,17 @@ export const DURATION_US_MAX = 30 * 24 * 3_600_000_000;
 
 const durationSchemas = new WeakSet<z.ZodType>();
 
+/** A value as a message shows it: NaN and Infinity by name (JSON would print them as null). */
+function shownValue(v: unknown): string {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
 /** A duration in integer µs of at least `minUs`, from "1.5s"-style text or a number of µs. */
 function durationAtLeast(minUs: number, why: string) {
-  const schema = z.union([z.string(), z.number()], { error: (iss) => `${DURATION_HINT}, got ${JSON.stringify(iss.input)}` }).transform((v, ctx) => {
+  const schema = z.union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? `is required: add it (${DURATION_HINT.replace(/^expected /, '')})` : `${DURATION_HINT}, got ${shownValue(iss.input)}`) }).transform((v, ctx) => {
     const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
     if (us === null) {
-      ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${JSON.stringify(v)}` });
+      ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${shownValue(v)}` });
       return z.NEVER;
     }
     if (us > DURATION_US_MAX) {
@@ -93,6 +98,9 @@ export const BYZANTINE_RATE_MAX = 10_000;
 export const CPU_FACTOR_MAX = 10_000;
 
 const at = { at: duration };
+const CLOCK_STEP_HINT = 'a clock step is a number of µs (5000000 is 5s; negative steps back), at most 30 days either way';
+/** How far a clock fault moves a clock, in µs either way: bounded as every duration is. */
+const clockStep = z.number().int(CLOCK_STEP_HINT).min(-DURATION_US_MAX, CLOCK_STEP_HINT).max(DURATION_US_MAX, CLOCK_STEP_HINT);
 /** What a `leader` fault does to the node that leads when it starts. */
 export const LEADER_ACTIONS = ['crash', 'shutdown', 'pause', 'isolate', 'throttle'] as const;
 
@@ -108,7 +116,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('link'), from: z.array(nodeIndex).min(1), to: z.array(nodeIndex).min(1), set: linkSchema, duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('throttle'), node: nodeIndex, factor: z.number().min(1).max(CPU_FACTOR_MAX), duration: duration }).strict(),
   z.object({ ...at, kind: z.literal('memory'), node: nodeIndex, bytes: z.number().int().min(0), duration: duration.optional() }).strict(),
-  z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: z.number().int().optional(), driftPpm: z.number().gt(-1_000_000).lt(1_000_000).optional() }).strict(),
+  z.object({ ...at, kind: z.literal('clock'), node: nodeIndex, step: clockStep.optional(), driftPpm: z.number().gt(-1_000_000).lt(1_000_000).optional() }).strict(),
   z.object({ ...at, kind: z.literal('diskFull'), node: nodeIndex, duration: duration }).strict(),
   // A process leaking `rate` bytes/s until it is restarted or killed (sim/faults/leak.ts).
   z.object({ ...at, kind: z.literal('leak'), node: nodeIndex, rate: z.number().int().min(1).max(1e12), duration: duration.optional() }).strict(),

@@ -88,9 +88,3 @@ export class Trace {
   }
 }
 
-/** One JSON object per line, in canonical order. */
-export function toJsonl(events: readonly TraceEvent[]): string {
-  let out = '';
-  for (const e of events) out += JSON.stringify(e) + '\n';
-  return out;
-}
