@@ -61,7 +61,11 @@ function describe(key: string): string {
   return `voters {${v}}${l === '' ? '' : ` and learners {${l}}`}`;
 }
 
-/** A conf entry's change, or null for one that does not decode (a no-op). */
+/**
+ * A conf entry's change, or null for one that does not decode (a no-op). The same rules as
+ * core/raft's decodeConfChange, written again on purpose: a broken decoder there must not
+ * break the check's view of what was committed too.
+ */
 export function decodeChange(data: string): Change | null {
   let v: unknown;
   try {
@@ -170,15 +174,8 @@ export class MembershipCheck {
 
   /** The first committed conf entry's index above `i`, or Infinity. */
   private nextConfAfter(i: number): number {
-    const xs = this.confIndexes;
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (xs[mid] <= i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < xs.length ? xs[lo] : Infinity;
+    const k = this.confsUpTo(i);
+    return k < this.confIndexes.length ? this.confIndexes[k] : Infinity;
   }
 
   /** How many committed conf entries lie at or below `i`. */
