@@ -94,7 +94,7 @@ interface PendingRead {
 interface Broadcast {
   seq: number;
   tick: number;
-  /** The voters that answered it; null once they are a quorum. */
+  /** The members that answered it (counted by the current voters); null once those are a quorum. */
   acks: Set<NodeId> | null;
 }
 
