@@ -32,6 +32,15 @@ describe('the operator workload (admin:)', () => {
     expect(world.status[5]).toBe('up');
   });
 
+  it('raft-membership-snapshots seed 179: learners added after the leader\'s latest snapshot catch up from a fresh one, and writes go on', () => {
+    // Before 40ca624 the leader resent a snapshot whose configuration predates the learners;
+    // they refused it, were promoted empty, and the cluster lost its quorum for good.
+    const { report } = runScenario(materialize(catalogScenario('raft-membership-snapshots'), 179), 179);
+    expect(report.violations).toEqual([]);
+    expect(report.stats.liveness).toBe('pass');
+    expect(report.stats['admin.promote.ok'] as number).toBeGreaterThanOrEqual(1);
+  });
+
   it('a retired node is never started again (a fault\'s restart is refused)', () => {
     const world = new World({ seed: 'retire', nodes: [{ role: 'server', factory: () => idle }, { role: 'server', factory: () => idle }] });
     world.boot();
