@@ -94,8 +94,11 @@ interface PendingRead {
 interface Broadcast {
   seq: number;
   tick: number;
-  /** The members that answered it (counted by the current voters); null once those are a quorum. */
+  /** The members that answered it; null once the current voters among them are a quorum. */
   acks: Set<NodeId> | null;
+  /** How many of `voters` (this leader included) answered: counted once per answer, again only when the configuration changes. */
+  count: number;
+  voters: readonly NodeId[] | null;
 }
 
 /** Broadcasts the read-basis watch remembers unanswered, newest kept: Raft's pending reads (1024) and lease rounds (64) fit. */
@@ -706,7 +709,7 @@ export class KvServer implements Process {
       this.broadcasts.delete(k);
       this.evictedSeq = old.seq;
     }
-    this.broadcasts.set(key, { seq: ++this.basisSeq, tick: this.ticksGiven, acks: new Set() });
+    this.broadcasts.set(key, { seq: ++this.basisSeq, tick: this.ticksGiven, acks: new Set(), count: 0, voters: null });
   }
 
   /**
@@ -719,11 +722,16 @@ export class KvServer implements Process {
     const key = m.round ?? m.context;
     const b = key === undefined ? undefined : this.broadcasts.get(key);
     if (b === undefined || b.acks === null) return;
-    b.acks.add(from);
-    const voters = (this.raft as RawNode).voterIds();
-    let n = voters.includes(this.ctx.id) ? 1 : 0;
-    for (const v of b.acks) if (voters.includes(v)) n++;
-    if (n <= voters.length / 2) return;
+    const fresh = !b.acks.has(from);
+    if (fresh) b.acks.add(from);
+    const raft = this.raft as RawNode;
+    const voters = raft.voterIds();
+    if (voters !== b.voters) {
+      b.voters = voters;
+      b.count = raft.isVoter(this.ctx.id) ? 1 : 0;
+      for (const v of b.acks) if (raft.isVoter(v)) b.count++;
+    } else if (fresh && raft.isVoter(from)) b.count++;
+    if (b.count <= voters.length / 2) return;
     b.acks = null;
     this.quorateSeq = Math.max(this.quorateSeq, b.seq);
     this.quorateTick = Math.max(this.quorateTick, b.tick);

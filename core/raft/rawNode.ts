@@ -260,6 +260,11 @@ export class RawNode {
     return this.r.tracker.conf.voters;
   }
 
+  /** Whether `id` is a voter of the current configuration (a set lookup). */
+  isVoter(id: number): boolean {
+    return this.r.tracker.isVoter(id);
+  }
+
   /** The leader's match index for member `id` (undefined when not leading or not a member). */
   matchOf(id: number): LogIndex | undefined {
     return this.r.role === 'leader' ? this.r.tracker.progress.get(id)?.match : undefined;
