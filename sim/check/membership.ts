@@ -117,8 +117,6 @@ export class MembershipCheck {
   /** Ended segments not yet judged to their end (their last commits were not applied anywhere yet). */
   private readonly ended: Segment[] = [];
   private reported = 0;
-  /** Violations found, reported or not. */
-  found = 0;
 
   constructor(private readonly world: World) {
     world.onTelemetry((t, node, name, f) => {
@@ -234,7 +232,6 @@ export class MembershipCheck {
   }
 
   private violate(node: NodeId, message: string): void {
-    this.found++;
     if (this.reported++ < VIOLATIONS_PER_CHECK_MAX) this.world.violate('membership', node, message);
   }
 }

@@ -25,8 +25,6 @@ export function leaseTicks(electionTicks: number, driftMax: number): number {
 
 export class ReadBasisCheck {
   private reported = 0;
-  /** Violations found, reported or not. */
-  found = 0;
 
   constructor(private readonly world: World) {
     world.onTelemetry((_t, node, name, f) => {
@@ -44,7 +42,6 @@ export class ReadBasisCheck {
     else if (f.revoked === true) why = 'no quorum had answered a heartbeat sent after the read arrived, and its lease had ended: it had begun handing leadership over this term (the target\'s forced election ignores the followers\' election timers)';
     else if (since < 0) why = 'no quorum had answered a heartbeat sent after the read arrived, nor any heartbeat of this term, so it held no lease';
     else why = `no quorum had answered a heartbeat sent after the read arrived, and the newest one a quorum answered went out ${since} ticks before, not within the lease of ${length} ticks (election timeout ${f.electionTicks as number} ticks less one, divided by 1 + ${f.driftMax as number} for clock drift)`;
-    this.found++;
     if (this.reported++ < VIOLATIONS_PER_CHECK_MAX) {
       this.world.violate('read-basis', node, `leader ${node} served read ${String(f.ctx)} without a basis: ${why}. Until a quorum confirms it, a newer leader may exist and have committed writes this read would miss`);
     }
