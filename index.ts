@@ -49,3 +49,6 @@ export { SegmentedKvHistory } from './sim/check/segmentedHistory.ts';
 export { recordHistory, RECORDED_OPS_MAX } from './sim/check/recordHistory.ts';
 export type { RecordedHistory } from './sim/check/recordHistory.ts';
 export { RaftInvariants } from './sim/check/raftInvariants.ts';
+// Histories recorded elsewhere (Jepsen EDN or log lines, JSON), read for checkHistory.
+export { detectFormat, HistoryFileError, modelFor, readHistoryText } from './sim/check/historyFile/readHistory.ts';
+export type { HistoryCounts, HistoryFormat, HistoryModelName, HistoryRead, ReadHistoryOptions } from './sim/check/historyFile/readHistory.ts';

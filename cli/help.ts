@@ -16,6 +16,7 @@ Usage:
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
   faultline bless [--check] [--add NAME --seeds A..B]
+  faultline check FILE... [--model register|kv|set|queue] [--format edn|jepsen-log|json] [--initial JSON] [--json]
   faultline ui [--workload FILE] [--port N] [--scenario NAME|FILE] [--seed N]
   faultline --help | faultline <command> --help
 
@@ -33,6 +34,8 @@ Commands:
   explore Coverage-guided search: mutate the fault schedules of runs that reach new
           abstract protocol states; failing runs are written out as scenario files.
   bless   Re-record the regression triples (test/regression/triples.json).
+  check   Check histories recorded elsewhere for linearizability: Jepsen's history.edn or
+          log lines, Porcupine's data sets, or JSON (docs/checks.md).
   ui      Serve the browser UI (watch, pause, rewind and break a cluster) and print its address.
 
 --workload FILE loads a TypeScript module that defines a workload of your own (an ES
@@ -285,3 +288,45 @@ Endpoints (GET):
 
 The run is the same as \`faultline run\` with the same scenario and seed; when it ends the
 server keeps serving its final state. Ctrl-C stops it. A port in use exits with code 2.`;
+
+export const CHECK_HELP = `faultline check — linearizability of histories recorded elsewhere
+
+Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jepsen-log|json]
+                       [--initial JSON] [--cas-fail mismatch|refused] [--independent]
+                       [--steps N] [--timeout D]
+                       [--json] [--quiet] [--allow-inconclusive]
+
+  FILE...            history files. Formats (detected, or --format):
+                       edn         Jepsen's history.edn: one map per operation event,
+                                   {:process 0, :type :invoke, :f :read, :value nil}
+                                   (or one vector of them); :key names a key
+                       jepsen-log  Jepsen's log: "INFO jepsen.util - 3 :invoke :write 2";
+                                   other lines are counted and skipped
+                       json        the same events as JSON objects ("process", "type", "f",
+                                   "value", "key"), or faultline's own operations
+                                   ({"clientId", "input", "call", "return", "output"});
+                                   one array, {"history": [...]}, or one value per line
+  -m, --model M      register (read, write, cas), kv (get/read, put/write, append, cas,
+                     delete, with a key), set (add, remove, contains, read) or queue
+                     (enqueue, dequeue); default: inferred from the functions used
+      --initial JSON what every register or key holds before its first write (register
+                     and kv; default null). Porcupine's kv data reads "" for a missing key:
+                     --initial '""'
+      --cas-fail W   what a failed cas means: mismatch (default: the value was not the
+                     expected one, as etcd's Jepsen client means it) or refused (no effect)
+      --independent  values are jepsen.independent tuples [key value] (Jepsen's
+                     multi-key tests): each key is checked as its own register
+      --steps N      search steps per file before INCONCLUSIVE (default 50,000,000)
+      --timeout D    wall time per file before INCONCLUSIVE (default 60s)
+      --json         print one JSON object: the verdict and, per file, counts and result
+  -q, --quiet        print only the histories that are not linearizable or inconclusive
+      --allow-inconclusive  exit 0 rather than 3 when none failed but some were inconclusive
+
+Events pair by process: an invoke opens an operation, the process's next :ok (it took
+effect, with that value), :info (unknown outcome: it may take effect later, or never) or
+:fail (it did not take effect: left out; a failed cas says the value differed, unless
+--cas-fail refused) closes it; an operation never closed is unknown. Processes that are
+not numbers (:nemesis) are skipped and counted. The file's order is the order of time.
+Every file is read before any is checked: a malformed one is exit 2 naming the line.
+Exit 0 all linearizable, 1 one is not (with the smallest failing part explained),
+2 bad input, 3 none failed but one could not be decided.`;

@@ -21,7 +21,7 @@ import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageEr
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
-import { BLESS_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
+import { BLESS_HELP, CHECK_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
 import { cmdMerge } from './merge.ts';
 import { prepareOutDir, prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { Progress } from './progress.ts';
@@ -328,7 +328,7 @@ async function cmdStart(argv: string[], io: Io): Promise<number> {
   return cmdUi(['--scenario', DEFAULT_SCENARIO, '--seed', '1'], io);
 }
 
-const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, explore: EXPLORE_HELP, bless: BLESS_HELP };
+const HELP: Record<string, string> = { ui: UI_HELP, start: START_HELP, run: RUN_HELP, serve: SERVE_HELP, list: LIST_HELP, sweep: SWEEP_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, shrink: SHRINK_HELP, explore: EXPLORE_HELP, bless: BLESS_HELP, check: CHECK_HELP };
 /**
  * The HTTP servers (`ui`, `serve`) are loaded when their command runs: node:http, node:crypto
  * and their streams are ~100 of Node's own modules, which every other command's start would
@@ -338,7 +338,12 @@ async function cmdServe(argv: string[], io: Io): Promise<number> {
   return (await import('./serveMetrics.ts')).cmdServe(argv, io);
 }
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, explore: cmdExplore, bless: cmdBless };
+/** `check` reads history files (its EDN reader and converters are loaded when it runs). */
+async function cmdCheck(argv: string[], io: Io): Promise<number> {
+  return (await import('./checkCmd.ts')).cmdCheck(argv, io);
+}
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { start: cmdStart, ui: cmdUi, run: cmdRun, serve: cmdServe, list: cmdList, sweep: cmdSweep, merge: cmdMerge, replay: cmdReplay, shrink: cmdShrink, explore: cmdExplore, check: cmdCheck, bless: cmdBless };
 
 /**
  * Runs a command. Most commands finish synchronously and return the exit code; `run

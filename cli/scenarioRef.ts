@@ -44,19 +44,29 @@ export const SCENARIO_BYTES_MAX = 8 * 1024 * 1024;
  * otherwise become U+FFFD silently).
  */
 export function readScenarioFile(file: string, flag = '--scenario'): string {
+  return readUtf8File(file, flag, { bytesMax: SCENARIO_BYTES_MAX, noun: 'a scenario', what: 'a YAML or JSON scenario', why: 'a scenario of the most faults allowed is under 1 MiB' });
+}
+
+/**
+ * A user's text file (a scenario, a history), read whole and strictly: too large for what it
+ * should be, unreadable, a directory, UTF-16 or binary, or not UTF-8 is a UsageError naming
+ * `flag` (or the argument), the file and the fix.
+ */
+export function readUtf8File(file: string, flag: string, limit: { bytesMax: number; noun: string; what: string; why: string }): string {
   let bytes: Buffer;
   try {
-    const size = statSync(file).size;
-    if (size > SCENARIO_BYTES_MAX) throw new UsageError(`${flag}: ${file} is ${formatCount(size)} bytes; a scenario file holds at most ${formatCount(SCENARIO_BYTES_MAX)} (a scenario of the most faults allowed is under 1 MiB): is it the right file?`);
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UsageError(`${flag}: ${file} is a directory; name a file`);
+    if (st.size > limit.bytesMax) throw new UsageError(`${flag}: ${file} is ${formatCount(st.size)} bytes; ${limit.noun} file holds at most ${formatCount(limit.bytesMax)} (${limit.why}): is it the right file?`);
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message}`);
+    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${flag}: ${file} is UTF-16 text; save it as UTF-8`);
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new UsageError(`${flag}: ${file} holds a NUL byte (at byte ${nul}): it is binary or UTF-16, not a YAML or JSON scenario; save it as UTF-8 text`);
+  if (nul >= 0) throw new UsageError(`${flag}: ${file} holds a NUL byte (at byte ${nul}): it is binary or UTF-16, not ${limit.what}; save it as UTF-8 text`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

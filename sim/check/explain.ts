@@ -58,9 +58,15 @@ class Describer<S, I, O> {
     return o === null ? 'unknown' : this.model.describe.output(o);
   }
 
-  /** One line per operation: "#7 client 2 [100 .. 250 µs] put("k", "1") -> "1"". */
+  /**
+   * One line per operation: "#7 client 2 [100 .. 250 µs] put("k", "1") -> "1""; an
+   * operation that returned without its answer being seen ends "-> answer not seen", one
+   * whose outcome is unknown "-> unknown".
+   */
   operation(op: Operation<I, O>): string {
-    return `#${op.opId} client ${op.clientId} ${showInterval(op.call, this.returnTime(op))} ${this.input(op)} -> ${this.output(this.knownOutput(op))}`;
+    const known = this.knownOutput(op);
+    const shown = known === null && this.returnTime(op) !== Infinity ? 'answer not seen' : this.output(known);
+    return `#${op.opId} client ${op.clientId} ${showInterval(op.call, this.returnTime(op))} ${this.input(op)} -> ${shown}`;
   }
 }
 

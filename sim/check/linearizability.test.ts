@@ -124,7 +124,7 @@ describe('hand-made histories', () => {
     const unseen = [op(1, 1, put('1'), 0, 10, ok('1')), op(2, 2, put('2'), 20, 30, null)];
     expect(checkKvHistory([...unseen, op(3, 3, get(), 40, 50, ok('2'))]).verdict).toBe('ok');
     expect(checkKvHistory([...unseen, op(3, 3, get(), 40, 50, ok('1'))]).verdict).toBe('illegal');
-    expect(describeOperation(unseen[1])).toBe('#2 client 2 [20 .. 30 µs] put("x", "2") -> unknown');
+    expect(describeOperation(unseen[1])).toBe('#2 client 2 [20 .. 30 µs] put("x", "2") -> answer not seen');
   });
 
   it('rejects malformed operations and options with a clear Error', () => {

@@ -1,0 +1,236 @@
+// Goal: histories recorded elsewhere (Jepsen EDN and log lines, JSON events, faultline's own
+// operations) read to the operations they mean, the same in every format, with every event
+// accounted for; and a malformed file is an error naming its line, never a silently shorter
+// history. The verdicts are the checker's (tested elsewhere); here they show the conversion
+// kept what decides them (a failed cas, an :info, an open invoke).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../linearizability.ts';
+import { EDN_DEPTH_MAX, EdnError, Keyword, readEdn } from './edn.ts';
+import { detectFormat, HistoryFileError, modelFor, readHistoryText, type ReadHistoryOptions } from './readHistory.ts';
+
+function verdictOf(text: string, opts: ReadHistoryOptions = {}): string {
+  const h = readHistoryText(text, opts);
+  return checkHistory(modelFor(h.model, opts.initial ?? null), h.ops).verdict;
+}
+
+function ednError(text: string): EdnError {
+  try {
+    readEdn(text);
+  } catch (e) {
+    if (e instanceof EdnError) return e;
+    throw e;
+  }
+  throw new Error(`read without an error: ${text}`);
+}
+
+describe('readEdn', () => {
+  it('reads the values histories hold', () => {
+    const [m] = readEdn('{:process 0, :type :invoke, :f :cas, :value [3 nil], :s "a\\"b\\u00e9", :x 1.5, :t true, :n -7N}');
+    const map = m.value as Map<string, unknown>;
+    expect(map.get('process')).toBe(0);
+    expect(map.get('type')).toEqual(new Keyword('invoke'));
+    expect(map.get('value')).toEqual([3, null]);
+    expect(map.get('s')).toBe('a"bé');
+    expect([map.get('x'), map.get('t'), map.get('n')]).toEqual([1.5, true, -7]);
+    expect(readEdn('#{1 2} (3 4) #_ {:dropped 1} #inst "2020-01-01" ; a comment\n#jepsen.history.Op{:a 1}').map((f) => f.value)).toEqual([[1, 2], [3, 4], '2020-01-01', new Map([['a', 1]])]);
+    expect(readEdn('{:a 1}\n\n{:b 2}').map((f) => f.line)).toEqual([1, 3]);
+  });
+
+  it('refuses what it cannot read exactly, with the line and column', () => {
+    const cases: [string, RegExp, number, number][] = [
+      ['{:a 1}\n{:b 2', /"\{" is not closed/, 2, 1],
+      ['{:a 1}}', /"\}" closes nothing/, 1, 7],
+      ['[1 2}', /does not close "\["/, 1, 5],
+      ['{:a 1 :b}', /a value for every key/, 1, 1],
+      ['{:a 1 :a 2}', /the key :a twice/, 1, 1],
+      ['#{1 1}', /the same element twice/, 1, 1],
+      ['12345678901234567890', /too large to compare exactly/, 1, 1],
+      ['"abc', /string is not closed/, 1, 1],
+      ['1/2', /ratios/, 1, 1],
+      ['\\a', /character literals/, 1, 1],
+      ['{[1] 2}', /map key must be/, 1, 1],
+      ['"\\q"', /unknown escape/, 1, 2],
+      ['[1 #_]', /"\]" closes nothing/, 1, 6],
+    ];
+    for (const [text, reason, line, column] of cases) {
+      const e = ednError(text);
+      expect(e.reason, text).toMatch(reason);
+      expect([e.line, e.column], text).toEqual([line, column]);
+    }
+  });
+
+  it('refuses nesting past its bound instead of overflowing the stack', () => {
+    expect(ednError('['.repeat(100_000)).reason).toMatch(new RegExp(`deeper than ${EDN_DEPTH_MAX}`));
+    expect(ednError('#_'.repeat(100_000) + '1').reason).toMatch(/deeper than/);
+    expect(readEdn('['.repeat(EDN_DEPTH_MAX) + ']'.repeat(EDN_DEPTH_MAX))).toHaveLength(1);
+  });
+});
+
+const LOG_OK = `INFO  jepsen.core - Running test
+INFO  jepsen.util - 0\t:invoke\t:write\t1
+INFO  jepsen.util - 0\t:ok\t:write\t1
+INFO  jepsen.util - :nemesis\t:info\t:start\tnil
+INFO  jepsen.util - 1\t:invoke\t:read\tnil
+INFO  jepsen.util - 2   :invoke :cas    [1 2]
+INFO  jepsen.util - 1\t:ok\t:read\t1
+INFO  jepsen.util - 2   :ok     :cas    [1 2]
+INFO  jepsen.util - 3\t:invoke\t:read\tnil
+INFO  jepsen.util - 3\t:ok\t:read\t2
+`;
+
+describe('readHistoryText', () => {
+  it('reads Jepsen log lines: operations paired by process, nemesis and other lines counted', () => {
+    const h = readHistoryText(LOG_OK);
+    expect(h.format).toBe('jepsen-log');
+    expect(h.model).toBe('register');
+    expect(h.counts).toEqual({ events: 8, operations: 4, unknownOutcome: 0, failed: 0, nonClientEvents: 1, otherLines: 1 });
+    expect(h.ops.map((o) => [o.clientId, o.input, o.call, o.return, o.output])).toEqual([
+      [0, { op: 'write', value: 1 }, 0, 1, { ok: true }],
+      [1, { op: 'read' }, 2, 4, { ok: true, value: 1 }],
+      [2, { op: 'cas', expected: 1, value: 2 }, 3, 5, { ok: true }],
+      [3, { op: 'read' }, 6, 7, { ok: true, value: 2 }],
+    ]);
+    expect(verdictOf(LOG_OK)).toBe('ok');
+    expect(verdictOf(LOG_OK.replace('3\t:ok\t:read\t2', '3\t:ok\t:read\t1'))).toBe('illegal');
+  });
+
+  it('keeps what a failed cas says, and leaves out what failed with no effect', () => {
+    // The register holds 1; a cas from 1 that failed says it did not hold 1: illegal.
+    const lines = ['{:process 0 :type :invoke :f :write :value 1}', '{:process 0 :type :ok :f :write :value 1}', '{:process 1 :type :invoke :f :cas :value [1 5]}', '{:process 1 :type :fail :f :cas :value [1 5]}'];
+    const text = lines.join('\n');
+    expect(verdictOf(text)).toBe('illegal');
+    expect(verdictOf(text, { casFail: 'refused' })).toBe('ok');
+    expect(readHistoryText(text, { casFail: 'refused' }).counts.failed).toBe(1);
+    // A failed write did not happen: a read of its value afterwards is illegal.
+    const failedWrite = ['{:process 0 :type :invoke :f :write :value 7}', '{:process 0 :type :fail :f :write :value 7}', '{:process 1 :type :invoke :f :read :value nil}', '{:process 1 :type :ok :f :read :value 7}'].join('\n');
+    expect(readHistoryText(failedWrite).counts).toMatchObject({ operations: 1, failed: 1 });
+    expect(verdictOf(failedWrite)).toBe('illegal');
+  });
+
+  it('gives :info and never-completed operations an unknown outcome', () => {
+    const info = ['{:process 0 :type :invoke :f :write :value 7}', '{:process 0 :type :info :f :write :value :timed-out}', '{:process 1 :type :invoke :f :read :value nil}', '{:process 1 :type :ok :f :read :value 7}', '{:process 1 :type :invoke :f :read :value nil}', '{:process 1 :type :ok :f :read :value nil}'];
+    // The write may take effect late (after the first read) or... not at all: no order
+    // explains 7 then nil, since nothing writes nil back.
+    expect(verdictOf(info.join('\n'))).toBe('illegal');
+    expect(verdictOf(info.slice(0, 4).join('\n'))).toBe('ok');
+    const open = readHistoryText(info.slice(0, 1).concat(info.slice(2, 4)).join('\n'));
+    expect(open.counts.unknownOutcome).toBe(1);
+    expect(open.ops[1].return).toBe(Infinity);
+    expect(checkHistory(modelFor('register'), open.ops).verdict).toBe('ok');
+  });
+
+  it('reads keyed key-value histories, with the initial value a system gives a missing key', () => {
+    const text = ['{:process 0, :type :invoke, :f :get, :key "k", :value nil}', '{:process 0, :type :ok, :f :get, :key "k", :value ""}', '{:process 0, :type :invoke, :f :append, :key "k", :value "x"}', '{:process 0, :type :ok, :f :append, :key "k", :value "x"}', '{:process 1, :type :invoke, :f :get, :key "k", :value nil}', '{:process 1, :type :ok, :f :get, :key "k", :value "x"}'].join('\n');
+    expect(readHistoryText(text).model).toBe('kv');
+    expect(verdictOf(text)).toBe('illegal');
+    expect(verdictOf(text, { initial: '' })).toBe('ok');
+    expect(() => modelFor('kv', 3)).toThrow(/JSON string/);
+  });
+
+  it('reads jepsen.independent tuples as keys with --independent', () => {
+    const text = ['{:process 0 :type :invoke :f :write :value [1 5]}', '{:process 0 :type :ok :f :write :value [1 5]}', '{:process 1 :type :invoke :f :read :value [2 nil]}', '{:process 1 :type :ok :f :read :value [2 nil]}', '{:process 1 :type :invoke :f :read :value [1 nil]}', '{:process 1 :type :ok :f :read :value [1 5]}'].join('\n');
+    const h = readHistoryText(text, { independent: true });
+    expect(h.ops.map((o) => o.input)).toEqual([{ op: 'write', key: '1', value: 5 }, { op: 'read', key: '2' }, { op: 'read', key: '1' }]);
+    expect(verdictOf(text, { independent: true })).toBe('ok');
+    expect(verdictOf(text.replace('[2 nil]}\n{:process 1 :type :invoke :f :read :value [1 nil]', '[2 5]}\n{:process 1 :type :invoke :f :read :value [1 nil]'), { independent: true })).toBe('illegal');
+    expect(() => readHistoryText('{:process 0 :type :invoke :f :write :value 5}', { independent: true })).toThrow(/^line 1: value is 5; with --independent every value is a \[key value\] tuple/);
+  });
+
+  it('reads JSON: events, and faultline operations with null for no return', () => {
+    const events = JSON.stringify([
+      { process: 0, type: 'invoke', f: 'enqueue', value: 1 },
+      { process: 0, type: 'ok', f: 'enqueue', value: 1 },
+      { process: 1, type: 'invoke', f: 'dequeue', value: null },
+      { process: 1, type: 'ok', f: 'dequeue', value: 1 },
+    ]);
+    expect(detectFormat(events)).toBe('json');
+    const q = readHistoryText(events);
+    expect(q.model).toBe('queue');
+    expect(verdictOf(events)).toBe('ok');
+    const ops = [
+      { clientId: 0, input: { op: 'add', value: 'a' }, call: 0, return: 10, output: { ok: true } },
+      { clientId: 1, input: { op: 'read' }, call: 20, return: 30, output: { ok: true, values: [] } },
+      { clientId: 2, input: { op: 'add', value: 'b' }, call: 40, return: null, output: null },
+    ];
+    const lines = ops.map((o) => JSON.stringify(o)).join('\n');
+    const s = readHistoryText(lines);
+    expect(s.model).toBe('set');
+    expect(s.ops[2].return).toBe(Infinity);
+    expect(verdictOf(lines)).toBe('illegal');
+    expect(verdictOf(JSON.stringify({ history: ops.slice(0, 1) }))).toBe('ok');
+  });
+
+  it('refuses files that are not histories of sequential clients, naming the line', () => {
+    const bad: [string, RegExp, ReadHistoryOptions?][] = [
+      ['{:process 0 :type :invoke :f :read}\n{:process 0 :type :invoke :f :read}', /^line 2: process 0 invokes read while its read from line 1 is still open/],
+      ['{:process 0 :type :ok :f :read :value 1}', /^line 1: process 0 completes read \(ok\) but has no operation open/],
+      ['{:process 0 :type :invoke :f :read}\n{:process 0 :type :ok :f :write :value 1}', /^line 2: process 0 completes write but invoked read/],
+      ['{:process 0 :type :invoke :f :frobnicate}', /fit no model; choose one with --model/],
+      ['{:process 0 :type :invoke :f :get :key "k"}\n{:process 1 :type :invoke :f :read}', /^line 2: a key-value operation needs a key/],
+      ['{:process 0 :type :begin :f :read}', /^line 1: type is "begin"; it must be one of invoke, ok, fail, info/],
+      ['{:process -1 :type :invoke :f :read}', /^line 1: process is -1/],
+      ['{:type :invoke :f :read}', /^line 1: the event has no process/],
+      ['{:process 0 :type :invoke :f :cas :value 3}', /^line 1: cas's value is 3; a cas gives \[expected new\]/],
+      ['{:process 0 :type :invoke :f :write :value [1]}', /^line 1: the written value is \[1\]/],
+      ['[1 2]', /^event 1 of the vector on line 1: expected an EDN map/],
+      ['INFO  jepsen.util - 0 :invoke :read', /^line 1: an operation line is "process :type :f value"/],
+      ['INFO  jepsen.util - 0 :invoke :read [1', /^line 1, column \d+: "\[" is not closed/],
+      ['{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "ok", "f": "read", "value": 1', /^line 2, column \d+:/],
+      ['[{"clientId": 0, "input": {"op": "read"}, "call": 5, "return": 2, "output": null}]', /^item 1: return \(2\) is before call \(5\)/],
+      ['[{"clientId": 0, "input": {"op": "put", "key": "k", "value": 1}, "call": 0, "return": 2, "output": null}]', /^item 1: input.value is 1; expected a string/],
+      ['INFO  jepsen.core - nothing here', /holds no client events \(1 lines that are not jepsen.util operation lines\)/, { format: 'jepsen-log' }],
+      ['INFO  jepsen.core - nothing here', /^line 1: expected an EDN map \(one event\), got "INFO"/],
+      ['{:process :nemesis :type :info :f :start}', /holds no client events \(1 events of non-client processes\)/],
+      ['{:process 0 :type :invoke :f :enqueue :value 1}', /f is enqueue, which the register model does not know/, { model: 'register' }],
+    ];
+    for (const [text, message, opts] of bad) {
+      let caught: unknown;
+      try {
+        readHistoryText(text, opts);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, text).toBeInstanceOf(HistoryFileError);
+      expect((caught as Error).message, text).toMatch(message);
+    }
+  });
+
+  it('reads one history the same from EDN, JSON events and Jepsen log lines', () => {
+    type Ev = { process: number; type: 'invoke' | 'ok' | 'fail' | 'info'; f: 'read' | 'write' | 'cas'; value: number | null | [number, number] };
+    // Random well-formed register histories: each client invokes, then completes.
+    const history = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom<Ev['f']>('read', 'write', 'cas'), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom<Ev['type']>('ok', 'ok', 'fail', 'info')), { minLength: 1, maxLength: 30 }).map((steps) => {
+      const events: Ev[] = [];
+      const open = new Map<number, Ev>();
+      for (const [p, f, a, b, end] of steps) {
+        const o = open.get(p);
+        if (o === undefined) {
+          const e: Ev = { process: p, type: 'invoke', f, value: f === 'read' ? null : f === 'write' ? a : [a, b] };
+          open.set(p, e);
+          events.push(e);
+        } else {
+          open.delete(p);
+          events.push({ process: p, type: o.f === 'read' && end === 'ok' ? 'ok' : end, f: o.f, value: o.f === 'read' ? (a === 0 ? null : a) : o.value });
+        }
+      }
+      return events;
+    });
+    const edn = (v: Ev['value']): string => (v === null ? 'nil' : Array.isArray(v) ? `[${v.join(' ')}]` : String(v));
+    fc.assert(
+      fc.property(history, (events) => {
+        const asEdn = events.map((e) => `{:process ${e.process}, :type :${e.type}, :f :${e.f}, :value ${edn(e.value)}}`).join('\n');
+        const asJson = events.map((e) => JSON.stringify(e)).join('\n');
+        const asLog = events.map((e) => `INFO  jepsen.util - ${e.process}\t:${e.type}\t:${e.f}\t${edn(e.value)}`).join('\n');
+        const [a, b, c] = [asEdn, asJson, asLog].map((t) => readHistoryText(t, { model: 'register' }));
+        expect([a.format, b.format, c.format]).toEqual(['edn', 'json', 'jepsen-log']);
+        expect(b.ops).toEqual(a.ops);
+        expect(c.ops).toEqual(a.ops);
+        expect(b.counts).toEqual(a.counts);
+        // Every event is an operation's invoke or completion, or a failure counted.
+        const invokes = events.filter((e) => e.type === 'invoke').length;
+        expect(a.counts.operations + a.counts.failed).toBe(invokes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,507 @@
+// Histories recorded elsewhere, read for the linearizability checker: Jepsen's history.edn
+// (one operation map per form, as Jepsen and Porcupine's data sets write them), Jepsen's
+// log lines (`INFO jepsen.util - 3 :invoke :read nil`), and JSON (the same events, or
+// faultline's own Operation objects), each as one document or one value per line.
+//
+// Contract: readHistoryText(text, opts) gives the model to check with, its operations and
+// what was counted on the way, or throws HistoryFileError naming the line (or item) and
+// what to write instead. Nothing is dropped without being counted:
+// - events (process, type, f, value, and key for keyed models) pair by process: an invoke
+//   opens an operation, the next `ok`, `fail` or `info` of that process closes it;
+// - `ok`: the operation took effect between its invoke and its completion, with the
+//   completion's value as its output (writes of the key-value model: output unseen);
+// - `info`, or no completion before the history ends: unknown outcome (it may have taken
+//   effect at any time after its invoke, or never);
+// - `fail`: it did not take effect, so it is left out (`failed`), except a failed cas,
+//   which by default says the value was not the expected one (`casFail: 'mismatch'`, what
+//   etcd's and Porcupine's Jepsen clients mean by it; 'refused' leaves it out too);
+// - events of a process that is not a number (Jepsen's :nemesis) are counted and skipped;
+//   log lines that are not jepsen.util operation lines are counted and skipped;
+// - times are the events' positions in the file: a history lists its events in the order
+//   they happened (Jepsen's `:time` is not needed and not read).
+// An invoke on a process that already has one open, or a completion with none open or
+// naming a different function, is an error: the file is not a history of sequential clients.
+
+import type { KvOp } from '../../../core/kv/types.ts';
+import type { Operation } from '../history.ts';
+import { kvModel, type KvObservation } from '../kvModel.ts';
+import type { Model } from '../model.ts';
+import { queueModel, type QueueInput, type QueueOutput } from '../models/queue.ts';
+import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../models/register.ts';
+import { setModel, type SetInput, type SetOutput } from '../models/set.ts';
+import { parseJson } from '../../scenario/jsonText.ts';
+import { EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnValue } from './edn.ts';
+
+export type HistoryFormat = 'edn' | 'jepsen-log' | 'json';
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['edn', 'jepsen-log', 'json'];
+export type HistoryModelName = 'register' | 'kv' | 'set' | 'queue';
+export const HISTORY_MODELS: readonly HistoryModelName[] = ['register', 'kv', 'set', 'queue'];
+
+export interface ReadHistoryOptions {
+  /** The file's format; detected from the text when omitted. */
+  format?: HistoryFormat;
+  /** The model; inferred from the functions the history uses when omitted. */
+  model?: HistoryModelName;
+  /** What every register or key holds before its first write (register, kv); default null. */
+  initial?: string | number | null;
+  /** A failed cas: a compare that did not match (default), or a refusal with no effect. */
+  casFail?: 'mismatch' | 'refused';
+  /** Values are jepsen.independent tuples, [key value]: the key is taken from the tuple. */
+  independent?: boolean;
+}
+
+export class HistoryFileError extends Error {}
+
+export interface HistoryCounts {
+  /** Events read (invokes and completions of client processes). */
+  events: number;
+  /** Operations handed to the checker. */
+  operations: number;
+  /** Of those, operations whose outcome is unknown (`info`, or never completed). */
+  unknownOutcome: number;
+  /** Operations left out because they failed (`fail`: no effect). */
+  failed: number;
+  /** Events of processes that are not clients (a nemesis), skipped. */
+  nonClientEvents: number;
+  /** Lines of a log that are not operation lines, skipped. */
+  otherLines: number;
+}
+
+export interface HistoryRead {
+  format: HistoryFormat;
+  model: HistoryModelName;
+  /** How the model was chosen: given, or inferred (with the functions it was inferred from). */
+  modelFrom: 'given' | string;
+  ops: Operation<unknown, unknown>[];
+  counts: HistoryCounts;
+}
+
+/** One event before pairing: where it came from, and its fields as plain values. */
+interface HistoryEvent {
+  where: string;
+  process: number | null;
+  type: 'invoke' | 'ok' | 'fail' | 'info';
+  f: string;
+  value: Plain;
+  key: string | undefined;
+}
+
+/** EDN and JSON values alike: keywords and symbols become their names, maps objects. */
+type Plain = null | boolean | number | string | Plain[] | { [k: string]: Plain };
+
+const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+function plainOf(v: EdnValue): Plain {
+  if (v instanceof Keyword || v instanceof EdnSymbol) return v.name;
+  if (Array.isArray(v)) return v.map(plainOf);
+  if (v instanceof Map) {
+    const o: { [k: string]: Plain } = {};
+    for (const [k, x] of v) o[String(k)] = plainOf(x);
+    return o;
+  }
+  return v;
+}
+
+function describePlain(v: Plain | undefined): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The format of a text: a log with jepsen.util lines, JSON, or EDN. */
+export function detectFormat(text: string): HistoryFormat {
+  if (/^[^\n]*\bjepsen\.util\s+-\s/m.test(text)) return 'jepsen-log';
+  const body = text.replace(/^\uFEFF/, '').trimStart();
+  // JSON's objects start with a quoted key; EDN's maps with a keyword (:process).
+  if (/^(?:\[\s*)?\{\s*"/.test(body) || /^\[\s*\]$/.test(body.trimEnd())) return 'json';
+  return 'edn';
+}
+
+function eventFromFields(fields: { [k: string]: Plain }, where: string, format: HistoryFormat): HistoryEvent | 'non-client' {
+  const example = format === 'json' ? '{"process": 0, "type": "invoke", "f": "read", "value": null}' : '{:process 0, :type :invoke, :f :read, :value nil}';
+  const need = (name: string): Plain => {
+    if (!Object.hasOwn(fields, name)) throw new HistoryFileError(`${where}: the event has no ${name}; every event needs process, type, f and value, e.g. ${example}`);
+    return fields[name];
+  };
+  const process = need('process');
+  const type = need('type');
+  const f = need('f');
+  const value = Object.hasOwn(fields, 'value') ? fields.value : null;
+  if (typeof type !== 'string' || !TYPES.has(type)) throw new HistoryFileError(`${where}: type is ${describePlain(type)}; it must be one of invoke, ok, fail, info`);
+  if (typeof f !== 'string' || f === '') throw new HistoryFileError(`${where}: f is ${describePlain(f)}; it must name the operation (read, write, cas, ...)`);
+  if (typeof process !== 'number') {
+    if (typeof process === 'string') return 'non-client';
+    throw new HistoryFileError(`${where}: process is ${describePlain(process)}; a client is a non-negative integer (a nemesis may be named, e.g. :nemesis)`);
+  }
+  if (!Number.isSafeInteger(process) || process < 0) throw new HistoryFileError(`${where}: process is ${process}; a client is a non-negative integer`);
+  let key: string | undefined;
+  if (Object.hasOwn(fields, 'key')) {
+    const k = fields.key;
+    if (typeof k === 'string') key = k;
+    else if (typeof k === 'number') key = String(k);
+    else throw new HistoryFileError(`${where}: key is ${describePlain(k)}; a key is a string or a number`);
+  }
+  return { where, process, type: type as HistoryEvent['type'], f, value, key };
+}
+
+interface ParsedText {
+  events: HistoryEvent[];
+  nonClientEvents: number;
+  otherLines: number;
+  /** faultline's own Operation objects (JSON), when the file holds those instead of events. */
+  operations?: { where: string; fields: { [k: string]: Plain } }[];
+}
+
+function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]: Plain } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new HistoryFileError(`${where}: expected an ${format === 'json' ? 'object' : 'EDN map'} (one event), got ${describePlain(v)}`);
+  return v;
+}
+
+function parseEdnText(text: string, format: 'edn'): ParsedText {
+  let forms;
+  try {
+    forms = readEdn(text);
+  } catch (e) {
+    if (e instanceof EdnError) throw new HistoryFileError(`line ${e.line}, column ${e.column}: ${e.reason}`);
+    throw e;
+  }
+  // A whole history may be one vector of maps, or one map per form.
+  const items: { value: Plain; where: string }[] =
+    forms.length === 1 && Array.isArray(forms[0].value) ? forms[0].value.map((v, k) => ({ value: plainOf(v), where: `event ${k + 1} of the vector on line ${forms[0].line}` })) : forms.map((f) => ({ value: plainOf(f.value), where: `line ${f.line}` }));
+  return collect(items, format);
+}
+
+function collect(items: readonly { value: Plain; where: string }[], format: HistoryFormat): ParsedText {
+  const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  for (const it of items) {
+    const e = eventFromFields(fieldsOf(it.value, it.where, format), it.where, format);
+    if (e === 'non-client') out.nonClientEvents++;
+    else out.events.push(e);
+  }
+  return out;
+}
+
+const LOG_LINE = /\bjepsen\.util\s+-\s+(.*)$/;
+
+function parseJepsenLog(text: string): ParsedText {
+  const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  const lines = text.split('\n');
+  lines.forEach((raw, k) => {
+    const where = `line ${k + 1}`;
+    const line = raw.replace(/\r$/, '');
+    const m = LOG_LINE.exec(line);
+    if (m === null) {
+      if (line.trim() !== '') out.otherLines++;
+      return;
+    }
+    let forms;
+    try {
+      forms = readEdn(m[1]);
+    } catch (e) {
+      if (e instanceof EdnError) throw new HistoryFileError(`${where}, column ${e.column + m.index + m[0].length - m[1].length}: ${e.reason}`);
+      throw e;
+    }
+    const type = forms[1]?.value;
+    // jepsen.util logs other things too; an operation line is "process :type :f value".
+    if (!(type instanceof Keyword && TYPES.has(type.name))) {
+      out.otherLines++;
+      return;
+    }
+    if (forms.length !== 4) throw new HistoryFileError(`${where}: an operation line is "process :type :f value" (e.g. "3 :invoke :write 2"); this one has ${forms.length} parts: ${forms.map((f) => showEdn(f.value)).join(' ')}`);
+    const [process, , f, value] = forms.map((x) => plainOf(x.value));
+    const e = eventFromFields({ process, type: type.name, f, value }, where, 'jepsen-log');
+    if (e === 'non-client') out.nonClientEvents++;
+    else out.events.push(e);
+  });
+  return out;
+}
+
+function parseJsonText(text: string): ParsedText {
+  const whole = parseJson(text);
+  let items: { value: Plain; where: string }[];
+  if (whole.ok) {
+    const v = whole.value as Plain;
+    if (Array.isArray(v)) items = v.map((x, k) => ({ value: x, where: `item ${k + 1}` }));
+    else if (v !== null && typeof v === 'object' && Array.isArray(v.history)) items = v.history.map((x, k) => ({ value: x, where: `history item ${k + 1}` }));
+    else items = [{ value: v, where: 'line 1' }];
+  } else {
+    // JSON Lines: one value per line.
+    items = [];
+    const lines = text.split('\n');
+    for (let k = 0; k < lines.length; k++) {
+      if (lines[k].trim() === '') continue;
+      const p = parseJson(lines[k]);
+      if (!p.ok) {
+        if (items.length === 0 && whole.line !== null) throw new HistoryFileError(`line ${whole.line}, column ${whole.column}: ${whole.reason}`);
+        throw new HistoryFileError(`line ${k + 1}${p.column === null ? '' : `, column ${p.column}`}: ${p.reason} (a JSON history is one array, or one JSON value per line)`);
+      }
+      items.push({ value: p.value as Plain, where: `line ${k + 1}` });
+    }
+  }
+  const objects = items.map((it) => ({ where: it.where, fields: fieldsOf(it.value, it.where, 'json') }));
+  const isOperation = (o: { [k: string]: Plain }): boolean => Object.hasOwn(o, 'input') && Object.hasOwn(o, 'call');
+  if (objects.length > 0 && isOperation(objects[0].fields)) {
+    for (const o of objects) if (!isOperation(o.fields)) throw new HistoryFileError(`${o.where}: the history's first item is an operation ({clientId, input, call, return, output}) but this one is not; give operations or events, not both`);
+    return { events: [], nonClientEvents: 0, otherLines: 0, operations: objects };
+  }
+  return collect(
+    objects.map((o) => ({ value: o.fields, where: o.where })),
+    'json',
+  );
+}
+
+// ---- what each model's operations mean in events ----
+
+/** What a failed completion still says: an output (a cas that did not match), or nothing ('failed': no effect). */
+type Failed = { output: unknown } | 'failed';
+
+interface EventModel {
+  functions: readonly string[];
+  /** The operation's input from its invoke event (throws HistoryFileError if malformed). */
+  input(f: string, value: Plain, key: string | undefined, where: string): unknown;
+  /** Its output from an ok completion. */
+  ok(f: string, input: unknown, value: Plain, where: string): unknown;
+  /** A fail completion: 'failed' (no effect), or an output that still says something. */
+  fail(f: string, casFail: 'mismatch' | 'refused'): Failed;
+}
+
+function scalar(v: Plain, where: string, what: string, allowNull: boolean): string | number | null {
+  if (typeof v === 'string' || typeof v === 'number' || (allowNull && v === null)) return v;
+  throw new HistoryFileError(`${where}: ${what} is ${describePlain(v)}; expected a string or a number${allowNull ? ' (or nil/null)' : ''}`);
+}
+
+function pair(v: Plain, where: string, f: string): [Plain, Plain] {
+  if (!Array.isArray(v) || v.length !== 2) throw new HistoryFileError(`${where}: ${f}'s value is ${describePlain(v)}; a cas gives [expected new], e.g. [3 4]`);
+  return [v[0], v[1]];
+}
+
+const REGISTER: EventModel = {
+  functions: ['read', 'write', 'cas'],
+  input(f, value, key, where): RegisterInput {
+    const k = key === undefined ? {} : { key };
+    if (f === 'read') return { op: 'read', ...k };
+    if (f === 'write') return { op: 'write', ...k, value: scalar(value, where, 'the written value', true) };
+    const [e, n] = pair(value, where, f);
+    return { op: 'cas', ...k, expected: scalar(e, where, "the cas's expected value", true), value: scalar(n, where, "the cas's new value", true) };
+  },
+  ok(f, _input, value, where): RegisterOutput {
+    if (f === 'read') return { ok: true, value: scalar(value, where, 'the value read', true) };
+    return { ok: true };
+  },
+  fail(f, casFail) {
+    return f === 'cas' && casFail === 'mismatch' ? { output: { ok: false } satisfies RegisterOutput } : 'failed';
+  },
+};
+
+function kvText(v: Plain, where: string, what: string, allowNull: boolean): string | null {
+  const s = scalar(v, where, what, allowNull);
+  return typeof s === 'number' ? String(s) : s;
+}
+
+const KV: EventModel = {
+  functions: ['get', 'read', 'put', 'write', 'append', 'cas', 'delete'],
+  input(f, value, key, where): KvOp {
+    if (key === undefined) throw new HistoryFileError(`${where}: a key-value operation needs a key (:key "k" in EDN, "key": "k" in JSON); for one register without keys use --model register`);
+    if (f === 'get' || f === 'read') return { op: 'get', key };
+    if (f === 'put' || f === 'write') return { op: 'put', key, value: kvText(value, where, 'the value put', false) as string };
+    if (f === 'append') return { op: 'append', key, value: kvText(value, where, 'the appended value', false) as string };
+    if (f === 'delete') return { op: 'delete', key };
+    const [e, n] = pair(value, where, f);
+    return { op: 'cas', key, expected: kvText(e, where, "the cas's expected value", true), value: kvText(n, where, "the cas's new value", false) as string };
+  },
+  ok(f, input, value, where): KvObservation | null {
+    if (f === 'get' || f === 'read') return { ok: true, value: kvText(value, where, 'the value read', true) };
+    if (f === 'cas') return { ok: true, value: (input as { value: string }).value };
+    // put, append and delete: they took effect; what they answered is not recorded (a
+    // Jepsen ok carries the argument, not the store's answer).
+    return null;
+  },
+  fail(f, casFail) {
+    return f === 'cas' && casFail === 'mismatch' ? { output: { ok: false, error: 'cas-mismatch' } satisfies KvObservation } : 'failed';
+  },
+};
+
+function elements(v: Plain, where: string): (string | number)[] {
+  if (!Array.isArray(v)) throw new HistoryFileError(`${where}: a set read's value is ${describePlain(v)}; expected the elements, e.g. #{1 2} or [1 2]`);
+  return v.map((x) => scalar(x, where, 'an element', false) as string | number);
+}
+
+const SET: EventModel = {
+  functions: ['add', 'remove', 'contains', 'read'],
+  input(f, value, key, where): SetInput {
+    const k = key === undefined ? {} : { key };
+    if (f === 'read') return { op: 'read', ...k };
+    return { op: f as 'add' | 'remove' | 'contains', ...k, value: scalar(value, where, `${f}'s element`, false) as string | number };
+  },
+  ok(f, _input, value, where): SetOutput {
+    if (f === 'read') return { ok: true, values: elements(value, where) };
+    if (f === 'contains') {
+      if (typeof value !== 'boolean') throw new HistoryFileError(`${where}: contains answered ${describePlain(value)}; expected true or false`);
+      return { ok: true, value };
+    }
+    return { ok: true };
+  },
+  fail: () => 'failed',
+};
+
+const QUEUE: EventModel = {
+  functions: ['enqueue', 'dequeue'],
+  input(f, value, key, where): QueueInput {
+    const k = key === undefined ? {} : { key };
+    if (f === 'dequeue') return { op: 'dequeue', ...k };
+    return { op: 'enqueue', ...k, value: scalar(value, where, 'the enqueued element', false) as string | number };
+  },
+  ok(f, _input, value, where): QueueOutput {
+    if (f === 'dequeue') return { ok: true, value: scalar(value, where, 'the dequeued element', true) };
+    return { ok: true };
+  },
+  fail: () => 'failed',
+};
+
+const EVENT_MODELS: Record<HistoryModelName, EventModel> = { register: REGISTER, kv: KV, set: SET, queue: QUEUE };
+
+/** The model a set of functions implies: the first whose functions cover them all, most specific first. */
+export function inferModel(functions: ReadonlySet<string>, keyed: boolean): HistoryModelName | null {
+  const covers = (m: HistoryModelName): boolean => [...functions].every((f) => EVENT_MODELS[m].functions.includes(f));
+  if (functions.size === 0) return 'register';
+  if (keyed && [...functions].some((f) => ['get', 'put', 'append', 'delete'].includes(f)) && covers('kv')) return 'kv';
+  for (const m of ['register', 'queue', 'set', 'kv'] as const) if (covers(m)) return m;
+  return null;
+}
+
+/** The model to check with: a shipped one, with `initial` as every register's or key's first value. */
+export function modelFor(name: HistoryModelName, initial: string | number | null = null): Model<unknown, unknown, unknown> {
+  const base = { register: registerModel, kv: kvModel, set: setModel, queue: queueModel }[name] as unknown as Model<unknown, unknown, unknown>;
+  if (initial === null) return base;
+  if (name === 'kv' && typeof initial !== 'string') throw new HistoryFileError(`--initial: a key-value store holds strings; give a JSON string such as '""'`);
+  if (name !== 'register' && name !== 'kv') throw new HistoryFileError(`--initial: only the register and kv models start from a value (a ${name} starts empty)`);
+  return { ...base, init: () => initial };
+}
+
+function pairEvents(parsed: ParsedText, model: HistoryModelName, casFail: 'mismatch' | 'refused', counts: HistoryCounts): Operation<unknown, unknown>[] {
+  const em = EVENT_MODELS[model];
+  const open = new Map<number, { e: HistoryEvent; index: number; input: unknown }>();
+  const ops: Operation<unknown, unknown>[] = [];
+  const push = (o: { e: HistoryEvent; index: number; input: unknown }, ret: number, output: unknown): void => {
+    ops.push({ clientId: o.e.process as number, opId: ops.length, input: o.input, call: o.index, return: ret, output });
+    if (ret === Infinity) counts.unknownOutcome++;
+  };
+  parsed.events.forEach((e, index) => {
+    const p = e.process as number;
+    if (!em.functions.includes(e.f)) throw new HistoryFileError(`${e.where}: f is ${e.f}, which the ${model} model does not know; it knows ${em.functions.join(', ')} (choose another with --model ${HISTORY_MODELS.join('|')})`);
+    const o = open.get(p);
+    if (e.type === 'invoke') {
+      if (o !== undefined) throw new HistoryFileError(`${e.where}: process ${p} invokes ${e.f} while its ${o.e.f} from ${o.e.where} is still open; a process runs one operation at a time (complete it with :ok, :fail or :info first)`);
+      open.set(p, { e, index, input: em.input(e.f, e.value, e.key, e.where) });
+      return;
+    }
+    if (o === undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} (${e.type}) but has no operation open; every completion follows its process's invoke`);
+    if (o.e.f !== e.f) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} but invoked ${o.e.f} (${o.e.where})`);
+    if (o.e.key !== e.key && e.key !== undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} on key ${JSON.stringify(e.key)} but invoked it on ${JSON.stringify(o.e.key)} (${o.e.where})`);
+    open.delete(p);
+    if (e.type === 'ok') push(o, index, em.ok(e.f, o.input, e.value, e.where));
+    else if (e.type === 'info') push(o, Infinity, null);
+    else {
+      const c = em.fail(e.f, casFail);
+      if (c === 'failed') counts.failed++;
+      else push(o, index, c.output);
+    }
+  });
+  for (const o of [...open.values()].sort((a, b) => a.index - b.index)) push(o, Infinity, null);
+  return ops;
+}
+
+// ---- faultline's own Operation objects (JSON) ----
+
+function operationsOf(items: NonNullable<ParsedText['operations']>, model: HistoryModelName | undefined): { ops: Operation<unknown, unknown>[]; model: HistoryModelName; modelFrom: string } {
+  const ops: Operation<unknown, unknown>[] = [];
+  const fns = new Set<string>();
+  let keyed = false;
+  const ids = new Set<number>();
+  for (const { where, fields: o } of items) {
+    const num = (name: string, v: Plain): number => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HistoryFileError(`${where}: ${name} is ${describePlain(v)}; expected a non-negative number (a time, or an id)`);
+      return v;
+    };
+    const clientId = num('clientId', o.clientId ?? null);
+    if (!Number.isSafeInteger(clientId)) throw new HistoryFileError(`${where}: clientId must be an integer`);
+    const call = num('call', o.call);
+    const ret = o.return === null || o.return === undefined ? Infinity : num('return', o.return);
+    if (ret < call) throw new HistoryFileError(`${where}: return (${ret}) is before call (${call}); use null for an operation that never returned`);
+    const opId = o.opId === undefined ? ops.length : num('opId', o.opId);
+    if (ids.has(opId)) throw new HistoryFileError(`${where}: opId ${opId} is used twice; opIds name operations in explanations and must be unique`);
+    ids.add(opId);
+    const input = o.input;
+    if (input === null || typeof input !== 'object' || Array.isArray(input) || typeof input.op !== 'string') throw new HistoryFileError(`${where}: input is ${describePlain(input)}; expected an object with op, e.g. {"op": "write", "value": 3}`);
+    fns.add(input.op);
+    if (input.key !== undefined) keyed = true;
+    const output = o.output === undefined ? null : o.output;
+    if (output !== null && (typeof output !== 'object' || Array.isArray(output) || typeof output.ok !== 'boolean')) throw new HistoryFileError(`${where}: output is ${describePlain(output)}; expected null (not seen) or an object with ok (true or false)`);
+    ops.push({ clientId, opId, input, call, return: ret, output });
+  }
+  const chosen = model ?? inferModel(fns, keyed);
+  if (chosen === null) throw new HistoryFileError(`the history's operations (${[...fns].join(', ')}) fit no model; choose one with --model ${HISTORY_MODELS.join('|')}`);
+  validateInputs(ops, chosen, items);
+  return { ops, model: chosen, modelFrom: model !== undefined ? 'given' : `inferred from ${[...fns].sort().join(', ')}` };
+}
+
+const INPUT_FIELDS: Record<HistoryModelName, Record<string, { value?: 'scalar' | 'scalar-or-null'; expected?: 'scalar-or-null'; key?: 'required' }>> = {
+  register: { read: {}, write: { value: 'scalar-or-null' }, cas: { expected: 'scalar-or-null', value: 'scalar-or-null' } },
+  kv: { get: { key: 'required' }, put: { key: 'required', value: 'scalar' }, append: { key: 'required', value: 'scalar' }, delete: { key: 'required' }, cas: { key: 'required', expected: 'scalar-or-null', value: 'scalar' } },
+  set: { add: { value: 'scalar' }, remove: { value: 'scalar' }, contains: { value: 'scalar' }, read: {} },
+  queue: { enqueue: { value: 'scalar' }, dequeue: {} },
+};
+
+function validateInputs(ops: readonly Operation<unknown, unknown>[], model: HistoryModelName, items: NonNullable<ParsedText['operations']>): void {
+  ops.forEach((op, k) => {
+    const where = items[k].where;
+    const input = op.input as { [f: string]: Plain };
+    const spec = INPUT_FIELDS[model][input.op as string];
+    if (spec === undefined) throw new HistoryFileError(`${where}: input.op is ${JSON.stringify(input.op)}, which the ${model} model does not know; it knows ${Object.keys(INPUT_FIELDS[model]).join(', ')}`);
+    const strings = model === 'kv';
+    for (const [field, rule] of Object.entries(spec)) {
+      const v = input[field];
+      if (rule === 'required') {
+        if (typeof v !== 'string') throw new HistoryFileError(`${where}: input.key is ${describePlain(v)}; a key-value operation needs a string key`);
+        continue;
+      }
+      const ok = strings ? typeof v === 'string' || (rule === 'scalar-or-null' && v === null) : typeof v === 'string' || typeof v === 'number' || (rule === 'scalar-or-null' && v === null);
+      if (!ok) throw new HistoryFileError(`${where}: input.${field} is ${describePlain(v)}; expected ${strings ? 'a string' : 'a string or a number'}${rule === 'scalar-or-null' ? ' or null' : ''}`);
+    }
+    if (model !== 'kv' && input.key !== undefined && typeof input.key !== 'string') throw new HistoryFileError(`${where}: input.key is ${describePlain(input.key)}; a key is a string`);
+  });
+}
+
+/** A jepsen.independent event: its value [key value] becomes its key and its value. */
+function splitTuple(e: HistoryEvent): void {
+  if (!Array.isArray(e.value) || e.value.length !== 2) throw new HistoryFileError(`${e.where}: value is ${describePlain(e.value)}; with --independent every value is a [key value] tuple, e.g. [3 nil]`);
+  if (e.key !== undefined) throw new HistoryFileError(`${e.where}: the event has a key and a [key value] tuple; drop --independent for histories with keys`);
+  const [k, v] = e.value;
+  if (typeof k !== 'string' && typeof k !== 'number') throw new HistoryFileError(`${e.where}: the tuple's key is ${describePlain(k)}; a key is a string or a number`);
+  e.key = String(k);
+  e.value = v;
+}
+
+/** Reads a history file's text: the model to check with, its operations, and the counts. */
+export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): HistoryRead {
+  if (text.replace(/^\uFEFF/, '').trim() === '') throw new HistoryFileError('the file is empty: there is no history to check');
+  const format = opts.format ?? detectFormat(text);
+  const parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text, 'edn');
+  const counts: HistoryCounts = { events: parsed.events.length, operations: 0, unknownOutcome: 0, failed: 0, nonClientEvents: parsed.nonClientEvents, otherLines: parsed.otherLines };
+  if (parsed.operations !== undefined) {
+    const r = operationsOf(parsed.operations, opts.model);
+    counts.operations = r.ops.length;
+    counts.unknownOutcome = r.ops.filter((o) => o.return === Infinity).length;
+    if (r.ops.length === 0) throw new HistoryFileError('the file holds no operations: nothing to check');
+    return { format, model: r.model, modelFrom: r.modelFrom, ops: r.ops, counts };
+  }
+  if (parsed.events.length === 0) throw new HistoryFileError(`the file holds no client events${counts.otherLines > 0 ? ` (${counts.otherLines} lines that are not jepsen.util operation lines)` : ''}${counts.nonClientEvents > 0 ? ` (${counts.nonClientEvents} events of non-client processes)` : ''}: nothing to check`);
+  if (opts.independent === true) for (const e of parsed.events) splitTuple(e);
+  const functions = new Set(parsed.events.map((e) => e.f));
+  const keyed = parsed.events.some((e) => e.key !== undefined);
+  const model = opts.model ?? inferModel(functions, keyed);
+  if (model === null) throw new HistoryFileError(`the history's functions (${[...functions].sort().join(', ')}) fit no model; choose one with --model ${HISTORY_MODELS.join('|')}`);
+  const ops = pairEvents(parsed, model, opts.casFail ?? 'mismatch', counts);
+  counts.operations = ops.length;
+  return { format, model, modelFrom: opts.model !== undefined ? 'given' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
+}

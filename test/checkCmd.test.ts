@@ -1,0 +1,106 @@
+// Goal: `faultline check` gives a history file's verdict as a user needs it: linearizable
+// (exit 0), not (exit 1, with the failing operations explained), undecided within its
+// budget (exit 3, never a pass); and refuses a bad file or flag with exit 2 naming the file,
+// the line and the fix, before printing any verdict.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliAsync } from './cliHarness.ts';
+
+let dir: string;
+const file = (name: string, text: string | Buffer): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const GOOD = ['INFO  jepsen.util - 0\t:invoke\t:write\t1', 'INFO  jepsen.util - 0\t:ok\t:write\t1', 'INFO  jepsen.util - 1\t:invoke\t:read\tnil', 'INFO  jepsen.util - 1\t:ok\t:read\t1', 'INFO  jepsen.util - 2\t:invoke\t:cas\t[2 3]', 'INFO  jepsen.util - 2\t:fail\t:cas\t[2 3]', 'INFO  jepsen.util - 3\t:invoke\t:write\t9', 'INFO  jepsen.util - 3\t:fail\t:write\t9'].join('\n');
+// Read 1, then (strictly later) read 0 with nothing writing 0: a stale read.
+const STALE = ['{:process 0, :type :invoke, :f :write, :value 0}', '{:process 0, :type :ok, :f :write, :value 0}', '{:process 0, :type :invoke, :f :write, :value 1}', '{:process 0, :type :ok, :f :write, :value 1}', '{:process 1, :type :invoke, :f :read, :value nil}', '{:process 1, :type :ok, :f :read, :value 0}'].join('\n');
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fl-check-'));
+});
+
+const check = (...argv: string[]) => cliAsync(dir, 'check', ...argv);
+
+describe('faultline check', () => {
+  it('says LINEARIZABLE (exit 0) or NOT LINEARIZABLE (exit 1) with the failing operations', async () => {
+    const good = file('good.log', GOOD);
+    const ok = await check(good);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/jepsen-log, model register \(inferred from cas, read, write\): 3 operations, 1 failed \(left out: no effect\)/);
+    expect(ok.out).toMatch(/LINEARIZABLE: 3 operations in 1 partition/);
+    const stale = await check(file('stale.edn', STALE));
+    expect(stale.code).toBe(1);
+    expect(stale.out).toMatch(/NOT LINEARIZABLE/);
+    expect(stale.out).toMatch(/read\(\) observed 0, but from 1 it would return 1/);
+    expect(stale.out).toMatch(/times are the events' positions in the file/);
+  });
+
+  it('is INCONCLUSIVE (exit 3) when the search runs out, never a pass', async () => {
+    const stale = file('stale2.edn', STALE);
+    const r = await check(stale, '--steps', '1');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/INCONCLUSIVE: the search ran out of its budget/);
+    expect((await check(stale, '--steps', '1', '--allow-inconclusive')).code).toBe(0);
+    const good = file('good2.log', GOOD);
+    expect((await check(good, '--steps', '1')).code).toBe(3);
+  });
+
+  it('prints one JSON object with --json, and a line per file and a total for several', async () => {
+    const good = file('good3.log', GOOD);
+    const stale = file('stale3.edn', STALE);
+    const r = await check(good, stale, '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as { verdict: string; files: { file: string; verdict: string; operations: number; illegal?: { opIds: number[]; explanation: string } }[] };
+    expect(doc.verdict).toBe('fail');
+    expect(doc.files.map((f) => [f.file, f.verdict, f.operations])).toEqual([
+      [good, 'linearizable', 3],
+      [stale, 'not-linearizable', 3],
+    ]);
+    expect(doc.files[1].illegal?.opIds).toContain(2);
+    const human = await check(good, stale);
+    expect(human.out).toMatch(/2 histories: 1 linearizable, 1 not, 0 inconclusive/);
+    expect(human.err).toMatch(/good3\.log: LINEARIZABLE/);
+    const quiet = await check(good, stale, '--quiet');
+    expect(quiet.out).not.toMatch(/good3\.log/);
+    expect(quiet.out).toMatch(/stale3\.edn/);
+  });
+
+  it('hints at --initial when a key-value history reads "" for a missing key', async () => {
+    const kv = file('kv.edn', ['{:process 0, :type :invoke, :f :get, :key "k", :value nil}', '{:process 0, :type :ok, :f :get, :key "k", :value ""}'].join('\n'));
+    const r = await check(kv);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/hint: .*--initial '""'/);
+    expect((await check(kv, '--initial', '""')).code).toBe(0);
+  });
+
+  it('refuses bad files and flags with exit 2, naming the file and line, and prints no verdict', async () => {
+    const good = file('good4.log', GOOD);
+    const broken = file('broken.edn', STALE + '\n{:process 2, :type :ok, :f :read, :value 1}');
+    const cases: [string[], RegExp][] = [
+      [[good, broken], /broken\.edn: line 7: process 2 completes read \(ok\) but has no operation open/],
+      [[file('bin.edn', Buffer.from([0x7b, 0x00, 0x7d]))], /bin\.edn holds a NUL byte/],
+      [[file('latin1.edn', Buffer.from([0x7b, 0xe9, 0x7d]))], /not valid UTF-8/],
+      [[dir], /is a directory; name a file/],
+      [[join(dir, 'missing.edn')], /missing\.edn: cannot read .*: no such file/],
+      [[file('empty.json', '')], /empty\.json: the file is empty/],
+      [[file('nemesis.edn', '{:process :nemesis, :type :info, :f :start, :value nil}')], /holds no client events \(1 events of non-client processes\)/],
+      [[good, '--model', 'graph'], /--model: expected one of register, kv, set, queue, got "graph"/],
+      [[good, '--initial', 'abc'], /--initial: expected a JSON value/],
+      [[good, '--initial', '[1]'], /--initial: expected a string, a number or null/],
+      [[good, '--steps', '0'], /--steps: expected a positive integer/],
+      [[good, '--timeout', 'soon'], /--timeout: expected a duration/],
+      [[good, good], /is named twice/],
+      [[], /name at least one history file/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await check(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.out, argv.join(' ')).toBe('');
+    }
+  });
+});
