@@ -6,8 +6,7 @@
 // Then each history is checked with a step budget and a wall-clock limit per file; running
 // out of either is INCONCLUSIVE, never a pass. Exit 0 every history is linearizable, 1 one
 // is not, 3 none is not but one could not be decided (0 with --allow-inconclusive).
-import { checkHistory } from '../sim/check/linearizability.ts';
-import type { CheckResult } from '../sim/check/history.ts';
+import { checkSegmented, type SegmentedResult } from '../sim/check/segmentedCheck.ts';
 import { HISTORY_FORMATS, HISTORY_MODELS, HistoryFileError, modelFor, readHistoryText, type HistoryFormat, type HistoryModelName, type HistoryRead } from '../sim/check/historyFile/readHistory.ts';
 import { formatCount } from '../sim/kernel/time.ts';
 import { parseDuration } from '../sim/scenario/duration.ts';
@@ -19,6 +18,7 @@ import { wallNowMs } from './wallclock.ts';
 
 /** A history file holds at most this much: Jepsen's longest histories are tens of megabytes. */
 export const HISTORY_BYTES_MAX = 512 * 1024 * 1024;
+/** Search steps one search may spend: a quiet-cut segment of a key, or a key's remainder. */
 const STEPS_DEFAULT = 50_000_000;
 const TIMEOUT_DEFAULT = '60s';
 
@@ -27,14 +27,14 @@ type FileVerdict = 'linearizable' | 'not-linearizable' | 'inconclusive';
 interface FileResult {
   file: string;
   read: HistoryRead;
-  result: CheckResult<unknown, unknown>;
+  result: SegmentedResult<unknown, unknown>;
   verdict: FileVerdict;
   reason?: string;
   wallMs: number;
 }
 
 function parseSteps(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`--steps: expected a positive integer (search steps per file), got "${text}". Example: --steps 100000000`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`--steps: expected a positive integer (search steps one search may spend), got "${text}". Example: --steps 100000000`);
   return Number(text);
 }
 
@@ -59,6 +59,10 @@ function oneOf<T extends string>(text: string | undefined, flag: string, allowed
   if (text === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${text}"`);
   return text as T;
+}
+
+function steps(n: number): string {
+  return `${formatCount(n)} search ${n === 1 ? 'step' : 'steps'}`;
 }
 
 function countsLine(r: HistoryRead): string {
@@ -124,10 +128,12 @@ export function cmdCheck(argv: string[], io: Io): number {
   for (const { file, read, checkModel } of reads) {
     const t0 = wallNowMs();
     const deadlineAt = t0 + timeoutMs;
-    const result = checkHistory(checkModel, read.ops, { maxSteps, deadline: () => wallNowMs() > deadlineAt });
+    // Each key's history is cut where it goes quiet and checked segment by segment, so a long
+    // history costs memory for its busiest stretch, not for its length (same verdict as one search).
+    const result = checkSegmented(checkModel, read.ops, { segmentSteps: maxSteps, deadline: () => wallNowMs() > deadlineAt });
     const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
     const verdict: FileVerdict = result.verdict === 'ok' ? 'linearizable' : result.verdict === 'illegal' ? 'not-linearizable' : 'inconclusive';
-    const reason = verdict !== 'inconclusive' ? undefined : wallMs >= timeoutMs ? `the search ran out of time (--timeout ${timeoutMs / 1000}s) after ${formatCount(result.steps)} steps` : `the search ran out of its budget (${formatCount(result.steps)} of --steps ${formatCount(maxSteps)}) or its memory bound`;
+    const reason = verdict !== 'inconclusive' ? undefined : wallMs >= timeoutMs ? `out of time (--timeout ${timeoutMs / 1000}s) after ${steps(result.steps)}: ${result.reason ?? ''}` : `${result.reason ?? 'undecided'} (--steps ${formatCount(maxSteps)} per search)`;
     results.push({ file, read, result, verdict, reason, wallMs });
     if (v.json !== true && v.quiet !== true && positionals.length > 1) io.err(`  ${file}: ${verdict.replace('-', ' ').toUpperCase()} (${wallMs} ms)\n`);
   }
@@ -148,7 +154,7 @@ export function cmdCheck(argv: string[], io: Io): number {
             verdict: r.verdict,
             ...(r.reason === undefined ? {} : { reason: r.reason }),
             partitions: r.result.partitions,
-            checkedOps: r.result.checkedOps,
+            segments: r.result.segments,
             steps: r.result.steps,
             wallMs: r.wallMs,
             ...(r.result.illegal === undefined ? {} : { illegal: { key: r.result.illegal.key, opIds: r.result.illegal.ops.map((o) => o.opId), explanation: r.result.illegal.explanation } }),
@@ -162,11 +168,11 @@ export function cmdCheck(argv: string[], io: Io): number {
     for (const r of results) {
       if (v.quiet === true && r.verdict === 'linearizable') continue;
       io.out(`faultline check ${r.file}\n  ${countsLine(r.read)}\n`);
-      if (r.verdict === 'linearizable') io.out(`  LINEARIZABLE: ${formatCount(r.result.checkedOps)} operations in ${formatCount(r.result.partitions)} ${r.result.partitions === 1 ? 'partition' : 'partitions'}, ${formatCount(r.result.steps)} search steps, ${r.wallMs} ms\n`);
+      if (r.verdict === 'linearizable') io.out(`  LINEARIZABLE: ${formatCount(r.result.partitions)} ${r.result.partitions === 1 ? 'partition' : 'partitions'} in ${formatCount(r.result.segments)} ${r.result.segments === 1 ? 'segment' : 'segments'}, ${steps(r.result.steps)}, ${r.wallMs} ms\n`);
       else if (r.verdict === 'inconclusive') io.out(`  INCONCLUSIVE: ${r.reason}; give it more with --steps or --timeout\n`);
       else {
         const ill = r.result.illegal;
-        io.out(`  NOT LINEARIZABLE${ill === undefined || ill.key === '' ? '' : ` (${r.read.model === 'kv' ? 'key' : 'partition'} ${JSON.stringify(ill.key)})`}: ${formatCount(r.result.steps)} search steps, ${r.wallMs} ms\n`);
+        io.out(`  NOT LINEARIZABLE${ill === undefined || ill.key === '' ? '' : ` (${r.read.model === 'kv' ? 'key' : 'partition'} ${JSON.stringify(ill.key)})`}: ${steps(r.result.steps)}, ${r.wallMs} ms\n`);
         if (ill !== undefined) io.out(ill.explanation.replace(/^/gm, '    ') + '\n');
         io.out(`  (times are the events' positions in the file; opIds count the file's operations from 0)\n`);
         if (initial === null && readsEmptyString(r.read)) io.out(`  hint: a read returned "" while every ${r.read.model === 'kv' ? 'key' : 'register'} starts as null; if a missing ${r.read.model === 'kv' ? 'key' : 'value'} reads as "" in this system (Porcupine's kv data does), check again with --initial '""'\n`);

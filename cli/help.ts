@@ -316,7 +316,10 @@ Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jep
                      expected one, as etcd's Jepsen client means it) or refused (no effect)
       --independent  values are jepsen.independent tuples [key value] (Jepsen's
                      multi-key tests): each key is checked as its own register
-      --steps N      search steps per file before INCONCLUSIVE (default 50,000,000)
+      --steps N      search steps one search may spend before INCONCLUSIVE (default
+                     50,000,000); each key's history is cut where it goes quiet and
+                     each stretch searched on its own, so memory follows the busiest
+                     stretch, not the length
       --timeout D    wall time per file before INCONCLUSIVE (default 60s)
       --json         print one JSON object: the verdict and, per file, counts and result
   -q, --quiet        print only the histories that are not linearizable or inconclusive

@@ -60,6 +60,12 @@ export interface SegmentedOptions {
   /** Configurations carried across a cut at most (default SEGMENT_STATES_MAX); more: the partition is no longer cut. */
   statesMax?: number;
   /**
+   * Polled during every search (as CheckOptions.deadline); true stops it: a search it stops
+   * leaves its partition undecided ('unknown'), never passed. For a caller with a wall-clock
+   * limit (`faultline check --timeout`); simulated runs leave it unset.
+   */
+  deadline?: () => boolean;
+  /**
    * Called the moment a closed segment proves the history illegal (at the call that cut
    * it), with the report finish() will also return: a violation found then is final,
    * whatever the rest of the history holds. Failures found by finish() are not passed here.
@@ -137,6 +143,7 @@ export class SegmentedChecker<S, I, O> {
   private undecidedReason: string | null = null;
   private readonly heldMax: number;
   private readonly segmentSteps: number;
+  private readonly deadline: (() => boolean) | undefined;
   private readonly statesMax: number;
   private readonly onIllegal: SegmentedOptions['onIllegal'];
 
@@ -144,6 +151,7 @@ export class SegmentedChecker<S, I, O> {
     this.onIllegal = opts.onIllegal;
     this.heldMax = opts.heldMax ?? Infinity;
     this.segmentSteps = opts.segmentSteps ?? SEGMENT_STEPS_MAX;
+    this.deadline = opts.deadline;
     this.statesMax = opts.statesMax ?? SEGMENT_STATES_MAX;
   }
 
@@ -318,7 +326,7 @@ export class SegmentedChecker<S, I, O> {
         continue;
       }
       const segOps = c.unplaced.length === 0 ? ops : [...ops, ...c.unplaced.map(unknownOp)];
-      const r = endStates(this.model, segOps, c.state, { maxSteps: Math.min(this.segmentSteps, SEGMENT_ENUMERATION_STEPS_MAX) });
+      const r = endStates(this.model, segOps, c.state, { maxSteps: Math.min(this.segmentSteps, SEGMENT_ENUMERATION_STEPS_MAX), deadline: this.deadline });
       this.steps += r.steps;
       if (r.kind === 'budget') return 'defer';
       for (const e of r.ends) out.push({ state: e.state, unplaced: e.unplaced.map((i) => segOps[i].op) });
@@ -358,11 +366,12 @@ export class SegmentedChecker<S, I, O> {
     this.segments++;
     let report: IllegalReport<I, O> | undefined;
     for (const c of part.configs) {
-      const r = checkHistory(this.from(c.state), [...part.ops, ...c.unplaced], { maxSteps: this.segmentSteps });
+      const r = checkHistory(this.from(c.state), [...part.ops, ...c.unplaced], { maxSteps: this.segmentSteps, deadline: this.deadline });
       this.steps += r.steps;
       if (r.verdict === 'ok') return;
       if (r.verdict === 'unknown') {
-        this.undecide(part, `the search of key ${part.key}'s last ${part.ops.length} operations spent its budget of ${stepsText(this.segmentSteps)}`);
+        const why = this.deadline?.() === true ? 'was stopped by its deadline' : `spent its budget of ${stepsText(this.segmentSteps)}`;
+        this.undecide(part, `the search of key ${part.key}'s last ${part.ops.length} operations ${why}`);
         return;
       }
       report ??= r.illegal;
@@ -398,11 +407,12 @@ export class SegmentedChecker<S, I, O> {
   /** No order of a closed segment is legal from any configuration: the explanation from the first. */
   private fail(part: Part<S, I, O>, ops: readonly SearchOp<I, O>[]): void {
     const c = part.configs[0];
-    const r = checkHistory(this.from(c.state), [...ops.map((o) => o.op), ...c.unplaced], { maxSteps: this.segmentSteps });
+    const r = checkHistory(this.from(c.state), [...ops.map((o) => o.op), ...c.unplaced], { maxSteps: this.segmentSteps, deadline: this.deadline });
     this.steps += r.steps;
     if (r.illegal === undefined) {
-      // Cannot happen (endStates found no order); say so rather than pass.
-      this.undecide(part, `key ${part.key}: the segment search and its explanation disagree`);
+      // Only a deadline can stop it (endStates found no order, so the search must fail):
+      // say the check could not finish rather than pass.
+      this.undecide(part, this.deadline?.() === true ? `key ${part.key}: a segment with no legal order was found, but its explanation was stopped by the deadline` : `key ${part.key}: the segment search and its explanation disagree`);
       return;
     }
     this.failure = this.withContext(part, r.illegal);

@@ -47,15 +47,22 @@ export interface EdnForm {
 /** Nesting levels a history may have: far more than any has, far fewer than overflow the stack. */
 export const EDN_DEPTH_MAX = 256;
 
-const DELIMITERS = new Set(['(', ')', '[', ']', '{', '}', '"', ';', ',']);
 const INTEGER = /^[+-]?\d+N?$/;
 const DECIMAL = /^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?M?$/;
+
+/** Whitespace (commas included) and the characters that end a token: ( ) [ ] { } " ; by char code. */
+const ENDS_TOKEN = new Uint8Array(128);
+for (const c of ' \t\n\r\f,()[]{}";') ENDS_TOKEN[c.charCodeAt(0)] = 1;
 
 function isWhitespace(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ',' || c === '\f';
 }
 
-export function readEdn(text: string): EdnForm[] {
+/**
+ * The top-level forms of `text`, in order; with `onForm`, each is handed over as it is read
+ * and none is kept (a long history is then never held as EDN and as events at once).
+ */
+export function readEdn(text: string, onForm?: (form: EdnForm) => void): EdnForm[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
@@ -123,10 +130,24 @@ export function readEdn(text: string): EdnForm[] {
   };
   const readToken = (): string => {
     const start = i;
-    while (i < n && !isWhitespace(text[i]) && !DELIMITERS.has(text[i])) i++;
+    for (;;) {
+      const c = i < n ? text.charCodeAt(i) : 32;
+      if (c < 128 && ENDS_TOKEN[c] === 1) break;
+      i++;
+    }
     return text.slice(start, i);
   };
+  // Keywords repeat on every event (:process, :type, :invoke...): one object per name.
+  const keywords = new Map<string, Keyword>();
   const atom = (token: string, at: number): EdnValue => {
+    if (token.charCodeAt(0) === 58 /* : */ && token.length > 1 && token.charCodeAt(1) !== 58) {
+      let k = keywords.get(token);
+      if (k === undefined) {
+        k = new Keyword(token.slice(1));
+        keywords.set(token, k);
+      }
+      return k;
+    }
     if (token === 'nil') return null;
     if (token === 'true') return true;
     if (token === 'false') return false;
@@ -158,11 +179,10 @@ export function readEdn(text: string): EdnForm[] {
   let depth = 0;
   const readForm = (): EdnValue => {
     if (++depth > EDN_DEPTH_MAX) fail(`nested deeper than ${EDN_DEPTH_MAX} levels; a history nests a few`);
-    try {
-      return readFormAt();
-    } finally {
-      depth--;
-    }
+    // Not restored on a throw: an error ends the whole read.
+    const v = readFormAt();
+    depth--;
+    return v;
   };
   const readFormAt = (): EdnValue => {
     skipSpace();
@@ -228,7 +248,9 @@ export function readEdn(text: string): EdnForm[] {
     skipSpace();
     if (i >= n) return forms;
     const formLine = line;
-    forms.push({ value: readForm(), line: formLine });
+    const form = { value: readForm(), line: formLine };
+    if (onForm === undefined) forms.push(form);
+    else onForm(form);
   }
 }
 

@@ -30,7 +30,7 @@ import { queueModel, type QueueInput, type QueueOutput } from '../models/queue.t
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../models/register.ts';
 import { setModel, type SetInput, type SetOutput } from '../models/set.ts';
 import { parseJson } from '../../scenario/jsonText.ts';
-import { EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnValue } from './edn.ts';
+import { EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnForm, type EdnValue } from './edn.ts';
 
 export type HistoryFormat = 'edn' | 'jepsen-log' | 'json';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['edn', 'jepsen-log', 'json'];
@@ -110,7 +110,8 @@ function describePlain(v: Plain | undefined): string {
 
 /** The format of a text: a log with jepsen.util lines, JSON, or EDN. */
 export function detectFormat(text: string): HistoryFormat {
-  if (/^[^\n]*\bjepsen\.util\s+-\s/m.test(text)) return 'jepsen-log';
+  // Unanchored: a `^[^\n]*` prefix would backtrack over every line (quadratic in its length).
+  if (/\bjepsen\.util\s+-\s/.test(text)) return 'jepsen-log';
   const body = text.replace(/^\uFEFF/, '').trimStart();
   // JSON's objects start with a quoted key; EDN's maps with a keyword (:process).
   if (/^(?:\[\s*)?\{\s*"/.test(body) || /^\[\s*\]$/.test(body.trimEnd())) return 'json';
@@ -158,17 +159,37 @@ function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]
 }
 
 function parseEdnText(text: string, format: 'edn'): ParsedText {
-  let forms;
+  const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  // A whole history may be one vector of maps, or one map per form (read as it goes).
+  let first: EdnForm | undefined;
+  let forms = 0;
+  const take = (value: Plain, where: string): void => {
+    const e = eventFromFields(fieldsOf(value, where, format), where, format);
+    if (e === 'non-client') out.nonClientEvents++;
+    else out.events.push(e);
+  };
   try {
-    forms = readEdn(text);
+    readEdn(text, (f) => {
+      forms++;
+      if (forms === 1 && Array.isArray(f.value)) {
+        first = f;
+        return;
+      }
+      if (first !== undefined) {
+        take(plainOf(first.value), `line ${first.line}`);
+        first = undefined;
+      }
+      take(plainOf(f.value), `line ${f.line}`);
+    });
   } catch (e) {
     if (e instanceof EdnError) throw new HistoryFileError(`line ${e.line}, column ${e.column}: ${e.reason}`);
     throw e;
   }
-  // A whole history may be one vector of maps, or one map per form.
-  const items: { value: Plain; where: string }[] =
-    forms.length === 1 && Array.isArray(forms[0].value) ? forms[0].value.map((v, k) => ({ value: plainOf(v), where: `event ${k + 1} of the vector on line ${forms[0].line}` })) : forms.map((f) => ({ value: plainOf(f.value), where: `line ${f.line}` }));
-  return collect(items, format);
+  if (first !== undefined) {
+    const vectorLine = first.line;
+    (first.value as EdnValue[]).forEach((v, k) => take(plainOf(v), `event ${k + 1} of the vector on line ${vectorLine}`));
+  }
+  return out;
 }
 
 function collect(items: readonly { value: Plain; where: string }[], format: HistoryFormat): ParsedText {
