@@ -61,17 +61,22 @@ function oneOf<T extends string>(text: string | undefined, flag: string, allowed
   return text as T;
 }
 
+/** "1 operation", "2 operations". */
+function count(n: number, noun: string): string {
+  return `${formatCount(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 function steps(n: number): string {
-  return `${formatCount(n)} search ${n === 1 ? 'step' : 'steps'}`;
+  return count(n, 'search step');
 }
 
 function countsLine(r: HistoryRead): string {
   const c = r.counts;
-  const parts = [`${formatCount(c.operations)} operations`];
+  const parts = [count(c.operations, 'operation')];
   if (c.unknownOutcome > 0) parts.push(`${formatCount(c.unknownOutcome)} with unknown outcome`);
   if (c.failed > 0) parts.push(`${formatCount(c.failed)} failed (left out: no effect)`);
-  if (c.nonClientEvents > 0) parts.push(`${formatCount(c.nonClientEvents)} non-client events skipped`);
-  if (c.otherLines > 0) parts.push(`${formatCount(c.otherLines)} other log lines skipped`);
+  if (c.nonClientEvents > 0) parts.push(`${count(c.nonClientEvents, 'non-client event')} skipped`);
+  if (c.otherLines > 0) parts.push(`${count(c.otherLines, 'other log line')} skipped`);
   return `${r.format}, model ${r.model}${r.modelFrom === 'given' ? '' : ` (${r.modelFrom})`}: ${parts.join(', ')}`;
 }
 
@@ -168,7 +173,7 @@ export function cmdCheck(argv: string[], io: Io): number {
     for (const r of results) {
       if (v.quiet === true && r.verdict === 'linearizable') continue;
       io.out(`faultline check ${r.file}\n  ${countsLine(r.read)}\n`);
-      if (r.verdict === 'linearizable') io.out(`  LINEARIZABLE: ${formatCount(r.result.partitions)} ${r.result.partitions === 1 ? 'partition' : 'partitions'} in ${formatCount(r.result.segments)} ${r.result.segments === 1 ? 'segment' : 'segments'}, ${steps(r.result.steps)}, ${r.wallMs} ms\n`);
+      if (r.verdict === 'linearizable') io.out(`  LINEARIZABLE: ${count(r.result.partitions, 'partition')} in ${count(r.result.segments, 'segment')}, ${steps(r.result.steps)}, ${r.wallMs} ms\n`);
       else if (r.verdict === 'inconclusive') io.out(`  INCONCLUSIVE: ${r.reason}; give it more with --steps or --timeout\n`);
       else {
         const ill = r.result.illegal;
