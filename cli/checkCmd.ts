@@ -99,6 +99,7 @@ export function cmdCheck(argv: string[], io: Io): number {
       initial: { type: 'string' },
       'cas-fail': { type: 'string' },
       independent: { type: 'boolean' },
+      'nil-reads': { type: 'string' },
       steps: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
@@ -110,6 +111,7 @@ export function cmdCheck(argv: string[], io: Io): number {
   if (positionals.length === 0) throw new UsageError('check: name at least one history file (Jepsen history.edn or log, or JSON). See `faultline check --help`.');
   const model = oneOf<HistoryModelName>(v.model as string | undefined, '--model', HISTORY_MODELS);
   const format = oneOf<HistoryFormat>(v.format as string | undefined, '--format', HISTORY_FORMATS);
+  const nilReads = oneOf(v['nil-reads'] as string | undefined, '--nil-reads', ['value', 'unseen'] as const);
   const casFail = oneOf(v['cas-fail'] as string | undefined, '--cas-fail', ['mismatch', 'refused'] as const);
   const initial = typeof v.initial === 'string' ? parseInitial(v.initial) : null;
   const maxSteps = typeof v.steps === 'string' ? parseSteps(v.steps) : STEPS_DEFAULT;
@@ -121,7 +123,7 @@ export function cmdCheck(argv: string[], io: Io): number {
   const reads = positionals.map((file) => {
     const text = readUtf8File(file, file, { bytesMax: HISTORY_BYTES_MAX, noun: 'a history', what: 'a history (EDN, a log or JSON)', why: 'split a larger history into parts' });
     try {
-      const read = readHistoryText(text, { format, model, casFail, initial, independent: v.independent === true });
+      const read = readHistoryText(text, { format, model, casFail, initial, independent: v.independent === true, nilReads });
       return { file, read, checkModel: modelFor(read.model, initial) };
     } catch (e) {
       if (e instanceof HistoryFileError) throw new UsageError(`${file}: ${e.message}`);
@@ -138,6 +140,10 @@ export function cmdCheck(argv: string[], io: Io): number {
     const result = checkSegmented(checkModel, read.ops, { segmentSteps: maxSteps, deadline: () => wallNowMs() > deadlineAt });
     const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
     const verdict: FileVerdict = result.verdict === 'ok' ? 'linearizable' : result.verdict === 'illegal' ? 'not-linearizable' : 'inconclusive';
+    if (read.ops.length === 0) {
+      results.push({ file, read, result, verdict: 'inconclusive', reason: `the history holds no client operation to check (${countsLine(read)}); nothing was decided`, wallMs });
+      continue;
+    }
     const reason = verdict !== 'inconclusive' ? undefined : wallMs >= timeoutMs ? `out of time (--timeout ${timeoutMs / 1000}s) after ${steps(result.steps)}: ${result.reason ?? ''}` : `${result.reason ?? 'undecided'} (--steps ${formatCount(maxSteps)} per search)`;
     results.push({ file, read, result, verdict, reason, wallMs });
     if (v.json !== true && v.quiet !== true && positionals.length > 1) io.err(`  ${file}: ${verdict.replace('-', ' ').toUpperCase()} (${wallMs} ms)\n`);
@@ -174,7 +180,7 @@ export function cmdCheck(argv: string[], io: Io): number {
       if (v.quiet === true && r.verdict === 'linearizable') continue;
       io.out(`faultline check ${r.file}\n  ${countsLine(r.read)}\n`);
       if (r.verdict === 'linearizable') io.out(`  LINEARIZABLE: ${count(r.result.partitions, 'partition')} in ${count(r.result.segments, 'segment')}, ${steps(r.result.steps)}, ${r.wallMs} ms\n`);
-      else if (r.verdict === 'inconclusive') io.out(`  INCONCLUSIVE: ${r.reason}; give it more with --steps or --timeout\n`);
+      else if (r.verdict === 'inconclusive') io.out(`  INCONCLUSIVE: ${r.reason}${r.read.ops.length === 0 ? '' : '; give it more with --steps or --timeout'}\n`);
       else {
         const ill = r.result.illegal;
         io.out(`  NOT LINEARIZABLE${ill === undefined || ill.key === '' ? '' : ` (${r.read.model === 'kv' ? 'key' : 'partition'} ${JSON.stringify(ill.key)})`}: ${steps(r.result.steps)}, ${r.wallMs} ms\n`);

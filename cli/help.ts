@@ -292,7 +292,8 @@ server keeps serving its final state. Ctrl-C stops it. A port in use exits with 
 export const CHECK_HELP = `faultline check — linearizability of histories recorded elsewhere
 
 Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jepsen-log|json]
-                       [--initial JSON] [--cas-fail mismatch|refused] [--independent]
+                       [--initial JSON] [--cas-fail mismatch|refused] [--nil-reads value|unseen]
+                       [--independent]
                        [--steps N] [--timeout D]
                        [--json] [--quiet] [--allow-inconclusive]
 
@@ -314,6 +315,8 @@ Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jep
                      --initial '""'
       --cas-fail W   what a failed cas means: mismatch (default: the value was not the
                      expected one, as etcd's Jepsen client means it) or refused (no effect)
+      --nil-reads W  what a read that returned nil means: value (default: it held nil) or
+                     unseen (it observed nothing, as Knossos's models take it)
       --independent  values are jepsen.independent tuples [key value] (Jepsen's
                      multi-key tests): each key is checked as its own register
       --steps N      search steps one search may spend before INCONCLUSIVE (default

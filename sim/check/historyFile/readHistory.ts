@@ -12,6 +12,7 @@
 //   completion's value as its output (writes of the key-value model: output unseen);
 // - `info`, or no completion before the history ends: unknown outcome (it may have taken
 //   effect at any time after its invoke, or never);
+// - a read that returned nil held nil, or (`nilReads: 'unseen'`, Knossos's reading) saw nothing;
 // - `fail`: it did not take effect, so it is left out (`failed`), except a failed cas,
 //   which by default says the value was not the expected one (`casFail: 'mismatch'`, what
 //   etcd's and Porcupine's Jepsen clients mean by it; 'refused' leaves it out too);
@@ -19,6 +20,9 @@
 //   log lines that are not jepsen.util operation lines are counted and skipped;
 // - times are the events' positions in the file: a history lists its events in the order
 //   they happened (Jepsen's `:time` is not needed and not read).
+// A file with events but no client operation (only a nemesis's, say, or only failures)
+// reads as no operations with its counts: the caller decides (`faultline check` calls it
+// inconclusive, not linearizable). An empty file is an error.
 // An invoke on a process that already has one open, or a completion with none open or
 // naming a different function, is an error: the file is not a history of sequential clients.
 
@@ -48,6 +52,12 @@ export interface ReadHistoryOptions {
   casFail?: 'mismatch' | 'refused';
   /** Values are jepsen.independent tuples, [key value]: the key is taken from the tuple. */
   independent?: boolean;
+  /**
+   * What a read that returned nil means (register, kv): 'value' (default: the register or
+   * key held nil, as etcd's Jepsen client means it) or 'unseen' (the read observed nothing,
+   * as Knossos's models take it).
+   */
+  nilReads?: 'value' | 'unseen';
 }
 
 export class HistoryFileError extends Error {}
@@ -399,7 +409,18 @@ export function modelFor(name: HistoryModelName, initial: string | number | null
   return { ...base, init: () => initial };
 }
 
-function pairEvents(parsed: ParsedText, model: HistoryModelName, casFail: 'mismatch' | 'refused', counts: HistoryCounts): Operation<unknown, unknown>[] {
+/** A register read or key-value get that returned nil, made to observe nothing (Knossos's reading). */
+function nilReadUnseen(model: HistoryModelName, output: unknown): unknown {
+  const o = output as { ok?: boolean; value?: unknown } | null;
+  if (o === null || o.ok !== true || o.value !== null) return output;
+  if (model === 'register') return { ok: true } satisfies RegisterOutput;
+  if (model === 'kv') return null;
+  return output;
+}
+
+function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHistoryOptions, counts: HistoryCounts): Operation<unknown, unknown>[] {
+  const casFail = opts.casFail ?? 'mismatch';
+  const isRead = (f: string): boolean => f === 'read' || f === 'get';
   const em = EVENT_MODELS[model];
   const open = new Map<number, { e: HistoryEvent; index: number; input: unknown }>();
   const ops: Operation<unknown, unknown>[] = [];
@@ -420,7 +441,10 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, casFail: 'misma
     if (o.e.f !== e.f) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} but invoked ${o.e.f} (${o.e.where})`);
     if (o.e.key !== e.key && e.key !== undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} on key ${JSON.stringify(e.key)} but invoked it on ${JSON.stringify(o.e.key)} (${o.e.where})`);
     open.delete(p);
-    if (e.type === 'ok') push(o, index, em.ok(e.f, o.input, e.value, e.where));
+    if (e.type === 'ok') {
+      const out = em.ok(e.f, o.input, e.value, e.where);
+      push(o, index, opts.nilReads === 'unseen' && isRead(e.f) ? nilReadUnseen(model, out) : out);
+    }
     else if (e.type === 'info') push(o, Infinity, null);
     else {
       const c = em.fail(e.f, casFail);
@@ -513,16 +537,14 @@ export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): Hi
     const r = operationsOf(parsed.operations, opts.model);
     counts.operations = r.ops.length;
     counts.unknownOutcome = r.ops.filter((o) => o.return === Infinity).length;
-    if (r.ops.length === 0) throw new HistoryFileError('the file holds no operations: nothing to check');
     return { format, model: r.model, modelFrom: r.modelFrom, ops: r.ops, counts };
   }
-  if (parsed.events.length === 0) throw new HistoryFileError(`the file holds no client events${counts.otherLines > 0 ? ` (${counts.otherLines} lines that are not jepsen.util operation lines)` : ''}${counts.nonClientEvents > 0 ? ` (${counts.nonClientEvents} events of non-client processes)` : ''}: nothing to check`);
   if (opts.independent === true) for (const e of parsed.events) splitTuple(e);
   const functions = new Set(parsed.events.map((e) => e.f));
   const keyed = parsed.events.some((e) => e.key !== undefined);
   const model = opts.model ?? inferModel(functions, keyed);
   if (model === null) throw new HistoryFileError(`the history's functions (${[...functions].sort().join(', ')}) fit no model; choose one with --model ${HISTORY_MODELS.join('|')}`);
-  const ops = pairEvents(parsed, model, opts.casFail ?? 'mismatch', counts);
+  const ops = pairEvents(parsed, model, opts, counts);
   counts.operations = ops.length;
   return { format, model, modelFrom: opts.model !== undefined ? 'given' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
 }
