@@ -11,14 +11,24 @@
 // real corpus (fiori, 778 x 384, cosine; queries are held-out paraphrases: a document's
 // embedding plus noise of norm 0.5, renormalised) and a seeded synthetic set (10,000 x 128,
 // L2, 64 clusters; queries are fresh points from the same clusters).
+//
+// A data set of your own in the standard .fvecs/.ivecs format (TEXMEX's SIFT and GIST, the
+// ann-benchmarks exports): FAULTLINE_HNSW_DATA=DIR, where DIR holds *base.fvecs (or
+// .bvecs), *query.fvecs and, optionally, *groundtruth.ivecs; FAULTLINE_HNSW_METRIC l2
+// (default) or cosine; FAULTLINE_HNSW_BASE_MAX (default 100,000) and
+// FAULTLINE_HNSW_QUERIES_MAX (default 1,000) cut it to this machine's size (the ground
+// truth is then computed, as it only holds for the whole base set). Only that set is run.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import 'fake-indexeddb/auto';
 import hnswlibNode from 'hnswlib-node';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { corpusByName } from '../corpus/registry.ts';
 import { vectorOf, type Corpus } from '../corpus/corpus.ts';
+import { readVecs, vecsKindOf, VecsError } from '../corpus/vecs.ts';
 import { paraphrase } from '../corpus/queries.ts';
 import { syntheticCorpus } from '../corpus/synthetic.ts';
-import { exactKnn, recallAt, type Neighbour } from '../core/rag/vector.ts';
+import { exactKnn, normalised, recallAt, type Metric, type Neighbour } from '../core/rag/vector.ts';
 import { hnsw } from '../wasm/hnsw/load.ts';
 import seedrandom from 'seedrandom';
 
@@ -109,7 +119,75 @@ function timeRound(f: () => void, queries: number): number {
   return (queries * reps) / ((t - t0) / 1000);
 }
 
-function dataset(name: string): { corpus: Corpus; queries: Float32Array[] } {
+interface Dataset {
+  corpus: Corpus;
+  queries: Float32Array[];
+  /** The data set's own ground truth (labels, nearest first), when it holds for these rows. */
+  truth?: Int32Array[];
+}
+
+function positiveEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text)) throw new Error(`${name}: expected a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+/** FAULTLINE_HNSW_DATA's files, read and cut to size. */
+function externalDataset(dir: string): Dataset {
+  const files = readdirSync(dir);
+  const pick = (part: string, kinds: readonly string[], required: boolean): string | undefined => {
+    const found = files.filter((f) => f.includes(part) && kinds.includes(vecsKindOf(f) ?? ''));
+    if (found.length > 1) throw new Error(`FAULTLINE_HNSW_DATA: ${dir} holds ${found.length} ${part} files (${found.join(', ')}); keep one`);
+    if (found.length === 0 && required) throw new Error(`FAULTLINE_HNSW_DATA: ${dir} holds no *${part}.${kinds.join('/')} file; expected e.g. sift_${part}.fvecs`);
+    return found[0];
+  };
+  const baseFile = pick('base', ['fvecs', 'bvecs'], true) as string;
+  const queryFile = pick('query', ['fvecs', 'bvecs'], true) as string;
+  const truthFile = pick('groundtruth', ['ivecs'], false);
+  const metricText = process.env.FAULTLINE_HNSW_METRIC ?? 'l2';
+  if (metricText !== 'l2' && metricText !== 'cosine') throw new Error(`FAULTLINE_HNSW_METRIC: expected l2 or cosine, got "${metricText}"`);
+  const metric: Metric = metricText;
+  const baseMax = positiveEnv('FAULTLINE_HNSW_BASE_MAX', 100_000);
+  const queriesMax = positiveEnv('FAULTLINE_HNSW_QUERIES_MAX', 1_000);
+  const read = (f: string, limit: number) => {
+    try {
+      return readVecs(readFileSync(join(dir, f)), vecsKindOf(f) as 'fvecs' | 'bvecs', join(dir, f), limit);
+    } catch (e) {
+      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      throw e;
+    }
+  };
+  const base = read(baseFile, Infinity);
+  const count = Math.min(base.count, baseMax);
+  const q = read(queryFile, queriesMax);
+  if (q.dim !== base.dim) throw new Error(`FAULTLINE_HNSW_DATA: ${queryFile} has dimension ${q.dim} but ${baseFile} ${base.dim}`);
+  const rows = (data: Float32Array, dim: number, n: number): Float32Array[] => Array.from({ length: n }, (_, i) => {
+    const v = data.subarray(i * dim, (i + 1) * dim);
+    return metric === 'cosine' ? normalised(v) : v.slice();
+  });
+  const baseRows = rows(base.data, base.dim, count);
+  const vectors = new Float32Array(count * base.dim);
+  baseRows.forEach((v, i) => vectors.set(v, i * base.dim));
+  const corpus: Corpus = { name: `${baseFile.replace(/\.\w+$/, '')}-${count}x${base.dim}`, dim: base.dim, count, metric, vectors, titles: baseRows.map((_, i) => String(i)), source: dir };
+  const queries = rows(q.data, q.dim, q.count);
+  let truth: Int32Array[] | undefined;
+  if (truthFile !== undefined && count === base.count) {
+    let t;
+    try {
+      t = readVecs(readFileSync(join(dir, truthFile)), 'ivecs', join(dir, truthFile), q.count);
+    } catch (e) {
+      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      throw e;
+    }
+    if (t.count < q.count || t.dim < K) throw new Error(`FAULTLINE_HNSW_DATA: ${truthFile} holds ${t.count} rows of ${t.dim} neighbours; need ${q.count} rows of at least ${K}`);
+    truth = Array.from({ length: q.count }, (_, i) => t.data.subarray(i * t.dim, i * t.dim + K));
+  }
+  return { corpus, queries, truth };
+}
+
+function dataset(name: string): Dataset {
+  if (name === 'external') return externalDataset(process.env.FAULTLINE_HNSW_DATA as string);
   if (name === 'fiori') {
     const corpus = corpusByName('fiori');
     const draw = seedrandom.alea('bench/hnsw/fiori-queries');
@@ -123,11 +201,12 @@ function dataset(name: string): { corpus: Corpus; queries: Float32Array[] } {
 }
 
 async function benchDataset(name: string): Promise<Record<string, number | string>> {
-  const { corpus, queries } = dataset(name);
+  const { corpus, queries, truth } = dataset(name);
   const qArrs = queries.map((q) => Array.from(q));
   const rows = Array.from({ length: corpus.count }, (_, i) => [i, vectorOf(corpus, i)] as const);
-  const exact: Neighbour[][] = queries.map((q) => exactKnn(corpus.metric, q, rows, K));
-  const out: Record<string, number | string> = { vectors: corpus.count, dim: corpus.dim, metric: corpus.metric, queries: queries.length };
+  const exact: Neighbour[][] = truth !== undefined ? truth.map((t) => Array.from(t, (label) => ({ label, distance: 0 }))) : queries.map((q) => exactKnn(corpus.metric, q, rows, K));
+  const out: Record<string, number | string> = { vectors: corpus.count, dim: corpus.dim, metric: corpus.metric, queries: queries.length, groundTruth: truth !== undefined ? 'the data set\'s' : 'exact search' };
+  if (name === 'external') out.data = corpus.name;
   const impls = [ours(), native(), await stock()];
   for (const impl of impls) {
     const t0 = wallNowMs();
@@ -166,7 +245,8 @@ async function benchDataset(name: string): Promise<Record<string, number | strin
 
 export async function run(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {};
-  for (const name of ['fiori', 'synthetic']) {
+  const names = process.env.FAULTLINE_HNSW_DATA === undefined ? ['fiori', 'synthetic'] : ['external'];
+  for (const name of names) {
     for (const [k, v] of Object.entries(await benchDataset(name))) out[`${name}.${k}`] = v;
   }
   return out;
