@@ -37,6 +37,8 @@ export interface RunArgs {
   metricsOut: string | undefined;
   tracesOut: string | undefined;
   logsOut: string | undefined;
+  /** The client history as JSON Lines of operations (what `faultline check` reads). */
+  historyOut: string | undefined;
   logLevel: LogLevel;
   scrapeIntervalUs: number;
 }
@@ -152,6 +154,7 @@ const RUN_OPTIONS = {
   'metrics-out': { type: 'string' },
   'traces-out': { type: 'string' },
   'logs-out': { type: 'string' },
+  'history-out': { type: 'string' },
   'scrape-interval': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -192,6 +195,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     metricsOut: v['metrics-out'],
     tracesOut: v['traces-out'],
     logsOut: v['logs-out'],
+    historyOut: v['history-out'],
     logLevel: parseLogLevel(v['log-level'] ?? 'info'),
     scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
   };

@@ -5,7 +5,7 @@ export const MAIN_HELP = `faultline — a deterministic simulator and chaos test
 Usage:
   faultline start [--no-ui]
   faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
-                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
+                [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]] [--history-out FILE]
                 [--scrape-interval D] [--allow-inconclusive] [--events-max N]
   faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
@@ -86,6 +86,10 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
       --logs-out FILE       write JSON logs (one record per line, secret-looking fields redacted)
       --log-level L         the lowest level logged: debug (every request, log entry and
                             stats event), info (default), warn or error
+      --history-out FILE    write the clients' key-value history as JSON Lines of operations
+                            (clientId, input, call and return in µs, output; return null when
+                            the outcome is unknown): \`faultline check FILE --model kv\` checks
+                            it, and other tools can read it
       --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s)
       --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide
       --events-max N        stop the run after N events (default 200,000,000); a run that

@@ -98,6 +98,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     { flag: '--metrics-out', path: args.metricsOut },
     { flag: '--traces-out', path: args.tracesOut },
     { flag: '--logs-out', path: args.logsOut },
+    { flag: '--history-out', path: args.historyOut },
     { flag: '--save-knowledge', path: args.saveKnowledge },
   ], io.cwd);
   const undoSave = args.saveKnowledge === undefined ? () => {} : prepareOutFile(args.saveKnowledge, '--save-knowledge');

@@ -1,5 +1,6 @@
-// `faultline run --metrics-out / --traces-out / --logs-out`: attaches a telemetry session
-// to the run and writes its files when the run is over.
+// `faultline run --metrics-out / --traces-out / --logs-out / --history-out`: attaches a
+// telemetry session (and, for --history-out, a recorder of the clients' kv.invoke and
+// kv.complete telemetry) to the run and writes its files when the run is over.
 //
 // Contract: every path is checked (a temporary file opened beside it) before the run
 // starts, so a bad path exits 2 at once; files appear whole at the end (rename) or not at
@@ -9,6 +10,7 @@ import type { LogLevel } from '../core/telemetry/events.ts';
 import { HOST_STATS_US } from '../sim/host/runtime.ts';
 import type { RunOptions } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import { HistoryRecorder } from '../sim/check/historyRecorder.ts';
 import { TelemetrySession } from '../sim/telemetry/session.ts';
 import type { World } from '../sim/world/world.ts';
 import { PendingFile } from './pendingFile.ts';
@@ -17,22 +19,24 @@ export interface TelemetryFlags {
   metricsOut: string | undefined;
   tracesOut: string | undefined;
   logsOut: string | undefined;
+  historyOut: string | undefined;
   logLevel: LogLevel;
   scrapeIntervalUs: Micros;
 }
 
 export class TelemetryOutputs {
   session: TelemetrySession | null = null;
+  private history: HistoryRecorder | null = null;
 
   private constructor(
     private readonly flags: TelemetryFlags,
-    private readonly files: { metrics: PendingFile | null; traces: PendingFile | null; logs: PendingFile | null },
+    private readonly files: { metrics: PendingFile | null; traces: PendingFile | null; logs: PendingFile | null; history: PendingFile | null },
     private readonly seed: number,
   ) {}
 
   /** Null when no telemetry file was asked for; otherwise every path is open (or a UsageError). */
   static open(flags: TelemetryFlags, seed: number, cwd: string): TelemetryOutputs | null {
-    if (flags.metricsOut === undefined && flags.tracesOut === undefined && flags.logsOut === undefined) return null;
+    if (flags.metricsOut === undefined && flags.tracesOut === undefined && flags.logsOut === undefined && flags.historyOut === undefined) return null;
     const opened: PendingFile[] = [];
     const open = (flag: string, path: string | undefined): PendingFile | null => {
       if (path === undefined) return null;
@@ -41,7 +45,7 @@ export class TelemetryOutputs {
       return f;
     };
     try {
-      return new TelemetryOutputs(flags, { metrics: open('--metrics-out', flags.metricsOut), traces: open('--traces-out', flags.tracesOut), logs: open('--logs-out', flags.logsOut) }, seed);
+      return new TelemetryOutputs(flags, { metrics: open('--metrics-out', flags.metricsOut), traces: open('--traces-out', flags.tracesOut), logs: open('--logs-out', flags.logsOut), history: open('--history-out', flags.historyOut) }, seed);
     } catch (e) {
       for (const f of opened) f.discard();
       throw e;
@@ -49,6 +53,7 @@ export class TelemetryOutputs {
   }
 
   private attach(world: World, scenario: Scenario): void {
+    if (this.files.history !== null) this.history = new HistoryRecorder(world);
     const logs = this.files.logs;
     this.session = TelemetrySession.attach(world, scenario, {
       seed: this.seed,
@@ -92,6 +97,22 @@ export class TelemetryOutputs {
       s.flushLogs();
       logs.commit();
       wrote.push(`${logs.path} (${s.logCount} records)`);
+    }
+    const history = this.files.history;
+    if (history !== null) {
+      const r = this.history;
+      if (r === null) throw new Error('telemetry: the run never attached its history recorder');
+      let n = 0;
+      const { length, op } = r.source();
+      for (let id = 0; id < length; id++) {
+        const o = op(id);
+        if (o === null) continue;
+        history.append(JSON.stringify({ clientId: o.clientId, opId: o.opId, input: o.input, call: o.call, return: o.return === Infinity ? null : o.return, output: o.output }) + '\n');
+        n++;
+      }
+      history.commit();
+      if (n === 0) wrote.push(`${history.path} (0 operations: no client reported kv.invoke; this workload records no key-value history)`);
+      else wrote.push(`${history.path} (${n} operations${r.overflow ? `, cut at ${r.opsMax} recorded: the rest of the run is not in it` : ''}; check it with \`faultline check ${history.path} --model kv\`)`);
     }
     return wrote;
   }

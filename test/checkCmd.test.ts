@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliAsync } from './cliHarness.ts';
+import { cli, cliAsync } from './cliHarness.ts';
 
 let dir: string;
 const file = (name: string, text: string | Buffer): string => {
@@ -84,6 +84,22 @@ describe('faultline check', () => {
     expect(r.out).toMatch(/hint: .*--initial '""'/);
     expect((await check(kv, '--initial', '""')).code).toBe(0);
   });
+
+  it('agrees with the run\'s own linearizability verdict on what `run --history-out` wrote, and the run keeps its hash', async () => {
+    const plain = JSON.parse(cli('run', '--scenario', 'raft-kv-basic', '--seed', '1', '--json').out) as { traceHash: string };
+    for (const [scenario, code, verdict] of [['raft-kv-basic', 0, 'linearizable'], ['teeth-read-without-read-index', 1, 'not-linearizable']] as const) {
+      const out = join(dir, `${scenario}.jsonl`);
+      const run = await cliAsync(dir, 'run', '--scenario', scenario, '--seed', '1', '--json', '--history-out', out);
+      const report = JSON.parse(run.out) as { traceHash: string; violations: { check: string }[] };
+      expect(report.violations.some((v) => v.check === 'linearizability')).toBe(code === 1);
+      if (scenario === 'raft-kv-basic') expect(report.traceHash).toBe(plain.traceHash);
+      const r = await check(out, '--model', 'kv', '--json');
+      expect(r.code, scenario).toBe(code);
+      const doc = JSON.parse(r.out) as { files: { verdict: string; operations: number }[] };
+      expect(doc.files[0].verdict).toBe(verdict);
+      expect(doc.files[0].operations).toBeGreaterThan(500);
+    }
+  }, 60_000);
 
   it('refuses bad files and flags with exit 2, naming the file and line, and prints no verdict', async () => {
     const good = file('good4.log', GOOD);
