@@ -1,6 +1,7 @@
 // The tours the page offers: one per category of the catalogue (the list), each
-// narrating one (scenario, seed) run. Membership change has no tour: the simulator has no
-// scenario that adds or removes servers yet.
+// narrating one (scenario, seed) run. Membership change has no tour yet: the scenarios exist
+// (raft-membership and its kin), but the cluster view does not show a server's place in the
+// configuration (voter, learner, spare, retired), which such a tour has to point at.
 import { checkQuorumTour } from './checkQuorum.ts';
 import { electionTour } from './election.ts';
 import { figure8Tour } from './figure8.ts';
