@@ -197,6 +197,8 @@ describe('readHistoryText', () => {
       ['{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "ok", "f": "read", "value": 1', /^line 2, column \d+:/],
       ['[{"clientId": 0, "input": {"op": "read"}, "call": 5, "return": 2, "output": null}]', /^item 1: return \(2\) is before call \(5\)/],
       ['[{"clientId": 0, "input": {"op": "put", "key": "k", "value": 1}, "call": 0, "return": 2, "output": null}]', /^item 1: input.value is 1; expected a string/],
+      ['[{"clientId": 0, "input": {"op": "read"}, "call": 0, "return": 2, "output": {"ok": true, "value": [1]}}]', /^item 1: output.value is \[1\]; the register model expects a string, a number or null/],
+      ['[{"clientId": 0, "input": {"op": "get", "key": "k"}, "call": 0, "return": 2, "output": {"ok": false, "error": "nope"}}]', /^item 1: output.error is "nope"; the kv model expects "cas-mismatch" or "session-expired"/],
       ['INFO  jepsen.core - nothing here', /^line 1: expected an EDN map \(one event\), got "INFO"/],
       ['{:process 0 :type :invoke :f :enqueue :value 1}', /f is enqueue, which the register model does not know/, { model: 'register' }],
     ];
@@ -210,6 +212,40 @@ describe('readHistoryText', () => {
       expect(caught, text).toBeInstanceOf(HistoryFileError);
       expect((caught as Error).message, text).toMatch(message);
     }
+  });
+
+  it('answers any text with a history or a HistoryFileError, never another exception', () => {
+    // Text built from the pieces histories are made of, so the reader gets deep into them.
+    const piece = fc.constantFrom('{', '}', '[', ']', '(', ')', '#{', '#_', '#inst ', ':process ', ':type ', ':invoke ', ':ok ', ':fail ', ':info ', ':f ', ':read ', ':write ', ':cas ', ':key ', ':value ', 'nil ', '0 ', '1 ', '-1 ', '2.5 ', '"k" ', '"\\u00e9" ', '"', '\\', ',', '\n', ';c\n', 'INFO  jepsen.util - ', '\t', '{"process": 0, "type": "invoke", "f": "read"}', '"input"', '"call"', ':', '99999999999999999999 ', '\u0000');
+    const opts = fc.record({ model: fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue'), format: fc.constantFrom(undefined, 'edn', 'jepsen-log', 'json'), independent: fc.boolean(), nilReads: fc.constantFrom(undefined, 'value', 'unseen') }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }).map((p) => p.join('')), opts, (text, o) => {
+        try {
+          const h = readHistoryText(text, o as ReadHistoryOptions);
+          checkHistory(modelFor(h.model), h.ops, { maxSteps: 10_000 });
+        } catch (e) {
+          if (!(e instanceof HistoryFileError)) throw e;
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // faultline's own operations with arbitrary inputs and outputs: validated, then checked.
+    const value = fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 2 }), fc.constantFrom('a', 'b', ''), fc.boolean(), fc.constant([1]), fc.constant({}));
+    const input = fc.record({ op: fc.constantFrom('get', 'put', 'append', 'cas', 'delete', 'read', 'write', 'add', 'remove', 'contains', 'enqueue', 'dequeue', 'x'), key: value, value, expected: value }, { requiredKeys: ['op'] });
+    const output = fc.oneof(fc.constant(null), fc.record({ ok: fc.boolean(), value, values: fc.oneof(value, fc.array(value, { maxLength: 3 })), error: fc.constantFrom(undefined, 'cas-mismatch', 'session-expired', 'x'), current: value }, { requiredKeys: ['ok'] }));
+    const op = fc.record({ clientId: fc.nat(3), input, call: fc.nat(20), return: fc.oneof(fc.constant(null), fc.nat(40)), output });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue'), (ops, model) => {
+        const text = JSON.stringify(ops.map((o) => ({ ...o, return: o.return === null ? null : o.call + o.return })));
+        try {
+          const h = readHistoryText(text, { model: model as ReadHistoryOptions['model'] });
+          checkHistory(modelFor(h.model), h.ops, { maxSteps: 10_000 });
+        } catch (e) {
+          if (!(e instanceof HistoryFileError)) throw e;
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads one history the same from EDN, JSON events and Jepsen log lines', () => {

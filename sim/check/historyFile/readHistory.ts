@@ -514,7 +514,37 @@ function validateInputs(ops: readonly Operation<unknown, unknown>[], model: Hist
       if (!ok) throw new HistoryFileError(`${where}: input.${field} is ${describePlain(v)}; expected ${strings ? 'a string' : 'a string or a number'}${rule === 'scalar-or-null' ? ' or null' : ''}`);
     }
     if (model !== 'kv' && input.key !== undefined && typeof input.key !== 'string') throw new HistoryFileError(`${where}: input.key is ${describePlain(input.key)}; a key is a string`);
+    if (op.output !== null) validateOutput(op.output as { [f: string]: Plain }, model, where);
   });
+}
+
+/** The outputs each model reads: anything else is named, not left to compare unequal. */
+function validateOutput(o: { [f: string]: Plain }, model: HistoryModelName, where: string): void {
+  const bad = (field: string, expected: string): never => {
+    throw new HistoryFileError(`${where}: output.${field} is ${describePlain(o[field])}; the ${model} model expects ${expected}`);
+  };
+  const scalarOrNull = (v: Plain | undefined): boolean => v === null || typeof v === 'string' || typeof v === 'number';
+  const has = (f: string): boolean => Object.hasOwn(o, f);
+  if (model === 'kv') {
+    if (o.ok === true) {
+      if (!(typeof o.value === 'string' || o.value === null)) bad('value', 'a string or null (the value read or written)');
+    } else if (o.error === 'cas-mismatch') {
+      if (has('current') && !(typeof o.current === 'string' || o.current === null)) bad('current', 'a string or null (the value a failed cas found)');
+    } else if (o.error !== 'session-expired') bad('error', '"cas-mismatch" or "session-expired" when ok is false');
+    return;
+  }
+  if (model === 'register') {
+    if (has('value') && !scalarOrNull(o.value)) bad('value', 'a string, a number or null');
+    if (has('current') && !scalarOrNull(o.current)) bad('current', 'a string, a number or null');
+    if (has('error') && typeof o.error !== 'string') bad('error', 'a string (why it was refused)');
+    return;
+  }
+  if (model === 'set') {
+    if (has('value') && typeof o.value !== 'boolean') bad('value', 'true or false (what contains answered)');
+    if (has('values') && !(Array.isArray(o.values) && o.values.every((x) => typeof x === 'string' || typeof x === 'number'))) bad('values', 'an array of strings and numbers (what read answered)');
+    return;
+  }
+  if (has('value') && !scalarOrNull(o.value)) bad('value', 'a string, a number or null (what dequeue answered)');
 }
 
 /** A jepsen.independent event: its value [key value] becomes its key and its value. */
