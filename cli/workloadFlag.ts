@@ -2,14 +2,15 @@
 // registers the workloads it exports, before any scenario is read.
 //
 // Contract: every problem with a module is a UsageError (exit 2, nothing run) naming the
-// file and, where there is one, the field: no such file, a file Node would load as
+// file and, where there is one, the field: no such file, a file that is not a module
+// (a .json or .yaml file: named as such, not blamed on CommonJS), a file Node would load as
 // CommonJS, an exception on import (with the user's frames), no default export, a
 // malformed definition, a name or section that clashes with a registered one. The paths
 // are kept as the user gave them, so replay commands and results files name them the
 // same way. Loading is asynchronous (import()), so a command given --workload returns a
 // promise of its exit code; without it, commands stay synchronous.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
 import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
@@ -45,12 +46,26 @@ function isEsm(file: string): boolean {
   }
 }
 
+/** The file names a workload module may have: TypeScript or JavaScript that Node can load as an ES module. */
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+const WHAT_A_MODULE_IS = 'a workload module is an ES module (.ts, .mts, .js or .mjs) whose default export is defineWorkload({...}) (docs/workloads.md)';
+
+/** Why a file that is not named like a module cannot be one, with the flag the file may have been meant for. */
+function notAModule(path: string, file: string): string {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.cjs' || ext === '.cts') return `--workload ${path}: a ${ext} file is CommonJS, but ${WHAT_A_MODULE_IS}: rename it .mjs or .mts and use import/export`;
+  const what = ext === '' ? 'has no extension' : `is a ${ext} file`;
+  const scenario = ['.json', '.yaml', '.yml'].includes(ext) ? `; a scenario file goes with --scenario ${path}` : '';
+  return `--workload ${path}: ${what}, not a module faultline can load: ${WHAT_A_MODULE_IS}${scenario}`;
+}
+
 function moduleUrl(path: string, cwd: string): string {
   const file = resolve(cwd, path);
   if (!existsSync(file)) throw new UsageError(`--workload ${path}: no such file`);
   if (!statSync(file).isFile()) throw new UsageError(`--workload ${path}: ${statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file'}; name the workload module (.ts, .mts, .js or .mjs)`);
+  if (!MODULE_EXTENSIONS.some((ext) => file.endsWith(ext))) throw new UsageError(notAModule(path, file));
   if (!isEsm(file)) {
-    throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but a workload module is an ES module: name it .mts, or put a package.json with {"type": "module"} beside it`);
+    throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but ${WHAT_A_MODULE_IS}: name it .mts, or put a package.json with {"type": "module"} beside it`);
   }
   return pathToFileURL(file).href;
 }

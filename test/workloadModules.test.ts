@@ -117,6 +117,23 @@ describe('--workload: a malformed module exits 2, naming the file and the field'
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--workload \.\/gossip\.ts: Node would load this file as CommonJS.*name it \.mts, or put a package\.json with \{"type": "module"\}/);
   });
+
+  it('a file that is not a module at all (.json, .yaml, .cjs, no extension) is named as such, not blamed on CommonJS', async () => {
+    const dir = tmp();
+    for (const [file, pattern] of [
+      ['x.json', /--workload x\.json: is a \.json file, not a module faultline can load: a workload module is an ES module \(\.ts, \.mts, \.js or \.mjs\) whose default export is defineWorkload\(\{\.\.\.\}\).*; a scenario file goes with --scenario x\.json/],
+      ['x.yaml', /--workload x\.yaml: is a \.yaml file, not a module faultline can load/],
+      ['x', /--workload x: has no extension, not a module faultline can load/],
+      ['x.cjs', /--workload x\.cjs: a \.cjs file is CommonJS, but a workload module is an ES module .*rename it \.mjs or \.mts/],
+    ] as const) {
+      writeFileSync(join(dir, file), '{}\n');
+      const r = await cliAsync(dir, 'run', '--workload', file, '--scenario', 'raft-kv-basic');
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(pattern);
+      if (file !== 'x.cjs') expect(r.err).not.toMatch(/CommonJS/);
+    }
+  });
 });
 
 describe("--workload: an exception from the user's code is reported as theirs, with their file and line", () => {
