@@ -178,8 +178,10 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--al
       --json          print one JSON report with recordedHash and reproduced
 
 A report or sweep file is checked field by field first, its values held to the flags'
-own rules (a seed as --seed takes it, the replay command as \`run\` parses it). A report
-written with --knowledge FILE replays with that file.
+own rules (a seed as --seed takes it, the replay command as \`run\` parses it). Of a
+report, replay reads scenario, seed, traceHash and replay, and each must be there and
+valid; the other fields are what the run printed. A report written with --knowledge FILE
+replays with that file.
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
 differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with

@@ -43,7 +43,7 @@ interface Source {
 /** What the positional FILE is, read and checked once (before any workload module is loaded). */
 type Named =
   | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
-  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName?: string }
+  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName: string }
   | { kind: 'scenario'; file: string };
 
 /** A trace hash as --expect takes it (any case; hashes are written in lowercase). */
@@ -52,8 +52,15 @@ export function parseExpect(text: string): string {
   return text.toLowerCase();
 }
 
-/** The fields replay needs of a report.json; the rest of the report is what the run printed. */
-const reportSchema = z.object({ seed: seedValue, traceHash, replay: z.string() }).loose();
+/**
+ * The fields replay reads of a report.json, each required and checked: the scenario's name
+ * (compared with the scenario the replay command runs), the seed (as --seed takes it), the
+ * trace hash and the replay command. The rest of a report is what the run printed, and
+ * `run --out` writes more fields than replay reads (events, verdict, stats, wallMs, and
+ * with some runs workers, lockstep, swarmFaults, swarmSettings): those are left to the
+ * run's own report and not checked here, so a report of any run replays.
+ */
+const reportSchema = z.object({ scenario: z.string().min(1), seed: seedValue, traceHash, replay: z.string() }).loose();
 
 /** The flags a replay command (runCommand's) may hold. */
 const REPLAY_COMMAND_FLAGS = ['--workload', '--scenario', '--seed', '--events-max', '--knowledge'];
@@ -91,7 +98,7 @@ function readReport(file: string, doc: Record<string, unknown>): Named {
   const run = typeof doc.replay === 'string' ? replayCommandArgs(doc.replay, problems) : null;
   if (r.success && run !== null && problems.length === 0 && run.seed !== r.data.seed) problems.push({ path: 'replay', message: `its --seed ${run.seed} is not the report's seed ${r.data.seed}` });
   if (!r.success || run === null || problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a valid report`, problems, REPORT_FIX));
-  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, ...(typeof doc.scenario === 'string' ? { scenarioName: doc.scenario } : {}) };
+  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, scenarioName: r.data.scenario };
 }
 
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
@@ -157,7 +164,7 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
     const run = named.run;
     const base = recorded(named.file, `its replay command's --scenario ${run.scenario as string}`, () => loadScenarioRef(run.scenario as string, workloads));
     // The report names the scenario it ran; a replay command that runs another is an edit.
-    if (named.scenarioName !== undefined && named.scenarioName !== base.scenario.name) {
+    if (named.scenarioName !== base.scenario.name) {
       throw new UsageError(problemsMessage(`${named.file}: not a valid report`, [{ path: 'scenario', message: `is ${shown(named.scenarioName)}, but its replay command runs scenario ${shown(base.scenario.name)}` }], REPORT_FIX));
     }
     const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
@@ -195,11 +202,12 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
   const given = workloadPaths(v.workload);
   const workloads = given.length > 0 ? given : recordedWorkloads(named);
   const scenario = typeof v.scenario === 'string' ? v.scenario : undefined;
+  const recordedIn = given.length > 0 || named === undefined || named.kind === 'scenario' ? undefined : named.file;
   return withWorkloads(workloads, io.cwd, () => {
     const src = resolveSource(named, scenario, seed, expect, workloads);
     // --events-max given to replay wins over the one the recorded run had.
     return replayOnce(eventsMax === undefined ? src : { ...src, eventsMax }, v, io);
-  });
+  }, recordedIn);
 }
 
 function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {

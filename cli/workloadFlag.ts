@@ -106,8 +106,15 @@ export async function loadWorkloadFiles(paths: readonly string[], cwd: string): 
   }
 }
 
-/** Runs `body` after loading the modules: at once when there are none, else as a promise. */
-export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>): number | Promise<number> {
+/**
+ * Runs `body` after loading the modules: at once when there are none, else as a promise.
+ * `recordedIn` names the file the paths were read from (replay's report or sweep file), so
+ * a module that cannot be loaded is blamed on that file rather than on a flag not given.
+ */
+export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>, recordedIn?: string): number | Promise<number> {
   if (paths.length === 0) return body();
-  return loadWorkloadFiles(paths, cwd).then(body);
+  const loading = loadWorkloadFiles(paths, cwd).catch((e: unknown) => {
+    throw recordedIn !== undefined && e instanceof UsageError ? new UsageError(`${recordedIn} records ${e.message}; give the module's path with --workload PATH`) : e;
+  });
+  return loading.then(body);
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, type CliResult } from './cliHarness.ts';
+import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
 const SCENARIO = 'heartbeat-crash';
 let dir: string;
@@ -179,6 +179,33 @@ describe('replay holds recorded values to the flags\' rules (defect class 3)', (
     refused(cli('replay', reportWith((d) => { d.traceHash = 5; })), /traceHash: expected a string, got 5/);
     // It replayed heartbeat-crash and said REPRODUCED for a report of "heartbeat-chaos".
     refused(cli('replay', reportWith((d) => { d.scenario = 'heartbeat-chaos'; })), /not a valid report/, /scenario: is "heartbeat-chaos", but its replay command runs scenario "heartbeat-crash"/);
+  });
+});
+
+describe('replay checks every report field it reads (defect class 12)', () => {
+  it.each([
+    ['scenario 5', (d: Record<string, unknown>) => { d.scenario = 5; }, /scenario: expected a string, got 5/],
+    ['scenario an object', (d: Record<string, unknown>) => { d.scenario = { name: SCENARIO }; }, /scenario: expected a string, got \{"name":"heartbeat-crash"\}/],
+    ['no scenario', (d: Record<string, unknown>) => { delete d.scenario; }, /scenario: is missing: add it \(a string\)/],
+    ['scenario ""', (d: Record<string, unknown>) => { d.scenario = ''; }, /scenario: Too small/],
+    ['seed "3"', (d: Record<string, unknown>) => { d.seed = '3'; }, /seed: expected a number, got "3"/],
+    ['seed 2^53', (d: Record<string, unknown>) => { d.seed = 2 ** 53; }, /seed: 9007199254740992 is too large; use an integer up to 9007199254740991 \(as --seed requires\)/],
+    ['a hash of 15 digits', (d: Record<string, unknown>) => { d.traceHash = (d.traceHash as string).slice(1); }, /traceHash: expected a trace hash of 16 hex digits/],
+    ['replay null', (d: Record<string, unknown>) => { d.replay = null; }, /replay: expected a string, got null/],
+  ])('%s: exit 2 naming the field (it was ignored, and the run replayed)', (_name, change, field) => {
+    const file = reportWith(change);
+    refused(cli('replay', file), new RegExp(`${esc(file)}: not a valid report`), field, /run the seed again with --out/);
+  });
+
+  it('fields a report carries that replay does not read are not its business: a report with more of them still replays', () => {
+    const file = reportWith((d) => { Object.assign(d, { workers: 2, lockstep: { windows: 1 }, note: 'kept by hand' }); });
+    expect(cli('replay', file).out).toMatch(/REPRODUCED/);
+  });
+
+  it('a workload module the replay command names but that is not there is blamed on the report, not on a flag not given', async () => {
+    const file = reportWith((d) => { d.replay = (d.replay as string).replace('run ', 'run --workload /nonexistent/w.ts '); });
+    const r = await cliAsync(process.cwd(), 'replay', file);
+    refused(r, new RegExp(`^faultline: ${esc(file)} records --workload /nonexistent/w\\.ts: no such file; give the module's path with --workload PATH`));
   });
 });
 
