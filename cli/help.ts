@@ -153,8 +153,9 @@ Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
 
 A seed present in two inputs must have the same result there (the same trace hash,
-verdict, counts and stats); the inputs must come from one scenario text and one
---events-max. Every input is read and checked field by field before anything is written:
+verdict, counts and stats), and is counted once, with a warning naming both inputs; the
+inputs must come from one scenario text and one --events-max. One input named twice (a
+directory twice, or a directory and its sweep.json) is refused. Every input is read and checked field by field before anything is written:
 a damaged or hand-edited file, inputs that disagree, or inputs that hold no seed are
 refused (exit 2, naming the file and the field) and leave no --out directory behind.
 Exit 0 all passed, 1 a seed failed, 2 bad input, 3 none failed but some were

@@ -155,6 +155,22 @@ describe('merge accepts nothing it does not understand (defect class 2)', () => 
   });
 });
 
+describe('merge reads each input once (defect class 13)', () => {
+  it('the same directory twice, or a directory and its own sweep.json, exits 2 and writes nothing (the wall time was added twice)', () => {
+    mergeRefused([sweepDir, sweepDir], new RegExp(`merge: ${esc(sweepDir)} is given twice: name each sweep output once`));
+    mergeRefused([sweepDir, `${sweepDir}/`], /are the same input/);
+    mergeRefused([sweepDir, join(sweepDir, 'sweep.json')], new RegExp(`merge: ${esc(sweepDir)} and ${esc(join(sweepDir, 'sweep.json'))} are the same input \\(`));
+  });
+
+  it('seeds two inputs share are counted once, with a warning that names both inputs and the seeds', () => {
+    const copy = sweepWith((d) => { d.results = d.results.slice(1, 3); });
+    const r = cli('merge', sweepDir, copy, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`faultline merge: seeds 2, 3 are in both ${join(sweepDir, 'sweep.json')} and ${copy}, with the same results: counted once (the wall time adds both inputs' runs)`);
+    expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+  });
+});
+
 describe('replay holds recorded values to the flags\' rules (defect class 3)', () => {
   it.each([
     [1.5, '1.5'],
