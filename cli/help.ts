@@ -148,6 +148,7 @@ Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
 
   DIR...        sweep output directories (or their sweep.json files) of one scenario; a
                 directory of a sweep that did not finish is read from its results.jsonl
+                when that holds more seeds than its sweep.json (docs/performance.md)
   -o, --out DIR write the merged sweep.json and junit.xml into DIR
       --json    print one JSON object (results, summary, failures, inconclusive)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive

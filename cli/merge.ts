@@ -20,7 +20,7 @@ import { parseFlags, UsageError } from './args.ts';
 import { prepareOutDir } from './outPath.ts';
 import type { Io } from './main.ts';
 import type { SeedResult } from './seedResult.ts';
-import { readSweepFile, resultConflict, sweepFilePath, type SweepFile } from './sweepFile.ts';
+import { readSweepInput, resultConflict, type SweepFile } from './sweepFile.ts';
 import { humanSummary, jsonSummary, renderSweepOutputs, summarize, sweepExitCode } from './sweepReport.ts';
 
 /** Seeds two inputs both hold (with the same results), counted once. */
@@ -141,12 +141,14 @@ export function cmdMerge(argv: string[], io: Io): number {
   const allowInconclusive = v['allow-inconclusive'] === true;
   const out = typeof v.out === 'string' ? v.out : undefined;
   // Read and check everything first: nothing is created for a merge that cannot be made.
-  const files = positionals.map((p) => readSweepFile(p));
-  const names = positionals.map(sweepFilePath);
+  const inputs = positionals.map((p) => readSweepInput(p));
+  const files = inputs.map((x) => x.sweep);
+  const names = inputs.map((x) => x.file);
   refuseDuplicates(positionals, names);
   const { merged, overlaps } = mergeSweeps(files, names);
   if (out !== undefined) writeOutputs(out, renderSweepOutputs(merged, allowInconclusive));
   const sum = summarize(merged.results, merged.wallMs);
+  for (const x of inputs) if (x.note !== undefined) io.err(`faultline merge: ${x.note}\n`);
   for (const o of overlaps) io.err(overlapWarning(o));
   files.forEach((f, i) => {
     if (f.partial !== undefined) io.err(`faultline merge: ${names[i]} is partial: a sweep that did not finish logged ${f.partial.logged}${f.partial.expected === null ? '' : ` of its ${f.partial.expected}`} seeds\n`);

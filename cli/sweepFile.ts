@@ -7,7 +7,9 @@
 // it came from has changed or gone. Reading checks the shape and says what is wrong.
 // The log's first line is the sweep's header (the SweepFile fields but results), then one
 // SeedResult per line in the order seeds finished; a sweep that dies leaves a log that
-// `merge` and `replay` read as a partial results file (a cut last line is ignored).
+// `merge` and `replay` read as a partial results file (a cut last line is ignored). Of a
+// directory holding both, the file read is the one that holds every seed of the other
+// (readSweepInput), never merely the newer one.
 // Reading validates every field against one schema (seedResultSchema, sweepFileSchema),
 // with the flags' own parsers for the values a flag also takes (seeds, shards, jobs,
 // eventsMax), and refuses a file with any problem: a UsageError naming the file, each
@@ -16,7 +18,7 @@
 // shared with replay's report.json and the knowledge file: a leading BOM is skipped, a
 // syntax error is placed by line and column, an unreadable file says why.
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { verdictOf } from '../sim/check/verdict.ts';
 import { parseJson } from '../sim/scenario/jsonText.ts';
@@ -368,26 +370,78 @@ function refuse(file: string, what: string, problems: readonly FieldProblem[]): 
   throw new UsageError(problemsMessage(`${file}: not a valid ${what}`, problems, FIX));
 }
 
+/** The file merge and replay read for one input, the file itself, and a note when a newer file was passed over. */
+export interface SweepInput {
+  file: string;
+  sweep: SweepFile;
+  note?: string;
+}
+
 /**
  * Accepts a directory holding sweep.json (or, from a sweep that did not finish, only
- * results.jsonl) or either file itself. A running sweep rewrites a partial sweep.json
- * every second or so but appends to results.jsonl at every seed, so when the log was
- * written after sweep.json (a sweep killed between two rewrites) the log is read.
+ * results.jsonl) or either file itself. Of one sweep, results.jsonl holds every seed the
+ * sweep.json beside it holds, and sometimes more: a running sweep appends each seed to the
+ * log at once but rewrites sweep.json at most every second, and writes it whole at the
+ * end. So a complete sweep.json no older than the log is read alone. Otherwise (the log is
+ * newer, or sweep.json is partial) the newer file is not always the more complete: a sweep
+ * started again in the same directory begins a new log, header only, beside the finished
+ * sweep.json of the run before. Both are then read (each checked as always), and:
+ * - if they are not of one scenario text and event limit, or disagree on a seed they both
+ *   hold, the input is refused, naming both files;
+ * - else the one holding every seed of the other is read (sweep.json when they hold the
+ *   same seeds: it also records retried seeds and the sweep's own wall time), with a note
+ *   when that is not the newer one;
+ * - else (each holds seeds the other lacks) the input is refused: merge names both files.
  */
-export function sweepFilePath(dirOrFile: string): string {
-  if (!(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return dirOrFile;
+export function readSweepInput(dirOrFile: string): SweepInput {
+  if (!(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return { file: dirOrFile, sweep: readOneSweepFile(dirOrFile) };
   const whole = join(dirOrFile, SWEEP_FILE);
   const log = join(dirOrFile, RESULTS_LOG);
-  if (!existsSync(log)) return whole;
-  return !existsSync(whole) || statSync(log).mtimeMs > statSync(whole).mtimeMs ? log : whole;
+  if (!existsSync(log)) return { file: whole, sweep: readOneSweepFile(whole, dirOrFile) };
+  if (!existsSync(whole)) return { file: log, sweep: readOneSweepFile(log) };
+  const logNewer = statSync(log).mtimeMs > statSync(whole).mtimeMs;
+  const w = readOneSweepFile(whole);
+  if (!logNewer && w.partial === undefined) return { file: whole, sweep: w };
+  return choose(dirOrFile, { file: whole, sweep: w }, { file: log, sweep: readOneSweepFile(log) }, logNewer);
+}
+
+/** Of a directory's sweep.json (`w`) and results.jsonl (`l`), the one that holds every seed of the other (see readSweepInput). */
+function choose(dir: string, w: SweepInput, l: SweepInput, logNewer: boolean): SweepInput {
+  const both = `${dir} holds ${SWEEP_FILE} and ${RESULTS_LOG}`;
+  const one = `name the one you mean (${w.file} or ${l.file})`;
+  if (w.sweep.scenarioText !== l.sweep.scenarioText || w.sweep.eventsMax !== l.sweep.eventsMax) {
+    const what = w.sweep.scenarioText !== l.sweep.scenarioText ? `scenarios (${w.sweep.scenario} and ${l.sweep.scenario}, or two versions of one)` : 'event limits (--events-max)';
+    throw new UsageError(`${both} of two sweeps with different ${what}: a sweep was started again in ${dir} and stopped before it wrote its ${SWEEP_FILE}; ${one}, or run the sweep again`);
+  }
+  const inW = new Map(w.sweep.results.map((r) => [r.seed, r]));
+  let shared = 0;
+  for (const r of l.sweep.results) {
+    const other = inW.get(r.seed);
+    if (other === undefined) continue;
+    shared++;
+    const field = resultConflict(other, r);
+    if (field !== null) throw new UsageError(`${both}, which disagree on seed ${r.seed} (a different ${field}): they are not one sweep's results; ${one}, or run the sweep again`);
+  }
+  const [nw, nl] = [w.sweep.results.length, l.sweep.results.length];
+  const chosen = shared === nl ? w : shared === nw ? l : null;
+  if (chosen === null) {
+    throw new UsageError(`${both}, and each holds seeds the other lacks (${nw - shared} only in ${SWEEP_FILE}, ${nl - shared} only in ${RESULTS_LOG}): neither is the whole result; merge both by name (faultline merge ${w.file} ${l.file}), or name one`);
+  }
+  const newer = logNewer ? l : w;
+  if (chosen === newer || nw === nl) return chosen;
+  const note = `${dir}: read ${basename(chosen.file)} (${chosen.sweep.results.length} seeds): the newer ${basename(newer.file)} holds ${newer.sweep.results.length === 0 ? 'no seed results' : `only ${newer.sweep.results.length} of them, the same`} (a sweep started again in ${dir} and stopped?)`;
+  return { ...chosen, note };
 }
 
 /** Reads and validates a results file (sweep.json, results.jsonl or the directory holding them). */
 export function readSweepFile(dirOrFile: string): SweepFile {
-  const file = sweepFilePath(dirOrFile);
+  return readSweepInput(dirOrFile).sweep;
+}
+
+/** Reads and validates one results file, sweep.json or results.jsonl; `dir`, when the user named the directory it is in. */
+function readOneSweepFile(file: string, dir?: string): SweepFile {
   if (!existsSync(file)) {
-    const dir = file !== dirOrFile;
-    throw new UsageError(`${file}: no such file (${dir ? `${dirOrFile} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
+    throw new UsageError(`${file}: no such file (${dir !== undefined ? `${dir} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
   }
   if (file.endsWith('.jsonl')) return readResultsLog(file);
   const doc = readJsonFile(file);

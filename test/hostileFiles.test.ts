@@ -7,7 +7,7 @@
 // Method: write one real sweep and one real report with the CLI in-process, derive damaged
 // copies of them field by field (the hostile-input audit's cases), and run merge and
 // replay on each.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,59 @@ describe('merge reads each input once (defect class 13)', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(`faultline merge: seeds 2, 3 are in both ${join(sweepDir, 'sweep.json')} and ${copy}, with the same results: counted once (the wall time adds both inputs' runs)`);
     expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+  });
+});
+
+describe('a directory holding both sweep.json and results.jsonl (defect class 14)', () => {
+  /** A sweep output directory holding this sweep.json and these log lines (header first), the log written after sweep.json. */
+  function both(doc: Doc, lines: string[]): string {
+    const d = join(dir, `both-${++n}`);
+    mkdirSync(d);
+    writeFileSync(join(d, 'sweep.json'), JSON.stringify(doc));
+    writeFileSync(join(d, 'results.jsonl'), lines.join('\n') + '\n');
+    utimesSync(join(d, 'sweep.json'), 1_000_000, 1_000_000);
+    utimesSync(join(d, 'results.jsonl'), 2_000_000, 2_000_000);
+    return d;
+  }
+  const partialDoc = (seeds: number[]): Doc => {
+    const d = structuredClone(sweepDoc) as Doc;
+    d.results = d.results.filter((r) => seeds.includes(r.seed as number));
+    d.partial = { logged: d.results.length, expected: 4 };
+    return d;
+  };
+  const logOf = (seeds: number[]): string[] => [logLines[0], ...logLines.slice(1).filter((l) => l !== '' && seeds.includes((JSON.parse(l) as { seed: number }).seed))];
+
+  it('a newer but header-only or shorter results.jsonl (a sweep started again and stopped) no longer shadows the complete sweep.json', () => {
+    // merge said "the inputs hold no seed results", or passed 2 of the 4 seeds; replay of seed 4 found none.
+    for (const [lines, holds] of [[[logLines[0]], 'no seed results'], [logOf([1, 2]), 'only 2 of them, the same']] as const) {
+      const d = both(sweepDoc as Doc, [...lines]);
+      const r = cli('merge', d, '--json');
+      expect(r.code, r.err).toBe(0);
+      expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+      expect(r.err).toContain(`faultline merge: ${d}: read sweep.json (4 seeds): the newer results.jsonl holds ${holds}`);
+      expect(r.err).not.toMatch(/partial/);
+      expect(cli('replay', `${d}#seed=4`).out).toMatch(/REPRODUCED/);
+    }
+  });
+
+  it('a newer log that holds more than a partial sweep.json is still the one read (a sweep killed between two rewrites)', () => {
+    const d = both(partialDoc([1, 2]), logOf([1, 2, 3]));
+    const r = cli('merge', d, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(3);
+    expect(r.err).toMatch(/results\.jsonl is partial: a sweep that did not finish logged 3 of its 4 seeds/);
+  });
+
+  it('two files that are not one sweep, disagree, or each hold seeds the other lacks exit 2 naming both', () => {
+    const header = { ...(JSON.parse(logLines[0]) as Record<string, unknown>), eventsMax: 1000 };
+    mergeRefused([both(sweepDoc as Doc, [JSON.stringify(header)])], /holds sweep\.json and results\.jsonl of two sweeps with different event limits/, /name the one you mean \(.*sweep\.json or .*results\.jsonl\)/);
+    const other = logOf([1]).map((l, i) => (i === 1 ? l.replace(/"traceHash":"\w+"/, '"traceHash":"0123456789abcdef"') : l));
+    mergeRefused([both(partialDoc([1, 2]), other)], /which disagree on seed 1 \(a different traceHash\)/);
+    const split = both(partialDoc([1, 2]), logOf([3]));
+    mergeRefused([split], /each holds seeds the other lacks \(2 only in sweep\.json, 1 only in results\.jsonl\): neither is the whole result; merge both by name/);
+    refused(cli('replay', `${split}#seed=1`), /each holds seeds the other lacks/);
+    // Named one by one, the two files merge as the message says.
+    expect(cli('merge', join(split, 'sweep.json'), join(split, 'results.jsonl')).out).toMatch(/3 passed, 0 failed, 0 inconclusive of 3 seeds/);
   });
 });
 
