@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
 import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
 import { UsageError } from './args.ts';
+import { IMPORT_TIMEOUT_ENV, importTimeoutMs, startImportWatchdog, type ImportWatchdog } from './importWatchdog.ts';
 
 /** The `--workload` option for parseFlags. */
 export const WORKLOAD_FLAG = { workload: { type: 'string', multiple: true } } as const;
@@ -77,32 +78,48 @@ function definitionMessage(path: string, e: WorkloadDefinitionError): string {
 
 /** Imports and registers each module, in order; every problem is a UsageError naming the file. */
 export async function loadWorkloadFiles(paths: readonly string[], cwd: string): Promise<void> {
-  for (const path of paths) {
-    const url = moduleUrl(path, cwd);
-    let ns: unknown;
-    // A top-level await that never settles leaves nothing for Node to wait on: the process
-    // ended with exit code 13 and no word. Say which module it was, and exit 2.
-    const unsettled = (code: number): void => {
-      // Node 20 sets process.exitCode to 13 and may pass the listener 0.
-      if (code !== 13 && process.exitCode !== 13) return;
-      process.stderr.write(`faultline: --workload ${path}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
-      process.exitCode = 2;
-    };
-    process.on('exit', unsettled);
-    try {
-      ns = await import(url);
-    } catch (e) {
-      const frames = userFrames(e);
-      throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
-    } finally {
-      process.off('exit', unsettled);
+  const urls = paths.map((p) => moduleUrl(p, cwd));
+  const limitMs = importTimeoutMs();
+  // A module whose import never finishes (a loop that never ends) would hang the command.
+  let loading = paths[0];
+  const watchdog = startImportWatchdog(limitMs, () => `--workload ${loading}: the module was still loading after ${limitMs / 1000} s (a loop that never ends, or a top-level await that waits that long?); nothing ran. ${IMPORT_TIMEOUT_ENV}=${2 * limitMs} gives it longer (0: no limit)`);
+  try {
+    for (const [i, path] of paths.entries()) {
+      loading = path;
+      registerModule(path, urls[i], await importModule(path, urls[i], watchdog));
     }
-    try {
-      registerWorkloadModule(url, ns);
-    } catch (e) {
-      if (e instanceof WorkloadDefinitionError) throw new UsageError(definitionMessage(path, e));
-      throw e;
-    }
+  } finally {
+    watchdog.stop();
+  }
+}
+
+async function importModule(path: string, url: string, watchdog: ImportWatchdog): Promise<unknown> {
+  // A top-level await that never settles leaves nothing for Node to wait on: the process
+  // ended with exit code 13 and no word. Say which module it was, and exit 2.
+  const unsettled = (code: number): void => {
+    // Node 20 sets process.exitCode to 13 and may pass the listener 0. After the watchdog
+    // stopped a module's loop, Node exits the same way: the watchdog says why.
+    if ((code !== 13 && process.exitCode !== 13) || watchdog.fired()) return;
+    process.stderr.write(`faultline: --workload ${path}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
+    process.exitCode = 2;
+  };
+  process.on('exit', unsettled);
+  try {
+    return await import(url);
+  } catch (e) {
+    const frames = userFrames(e);
+    throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
+  } finally {
+    process.off('exit', unsettled);
+  }
+}
+
+function registerModule(path: string, url: string, ns: unknown): void {
+  try {
+    registerWorkloadModule(url, ns);
+  } catch (e) {
+    if (e instanceof WorkloadDefinitionError) throw new UsageError(definitionMessage(path, e));
+    throw e;
   }
 }
 
