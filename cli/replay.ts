@@ -18,11 +18,11 @@ import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, SEED_MAX, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
-import { problemsMessage, readJsonFile, readSweepFile, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
+import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
 import { prepareOutFile, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
@@ -42,7 +42,7 @@ interface Source {
 
 /** What the positional FILE is, read and checked once (before any workload module is loaded). */
 type Named =
-  | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
+  | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile; read: string }
   | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName: string }
   | { kind: 'scenario'; file: string };
 
@@ -101,6 +101,15 @@ function readReport(file: string, doc: Record<string, unknown>): Named {
   return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, scenarioName: r.data.scenario };
 }
 
+/** The N of FILE#seed=N, checked before the file is read: the flag's rule, the fragment's own syntax in the message. */
+function sweepEntrySeed(path: string, text: string): number {
+  if (path.includes('#seed=')) throw new UsageError(`replay: ${path}#seed=${text}: names #seed= twice; name one seed, as in ${path.slice(0, path.indexOf('#seed='))}#seed=17`);
+  const what = `replay: ${path}#seed=${text}: #seed= takes a seed, an integer from 0 to ${SEED_MAX}`;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what}, got "${text}"; as in ${path}#seed=17`);
+  if (!Number.isSafeInteger(Number(text))) throw new UsageError(`${what}; ${text} is too large`);
+  return Number(text);
+}
+
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
 
 /** Classifies and checks the positional FILE; every problem names it. */
@@ -108,8 +117,9 @@ function readNamed(file: string): Named {
   const hash = file.lastIndexOf('#seed=');
   if (hash >= 0) {
     const path = file.slice(0, hash);
-    const sweep = readSweepFile(path);
-    return { kind: 'sweep', file: path, seed: parseSeed(file.slice(hash + '#seed='.length), `${path}#seed`), sweep };
+    const seed = sweepEntrySeed(path, file.slice(hash + '#seed='.length));
+    const input = readSweepInput(path);
+    return { kind: 'sweep', file: path, seed, sweep: input.sweep, read: input.file };
   }
   if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
   const st = statSync(file);
@@ -156,7 +166,10 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
   if (named.kind === 'sweep') {
     const f = named.sweep;
     const entry = f.results.find((r) => r.seed === named.seed);
-    if (entry === undefined) throw new UsageError(`${named.file} has no result for seed ${named.seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
+    if (entry === undefined) {
+      const holds = f.partial === undefined ? `it holds seeds ${f.seeds}, shards ${f.shards.join(', ')}` : `it is partial: a sweep of seeds ${f.seeds}, shards ${f.shards.join(', ')}, that logged ${f.results.length}${f.partial.expected === null ? '' : ` of its ${f.partial.expected}`} seeds`;
+      throw new UsageError(`${named.file} has no result for seed ${named.seed} (${holds})`);
+    }
     const loaded = recorded(named.file, 'its scenarioText', () => fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads));
     return { loaded, seed: named.seed, recordedHash: entry.traceHash, from: `${named.file}#seed=${named.seed}`, eventsMax: f.eventsMax };
   }

@@ -224,6 +224,23 @@ describe('a directory holding both sweep.json and results.jsonl (defect class 14
   });
 });
 
+describe('a sweep entry\'s #seed= (defect class 16)', () => {
+  it.each([
+    ['', /#seed=: #seed= takes a seed, an integer from 0 to 9007199254740991, got ""; as in .*#seed=17/],
+    ['abc', /#seed=abc: #seed= takes a seed, an integer from 0 to 9007199254740991, got "abc"/],
+    ['99999999999999999999', /#seed=99999999999999999999: #seed= takes a seed.*; 99999999999999999999 is too large/],
+    ['1#seed=2', /names #seed= twice; name one seed/],
+  ])('#seed=%s exits 2 with the fragment\'s own syntax (it said "Example: DIR#seed 42")', (text, pattern) => {
+    const r = cli('replay', `${sweepDir}#seed=${text}`);
+    refused(r, pattern);
+    expect(r.err).not.toMatch(/Example|--seed/);
+  });
+
+  it('a seed of the range that a partial results file lacks is named as missing from a partial sweep', () => {
+    refused(cli('replay', `${logWith(logLines.slice(1, 3))}#seed=4`), /has no result for seed 4 \(it is partial: a sweep of seeds 1\.\.4, shards 1\/1, that logged 2 of its 4 seeds\)/);
+  });
+});
+
 describe('replay holds recorded values to the flags\' rules (defect class 3)', () => {
   it.each([
     [1.5, '1.5'],
