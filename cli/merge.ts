@@ -17,10 +17,10 @@
 import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseFlags, UsageError } from './args.ts';
-import { prepareOutDir } from './outPath.ts';
+import { prepareOutDir, refuseSharedPaths } from './outPath.ts';
 import type { Io } from './main.ts';
 import type { SeedResult } from './seedResult.ts';
-import { readSweepInput, resultConflict, type SweepFile } from './sweepFile.ts';
+import { JUNIT_FILE, readSweepInput, resultConflict, SWEEP_FILE, type SweepFile } from './sweepFile.ts';
 import { humanSummary, jsonSummary, renderSweepOutputs, summarize, sweepExitCode } from './sweepReport.ts';
 
 /** Seeds two inputs both hold (with the same results), counted once. */
@@ -146,6 +146,8 @@ export function cmdMerge(argv: string[], io: Io): number {
   const names = inputs.map((x) => x.file);
   refuseDuplicates(positionals, names);
   const { merged, overlaps } = mergeSweeps(files, names);
+  // The merged files must not replace an input (merge shard-1 shard-2 --out shard-1): its own results would be lost.
+  if (out !== undefined) refuseSharedPaths([...names.map((n, i) => ({ flag: `the input ${positionals[i]}`, path: n, input: true })), ...[SWEEP_FILE, JUNIT_FILE].map((f) => ({ flag: '--out', path: join(out, f) }))], io.cwd);
   if (out !== undefined) writeOutputs(out, renderSweepOutputs(merged, allowInconclusive));
   const sum = summarize(merged.results, merged.wallMs);
   for (const x of inputs) if (x.note !== undefined) io.err(`faultline merge: ${x.note}\n`);

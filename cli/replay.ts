@@ -13,7 +13,7 @@
 // a file records is held to the flags' own rules: a report's seed is what --seed accepts,
 // its replay command is parsed as `run`'s flags are, a sweep file is read by sweepFile.ts.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
@@ -24,7 +24,7 @@ import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
-import { prepareOutFile, traceCutNote, writeJsonlFile } from './outPath.ts';
+import { prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
@@ -186,6 +186,18 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
   return { loaded: loadScenarioRef(named.file, workloads), seed: seed ?? 1, recordedHash: expect, from: named.file };
 }
 
+/** The files a replay reads (those that are files: a catalogue name is not), for refuseSharedPaths. */
+function replayInputs(named: Named | undefined, scenario: string | undefined, workloads: readonly string[], cwd: string): { flag: string; path: string; input: true }[] {
+  const isFile = (p: string): boolean => existsSync(resolve(cwd, p)) && statSync(resolve(cwd, p)).isFile();
+  const out: { flag: string; path: string | undefined }[] = [
+    { flag: 'FILE', path: named === undefined ? undefined : named.kind === 'sweep' ? named.read : named.file },
+    { flag: '--scenario', path: scenario },
+    ...(named?.kind === 'report' ? [{ flag: 'its replay command\'s --scenario', path: named.run.scenario }, { flag: 'its replay command\'s --knowledge', path: named.run.knowledge }] : []),
+    ...workloads.map((w) => ({ flag: '--workload', path: w })),
+  ];
+  return out.filter((x): x is { flag: string; path: string } => x.path !== undefined && isFile(x.path)).map((x) => ({ ...x, input: true }));
+}
+
 /** --scenario never goes with FILE; --seed and --expect only with a scenario file (a report or sweep entry records both). */
 function refuseConflicts(named: Named, v: Record<string, string | boolean | undefined>): void {
   if (typeof v.scenario === 'string') throw new UsageError(`replay: --scenario conflicts with FILE (${named.file}), which names the scenario already: give one or the other`);
@@ -216,6 +228,8 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
   const workloads = given.length > 0 ? given : recordedWorkloads(named);
   const scenario = typeof v.scenario === 'string' ? v.scenario : undefined;
   const recordedIn = given.length > 0 || named === undefined || named.kind === 'scenario' ? undefined : named.file;
+  // A trace written over a file the replay reads would destroy the record it replays.
+  refuseSharedPaths([...replayInputs(named, scenario, workloads, io.cwd), { flag: '--trace-out', path: typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined }], io.cwd);
   return withWorkloads(workloads, io.cwd, () => {
     const src = resolveSource(named, scenario, seed, expect, workloads);
     // --events-max given to replay wins over the one the recorded run had.

@@ -224,6 +224,37 @@ describe('a directory holding both sweep.json and results.jsonl (defect class 14
   });
 });
 
+describe('no output is written over a file the command reads (defect class 15)', () => {
+  it('replay --trace-out over its report, sweep file or scenario file exits 2 and leaves the file as it was (it was replaced by the trace)', () => {
+    const report = reportWith(() => {});
+    const scenario = join(dir, `scenario-${++n}.yaml`);
+    writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
+    const sweep = sweepWith(() => {});
+    for (const [args, file, flag] of [[[report], report, 'FILE'], [[scenario, '--seed', '3'], scenario, 'FILE'], [['--scenario', scenario, '--seed', '3'], scenario, '--scenario'], [[`${sweep}#seed=2`], sweep, 'FILE']] as const) {
+      const before = readFileSync(file, 'utf8');
+      refused(cli('replay', ...args, '--trace-out', file), new RegExp(`--trace-out ${esc(file)}: is the file ${esc(flag)} reads \\(.*\\); writing --trace-out would overwrite it: give --trace-out another path`));
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    }
+    // A catalogue name is not a file: a trace file of that name beside it is fine.
+    const trace = join(dir, `trace-${++n}.jsonl`);
+    expect(cli('replay', report, '--trace-out', trace).code).toBe(0);
+  });
+
+  it('shrink --out over its --scenario file, and merge --out into an input directory, exit 2 and change nothing (the scenario or the shard\'s sweep.json was replaced)', () => {
+    const scenario = join(dir, `shrink-${++n}.yaml`);
+    writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
+    const before = readFileSync(scenario, 'utf8');
+    refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', scenario), new RegExp(`--out ${esc(scenario)}: is the file --scenario reads`));
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+    const shard = join(dir, `shard-${++n}`);
+    mkdirSync(shard);
+    writeFileSync(join(shard, 'sweep.json'), JSON.stringify(sweepDoc));
+    refused(cli('merge', shard, sweepWith(() => {}), '--out', shard), new RegExp(`--out ${esc(join(shard, 'sweep.json'))}: is the file the input ${esc(shard)} reads`));
+    expect(readFileSync(join(shard, 'sweep.json'), 'utf8')).toBe(JSON.stringify(sweepDoc));
+    expect(existsSync(join(shard, 'junit.xml'))).toBe(false);
+  });
+});
+
 describe('a sweep entry\'s #seed= (defect class 16)', () => {
   it.each([
     ['', /#seed=: #seed= takes a seed, an integer from 0 to 9007199254740991, got ""; as in .*#seed=17/],
