@@ -228,9 +228,10 @@ same runs. Exit 0 no failing run, 1 at least one, 2 bad input.`;
 
 export const BLESS_HELP = `faultline bless — re-record the scenario regression triples
 
-Usage: faultline bless [--check] [--add NAME --seeds A..B] [--file FILE]
+Usage: faultline bless [--check | --add NAME [--seeds A..B]] [--file FILE]
 
-      --check        compare only; exit 1 if any triple's hash differs
+      --check        compare only (never writes, so not with --add); exit 1 if any
+                     triple's hash differs
       --add NAME     add triples for scenario NAME (a catalogue name or a path from the
                      package root) with the seeds of --seeds (default 1)
       --file FILE    the triples file (default test/regression/triples.json)

@@ -422,6 +422,17 @@ describe('bless triples files (defect class 11)', () => {
     expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
     expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
   });
+
+  it('--add with --check exits 2 (it reported the added triples as changed, exit 1, and added none); a refused --add leaves no directory behind', () => {
+    const file = join(dir, `check-add-${++n}.json`);
+    writeFileSync(file, '{"triples": []}\n');
+    refused(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--check', '--file', file), /--add: adds triples and writes the file, and --check never writes: give one or the other/);
+    expect(readFileSync(file, 'utf8')).toBe('{"triples": []}\n');
+    const deep = join(dir, `bless-dir-${++n}`);
+    refused(cli('bless', '--add', SCENARIO, '--seeds', '1..20000', '--file', join(deep, 'more', 't.json')), /--seeds: 1\.\.20000 is 20000 seeds; a triples file holds at most 10000/);
+    refused(cli('bless', '--add', SCENARIO, '--seeds', 'x', '--file', join(deep, 'more', 't.json')), /--seeds/);
+    expect(existsSync(deep)).toBe(false);
+  });
 });
 
 describe('knowledge files (defect class 9)', () => {
