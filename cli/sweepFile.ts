@@ -16,7 +16,8 @@
 // field by its path (`results[3].verdict`) and what to do, so merge and replay never
 // work from a damaged file. The JSON helpers here (readJsonFile, problemsMessage) are
 // shared with replay's report.json and the knowledge file: a leading BOM is skipped, a
-// syntax error is placed by line and column, an unreadable file says why.
+// syntax error is placed by line and column, an unreadable file says why, and a UTF-16,
+// binary or non-UTF-8 file is named as such.
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -129,12 +130,25 @@ function unreadable(file: string, e: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${code === undefined ? msg : `${code} (${msg})`}`);
 }
 
-/** A file's text, or a UsageError saying why it cannot be read. */
+/**
+ * A file's text, or a UsageError saying why it cannot be read. faultline writes its files
+ * in UTF-8: a UTF-16 file, a binary one (a NUL byte) or one in another encoding is named
+ * as such, rather than as a JSON syntax error at an unprintable character.
+ */
 export function readTextFile(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw unreadable(file, e);
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${file}: is UTF-16 text; save it as UTF-8`);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new UsageError(`${file}: holds a NUL byte (at byte ${nul}): it is binary, not JSON text; is it the right file?`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file}: is not valid UTF-8 text (binary, or saved in another encoding); is it the right file?`);
   }
 }
 

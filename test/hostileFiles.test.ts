@@ -375,6 +375,25 @@ describe('file encoding and syntax (defect class 8)', () => {
     expect(cli('replay', report).out).toMatch(/REPRODUCED/);
   });
 
+  it('a UTF-16, binary or Latin-1 file is named as such (it was a syntax error at an unprintable character), for merge, replay and bless alike', () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['u16.json', Buffer.from('\ufeff{"a": 1}', 'utf16le'), /is UTF-16 text; save it as UTF-8/],
+      ['nul.json', Buffer.from([0x7b, 0x00, 0x7d]), /holds a NUL byte \(at byte 1\): it is binary, not JSON text/],
+      ['latin1.json', Buffer.from('{"a": "caf\u00e9"}', 'latin1'), /is not valid UTF-8 text \(binary, or saved in another encoding\)/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      const file = join(dir, `${++n}-${name}`);
+      writeFileSync(file, bytes);
+      const named = new RegExp(`${esc(file)}: `);
+      mergeRefused([file], named, pattern);
+      refused(cli('replay', file), named, pattern);
+      refused(cli('bless', '--check', '--file', file), named, pattern);
+    }
+    const log = logWith([]);
+    writeFileSync(join(log, 'results.jsonl'), Buffer.concat([Buffer.from(`${logLines[0]}\n`), Buffer.from([0xde, 0xad, 0x00, 0xbe, 0xef])]));
+    mergeRefused([log], /results\.jsonl: holds a NUL byte/);
+  });
+
   it('a JSON syntax error is placed by line and column', () => {
     const bad = join(dir, 'syntax.json');
     writeFileSync(bad, '{\n "faultline": "sweep",\n "version": 2,\n}\n');
