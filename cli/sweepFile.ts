@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { verdictOf } from '../sim/check/verdict.ts';
 import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
+import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
 import { parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
@@ -254,6 +255,12 @@ export function asFlag<T extends string | number>(flag: string, parse: (text: st
 
 const nonNegative = z.number().min(0);
 const count = z.number().int().min(0);
+/** A virtual time in µs, and a run's simulated ms: no run lasts longer than a scenario may name. */
+const virtualUs = nonNegative.max(DURATION_US_MAX);
+const simulatedMs = nonNegative.max(DURATION_US_MAX / 1000);
+/** Wall time, ms: a century, far beyond any sweep (merged shards add theirs), so 1e300 is refused, not summed. */
+const WALL_MS_MAX = 100 * 365.25 * 86_400_000;
+const wallMs = nonNegative.max(WALL_MS_MAX);
 /** A seed in a file: what --seed accepts. */
 export const seedValue = z.number().superRefine(asFlag('--seed', (t) => parseSeed(t)));
 /** A trace hash: 16 lowercase hex digits (core/hash). */
@@ -261,7 +268,7 @@ export const TRACE_HASH = /^[0-9a-f]{16}$/;
 export const traceHash = z.string().regex(TRACE_HASH, 'expected a trace hash of 16 hex digits such as 2bd915b52ed4a58a');
 
 const violationSchema = z.object({
-  t: nonNegative,
+  t: virtualUs,
   check: z.string().min(1),
   node: z.number().int().nullable(),
   message: z.string(),
@@ -274,8 +281,8 @@ const resultFields = {
   seed: seedValue,
   traceHash,
   events: count,
-  simulatedMs: nonNegative,
-  wallMs: nonNegative,
+  simulatedMs,
+  wallMs,
   verdict: z.enum(['pass', 'fail', 'inconclusive']),
   violations: z.array(violationSchema),
   violationCount: count,
@@ -322,7 +329,7 @@ const retriedSchema = z.array(z.object({ seed: seedValue, why: z.string() }).str
 const sweepFileSchema = (result: z.ZodType) => z.object({
   faultline: z.literal('sweep'),
   ...describedFields,
-  wallMs: nonNegative,
+  wallMs,
   results: z.array(result),
   partial: partialSchema.optional(),
   retried: retriedSchema.optional(),

@@ -126,6 +126,10 @@ describe('merge accepts nothing it does not understand (defect class 2)', () => 
     ['eventsMax "lots"', (d: Doc) => { d.eventsMax = 'lots'; }, /eventsMax: expected a number, got "lots"/],
     ['version "2"', (d: Doc) => { d.version = '2'; }, /version: this faultline reads versions 1 and 2 \(numbers\), got "2"/],
     ['an unknown field', (d: Doc) => { d.extra = 1; }, /extra: unknown field/],
+    ['wallMs 1e300 (it printed "in 1e+297 s")', (d: Doc) => { d.wallMs = 1e300; }, /^ {2}wallMs: Too big: expected number to be <=3155760000000, got 1e\+300/m],
+    ['a seed\'s wallMs 1e300', (d: Doc) => { d.results[0].wallMs = 1e300; }, /results\[0\]\.wallMs: Too big/],
+    ['simulatedMs beyond the longest scenario', (d: Doc) => { d.results[1].simulatedMs = 1e300; }, /results\[1\]\.simulatedMs: Too big: expected number to be <=2592000000/],
+    ['a violation at 1e300 µs', (d: Doc) => { Object.assign(d.results[0], { verdict: 'fail', violationCount: 1, violations: [{ t: 1e300, check: 'x', node: 1, message: 'm' }] }); }, /results\[0\]\.violations\[0\]\.t: Too big/],
     ['a seed twice in one file', (d: Doc) => { d.results.push({ ...d.results[0], verdict: 'fail', violationCount: 3 }); }, /results\[4\]\.seed: seed 1 is also at results\[0\], with a different verdict/],
   ])('%s: exit 2 naming the field, no output', (_name, change, field) => {
     mergeRefused([sweepWith(change)], field);
