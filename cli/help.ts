@@ -155,13 +155,15 @@ Usage: faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
 
   DIR...        sweep output directories (or their sweep.json files) of one scenario; a
                 directory of a sweep that did not finish is read from its results.jsonl
+                when that holds more seeds than its sweep.json (docs/performance.md)
   -o, --out DIR write the merged sweep.json and junit.xml into DIR
       --json    print one JSON object (results, summary, failures, inconclusive)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
 
 A seed present in two inputs must have the same result there (the same trace hash,
-verdict, counts and stats); the inputs must come from one scenario text and one
---events-max. Every input is read and checked field by field before anything is written:
+verdict, counts and stats), and is counted once, with a warning naming both inputs; the
+inputs must come from one scenario text and one --events-max. One input named twice (a
+directory twice, or a directory and its sweep.json) is refused. Every input is read and checked field by field before anything is written:
 a damaged or hand-edited file, inputs that disagree, or inputs that hold no seed are
 refused (exit 2, naming the file and the field) and leave no --out directory behind.
 Exit 0 all passed, 1 a seed failed, 2 bad input, 3 none failed but some were
@@ -185,8 +187,10 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--al
       --json          print one JSON report with recordedHash and reproduced
 
 A report or sweep file is checked field by field first, its values held to the flags'
-own rules (a seed as --seed takes it, the replay command as \`run\` parses it). A report
-written with --knowledge FILE replays with that file.
+own rules (a seed as --seed takes it, the replay command as \`run\` parses it). Of a
+report, replay reads scenario, seed, traceHash and replay, and each must be there and
+valid; the other fields are what the run printed. A report written with --knowledge FILE
+replays with that file.
 
 Exit 0 the hash matches (or there was none to compare) and every check held, 1 the hash
 differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with
@@ -231,9 +235,10 @@ same runs. Exit 0 no failing run, 1 at least one, 2 bad input.`;
 
 export const BLESS_HELP = `faultline bless — re-record the scenario regression triples
 
-Usage: faultline bless [--check] [--add NAME --seeds A..B] [--file FILE]
+Usage: faultline bless [--check | --add NAME [--seeds A..B]] [--file FILE]
 
-      --check        compare only; exit 1 if any triple's hash differs
+      --check        compare only (never writes, so not with --add); exit 1 if any
+                     triple's hash differs
       --add NAME     add triples for scenario NAME (a catalogue name or a path from the
                      package root) with the seeds of --seeds (default 1)
       --file FILE    the triples file (default test/regression/triples.json)

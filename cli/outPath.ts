@@ -223,7 +223,7 @@ export function refuseSharedPaths(files: readonly { flag: string; path: string |
       if ((inp.input ?? false) && inp.mayUpdate === out.flag) continue;
       const both = `${s.flag} ${s.path} and ${f.flag} ${f.path}`;
       throw new UsageError(inp.input === true
-        ? `${out.flag} ${out.path}: is the file ${inp.flag} reads (${canon}); the run would overwrite it: give ${out.flag} another path`
+        ? `${out.flag} ${out.path}: is the file ${inp.flag} reads (${canon}); writing ${out.flag} would overwrite it: give ${out.flag} another path`
         : `${both} are the same file (${canon}): one would overwrite the other; give each output its own path`);
     }
     seen.push({ flag: f.flag, path: f.path, canon, input: f.input ?? false, mayUpdate: f.mayUpdate });

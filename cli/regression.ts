@@ -70,21 +70,37 @@ export function cmdBless(argv: string[], io: Io): number {
   });
   const file = typeof v.file === 'string' ? v.file : TRIPLES_FILE;
   if (typeof v.seeds === 'string' && typeof v.add !== 'string') throw new UsageError('--seeds: goes with --add NAME (the seeds of the triples to add); add --add NAME or drop --seeds');
-  if (typeof v.add === 'string') {
-    const add = v.add;
-    try {
-      loadScenarioRef(triplesScenario(add));
-    } catch (e) {
-      if (e instanceof UsageError) throw new UsageError(`--add: ${e.message.replace(/^--scenario: /, '')}`);
-      throw e;
-    }
+  // --check never writes, so triples it would add could only be reported as "(new)" and dropped.
+  if (typeof v.add === 'string' && v.check === true) throw new UsageError('--add: adds triples and writes the file, and --check never writes: give one or the other (bless --add NAME, then bless --check)');
+  const add = typeof v.add === 'string' ? { name: v.add, seeds: addedSeeds(v.add, typeof v.seeds === 'string' ? v.seeds : '1') } : null;
+  // Every check above runs before --file's directory is made; a bless that fails after it removes what it made.
+  const undo = v.check === true ? () => {} : prepareOutFile(file, '--file');
+  try {
+    return blessFile(file, add, v.check === true, io);
+  } catch (e) {
+    undo();
+    throw e;
   }
-  if (v.check !== true) prepareOutFile(file, '--file');
+}
+
+/** The seeds of the triples --add NAME --seeds RANGE adds, checked: a scenario that loads, a range that fits a triples file. */
+function addedSeeds(name: string, range: string): number[] {
+  try {
+    loadScenarioRef(triplesScenario(name));
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`--add: ${e.message.replace(/^--scenario: /, '')}`);
+    throw e;
+  }
+  const seeds = shardSeeds(parseSeedRange(range), null);
+  if (seeds.length > TRIPLES_MAX) throw new UsageError(`--seeds: ${range} is ${seeds.length} seeds; a triples file holds at most ${TRIPLES_MAX}`);
+  return seeds;
+}
+
+function blessFile(file: string, add: { name: string; seeds: number[] } | null, check: boolean, io: Io): number {
   // A file to check must exist (a missing one is not "all 0 triples hold"); --add may start one.
-  const doc = readTriples(file, v.check !== true && typeof v.add === 'string');
-  if (typeof v.add === 'string') {
-    const seeds = shardSeeds(parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1'), null);
-    for (const seed of seeds) if (!doc.triples.some((t) => t.scenario === v.add && t.seed === seed)) doc.triples.push({ scenario: v.add, seed, traceHash: '' });
+  const doc = readTriples(file, add !== null);
+  if (add !== null) {
+    for (const seed of add.seeds) if (!doc.triples.some((t) => t.scenario === add.name && t.seed === seed)) doc.triples.push({ scenario: add.name, seed, traceHash: '' });
   }
   if (doc.triples.length > TRIPLES_MAX) throw new UsageError(`${file}: more than ${TRIPLES_MAX} triples`);
   const changed: string[] = [];
@@ -99,7 +115,7 @@ export function cmdBless(argv: string[], io: Io): number {
     if (traceHash !== t.traceHash) changed.push(`  ${t.scenario} seed ${t.seed}: ${t.traceHash || '(new)'} -> ${traceHash}`);
     return { ...t, traceHash };
   });
-  if (v.check === true) {
+  if (check) {
     io.out(changed.length === 0 ? `all ${next.length} regression triples hold\n` : `${changed.length} of ${next.length} triples differ:\n${changed.join('\n')}\n`);
     return changed.length === 0 ? 0 : 1;
   }

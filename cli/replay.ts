@@ -13,18 +13,18 @@
 // a file records is held to the flags' own rules: a report's seed is what --seed accepts,
 // its replay command is parsed as `run`'s flags are, a sweep file is read by sweepFile.ts.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, SEED_MAX, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
-import { problemsMessage, readJsonFile, readSweepFile, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
+import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
-import { prepareOutFile, traceCutNote, writeJsonlFile } from './outPath.ts';
+import { prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
@@ -42,8 +42,8 @@ interface Source {
 
 /** What the positional FILE is, read and checked once (before any workload module is loaded). */
 type Named =
-  | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile }
-  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName?: string }
+  | { kind: 'sweep'; file: string; seed: number; sweep: SweepFile; read: string }
+  | { kind: 'report'; file: string; seed: number; hash: string; run: RunArgs; scenarioName: string }
   | { kind: 'scenario'; file: string };
 
 /** A trace hash as --expect takes it (any case; hashes are written in lowercase). */
@@ -52,8 +52,15 @@ export function parseExpect(text: string): string {
   return text.toLowerCase();
 }
 
-/** The fields replay needs of a report.json; the rest of the report is what the run printed. */
-const reportSchema = z.object({ seed: seedValue, traceHash, replay: z.string() }).loose();
+/**
+ * The fields replay reads of a report.json, each required and checked: the scenario's name
+ * (compared with the scenario the replay command runs), the seed (as --seed takes it), the
+ * trace hash and the replay command. The rest of a report is what the run printed, and
+ * `run --out` writes more fields than replay reads (events, verdict, stats, wallMs, and
+ * with some runs workers, lockstep, swarmFaults, swarmSettings): those are left to the
+ * run's own report and not checked here, so a report of any run replays.
+ */
+const reportSchema = z.object({ scenario: z.string().min(1), seed: seedValue, traceHash, replay: z.string() }).loose();
 
 /** The flags a replay command (runCommand's) may hold. */
 const REPLAY_COMMAND_FLAGS = ['--workload', '--scenario', '--seed', '--events-max', '--knowledge'];
@@ -91,7 +98,16 @@ function readReport(file: string, doc: Record<string, unknown>): Named {
   const run = typeof doc.replay === 'string' ? replayCommandArgs(doc.replay, problems) : null;
   if (r.success && run !== null && problems.length === 0 && run.seed !== r.data.seed) problems.push({ path: 'replay', message: `its --seed ${run.seed} is not the report's seed ${r.data.seed}` });
   if (!r.success || run === null || problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a valid report`, problems, REPORT_FIX));
-  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, ...(typeof doc.scenario === 'string' ? { scenarioName: doc.scenario } : {}) };
+  return { kind: 'report', file, seed: r.data.seed, hash: r.data.traceHash, run, scenarioName: r.data.scenario };
+}
+
+/** The N of FILE#seed=N, checked before the file is read: the flag's rule, the fragment's own syntax in the message. */
+function sweepEntrySeed(path: string, text: string): number {
+  if (path.includes('#seed=')) throw new UsageError(`replay: ${path}#seed=${text}: names #seed= twice; name one seed, as in ${path.slice(0, path.indexOf('#seed='))}#seed=17`);
+  const what = `replay: ${path}#seed=${text}: #seed= takes a seed, an integer from 0 to ${SEED_MAX}`;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what}, got "${text}"; as in ${path}#seed=17`);
+  if (!Number.isSafeInteger(Number(text))) throw new UsageError(`${what}; ${text} is too large`);
+  return Number(text);
 }
 
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
@@ -101,8 +117,9 @@ function readNamed(file: string): Named {
   const hash = file.lastIndexOf('#seed=');
   if (hash >= 0) {
     const path = file.slice(0, hash);
-    const sweep = readSweepFile(path);
-    return { kind: 'sweep', file: path, seed: parseSeed(file.slice(hash + '#seed='.length), `${path}#seed`), sweep };
+    const seed = sweepEntrySeed(path, file.slice(hash + '#seed='.length));
+    const input = readSweepInput(path);
+    return { kind: 'sweep', file: path, seed, sweep: input.sweep, read: input.file };
   }
   if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
   const st = statSync(file);
@@ -149,7 +166,10 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
   if (named.kind === 'sweep') {
     const f = named.sweep;
     const entry = f.results.find((r) => r.seed === named.seed);
-    if (entry === undefined) throw new UsageError(`${named.file} has no result for seed ${named.seed} (it holds seeds ${f.seeds}, shards ${f.shards.join(', ')})`);
+    if (entry === undefined) {
+      const holds = f.partial === undefined ? `it holds seeds ${f.seeds}, shards ${f.shards.join(', ')}` : `it is partial: a sweep of seeds ${f.seeds}, shards ${f.shards.join(', ')}, that logged ${f.results.length}${f.partial.expected === null ? '' : ` of its ${f.partial.expected}`} seeds`;
+      throw new UsageError(`${named.file} has no result for seed ${named.seed} (${holds})`);
+    }
     const loaded = recorded(named.file, 'its scenarioText', () => fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads));
     return { loaded, seed: named.seed, recordedHash: entry.traceHash, from: `${named.file}#seed=${named.seed}`, eventsMax: f.eventsMax };
   }
@@ -157,13 +177,25 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
     const run = named.run;
     const base = recorded(named.file, `its replay command's --scenario ${run.scenario as string}`, () => loadScenarioRef(run.scenario as string, workloads));
     // The report names the scenario it ran; a replay command that runs another is an edit.
-    if (named.scenarioName !== undefined && named.scenarioName !== base.scenario.name) {
+    if (named.scenarioName !== base.scenario.name) {
       throw new UsageError(problemsMessage(`${named.file}: not a valid report`, [{ path: 'scenario', message: `is ${shown(named.scenarioName)}, but its replay command runs scenario ${shown(base.scenario.name)}` }], REPORT_FIX));
     }
     const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
     return { loaded, seed: named.seed, recordedHash: named.hash, from: named.file, eventsMax: run.eventsMax, knowledge: run.knowledge };
   }
   return { loaded: loadScenarioRef(named.file, workloads), seed: seed ?? 1, recordedHash: expect, from: named.file };
+}
+
+/** The files a replay reads (those that are files: a catalogue name is not), for refuseSharedPaths. */
+function replayInputs(named: Named | undefined, scenario: string | undefined, workloads: readonly string[], cwd: string): { flag: string; path: string; input: true }[] {
+  const isFile = (p: string): boolean => existsSync(resolve(cwd, p)) && statSync(resolve(cwd, p)).isFile();
+  const out: { flag: string; path: string | undefined }[] = [
+    { flag: 'FILE', path: named === undefined ? undefined : named.kind === 'sweep' ? named.read : named.file },
+    { flag: '--scenario', path: scenario },
+    ...(named?.kind === 'report' ? [{ flag: 'its replay command\'s --scenario', path: named.run.scenario }, { flag: 'its replay command\'s --knowledge', path: named.run.knowledge }] : []),
+    ...workloads.map((w) => ({ flag: '--workload', path: w })),
+  ];
+  return out.filter((x): x is { flag: string; path: string } => x.path !== undefined && isFile(x.path)).map((x) => ({ ...x, input: true }));
 }
 
 /** --scenario never goes with FILE; --seed and --expect only with a scenario file (a report or sweep entry records both). */
@@ -195,11 +227,14 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
   const given = workloadPaths(v.workload);
   const workloads = given.length > 0 ? given : recordedWorkloads(named);
   const scenario = typeof v.scenario === 'string' ? v.scenario : undefined;
+  const recordedIn = given.length > 0 || named === undefined || named.kind === 'scenario' ? undefined : named.file;
+  // A trace written over a file the replay reads would destroy the record it replays.
+  refuseSharedPaths([...replayInputs(named, scenario, workloads, io.cwd), { flag: '--trace-out', path: typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined }], io.cwd);
   return withWorkloads(workloads, io.cwd, () => {
     const src = resolveSource(named, scenario, seed, expect, workloads);
     // --events-max given to replay wins over the one the recorded run had.
     return replayOnce(eventsMax === undefined ? src : { ...src, eventsMax }, v, io);
-  });
+  }, recordedIn);
 }
 
 function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {

@@ -9,7 +9,8 @@
 // the moment it violates the check it is asked about (failsCheck): a violation is never
 // taken back, so the answer is the whole run's, without the rest of it or the end-of-run
 // checks (linearizability of a broken history is the costly part of a failing run).
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ddmin, simplifyEach } from '../sim/faults/shrink.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { describe } from '../sim/faults/schedule.ts';
@@ -18,7 +19,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
 import type { Io } from './main.ts';
-import { prepareOutFile } from './outPath.ts';
+import { prepareOutFile, refuseSharedPaths } from './outPath.ts';
 import { fromText, loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -99,7 +100,11 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const seed = parseSeed(v.seed as string);
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
-  // Before shrinking, which can take hundreds of runs: the result must have somewhere to go.
+  // Before shrinking, which can take hundreds of runs: the result must have somewhere to go,
+  // and not over the scenario (or a module) it was shrunk from, which would be lost.
+  const isFile = (p: string): boolean => existsSync(resolve(io.cwd, p)) && statSync(resolve(io.cwd, p)).isFile();
+  const inputs = [{ flag: '--scenario', path: loaded.fileName }, ...workloads.map((w) => ({ flag: '--workload', path: w }))].filter((x) => isFile(x.path)).map((x) => ({ ...x, input: true }));
+  refuseSharedPaths([...inputs, { flag: '--out', path: out }], io.cwd);
   const undo = prepareOutFile(out, '--out');
   const t0 = wallNowMs();
   let r: ReturnType<typeof shrinkFaults>;

@@ -7,20 +7,24 @@
 // it came from has changed or gone. Reading checks the shape and says what is wrong.
 // The log's first line is the sweep's header (the SweepFile fields but results), then one
 // SeedResult per line in the order seeds finished; a sweep that dies leaves a log that
-// `merge` and `replay` read as a partial results file (a cut last line is ignored).
+// `merge` and `replay` read as a partial results file (a cut last line is ignored). Of a
+// directory holding both, the file read is the one that holds every seed of the other
+// (readSweepInput), never merely the newer one.
 // Reading validates every field against one schema (seedResultSchema, sweepFileSchema),
 // with the flags' own parsers for the values a flag also takes (seeds, shards, jobs,
 // eventsMax), and refuses a file with any problem: a UsageError naming the file, each
 // field by its path (`results[3].verdict`) and what to do, so merge and replay never
 // work from a damaged file. The JSON helpers here (readJsonFile, problemsMessage) are
 // shared with replay's report.json and the knowledge file: a leading BOM is skipped, a
-// syntax error is placed by line and column, an unreadable file says why.
+// syntax error is placed by line and column, an unreadable file says why, and a UTF-16,
+// binary or non-UTF-8 file is named as such.
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { verdictOf } from '../sim/check/verdict.ts';
 import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
+import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
 import { parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
@@ -127,12 +131,25 @@ function unreadable(file: string, e: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${code === undefined ? msg : `${code} (${msg})`}`);
 }
 
-/** A file's text, or a UsageError saying why it cannot be read. */
+/**
+ * A file's text, or a UsageError saying why it cannot be read. faultline writes its files
+ * in UTF-8: a UTF-16 file, a binary one (a NUL byte) or one in another encoding is named
+ * as such, rather than as a JSON syntax error at an unprintable character.
+ */
 export function readTextFile(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw unreadable(file, e);
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${file}: is UTF-16 text; save it as UTF-8`);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new UsageError(`${file}: holds a NUL byte (at byte ${nul}): it is binary, not JSON text; is it the right file?`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file}: is not valid UTF-8 text (binary, or saved in another encoding); is it the right file?`);
   }
 }
 
@@ -238,6 +255,12 @@ export function asFlag<T extends string | number>(flag: string, parse: (text: st
 
 const nonNegative = z.number().min(0);
 const count = z.number().int().min(0);
+/** A virtual time in µs, and a run's simulated ms: no run lasts longer than a scenario may name. */
+const virtualUs = nonNegative.max(DURATION_US_MAX);
+const simulatedMs = nonNegative.max(DURATION_US_MAX / 1000);
+/** Wall time, ms: a century, far beyond any sweep (merged shards add theirs), so 1e300 is refused, not summed. */
+const WALL_MS_MAX = 100 * 365.25 * 86_400_000;
+const wallMs = nonNegative.max(WALL_MS_MAX);
 /** A seed in a file: what --seed accepts. */
 export const seedValue = z.number().superRefine(asFlag('--seed', (t) => parseSeed(t)));
 /** A trace hash: 16 lowercase hex digits (core/hash). */
@@ -245,7 +268,7 @@ export const TRACE_HASH = /^[0-9a-f]{16}$/;
 export const traceHash = z.string().regex(TRACE_HASH, 'expected a trace hash of 16 hex digits such as 2bd915b52ed4a58a');
 
 const violationSchema = z.object({
-  t: nonNegative,
+  t: virtualUs,
   check: z.string().min(1),
   node: z.number().int().nullable(),
   message: z.string(),
@@ -258,8 +281,8 @@ const resultFields = {
   seed: seedValue,
   traceHash,
   events: count,
-  simulatedMs: nonNegative,
-  wallMs: nonNegative,
+  simulatedMs,
+  wallMs,
   verdict: z.enum(['pass', 'fail', 'inconclusive']),
   violations: z.array(violationSchema),
   violationCount: count,
@@ -306,7 +329,7 @@ const retriedSchema = z.array(z.object({ seed: seedValue, why: z.string() }).str
 const sweepFileSchema = (result: z.ZodType) => z.object({
   faultline: z.literal('sweep'),
   ...describedFields,
-  wallMs: nonNegative,
+  wallMs,
   results: z.array(result),
   partial: partialSchema.optional(),
   retried: retriedSchema.optional(),
@@ -368,26 +391,78 @@ function refuse(file: string, what: string, problems: readonly FieldProblem[]): 
   throw new UsageError(problemsMessage(`${file}: not a valid ${what}`, problems, FIX));
 }
 
+/** The file merge and replay read for one input, the file itself, and a note when a newer file was passed over. */
+export interface SweepInput {
+  file: string;
+  sweep: SweepFile;
+  note?: string;
+}
+
 /**
  * Accepts a directory holding sweep.json (or, from a sweep that did not finish, only
- * results.jsonl) or either file itself. A running sweep rewrites a partial sweep.json
- * every second or so but appends to results.jsonl at every seed, so when the log was
- * written after sweep.json (a sweep killed between two rewrites) the log is read.
+ * results.jsonl) or either file itself. Of one sweep, results.jsonl holds every seed the
+ * sweep.json beside it holds, and sometimes more: a running sweep appends each seed to the
+ * log at once but rewrites sweep.json at most every second, and writes it whole at the
+ * end. So a complete sweep.json no older than the log is read alone. Otherwise (the log is
+ * newer, or sweep.json is partial) the newer file is not always the more complete: a sweep
+ * started again in the same directory begins a new log, header only, beside the finished
+ * sweep.json of the run before. Both are then read (each checked as always), and:
+ * - if they are not of one scenario text and event limit, or disagree on a seed they both
+ *   hold, the input is refused, naming both files;
+ * - else the one holding every seed of the other is read (sweep.json when they hold the
+ *   same seeds: it also records retried seeds and the sweep's own wall time), with a note
+ *   when that is not the newer one;
+ * - else (each holds seeds the other lacks) the input is refused: merge names both files.
  */
-export function sweepFilePath(dirOrFile: string): string {
-  if (!(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return dirOrFile;
+export function readSweepInput(dirOrFile: string): SweepInput {
+  if (!(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return { file: dirOrFile, sweep: readOneSweepFile(dirOrFile) };
   const whole = join(dirOrFile, SWEEP_FILE);
   const log = join(dirOrFile, RESULTS_LOG);
-  if (!existsSync(log)) return whole;
-  return !existsSync(whole) || statSync(log).mtimeMs > statSync(whole).mtimeMs ? log : whole;
+  if (!existsSync(log)) return { file: whole, sweep: readOneSweepFile(whole, dirOrFile) };
+  if (!existsSync(whole)) return { file: log, sweep: readOneSweepFile(log) };
+  const logNewer = statSync(log).mtimeMs > statSync(whole).mtimeMs;
+  const w = readOneSweepFile(whole);
+  if (!logNewer && w.partial === undefined) return { file: whole, sweep: w };
+  return choose(dirOrFile, { file: whole, sweep: w }, { file: log, sweep: readOneSweepFile(log) }, logNewer);
+}
+
+/** Of a directory's sweep.json (`w`) and results.jsonl (`l`), the one that holds every seed of the other (see readSweepInput). */
+function choose(dir: string, w: SweepInput, l: SweepInput, logNewer: boolean): SweepInput {
+  const both = `${dir} holds ${SWEEP_FILE} and ${RESULTS_LOG}`;
+  const one = `name the one you mean (${w.file} or ${l.file})`;
+  if (w.sweep.scenarioText !== l.sweep.scenarioText || w.sweep.eventsMax !== l.sweep.eventsMax) {
+    const what = w.sweep.scenarioText !== l.sweep.scenarioText ? `scenarios (${w.sweep.scenario} and ${l.sweep.scenario}, or two versions of one)` : 'event limits (--events-max)';
+    throw new UsageError(`${both} of two sweeps with different ${what}: a sweep was started again in ${dir} and stopped before it wrote its ${SWEEP_FILE}; ${one}, or run the sweep again`);
+  }
+  const inW = new Map(w.sweep.results.map((r) => [r.seed, r]));
+  let shared = 0;
+  for (const r of l.sweep.results) {
+    const other = inW.get(r.seed);
+    if (other === undefined) continue;
+    shared++;
+    const field = resultConflict(other, r);
+    if (field !== null) throw new UsageError(`${both}, which disagree on seed ${r.seed} (a different ${field}): they are not one sweep's results; ${one}, or run the sweep again`);
+  }
+  const [nw, nl] = [w.sweep.results.length, l.sweep.results.length];
+  const chosen = shared === nl ? w : shared === nw ? l : null;
+  if (chosen === null) {
+    throw new UsageError(`${both}, and each holds seeds the other lacks (${nw - shared} only in ${SWEEP_FILE}, ${nl - shared} only in ${RESULTS_LOG}): neither is the whole result; merge both by name (faultline merge ${w.file} ${l.file}), or name one`);
+  }
+  const newer = logNewer ? l : w;
+  if (chosen === newer || nw === nl) return chosen;
+  const note = `${dir}: read ${basename(chosen.file)} (${chosen.sweep.results.length} seeds): the newer ${basename(newer.file)} holds ${newer.sweep.results.length === 0 ? 'no seed results' : `only ${newer.sweep.results.length} of them, the same`} (a sweep started again in ${dir} and stopped?)`;
+  return { ...chosen, note };
 }
 
 /** Reads and validates a results file (sweep.json, results.jsonl or the directory holding them). */
 export function readSweepFile(dirOrFile: string): SweepFile {
-  const file = sweepFilePath(dirOrFile);
+  return readSweepInput(dirOrFile).sweep;
+}
+
+/** Reads and validates one results file, sweep.json or results.jsonl; `dir`, when the user named the directory it is in. */
+function readOneSweepFile(file: string, dir?: string): SweepFile {
   if (!existsSync(file)) {
-    const dir = file !== dirOrFile;
-    throw new UsageError(`${file}: no such file (${dir ? `${dirOrFile} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
+    throw new UsageError(`${file}: no such file (${dir !== undefined ? `${dir} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
   }
   if (file.endsWith('.jsonl')) return readResultsLog(file);
   const doc = readJsonFile(file);

@@ -2,18 +2,20 @@
 // registers the workloads it exports, before any scenario is read.
 //
 // Contract: every problem with a module is a UsageError (exit 2, nothing run) naming the
-// file and, where there is one, the field: no such file, a file Node would load as
+// file and, where there is one, the field: no such file, a file that is not a module
+// (a .json or .yaml file: named as such, not blamed on CommonJS), a file Node would load as
 // CommonJS, an exception on import (with the user's frames), no default export, a
 // malformed definition, a name or section that clashes with a registered one. The paths
 // are kept as the user gave them, so replay commands and results files name them the
 // same way. Loading is asynchronous (import()), so a command given --workload returns a
 // promise of its exit code; without it, commands stay synchronous.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
 import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
 import { UsageError } from './args.ts';
+import { IMPORT_TIMEOUT_ENV, importTimeoutMs, startImportWatchdog, type ImportWatchdog } from './importWatchdog.ts';
 
 /** The `--workload` option for parseFlags. */
 export const WORKLOAD_FLAG = { workload: { type: 'string', multiple: true } } as const;
@@ -45,12 +47,26 @@ function isEsm(file: string): boolean {
   }
 }
 
+/** The file names a workload module may have: TypeScript or JavaScript that Node can load as an ES module. */
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+const WHAT_A_MODULE_IS = 'a workload module is an ES module (.ts, .mts, .js or .mjs) whose default export is defineWorkload({...}) (docs/workloads.md)';
+
+/** Why a file that is not named like a module cannot be one, with the flag the file may have been meant for. */
+function notAModule(path: string, file: string): string {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.cjs' || ext === '.cts') return `--workload ${path}: a ${ext} file is CommonJS, but ${WHAT_A_MODULE_IS}: rename it .mjs or .mts and use import/export`;
+  const what = ext === '' ? 'has no extension' : `is a ${ext} file`;
+  const scenario = ['.json', '.yaml', '.yml'].includes(ext) ? `; a scenario file goes with --scenario ${path}` : '';
+  return `--workload ${path}: ${what}, not a module faultline can load: ${WHAT_A_MODULE_IS}${scenario}`;
+}
+
 function moduleUrl(path: string, cwd: string): string {
   const file = resolve(cwd, path);
   if (!existsSync(file)) throw new UsageError(`--workload ${path}: no such file`);
   if (!statSync(file).isFile()) throw new UsageError(`--workload ${path}: ${statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file'}; name the workload module (.ts, .mts, .js or .mjs)`);
+  if (!MODULE_EXTENSIONS.some((ext) => file.endsWith(ext))) throw new UsageError(notAModule(path, file));
   if (!isEsm(file)) {
-    throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but a workload module is an ES module: name it .mts, or put a package.json with {"type": "module"} beside it`);
+    throw new UsageError(`--workload ${path}: Node would load this file as CommonJS, but ${WHAT_A_MODULE_IS}: name it .mts, or put a package.json with {"type": "module"} beside it`);
   }
   return pathToFileURL(file).href;
 }
@@ -62,37 +78,60 @@ function definitionMessage(path: string, e: WorkloadDefinitionError): string {
 
 /** Imports and registers each module, in order; every problem is a UsageError naming the file. */
 export async function loadWorkloadFiles(paths: readonly string[], cwd: string): Promise<void> {
-  for (const path of paths) {
-    const url = moduleUrl(path, cwd);
-    let ns: unknown;
-    // A top-level await that never settles leaves nothing for Node to wait on: the process
-    // ended with exit code 13 and no word. Say which module it was, and exit 2.
-    const unsettled = (code: number): void => {
-      // Node 20 sets process.exitCode to 13 and may pass the listener 0.
-      if (code !== 13 && process.exitCode !== 13) return;
-      process.stderr.write(`faultline: --workload ${path}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
-      process.exitCode = 2;
-    };
-    process.on('exit', unsettled);
-    try {
-      ns = await import(url);
-    } catch (e) {
-      const frames = userFrames(e);
-      throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
-    } finally {
-      process.off('exit', unsettled);
+  const urls = paths.map((p) => moduleUrl(p, cwd));
+  const limitMs = importTimeoutMs();
+  // A module whose import never finishes (a loop that never ends) would hang the command.
+  let loading = paths[0];
+  const watchdog = startImportWatchdog(limitMs, () => `--workload ${loading}: the module was still loading after ${limitMs / 1000} s (a loop that never ends, or a top-level await that waits that long?); nothing ran. ${IMPORT_TIMEOUT_ENV}=${2 * limitMs} gives it longer (0: no limit)`);
+  try {
+    for (const [i, path] of paths.entries()) {
+      loading = path;
+      registerModule(path, urls[i], await importModule(path, urls[i], watchdog));
     }
-    try {
-      registerWorkloadModule(url, ns);
-    } catch (e) {
-      if (e instanceof WorkloadDefinitionError) throw new UsageError(definitionMessage(path, e));
-      throw e;
-    }
+  } finally {
+    watchdog.stop();
   }
 }
 
-/** Runs `body` after loading the modules: at once when there are none, else as a promise. */
-export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>): number | Promise<number> {
+async function importModule(path: string, url: string, watchdog: ImportWatchdog): Promise<unknown> {
+  // A top-level await that never settles leaves nothing for Node to wait on: the process
+  // ended with exit code 13 and no word. Say which module it was, and exit 2.
+  const unsettled = (code: number): void => {
+    // Node 20 sets process.exitCode to 13 and may pass the listener 0. After the watchdog
+    // stopped a module's loop, Node exits the same way: the watchdog says why.
+    if ((code !== 13 && process.exitCode !== 13) || watchdog.fired()) return;
+    process.stderr.write(`faultline: --workload ${path}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
+    process.exitCode = 2;
+  };
+  process.on('exit', unsettled);
+  try {
+    return await import(url);
+  } catch (e) {
+    const frames = userFrames(e);
+    throw new UsageError(`--workload ${path}: the module threw while loading: ${e instanceof Error ? e.message : String(e)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
+  } finally {
+    process.off('exit', unsettled);
+  }
+}
+
+function registerModule(path: string, url: string, ns: unknown): void {
+  try {
+    registerWorkloadModule(url, ns);
+  } catch (e) {
+    if (e instanceof WorkloadDefinitionError) throw new UsageError(definitionMessage(path, e));
+    throw e;
+  }
+}
+
+/**
+ * Runs `body` after loading the modules: at once when there are none, else as a promise.
+ * `recordedIn` names the file the paths were read from (replay's report or sweep file), so
+ * a module that cannot be loaded is blamed on that file rather than on a flag not given.
+ */
+export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>, recordedIn?: string): number | Promise<number> {
   if (paths.length === 0) return body();
-  return loadWorkloadFiles(paths, cwd).then(body);
+  const loading = loadWorkloadFiles(paths, cwd).catch((e: unknown) => {
+    throw recordedIn !== undefined && e instanceof UsageError ? new UsageError(`${recordedIn} records ${e.message}; give the module's path with --workload PATH`) : e;
+  });
+  return loading.then(body);
 }

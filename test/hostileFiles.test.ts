@@ -7,11 +7,11 @@
 // Method: write one real sweep and one real report with the CLI in-process, derive damaged
 // copies of them field by field (the hostile-input audit's cases), and run merge and
 // replay on each.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, type CliResult } from './cliHarness.ts';
+import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
 const SCENARIO = 'heartbeat-crash';
 let dir: string;
@@ -126,6 +126,10 @@ describe('merge accepts nothing it does not understand (defect class 2)', () => 
     ['eventsMax "lots"', (d: Doc) => { d.eventsMax = 'lots'; }, /eventsMax: expected a number, got "lots"/],
     ['version "2"', (d: Doc) => { d.version = '2'; }, /version: this faultline reads versions 1 and 2 \(numbers\), got "2"/],
     ['an unknown field', (d: Doc) => { d.extra = 1; }, /extra: unknown field/],
+    ['wallMs 1e300 (it printed "in 1e+297 s")', (d: Doc) => { d.wallMs = 1e300; }, /^ {2}wallMs: Too big: expected number to be <=3155760000000, got 1e\+300/m],
+    ['a seed\'s wallMs 1e300', (d: Doc) => { d.results[0].wallMs = 1e300; }, /results\[0\]\.wallMs: Too big/],
+    ['simulatedMs beyond the longest scenario', (d: Doc) => { d.results[1].simulatedMs = 1e300; }, /results\[1\]\.simulatedMs: Too big: expected number to be <=2592000000/],
+    ['a violation at 1e300 µs', (d: Doc) => { Object.assign(d.results[0], { verdict: 'fail', violationCount: 1, violations: [{ t: 1e300, check: 'x', node: 1, message: 'm' }] }); }, /results\[0\]\.violations\[0\]\.t: Too big/],
     ['a seed twice in one file', (d: Doc) => { d.results.push({ ...d.results[0], verdict: 'fail', violationCount: 3 }); }, /results\[4\]\.seed: seed 1 is also at results\[0\], with a different verdict/],
   ])('%s: exit 2 naming the field, no output', (_name, change, field) => {
     mergeRefused([sweepWith(change)], field);
@@ -155,6 +159,123 @@ describe('merge accepts nothing it does not understand (defect class 2)', () => 
   });
 });
 
+describe('merge reads each input once (defect class 13)', () => {
+  it('the same directory twice, or a directory and its own sweep.json, exits 2 and writes nothing (the wall time was added twice)', () => {
+    mergeRefused([sweepDir, sweepDir], new RegExp(`merge: ${esc(sweepDir)} is given twice: name each sweep output once`));
+    mergeRefused([sweepDir, `${sweepDir}/`], /are the same input/);
+    mergeRefused([sweepDir, join(sweepDir, 'sweep.json')], new RegExp(`merge: ${esc(sweepDir)} and ${esc(join(sweepDir, 'sweep.json'))} are the same input \\(`));
+  });
+
+  it('seeds two inputs share are counted once, with a warning that names both inputs and the seeds', () => {
+    const copy = sweepWith((d) => { d.results = d.results.slice(1, 3); });
+    const r = cli('merge', sweepDir, copy, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`faultline merge: seeds 2, 3 are in both ${join(sweepDir, 'sweep.json')} and ${copy}, with the same results: counted once (the wall time adds both inputs' runs)`);
+    expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+  });
+});
+
+describe('a directory holding both sweep.json and results.jsonl (defect class 14)', () => {
+  /** A sweep output directory holding this sweep.json and these log lines (header first), the log written after sweep.json. */
+  function both(doc: Doc, lines: string[]): string {
+    const d = join(dir, `both-${++n}`);
+    mkdirSync(d);
+    writeFileSync(join(d, 'sweep.json'), JSON.stringify(doc));
+    writeFileSync(join(d, 'results.jsonl'), lines.join('\n') + '\n');
+    utimesSync(join(d, 'sweep.json'), 1_000_000, 1_000_000);
+    utimesSync(join(d, 'results.jsonl'), 2_000_000, 2_000_000);
+    return d;
+  }
+  const partialDoc = (seeds: number[]): Doc => {
+    const d = structuredClone(sweepDoc) as Doc;
+    d.results = d.results.filter((r) => seeds.includes(r.seed as number));
+    d.partial = { logged: d.results.length, expected: 4 };
+    return d;
+  };
+  const logOf = (seeds: number[]): string[] => [logLines[0], ...logLines.slice(1).filter((l) => l !== '' && seeds.includes((JSON.parse(l) as { seed: number }).seed))];
+
+  it('a newer but header-only or shorter results.jsonl (a sweep started again and stopped) no longer shadows the complete sweep.json', () => {
+    // merge said "the inputs hold no seed results", or passed 2 of the 4 seeds; replay of seed 4 found none.
+    for (const [lines, holds] of [[[logLines[0]], 'no seed results'], [logOf([1, 2]), 'only 2 of them, the same']] as const) {
+      const d = both(sweepDoc as Doc, [...lines]);
+      const r = cli('merge', d, '--json');
+      expect(r.code, r.err).toBe(0);
+      expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(4);
+      expect(r.err).toContain(`faultline merge: ${d}: read sweep.json (4 seeds): the newer results.jsonl holds ${holds}`);
+      expect(r.err).not.toMatch(/partial/);
+      expect(cli('replay', `${d}#seed=4`).out).toMatch(/REPRODUCED/);
+    }
+  });
+
+  it('a newer log that holds more than a partial sweep.json is still the one read (a sweep killed between two rewrites)', () => {
+    const d = both(partialDoc([1, 2]), logOf([1, 2, 3]));
+    const r = cli('merge', d, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(3);
+    expect(r.err).toMatch(/results\.jsonl is partial: a sweep that did not finish logged 3 of its 4 seeds/);
+  });
+
+  it('two files that are not one sweep, disagree, or each hold seeds the other lacks exit 2 naming both', () => {
+    const header = { ...(JSON.parse(logLines[0]) as Record<string, unknown>), eventsMax: 1000 };
+    mergeRefused([both(sweepDoc as Doc, [JSON.stringify(header)])], /holds sweep\.json and results\.jsonl of two sweeps with different event limits/, /name the one you mean \(.*sweep\.json or .*results\.jsonl\)/);
+    const other = logOf([1]).map((l, i) => (i === 1 ? l.replace(/"traceHash":"\w+"/, '"traceHash":"0123456789abcdef"') : l));
+    mergeRefused([both(partialDoc([1, 2]), other)], /which disagree on seed 1 \(a different traceHash\)/);
+    const split = both(partialDoc([1, 2]), logOf([3]));
+    mergeRefused([split], /each holds seeds the other lacks \(2 only in sweep\.json, 1 only in results\.jsonl\): neither is the whole result; merge both by name/);
+    refused(cli('replay', `${split}#seed=1`), /each holds seeds the other lacks/);
+    // Named one by one, the two files merge as the message says.
+    expect(cli('merge', join(split, 'sweep.json'), join(split, 'results.jsonl')).out).toMatch(/3 passed, 0 failed, 0 inconclusive of 3 seeds/);
+  });
+});
+
+describe('no output is written over a file the command reads (defect class 15)', () => {
+  it('replay --trace-out over its report, sweep file or scenario file exits 2 and leaves the file as it was (it was replaced by the trace)', () => {
+    const report = reportWith(() => {});
+    const scenario = join(dir, `scenario-${++n}.yaml`);
+    writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
+    const sweep = sweepWith(() => {});
+    for (const [args, file, flag] of [[[report], report, 'FILE'], [[scenario, '--seed', '3'], scenario, 'FILE'], [['--scenario', scenario, '--seed', '3'], scenario, '--scenario'], [[`${sweep}#seed=2`], sweep, 'FILE']] as const) {
+      const before = readFileSync(file, 'utf8');
+      refused(cli('replay', ...args, '--trace-out', file), new RegExp(`--trace-out ${esc(file)}: is the file ${esc(flag)} reads \\(.*\\); writing --trace-out would overwrite it: give --trace-out another path`));
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    }
+    // A catalogue name is not a file: a trace file of that name beside it is fine.
+    const trace = join(dir, `trace-${++n}.jsonl`);
+    expect(cli('replay', report, '--trace-out', trace).code).toBe(0);
+  });
+
+  it('shrink --out over its --scenario file, and merge --out into an input directory, exit 2 and change nothing (the scenario or the shard\'s sweep.json was replaced)', () => {
+    const scenario = join(dir, `shrink-${++n}.yaml`);
+    writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
+    const before = readFileSync(scenario, 'utf8');
+    refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', scenario), new RegExp(`--out ${esc(scenario)}: is the file --scenario reads`));
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+    const shard = join(dir, `shard-${++n}`);
+    mkdirSync(shard);
+    writeFileSync(join(shard, 'sweep.json'), JSON.stringify(sweepDoc));
+    refused(cli('merge', shard, sweepWith(() => {}), '--out', shard), new RegExp(`--out ${esc(join(shard, 'sweep.json'))}: is the file the input ${esc(shard)} reads`));
+    expect(readFileSync(join(shard, 'sweep.json'), 'utf8')).toBe(JSON.stringify(sweepDoc));
+    expect(existsSync(join(shard, 'junit.xml'))).toBe(false);
+  });
+});
+
+describe('a sweep entry\'s #seed= (defect class 16)', () => {
+  it.each([
+    ['', /#seed=: #seed= takes a seed, an integer from 0 to 9007199254740991, got ""; as in .*#seed=17/],
+    ['abc', /#seed=abc: #seed= takes a seed, an integer from 0 to 9007199254740991, got "abc"/],
+    ['99999999999999999999', /#seed=99999999999999999999: #seed= takes a seed.*; 99999999999999999999 is too large/],
+    ['1#seed=2', /names #seed= twice; name one seed/],
+  ])('#seed=%s exits 2 with the fragment\'s own syntax (it said "Example: DIR#seed 42")', (text, pattern) => {
+    const r = cli('replay', `${sweepDir}#seed=${text}`);
+    refused(r, pattern);
+    expect(r.err).not.toMatch(/Example|--seed/);
+  });
+
+  it('a seed of the range that a partial results file lacks is named as missing from a partial sweep', () => {
+    refused(cli('replay', `${logWith(logLines.slice(1, 3))}#seed=4`), /has no result for seed 4 \(it is partial: a sweep of seeds 1\.\.4, shards 1\/1, that logged 2 of its 4 seeds\)/);
+  });
+});
+
 describe('replay holds recorded values to the flags\' rules (defect class 3)', () => {
   it.each([
     [1.5, '1.5'],
@@ -179,6 +300,33 @@ describe('replay holds recorded values to the flags\' rules (defect class 3)', (
     refused(cli('replay', reportWith((d) => { d.traceHash = 5; })), /traceHash: expected a string, got 5/);
     // It replayed heartbeat-crash and said REPRODUCED for a report of "heartbeat-chaos".
     refused(cli('replay', reportWith((d) => { d.scenario = 'heartbeat-chaos'; })), /not a valid report/, /scenario: is "heartbeat-chaos", but its replay command runs scenario "heartbeat-crash"/);
+  });
+});
+
+describe('replay checks every report field it reads (defect class 12)', () => {
+  it.each([
+    ['scenario 5', (d: Record<string, unknown>) => { d.scenario = 5; }, /scenario: expected a string, got 5/],
+    ['scenario an object', (d: Record<string, unknown>) => { d.scenario = { name: SCENARIO }; }, /scenario: expected a string, got \{"name":"heartbeat-crash"\}/],
+    ['no scenario', (d: Record<string, unknown>) => { delete d.scenario; }, /scenario: is missing: add it \(a string\)/],
+    ['scenario ""', (d: Record<string, unknown>) => { d.scenario = ''; }, /scenario: Too small/],
+    ['seed "3"', (d: Record<string, unknown>) => { d.seed = '3'; }, /seed: expected a number, got "3"/],
+    ['seed 2^53', (d: Record<string, unknown>) => { d.seed = 2 ** 53; }, /seed: 9007199254740992 is too large; use an integer up to 9007199254740991 \(as --seed requires\)/],
+    ['a hash of 15 digits', (d: Record<string, unknown>) => { d.traceHash = (d.traceHash as string).slice(1); }, /traceHash: expected a trace hash of 16 hex digits/],
+    ['replay null', (d: Record<string, unknown>) => { d.replay = null; }, /replay: expected a string, got null/],
+  ])('%s: exit 2 naming the field (it was ignored, and the run replayed)', (_name, change, field) => {
+    const file = reportWith(change);
+    refused(cli('replay', file), new RegExp(`${esc(file)}: not a valid report`), field, /run the seed again with --out/);
+  });
+
+  it('fields a report carries that replay does not read are not its business: a report with more of them still replays', () => {
+    const file = reportWith((d) => { Object.assign(d, { workers: 2, lockstep: { windows: 1 }, note: 'kept by hand' }); });
+    expect(cli('replay', file).out).toMatch(/REPRODUCED/);
+  });
+
+  it('a workload module the replay command names but that is not there is blamed on the report, not on a flag not given', async () => {
+    const file = reportWith((d) => { d.replay = (d.replay as string).replace('run ', 'run --workload /nonexistent/w.ts '); });
+    const r = await cliAsync(process.cwd(), 'replay', file);
+    refused(r, new RegExp(`^faultline: ${esc(file)} records --workload /nonexistent/w\\.ts: no such file; give the module's path with --workload PATH`));
   });
 });
 
@@ -231,6 +379,25 @@ describe('file encoding and syntax (defect class 8)', () => {
     expect(cli('replay', report).out).toMatch(/REPRODUCED/);
   });
 
+  it('a UTF-16, binary or Latin-1 file is named as such (it was a syntax error at an unprintable character), for merge, replay and bless alike', () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['u16.json', Buffer.from('\ufeff{"a": 1}', 'utf16le'), /is UTF-16 text; save it as UTF-8/],
+      ['nul.json', Buffer.from([0x7b, 0x00, 0x7d]), /holds a NUL byte \(at byte 1\): it is binary, not JSON text/],
+      ['latin1.json', Buffer.from('{"a": "caf\u00e9"}', 'latin1'), /is not valid UTF-8 text \(binary, or saved in another encoding\)/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      const file = join(dir, `${++n}-${name}`);
+      writeFileSync(file, bytes);
+      const named = new RegExp(`${esc(file)}: `);
+      mergeRefused([file], named, pattern);
+      refused(cli('replay', file), named, pattern);
+      refused(cli('bless', '--check', '--file', file), named, pattern);
+    }
+    const log = logWith([]);
+    writeFileSync(join(log, 'results.jsonl'), Buffer.concat([Buffer.from(`${logLines[0]}\n`), Buffer.from([0xde, 0xad, 0x00, 0xbe, 0xef])]));
+    mergeRefused([log], /results\.jsonl: holds a NUL byte/);
+  });
+
   it('a JSON syntax error is placed by line and column', () => {
     const bad = join(dir, 'syntax.json');
     writeFileSync(bad, '{\n "faultline": "sweep",\n "version": 2,\n}\n');
@@ -277,6 +444,17 @@ describe('bless triples files (defect class 11)', () => {
     expect(existsSync(fresh)).toBe(false);
     expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
     expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
+  });
+
+  it('--add with --check exits 2 (it reported the added triples as changed, exit 1, and added none); a refused --add leaves no directory behind', () => {
+    const file = join(dir, `check-add-${++n}.json`);
+    writeFileSync(file, '{"triples": []}\n');
+    refused(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--check', '--file', file), /--add: adds triples and writes the file, and --check never writes: give one or the other/);
+    expect(readFileSync(file, 'utf8')).toBe('{"triples": []}\n');
+    const deep = join(dir, `bless-dir-${++n}`);
+    refused(cli('bless', '--add', SCENARIO, '--seeds', '1..20000', '--file', join(deep, 'more', 't.json')), /--seeds: 1\.\.20000 is 20000 seeds; a triples file holds at most 10000/);
+    refused(cli('bless', '--add', SCENARIO, '--seeds', 'x', '--file', join(deep, 'more', 't.json')), /--seeds/);
+    expect(existsSync(deep)).toBe(false);
   });
 });
 

@@ -117,6 +117,48 @@ describe('--workload: a malformed module exits 2, naming the file and the field'
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--workload \.\/gossip\.ts: Node would load this file as CommonJS.*name it \.mts, or put a package\.json with \{"type": "module"\}/);
   });
+
+  it('a file that is not a module at all (.json, .yaml, .cjs, no extension) is named as such, not blamed on CommonJS', async () => {
+    const dir = tmp();
+    for (const [file, pattern] of [
+      ['x.json', /--workload x\.json: is a \.json file, not a module faultline can load: a workload module is an ES module \(\.ts, \.mts, \.js or \.mjs\) whose default export is defineWorkload\(\{\.\.\.\}\).*; a scenario file goes with --scenario x\.json/],
+      ['x.yaml', /--workload x\.yaml: is a \.yaml file, not a module faultline can load/],
+      ['x', /--workload x: has no extension, not a module faultline can load/],
+      ['x.cjs', /--workload x\.cjs: a \.cjs file is CommonJS, but a workload module is an ES module .*rename it \.mjs or \.mts/],
+    ] as const) {
+      writeFileSync(join(dir, file), '{}\n');
+      const r = await cliAsync(dir, 'run', '--workload', file, '--scenario', 'raft-kv-basic');
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(pattern);
+      if (file !== 'x.cjs') expect(r.err).not.toMatch(/CommonJS/);
+    }
+  });
+});
+
+describe('--workload: a module whose import never finishes ends the command (real process)', () => {
+  const run = (module: string, limit: string): ReturnType<typeof spawnSync> => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'm.mjs'), module);
+    return spawnSync(process.execPath, [join(ROOT, 'bin/faultline.mjs'), 'run', '--workload', './m.mjs', '--scenario', 'heartbeat-crash'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, FAULTLINE_WORKLOAD_IMPORT_TIMEOUT_MS: limit } });
+  };
+
+  it.each([
+    ['a loop that never ends (it hung for good)', 'let i = 0;\nwhile (true) i++;\n'],
+    ['a top-level await of a timer longer than the limit', 'await new Promise((r) => setTimeout(r, 120_000));\n'],
+  ])('%s: exit 2 after the limit, naming the module and the variable that raises it', (_what, module) => {
+    const p = run(module, '1000');
+    expect(p.error).toBeUndefined();
+    expect(p.status, String(p.stderr)).toBe(2);
+    expect(p.stdout).toBe('');
+    expect(p.stderr).toBe('faultline: --workload ./m.mjs: the module was still loading after 1 s (a loop that never ends, or a top-level await that waits that long?); nothing ran. FAULTLINE_WORKLOAD_IMPORT_TIMEOUT_MS=2000 gives it longer (0: no limit)\n');
+  }, 60_000);
+
+  it('a malformed limit is refused by name', () => {
+    const p = run('export default 1;\n', 'soon');
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/^faultline: FAULTLINE_WORKLOAD_IMPORT_TIMEOUT_MS: expected a whole number of milliseconds from 0 \(no limit\) to 2147483647, got "soon"/);
+  }, 60_000);
 });
 
 describe("--workload: an exception from the user's code is reported as theirs, with their file and line", () => {
