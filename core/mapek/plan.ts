@@ -172,6 +172,15 @@ export class Planner {
     }
     ep.symptoms = [...d.symptoms];
     ep.value = d.value;
+    if (d.cause !== ep.cause && ep.step === 0 && ep.current === null && ep.exhaustedUs === null) {
+      // Nothing tried yet, and the evidence has sharpened (a node first only unresponsive,
+      // with no leader to ask, now known to be cut off): the sharper cause picks the ladder.
+      const candidates = LADDERS[d.cause].filter((a) => this.cfg.allowed.includes(a));
+      if (candidates.length > 0) {
+        ep.cause = d.cause;
+        ep.ladder = this.knowledge.rank(d.cause, candidates, this.random);
+      }
+    }
     if (ep.goneUs !== null && ep.current !== null) {
       // A relapse while settling: the action did not cure it after all.
       this.knowledge.record({ cause: ep.cause, target: ep.target, action: ep.current.kind, outcome: 'no-effect', ttrUs: nowUs - ep.startedUs, atUs: nowUs, run: this.knowledge.data.runs });

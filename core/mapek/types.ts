@@ -72,7 +72,8 @@ const DOWN_CAUSES: ReadonlySet<Cause> = new Set(['crashed', 'unresponsive', 'iso
 /**
  * The episode a diagnosis belongs to. A node that does not answer is one problem whether
  * the control plane says it crashed, hangs or runs cut off (the answer changes as a restart
- * goes on), so these causes share a key; the episode keeps the cause it started with.
+ * goes on), so these causes share a key; once it has acted the episode keeps its cause
+ * (before that, a sharper diagnosis picks its ladder: plan.ts).
  */
 export const diagnosisKey = (d: { cause: Cause; target: NodeId }): string => `${DOWN_CAUSES.has(d.cause) ? 'down' : d.cause}:${d.target}`;
 export const symptomKey = (s: { kind: SymptomKind; target: NodeId }): string => `${s.kind}:${s.target}`;
