@@ -23,7 +23,7 @@ const faultFigures = (stats: Record<string, number | string>, i: number) => ({ c
 describe('the MAPE-K manager in the simulator', () => {
   it.each([
     ['mapek-crash', 'crash', 'restart'],
-    ['mapek-partition', 'partition', 'restart'],
+    ['mapek-partition', 'partition', 'replace'],
     ['mapek-byzantine', 'byzantine', 'quarantine'],
     ['mapek-overload', 'overload', 'tighten-limits'],
   ])('%s: the %s is recovered from within its bound (first action: %s), every check holding', (name, cls, action) => {
@@ -100,23 +100,26 @@ describe('the MAPE-K manager in the simulator', () => {
     }
   });
 
-  it('a saved knowledge file makes a later run replace a cut-off node at once, and that run replays bit for bit', () => {
+  it('a saved knowledge file makes a later run replace a node with a full disk at once, and that run replays bit for bit', () => {
+    // The prior ladder tries a compaction first, which cannot free a disk filled to the
+    // byte (its snapshot does not fit); once that is on record, the replacement goes first.
     const dir = mkdtempSync(join(tmpdir(), 'fl-mapek-'));
     const file = join(dir, 'knowledge.json');
-    const first = cli('run', '--scenario', 'mapek-partition', '--seed', '1', '--save-knowledge', file, '--json');
+    const first = cli('run', '--scenario', 'mapek-disk-full', '--seed', '1', '--save-knowledge', file, '--json');
     expect(first.code).toBe(0);
     const learned = JSON.parse(readFileSync(file, 'utf8')) as { runs: number; actions: Record<string, Record<string, { tries: number; recovered: number }>> };
     expect(learned.runs).toBe(1);
-    expect(learned.actions.unresponsive.restart).toMatchObject({ tries: 1, recovered: 0 });
-    expect(learned.actions.unresponsive.replace).toMatchObject({ tries: 1, recovered: 1 });
-    const a = JSON.parse(cli('run', '--scenario', 'mapek-partition', '--seed', '1', '--knowledge', file, '--json').out) as { traceHash: string; replay: string; stats: Record<string, number | string> };
-    const b = JSON.parse(cli('run', '--scenario', 'mapek-partition', '--seed', '1', '--knowledge', file, '--json').out) as { traceHash: string };
+    expect(learned.actions['disk-full'].compact).toMatchObject({ tries: 1, recovered: 0 });
+    expect(learned.actions['disk-full'].replace).toMatchObject({ tries: 1, recovered: 1 });
+    const a = JSON.parse(cli('run', '--scenario', 'mapek-disk-full', '--seed', '1', '--knowledge', file, '--json').out) as { traceHash: string; replay: string; stats: Record<string, number | string> };
+    const b = JSON.parse(cli('run', '--scenario', 'mapek-disk-full', '--seed', '1', '--knowledge', file, '--json').out) as { traceHash: string };
     const before = JSON.parse(first.out) as { stats: Record<string, number | string> };
+    expect(faultFigures(before.stats, 0).action).toBe('compact');
     expect(faultFigures(a.stats, 0).action).toBe('replace');
     expect(faultFigures(a.stats, 0).mttrMs).toBeLessThan(faultFigures(before.stats, 0).mttrMs);
     expect(b.traceHash).toBe(a.traceHash);
-    expect(a.replay).toBe(`npx faultline run --scenario mapek-partition --seed 1 --knowledge ${file}`);
-    const wrong = cli('run', '--scenario', 'mapek-partition', '--knowledge', '/nonexistent/k.json');
+    expect(a.replay).toBe(`npx faultline run --scenario mapek-disk-full --seed 1 --knowledge ${file}`);
+    const wrong = cli('run', '--scenario', 'mapek-disk-full', '--knowledge', '/nonexistent/k.json');
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/--knowledge: cannot read \/nonexistent\/k.json/);
   });

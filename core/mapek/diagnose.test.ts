@@ -27,6 +27,28 @@ describe('diagnose', () => {
     expect(diagnose([sym('unreachable', 2)], v, 1, 5_000_000)).toEqual([]);
   });
 
+  it('a host up that the leader has lost touch with too is isolated (after patience); a paused host or no leader to ask is not', () => {
+    const v = view();
+    v.hosts.set(2, { node: 2, state: 'up', quarantined: false, decommissioned: false });
+    // The leader reports on n2, and n2 is not healthy: the leader has not heard from it and its log lags.
+    v.progress.set(2, { match: 3, active: false });
+    expect(diagnose([sym('unreachable', 2)], v, 1, 0)[0]).toMatchObject({ cause: 'unresponsive', confidence: 0.5 });
+    expect(diagnose([sym('unreachable', 2)], v, 1, UNRESPONSIVE_PATIENCE_US)).toMatchObject([{ cause: 'isolated', target: 2, confidence: 0.7 }]);
+    // A hung process: the control plane sees the host paused, and a restart is the cure.
+    v.hosts.set(2, { node: 2, state: 'paused', quarantined: false, decommissioned: false });
+    expect(diagnose([sym('unreachable', 2)], v, 1, UNRESPONSIVE_PATIENCE_US)[0]).toMatchObject({ cause: 'unresponsive', confidence: 0.85 });
+    // No leader, so no second observer: only the manager's own silence, which says less.
+    v.hosts.set(2, { node: 2, state: 'up', quarantined: false, decommissioned: false });
+    const leaderless = view(-1);
+    leaderless.hosts = v.hosts;
+    expect(diagnose([sym('unreachable', 2)], leaderless, 1, UNRESPONSIVE_PATIENCE_US)[0]).toMatchObject({ cause: 'unresponsive', confidence: 0.7 });
+    // The leader the manager cannot hear is not judged on its own report: no second observer.
+    const silentLeader = view(0);
+    silentLeader.healthy.delete(0);
+    silentLeader.hosts.set(0, { node: 0, state: 'up', quarantined: false, decommissioned: false });
+    expect(diagnose([sym('unreachable', 0)], silentLeader, 1, UNRESPONSIVE_PATIENCE_US)[0]).toMatchObject({ cause: 'unresponsive', confidence: 0.7 });
+  });
+
   it('a slow leader at once, a slow follower only after patience, a slow leader under a surge as overload', () => {
     expect(diagnose([sym('slow-node', 0)], view(0), 1, 0)).toMatchObject([{ cause: 'slow-leader', target: 0 }]);
     expect(diagnose([sym('slow-node', 3)], view(0), 1, 0)).toEqual([]);

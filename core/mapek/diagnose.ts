@@ -4,10 +4,13 @@
 // Contract: a pure function. One diagnosis per (cause, target), ordered by target then
 // cause. Node symptoms on a node the manager cannot reach are explained by the
 // unreachability alone; a node the leader still hears from is not diagnosed as down (the
-// manager's own link is at fault). Whether an unreachable node crashed or hangs comes from
-// the control plane's host state: without it the diagnosis stays at low confidence until
-// the control plane answers. Service symptoms (latency, errors) are blamed on overload
-// only when demand is up and no node explains them.
+// manager's own link is at fault). Whether an unreachable node crashed, hangs or is cut
+// off comes from the control plane's host state and the leader's report: a host down has
+// crashed; a host paused hangs; a host up whose process the leader has lost touch with too
+// runs cut off from the cluster (isolated); a host up with no leader to say more is only
+// unresponsive. Without the host state the diagnosis stays at low confidence until the
+// control plane answers. Service symptoms (latency, errors) are blamed on overload only
+// when demand is up and no node explains them.
 import type { Micros, NodeId } from '../env.ts';
 import { quorum, healthyVoters, type ClusterView } from './clusterView.ts';
 import { symptomKey, type Cause, type Diagnosis, type Symptom } from './types.ts';
@@ -26,6 +29,18 @@ export const SLOW_FOLLOWER_PATIENCE_US = 3_000_000;
  * this long. A host the control plane reports down is a fact and needs no patience.
  */
 export const UNRESPONSIVE_PATIENCE_US = 1_000_000;
+
+/**
+ * A node the manager does not hear whose host the control plane reports up (its process
+ * runs), and which the leader has lost touch with too: its status says the leader has not
+ * heard from it lately and its log lags (that is why it is not `healthy`; see
+ * clusterView.ts). Two independent observers cannot reach a running process: it is cut off
+ * at the network, or too slow to answer anyone, and a restart on the same host cures
+ * neither. Without a leader's report there is no second observer, so no such conclusion.
+ */
+export function cutOff(view: ClusterView, n: NodeId): boolean {
+  return view.leader >= 0 && view.leader !== n && view.progress.has(n) && !view.healthy.has(n);
+}
 
 export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demandRatio: number, nowUs: Micros): Diagnosis[] {
   const out = new Map<string, Diagnosis>();
@@ -54,7 +69,11 @@ export function diagnose(symptoms: readonly Symptom[], view: ClusterView, demand
         if (h?.quarantined) add('quarantined', n, 1, s);
         else if (h?.state === 'down') add('crashed', n, 0.95, s);
         else if (h?.state === 'paused') add('unresponsive', n, 0.85, s);
-        else if (h?.state === 'up') add('unresponsive', n, nowUs - s.sinceUs >= UNRESPONSIVE_PATIENCE_US ? 0.7 : 0.5, s);
+        else if (h?.state === 'up') {
+          const patient = nowUs - s.sinceUs >= UNRESPONSIVE_PATIENCE_US;
+          if (patient && cutOff(view, n)) add('isolated', n, 0.7, s);
+          else add('unresponsive', n, patient ? 0.7 : 0.5, s);
+        }
         else add('unresponsive', n, 0.5, s);
         nodeCauses++;
         break;

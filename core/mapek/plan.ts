@@ -29,6 +29,9 @@ import { DISRUPTIVE, diagnosisKey, type ActionKind, type ActionRecord, type Caus
 export const LADDERS: Record<Cause, ActionKind[]> = {
   'crashed': ['restart', 'replace'],
   'unresponsive': ['restart', 'replace'],
+  // A restart leaves the process on the same host and network, so it cannot end an
+  // isolation: a replacement first, a restart only when no spare is free (or it has worked).
+  'isolated': ['replace', 'restart'],
   'quarantined': ['replace'],
   'slow-leader': ['transfer-leader', 'replace'],
   'slow-node': ['replace'],
@@ -43,7 +46,7 @@ export const LADDERS: Record<Cause, ActionKind[]> = {
 
 /** How much a cause hurts if left alone, 0..10. */
 export const SEVERITY: Record<Cause, number> = {
-  'crashed': 9, 'byzantine': 9, 'unresponsive': 8, 'slow-leader': 8, 'disk-full': 7, 'overload': 7,
+  'crashed': 9, 'byzantine': 9, 'unresponsive': 8, 'isolated': 8, 'slow-leader': 8, 'disk-full': 7, 'overload': 7,
   'memory-leak': 6, 'quarantined': 5, 'slow-node': 4, 'clock-skew': 3, 'quorum-loss': 0,
 };
 
@@ -169,6 +172,15 @@ export class Planner {
     }
     ep.symptoms = [...d.symptoms];
     ep.value = d.value;
+    if (d.cause !== ep.cause && ep.step === 0 && ep.current === null && ep.exhaustedUs === null) {
+      // Nothing tried yet, and the evidence has sharpened (a node first only unresponsive,
+      // with no leader to ask, now known to be cut off): the sharper cause picks the ladder.
+      const candidates = LADDERS[d.cause].filter((a) => this.cfg.allowed.includes(a));
+      if (candidates.length > 0) {
+        ep.cause = d.cause;
+        ep.ladder = this.knowledge.rank(d.cause, candidates, this.random);
+      }
+    }
     if (ep.goneUs !== null && ep.current !== null) {
       // A relapse while settling: the action did not cure it after all.
       this.knowledge.record({ cause: ep.cause, target: ep.target, action: ep.current.kind, outcome: 'no-effect', ttrUs: nowUs - ep.startedUs, atUs: nowUs, run: this.knowledge.data.runs });

@@ -27,7 +27,7 @@ export interface Symptom {
 
 /** Probable causes, each naming the node at fault (or -1 for the service). */
 export const CAUSES = [
-  'crashed', 'unresponsive', 'quarantined', 'slow-leader', 'slow-node', 'disk-full', 'memory-leak',
+  'crashed', 'unresponsive', 'isolated', 'quarantined', 'slow-leader', 'slow-node', 'disk-full', 'memory-leak',
   'byzantine', 'clock-skew', 'overload', 'quorum-loss',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -66,10 +66,14 @@ export interface ActionRecord {
   detail: string;
 }
 
+/** Causes that all say "this node does not answer": one problem, however it is explained. */
+const DOWN_CAUSES: ReadonlySet<Cause> = new Set(['crashed', 'unresponsive', 'isolated']);
+
 /**
  * The episode a diagnosis belongs to. A node that does not answer is one problem whether
- * the control plane says it crashed or hangs (the answer changes as a restart goes on), so
- * both causes share a key; the episode keeps the cause it started with.
+ * the control plane says it crashed, hangs or runs cut off (the answer changes as a restart
+ * goes on), so these causes share a key; once it has acted the episode keeps its cause
+ * (before that, a sharper diagnosis picks its ladder: plan.ts).
  */
-export const diagnosisKey = (d: { cause: Cause; target: NodeId }): string => `${d.cause === 'crashed' || d.cause === 'unresponsive' ? 'down' : d.cause}:${d.target}`;
+export const diagnosisKey = (d: { cause: Cause; target: NodeId }): string => `${DOWN_CAUSES.has(d.cause) ? 'down' : d.cause}:${d.target}`;
 export const symptomKey = (s: { kind: SymptomKind; target: NodeId }): string => `${s.kind}:${s.target}`;
