@@ -6,6 +6,7 @@ import { parseScenarioText } from '../sim/scenario/parse.ts';
 import type { Problem } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { eventsMaxFlag, UsageError } from './args.ts';
+import { utf8Text } from './utf8.ts';
 import { locateScenario } from './catalog.ts';
 import { workloadArgs } from './workloadFlag.ts';
 
@@ -64,14 +65,8 @@ export function readUtf8File(file: string, flag: string, limit: { bytesMax: numb
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${flag}: ${file} is UTF-16 text; save it as UTF-8`);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new UsageError(`${flag}: ${file} holds a NUL byte (at byte ${nul}): it is binary or UTF-16, not ${limit.what}; save it as UTF-8 text`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${flag}: ${file} is not valid UTF-8 (saved as Latin-1 or another encoding?); save it as UTF-8`);
-  }
+  // A leading byte order mark is skipped, as TextDecoder does by default.
+  return utf8Text(bytes, `${flag}: ${file}`, limit.what).replace(/^\uFEFF/, '');
 }
 
 /** Resolves and validates `--scenario`; every problem is a UsageError (exit 2, nothing run). */

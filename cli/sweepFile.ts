@@ -26,6 +26,7 @@ import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
 import { parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
+import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
 import { JOBS_MAX } from './sweepPool.ts';
@@ -143,14 +144,7 @@ export function readTextFile(file: string): string {
   } catch (e) {
     throw unreadable(file, e);
   }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new UsageError(`${file}: is UTF-16 text; save it as UTF-8`);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new UsageError(`${file}: holds a NUL byte (at byte ${nul}): it is binary, not JSON text; is it the right file?`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${file}: is not valid UTF-8 text (binary, or saved in another encoding); is it the right file?`);
-  }
+  return utf8Text(bytes, `${file}:`, 'JSON text');
 }
 
 /** Parses JSON text read from `file`: a leading BOM is skipped; a syntax error names its line and column. */

@@ -383,7 +383,7 @@ describe('file encoding and syntax (defect class 8)', () => {
     const cases: [string, Buffer, RegExp][] = [
       ['u16.json', Buffer.from('\ufeff{"a": 1}', 'utf16le'), /is UTF-16 text; save it as UTF-8/],
       ['nul.json', Buffer.from([0x7b, 0x00, 0x7d]), /holds a NUL byte \(at byte 1\): it is binary, not JSON text/],
-      ['latin1.json', Buffer.from('{"a": "caf\u00e9"}', 'latin1'), /is not valid UTF-8 text \(binary, or saved in another encoding\)/],
+      ['latin1.json', Buffer.from('{"a": "caf\u00e9"}', 'latin1'), /is not valid UTF-8 text \(binary, or saved as Latin-1 or another encoding\)/],
     ];
     for (const [name, bytes, pattern] of cases) {
       const file = join(dir, `${++n}-${name}`);

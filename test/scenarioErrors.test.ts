@@ -143,7 +143,7 @@ describe('bad scenario files', () => {
 
   it('a file that is not UTF-8 text, or far too large to be a scenario, is refused before the YAML reader sees it', () => {
     const yaml = ['name: enc', 'description: café', 'workload: heartbeat', 'topology: { nodes: 3 }', 'duration: 5s', ''].join('\n');
-    rejectText('latin1.yaml', Buffer.from(yaml, 'latin1'), /latin1\.yaml is not valid UTF-8 \(saved as Latin-1 or another encoding\?\); save it as UTF-8/);
+    rejectText('latin1.yaml', Buffer.from(yaml, 'latin1'), /latin1\.yaml is not valid UTF-8 text \(binary, or saved as Latin-1 or another encoding\); save it as UTF-8/);
     rejectText('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(yaml, 'utf16le')]), /utf16\.yaml is UTF-16 text; save it as UTF-8/);
     rejectText('nul.yaml', Buffer.from(`${yaml}\0`), /nul\.yaml holds a NUL byte \(at byte \d+\)/);
     rejectText('big.yaml', `${yaml}${'# padding\n'.repeat(900_000)}`, /big\.yaml is 9,\d{3},\d{3} bytes; a scenario file holds at most 8,388,608/);
