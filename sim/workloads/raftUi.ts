@@ -51,6 +51,7 @@ export const RAFT_UI: WorkloadUi = {
   vote: { field: 'vote', term: 'term', received: 'votes' },
   slowMotion: { roles: ['candidate', 'precandidate'], messages: ['MsgVote', 'MsgPreVote', 'MsgVoteResp', 'MsgPreVoteResp', 'MsgTimeoutNow'], label: 'election' },
   leaderRole: 'leader',
+  membership: { voters: 'voters', learners: 'learners' },
   operations: KV_OPERATIONS,
 };
 

@@ -89,6 +89,11 @@ export interface WorkloadUi {
   slowMotion?: { readonly roles?: readonly string[]; readonly messages?: readonly string[]; readonly label: string };
   /** The role that leads, so the metrics can count the time with no node in it. */
   leaderRole?: string;
+  /**
+   * inspect() details listing the node's own configuration (arrays of node ids): the page
+   * marks a node its configuration names a learner, or does not name at all.
+   */
+  membership?: { readonly voters: string; readonly learners: string };
   /** The telemetry that marks client operations, for latency, throughput and error rates. */
   operations?: OperationsUi;
 }
@@ -154,7 +159,7 @@ export function defineWorkload<S extends Sections>(w: Workload<S>): Workload<S> 
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
 const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
-const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'operations'];
+const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'membership', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
 
@@ -182,7 +187,7 @@ function uiProblems(ui: unknown): Problem[] {
   }
   const ops = u.operations as { end?: { event?: unknown } } | undefined;
   if (ops !== undefined && (ops === null || typeof ops !== 'object' || typeof ops.end?.event !== 'string')) out.push({ path: 'ui.operations.end.event', message: 'expected the name of the telemetry event that ends a client operation' });
-  for (const [k, fields] of [['timer', ['elapsed', 'timeout', 'label']], ['vote', ['field', 'term']], ['slowMotion', ['label']]] as const) {
+  for (const [k, fields] of [['timer', ['elapsed', 'timeout', 'label']], ['vote', ['field', 'term']], ['slowMotion', ['label']], ['membership', ['voters', 'learners']]] as const) {
     const v = u[k];
     if (v === undefined) continue;
     if (v === null || typeof v !== 'object') out.push({ path: `ui.${k}`, message: `expected an object with ${fields.join(', ')}` });

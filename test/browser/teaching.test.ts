@@ -16,6 +16,7 @@ import { LiveSession } from '../../ui/sim/liveSession.ts';
 import { summarize } from '../../ui/sim/summary.ts';
 import { TOURS } from '../../ui/tours/index.ts';
 import { openPage, REPO_ROOT, settled, shownHash, startUi, waitForTime, type Ui } from './harness.ts';
+import type { Page } from 'playwright-core';
 
 let ui: Ui;
 beforeAll(async () => { ui = await startUi(); }, 120_000);
@@ -108,7 +109,7 @@ describe('the UI as a teaching instrument', () => {
   });
 
   it('offers a tour for every category, each step inside its run', () => {
-    expect(new Set(TOURS.map((t) => t.category))).toEqual(new Set(['election', 'log replication', 'partition and CheckQuorum', 'commit rule (Figure 8)', 'snapshot', 'lease vs ReadIndex reads', 'retry storm', 'failure detection']));
+    expect(new Set(TOURS.map((t) => t.category))).toEqual(new Set(['election', 'log replication', 'partition and CheckQuorum', 'commit rule (Figure 8)', 'snapshot', 'membership change', 'lease vs ReadIndex reads', 'retry storm', 'failure detection']));
     for (const tour of TOURS) {
       const s = load(tour.scenario);
       expect(tour.steps.filter((st) => st.until !== undefined).length, tour.id).toBeGreaterThan(0);
@@ -120,6 +121,22 @@ describe('the UI as a teaching instrument', () => {
         if (st.until !== undefined) expect(parseDuration(st.until) ?? Infinity).toBeLessThanOrEqual(s.duration);
       }
     }
+  });
+
+  it('says on a server\'s role line when its own configuration makes it a learner or leaves it out', async () => {
+    const roleLine = (page: Page, node: number) => page.locator(`g.node[data-node="${node}"] text.role`).textContent();
+    // raft-membership seed 1: n5 joined as a learner at 2.69 s; n1, the leader, removed itself by 7.56 s.
+    const { page, errors } = await openPage(ui, '?scenario=raft-membership&seed=1&t=2800ms');
+    await settled(page);
+    expect(await roleLine(page, 5)).toBe('follower · learner');
+    expect(await roleLine(page, 0)).toBe('follower');
+    await page.close();
+    const later = await openPage(ui, '?scenario=raft-membership&seed=1&t=7560ms');
+    await settled(later.page);
+    expect(await roleLine(later.page, 1)).toBe('follower · not a member');
+    expect(await roleLine(later.page, 5)).toBe('follower');
+    expect([...errors, ...later.errors]).toEqual([]);
+    await later.page.close();
   });
 
   it('plays a tour step in slow motion while its narration is on screen, and stops at the step\'s end', async () => {

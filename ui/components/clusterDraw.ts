@@ -251,10 +251,15 @@ function drawDrops(root: d3.Selection<SVGGElement, unknown, null, undefined>, in
   });
 }
 
+/** What the role line adds for a node that is not a voter in its own configuration. */
+function memberText(h: HostView): string {
+  return h.member === 'learner' ? ' · learner' : h.member === 'outside' ? ' · not a member' : '';
+}
+
 function nodeLabel(h: HostView): string {
   const timer = h.timer === null ? '' : `; timer ${h.timer[0]} of ${h.timer[1]}`;
   const vote = h.vote === null ? '' : `; voted for n${h.vote.for} in term ${h.vote.term}`;
-  return `n${h.id}, ${h.role}, ${h.status}${h.summary === '' ? '' : `; ${h.summary}`}${timer}${vote}`;
+  return `n${h.id}, ${h.role}${memberText(h)}, ${h.status}${h.summary === '' ? '' : `; ${h.summary}`}${timer}${vote}`;
 }
 
 /** The timer's progress as an arc around the node, clockwise from the top. */
@@ -316,7 +321,7 @@ function drawLabels(g: d3.Selection<SVGGElement, HostView, SVGGElement, unknown>
   };
   g.select('text.role').attr('x', (d) => pos.get(d.id)?.labelDx ?? 0).attr('y', top)
     .style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle')
-    .text((d) => (d.status === 'paused' ? `${d.role} · paused` : d.role)).attr('fill', (d) => (d.status === 'up' ? roleTextColor(d.role) : null));
+    .text((d) => `${d.role}${memberText(d)}${d.status === 'paused' ? ' · paused' : ''}`).attr('fill', (d) => (d.status === 'up' ? roleTextColor(d.role) : null));
   g.select('text.summary').style('text-anchor', (d) => pos.get(d.id)?.anchor ?? 'middle').each(function (d) {
     const lines = wrapSummary(d.summary);
     const x = pos.get(d.id)?.labelDx ?? 0;

@@ -137,6 +137,11 @@ export interface HostView {
   vote: { for: NodeId; term: number } | null;
   /** A candidate's votes so far, by voter: granted or refused; null when it is not collecting votes. */
   votes: Record<number, boolean> | null;
+  /**
+   * Where the node's own configuration (ui.membership) puts it: a voter, a learner, or
+   * outside (removed, or not yet added); null when the workload has none or the node is down.
+   */
+  member: 'voter' | 'learner' | 'outside' | null;
   /** CPU busy so far and memory in use (for the metrics). */
   cpuBusyUs: Micros;
   memoryBytes: number;

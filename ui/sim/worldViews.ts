@@ -26,6 +26,15 @@ function num(d: Details | undefined, k: string | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The node's place in its own configuration, from the details ui.membership names. */
+function memberOf(id: NodeId, d: Details | undefined, ui: WorkloadUi | undefined): HostView['member'] {
+  const voters = ui?.membership === undefined ? undefined : d?.[ui.membership.voters];
+  const learners = ui?.membership === undefined ? undefined : d?.[ui.membership.learners];
+  if (!Array.isArray(voters) || !Array.isArray(learners)) return null;
+  if (voters.includes(id)) return 'voter';
+  return learners.includes(id) ? 'learner' : 'outside';
+}
+
 export function hostViews(world: World, ui: WorkloadUi | undefined): { hosts: HostView[]; details: (Details | undefined)[] } {
   const details: (Details | undefined)[] = [];
   const hosts = world.hosts.map((h) => {
@@ -50,6 +59,7 @@ export function hostViews(world: World, ui: WorkloadUi | undefined): { hosts: Ho
       timer: elapsed !== null && timeout !== null && timeout > 0 && view?.role !== ui?.leaderRole ? [elapsed, timeout] as [number, number] : null,
       vote: voteFor !== null && voteFor >= 0 && voteTerm !== null ? { for: voteFor, term: voteTerm } : null,
       votes: received !== null && typeof received === 'object' ? { ...(received as Record<number, boolean>) } : null,
+      member: memberOf(h.id, d, ui),
       cpuBusyUs: h.cpu.busyTotalUs,
       memoryBytes: h.memoryBytes(),
     };
