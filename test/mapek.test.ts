@@ -151,4 +151,20 @@ describe('the MAPE-K manager in the simulator', () => {
     expect(stats['mapek.fault0.action']).toBe('restart');
     expect(stats['mapek.recoveryCheck']).toBe('pass');
   });
+
+  it('does not judge a leak drawn on a node that was down at its start (it never ran), and judges one that ran', () => {
+    // mapek-swarm seed 5: its third fault is a leak on a node a crash had already taken down.
+    const { report } = runScenario(catalogScenario('mapek-swarm'), 5);
+    const stats = report.stats as Record<string, unknown>;
+    expect(stats['mapek.fault2.class']).toBe('memory');
+    expect(stats['mapek.fault2.noEffect']).toBe(1);
+    expect(report.violations.filter((v) => v.check === 'mapek-recovery')).toEqual([]);
+    // mapek-mix seed 1: the leak on n0 at 19 s runs, is repaired and is judged.
+    const mix = runScenario(catalogScenario('mapek-mix'), 1).report.stats as Record<string, unknown>;
+    const leak = Object.keys(mix).find((k) => /^mapek\.fault\d+\.class$/.test(k) && mix[k] === 'memory');
+    expect(leak).toBeDefined();
+    const p = (leak as string).replace(/\.class$/, '');
+    expect(mix[`${p}.noEffect`]).toBeUndefined();
+    expect(mix[`${p}.mttrMs`]).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -7,7 +7,9 @@
 // phase). It is repaired when its effect is gone: the faulty node left the configuration
 // and the voters are back to their number, or the class's own cure happened (a crashed or
 // leaking node was restarted and caught up, a full disk takes writes again, a byzantine
-// node is quarantined, a throttled node no longer leads). It is recovered at the first
+// node is quarantined, a throttled node no longer leads). A leak drawn on a node that is
+// not up at its start never runs (sim/faults/leak.ts): it had no effect to recover from, and
+// `noEffect` says so (the recovery check does not judge it). It is recovered at the first
 // successful client operation, at or after the repair, at which the p99 of the operations
 // completed in the last `slo.window` is within `slo.p99`. MTTR = recovered - start, split
 // into detection (M: first symptom), diagnosis (A), decision (P) and execution until
@@ -84,6 +86,8 @@ export class RecoveryTracker {
   private confIndex = 0;
   private maxApplied = 0;
   private readonly facts = new Map<NodeId, NodeFacts>();
+  /** Each node's status changes as [time, up], in order: whether a node was up at a moment. */
+  private readonly upLog = new Map<NodeId, [Micros, boolean][]>();
   private readonly window: { t: Micros; latencyUs: number }[] = [];
   private readonly invokes = new Map<string, { t: Micros; write: boolean }>();
   private readonly writeSeconds = new Set<number>();
@@ -104,6 +108,7 @@ export class RecoveryTracker {
       if (f.kind === 'leader') world.at(f.at, `observe leader fault ${index}`, () => { tf.target = leaders.current(); });
     });
     if (s.manager.base === 'load-kv') this.trackOverload();
+    world.status.forEach((st, node) => this.upLog.set(node, [[-1, st === 'up']]));
     world.onTelemetry((t, node, name, f) => this.onTelemetry(t, node, name, f));
     world.onStatusChange((node, status) => this.onStatus(node, status));
   }
@@ -130,7 +135,26 @@ export class RecoveryTracker {
     return f;
   }
 
+  /** Whether `node` was up at `t`: its last status change at or before `t` (a change at `t` itself counts). */
+  private wasUpAt(node: NodeId, t: Micros): boolean {
+    const log = this.upLog.get(node) ?? [];
+    for (let i = log.length - 1; i >= 0; i--) if (log[i][0] <= t) return log[i][1];
+    return false;
+  }
+
+  /**
+   * True for a fault that never acted: a leak whose node was not up at its start (a leak
+   * starts only on a running process). Only meaningful once the run has passed its start.
+   */
+  noEffect(tf: TrackedFault): boolean {
+    const spec = tf.index >= 0 ? this.s.faults[tf.index] : undefined;
+    return spec?.kind === 'leak' && this.world.nowUs >= tf.startUs && !this.wasUpAt(spec.node, tf.startUs);
+  }
+
   private onStatus(node: NodeId, status: string): void {
+    let log = this.upLog.get(node);
+    if (log === undefined) this.upLog.set(node, (log = []));
+    log.push([this.world.nowUs, status === 'up']);
     const f = this.fact(node);
     if (status === 'down') {
       f.upMark = -1;

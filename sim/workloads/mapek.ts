@@ -111,6 +111,11 @@ function finishStats(world: World, s: MapekScenario, tracker: RecoveryTracker, a
     out[`${p}.E`] = f.recoveredUs === null || f.decisionUs === null ? -1 : ms(f.recoveredUs - f.decisionUs);
     out[`${p}.K`] = f.knowledgeUs === null || f.recoveredUs === null ? -1 : ms(f.knowledgeUs - f.recoveredUs);
     out[`${p}.action`] = f.action;
+    // A leak drawn on a node that was down at its start never ran: nothing to recover from.
+    if (tracker.noEffect(f)) {
+      out[`${p}.noEffect`] = 1;
+      return;
+    }
     if (!s.manager.enabled) return;
     const bound = f.startUs + s.manager.recovery.within;
     if (f.recoveredUs !== null && f.recoveredUs <= bound) return;
