@@ -163,21 +163,24 @@ interface ParsedText {
   operations?: { where: string; fields: { [k: string]: Plain } }[];
 }
 
+/** One event into `out`: a client's to its events, a named process's (a nemesis) counted. */
+function addEvent(out: ParsedText, fields: { [k: string]: Plain }, where: string, format: HistoryFormat): void {
+  const e = eventFromFields(fields, where, format);
+  if (e === 'non-client') out.nonClientEvents++;
+  else out.events.push(e);
+}
+
 function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]: Plain } {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new HistoryFileError(`${where}: expected an ${format === 'json' ? 'object' : 'EDN map'} (one event), got ${describePlain(v)}`);
   return v;
 }
 
-function parseEdnText(text: string, format: 'edn'): ParsedText {
+function parseEdnText(text: string): ParsedText {
   const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
   // A whole history may be one vector of maps, or one map per form (read as it goes).
   let first: EdnForm | undefined;
   let forms = 0;
-  const take = (value: Plain, where: string): void => {
-    const e = eventFromFields(fieldsOf(value, where, format), where, format);
-    if (e === 'non-client') out.nonClientEvents++;
-    else out.events.push(e);
-  };
+  const take = (value: Plain, where: string): void => addEvent(out, fieldsOf(value, where, 'edn'), where, 'edn');
   try {
     readEdn(text, (f) => {
       forms++;
@@ -198,16 +201,6 @@ function parseEdnText(text: string, format: 'edn'): ParsedText {
   if (first !== undefined) {
     const vectorLine = first.line;
     (first.value as EdnValue[]).forEach((v, k) => take(plainOf(v), `event ${k + 1} of the vector on line ${vectorLine}`));
-  }
-  return out;
-}
-
-function collect(items: readonly { value: Plain; where: string }[], format: HistoryFormat): ParsedText {
-  const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
-  for (const it of items) {
-    const e = eventFromFields(fieldsOf(it.value, it.where, format), it.where, format);
-    if (e === 'non-client') out.nonClientEvents++;
-    else out.events.push(e);
   }
   return out;
 }
@@ -240,9 +233,7 @@ function parseJepsenLog(text: string): ParsedText {
     }
     if (forms.length !== 4) throw new HistoryFileError(`${where}: an operation line is "process :type :f value" (e.g. "3 :invoke :write 2"); this one has ${forms.length} parts: ${forms.map((f) => showEdn(f.value)).join(' ')}`);
     const [process, , f, value] = forms.map((x) => plainOf(x.value));
-    const e = eventFromFields({ process, type: type.name, f, value }, where, 'jepsen-log');
-    if (e === 'non-client') out.nonClientEvents++;
-    else out.events.push(e);
+    addEvent(out, { process, type: type.name, f, value }, where, 'jepsen-log');
   });
   return out;
 }
@@ -275,10 +266,9 @@ function parseJsonText(text: string): ParsedText {
     for (const o of objects) if (!isOperation(o.fields)) throw new HistoryFileError(`${o.where}: the history's first item is an operation ({clientId, input, call, return, output}) but this one is not; give operations or events, not both`);
     return { events: [], nonClientEvents: 0, otherLines: 0, operations: objects };
   }
-  return collect(
-    objects.map((o) => ({ value: o.fields, where: o.where })),
-    'json',
-  );
+  const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  for (const o of objects) addEvent(out, o.fields, o.where, 'json');
+  return out;
 }
 
 // ---- what each model's operations mean in events ----
@@ -561,7 +551,7 @@ function splitTuple(e: HistoryEvent): void {
 export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): HistoryRead {
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new HistoryFileError('the file is empty: there is no history to check');
   const format = opts.format ?? detectFormat(text);
-  const parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text, 'edn');
+  const parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text);
   const counts: HistoryCounts = { events: parsed.events.length, operations: 0, unknownOutcome: 0, failed: 0, nonClientEvents: parsed.nonClientEvents, otherLines: parsed.otherLines };
   if (parsed.operations !== undefined) {
     const r = operationsOf(parsed.operations, opts.model);
