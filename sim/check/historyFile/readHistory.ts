@@ -13,6 +13,9 @@
 // - `info`, or no completion before the history ends: unknown outcome (it may have taken
 //   effect at any time after its invoke, or never);
 // - a read that returned nil held nil, or (`nilReads: 'unseen'`, Knossos's reading) saw nothing;
+//   a multi-register transaction's nil reads see nothing unless `nilReads` is 'value';
+// - a transaction (`txn`) is a list of [f k v] micro-ops, f r/read or w/write; its ok
+//   completion lists the invoke's micro-ops with the values read, or the file is an error;
 // - `fail`: it did not take effect, so it is left out (`failed`), except a failed cas,
 //   which by default says the value was not the expected one (`casFail: 'mismatch'`, what
 //   etcd's and Porcupine's Jepsen clients mean by it; 'refused' leaves it out too);
