@@ -28,7 +28,7 @@ export { replay, sweep } from './sim/run/seeds.ts';
 export type { SeedOutcome } from './sim/run/seeds.ts';
 
 // Checkers: linearizability of a history against a model (key-value, register, set, FIFO
-// queue, or a user's own), a history recorder, Raft's invariants.
+// queue, mutex, multi-register, or a user's own), a history recorder, Raft's invariants.
 export { checkHistory, checkKvHistory } from './sim/check/linearizability.ts';
 export type { CheckOptions, CheckResult, IllegalReport, Operation, Verdict } from './sim/check/history.ts';
 export type { Model, ModelDescriptions, ModelStep } from './sim/check/model.ts';
@@ -41,6 +41,10 @@ export { setModel } from './sim/check/models/set.ts';
 export type { SetElement, SetInput, SetOutput, SetState } from './sim/check/models/set.ts';
 export { queueModel } from './sim/check/models/queue.ts';
 export type { QueueElement, QueueInput, QueueOutput, QueueState } from './sim/check/models/queue.ts';
+export { mutexModel } from './sim/check/models/mutex.ts';
+export type { MutexInput, MutexOutput, MutexState } from './sim/check/models/mutex.ts';
+export { multiRegisterModel, multiRegisterModelWith } from './sim/check/models/multiRegister.ts';
+export type { MicroOp, MultiRegisterInput, MultiRegisterOutput, MultiRegisterState } from './sim/check/models/multiRegister.ts';
 export type { KvOp, KvResult } from './core/kv/types.ts';
 export { HistoryRecorder } from './sim/check/historyRecorder.ts';
 export { checkSegmented, SegmentedChecker } from './sim/check/segmentedCheck.ts';

@@ -16,7 +16,7 @@ Usage:
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
   faultline bless [--check] [--add NAME --seeds A..B]
-  faultline check FILE... [--model register|kv|set|queue] [--format edn|jepsen-log|json] [--initial JSON] [--json]
+  faultline check FILE... [--model register|kv|set|queue|mutex|multi-register] [--format edn|jepsen-log|json] [--initial JSON] [--json]
   faultline ui [--workload FILE] [--port N] [--scenario NAME|FILE] [--seed N]
   faultline --help | faultline <command> --help
 
@@ -300,9 +300,9 @@ server keeps serving its final state. Ctrl-C stops it. A port in use exits with 
 
 export const CHECK_HELP = `faultline check — linearizability of histories recorded elsewhere
 
-Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jepsen-log|json]
-                       [--initial JSON] [--cas-fail mismatch|refused] [--nil-reads value|unseen]
-                       [--independent]
+Usage: faultline check FILE... [--model register|kv|set|queue|mutex|multi-register]
+                       [--format edn|jepsen-log|json] [--initial JSON]
+                       [--cas-fail mismatch|refused] [--nil-reads value|unseen] [--independent]
                        [--steps N] [--timeout D]
                        [--json] [--quiet] [--allow-inconclusive]
 
@@ -317,15 +317,20 @@ Usage: faultline check FILE... [--model register|kv|set|queue] [--format edn|jep
                                    ({"clientId", "input", "call", "return", "output"});
                                    one array, {"history": [...]}, or one value per line
   -m, --model M      register (read, write, cas), kv (get/read, put/write, append, cas,
-                     delete, with a key), set (add, remove, contains, read) or queue
-                     (enqueue, dequeue); default: inferred from the functions used
-      --initial JSON what every register or key holds before its first write (register
-                     and kv; default null). Porcupine's kv data reads "" for a missing key:
-                     --initial '""'
+                     delete, with a key), set (add, remove, contains, read), queue
+                     (enqueue, dequeue), mutex (acquire, release: Knossos's lock) or
+                     multi-register (txn: a list of [:r k v] / [:w k v] micro-ops, also
+                     :read/:write, applied atomically); default: inferred from the
+                     functions used
+      --initial JSON what every register or key holds before its first write (register,
+                     kv and multi-register; default null). Porcupine's kv data reads ""
+                     for a missing key: --initial '""'; Knossos's multi-register data
+                     starts at 0: --initial 0
       --cas-fail W   what a failed cas means: mismatch (default: the value was not the
                      expected one, as etcd's Jepsen client means it) or refused (no effect)
-      --nil-reads W  what a read that returned nil means: value (default: it held nil) or
-                     unseen (it observed nothing, as Knossos's models take it)
+      --nil-reads W  what a read that returned nil means: value (it held nil; the default
+                     for register and kv) or unseen (it observed nothing, as Knossos's
+                     models take it; the default for multi-register)
       --independent  values are jepsen.independent tuples [key value] (Jepsen's
                      multi-key tests): each key is checked as its own register
       --steps N      search steps one search may spend before INCONCLUSIVE (default

@@ -22,6 +22,17 @@ const STALE = ['{:process 0, :type :invoke, :f :write, :value 0}', '{:process 0,
 // Two writes in flight at once, then reads: a search must order the writes.
 const OVERLAP = ['{:process 0, :type :invoke, :f :write, :value 1}', '{:process 1, :type :invoke, :f :write, :value 2}', '{:process 2, :type :invoke, :f :read, :value nil}', '{:process 0, :type :ok, :f :write, :value 1}', '{:process 1, :type :ok, :f :write, :value 2}', '{:process 2, :type :ok, :f :read, :value 1}', '{:process 2, :type :invoke, :f :read, :value nil}', '{:process 2, :type :ok, :f :read, :value 2}'].join('\n');
 
+// Knossos's kinds of history (data/multi-register, data/mutex): a transaction over two
+// registers that start at 0, read concurrently with a write of both (it sees all or none).
+const TXN = (readY: number): string => `[{:process 0, :type :invoke, :f :txn, :value [[:write :x 1] [:write :y 1]]}
+{:process 1, :type :invoke, :f :txn, :value [[:read :x nil] [:read :y nil]]}
+{:process 0, :type :ok, :f :txn, :value [[:write :x 1] [:write :y 1]]}
+{:process 1, :type :ok, :f :txn, :value [[:read :x 1] [:read :y ${readY}]]}
+{:process 2, :type :invoke, :f :txn, :value [[:r :x nil]]}
+{:process 2, :type :ok, :f :txn, :value [[:r :x nil]]}]`;
+// A lock: process 1's acquire overlaps process 2's release, so a search must order them.
+const LOCK = ['{:process 0, :type :invoke, :f :acquire, :value nil}', '{:process 0, :type :ok, :f :acquire, :value nil}', '{:process 1, :type :invoke, :f :acquire, :value nil}', '{:process 2, :type :invoke, :f :release, :value nil}', '{:process 2, :type :ok, :f :release, :value nil}', '{:process 1, :type :ok, :f :acquire, :value nil}', '{:process 3, :type :invoke, :f :release, :value nil}', '{:process 3, :type :fail, :f :release, :error :not-held}'].join('\n');
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fl-check-'));
 });
@@ -77,6 +88,37 @@ describe('faultline check', () => {
     expect(quiet.out).toMatch(/stale3\.edn/);
   });
 
+  it('checks multi-register and mutex histories (Knossos\'s models), inferred from txn and acquire/release', async () => {
+    const good = file('txn-good.edn', TXN(1));
+    const ok = await check(good, '--initial', '0');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/edn, model multi-register \(inferred from txn\): 3 operations/);
+    expect(ok.out).toMatch(/LINEARIZABLE: 1 partition/);
+    // Half of the write transaction seen: x is 1 but y still 0.
+    const torn = await check(file('txn-torn.edn', TXN(0)), '--initial', '0');
+    expect(torn.code).toBe(1);
+    expect(torn.out).toMatch(/txn\(r "x", r "y"\) observed \[r "x" 1, r "y" 0\], but from \{"x": 1, "y": 1, others 0\} it would return \[r "x" 1, r "y" 1\]/);
+    // Without --initial every register starts as nil, so a read of 0 was written by nobody.
+    expect((await check(good)).code).toBe(0);
+    expect((await check(file('txn-zero.edn', TXN(1).replace('[:read :x 1]', '[:read :x 0]')))).code).toBe(1);
+    const lock = file('lock.edn', LOCK);
+    const l = await check(lock, '--json');
+    expect(l.code).toBe(0);
+    const doc = JSON.parse(l.out) as { files: { model: string; verdict: string; operations: number; failed: number }[] };
+    expect(doc.files[0]).toMatchObject({ model: 'mutex', verdict: 'linearizable', operations: 3, failed: 1 });
+    // Process 1's acquire answered before process 2's release began: two holders at once.
+    const twoHolders = await check(file('lock-bad.edn', LOCK.replace('{:process 2, :type :invoke, :f :release, :value nil}\n{:process 2, :type :ok, :f :release, :value nil}\n{:process 1, :type :ok, :f :acquire, :value nil}', '{:process 1, :type :ok, :f :acquire, :value nil}\n{:process 2, :type :invoke, :f :release, :value nil}\n{:process 2, :type :ok, :f :release, :value nil}')), '--model', 'mutex');
+    expect(twoHolders.code).toBe(1);
+    expect(twoHolders.out).toMatch(/acquire\(\) observed ok, but from held it would return refused/);
+    // Out of steps is INCONCLUSIVE for these models too, never a pass.
+    for (const [f, extra] of [[lock, []], [good, ['--initial', '0']]] as const) {
+      const r = await check(f, ...extra, '--steps', '1');
+      expect(r.code, f).toBe(3);
+      expect(r.out, f).toMatch(/INCONCLUSIVE: the search of the last \d+ operations spent its budget of 1 step/);
+    }
+    expect((await check(file('txn-torn2.edn', TXN(0)), '--initial', '0', '--steps', '1')).code).toBe(3);
+  });
+
   it('hints at --initial when a key-value history reads "" for a missing key', async () => {
     const kv = file('kv.edn', ['{:process 0, :type :invoke, :f :get, :key "k", :value nil}', '{:process 0, :type :ok, :f :get, :key "k", :value ""}'].join('\n'));
     const r = await check(kv);
@@ -111,7 +153,10 @@ describe('faultline check', () => {
       [[dir], /is a directory; name a file/],
       [[join(dir, 'missing.edn')], /missing\.edn: cannot read .*: no such file/],
       [[file('empty.json', '')], /empty\.json: the file is empty/],
-      [[good, '--model', 'graph'], /--model: expected one of register, kv, set, queue, got "graph"/],
+      [[good, '--model', 'graph'], /--model: expected one of register, kv, set, queue, mutex, multi-register, got "graph"/],
+      [[file('txn-bad.edn', '{:process 0, :type :invoke, :f :txn, :value [[:r :x nil] [:cas :x 1 2]]}')], /txn-bad\.edn: line 1: micro-op 2 of the txn is \["cas","x",1,2\]; each micro-op is \[f k v\]/],
+      [[file('txn-op.edn', '{:process 0, :type :invoke, :f :txn, :value [[:append :x 1]]}')], /txn-op\.edn: line 1: micro-op 1 of the txn is \["append","x",1\]; its f must be :r \(or :read\) or :w \(or :write\)/],
+      [[file('lock-initial.edn', LOCK), '--initial', '0'], /lock-initial\.edn: --initial: only the register, kv and multi-register models start from a value \(a mutex starts free\)/],
       [[good, '--initial', 'abc'], /--initial: expected a JSON value/],
       [[good, '--initial', '[1]'], /--initial: expected a string, a number or null/],
       [[good, '--steps', '0'], /--steps: expected a positive integer/],

@@ -63,7 +63,7 @@ describe('the public API, imported by name', () => {
   }, 60_000);
 
   it('exports the documented names, and the same script gives the same hash in this process', async () => {
-    for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'checkHistory', 'kvModel', 'registerModel', 'setModel', 'queueModel', 'HistoryRecorder', 'RaftInvariants', 'readHistoryText', 'modelFor', 'HistoryFileError', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
+    for (const name of ['defineWorkload', 'registerWorkload', 'findWorkload', 'registeredWorkloads', 'validateScenario', 'parseScenarioText', 'runScenario', 'sweep', 'replay', 'checkKvHistory', 'checkHistory', 'kvModel', 'registerModel', 'setModel', 'queueModel', 'mutexModel', 'multiRegisterModel', 'multiRegisterModelWith', 'HistoryRecorder', 'RaftInvariants', 'readHistoryText', 'modelFor', 'HistoryFileError', 'z', 'duration', 'positiveDuration', 'WorkloadError', 'WorkloadDefinitionError']) {
       expect(faultline, name).toHaveProperty(name);
     }
     expect(faultline.registeredWorkloads().map((w) => w.name)).toEqual(['heartbeat', 'raft-kv', 'load-kv', 'rag', 'mapek']);

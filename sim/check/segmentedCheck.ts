@@ -371,7 +371,7 @@ export class SegmentedChecker<S, I, O> {
       if (r.verdict === 'ok') return;
       if (r.verdict === 'unknown') {
         const why = this.deadline?.() === true ? 'was stopped by its deadline' : `spent its budget of ${stepsText(this.segmentSteps)}`;
-        this.undecide(part, `the search of key ${part.key}'s last ${part.ops.length} operations ${why}`);
+        this.undecide(part, `the search of ${part.key === '' ? 'the' : `key ${part.key}'s`} last ${part.ops.length} operations ${why}`);
         return;
       }
       report ??= r.illegal;
@@ -412,7 +412,9 @@ export class SegmentedChecker<S, I, O> {
     if (r.illegal === undefined) {
       // Only a deadline can stop it (endStates found no order, so the search must fail):
       // say the check could not finish rather than pass.
-      this.undecide(part, this.deadline?.() === true ? `key ${part.key}: a segment with no legal order was found, but its explanation was stopped by the deadline` : `key ${part.key}: the segment search and its explanation disagree`);
+      // A history that is not split by key (one register, a lock, a multi-register) has no key to name.
+      const where = part.key === '' ? '' : `key ${part.key}: `;
+      this.undecide(part, this.deadline?.() === true ? `${where}a segment with no legal order was found, but its explanation was stopped by the deadline` : `${where}the segment search and its explanation disagree`);
       return;
     }
     this.failure = this.withContext(part, r.illegal);

@@ -179,6 +179,96 @@ describe('readHistoryText', () => {
     expect(verdictOf(JSON.stringify({ history: ops.slice(0, 1) }))).toBe('ok');
   });
 
+  it('reads multi-register transactions from EDN, JSON events and log lines alike (Knossos\'s :read/:write and Elle\'s :r/:w)', () => {
+    // Knossos's data: one vector of events, keywords for keys, nil for reads not yet done.
+    const edn = `; x and y start at 0
+[{:type :invoke, :f :txn, :value [[:read :x nil] [:read :y nil]], :process 0}
+{:type :invoke, :f :txn, :value [[:w :y 2] [:r :y nil]], :process 1}
+{:type :ok, :f :txn, :value [[:w :y 2] [:r :y 2]], :process 1}
+{:type :ok, :f :txn, :value [[:read :x 0] [:read :y nil]], :process 0}
+{:type :invoke, :f :txn, :value [[:write :x 1]], :process 2}
+{:type :info, :f :txn, :value [[:write :x 1]], :process 2}]`;
+    const h = readHistoryText(edn);
+    expect([h.format, h.model, h.modelFrom]).toEqual(['edn', 'multi-register', 'inferred from txn']);
+    expect(h.ops.map((o) => [o.input, o.output])).toEqual([
+      [{ op: 'txn', txn: [{ f: 'w', key: 'y', value: 2 }, { f: 'r', key: 'y' }] }, { ok: true, txn: [{ f: 'w', key: 'y', value: 2 }, { f: 'r', key: 'y', value: 2 }] }],
+      // The nil read observed nothing (Knossos: "nil reads are always legal").
+      [{ op: 'txn', txn: [{ f: 'r', key: 'x' }, { f: 'r', key: 'y' }] }, { ok: true, txn: [{ f: 'r', key: 'x', value: 0 }, { f: 'r', key: 'y' }] }],
+      [{ op: 'txn', txn: [{ f: 'w', key: 'x', value: 1 }] }, null],
+    ]);
+    expect(h.counts.unknownOutcome).toBe(1);
+    expect(verdictOf(edn, { initial: 0 })).toBe('ok');
+    expect(verdictOf(edn)).toBe('illegal');
+    // With nilReads 'value' a nil read says the register held nil: y was 0 or 2, never nil.
+    expect(readHistoryText(edn, { nilReads: 'value' }).ops[1].output).toEqual({ ok: true, txn: [{ f: 'r', key: 'x', value: 0 }, { f: 'r', key: 'y', value: null }] });
+    expect(verdictOf(edn, { initial: 0, nilReads: 'value' })).toBe('illegal');
+    // The same events as JSON and as log lines read to the same operations.
+    const events = [
+      { process: 3, type: 'invoke', f: 'txn', value: [['r', 0, null], ['w', 1, 3]] },
+      { process: 3, type: 'ok', f: 'txn', value: [['r', 0, 5], ['w', 1, 3]] },
+    ];
+    const log = 'INFO  jepsen.util - 3 :invoke :txn [[:r 0 nil] [:w 1 3]]\nINFO  jepsen.util - 3 :ok :txn [[:r 0 5] [:w 1 3]]';
+    const fromEdn = readHistoryText(events.map((e) => `{:process 3, :type :${e.type}, :f :txn, :value ${e.type === 'ok' ? '[[:r 0 5] [:w 1 3]]' : '[[:r 0 nil] [:w 1 3]]'}}`).join('\n'));
+    expect(fromEdn.ops[0].output).toEqual({ ok: true, txn: [{ f: 'r', key: '0', value: 5 }, { f: 'w', key: '1', value: 3 }] });
+    expect(readHistoryText(JSON.stringify(events)).ops).toEqual(fromEdn.ops);
+    expect(readHistoryText(log).ops).toEqual(fromEdn.ops);
+    expect(verdictOf(log, { initial: 5 })).toBe('ok');
+    expect(verdictOf(log)).toBe('illegal');
+  });
+
+  it('reads mutex histories, leaving out failed acquires and releases as Knossos does', () => {
+    const text = ['{:process 0 :type :invoke :f :acquire :value nil}', '{:process 0 :type :ok :f :acquire :value nil}', '{:process 1 :type :invoke :f :release}', '{:process 1 :type :fail :f :release :error :not-held}', '{:process 1 :type :invoke :f :acquire}', '{:process 0 :type :invoke :f :release}', '{:process 0 :type :ok :f :release}', '{:process 1 :type :ok :f :acquire}'].join('\n');
+    const h = readHistoryText(text);
+    expect([h.model, h.counts.operations, h.counts.failed]).toEqual(['mutex', 3, 1]);
+    expect(h.ops.map((o) => [o.input, o.output])).toEqual([[{ op: 'acquire' }, { ok: true }], [{ op: 'release' }, { ok: true }], [{ op: 'acquire' }, { ok: true }]]);
+    expect(verdictOf(text)).toBe('ok');
+    // Process 1's acquire completes before process 0's release is invoked: two holders.
+    const twoHolders = text.split('\n');
+    twoHolders.splice(5, 0, twoHolders.splice(7, 1)[0]);
+    expect(verdictOf(twoHolders.join('\n'))).toBe('illegal');
+    expect(() => modelFor('mutex', 0)).toThrow(/--initial: only the register, kv and multi-register models start from a value \(a mutex starts free\)/);
+  });
+
+  it('refuses a txn that is not a list of [f k v] micro-ops, or whose completion is another transaction, naming the line', () => {
+    const inv = (value: string, line2?: string): string => [`{:process 0 :type :invoke :f :txn :value ${value}}`, line2 ?? `{:process 0 :type :ok :f :txn :value ${value}}`].join('\n');
+    const bad: [string, RegExp][] = [
+      [inv(':x'), /^line 1: txn's value is "x"; a transaction is a list of \[f k v\] micro-ops, e\.g\. \[\[:r :x nil\] \[:w :y 2\]\]/],
+      [inv('[[:r :x]]'), /^line 1: micro-op 1 of the txn is \["r","x"\]; each micro-op is \[f k v\]/],
+      [inv('[[:w :x 1] 7]'), /^line 1: micro-op 2 of the txn is 7; each micro-op is \[f k v\]/],
+      [inv('[[:append :x 1]]'), /^line 1: micro-op 1 of the txn is \["append","x",1\]; its f must be :r \(or :read\) or :w \(or :write\)/],
+      [inv('[[:r [1] nil]]'), /^line 1: micro-op 1 of the txn is \["r",\[1\],null\]; its key must be a keyword, a string or a number/],
+      [inv('[[:w :x {:a 1}]]'), /^line 1: the value of micro-op 1 of the txn is \{"a":1\}; expected a string or a number \(or nil\/null\)/],
+      [inv('[[:r :x nil]]', '{:process 0 :type :ok :f :txn :value [[:r :x 1] [:r :y 2]]}'), /^line 2: the txn completes with 2 micro-ops but was invoked with 1/],
+      [inv('[[:r :x nil]]', '{:process 0 :type :ok :f :txn :value [[:r :y 1]]}'), /^line 2: micro-op 1 of the txn completes as \[r y\] but was invoked as \[r x\]/],
+      [inv('[[:w :x 1]]', '{:process 0 :type :ok :f :txn :value [[:w :x 2]]}'), /^line 2: micro-op 1 of the txn completes writing 2 but was invoked writing 1/],
+      ['INFO  jepsen.util - 3 :invoke :txn [[:r 0 nil] [:x 1 3]]', /^line 1: micro-op 2 of the txn is \["x",1,3\]; its f must be/],
+      ['[{"process": 0, "type": "invoke", "f": "txn", "value": {"r": 1}}]', /^item 1: txn's value is \{"r":1\}/],
+      ['{:process 0 :type :invoke :f :txn :value []}\n{:process 1 :type :invoke :f :acquire}', /^the history's functions \(acquire, txn\) fit no model; choose one with --model register\|kv\|set\|queue\|mutex\|multi-register$/],
+      ['[{"clientId": 0, "input": {"op": "txn", "txn": [["r", "x", null]]}, "call": 0, "return": 2, "output": null}]', /^item 1: input.txn\[0\] is \["r","x",null\]; a micro-op is \{"f": "r" or "w", "key": a string, "value"\}/],
+      ['[{"clientId": 0, "input": {"op": "txn", "txn": [{"f": "r", "key": "x"}]}, "call": 0, "return": 2, "output": {"ok": true, "txn": [{"f": "r", "key": "y", "value": 1}]}}]', /^item 1: output.txn\[0\] is \{"f":"r","key":"y","value":1\} but input.txn\[0\] is \{"f":"r","key":"x"\}/],
+      ['[{"clientId": 0, "input": {"op": "txn", "txn": [{"f": "w", "key": "x", "value": [1]}]}, "call": 0, "return": 2, "output": null}]', /^item 1: input.txn\[0\].value is \[1\]; a write's value is a string, a number or null/],
+    ];
+    for (const [text, message] of bad) {
+      let caught: unknown;
+      try {
+        readHistoryText(text);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, text).toBeInstanceOf(HistoryFileError);
+      expect((caught as Error).message, text).toMatch(message);
+    }
+    // faultline's own operations of both models, well formed, read and checked.
+    const ops = [
+      { clientId: 0, input: { op: 'txn', txn: [{ f: 'w', key: 'x', value: 1 }] }, call: 0, return: 10, output: { ok: true } },
+      { clientId: 1, input: { op: 'txn', txn: [{ f: 'r', key: 'x' }] }, call: 20, return: 30, output: { ok: true, txn: [{ f: 'r', key: 'x', value: 1 }] } },
+    ];
+    expect(readHistoryText(JSON.stringify(ops)).model).toBe('multi-register');
+    expect(verdictOf(JSON.stringify(ops))).toBe('ok');
+    const locks = [{ clientId: 0, input: { op: 'acquire' }, call: 0, return: 10, output: { ok: true } }, { clientId: 1, input: { op: 'acquire' }, call: 20, return: 30, output: { ok: true } }];
+    expect(verdictOf(JSON.stringify(locks))).toBe('illegal');
+  });
+
   it('refuses files that are not histories of sequential clients, naming the line', () => {
     const bad: [string, RegExp, ReadHistoryOptions?][] = [
       ['{:process 0 :type :invoke :f :read}\n{:process 0 :type :invoke :f :read}', /^line 2: process 0 invokes read while its read from line 1 is still open/],
@@ -216,8 +306,8 @@ describe('readHistoryText', () => {
 
   it('answers any text with a history or a HistoryFileError, never another exception', () => {
     // Text built from the pieces histories are made of, so the reader gets deep into them.
-    const piece = fc.constantFrom('{', '}', '[', ']', '(', ')', '#{', '#_', '#inst ', ':process ', ':type ', ':invoke ', ':ok ', ':fail ', ':info ', ':f ', ':read ', ':write ', ':cas ', ':key ', ':value ', 'nil ', '0 ', '1 ', '-1 ', '2.5 ', '"k" ', '"\\u00e9" ', '"', '\\', ',', '\n', ';c\n', 'INFO  jepsen.util - ', '\t', '{"process": 0, "type": "invoke", "f": "read"}', '"input"', '"call"', ':', '99999999999999999999 ', '\u0000');
-    const opts = fc.record({ model: fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue'), format: fc.constantFrom(undefined, 'edn', 'jepsen-log', 'json'), independent: fc.boolean(), nilReads: fc.constantFrom(undefined, 'value', 'unseen') }, { requiredKeys: [] });
+    const piece = fc.constantFrom('{', '}', '[', ']', '(', ')', '#{', '#_', '#inst ', ':process ', ':type ', ':invoke ', ':ok ', ':fail ', ':info ', ':f ', ':read ', ':write ', ':cas ', ':key ', ':value ', 'nil ', '0 ', '1 ', '-1 ', '2.5 ', '"k" ', '"\\u00e9" ', '"', '\\', ',', '\n', ';c\n', 'INFO  jepsen.util - ', '\t', '{"process": 0, "type": "invoke", "f": "read"}', '"input"', '"call"', ':', '99999999999999999999 ', '\u0000', ':txn ', ':acquire ', ':release ', ':r ', ':w ', ':append ', ':x ', '[:r :x nil] ', '[:w 1 2] ', '[[:read :y 3]] ', '[[:r 0 nil] [:w 1 3]] ');
+    const opts = fc.record({ model: fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue', 'mutex', 'multi-register'), format: fc.constantFrom(undefined, 'edn', 'jepsen-log', 'json'), independent: fc.boolean(), nilReads: fc.constantFrom(undefined, 'value', 'unseen') }, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }).map((p) => p.join('')), opts, (text, o) => {
         try {
@@ -231,11 +321,13 @@ describe('readHistoryText', () => {
     );
     // faultline's own operations with arbitrary inputs and outputs: validated, then checked.
     const value = fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 2 }), fc.constantFrom('a', 'b', ''), fc.boolean(), fc.constant([1]), fc.constant({}));
-    const input = fc.record({ op: fc.constantFrom('get', 'put', 'append', 'cas', 'delete', 'read', 'write', 'add', 'remove', 'contains', 'enqueue', 'dequeue', 'x'), key: value, value, expected: value }, { requiredKeys: ['op'] });
-    const output = fc.oneof(fc.constant(null), fc.record({ ok: fc.boolean(), value, values: fc.oneof(value, fc.array(value, { maxLength: 3 })), error: fc.constantFrom(undefined, 'cas-mismatch', 'session-expired', 'x'), current: value }, { requiredKeys: ['ok'] }));
+    const microOp = fc.oneof(value, fc.record({ f: fc.constantFrom('r', 'w', 'x'), key: value, value }, { requiredKeys: ['f'] }));
+    const txn = fc.oneof(value, fc.array(microOp, { maxLength: 3 }));
+    const input = fc.record({ op: fc.constantFrom('get', 'put', 'append', 'cas', 'delete', 'read', 'write', 'add', 'remove', 'contains', 'enqueue', 'dequeue', 'acquire', 'release', 'txn', 'x'), key: value, value, expected: value, txn }, { requiredKeys: ['op'] });
+    const output = fc.oneof(fc.constant(null), fc.record({ ok: fc.boolean(), value, values: fc.oneof(value, fc.array(value, { maxLength: 3 })), error: fc.constantFrom(undefined, 'cas-mismatch', 'session-expired', 'x'), current: value, txn }, { requiredKeys: ['ok'] }));
     const op = fc.record({ clientId: fc.nat(3), input, call: fc.nat(20), return: fc.oneof(fc.constant(null), fc.nat(40)), output });
     fc.assert(
-      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue'), (ops, model) => {
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), fc.constantFrom(undefined, 'register', 'kv', 'set', 'queue', 'mutex', 'multi-register'), (ops, model) => {
         const text = JSON.stringify(ops.map((o) => ({ ...o, return: o.return === null ? null : o.call + o.return })));
         try {
           const h = readHistoryText(text, { model: model as ReadHistoryOptions['model'] });

@@ -13,6 +13,9 @@
 // - `info`, or no completion before the history ends: unknown outcome (it may have taken
 //   effect at any time after its invoke, or never);
 // - a read that returned nil held nil, or (`nilReads: 'unseen'`, Knossos's reading) saw nothing;
+//   a multi-register transaction's nil reads see nothing unless `nilReads` is 'value';
+// - a transaction (`txn`) is a list of [f k v] micro-ops, f r/read or w/write; its ok
+//   completion lists the invoke's micro-ops with the values read, or the file is an error;
 // - `fail`: it did not take effect, so it is left out (`failed`), except a failed cas,
 //   which by default says the value was not the expected one (`casFail: 'mismatch'`, what
 //   etcd's and Porcupine's Jepsen clients mean by it; 'refused' leaves it out too);
@@ -30,6 +33,8 @@ import type { KvOp } from '../../../core/kv/types.ts';
 import type { Operation } from '../history.ts';
 import { kvModel, type KvObservation } from '../kvModel.ts';
 import type { Model } from '../model.ts';
+import { multiRegisterModel, multiRegisterModelWith, type MicroOp, type MultiRegisterInput, type MultiRegisterOutput } from '../models/multiRegister.ts';
+import { mutexModel, type MutexInput, type MutexOutput } from '../models/mutex.ts';
 import { queueModel, type QueueInput, type QueueOutput } from '../models/queue.ts';
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../models/register.ts';
 import { setModel, type SetInput, type SetOutput } from '../models/set.ts';
@@ -38,24 +43,25 @@ import { EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnForm, type EdnV
 
 export type HistoryFormat = 'edn' | 'jepsen-log' | 'json';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['edn', 'jepsen-log', 'json'];
-export type HistoryModelName = 'register' | 'kv' | 'set' | 'queue';
-export const HISTORY_MODELS: readonly HistoryModelName[] = ['register', 'kv', 'set', 'queue'];
+export type HistoryModelName = 'register' | 'kv' | 'set' | 'queue' | 'mutex' | 'multi-register';
+export const HISTORY_MODELS: readonly HistoryModelName[] = ['register', 'kv', 'set', 'queue', 'mutex', 'multi-register'];
 
 export interface ReadHistoryOptions {
   /** The file's format; detected from the text when omitted. */
   format?: HistoryFormat;
   /** The model; inferred from the functions the history uses when omitted. */
   model?: HistoryModelName;
-  /** What every register or key holds before its first write (register, kv); default null. */
+  /** What every register or key holds before its first write (register, kv, multi-register); default null. */
   initial?: string | number | null;
   /** A failed cas: a compare that did not match (default), or a refusal with no effect. */
   casFail?: 'mismatch' | 'refused';
   /** Values are jepsen.independent tuples, [key value]: the key is taken from the tuple. */
   independent?: boolean;
   /**
-   * What a read that returned nil means (register, kv): 'value' (default: the register or
-   * key held nil, as etcd's Jepsen client means it) or 'unseen' (the read observed nothing,
-   * as Knossos's models take it).
+   * What a read that returned nil means (register, kv, multi-register): 'value' (the
+   * register or key held nil, as etcd's Jepsen client means it; the default for register
+   * and kv) or 'unseen' (the read observed nothing, as Knossos's models take it; the default
+   * for multi-register, whose Knossos model says "nil reads are always legal").
    */
   nilReads?: 'value' | 'unseen';
 }
@@ -280,8 +286,8 @@ interface EventModel {
   functions: readonly string[];
   /** The operation's input from its invoke event (throws HistoryFileError if malformed). */
   input(f: string, value: Plain, key: string | undefined, where: string): unknown;
-  /** Its output from an ok completion. */
-  ok(f: string, input: unknown, value: Plain, where: string): unknown;
+  /** Its output from an ok completion; `nilReads` as ReadHistoryOptions says it. */
+  ok(f: string, input: unknown, value: Plain, where: string, nilReads: ReadHistoryOptions['nilReads']): unknown;
   /** A fail completion: 'failed' (no effect), or an output that still says something. */
   fail(f: string, casFail: 'mismatch' | 'refused'): Failed;
 }
@@ -379,23 +385,75 @@ const QUEUE: EventModel = {
   fail: () => 'failed',
 };
 
-const EVENT_MODELS: Record<HistoryModelName, EventModel> = { register: REGISTER, kv: KV, set: SET, queue: QUEUE };
+const MUTEX: EventModel = {
+  functions: ['acquire', 'release'],
+  // Jepsen's lock tests give these no value (nil); whatever one carries is not read.
+  input: (f, _value, key): MutexInput => ({ op: f as 'acquire' | 'release', ...(key === undefined ? {} : { key }) }),
+  ok: (): MutexOutput => ({ ok: true }),
+  fail: () => 'failed',
+};
+
+const MICRO_OP_FS: Readonly<Record<string, 'r' | 'w'>> = { r: 'r', read: 'r', w: 'w', write: 'w' };
+
+/** A txn's value: a list of [f k v] micro-ops, f one of r/read, w/write (Elle's and Knossos's names). */
+function microOpsOf(v: Plain, where: string): [f: 'r' | 'w', key: string, value: RegisterValue][] {
+  if (!Array.isArray(v)) throw new HistoryFileError(`${where}: txn's value is ${describePlain(v)}; a transaction is a list of [f k v] micro-ops, e.g. [[:r :x nil] [:w :y 2]]`);
+  return v.map((m, k) => {
+    const what = `micro-op ${k + 1} of the txn`;
+    if (!Array.isArray(m) || m.length !== 3) throw new HistoryFileError(`${where}: ${what} is ${describePlain(m)}; each micro-op is [f k v], e.g. [:r :x nil] or [:w :x 2]`);
+    const f = typeof m[0] === 'string' ? MICRO_OP_FS[m[0]] : undefined;
+    if (f === undefined) throw new HistoryFileError(`${where}: ${what} is ${describePlain(m)}; its f must be :r (or :read) or :w (or :write), the micro-ops the multi-register model knows`);
+    const key = m[1];
+    if (typeof key !== 'string' && typeof key !== 'number') throw new HistoryFileError(`${where}: ${what} is ${describePlain(m)}; its key must be a keyword, a string or a number`);
+    return [f, String(key), scalar(m[2], where, `the value of ${what}`, true)];
+  });
+}
+
+const MULTI_REGISTER: EventModel = {
+  functions: ['txn'],
+  input(_f, value, key, where): MultiRegisterInput {
+    // An invoke's reads have not happened yet: their values (nil, as Jepsen writes them) are not read.
+    const txn = microOpsOf(value, where).map(([f, k, v]): MicroOp => (f === 'r' ? { f, key: k } : { f, key: k, value: v }));
+    return { op: 'txn', ...(key === undefined ? {} : { key }), txn };
+  },
+  ok(_f, input, value, where, nilReads): MultiRegisterOutput {
+    const invoked = (input as MultiRegisterInput).txn;
+    const done = microOpsOf(value, where);
+    if (done.length !== invoked.length) throw new HistoryFileError(`${where}: the txn completes with ${done.length} micro-ops but was invoked with ${invoked.length}; a completion lists the invoke's micro-ops, each read with the value it saw`);
+    const txn = done.map(([f, k, v], i): MicroOp => {
+      const m = invoked[i];
+      if (m.f !== f || m.key !== k) throw new HistoryFileError(`${where}: micro-op ${i + 1} of the txn completes as [${f} ${k}] but was invoked as [${m.f} ${m.key}]; a completion lists the invoke's micro-ops in order`);
+      if (m.f === 'w') {
+        if (m.value !== v) throw new HistoryFileError(`${where}: micro-op ${i + 1} of the txn completes writing ${describePlain(v)} but was invoked writing ${describePlain(m.value)}`);
+        return m;
+      }
+      // Knossos's reading by default: a nil read observed nothing.
+      return v === null && nilReads !== 'value' ? { f: 'r', key: k } : { f: 'r', key: k, value: v };
+    });
+    return { ok: true, txn };
+  },
+  fail: () => 'failed',
+};
+
+const EVENT_MODELS: Record<HistoryModelName, EventModel> = { register: REGISTER, kv: KV, set: SET, queue: QUEUE, mutex: MUTEX, 'multi-register': MULTI_REGISTER };
 
 /** The model a set of functions implies: the first whose functions cover them all, most specific first. */
 export function inferModel(functions: ReadonlySet<string>, keyed: boolean): HistoryModelName | null {
   const covers = (m: HistoryModelName): boolean => [...functions].every((f) => EVENT_MODELS[m].functions.includes(f));
   if (functions.size === 0) return 'register';
   if (keyed && [...functions].some((f) => ['get', 'put', 'append', 'delete'].includes(f)) && covers('kv')) return 'kv';
-  for (const m of ['register', 'queue', 'set', 'kv'] as const) if (covers(m)) return m;
+  for (const m of ['register', 'queue', 'set', 'kv', 'mutex', 'multi-register'] as const) if (covers(m)) return m;
   return null;
 }
 
 /** The model to check with: a shipped one, with `initial` as every register's or key's first value. */
 export function modelFor(name: HistoryModelName, initial: string | number | null = null): Model<unknown, unknown, unknown> {
-  const base = { register: registerModel, kv: kvModel, set: setModel, queue: queueModel }[name] as unknown as Model<unknown, unknown, unknown>;
+  const base = { register: registerModel, kv: kvModel, set: setModel, queue: queueModel, mutex: mutexModel, 'multi-register': multiRegisterModel }[name] as unknown as Model<unknown, unknown, unknown>;
   if (initial === null) return base;
   if (name === 'kv' && typeof initial !== 'string') throw new HistoryFileError(`--initial: a key-value store holds strings; give a JSON string such as '""'`);
-  if (name !== 'register' && name !== 'kv') throw new HistoryFileError(`--initial: only the register and kv models start from a value (a ${name} starts empty)`);
+  // Every register of a multi-register starts as `initial`: its state holds only those that differ.
+  if (name === 'multi-register') return multiRegisterModelWith(initial) as unknown as Model<unknown, unknown, unknown>;
+  if (name !== 'register' && name !== 'kv') throw new HistoryFileError(`--initial: only the register, kv and multi-register models start from a value (a ${name} ${name === 'mutex' ? 'starts free' : 'starts empty'})`);
   return { ...base, init: () => initial };
 }
 
@@ -432,7 +490,7 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
     if (o.e.key !== e.key && e.key !== undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} on key ${JSON.stringify(e.key)} but invoked it on ${JSON.stringify(o.e.key)} (${o.e.where})`);
     open.delete(p);
     if (e.type === 'ok') {
-      const out = em.ok(e.f, o.input, e.value, e.where);
+      const out = em.ok(e.f, o.input, e.value, e.where, opts.nilReads);
       push(o, index, opts.nilReads === 'unseen' && isRead(e.f) ? nilReadUnseen(model, out) : out);
     }
     else if (e.type === 'info') push(o, Infinity, null);
@@ -485,6 +543,8 @@ const INPUT_FIELDS: Record<HistoryModelName, Record<string, { value?: 'scalar' |
   kv: { get: { key: 'required' }, put: { key: 'required', value: 'scalar' }, append: { key: 'required', value: 'scalar' }, delete: { key: 'required' }, cas: { key: 'required', expected: 'scalar-or-null', value: 'scalar' } },
   set: { add: { value: 'scalar' }, remove: { value: 'scalar' }, contains: { value: 'scalar' }, read: {} },
   queue: { enqueue: { value: 'scalar' }, dequeue: {} },
+  mutex: { acquire: {}, release: {} },
+  'multi-register': { txn: {} },
 };
 
 function validateInputs(ops: readonly Operation<unknown, unknown>[], model: HistoryModelName, items: NonNullable<ParsedText['operations']>): void {
@@ -504,12 +564,13 @@ function validateInputs(ops: readonly Operation<unknown, unknown>[], model: Hist
       if (!ok) throw new HistoryFileError(`${where}: input.${field} is ${describePlain(v)}; expected ${strings ? 'a string' : 'a string or a number'}${rule === 'scalar-or-null' ? ' or null' : ''}`);
     }
     if (model !== 'kv' && input.key !== undefined && typeof input.key !== 'string') throw new HistoryFileError(`${where}: input.key is ${describePlain(input.key)}; a key is a string`);
-    if (op.output !== null) validateOutput(op.output as { [f: string]: Plain }, model, where);
+    if (model === 'multi-register') validateTxn(input.txn, where, 'input.txn', null);
+    if (op.output !== null) validateOutput(op.output as { [f: string]: Plain }, input, model, where);
   });
 }
 
 /** The outputs each model reads: anything else is named, not left to compare unequal. */
-function validateOutput(o: { [f: string]: Plain }, model: HistoryModelName, where: string): void {
+function validateOutput(o: { [f: string]: Plain }, input: { [f: string]: Plain }, model: HistoryModelName, where: string): void {
   const bad = (field: string, expected: string): never => {
     throw new HistoryFileError(`${where}: output.${field} is ${describePlain(o[field])}; the ${model} model expects ${expected}`);
   };
@@ -529,12 +590,37 @@ function validateOutput(o: { [f: string]: Plain }, model: HistoryModelName, wher
     if (has('error') && typeof o.error !== 'string') bad('error', 'a string (why it was refused)');
     return;
   }
+  if (model === 'multi-register') {
+    if (o.ok === true && has('txn')) validateTxn(o.txn, where, 'output.txn', input.txn as Plain[]);
+    return;
+  }
+  if (model === 'mutex') return;
   if (model === 'set') {
     if (has('value') && typeof o.value !== 'boolean') bad('value', 'true or false (what contains answered)');
     if (has('values') && !(Array.isArray(o.values) && o.values.every((x) => typeof x === 'string' || typeof x === 'number'))) bad('values', 'an array of strings and numbers (what read answered)');
     return;
   }
   if (has('value') && !scalarOrNull(o.value)) bad('value', 'a string, a number or null (what dequeue answered)');
+}
+
+/**
+ * A multi-register transaction in faultline's own operations: a list of `{ f, key, value }`
+ * micro-ops (f "r" or "w", key a string, a write's value a string, a number or null, a
+ * read's absent when it observed nothing); an output's lists the input's micro-ops in order.
+ */
+function validateTxn(v: Plain | undefined, where: string, field: string, invoked: Plain[] | null): void {
+  const example = '[{"f": "r", "key": "x"}, {"f": "w", "key": "y", "value": 2}]';
+  if (!Array.isArray(v)) throw new HistoryFileError(`${where}: ${field} is ${describePlain(v)}; expected a list of micro-ops, e.g. ${example}`);
+  if (invoked !== null && v.length !== invoked.length) throw new HistoryFileError(`${where}: ${field} has ${v.length} micro-ops but input.txn has ${invoked.length}; an output lists the input's micro-ops, each read with the value it saw`);
+  v.forEach((m, k) => {
+    const at = `${field}[${k}]`;
+    if (m === null || typeof m !== 'object' || Array.isArray(m) || (m.f !== 'r' && m.f !== 'w') || typeof m.key !== 'string') throw new HistoryFileError(`${where}: ${at} is ${describePlain(m)}; a micro-op is {"f": "r" or "w", "key": a string, "value"}, e.g. ${example}`);
+    const value = m.value;
+    if (m.f === 'w' && !(value === null || typeof value === 'string' || typeof value === 'number')) throw new HistoryFileError(`${where}: ${at}.value is ${describePlain(value)}; a write's value is a string, a number or null`);
+    if (m.f === 'r' && !(value === undefined || value === null || typeof value === 'string' || typeof value === 'number')) throw new HistoryFileError(`${where}: ${at}.value is ${describePlain(value)}; a read's value is a string, a number, null, or absent (observed nothing)`);
+    const i = invoked?.[k] as { [f: string]: Plain } | undefined;
+    if (i !== undefined && (i.f !== m.f || i.key !== m.key || (m.f === 'w' && i.value !== value))) throw new HistoryFileError(`${where}: ${at} is ${describePlain(m)} but input.txn[${k}] is ${describePlain(i)}; an output lists the input's micro-ops in order`);
+  });
 }
 
 /** A jepsen.independent event: its value [key value] becomes its key and its value. */

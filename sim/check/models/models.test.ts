@@ -1,7 +1,8 @@
 // Goal: the register, queue and set models give the right verdicts through the generic
 // checker, including partial observations (returned but output unseen, a failed cas
 // without the value found), and the checker agrees with a brute-force search for every
-// model.
+// model, the mutex and multi-register too (their hand-worked cases are in mutex.test.ts and
+// multiRegister.test.ts).
 // Method: hand-worked small histories with both verdicts; fast-check histories made
 // linearizable by construction (a plain reference object applied at linearization points
 // inside each operation's window) that must pass; and the same histories mutated (an
@@ -13,6 +14,8 @@ import type { Operation } from '../history.ts';
 import { checkHistory } from '../linearizability.ts';
 import { expectSameVerdict } from '../../../test/support/segmented.ts';
 import { isUnknownOutcome, type Model } from '../model.ts';
+import { multiRegisterModel, type MicroOp, type MultiRegisterInput, type MultiRegisterOutput, type MultiRegisterState } from './multiRegister.ts';
+import { mutexModel, type MutexInput, type MutexOutput } from './mutex.ts';
 import { queueModel, type QueueInput, type QueueOutput } from './queue.ts';
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from './register.ts';
 import { setModel, type SetInput, type SetOutput } from './set.ts';
@@ -181,6 +184,28 @@ class SetRef implements Reference<SetInput, SetOutput> {
   }
 }
 
+/** A lock that refuses what it cannot do (a try-lock), so every history it answers is linearizable. */
+class MutexRef implements Reference<MutexInput, MutexOutput> {
+  private held = false;
+  apply(input: MutexInput): MutexOutput {
+    if (this.held === (input.op === 'acquire')) return { ok: false };
+    this.held = !this.held;
+    return { ok: true };
+  }
+}
+
+class MultiRegisterRef implements Reference<MultiRegisterInput, MultiRegisterOutput> {
+  private readonly registers = new Map<string, RegisterValue>();
+  apply(input: MultiRegisterInput): MultiRegisterOutput {
+    const txn = input.txn.map((m): MicroOp => {
+      if (m.f === 'r') return { f: 'r', key: m.key, value: this.registers.get(m.key) ?? null };
+      this.registers.set(m.key, m.value);
+      return m;
+    });
+    return { ok: true, txn };
+  }
+}
+
 /** One generated step: its input, its window around the linearization point, its fate. */
 interface Step<I> {
   input: I;
@@ -272,6 +297,29 @@ const subjects = [
     ),
     noise: fc.constantFrom<SetOutput>({ ok: true, values: ['a'] }, { ok: true, values: [] }, { ok: true, values: ['b', 'c'] }, { ok: true, value: true }, { ok: true, value: false }),
   } satisfies Subject<readonly (string | number)[], SetInput, SetOutput>,
+  {
+    name: 'mutex',
+    model: mutexModel,
+    ref: () => new MutexRef(),
+    input: fc.constantFrom<MutexInput>({ op: 'acquire' }, { op: 'release' }),
+    noise: fc.constantFrom<MutexOutput>({ ok: true }, { ok: false }),
+  } satisfies Subject<boolean, MutexInput, MutexOutput>,
+  {
+    name: 'multi-register',
+    model: multiRegisterModel,
+    ref: () => new MultiRegisterRef(),
+    // Short transactions over two registers, so planted answers often fit their transaction.
+    input: fc.array(fc.oneof(fc.constantFrom<MicroOp>({ f: 'r', key: 'x' }, { f: 'r', key: 'y' }), fc.record({ key: fc.constantFrom('x', 'y'), value: fc.constantFrom('a', 'b') }).map((m): MicroOp => ({ f: 'w', ...m }))), { minLength: 1, maxLength: 2 }).map((txn): MultiRegisterInput => ({ op: 'txn', txn })),
+    noise: fc.constantFrom<MultiRegisterOutput>(
+      { ok: true, txn: [{ f: 'r', key: 'x', value: 'a' }] },
+      { ok: true, txn: [{ f: 'r', key: 'x', value: null }] },
+      { ok: true, txn: [{ f: 'r', key: 'y', value: 'b' }] },
+      { ok: true, txn: [{ f: 'r', key: 'x', value: 'b' }, { f: 'r', key: 'y', value: 'a' }] },
+      { ok: true, txn: [{ f: 'r', key: 'x' }, { f: 'r', key: 'y', value: null }] },
+      { ok: true },
+      { ok: false },
+    ),
+  } satisfies Subject<MultiRegisterState, MultiRegisterInput, MultiRegisterOutput>,
 ];
 
 /** A mutation of one operation: a planted output, an unseen or unknown outcome, or a moved window. */
