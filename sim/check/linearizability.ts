@@ -10,7 +10,8 @@
 // state). Unknown outcomes (return Infinity or an output the model calls unknown) may take
 // effect at any time after their call, or never; an operation that returned but whose
 // output was not seen took effect by its return; a read-only operation with nothing
-// observed constrains nothing and is dropped. Operations whose return equals another's
+// observed constrains nothing and is dropped. Unknown outcomes with equal inputs are
+// interchangeable, so the search places them in call order (unknownTwins). Operations whose return equals another's
 // call count as concurrent (closed intervals), so equal timestamps never produce a false
 // 'illegal'. checkKvHistory is the checker with the key-value model.
 
@@ -382,10 +383,13 @@ class WglSearch<S, I, O> {
   /** Whether the best prefix is stackCall[0..longestDepth), not yet copied into `longest`. */
   private longestLive = false;
   private longestKnown = 0;
+  /** Each operation's earlier interchangeable twin (unknownTwins), or -1. */
+  private readonly twin: Int32Array;
 
   constructor(private readonly model: Model<S, I, O>, private readonly ops: readonly SearchOp<I, O>[], visitedBytesMax: number, init: S = model.init()) {
     this.table = new StateTable(model as Model<S, unknown, unknown>);
     this.list = new EventList(ops);
+    this.twin = unknownTwins(ops);
     this.bits = new Uint32Array((ops.length + 31) >>> 5);
     this.visited = new VisitedSet(this.bits.length, visitedBytesMax);
     this.stackCall = new Int32Array(ops.length);
@@ -429,6 +433,9 @@ class WglSearch<S, I, O> {
 
   private tryLinearize(entry: number): 'linearized' | 'rejected' | 'full' {
     const i = this.list.opOf[entry];
+    // Of interchangeable operations, the earlier called goes first (unknownTwins).
+    const t = this.twin[i];
+    if (t >= 0 && (this.bits[t >>> 5] & (1 << (t & 31))) === 0) return 'rejected';
     const op = this.ops[i];
     const step = this.model.step(this.table.states[this.stateId], op.op.input, op.output);
     if (!step.legal) return 'rejected';
@@ -490,6 +497,48 @@ class WglSearch<S, I, O> {
   }
 }
 
+/**
+ * Operations of unknown outcome with equal inputs are interchangeable once both are
+ * called: each may take effect at any time after its call, or never, and the model sees
+ * only the input (the output is not known). So any order that places the later-called one
+ * somewhere, and the earlier one later or not at all, has a twin with the two swapped, and
+ * the search need only try orders that place such operations in call order. For each
+ * operation this gives the index of the one it must wait for (the previous of its kind by
+ * call time, ties by index, as the event list orders calls), or -1. Without this, n
+ * unanswered writes of one value make 2^n configurations of the memo where n + 1 differ
+ * (a Jepsen history with a few crashed writes per value was out of budget).
+ */
+export function unknownTwins(ops: readonly SearchOp<unknown, unknown>[]): Int32Array {
+  const twin = new Int32Array(ops.length).fill(-1);
+  const order: number[] = [];
+  for (let i = 0; i < ops.length; i++) if (ops[i].ret === Infinity) order.push(i);
+  if (order.length < 2) return twin;
+  order.sort((a, b) => ops[a].call - ops[b].call || a - b);
+  const last = new Map<string, number>();
+  for (const i of order) {
+    const key = inputKey(ops[i].op.input);
+    if (key === undefined) continue;
+    const prev = last.get(key);
+    if (prev !== undefined) twin[i] = prev;
+    last.set(key, i);
+  }
+  return twin;
+}
+
+/** An input's identity for unknownTwins: its JSON text, or undefined when it has none to trust. */
+export function inputKey(input: unknown): string | undefined {
+  try {
+    // Every input the history readers and the recorder make is plain data: JSON says all of it.
+    return JSON.stringify(input, (_k, v: unknown) => (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v)) ? failInputKey() : v));
+  } catch {
+    return undefined;
+  }
+}
+
+function failInputKey(): never {
+  throw new Error('not plain data');
+}
+
 function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], budget: Budget): SearchOutcome {
   return new WglSearch(model, ops, budget.visitedBytesMax).run(budget);
 }
@@ -508,7 +557,9 @@ export type EndStates<S> = { kind: 'ok'; ends: EndConfiguration<S>[]; steps: num
  * each operation with a known outcome placed once, in an order that respects real time
  * and the model, and those with an unknown outcome (return Infinity) placed or not; a
  * configuration is the state after the last known one and the unknown ones left unplaced
- * (which may still take effect later). None when no order is legal. Each is listed once.
+ * (which may still take effect later). None when no order is legal. Each is listed once,
+ * up to interchangeable operations: of unknown ones with equal inputs, those left unplaced
+ * are the latest called (unknownTwins).
  * This is what a segmented check (segmentedCheck.ts) carries from one segment of a
  * partition's history to the next.
  */
@@ -546,6 +597,7 @@ const SMALL_SEGMENT_OPS = 6;
 function smallEndStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I, O>[], start: S, budget: Budget, keep: (s: S, unplaced: number[]) => void): boolean {
   let known = 0;
   for (let j = 0; j < ops.length; j++) if (ops[j].ret !== Infinity) known |= 1 << j;
+  const twin = unknownTwins(ops);
   const place = (done: number, state: S): boolean => {
     if ((done & known) === known) {
       const unplaced: number[] = [];
@@ -557,6 +609,7 @@ function smallEndStates<S, I, O>(model: Model<S, I, O>, ops: readonly SearchOp<I
     for (let j = 0; j < ops.length; j++) if ((done & (1 << j)) === 0 && ops[j].ret < firstReturn) firstReturn = ops[j].ret;
     for (let i = 0; i < ops.length; i++) {
       if ((done & (1 << i)) !== 0 || ops[i].call > firstReturn) continue;
+      if (twin[i] >= 0 && (done & (1 << twin[i])) === 0) continue;
       if (!budget.spend()) return false;
       const step = model.step(state, ops[i].op.input, ops[i].output);
       if (step.legal && !place(done | (1 << i), step.next)) return false;

@@ -28,7 +28,7 @@
 // at the first legal order; only that search spending `segmentSteps` leaves the partition
 // undecided ('unknown').
 import type { CheckResult, IllegalReport, Operation } from './history.ts';
-import { checkHistory, endStates, StateTable, toSearchOp, type SearchOp } from './linearizability.ts';
+import { checkHistory, endStates, inputKey, StateTable, toSearchOp, type SearchOp } from './linearizability.ts';
 import { formatCount } from '../kernel/time.ts';
 import type { Model } from './model.ts';
 
@@ -41,6 +41,13 @@ export const SEGMENT_STEPS_MAX = 2_000_000;
  * at the first legal order instead of enumerating them all.
  */
 export const SEGMENT_UNKNOWN_MAX = 6;
+/**
+ * The same bound as SEGMENT_UNKNOWN_MAX, counted as the choices the search has: operations
+ * of unknown outcome with equal inputs are interchangeable (linearizability.ts,
+ * unknownTwins), so k of one kind give k + 1 choices (how many took effect), not 2^k, and
+ * a segment's choices are the product over its kinds. Six of different kinds: 2^6 = 64.
+ */
+export const SEGMENT_UNKNOWN_CHOICES_MAX = 64;
 /**
  * Steps one segment's enumeration of end configurations may spend. Enumerating them all
  * can cost far more than finding one order (a key that eight clients keep busy: 779
@@ -262,9 +269,9 @@ export class SegmentedChecker<S, I, O> {
   private closeSegment(part: Part<S, I, O>, cutUs: number): void {
     if (part.ops.length === 1 && part.carried === 0 && part.configs.length === 1 && this.closeOne(part, cutUs)) return;
     const ops = this.searchOps(part);
-    let unknown = 0;
-    for (const o of ops) if (o.ret === Infinity) unknown++;
-    for (const c of part.configs) if (c.unplaced.length + unknown > SEGMENT_UNKNOWN_MAX) {
+    const unknown: unknown[] = [];
+    for (const o of ops) if (o.ret === Infinity) unknown.push(o.op.input);
+    for (const c of part.configs) if (unknownChoices([...unknown, ...c.unplaced.map((o) => o.input)]) > SEGMENT_UNKNOWN_CHOICES_MAX) {
       part.sticky = true;
       return;
     }
@@ -433,6 +440,19 @@ export class SegmentedChecker<S, I, O> {
     const head = `The ${part.checked} earlier operations on this ${this.model.noun} (up to ${part.cutUs} µs) were checked as they finished; they leave its ${this.model.stateNoun} as ${configs.length === 1 ? shown : `one of ${shown}${more}`}${configs.length > 1 ? ' (shown from the first)' : ''}${free}.\n`;
     return { ...r, explanation: head + r.explanation, explanationFull: head + r.explanationFull };
   }
+}
+
+/** How many ways operations of unknown outcome with these inputs can take effect: the product of (count + 1) over equal inputs. */
+function unknownChoices(inputs: readonly unknown[]): number {
+  const counts = new Map<string, number>();
+  let choices = 1;
+  for (const input of inputs) {
+    const key = inputKey(input);
+    if (key === undefined) choices *= 2;
+    else counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const n of counts.values()) choices *= n + 1;
+  return choices;
 }
 
 /** "1 step", "2,000,000 steps". */

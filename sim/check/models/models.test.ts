@@ -389,3 +389,46 @@ describe.each(subjects)('$name model over generated histories', (subject) => {
     expect(seen.cut).toBeGreaterThan(200);
   });
 });
+
+describe('operations of unknown outcome with equal inputs (interchangeable: tried in call order)', () => {
+  // Register histories with many unanswered writes of two values, called at random times,
+  // among answered writes and reads of random values: the search prunes orders that differ
+  // only in which of two equal unanswered writes took effect, and must still find every
+  // order brute force finds, whole or segment by segment.
+  const arbHistory = fc.tuple(
+    fc.array(fc.tuple(fc.constantFrom(1, 2), fc.nat({ max: 200 })), { minLength: 2, maxLength: 5 }),
+    fc.array(fc.tuple(fc.boolean(), fc.constantFrom(0, 1, 2, 3), fc.nat({ max: 200 }), fc.nat({ max: 40 })), { minLength: 1, maxLength: 4 }),
+  ).map(([unknown, known]) => {
+    const h: Operation<RegisterInput, RegisterOutput>[] = [];
+    unknown.forEach(([value, call], i) => h.push(op(i, write(value), call, Infinity, unseen)));
+    known.forEach(([isRead, value, call, length], i) => h.push(op(100 + i, isRead ? read() : write(value), call, call + length, isRead ? saw(value) : done)));
+    return h;
+  });
+
+  it('gives the brute-force verdict, whole and segmented', () => {
+    const seen = { ok: 0, illegal: 0, cut: 0 };
+    fc.assert(fc.property(arbHistory, fc.boolean(), (h, answersFirst) => {
+      const expected = bruteForce(registerModel, h) ? 'ok' : 'illegal';
+      expect(checkHistory(registerModel, h).verdict).toBe(expected);
+      expectSameVerdict(registerModel, h, { answersFirst, unknownAfterUs: 50 }, seen);
+    }), { numRuns: 1500 });
+    expect(seen.ok).toBeGreaterThan(200);
+    expect(seen.illegal).toBeGreaterThan(200);
+  });
+
+  it('decides a history that 24 unanswered writes of two values made undecidable before', () => {
+    // 12 crashed writes of 1 and 12 of 3, all pending forever; reads alternate 1 and 3 (each
+    // needs another crashed write to take effect), then one reads 7, which nothing wrote.
+    // Every order of the crashed writes had to be tried: 2^24 configurations, far past
+    // this budget. Taken in call order they are 13 x 13.
+    const h: Operation<RegisterInput, RegisterOutput>[] = [];
+    for (let i = 0; i < 24; i++) h.push(op(i, write(i < 12 ? 1 : 3), i, Infinity, unseen));
+    for (let k = 0; k < 20; k++) h.push(op(100 + k, read(), 100 + 10 * k, 105 + 10 * k, saw(k % 2 === 0 ? 1 : 3), 99));
+    const good = checkHistory(registerModel, h, { maxSteps: 500_000 });
+    expect(good.verdict).toBe('ok');
+    h.push(op(200, read(), 400, 405, saw(7), 99));
+    const bad = checkHistory(registerModel, h, { maxSteps: 500_000 });
+    expect(bad.verdict).toBe('illegal');
+    expect(bad.illegal?.ops.map((o) => o.opId)).toContain(200);
+  });
+});
