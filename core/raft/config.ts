@@ -70,10 +70,17 @@ export interface RaftBugs {
   checkQuorumNeverResets?: boolean;
   /** A snapshot taken exactly at a conf entry records the configuration before that entry: a node restored from it is one change behind. */
   snapshotConfBehind?: boolean;
+  /**
+   * Every election timeout is exactly electionTicks, not drawn from [electionTicks,
+   * 2 * electionTicks) (§5.2): followers that lost their leader at the same moment time out
+   * together, all campaign, split the vote, and do it again, for ever when nothing else
+   * tells them apart (links of one fixed latency).
+   */
+  electionNotRandomized?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

@@ -185,7 +185,8 @@ export class Raft {
 
   private resetRandomizedElectionTimeout(): void {
     const e = this.cfg.electionTicks;
-    this.randomizedElectionTimeout = e + this.cfg.random.int(e);
+    const spread = this.cfg.random.int(e);
+    this.randomizedElectionTimeout = this.bugs.electionNotRandomized === true ? e : e + spread;
   }
 
   becomeFollower(term: Term, lead: number): void {
