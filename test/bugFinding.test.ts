@@ -67,6 +67,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // The same election timeout everywhere: over links of one fixed latency the followers
     // time out together and split the vote for ever (liveness; 100 of seeds 1..100).
     ['electionNotRandomized', 'net-wan-leader-crash', 1, 'liveness'],
+    // An election that needs every voter: safe, and after the faults heal as live as the
+    // correct Raft, but no leader while one voter is cut off (50 of seeds 1..50).
+    ['electionNeedsEveryVoter', 'net-leader-isolated', 1, 'quorum-liveness'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

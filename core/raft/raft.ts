@@ -110,6 +110,7 @@ export class Raft {
     this.log = new RaftLog(restore.snapshot, restore.entries, hs.commit, restore.applied ?? 0);
     this.tracker = new ProgressTracker(base, this.log.lastIndex() + 1, cfg.maxInflight);
     this.tracker.learnersInQuorum = this.bugs.learnersInQuorum === true;
+    this.tracker.everyVoterToWin = this.bugs.electionNeedsEveryVoter === true;
     this.readOnly = new ReadOnly(LIMITS.pendingReadsMax);
     const driftMax = this.bugs.leaseIgnoresDrift === true ? 0 : cfg.clockDriftMax ?? CLOCK_DRIFT_MAX_DEFAULT;
     this.lease = new LeaderLease(leaseDurationTicks(cfg.electionTicks, driftMax));

@@ -22,6 +22,8 @@ export class ProgressTracker {
   private voterSet = new Set<number>();
   /** Bug flag (RaftBugs.learnersInQuorum): the commit quorum counts learners too. */
   learnersInQuorum = false;
+  /** Bug flag (RaftBugs.electionNeedsEveryVoter): an election needs every voter's grant. */
+  everyVoterToWin = false;
 
   constructor(conf: ConfState, nextIndex: LogIndex, private readonly maxInflight: number) {
     this.setConf(conf, nextIndex);
@@ -117,7 +119,7 @@ export class ProgressTracker {
       if (v === true) granted++;
       if (v === false) rejected++;
     }
-    if (granted >= this.quorum()) return 'won';
+    if (granted >= (this.everyVoterToWin ? this.conf.voters.length : this.quorum())) return 'won';
     if (rejected > this.conf.voters.length - this.quorum()) return 'lost';
     return 'pending';
   }

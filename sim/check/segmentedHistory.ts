@@ -49,6 +49,7 @@ export class SegmentedKvHistory {
   /** Operations in flight by `clientId:rid`. */
   private readonly open = new Map<string, InFlight>();
   private readonly counters: WriteCounter[] = [];
+  private readonly okListeners: ((t: Micros) => void)[] = [];
   private nextId = 0;
   /** Operations of the run, refused ones left out (counted whether or not the checker holds them). */
   operations = 0;
@@ -80,6 +81,11 @@ export class SegmentedKvHistory {
    * A counter of the writes answered ok within (fromUs, toUs], kept as the run goes
    * (also after an overflow: counting needs no history). Ask before the window begins.
    */
+  /** Called with the time of every operation that succeeded (a read or a write), in order. */
+  onOk(f: (t: Micros) => void): void {
+    this.okListeners.push(f);
+  }
+
   countWritesOk(fromUs: Micros, toUs: Micros): WriteCounter {
     const c = { fromUs, toUs, n: 0 };
     this.counters.push(c);
@@ -105,6 +111,7 @@ export class SegmentedKvHistory {
       this.answered++;
       if (result.ok) this.ok++;
       if (result.ok && o.write) for (const c of this.counters) if (t > c.fromUs && t <= c.toUs) c.n++;
+      if (result.ok) for (const f of this.okListeners) f(t);
     }
     if (!o.checked) return;
     if (refused) this.checker.complete(o.id, t, null, 'refused');

@@ -17,6 +17,9 @@ import { scheduleByzantine } from './byzantine.ts';
 import { scheduleDiskFault } from './diskFaults.ts';
 import { scheduleLeak } from './leak.ts';
 import { linkLayer, nodeLayer } from './layers.ts';
+import { faultReach, healUs } from './reach.ts';
+
+export { healUs } from './reach.ts';
 
 export function describe(f: FaultSpec): string {
   const { at: _at, kind, ...rest } = f;
@@ -36,6 +39,8 @@ export interface LeaderSource {
 
 export function scheduleFault(world: World, f: FaultSpec, leaders: LeaderSource | null = null): void {
   const name = describe(f);
+  const reach = faultReach(f, world.nodeCount);
+  if (reach !== null) world.faultReach(reach);
   switch (f.kind) {
     case 'leader':
       return scheduleLeaderFault(world, f, name, leaders);
@@ -159,8 +164,3 @@ export function lastHealUs(faults: readonly FaultSpec[]): Micros {
   return t;
 }
 
-/** When one fault is over: its heal, or the moment it happens for an instant fault. */
-export function healUs(f: FaultSpec): Micros {
-  const d = 'duration' in f && f.duration !== undefined ? f.duration : 0;
-  return f.at + d + (f.kind === 'slowStart' ? f.startDelay : f.kind === 'crashOn' || f.kind === 'deafenOn' ? f.down : 0);
-}

@@ -172,30 +172,36 @@ export class Network {
   }
 
   private pairsOf(s: PartitionShape): [NodeId, NodeId][] {
-    const pairs: [NodeId, NodeId][] = [];
-    const both = (a: NodeId[], b: NodeId[]): void => {
-      for (const x of a) for (const y of b) if (x !== y) pairs.push([x, y], [y, x]);
-    };
-    switch (s.shape) {
-      case 'groups':
-        for (let g = 0; g < s.groups.length; g++) for (let h = g + 1; h < s.groups.length; h++) both(s.groups[g], s.groups[h]);
-        break;
-      case 'oneway':
-        for (const x of s.from) for (const y of s.to) if (x !== y) pairs.push([x, y]);
-        break;
-      case 'bridge':
-        both(s.left.filter((n) => n !== s.bridge), s.right.filter((n) => n !== s.bridge));
-        break;
-      case 'isolate': {
-        const rest = [];
-        for (let n = 0; n < this.nodeCount; n++) if (!s.nodes.includes(n)) rest.push(n);
-        both(s.nodes, rest);
-        break;
-      }
-    }
+    const pairs = partitionPairs(s, this.nodeCount);
     for (const [a, b] of pairs) this.at(a, b);
     return pairs;
   }
+}
+
+/** The directed pairs a partition of `shape` cuts, among nodes 0..nodeCount-1. */
+export function partitionPairs(s: PartitionShape, nodeCount: number): [NodeId, NodeId][] {
+  const pairs: [NodeId, NodeId][] = [];
+  const both = (a: NodeId[], b: NodeId[]): void => {
+    for (const x of a) for (const y of b) if (x !== y) pairs.push([x, y], [y, x]);
+  };
+  switch (s.shape) {
+    case 'groups':
+      for (let g = 0; g < s.groups.length; g++) for (let h = g + 1; h < s.groups.length; h++) both(s.groups[g], s.groups[h]);
+      break;
+    case 'oneway':
+      for (const x of s.from) for (const y of s.to) if (x !== y) pairs.push([x, y]);
+      break;
+    case 'bridge':
+      both(s.left.filter((n) => n !== s.bridge), s.right.filter((n) => n !== s.bridge));
+      break;
+    case 'isolate': {
+      const rest = [];
+      for (let n = 0; n < nodeCount; n++) if (!s.nodes.includes(n)) rest.push(n);
+      both(s.nodes, rest);
+      break;
+    }
+  }
+  return pairs;
 }
 
 /** Out of line, so the link look-up stays small enough to inline (see Kernel's pastTimeError). */

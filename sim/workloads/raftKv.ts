@@ -10,6 +10,7 @@ import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmente
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
+import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
@@ -70,12 +71,15 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
     else if (name === 'raft.recover_failed') refusals.recoverFailures++;
   });
   const liveness = installLivenessCheck(world, s, healUs, history);
+  const quorumLiveness = installQuorumLiveness(world, s, history);
   const operator = installOperator(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
+    quorumLiveness.conclude();
     return {
       ...history.conclude(),
       liveness: liveness.state,
+      quorumLiveness: quorumLiveness.state(),
       leaderChurn: churn.state,
       quietLeadersMax: churn.worst,
       elections: invariants.electionCount,
@@ -102,6 +106,33 @@ export const raftKvWorkload = defineWorkload({
   drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });
+
+/**
+ * Liveness while faults last (sim/check/quorumLiveness.ts): a quorum of servers free of
+ * faults keeps serving. Not applicable with no clients, with membership changes (an
+ * operator or spares: the voters are not the topology's servers), or past SERVERS_MAX.
+ */
+function installQuorumLiveness(world: World, s: RaftKvScenario, history: SegmentedKvHistory): { conclude(): void; state(): string } {
+  const n = s.topology.nodes;
+  const why = s.clients.count === 0 ? 'the scenario has no clients'
+    : s.admin !== undefined || s.topology.spares > 0 ? 'the membership changes (admin operator or spares), so the voters are not the topology\'s servers'
+      : n > SERVERS_MAX ? `more than ${SERVERS_MAX} servers (its quorums are enumerated)` : null;
+  if (why !== null) return { conclude() {}, state: () => notApplicable(why) };
+  const clients = Array.from({ length: s.clients.count + s.clients.readers }, (_, i) => n + i);
+  // The bound: liveness.within (time for an election and a write) plus clients.timeout (a
+  // client whose request went to a server that is gone waits that long before it retries).
+  const check = new QuorumLiveness(world, { servers: n, clients, withinUs: s.liveness.within + s.clients.timeout, clientsStopUs: s.duration - s.clients.quiesce });
+  history.onOk((t) => check.ok(t));
+  let done = false;
+  return {
+    conclude() {
+      if (done) return;
+      done = true;
+      check.conclude(world.nowUs);
+    },
+    state: () => (check.state === 'pass' ? `pass (a calm quorum for ${formatMicros(check.calmUs)}, ${check.stretches} stretches judged)` : check.state),
+  };
+}
 
 /**
  * Liveness: after the last fault heals, a write completes within the bound. With no

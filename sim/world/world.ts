@@ -72,6 +72,21 @@ export interface InFlight {
 /** A send tap: the message and its canonical size; it may observe, never change, the message. */
 export type SendTap = (from: NodeId, to: NodeId, msg: unknown, sizeBytes: number) => void;
 
+/**
+ * What one scheduled fault touches, and when (sim/faults/reach.ts): servers whose process,
+ * host, clock or disk it changes (`nodes`; every node when `all`), directed links it cuts
+ * (`cuts`) and links whose profile it changes (`links`), over [fromUs, toUs). For checks
+ * that judge only what runs free of faults.
+ */
+export interface FaultReach {
+  fromUs: Micros;
+  toUs: Micros;
+  nodes: readonly NodeId[];
+  all: boolean;
+  cuts: readonly (readonly [NodeId, NodeId])[];
+  links: readonly (readonly [NodeId, NodeId])[];
+}
+
 export type TelemetryListener = (t: Micros, node: NodeId, name: string, fields: Readonly<Record<string, string | number | boolean>>) => void;
 
 export class World implements RuntimeSink {
@@ -110,6 +125,7 @@ export class World implements RuntimeSink {
   /** Seals injected and corrupted messages (trace/canon.ts); the world's own. */
   private readonly sealer = new Sealer();
   private readonly statusListeners: ((node: NodeId, status: HostStatus) => void)[] = [];
+  private readonly reachListeners: ((r: FaultReach) => void)[] = [];
   /** Nodes taken out of service for good (see retire): no later start brings them back. */
   readonly retired = new Set<NodeId>();
   /** Nodes whose messages the world itself serves (a control plane): see serveEndpoint. */
@@ -353,6 +369,16 @@ export class World implements RuntimeSink {
   statusChanged(_t: Micros, node: NodeId, status: HostStatus): void {
     this.status[node] = status;
     for (const l of this.statusListeners) l(node, status);
+  }
+
+  /** Called for every fault as it is scheduled (a leader fault: when it finds its target), with what it touches. */
+  onFaultReach(f: (r: FaultReach) => void): void {
+    this.reachListeners.push(f);
+  }
+
+  /** Tells the onFaultReach listeners what a fault being scheduled touches (sim/faults/schedule.ts). */
+  faultReach(r: FaultReach): void {
+    for (const l of this.reachListeners) l(r);
   }
 
   /** Called whenever a node's status changes (up, down, paused), wherever the node runs. */

@@ -1,0 +1,165 @@
+// Liveness while faults last: a quorum of servers that runs free of faults keeps serving.
+//
+// Contract: Raft promises progress whenever a majority of servers is up and can talk to
+// each other and to the clients (§5 and the thesis §3.6: "available as long as any majority
+// of the servers are operational and can communicate"), not only after every fault has
+// healed, which is all the `liveness` check (sim/workloads/raftKv.ts) judges. This check
+// judges the stretches in between: a quorum Q of the scenario's voters is *calm* while
+//   - every server of Q is up and no fault touches it (sim/faults/reach.ts: its process,
+//     host, clock or disk), and no fault touches a link between two of them or between
+//     one of them and a client (in either direction);
+//   - every other server is down, or calm too and linked to Q and the clients by
+//     untouched links, or cut off from Q in both directions (a faulty server still heard
+//     by Q, a throttled leader or one with a full disk, may hold Q back legitimately, so
+//     such a stretch is not judged).
+// A stretch in which one quorum stays calm for longer than `withinUs` must hold no
+// `withinUs` without a successful client operation (read or write), from the stretch's
+// start or from the last success before it. Stretches are cut at the clients' stop; a run
+// with membership changes (an operator, spares) is not judged, nor one with more servers
+// than SERVERS_MAX (the quorums are enumerated). It catches bugs that only delay a
+// cluster's recovery until the faults heal: a vote quorum of every voter, a candidate that
+// cannot win while one server is down. What it keeps: each server's status changes, each
+// fault's reach, and the gaps between successes longer than `withinUs`; it judges at the
+// end of the run.
+import type { Micros, NodeId } from '../../core/env.ts';
+import type { HostStatus } from '../host/host.ts';
+import { formatMicros } from '../kernel/time.ts';
+import type { FaultReach, World } from '../world/world.ts';
+
+/** Quorums are enumerated as bit sets of the servers: at most this many. */
+export const SERVERS_MAX = 12;
+
+export interface QuorumLivenessOptions {
+  servers: number;
+  /** Node ids of the clients. */
+  clients: readonly NodeId[];
+  withinUs: Micros;
+  /** When the clients stop issuing operations: nothing is judged after it. */
+  clientsStopUs: Micros;
+}
+
+export class QuorumLiveness {
+  private readonly reaches: FaultReach[] = [];
+  private readonly statusLog: { t: Micros; node: NodeId; up: boolean; paused: boolean }[] = [];
+  /** Gaps between successive successes (and from 0) longer than withinUs: [from, to). */
+  private readonly gaps: [Micros, Micros][] = [];
+  private lastOkUs = 0;
+  /** What was judged: calm stretches (of some quorum) longer than withinUs, and how long some quorum was calm. */
+  stretches = 0;
+  calmUs = 0;
+  state = 'not run';
+
+  constructor(private readonly world: World, private readonly o: QuorumLivenessOptions) {
+    world.onFaultReach((r) => this.reaches.push(r));
+    world.onStatusChange((node, status: HostStatus) => {
+      if (node < o.servers) this.statusLog.push({ t: world.nowUs, node, up: status !== 'down', paused: status === 'paused' });
+    });
+  }
+
+  /** A client operation succeeded at `t` (times come in order). */
+  ok(t: Micros): void {
+    if (t - this.lastOkUs > this.o.withinUs) this.gaps.push([this.lastOkUs, t]);
+    if (t > this.lastOkUs) this.lastOkUs = t;
+  }
+
+  /** Judges the run up to `endUs` (its end): a violation for the first calm stretch without progress. */
+  conclude(endUs: Micros): void {
+    const { servers, withinUs } = this.o;
+    const stopUs = Math.min(endUs, this.o.clientsStopUs);
+    if (endUs - this.lastOkUs > withinUs) this.gaps.push([this.lastOkUs, endUs]);
+    const quorum = Math.floor(servers / 2) + 1;
+    // Breakpoints: every change of status or reach.
+    const times = new Set<number>([0]);
+    for (const s of this.statusLog) times.add(s.t);
+    for (const r of this.reaches) {
+      times.add(r.fromUs);
+      if (Number.isFinite(r.toUs)) times.add(r.toUs);
+    }
+    const points = [...times].filter((t) => t < stopUs).sort((a, b) => a - b);
+    const up = new Array<boolean>(servers).fill(false);
+    const paused = new Array<boolean>(servers).fill(false);
+    let logAt = 0;
+    /** The start of each quorum's current calm stretch, by bit set. */
+    const since = new Map<number, Micros>();
+    const close = (mask: number, from: Micros, to: Micros): string | null => {
+      if (to - from <= withinUs) return null;
+      this.stretches++;
+      for (const [a, b] of this.gaps) {
+        const lo = Math.max(a, from);
+        const hi = Math.min(b, to);
+        if (hi - lo > withinUs) return this.describe(mask, from, to, lo, hi);
+      }
+      return null;
+    };
+    for (let i = 0; i < points.length; i++) {
+      const t = points[i];
+      const next = i + 1 < points.length ? points[i + 1] : stopUs;
+      while (logAt < this.statusLog.length && this.statusLog[logAt].t <= t) {
+        const s = this.statusLog[logAt++];
+        up[s.node] = s.up;
+        paused[s.node] = s.paused;
+      }
+      const calm = this.calmQuorums(t, up, paused, quorum);
+      if (calm.size > 0) this.calmUs += Math.min(next, stopUs) - t;
+      for (const [mask, from] of [...since]) {
+        if (calm.has(mask)) continue;
+        since.delete(mask);
+        const bad = close(mask, from, t);
+        if (bad !== null) return this.fail(bad);
+      }
+      for (const mask of calm) if (!since.has(mask)) since.set(mask, t);
+      if (next >= stopUs) break;
+    }
+    for (const [mask, from] of since) {
+      const bad = close(mask, from, stopUs);
+      if (bad !== null) return this.fail(bad);
+    }
+    this.state = 'pass';
+  }
+
+  private fail(message: string): void {
+    this.state = 'fail';
+    this.world.violate('quorum-liveness', null, message);
+  }
+
+  private describe(mask: number, from: Micros, to: Micros, lo: Micros, hi: Micros): string {
+    const q: number[] = [];
+    for (let n = 0; n < this.o.servers; n++) if ((mask & (1 << n)) !== 0) q.push(n);
+    const what = lo === from ? `from the start of that stretch` : `after the success at ${formatMicros(lo)}`;
+    return `servers ${q.join(', ')}, a quorum, were up and free of faults and could reach each other and the clients from ${formatMicros(from)} to ${formatMicros(to)} (every other server down, cut off from them, or healthy too), yet no client operation succeeded for ${formatMicros(hi - lo)} ${what} (more than ${formatMicros(this.o.withinUs)}, liveness.within plus clients.timeout): Raft stays available while any majority of servers can communicate`;
+  }
+
+  /** The calm quorums at `t`, as bit sets. */
+  private calmQuorums(t: Micros, up: readonly boolean[], paused: readonly boolean[], quorum: number): Set<number> {
+    const { servers, clients } = this.o;
+    const touched = new Array<boolean>(servers).fill(false);
+    const n = this.world.nodeCount;
+    const cut = new Set<number>();
+    const faulty = new Set<number>();
+    for (const r of this.reaches) {
+      if (!(r.fromUs <= t && t < r.toUs)) continue;
+      if (r.all) touched.fill(true);
+      for (const x of r.nodes) if (x < servers) touched[x] = true;
+      for (const [a, b] of r.cuts) cut.add(a * n + b);
+      for (const [a, b] of r.links) faulty.add(a * n + b);
+    }
+    const clean = (a: number, b: number): boolean => !cut.has(a * n + b) && !faulty.has(a * n + b) && !cut.has(b * n + a) && !faulty.has(b * n + a);
+    const severed = (a: number, b: number): boolean => cut.has(a * n + b) && cut.has(b * n + a);
+    const healthy = (x: number): boolean => up[x] && !paused[x] && !touched[x];
+    const out = new Set<number>();
+    for (let mask = 1; mask < 1 << servers; mask++) {
+      const members: number[] = [];
+      for (let x = 0; x < servers; x++) if ((mask & (1 << x)) !== 0) members.push(x);
+      if (members.length < quorum || !members.every(healthy)) continue;
+      if (!members.every((a) => members.every((b) => a === b || clean(a, b)) && clients.every((c) => clean(a, c)))) continue;
+      let ok = true;
+      for (let m = 0; m < servers && ok; m++) {
+        if ((mask & (1 << m)) !== 0 || !up[m]) continue;
+        const linked = healthy(m) && members.every((a) => clean(a, m)) && clients.every((c) => clean(m, c));
+        ok = linked || members.every((a) => severed(a, m));
+      }
+      if (ok) out.add(mask);
+    }
+    return out;
+  }
+}
