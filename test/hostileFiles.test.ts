@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
 const SCENARIO = 'heartbeat-crash';
@@ -486,5 +486,42 @@ describe('knowledge files (defect class 9)', () => {
     const replayed = cli('replay', join(out, 'report.json'));
     expect(replayed.out).toMatch(/REPRODUCED/);
     expect(replayed.out).toContain(`--knowledge ${file}`);
+  });
+});
+
+/**
+ * A scenario file `text` is refused by `run --out`, `sweep --out` and `shrink` alike: exit 2
+ * with every pattern in the message, nothing on stdout, no --out directory, and no warning
+ * printed past the CLI's own output (process.emitWarning).
+ */
+function scenarioRefused(text: string, ...patterns: RegExp[]): void {
+  const file = join(dir, `scenario-${++n}.yaml`);
+  writeFileSync(file, text);
+  const out = join(dir, `scenario-out-${n}`);
+  const warn = vi.spyOn(process, 'emitWarning');
+  try {
+    for (const argv of [['run', '--scenario', file, '--out', out], ['sweep', '--scenario', file, '--seeds', '1..2', '--jobs', '1', '--out', out], ['shrink', '--scenario', file, '--seed', '1']]) {
+      refused(cli(...argv), new RegExp(`scenario ${esc(file)} is invalid`), ...patterns);
+    }
+    expect(warn).not.toHaveBeenCalled();
+  } finally {
+    warn.mockRestore();
+  }
+  expect(existsSync(out)).toBe(false);
+}
+
+const HEAD = 'name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\n';
+
+describe('YAML scenario files hold one document of plain values (defect class 17)', () => {
+  it('a tag the YAML reader cannot resolve exits 2 naming its place (it printed a YAMLWarning and ran the file, exit 0)', () => {
+    scenarioRefused('name: hostile\ndescription: !custom x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: !!float 5s\n',
+      /line 2, column 14: the tag !custom is not one faultline reads: a scenario holds plain YAML values.*; remove the tag/,
+      /line 5, column 11: the tag !!float does not fit the value it is on/);
+    scenarioRefused(`${HEAD}duration: 5s\nliveness: { within: !!binary aGVsbG8= }\n`, /line 6, column 21: the tag !!binary is not one faultline reads/);
+  });
+
+  it('a second document or a merge key exits 2 with the fix (it named the reader\'s parseAllDocuments(), or called << an unknown field)', () => {
+    scenarioRefused(`${HEAD}duration: 5s\n---\nname: other\n`, /line 6, column 1: a second YAML document starts here \(after a `---` line\); a scenario file holds one document/);
+    scenarioRefused(`${HEAD}duration: 5s\nfaults:\n  - &x { at: 1s, kind: pause, node: 1, duration: 1s }\n  - { <<: *x, at: 2s }\n`, /line 8, column 7: a merge key \(<<\) is not YAML 1\.2/);
   });
 });
