@@ -31,7 +31,7 @@ import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdExplore } from './exploreCmd.ts';
 import { cmdSweep } from './sweep.ts';
-import { TelemetryOutputs } from './telemetryOut.ts';
+import { checkScrapeCount, TelemetryOutputs } from './telemetryOut.ts';
 import { boundedViolations, pointerTo, VIOLATIONS_FILE, writeWholeText } from './explanations.ts';
 import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -89,6 +89,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
   if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
+  checkScrapeCount(args, scenario.duration, nodeCount);
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
   const outFiles = args.out === undefined ? [] : ['report.json', 'trace.jsonl', VIOLATIONS_FILE].map((f) => ({ flag: '--out', path: join(args.out as string, f) }));

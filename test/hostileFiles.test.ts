@@ -525,3 +525,15 @@ describe('YAML scenario files hold one document of plain values (defect class 17
     scenarioRefused(`${HEAD}duration: 5s\nfaults:\n  - &x { at: 1s, kind: pause, node: 1, duration: 1s }\n  - { <<: *x, at: 2s }\n`, /line 8, column 7: a merge key \(<<\) is not YAML 1\.2/);
   });
 });
+
+describe('--metrics-out records a bounded number of scrapes (defect class 18)', () => {
+  it('a --scrape-interval that would record more than 50,000 node scrapes exits 2 before the run, naming the interval that fits', async () => {
+    // A 60 s run at 1ms ran for 6 minutes, grew to 3.8 GB and then could not write the file.
+    const file = join(dir, `metrics-${++n}.txt`);
+    const r = await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, '--metrics-out', file, '--scrape-interval', '1ms');
+    refused(r, /^faultline: --scrape-interval: every 1ms over this 10s run is 10,001 scrapes of 5 nodes \(50,005 node scrapes\); --metrics-out records at most 50,000 \(about 400 MB\): use --scrape-interval 2ms or longer$/m);
+    expect(existsSync(file)).toBe(false);
+    expect((await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, '--metrics-out', file, '--scrape-interval', '100ms', '--quiet')).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^# EOF$/m);
+  });
+});
