@@ -537,3 +537,37 @@ describe('--metrics-out records a bounded number of scrapes (defect class 18)', 
     expect(readFileSync(file, 'utf8')).toMatch(/^# EOF$/m);
   });
 });
+
+describe('a --workload module\'s hooks return what they promise (defect class 19)', () => {
+  const module = 'test/fixtures/workloads/garbage.ts';
+  const scenario = (give: string): string => {
+    const file = join(dir, `garbage-${give}-${++n}.yaml`);
+    writeFileSync(file, `name: garbage\ndescription: x\nworkload: garbage\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ngarbage: { give: ${give} }\n`);
+    return file;
+  };
+
+  it.each([
+    // Each was a TypeError or a "simulator crashed" stack (exit 1), a run of nodes with no
+    // start() reported as their violations (exit 1), or, with --json or --out, a "Do not know
+    // how to serialize a BigInt" stack after the run.
+    ['validate-object', /^faultline: workload garbage: validate\(\) returned an object with path, message: expected an array of problems, each \{ path: string, message: string \}/],
+    ['nodes-null', /^faultline: workload garbage: nodes\(\) returned null: expected an array of node specs \{ role: string, factory: \(id\) => Process \}, one for each of the topology's 3 nodes at least/],
+    ['nodes-none', /^faultline: workload garbage: nodes\(\) returned 0 node specs, but the scenario's topology has 3 nodes \(faults address nodes 0\.\.2\): return a spec for each of them at least/],
+    ['factory-null', /^faultline: workload garbage: the process factory of node 0 returned null: expected a Process: an object with methods start, onMessage, onTimer/],
+    ['factory-empty', /^faultline: workload garbage: the process factory of node 0 returned an object without start, onMessage, onTimer: expected a Process/],
+    ['install-null', /^faultline: workload garbage: install\(\) returned null: expected an object \{ finish\?\(\)/],
+    ['finish-bigint', /^faultline: workload garbage: finish\(\) returned an object whose count is 10n \(a bigint\): expected the run's stats: an object of strings and finite numbers/],
+    ['finish-string', /^faultline: workload garbage: finish\(\) returned "done": expected the run's stats/],
+  ])('%s: run --json --out exits 2 naming the hook and what it should return, and writes nothing', async (give, pattern) => {
+    const out = join(dir, `garbage-out-${++n}`);
+    const r = await cliAsync(process.cwd(), 'run', '--workload', module, '--scenario', scenario(give), '--json', '--out', out);
+    refused(r, pattern);
+    expect(r.err).not.toMatch(/crashed|stack follows/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('hooks that keep their promises still run', async () => {
+    const r = await cliAsync(process.cwd(), 'run', '--workload', module, '--scenario', scenario('nothing-wrong'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+  });
+});
