@@ -11,7 +11,8 @@
 // world records as the node's 'process-threw' violation like any process's exception.
 // What a hook returns is checked as it comes back (validate() an array of problems, nodes()
 // a spec with a factory for each topology node at least, a factory a Process, install() an
-// object, finish() stats of strings and finite numbers): anything else is a WorkloadError
+// object, finish() stats of strings and finite numbers, drawSettings() null or { scenario,
+// drawn }): anything else is a WorkloadError
 // naming the hook and what it should return, not a TypeError deep in faultline.
 // The wrapping does not change a run: same events, same order, same trace hash.
 // `loadWorkloadModules` imports modules by URL; it runs in any realm (worker threads, Web
@@ -101,6 +102,17 @@ function checkedInstalled(workload: string, v: unknown): Installed {
   if (v.finish !== undefined && typeof v.finish !== 'function') throw badResult(workload, 'install()', `an object whose finish is ${shown(v.finish)}: ${expected}`);
   if (v.leaders !== undefined && !(isObject(v.leaders) && typeof v.leaders.current === 'function')) throw badResult(workload, 'install()', `an object whose leaders is ${shown(v.leaders)}: ${expected}`);
   return v as Installed;
+}
+
+/** drawSettings()'s result: null (nothing asked for), or the scenario with the drawn values written in and those values. */
+function checkedDraw(workload: string, v: unknown): ReturnType<NonNullable<Workload['drawSettings']>> {
+  const expected = 'expected null (the scenario asks for no drawing) or { scenario, drawn }: the scenario with the drawn values written in, and those values as strings, numbers or true/false by name';
+  if (v === null) return null;
+  if (!isObject(v) || !isObject(v.scenario) || !isObject(v.drawn)) throw badResult(workload, 'drawSettings()', `${shown(v)}: ${expected}`);
+  for (const [k, x] of Object.entries(v.drawn)) {
+    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) throw badResult(workload, 'drawSettings()', `drawn values whose ${k} is ${shown(x)}: ${expected}`);
+  }
+  return v as ReturnType<NonNullable<Workload['drawSettings']>>;
 }
 
 /** finish()'s result: the report's stats, each a string or a finite number (or nothing). */
@@ -244,6 +256,20 @@ function attributed(w: Workload): Workload {
   if (w.validate !== undefined) {
     const validate = w.validate;
     out.validate = (s) => checkedProblems(name, guard(name, 'validate()', () => validate.call(w, s)));
+  }
+  if (w.drawSettings !== undefined) {
+    const draw = w.drawSettings;
+    out.drawSettings = (s, random) => checkedDraw(name, guard(name, 'drawSettings()', () => draw.call(w, s, random)));
+  }
+  if (w.prepare !== undefined) {
+    const prepare = w.prepare;
+    out.prepare = async (s) => {
+      try {
+        await prepare.call(w, s);
+      } catch (e) {
+        throw e instanceof WorkloadError ? e : new WorkloadError(name, 'prepare()', e, userFrames(e));
+      }
+    };
   }
   wrapped.set(w, out);
   return out;
