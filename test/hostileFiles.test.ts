@@ -571,3 +571,11 @@ describe('a --workload module\'s hooks return what they promise (defect class 19
     expect(r.code, r.err).toBe(0);
   });
 });
+
+describe('a scenario\'s client mix can be drawn from (defect class 20)', () => {
+  const kv = 'name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\n';
+  it('every weight 0, or weights that add up to Infinity, exit 2 naming clients.mix (every draw was a get: the run never wrote and failed liveness, exit 1)', () => {
+    scenarioRefused(`${kv}clients: { mix: { get: 0, put: 0, append: 0, cas: 0, delete: 0 } }\n`, /^ {2}clients\.mix: every weight is 0, so a client could draw no operation: give at least one of get, put, append, cas, delete a weight above 0/m);
+    scenarioRefused(`${kv}clients: { mix: { get: 1e308, put: 1e308 } }\n`, /^ {2}clients\.mix: the weights add up to more than a number can hold; they are proportions/m);
+  });
+});
