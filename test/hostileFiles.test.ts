@@ -579,3 +579,17 @@ describe('a scenario\'s client mix can be drawn from (defect class 20)', () => {
     scenarioRefused(`${kv}clients: { mix: { get: 1e308, put: 1e308 } }\n`, /^ {2}clients\.mix: the weights add up to more than a number can hold; they are proportions/m);
   });
 });
+
+describe('a swarm range given as text is judged as given (defect class 21)', () => {
+  const swarm = (count: string): string => `name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 20s\nswarm: { kinds: [crash], count: "${count}", window: [1s, 2s], duration: 1s..2s }\n`;
+  it.each([
+    ['1.5..3', /^ {2}swarm\.count\[0\]: expected a whole number of faults$/m],
+    ['-1..2', /^ {2}swarm\.count\[0\]: must be 0 or more$/m],
+    ['0x2..3', /^ {2}swarm\.count\[0\]: expected a whole number of faults, got "0x2"$/m],
+    ['..', /^ {2}swarm\.count\[0\]: expected a whole number of faults, got ""$/m],
+  ])('count "%s" exits 2 saying what is wrong with it (it said "is required: add it (a number)" of a value the file gives)', (count, pattern) => {
+    scenarioRefused(swarm(count), pattern);
+    const r = cli('run', '--scenario', join(dir, `scenario-${n}.yaml`));
+    expect(r.err).not.toMatch(/is required/);
+  });
+});

@@ -187,11 +187,17 @@ function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, do
   return out;
 }
 
-/** Whether the document has no member at `path` (or a section on the way is left out). */
+/**
+ * Whether the document has no member at `path` (or a section on the way is left out). A
+ * path that goes on below a value the file does give (text such as "1.5..3", which a
+ * preprocess split into parts) is not missing: the value is there, just not right.
+ */
 function isMissing(doc: unknown, path: readonly PropertyKey[]): boolean {
   let v = doc;
   for (const k of path) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return true;
+    if (v === null || v === undefined) return true;
+    if (typeof v !== 'object') return false;
+    if (!Object.hasOwn(v, k)) return true;
     v = (v as Record<PropertyKey, unknown>)[k];
   }
   return v === undefined;
