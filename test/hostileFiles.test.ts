@@ -593,3 +593,16 @@ describe('a swarm range given as text is judged as given (defect class 21)', () 
     expect(r.err).not.toMatch(/is required/);
   });
 });
+
+describe('a sweep refused before any seed finished leaves nothing behind (defect class 22)', () => {
+  it('a --workload whose nodes() returns null: sweep --out exits 2, in one thread and in workers, and leaves no directory (it left a sweep.json of 0 results and a results.jsonl header)', async () => {
+    const scenario = join(dir, `garbage-sweep-${++n}.yaml`);
+    writeFileSync(scenario, 'name: garbage\ndescription: x\nworkload: garbage\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ngarbage: { give: nodes-null }\n');
+    for (const jobs of ['1', '2']) {
+      const out = join(dir, `garbage-sweep-out-${++n}`);
+      const r = await cliAsync(process.cwd(), 'sweep', '--workload', 'test/fixtures/workloads/garbage.ts', '--scenario', scenario, '--seeds', '1..4', '--jobs', jobs, '--out', join(out, 'deeper'));
+      refused(r, /^faultline: workload garbage: nodes\(\) returned null/);
+      expect(existsSync(out), `--jobs ${jobs}`).toBe(false);
+    }
+  });
+});
