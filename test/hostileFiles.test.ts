@@ -606,3 +606,12 @@ describe('a sweep refused before any seed finished leaves nothing behind (defect
     }
   });
 });
+
+describe('manager settings the manager asserts are checked by path (defect class 23)', () => {
+  const mapek = (manager: string): string => `name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 10s\nmanager: ${manager}\n`;
+  it('manager.interval under 1ms, and a lease renewed less than twice per lease, exit 2 (a "simulator crashed" stack, exit 1; or a renew of 0 that ran 6 million events)', () => {
+    scenarioRefused(mapek('{ interval: 0s }'), /^ {2}manager\.interval: must be at least 1ms \(got 0s\): the manager's loop runs once per interval$/m);
+    scenarioRefused(mapek('{ lease: { renew: 0s } }'), /^ {2}manager\.lease\.renew: must be above 0 and at most half of lease\.duration \(0s with a lease of 1500ms\)/m);
+    scenarioRefused(mapek('{ instances: 2, lease: { duration: 1s, renew: 600ms } }'), /^ {2}manager\.lease\.renew: must be above 0 and at most half of lease\.duration \(600ms with a lease of 1s\)/m);
+  });
+});
