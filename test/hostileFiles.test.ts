@@ -615,3 +615,19 @@ describe('manager settings the manager asserts are checked by path (defect class
     scenarioRefused(mapek('{ instances: 2, lease: { duration: 1s, renew: 600ms } }'), /^ {2}manager\.lease\.renew: must be above 0 and at most half of lease\.duration \(600ms with a lease of 1s\)/m);
   });
 });
+
+describe('gateway settings the gateway asserts are checked by path (defect class 24)', () => {
+  const load = (gateway: string): string => `name: hostile\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 4s\nload: { rate: 100, start: 500ms, phases: [ { name: p, duration: 1s } ] }\ngateway: ${gateway}\n`;
+  it.each([
+    // A "simulator crashed" stack (exit 1).
+    ['{ healthInterval: 0s }', /^ {2}gateway\.healthInterval: must be at least 1ms \(got 0s\)/m],
+    ['{ timeout: 0s }', /^ {2}gateway\.timeout: must be longer than 0/m],
+    // The gateway node threw at start or on every request: a process-threw violation, exit 1.
+    ['{ retry: { budget: { enabled: true, ttl: 0s } } }', /^ {2}gateway\.retry\.budget\.ttl: must be at least 1ms \(got 0s\)/m],
+    ['{ rateLimit: { enabled: true, burst: 0.5 } }', /^ {2}gateway\.rateLimit\.burst: must be at least 1 \(got 0\.5\): a request takes one token/m],
+    // Silently capped: every backoff was max.
+    ['{ retry: { backoff: { initial: 1s, max: 10ms } } }', /^ {2}gateway\.retry\.backoff\.initial: is above max \(1s > 10ms\)/m],
+  ])('gateway %s exits 2 naming the field', (gateway, pattern) => {
+    scenarioRefused(load(gateway), pattern);
+  });
+});

@@ -26,6 +26,7 @@ import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
+import { formatDuration } from '../scenario/duration.ts';
 import { duration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
@@ -84,7 +85,7 @@ export const loadSchema = z.object({
 const onOff = { enabled: z.boolean().default(false) };
 
 /** The gateway in front of the KV cluster; every policy can be switched off to compare. */
-export const gatewaySchema = z.object({
+const gatewayBaseSchema = z.object({
   /** A request's whole budget at the gateway, queueing included. */
   timeout: duration.default(1_000_000),
   /** One backend attempt's budget. */
@@ -110,6 +111,23 @@ export const gatewaySchema = z.object({
   }).strict().default({ enabled: false, window: 20, failureRatio: 0.5, slowCall: 0, slowCallRatio: 1, minimumCalls: 10, open: 1_000_000, probes: 3 }),
   healthInterval: duration.default(100_000),
 }).strict();
+export const gatewaySchema = gatewayBaseSchema.superRefine(gatewayHonourable);
+
+/**
+ * What the gateway and its policies assert (core/gateway/config.ts, the token bucket, the
+ * retry budget), said here by path: a scenario that broke it crashed the simulator with a
+ * stack, or made the gateway node throw on every request (a process-threw violation
+ * blamed on the system under test). An initial backoff above the cap was silently capped.
+ */
+function gatewayHonourable(g: z.output<typeof gatewayBaseSchema>, ctx: z.RefinementCtx): void {
+  const at = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  if (g.timeout < 1) at(['timeout'], 'must be longer than 0: a request needs some time to be answered');
+  if (g.attemptTimeout < 1) at(['attemptTimeout'], 'must be longer than 0: a backend attempt needs some time to be answered');
+  if (g.healthInterval < 1_000) at(['healthInterval'], `must be at least 1ms (got ${formatDuration(g.healthInterval)}): readiness is evaluated once per interval`);
+  if (g.rateLimit.burst < 1) at(['rateLimit', 'burst'], `must be at least 1 (got ${g.rateLimit.burst}): a request takes one token, so a smaller bucket could never admit one`);
+  if (g.retry.budget.ttl < 1_000) at(['retry', 'budget', 'ttl'], `must be at least 1ms (got ${formatDuration(g.retry.budget.ttl)}): the budget counts requests and retries over this window`);
+  if (g.retry.backoff.initial > g.retry.backoff.max) at(['retry', 'backoff', 'initial'], `is above max (${formatDuration(g.retry.backoff.initial)} > ${formatDuration(g.retry.backoff.max)}): every backoff is capped at max, so initial would never apply; raise max or lower initial`);
+}
 
 /** Requests held undecided by the linearizability check at most (a few hundred bytes each). */
 export const LOAD_HISTORY_OPS_MAX = 250_000;
