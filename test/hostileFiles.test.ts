@@ -631,3 +631,19 @@ describe('gateway settings the gateway asserts are checked by path (defect class
     scenarioRefused(load(gateway), pattern);
   });
 });
+
+describe('load phases a scenario could never judge are refused before the run (defect class 25)', () => {
+  const load = (section: string): string => `name: hostile\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 4s\nload: ${section}\n`;
+  it.each([
+    // Ran, then exit 3 (inconclusive) at the end.
+    ['{ phases: [ { name: p, duration: 1s } ], expect: { nope: { p99MsMax: 1 } } }', /^ {2}load\.expect\.nope: names phase "nope", which load\.phases does not have \(p\), so its promises could never be checked/m],
+    // Ran, then exit 1 (a load-phases violation) at the end.
+    ['{ start: 500ms, phases: [ { name: p, duration: 10s } ] }', /^ {2}load\.phases: end at 10500ms \(load\.start plus every phase's duration\), after the run \(duration 4s\)/m],
+    // Silently accepted: load.expect.p could only mean one of them.
+    ['{ phases: [ { name: p, duration: 1s }, { name: p, duration: 1s } ] }', /^ {2}load\.phases\[1\]\.name: another phase is named "p" too/m],
+    // Every request timed out at once, and the run passed.
+    ['{ timeout: 0s, phases: [ { name: p, duration: 1s } ] }', /^ {2}load\.timeout: must be longer than 0/m],
+  ])('load %s exits 2 naming the field, and nothing runs', (section, pattern) => {
+    scenarioRefused(load(section), pattern);
+  });
+});

@@ -27,7 +27,7 @@ import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { duration } from '../scenario/schema.ts';
+import { duration, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
@@ -80,7 +80,29 @@ export const loadSchema = z.object({
   raftChecks: z.boolean().default(true),
   /** Per phase name, the bounds that phase must keep; a broken bound is a violation. */
   expect: z.record(z.string(), loadExpectSchema).default({}),
-}).strict();
+}).strict().superRefine((l, ctx) => {
+  // A phase is named by load.expect, so two of one name are one too many; promises for a
+  // phase that is not there could never be checked (the run said so only at its end).
+  const seen = new Set<string>();
+  l.phases.forEach((p, i) => {
+    if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['phases', i, 'name'], message: `another phase is named "${p.name}" too: load.expect names phases, so give each its own name` });
+    seen.add(p.name);
+  });
+  for (const name of Object.keys(l.expect)) {
+    if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['expect', name], message: `names phase "${name}", which load.phases does not have (${[...seen].join(', ')}), so its promises could never be checked: use a phase's name` });
+  }
+  if (l.timeout < 1) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be longer than 0: a client gives up on a request after this long, so every request would time out at once' });
+});
+
+/**
+ * The load phases must end within the run: a run that stops first cannot judge them (it
+ * reported a load-phases violation at the end). For load-kv, and mapek on load-kv.
+ */
+export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number }[] } }): Problem[] {
+  const endUs = s.load.start + s.load.phases.reduce((t, p) => t + p.duration, 0);
+  if (endUs <= s.duration) return [];
+  return [{ path: 'load.phases', message: `end at ${formatDuration(endUs)} (load.start plus every phase's duration), after the run (duration ${formatDuration(s.duration)}): shorten the phases or lengthen the run` }];
+}
 
 const onOff = { enabled: z.boolean().default(false) };
 
@@ -306,7 +328,10 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s) => (s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
+  validate: (s) => [
+    ...(s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
+    ...loadPhaseProblems(s),
+  ],
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   drawSettings: drawRaftSwarm,
