@@ -647,3 +647,11 @@ describe('load phases a scenario could never judge are refused before the run (d
     scenarioRefused(load(section), pattern);
   });
 });
+
+describe('clients that would never issue an operation are refused (defect class 26)', () => {
+  it('clients.quiesce as long as the run exits 2 naming it, for raft-kv and mapek (it ran and reported liveness inconclusive at "-5s", exit 3)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nclients: { quiesce: 10s }\n',
+      /^ {2}clients\.quiesce: is 10s, at least the run's duration \(5s\): the clients stop issuing operations this long before the end, so they would issue none/m);
+    scenarioRefused('name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 5s\nclients: { quiesce: 5s }\n', /^ {2}clients\.quiesce: is 5s, at least the run's duration \(5s\)/m);
+  });
+});

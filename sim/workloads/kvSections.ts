@@ -7,7 +7,8 @@ import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
 import { CLOCK_DRIFT_MAX_DEFAULT, RAFT_BUG_NAMES } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { duration, positiveDuration, type FaultSpec } from '../scenario/schema.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { duration, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
@@ -85,6 +86,16 @@ export const clientsSchema = z.object({
   /** Stop issuing new operations this long before the end, so the last ones can finish. */
   quiesce: duration.default(1_000_000),
 }).strict();
+
+/**
+ * Closed-loop clients stop issuing operations clients.quiesce before the end of the run; a
+ * quiesce as long as the run leaves them no time at all, so nothing would be checked (the
+ * run reported its liveness inconclusive, exit 3, at the end). For raft-kv, and mapek on it.
+ */
+export function clientsProblems(s: { duration: number; clients: ClientsSpec }): Problem[] {
+  if (s.clients.count + s.clients.readers === 0 || s.clients.quiesce < s.duration) return [];
+  return [{ path: 'clients.quiesce', message: `is ${formatDuration(s.clients.quiesce)}, at least the run's duration (${formatDuration(s.duration)}): the clients stop issuing operations this long before the end, so they would issue none; shorten it (the default is 1s) or lengthen the run` }];
+}
 
 /** The `raft:` section (every field defaulted, so the section may be left out). */
 export const raftSection = raftSchema.default(() => raftSchema.parse({}));
