@@ -7,7 +7,8 @@
 // Method: write one real sweep and one real report with the CLI in-process, derive damaged
 // copies of them field by field (the hostile-input audit's cases), and run merge and
 // replay on each.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -653,5 +654,17 @@ describe('clients that would never issue an operation are refused (defect class 
     scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nclients: { quiesce: 10s }\n',
       /^ {2}clients\.quiesce: is 10s, at least the run's duration \(5s\): the clients stop issuing operations this long before the end, so they would issue none/m);
     scenarioRefused('name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 5s\nclients: { quiesce: 5s }\n', /^ {2}clients\.quiesce: is 5s, at least the run's duration \(5s\)/m);
+  });
+});
+
+describe('telemetry outputs never replace what is not a regular file (defect class 27)', () => {
+  it('--metrics-out, --traces-out, --logs-out and --history-out on a FIFO exit 2 and leave it a FIFO (each was replaced by a regular file, and so was a character device; as root, --metrics-out /dev/null would replace /dev/null)', async () => {
+    const fifo = join(dir, `fifo-${++n}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    for (const flag of ['--metrics-out', '--traces-out', '--logs-out', '--history-out']) {
+      const r = await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, flag, fifo, '--quiet');
+      refused(r, new RegExp(`^faultline: ${flag} ${esc(fifo)}: exists and is not a regular file \\(a device, a FIFO or a socket\\); the file is written whole and renamed into place, which would replace it`));
+      expect(lstatSync(fifo).isFIFO(), flag).toBe(true);
+    }
   });
 });
