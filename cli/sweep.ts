@@ -18,7 +18,7 @@ import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
-import { RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
+import { JUNIT_FILE, RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -196,7 +196,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const out = typeof v.out === 'string' ? v.out : undefined;
   // Before any seed runs: a sweep that cannot write its results must not run for hours first.
-  const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out');
+  const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out', [RESULTS_LOG, SWEEP_FILE, `${SWEEP_FILE}.tmp`, JUNIT_FILE]);
   const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;

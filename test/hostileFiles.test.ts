@@ -668,3 +668,26 @@ describe('telemetry outputs never replace what is not a regular file (defect cla
     }
   });
 });
+
+describe('an --out directory whose file names are taken by something else (defect class 28)', () => {
+  it('run, sweep and merge exit 2 before any work when a file they write in --out is a directory or a FIFO (a run ended in an EISDIR stack with report.json half written; a FIFO held run and sweep forever)', () => {
+    const taken = (name: string, kind: 'dir' | 'fifo'): string => {
+      const d = join(dir, `taken-${++n}`);
+      mkdirSync(d);
+      if (kind === 'dir') mkdirSync(join(d, name));
+      else expect(spawnSync('mkfifo', [join(d, name)]).status).toBe(0);
+      return d;
+    };
+    const says = (d: string, name: string, what: RegExp): RegExp => new RegExp(`^faultline: --out ${esc(d)}: ${esc(join(d, name))} ${what.source}, and the command writes a file of that name there: remove it, or give --out another directory`);
+    let d = taken('trace.jsonl', 'dir');
+    refused(cli('run', '--scenario', SCENARIO, '--out', d), says(d, 'trace.jsonl', /is a directory/));
+    expect(existsSync(join(d, 'report.json'))).toBe(false);
+    d = taken('report.json', 'fifo');
+    refused(cli('run', '--scenario', SCENARIO, '--out', d), says(d, 'report.json', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    d = taken('results.jsonl', 'fifo');
+    refused(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..2', '--jobs', '1', '--out', d), says(d, 'results.jsonl', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    d = taken('junit.xml', 'fifo');
+    refused(cli('merge', sweepDir, '--out', d), says(d, 'junit.xml', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    expect(existsSync(join(d, 'sweep.json'))).toBe(false);
+  });
+});
