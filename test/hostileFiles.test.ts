@@ -691,3 +691,20 @@ describe('an --out directory whose file names are taken by something else (defec
     expect(existsSync(join(d, 'sweep.json'))).toBe(false);
   });
 });
+
+describe('files read whole are regular files (defect class 29)', () => {
+  it('a FIFO or /dev/zero as --knowledge, a merge input, a sweep directory\'s sweep.json or a triples file exits 2 naming it (each read forever)', () => {
+    const fifo = join(dir, `fifo-in-${++n}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const inside = join(dir, `fifo-dir-${++n}`);
+    mkdirSync(inside);
+    expect(spawnSync('mkfifo', [join(inside, 'sweep.json')]).status).toBe(0);
+    const not = (file: string): RegExp => new RegExp(`cannot read ${esc(file)}: it is not a regular file \\(a FIFO, a device or a socket\\); name a file`);
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', fifo), /^faultline: --knowledge: /, not(fifo));
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', '/dev/zero'), not('/dev/zero'));
+    mergeRefused([fifo], not(fifo));
+    mergeRefused([inside], not(join(inside, 'sweep.json')));
+    refused(cli('replay', `${inside}#seed=1`), not(join(inside, 'sweep.json')));
+    refused(cli('bless', '--check', '--file', fifo), not(fifo));
+  });
+});
