@@ -90,7 +90,8 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
                             (clientId, input, call and return in µs, output; return null when
                             the outcome is unknown): \`faultline check FILE --model kv\` checks
                             it, and other tools can read it
-      --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s)
+      --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s), and
+                            at most 50,000 node scrapes (scrapes times nodes) in the run
       --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide
       --events-max N        stop the run after N events (default 200,000,000); a run that
                             reaches it (or an origin's 536,870,912-event tie-key limit) stops

@@ -31,7 +31,7 @@ import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { cmdShrink } from './shrinkCmd.ts';
 import { cmdExplore } from './exploreCmd.ts';
 import { cmdSweep } from './sweep.ts';
-import { TelemetryOutputs } from './telemetryOut.ts';
+import { checkScrapeCount, TelemetryOutputs } from './telemetryOut.ts';
 import { boundedViolations, pointerTo, VIOLATIONS_FILE, writeWholeText } from './explanations.ts';
 import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -79,6 +79,9 @@ function refuseInstantFaults(scenario: Scenario, ownFaults: number, seed: number
   throw new UsageError(`--workers: ${named.join(', ')} ${instant.length === 1 ? 'acts' : 'act'} the instant a server reports something; under --workers those reports reach the kernel only at the end of a lockstep window, so the run would differ from the one in one thread (another trace hash). Run it without --workers`);
 }
 
+/** The files `run --out DIR` writes in DIR. */
+const RUN_OUT_FILES = ['report.json', 'trace.jsonl', VIOLATIONS_FILE];
+
 function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
@@ -89,9 +92,10 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const nodeCount = nodeSpecs(scenario).length;
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
   if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
+  checkScrapeCount(args, scenario.duration, nodeCount);
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
-  const outFiles = args.out === undefined ? [] : ['report.json', 'trace.jsonl', VIOLATIONS_FILE].map((f) => ({ flag: '--out', path: join(args.out as string, f) }));
+  const outFiles = args.out === undefined ? [] : RUN_OUT_FILES.map((f) => ({ flag: '--out', path: join(args.out as string, f) }));
   refuseSharedPaths([
     { flag: '--knowledge', path: args.knowledge, input: true, mayUpdate: '--save-knowledge' },
     ...outFiles,
@@ -107,7 +111,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   try {
     telemetry = TelemetryOutputs.open(args, args.seed, io.cwd);
     try {
-      if (args.out !== undefined) undoOut = prepareOutDir(args.out, '--out');
+      if (args.out !== undefined) undoOut = prepareOutDir(args.out, '--out', RUN_OUT_FILES);
     } catch (e) {
       telemetry?.discard();
       throw e;

@@ -115,7 +115,7 @@ function refuseDuplicates(args: readonly string[], names: readonly string[]): vo
 
 /** Writes the outputs into `out`; if a write fails, removes what this merge created and rethrows. */
 function writeOutputs(out: string, outputs: readonly { name: string; text: string }[]): void {
-  const undo = prepareOutDir(out, '--out');
+  const undo = prepareOutDir(out, '--out', outputs.map((o) => o.name));
   const written: string[] = [];
   try {
     for (const o of outputs) {

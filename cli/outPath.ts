@@ -81,9 +81,20 @@ function checkRealFilesystem(dir: string, flag: string, shown: string): void {
  * Makes `dir` (and its missing parents) ready for writing, or throws a UsageError. Returns
  * an undo: it removes the directories this call created, deepest first, as long as they
  * are still empty, for a command that fails after preparing its output (no partial output).
+ * `files` are the names the command writes in `dir`: one that is already there must be a
+ * regular file (a FIFO there held the command forever at its first write, after the whole
+ * run; a directory failed with a stack).
  */
-export function prepareOutDir(dir: string, flag: string): () => void {
-  return prepareDir(resolve(dir), flag, dir);
+export function prepareOutDir(dir: string, flag: string, files: readonly string[] = []): () => void {
+  const undo = prepareDir(resolve(dir), flag, dir);
+  for (const name of files) {
+    const st = probe(join(resolve(dir), name));
+    if (st.kind === 'missing' || st.kind === 'file') continue;
+    undo();
+    const what = st.kind === 'dir' ? 'is a directory' : st.kind === 'other' ? 'exists and is not a regular file (a device, a FIFO or a socket)' : `cannot be looked at: ${errorText(st.e)}`;
+    refuse(flag, dir, `${join(dir, name)} ${what}, and the command writes a file of that name there: remove it, or give ${flag} another directory`);
+  }
+  return undo;
 }
 
 function undoCreated(created: readonly string[]): () => void {

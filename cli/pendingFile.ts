@@ -1,8 +1,9 @@
 // Output files that appear whole or not at all: written to a temporary file beside the
 // target, renamed over it at the end, removed if the command fails or is interrupted.
 //
-// Contract: `open` checks the path is writable before anything runs (a bad path is a
-// UsageError naming the flag: exit code 2, no file left behind); `commit` renames; any
+// Contract: `open` checks the path is writable and, if it exists, a regular file (or a
+// symbolic link to one) before anything runs (a bad path is a UsageError naming the flag:
+// exit code 2, no file left behind); `commit` renames; any
 // file not committed is removed by `discard`. Appending streams through a buffered
 // descriptor, so a long run's log does not have to fit in memory.
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -34,6 +35,9 @@ export class PendingFile {
     if (path === '') throw new UsageError(`${flag}: expected a file path`);
     const abs = resolve(cwd, path);
     if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory; give a file path`);
+    // The rename at commit put a regular file in place of a device or a FIFO (as root,
+    // `--metrics-out /dev/null` would replace /dev/null for the whole machine).
+    if (existsSync(abs) && !statSync(abs).isFile()) throw new UsageError(`${flag} ${path}: exists and is not a regular file (a device, a FIFO or a socket); the file is written whole and renamed into place, which would replace it: name a regular file, or leave ${flag} out`);
     const temp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
     try {
       return new PendingFile(flag, abs, temp);

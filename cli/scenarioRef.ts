@@ -58,6 +58,8 @@ export function readUtf8File(file: string, flag: string, limit: { bytesMax: numb
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new UsageError(`${flag}: ${file} is a directory; name a file`);
+    // A FIFO or a device (/dev/zero) would be read until it ends, which may be never.
+    if (!st.isFile()) throw new UsageError(`${flag}: ${file} is not a regular file (a FIFO, a device or a socket); name a file`);
     if (st.size > limit.bytesMax) throw new UsageError(`${flag}: ${file} is ${formatCount(st.size)} bytes; ${limit.noun} file holds at most ${formatCount(limit.bytesMax)} (${limit.why}): is it the right file?`);
     bytes = readFileSync(file);
   } catch (e) {

@@ -7,7 +7,7 @@
 // the seed), 2 for bad input, 3 when none failed but some were inconclusive (0 with
 // --allow-inconclusive).
 import { availableParallelism } from 'node:os';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
@@ -18,7 +18,7 @@ import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
-import { RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
+import { JUNIT_FILE, RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -132,6 +132,13 @@ export function runSweep(o: SweepOptions): SweepFile {
       results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry, failFast: o.failFast });
     }
   } catch (e) {
+    // Bad input (a user's workload code refused, exit 2) found before any seed finished
+    // leaves nothing behind; a sweep that stopped later keeps what it has (marked partial).
+    if (!(e instanceof SweepError) && done.length === 0) {
+      log?.close();
+      if (o.out !== undefined) rmSync(join(o.out.dir, RESULTS_LOG), { force: true });
+      throw e;
+    }
     writePartial();
     throw e;
   } finally {
@@ -189,7 +196,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const out = typeof v.out === 'string' ? v.out : undefined;
   // Before any seed runs: a sweep that cannot write its results must not run for hours first.
-  if (out !== undefined) prepareOutDir(out, '--out');
+  const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out', [RESULTS_LOG, SWEEP_FILE, `${SWEEP_FILE}.tmp`, JUNIT_FILE]);
   const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
@@ -209,7 +216,10 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
     });
   } catch (e) {
     progress?.clear();
-    if (!(e instanceof SweepError)) throw e;
+    if (!(e instanceof SweepError)) {
+      undoOut();
+      throw e;
+    }
     const saved = outShown === undefined ? '' : `\n  the ${done} results so far are in ${join(outShown, SWEEP_FILE)} (marked partial) and ${join(outShown, RESULTS_LOG)}; \`faultline merge ${outShown}\` summarises them`;
     io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}${saved}\n`);
     return 1;

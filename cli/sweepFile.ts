@@ -132,6 +132,10 @@ function unreadable(file: string, e: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${code === undefined ? msg : `${code} (${msg})`}`);
 }
 
+function notRegular(file: string): never {
+  throw new UsageError(`cannot read ${file}: it is not a regular file (a FIFO, a device or a socket); name a file`);
+}
+
 /**
  * A file's text, or a UsageError saying why it cannot be read. faultline writes its files
  * in UTF-8: a UTF-16 file, a binary one (a NUL byte) or one in another encoding is named
@@ -140,8 +144,11 @@ function unreadable(file: string, e: unknown): UsageError {
 export function readTextFile(file: string): string {
   let bytes: Buffer;
   try {
+    // A FIFO or a device (/dev/zero) would be read until it ends, which may be never.
+    if (!statSync(file).isFile() && !statSync(file).isDirectory()) return notRegular(file);
     bytes = readFileSync(file);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw unreadable(file, e);
   }
   return utf8Text(bytes, `${file}:`, 'JSON text');

@@ -7,10 +7,11 @@
 // Method: write one real sweep and one real report with the CLI in-process, derive damaged
 // copies of them field by field (the hostile-input audit's cases), and run merge and
 // replay on each.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
 const SCENARIO = 'heartbeat-crash';
@@ -486,5 +487,224 @@ describe('knowledge files (defect class 9)', () => {
     const replayed = cli('replay', join(out, 'report.json'));
     expect(replayed.out).toMatch(/REPRODUCED/);
     expect(replayed.out).toContain(`--knowledge ${file}`);
+  });
+});
+
+/**
+ * A scenario file `text` is refused by `run --out`, `sweep --out` and `shrink` alike: exit 2
+ * with every pattern in the message, nothing on stdout, no --out directory, and no warning
+ * printed past the CLI's own output (process.emitWarning).
+ */
+function scenarioRefused(text: string, ...patterns: RegExp[]): void {
+  const file = join(dir, `scenario-${++n}.yaml`);
+  writeFileSync(file, text);
+  const out = join(dir, `scenario-out-${n}`);
+  const warn = vi.spyOn(process, 'emitWarning');
+  try {
+    for (const argv of [['run', '--scenario', file, '--out', out], ['sweep', '--scenario', file, '--seeds', '1..2', '--jobs', '1', '--out', out], ['shrink', '--scenario', file, '--seed', '1']]) {
+      refused(cli(...argv), new RegExp(`scenario ${esc(file)} is invalid`), ...patterns);
+    }
+    expect(warn).not.toHaveBeenCalled();
+  } finally {
+    warn.mockRestore();
+  }
+  expect(existsSync(out)).toBe(false);
+}
+
+const HEAD = 'name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\n';
+
+describe('YAML scenario files hold one document of plain values (defect class 17)', () => {
+  it('a tag the YAML reader cannot resolve exits 2 naming its place (it printed a YAMLWarning and ran the file, exit 0)', () => {
+    scenarioRefused('name: hostile\ndescription: !custom x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: !!float 5s\n',
+      /line 2, column 14: the tag !custom is not one faultline reads: a scenario holds plain YAML values.*; remove the tag/,
+      /line 5, column 11: the tag !!float does not fit the value it is on/);
+    scenarioRefused(`${HEAD}duration: 5s\nliveness: { within: !!binary aGVsbG8= }\n`, /line 6, column 21: the tag !!binary is not one faultline reads/);
+  });
+
+  it('a second document or a merge key exits 2 with the fix (it named the reader\'s parseAllDocuments(), or called << an unknown field)', () => {
+    scenarioRefused(`${HEAD}duration: 5s\n---\nname: other\n`, /line 6, column 1: a second YAML document starts here \(after a `---` line\); a scenario file holds one document/);
+    scenarioRefused(`${HEAD}duration: 5s\nfaults:\n  - &x { at: 1s, kind: pause, node: 1, duration: 1s }\n  - { <<: *x, at: 2s }\n`, /line 8, column 7: a merge key \(<<\) is not YAML 1\.2/);
+  });
+});
+
+describe('--metrics-out records a bounded number of scrapes (defect class 18)', () => {
+  it('a --scrape-interval that would record more than 50,000 node scrapes exits 2 before the run, naming the interval that fits', async () => {
+    // A 60 s run at 1ms ran for 6 minutes, grew to 3.8 GB and then could not write the file.
+    const file = join(dir, `metrics-${++n}.txt`);
+    const r = await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, '--metrics-out', file, '--scrape-interval', '1ms');
+    refused(r, /^faultline: --scrape-interval: every 1ms over this 10s run is 10,001 scrapes of 5 nodes \(50,005 node scrapes\); --metrics-out records at most 50,000 \(about 400 MB\): use --scrape-interval 2ms or longer$/m);
+    expect(existsSync(file)).toBe(false);
+    expect((await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, '--metrics-out', file, '--scrape-interval', '100ms', '--quiet')).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^# EOF$/m);
+  });
+});
+
+describe('a --workload module\'s hooks return what they promise (defect class 19)', () => {
+  const module = 'test/fixtures/workloads/garbage.ts';
+  const scenario = (give: string): string => {
+    const file = join(dir, `garbage-${give}-${++n}.yaml`);
+    writeFileSync(file, `name: garbage\ndescription: x\nworkload: garbage\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ngarbage: { give: ${give} }\n`);
+    return file;
+  };
+
+  it.each([
+    // Each was a TypeError or a "simulator crashed" stack (exit 1), a run of nodes with no
+    // start() reported as their violations (exit 1), or, with --json or --out, a "Do not know
+    // how to serialize a BigInt" stack after the run.
+    ['validate-object', /^faultline: workload garbage: validate\(\) returned an object with path, message: expected an array of problems, each \{ path: string, message: string \}/],
+    ['nodes-null', /^faultline: workload garbage: nodes\(\) returned null: expected an array of node specs \{ role: string, factory: \(id\) => Process \}, one for each of the topology's 3 nodes at least/],
+    ['nodes-none', /^faultline: workload garbage: nodes\(\) returned 0 node specs, but the scenario's topology has 3 nodes \(faults address nodes 0\.\.2\): return a spec for each of them at least/],
+    ['factory-null', /^faultline: workload garbage: the process factory of node 0 returned null: expected a Process: an object with methods start, onMessage, onTimer/],
+    ['factory-empty', /^faultline: workload garbage: the process factory of node 0 returned an object without start, onMessage, onTimer: expected a Process/],
+    ['install-null', /^faultline: workload garbage: install\(\) returned null: expected an object \{ finish\?\(\)/],
+    ['finish-bigint', /^faultline: workload garbage: finish\(\) returned an object whose count is 10n \(a bigint\): expected the run's stats: an object of strings and finite numbers/],
+    ['finish-string', /^faultline: workload garbage: finish\(\) returned "done": expected the run's stats/],
+  ])('%s: run --json --out exits 2 naming the hook and what it should return, and writes nothing', async (give, pattern) => {
+    const out = join(dir, `garbage-out-${++n}`);
+    const r = await cliAsync(process.cwd(), 'run', '--workload', module, '--scenario', scenario(give), '--json', '--out', out);
+    refused(r, pattern);
+    expect(r.err).not.toMatch(/crashed|stack follows/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('hooks that keep their promises still run', async () => {
+    const r = await cliAsync(process.cwd(), 'run', '--workload', module, '--scenario', scenario('nothing-wrong'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+  });
+});
+
+describe('a scenario\'s client mix can be drawn from (defect class 20)', () => {
+  const kv = 'name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\n';
+  it('every weight 0, or weights that add up to Infinity, exit 2 naming clients.mix (every draw was a get: the run never wrote and failed liveness, exit 1)', () => {
+    scenarioRefused(`${kv}clients: { mix: { get: 0, put: 0, append: 0, cas: 0, delete: 0 } }\n`, /^ {2}clients\.mix: every weight is 0, so a client could draw no operation: give at least one of get, put, append, cas, delete a weight above 0/m);
+    scenarioRefused(`${kv}clients: { mix: { get: 1e308, put: 1e308 } }\n`, /^ {2}clients\.mix: the weights add up to more than a number can hold; they are proportions/m);
+  });
+});
+
+describe('a swarm range given as text is judged as given (defect class 21)', () => {
+  const swarm = (count: string): string => `name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 20s\nswarm: { kinds: [crash], count: "${count}", window: [1s, 2s], duration: 1s..2s }\n`;
+  it.each([
+    ['1.5..3', /^ {2}swarm\.count\[0\]: expected a whole number of faults$/m],
+    ['-1..2', /^ {2}swarm\.count\[0\]: must be 0 or more$/m],
+    ['0x2..3', /^ {2}swarm\.count\[0\]: expected a whole number of faults, got "0x2"$/m],
+    ['..', /^ {2}swarm\.count\[0\]: expected a whole number of faults, got ""$/m],
+  ])('count "%s" exits 2 saying what is wrong with it (it said "is required: add it (a number)" of a value the file gives)', (count, pattern) => {
+    scenarioRefused(swarm(count), pattern);
+    const r = cli('run', '--scenario', join(dir, `scenario-${n}.yaml`));
+    expect(r.err).not.toMatch(/is required/);
+  });
+});
+
+describe('a sweep refused before any seed finished leaves nothing behind (defect class 22)', () => {
+  it('a --workload whose nodes() returns null: sweep --out exits 2, in one thread and in workers, and leaves no directory (it left a sweep.json of 0 results and a results.jsonl header)', async () => {
+    const scenario = join(dir, `garbage-sweep-${++n}.yaml`);
+    writeFileSync(scenario, 'name: garbage\ndescription: x\nworkload: garbage\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ngarbage: { give: nodes-null }\n');
+    for (const jobs of ['1', '2']) {
+      const out = join(dir, `garbage-sweep-out-${++n}`);
+      const r = await cliAsync(process.cwd(), 'sweep', '--workload', 'test/fixtures/workloads/garbage.ts', '--scenario', scenario, '--seeds', '1..4', '--jobs', jobs, '--out', join(out, 'deeper'));
+      refused(r, /^faultline: workload garbage: nodes\(\) returned null/);
+      expect(existsSync(out), `--jobs ${jobs}`).toBe(false);
+    }
+  });
+});
+
+describe('manager settings the manager asserts are checked by path (defect class 23)', () => {
+  const mapek = (manager: string): string => `name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 10s\nmanager: ${manager}\n`;
+  it('manager.interval under 1ms, and a lease renewed less than twice per lease, exit 2 (a "simulator crashed" stack, exit 1; or a renew of 0 that ran 6 million events)', () => {
+    scenarioRefused(mapek('{ interval: 0s }'), /^ {2}manager\.interval: must be at least 1ms \(got 0s\): the manager's loop runs once per interval$/m);
+    scenarioRefused(mapek('{ lease: { renew: 0s } }'), /^ {2}manager\.lease\.renew: must be above 0 and at most half of lease\.duration \(0s with a lease of 1500ms\)/m);
+    scenarioRefused(mapek('{ instances: 2, lease: { duration: 1s, renew: 600ms } }'), /^ {2}manager\.lease\.renew: must be above 0 and at most half of lease\.duration \(600ms with a lease of 1s\)/m);
+  });
+});
+
+describe('gateway settings the gateway asserts are checked by path (defect class 24)', () => {
+  const load = (gateway: string): string => `name: hostile\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 4s\nload: { rate: 100, start: 500ms, phases: [ { name: p, duration: 1s } ] }\ngateway: ${gateway}\n`;
+  it.each([
+    // A "simulator crashed" stack (exit 1).
+    ['{ healthInterval: 0s }', /^ {2}gateway\.healthInterval: must be at least 1ms \(got 0s\)/m],
+    ['{ timeout: 0s }', /^ {2}gateway\.timeout: must be longer than 0/m],
+    // The gateway node threw at start or on every request: a process-threw violation, exit 1.
+    ['{ retry: { budget: { enabled: true, ttl: 0s } } }', /^ {2}gateway\.retry\.budget\.ttl: must be at least 1ms \(got 0s\)/m],
+    ['{ rateLimit: { enabled: true, burst: 0.5 } }', /^ {2}gateway\.rateLimit\.burst: must be at least 1 \(got 0\.5\): a request takes one token/m],
+    // Silently capped: every backoff was max.
+    ['{ retry: { backoff: { initial: 1s, max: 10ms } } }', /^ {2}gateway\.retry\.backoff\.initial: is above max \(1s > 10ms\)/m],
+  ])('gateway %s exits 2 naming the field', (gateway, pattern) => {
+    scenarioRefused(load(gateway), pattern);
+  });
+});
+
+describe('load phases a scenario could never judge are refused before the run (defect class 25)', () => {
+  const load = (section: string): string => `name: hostile\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 4s\nload: ${section}\n`;
+  it.each([
+    // Ran, then exit 3 (inconclusive) at the end.
+    ['{ phases: [ { name: p, duration: 1s } ], expect: { nope: { p99MsMax: 1 } } }', /^ {2}load\.expect\.nope: names phase "nope", which load\.phases does not have \(p\), so its promises could never be checked/m],
+    // Ran, then exit 1 (a load-phases violation) at the end.
+    ['{ start: 500ms, phases: [ { name: p, duration: 10s } ] }', /^ {2}load\.phases: end at 10500ms \(load\.start plus every phase's duration\), after the run \(duration 4s\)/m],
+    // Silently accepted: load.expect.p could only mean one of them.
+    ['{ phases: [ { name: p, duration: 1s }, { name: p, duration: 1s } ] }', /^ {2}load\.phases\[1\]\.name: another phase is named "p" too/m],
+    // Every request timed out at once, and the run passed.
+    ['{ timeout: 0s, phases: [ { name: p, duration: 1s } ] }', /^ {2}load\.timeout: must be longer than 0/m],
+  ])('load %s exits 2 naming the field, and nothing runs', (section, pattern) => {
+    scenarioRefused(load(section), pattern);
+  });
+});
+
+describe('clients that would never issue an operation are refused (defect class 26)', () => {
+  it('clients.quiesce as long as the run exits 2 naming it, for raft-kv and mapek (it ran and reported liveness inconclusive at "-5s", exit 3)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nclients: { quiesce: 10s }\n',
+      /^ {2}clients\.quiesce: is 10s, at least the run's duration \(5s\): the clients stop issuing operations this long before the end, so they would issue none/m);
+    scenarioRefused('name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 5s\nclients: { quiesce: 5s }\n', /^ {2}clients\.quiesce: is 5s, at least the run's duration \(5s\)/m);
+  });
+});
+
+describe('telemetry outputs never replace what is not a regular file (defect class 27)', () => {
+  it('--metrics-out, --traces-out, --logs-out and --history-out on a FIFO exit 2 and leave it a FIFO (each was replaced by a regular file, and so was a character device; as root, --metrics-out /dev/null would replace /dev/null)', async () => {
+    const fifo = join(dir, `fifo-${++n}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    for (const flag of ['--metrics-out', '--traces-out', '--logs-out', '--history-out']) {
+      const r = await cliAsync(process.cwd(), 'run', '--scenario', SCENARIO, flag, fifo, '--quiet');
+      refused(r, new RegExp(`^faultline: ${flag} ${esc(fifo)}: exists and is not a regular file \\(a device, a FIFO or a socket\\); the file is written whole and renamed into place, which would replace it`));
+      expect(lstatSync(fifo).isFIFO(), flag).toBe(true);
+    }
+  });
+});
+
+describe('an --out directory whose file names are taken by something else (defect class 28)', () => {
+  it('run, sweep and merge exit 2 before any work when a file they write in --out is a directory or a FIFO (a run ended in an EISDIR stack with report.json half written; a FIFO held run and sweep forever)', () => {
+    const taken = (name: string, kind: 'dir' | 'fifo'): string => {
+      const d = join(dir, `taken-${++n}`);
+      mkdirSync(d);
+      if (kind === 'dir') mkdirSync(join(d, name));
+      else expect(spawnSync('mkfifo', [join(d, name)]).status).toBe(0);
+      return d;
+    };
+    const says = (d: string, name: string, what: RegExp): RegExp => new RegExp(`^faultline: --out ${esc(d)}: ${esc(join(d, name))} ${what.source}, and the command writes a file of that name there: remove it, or give --out another directory`);
+    let d = taken('trace.jsonl', 'dir');
+    refused(cli('run', '--scenario', SCENARIO, '--out', d), says(d, 'trace.jsonl', /is a directory/));
+    expect(existsSync(join(d, 'report.json'))).toBe(false);
+    d = taken('report.json', 'fifo');
+    refused(cli('run', '--scenario', SCENARIO, '--out', d), says(d, 'report.json', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    d = taken('results.jsonl', 'fifo');
+    refused(cli('sweep', '--scenario', SCENARIO, '--seeds', '1..2', '--jobs', '1', '--out', d), says(d, 'results.jsonl', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    d = taken('junit.xml', 'fifo');
+    refused(cli('merge', sweepDir, '--out', d), says(d, 'junit.xml', /exists and is not a regular file \(a device, a FIFO or a socket\)/));
+    expect(existsSync(join(d, 'sweep.json'))).toBe(false);
+  });
+});
+
+describe('files read whole are regular files (defect class 29)', () => {
+  it('a FIFO or /dev/zero as --knowledge, a merge input, a sweep directory\'s sweep.json or a triples file exits 2 naming it (each read forever)', () => {
+    const fifo = join(dir, `fifo-in-${++n}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const inside = join(dir, `fifo-dir-${++n}`);
+    mkdirSync(inside);
+    expect(spawnSync('mkfifo', [join(inside, 'sweep.json')]).status).toBe(0);
+    const not = (file: string): RegExp => new RegExp(`cannot read ${esc(file)}: it is not a regular file \\(a FIFO, a device or a socket\\); name a file`);
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', fifo), /^faultline: --knowledge: /, not(fifo));
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', '/dev/zero'), not('/dev/zero'));
+    mergeRefused([fifo], not(fifo));
+    mergeRefused([inside], not(join(inside, 'sweep.json')));
+    refused(cli('replay', `${inside}#seed=1`), not(join(inside, 'sweep.json')));
+    refused(cli('bless', '--check', '--file', fifo), not(fifo));
   });
 });

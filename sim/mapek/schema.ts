@@ -8,6 +8,7 @@ import type { NodeId } from '../../core/env.ts';
 import { managerConfig, type ManagerConfig } from '../../core/mapek/config.ts';
 import { parseKnowledge, type KnowledgeData } from '../../core/mapek/knowledge.ts';
 import { ACTION_KINDS } from '../../core/mapek/types.ts';
+import { formatDuration } from '../scenario/duration.ts';
 import { duration } from '../scenario/schema.ts';
 import { clientsSection, raftSection } from '../workloads/kvSections.ts';
 import { loadKvSections } from '../workloads/loadKv.ts';
@@ -71,7 +72,14 @@ export const managerSchema = z.object({
     const r = parseKnowledge(v);
     if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', message: `knowledge ${p}` });
   }),
-}).strict();
+}).strict().superRefine((m, ctx) => {
+  // What the manager itself asserts (core/mapek/config.ts, checkManagerConfig), said here by
+  // path: a scenario that broke it crashed the simulator with a stack.
+  if (m.interval < 1_000) ctx.addIssue({ code: 'custom', path: ['interval'], message: `must be at least 1ms (got ${formatDuration(m.interval)}): the manager's loop runs once per interval` });
+  if (!(m.lease.renew > 0 && m.lease.renew * 2 <= m.lease.duration)) {
+    ctx.addIssue({ code: 'custom', path: ['lease', 'renew'], message: `must be above 0 and at most half of lease.duration (${formatDuration(m.lease.renew)} with a lease of ${formatDuration(m.lease.duration)}): a lease is renewed at least twice before it runs out` });
+  }
+});
 
 export type ManagerSection = z.output<typeof managerSchema>;
 

@@ -5,13 +5,13 @@
 // workload. A section that some other workload reads but this one does not is refused by
 // name ("the heartbeat workload does not read a raft section"), as is a workload nobody
 // registered. Every problem is listed with its path, whatever the mix.
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
 import { parseJson } from './jsonText.ts';
+import { parseYamlText } from './yamlText.ts';
 import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
 
 export type { Problem };
@@ -187,11 +187,17 @@ function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, do
   return out;
 }
 
-/** Whether the document has no member at `path` (or a section on the way is left out). */
+/**
+ * Whether the document has no member at `path` (or a section on the way is left out). A
+ * path that goes on below a value the file does give (text such as "1.5..3", which a
+ * preprocess split into parts) is not missing: the value is there, just not right.
+ */
 function isMissing(doc: unknown, path: readonly PropertyKey[]): boolean {
   let v = doc;
   for (const k of path) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return true;
+    if (v === null || v === undefined) return true;
+    if (typeof v !== 'object') return false;
+    if (!Object.hasOwn(v, k)) return true;
     v = (v as Record<PropertyKey, unknown>)[k];
   }
   return v === undefined;
@@ -251,15 +257,9 @@ export function parseScenarioText(text: string, fileName: string): ParseResult {
     if (r.ok) return validateScenario(r.value);
     return { ok: false, problems: [{ path: r.line === null ? '(syntax)' : `line ${r.line}, column ${r.column}`, message: `not valid JSON: ${r.reason}` }] };
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { prettyErrors: true });
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(syntax)';
-    const first = (e as Error).message.split('\n')[0];
-    // The YAML reader recurses per level and reports running out of stack as a parse error.
-    if (/Maximum call stack size exceeded/.test(first)) return { ok: false, problems: [{ path: where, message: 'nested too deeply for the YAML reader (hundreds of levels); a scenario nests a few levels, so this is not one' }] };
-    return { ok: false, problems: [{ path: where, message: `not valid YAML: ${first}` }] };
-  }
-  return validateScenario(doc);
+  // Held to what the JSON reader holds a file to (yamlText.ts): one document of plain
+  // values; tags, merge keys and a second document are refused by line and column.
+  const r = parseYamlText(text);
+  if (!r.ok) return { ok: false, problems: r.problems };
+  return validateScenario(r.value);
 }

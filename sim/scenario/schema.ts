@@ -192,7 +192,8 @@ export type SwarmKind = (typeof SWARM_KINDS)[number];
 /** Splits "a..b" into its two ends; a single value is a range of one. */
 function rangeParts(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
-  if (typeof v === 'string' && v.includes('..')) return v.split('..').map((x) => (/^\d+$/.test(x.trim()) ? Number(x.trim()) : x.trim()));
+  // A number written in the text ("-1", "1.5") is read as one, so its message is about the number.
+  if (typeof v === 'string' && v.includes('..')) return v.split('..').map((x) => (/^-?\d+(\.\d+)?$/.test(x.trim()) ? Number(x.trim()) : x.trim()));
   return [v, v];
 }
 
@@ -208,7 +209,7 @@ export const swarmSchema = z.object({
   /** Which fault families are switched on; each sampled fault picks one uniformly. */
   kinds: z.array(z.enum(SWARM_KINDS)).min(1),
   /** How many faults to sample. */
-  count: rangeOf(z.number().int().min(0).max(SWARM_COUNT_MAX), '"3..8" or [3, 8]'),
+  count: rangeOf(z.number({ error: (iss) => `expected a whole number of faults, got ${shownValue(iss.input)}` }).int('expected a whole number of faults').min(0, 'must be 0 or more').max(SWARM_COUNT_MAX, `must be at most ${SWARM_COUNT_MAX}`), '"3..8" or [3, 8]'),
   /** When faults may start. */
   window: rangeOf(duration, '[1s, 8s] or "1s..8s"'),
   /** How long each timed fault lasts. */

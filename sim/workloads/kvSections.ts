@@ -7,7 +7,8 @@ import type { NodeId, Random } from '../../core/env.ts';
 import { KvServer } from '../../core/kv/server.ts';
 import { CLOCK_DRIFT_MAX_DEFAULT, RAFT_BUG_NAMES } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
-import { duration, positiveDuration, type FaultSpec } from '../scenario/schema.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { duration, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
@@ -49,6 +50,17 @@ export const raftSchema = z.object({
   if (r.heartbeatTicks >= r.electionTicks) ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: `must be below electionTicks (${r.heartbeatTicks} >= ${r.electionTicks}): followers would time out between a leader's heartbeats` });
 });
 
+/**
+ * The mix is drawn in proportion to its weights (opGenerator), so they must add up to a
+ * number above 0: with every weight 0 (or weights whose sum overflows to Infinity) the draw
+ * fell through to a get every time, and a run meant to write never wrote.
+ */
+function drawableMix(m: Record<'get' | 'put' | 'append' | 'cas' | 'delete', number>, ctx: z.RefinementCtx): void {
+  const total = m.get + m.put + m.append + m.cas + m.delete;
+  if (total === 0) ctx.addIssue({ code: 'custom', message: 'every weight is 0, so a client could draw no operation: give at least one of get, put, append, cas, delete a weight above 0 (the default mix is get 4, put 3, append 2, cas 1)' });
+  else if (!Number.isFinite(total)) ctx.addIssue({ code: 'custom', message: 'the weights add up to more than a number can hold; they are proportions (get 4, put 3 draws 4 gets for 3 puts), so use small numbers' });
+}
+
 export const clientsSchema = z.object({
   count: z.number().int().min(0).max(256).default(3),
   /**
@@ -70,10 +82,20 @@ export const clientsSchema = z.object({
     append: z.number().min(0).default(2),
     cas: z.number().min(0).default(1),
     delete: z.number().min(0).default(0),
-  }).strict().default({ get: 4, put: 3, append: 2, cas: 1, delete: 0 }),
+  }).strict().superRefine(drawableMix).default({ get: 4, put: 3, append: 2, cas: 1, delete: 0 }),
   /** Stop issuing new operations this long before the end, so the last ones can finish. */
   quiesce: duration.default(1_000_000),
 }).strict();
+
+/**
+ * Closed-loop clients stop issuing operations clients.quiesce before the end of the run; a
+ * quiesce as long as the run leaves them no time at all, so nothing would be checked (the
+ * run reported its liveness inconclusive, exit 3, at the end). For raft-kv, and mapek on it.
+ */
+export function clientsProblems(s: { duration: number; clients: ClientsSpec }): Problem[] {
+  if (s.clients.count + s.clients.readers === 0 || s.clients.quiesce < s.duration) return [];
+  return [{ path: 'clients.quiesce', message: `is ${formatDuration(s.clients.quiesce)}, at least the run's duration (${formatDuration(s.duration)}): the clients stop issuing operations this long before the end, so they would issue none; shorten it (the default is 1s) or lengthen the run` }];
+}
 
 /** The `raft:` section (every field defaulted, so the section may be left out). */
 export const raftSection = raftSchema.default(() => raftSchema.parse({}));

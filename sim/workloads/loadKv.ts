@@ -26,7 +26,8 @@ import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
-import { duration } from '../scenario/schema.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { duration, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
@@ -79,12 +80,34 @@ export const loadSchema = z.object({
   raftChecks: z.boolean().default(true),
   /** Per phase name, the bounds that phase must keep; a broken bound is a violation. */
   expect: z.record(z.string(), loadExpectSchema).default({}),
-}).strict();
+}).strict().superRefine((l, ctx) => {
+  // A phase is named by load.expect, so two of one name are one too many; promises for a
+  // phase that is not there could never be checked (the run said so only at its end).
+  const seen = new Set<string>();
+  l.phases.forEach((p, i) => {
+    if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['phases', i, 'name'], message: `another phase is named "${p.name}" too: load.expect names phases, so give each its own name` });
+    seen.add(p.name);
+  });
+  for (const name of Object.keys(l.expect)) {
+    if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['expect', name], message: `names phase "${name}", which load.phases does not have (${[...seen].join(', ')}), so its promises could never be checked: use a phase's name` });
+  }
+  if (l.timeout < 1) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be longer than 0: a client gives up on a request after this long, so every request would time out at once' });
+});
+
+/**
+ * The load phases must end within the run: a run that stops first cannot judge them (it
+ * reported a load-phases violation at the end). For load-kv, and mapek on load-kv.
+ */
+export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number }[] } }): Problem[] {
+  const endUs = s.load.start + s.load.phases.reduce((t, p) => t + p.duration, 0);
+  if (endUs <= s.duration) return [];
+  return [{ path: 'load.phases', message: `end at ${formatDuration(endUs)} (load.start plus every phase's duration), after the run (duration ${formatDuration(s.duration)}): shorten the phases or lengthen the run` }];
+}
 
 const onOff = { enabled: z.boolean().default(false) };
 
 /** The gateway in front of the KV cluster; every policy can be switched off to compare. */
-export const gatewaySchema = z.object({
+const gatewayBaseSchema = z.object({
   /** A request's whole budget at the gateway, queueing included. */
   timeout: duration.default(1_000_000),
   /** One backend attempt's budget. */
@@ -110,6 +133,23 @@ export const gatewaySchema = z.object({
   }).strict().default({ enabled: false, window: 20, failureRatio: 0.5, slowCall: 0, slowCallRatio: 1, minimumCalls: 10, open: 1_000_000, probes: 3 }),
   healthInterval: duration.default(100_000),
 }).strict();
+export const gatewaySchema = gatewayBaseSchema.superRefine(gatewayHonourable);
+
+/**
+ * What the gateway and its policies assert (core/gateway/config.ts, the token bucket, the
+ * retry budget), said here by path: a scenario that broke it crashed the simulator with a
+ * stack, or made the gateway node throw on every request (a process-threw violation
+ * blamed on the system under test). An initial backoff above the cap was silently capped.
+ */
+function gatewayHonourable(g: z.output<typeof gatewayBaseSchema>, ctx: z.RefinementCtx): void {
+  const at = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  if (g.timeout < 1) at(['timeout'], 'must be longer than 0: a request needs some time to be answered');
+  if (g.attemptTimeout < 1) at(['attemptTimeout'], 'must be longer than 0: a backend attempt needs some time to be answered');
+  if (g.healthInterval < 1_000) at(['healthInterval'], `must be at least 1ms (got ${formatDuration(g.healthInterval)}): readiness is evaluated once per interval`);
+  if (g.rateLimit.burst < 1) at(['rateLimit', 'burst'], `must be at least 1 (got ${g.rateLimit.burst}): a request takes one token, so a smaller bucket could never admit one`);
+  if (g.retry.budget.ttl < 1_000) at(['retry', 'budget', 'ttl'], `must be at least 1ms (got ${formatDuration(g.retry.budget.ttl)}): the budget counts requests and retries over this window`);
+  if (g.retry.backoff.initial > g.retry.backoff.max) at(['retry', 'backoff', 'initial'], `is above max (${formatDuration(g.retry.backoff.initial)} > ${formatDuration(g.retry.backoff.max)}): every backoff is capped at max, so initial would never apply; raise max or lower initial`);
+}
 
 /** Requests held undecided by the linearizability check at most (a few hundred bytes each). */
 export const LOAD_HISTORY_OPS_MAX = 250_000;
@@ -288,7 +328,10 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s) => (s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
+  validate: (s) => [
+    ...(s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
+    ...loadPhaseProblems(s),
+  ],
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   drawSettings: drawRaftSwarm,

@@ -23,7 +23,8 @@ import { RecoveryTracker } from '../mapek/recovery.ts';
 import { controlTimesOf, managerConfigOf, mapekSections, type ManagerLayout, type MapekScenario } from '../mapek/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { LeaderTracker } from './leaderTracker.ts';
-import { loadKvWorkload, type LoadKvScenario } from './loadKv.ts';
+import { clientsProblems } from './kvSections.ts';
+import { loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
 import { defineWorkload, type InstallContext, type Installed } from './workload.ts';
@@ -143,7 +144,10 @@ export const mapekWorkload = defineWorkload({
   sections: mapekSections,
   leader: true,
   // On load-kv the clients are `load.clients` (open loop): read-only closed-loop ones would be ignored.
-  validate: (s) => (s.manager.base === 'load-kv' && s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'with manager.base load-kv the requests come from load.clients (open loop); clients.readers applies to manager.base raft-kv: remove it, or raise load.clients' }] : []),
+  validate: (s) => (s.manager.base !== 'load-kv' ? clientsProblems(s) : [
+    ...(s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'with manager.base load-kv the requests come from load.clients (open loop); clients.readers applies to manager.base raft-kv: remove it, or raise load.clients' }] : []),
+    ...loadPhaseProblems(s),
+  ]),
   nodes: mapekNodes,
   install: installMapek,
   // The page's MAPE-K tab (ui/panels: the manager's loop, symptoms, actions and MTTR) besides Raft's logs.

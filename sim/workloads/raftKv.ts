@@ -13,7 +13,7 @@ import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
-import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
+import { clientsProblems, clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm } from './raftSwarm.ts';
@@ -98,9 +98,12 @@ export const raftKvWorkload = defineWorkload({
   description: 'Raft servers replicate a key-value store for closed-loop clients; checks Raft safety, linearizability and recovery after the faults heal.',
   sections,
   leader: true,
-  validate: (s) => (s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
-    ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
-    : []),
+  validate: (s) => [
+    ...(s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
+      ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
+      : []),
+    ...clientsProblems(s),
+  ],
   nodes: raftKvNodes,
   install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
   drawSettings: drawRaftSwarm,

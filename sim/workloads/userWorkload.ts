@@ -9,21 +9,121 @@
 // from nodes(), install(), finish() and validate() as a WorkloadError, and from a node's
 // process as a plain Error whose message ends with the user's file and line, which the
 // world records as the node's 'process-threw' violation like any process's exception.
+// What a hook returns is checked as it comes back (validate() an array of problems, nodes()
+// a spec with a factory for each topology node at least, a factory a Process, install() an
+// object, finish() stats of strings and finite numbers, drawSettings() null or { scenario,
+// drawn }): anything else is a WorkloadError
+// naming the hook and what it should return, not a TypeError deep in faultline.
 // The wrapping does not change a run: same events, same order, same trace hash.
 // `loadWorkloadModules` imports modules by URL; it runs in any realm (worker threads, Web
 // Workers), which is how workers find the workloads the CLI or the page loaded.
 import type { NodeId, Process } from '../../core/env.ts';
 import type { Problem } from '../scenario/schema.ts';
+import { NODE_ID_MAX } from '../host/runtime.ts';
 import type { NodeSpec } from '../world/world.ts';
 import { registerWorkload, WorkloadDefinitionError } from './registry.ts';
 import { workloadProblems, type Installed, type Workload } from './workload.ts';
 
 /** An exception from a user's workload code, with the user's frames of its stack. */
 export class WorkloadError extends Error {
-  /** `workload` is null when the code that threw ran as a callback (a listener, a scheduled action) and no hook names it. */
-  constructor(readonly workload: string | null, readonly hook: string, readonly original: unknown, readonly frames: readonly string[]) {
-    super(`${workload === null ? 'workload code' : `workload ${workload}`} threw in ${hook}: ${messageOf(original)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}`);
+  /**
+   * `workload` is null when the code that threw ran as a callback (a listener, a scheduled
+   * action) and no hook names it. `returned`, when given, says what the hook returned that
+   * faultline cannot use (the hook threw nothing: `original` is null).
+   */
+  constructor(readonly workload: string | null, readonly hook: string, readonly original: unknown, readonly frames: readonly string[], returned?: string) {
+    const who = workload === null ? 'workload code' : `workload ${workload}`;
+    super(returned === undefined ? `${who} threw in ${hook}: ${messageOf(original)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}` : `${who}: ${hook} returned ${returned}`);
   }
+}
+
+/** A hook's result that faultline cannot use: the workload, the hook, what came back and what was expected. */
+function badResult(workload: string, hook: string, what: string): WorkloadError {
+  return new WorkloadError(workload, hook, null, [], what);
+}
+
+/** A returned value as a message shows it: short, and never a stack or a whole object. */
+function shown(v: unknown): string {
+  if (v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return typeof v === 'bigint' ? `${v}n (a bigint)` : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  const keys = Object.keys(v);
+  return keys.length === 0 ? '{}' : `an object with ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** validate()'s result: an array of problems, each { path, message }. */
+function checkedProblems(workload: string, v: unknown): Problem[] {
+  const expected = 'expected an array of problems, each { path: string, message: string } ([] when the scenario is fine)';
+  if (!Array.isArray(v)) throw badResult(workload, 'validate()', `${shown(v)}: ${expected}`);
+  v.forEach((p: unknown, i) => {
+    if (!isObject(p) || typeof p.path !== 'string' || typeof p.message !== 'string') throw badResult(workload, 'validate()', `${shown(p)} at [${i}]: ${expected}`);
+  });
+  return v as Problem[];
+}
+
+/** nodes()'s result: a spec { role, factory } for each of the topology's nodes at least (more for clients and the like). */
+function checkedSpecs(workload: string, v: unknown, topologyNodes: number): NodeSpec[] {
+  const expected = 'expected an array of node specs { role: string, factory: (id) => Process }';
+  if (!Array.isArray(v)) throw badResult(workload, 'nodes()', `${shown(v)}: ${expected}, one for each of the topology's ${topologyNodes} nodes at least`);
+  if (v.length < topologyNodes) throw badResult(workload, 'nodes()', `${v.length} node spec${v.length === 1 ? '' : 's'}, but the scenario's topology has ${topologyNodes} nodes (faults address nodes 0..${topologyNodes - 1}): return a spec for each of them at least`);
+  if (v.length > NODE_ID_MAX + 1) throw badResult(workload, 'nodes()', `${v.length} node specs; a run has at most ${NODE_ID_MAX + 1} nodes`);
+  v.forEach((spec: unknown, i) => {
+    if (!isObject(spec)) throw badResult(workload, 'nodes()', `${shown(spec)} at [${i}]: ${expected}`);
+    if (typeof spec.factory !== 'function') throw badResult(workload, 'nodes()', `a spec without a factory at [${i}] (factory is ${shown(spec.factory)}): ${expected}`);
+    if (typeof spec.role !== 'string') throw badResult(workload, 'nodes()', `a spec whose role is ${shown(spec.role)} at [${i}]: ${expected}`);
+  });
+  return v as NodeSpec[];
+}
+
+const PROCESS_METHODS = ['start', 'onMessage', 'onTimer'] as const;
+const PROCESS_OPTIONAL = ['memoryBytes', 'shutdown', 'inspect'] as const;
+
+/** A factory's result: a Process, with its three methods (and the optional ones, when given, functions too). */
+function checkedProcess(workload: string, hook: string, p: unknown): Process {
+  const expected = `expected a Process: an object with methods ${PROCESS_METHODS.join(', ')} (and optionally ${PROCESS_OPTIONAL.join(', ')})`;
+  if (p === null || typeof p !== 'object') throw badResult(workload, hook, `${shown(p)}: ${expected}`);
+  const o = p as Record<string, unknown>;
+  const missing = PROCESS_METHODS.filter((m) => typeof o[m] !== 'function');
+  if (missing.length > 0) throw badResult(workload, hook, `an object without ${missing.join(', ')}: ${expected}`);
+  const bad = PROCESS_OPTIONAL.filter((m) => o[m] !== undefined && typeof o[m] !== 'function');
+  if (bad.length > 0) throw badResult(workload, hook, `an object whose ${bad.join(', ')} ${bad.length === 1 ? 'is not a function' : 'are not functions'}: ${expected}`);
+  return p as Process;
+}
+
+/** install()'s result: an object with an optional finish() and an optional leaders { current() }. */
+function checkedInstalled(workload: string, v: unknown): Installed {
+  const expected = 'expected an object { finish?(): Record<string, number | string>, leaders?: { current(): number } } ({} for neither)';
+  if (!isObject(v)) throw badResult(workload, 'install()', `${shown(v)}: ${expected}`);
+  if (v.finish !== undefined && typeof v.finish !== 'function') throw badResult(workload, 'install()', `an object whose finish is ${shown(v.finish)}: ${expected}`);
+  if (v.leaders !== undefined && !(isObject(v.leaders) && typeof v.leaders.current === 'function')) throw badResult(workload, 'install()', `an object whose leaders is ${shown(v.leaders)}: ${expected}`);
+  return v as Installed;
+}
+
+/** drawSettings()'s result: null (nothing asked for), or the scenario with the drawn values written in and those values. */
+function checkedDraw(workload: string, v: unknown): ReturnType<NonNullable<Workload['drawSettings']>> {
+  const expected = 'expected null (the scenario asks for no drawing) or { scenario, drawn }: the scenario with the drawn values written in, and those values as strings, numbers or true/false by name';
+  if (v === null) return null;
+  if (!isObject(v) || !isObject(v.scenario) || !isObject(v.drawn)) throw badResult(workload, 'drawSettings()', `${shown(v)}: ${expected}`);
+  for (const [k, x] of Object.entries(v.drawn)) {
+    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) throw badResult(workload, 'drawSettings()', `drawn values whose ${k} is ${shown(x)}: ${expected}`);
+  }
+  return v as ReturnType<NonNullable<Workload['drawSettings']>>;
+}
+
+/** finish()'s result: the report's stats, each a string or a finite number (or nothing). */
+function checkedStats(workload: string, v: unknown): Record<string, number | string> {
+  const expected = 'expected the run\'s stats: an object of strings and finite numbers, e.g. { largest: 7 }';
+  if (v === undefined) return {};
+  if (!isObject(v)) throw badResult(workload, 'finish()', `${shown(v)}: ${expected}`);
+  for (const [k, x] of Object.entries(v)) {
+    if (!(typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))) throw badResult(workload, 'finish()', `an object whose ${k} is ${shown(x)}: ${expected}`);
+  }
+  return v as Record<string, number | string>;
 }
 
 function messageOf(e: unknown): string {
@@ -137,14 +237,17 @@ function attributed(w: Workload): Workload {
   const known = wrapped.get(w);
   if (known !== undefined) return known;
   const name = w.name;
-  const nodes = (s: Parameters<Workload['nodes']>[0]): NodeSpec[] => guard(name, 'nodes()', () => w.nodes(s)).map((spec) => ({
+  const nodes = (s: Parameters<Workload['nodes']>[0]): NodeSpec[] => checkedSpecs(name, guard(name, 'nodes()', () => w.nodes(s)), s.topology.nodes).map((spec) => ({
     ...spec,
-    factory: (id: NodeId) => guardProcess(guard(name, `the process factory of node ${id}`, () => spec.factory(id))),
+    factory: (id: NodeId) => {
+      const hook = `the process factory of node ${id}`;
+      return guardProcess(checkedProcess(name, hook, guard(name, hook, () => spec.factory(id))));
+    },
   }));
   const install: Workload['install'] = (world, s, ctx) => {
-    const inst = guard(name, 'install()', () => w.install(world, s, ctx));
+    const inst = checkedInstalled(name, guard(name, 'install()', () => w.install(world, s, ctx)));
     const out: Installed = { ...inst };
-    if (inst.finish !== undefined) out.finish = () => guard(name, 'finish()', () => (inst.finish as NonNullable<Installed['finish']>).call(inst));
+    if (inst.finish !== undefined) out.finish = () => checkedStats(name, guard(name, 'finish()', () => (inst.finish as NonNullable<Installed['finish']>).call(inst)));
     return out;
   };
   const out: Workload = { name, description: w.description, sections: w.sections, nodes, install };
@@ -152,7 +255,21 @@ function attributed(w: Workload): Workload {
   if (w.ui !== undefined) (out as { ui?: Workload['ui'] }).ui = w.ui;
   if (w.validate !== undefined) {
     const validate = w.validate;
-    out.validate = (s) => guard(name, 'validate()', () => validate.call(w, s));
+    out.validate = (s) => checkedProblems(name, guard(name, 'validate()', () => validate.call(w, s)));
+  }
+  if (w.drawSettings !== undefined) {
+    const draw = w.drawSettings;
+    out.drawSettings = (s, random) => checkedDraw(name, guard(name, 'drawSettings()', () => draw.call(w, s, random)));
+  }
+  if (w.prepare !== undefined) {
+    const prepare = w.prepare;
+    out.prepare = async (s) => {
+      try {
+        await prepare.call(w, s);
+      } catch (e) {
+        throw e instanceof WorkloadError ? e : new WorkloadError(name, 'prepare()', e, userFrames(e));
+      }
+    };
   }
   wrapped.set(w, out);
   return out;

@@ -1,0 +1,80 @@
+// YAML text a user hands faultline (a scenario file), read to the standard its JSON files
+// meet (jsonText.ts): one document of plain values, every problem placed by line and column.
+//
+// Contract: parseYamlText(text) gives the value of the text's one YAML document (null for an
+// empty file), or every problem found, each with its place: a syntax error (the reader's
+// first), a second document (a `---` line after the first), a tag other than YAML's core
+// ones (!!js/function, !custom, !!binary, !!timestamp), a core tag that does not fit its
+// value (`!!float 5s`), a merge key (`<<`, which YAML 1.2 does not have: it would be read as
+// a field named "<<"), aliases that expand past the reader's limit, or nesting deeper than
+// the reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
+// sends to the console, leaving the value as plain text) come back as problems here.
+import { isNode, isPair, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import type { Problem } from './schema.ts';
+
+export type YamlParse = { ok: true; value: unknown } | { ok: false; problems: Problem[] };
+
+const CORE = 'tag:yaml.org,2002:';
+/** The tags of YAML 1.2's core schema: a scenario holds these kinds of value and no others. */
+const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE + t));
+
+const PLAIN = 'a scenario holds plain YAML values (text, numbers, true or false, lists, mappings)';
+
+/** A tag as a file writes it: `!!binary` for YAML's own, else as given. */
+function shownTag(tag: string): string {
+  return tag.startsWith(CORE) ? `!!${tag.slice(CORE.length)}` : tag;
+}
+
+/** Where the tag of the node whose value starts at `valueOffset` begins (a tag is written before its value). */
+function tagOffset(text: string, valueOffset: number): number {
+  let i = text.lastIndexOf('!', valueOffset);
+  while (i > 0 && !/[\s[\]{},]/.test(text[i - 1])) i--;
+  return Math.max(0, i);
+}
+
+function deepProblem(path: string): Problem {
+  return { path, message: 'nested too deeply for the YAML reader (hundreds of levels); a scenario nests a few levels, so this is not one' };
+}
+
+export function parseYamlText(text: string): YamlParse {
+  const lines = new LineCounter();
+  const at = (offset: number): string => {
+    const p = lines.linePos(offset);
+    return `line ${p.line}, column ${p.col}`;
+  };
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  if (docs.length === 0) return { ok: true, value: null };
+  const doc = docs[0];
+  const error: YAMLError | undefined = doc.errors[0];
+  if (error !== undefined) {
+    // The YAML reader recurses per level and reports running out of stack as a parse error.
+    if (/Maximum call stack size exceeded/.test(error.message)) return { ok: false, problems: [deepProblem(at(error.pos[0]))] };
+    return { ok: false, problems: [{ path: at(error.pos[0]), message: `not valid YAML: ${error.message}` }] };
+  }
+  const found: { offset: number; message: string }[] = [];
+  if (docs.length > 1) {
+    found.push({ offset: docs[1].range[0], message: 'a second YAML document starts here (after a `---` line); a scenario file holds one document: remove the `---` line and what follows it, or put each scenario in a file of its own' });
+  }
+  for (const w of doc.warnings) {
+    const tag = /^Unresolved tag: (\S+)/.exec(w.message)?.[1];
+    // Tags outside the core schema are named by the walk below, once each.
+    if (tag !== undefined && !CORE_TAGS.has(tag)) continue;
+    const message = tag === undefined ? `not valid YAML: ${w.message}` : `the tag ${shownTag(tag)} does not fit the value it is on (the YAML reader would keep the value as text): remove the tag`;
+    found.push({ offset: w.pos[0], message });
+  }
+  visit(doc, (_key, node) => {
+    if (isPair(node) && isScalar(node.key) && node.key.value === '<<' && node.key.range !== undefined && node.key.range !== null) {
+      found.push({ offset: node.key.range[0], message: 'a merge key (<<) is not YAML 1.2, which faultline reads: it would be a field named "<<". Write the fields out (an alias such as *name can stand for a whole value)' });
+    } else if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag) && node.range !== undefined && node.range !== null) {
+      found.push({ offset: tagOffset(text, node.range[0]), message: `the tag ${shownTag(node.tag)} is not one faultline reads: ${PLAIN}; remove the tag` });
+    }
+  });
+  if (found.length > 0) return { ok: false, problems: found.sort((a, b) => a.offset - b.offset).map((f) => ({ path: at(f.offset), message: f.message })) };
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (e) {
+    if (e instanceof RangeError) return { ok: false, problems: [deepProblem('(syntax)')] };
+    // An alias expanded past the reader's limit (a billion-laughs file) is refused here.
+    return { ok: false, problems: [{ path: '(syntax)', message: `not valid YAML: ${(e as Error).message}` }] };
+  }
+}
