@@ -336,3 +336,83 @@ describe('RawNode Ready bookkeeping', () => {
     expect(rd.committedEntries.map((e) => e.index)).toEqual([1, 2]);
   });
 });
+
+describe('RawNode host reports and guards', () => {
+  // Goal: what the host tells the node about delivery (unreachable, snapshot status) moves
+  // only the progress it names, and the calls that would be redundant send nothing.
+  // Method: a leader of three driven by hand until member 3 needs a snapshot.
+
+  /** A leader of {1, 2, 3} that compacted through 4 and has just sent member 3 a snapshot. */
+  function snapshotting(): RawNode {
+    const n = newNode(1, { seed: 3 });
+    n.campaign();
+    drain(n);
+    n.step({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 });
+    drain(n);
+    for (const data of ['a', 'b', 'c']) n.propose(data);
+    drain(n);
+    n.step({ type: 'MsgAppResp', from: 2, to: 1, term: 1, index: 4 });
+    drain(n);
+    expect(n.logLength()).toBe(4);
+    expect(n.compact(4, 'image')).toBe(true);
+    expect(n.logLength()).toBe(0);
+    drain(n);
+    // 3 answers a heartbeat: the leader probes it, from an index it compacted away.
+    n.step({ type: 'MsgHeartbeatResp', from: 3, to: 1, term: 1 });
+    expect(drain(n).messages.map((m) => [m.type, m.to])).toEqual([['MsgSnap', 3]]);
+    expect(n.status().progress?.[3]).toMatchObject({ state: 'snapshot', paused: true });
+    return n;
+  }
+
+  it('a delivered snapshot: probe from after it, once the next heartbeat answer comes', () => {
+    const n = snapshotting();
+    n.reportSnapshot(3, true);
+    expect(n.status().progress?.[3]).toMatchObject({ state: 'probe', match: 0, next: 5, paused: true });
+  });
+
+  it('a lost snapshot: probe from after match again', () => {
+    const n = snapshotting();
+    n.reportSnapshot(3, false);
+    expect(n.status().progress?.[3]).toMatchObject({ state: 'probe', match: 0, next: 1, paused: true });
+  });
+
+  it('a snapshot report about a member not in snapshot state, or to a follower, changes nothing', () => {
+    const n = snapshotting();
+    const before = n.status().progress;
+    n.reportSnapshot(2, false);
+    n.reportSnapshot(4, false);
+    expect(n.status().progress).toEqual(before);
+    const f = newNode(2, { term: 1 });
+    f.reportSnapshot(1, false);
+    f.reportUnreachable(1);
+    expect(f.hasReady()).toBe(false);
+  });
+
+  it('an unreachable member in replicate falls back to probing; one in snapshot state stays', () => {
+    const n = snapshotting();
+    expect(n.status().progress?.[2].state).toBe('replicate');
+    n.reportUnreachable(2);
+    expect(n.status().progress?.[2]).toMatchObject({ state: 'probe', match: 4, next: 5, paused: false });
+    n.reportUnreachable(3);
+    expect(n.status().progress?.[3].state).toBe('snapshot');
+  });
+
+  it('campaign() on a leader does nothing', () => {
+    const n = snapshotting();
+    n.campaign();
+    expect(n.status()).toMatchObject({ role: 'leader', term: 1 });
+    expect(n.hasReady()).toBe(false);
+  });
+
+  it('a follower forwards a transfer to its leader, unless the leader is the transferee or unknown', () => {
+    const n = newNode(2, { term: 1 });
+    n.transferLeadership(3);
+    expect(n.hasReady()).toBe(false);
+    n.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1, commit: 0 });
+    drain(n);
+    n.transferLeadership(1);
+    expect(n.hasReady()).toBe(false);
+    n.transferLeadership(3);
+    expect(drain(n).messages).toEqual([{ type: 'MsgTransferLeader', from: 2, to: 1, term: 0, transferee: 3 }]);
+  });
+});
