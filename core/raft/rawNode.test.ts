@@ -230,7 +230,7 @@ describe('RawNode Ready bookkeeping', () => {
     expect(n.propose('x')).toBe(true);
     expect(n.hasReady()).toBe(true);
     const rd = n.ready();
-    expect(rd).toEqual({ entries: [{ term: 1, index: 2, type: 'normal', data: 'x' }], committedEntries: [], messages: [], readStates: [], mustSync: true });
+    expect(rd).toStrictEqual({ entries: [{ term: 1, index: 2, type: 'normal', data: 'x' }], committedEntries: [], messages: [], readStates: [], mustSync: true });
     n.advance(rd);
     // Persisting it commits it: now the hard state changed (commit alone), no sync needed.
     const next = n.ready();
@@ -245,7 +245,7 @@ describe('RawNode Ready bookkeeping', () => {
     const n = loneLeader();
     n.readIndex('r');
     expect(n.hasReady()).toBe(true);
-    expect(n.ready()).toEqual({ entries: [], committedEntries: [], messages: [], readStates: [{ index: 1, requestCtx: 'r' }], mustSync: false });
+    expect(n.ready()).toStrictEqual({ entries: [], committedEntries: [], messages: [], readStates: [{ index: 1, requestCtx: 'r' }], mustSync: false });
   });
 
   it('a compaction: a Ready of the compaction alone, to sync', () => {
@@ -253,7 +253,7 @@ describe('RawNode Ready bookkeeping', () => {
     expect(n.compact(1, 'image')).toBe(true);
     expect(n.hasReady()).toBe(true);
     const rd = n.ready();
-    expect(rd).toEqual({
+    expect(rd).toStrictEqual({
       entries: [], committedEntries: [], messages: [], readStates: [], mustSync: true,
       compaction: { meta: { index: 1, term: 1, conf: { voters: [1], learners: [] } }, data: 'image' },
     });
@@ -279,7 +279,7 @@ describe('RawNode Ready bookkeeping', () => {
     expect(first[0].softState).toEqual({ leader: 1, role: 'follower' });
     n.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 2, commit: 0 });
     expect(n.hasReady()).toBe(true);
-    expect(n.ready()).toEqual({ entries: [], committedEntries: [], messages: [{ type: 'MsgHeartbeatResp', from: 2, to: 1, term: 2 }], readStates: [], mustSync: false });
+    expect(n.ready()).toStrictEqual({ entries: [], committedEntries: [], messages: [{ type: 'MsgHeartbeatResp', from: 2, to: 1, term: 2 }], readStates: [], mustSync: false });
   });
 
   it('a leader stepping down for lack of a quorum: a Ready of the soft state alone', () => {
@@ -295,8 +295,19 @@ describe('RawNode Ready bookkeeping', () => {
     }
     expect(n.status().role).toBe('follower');
     const last = readies[readies.length - 1];
-    expect(last).toEqual({ entries: [], committedEntries: [], messages: [], readStates: [], mustSync: false, softState: { leader: -1, role: 'follower' } });
+    expect(last).toStrictEqual({ entries: [], committedEntries: [], messages: [], readStates: [], mustSync: false, softState: { leader: -1, role: 'follower' } });
     expect(readies.slice(0, -1).every((rd) => rd.softState === undefined && rd.hardState === undefined)).toBe(true);
+  });
+
+  it('a candidate that lost: a Ready of the role change alone (no leader either before or after)', () => {
+    const n = newNode(1);
+    n.campaign();
+    drain(n);
+    n.step({ type: 'MsgVoteResp', from: 2, to: 1, term: 1, reject: true });
+    n.step({ type: 'MsgVoteResp', from: 3, to: 1, term: 1, reject: true });
+    expect(n.status()).toMatchObject({ role: 'follower', term: 1, vote: 1, lead: -1 });
+    expect(n.hasReady()).toBe(true);
+    expect(n.ready()).toStrictEqual({ entries: [], committedEntries: [], messages: [], readStates: [], mustSync: false, softState: { leader: -1, role: 'follower' } });
   });
 
   it('a vote alone changes the hard state and must be synced', () => {
@@ -414,5 +425,30 @@ describe('RawNode host reports and guards', () => {
     expect(n.hasReady()).toBe(false);
     n.transferLeadership(3);
     expect(drain(n).messages).toEqual([{ type: 'MsgTransferLeader', from: 2, to: 1, term: 0, transferee: 3 }]);
+  });
+});
+
+describe('RawNode accessors', () => {
+  // Goal: the cheap accessors the KV server reads instead of a full status agree with status().
+  // Method: a leader and a follower of the same cluster, each accessor against its status field.
+  it('answer as status() does, on a leader and on a follower', () => {
+    const l = newNode(1, { learners: [4] });
+    l.campaign();
+    drain(l);
+    l.step({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 });
+    drain(l);
+    const f = newNode(2, { term: 1, vote: 1, learners: [4] });
+    f.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1, commit: 0 });
+    drain(f);
+    for (const n of [l, f]) {
+      const s = n.status();
+      expect([n.currentTerm(), n.votedFor(), n.commitIndex(), n.lastIndex(), n.leader()]).toEqual([s.term, s.vote, s.commit, s.lastIndex, s.lead]);
+      expect(n.isLeader()).toBe(s.role === 'leader');
+      expect(n.confState()).toEqual(s.conf);
+      expect(n.voterIds()).toEqual([1, 2, 3]);
+      expect(n.memberIds()).toEqual([1, 2, 3, 4]);
+      expect([1, 2, 3, 4, 5].map((id) => n.isVoter(id))).toEqual([true, true, true, false, false]);
+    }
+    expect([l.isLeader(), l.votedFor(), l.lastIndex(), f.isLeader(), f.leader()]).toEqual([true, 1, 1, false, 1]);
   });
 });
