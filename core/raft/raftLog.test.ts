@@ -125,6 +125,7 @@ describe('RaftLog slices', () => {
     expect(log.nextCommitted(2).map((e) => e.index)).toEqual([6, 7]);
     expect(log.nextCommitted(10).map((e) => e.index)).toEqual([6, 7, 8, 9]);
     log.appliedTo(8);
+    expect(log.hasNextCommitted()).toBe(true);
     expect(log.nextCommitted(10).map((e) => e.index)).toEqual([9]);
     log.appliedTo(9);
     expect(log.hasNextCommitted()).toBe(false);
@@ -178,6 +179,10 @@ describe('RaftLog cursors', () => {
 
   it('a persisted snapshot or compaction is cleared only by its own index', () => {
     const log = new RaftLog(undefined, entriesFromTerms([1, 1, 1]), 3, 3);
+    // Nothing pending (a Ready advanced twice): nothing to clear, nothing thrown.
+    log.stableCompactionTo(2);
+    log.stableSnapshotTo(2);
+    expect([log.pendingCompaction, log.pendingSnapshot]).toEqual([undefined, undefined]);
     log.compact(snapshotAt(2, 1));
     log.stableCompactionTo(1);
     expect(log.pendingCompaction?.meta.index).toBe(2);
