@@ -5,8 +5,9 @@
 // a leader sends no snapshot to a follower it has not heard from recently
 // (etcd's `maybeSendSnapshot`).
 // Method: TestNetwork clusters and single nodes driven by hand, one test per case, each
-// named for the case. Every test here except the two snapshot-age ones failed before the
-// matching fix.
+// named for the case. Every test here except the two snapshot-age ones and the forged
+// snapshot at the commit index (written for a mutant that survived, docs/mutation.md)
+// failed before the matching fix.
 
 import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
@@ -64,6 +65,20 @@ describe('measured against etcd-io/raft', () => {
       expect(messages).toEqual([{ type: 'MsgAppResp', from: 2, to: 1, term: 2, index: 6 }]);
       expect(n.status()).toMatchObject({ commit: 6, snapshotIndex: 0, firstIndex: 1, lastIndex: 6 });
     }
+  });
+
+  it('a snapshot at the commit index is not restored even when its term disagrees with the log (a forgery)', () => {
+    const n = newNode(2, { term: 2 });
+    const ents = [1, 2, 3, 4, 5, 6].map((index) => ({ term: 2, index, type: 'normal' as const, data: `e${index}` }));
+    n.step({ type: 'MsgApp', from: 1, to: 2, term: 2, index: 0, logTerm: 0, entries: ents, commit: 6 });
+    drain(n);
+    // Index 6 is committed with term 2; a leader of term 3 claims a snapshot ending there with term 3.
+    n.step({ type: 'MsgSnap', from: 1, to: 2, term: 3, snapshot: snapshotAt(6, 3, [1, 2, 3]) });
+    const { readies, messages } = drain(n);
+    expect(readies.some((r) => r.snapshot !== undefined)).toBe(false);
+    expect(messages).toEqual([{ type: 'MsgAppResp', from: 2, to: 1, term: 3, index: 6 }]);
+    expect(n.status()).toMatchObject({ term: 3, commit: 6, snapshotIndex: 0, firstIndex: 1, lastIndex: 6 });
+    expect(n.term(6)).toBe(2);
   });
 
   it('a snapshot whose last entry the log already holds fast-forwards the commit instead of restoring', () => {
