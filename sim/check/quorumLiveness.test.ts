@@ -27,6 +27,7 @@ class StandIn {
   onStatusChange(f: (n: number, s: HostStatus) => void): void {
     this.status.push(f);
   }
+  onConclude(): void {}
   violate(check: string, _node: null, message: string): void {
     this.violations.push(`${check}: ${message}`);
   }

@@ -51,6 +51,8 @@ export class QuorumLiveness {
 
   constructor(private readonly world: World, private readonly o: QuorumLivenessOptions) {
     world.onFaultReach((r) => this.reaches.push(r));
+    // Decided with the run's other checks wherever it ends (the workload's finish calls it first, for its stats).
+    world.onConclude(() => this.conclude());
     world.onStatusChange((node, status: HostStatus) => {
       if (node < o.servers) this.statusLog.push({ t: world.nowUs, node, up: status !== 'down', paused: status === 'paused' });
     });
@@ -62,8 +64,9 @@ export class QuorumLiveness {
     if (t > this.lastOkUs) this.lastOkUs = t;
   }
 
-  /** Judges the run up to `endUs` (its end): a violation for the first calm stretch without progress. */
-  conclude(endUs: Micros): void {
+  /** Judges the run up to `endUs` (its end), once: a violation for the first calm stretch without progress. */
+  conclude(endUs: Micros = this.world.nowUs): void {
+    if (this.state !== 'not run') return;
     const { servers, withinUs } = this.o;
     const stopUs = Math.min(endUs, this.o.clientsStopUs);
     if (endUs - this.lastOkUs > withinUs) this.gaps.push([this.lastOkUs, endUs]);

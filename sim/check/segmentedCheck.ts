@@ -269,11 +269,16 @@ export class SegmentedChecker<S, I, O> {
   private closeSegment(part: Part<S, I, O>, cutUs: number): void {
     if (part.ops.length === 1 && part.carried === 0 && part.configs.length === 1 && this.closeOne(part, cutUs)) return;
     const ops = this.searchOps(part);
-    const unknown: unknown[] = [];
-    for (const o of ops) if (o.ret === Infinity) unknown.push(o.op.input);
-    for (const c of part.configs) if (unknownChoices([...unknown, ...c.unplaced.map((o) => o.input)]) > SEGMENT_UNKNOWN_CHOICES_MAX) {
-      part.sticky = true;
-      return;
+    let unknown = 0;
+    for (const o of ops) if (o.ret === Infinity) unknown++;
+    for (const c of part.configs) {
+      // Up to SEGMENT_UNKNOWN_MAX of them cannot make more choices than the bound: counted by kind only past it.
+      if (c.unplaced.length + unknown <= SEGMENT_UNKNOWN_MAX) continue;
+      const inputs = [...ops.filter((o) => o.ret === Infinity).map((o) => o.op.input), ...c.unplaced.map((o) => o.input)];
+      if (unknownChoices(inputs) > SEGMENT_UNKNOWN_CHOICES_MAX) {
+        part.sticky = true;
+        return;
+      }
     }
     this.segments++;
     const ends = this.endsOf(part, ops);

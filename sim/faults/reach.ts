@@ -46,11 +46,8 @@ export function faultReach(f: FaultSpec, nodeCount: number): FaultReach | null {
       return cut(partitionPairs({ shape: 'bridge', left: f.left, right: f.right, bridge: f.bridge }, nodeCount), end(f.duration));
     case 'isolate':
       return cut(partitionPairs({ shape: 'isolate', nodes: f.nodes }, nodeCount), end(f.duration));
-    case 'link': {
-      const links: [NodeId, NodeId][] = [];
-      for (const a of f.from) for (const b of f.to) if (a !== b) links.push([a, b]);
-      return { fromUs: f.at, toUs: end(f.duration), nodes: [], all: false, cuts: [], links };
-    }
+    case 'link':
+      return { fromUs: f.at, toUs: end(f.duration), nodes: [], all: false, cuts: [], links: linkPairs(f) };
     case 'byzantine':
     case 'crashOn':
     case 'deafenOn':
@@ -64,6 +61,13 @@ export function faultReach(f: FaultSpec, nodeCount: number): FaultReach | null {
       return unknown;
     }
   }
+}
+
+/** The directed links a `link` fault changes: every from -> to pair of two different nodes. */
+export function linkPairs(f: { from: readonly NodeId[]; to: readonly NodeId[] }): [NodeId, NodeId][] {
+  const pairs: [NodeId, NodeId][] = [];
+  for (const a of f.from) for (const b of f.to) if (a !== b) pairs.push([a, b]);
+  return pairs;
 }
 
 /** When one fault is over: its heal, or the moment it happens for an instant fault. */

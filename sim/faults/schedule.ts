@@ -17,7 +17,7 @@ import { scheduleByzantine } from './byzantine.ts';
 import { scheduleDiskFault } from './diskFaults.ts';
 import { scheduleLeak } from './leak.ts';
 import { linkLayer, nodeLayer } from './layers.ts';
-import { faultReach, healUs } from './reach.ts';
+import { faultReach, healUs, linkPairs } from './reach.ts';
 
 export { healUs } from './reach.ts';
 
@@ -27,9 +27,7 @@ export function describe(f: FaultSpec): string {
 }
 
 function scheduleLink(world: World, f: Extract<FaultSpec, { kind: 'link' }>, name: string): void {
-  const pairs: [number, number][] = [];
-  for (const a of f.from) for (const b of f.to) if (a !== b) pairs.push([a, b]);
-  linkLayer(world, pairs, toLinkChange(f.set as LinkSpec), f.at, f.at + f.duration, name, 'heal link');
+  linkLayer(world, linkPairs(f), toLinkChange(f.set as LinkSpec), f.at, f.at + f.duration, name, 'heal link');
 }
 
 /** Who leads right now (sim/workloads/raftKv.ts LeaderTracker); -1 when nobody does. */
