@@ -226,6 +226,13 @@ export function parseCount(text: string, flag: string, max: number): number {
   return Number(text);
 }
 
+/** `--port`: 0 for any free port the system picks, or a port from 1 to 65535 (no sign, no leading zeros). */
+export function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^(0|[1-9]\d*)$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: expected 0 (any free port) or a port number from 1 to 65535, got "${text}"`);
+  return Number(text);
+}
+
 export class HelpRequested extends Error {
   constructor(readonly topic: string) {
     super(topic);

@@ -1,5 +1,5 @@
 // The scenario catalogue on disk: scenarios/*.yaml|json beside the package root.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText, type ParseResult } from '../sim/scenario/parse.ts';
@@ -30,6 +30,8 @@ export function locateScenario(nameOrFile: string): Located {
   if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return { ok: true, file: resolve(nameOrFile), fromCatalog: false };
   // A path that exists but is no file (a directory, a device) is named for what it is.
   if (existsSync(nameOrFile)) return { ok: false, message: `--scenario: ${nameOrFile} is ${statSync(nameOrFile).isDirectory() ? 'a directory' : 'not a regular file'}; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
+  const link = brokenLink(nameOrFile);
+  if (link !== null) return { ok: false, message: `--scenario: ${nameOrFile} is a symbolic link ${link}; point it at a scenario file, or name the file itself.` };
   const names = catalogFiles().map(scenarioNameOf);
   return { ok: false, message: `--scenario: "${nameOrFile}" is neither a catalogue scenario nor a file. Known scenarios: ${names.join(', ')} (see \`faultline list\`).` };
 }
@@ -45,4 +47,20 @@ export function catalogScenario(name: string): Scenario {
   const p = loadScenarioFile(loc.file);
   if (!p.ok) throw new Error(`${name} is invalid: ${p.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`);
   return p.scenario;
+}
+
+/** How a path that names a symbolic link leads nowhere (a loop, or a missing target); null when it is no such link. */
+function brokenLink(path: string): string | null {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return null;
+  } catch {
+    return null;
+  }
+  try {
+    realpathSync(path);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' ? 'that loops (it leads back to itself)' : `to ${JSON.stringify(readlinkSync(path))}, which does not exist`;
+  }
 }

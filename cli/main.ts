@@ -17,7 +17,7 @@ import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import type { TraceEvent } from '../sim/trace/trace.ts';
-import { HelpRequested, parseCount, parseFlags, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
+import { HelpRequested, parseCount, parseFlags, parsePort, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
 import { saveKnowledge, withKnowledge } from './knowledge.ts';
 import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
@@ -284,7 +284,7 @@ function cmdList(argv: string[], io: Io): number {
 async function cmdUi(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(argv, 'ui', { ...WORKLOAD_FLAG, port: { type: 'string', short: 'p' }, host: { type: 'string' }, scenario: { type: 'string', short: 's' }, seed: { type: 'string' }, dev: { type: 'boolean' } });
   // 0 picks a free port, as for `serve`.
-  const port = values.port === undefined ? 5173 : values.port === '0' ? 0 : parseCount(values.port as string, '--port', 65535);
+  const port = parsePort(values.port as string | undefined, 5173);
   const workloads = workloadPaths(values.workload);
   await loadWorkloadFiles(workloads, io.cwd);
   const query = new URLSearchParams();

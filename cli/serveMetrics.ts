@@ -15,7 +15,7 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 import { detailedHealth, readiness } from '../sim/telemetry/health.ts';
 import { CONTENT_TYPES, type ExpositionFormat } from '../sim/telemetry/registries.ts';
 import { TelemetrySession } from '../sim/telemetry/session.ts';
-import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
+import { parseCount, parseFlags, parsePort, parseSeed, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
 import type { Io } from './main.ts';
 import { loadScenarioRef } from './scenarioRef.ts';
@@ -185,7 +185,7 @@ export function cmdServe(argv: string[], io: Io): Promise<number> {
 async function serve(values: Record<string, string | boolean | string[] | undefined>, workloads: string[], io: Io): Promise<number> {
   const seed = values.seed === undefined ? 1 : parseSeed(values.seed as string);
   const speed = values.speed === undefined ? 1 : parseSpeed(values.speed as string);
-  const port = values.port === undefined ? SERVE_PORT_DEFAULT : values.port === '0' ? 0 : parseCount(values.port as string, '--port', 65535);
+  const port = parsePort(values.port as string | undefined, SERVE_PORT_DEFAULT);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host: expected an address such as 127.0.0.1');
   const loaded = loadScenarioRef((values.scenario as string | undefined) ?? DEFAULT_SCENARIO, workloads);

@@ -227,8 +227,8 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   progress?.clear();
   if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);
-  const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seeds)`;
-  const stopped = o.failFast && file.results.length < seeds.length ? ` · stopped at the first failing seed (--fail-fast) after ${file.results.length} of ${seeds.length} seeds` : '';
+  const shardText = shard === null ? '' : ` · shard ${shard.index}/${shard.count} (${seeds.length} seed${seeds.length === 1 ? '' : 's'})`;
+  const stopped = o.failFast && file.results.length < seeds.length ? ` · stopped at the first failing seed (--fail-fast) after ${file.results.length} of ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` : '';
   if (v.json === true) io.out(jsonSummary(file, sum));
   else io.out(humanSummary(`faultline sweep ${file.scenario} · seeds ${file.seeds}${shardText} · ${jobs} job${jobs === 1 ? '' : 's'}${stopped}`, file, sum, outShown, allowInconclusive));
   return sweepExitCode(sum, allowInconclusive);

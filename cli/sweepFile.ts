@@ -451,7 +451,7 @@ function choose(dir: string, w: SweepInput, l: SweepInput, logNewer: boolean): S
   }
   const newer = logNewer ? l : w;
   if (chosen === newer || nw === nl) return chosen;
-  const note = `${dir}: read ${basename(chosen.file)} (${chosen.sweep.results.length} seeds): the newer ${basename(newer.file)} holds ${newer.sweep.results.length === 0 ? 'no seed results' : `only ${newer.sweep.results.length} of them, the same`} (a sweep started again in ${dir} and stopped?)`;
+  const note = `${dir}: read ${basename(chosen.file)} (${chosen.sweep.results.length} seed${chosen.sweep.results.length === 1 ? '' : 's'}): the newer ${basename(newer.file)} holds ${newer.sweep.results.length === 0 ? 'no seed results' : `only ${newer.sweep.results.length} of them, the same`} (a sweep started again in ${dir} and stopped?)`;
   return { ...chosen, note };
 }
 

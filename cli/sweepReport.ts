@@ -38,7 +38,7 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
   const word = sum.failed > 0 ? 'FAIL' : sum.inconclusive > 0 ? 'INCONCLUSIVE' : 'PASS';
   const lines = [
     title,
-    `  ${word}  ${formatCount(sum.passed)} passed, ${formatCount(sum.failed)} failed, ${formatCount(sum.inconclusive)} inconclusive of ${formatCount(sum.seeds)} seeds in ${(sum.wallMs / 1000).toFixed(2)} s`,
+    `  ${word}  ${formatCount(sum.passed)} passed, ${formatCount(sum.failed)} failed, ${formatCount(sum.inconclusive)} inconclusive of ${formatCount(sum.seeds)} seed${sum.seeds === 1 ? '' : 's'} in ${(sum.wallMs / 1000).toFixed(2)} s`,
     `  ${formatCount(sum.seedsPerMin)} seeds/min · ${formatCount(sum.eventsPerS)} events/s · ${formatCount(sum.events)} events`,
   ];
   for (const r of f.retried ?? []) lines.push(`  seed ${r.seed} ran twice: ${r.why}`);
@@ -49,14 +49,14 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
     lines.push(`  seed ${r.seed} failed: [${v?.check ?? '?'}] ${firstLine(v?.message ?? '')}${r.violationCount > 1 ? ` (+${r.violationCount - 1} more)` : ''}`);
     lines.push(`    replay: ${replayCommand(f, r.seed)}${outDir === undefined ? '' : `   or: npx faultline replay ${join(outDir, SWEEP_FILE)}#seed=${r.seed}`}`);
   }
-  if (failures.length > SEEDS_LISTED_MAX) lines.push(`  … and ${formatCount(failures.length - SEEDS_LISTED_MAX)} more failing seeds (every one is in sweep.json and --json)`);
+  if (failures.length > SEEDS_LISTED_MAX) lines.push(`  … and ${formatCount(failures.length - SEEDS_LISTED_MAX)} more failing seed${failures.length - SEEDS_LISTED_MAX === 1 ? '' : 's'} (every one is in sweep.json and --json)`);
   const undecided = f.results.filter((r) => r.verdict === 'inconclusive');
   for (const r of undecided.slice(0, SEEDS_LISTED_MAX)) {
     const x = r.inconclusive[0];
     lines.push(`  seed ${r.seed} inconclusive: [${x?.check ?? '?'}] ${x?.reason ?? ''}${r.inconclusive.length > 1 ? ` (+${r.inconclusive.length - 1} more)` : ''}`);
     lines.push(`    replay: ${replayCommand(f, r.seed)}`);
   }
-  if (undecided.length > SEEDS_LISTED_MAX) lines.push(`  … and ${formatCount(undecided.length - SEEDS_LISTED_MAX)} more inconclusive seeds (every one is in sweep.json and --json)`);
+  if (undecided.length > SEEDS_LISTED_MAX) lines.push(`  … and ${formatCount(undecided.length - SEEDS_LISTED_MAX)} more inconclusive seed${undecided.length - SEEDS_LISTED_MAX === 1 ? '' : 's'} (every one is in sweep.json and --json)`);
   if (undecided.length > 0) lines.push(`  ${formatCount(undecided.length)} inconclusive seed${undecided.length === 1 ? '' : 's'}: exit ${allowInconclusive ? `${EXIT_PASS} (--allow-inconclusive)` : `${EXIT_INCONCLUSIVE} (--allow-inconclusive accepts them)`}`);
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, SWEEP_FILE)} and ${join(outDir, JUNIT_FILE)}`);
   return lines.join('\n') + '\n';

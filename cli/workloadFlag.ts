@@ -79,6 +79,11 @@ function definitionMessage(path: string, e: WorkloadDefinitionError): string {
 /** Imports and registers each module, in order; every problem is a UsageError naming the file. */
 export async function loadWorkloadFiles(paths: readonly string[], cwd: string): Promise<void> {
   const urls = paths.map((p) => moduleUrl(p, cwd));
+  // The same module twice would be recorded twice (reports, replay commands) for one load.
+  for (const [i, url] of urls.entries()) {
+    const first = urls.indexOf(url);
+    if (first < i) throw new UsageError(`--workload ${paths[i]}: ${paths[first] === paths[i] ? 'is given twice' : `names the same module as --workload ${paths[first]}`}; give each module once`);
+  }
   const limitMs = importTimeoutMs();
   // A module whose import never finishes (a loop that never ends) would hang the command.
   let loading = paths[0];

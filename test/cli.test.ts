@@ -2,7 +2,7 @@
 // input, no partial output, replay commands. Method: call main() in-process with captured
 // output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliAsync } from './cliHarness.ts';
@@ -51,6 +51,11 @@ describe('faultline CLI', () => {
     // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
     const dir = mkdtempSync(join(tmpdir(), 'fl-'));
     expect(cli('run', '--scenario', dir)).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${dir} is a directory; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).\n` });
+    // A symbolic link that loops or leads nowhere is named for what it is (it was "neither a catalogue scenario nor a file").
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    symlinkSync('gone.yaml', join(dir, 'dangling.yaml'));
+    expect(cli('run', '--scenario', join(dir, 'loop.yaml'))).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${join(dir, 'loop.yaml')} is a symbolic link that loops (it leads back to itself); point it at a scenario file, or name the file itself.\n` });
+    expect(cli('run', '--scenario', join(dir, 'dangling.yaml'))).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${join(dir, 'dangling.yaml')} is a symbolic link to "gone.yaml", which does not exist; point it at a scenario file, or name the file itself.\n` });
   });
 
   it('an invalid scenario file lists every problem by path, exits 2 and writes nothing', () => {
@@ -158,6 +163,11 @@ describe('faultline CLI', () => {
       expect(r.code, r.err).toBe(2);
       expect(r.err).toMatch(/--host: no-such-host\.invalid is not a host name or address this machine can resolve/);
       expect(r.out).toBe('');
+    }
+    // 0 asks for any free port; other spellings of 0 and numbers past 65535 are refused with both choices named.
+    for (const [cmd, port] of [['serve', '00'], ['serve', '65536'], ['ui', '08080'], ['ui', '-1']]) {
+      const r = await cliAsync(process.cwd(), cmd, '--port', port);
+      expect(r).toEqual({ code: 2, out: '', err: `faultline: --port: expected 0 (any free port) or a port number from 1 to 65535, got "${port}"\n` });
     }
   });
 

@@ -214,4 +214,64 @@ describe('bad scenario files', () => {
     reject([...HEAD, 'duration: 100000000000000000000', 'liveness: { within: 800h }'],
       /duration: 100000000000000000000 is longer than 30 days, the longest duration a scenario may name/, /liveness\.within: "800h" is longer than 30 days/);
   });
+
+  describe('a setting the run would silently ignore is refused, naming the field', () => {
+    const base = (workload: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'x', description: 'x', workload, topology: { nodes: 3 }, duration: '5s', ...more });
+    const problems = (doc: Record<string, unknown>): string[] => {
+      const r = validateScenario(doc);
+      return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+
+    it('spares on a workload that never brings one in (heartbeat, rag, load-kv, raft-kv without an operator that adds learners)', () => {
+      for (const w of ['heartbeat', 'load-kv', 'rag']) expect(problems(base(w, { topology: { nodes: 3, spares: 2 }, duration: '20s' }))).toEqual([expect.stringMatching(/^topology\.spares: the .* workload brings in no spare servers, so 2 spares would never run: remove topology\.spares, or use a workload that has spares \(raft-kv, mapek\)/)]);
+      expect(problems(base('raft-kv', { topology: { nodes: 3, spares: 1 } }))).toEqual([expect.stringMatching(/^topology\.spares: no admin: section brings the spare servers in/)]);
+      expect(problems(base('raft-kv', { topology: { nodes: 3, spares: 1 }, admin: { ops: { addLearner: 0, transfer: 1 } } }))).toEqual([expect.stringMatching(/^topology\.spares: admin\.ops\.addLearner is 0, so nothing brings the spare servers in/)]);
+      expect(problems(base('raft-kv', { topology: { nodes: 3, spares: 1 }, admin: {} }))).toEqual([]);
+      expect(problems(base('mapek', { topology: { nodes: 3, spares: 1 } }))).toEqual([]);
+    });
+
+    it('mapek: load and gateway sections on manager.base raft-kv, and closed-loop client fields on load-kv', () => {
+      expect(problems(base('mapek', { load: { clients: 2 }, gateway: {} }))).toEqual([
+        expect.stringMatching(/^load: manager\.base is raft-kv, which does not read a load section \(load-kv does/),
+        expect.stringMatching(/^gateway: manager\.base is raft-kv, which does not read a gateway section/),
+      ]);
+      expect(problems(base('mapek', { manager: { base: 'load-kv' }, clients: { count: 8, keys: 10 }, load: { phases: [{ name: 'a', duration: '2s' }] } }))).toEqual([
+        expect.stringMatching(/^clients\.count: mapek with manager\.base load-kv sends its requests from load\.clients \(open loop\) and reads only clients\.keys and clients\.mix/),
+      ]);
+      expect(problems(base('load-kv', { clients: { timeout: '1s', readers: 2, keys: 10, mix: { get: 1 } }, load: { phases: [{ name: 'a', duration: '2s' }] } }))).toEqual([
+        expect.stringMatching(/^clients\.timeout: load-kv sends its requests from load\.clients/),
+        expect.stringMatching(/^clients\.readers: load-kv .*: remove it, or set load\.clients$/),
+      ]);
+    });
+
+    it('a CPU time for a message type the node never receives, a load phase of no time', () => {
+      const load = (more: Record<string, unknown>): Record<string, unknown> => base('load-kv', { load: { phases: [{ name: 'a', duration: '2s' }], ...more } });
+      expect(problems(load({ serverCpu: { byType: { 'kv.req': '300us', MsgApp: '50us' } }, gatewayCpu: { byType: { 'gw.req': '10us', 'kv.resp': '5us' } } }))).toEqual([]);
+      expect(problems(load({ serverCpu: { byType: { 'kv.rq': '300us' } }, gatewayCpu: { byType: { MsgApp: '5us' } } }))).toEqual([
+        expect.stringMatching(/^load\.serverCpu\.byType\.kv\.rq: a server never receives a message of type "kv\.rq", so this time would never apply; a server receives MsgApp, .*kv\.req, kv\.register, kv\.admin$/),
+        expect.stringMatching(/^load\.gatewayCpu\.byType\.MsgApp: a gateway never receives a message of type "MsgApp"/),
+      ]);
+      expect(problems(base('load-kv', { load: { phases: [{ name: 'a', duration: '2s' }, { name: 'b', duration: 0 }] } }))).toEqual([
+        expect.stringMatching(/^load\.phases\[1\]\.duration: must be longer than 0: a phase of no time never sends a request/),
+      ]);
+    });
+
+    it('a swarm that draws no fault, a bandwidth of 0, a fraction of a microsecond', () => {
+      expect(problems(base('heartbeat', { swarm: { kinds: ['crash'], count: '0..0', window: ['1s', '2s'], duration: ['100ms', '200ms'] } }))).toEqual([
+        expect.stringMatching(/^swarm\.count: draws no fault at all \(0\.\.0\): remove the swarm section/),
+      ]);
+      expect(problems(base('heartbeat', { swarm: { kinds: ['crash'], count: '0..2', window: ['1s', '2s'], duration: ['100ms', '200ms'] } }))).toEqual([]);
+      expect(problems(base('heartbeat', { topology: { nodes: 3, link: { bandwidthBytesPerS: 0 } }, faults: [{ at: '1s', kind: 'link', from: [0], to: [1], set: { bandwidthBytesPerS: 0 }, duration: '1s' }] }))).toEqual([
+        expect.stringMatching(/^topology\.link\.bandwidthBytesPerS: must be at least 1 byte per second: leave it out for no cap/),
+        expect.stringMatching(/^faults\[0\]\.set\.bandwidthBytesPerS: must be at least 1 byte per second/),
+      ]);
+      expect(problems(base('heartbeat', { faults: [{ at: '1.5us', kind: 'crash', node: 1 }, { at: '0.0001ms', kind: 'crash', node: 2 }] }))).toEqual([
+        'faults[0].at: "1.5us" is 1.5 microseconds, and the simulated clock counts whole microseconds: write 1us or 2us',
+        'faults[1].at: "0.0001ms" is 0.1 microseconds, and the simulated clock counts whole microseconds: write 0s or 1us',
+      ]);
+      const whole = validateScenario(base('heartbeat', { faults: [{ at: '1.1s', kind: 'crash', node: 1 }, { at: '1.0005s', kind: 'crash', node: 2 }] }));
+      expect(whole.ok && whole.scenario.faults.map((f) => f.at)).toEqual([1_100_000, 1_000_500]);
+    });
+  });
 });
+

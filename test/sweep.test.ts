@@ -103,6 +103,8 @@ describe('faultline sweep', () => {
     expect(r.out).toMatch(/slowest: seed 14[01] \(\d+ ms\)/);
     expect(r.out).toContain(`replay: npx faultline run --scenario ${SWARM} --seed ${FAILING_SEED}`);
     expect(r.out).toContain(`npx faultline replay ${relative(process.cwd(), join(dir, 'sweep.json'))}#seed=${FAILING_SEED}`);
+    // One seed is one seed, not "1 seeds".
+    expect(cli('sweep', '--scenario', SWARM, '--seeds', '140', '--jobs', '1').out).toMatch(/PASS {2}1 passed, 0 failed, 0 inconclusive of 1 seed in /);
   });
 
   it('a worker that dies is replaced and its seed runs again once, with the result of a run in this thread', () => {

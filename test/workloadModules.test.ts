@@ -109,6 +109,15 @@ describe('--workload: a malformed module exits 2, naming the file and the field'
     }
   });
 
+  it('the same module given twice (as the same text or another path to it) is refused, not loaded and recorded twice', async () => {
+    for (const second of ['test/fixtures/workloads/gossip.ts', './test/fixtures/../fixtures/workloads/gossip.ts']) {
+      const r = await cliAsync(ROOT, 'run', ...GOSSIP, '--workload', second);
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(second === GOSSIP[1] ? /--workload test\/fixtures\/workloads\/gossip\.ts: is given twice; give each module once/ : /--workload \.\/test\/fixtures\/\.\.\/fixtures\/workloads\/gossip\.ts: names the same module as --workload test\/fixtures\/workloads\/gossip\.ts; give each module once/);
+    }
+  });
+
   it('a module Node would load as CommonJS is refused with the fix', async () => {
     const dir = tmp();
     copyFileSync(join(FIX, 'gossip.ts'), join(dir, 'gossip.ts'));
@@ -174,6 +183,13 @@ describe("--workload: an exception from the user's code is reported as theirs, w
     expect(r.err).toMatch(message);
     expect(r.err).toMatch(boom(needle));
     expect(r.err).not.toMatch(/\/(sim|cli|core|bin|ui|node_modules)\/|node:internal/);
+  });
+
+  it('a finish() stat named like one every report has (crashes) exits 2 naming it, rather than replacing the real count', async () => {
+    const r = await cliAsync(ROOT, 'run', '--workload', 'test/fixtures/workloads/boom.ts', '--scenario', boomScenario(tmp(), 'stat'));
+    expect(r.code, r.err).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/workload boom.*finish\(\).*the key crashes, which every run report already has \(traced, nodes, crashes, oomCrashes\): name your stat something else/);
   });
 
   it('from a node\'s process: the node crashes with a process-threw violation naming the line (exit 1)', async () => {

@@ -12,7 +12,7 @@ import { toLinkProfile } from '../scenario/topology.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { formatCount, formatMicros } from '../kernel/time.ts';
 import { nodeSpecs, workloadOf } from '../workloads/registry.ts';
-import type { CheckLimits, LeaderSource } from '../workloads/workload.ts';
+import { BUILTIN_STATS, type CheckLimits, type LeaderSource } from '../workloads/workload.ts';
 import { verdictOf, type Inconclusive, type RunVerdict } from '../check/verdict.ts';
 import { World, type Violation } from '../world/world.ts';
 
@@ -160,6 +160,8 @@ export function failsCheck(s: Scenario, seed: number, check: string | null, opts
 }
 
 export function reportOf(s: Scenario, seed: number, world: World, extra: Record<string, number | string>): RunReport {
+  // A user's finish() is refused such keys (userWorkload.ts); a built-in workload must not use them either.
+  for (const k of BUILTIN_STATS) if (Object.hasOwn(extra, k)) throw new Error(`workload ${s.workload}: finish() returned the stat ${k}, which every run report has`);
   world.concludeChecks();
   return {
     scenario: s.name,

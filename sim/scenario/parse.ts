@@ -110,6 +110,13 @@ function needsLeader(s: Scenario, path: string, what: string, plural = false): P
   return [{ path, message: `${what} ${plural ? 'need' : 'needs'} a workload with a leader (${withLeader.join(' or ')}), not ${s.workload}: remove ${plural ? 'them' : 'it'} or change the workload` }];
 }
 
+/** Spares are idle servers an operator or manager brings in: a workload that has none would ignore them. */
+function sparesProblems(s: Scenario, w: Workload): Problem[] {
+  if (s.topology.spares === 0 || w.spares === true) return [];
+  const withSpares = registeredWorkloads().filter((x) => x.spares === true).map((x) => x.name);
+  return [{ path: 'topology.spares', message: `the ${w.name} workload brings in no spare servers, so ${s.topology.spares} spare${s.topology.spares === 1 ? '' : 's'} would never run: remove topology.spares, or use a workload that has spares (${withSpares.join(', ')})` }];
+}
+
 /** A node listed twice in one list is almost surely a typo for another node. */
 function listedOnce(nodes: readonly number[], path: string): Problem[] {
   const seen = new Set<number>();
@@ -244,7 +251,7 @@ export function validateScenario(doc: unknown): ParseResult {
   const r = scenarioSchemaFor(w).safeParse(doc);
   if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name, doc) };
   const s = r.data as Scenario;
-  const problems = [...semanticProblems(s), ...(w.validate?.(s) ?? [])];
+  const problems = [...semanticProblems(s), ...sparesProblems(s, w), ...(w.validate?.(s, doc as Record<string, unknown>) ?? [])];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 

@@ -8,7 +8,7 @@
 // (`faults[2].at: expected a duration like "1.5s"`). Defaults are filled by the schemas
 // and nowhere else.
 import { z } from 'zod';
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, fractionOfMicrosecond, parseDuration } from './duration.ts';
 
 const DURATION_HINT = 'expected a non-negative duration like "1.5s", "250ms" or "10m"';
 
@@ -26,11 +26,11 @@ function shownValue(v: unknown): string {
 }
 
 /** A duration in integer µs of at least `minUs`, from "1.5s"-style text or a number of µs. */
-function durationAtLeast(minUs: number, why: string) {
+export function durationAtLeast(minUs: number, why: string) {
   const schema = z.union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? `is required: add it (${DURATION_HINT.replace(/^expected /, '')})` : `${DURATION_HINT}, got ${shownValue(iss.input)}`) }).transform((v, ctx) => {
     const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
     if (us === null) {
-      ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}, got ${shownValue(v)}` });
+      ctx.addIssue({ code: 'custom', message: (typeof v === 'string' ? fractionOfMicrosecond(v) : null) ?? `${DURATION_HINT}, got ${shownValue(v)}` });
       return z.NEVER;
     }
     if (us > DURATION_US_MAX) {
@@ -89,7 +89,8 @@ export const linkSchema = z.object({
   duplicate: probability.optional(),
   reorder: probability.optional(),
   corrupt: probability.optional(),
-  bandwidthBytesPerS: z.number().int().min(0).optional(),
+  /** A cap on the link's throughput; left out, no cap. */
+  bandwidthBytesPerS: z.number().int().min(1, 'must be at least 1 byte per second: leave it out for no cap (0 is not "no bandwidth"; to cut a link use loss: 1 or a partition)').optional(),
 }).strict();
 
 /** Byzantine adversaries: see sim/faults/byzantine.ts for what each one does. */
@@ -209,7 +210,9 @@ export const swarmSchema = z.object({
   /** Which fault families are switched on; each sampled fault picks one uniformly. */
   kinds: z.array(z.enum(SWARM_KINDS)).min(1),
   /** How many faults to sample. */
-  count: rangeOf(z.number({ error: (iss) => `expected a whole number of faults, got ${shownValue(iss.input)}` }).int('expected a whole number of faults').min(0, 'must be 0 or more').max(SWARM_COUNT_MAX, `must be at most ${SWARM_COUNT_MAX}`), '"3..8" or [3, 8]'),
+  count: rangeOf(z.number({ error: (iss) => `expected a whole number of faults, got ${shownValue(iss.input)}` }).int('expected a whole number of faults').min(0, 'must be 0 or more').max(SWARM_COUNT_MAX, `must be at most ${SWARM_COUNT_MAX}`), '"3..8" or [3, 8]').superRefine((r, ctx) => {
+    if (r[0] === 0 && r[1] === 0) ctx.addIssue({ code: 'custom', message: 'draws no fault at all (0..0): remove the swarm section for a run without faults, or raise the upper end (e.g. "0..3")' });
+  }),
   /** When faults may start. */
   window: rangeOf(duration, '[1s, 8s] or "1s..8s"'),
   /** How long each timed fault lasts. */

@@ -18,6 +18,7 @@
 // makes the check inconclusive, not a pass.
 import { z } from 'zod';
 import type { Micros, NodeId } from '../../core/env.ts';
+import { MESSAGE_TYPES } from '../../core/raft/types.ts';
 import { Gateway } from '../../core/gateway/gateway.ts';
 import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
@@ -27,7 +28,7 @@ import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { duration, type Problem } from '../scenario/schema.ts';
+import { duration, durationAtLeast, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
@@ -35,14 +36,30 @@ import { GatewayDeltas, PhaseStats } from './loadStats.ts';
 import { LOAD_KV_UI } from './raftUi.ts';
 import { defineWorkload, type InstallContext, type ScenarioOf } from './workload.ts';
 
-/** A node's CPU service times (sim/host/cpu.ts); unset fields keep the defaults. */
-export const cpuSchema = z.object({
-  message: duration.optional(),
-  timer: duration.optional(),
-  fsync: duration.optional(),
-  /** Per message type (the message's `type` field), e.g. { kv.req: 300us }. */
-  byType: z.record(z.string(), duration).optional(),
-}).strict();
+/** What a KV server receives: Raft's messages from its peers, and its clients' and operator's requests. */
+const SERVER_MESSAGE_TYPES: readonly string[] = [...MESSAGE_TYPES, 'kv.req', 'kv.register', 'kv.admin'];
+/** What a gateway receives: its load clients' requests, the servers' answers, and the manager's limits. */
+const GATEWAY_MESSAGE_TYPES: readonly string[] = ['gw.req', 'gw.ctl', 'kv.resp', 'kv.registered', 'kv.redirect'];
+
+/**
+ * A node's CPU service times (sim/host/cpu.ts); unset fields keep the defaults. `byType`
+ * keys must be types the node receives (`types`): a misspelt one would never match.
+ */
+function cpuSchema(who: string, types: readonly string[]) {
+  return z.object({
+    message: duration.optional(),
+    timer: duration.optional(),
+    fsync: duration.optional(),
+    /** Per message type (the message's `type` field), e.g. { kv.req: 300us }. */
+    byType: z.record(z.string(), duration).superRefine((r, ctx) => {
+      for (const k of Object.keys(r)) {
+        if (!types.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `${who} never receives a message of type ${JSON.stringify(k)}, so this time would never apply; ${who} receives ${types.join(', ')}` });
+      }
+    }).optional(),
+  }).strict();
+}
+const serverCpuSchema = cpuSchema('a server', SERVER_MESSAGE_TYPES);
+const gatewayCpuSchema = cpuSchema('a gateway', GATEWAY_MESSAGE_TYPES);
 
 /** Bounds a load phase must keep (the load-kv workload's promises); unset means unchecked. */
 export const loadExpectSchema = z.object({
@@ -56,6 +73,9 @@ export const loadExpectSchema = z.object({
   attemptsPerRequestMax: z.number().min(1).optional(),
 }).strict();
 
+/** A phase of no time would never send a request, and its promises would never be judged. */
+const phaseDuration = durationAtLeast(1, 'a phase of no time never sends a request, so its promises could not be judged: remove the phase, or give it a length');
+
 /** The load-kv workload: open-loop clients through gateways to the Raft KV cluster. */
 export const loadSchema = z.object({
   clients: z.number().int().min(1).max(256).default(4),
@@ -67,15 +87,15 @@ export const loadSchema = z.object({
   /** Consecutive phases; each runs `factor` times the base rate. */
   phases: z.array(z.object({
     name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'use letters and digits, starting with a letter'),
-    duration: duration,
+    duration: phaseDuration,
     factor: z.number().min(0).max(1000).default(1),
   }).strict()).min(1).max(32).default([{ name: 'steady', duration: 10_000_000, factor: 1 }]),
   /** A client gives up on a request after this long (the gateway's deadline should be shorter). */
   timeout: duration.default(2_000_000),
   /** Open requests per client, at most. */
   pendingMax: z.number().int().min(1).max(1_000_000).default(100_000),
-  serverCpu: cpuSchema.default({}),
-  gatewayCpu: cpuSchema.default({}),
+  serverCpu: serverCpuSchema.default({}),
+  gatewayCpu: gatewayCpuSchema.default({}),
   /** Check Raft's safety invariants as the run goes (memory grows with the run). */
   raftChecks: z.boolean().default(true),
   /** Per phase name, the bounds that phase must keep; a broken bound is a violation. */
@@ -98,6 +118,23 @@ export const loadSchema = z.object({
  * The load phases must end within the run: a run that stops first cannot judge them (it
  * reported a load-phases violation at the end). For load-kv, and mapek on load-kv.
  */
+/** The fields of `clients:` that open-loop load reads (the rest drive closed-loop clients). */
+const LOAD_CLIENT_FIELDS: readonly string[] = ['keys', 'mix'];
+
+/**
+ * On load-kv the requests come from `load.clients` (open loop), and `clients:` lends them only
+ * its keys and mix: any other field the file gives would be ignored, so it is refused. `what`
+ * names the workload (or workload and base) in the message.
+ */
+export function loadClientsProblems(given: Readonly<Record<string, unknown>>, what: string): Problem[] {
+  const c = given.clients;
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) return [];
+  return Object.keys(c).filter((k) => !LOAD_CLIENT_FIELDS.includes(k)).map((k) => ({
+    path: `clients.${k}`,
+    message: `${what} sends its requests from load.clients (open loop) and reads only clients.keys and clients.mix; clients.${k} applies to closed-loop clients (the raft-kv workload): remove it${k === 'count' || k === 'readers' ? ', or set load.clients' : ''}`,
+  }));
+}
+
 export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number }[] } }): Problem[] {
   const endUs = s.load.start + s.load.phases.reduce((t, p) => t + p.duration, 0);
   if (endUs <= s.duration) return [];
@@ -162,7 +199,7 @@ const sections = {
 };
 export type LoadKvScenario = ScenarioOf<typeof sections>;
 
-type CpuSpec = z.output<typeof cpuSchema>;
+type CpuSpec = z.output<typeof serverCpuSchema>;
 
 function toCpu(c: CpuSpec): Partial<CpuProfile> {
   return {
@@ -328,10 +365,7 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s) => [
-    ...(s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'load-kv sends its requests from load.clients (open loop); clients.readers applies to the raft-kv workload: remove it, or raise load.clients' }] : []),
-    ...loadPhaseProblems(s),
-  ],
+  validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s)],
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   drawSettings: drawRaftSwarm,

@@ -24,9 +24,10 @@ import { controlTimesOf, managerConfigOf, mapekSections, type ManagerLayout, typ
 import type { NodeSpec, World } from '../world/world.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { clientsProblems } from './kvSections.ts';
-import { loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
+import { loadClientsProblems, loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
+import type { Problem } from '../scenario/schema.ts';
 import { defineWorkload, type InstallContext, type Installed } from './workload.ts';
 
 export interface MapekLayout extends ManagerLayout {
@@ -138,16 +139,29 @@ function finishStats(world: World, s: MapekScenario, tracker: RecoveryTracker, a
   return out;
 }
 
+/**
+ * `load:` and `gateway:` drive open-loop load, which only manager.base load-kv runs: on
+ * raft-kv they would be ignored, so they are refused.
+ */
+function baseSectionProblems(base: 'raft-kv' | 'load-kv', given: Readonly<Record<string, unknown>>): Problem[] {
+  if (base === 'load-kv') return [];
+  return ['load', 'gateway'].filter((k) => Object.hasOwn(given, k)).map((k) => ({
+    path: k,
+    message: `manager.base is raft-kv, which does not read a ${k} section (load-kv does: open-loop load through gateways): remove it, or set manager.base: load-kv`,
+  }));
+}
+
 export const mapekWorkload = defineWorkload({
   name: 'mapek',
   description: 'A Raft KV cluster (raft-kv or load-kv, by manager.base) healed by the MAPE-K manager through a simulated control plane; checks Raft safety, the base workload\'s checks and recovery within a bound, and reports MTTR and availability.',
   sections: mapekSections,
   leader: true,
+  spares: true,
   // On load-kv the clients are `load.clients` (open loop): read-only closed-loop ones would be ignored.
-  validate: (s) => (s.manager.base !== 'load-kv' ? clientsProblems(s) : [
-    ...(s.clients.readers > 0 ? [{ path: 'clients.readers', message: 'with manager.base load-kv the requests come from load.clients (open loop); clients.readers applies to manager.base raft-kv: remove it, or raise load.clients' }] : []),
-    ...loadPhaseProblems(s),
-  ]),
+  validate: (s, given) => [
+    ...baseSectionProblems(s.manager.base, given),
+    ...(s.manager.base !== 'load-kv' ? clientsProblems(s) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s)]),
+  ],
   nodes: mapekNodes,
   install: installMapek,
   // The page's MAPE-K tab (ui/panels: the manager's loop, symptoms, actions and MTTR) besides Raft's logs.

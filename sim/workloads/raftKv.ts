@@ -98,9 +98,14 @@ export const raftKvWorkload = defineWorkload({
   description: 'Raft servers replicate a key-value store for closed-loop clients; checks Raft safety, linearizability and recovery after the faults heal.',
   sections,
   leader: true,
+  spares: true,
   validate: (s) => [
     ...(s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
       ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
+      : []),
+    // Only the operator's addLearner brings a spare in: without it the spares would never run.
+    ...(s.topology.spares > 0 && (s.admin === undefined || s.admin.ops.addLearner === 0)
+      ? [{ path: 'topology.spares', message: `${s.admin === undefined ? 'no admin: section brings' : 'admin.ops.addLearner is 0, so nothing brings'} the spare servers in, and they would never run: remove topology.spares, or ${s.admin === undefined ? 'add an admin: section (its addLearner adds spares as learners)' : 'give addLearner a weight above 0'}` }]
       : []),
     ...clientsProblems(s),
   ],

@@ -22,7 +22,7 @@ import type { Problem } from '../scenario/schema.ts';
 import { NODE_ID_MAX } from '../host/runtime.ts';
 import type { NodeSpec } from '../world/world.ts';
 import { registerWorkload, WorkloadDefinitionError } from './registry.ts';
-import { workloadProblems, type Installed, type Workload } from './workload.ts';
+import { BUILTIN_STATS, workloadProblems, type Installed, type Workload } from './workload.ts';
 
 /** An exception from a user's workload code, with the user's frames of its stack. */
 export class WorkloadError extends Error {
@@ -122,6 +122,7 @@ function checkedStats(workload: string, v: unknown): Record<string, number | str
   if (!isObject(v)) throw badResult(workload, 'finish()', `${shown(v)}: ${expected}`);
   for (const [k, x] of Object.entries(v)) {
     if (!(typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))) throw badResult(workload, 'finish()', `an object whose ${k} is ${shown(x)}: ${expected}`);
+    if ((BUILTIN_STATS as readonly string[]).includes(k)) throw badResult(workload, 'finish()', `an object with the key ${k}, which every run report already has (${BUILTIN_STATS.join(', ')}): name your stat something else`);
   }
   return v as Record<string, number | string>;
 }
@@ -252,10 +253,11 @@ function attributed(w: Workload): Workload {
   };
   const out: Workload = { name, description: w.description, sections: w.sections, nodes, install };
   if (w.leader !== undefined) (out as { leader?: boolean }).leader = w.leader;
+  if (w.spares !== undefined) (out as { spares?: boolean }).spares = w.spares;
   if (w.ui !== undefined) (out as { ui?: Workload['ui'] }).ui = w.ui;
   if (w.validate !== undefined) {
     const validate = w.validate;
-    out.validate = (s) => checkedProblems(name, guard(name, 'validate()', () => validate.call(w, s)));
+    out.validate = (s, given) => checkedProblems(name, guard(name, 'validate()', () => validate.call(w, s, given)));
   }
   if (w.drawSettings !== undefined) {
     const draw = w.drawSettings;

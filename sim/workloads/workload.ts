@@ -125,8 +125,17 @@ export interface Workload<S extends Sections = Sections> {
   readonly sections: S;
   /** True when install() returns `leaders`, so scenarios may use `leader` faults. */
   readonly leader?: boolean;
-  /** Problems the section schemas cannot see (across fields or sections), each with its path. */
-  validate?(s: ScenarioOf<S>): Problem[];
+  /**
+   * True when the workload brings in `topology.spares` (idle server slots an operator or a
+   * manager adds to the cluster); a scenario of any other workload may not name spares.
+   */
+  readonly spares?: boolean;
+  /**
+   * Problems the section schemas cannot see (across fields or sections), each with its path.
+   * `given` is the document as the file wrote it, before defaults: where a section or field
+   * the workload reads only in some settings was written (and so would be ignored), say so.
+   */
+  validate?(s: ScenarioOf<S>, given: Readonly<Record<string, unknown>>): Problem[];
   /** The nodes, by node id. Pure: it runs again inside every lockstep worker. */
   nodes(s: ScenarioOf<S>): NodeSpec[];
   /** Installs the workload's checks on a booted world (see the contract above). */
@@ -155,10 +164,13 @@ export function defineWorkload<S extends Sections>(w: Workload<S>): Workload<S> 
   return w;
 }
 
+/** The stats every run report has (sim/run/runScenario.ts); a workload's finish() may not use these keys. */
+export const BUILTIN_STATS = ['traced', 'nodes', 'crashes', 'oomCrashes'] as const;
+
 /** The top-level keys every scenario has, which no workload may use as a section. */
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
-const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'validate', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
+const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'spares', 'validate', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
 const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'membership', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
@@ -215,9 +227,9 @@ export function workloadProblems(w: unknown): Problem[] {
   if (typeof o.name !== 'string' || !NAME.test(o.name)) out.push({ path: 'name', message: `expected lowercase letters, digits and dashes starting with a letter, got ${JSON.stringify(o.name)}` });
   if (typeof o.description !== 'string' || o.description.trim() === '') out.push({ path: 'description', message: 'expected a sentence saying what the workload runs and checks' });
   out.push(...sectionProblems(o.sections));
-  if (o.leader !== undefined && typeof o.leader !== 'boolean') out.push({ path: 'leader', message: 'expected true or false' });
+  for (const f of ['leader', 'spares'] as const) if (o[f] !== undefined && typeof o[f] !== 'boolean') out.push({ path: f, message: 'expected true or false' });
   for (const f of ['nodes', 'install'] as const) if (typeof o[f] !== 'function') out.push({ path: f, message: `expected a function (${f === 'nodes' ? 'nodes(s) => NodeSpec[]' : 'install(world, s, ctx) => ({ finish })'})` });
-  if (o.validate !== undefined && typeof o.validate !== 'function') out.push({ path: 'validate', message: 'expected a function validate(s) => Problem[]' });
+  if (o.validate !== undefined && typeof o.validate !== 'function') out.push({ path: 'validate', message: 'expected a function validate(s, given) => Problem[]' });
   if (o.prepare !== undefined && typeof o.prepare !== 'function') out.push({ path: 'prepare', message: 'expected an async function prepare(s) => Promise<void>' });
   if (o.drawSettings !== undefined && typeof o.drawSettings !== 'function') out.push({ path: 'drawSettings', message: 'expected a function drawSettings(s, random) => { scenario, drawn } | null' });
   return [...out, ...uiProblems(o.ui)];
