@@ -2,7 +2,8 @@
 // of the heartbeat round a quorum answered, for an election timeout less one tick, divided
 // by the clock drift bound; outside it reads fall back to ReadIndex. No other leader can be
 // elected while it holds: not after a partition, not with a restarted follower's help, not
-// through a leadership transfer.
+// through a leadership transfer. A round gives a lease only once a quorum (not any one
+// follower) has answered it; a new term forgets every round.
 // Method: TestNetwork clusters driven tick by tick (every node ticks once per round, so
 // clocks agree) and LeaderLease alone. Before the fix, the lease was CheckQuorum alone: the
 // partition, drift, restart and transfer tests below each failed on it.
@@ -119,6 +120,23 @@ describe('§6.4.1 lease reads', () => {
     expect(net.node(1).readStates.map((r) => r.requestCtx)).toEqual(['before', 'during', 'after']);
   });
 
+  it('in a five-node cluster the answers of one follower do not renew the lease', () => {
+    const net = new TestNetwork({ voters: [1, 2, 3, 4, 5], seed: 1, config: LEASE });
+    net.elect(1);
+    net.propose(1, 'w');
+    net.run(2);
+    for (const id of [3, 4, 5]) net.cutLink(1, id);
+    let lastServed = -1;
+    for (let step = 1; step <= 9; step++) {
+      net.tick(1);
+      net.deliverAll();
+      // Node 2 answers every round; with the leader that is two of five.
+      expect(net.raw(1).status().role).toBe('leader');
+      if (leaseRead(net, 1, `r${step}`)) lastServed = step;
+    }
+    expect(lastServed).toBe(leaseDurationTicks(10, 0.1) - 1);
+  });
+
   it('the old lease (bug leaseWithoutQuorumRound) keeps answering after the lease has run out', () => {
     const net = leaseCluster(1, { bugs: { leaseWithoutQuorumRound: true } });
     net.isolate(1);
@@ -165,5 +183,44 @@ describe('LeaderLease', () => {
     expect(lease.holds(5)).toBe(true);
     lease.reset();
     expect(lease.holds(5)).toBe(false);
+  });
+
+  it('needs a quorum: answers short of one return false and give no lease', () => {
+    const majorityOf5 = (acks: ReadonlySet<number>): boolean => acks.size >= 3;
+    const lease = new LeaderLease(8);
+    const r = lease.startRound(2, 1);
+    expect(lease.ack(r, 2, majorityOf5)).toBe(false);
+    expect(lease.ack(r, 2, majorityOf5)).toBe(false);
+    expect(lease.holds(2)).toBe(false);
+    expect(lease.pendingRounds).toBe(1);
+    expect(lease.ack(r, 3, majorityOf5)).toBe(true);
+    expect(lease.holds(9)).toBe(true);
+    expect(lease.holds(10)).toBe(false);
+    expect(lease.pendingRounds).toBe(0);
+  });
+
+  it('counts the rounds it waits for, and reset forgets them: an answer to a round of the last term gives no lease', () => {
+    const lease = new LeaderLease(8);
+    expect(lease.pendingRounds).toBe(0);
+    const old = lease.startRound(0, 1);
+    lease.startRound(1, 1);
+    expect(lease.pendingRounds).toBe(2);
+    lease.reset();
+    expect(lease.pendingRounds).toBe(0);
+    expect(lease.ack(old, 2, majorityOf3)).toBe(false);
+    expect(lease.holds(1)).toBe(false);
+    // Ids keep growing across the reset, so the new term's first round is not mistaken for it.
+    const next = lease.startRound(3, 1);
+    expect(next).toBeGreaterThan(old + 1);
+    expect(lease.pendingRounds).toBe(1);
+  });
+
+  it('a lease of 0 ticks is allowed and never holds; a negative or fractional length is refused', () => {
+    const lease = new LeaderLease(0);
+    expect(lease.ack(lease.startRound(5, 1), 2, majorityOf3)).toBe(true);
+    expect(lease.holds(5)).toBe(false);
+    for (const bad of [-1, 1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new LeaderLease(bad), String(bad)).toThrow(/durationTicks must be a non-negative integer/);
+    }
   });
 });
