@@ -10,6 +10,7 @@ import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
+import { issueText } from './issueText.ts';
 import { parseJson } from './jsonText.ts';
 import { parseYamlText } from './yamlText.ts';
 import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
@@ -184,12 +185,12 @@ export function scenarioSchemaFor(w: Workload): z.ZodType {
   return schema;
 }
 
-function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, doc: unknown): Problem[] {
+function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, doc: unknown, schema: z.ZodType): Problem[] {
   const out: Problem[] = [];
   for (const i of issues) {
     if (i.code === 'unrecognized_keys' && i.path.length === 0) out.push(...i.keys.map((k) => strayKey(k, workload)));
     else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: `is required: add it (${article(i.expected)} ${i.expected})` });
-    else out.push({ path: formatPath(i.path), message: i.message });
+    else out.push({ path: formatPath(i.path), message: issueText(i, doc, schema) });
   }
   return out;
 }
@@ -224,7 +225,7 @@ function strayKey(key: string, workload: string): Problem {
 function unknownWorkload(doc: unknown): Problem[] {
   const r = baseSchema.loose().safeParse(doc);
   // The loose schema reports no unknown keys, so issueProblems never needs the workload here.
-  const problems = r.success ? [] : issueProblems(r.error.issues, '', doc);
+  const problems = r.success ? [] : issueProblems(r.error.issues, '', doc, baseSchema);
   const name = (doc as { workload?: unknown } | null)?.workload;
   if (typeof name === 'string' && !problems.some((p) => p.path === 'workload')) {
     const known = registeredWorkloads().map((w) => w.name).join(', ');
@@ -249,7 +250,7 @@ export function validateScenario(doc: unknown): ParseResult {
   const w = typeof name === 'string' ? findWorkload(name) : undefined;
   if (w === undefined) return { ok: false, problems: unknownWorkload(doc) };
   const r = scenarioSchemaFor(w).safeParse(doc);
-  if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name, doc) };
+  if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name, doc, scenarioSchemaFor(w)) };
   const s = r.data as Scenario;
   const problems = [...semanticProblems(s), ...sparesProblems(s, w), ...(w.validate?.(s, doc as Record<string, unknown>) ?? [])];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
