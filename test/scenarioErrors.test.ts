@@ -296,6 +296,7 @@ describe('bad scenario files', () => {
       'raft.snapshotEvery: expected a whole number, got 1.5',
       'clients.keys: expected a number, got "many"',
     ]);
+    expect(problems({ fualts: [] })).toEqual([expect.stringMatching(/^fualts: unknown field \(did you mean faults\?\): a raft-kv scenario has name, /)]);
     expect(problems({ faults: { crash: 1 } })).toEqual(['faults: expected a list ([a, b], or one "- item" line each), got a mapping']);
     expect(problems({ faults: [{ at: '1s', kind: 'partition', groups: [[0]], duration: '1s' }] })).toEqual(['faults[0].groups: needs at least 2 items, got 1']);
     // A schema's own message is kept as it is.

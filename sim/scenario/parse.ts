@@ -10,7 +10,7 @@ import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
-import { issueText } from './issueText.ts';
+import { closest, issueText } from './issueText.ts';
 import { parseJson } from './jsonText.ts';
 import { parseYamlText } from './yamlText.ts';
 import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
@@ -219,7 +219,9 @@ function article(word: string): string {
 function strayKey(key: string, workload: string): Problem {
   const owners = sectionOwners(key);
   if (owners.length > 0) return { path: key, message: `the ${workload} workload does not read a ${key} section (${owners.join(' and ')} ${owners.length === 1 ? 'does' : 'do'}): remove it, or set workload to ${owners.join(' or ')}` };
-  return { path: key, message: `unknown field: a ${workload} scenario has ${[...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})].join(', ')}` };
+  const fields = [...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})];
+  const near = closest(key, fields);
+  return { path: key, message: `unknown field${near === null ? '' : ` (did you mean ${near}?)`}: a ${workload} scenario has ${fields.join(', ')}` };
 }
 
 function unknownWorkload(doc: unknown): Problem[] {
