@@ -164,6 +164,15 @@ describe('§5.3 an acknowledgement moves match and the progress state (etcd: tra
     expect(n.commitIndex()).toBe(6);
   });
 
+  it('the window is filled in one go: an acknowledgement sends as many appends as it frees room for', () => {
+    const n = leaderOf([1, 1, 3, 3, 3], { maxEntriesPerMsg: 1, maxInflight: 3 });
+    appResp(n, 2, { index: 5, reject: true, rejectHint: 2, logTerm: 1 });
+    drain(n);
+    appResp(n, 2, { index: 3 });
+    expect(sent(n)).toEqual(['app>2 prev=3/3 ents=4 commit=0', 'app>2 prev=4/3 ents=5 commit=0', 'app>2 prev=5/3 ents=6 commit=0']);
+    expect(progressOf(n, 2)).toMatchObject({ state: 'replicate', next: 7, paused: true, inflightCount: 3 });
+  });
+
   it('an acknowledgement frees only the appends up to it: later ones stay in flight', () => {
     const n = replicating({ maxInflight: 3 });
     for (const data of ['a', 'b', 'c']) n.propose(data);
@@ -269,6 +278,18 @@ describe('a snapshot in flight (§7; etcd: StateSnapshot)', () => {
     hbResp(n, 3);
     expect(sent(n)).toEqual(['app>3 prev=4/1 ents= commit=4']);
     expect(progressOf(n, 3)).toMatchObject({ state: 'probe', next: 5, paused: true });
+    // The snapshot had arrived after all: 3 answers the probe and streams; the long wait
+    // behind it is no reason to fall back to probing on the next heartbeat answers.
+    appResp(n, 3, { index: 4 });
+    drain(n);
+    expect(progressOf(n, 3)).toMatchObject({ state: 'replicate', match: 4 });
+    for (let t = 0; t < 3; t++) {
+      n.tick();
+      drain(n);
+      hbResp(n, 3);
+    }
+    expect(sent(n)).toEqual([]);
+    expect(progressOf(n, 3)).toMatchObject({ state: 'replicate', match: 4, next: 5 });
   });
 });
 
@@ -350,6 +371,9 @@ describe('thesis §3.10 leadership transfer', () => {
     expect(sent(n)).toEqual(['app>3 prev=4/3 ents=5,6 commit=6']);
     appResp(n, 3, { index: 6 });
     expect(sent(n)).toEqual(['MsgTimeoutNow>3']);
+    // A duplicated acknowledgement moves nothing and asks nothing again.
+    appResp(n, 3, { index: 6 });
+    expect(sent(n)).toEqual([]);
   });
 
   it('the transfer must finish within an election timeout of the request', () => {
@@ -363,6 +387,27 @@ describe('thesis §3.10 leadership transfer', () => {
     expect(n.propose('during')).toBe(false);
     n.tick();
     expect(n.propose('after')).toBe(true);
+  });
+});
+
+describe('§5.2 vote requests reaching a leader', () => {
+  it('a vote request of its own term is refused: the leader voted for itself', () => {
+    const n = leaderOf([1]);
+    n.step({ type: 'MsgVote', from: 3, to: 1, term: 2, index: 9, logTerm: 2 });
+    expect(drain(n).messages).toEqual([{ type: 'MsgVoteResp', from: 1, to: 3, term: 2, reject: true }]);
+    expect(n.status()).toMatchObject({ role: 'leader', term: 2, vote: 1 });
+  });
+
+  it('without CheckQuorum, a pre-vote for a later term is answered on the log alone, and the leader stays', () => {
+    const n = leaderOf([1]);
+    const term = n.currentTerm();
+    n.step({ type: 'MsgPreVote', from: 3, to: 1, term: term + 1, index: 2, logTerm: term });
+    n.step({ type: 'MsgPreVote', from: 3, to: 1, term: term + 1, index: 1, logTerm: 1 });
+    expect(drain(n).messages).toEqual([
+      { type: 'MsgPreVoteResp', from: 1, to: 3, term: term + 1, reject: false },
+      { type: 'MsgPreVoteResp', from: 1, to: 3, term, reject: true },
+    ]);
+    expect(n.status()).toMatchObject({ role: 'leader', term, vote: 1 });
   });
 });
 
@@ -384,6 +429,7 @@ describe('requests forwarded to the leader', () => {
   it('a forwarded proposal with no normal entry appends nothing and sends nothing', () => {
     const n = replicating();
     n.step({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: [] });
+    n.step({ type: 'MsgProp', from: 2, to: 1, term: 0 });
     n.step({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: [{ term: 0, index: 0, type: 'conf', data: 'x' }] });
     expect(sent(n)).toEqual([]);
     expect(n.lastIndex()).toBe(6);
@@ -396,6 +442,12 @@ describe('test-only bug flags have teeth (config.ts RaftBugs)', () => {
       const n = replicating({ bugs });
       appResp(n, 2, { index: 4 });
       expect(progressOf(n, 2).match, JSON.stringify(bugs)).toBe(match);
+      // An acknowledgement that moves match forward works as ever, and commits.
+      n.propose('x');
+      drain(n);
+      appResp(n, 2, { index: 7 });
+      expect(progressOf(n, 2).match, JSON.stringify(bugs)).toBe(7);
+      expect(n.commitIndex(), JSON.stringify(bugs)).toBe(7);
     }
   });
 
