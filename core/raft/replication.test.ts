@@ -120,9 +120,10 @@ describe('heartbeats', () => {
     drain(n);
     expect(n.commitIndex()).toBe(6);
     n.tick();
-    expect(drain(n).messages).toEqual([
-      { type: 'MsgHeartbeat', from: 1, to: 2, term: 4, commit: 6 },
-      { type: 'MsgHeartbeat', from: 1, to: 3, term: 4, commit: 4 },
+    // Strict: without a read or a lease round, there is no context or round field at all.
+    expect(drain(n).messages).toStrictEqual([
+      { type: 'MsgHeartbeat', to: 2, commit: 6, from: 1, term: 4 },
+      { type: 'MsgHeartbeat', to: 3, commit: 4, from: 1, term: 4 },
     ]);
   });
 
@@ -167,10 +168,12 @@ describe('§5.3 a follower handles appends (etcd: TestHandleMsgApp)', () => {
     expect(n.term(3)).toBe(2);
   });
 
-  it('an append without a commit index commits nothing', () => {
+  it('an append without a commit index commits nothing; one without entries is an empty append', () => {
     const n = followerOf([], 1);
     fromLeader(n, 'MsgApp', { index: 0, logTerm: 0, entries: log([1, 1]) });
     expect(n.status()).toMatchObject({ commit: 0, lastIndex: 2 });
+    expect(fromLeader(n, 'MsgApp', { index: 2, logTerm: 1, commit: 2 })).toEqual([{ type: 'MsgAppResp', from: 2, to: 1, term: 1, index: 2 }]);
+    expect(n.status()).toMatchObject({ commit: 2, lastIndex: 2 });
   });
 
   it('an append at the commit index is applied; one below it is answered with the commit index, the log untouched', () => {
