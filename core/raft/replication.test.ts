@@ -237,6 +237,15 @@ describe('test-only bug flags have teeth (config.ts RaftBugs)', () => {
       n.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1, commit: 1 });
       expect(n.status().commit, JSON.stringify(bugs)).toBe(commit);
     }
+    // Never below what is applied: the application cannot take entries back.
+    for (const [bugs, commit] of [[{}, 3], [{ commitRegress: true }, 2]] as const) {
+      const n = followerOf([1, 1, 1], 1, { bugs });
+      fromLeader(n, 'MsgHeartbeat', { commit: 2 });
+      expect(n.status().applied).toBe(2);
+      n.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1, commit: 3 });
+      n.step({ type: 'MsgHeartbeat', from: 1, to: 2, term: 1, commit: 1 });
+      expect(n.status().commit, JSON.stringify(bugs)).toBe(commit);
+    }
   });
 
   it('ackLastIndex: the follower acknowledges its whole log, not what the append proved', () => {
