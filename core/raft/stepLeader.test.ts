@@ -376,6 +376,21 @@ describe('thesis §3.10 leadership transfer', () => {
     expect(sent(n)).toEqual([]);
   });
 
+  it('a transfer back to the leader abandons the pending one, so proposals flow again at once (etcd: TestLeaderTransferBack); a learner target leaves it pending', () => {
+    const n = leaderOf([1, 1, 3, 3, 3], { voters: [1, 2, 3], learners: [4] });
+    n.transferLeadership(3); // 3 lags: the transfer stays pending
+    drain(n);
+    expect(n.propose('during')).toBe(false);
+    n.transferLeadership(4); // a learner cannot take over: ignored, the transfer to 3 still pending
+    expect(n.propose('still during')).toBe(false);
+    n.transferLeadership(1);
+    expect(sent(n)).toEqual([]);
+    expect(n.propose('after')).toBe(true);
+    // 3 catching up later is no longer a reason to hand over.
+    appResp(n, 3, { index: n.status().lastIndex });
+    expect(sent(n).filter((m) => m.startsWith('MsgTimeoutNow'))).toEqual([]);
+  });
+
   it('the transfer must finish within an election timeout of the request', () => {
     const n = leaderOf([], { electionTicks: 10, heartbeatTicks: 1 });
     for (let t = 0; t < 5; t++) n.tick();

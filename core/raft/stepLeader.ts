@@ -89,8 +89,14 @@ function onHeartbeatResp(r: Raft, m: Message): void {
 }
 
 export function transferLeadership(r: Raft, target: number): void {
-  if (target === r.id || !r.tracker.isVoter(target)) return;
   if (r.leadTransferee === target) return;
+  // Back to the leader itself: any pending transfer is abandoned, so proposals flow again
+  // at once rather than after an election timeout (etcd-io/raft's TestLeaderTransferBack).
+  if (target === r.id) {
+    r.leadTransferee = NONE;
+    return;
+  }
+  if (!r.tracker.isVoter(target)) return;
   r.leadTransferee = target;
   // The transfer must finish within one election timeout or it is abandoned.
   r.electionElapsed = 0;
