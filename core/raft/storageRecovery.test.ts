@@ -1,0 +1,250 @@
+// Goal: what raft.log and raft.snapshot give back after a crash is exactly what was
+// acknowledged: no acknowledged entry or vote lost, no truncated entry resurrected, no torn
+// record accepted, and every other bad record (or unreadable file, or failed repair)
+// reported as a value, never as a silently smaller state or a thrown TypeError.
+// Method: persistReady against MemDisk and a scripted variant of it (single writes or reads
+// that fail), crashes that keep any prefix of the pending writes, a torn last record cut at
+// every byte offset, and hand-written records for the file states only a fault can leave;
+// each recovery is compared whole (toStrictEqual) with the state the writes describe.
+
+import { describe, expect, it } from 'vitest';
+import type { DiskErrorCode, DiskRead, DiskResult } from '../env.ts';
+import { encodeRecord } from './record.ts';
+import { RAFT_FILES, persistReady, recover, recoverResult } from './storage.ts';
+import { MemDisk } from '../../test/support/raft/testDisk.ts';
+import { entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
+import type { ConfState, Entry, HardState, Ready, Snapshot } from './types.ts';
+
+const conf: ConfState = { voters: [1, 2, 3], learners: [] };
+
+function ready(p: Partial<Ready>): Ready {
+  return { entries: [], committedEntries: [], messages: [], readStates: [], mustSync: true, ...p };
+}
+
+function snap(index: number, term: number, c: ConfState = conf, data = `img${index}`): Snapshot {
+  return { meta: { index, term, conf: c }, data };
+}
+
+function entry(index: number, term: number, data = `t${term}i${index}`): Entry {
+  return { term, index, type: 'normal', data };
+}
+
+/** MemDisk whose single writes or reads can be made to fail, as a real disk's can. */
+class ScriptedDisk extends MemDisk {
+  /** Files whose reads fail with EIO (a missing file needs no read). */
+  readonly unreadable = new Set<string>();
+  /** Asked before each append or replace; an error code fails that write alone. */
+  failWrite: ((kind: 'append' | 'replace', file: string) => DiskErrorCode | undefined) | undefined;
+  /** The writes the disk took, in order (`append raft.log`), for tests of what a Ready wrote. */
+  writes: string[] = [];
+
+  override append(file: string, record: string): DiskResult {
+    const e = this.failWrite?.('append', file);
+    if (e !== undefined) return { ok: false, error: e };
+    this.writes.push(`append ${file}`);
+    return super.append(file, record);
+  }
+
+  override replace(file: string, records: readonly string[]): DiskResult {
+    const e = this.failWrite?.('replace', file);
+    if (e !== undefined) return { ok: false, error: e };
+    this.writes.push(`replace ${file}`);
+    return super.replace(file, records);
+  }
+
+  override read(file: string): DiskRead {
+    return this.unreadable.has(file) ? { ok: false, error: 'EIO' } : super.read(file);
+  }
+}
+
+function records(disk: MemDisk, file: string): readonly string[] {
+  const r = disk.read(file);
+  if (!r.ok) throw new Error(`test: cannot read ${file}`);
+  return r.records;
+}
+
+/** Writes raft.log (and raft.snapshot when given) durably, record by record, as a fault may leave them. */
+function writeFiles(disk: MemDisk, log: readonly string[], snapshotRecords?: readonly string[]): void {
+  disk.replace(RAFT_FILES.log, log);
+  if (snapshotRecords !== undefined) disk.replace(RAFT_FILES.snapshot, snapshotRecords);
+  disk.fsync();
+}
+
+const er = (e: Entry): string => encodeRecord({ k: 'e', e });
+const hr = (h: HardState): string => encodeRecord({ k: 'h', h });
+const sr = (s: Snapshot): string => encodeRecord({ k: 's', s });
+
+describe('round trips through a crash', () => {
+  it('recovers exactly the acknowledged state after each Ready: truncations, re-extensions and the last hard state', () => {
+    // Each step is acknowledged (persistReady returned ok, so it fsynced); the expected
+    // restore is written out by hand.
+    const steps: { rd: Ready; entries: Entry[]; hs: HardState }[] = [
+      { rd: ready({ entries: entriesFromTerms([1, 1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 2 } }), entries: entriesFromTerms([1, 1, 1, 1, 1]), hs: { term: 1, vote: 1, commit: 2 } },
+      // A new leader of term 2 overwrites index 3: 4 and 5 of term 1 must not come back.
+      { rd: ready({ entries: [entry(3, 2, 'x3')], hardState: { term: 2, vote: 2, commit: 2 } }), entries: [entry(1, 1), entry(2, 1), entry(3, 2, 'x3')], hs: { term: 2, vote: 2, commit: 2 } },
+      // The log grows again past where the old suffix ended.
+      { rd: ready({ entries: [entry(4, 2, 'x4'), entry(5, 2, 'x5'), entry(6, 2, 'x6')] }), entries: [entry(1, 1), entry(2, 1), entry(3, 2, 'x3'), entry(4, 2, 'x4'), entry(5, 2, 'x5'), entry(6, 2, 'x6')], hs: { term: 2, vote: 2, commit: 2 } },
+      // A hard state alone: a later commit, same term and vote.
+      { rd: ready({ hardState: { term: 2, vote: 2, commit: 6 } }), entries: [entry(1, 1), entry(2, 1), entry(3, 2, 'x3'), entry(4, 2, 'x4'), entry(5, 2, 'x5'), entry(6, 2, 'x6')], hs: { term: 2, vote: 2, commit: 6 } },
+      // A vote in a later term with no new entry: the term and vote outrank the log's terms.
+      { rd: ready({ hardState: { term: 5, vote: 3, commit: 6 } }), entries: [entry(1, 1), entry(2, 1), entry(3, 2, 'x3'), entry(4, 2, 'x4'), entry(5, 2, 'x5'), entry(6, 2, 'x6')], hs: { term: 5, vote: 3, commit: 6 } },
+      // The term-5 leader's first entry.
+      { rd: ready({ entries: [entry(7, 5)], hardState: { term: 5, vote: 3, commit: 7 } }), entries: [entry(1, 1), entry(2, 1), entry(3, 2, 'x3'), entry(4, 2, 'x4'), entry(5, 2, 'x5'), entry(6, 2, 'x6'), entry(7, 5)], hs: { term: 5, vote: 3, commit: 7 } },
+    ];
+    const disk = new MemDisk();
+    for (const s of steps) {
+      expect(persistReady(disk, s.rd)).toEqual({ ok: true });
+      disk.crash();
+      expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: s.hs, entries: s.entries, conf }, tornTailRepaired: false });
+    }
+  });
+
+  it('writes entries before the hard state, so a crash keeping any prefix of a Ready never keeps a commit without its entries', () => {
+    for (let keep = 0; keep <= 4; keep++) {
+      const disk = new MemDisk();
+      persistReady(disk, ready({ entries: entriesFromTerms([1]), hardState: { term: 1, vote: 1, commit: 1 } }));
+      disk.failNextFsync = true;
+      expect(persistReady(disk, ready({ entries: [entry(2, 2), entry(3, 2), entry(4, 2)], hardState: { term: 2, vote: 2, commit: 4 } }))).toEqual({ ok: false, error: 'EIO' });
+      expect(disk.pendingOpCount()).toBe(4);
+      disk.crash({ keepPendingOps: keep });
+      const r = recover(disk, conf);
+      const kept = Math.min(keep, 3);
+      expect(r.entries).toEqual([entry(1, 1), ...[entry(2, 2), entry(3, 2), entry(4, 2)].slice(0, kept)]);
+      // The new hard state only with all three entries; before that the term-2 entries
+      // raise the term but never carry the term-1 vote into term 2.
+      const hs = keep === 4 ? { term: 2, vote: 2, commit: 4 } : kept > 0 ? { term: 2, vote: -1, commit: 1 } : { term: 1, vote: 1, commit: 1 };
+      expect(r.hardState).toEqual(hs);
+    }
+  });
+
+  it('keeps a vote for a later term than any entry across a restart', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1]), hardState: { term: 7, vote: 2, commit: 1 } }));
+    disk.crash();
+    expect(recover(disk, conf).hardState).toEqual({ term: 7, vote: 2, commit: 1 });
+  });
+
+  it('accepts the zero hard state (term 0, no vote, commit 0) as written', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ hardState: { term: 0, vote: -1, commit: 0 } }));
+    disk.crash();
+    expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: { term: 0, vote: -1, commit: 0 }, entries: [], conf }, tornTailRepaired: false });
+  });
+
+  it('clamps a commit index past the recovered log to its last index', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(1, 1)), er(entry(2, 1)), hr({ term: 1, vote: 1, commit: 5 })]);
+    expect(recover(disk, conf).hardState).toEqual({ term: 1, vote: 1, commit: 2 });
+  });
+
+  it('replays an entry below the first one in the file as a truncation of the whole file', () => {
+    // "An entry at index i replaces any entry >= i", also when i is before the file's first.
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(4, 1)), er(entry(5, 1)), er(entry(3, 2))], [sr(snap(2, 1))]);
+    expect(recover(disk, conf).entries).toEqual([entry(3, 2)]);
+  });
+});
+
+describe('a Ready that writes nothing, and writes that fail', () => {
+  it('a Ready with nothing durable neither writes nor fsyncs, even on a full disk', () => {
+    const disk = new MemDisk();
+    disk.failWith = 'ENOSPC';
+    expect(persistReady(disk, ready({ committedEntries: entriesFromTerms([1]) }))).toEqual({ ok: true });
+    expect(disk.fsyncCount).toBe(0);
+    expect(disk.list()).toEqual([]);
+  });
+
+  it('stops at the first failed append: nothing after it is written or synced', () => {
+    for (const failAt of [1, 2, 3]) {
+      const disk = new ScriptedDisk();
+      persistReady(disk, ready({ entries: entriesFromTerms([1]), hardState: { term: 1, vote: 1, commit: 1 } }));
+      let appends = 0;
+      disk.failWrite = (kind) => (kind === 'append' && ++appends === failAt ? 'ENOSPC' : undefined);
+      const before = disk.fsyncCount;
+      // Two entries then the hard state: fail the first, the second or the hard state.
+      expect(persistReady(disk, ready({ entries: [entry(2, 2), entry(3, 2)], hardState: { term: 2, vote: 2, commit: 3 } }))).toEqual({ ok: false, error: 'ENOSPC' });
+      expect(disk.fsyncCount).toBe(before);
+      expect(records(disk, RAFT_FILES.log)).toHaveLength(2 + failAt - 1);
+      disk.failWrite = undefined;
+      disk.crash();
+      expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 1, vote: 1, commit: 1 }, entries: entriesFromTerms([1]), conf });
+    }
+  });
+
+  it('a compaction-only Ready is made durable', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1]), hardState: { term: 1, vote: 1, commit: 3 } }));
+    const before = disk.fsyncCount;
+    expect(persistReady(disk, ready({ compaction: snap(2, 1) }))).toEqual({ ok: true });
+    expect(disk.fsyncCount).toBe(before + 1);
+    expect(disk.pendingOpCount()).toBe(0);
+  });
+
+  it('a failed snapshot write leaves raft.log alone and writes nothing else of the Ready', () => {
+    const disk = new ScriptedDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 4 } }));
+    const log = records(disk, RAFT_FILES.log);
+    disk.failWrite = (kind, file) => (file === RAFT_FILES.snapshot ? 'ENOSPC' : undefined);
+    disk.writes = [];
+    expect(persistReady(disk, ready({ compaction: snap(3, 1), entries: [entry(5, 1)], hardState: { term: 1, vote: 1, commit: 5 } }))).toEqual({ ok: false, error: 'ENOSPC' });
+    expect(disk.writes).toEqual([]);
+    expect(records(disk, RAFT_FILES.log)).toEqual(log);
+    disk.failWrite = undefined;
+    disk.crash();
+    expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 1, vote: 1, commit: 4 }, entries: entriesFromTerms([1, 1, 1, 1]), conf });
+  });
+
+  it('a failed log rewrite after the snapshot write is reported and stops the Ready', () => {
+    const disk = new ScriptedDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 4 } }));
+    disk.failWrite = (kind, file) => (kind === 'replace' && file === RAFT_FILES.log ? 'ENOSPC' : undefined);
+    disk.writes = [];
+    const before = disk.fsyncCount;
+    expect(persistReady(disk, ready({ compaction: snap(3, 1), entries: [entry(5, 1)] }))).toEqual({ ok: false, error: 'ENOSPC' });
+    expect(disk.writes).toEqual([`replace ${RAFT_FILES.snapshot}`]);
+    expect(disk.fsyncCount).toBe(before);
+  });
+
+  it('a compaction over an unreadable or corrupt raft.log fails with EIO and keeps the log as it is', () => {
+    const unreadable = new ScriptedDisk();
+    persistReady(unreadable, ready({ entries: entriesFromTerms([1, 1, 1]), hardState: { term: 1, vote: 1, commit: 3 } }));
+    unreadable.unreadable.add(RAFT_FILES.log);
+    expect(persistReady(unreadable, ready({ compaction: snap(2, 1) }))).toEqual({ ok: false, error: 'EIO' });
+
+    // Bit rot in a record this process wrote itself: the rewrite must read what is on disk,
+    // not what it remembers writing, and refuse to turn the corruption into a clean file.
+    const rotten = new MemDisk();
+    persistReady(rotten, ready({ entries: entriesFromTerms([1, 1, 1]), hardState: { term: 1, vote: 1, commit: 3 } }));
+    const log = [...records(rotten, RAFT_FILES.log)];
+    log[1] = log[1].replace('t1i2', 't1i9');
+    rotten.corrupt(RAFT_FILES.log, 1, log[1]);
+    expect(persistReady(rotten, ready({ compaction: snap(2, 1) }))).toEqual({ ok: false, error: 'EIO' });
+    expect(records(rotten, RAFT_FILES.log)).toEqual(log);
+  });
+
+  it('a compaction over a raft.log with a gap returns a result instead of throwing, and invents no entry', () => {
+    // A gap needs a record with a valid checksum at the wrong index, which no crash makes.
+    // What the rewrite then does with the hard state is not pinned here (it drops it today;
+    // recovery without the compaction reports the gap as corruption instead).
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(1, 1)), er(entry(2, 1)), er(entry(4, 1)), hr({ term: 1, vote: 1, commit: 2 })]);
+    let res: DiskResult = { ok: false, error: 'EIO' };
+    expect(() => {
+      res = persistReady(disk, ready({ compaction: snap(2, 1) }));
+    }).not.toThrow();
+    if (res.ok) {
+      disk.crash();
+      const r = recoverResult(disk, conf);
+      expect(r.ok && r.restore.entries).toEqual([]);
+    }
+  });
+
+  it('a compaction over a log that starts past the snapshot drops those entries but keeps the hard state', () => {
+    // Entries 4 and 5 are missing: the log cannot continue any snapshot up to 5.
+    const disk = new MemDisk();
+    writeFiles(disk, [hr({ term: 4, vote: 2, commit: 3 }), er(entry(6, 1)), er(entry(7, 1))], [sr(snap(3, 1))]);
+    expect(persistReady(disk, ready({ compaction: snap(4, 1) }))).toEqual({ ok: true });
+    disk.crash();
+    expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: { term: 4, vote: 2, commit: 4 }, entries: [], conf, snapshot: snap(4, 1) }, tornTailRepaired: false });
+  });
+});
