@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiskErrorCode, DiskRead, DiskResult } from '../env.ts';
 import { encodeRecord } from './record.ts';
-import { RAFT_FILES, persistReady, recover, recoverResult } from './storage.ts';
+import { RAFT_FILES, RaftStorageCorruption, persistReady, recover, recoverResult } from './storage.ts';
 import { MemDisk } from '../../test/support/raft/testDisk.ts';
 import { entriesFromTerms } from '../../test/support/raft/testNetwork.ts';
 import type { ConfState, Entry, HardState, Ready, Snapshot } from './types.ts';
@@ -68,6 +68,15 @@ function writeFiles(disk: MemDisk, log: readonly string[], snapshotRecords?: rea
   disk.replace(RAFT_FILES.log, log);
   if (snapshotRecords !== undefined) disk.replace(RAFT_FILES.snapshot, snapshotRecords);
   disk.fsync();
+}
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('test: expected a throw');
 }
 
 const er = (e: Entry): string => encodeRecord({ k: 'e', e });
@@ -246,5 +255,135 @@ describe('a Ready that writes nothing, and writes that fail', () => {
     expect(persistReady(disk, ready({ compaction: snap(4, 1) }))).toEqual({ ok: true });
     disk.crash();
     expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: { term: 4, vote: 2, commit: 4 }, entries: [], conf, snapshot: snap(4, 1) }, tornTailRepaired: false });
+  });
+});
+
+describe('torn and corrupt records of raft.log', () => {
+  const synced = [er(entry(1, 1)), er(entry(2, 1)), hr({ term: 1, vote: 1, commit: 2 })];
+  const syncedRestore = { hardState: { term: 1, vote: 1, commit: 2 }, entries: entriesFromTerms([1, 1]), conf };
+
+  it('cuts a torn last record off at every byte offset, durably, and recovers what came before', () => {
+    for (const last of [er(entry(3, 1)), hr({ term: 2, vote: 3, commit: 2 })]) {
+      for (let cut = 0; cut < last.length; cut++) {
+        const disk = new MemDisk();
+        writeFiles(disk, [...synced, last.slice(0, cut)]);
+        const fsyncs = disk.fsyncCount;
+        expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: syncedRestore, tornTailRepaired: true });
+        // The repair is on disk before recover returns: another crash finds a clean file.
+        expect(disk.fsyncCount).toBe(fsyncs + 1);
+        expect(disk.pendingOpCount()).toBe(0);
+        disk.crash();
+        expect(records(disk, RAFT_FILES.log)).toEqual(synced);
+        expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: syncedRestore, tornTailRepaired: false });
+      }
+    }
+  });
+
+  it('reports the same torn record anywhere but last as corruption', () => {
+    const rec = er(entry(3, 1));
+    for (let cut = 0; cut < rec.length; cut++) {
+      const disk = new MemDisk();
+      writeFiles(disk, [...synced, rec.slice(0, cut), hr({ term: 1, vote: 1, commit: 3 })]);
+      const r = recoverResult(disk, conf);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatch(/^raft\.log: record 4 of 5 is corrupt \((malformed record|checksum mismatch)\)$/);
+      expect(records(disk, RAFT_FILES.log)).toHaveLength(5);
+    }
+  });
+
+  it('a clean recovery writes nothing', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, synced);
+    const fsyncs = disk.fsyncCount;
+    expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: syncedRestore, tornTailRepaired: false });
+    expect(disk.fsyncCount).toBe(fsyncs);
+    expect(disk.pendingOpCount()).toBe(0);
+  });
+
+  it('reports a failed repair instead of recovering over a torn record', () => {
+    const full = new MemDisk();
+    writeFiles(full, [...synced, 'v1|00']);
+    full.failWith = 'ENOSPC';
+    expect(recoverResult(full, conf)).toEqual({ ok: false, error: 'raft.log: repair failed (ENOSPC)' });
+
+    const noSync = new MemDisk();
+    writeFiles(noSync, [...synced, 'v1|00']);
+    noSync.failNextFsync = true;
+    expect(recoverResult(noSync, conf)).toEqual({ ok: false, error: 'raft.log: repair failed (EIO)' });
+
+    // The rewrite fails but a sync would not: the error is the rewrite's, and nothing is synced.
+    const noReplace = new ScriptedDisk();
+    writeFiles(noReplace, [...synced, 'v1|00']);
+    noReplace.failWrite = (kind) => (kind === 'replace' ? 'ENOSPC' : undefined);
+    const fsyncs = noReplace.fsyncCount;
+    expect(recoverResult(noReplace, conf)).toEqual({ ok: false, error: 'raft.log: repair failed (ENOSPC)' });
+    expect(noReplace.fsyncCount).toBe(fsyncs);
+  });
+
+  it('a last record that decodes but is not a valid record is corruption, not a torn write', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, [...synced, hr({ term: 1, vote: -2, commit: 2 })]);
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: record 4 of 4 is corrupt (invalid content)' });
+  });
+
+  it('refuses each well-checksummed record whose content is not an entry or a hard state', () => {
+    const bad: unknown[] = [
+      null,
+      7,
+      'e',
+      [],
+      { k: 'x', e: entry(3, 1) },
+      { k: 'e', e: { ...entry(3, 1), term: 0 } },
+      { k: 'e', e: null },
+      { k: 'h', h: null },
+      { k: 'h', h: 3 },
+      { k: 'h', h: { term: -1, vote: 1, commit: 2 } },
+      { k: 'h', h: { term: 1.5, vote: 1, commit: 2 } },
+      { k: 'h', h: { term: '1', vote: 1, commit: 2 } },
+      { k: 'h', h: { term: 1, vote: 1, commit: -1 } },
+      { k: 'h', h: { term: 1, vote: 1, commit: 2.5 } },
+      { k: 'h', h: { term: 1, vote: -2, commit: 2 } },
+      { k: 'h', h: { term: 1, vote: 1.5, commit: 2 } },
+      { k: 'h', h: { term: 1, vote: '1', commit: 2 } },
+      { k: 'h', h: { term: 1, commit: 2 } },
+      { k: 'h' },
+      { k: 'x', h: { term: 1, vote: 1, commit: 2 } },
+    ];
+    for (const value of bad) {
+      const disk = new MemDisk();
+      writeFiles(disk, [synced[0], encodeRecord(value), synced[1]]);
+      expect(recoverResult(disk, conf), JSON.stringify(value)).toEqual({ ok: false, error: 'raft.log: record 2 of 3 is corrupt (invalid content)' });
+      expect(thrown(() => recover(disk, conf))).toMatchObject({ name: 'RaftStorageCorruption', message: 'raft.log: record 2 of 3 is corrupt (invalid content)' });
+    }
+  });
+
+  it('reports a gap in the log, never recovering around it', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(1, 1)), er(entry(2, 1)), er(entry(4, 1))]);
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: gap before index 4 (last 2)' });
+  });
+
+  it('reports a log that does not start at 1 when there is no snapshot', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(3, 1)), er(entry(4, 1))]);
+    // alignToSnapshot refuses it first (base 0), so the dedicated message of recoverResult
+    // ('... without a snapshot') is never the one given.
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: log starts at 3 but the snapshot ends at 0' });
+  });
+
+  it('reports a log that starts after the entry following the snapshot', () => {
+    const disk = new MemDisk();
+    writeFiles(disk, [er(entry(6, 1)), er(entry(7, 1))], [sr(snap(3, 1))]);
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: log starts at 6 but the snapshot ends at 3' });
+    expect(() => recover(disk, conf)).toThrow(RaftStorageCorruption);
+  });
+
+  it('an unreadable raft.log is an error; a missing one needs no read', () => {
+    const disk = new ScriptedDisk();
+    disk.unreadable.add(RAFT_FILES.log);
+    disk.unreadable.add(RAFT_FILES.snapshot);
+    expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: { term: 0, vote: -1, commit: 0 }, entries: [], conf }, tornTailRepaired: false });
+    persistReady(disk, ready({ entries: entriesFromTerms([1]) }));
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: read failed (EIO)' });
   });
 });
