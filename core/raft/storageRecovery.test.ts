@@ -387,3 +387,106 @@ describe('torn and corrupt records of raft.log', () => {
     expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: read failed (EIO)' });
   });
 });
+
+describe('snapshots across a crash', () => {
+  const wider: ConfState = { voters: [1, 2, 3, 4], learners: [5] };
+
+  it('a leader\'s snapshot replaces a conflicting log; a restart gives the snapshot, its configuration and what followed', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 2 } }));
+    const s = snap(6, 3, wider);
+    expect(persistReady(disk, ready({ snapshot: s, hardState: { term: 3, vote: -1, commit: 6 } }))).toEqual({ ok: true });
+    // The file names are part of the on-disk format.
+    expect(disk.list()).toEqual(['raft.log', 'raft.snapshot']);
+    disk.crash();
+    expect(recoverResult(disk, conf)).toStrictEqual({ ok: true, restore: { hardState: { term: 3, vote: -1, commit: 6 }, entries: [], conf: wider, snapshot: s }, tornTailRepaired: false });
+    persistReady(disk, ready({ entries: [entry(7, 3)], hardState: { term: 3, vote: -1, commit: 7 } }));
+    disk.crash();
+    expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 3, vote: -1, commit: 7 }, entries: [entry(7, 3)], conf: wider, snapshot: s });
+  });
+
+  it('a snapshot inside the log whose term disagrees drops the whole log, so no entry of the old term comes back', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 2 } }));
+    persistReady(disk, ready({ snapshot: snap(3, 2), hardState: { term: 2, vote: -1, commit: 3 } }));
+    disk.crash();
+    expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 2, vote: -1, commit: 3 }, entries: [], conf, snapshot: snap(3, 2) });
+  });
+
+  it('the later of a snapshot and a compaction in one Ready is the one kept, whichever field carries it', () => {
+    for (const [early, late] of [[snap(5, 1), snap(8, 1)], [snap(8, 1), snap(5, 1)]]) {
+      const disk = new MemDisk();
+      persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 10 } }));
+      persistReady(disk, ready({ snapshot: early, compaction: late }));
+      disk.crash();
+      const r = recover(disk, conf);
+      expect(r.snapshot).toEqual(snap(8, 1));
+      expect(r.entries).toEqual([entry(9, 1), entry(10, 1)]);
+    }
+  });
+
+  it('a compaction one past the previous one keeps the entries after it, also across a crash before the log rewrite', () => {
+    // After compacting to 2 the file starts at 3; compacting to 3 then starts at the snapshot's own index.
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 5 } }));
+    persistReady(disk, ready({ compaction: snap(2, 1) }));
+    expect(persistReady(disk, ready({ compaction: snap(3, 1) }))).toEqual({ ok: true });
+    disk.crash();
+    expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 1, vote: 1, commit: 5 }, entries: [entry(4, 1), entry(5, 1)], conf, snapshot: snap(3, 1) });
+
+    const torn = new MemDisk();
+    persistReady(torn, ready({ entries: entriesFromTerms([1, 1, 1, 1, 1]), hardState: { term: 1, vote: 1, commit: 5 } }));
+    persistReady(torn, ready({ compaction: snap(2, 1) }));
+    torn.failNextFsync = true;
+    persistReady(torn, ready({ compaction: snap(3, 1) }));
+    torn.crash({ keepPendingOps: 1 });
+    expect(recover(torn, conf)).toStrictEqual({ hardState: { term: 1, vote: 1, commit: 5 }, entries: [entry(4, 1), entry(5, 1)], conf, snapshot: snap(3, 1) });
+  });
+
+  it('a crash right after a leader\'s snapshot is written restarts from it: its term, its index as the commit, no vote', () => {
+    // Only the snapshot write survives: the log rewrite and the hard state are lost. The old
+    // log ends just before the snapshot (5) or further before it (4).
+    for (const terms of [[1, 1, 1, 1, 1], [1, 1, 1, 1]]) {
+      const disk = new MemDisk();
+      persistReady(disk, ready({ entries: entriesFromTerms(terms), hardState: { term: 1, vote: 1, commit: 2 } }));
+      disk.failNextFsync = true;
+      persistReady(disk, ready({ snapshot: snap(6, 3, wider), hardState: { term: 3, vote: -1, commit: 6 } }));
+      disk.crash({ keepPendingOps: 1 });
+      expect(recover(disk, conf)).toStrictEqual({ hardState: { term: 3, vote: -1, commit: 6 }, entries: [], conf: wider, snapshot: snap(6, 3, wider) });
+    }
+
+    // The same on a node that had never written raft.log.
+    const fresh = new MemDisk();
+    fresh.failNextFsync = true;
+    persistReady(fresh, ready({ snapshot: snap(6, 3) }));
+    fresh.crash({ keepPendingOps: 1 });
+    expect(recover(fresh, conf)).toStrictEqual({ hardState: { term: 3, vote: -1, commit: 6 }, entries: [], conf, snapshot: snap(6, 3) });
+  });
+
+  it('reports every bad raft.snapshot instead of starting without it', () => {
+    const good = sr(snap(3, 1));
+    const cases: [readonly string[], string][] = [
+      [[], 'raft.snapshot: expected 1 record, found 0'],
+      [[good, good], 'raft.snapshot: expected 1 record, found 2'],
+      [[good.replace('img3', 'img4')], 'raft.snapshot: corrupt (checksum mismatch)'],
+      [[good.slice(0, 20)], 'raft.snapshot: corrupt (checksum mismatch)'],
+      [['v1'], 'raft.snapshot: corrupt (malformed record)'],
+      [[encodeRecord(null)], 'raft.snapshot: corrupt (invalid content)'],
+      [[encodeRecord(3)], 'raft.snapshot: corrupt (invalid content)'],
+      [[encodeRecord({ k: 'e', s: snap(3, 1) })], 'raft.snapshot: corrupt (invalid content)'],
+      [[encodeRecord({ k: 's', s: { ...snap(3, 1), meta: { index: 3, term: -1, conf } } })], 'raft.snapshot: corrupt (invalid content)'],
+    ];
+    for (const [snapRecords, error] of cases) {
+      const disk = new MemDisk();
+      writeFiles(disk, [er(entry(4, 1))], snapRecords);
+      expect(recoverResult(disk, conf), error).toEqual({ ok: false, error });
+      const err = thrown(() => recover(disk, conf));
+      expect(err).toBeInstanceOf(RaftStorageCorruption);
+      expect(err).toMatchObject({ name: 'RaftStorageCorruption', message: error });
+    }
+    const unreadable = new ScriptedDisk();
+    writeFiles(unreadable, [er(entry(4, 1))], [good]);
+    unreadable.unreadable.add(RAFT_FILES.snapshot);
+    expect(recoverResult(unreadable, conf)).toEqual({ ok: false, error: 'raft.snapshot: read failed (EIO)' });
+  });
+});
