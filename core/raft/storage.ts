@@ -158,15 +158,18 @@ function persistSnapshot(disk: DiskPort, s: Snapshot): DiskResult {
   const read = readLog(disk, logMirrors.get(disk));
   if (!read.ok) return { ok: false, error: 'EIO' };
   const replay = replayLog(read.records);
+  // A corrupt log (a gap) is left as it is, for recovery to report, as a record that does not
+  // decode is (readLog): rewriting it would keep nothing of it, not even the term and vote.
+  if (typeof replay === 'string') return { ok: false, error: 'EIO' };
   let kept: Entry[] = [];
   try {
-    kept = typeof replay === 'string' ? [] : alignToSnapshot(replay.entries, s);
+    kept = alignToSnapshot(replay.entries, s);
   } catch {
     // A log that cannot continue this snapshot holds nothing worth keeping.
     kept = [];
   }
   const values: LogRecord[] = [];
-  if (typeof replay !== 'string' && replay.hardState !== undefined) values.push(hardStateValue(replay.hardState));
+  if (replay.hardState !== undefined) values.push(hardStateValue(replay.hardState));
   for (const e of kept) values.push(entryValue(e));
   const records = values.map(logRecord);
   const w = disk.replace(RAFT_FILES.log, records);
