@@ -98,7 +98,8 @@ interface HistoryEvent {
   process: number | null;
   type: 'invoke' | 'ok' | 'fail' | 'info';
   f: string;
-  value: Plain;
+  /** The event's value; undefined when it has none (an error wherever the model reads it). */
+  value: Plain | undefined;
   key: string | undefined;
 }
 
@@ -143,10 +144,13 @@ function eventFromFields(fields: { [k: string]: Plain }, where: string, format: 
   const process = need('process');
   const type = need('type');
   const f = need('f');
-  const value = Object.hasOwn(fields, 'value') ? fields.value : null;
+  const value = Object.hasOwn(fields, 'value') ? fields.value : undefined;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new HistoryFileError(`${where}: type is ${describePlain(type)}; it must be one of invoke, ok, fail, info`);
   if (typeof f !== 'string' || f === '') throw new HistoryFileError(`${where}: f is ${describePlain(f)}; it must name the operation (read, write, cas, ...)`);
   if (typeof process !== 'number') {
+    // A number written as a string is a client whose id was quoted, not a nemesis: skipping
+    // it would check a history without that client's operations.
+    if (typeof process === 'string' && /^[+-]?\d+$/.test(process.trim())) throw new HistoryFileError(`${where}: process is ${describePlain(process)}, a number written as a string; a client's process is a number (write ${format === 'json' ? `"process": ${process.trim()}` : `:process ${process.trim()}`}), and a named one (:nemesis) is not a client`);
     if (typeof process === 'string') return 'non-client';
     throw new HistoryFileError(`${where}: process is ${describePlain(process)}; a client is a non-negative integer (a nemesis may be named, e.g. :nemesis)`);
   }
@@ -216,6 +220,7 @@ const LOG_LINE = /\bjepsen\.util\s+-\s+(.*)$/;
 function parseJepsenLog(text: string): ParsedText {
   const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
   const lines = text.split('\n');
+  let logLines = 0;
   lines.forEach((raw, k) => {
     const where = `line ${k + 1}`;
     const line = raw.replace(/\r$/, '');
@@ -224,6 +229,7 @@ function parseJepsenLog(text: string): ParsedText {
       if (line.trim() !== '') out.otherLines++;
       return;
     }
+    logLines++;
     let forms;
     try {
       forms = readEdn(m[1]);
@@ -241,11 +247,23 @@ function parseJepsenLog(text: string): ParsedText {
     const [process, , f, value] = forms.map((x) => plainOf(x.value));
     addEvent(out, { process, type: type.name, f, value }, where, 'jepsen-log');
   });
+  // Only --format jepsen-log gets here with none (detection needs one): every line would be skipped.
+  if (logLines === 0) throw new HistoryFileError(`no line is a jepsen.util log line ("INFO  jepsen.util - 3\t:invoke\t:read\tnil"), so every line would be skipped and nothing read as a history; if the file is EDN or JSON, drop --format jepsen-log`);
   return out;
 }
 
+/** Whether `line` is JSON by its syntax alone (JSON.parse takes it). */
+function isJsonSyntax(line: string): boolean {
+  try {
+    JSON.parse(line.replace(/^\uFEFF/, ''));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseJsonText(text: string): ParsedText {
-  const whole = parseJson(text);
+  const whole = parseJson(text, { exactIntegers: true });
   let items: { value: Plain; where: string }[];
   if (whole.ok) {
     const v = whole.value as Plain;
@@ -258,9 +276,12 @@ function parseJsonText(text: string): ParsedText {
     const lines = text.split('\n');
     for (let k = 0; k < lines.length; k++) {
       if (lines[k].trim() === '') continue;
-      const p = parseJson(lines[k]);
+      const p = parseJson(lines[k], { exactIntegers: true });
       if (!p.ok) {
-        if (items.length === 0 && whole.line !== null) throw new HistoryFileError(`line ${whole.line}, column ${whole.column}: ${whole.reason}`);
+        // The first line failing may mean the file is one document broken further on (report
+        // where); but a first line that is valid JSON by itself failed on its own (a key given
+        // twice, an integer too large), and that is the error to name.
+        if (items.length === 0 && whole.line !== null && !isJsonSyntax(lines[k])) throw new HistoryFileError(`line ${whole.line}, column ${whole.column}: ${whole.reason}`);
         throw new HistoryFileError(`line ${k + 1}${p.column === null ? '' : `, column ${p.column}`}: ${p.reason} (a JSON history is one array, or one JSON value per line)`);
       }
       items.push({ value: p.value as Plain, where: `line ${k + 1}` });
@@ -285,19 +306,26 @@ type Failed = { output: unknown } | 'failed';
 interface EventModel {
   functions: readonly string[];
   /** The operation's input from its invoke event (throws HistoryFileError if malformed). */
-  input(f: string, value: Plain, key: string | undefined, where: string): unknown;
+  input(f: string, value: Plain | undefined, key: string | undefined, where: string): unknown;
   /** Its output from an ok completion; `nilReads` as ReadHistoryOptions says it. */
-  ok(f: string, input: unknown, value: Plain, where: string, nilReads: ReadHistoryOptions['nilReads']): unknown;
+  ok(f: string, input: unknown, value: Plain | undefined, where: string, nilReads: ReadHistoryOptions['nilReads']): unknown;
   /** A fail completion: 'failed' (no effect), or an output that still says something. */
   fail(f: string, casFail: 'mismatch' | 'refused'): Failed;
 }
 
-function scalar(v: Plain, where: string, what: string, allowNull: boolean): string | number | null {
+/** An event without a value where the model reads one: nil is not assumed (nil is a value a read can return). */
+function noValue(where: string, what: string): never {
+  throw new HistoryFileError(`${where}: the event has no value, and ${what} is read from it; give the value (:value in EDN, "value" in JSON; nil/null if it was nil)`);
+}
+
+function scalar(v: Plain | undefined, where: string, what: string, allowNull: boolean): string | number | null {
+  if (v === undefined) return noValue(where, what);
   if (typeof v === 'string' || typeof v === 'number' || (allowNull && v === null)) return v;
   throw new HistoryFileError(`${where}: ${what} is ${describePlain(v)}; expected a string or a number${allowNull ? ' (or nil/null)' : ''}`);
 }
 
-function pair(v: Plain, where: string, f: string): [Plain, Plain] {
+function pair(v: Plain | undefined, where: string, f: string): [Plain, Plain] {
+  if (v === undefined) return noValue(where, `${f}'s [expected new]`);
   if (!Array.isArray(v) || v.length !== 2) throw new HistoryFileError(`${where}: ${f}'s value is ${describePlain(v)}; a cas gives [expected new], e.g. [3 4]`);
   return [v[0], v[1]];
 }
@@ -320,7 +348,7 @@ const REGISTER: EventModel = {
   },
 };
 
-function kvText(v: Plain, where: string, what: string, allowNull: boolean): string | null {
+function kvText(v: Plain | undefined, where: string, what: string, allowNull: boolean): string | null {
   const s = scalar(v, where, what, allowNull);
   return typeof s === 'number' ? String(s) : s;
 }
@@ -348,7 +376,8 @@ const KV: EventModel = {
   },
 };
 
-function elements(v: Plain, where: string): (string | number)[] {
+function elements(v: Plain | undefined, where: string): (string | number)[] {
+  if (v === undefined) return noValue(where, "a set read's elements");
   if (!Array.isArray(v)) throw new HistoryFileError(`${where}: a set read's value is ${describePlain(v)}; expected the elements, e.g. #{1 2} or [1 2]`);
   return v.map((x) => scalar(x, where, 'an element', false) as string | number);
 }
@@ -363,6 +392,7 @@ const SET: EventModel = {
   ok(f, _input, value, where): SetOutput {
     if (f === 'read') return { ok: true, values: elements(value, where) };
     if (f === 'contains') {
+      if (value === undefined) return noValue(where, 'what contains answered');
       if (typeof value !== 'boolean') throw new HistoryFileError(`${where}: contains answered ${describePlain(value)}; expected true or false`);
       return { ok: true, value };
     }
@@ -396,7 +426,8 @@ const MUTEX: EventModel = {
 const MICRO_OP_FS: Readonly<Record<string, 'r' | 'w'>> = { r: 'r', read: 'r', w: 'w', write: 'w' };
 
 /** A txn's value: a list of [f k v] micro-ops, f one of r/read, w/write (Elle's and Knossos's names). */
-function microOpsOf(v: Plain, where: string): [f: 'r' | 'w', key: string, value: RegisterValue][] {
+function microOpsOf(v: Plain | undefined, where: string): [f: 'r' | 'w', key: string, value: RegisterValue][] {
+  if (v === undefined) return noValue(where, "the txn's micro-ops");
   if (!Array.isArray(v)) throw new HistoryFileError(`${where}: txn's value is ${describePlain(v)}; a transaction is a list of [f k v] micro-ops, e.g. [[:r :x nil] [:w :y 2]]`);
   return v.map((m, k) => {
     const what = `micro-op ${k + 1} of the txn`;
@@ -637,9 +668,20 @@ function splitTuple(e: HistoryEvent): void {
 export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): HistoryRead {
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new HistoryFileError('the file is empty: there is no history to check');
   const format = opts.format ?? detectFormat(text);
-  const parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text);
+  let parsed: ParsedText;
+  try {
+    parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text);
+  } catch (e) {
+    // A format given with --format that the text does not look like: say which it looks like.
+    const detected = detectFormat(text);
+    if (e instanceof HistoryFileError && opts.format !== undefined && detected !== opts.format) throw new HistoryFileError(`${e.message} (read as --format ${opts.format}, but the text looks like ${detected}: drop --format or give --format ${detected})`);
+    throw e;
+  }
   const counts: HistoryCounts = { events: parsed.events.length, operations: 0, unknownOutcome: 0, failed: 0, nonClientEvents: parsed.nonClientEvents, otherLines: parsed.otherLines };
   if (parsed.operations !== undefined) {
+    // faultline's operations carry their outputs as recorded: the readings of Jepsen events do not apply.
+    const eventOnly = [['--independent', opts.independent === true], ['--nil-reads', opts.nilReads !== undefined], ['--cas-fail', opts.casFail !== undefined]] as const;
+    for (const [flag, given] of eventOnly) if (given) throw new HistoryFileError(`${flag}: this file holds faultline's own operations ({clientId, input, call, return, output}), whose inputs and outputs are taken as written; ${flag} reads Jepsen-style events only, so drop it`);
     const r = operationsOf(parsed.operations, opts.model);
     counts.operations = r.ops.length;
     counts.unknownOutcome = r.ops.filter((o) => o.return === Infinity).length;
@@ -650,7 +692,10 @@ export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): Hi
   const keyed = parsed.events.some((e) => e.key !== undefined);
   const model = opts.model ?? inferModel(functions, keyed);
   if (model === null) throw new HistoryFileError(`the history's functions (${[...functions].sort().join(', ')}) fit no model; choose one with --model ${HISTORY_MODELS.join('|')}`);
+  // A reading the model never makes would be silently ignored: refuse it instead.
+  if (opts.casFail !== undefined && model !== 'register' && model !== 'kv') throw new HistoryFileError(`--cas-fail: the ${model} model has no cas operation, so --cas-fail would change nothing; drop it (it reads failed cas events of the register and kv models)`);
+  if (opts.nilReads !== undefined && model !== 'register' && model !== 'kv' && model !== 'multi-register') throw new HistoryFileError(`--nil-reads: the ${model} model has no register read that returns nil, so --nil-reads would change nothing; drop it (it reads the register, kv and multi-register models)`);
   const ops = pairEvents(parsed, model, opts, counts);
   counts.operations = ops.length;
-  return { format, model, modelFrom: opts.model !== undefined ? 'given' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
+  return { format, model, modelFrom: opts.model !== undefined ? 'given' : functions.size === 0 ? 'no client operation to infer it from' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
 }
