@@ -200,6 +200,13 @@ describe('faultline check', () => {
       // --format jepsen-log on a file with no jepsen.util line skipped every line (exit 3, "nothing decided").
       [[set, '--format', 'jepsen-log'], /set\.edn: no line is a jepsen\.util log line .*drop --format jepsen-log \(read as --format jepsen-log, but the text looks like edn: drop --format or give --format edn\)/],
       [[set, '--format', 'json'], /set\.edn: line 1, column 2: .*\(read as --format json, but the text looks like edn/],
+      // faultline's own operations: a misspelt field was read as absent (a read that observed nothing passes any history).
+      [[file('typo-out.json', '[{"clientId": 0, "input": {"op": "write", "value": 1}, "call": 0, "return": 1, "output": {"ok": true}}, {"clientId": 1, "input": {"op": "read"}, "call": 2, "return": 3, "output": {"ok": true, "vlaue": 7}}]')], /typo-out\.json: item 2: output\.vlaue is not a field of a register model's output; it has ok, value, current, error: fix or remove it/],
+      [[file('typo-in.json', '[{"clientId": 0, "input": {"op": "read", "kye": "a"}, "call": 0, "return": 1, "output": {"ok": true, "value": null}}]')], /typo-in\.json: item 1: input\.kye is not a field of a register read; it has op, key: fix or remove it/],
+      [[file('typo-op.json', '[{"clientId": 0, "input": {"op": "read"}, "call": 0, "retrun": 1, "output": {"ok": true, "value": null}}]')], /typo-op\.json: item 1: "retrun" is not a field of an operation; an operation has clientId, opId, input, call, return, output/],
+      [[file('opid.json', '[{"clientId": 0, "opId": 0.5, "input": {"op": "read"}, "call": 0, "return": 1, "output": {"ok": true, "value": null}}]')], /opid\.json: item 1: opId is 0\.5; an opId is a non-negative integer/],
+      // An event that lost its key was checked as a register of its own.
+      [[file('lostkey.edn', '{:process 0, :type :invoke, :f :write, :value 1, :key "a"}\n{:process 0, :type :ok, :f :write, :value 1, :key "a"}\n{:process 1, :type :invoke, :f :read, :value nil}\n{:process 1, :type :ok, :f :read, :value 1}')], /lostkey\.edn: line 3: this read has no key, but the write on line 1 has key "a"; .*give every event a key or none/],
       // One file by two names was checked and counted twice.
       [[good, `${dir}/./good5.log`], /check: .*good5\.log and .*\/\.\/good5\.log are the same file/],
     ];

@@ -503,6 +503,8 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
   const em = EVENT_MODELS[model];
   const open = new Map<number, { e: HistoryEvent; index: number; input: unknown }>();
   const ops: Operation<unknown, unknown>[] = [];
+  let firstKeyed: HistoryEvent | undefined;
+  let firstUnkeyed: HistoryEvent | undefined;
   const push = (o: { e: HistoryEvent; index: number; input: unknown }, ret: number, output: unknown): void => {
     ops.push({ clientId: o.e.process as number, opId: ops.length, input: o.input, call: o.index, return: ret, output });
     if (ret === Infinity) counts.unknownOutcome++;
@@ -512,6 +514,12 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
     if (!em.functions.includes(e.f)) throw new HistoryFileError(`${e.where}: f is ${e.f}, which the ${model} model does not know; it knows ${em.functions.join(', ')} (choose another with --model ${HISTORY_MODELS.join('|')})`);
     const o = open.get(p);
     if (e.type === 'invoke') {
+      // Keyed and unkeyed operations are different registers: one history with both has lost a key somewhere.
+      // (kv needs a key on every operation, and says so when em.input reads it.)
+      const other = model === 'kv' ? undefined : e.key === undefined ? firstKeyed : firstUnkeyed;
+      if (other !== undefined) throw new HistoryFileError(`${e.where}: this ${e.f} has ${e.key === undefined ? 'no key' : `key ${JSON.stringify(e.key)}`}, but the ${other.f} on ${other.where} ${other.key === undefined ? 'has none' : `has key ${JSON.stringify(other.key)}`}; an operation without a key is on a register of its own, so give every event a key or none`);
+      if (e.key === undefined) firstUnkeyed ??= e;
+      else firstKeyed ??= e;
       if (o !== undefined) throw new HistoryFileError(`${e.where}: process ${p} invokes ${e.f} while its ${o.e.f} from ${o.e.where} is still open; a process runs one operation at a time (complete it with :ok, :fail or :info first)`);
       open.set(p, { e, index, input: em.input(e.f, e.value, e.key, e.where) });
       return;
@@ -543,6 +551,8 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
   let keyed = false;
   const ids = new Set<number>();
   for (const { where, fields: o } of items) {
+    // A misspelt field ("retrun") would be read as absent (an operation that never returned).
+    for (const k of Object.keys(o)) if (!OPERATION_FIELDS.includes(k)) throw new HistoryFileError(`${where}: ${JSON.stringify(k)} is not a field of an operation; an operation has ${OPERATION_FIELDS.join(', ')}: fix or remove it`);
     const num = (name: string, v: Plain): number => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HistoryFileError(`${where}: ${name} is ${describePlain(v)}; expected a non-negative number (a time, or an id)`);
       return v;
@@ -553,6 +563,7 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
     const ret = o.return === null || o.return === undefined ? Infinity : num('return', o.return);
     if (ret < call) throw new HistoryFileError(`${where}: return (${ret}) is before call (${call}); use null for an operation that never returned`);
     const opId = o.opId === undefined ? ops.length : num('opId', o.opId);
+    if (!Number.isSafeInteger(opId)) throw new HistoryFileError(`${where}: opId is ${opId}; an opId is a non-negative integer`);
     if (ids.has(opId)) throw new HistoryFileError(`${where}: opId ${opId} is used twice; opIds name operations in explanations and must be unique`);
     ids.add(opId);
     const input = o.input;
@@ -568,6 +579,18 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
   validateInputs(ops, chosen, items);
   return { ops, model: chosen, modelFrom: model !== undefined ? 'given' : `inferred from ${[...fns].sort().join(', ')}` };
 }
+
+const OPERATION_FIELDS = ['clientId', 'opId', 'input', 'call', 'return', 'output'];
+
+/** The fields each model's outputs have (a misspelt one would read as absent: a read that observed nothing). */
+const OUTPUT_FIELDS: Record<HistoryModelName, readonly string[]> = {
+  register: ['ok', 'value', 'current', 'error'],
+  kv: ['ok', 'value', 'current', 'error'],
+  set: ['ok', 'value', 'values'],
+  queue: ['ok', 'value'],
+  mutex: ['ok'],
+  'multi-register': ['ok', 'txn'],
+};
 
 const INPUT_FIELDS: Record<HistoryModelName, Record<string, { value?: 'scalar' | 'scalar-or-null'; expected?: 'scalar-or-null'; key?: 'required' }>> = {
   register: { read: {}, write: { value: 'scalar-or-null' }, cas: { expected: 'scalar-or-null', value: 'scalar-or-null' } },
@@ -585,6 +608,8 @@ function validateInputs(ops: readonly Operation<unknown, unknown>[], model: Hist
     const spec = INPUT_FIELDS[model][input.op as string];
     if (spec === undefined) throw new HistoryFileError(`${where}: input.op is ${JSON.stringify(input.op)}, which the ${model} model does not know; it knows ${Object.keys(INPUT_FIELDS[model]).join(', ')}`);
     const strings = model === 'kv';
+    const known = ['op', 'key', ...Object.keys(spec), ...(model === 'multi-register' ? ['txn'] : [])];
+    for (const k of Object.keys(input)) if (!known.includes(k)) throw new HistoryFileError(`${where}: input.${k} is not a field of a ${model} ${String(input.op)}; it has ${known.join(', ')}: fix or remove it`);
     for (const [field, rule] of Object.entries(spec)) {
       const v = input[field];
       if (rule === 'required') {
@@ -607,6 +632,7 @@ function validateOutput(o: { [f: string]: Plain }, input: { [f: string]: Plain }
   };
   const scalarOrNull = (v: Plain | undefined): boolean => v === null || typeof v === 'string' || typeof v === 'number';
   const has = (f: string): boolean => Object.hasOwn(o, f);
+  for (const k of Object.keys(o)) if (!OUTPUT_FIELDS[model].includes(k)) throw new HistoryFileError(`${where}: output.${k} is not a field of a ${model} model's output; it has ${OUTPUT_FIELDS[model].join(', ')}: fix or remove it`);
   if (model === 'kv') {
     if (o.ok === true) {
       if (!(typeof o.value === 'string' || o.value === null)) bad('value', 'a string or null (the value read or written)');
