@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliAsync } from './cliHarness.ts';
 import { traceCutNote, writeJsonlFile } from '../cli/outPath.ts';
+import { parseSeedTimeout } from '../cli/sweep.ts';
 import { describe, expect, it } from 'vitest';
 
 
@@ -40,12 +41,18 @@ describe('faultline CLI', () => {
       [['sweep', '-j', '-1'], /^faultline: --jobs: expected an integer from 1 to 256, got "-1"\n$/],
       [['sweep', '--seeds', '-1..5'], /^faultline: --seeds: expected a range like 1\.\.1000 \(or one seed\), got "-1\.\.5"\n$/],
       [['run', '--events-max', '-3'], /^faultline: --events-max: expected an integer from 1 to 1000000000000, got "-3"\n$/],
+      // sweep --timeout names its unit (it was "expected an integer from 1 to 86400", seconds unsaid, and "90s", which check --timeout takes, was refused).
+      [['sweep', '--timeout', '1.5'], /^faultline: --timeout: expected one seed's wall-time limit from 1s to 86400s \(a day\), in seconds like 600 or as a duration like 90s or 10m, got "1\.5"\n$/],
+      [['sweep', '--timeout', '500ms'], /--timeout: expected one seed's wall-time limit from 1s/],
+      [['sweep', '--timeout', '2d'], /--timeout: expected one seed's wall-time limit from 1s/],
     ] as const) {
       const r = cli(...argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toMatch(msg);
     }
+    // ...and takes seconds or a duration, as check --timeout does.
+    expect([parseSeedTimeout('600'), parseSeedTimeout('90s'), parseSeedTimeout('10m'), parseSeedTimeout('1500ms'), parseSeedTimeout('24h')]).toEqual([600_000, 90_000, 600_000, 1500, 86_400_000]);
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
     // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
