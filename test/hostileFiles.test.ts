@@ -478,6 +478,17 @@ describe('knowledge files (defect class 9)', () => {
     refused(run(withFile((k) => { k.thresholds = { nope: 3 }; })), /thresholds\.nope: unknown series/);
   });
 
+  // Both ran before: --knowledge on a manager that is off was never read, and --save-knowledge
+  // without a manager ran the whole scenario to warn at the end that nothing was written.
+  it('--knowledge and --save-knowledge on a scenario whose manager is off, or that has none, exit 2 before the run and write nothing', () => {
+    const file = withFile(() => {});
+    refused(cli('run', '--scenario', 'mapek-crash-without', '--knowledge', file, '--quiet'), /^faultline: --knowledge: scenario mapek-crash-without turns its manager off \(manager\.enabled: false\), so no manager would read the file; use a scenario with the manager on, or drop --knowledge\n$/);
+    const saved = join(dir, 'saved-k', 'k.json');
+    refused(cli('run', '--scenario', 'mapek-crash-without', '--save-knowledge', saved, '--quiet'), /^faultline: --save-knowledge: scenario mapek-crash-without turns its manager off .*so no manager learns anything to save/);
+    refused(cli('run', '--scenario', 'raft-kv-basic', '--save-knowledge', saved, '--quiet'), /^faultline: --save-knowledge: scenario raft-kv-basic has no manager \(workload raft-kv\), so no manager learns anything to save; use a mapek scenario, or drop --save-knowledge/);
+    expect(existsSync(join(dir, 'saved-k'))).toBe(false);
+  });
+
   it('a valid file (with a BOM, too) still loads, and a report of a run with --knowledge replays bit for bit', () => {
     const file = withFile(() => {});
     writeFileSync(file, `\ufeff${readFileSync(file, 'utf8')}`);
