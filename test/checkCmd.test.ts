@@ -207,6 +207,9 @@ describe('faultline check', () => {
       [[file('opid.json', '[{"clientId": 0, "opId": 0.5, "input": {"op": "read"}, "call": 0, "return": 1, "output": {"ok": true, "value": null}}]')], /opid\.json: item 1: opId is 0\.5; an opId is a non-negative integer/],
       // An event that lost its key was checked as a register of its own.
       [[file('lostkey.edn', '{:process 0, :type :invoke, :f :write, :value 1, :key "a"}\n{:process 0, :type :ok, :f :write, :value 1, :key "a"}\n{:process 1, :type :invoke, :f :read, :value nil}\n{:process 1, :type :ok, :f :read, :value 1}')], /lostkey\.edn: line 3: this read has no key, but the write on line 1 has key "a"; .*give every event a key or none/],
+      // A write completed with another value than it was invoked with: the invoke's was taken, the other not read.
+      [[file('twovalues.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t2')], /twovalues\.log: line 2: process 0 completes write 2 but invoked write 1 \(line 1\); a write's completion repeats the invoke's value, so one of the two lines is wrong/],
+      [[file('twocas.edn', '{:process 0, :type :invoke, :f :cas, :value [1 2]}\n{:process 0, :type :ok, :f :cas, :value [1 3]}')], /twocas\.edn: line 2: process 0 completes cas \[1,3\] but invoked cas \[1,2\]/],
       // One file by two names was checked and counted twice.
       [[good, `${dir}/./good5.log`], /check: .*good5\.log and .*\/\.\/good5\.log are the same file/],
     ];

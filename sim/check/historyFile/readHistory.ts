@@ -497,6 +497,9 @@ function nilReadUnseen(model: HistoryModelName, output: unknown): unknown {
   return output;
 }
 
+/** Functions whose value is their argument, repeated by the completion (not an answer, as a read's is). */
+const ARGUMENT_FUNCTIONS: ReadonlySet<string> = new Set(['write', 'put', 'append', 'cas', 'add', 'remove', 'enqueue']);
+
 function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHistoryOptions, counts: HistoryCounts): Operation<unknown, unknown>[] {
   const casFail = opts.casFail ?? 'mismatch';
   const isRead = (f: string): boolean => f === 'read' || f === 'get';
@@ -529,6 +532,11 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
     if (o.e.key !== e.key && e.key !== undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} on key ${JSON.stringify(e.key)} but invoked it on ${JSON.stringify(o.e.key)} (${o.e.where})`);
     open.delete(p);
     if (e.type === 'ok') {
+      // A write's completion repeats what was written (Jepsen's clients answer with the
+      // invoke's op); one that names another value leaves it unknown which was written.
+      if (ARGUMENT_FUNCTIONS.has(e.f) && e.value !== undefined && o.e.value !== undefined && JSON.stringify(e.value) !== JSON.stringify(o.e.value)) {
+        throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} ${describePlain(e.value)} but invoked ${e.f} ${describePlain(o.e.value)} (${o.e.where}); a ${e.f}'s completion repeats the invoke's value, so one of the two lines is wrong`);
+      }
       const out = em.ok(e.f, o.input, e.value, e.where, opts.nilReads);
       push(o, index, opts.nilReads === 'unseen' && isRead(e.f) ? nilReadUnseen(model, out) : out);
     }
