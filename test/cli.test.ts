@@ -1,7 +1,7 @@
 // Goal: the CLI contract: JSON report fields, exit codes 0/1/2, clear messages for bad
 // input, no partial output, replay commands. Method: call main() in-process with captured
 // output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +188,18 @@ describe('faultline CLI', () => {
     expect(r.stderr).toBe(`faultline: --workload ${mod}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  // `faultline list | head -1`: the reader leaves, and the next write threw EPIPE (exit 1 and
+  // a Node stack on stderr). Now the output goes nowhere and the command keeps its exit code.
+  it('a reader that closes the pipe early is not a crash: no stack, the command\'s own exit code', async () => {
+    const p = spawn(process.execPath, ['bin/faultline.mjs', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => p.once('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('bin/faultline.mjs runs from the source tree with no build step', () => {
     const out = execFileSync(process.execPath, ['bin/faultline.mjs', 'run', '--json', '--seed', '42'], { encoding: 'utf8' });
