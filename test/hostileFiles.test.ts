@@ -445,6 +445,12 @@ describe('bless triples files (defect class 11)', () => {
     expect(existsSync(fresh)).toBe(false);
     expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
     expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
+    // These passed: an empty list ("all 0 regression triples hold", exit 0), and a triple listed twice (run and counted twice).
+    const empty = file('{"comment": "", "triples": []}');
+    refused(cli('bless', '--check', '--file', empty), new RegExp(`^faultline: ${esc(empty)}: holds no triples, so there is nothing to check; add some with \`faultline bless --file ${esc(empty)} --add NAME --seeds A\\.\\.B\``));
+    refused(cli('bless', '--file', empty), /holds no triples, so there is nothing to bless/);
+    const twice = file(`{"triples": [{"scenario": "${SCENARIO}", "seed": 1, "traceHash": ""}, {"scenario": "heartbeat-crash", "seed": 1, "traceHash": ""}, {"scenario": "${SCENARIO}", "seed": 1, "traceHash": ""}]}`);
+    refused(cli('bless', '--check', '--file', twice), /not a triples file/, new RegExp(`triples\\[2\\]: ${esc(SCENARIO)} seed 1 is listed twice \\(also triples\\[0\\]\\); keep one`));
   });
 
   it('--add with --check exits 2 (it reported the added triples as changed, exit 1, and added none); a refused --add leaves no directory behind', () => {
