@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
@@ -250,6 +250,10 @@ describe('no output is written over a file the command reads (defect class 15)',
     writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
     const before = readFileSync(scenario, 'utf8');
     refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', scenario), new RegExp(`--out ${esc(scenario)}: is the file --scenario reads`));
+    // A .json --out was refused only after the whole shrink ("not valid JSON: Unexpected token '#'"), its directory left behind.
+    const asJson = join(dir, `shrink-json-${++n}`, 'min.json');
+    refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', asJson), new RegExp(`^faultline: --out ${esc(asJson)}: shrink writes the scenario as YAML, and a file named \\.json is read as JSON; name a \\.yaml \\(or \\.yml\\) file\\n$`));
+    expect(existsSync(dirname(asJson))).toBe(false);
     expect(readFileSync(scenario, 'utf8')).toBe(before);
     const shard = join(dir, `shard-${++n}`);
     mkdirSync(shard);
