@@ -210,6 +210,8 @@ describe('faultline check', () => {
       // A write completed with another value than it was invoked with: the invoke's was taken, the other not read.
       [[file('twovalues.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t2')], /twovalues\.log: line 2: process 0 completes write 2 but invoked write 1 \(line 1\); a write's completion repeats the invoke's value, so one of the two lines is wrong/],
       [[file('twocas.edn', '{:process 0, :type :invoke, :f :cas, :value [1 2]}\n{:process 0, :type :ok, :f :cas, :value [1 3]}')], /twocas\.edn: line 2: process 0 completes cas \[1,3\] but invoked cas \[1,2\]/],
+      // Keys beside "history" were ignored (a "model" there chose nothing).
+      [[file('wrapped.json', '{"model": "set", "history": [{"process": 0, "type": "invoke", "f": "read", "value": null}]}')], /wrapped\.json: line 1: the document holds "history" and also "model", which nothing reads; .*choose the model with --model/],
       // One file by two names was checked and counted twice.
       [[good, `${dir}/./good5.log`], /check: .*good5\.log and .*\/\.\/good5\.log are the same file/],
     ];

@@ -268,7 +268,12 @@ function parseJsonText(text: string): ParsedText {
   if (whole.ok) {
     const v = whole.value as Plain;
     if (Array.isArray(v)) items = v.map((x, k) => ({ value: x, where: `item ${k + 1}` }));
-    else if (v !== null && typeof v === 'object' && Array.isArray(v.history)) items = v.history.map((x, k) => ({ value: x, where: `history item ${k + 1}` }));
+    else if (v !== null && typeof v === 'object' && Array.isArray(v.history)) {
+      // Beside its history the document says nothing check reads: a key there would be ignored.
+      const other = Object.keys(v).filter((k) => k !== 'history');
+      if (other.length > 0) throw new HistoryFileError(`line 1: the document holds "history" and also ${other.map((k) => JSON.stringify(k)).join(', ')}, which nothing reads; a JSON history is one array, {"history": [...]} alone, or one value per line (choose the model with --model, the initial value with --initial)`);
+      items = v.history.map((x, k) => ({ value: x, where: `history item ${k + 1}` }));
+    }
     else items = [{ value: v, where: 'line 1' }];
   } else {
     // JSON Lines: one value per line.
