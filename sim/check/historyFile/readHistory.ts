@@ -101,6 +101,8 @@ interface HistoryEvent {
   /** The event's value; undefined when it has none (an error wherever the model reads it). */
   value: Plain | undefined;
   key: string | undefined;
+  /** How the key was written: a number and a string of the same text are one key here, and must not be two there. */
+  keyKind?: 'number' | 'string';
 }
 
 /** EDN and JSON values alike: keywords and symbols become their names, maps objects. */
@@ -156,13 +158,14 @@ function eventFromFields(fields: { [k: string]: Plain }, where: string, format: 
   }
   if (!Number.isSafeInteger(process) || process < 0) throw new HistoryFileError(`${where}: process is ${process}; a client is a non-negative integer`);
   let key: string | undefined;
+  let keyKind: HistoryEvent['keyKind'];
   if (Object.hasOwn(fields, 'key')) {
     const k = fields.key;
-    if (typeof k === 'string') key = k;
-    else if (typeof k === 'number') key = String(k);
+    if (typeof k === 'string') [key, keyKind] = [k, 'string'];
+    else if (typeof k === 'number') [key, keyKind] = [String(k), 'number'];
     else throw new HistoryFileError(`${where}: key is ${describePlain(k)}; a key is a string or a number`);
   }
-  return { where, process, type: type as HistoryEvent['type'], f, value, key };
+  return { where, process, type: type as HistoryEvent['type'], f, value, key, keyKind };
 }
 
 interface ParsedText {
@@ -700,7 +703,22 @@ function splitTuple(e: HistoryEvent): void {
   const [k, v] = e.value;
   if (typeof k !== 'string' && typeof k !== 'number') throw new HistoryFileError(`${e.where}: the tuple's key is ${describePlain(k)}; a key is a string or a number`);
   e.key = String(k);
+  e.keyKind = typeof k === 'number' ? 'number' : 'string';
   e.value = v;
+}
+
+/** Keys compare as text: a key written both as a number and as a string (1 and "1") would be two keys merged into one. */
+function refuseMixedKeyKinds(events: readonly HistoryEvent[]): void {
+  const first = new Map<string, HistoryEvent>();
+  for (const e of events) {
+    if (e.key === undefined || e.keyKind === undefined) continue;
+    const f = first.get(e.key);
+    if (f === undefined) first.set(e.key, e);
+    else if (f.keyKind !== e.keyKind) {
+      const shown = (x: HistoryEvent): string => (x.keyKind === 'number' ? `the number ${x.key}` : `the string ${JSON.stringify(x.key)}`);
+      throw new HistoryFileError(`${e.where}: the key is ${shown(e)}, and on ${f.where} it is ${shown(f)}; keys compare as text here, so the two would be checked as one key: write each key one way`);
+    }
+  }
 }
 
 /** Reads a history file's text: the model to check with, its operations, and the counts. */
@@ -727,6 +745,7 @@ export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): Hi
     return { format, model: r.model, modelFrom: r.modelFrom, ops: r.ops, counts };
   }
   if (opts.independent === true) for (const e of parsed.events) splitTuple(e);
+  refuseMixedKeyKinds(parsed.events);
   const functions = new Set(parsed.events.map((e) => e.f));
   const keyed = parsed.events.some((e) => e.key !== undefined);
   const model = opts.model ?? inferModel(functions, keyed);
