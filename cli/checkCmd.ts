@@ -127,6 +127,8 @@ export function cmdCheck(argv: string[], io: Io): number {
   const maxSteps = typeof v.steps === 'string' ? parseSteps(v.steps) : STEPS_DEFAULT;
   const timeoutMs = parseTimeout(typeof v.timeout === 'string' ? v.timeout : TIMEOUT_DEFAULT);
   const allowInconclusive = v['allow-inconclusive'] === true;
+  // --json prints every file in one object and no progress: --quiet would leave out nothing.
+  if (v.json === true && v.quiet === true) throw new UsageError('--quiet: leaves the linearizable histories out of the text output, and --json prints every history in one object; give one or the other');
   // One file named twice (`h.edn ./h.edn`, or through a link) would be checked and counted twice.
   const seen = new Map<string, string>();
   for (const p of positionals) {

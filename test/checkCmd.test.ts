@@ -215,6 +215,8 @@ describe('faultline check', () => {
       // A key written as a number and as a string (1 and "1") was one key.
       [[file('keykinds.jsonl', '{"process": 0, "type": "invoke", "f": "write", "value": 1, "key": 1}\n{"process": 0, "type": "ok", "f": "write", "value": 1, "key": 1}\n{"process": 1, "type": "invoke", "f": "read", "value": null, "key": "1"}')], /keykinds\.jsonl: line 3: the key is the string "1", and on line 1 it is the number 1; keys compare as text here, so the two would be checked as one key: write each key one way/],
       [[file('tuples.edn', '{:process 0, :type :invoke, :f :write, :value [1 5]}\n{:process 1, :type :invoke, :f :write, :value ["1" 6]}'), '--independent'], /tuples\.edn: line 2: the key is the string "1", and on line 1 it is the number 1/],
+      // --quiet with --json changed nothing.
+      [[good, '--json', '--quiet'], /^faultline: --quiet: leaves the linearizable histories out of the text output, and --json prints every history in one object; give one or the other\n$/],
       // One file by two names was checked and counted twice.
       [[good, `${dir}/./good5.log`], /check: .*good5\.log and .*\/\.\/good5\.log are the same file/],
     ];
