@@ -27,6 +27,14 @@ if (built !== null) {
   registerLoaders();
   ({ mainAsync } = await import('../cli/main.ts'));
 }
+// A reader that goes away (`faultline check *.log | head`) is not an error of the command:
+// it made Node throw EPIPE from the next write, a crash with a stack in place of the exit
+// code. The rest of the output goes nowhere, and the command ends with its own exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
 const code = await mainAsync(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

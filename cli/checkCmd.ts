@@ -6,10 +6,13 @@
 // Then each history is checked with a step budget and a wall-clock limit per file; running
 // out of either is INCONCLUSIVE, never a pass. Exit 0 every history is linearizable, 1 one
 // is not, 3 none is not but one could not be decided (0 with --allow-inconclusive).
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkSegmented, type SegmentedResult } from '../sim/check/segmentedCheck.ts';
 import { HISTORY_FORMATS, HISTORY_MODELS, HistoryFileError, modelFor, readHistoryText, type HistoryFormat, type HistoryModelName, type HistoryRead } from '../sim/check/historyFile/readHistory.ts';
 import { formatCount } from '../sim/kernel/time.ts';
 import { parseDuration } from '../sim/scenario/duration.ts';
+import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseFlags, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { readUtf8File } from './scenarioRef.ts';
@@ -33,6 +36,14 @@ interface FileResult {
   wallMs: number;
 }
 
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function parseSteps(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`--steps: expected a positive integer (search steps one search may spend), got "${text}". Example: --steps 100000000`);
   return Number(text);
@@ -45,12 +56,11 @@ function parseTimeout(text: string): number {
 }
 
 function parseInitial(text: string): string | number | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--initial: expected a JSON value (a string, a number or null), got ${text}; for an empty string write --initial '""'`);
-  }
+  // The history's own reader (exact integers): an --initial the file's values cannot equal exactly is refused.
+  const r = parseJson(text, { exactIntegers: true });
+  if (!r.ok && /too large to compare exactly/.test(r.reason)) throw new UsageError(`--initial: ${r.reason}`);
+  if (!r.ok) throw new UsageError(`--initial: expected a JSON value (a string, a number or null), got ${text}; for an empty string write --initial '""'`);
+  const v = r.value;
   if (v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return v;
   throw new UsageError(`--initial: expected a string, a number or null, got ${text}`);
 }
@@ -117,7 +127,16 @@ export function cmdCheck(argv: string[], io: Io): number {
   const maxSteps = typeof v.steps === 'string' ? parseSteps(v.steps) : STEPS_DEFAULT;
   const timeoutMs = parseTimeout(typeof v.timeout === 'string' ? v.timeout : TIMEOUT_DEFAULT);
   const allowInconclusive = v['allow-inconclusive'] === true;
-  if (new Set(positionals).size !== positionals.length) throw new UsageError(`check: ${positionals.find((p, i) => positionals.indexOf(p) !== i)} is named twice; name each history once`);
+  // --json prints every file in one object and no progress: --quiet would leave out nothing.
+  if (v.json === true && v.quiet === true) throw new UsageError('--quiet: leaves the linearizable histories out of the text output, and --json prints every history in one object; give one or the other');
+  // One file named twice (`h.edn ./h.edn`, or through a link) would be checked and counted twice.
+  const seen = new Map<string, string>();
+  for (const p of positionals) {
+    const real = realPathOf(resolve(io.cwd, p));
+    const before = seen.get(real);
+    if (before !== undefined) throw new UsageError(before === p ? `check: ${p} is named twice; name each history once` : `check: ${before} and ${p} are the same file (${real}); name each history once`);
+    seen.set(real, p);
+  }
 
   // Read and convert every file before checking any: a bad file is exit 2 with no verdicts printed.
   const reads = positionals.map((file) => {

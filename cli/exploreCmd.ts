@@ -26,7 +26,9 @@ export function cmdExplore(argv: string[], io: Io): number | Promise<number> {
   });
   if (typeof v.scenario !== 'string') throw new UsageError('explore: --scenario is required. See `faultline explore --help`.');
   const runs = typeof v.runs === 'string' ? parseCount(v.runs, '--runs', RUNS_MAX) : 100;
-  const initial = typeof v.initial === 'string' ? parseCount(v.initial, '--initial', runs) : undefined;
+  const initial = typeof v.initial === 'string' ? parseCount(v.initial, '--initial', RUNS_MAX) : undefined;
+  // The plain swarm seeds run first are some of the runs: more of them than --runs is not a bound to guess.
+  if (initial !== undefined && initial > runs) throw new UsageError(`--initial: ${initial} plain swarm seeds are more than the ${runs} runs in all (--runs${typeof v.runs === 'string' ? ` ${runs}` : `, default ${runs}`}); they are part of the runs, so give --initial at most ${runs} or raise --runs`);
   const workloads = workloadPaths(v.workload);
   return withWorkloads(workloads, io.cwd, () => {
     const loaded = loadScenarioRef(v.scenario as string, workloads);

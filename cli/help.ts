@@ -117,7 +117,7 @@ Usage: faultline list [--json]`;
 export const SWEEP_HELP = `faultline sweep — run many seeds of one scenario in parallel
 
 Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N]
-                       [--shard i/n] [--out DIR] [--json] [--quiet] [--timeout SECONDS]
+                       [--shard i/n] [--out DIR] [--json] [--quiet] [--timeout T]
                        [--allow-inconclusive] [--events-max N] [--fail-fast]
 
   -s, --scenario NAME|FILE  a catalogue name or a scenario file (default: raft-kv-basic)
@@ -136,7 +136,8 @@ Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [
                             before any seed runs
       --json                print one JSON object (results, summary, failures) and nothing else
   -q, --quiet               no progress display
-      --timeout SECONDS     wall time one seed may take before the sweep gives up (default 600)
+      --timeout T           wall time one seed may take before the sweep gives up: seconds
+                            (600) or a duration (90s, 10m), 1s to a day (default 600)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
                             (junit.xml then marks them skipped instead of error)
       --events-max N        each seed's event limit (default 200,000,000; see run --help)

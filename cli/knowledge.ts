@@ -74,9 +74,21 @@ function scenarioProblems(doc: Record<string, unknown>, s: Scenario): FieldProbl
   return problems;
 }
 
-export function withKnowledge(s: Scenario, file: string): Scenario {
+/**
+ * The scenario's manager, for `flag` (--knowledge or --save-knowledge): a scenario without
+ * one, or with it off (`manager.enabled: false`, the catalogue's "-without" scenarios), is
+ * refused: the knowledge would go unread, or none would be learned to save.
+ */
+export function managerFor(s: Scenario, flag: '--knowledge' | '--save-knowledge'): Record<string, unknown> {
   const manager = s.manager as Record<string, unknown> | undefined;
-  if (manager === undefined) throw new UsageError(`--knowledge: scenario ${s.name} has no manager (workload ${s.workload}); use a mapek scenario`);
+  const use = flag === '--knowledge' ? 'no manager would read the file' : 'no manager learns anything to save';
+  if (manager === undefined) throw new UsageError(`${flag}: scenario ${s.name} has no manager (workload ${s.workload}), so ${use}; use a mapek scenario, or drop ${flag}`);
+  if (manager.enabled === false) throw new UsageError(`${flag}: scenario ${s.name} turns its manager off (manager.enabled: false), so ${use}; use a scenario with the manager on, or drop ${flag}`);
+  return manager;
+}
+
+export function withKnowledge(s: Scenario, file: string): Scenario {
+  const manager = managerFor(s, '--knowledge');
   let text: string;
   try {
     text = readTextFile(file);

@@ -18,7 +18,7 @@ import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import type { TraceEvent } from '../sim/trace/trace.ts';
 import { HelpRequested, parseCount, parseFlags, parsePort, parseRunArgs, parseSeed, UsageError, type RunArgs } from './args.ts';
-import { saveKnowledge, withKnowledge } from './knowledge.ts';
+import { managerFor, saveKnowledge, withKnowledge } from './knowledge.ts';
 import type { ServeOptions } from './serve.ts';
 import { catalogFiles, DEFAULT_SCENARIO, loadScenarioFile, locateScenario, scenarioNameOf } from './catalog.ts';
 import { BLESS_HELP, CHECK_HELP, LIST_HELP, MAIN_HELP, START_HELP, UI_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP, SERVE_HELP, SHRINK_HELP, SWEEP_HELP, EXPLORE_HELP } from './help.ts';
@@ -86,6 +86,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
   const scenario = materialize(known, args.seed);
+  if (args.saveKnowledge !== undefined) managerFor(loaded.scenario, '--save-knowledge');
   if (args.saveKnowledge !== undefined && args.workers !== undefined) throw new UsageError('--save-knowledge: not with --workers yet; run in one thread to save the knowledge');
   const swarmFaults = loaded.scenario.swarm === undefined ? undefined : sampleSwarm(loaded.scenario, args.seed);
   const swarmSettings = sampleSettings(loaded.scenario, args.seed)?.drawn;

@@ -46,7 +46,20 @@ export function readTriples(file = TRIPLES_FILE, missingOk = false): TriplesFile
   if (missingOk && !existsSync(file)) return { comment: '', triples: [] };
   const doc = readJsonFile(file);
   const r = triplesSchema.safeParse(doc);
-  if (!r.success) throw new UsageError(problemsMessage(`${file}: not a triples file`, zodProblems(r.error.issues, doc), 'A triples file is { "comment": "...", "triples": [{ "scenario", "seed", "traceHash" }] } as `faultline bless` writes it: fix the fields named, or add the triples again with --add.'));
+  const help = 'A triples file is { "comment": "...", "triples": [{ "scenario", "seed", "traceHash" }] } as `faultline bless` writes it: fix the fields named, or add the triples again with --add.';
+  if (!r.success) throw new UsageError(problemsMessage(`${file}: not a triples file`, zodProblems(r.error.issues, doc), help));
+  // One run listed twice is run and counted twice ("all 2 hold"), and two hashes for it cannot both hold.
+  const first = new Map<string, number>();
+  const problems = r.data.triples.flatMap((t, i) => {
+    const key = `${t.scenario}\u0000${t.seed}`;
+    const j = first.get(key);
+    if (j === undefined) {
+      first.set(key, i);
+      return [];
+    }
+    return [{ path: `triples[${i}]`, message: `${t.scenario} seed ${t.seed} is listed twice (also triples[${j}]); keep one` }];
+  });
+  if (problems.length > 0) throw new UsageError(problemsMessage(`${file}: not a triples file`, problems, help));
   return r.data;
 }
 
@@ -103,6 +116,8 @@ function blessFile(file: string, add: { name: string; seeds: number[] } | null, 
     for (const seed of add.seeds) if (!doc.triples.some((t) => t.scenario === add.name && t.seed === seed)) doc.triples.push({ scenario: add.name, seed, traceHash: '' });
   }
   if (doc.triples.length > TRIPLES_MAX) throw new UsageError(`${file}: more than ${TRIPLES_MAX} triples`);
+  // No triple checks nothing: "all 0 regression triples hold" is not a pass.
+  if (doc.triples.length === 0) throw new UsageError(`${file}: holds no triples, so there is nothing to ${check ? 'check' : 'bless'}; add some with \`faultline bless --file ${file} --add NAME --seeds A..B\``);
   const changed: string[] = [];
   const next = doc.triples.map((t, i) => {
     let traceHash: string;

@@ -92,10 +92,13 @@ function json(status: number, value: unknown): Answer {
   return { status, type: 'application/json; charset=utf-8', body: JSON.stringify(value, null, 2) + '\n' };
 }
 
-/** A 400 for any query parameter not in `allowed`. */
+/** A 400 for any query parameter not in `allowed`, or one given twice (only one would be read). */
 function unexpectedParams(url: URL, allowed: readonly string[]): Answer | null {
+  const seen = new Set<string>();
   for (const k of url.searchParams.keys()) {
     if (!allowed.includes(k)) return json(400, { error: `unknown query parameter "${k}"`, allowed });
+    if (seen.has(k)) return json(400, { error: `query parameter "${k}" is given twice (${url.searchParams.getAll(k).map((x) => JSON.stringify(x)).join(' and ')}); give it once` });
+    seen.add(k);
   }
   return null;
 }
@@ -136,8 +139,11 @@ export const ROUTES: Readonly<Record<string, Route>> = {
 async function answer(run: PacedRun, req: IncomingMessage): Promise<Answer> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return { ...json(405, { error: `method ${req.method ?? '?'} not allowed` }), headers: { allow: 'GET, HEAD' } };
   let url: URL;
+  const target = req.url ?? '/';
   try {
-    url = new URL(req.url ?? '/', 'http://faultline.invalid');
+    // The origin-form target (`/metrics?x`) is a path: parsed on its own, `//metrics` would
+    // be read as a host named "metrics" and the path "/". An absolute-form target is a URL.
+    url = target.startsWith('/') ? new URL(`http://faultline.invalid${target}`) : new URL(target);
   } catch {
     return json(400, { error: 'malformed request target' });
   }

@@ -100,6 +100,9 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const seed = parseSeed(v.seed as string);
   const testsMax = typeof v['tests-max'] === 'string' ? parseCount(v['tests-max'], '--tests-max', 100_000) : 500;
   const out = typeof v.out === 'string' ? v.out : `${loaded.scenario.name}-seed${seed}-shrunk.yaml`;
+  // The result is YAML (its replay command a comment on top), and a scenario file named .json
+  // is read as JSON: it was refused only after the whole shrink, leaving its directory behind.
+  if (out.endsWith('.json')) throw new UsageError(`--out ${out}: shrink writes the scenario as YAML, and a file named .json is read as JSON; name a .yaml (or .yml) file`);
   // Before shrinking, which can take hundreds of runs: the result must have somewhere to go,
   // and not over the scenario (or a module) it was shrunk from, which would be lost.
   const isFile = (p: string): boolean => existsSync(resolve(io.cwd, p)) && statSync(resolve(io.cwd, p)).isFile();

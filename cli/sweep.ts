@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
+import { parseDuration } from '../sim/scenario/duration.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
 import { prepareOutDir } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
@@ -154,6 +155,22 @@ function writeFileAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/** The most wall time one seed may be given: a day. */
+const SEED_TIMEOUT_S_MAX = 86_400;
+
+/**
+ * `--timeout`: one seed's wall-time limit, in seconds (`600`) or as a duration (`90s`, `10m`,
+ * as `check --timeout` takes it), from 1 s to a day; milliseconds.
+ */
+export function parseSeedTimeout(text: string): number {
+  const bare = /^\d+$/.test(text.trim());
+  const us = bare ? Number(text.trim()) * 1_000_000 : parseDuration(text);
+  if (us === null || !Number.isSafeInteger(us) || us < 1_000_000 || us > SEED_TIMEOUT_S_MAX * 1_000_000 || us % 1000 !== 0) {
+    throw new UsageError(`--timeout: expected one seed's wall-time limit from 1s to ${SEED_TIMEOUT_S_MAX}s (a day), in seconds like 600 or as a duration like 90s or 10m, got "${text}"`);
+  }
+  return us / 1000;
+}
+
 export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
   const { values: v } = parseFlags(argv, 'sweep', {
     ...WORKLOAD_FLAG,
@@ -172,7 +189,7 @@ export function cmdSweep(argv: string[], io: Io): number | Promise<number> {
   const range = parseSeedRange(typeof v.seeds === 'string' ? v.seeds : '1..100');
   const shard = typeof v.shard === 'string' ? parseShard(v.shard) : null;
   const jobs = typeof v.jobs === 'string' ? parseCount(v.jobs, '--jobs', JOBS_MAX) : Math.max(1, Math.min(JOBS_MAX, availableParallelism()));
-  const seedTimeoutMs = 1000 * (typeof v.timeout === 'string' ? parseCount(v.timeout, '--timeout', 86_400) : 600);
+  const seedTimeoutMs = typeof v.timeout === 'string' ? parseSeedTimeout(v.timeout) : 600_000;
   const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
   const workloads = workloadPaths(v.workload);
   return withWorkloads(workloads, io.cwd, () => sweepOnce(v, { range, shard, jobs, seedTimeoutMs, eventsMax, workloads, failFast: v['fail-fast'] === true }, io));

@@ -171,4 +171,64 @@ describe('faultline check', () => {
       expect(r.out, argv.join(' ')).toBe('');
     }
   });
+
+  // Each of these was read and checked before (exit 0 or 3): a value rounded, a client's
+  // events skipped, a reading flag that changed nothing, a missing value taken as nil.
+  it('refuses what it would otherwise read wrongly or ignore: exit 2 naming the file, the place and the fix', async () => {
+    const good = file('good5.log', GOOD);
+    const set = file('set.edn', '{:process 0, :type :invoke, :f :add, :value 1}\n{:process 0, :type :ok, :f :add, :value 1}');
+    const ops = file('ops.json', '[{"clientId": 0, "input": {"op": "write", "value": 1}, "call": 0, "return": 1, "output": {"ok": true}}]');
+    const cases: [string[], RegExp][] = [
+      // Integers past 2^53 in JSON: JSON.parse rounds them, so two different values compare equal.
+      [[file('big.jsonl', '{"process": 0, "type": "invoke", "f": "write", "value": 12345678901234567890}\n{"process": 0, "type": "ok", "f": "write", "value": 12345678901234567891}')], /big\.jsonl: line 1, column 57: the integer 12345678901234567890 is too large to compare exactly .*write it as a string/],
+      [[file('big.json', '[{"process": 0, "type": "invoke", "f": "write", "value": 1},\n {"process": 0, "type": "ok", "f": "write", "value": 99999999999999999999}]')], /big\.json: line 2, column \d+: the integer 99999999999999999999 is too large/],
+      [[good, '--initial', '12345678901234567890'], /--initial: the integer 12345678901234567890 is too large to compare exactly/],
+      // A key given twice on the first line of JSON Lines was blamed on line 2 ("non-whitespace after JSON").
+      [[file('dupkey.jsonl', '{"process": 0, "process": 1, "type": "invoke", "f": "write", "value": 1}\n{"process": 0, "type": "ok", "f": "write", "value": 1}')], /dupkey\.jsonl: line 1, column \d+: "process" is given twice/],
+      // A quoted client id was skipped as a nemesis: the client's operations were never checked.
+      [[file('strproc.jsonl', '{"process": "0", "type": "invoke", "f": "write", "value": 1}\n{"process": "0", "type": "ok", "f": "write", "value": 1}')], /strproc\.jsonl: line 1: process is "0", a number written as a string; .*write "process": 0/],
+      [[file('strproc.edn', '{:process "1", :type :invoke, :f :read, :value nil}')], /strproc\.edn: line 1: process is "1", a number written as a string; .*write :process 1/],
+      // A value missing where the model reads one was taken as nil.
+      [[file('nowrite.edn', '{:process 0, :type :invoke, :f :write}\n{:process 0, :type :ok, :f :write}')], /nowrite\.edn: line 1: the event has no value, and the written value is read from it; give the value/],
+      [[file('noread.edn', '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :read}')], /noread\.edn: line 2: the event has no value, and the value read is read from it/],
+      [[file('nocas.json', '{"process": 0, "type": "invoke", "f": "cas"}')], /nocas\.json: line 1: the event has no value, and cas's \[expected new\] is read from it/],
+      // Reading flags the file's model (or format) never uses changed nothing, without a word.
+      [[set, '--cas-fail', 'refused'], /set\.edn: --cas-fail: the set model has no cas operation, so --cas-fail would change nothing; drop it/],
+      [[set, '--nil-reads', 'unseen'], /set\.edn: --nil-reads: the set model has no register read that returns nil.*drop it/],
+      [[ops, '--independent'], /ops\.json: --independent: this file holds faultline's own operations .*drop it/],
+      [[ops, '--cas-fail', 'mismatch'], /ops\.json: --cas-fail: this file holds faultline's own operations/],
+      // --format jepsen-log on a file with no jepsen.util line skipped every line (exit 3, "nothing decided").
+      [[set, '--format', 'jepsen-log'], /set\.edn: no line is a jepsen\.util log line .*drop --format jepsen-log \(read as --format jepsen-log, but the text looks like edn: drop --format or give --format edn\)/],
+      [[set, '--format', 'json'], /set\.edn: line 1, column 2: .*\(read as --format json, but the text looks like edn/],
+      // faultline's own operations: a misspelt field was read as absent (a read that observed nothing passes any history).
+      [[file('typo-out.json', '[{"clientId": 0, "input": {"op": "write", "value": 1}, "call": 0, "return": 1, "output": {"ok": true}}, {"clientId": 1, "input": {"op": "read"}, "call": 2, "return": 3, "output": {"ok": true, "vlaue": 7}}]')], /typo-out\.json: item 2: output\.vlaue is not a field of a register model's output; it has ok, value, current, error: fix or remove it/],
+      [[file('typo-in.json', '[{"clientId": 0, "input": {"op": "read", "kye": "a"}, "call": 0, "return": 1, "output": {"ok": true, "value": null}}]')], /typo-in\.json: item 1: input\.kye is not a field of a register read; it has op, key: fix or remove it/],
+      [[file('typo-op.json', '[{"clientId": 0, "input": {"op": "read"}, "call": 0, "retrun": 1, "output": {"ok": true, "value": null}}]')], /typo-op\.json: item 1: "retrun" is not a field of an operation; an operation has clientId, opId, input, call, return, output/],
+      [[file('opid.json', '[{"clientId": 0, "opId": 0.5, "input": {"op": "read"}, "call": 0, "return": 1, "output": {"ok": true, "value": null}}]')], /opid\.json: item 1: opId is 0\.5; an opId is a non-negative integer/],
+      // An event that lost its key was checked as a register of its own.
+      [[file('lostkey.edn', '{:process 0, :type :invoke, :f :write, :value 1, :key "a"}\n{:process 0, :type :ok, :f :write, :value 1, :key "a"}\n{:process 1, :type :invoke, :f :read, :value nil}\n{:process 1, :type :ok, :f :read, :value 1}')], /lostkey\.edn: line 3: this read has no key, but the write on line 1 has key "a"; .*give every event a key or none/],
+      // A write completed with another value than it was invoked with: the invoke's was taken, the other not read.
+      [[file('twovalues.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t2')], /twovalues\.log: line 2: process 0 completes write 2 but invoked write 1 \(line 1\); a write's completion repeats the invoke's value, so one of the two lines is wrong/],
+      [[file('twocas.edn', '{:process 0, :type :invoke, :f :cas, :value [1 2]}\n{:process 0, :type :ok, :f :cas, :value [1 3]}')], /twocas\.edn: line 2: process 0 completes cas \[1,3\] but invoked cas \[1,2\]/],
+      // Keys beside "history" were ignored (a "model" there chose nothing).
+      [[file('wrapped.json', '{"model": "set", "history": [{"process": 0, "type": "invoke", "f": "read", "value": null}]}')], /wrapped\.json: line 1: the document holds "history" and also "model", which nothing reads; .*choose the model with --model/],
+      // A key written as a number and as a string (1 and "1") was one key.
+      [[file('keykinds.jsonl', '{"process": 0, "type": "invoke", "f": "write", "value": 1, "key": 1}\n{"process": 0, "type": "ok", "f": "write", "value": 1, "key": 1}\n{"process": 1, "type": "invoke", "f": "read", "value": null, "key": "1"}')], /keykinds\.jsonl: line 3: the key is the string "1", and on line 1 it is the number 1; keys compare as text here, so the two would be checked as one key: write each key one way/],
+      [[file('tuples.edn', '{:process 0, :type :invoke, :f :write, :value [1 5]}\n{:process 1, :type :invoke, :f :write, :value ["1" 6]}'), '--independent'], /tuples\.edn: line 2: the key is the string "1", and on line 1 it is the number 1/],
+      // --quiet with --json changed nothing.
+      [[good, '--json', '--quiet'], /^faultline: --quiet: leaves the linearizable histories out of the text output, and --json prints every history in one object; give one or the other\n$/],
+      // One file by two names was checked and counted twice.
+      [[good, `${dir}/./good5.log`], /check: .*good5\.log and .*\/\.\/good5\.log are the same file/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await check(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.out, argv.join(' ')).toBe('');
+    }
+    // What still reads: a named process (a nemesis) is skipped and counted, a read's invoke needs no value.
+    const fine = await check(file('fine.edn', '{:process :nemesis, :type :info, :f :start}\n{:process 0, :type :invoke, :f :read}\n{:process 0, :type :ok, :f :read, :value nil}'));
+    expect(fine.code).toBe(0);
+    expect(fine.out).toMatch(/1 operation, 1 non-client event skipped/);
+  });
 });

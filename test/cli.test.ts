@@ -1,12 +1,13 @@
 // Goal: the CLI contract: JSON report fields, exit codes 0/1/2, clear messages for bad
 // input, no partial output, replay commands. Method: call main() in-process with captured
 // output, and spawn bin/faultline.mjs once to prove the no-build-step entry works.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliAsync } from './cliHarness.ts';
 import { traceCutNote, writeJsonlFile } from '../cli/outPath.ts';
+import { parseSeedTimeout } from '../cli/sweep.ts';
 import { describe, expect, it } from 'vitest';
 
 
@@ -40,12 +41,18 @@ describe('faultline CLI', () => {
       [['sweep', '-j', '-1'], /^faultline: --jobs: expected an integer from 1 to 256, got "-1"\n$/],
       [['sweep', '--seeds', '-1..5'], /^faultline: --seeds: expected a range like 1\.\.1000 \(or one seed\), got "-1\.\.5"\n$/],
       [['run', '--events-max', '-3'], /^faultline: --events-max: expected an integer from 1 to 1000000000000, got "-3"\n$/],
+      // sweep --timeout names its unit (it was "expected an integer from 1 to 86400", seconds unsaid, and "90s", which check --timeout takes, was refused).
+      [['sweep', '--timeout', '1.5'], /^faultline: --timeout: expected one seed's wall-time limit from 1s to 86400s \(a day\), in seconds like 600 or as a duration like 90s or 10m, got "1\.5"\n$/],
+      [['sweep', '--timeout', '500ms'], /--timeout: expected one seed's wall-time limit from 1s/],
+      [['sweep', '--timeout', '2d'], /--timeout: expected one seed's wall-time limit from 1s/],
     ] as const) {
       const r = cli(...argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toMatch(msg);
     }
+    // ...and takes seconds or a duration, as check --timeout does.
+    expect([parseSeedTimeout('600'), parseSeedTimeout('90s'), parseSeedTimeout('10m'), parseSeedTimeout('1500ms'), parseSeedTimeout('24h')]).toEqual([600_000, 90_000, 600_000, 1500, 86_400_000]);
     expect(cli('launch').code).toBe(2);
     expect(cli('run', '--scenario', 'no-such-thing').err).toMatch(/neither a catalogue scenario nor a file/);
     // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
@@ -181,6 +188,18 @@ describe('faultline CLI', () => {
     expect(r.stderr).toBe(`faultline: --workload ${mod}: the module never finished loading (a top-level await that never settles?); nothing ran\n`);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  // `faultline list | head -1`: the reader leaves, and the next write threw EPIPE (exit 1 and
+  // a Node stack on stderr). Now the output goes nowhere and the command keeps its exit code.
+  it('a reader that closes the pipe early is not a crash: no stack, the command\'s own exit code', async () => {
+    const p = spawn(process.execPath, ['bin/faultline.mjs', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => p.once('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('bin/faultline.mjs runs from the source tree with no build step', () => {
     const out = execFileSync(process.execPath, ['bin/faultline.mjs', 'run', '--json', '--seed', '42'], { encoding: 'utf8' });

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync, type CliResult } from './cliHarness.ts';
 
@@ -250,6 +250,10 @@ describe('no output is written over a file the command reads (defect class 15)',
     writeFileSync(scenario, readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
     const before = readFileSync(scenario, 'utf8');
     refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', scenario), new RegExp(`--out ${esc(scenario)}: is the file --scenario reads`));
+    // A .json --out was refused only after the whole shrink ("not valid JSON: Unexpected token '#'"), its directory left behind.
+    const asJson = join(dir, `shrink-json-${++n}`, 'min.json');
+    refused(cli('shrink', '--scenario', scenario, '--seed', '1', '--out', asJson), new RegExp(`^faultline: --out ${esc(asJson)}: shrink writes the scenario as YAML, and a file named \\.json is read as JSON; name a \\.yaml \\(or \\.yml\\) file\\n$`));
+    expect(existsSync(dirname(asJson))).toBe(false);
     expect(readFileSync(scenario, 'utf8')).toBe(before);
     const shard = join(dir, `shard-${++n}`);
     mkdirSync(shard);
@@ -445,6 +449,12 @@ describe('bless triples files (defect class 11)', () => {
     expect(existsSync(fresh)).toBe(false);
     expect(cli('bless', '--add', SCENARIO, '--seeds', '1..2', '--file', fresh).code).toBe(0);
     expect(cli('bless', '--check', '--file', fresh).out).toBe('all 2 regression triples hold\n');
+    // These passed: an empty list ("all 0 regression triples hold", exit 0), and a triple listed twice (run and counted twice).
+    const empty = file('{"comment": "", "triples": []}');
+    refused(cli('bless', '--check', '--file', empty), new RegExp(`^faultline: ${esc(empty)}: holds no triples, so there is nothing to check; add some with \`faultline bless --file ${esc(empty)} --add NAME --seeds A\\.\\.B\``));
+    refused(cli('bless', '--file', empty), /holds no triples, so there is nothing to bless/);
+    const twice = file(`{"triples": [{"scenario": "${SCENARIO}", "seed": 1, "traceHash": ""}, {"scenario": "heartbeat-crash", "seed": 1, "traceHash": ""}, {"scenario": "${SCENARIO}", "seed": 1, "traceHash": ""}]}`);
+    refused(cli('bless', '--check', '--file', twice), /not a triples file/, new RegExp(`triples\\[2\\]: ${esc(SCENARIO)} seed 1 is listed twice \\(also triples\\[0\\]\\); keep one`));
   });
 
   it('--add with --check exits 2 (it reported the added triples as changed, exit 1, and added none); a refused --add leaves no directory behind', () => {
@@ -476,6 +486,17 @@ describe('knowledge files (defect class 9)', () => {
     refused(run(withFile((k) => { k.episodes[0].target = 999; })), /episodes\[0\]\.target: node 999 is not one the manager of mapek-crash looks after/);
     refused(run(withFile((k) => { k.episodes[0].outcome = 'maybe'; })), /episodes\[0\]\.outcome: expected/);
     refused(run(withFile((k) => { k.thresholds = { nope: 3 }; })), /thresholds\.nope: unknown series/);
+  });
+
+  // Both ran before: --knowledge on a manager that is off was never read, and --save-knowledge
+  // without a manager ran the whole scenario to warn at the end that nothing was written.
+  it('--knowledge and --save-knowledge on a scenario whose manager is off, or that has none, exit 2 before the run and write nothing', () => {
+    const file = withFile(() => {});
+    refused(cli('run', '--scenario', 'mapek-crash-without', '--knowledge', file, '--quiet'), /^faultline: --knowledge: scenario mapek-crash-without turns its manager off \(manager\.enabled: false\), so no manager would read the file; use a scenario with the manager on, or drop --knowledge\n$/);
+    const saved = join(dir, 'saved-k', 'k.json');
+    refused(cli('run', '--scenario', 'mapek-crash-without', '--save-knowledge', saved, '--quiet'), /^faultline: --save-knowledge: scenario mapek-crash-without turns its manager off .*so no manager learns anything to save/);
+    refused(cli('run', '--scenario', 'raft-kv-basic', '--save-knowledge', saved, '--quiet'), /^faultline: --save-knowledge: scenario raft-kv-basic has no manager \(workload raft-kv\), so no manager learns anything to save; use a mapek scenario, or drop --save-knowledge/);
+    expect(existsSync(join(dir, 'saved-k'))).toBe(false);
   });
 
   it('a valid file (with a BOM, too) still loads, and a report of a run with --knowledge replays bit for bit', () => {

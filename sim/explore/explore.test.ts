@@ -102,6 +102,9 @@ describe('faultline explore (CLI)', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('no swarm section');
     expect(cli(['explore', '--scenario', 'swarm-raft-mixed', '--runs', '0']).code).toBe(2);
+    // --initial past --runs named the bound without saying it was --runs ("expected an integer from 1 to 100").
+    expect(cli(['explore', '--scenario', 'swarm-raft-mixed', '--initial', '200'])).toEqual({ code: 2, out: '', err: 'faultline: --initial: 200 plain swarm seeds are more than the 100 runs in all (--runs, default 100); they are part of the runs, so give --initial at most 100 or raise --runs\n' });
+    expect(cli(['explore', '--scenario', 'swarm-raft-mixed', '--runs', '5', '--initial', '6']).err).toMatch(/more than the 5 runs in all \(--runs 5\)/);
   });
 
   it('writes a failing run to --out with the exact replay command, and progress to stderr', () => {

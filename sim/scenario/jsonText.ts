@@ -6,7 +6,9 @@
 // V8's message names no position), and a key given twice in one object is an error (JSON.parse
 // would keep the last value and drop the other without a word), and so is nesting deeper than
 // DEPTH_MAX (no file faultline reads nests more than a few levels, and a deeper one would
-// overflow the stack of whatever reads it next). The scan is one linear pass over the text,
+// overflow the stack of whatever reads it next). With `exactIntegers`, an integer written
+// beyond 2^53 is an error too (JSON.parse would round it, and two different ids or values
+// would compare equal). The scan is one linear pass over the text,
 // so a results file of hundreds of megabytes costs about what parsing it does.
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; reason: string } | { ok: false; line: null; column: null; reason: string };
@@ -25,7 +27,13 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /** What a scan found: nothing, a syntax error at an offset, a key given twice, or nesting too deep. */
-type ScanResult = { kind: 'ok' } | { kind: 'error'; at: number } | { kind: 'duplicate'; at: number; key: string } | { kind: 'deep'; at: number };
+type ScanResult = { kind: 'ok' } | { kind: 'error'; at: number } | { kind: 'duplicate'; at: number; key: string } | { kind: 'deep'; at: number } | { kind: 'inexact'; at: number; token: string };
+
+/** Options of parseJson. */
+export interface JsonOptions {
+  /** Refuse an integer literal that a double cannot hold exactly (beyond 2^53 in magnitude). */
+  exactIntegers?: boolean;
+}
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 /** Nesting levels a file may have: far more than any faultline file has, far fewer than overflow the stack. */
@@ -40,7 +48,7 @@ function isSpace(c: number): boolean {
  * or the first key that an object already holds (keys compared as JSON.parse decodes
  * them, so "a" and "\u0061" are the same key).
  */
-function scan(text: string): ScanResult {
+function scan(text: string, exactIntegers = false): ScanResult {
   let i = 0;
   const n = text.length;
   class Stop {
@@ -129,7 +137,10 @@ function scan(text: string): ScanResult {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (m === null) fail();
-      else i += m[0].length;
+      else {
+        if (exactIntegers && /^-?\d+$/.test(m[0]) && !Number.isSafeInteger(Number(m[0]))) throw new Stop({ kind: 'inexact', at: i, token: m[0] });
+        i += m[0].length;
+      }
     }
   };
   try {
@@ -147,7 +158,7 @@ function tooDeep(body: string, at: number): JsonParse {
 }
 
 /** Parses `text` as JSON, held to the contract above. */
-export function parseJson(text: string): JsonParse {
+export function parseJson(text: string, opts: JsonOptions = {}): JsonParse {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
@@ -162,10 +173,11 @@ export function parseJson(text: string): JsonParse {
     if (offset === null) return { ok: false, line: null, column: null, reason };
     return { ok: false, ...lineColumn(body, offset), reason };
   }
-  // Only an object can hold a key twice.
-  if (value !== null && typeof value === 'object') {
-    const found = scan(body);
+  // Only an object can hold a key twice; any value can hold a number.
+  if ((value !== null && typeof value === 'object') || (opts.exactIntegers === true && typeof value === 'number')) {
+    const found = scan(body, opts.exactIntegers);
     if (found.kind === 'deep') return tooDeep(body, found.at);
+    if (found.kind === 'inexact') return { ok: false, ...lineColumn(body, found.at), reason: `the integer ${found.token} is too large to compare exactly (at most ${Number.MAX_SAFE_INTEGER} in magnitude); write it as a string` };
     if (found.kind === 'duplicate') return { ok: false, ...lineColumn(body, found.at), reason: `${JSON.stringify(found.key)} is given twice in one object (JSON.parse would keep only the last); keep one` };
   }
   return { ok: true, value };

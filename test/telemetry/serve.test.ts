@@ -108,6 +108,14 @@ describe('faultline serve', () => {
     expect((await get('/health/ready?node=%zz')).status).toBe(400);
     expect((await get('/health/detailed?verbose')).status).toBe(400);
     expect((await get('/metrics', {}, 'POST')).status).toBe(405);
+    // A parameter given twice was answered from the first, the second silently ignored.
+    const twice = await get('/health/ready?node=n1&node=n2');
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.body)).toEqual({ error: 'query parameter "node" is given twice ("n1" and "n2"); give it once' });
+    // `//metrics` was parsed as a host named metrics: "no endpoint /".
+    const slashes = await get('//metrics');
+    expect(slashes.status).toBe(404);
+    expect(JSON.parse(slashes.body)).toMatchObject({ error: 'no endpoint //metrics' });
     expect((await get('/health')).status).toBe(200);
   });
 

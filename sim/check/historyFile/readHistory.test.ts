@@ -129,7 +129,9 @@ describe('readHistoryText', () => {
   });
 
   it('reads a file without client operations as no operations, with its counts', () => {
-    expect(readHistoryText('INFO  jepsen.core - nothing here', { format: 'jepsen-log' })).toMatchObject({ ops: [], counts: { otherLines: 1, events: 0 } });
+    expect(readHistoryText('INFO  jepsen.core - nothing here\nINFO  jepsen.util - setting up', { format: 'jepsen-log' })).toMatchObject({ ops: [], counts: { otherLines: 2, events: 0 } });
+    // With no jepsen.util line at all, --format jepsen-log would skip every line: that is not a log of a history.
+    expect(() => readHistoryText('INFO  jepsen.core - nothing here', { format: 'jepsen-log' })).toThrow(/no line is a jepsen\.util log line/);
     expect(readHistoryText('{:process :nemesis :type :info :f :start}')).toMatchObject({ ops: [], counts: { nonClientEvents: 1 } });
     expect(readHistoryText('{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :fail :f :write :value 1}')).toMatchObject({ ops: [], counts: { failed: 1 } });
     expect(() => readHistoryText(' \n')).toThrow(/the file is empty/);

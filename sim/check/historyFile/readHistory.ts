@@ -98,8 +98,11 @@ interface HistoryEvent {
   process: number | null;
   type: 'invoke' | 'ok' | 'fail' | 'info';
   f: string;
-  value: Plain;
+  /** The event's value; undefined when it has none (an error wherever the model reads it). */
+  value: Plain | undefined;
   key: string | undefined;
+  /** How the key was written: a number and a string of the same text are one key here, and must not be two there. */
+  keyKind?: 'number' | 'string';
 }
 
 /** EDN and JSON values alike: keywords and symbols become their names, maps objects. */
@@ -143,22 +146,26 @@ function eventFromFields(fields: { [k: string]: Plain }, where: string, format: 
   const process = need('process');
   const type = need('type');
   const f = need('f');
-  const value = Object.hasOwn(fields, 'value') ? fields.value : null;
+  const value = Object.hasOwn(fields, 'value') ? fields.value : undefined;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new HistoryFileError(`${where}: type is ${describePlain(type)}; it must be one of invoke, ok, fail, info`);
   if (typeof f !== 'string' || f === '') throw new HistoryFileError(`${where}: f is ${describePlain(f)}; it must name the operation (read, write, cas, ...)`);
   if (typeof process !== 'number') {
+    // A number written as a string is a client whose id was quoted, not a nemesis: skipping
+    // it would check a history without that client's operations.
+    if (typeof process === 'string' && /^[+-]?\d+$/.test(process.trim())) throw new HistoryFileError(`${where}: process is ${describePlain(process)}, a number written as a string; a client's process is a number (write ${format === 'json' ? `"process": ${process.trim()}` : `:process ${process.trim()}`}), and a named one (:nemesis) is not a client`);
     if (typeof process === 'string') return 'non-client';
     throw new HistoryFileError(`${where}: process is ${describePlain(process)}; a client is a non-negative integer (a nemesis may be named, e.g. :nemesis)`);
   }
   if (!Number.isSafeInteger(process) || process < 0) throw new HistoryFileError(`${where}: process is ${process}; a client is a non-negative integer`);
   let key: string | undefined;
+  let keyKind: HistoryEvent['keyKind'];
   if (Object.hasOwn(fields, 'key')) {
     const k = fields.key;
-    if (typeof k === 'string') key = k;
-    else if (typeof k === 'number') key = String(k);
+    if (typeof k === 'string') [key, keyKind] = [k, 'string'];
+    else if (typeof k === 'number') [key, keyKind] = [String(k), 'number'];
     else throw new HistoryFileError(`${where}: key is ${describePlain(k)}; a key is a string or a number`);
   }
-  return { where, process, type: type as HistoryEvent['type'], f, value, key };
+  return { where, process, type: type as HistoryEvent['type'], f, value, key, keyKind };
 }
 
 interface ParsedText {
@@ -216,6 +223,7 @@ const LOG_LINE = /\bjepsen\.util\s+-\s+(.*)$/;
 function parseJepsenLog(text: string): ParsedText {
   const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
   const lines = text.split('\n');
+  let logLines = 0;
   lines.forEach((raw, k) => {
     const where = `line ${k + 1}`;
     const line = raw.replace(/\r$/, '');
@@ -224,6 +232,7 @@ function parseJepsenLog(text: string): ParsedText {
       if (line.trim() !== '') out.otherLines++;
       return;
     }
+    logLines++;
     let forms;
     try {
       forms = readEdn(m[1]);
@@ -241,16 +250,33 @@ function parseJepsenLog(text: string): ParsedText {
     const [process, , f, value] = forms.map((x) => plainOf(x.value));
     addEvent(out, { process, type: type.name, f, value }, where, 'jepsen-log');
   });
+  // Only --format jepsen-log gets here with none (detection needs one): every line would be skipped.
+  if (logLines === 0) throw new HistoryFileError(`no line is a jepsen.util log line ("INFO  jepsen.util - 3\t:invoke\t:read\tnil"), so every line would be skipped and nothing read as a history; if the file is EDN or JSON, drop --format jepsen-log`);
   return out;
 }
 
+/** Whether `line` is JSON by its syntax alone (JSON.parse takes it). */
+function isJsonSyntax(line: string): boolean {
+  try {
+    JSON.parse(line.replace(/^\uFEFF/, ''));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseJsonText(text: string): ParsedText {
-  const whole = parseJson(text);
+  const whole = parseJson(text, { exactIntegers: true });
   let items: { value: Plain; where: string }[];
   if (whole.ok) {
     const v = whole.value as Plain;
     if (Array.isArray(v)) items = v.map((x, k) => ({ value: x, where: `item ${k + 1}` }));
-    else if (v !== null && typeof v === 'object' && Array.isArray(v.history)) items = v.history.map((x, k) => ({ value: x, where: `history item ${k + 1}` }));
+    else if (v !== null && typeof v === 'object' && Array.isArray(v.history)) {
+      // Beside its history the document says nothing check reads: a key there would be ignored.
+      const other = Object.keys(v).filter((k) => k !== 'history');
+      if (other.length > 0) throw new HistoryFileError(`line 1: the document holds "history" and also ${other.map((k) => JSON.stringify(k)).join(', ')}, which nothing reads; a JSON history is one array, {"history": [...]} alone, or one value per line (choose the model with --model, the initial value with --initial)`);
+      items = v.history.map((x, k) => ({ value: x, where: `history item ${k + 1}` }));
+    }
     else items = [{ value: v, where: 'line 1' }];
   } else {
     // JSON Lines: one value per line.
@@ -258,9 +284,12 @@ function parseJsonText(text: string): ParsedText {
     const lines = text.split('\n');
     for (let k = 0; k < lines.length; k++) {
       if (lines[k].trim() === '') continue;
-      const p = parseJson(lines[k]);
+      const p = parseJson(lines[k], { exactIntegers: true });
       if (!p.ok) {
-        if (items.length === 0 && whole.line !== null) throw new HistoryFileError(`line ${whole.line}, column ${whole.column}: ${whole.reason}`);
+        // The first line failing may mean the file is one document broken further on (report
+        // where); but a first line that is valid JSON by itself failed on its own (a key given
+        // twice, an integer too large), and that is the error to name.
+        if (items.length === 0 && whole.line !== null && !isJsonSyntax(lines[k])) throw new HistoryFileError(`line ${whole.line}, column ${whole.column}: ${whole.reason}`);
         throw new HistoryFileError(`line ${k + 1}${p.column === null ? '' : `, column ${p.column}`}: ${p.reason} (a JSON history is one array, or one JSON value per line)`);
       }
       items.push({ value: p.value as Plain, where: `line ${k + 1}` });
@@ -285,19 +314,26 @@ type Failed = { output: unknown } | 'failed';
 interface EventModel {
   functions: readonly string[];
   /** The operation's input from its invoke event (throws HistoryFileError if malformed). */
-  input(f: string, value: Plain, key: string | undefined, where: string): unknown;
+  input(f: string, value: Plain | undefined, key: string | undefined, where: string): unknown;
   /** Its output from an ok completion; `nilReads` as ReadHistoryOptions says it. */
-  ok(f: string, input: unknown, value: Plain, where: string, nilReads: ReadHistoryOptions['nilReads']): unknown;
+  ok(f: string, input: unknown, value: Plain | undefined, where: string, nilReads: ReadHistoryOptions['nilReads']): unknown;
   /** A fail completion: 'failed' (no effect), or an output that still says something. */
   fail(f: string, casFail: 'mismatch' | 'refused'): Failed;
 }
 
-function scalar(v: Plain, where: string, what: string, allowNull: boolean): string | number | null {
+/** An event without a value where the model reads one: nil is not assumed (nil is a value a read can return). */
+function noValue(where: string, what: string): never {
+  throw new HistoryFileError(`${where}: the event has no value, and ${what} is read from it; give the value (:value in EDN, "value" in JSON; nil/null if it was nil)`);
+}
+
+function scalar(v: Plain | undefined, where: string, what: string, allowNull: boolean): string | number | null {
+  if (v === undefined) return noValue(where, what);
   if (typeof v === 'string' || typeof v === 'number' || (allowNull && v === null)) return v;
   throw new HistoryFileError(`${where}: ${what} is ${describePlain(v)}; expected a string or a number${allowNull ? ' (or nil/null)' : ''}`);
 }
 
-function pair(v: Plain, where: string, f: string): [Plain, Plain] {
+function pair(v: Plain | undefined, where: string, f: string): [Plain, Plain] {
+  if (v === undefined) return noValue(where, `${f}'s [expected new]`);
   if (!Array.isArray(v) || v.length !== 2) throw new HistoryFileError(`${where}: ${f}'s value is ${describePlain(v)}; a cas gives [expected new], e.g. [3 4]`);
   return [v[0], v[1]];
 }
@@ -320,7 +356,7 @@ const REGISTER: EventModel = {
   },
 };
 
-function kvText(v: Plain, where: string, what: string, allowNull: boolean): string | null {
+function kvText(v: Plain | undefined, where: string, what: string, allowNull: boolean): string | null {
   const s = scalar(v, where, what, allowNull);
   return typeof s === 'number' ? String(s) : s;
 }
@@ -348,7 +384,8 @@ const KV: EventModel = {
   },
 };
 
-function elements(v: Plain, where: string): (string | number)[] {
+function elements(v: Plain | undefined, where: string): (string | number)[] {
+  if (v === undefined) return noValue(where, "a set read's elements");
   if (!Array.isArray(v)) throw new HistoryFileError(`${where}: a set read's value is ${describePlain(v)}; expected the elements, e.g. #{1 2} or [1 2]`);
   return v.map((x) => scalar(x, where, 'an element', false) as string | number);
 }
@@ -363,6 +400,7 @@ const SET: EventModel = {
   ok(f, _input, value, where): SetOutput {
     if (f === 'read') return { ok: true, values: elements(value, where) };
     if (f === 'contains') {
+      if (value === undefined) return noValue(where, 'what contains answered');
       if (typeof value !== 'boolean') throw new HistoryFileError(`${where}: contains answered ${describePlain(value)}; expected true or false`);
       return { ok: true, value };
     }
@@ -396,7 +434,8 @@ const MUTEX: EventModel = {
 const MICRO_OP_FS: Readonly<Record<string, 'r' | 'w'>> = { r: 'r', read: 'r', w: 'w', write: 'w' };
 
 /** A txn's value: a list of [f k v] micro-ops, f one of r/read, w/write (Elle's and Knossos's names). */
-function microOpsOf(v: Plain, where: string): [f: 'r' | 'w', key: string, value: RegisterValue][] {
+function microOpsOf(v: Plain | undefined, where: string): [f: 'r' | 'w', key: string, value: RegisterValue][] {
+  if (v === undefined) return noValue(where, "the txn's micro-ops");
   if (!Array.isArray(v)) throw new HistoryFileError(`${where}: txn's value is ${describePlain(v)}; a transaction is a list of [f k v] micro-ops, e.g. [[:r :x nil] [:w :y 2]]`);
   return v.map((m, k) => {
     const what = `micro-op ${k + 1} of the txn`;
@@ -466,12 +505,17 @@ function nilReadUnseen(model: HistoryModelName, output: unknown): unknown {
   return output;
 }
 
+/** Functions whose value is their argument, repeated by the completion (not an answer, as a read's is). */
+const ARGUMENT_FUNCTIONS: ReadonlySet<string> = new Set(['write', 'put', 'append', 'cas', 'add', 'remove', 'enqueue']);
+
 function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHistoryOptions, counts: HistoryCounts): Operation<unknown, unknown>[] {
   const casFail = opts.casFail ?? 'mismatch';
   const isRead = (f: string): boolean => f === 'read' || f === 'get';
   const em = EVENT_MODELS[model];
   const open = new Map<number, { e: HistoryEvent; index: number; input: unknown }>();
   const ops: Operation<unknown, unknown>[] = [];
+  let firstKeyed: HistoryEvent | undefined;
+  let firstUnkeyed: HistoryEvent | undefined;
   const push = (o: { e: HistoryEvent; index: number; input: unknown }, ret: number, output: unknown): void => {
     ops.push({ clientId: o.e.process as number, opId: ops.length, input: o.input, call: o.index, return: ret, output });
     if (ret === Infinity) counts.unknownOutcome++;
@@ -481,6 +525,12 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
     if (!em.functions.includes(e.f)) throw new HistoryFileError(`${e.where}: f is ${e.f}, which the ${model} model does not know; it knows ${em.functions.join(', ')} (choose another with --model ${HISTORY_MODELS.join('|')})`);
     const o = open.get(p);
     if (e.type === 'invoke') {
+      // Keyed and unkeyed operations are different registers: one history with both has lost a key somewhere.
+      // (kv needs a key on every operation, and says so when em.input reads it.)
+      const other = model === 'kv' ? undefined : e.key === undefined ? firstKeyed : firstUnkeyed;
+      if (other !== undefined) throw new HistoryFileError(`${e.where}: this ${e.f} has ${e.key === undefined ? 'no key' : `key ${JSON.stringify(e.key)}`}, but the ${other.f} on ${other.where} ${other.key === undefined ? 'has none' : `has key ${JSON.stringify(other.key)}`}; an operation without a key is on a register of its own, so give every event a key or none`);
+      if (e.key === undefined) firstUnkeyed ??= e;
+      else firstKeyed ??= e;
       if (o !== undefined) throw new HistoryFileError(`${e.where}: process ${p} invokes ${e.f} while its ${o.e.f} from ${o.e.where} is still open; a process runs one operation at a time (complete it with :ok, :fail or :info first)`);
       open.set(p, { e, index, input: em.input(e.f, e.value, e.key, e.where) });
       return;
@@ -490,6 +540,11 @@ function pairEvents(parsed: ParsedText, model: HistoryModelName, opts: ReadHisto
     if (o.e.key !== e.key && e.key !== undefined) throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} on key ${JSON.stringify(e.key)} but invoked it on ${JSON.stringify(o.e.key)} (${o.e.where})`);
     open.delete(p);
     if (e.type === 'ok') {
+      // A write's completion repeats what was written (Jepsen's clients answer with the
+      // invoke's op); one that names another value leaves it unknown which was written.
+      if (ARGUMENT_FUNCTIONS.has(e.f) && e.value !== undefined && o.e.value !== undefined && JSON.stringify(e.value) !== JSON.stringify(o.e.value)) {
+        throw new HistoryFileError(`${e.where}: process ${p} completes ${e.f} ${describePlain(e.value)} but invoked ${e.f} ${describePlain(o.e.value)} (${o.e.where}); a ${e.f}'s completion repeats the invoke's value, so one of the two lines is wrong`);
+      }
       const out = em.ok(e.f, o.input, e.value, e.where, opts.nilReads);
       push(o, index, opts.nilReads === 'unseen' && isRead(e.f) ? nilReadUnseen(model, out) : out);
     }
@@ -512,6 +567,8 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
   let keyed = false;
   const ids = new Set<number>();
   for (const { where, fields: o } of items) {
+    // A misspelt field ("retrun") would be read as absent (an operation that never returned).
+    for (const k of Object.keys(o)) if (!OPERATION_FIELDS.includes(k)) throw new HistoryFileError(`${where}: ${JSON.stringify(k)} is not a field of an operation; an operation has ${OPERATION_FIELDS.join(', ')}: fix or remove it`);
     const num = (name: string, v: Plain): number => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HistoryFileError(`${where}: ${name} is ${describePlain(v)}; expected a non-negative number (a time, or an id)`);
       return v;
@@ -522,6 +579,7 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
     const ret = o.return === null || o.return === undefined ? Infinity : num('return', o.return);
     if (ret < call) throw new HistoryFileError(`${where}: return (${ret}) is before call (${call}); use null for an operation that never returned`);
     const opId = o.opId === undefined ? ops.length : num('opId', o.opId);
+    if (!Number.isSafeInteger(opId)) throw new HistoryFileError(`${where}: opId is ${opId}; an opId is a non-negative integer`);
     if (ids.has(opId)) throw new HistoryFileError(`${where}: opId ${opId} is used twice; opIds name operations in explanations and must be unique`);
     ids.add(opId);
     const input = o.input;
@@ -537,6 +595,18 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
   validateInputs(ops, chosen, items);
   return { ops, model: chosen, modelFrom: model !== undefined ? 'given' : `inferred from ${[...fns].sort().join(', ')}` };
 }
+
+const OPERATION_FIELDS = ['clientId', 'opId', 'input', 'call', 'return', 'output'];
+
+/** The fields each model's outputs have (a misspelt one would read as absent: a read that observed nothing). */
+const OUTPUT_FIELDS: Record<HistoryModelName, readonly string[]> = {
+  register: ['ok', 'value', 'current', 'error'],
+  kv: ['ok', 'value', 'current', 'error'],
+  set: ['ok', 'value', 'values'],
+  queue: ['ok', 'value'],
+  mutex: ['ok'],
+  'multi-register': ['ok', 'txn'],
+};
 
 const INPUT_FIELDS: Record<HistoryModelName, Record<string, { value?: 'scalar' | 'scalar-or-null'; expected?: 'scalar-or-null'; key?: 'required' }>> = {
   register: { read: {}, write: { value: 'scalar-or-null' }, cas: { expected: 'scalar-or-null', value: 'scalar-or-null' } },
@@ -554,6 +624,8 @@ function validateInputs(ops: readonly Operation<unknown, unknown>[], model: Hist
     const spec = INPUT_FIELDS[model][input.op as string];
     if (spec === undefined) throw new HistoryFileError(`${where}: input.op is ${JSON.stringify(input.op)}, which the ${model} model does not know; it knows ${Object.keys(INPUT_FIELDS[model]).join(', ')}`);
     const strings = model === 'kv';
+    const known = ['op', 'key', ...Object.keys(spec), ...(model === 'multi-register' ? ['txn'] : [])];
+    for (const k of Object.keys(input)) if (!known.includes(k)) throw new HistoryFileError(`${where}: input.${k} is not a field of a ${model} ${String(input.op)}; it has ${known.join(', ')}: fix or remove it`);
     for (const [field, rule] of Object.entries(spec)) {
       const v = input[field];
       if (rule === 'required') {
@@ -576,6 +648,7 @@ function validateOutput(o: { [f: string]: Plain }, input: { [f: string]: Plain }
   };
   const scalarOrNull = (v: Plain | undefined): boolean => v === null || typeof v === 'string' || typeof v === 'number';
   const has = (f: string): boolean => Object.hasOwn(o, f);
+  for (const k of Object.keys(o)) if (!OUTPUT_FIELDS[model].includes(k)) throw new HistoryFileError(`${where}: output.${k} is not a field of a ${model} model's output; it has ${OUTPUT_FIELDS[model].join(', ')}: fix or remove it`);
   if (model === 'kv') {
     if (o.ok === true) {
       if (!(typeof o.value === 'string' || o.value === null)) bad('value', 'a string or null (the value read or written)');
@@ -630,27 +703,57 @@ function splitTuple(e: HistoryEvent): void {
   const [k, v] = e.value;
   if (typeof k !== 'string' && typeof k !== 'number') throw new HistoryFileError(`${e.where}: the tuple's key is ${describePlain(k)}; a key is a string or a number`);
   e.key = String(k);
+  e.keyKind = typeof k === 'number' ? 'number' : 'string';
   e.value = v;
+}
+
+/** Keys compare as text: a key written both as a number and as a string (1 and "1") would be two keys merged into one. */
+function refuseMixedKeyKinds(events: readonly HistoryEvent[]): void {
+  const first = new Map<string, HistoryEvent>();
+  for (const e of events) {
+    if (e.key === undefined || e.keyKind === undefined) continue;
+    const f = first.get(e.key);
+    if (f === undefined) first.set(e.key, e);
+    else if (f.keyKind !== e.keyKind) {
+      const shown = (x: HistoryEvent): string => (x.keyKind === 'number' ? `the number ${x.key}` : `the string ${JSON.stringify(x.key)}`);
+      throw new HistoryFileError(`${e.where}: the key is ${shown(e)}, and on ${f.where} it is ${shown(f)}; keys compare as text here, so the two would be checked as one key: write each key one way`);
+    }
+  }
 }
 
 /** Reads a history file's text: the model to check with, its operations, and the counts. */
 export function readHistoryText(text: string, opts: ReadHistoryOptions = {}): HistoryRead {
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new HistoryFileError('the file is empty: there is no history to check');
   const format = opts.format ?? detectFormat(text);
-  const parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text);
+  let parsed: ParsedText;
+  try {
+    parsed = format === 'jepsen-log' ? parseJepsenLog(text) : format === 'json' ? parseJsonText(text) : parseEdnText(text);
+  } catch (e) {
+    // A format given with --format that the text does not look like: say which it looks like.
+    const detected = detectFormat(text);
+    if (e instanceof HistoryFileError && opts.format !== undefined && detected !== opts.format) throw new HistoryFileError(`${e.message} (read as --format ${opts.format}, but the text looks like ${detected}: drop --format or give --format ${detected})`);
+    throw e;
+  }
   const counts: HistoryCounts = { events: parsed.events.length, operations: 0, unknownOutcome: 0, failed: 0, nonClientEvents: parsed.nonClientEvents, otherLines: parsed.otherLines };
   if (parsed.operations !== undefined) {
+    // faultline's operations carry their outputs as recorded: the readings of Jepsen events do not apply.
+    const eventOnly = [['--independent', opts.independent === true], ['--nil-reads', opts.nilReads !== undefined], ['--cas-fail', opts.casFail !== undefined]] as const;
+    for (const [flag, given] of eventOnly) if (given) throw new HistoryFileError(`${flag}: this file holds faultline's own operations ({clientId, input, call, return, output}), whose inputs and outputs are taken as written; ${flag} reads Jepsen-style events only, so drop it`);
     const r = operationsOf(parsed.operations, opts.model);
     counts.operations = r.ops.length;
     counts.unknownOutcome = r.ops.filter((o) => o.return === Infinity).length;
     return { format, model: r.model, modelFrom: r.modelFrom, ops: r.ops, counts };
   }
   if (opts.independent === true) for (const e of parsed.events) splitTuple(e);
+  refuseMixedKeyKinds(parsed.events);
   const functions = new Set(parsed.events.map((e) => e.f));
   const keyed = parsed.events.some((e) => e.key !== undefined);
   const model = opts.model ?? inferModel(functions, keyed);
   if (model === null) throw new HistoryFileError(`the history's functions (${[...functions].sort().join(', ')}) fit no model; choose one with --model ${HISTORY_MODELS.join('|')}`);
+  // A reading the model never makes would be silently ignored: refuse it instead.
+  if (opts.casFail !== undefined && model !== 'register' && model !== 'kv') throw new HistoryFileError(`--cas-fail: the ${model} model has no cas operation, so --cas-fail would change nothing; drop it (it reads failed cas events of the register and kv models)`);
+  if (opts.nilReads !== undefined && model !== 'register' && model !== 'kv' && model !== 'multi-register') throw new HistoryFileError(`--nil-reads: the ${model} model has no register read that returns nil, so --nil-reads would change nothing; drop it (it reads the register, kv and multi-register models)`);
   const ops = pairEvents(parsed, model, opts, counts);
   counts.operations = ops.length;
-  return { format, model, modelFrom: opts.model !== undefined ? 'given' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
+  return { format, model, modelFrom: opts.model !== undefined ? 'given' : functions.size === 0 ? 'no client operation to infer it from' : `inferred from ${[...functions].sort().join(', ')}`, ops, counts };
 }
