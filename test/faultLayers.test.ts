@@ -178,7 +178,7 @@ const kinds: fc.Arbitrary<object>[] = [
   fc.record({ kind: fc.constant('slowStart'), node, startDelay: grid(0, 3) }),
   fc.record({ kind: fc.constant('clock'), node, step: fc.integer({ min: -3, max: 3 }).map((k) => k * 1_000_000) }),
   fc.record({ kind: fc.constant('byzantine'), mode: fc.constant('corrupt'), node, fraction: prob }),
-  fc.record({ kind: fc.constant('link'), from: nodes, to: nodes, set: fc.record({ loss: prob, duplicate: prob, reorder: prob, corrupt: prob, bandwidthBytesPerS: fc.integer({ min: 0, max: 3 }).map((k) => k * 100_000) }, { requiredKeys: [] }) }),
+  fc.record({ kind: fc.constant('link'), from: nodes, to: nodes, set: fc.record({ loss: prob, duplicate: prob, reorder: prob, corrupt: prob, bandwidthBytesPerS: fc.integer({ min: 1, max: 3 }).map((k) => k * 100_000) }, { requiredKeys: [] }) }),
 ];
 
 /** A clock step has no duration: it moves the wall clock once and is no layer. */
