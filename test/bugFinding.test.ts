@@ -70,6 +70,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // An election that needs every voter: safe, and after the faults heal as live as the
     // correct Raft, but no leader while one voter is cut off (50 of seeds 1..50).
     ['electionNeedsEveryVoter', 'net-leader-isolated', 1, 'quorum-liveness'],
+    // A lease counted from the answer's arrival, not the round's sending: on links slow
+    // against the tick it outlasts its basis (14 of seeds 1..20; 0 of 60 on fast links).
+    ['leaseFromAnswer', 'swarm-raft-lease-slowlink', 2, 'read-basis'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

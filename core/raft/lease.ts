@@ -68,13 +68,14 @@ export class LeaderLease {
    * Records `from`'s answer to round `id`. When the round reaches a quorum, the lease runs
    * from its send tick, and it and every older round are dropped. Returns true then.
    */
-  ack(id: number, from: NodeId, isQuorum: (acks: ReadonlySet<NodeId>) => boolean): boolean {
+  ack(id: number, from: NodeId, isQuorum: (acks: ReadonlySet<NodeId>) => boolean, answeredTick?: number): boolean {
     const at = this.rounds.findIndex((r) => r.id === id);
     if (at < 0) return false;
     const round = this.rounds[at];
     round.acks.add(from);
     if (!isQuorum(round.acks)) return false;
-    this.startTick = Math.max(this.startTick, round.sentTick);
+    // answeredTick is the bug flag leaseFromAnswer: the lease counted from the answer's arrival.
+    this.startTick = Math.max(this.startTick, answeredTick ?? round.sentTick);
     this.rounds.splice(0, at + 1);
     return true;
   }

@@ -84,7 +84,7 @@ function onHeartbeatResp(r: Raft, m: Message): void {
   if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < r.log.lastIndex() || pr.state === 'probe') sendAppend(r, m.from);
   // Reads waiting for a round are released by their own context below, not by the lease.
-  if (m.round !== undefined) r.lease.ack(m.round, m.from, (acks) => r.tracker.hasQuorum(acks));
+  if (m.round !== undefined) r.lease.ack(m.round, m.from, (acks) => r.tracker.hasQuorum(acks), r.bugs.leaseFromAnswer === true ? r.tickCount : undefined);
   if (m.context !== undefined) onReadAck(r, m.from, m.context);
 }
 
