@@ -10,7 +10,7 @@
 // Method: single RawNodes driven with hand-made messages; the exact messages they send and
 // the state their status() reports are compared.
 import { describe, expect, it } from 'vitest';
-import { drain, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
+import { drain, electedLeader, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
 import type { RawNode } from './rawNode.ts';
 import type { Entry, Message } from './types.ts';
 
@@ -20,13 +20,7 @@ function log(terms: number[], from = 1): Entry[] {
 
 /** Node 1, restored with a log of the given terms, elected leader (with 2's vote) in the next term. */
 function leaderOf(terms: number[], opts: UnitNodeOptions = {}): RawNode {
-  const n = newNode(1, { entries: log(terms), term: terms.at(-1) ?? 0, ...opts });
-  n.campaign();
-  drain(n);
-  n.step({ type: 'MsgVoteResp', from: 2, to: 1, term: n.currentTerm() });
-  drain(n);
-  expect(n.isLeader()).toBe(true);
-  return n;
+  return electedLeader(log(terms), opts);
 }
 
 function toLeader(n: RawNode, type: Message['type'], from: number, fields: Partial<Message>): void {

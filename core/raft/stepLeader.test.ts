@@ -9,7 +9,7 @@
 // tests step hand-made responses into it and compare the exact messages it sends (in a
 // short text form) and the progress its status() reports.
 import { describe, expect, it } from 'vitest';
-import { drain, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
+import { drain, electedLeader, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
 import type { RawNode } from './rawNode.ts';
 import type { Entry, Message } from './types.ts';
 
@@ -23,12 +23,7 @@ function log(terms: number[]): Entry[] {
  * after its last entry's; it has appended its empty entry and sent each follower one probe.
  */
 function leaderOf(terms: number[], opts: UnitNodeOptions = {}): RawNode {
-  const n = newNode(1, { entries: log(terms), term: terms.at(-1) ?? 0, ...opts });
-  n.campaign();
-  drain(n);
-  n.step({ type: 'MsgVoteResp', from: 2, to: 1, term: n.currentTerm() });
-  drain(n);
-  expect(n.isLeader()).toBe(true);
+  const n = electedLeader(log(terms), opts);
   expect(n.lastIndex()).toBe(terms.length + 1);
   return n;
 }

@@ -49,3 +49,18 @@ export function ticksUntilCampaign(n: RawNode, ticksMax: number): number {
   }
   return -1;
 }
+
+/**
+ * Node 1, restored with `entries` (and the term of the last one), elected leader with node
+ * 2's vote in the next term; its Ready is drained (its empty entry appended, a probe sent to
+ * each follower).
+ */
+export function electedLeader(entries: Entry[], opts: UnitNodeOptions = {}): RawNode {
+  const n = newNode(1, { entries, term: entries.at(-1)?.term ?? 0, ...opts });
+  n.campaign();
+  drain(n);
+  n.step({ type: 'MsgVoteResp', from: 2, to: 1, term: n.currentTerm() });
+  drain(n);
+  if (!n.isLeader()) throw new Error('electedLeader: node 1 did not become leader');
+  return n;
+}
