@@ -73,6 +73,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A lease counted from the answer's arrival, not the round's sending: on links slow
     // against the tick it outlasts its basis (14 of seeds 1..20; 0 of 60 on fast links).
     ['leaseFromAnswer', 'swarm-raft-lease-slowlink', 2, 'read-basis'],
+    // A restarted server's lease guard that lasts heartbeatTicks, not an election timeout:
+    // it adopts a candidate's term while a lease may still count on it (8 of seeds 1..25).
+    ['restartGuardShort', 'swarm-raft-lease', 3, 'leader-sticky'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -178,6 +178,9 @@ export class KvServer implements Process {
   /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
   private leaderHeardTick = 0;
+  /** The term Raft recovered from disk at this process's start, and the tick count then (restartGuarded). */
+  private recoveredTerm = 0;
+  private recoveredTick = 0;
   rejected = 0;
   diskErrors = 0;
   /** Refused messages per claimed sender, for the admin status (a peer gone byzantine shows here). */
@@ -250,13 +253,14 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
     const sticky = m.term > before && this.leaderSticky(m);
+    const guard = sticky && !raft.isLeader() && this.restartGuarded();
     const vote = m.type === 'MsgVote';
     const votedBefore = vote ? raft.votedFor() : NONE;
     const ownIndex = vote ? raft.lastIndex() : 0;
     const ownTerm = vote ? raft.term(ownIndex) ?? 0 : 0;
     raft.step(m);
     const after = raft.currentTerm();
-    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky });
+    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
     if (vote && after === m.term && raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
       this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
     }
@@ -271,8 +275,19 @@ export class KvServer implements Process {
   private leaderSticky(m: Message): boolean {
     if (!this.config.checkQuorum || (m.type !== 'MsgVote' && m.type !== 'MsgPreVote') || m.context === TRANSFER_CONTEXT) return false;
     const raft = this.raft as RawNode;
-    if (raft.isLeader()) return true;
+    if (raft.isLeader() || this.restartGuarded()) return true;
     return this.leaderHeardTerm === raft.currentTerm() && this.ticksGiven - this.leaderHeardTick < this.config.electionTicks;
+  }
+
+  /**
+   * With lease reads, a server that restarted with a term on disk may have answered a
+   * leader's round just before it went down, so the leader's lease may count on it: for its
+   * first election timeout (electionTicks ticks given to this Raft) it is bound as if it still
+   * heard that leader (docs/lease-reads.md). Counted here from the ticks this server gave
+   * Raft since it recovered, not read from Raft.
+   */
+  private restartGuarded(): boolean {
+    return this.config.readMode === 'lease' && this.recoveredTerm > 0 && this.ticksGiven - this.recoveredTick < this.config.electionTicks;
   }
 
   /**
@@ -350,6 +365,8 @@ export class KvServer implements Process {
     // What Raft itself starts from (not the disk's bytes), so the durability checks see a
     // restart that forgets a vote, a term or a commit however it comes about.
     const st = this.raft.status();
+    this.recoveredTerm = st.term;
+    this.recoveredTick = this.ticksGiven;
     this.ctx.telemetry.emit('raft.recovered', {
       applied: this.applied, torn: r.tornTailRepaired, term: st.term, vote: st.vote, commit: st.commit,
       lastIndex: st.lastIndex, logTerms: this.logTerms(),

@@ -89,10 +89,16 @@ export interface RaftBugs {
    * links slow against the tick a lease outlasts the followers' promise not to vote.
    */
   leaseFromAnswer?: boolean;
+  /**
+   * A restarted node's lease guard (it ignores vote requests for its first election timeout,
+   * since it may have answered the round a lease rests on just before it went down) lasts
+   * only heartbeatTicks: it may vote for a candidate while that lease still runs.
+   */
+  restartGuardShort?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

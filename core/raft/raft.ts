@@ -319,7 +319,7 @@ export class Raft {
    */
   private justStarted(): boolean {
     if (this.cfg.readOnly !== 'lease' || this.bugs.leaseWithoutQuorumRound === true) return false;
-    return this.restarted && this.tickCount < this.cfg.electionTicks;
+    return this.restarted && this.tickCount < (this.bugs.restartGuardShort === true ? this.cfg.heartbeatTicks : this.cfg.electionTicks);
   }
 
   private answerStale(m: Message): void {

@@ -35,7 +35,8 @@
 //   request's index and term and the voter's own, as it stepped the request), forced
 //   elections of a leadership transfer included;
 // - leader-sticky (CheckQuorum, thesis §4.2.3): a node that leads, or has heard from the
-//   leader of its term within the election timeout, ignores a vote request of a higher
+//   leader of its term within the election timeout, or (with lease reads) restarted with a
+//   term on disk less than an election timeout ago, ignores a vote request of a higher
 //   term (unless a leadership transfer forces the election): it neither adopts the term nor
 //   answers. The server tells ('raft.higher_term' sticky, from what it stepped and when,
 //   counted by the server itself, not read from Raft). Without it a node cut off from the
@@ -325,7 +326,7 @@ export class RaftLogChecks {
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
           return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
-        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true);
+        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true, f.restarted === true);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
@@ -496,10 +497,13 @@ export class RaftLogChecks {
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */
-  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean): void {
+  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean, restarted: boolean): void {
     if (sticky && after >= term) {
       const was = after === term ? 'moved to it' : `moved past it, to term ${after}`;
-      this.violate('leader-sticky', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and ${was}, though under CheckQuorum it had to ignore it: it led or had heard from its leader within the election timeout (thesis §4.2.3; a lease read rests on this)`);
+      const why = restarted
+        ? 'it had restarted with lease reads less than an election timeout before, and may have answered the round a leader\'s lease rests on just before it went down'
+        : 'it led or had heard from its leader within the election timeout';
+      this.violate('leader-sticky', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and ${was}, though under CheckQuorum it had to ignore it: ${why} (thesis §4.2.3; a lease read rests on this)`);
     }
     if (after >= term || TERM_ADOPT_EXEMPT.has(type)) return;
     this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt)`);
