@@ -6,11 +6,11 @@ const PATTERN = /^(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)$/;
 
 /**
  * Parses a duration; returns null when the text is not a non-negative duration with a unit,
- * or names a fraction of a microsecond (the clock counts whole µs: see `subMicrosecond`).
+ * or names a fraction of a microsecond (the clock counts whole µs: see `fractionOfMicrosecond`).
  */
 export function parseDuration(text: string): Micros | null {
   const m = PATTERN.exec(text.trim());
-  if (m === null || subMicrosecond(m)) return null;
+  if (m === null || exactMicros(m).rest !== '') return null;
   const us = Math.round(Number(m[1]) * UNITS[m[2]]);
   return Number.isSafeInteger(us) ? us : null;
 }
@@ -23,21 +23,18 @@ export function parseDuration(text: string): Micros | null {
  */
 export function fractionOfMicrosecond(text: string): string | null {
   const m = PATTERN.exec(text.trim());
-  if (m === null || !subMicrosecond(m)) return null;
-  const [whole, frac = ''] = m[1].split('.');
-  const scale = BigInt(`1${'0'.repeat(frac.length)}`);
-  const exact = BigInt(whole + frac) * BigInt(UNITS[m[2]]);
-  const lo = Number(exact / scale);
-  const shown = `${lo}.${(exact % scale).toString().padStart(frac.length, '0').replace(/0+$/, '')}`;
-  return `${JSON.stringify(text)} is ${shown} microseconds, and the simulated clock counts whole microseconds: write ${formatDuration(lo)} or ${formatDuration(lo + 1)}`;
+  if (m === null) return null;
+  const { whole, rest } = exactMicros(m);
+  if (rest === '') return null;
+  return `${JSON.stringify(text)} is ${whole}.${rest} microseconds, and the simulated clock counts whole microseconds: write ${formatDuration(whole)} or ${formatDuration(whole + 1)}`;
 }
 
-function subMicrosecond(m: RegExpExecArray): boolean {
-  const [whole, frac = ''] = m[1].split('.');
-  if (/^0*$/.test(frac)) return false;
-  const digits = BigInt(whole + frac);
+/** The matched duration in µs, exactly (decimal arithmetic): whole µs and the fraction's digits ('' when whole). */
+function exactMicros(m: RegExpExecArray): { whole: number; rest: string } {
+  const [int, frac = ''] = m[1].split('.');
   const scale = BigInt(`1${'0'.repeat(frac.length)}`);
-  return (digits * BigInt(UNITS[m[2]])) % scale !== 0n;
+  const exact = BigInt(int + frac) * BigInt(UNITS[m[2]]);
+  return { whole: Number(exact / scale), rest: (exact % scale).toString().padStart(frac.length, '0').replace(/0+$/, '') };
 }
 
 export function formatDuration(us: Micros): string {
