@@ -76,6 +76,10 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A restarted server's lease guard that lasts heartbeatTicks, not an election timeout:
     // it adopts a candidate's term while a lease may still count on it (8 of seeds 1..25).
     ['restartGuardShort', 'swarm-raft-lease', 3, 'leader-sticky'],
+    // A raft.log replay in which an entry record replaces only its own index: a crash the
+    // instant an append overwrote an old leader's tail (crashOn truncate) brings the rest of
+    // that tail back behind the new entries, terms going back (10 of seeds 1..20).
+    ['replayKeepsTail', 'node-crash-truncate', 2, 'durability'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -2,7 +2,8 @@
 // where they aim: a Ready's sends wait for its fsync; crashOn persist crashes a server the
 // instant an fsync completed, before the messages waiting for it left; crashOn write the
 // instant writes were issued, before their fsync; slowDisk with `down` restarts the node on
-// a disk whose fsyncs take that much longer. With a built-in bug (skipFsync,
+// a disk whose fsyncs take that much longer; crashOn truncate the instant a durable append
+// replaced entries (no disk time needed). With a built-in bug (skipFsync,
 // forgetVoteOnRestart, sendBeforePersist) seed 1 fails under the check that guards the
 // rule; the correct Raft passes the same seed.
 // Method: fixtures in test/fixtures/disktime run in-process with runScenario.
@@ -96,6 +97,35 @@ describe('disk time and the nemeses aimed at it', () => {
     }
   });
 
+  it('crashOn truncate crashes a server the instant an append it made durable replaced entries; the restart keeps the replacement and not the replaced tail', () => {
+    const truncate = (bug: RaftSpec['bugs'][number] | null, seed: number): { overwrote: number; longer: number } => {
+      const { tel, faults } = observed(raftFixture('scenarios/node-crash-truncate.yaml', bug), seed);
+      const crashes = faults.filter((f) => /^crash \d+: it overwrote/.test(f.tag));
+      let longer = 0;
+      for (const c of crashes) {
+        const [, node, lo] = (/^crash (\d+): it overwrote entr(?:y|ies) (\d+)/.exec(c.tag) ?? []).map(Number);
+        const before = tel.filter((e) => e.node === node && e.t <= c.t && (e.name === 'raft.append' || e.name === 'raft.recovered'));
+        const append = before[before.length - 1];
+        // The crash follows the append that replaced entries, at the same instant.
+        expect(append.name).toBe('raft.append');
+        expect(append.t).toBe(c.t);
+        expect(append.f.lo).toBe(lo);
+        // It replaced entries: the log (as the last append or restart before it left it) reached its first index.
+        const prior = before[before.length - 2];
+        expect(prior.name === 'raft.append' ? prior.f.hi : prior.f.lastIndex).toBeGreaterThanOrEqual(lo);
+        const restart = tel.find((e) => e.node === node && e.t > c.t && e.name === 'raft.recovered');
+        if (restart !== undefined && (restart.f.lastIndex as number) > (append.f.hi as number)) longer++;
+      }
+      return { overwrote: crashes.length, longer };
+    };
+    const correct = truncate(null, 2);
+    expect(correct.overwrote).toBeGreaterThan(0);
+    // Nothing appended between the crash and the restart: the log ends where the replacing append did.
+    expect(correct.longer).toBe(0);
+    // Replayed wrongly, a restart comes back with the old tail behind the new entries.
+    expect(truncate('replayKeepsTail', 2).longer).toBeGreaterThan(0);
+  });
+
   it('slowDisk with down restarts the node on a disk whose fsyncs take that much longer, until it heals', () => {
     const { tel } = observed(fixture('slow-restart', null), 1);
     const node0 = tel.filter((e) => e.node === 0 && e.name === 'raft.syncing');
@@ -119,5 +149,17 @@ describe('disk time and the nemeses aimed at it', () => {
       }
     }
     for (const k of ['crashOn-persist', 'crashOn-write', 'crashOn-vote', 'slowDisk', 'slow-restart']) expect(kinds).toContain(k);
+  });
+
+  it('the swarm kind crashOn-truncate draws a crashOn fault on truncate that the schema accepts', () => {
+    const p = loadScenarioFile('scenarios/node-crash-persist.yaml');
+    if (!p.ok) throw new Error(JSON.stringify(p.problems));
+    const s = { ...p.scenario, swarm: { ...p.scenario.swarm!, kinds: ['crashOn-truncate' as const] } };
+    const drawn = sampleSwarm(s, 1);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const f of drawn) {
+      expect(faultSchema.safeParse(f).success).toBe(true);
+      expect(f.kind === 'crashOn' && f.on).toBe('truncate');
+    }
   });
 });

@@ -43,6 +43,12 @@ export interface KvServerBugs extends RaftBugs {
    * issued, before the fsync completes; a crash in between forgets what they promised.
    */
   sendBeforePersist?: boolean;
+  /**
+   * Replaying raft.log at a restart, an entry record replaces only its own index, not the
+   * tail after it: a crash after an append overwrote a conflicting tail brings the rest of
+   * that tail back behind the new entries.
+   */
+  replayKeepsTail?: boolean;
 }
 
 export interface KvServerConfig {
@@ -340,7 +346,7 @@ export class KvServer implements Process {
 
   private recover(): void {
     const conf = { voters: [...this.config.voters], learners: [...this.config.learners] };
-    const r = recoverResult(this.disk, conf);
+    const r = recoverResult(this.disk, conf, { replayKeepsTail: this.config.bugs.replayKeepsTail === true });
     if (!r.ok) {
       // A node that cannot read its past must not vote or serve: it could forget a vote.
       this.ctx.telemetry.emit('raft.recover_failed', { error: r.error });

@@ -81,6 +81,14 @@ describe('persistReady / recover', () => {
     expect(r.entries.map((e) => `${e.index}@${e.term}`)).toEqual(['1@1', '2@1', '3@2']);
   });
 
+  it('the bug flag replayKeepsTail replays that truncation wrongly: the replaced entry 4 comes back after 3', () => {
+    const disk = new MemDisk();
+    persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 1]) }));
+    persistReady(disk, ready({ entries: [{ term: 2, index: 3, type: 'normal', data: 'new' }], hardState: { term: 2, vote: -1, commit: 0 } }));
+    const r = recoverResult(disk, conf, { replayKeepsTail: true });
+    expect(r.ok && r.restore.entries.map((e) => `${e.index}@${e.term}`)).toEqual(['1@1', '2@1', '3@2', '4@1']);
+  });
+
   it('loses unsynced writes on a crash but never a synced one', () => {
     const disk = new MemDisk();
     persistReady(disk, ready({ entries: entriesFromTerms([1]) }));

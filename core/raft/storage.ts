@@ -231,8 +231,13 @@ interface Replayed {
   entries: Entry[];
 }
 
-/** Applies the records in order; returns a reason string if they leave a gap. */
-function replayLog(records: readonly LogRecord[]): Replayed | string {
+/**
+ * Applies the records in order; returns a reason string if they leave a gap. An entry
+ * record at an index the log already holds replaces that entry and everything after it (an
+ * append that overwrote a conflicting tail). `keepTail` is the bug flag `replayKeepsTail`:
+ * it replaces that one entry only, so a restart brings back the replaced tail.
+ */
+function replayLog(records: readonly LogRecord[], keepTail = false): Replayed | string {
   let entries: Entry[] = [];
   let hardState: HardState | undefined;
   for (const rec of records) {
@@ -245,7 +250,10 @@ function replayLog(records: readonly LogRecord[]): Replayed | string {
     const last = first + entries.length - 1;
     if (e.index > last + 1) return `${RAFT_FILES.log}: gap before index ${e.index} (last ${last})`;
     if (e.index < first) entries = [];
-    else entries.length = e.index - first;
+    else if (keepTail && e.index <= last) {
+      entries[e.index - first] = e;
+      continue;
+    } else entries.length = e.index - first;
     entries.push(e);
   }
   return { hardState, entries };
@@ -288,14 +296,19 @@ function fixHardState(h: HardState | undefined, entries: readonly Entry[], s: Sn
   return { term, vote, commit };
 }
 
-export function recoverResult(disk: DiskPort, initialConf: ConfState): RecoverResult {
+/** Bug flags a host passes to recovery (core/kv/server.ts's `replayKeepsTail`). */
+export interface RecoverBugs {
+  replayKeepsTail?: boolean;
+}
+
+export function recoverResult(disk: DiskPort, initialConf: ConfState, bugs: RecoverBugs = {}): RecoverResult {
   // A restart decodes everything and starts the mirror afresh (a crash may have cut the file).
   logMirrors.delete(disk);
   const snap = readSnapshot(disk);
   if (!snap.ok) return snap;
   const log = readLog(disk);
   if (!log.ok) return log;
-  const replay = replayLog(log.records);
+  const replay = replayLog(log.records, bugs.replayKeepsTail === true);
   if (typeof replay === 'string') return { ok: false, error: replay };
   let entries: Entry[];
   try {

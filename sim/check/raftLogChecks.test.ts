@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { base36 } from '../../core/hash/digits.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
 import { World } from '../world/world.ts';
-import { hashCode, MIRROR_ENTRIES_MAX, RaftLogChecks } from './raftLogChecks.ts';
+import { hashCode, MIRROR_ENTRIES_MAX, RaftLogChecks, termsGoBack } from './raftLogChecks.ts';
 
 const idle = { start() {}, onMessage() {}, onTimer() {} };
 
@@ -413,6 +413,30 @@ describe('votes and durable state', () => {
       'node 0 restarted in term 2, but it had made term 3 durable',
       'node 0 restarted without its durable entry 2 (term 1): its log has nothing there',
     ]);
+  });
+
+  it('a restart that brings back a tail an append had replaced (terms that go back) is caught; the replacing log passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.append', append(1, [1, 1, 1, 1], ['a', 'b', 'c', 'd']));
+    tel(0, 'raft.append', append(2, [2], ['e'])); // a new leader's entry overwrote 2..4
+    tel(0, 'raft.hardstate', hard(2, 1, 1, 2));
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 2, vote: 1, commit: 1, lastIndex: 2, logTerms: '0|1:1,2:2' });
+    expect(world.violations).toEqual([]);
+    // Replayed wrongly: the record at 2 replaced entry 2 only, and 3..4 of term 1 came back.
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 2, vote: 1, commit: 1, lastIndex: 4, logTerms: '0|1:1,2:2,3:1' });
+    expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual([
+      'durability: node 0 restarted with a log whose terms go back: entry 3 has term 1 after term 2 at index 2; a Raft log\'s terms never decrease, so recovery brought back entries an append had replaced (an overwritten tail must stay overwritten on disk)',
+    ]);
+  });
+
+  it('termsGoBack finds the first run whose term is below the one before it, in any log', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 12 }), (terms) => {
+      // Runs of equal terms, as logTerms writes them: a new run wherever the term changes.
+      const runs: [number, number][] = [];
+      terms.forEach((t, i) => { if (i === 0 || t !== terms[i - 1]) runs.push([i + 1, t]); });
+      const k = terms.findIndex((t, i) => i > 0 && t < terms[i - 1]);
+      expect(termsGoBack(runs)).toEqual(k < 0 ? null : { index: k + 1, term: terms[k], before: terms[k - 1] });
+    }));
   });
 
   it('what a node wrote while its fsync lied (an fsyncLoss fault) may be lost without a violation', () => {

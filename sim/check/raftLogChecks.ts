@@ -250,6 +250,18 @@ export function parseLogTerms(text: string): { snapshotIndex: number; runs: [num
   return { snapshotIndex: Number(snapText), runs };
 }
 
+/**
+ * The first place a log's terms (as runs of equal terms, in index order) go back: every
+ * entry's term is at least its predecessor's in any log Raft builds, whatever was lost,
+ * torn or truncated, so a recovered log where they fall holds entries that were replaced.
+ */
+export function termsGoBack(runs: readonly [number, number][]): { index: number; term: number; before: number } | null {
+  for (let k = 1; k < runs.length; k++) {
+    if (runs[k][1] < runs[k - 1][1]) return { index: runs[k][0], term: runs[k][1], before: runs[k - 1][1] };
+  }
+  return null;
+}
+
 function runTermAt(runs: readonly [number, number][], i: number): number | undefined {
   let t: number | undefined;
   for (const [start, rt] of runs) {
@@ -608,6 +620,10 @@ export class RaftLogChecks {
     }
     if (hs.commit < d.commit) this.violate('commit-monotonic', node, `node ${node} restarted with commit index ${hs.commit}, below the ${d.commit} it had made durable`);
     if (hs.commit > lastIndex) this.violate('commit-within-log', node, `node ${node} restarted with commit index ${hs.commit} beyond its log's last entry ${lastIndex}`);
+    const back = termsGoBack(runs);
+    if (back !== null) {
+      this.violate('durability', node, `node ${node} restarted with a log whose terms go back: entry ${back.index} has term ${back.term} after term ${back.before} at index ${back.index - 1}; a Raft log's terms never decrease, so recovery brought back entries an append had replaced (an overwritten tail must stay overwritten on disk)`);
+    }
     if (!s.lied) this.checkLogKept(node, s.log, snapshotIndex, runs, lastIndex);
     this.rebuildMirror(s.log, snapshotIndex, runs, lastIndex);
     s.hard = hs;

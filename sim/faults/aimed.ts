@@ -11,6 +11,9 @@
 //   `on: write` crashes a server the instant it issued a Ready's writes, before their fsync
 //   completes ('raft.syncing'): the writes are lost, and so must be everything that
 //   depended on them (a server that sent before persisting has promised what it forgets);
+//   `on: truncate` crashes a server the instant a persisted append overwrote entries of its
+//   log (a new leader's entries replacing an old leader's tail): a restart must not bring
+//   the replaced entries back;
 // - figure8 (Figure 8 of the Raft paper, generated): each round the leader is cut off with
 //   one follower, so it replicates to a minority only; the majority elects a new leader in
 //   a later term; the old leader crashes, and a little later the new one does too, so
@@ -82,13 +85,31 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
   const state = { active: false, crashes: 0, down: new Set<NodeId>() };
   const lastTerm = new Map<NodeId, number>();
   const lastVote = new Map<NodeId, number>();
+  // Each server's last durable log index (`on: truncate`): a persisted append at or below it replaced entries.
+  const lastIndex = new Map<NodeId, number>();
   world.at(f.at, name, () => { state.active = true; });
   world.at(f.at + f.duration, `${f.kind} over`, () => { state.active = false; });
   world.onTelemetry((t, node, ev, fields) => {
     if (ev === 'raft.recovered') {
       lastTerm.set(node, fields.term as number);
       lastVote.set(node, fields.vote as number);
+      lastIndex.set(node, fields.lastIndex as number);
       return;
+    }
+    if (ev === 'raft.snapshot_stored') {
+      // A leader's snapshot replaced the log: it ends at the snapshot's index.
+      lastIndex.set(node, fields.index as number);
+      return;
+    }
+    if (ev === 'raft.append') {
+      const lo = fields.lo as number;
+      const hi = fields.hi as number;
+      const replaced = (lastIndex.get(node) ?? 0) - lo + 1;
+      lastIndex.set(node, hi);
+      if (f.on !== 'truncate' || replaced <= 0 || !state.active || state.down.has(node) || state.crashes >= f.count) return;
+      if (r.next() >= f.prob) return;
+      const what = replaced === 1 ? `entry ${lo}` : `entries ${lo}..${lo + replaced - 1}`;
+      return crash(t, node, `overwrote ${what} with ${hi - lo + 1} of term ${fields.term as number}`);
     }
     if (ev === 'raft.synced' || ev === 'raft.syncing') {
       const on = ev === 'raft.synced' ? 'persist' : 'write';
@@ -104,7 +125,7 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
     const voted = vote !== -1 && vote !== node && (newTerm || vote !== lastVote.get(node));
     lastTerm.set(node, term);
     lastVote.set(node, vote);
-    if (f.on === 'persist' || f.on === 'write' || !state.active || state.down.has(node) || state.crashes >= f.count) return;
+    if (f.on === 'persist' || f.on === 'write' || f.on === 'truncate' || !state.active || state.down.has(node) || state.crashes >= f.count) return;
     if (!(f.on === 'vote' ? voted : newTerm)) return;
     if (r.next() >= f.prob) return;
     crash(t, node, f.on === 'vote' ? `voted for ${vote} in term ${term}` : `entered term ${term}`);

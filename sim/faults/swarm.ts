@@ -149,10 +149,11 @@ function aimedFault(kind: SwarmKind, d: Draw): FaultSpec | null {
     case 'crashOn-vote':
     case 'crashOn-term':
     case 'crashOn-persist':
-    case 'crashOn-write': {
+    case 'crashOn-write':
+    case 'crashOn-truncate': {
       // The last restart comes `down` after the window closes: both fit in the sampled duration.
       const down = Math.min(1000 * r.intBetween(20, 400), Math.floor(duration / 2000) * 1000);
-      return { at, kind: 'crashOn', on: kind.slice('crashOn-'.length) as 'vote' | 'term' | 'persist' | 'write', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
+      return { at, kind: 'crashOn', on: kind.slice('crashOn-'.length) as 'vote' | 'term' | 'persist' | 'write' | 'truncate', duration: duration - down, down, prob: round2(0.3 + r.next() * 0.7), count: r.intBetween(1, 5) };
     }
     case 'deafenOn-transfer': {
       const down = Math.min(1000 * r.intBetween(50, 500), Math.floor(duration / 2000) * 1000);

@@ -91,7 +91,7 @@ function disjointProblems(sides: [string, number[]][], path: string, noun: 'grou
 /** Faults that aim at a leader or at what the servers of a consensus group report (sim/faults/aimed.ts). */
 const AIMED_KINDS: ReadonlySet<string> = new Set(['crashOn', 'deafenOn', 'figure8', 'diverge', 'leaseEdge', 'staleWrite']);
 /** Swarm kinds that draw `leader` or aimed faults. */
-const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'figure8', 'diverge', 'deafenOn-transfer', 'lease-edge', 'stale-write']);
+const SWARM_AIMED_KINDS: ReadonlySet<string> = new Set(['leader-crash', 'leader-throttle', 'crashOn-vote', 'crashOn-term', 'crashOn-persist', 'crashOn-write', 'crashOn-truncate', 'figure8', 'diverge', 'deafenOn-transfer', 'lease-edge', 'stale-write']);
 
 /** Aimed faults whose rounds cut the leader off with a follower, or a follower alone: they need one. */
 const PEER_KINDS: ReadonlySet<string> = new Set(['figure8', 'diverge', 'staleWrite']);

@@ -136,7 +136,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('leader'), do: z.enum(LEADER_ACTIONS), duration: duration.optional(), factor: z.number().min(1).max(CPU_FACTOR_MAX).optional() }).strict(),
   // Aimed nemeses (sim/faults/aimed.ts): crash a server the instant it made a vote or a new
   // term durable; generate Figure 8 schedules; build divergent logs across terms.
-  z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term', 'persist', 'write']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z.object({ ...at, kind: z.literal('crashOn'), on: z.enum(['vote', 'term', 'persist', 'write', 'truncate']), duration: duration, down: duration.default(200_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('deafenOn'), on: z.enum(['transfer']), duration: duration, down: duration.default(300_000), prob: probability.default(1), count: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ ...at, kind: z.literal('figure8'), duration: duration, period: roundPeriod.default(1_200_000) }).strict(),
   z.object({ ...at, kind: z.literal('diverge'), duration: duration, period: roundPeriod.default(1_000_000) }).strict(),
@@ -178,6 +178,8 @@ export const SWARM_KINDS = [
   // Disk time (raft.fsync): crash between an fsync and its sends, or between writes and their
   // fsync; slow disk, a restart on one.
   'crashOn-persist', 'crashOn-write', 'slowDisk', 'slow-restart',
+  // A crash the instant a persisted append overwrote entries (a replaced tail must stay replaced).
+  'crashOn-truncate',
   // Clock drift that keeps every pair of clocks within the lease's drift bound
   // (raft.clockDriftMax), large within it: lease reads stay correct, so they are still drawn.
   'drift-in-bound',
