@@ -23,6 +23,26 @@ describe('parseJson', () => {
     expect(escaped.ok).toBe(false);
   });
 
+  it('finds a key given twice in an object of many keys, where the keys are kept in a set', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
+    expect(parseJson(`{${keys.join(', ')}}`).ok).toBe(true);
+    for (const late of [3, 17, 39]) {
+      const r = parseJson(`{${keys.join(', ')}, "k${late}": 0}`);
+      expect(r).toMatchObject({ ok: false, line: 1, reason: `"k${late}" is given twice in one object (JSON.parse would keep only the last); keep one` });
+    }
+  });
+
+  it('with exactIntegers, refuses exactly the integer literals a double cannot hold, whatever their length', () => {
+    const exact = (t: string): boolean => parseJson(t, { exactIntegers: true }).ok;
+    expect(exact('[999999999999999, -999999999999999, 9007199254740991, -9007199254740991]')).toBe(true);
+    expect(exact('[9007199254740992]')).toBe(false);
+    expect(exact('{"id": -9007199254740993}')).toBe(false);
+    expect(exact('12345678901234567890')).toBe(false);
+    // Not integers: a fraction or an exponent is a number JSON.parse rounds by design.
+    expect(exact('[12345678901234567890.5, 1e400, 9007199254740993e0]')).toBe(true);
+    expect(parseJson('[9007199254740993]').ok).toBe(true);
+  });
+
   it('skips a byte order mark, and places syntax errors by line and column', () => {
     expect(parseJson('\ufeff{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
     const trailing = parseJson('{\n  "a": 1,\n}');

@@ -35,12 +35,210 @@ export interface JsonOptions {
   exactIntegers?: boolean;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 /** Nesting levels a file may have: far more than any faultline file has, far fewer than overflow the stack. */
 export const DEPTH_MAX = 1_000;
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
+/** Thrown inside a scan to end it with a result. */
+class Stop {
+  constructor(readonly result: ScanResult) {}
+}
+
+/** An object's keys, compared in a list while they are few (most objects hold a handful). */
+const KEYS_LISTED_MAX = 16;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** The characters a backslash may escape besides u: " \ / b f n r t. */
+function isEscape(c: number): boolean {
+  return c === 34 || c === 92 || c === 47 || c === 98 || c === 102 || c === 110 || c === 114 || c === 116;
+}
+
+/**
+ * One pass over a text as the JSON grammar reads it (see `scan`). A class with its state in
+ * fields rather than closures: parseJson runs once per line of a JSON Lines history, and
+ * closures made per call, a Set per object and a regular expression per number were most
+ * of the garbage of reading one.
+ */
+class Scanner {
+  private i = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly exactIntegers: boolean,
+  ) {
+    this.n = text.length;
+  }
+
+  run(): ScanResult {
+    try {
+      this.value(0);
+      this.ws();
+      return this.i < this.n ? { kind: 'error', at: this.i } : { kind: 'ok' };
+    } catch (e) {
+      if (e instanceof Stop) return e.result;
+      throw e;
+    }
+  }
+
+  private fail(at: number): never {
+    throw new Stop({ kind: 'error', at: Math.min(at, this.n) });
+  }
+
+  private ws(): void {
+    const t = this.text;
+    let i = this.i;
+    while (i < this.n) {
+      const c = t.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+      i++;
+    }
+    this.i = i;
+  }
+
+  /** Skips the string starting at text[i] === '"'; says whether it holds an escape. */
+  private str(): boolean {
+    const t = this.text;
+    const n = this.n;
+    let i = this.i + 1;
+    let escaped = false;
+    for (;;) {
+      if (i >= n) this.fail(i);
+      const c = t.charCodeAt(i);
+      if (c === 34) break;
+      if (c < 0x20) this.fail(i);
+      if (c === 92) {
+        escaped = true;
+        i++;
+        const e = t.charCodeAt(i);
+        if (e === 117) {
+          if (!(isHex(t.charCodeAt(i + 1)) && isHex(t.charCodeAt(i + 2)) && isHex(t.charCodeAt(i + 3)) && isHex(t.charCodeAt(i + 4)))) this.fail(i);
+          i += 4;
+        } else if (!isEscape(e)) this.fail(i);
+      }
+      i++;
+    }
+    this.i = i + 1;
+    return escaped;
+  }
+
+  private value(depth: number): void {
+    if (depth > DEPTH_MAX) throw new Stop({ kind: 'deep', at: this.i });
+    this.ws();
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 123) return this.object(depth);
+    if (c === 91) {
+      this.i++;
+      this.ws();
+      if (t.charCodeAt(this.i) === 93) {
+        this.i++;
+        return;
+      }
+      for (;;) {
+        this.value(depth + 1);
+        this.ws();
+        const d = t.charCodeAt(this.i);
+        if (d === 44) this.i++;
+        else if (d === 93) {
+          this.i++;
+          return;
+        } else this.fail(this.i);
+      }
+    }
+    if (c === 34) {
+      this.str();
+      return;
+    }
+    this.scalar();
+  }
+
+  private object(depth: number): void {
+    const t = this.text;
+    this.i++;
+    this.ws();
+    if (t.charCodeAt(this.i) === 125) {
+      this.i++;
+      return;
+    }
+    // Keys as JSON.parse decodes them ("a" and "\u0061" are one key): a list while few, then a set.
+    const listed: string[] = [];
+    let set: Set<string> | null = null;
+    for (;;) {
+      this.ws();
+      const at = this.i;
+      if (t.charCodeAt(at) !== 34) this.fail(at);
+      const escaped = this.str();
+      const key = escaped ? (JSON.parse(t.slice(at, this.i)) as string) : t.slice(at + 1, this.i - 1);
+      if (set === null) {
+        if (listed.includes(key)) throw new Stop({ kind: 'duplicate', at, key });
+        listed.push(key);
+        if (listed.length > KEYS_LISTED_MAX) set = new Set(listed);
+      } else {
+        if (set.has(key)) throw new Stop({ kind: 'duplicate', at, key });
+        set.add(key);
+      }
+      this.ws();
+      if (t.charCodeAt(this.i) !== 58) this.fail(this.i);
+      this.i++;
+      this.value(depth + 1);
+      this.ws();
+      const d = t.charCodeAt(this.i);
+      if (d === 44) this.i++;
+      else if (d === 125) {
+        this.i++;
+        return;
+      } else this.fail(this.i);
+    }
+  }
+
+  /** A number, true, false or null at text[i], as /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null/y matches. */
+  private scalar(): void {
+    const t = this.text;
+    const start = this.i;
+    let i = start;
+    if (t.charCodeAt(i) === 45) i++;
+    const first = t.charCodeAt(i);
+    if (first === 48) i++;
+    else if (first >= 49 && first <= 57) {
+      while (isDigit(t.charCodeAt(i))) i++;
+    } else {
+      for (const word of ['true', 'false', 'null']) {
+        if (t.startsWith(word, start)) {
+          this.i = start + word.length;
+          return;
+        }
+      }
+      this.fail(start);
+    }
+    const intEnd = i;
+    if (t.charCodeAt(i) === 46 && isDigit(t.charCodeAt(i + 1))) {
+      i += 2;
+      while (isDigit(t.charCodeAt(i))) i++;
+    }
+    const e = t.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const sign = t.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      if (isDigit(t.charCodeAt(j))) {
+        i = j + 1;
+        while (isDigit(t.charCodeAt(i))) i++;
+      }
+    }
+    // Fifteen digits always fit a double exactly; only a longer integer needs the test.
+    if (this.exactIntegers && i === intEnd && intEnd - start > 15) {
+      const token = t.slice(start, i);
+      if (!Number.isSafeInteger(Number(token))) throw new Stop({ kind: 'inexact', at: start, token });
+    }
+    this.i = i;
+  }
 }
 
 /**
@@ -49,108 +247,7 @@ function isSpace(c: number): boolean {
  * them, so "a" and "\u0061" are the same key).
  */
 function scan(text: string, exactIntegers = false): ScanResult {
-  let i = 0;
-  const n = text.length;
-  class Stop {
-    constructor(readonly result: ScanResult) {}
-  }
-  const fail = (): never => {
-    throw new Stop({ kind: 'error', at: Math.min(i, n) });
-  };
-  const ws = (): void => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-  /** A string starting at text[i] === '"'; returns its raw text (quotes included). */
-  const str = (): string => {
-    const start = i;
-    i++;
-    for (;;) {
-      if (i >= n) fail();
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c < 0x20) fail();
-      if (c === 92) {
-        i++;
-        const e = text[i];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (e === undefined || !'"\\/bfnrt'.includes(e)) fail();
-      }
-      i++;
-    }
-    i++;
-    return text.slice(start, i);
-  };
-  const value = (depth: number): void => {
-    if (depth > DEPTH_MAX) throw new Stop({ kind: 'deep', at: i });
-    ws();
-    const c = text.charCodeAt(i);
-    if (c === 123) {
-      i++;
-      ws();
-      if (text.charCodeAt(i) === 125) {
-        i++;
-        return;
-      }
-      const keys = new Set<string>();
-      for (;;) {
-        ws();
-        if (text.charCodeAt(i) !== 34) fail();
-        const at = i;
-        const raw = str();
-        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (keys.has(key)) throw new Stop({ kind: 'duplicate', at, key });
-        keys.add(key);
-        ws();
-        if (text.charCodeAt(i) !== 58) fail();
-        i++;
-        value(depth + 1);
-        ws();
-        const d = text.charCodeAt(i);
-        if (d === 44) i++;
-        else if (d === 125) {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === 91) {
-      i++;
-      ws();
-      if (text.charCodeAt(i) === 93) {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        const d = text.charCodeAt(i);
-        if (d === 44) i++;
-        else if (d === 93) {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === 34) {
-      str();
-    } else {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text);
-      if (m === null) fail();
-      else {
-        if (exactIntegers && /^-?\d+$/.test(m[0]) && !Number.isSafeInteger(Number(m[0]))) throw new Stop({ kind: 'inexact', at: i, token: m[0] });
-        i += m[0].length;
-      }
-    }
-  };
-  try {
-    value(0);
-    ws();
-    return i < n ? { kind: 'error', at: i } : { kind: 'ok' };
-  } catch (e) {
-    if (e instanceof Stop) return e.result;
-    throw e;
-  }
+  return new Scanner(text, exactIntegers).run();
 }
 
 function tooDeep(body: string, at: number): JsonParse {
