@@ -29,7 +29,10 @@ export function locateScenario(nameOrFile: string): Located {
   if (byName !== undefined) return { ok: true, file: byName, fromCatalog: true };
   if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return { ok: true, file: resolve(nameOrFile), fromCatalog: false };
   // A path that exists but is no file (a directory, a device) is named for what it is.
-  if (existsSync(nameOrFile)) return { ok: false, message: `--scenario: ${nameOrFile} is ${statSync(nameOrFile).isDirectory() ? 'a directory' : 'not a regular file'}; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
+  if (existsSync(nameOrFile)) {
+    const dir = statSync(nameOrFile).isDirectory();
+    return { ok: false, message: `--scenario: ${nameOrFile} is ${dir ? 'a directory' : 'not a regular file (a device, a FIFO or a socket)'}; name a scenario file${dir ? ' in it' : ''} (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
+  }
   const link = brokenLink(nameOrFile);
   if (link !== null) return { ok: false, message: `--scenario: ${nameOrFile} is a symbolic link ${link}; point it at a scenario file, or name the file itself.` };
   const names = catalogFiles().map(scenarioNameOf);

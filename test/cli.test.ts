@@ -58,6 +58,7 @@ describe('faultline CLI', () => {
     // A directory is named as one (it was "neither a catalogue scenario nor a file", or for --workload "no such file").
     const dir = mkdtempSync(join(tmpdir(), 'fl-'));
     expect(cli('run', '--scenario', dir)).toEqual({ code: 2, out: '', err: `faultline: --scenario: ${dir} is a directory; name a scenario file in it (YAML or JSON) or a catalogue scenario (see \`faultline list\`).\n` });
+    expect(cli('run', '--scenario', '/dev/null')).toEqual({ code: 2, out: '', err: 'faultline: --scenario: /dev/null is not a regular file (a device, a FIFO or a socket); name a scenario file (YAML or JSON) or a catalogue scenario (see `faultline list`).\n' });
     // A symbolic link that loops or leads nowhere is named for what it is (it was "neither a catalogue scenario nor a file").
     symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
     symlinkSync('gone.yaml', join(dir, 'dangling.yaml'));
