@@ -89,7 +89,8 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
       --history-out FILE    write the clients' key-value history as JSON Lines of operations
                             (clientId, input, call and return in µs, output; return null when
                             the outcome is unknown): \`faultline check FILE --model kv\` checks
-                            it, and other tools can read it
+                            it, and other tools can read it; refused for a run with no
+                            key-value clients
       --scrape-interval D   virtual time between two scrapes, at least 1ms (default 1s), and
                             at most 50,000 node scrapes (scrapes times nodes) in the run
       --allow-inconclusive  exit 0 rather than 3 when no check failed but one could not decide

@@ -37,6 +37,7 @@ import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdic
 import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
+import { workloadOf } from '../sim/workloads/registry.ts';
 
 export interface Io {
   out: (s: string) => void;
@@ -94,6 +95,10 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   if (args.workers !== undefined && args.workers > nodeCount) throw new UsageError(`--workers: the scenario has ${nodeCount} nodes, so use 1 to ${nodeCount} workers`);
   if (args.workers !== undefined) refuseInstantFaults(scenario, loaded.scenario.faults.length, args.seed);
   checkScrapeCount(args, scenario.duration, nodeCount);
+  if (args.historyOut !== undefined) {
+    const none = workloadOf(scenario).kvHistory?.(scenario) ?? null;
+    if (none !== null) throw new UsageError(`--history-out: this run records no key-value history: ${none}. The file would be empty: leave --history-out out, or run a scenario with key-value clients`);
+  }
   // Before the run, and after every other check: an output that cannot be written must not
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
   const outFiles = args.out === undefined ? [] : RUN_OUT_FILES.map((f) => ({ flag: '--out', path: join(args.out as string, f) }));

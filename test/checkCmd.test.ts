@@ -2,7 +2,7 @@
 // (exit 0), not (exit 1, with the failing operations explained), undecided within its
 // budget (exit 3, never a pass); and refuses a bad file or flag with exit 2 naming the file,
 // the line and the fix, before printing any verdict.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,18 @@ describe('faultline check', () => {
       expect(doc.files[0].operations).toBeGreaterThan(500);
     }
   }, 60_000);
+
+  it('`run --history-out` on a run that records no key-value history is refused before the run, and writes nothing', async () => {
+    for (const [scenario, why] of [['raft-idle', /the scenario has no clients \(clients\.count and clients\.readers are 0\)/], ['heartbeat-idle', /the heartbeat workload has no key-value clients/], ['rag-basic', /the rag workload's clients query a vector index/]] as const) {
+      const out = join(dir, `none-${scenario}.jsonl`);
+      const run = await cliAsync(dir, 'run', '--scenario', scenario, '--seed', '1', '--history-out', out);
+      expect(run.code, scenario).toBe(2);
+      expect(run.err, scenario).toMatch(/^faultline: --history-out: this run records no key-value history: /);
+      expect(run.err, scenario).toMatch(why);
+      expect(run.out, scenario).toBe('');
+      expect(existsSync(out), scenario).toBe(false);
+    }
+  });
 
   it('refuses bad files and flags with exit 2, naming the file and line, and prints no verdict', async () => {
     const good = file('good4.log', GOOD);

@@ -86,6 +86,7 @@ export const heartbeatWorkload = defineWorkload({
   name: 'heartbeat',
   description: 'Every node runs a heartbeat failure detector; after the faults heal, up nodes must trust each other and suspect the nodes that are down.',
   sections,
+  kvHistory: () => 'the heartbeat workload has no key-value clients',
   nodes: heartbeatNodes,
   install(world, s, ctx) {
     // The faults are scheduled before the liveness check, so that at equal times they run first.

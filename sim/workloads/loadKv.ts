@@ -366,6 +366,7 @@ export const loadKvWorkload = defineWorkload({
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
   validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s)],
+  kvHistory: () => null,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
   drawSettings: drawRaftSwarm,

@@ -26,7 +26,7 @@ import { LeaderTracker } from './leaderTracker.ts';
 import { clientsProblems } from './kvSections.ts';
 import { loadClientsProblems, loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
 import { RAFT_UI } from './raftUi.ts';
-import { raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
+import { raftKvHistory, raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
 import type { Problem } from '../scenario/schema.ts';
 import { defineWorkload, type InstallContext, type Installed } from './workload.ts';
 
@@ -162,6 +162,7 @@ export const mapekWorkload = defineWorkload({
     ...baseSectionProblems(s.manager.base, given),
     ...(s.manager.base !== 'load-kv' ? clientsProblems(s) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s)]),
   ],
+  kvHistory: (s) => (s.manager.base === 'load-kv' ? null : raftKvHistory(s)),
   nodes: mapekNodes,
   install: installMapek,
   // The page's MAPE-K tab (ui/panels: the manager's loop, symptoms, actions and MTTR) besides Raft's logs.

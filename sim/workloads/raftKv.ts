@@ -109,11 +109,17 @@ export const raftKvWorkload = defineWorkload({
       : []),
     ...clientsProblems(s),
   ],
+  kvHistory: raftKvHistory,
   nodes: raftKvNodes,
   install: (world, s, ctx) => installRaftKv(world, s, ctx.healUs, ctx.checkLimits),
   drawSettings: drawRaftSwarm,
   ui: RAFT_UI,
 });
+
+/** Why a raft-kv run records no client history (Workload.kvHistory), or null. */
+export function raftKvHistory(s: Pick<RaftKvScenario, 'clients'>): string | null {
+  return s.clients.count + s.clients.readers === 0 ? 'the scenario has no clients (clients.count and clients.readers are 0)' : null;
+}
 
 /**
  * Liveness while faults last (sim/check/quorumLiveness.ts): a quorum of servers free of

@@ -1,6 +1,6 @@
 // Goal: a workload registered from a user's module keeps every hook it defines: the
 // wrapper that attributes the user's exceptions to them passed on nodes, install, validate,
-// leader and ui, and silently dropped drawSettings and prepare, so a module's drawn
+// leader and ui, and silently dropped drawSettings and prepare (kvHistory is kept too), so a module's drawn
 // settings were never drawn and its prepare never awaited. Method: register a small
 // definition through registerWorkloadModule, as --workload does, and call the hooks of
 // what the registry holds.
@@ -23,7 +23,7 @@ class Idle implements Process {
 }
 
 const calls: string[] = [];
-const section = z.object({ level: z.number().default(1), swarm: z.boolean().optional(), fail: z.enum(['no', 'prepare', 'draw']).default('no') }).strict();
+const section = z.object({ level: z.number().default(1), swarm: z.boolean().optional(), fail: z.enum(['no', 'prepare', 'draw', 'history']).default('no') }).strict();
 
 const definition = defineWorkload({
   name: 'hooks-kept',
@@ -38,6 +38,10 @@ const definition = defineWorkload({
     if (s.hooks.swarm !== true) return null;
     const level = 1 + random.int(9);
     return { scenario: { ...s, hooks: { ...s.hooks, level, swarm: undefined } }, drawn: { 'hooks.level': level } };
+  },
+  kvHistory(s) {
+    if (s.hooks.fail === 'history') return 42 as never;
+    return s.hooks.level > 5 ? null : 'a level of 5 or less has no clients';
   },
   nodes: (s) => Array.from({ length: s.topology.nodes }, () => ({ role: 'idle', factory: () => new Idle() })),
   install: () => ({}),
@@ -59,6 +63,13 @@ describe('registerWorkloadModule keeps every hook', () => {
     expect(drawn?.drawn['hooks.level']).toBeGreaterThanOrEqual(1);
     expect(w?.drawSettings?.(scenario({}) as never, new Stream('seed', 'settings'))).toBeNull();
     expect(() => w?.drawSettings?.(scenario({ fail: 'draw' }) as never, new Stream('seed', 'settings'))).toThrow(/^workload hooks-kept: drawSettings\(\) returned drawn values whose level is an object with deep: expected null \(the scenario asks for no drawing\) or \{ scenario, drawn \}/);
+  });
+
+  it('kvHistory is the user\'s, and what it returns is checked', () => {
+    const w = findWorkload('hooks-kept');
+    expect(w?.kvHistory?.(scenario({ level: 9 }) as never)).toBeNull();
+    expect(w?.kvHistory?.(scenario({ level: 2 }) as never)).toBe('a level of 5 or less has no clients');
+    expect(() => w?.kvHistory?.(scenario({ fail: 'history' }) as never)).toThrow(/^workload hooks-kept: kvHistory\(\) returned 42: expected null \(the run records a key-value history\) or a sentence saying why it records none/);
   });
 
   it('prepare is the user\'s, awaited, and its exception is theirs', async () => {

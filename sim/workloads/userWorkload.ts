@@ -66,6 +66,11 @@ function checkedProblems(workload: string, v: unknown): Problem[] {
   return v as Problem[];
 }
 
+function checkedReason(workload: string, v: unknown): string | null {
+  if (v === null || (typeof v === 'string' && v.trim() !== '')) return v;
+  throw badResult(workload, 'kvHistory()', `${shown(v)}: expected null (the run records a key-value history) or a sentence saying why it records none`);
+}
+
 /** nodes()'s result: a spec { role, factory } for each of the topology's nodes at least (more for clients and the like). */
 function checkedSpecs(workload: string, v: unknown, topologyNodes: number): NodeSpec[] {
   const expected = 'expected an array of node specs { role: string, factory: (id) => Process }';
@@ -258,6 +263,10 @@ function attributed(w: Workload): Workload {
   if (w.validate !== undefined) {
     const validate = w.validate;
     out.validate = (s, given) => checkedProblems(name, guard(name, 'validate()', () => validate.call(w, s, given)));
+  }
+  if (w.kvHistory !== undefined) {
+    const kvHistory = w.kvHistory;
+    out.kvHistory = (s) => checkedReason(name, guard(name, 'kvHistory()', () => kvHistory.call(w, s)));
   }
   if (w.drawSettings !== undefined) {
     const draw = w.drawSettings;

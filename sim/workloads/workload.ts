@@ -136,6 +136,13 @@ export interface Workload<S extends Sections = Sections> {
    * the workload reads only in some settings was written (and so would be ignored), say so.
    */
   validate?(s: ScenarioOf<S>, given: Readonly<Record<string, unknown>>): Problem[];
+  /**
+   * Why a run of `s` records no client key-value history (the clients' `kv.invoke` and
+   * `kv.complete` telemetry, which `run --history-out` writes), or null when it records
+   * one. `run --history-out` on a run that records none is refused before it starts.
+   * Absent: the workload does not say, and the file holds whatever the run recorded.
+   */
+  kvHistory?(s: ScenarioOf<S>): string | null;
   /** The nodes, by node id. Pure: it runs again inside every lockstep worker. */
   nodes(s: ScenarioOf<S>): NodeSpec[];
   /** Installs the workload's checks on a booted world (see the contract above). */
@@ -170,7 +177,7 @@ export const BUILTIN_STATS = ['traced', 'nodes', 'crashes', 'oomCrashes'] as con
 /** The top-level keys every scenario has, which no workload may use as a section. */
 export const BASE_KEYS = ['name', 'description', 'workload', 'topology', 'duration', 'faults', 'swarm', 'liveness'] as const;
 
-const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'spares', 'validate', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
+const WORKLOAD_FIELDS = ['name', 'description', 'sections', 'leader', 'spares', 'validate', 'kvHistory', 'nodes', 'install', 'prepare', 'drawSettings', 'ui'];
 const UI_FIELDS = ['metric', 'roleColors', 'messageColors', 'messageShapes', 'refusalField', 'panels', 'timer', 'vote', 'slowMotion', 'leaderRole', 'membership', 'operations'];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SECTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
@@ -230,6 +237,7 @@ export function workloadProblems(w: unknown): Problem[] {
   for (const f of ['leader', 'spares'] as const) if (o[f] !== undefined && typeof o[f] !== 'boolean') out.push({ path: f, message: 'expected true or false' });
   for (const f of ['nodes', 'install'] as const) if (typeof o[f] !== 'function') out.push({ path: f, message: `expected a function (${f === 'nodes' ? 'nodes(s) => NodeSpec[]' : 'install(world, s, ctx) => ({ finish })'})` });
   if (o.validate !== undefined && typeof o.validate !== 'function') out.push({ path: 'validate', message: 'expected a function validate(s, given) => Problem[]' });
+  if (o.kvHistory !== undefined && typeof o.kvHistory !== 'function') out.push({ path: 'kvHistory', message: 'expected a function kvHistory(s) => string | null (why the run records no key-value history, or null)' });
   if (o.prepare !== undefined && typeof o.prepare !== 'function') out.push({ path: 'prepare', message: 'expected an async function prepare(s) => Promise<void>' });
   if (o.drawSettings !== undefined && typeof o.drawSettings !== 'function') out.push({ path: 'drawSettings', message: 'expected a function drawSettings(s, random) => { scenario, drawn } | null' });
   return [...out, ...uiProblems(o.ui)];

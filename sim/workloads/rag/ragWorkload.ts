@@ -30,6 +30,7 @@ export const ragWorkload = defineWorkload({
   sections: RAG_SECTIONS,
   leader: true,
   validate: validateRag,
+  kvHistory: () => 'the rag workload\'s clients query a vector index, not a key-value store',
   nodes: (s) => ragNodes(s),
   install: (world, s, ctx) => installRag(world, s, ctx.healUs),
   drawSettings: drawRaftSwarm,
