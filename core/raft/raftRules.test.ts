@@ -1,0 +1,304 @@
+// Goal: the rules of core/raft/raft.ts that decide roles, terms and commits, each pinned
+// by an outcome as etcd-io/raft defines it (raft.go Step, tickHeartbeat, maybeCommit,
+// the CheckQuorum lease on votes, PreVote's term rules, the leader counting itself only
+// for what it persisted, committing after a removal, a transfer to a removed node).
+// `npm run mutation -- core/raft/raft.ts` showed these unguarded (docs/mutation.md).
+// Method: single RawNodes driven with hand-made messages and ticks; assertions read
+// status(), the commit index and the messages of the drained Ready.
+import { describe, expect, it } from 'vitest';
+import { drain, electedLeader, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
+import type { RawNode } from './rawNode.ts';
+import { NONE, type Message } from './types.ts';
+
+function msg(m: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {
+  return m;
+}
+
+/** The messages `n` sends next as [type, to, term, reject] (drains `n`). */
+function sent(n: RawNode): [string, number, number, boolean | undefined][] {
+  return drain(n).messages.map((m) => [m.type, m.to, m.term, m.reject]);
+}
+
+/** Node 1 of `opts.voters` (default [1, 2, 3]) in the given role, term 2 or 3, drained. */
+function inRole(role: 'follower' | 'precandidate' | 'candidate' | 'leader', opts: UnitNodeOptions = {}): RawNode {
+  const n = newNode(1, { term: 2, ...opts, preVote: role === 'precandidate' });
+  if (role !== 'follower') n.campaign();
+  drain(n);
+  if (role === 'leader') {
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: n.currentTerm() }));
+    drain(n);
+  }
+  expect(n.status().role).toBe(role);
+  return n;
+}
+
+/** A seed whose first randomized election timeout is above electionTicks (10). */
+function lateSeed(): number {
+  for (let seed = 1; seed < 100; seed++) {
+    if (newNode(1, { seed }).status().electionTimeout > 11) return seed;
+  }
+  throw new Error('no seed');
+}
+
+describe('terms: a higher term makes every role a follower of it (etcd TestAllServerStepdown)', () => {
+  for (const role of ['follower', 'precandidate', 'candidate', 'leader'] as const) {
+    it(`a ${role} that gets an append or heartbeat of a higher term follows its sender in that term, with no vote`, () => {
+      for (const type of ['MsgApp', 'MsgHeartbeat'] as const) {
+        const n = inRole(role);
+        const t = n.currentTerm() + 2;
+        n.step(msg({ type, from: 2, to: 1, term: t, index: 0, logTerm: 0, entries: [], commit: 0 }));
+        expect(n.status(), `${role} ${type}`).toMatchObject({ role: 'follower', term: t, lead: 2, vote: NONE });
+      }
+    });
+
+    it(`a ${role} that gets a vote request of a higher term moves to it with no leader, and grants it on an up-to-date log`, () => {
+      const n = inRole(role);
+      const t = n.currentTerm() + 3;
+      n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: t, index: 9, logTerm: t - 1 }));
+      expect(n.status()).toMatchObject({ role: 'follower', term: t, lead: NONE, vote: 3 });
+      expect(sent(n).filter((m) => m[0] === 'MsgVoteResp')).toEqual([['MsgVoteResp', 3, t, false]]);
+      // Another candidate of that term is refused: one vote per term.
+      n.step(msg({ type: 'MsgVote', from: 2, to: 1, term: t, index: 9, logTerm: t - 1 }));
+      expect(sent(n)).toEqual([['MsgVoteResp', 2, t, true]]);
+    });
+  }
+
+  it('a vote request of a higher term with a stale log moves the term but is refused (§5.4.1)', () => {
+    const n = newNode(1, { entries: [{ term: 3, index: 1, type: 'normal', data: '' }], term: 3 });
+    n.step(msg({ type: 'MsgVote', from: 2, to: 1, term: 5, index: 1, logTerm: 2 }));
+    expect(n.status()).toMatchObject({ role: 'follower', term: 5, vote: NONE });
+    expect(sent(n)).toEqual([['MsgVoteResp', 2, 5, true]]);
+  });
+
+  it('a message addressed to another node, or claiming to come from this one, changes nothing', () => {
+    const n = newNode(1, { term: 2 });
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 3, term: 7, commit: 0 }));
+    n.step(msg({ type: 'MsgVote', from: 1, to: 1, term: 7, index: 5, logTerm: 5 }));
+    expect(n.status()).toMatchObject({ term: 2, lead: NONE, vote: NONE, role: 'follower' });
+    expect(sent(n)).toEqual([]);
+  });
+
+  it('a candidate that gets a heartbeat of its own term follows the sender (someone won this term)', () => {
+    const n = inRole('candidate');
+    const t = n.currentTerm();
+    n.step(msg({ type: 'MsgHeartbeat', from: 3, to: 1, term: t, commit: 0 }));
+    expect(n.status()).toMatchObject({ role: 'follower', term: t, lead: 3, vote: 1 });
+  });
+});
+
+describe('PreVote term rules (thesis §9.6; etcd raft.go Step)', () => {
+  it('a pre-vote request of a later term changes neither our term nor our vote, whatever the answer', () => {
+    const n = newNode(1, { term: 4, vote: 2, preVote: true });
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 5, index: 0, logTerm: 0 }));
+    expect(n.status()).toMatchObject({ term: 4, vote: 2 });
+    expect(sent(n)).toEqual([['MsgPreVoteResp', 3, 5, false]]);
+  });
+
+  it('a granted pre-vote answer of a later term moves no term: the pre-candidate counts it and stays pending short of a quorum', () => {
+    const n = inRole('precandidate', { voters: [1, 2, 3, 4, 5] });
+    expect(n.currentTerm()).toBe(2);
+    n.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 3, reject: false }));
+    expect(n.status()).toMatchObject({ role: 'precandidate', term: 2, votes: { 1: true, 2: true } });
+    n.step(msg({ type: 'MsgPreVoteResp', from: 3, to: 1, term: 3, reject: false }));
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 3, vote: 1 });
+  });
+
+  it('a refused pre-vote answer of a later term makes the pre-candidate a follower of that term', () => {
+    const n = inRole('precandidate');
+    n.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 6, reject: true }));
+    expect(n.status()).toMatchObject({ role: 'follower', term: 6, lead: NONE, vote: NONE });
+  });
+
+  it('a pre-candidate keeps its term and vote, forgets the leader, and becomes a candidate of the next term on a quorum', () => {
+    const n = newNode(1, { term: 2, vote: 3, preVote: true });
+    n.step(msg({ type: 'MsgHeartbeat', from: 3, to: 1, term: 2, commit: 0 }));
+    drain(n);
+    expect(n.status().lead).toBe(3);
+    n.campaign();
+    expect(n.status()).toMatchObject({ role: 'precandidate', term: 2, vote: 3, lead: NONE });
+    expect(sent(n)).toEqual([['MsgPreVote', 2, 3, undefined], ['MsgPreVote', 3, 3, undefined]]);
+    n.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 3, reject: false }));
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 3, vote: 1 });
+    expect(sent(n)).toEqual([['MsgVote', 2, 3, undefined], ['MsgVote', 3, 3, undefined]]);
+  });
+});
+
+describe('CheckQuorum: a follower that hears from a leader ignores vote requests (etcd inLease)', () => {
+  function ledFollower(opts: UnitNodeOptions = {}): RawNode {
+    const n = newNode(1, { term: 1, checkQuorum: true, seed: lateSeed(), ...opts });
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 1, commit: 0 }));
+    drain(n);
+    expect(n.status()).toMatchObject({ lead: 2, electionElapsed: 0 });
+    return n;
+  }
+
+  it('for an election timeout after the leader was last heard: the request is dropped unanswered, then considered', () => {
+    for (const type of ['MsgVote', 'MsgPreVote'] as const) {
+      const n = ledFollower();
+      for (let i = 0; i < 9; i++) n.tick();
+      n.step(msg({ type, from: 3, to: 1, term: 2, index: 0, logTerm: 0 }));
+      expect(n.status(), type).toMatchObject({ term: 1, lead: 2, vote: NONE, role: 'follower' });
+      expect(sent(n)).toEqual([]);
+      n.tick();
+      expect(n.status()).toMatchObject({ electionElapsed: 10, role: 'follower' });
+      n.step(msg({ type, from: 3, to: 1, term: 2, index: 0, logTerm: 0 }));
+      expect(sent(n), type).toEqual([[`${type}Resp`, 3, 2, false]]);
+      expect(n.status().term).toBe(type === 'MsgVote' ? 2 : 1);
+    }
+  });
+
+  it('a transfer campaign (context "transfer") is not ignored', () => {
+    const n = ledFollower();
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 2, index: 0, logTerm: 0, context: 'transfer' }));
+    expect(n.status()).toMatchObject({ term: 2, vote: 3 });
+    expect(sent(n)).toEqual([['MsgVoteResp', 3, 2, false]]);
+  });
+
+  it('without CheckQuorum the same request is answered at once', () => {
+    const n = ledFollower({ checkQuorum: false });
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 2, index: 0, logTerm: 0 }));
+    expect(n.status()).toMatchObject({ term: 2, vote: 3, lead: NONE });
+  });
+});
+
+describe('CheckQuorum on the leader (etcd TestLeaderStepdownWhenQuorumLost/Active)', () => {
+  it('a leader that hears from nobody steps down exactly at its election timeout, keeping its term', () => {
+    const n = inRole('leader', { checkQuorum: true });
+    const t = n.currentTerm();
+    for (let i = 1; i < 10; i++) {
+      n.tick();
+      drain(n);
+      expect(n.isLeader(), `tick ${i}`).toBe(true);
+    }
+    n.tick();
+    expect(n.status()).toMatchObject({ role: 'follower', term: t, lead: NONE });
+  });
+
+  it('activity counts per round: a follower heard in one round only keeps the leader for that round', () => {
+    const n = inRole('leader', { checkQuorum: true });
+    for (let i = 1; i <= 10; i++) {
+      if (i === 3) n.step(msg({ type: 'MsgHeartbeatResp', from: 3, to: 1, term: n.currentTerm() }));
+      n.tick();
+      drain(n);
+    }
+    expect(n.isLeader()).toBe(true);
+    expect(n.status().progress?.[3].recentActive).toBe(false);
+    for (let i = 1; i < 10; i++) n.tick();
+    expect(n.isLeader()).toBe(true);
+    n.tick();
+    expect(n.isLeader()).toBe(false);
+  });
+
+  it('a single-voter leader never steps down', () => {
+    const n = newNode(1, { voters: [1], checkQuorum: true });
+    n.campaign();
+    for (let i = 0; i < 50; i++) {
+      n.tick();
+      drain(n);
+    }
+    expect(n.isLeader()).toBe(true);
+  });
+
+  it('without CheckQuorum a leader hearing from nobody stays', () => {
+    const n = inRole('leader');
+    for (let i = 0; i < 50; i++) n.tick();
+    expect(n.isLeader()).toBe(true);
+  });
+
+  it('a leader sends heartbeats every heartbeatTicks ticks, to every other member', () => {
+    const n = inRole('leader', { heartbeatTicks: 3, learners: [4] });
+    const beats: number[] = [];
+    for (let i = 1; i <= 9; i++) {
+      n.tick();
+      const hb = drain(n).messages.filter((m) => m.type === 'MsgHeartbeat');
+      if (hb.length > 0) {
+        expect(hb.map((m) => m.to)).toEqual([2, 3, 4]);
+        beats.push(i);
+      }
+    }
+    expect(beats).toEqual([3, 6, 9]);
+  });
+});
+
+describe('the leader counts itself toward a quorum only for what it persisted (etcd: the leader\'s own MsgAppResp after storage)', () => {
+  it('a single-voter leader commits its entries once they are persisted, not before', () => {
+    const n = newNode(1, { voters: [1] });
+    n.campaign();
+    expect(n.isLeader()).toBe(true);
+    expect(n.commitIndex()).toBe(0);
+    drain(n);
+    expect(n.commitIndex()).toBe(1);
+    expect(n.propose('a')).toBe(true);
+    expect(n.commitIndex()).toBe(1);
+    drain(n);
+    expect(n.commitIndex()).toBe(2);
+  });
+
+  it('in three voters, one follower with an unpersisted leader is no quorum; two followers are', () => {
+    const n = electedLeader([], { term: 1 });
+    const last = n.lastIndex();
+    expect(n.propose('x')).toBe(true);
+    // Not drained: the leader has not persisted `x`.
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: n.currentTerm(), index: last + 1 }));
+    expect(n.commitIndex()).toBe(last);
+    n.step(msg({ type: 'MsgAppResp', from: 3, to: 1, term: n.currentTerm(), index: last + 1 }));
+    expect(n.commitIndex()).toBe(last + 1);
+  });
+});
+
+describe('membership and the commit rule', () => {
+  it('after its removal commits, a two-voter leader commits what waited for the removed voter (etcd TestCommitAfterRemoveNode)', () => {
+    const n = electedLeader([], { voters: [1, 2] });
+    const t = n.currentTerm();
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 1 }));
+    drain(n);
+    expect(n.commitIndex()).toBe(1);
+    expect(n.proposeConfChange({ type: 'removeNode', node: 2 })).toBe(true);
+    expect(n.propose('x')).toBe(true);
+    drain(n);
+    expect(n.commitIndex()).toBe(1);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    expect(n.status().conf.voters).toEqual([1]);
+    expect(n.commitIndex()).toBe(3);
+  });
+
+  it('a transfer to a node whose removal then commits is abandoned, so proposals flow again (etcd TestLeaderTransferRemoveNode)', () => {
+    const n = electedLeader([], { term: 1 });
+    const t = n.currentTerm();
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 1 }));
+    drain(n);
+    expect(n.proposeConfChange({ type: 'removeNode', node: 3 })).toBe(true);
+    drain(n);
+    n.transferLeadership(3);
+    drain(n);
+    expect(n.propose('during')).toBe(false);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 4 })).toBe(false);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    expect(n.status().conf.voters).toEqual([1, 2]);
+    expect(n.propose('after')).toBe(true);
+  });
+
+  it('a transfer to a node that stays a voter survives an unrelated conf change', () => {
+    const n = electedLeader([], { term: 1, learners: [4] });
+    const t = n.currentTerm();
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 1 }));
+    drain(n);
+    expect(n.proposeConfChange({ type: 'removeNode', node: 4 })).toBe(true);
+    drain(n);
+    n.transferLeadership(3);
+    drain(n);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    expect(n.status().conf.learners).toEqual([]);
+    expect(n.propose('still transferring')).toBe(false);
+  });
+
+  it('a conf change is refused by a follower and while a transfer is pending', () => {
+    expect(newNode(1).proposeConfChange({ type: 'addLearner', node: 4 })).toBe(false);
+    const n = electedLeader([], { term: 1 });
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: n.currentTerm(), index: 1 }));
+    drain(n);
+    n.transferLeadership(3);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 4 })).toBe(false);
+    expect(n.lastIndex()).toBe(1);
+  });
+});
