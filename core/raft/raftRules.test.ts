@@ -302,3 +302,92 @@ describe('membership and the commit rule', () => {
     expect(n.lastIndex()).toBe(1);
   });
 });
+
+describe('what every role change resets (etcd raft.go reset)', () => {
+  it('a new leader probes each follower from just after its old last index, and counts itself only up to what is stable', () => {
+    const entries = [1, 1, 2].map((term, i) => ({ term, index: i + 1, type: 'normal' as const, data: `e${i + 1}` }));
+    const n = newNode(1, { entries, term: 2, commit: 1 });
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 3 }));
+    expect(n.isLeader()).toBe(true);
+    expect(n.status().progress).toMatchObject({
+      1: { match: 3, state: 'replicate' },
+      2: { match: 0, next: 4, state: 'probe' },
+      3: { match: 0, next: 4, state: 'probe' },
+    });
+    drain(n);
+    expect(n.matchOf(1)).toBe(4);
+  });
+
+  it('votes of an earlier campaign do not count in the next one', () => {
+    const n = newNode(1, { voters: [1, 2, 3, 4, 5] });
+    n.campaign();
+    drain(n);
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 }));
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 1, votes: { 1: true, 2: true } });
+    n.campaign();
+    drain(n);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 2, votes: { 1: true } });
+    n.step(msg({ type: 'MsgVoteResp', from: 3, to: 1, term: 2 }));
+    expect(n.status().role).toBe('candidate');
+    n.step(msg({ type: 'MsgVoteResp', from: 4, to: 1, term: 2 }));
+    expect(n.status().role).toBe('leader');
+  });
+
+  it('a pre-candidate forgets the pre-votes of its last attempt too', () => {
+    const n = newNode(1, { voters: [1, 2, 3, 4, 5], preVote: true });
+    n.campaign();
+    n.step(msg({ type: 'MsgPreVoteResp', from: 2, to: 1, term: 1 }));
+    n.campaign();
+    expect(n.status()).toMatchObject({ role: 'precandidate', votes: { 1: true } });
+    n.step(msg({ type: 'MsgPreVoteResp', from: 3, to: 1, term: 1 }));
+    expect(n.status().role).toBe('precandidate');
+  });
+
+  it('a new leader sends its first heartbeat heartbeatTicks after winning, whatever it counted before', () => {
+    const n = newNode(1, { heartbeatTicks: 4, electionTicks: 20 });
+    n.campaign();
+    drain(n);
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 }));
+    drain(n);
+    const firstBeat = (): number => {
+      for (let i = 1; i <= 20; i++) {
+        n.tick();
+        if (drain(n).messages.some((m) => m.type === 'MsgHeartbeat')) return i;
+      }
+      return -1;
+    };
+    expect(firstBeat()).toBe(4);
+    n.tick();
+    n.tick();
+    // Deposed by a higher term, then elected again: the count starts afresh.
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 2, commit: 0 }));
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 3, to: 1, term: 3 }));
+    expect(n.isLeader()).toBe(true);
+    drain(n);
+    expect(firstBeat()).toBe(4);
+  });
+
+  it('a node with a snapshot not yet persisted does not campaign (etcd promotable)', () => {
+    const n = newNode(2, { term: 2 });
+    n.step(msg({ type: 'MsgSnap', from: 1, to: 2, term: 2, snapshot: { meta: { index: 5, term: 2, conf: { voters: [1, 2, 3], learners: [] } }, data: 's' } }));
+    for (let i = 0; i < 40; i++) n.tick();
+    expect(n.status().role).toBe('follower');
+    expect(n.ticksUntilAction()).toBe(10);
+    drain(n);
+    for (let i = 0; i < 40 && n.status().role === 'follower'; i++) n.tick();
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 3 });
+  });
+
+  it('a step-down drops the pending transfer: the next leadership of the node starts with none', () => {
+    const n = electedLeader([], { term: 1 });
+    n.transferLeadership(3);
+    expect(n.propose('during')).toBe(false);
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 5, commit: 0 }));
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 6 }));
+    expect(n.isLeader()).toBe(true);
+    expect(n.propose('after')).toBe(true);
+  });
+});
