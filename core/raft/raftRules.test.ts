@@ -7,6 +7,8 @@
 // status(), the commit index and the messages of the drained Ready.
 import { describe, expect, it } from 'vitest';
 import { drain, electedLeader, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
+import { LIMITS } from './config.ts';
+import { encodeConfChange } from './confChange.ts';
 import type { RawNode } from './rawNode.ts';
 import { NONE, type Message } from './types.ts';
 
@@ -183,6 +185,8 @@ describe('CheckQuorum on the leader (etcd TestLeaderStepdownWhenQuorumLost/Activ
     }
     expect(n.isLeader()).toBe(true);
     expect(n.status().progress?.[3].recentActive).toBe(false);
+    // The leader itself is always active (etcd marks its own progress so in each round).
+    expect(n.status().progress?.[1].recentActive).toBe(true);
     for (let i = 1; i < 10; i++) n.tick();
     expect(n.isLeader()).toBe(true);
     n.tick();
@@ -389,5 +393,284 @@ describe('what every role change resets (etcd raft.go reset)', () => {
     n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 6 }));
     expect(n.isLeader()).toBe(true);
     expect(n.propose('after')).toBe(true);
+  });
+});
+
+/** Entries 1..n of the given terms. */
+function entriesOf(terms: number[]): { term: number; index: number; type: 'normal'; data: string }[] {
+  return terms.map((term, i) => ({ term, index: i + 1, type: 'normal', data: `e${i + 1}` }));
+}
+
+/** The index of every committed entry handed out by the Readies, in order (drains `n`). */
+function appliedIndexes(n: RawNode): number[] {
+  return drain(n).readies.flatMap((rd) => rd.committedEntries.map((e) => e.index));
+}
+
+describe('term checks on messages (etcd raft.go Step)', () => {
+  it('a CheckQuorum follower that hears its leader still follows a new leader of a higher term at once', () => {
+    for (const type of ['MsgHeartbeat', 'MsgApp'] as const) {
+      const n = newNode(1, { term: 1, checkQuorum: true });
+      n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 1, commit: 0 }));
+      drain(n);
+      n.step(msg({ type, from: 3, to: 1, term: 2, index: 0, logTerm: 0, entries: [], commit: 0 }));
+      expect(n.status(), type).toMatchObject({ term: 2, lead: 3, role: 'follower' });
+    }
+  });
+
+  it('only term 0 lets a forwarded request skip the term check: one carrying a stale term is dropped', () => {
+    const n = electedLeader([], { term: 1 });
+    const t = n.currentTerm();
+    const last = n.lastIndex();
+    n.step(msg({ type: 'MsgTransferLeader', from: 2, to: 1, term: t - 1, transferee: 2 }));
+    n.step(msg({ type: 'MsgProp', from: 2, to: 1, term: t - 1, entries: [{ term: 0, index: 0, type: 'normal', data: 'stale' }] }));
+    expect(n.lastIndex()).toBe(last);
+    expect(n.propose('still leading, no transfer')).toBe(true);
+  });
+
+  it('with PreVote, a stale pre-vote is refused with a pre-vote answer and a stale vote request gets no answer', () => {
+    const n = newNode(1, { term: 5, preVote: true });
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0 }));
+    n.step(msg({ type: 'MsgVote', from: 2, to: 1, term: 4, index: 0, logTerm: 0 }));
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 4 }));
+    expect(sent(n)).toEqual([['MsgPreVoteResp', 3, 5, true]]);
+    expect(n.status()).toMatchObject({ term: 5, vote: NONE });
+  });
+
+  it('counts as rejected heartbeats only stale heartbeats, and as rejected appends only refusals', () => {
+    const n = newNode(1, { term: 5, preVote: true });
+    n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 4, index: 0, logTerm: 0, entries: [] }));
+    expect(n.counters.heartbeatsRejected).toBe(0);
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 4, commit: 0 }));
+    n.step(msg({ type: 'MsgHeartbeat', from: 3, to: 1, term: 3, commit: 0 }));
+    expect(n.counters.heartbeatsRejected).toBe(2);
+    // Those stale messages were answered with MsgAppResp, none a refusal.
+    expect(n.counters.appendsRejected).toBe(0);
+    n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 5, index: 0, logTerm: 0, entries: entriesOf([5]), commit: 0 }));
+    expect(sent(n).at(-1)).toEqual(['MsgAppResp', 2, 5, undefined]);
+    expect(n.counters.appendsRejected).toBe(0);
+    n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 5, index: 7, logTerm: 5, entries: [], commit: 0 }));
+    expect(sent(n).at(-1)).toEqual(['MsgAppResp', 2, 5, true]);
+    expect(n.counters.appendsRejected).toBe(1);
+  });
+});
+
+describe('the restart guard of lease reads (a restarted node grants no vote for its first election timeout)', () => {
+  const LEASE: UnitNodeOptions = { readOnly: 'lease', checkQuorum: true, term: 3 };
+
+  function voteAfter(ticks: number, opts: UnitNodeOptions): [string, number, number, boolean | undefined][] {
+    const n = newNode(1, { seed: lateSeed(), ...opts });
+    for (let i = 0; i < ticks; i++) n.tick();
+    drain(n);
+    expect(n.status().role).toBe('follower');
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0 }));
+    return sent(n);
+  }
+
+  it('ignores vote requests for electionTicks ticks after the restart, then answers them', () => {
+    expect(voteAfter(0, LEASE)).toEqual([]);
+    expect(voteAfter(9, LEASE)).toEqual([]);
+    expect(voteAfter(10, LEASE)).toEqual([['MsgVoteResp', 3, 4, false]]);
+  });
+
+  it('is as long as the election timeout whatever the heartbeat period', () => {
+    expect(voteAfter(3, { ...LEASE, heartbeatTicks: 2 })).toEqual([]);
+  });
+
+  it('a brand-new node (no term on disk) and a restarted node in safe mode answer at once', () => {
+    expect(voteAfter(0, { ...LEASE, term: 0 })).toEqual([['MsgVoteResp', 3, 4, false]]);
+    expect(voteAfter(0, { ...LEASE, readOnly: 'safe' })).toEqual([['MsgVoteResp', 3, 4, false]]);
+  });
+
+  it('a transfer campaign overrides it', () => {
+    const n = newNode(1, { seed: lateSeed(), ...LEASE });
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0, context: 'transfer' }));
+    expect(sent(n)).toEqual([['MsgVoteResp', 3, 4, false]]);
+  });
+});
+
+describe('the log bounds of a leader', () => {
+  it('the uncommitted bound counts entries above the commit index only', () => {
+    const n = newNode(1, { voters: [1] });
+    n.campaign();
+    drain(n);
+    expect(n.propose('x')).toBe(true);
+    drain(n);
+    expect(n.commitIndex()).toBe(2);
+    for (let i = 0; i < LIMITS.uncommittedEntriesMax; i++) {
+      if (!n.propose(`p${i}`)) throw new Error(`refused proposal ${i}`);
+    }
+    expect(n.lastIndex()).toBe(2 + LIMITS.uncommittedEntriesMax);
+    expect(n.propose('one too many')).toBe(false);
+  });
+
+  it('a new leader appends its empty entry even past the uncommitted bound, so it can still commit', () => {
+    const n = electedLeader(entriesOf(new Array<number>(LIMITS.uncommittedEntriesMax).fill(1)));
+    expect(n.lastIndex()).toBe(LIMITS.uncommittedEntriesMax + 1);
+    expect(n.term(n.lastIndex())).toBe(n.currentTerm());
+  });
+
+  it('a forwarded proposal of several entries appends them in order at consecutive indexes', () => {
+    const n = electedLeader([], { term: 1 });
+    const last = n.lastIndex();
+    const ents = ['a', 'b', 'c'].map((data) => ({ term: 0, index: 0, type: 'normal' as const, data }));
+    n.step(msg({ type: 'MsgProp', from: 2, to: 1, term: 0, entries: ents }));
+    expect(n.entries(last + 1, last + 4).map((e) => [e.index, e.data])).toEqual([[last + 1, 'a'], [last + 2, 'b'], [last + 3, 'c']]);
+  });
+
+  it('a leader keeps at most LIMITS.messagesMax messages between Readies and counts the rest as dropped', () => {
+    const n = newNode(1, { term: 5 });
+    for (let i = 0; i <= LIMITS.messagesMax; i++) n.step(msg({ type: 'MsgPreVote', from: 2, to: 1, term: 4, index: 0, logTerm: 0 }));
+    expect(n.status().droppedMessageCount).toBe(1);
+    expect(n.ready().messages.length).toBe(LIMITS.messagesMax);
+  });
+
+  it('a node keeps at most LIMITS.readStatesMax read states between Readies', () => {
+    const n = newNode(2, { term: 1 });
+    for (let i = 0; i <= LIMITS.readStatesMax; i++) n.step(msg({ type: 'MsgReadIndexResp', from: 1, to: 2, term: 1, index: 0, context: `r${i}` }));
+    expect(n.ready().readStates.length).toBe(LIMITS.readStatesMax);
+  });
+});
+
+describe('ticksUntilAction on a leader', () => {
+  it('is the nearer of the next heartbeat and the next CheckQuorum round', () => {
+    const n = inRole('leader', { heartbeatTicks: 6, checkQuorum: true });
+    expect(n.ticksUntilAction()).toBe(6);
+    for (let i = 0; i < 6; i++) n.tick();
+    // A heartbeat went out (its count restarts at 0); the round is 4 ticks away.
+    expect(n.ticksUntilAction()).toBe(4);
+  });
+});
+
+describe('persistence and application feedback', () => {
+  it('entries made stable by an old Ready are not those that replaced them (etcd stableTo checks the term)', () => {
+    const n = newNode(2, { term: 1 });
+    n.step(msg({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 0, logTerm: 0, entries: entriesOf([1, 1]), commit: 0 }));
+    const old = n.ready();
+    expect(old.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1]]);
+    // A new leader overwrites both before the host reports them persisted.
+    n.step(msg({ type: 'MsgApp', from: 3, to: 2, term: 2, index: 0, logTerm: 0, entries: entriesOf([2]), commit: 0 }));
+    n.advance(old);
+    const next = n.ready();
+    expect(next.entries.map((e) => [e.index, e.term])).toEqual([[1, 2]]);
+  });
+
+  it('entries committed between ready() and advance() are handed out in the next Ready, none skipped', () => {
+    const n = electedLeader([], { term: 1 });
+    const t = n.currentTerm();
+    n.propose('a');
+    n.propose('b');
+    drain(n);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    const rd = n.ready();
+    expect(rd.committedEntries.map((e) => e.index)).toEqual([1, 2]);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 3 }));
+    n.advance(rd);
+    expect(n.status().applied).toBe(2);
+    expect(appliedIndexes(n)).toEqual([3]);
+  });
+
+  it('a leader whose own persisted ack commits its removal steps down and sends heartbeats, no appends', () => {
+    const n = electedLeader([], { term: 1 });
+    const t = n.currentTerm();
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 1 }));
+    drain(n);
+    expect(n.proposeConfChange({ type: 'removeNode', node: 1 })).toBe(true);
+    const rd = n.ready();
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    expect(n.commitIndex()).toBe(1);
+    n.advance(rd);
+    expect(n.commitIndex()).toBe(2);
+    expect(n.status()).toMatchObject({ role: 'follower', lead: NONE, conf: { voters: [2, 3] } });
+    const after = drain(n).messages;
+    expect(after.map((m) => [m.type, m.to])).toEqual([['MsgHeartbeat', 2], ['MsgHeartbeat', 3]]);
+    expect(after[0].commit).toBe(2);
+  });
+});
+
+describe('membership as followers see it', () => {
+  it('a follower that applies its own removal keeps following its leader and sends nothing of its own', () => {
+    const n = newNode(3, { term: 1 });
+    const conf = { term: 1, index: 2, type: 'conf' as const, data: encodeConfChange({ type: 'removeNode', node: 3 }) };
+    n.step(msg({ type: 'MsgApp', from: 1, to: 3, term: 1, index: 0, logTerm: 0, entries: [...entriesOf([1]), conf], commit: 2 }));
+    expect(n.status()).toMatchObject({ role: 'follower', lead: 1, commit: 2, conf: { voters: [1, 2] } });
+    expect(sent(n)).toEqual([['MsgAppResp', 1, 1, undefined]]);
+  });
+
+  it('a normal entry whose data reads like a conf change changes no membership', () => {
+    const n = electedLeader([], { term: 1 });
+    const t = n.currentTerm();
+    expect(n.propose(encodeConfChange({ type: 'addLearner', node: 4 }))).toBe(true);
+    drain(n);
+    n.step(msg({ type: 'MsgAppResp', from: 2, to: 1, term: t, index: 2 }));
+    expect(n.commitIndex()).toBe(2);
+    expect(n.status().conf).toEqual({ voters: [1, 2, 3], learners: [] });
+  });
+});
+
+describe('snapshots a follower does not restore are answered with its commit index (etcd raft.go handleSnapshot)', () => {
+  const snap = (index: number, voters: number[]) => ({ meta: { index, term: 1, conf: { voters, learners: [] } }, data: 's' });
+
+  it('not newer than the commit index, or leaving this node out: the answer is the commit index, never the unstable tail', () => {
+    for (const s of [snap(1, [1, 2, 3]), snap(9, [1, 3, 4])]) {
+      const n = newNode(2, { term: 1, entries: entriesOf([1, 1, 1]), commit: 1 });
+      n.step(msg({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: s }));
+      expect(drain(n).messages.map((m) => [m.type, m.index])).toEqual([['MsgAppResp', 1]]);
+      expect(n.status()).toMatchObject({ commit: 1, lastIndex: 3, snapshotIndex: 0 });
+    }
+  });
+});
+
+describe('compaction keeps the configuration in force (etcd: the snapshot ConfState)', () => {
+  /** A single-voter leader whose conf entries commit as soon as they are persisted. */
+  function soloLeader(): RawNode {
+    const n = newNode(1, { voters: [1] });
+    n.campaign();
+    drain(n);
+    return n;
+  }
+
+  function compactAt(n: RawNode, index: number): unknown {
+    expect(n.compact(index, `snap-${index}`)).toBe(true);
+    const rd = n.ready();
+    n.advance(rd);
+    return rd.compaction?.meta.conf;
+  }
+
+  it('after a restored snapshot, a compaction carries the snapshot configuration', () => {
+    const n = newNode(2, { term: 1 });
+    const conf = { voters: [1, 2, 3], learners: [4] };
+    n.step(msg({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: { meta: { index: 5, term: 1, conf }, data: 's' } }));
+    drain(n);
+    const more = [6, 7].map((index) => ({ term: 1, index, type: 'normal' as const, data: `e${index}` }));
+    n.step(msg({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 5, logTerm: 1, entries: more, commit: 7 }));
+    drain(n);
+    expect(n.status().applied).toBe(7);
+    expect(compactAt(n, 6)).toEqual(conf);
+    expect(compactAt(n, 7)).toEqual(conf);
+  });
+
+  it('compacting before two membership changes, then between them, then twice after them gives each point its own configuration', () => {
+    const n = soloLeader();
+    expect(n.propose('a')).toBe(true);
+    drain(n);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 2 })).toBe(true);
+    drain(n);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 3 })).toBe(true);
+    drain(n);
+    expect(n.propose('b')).toBe(true);
+    drain(n);
+    expect(n.status()).toMatchObject({ commit: 5, applied: 5, conf: { voters: [1], learners: [2, 3] } });
+    expect(compactAt(n, 2)).toEqual({ voters: [1], learners: [] });
+    expect(compactAt(n, 3)).toEqual({ voters: [1], learners: [2] });
+    expect(compactAt(n, 4)).toEqual({ voters: [1], learners: [2, 3] });
+    expect(compactAt(n, 5)).toEqual({ voters: [1], learners: [2, 3] });
+  });
+
+  it('compacting an entry not yet applied is refused with the reason', () => {
+    const n = soloLeader();
+    expect(n.propose('a')).toBe(true);
+    expect(n.lastIndex()).toBe(2);
+    expect(n.status().applied).toBe(1);
+    expect(() => n.compact(2, 'early')).toThrow(/beyond applied index 1/);
   });
 });
