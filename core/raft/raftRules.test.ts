@@ -6,7 +6,7 @@
 // Method: single RawNodes driven with hand-made messages and ticks; assertions read
 // status(), the commit index and the messages of the drained Ready.
 import { describe, expect, it } from 'vitest';
-import { drain, electedLeader, newNode, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
+import { drain, electedLeader, newNode, ticksUntilCampaign, type UnitNodeOptions } from '../../test/support/raft/testUtil.ts';
 import { LIMITS } from './config.ts';
 import { encodeConfChange } from './confChange.ts';
 import type { RawNode } from './rawNode.ts';
@@ -548,10 +548,10 @@ describe('persistence and application feedback', () => {
     const old = n.ready();
     expect(old.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1]]);
     // A new leader overwrites both before the host reports them persisted.
-    n.step(msg({ type: 'MsgApp', from: 3, to: 2, term: 2, index: 0, logTerm: 0, entries: entriesOf([2]), commit: 0 }));
+    n.step(msg({ type: 'MsgApp', from: 3, to: 2, term: 2, index: 0, logTerm: 0, entries: entriesOf([2, 2]), commit: 0 }));
     n.advance(old);
     const next = n.ready();
-    expect(next.entries.map((e) => [e.index, e.term])).toEqual([[1, 2]]);
+    expect(next.entries.map((e) => [e.index, e.term])).toEqual([[1, 2], [2, 2]]);
   });
 
   it('entries committed between ready() and advance() are handed out in the next Ready, none skipped', () => {
@@ -672,5 +672,105 @@ describe('compaction keeps the configuration in force (etcd: the snapshot ConfSt
     expect(n.lastIndex()).toBe(2);
     expect(n.status().applied).toBe(1);
     expect(() => n.compact(2, 'early')).toThrow(/beyond applied index 1/);
+  });
+});
+
+// The simulator's bug catalogue (docs/bugfinding.md) relies on each RaftBugs flag breaking
+// exactly the rule it names; each case here shows the flag's effect on one of the outcomes
+// the tests above pin for the correct node.
+describe('the bug flags read by raft.ts have teeth (config.ts RaftBugs)', () => {
+  it('learnersInQuorum: a learner\'s ack completes a commit quorum', () => {
+    for (const flag of [false, true]) {
+      const n = electedLeader([], { voters: [1, 2], learners: [3], bugs: { learnersInQuorum: flag } });
+      n.step(msg({ type: 'MsgAppResp', from: 3, to: 1, term: n.currentTerm(), index: 1 }));
+      expect(n.commitIndex(), `flag ${flag}`).toBe(flag ? 1 : 0);
+    }
+  });
+
+  it('electionNeedsEveryVoter: a majority of grants does not win', () => {
+    const n = newNode(1, { bugs: { electionNeedsEveryVoter: true } });
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 }));
+    expect(n.status().role).toBe('candidate');
+    n.step(msg({ type: 'MsgVoteResp', from: 3, to: 1, term: 1 }));
+    expect(n.status().role).toBe('leader');
+  });
+
+  it('learnersCampaign: a learner campaigns when it hears no leader', () => {
+    const opts = { voters: [1, 2, 3], learners: [4] };
+    expect(ticksUntilCampaign(newNode(4, opts), 40)).toBe(-1);
+    expect(ticksUntilCampaign(newNode(4, { ...opts, bugs: { learnersCampaign: true } }), 40)).toBeGreaterThan(0);
+  });
+
+  it('votesKeptAcrossCampaigns: a grant of the last campaign still counts', () => {
+    const n = newNode(1, { voters: [1, 2, 3, 4, 5], bugs: { votesKeptAcrossCampaigns: true } });
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 2, to: 1, term: 1 }));
+    n.campaign();
+    n.step(msg({ type: 'MsgVoteResp', from: 3, to: 1, term: 2 }));
+    expect(n.status()).toMatchObject({ role: 'leader', term: 2 });
+  });
+
+  it('electionNotRandomized: every follower campaigns after exactly electionTicks', () => {
+    const seed = lateSeed();
+    expect(ticksUntilCampaign(newNode(1, { seed }), 40)).toBeGreaterThan(10);
+    expect(ticksUntilCampaign(newNode(1, { seed, bugs: { electionNotRandomized: true } }), 40)).toBe(10);
+  });
+
+  it('checkQuorumNeverResets: a follower heard once keeps a cut-off leader leading', () => {
+    const n = inRole('leader', { checkQuorum: true, bugs: { checkQuorumNeverResets: true } });
+    n.step(msg({ type: 'MsgHeartbeatResp', from: 3, to: 1, term: n.currentTerm() }));
+    for (let i = 0; i < 50; i++) n.tick();
+    expect(n.isLeader()).toBe(true);
+  });
+
+  it('votesWhileLed: a CheckQuorum follower that hears its leader grants a vote at once', () => {
+    const n = newNode(1, { term: 1, checkQuorum: true, bugs: { votesWhileLed: true } });
+    n.step(msg({ type: 'MsgHeartbeat', from: 2, to: 1, term: 1, commit: 0 }));
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 2, index: 0, logTerm: 0 }));
+    expect(n.status()).toMatchObject({ term: 2, vote: 3 });
+  });
+
+  it('preVoteMovesTerm: a pre-vote request moves the term', () => {
+    const n = newNode(1, { term: 4, preVote: true, bugs: { preVoteMovesTerm: true } });
+    n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 5, index: 0, logTerm: 0 }));
+    expect(n.status().term).toBe(5);
+  });
+
+  it('leaseWithoutQuorumRound and restartGuardShort: a restarted lease node answers votes early', () => {
+    const vote = (bugs: UnitNodeOptions['bugs'], ticks: number) => {
+      const n = newNode(1, { seed: lateSeed(), readOnly: 'lease', checkQuorum: true, term: 3, heartbeatTicks: 2, bugs });
+      for (let i = 0; i < ticks; i++) n.tick();
+      n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 4, index: 0, logTerm: 0 }));
+      return n.status().vote;
+    };
+    expect(vote({ leaseWithoutQuorumRound: true }, 0)).toBe(3);
+    expect(vote({ restartGuardShort: true }, 1)).toBe(NONE);
+    expect(vote({ restartGuardShort: true }, 2)).toBe(3);
+  });
+
+  it('stableWithoutTermCheck: entries that replaced a write in flight are taken as written', () => {
+    const n = newNode(2, { term: 1, bugs: { stableWithoutTermCheck: true } });
+    n.step(msg({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 0, logTerm: 0, entries: entriesOf([1, 1]), commit: 0 }));
+    const old = n.ready();
+    n.step(msg({ type: 'MsgApp', from: 3, to: 2, term: 2, index: 0, logTerm: 0, entries: entriesOf([2, 2]), commit: 0 }));
+    n.advance(old);
+    expect(n.hasReady() ? n.ready().entries : []).toEqual([]);
+  });
+
+  it('confChangeWhilePending: a second conf change is accepted before the first commits', () => {
+    const n = electedLeader([], { term: 1, bugs: { confChangeWhilePending: true } });
+    expect(n.proposeConfChange({ type: 'addLearner', node: 4 })).toBe(true);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 5 })).toBe(true);
+  });
+
+  it('snapshotConfBehind: a compaction at a conf entry records the configuration before it', () => {
+    const n = newNode(1, { voters: [1], bugs: { snapshotConfBehind: true } });
+    n.campaign();
+    drain(n);
+    expect(n.proposeConfChange({ type: 'addLearner', node: 2 })).toBe(true);
+    drain(n);
+    expect(n.compact(2, 's')).toBe(true);
+    expect(n.ready().compaction?.meta.conf).toEqual({ voters: [1], learners: [] });
   });
 });
