@@ -1,8 +1,12 @@
 // Goal: the rules of core/raft/raft.ts that decide roles, terms and commits, each pinned
 // by an outcome as etcd-io/raft defines it (raft.go Step, tickHeartbeat, maybeCommit,
 // the CheckQuorum lease on votes, PreVote's term rules, the leader counting itself only
-// for what it persisted, committing after a removal, a transfer to a removed node).
-// `npm run mutation -- core/raft/raft.ts` showed these unguarded (docs/mutation.md).
+// for what it persisted, committing after a removal, a transfer to a removed node), and
+// its bookkeeping around them: what a role change resets, the restart guard of lease
+// reads, the log and queue bounds, stable marks and the applied index across Ready and
+// advance, snapshot answers, the configuration a compaction records, and the RaftBugs
+// flags it reads. `npm run mutation -- core/raft/raft.ts` showed these unguarded
+// (docs/mutation.md).
 // Method: single RawNodes driven with hand-made messages and ticks; assertions read
 // status(), the commit index and the messages of the drained Ready.
 import { describe, expect, it } from 'vitest';
