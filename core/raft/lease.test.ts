@@ -70,6 +70,17 @@ describe('§6.4.1 lease reads', () => {
     expect(lastServed).toBe(leaseDurationTicks(10, 0.5) - 1);
   });
 
+  it('the leaseIgnoresDrift bug flag serves for the whole undivided lease (so the flag is real)', () => {
+    const net = leaseCluster(1, { clockDriftMax: 0.5, bugs: { leaseIgnoresDrift: true } });
+    net.isolate(1);
+    let lastServed = -1;
+    for (let step = 1; step <= 12; step++) {
+      net.tick(1);
+      if (leaseRead(net, 1, `r${step}`)) lastServed = step;
+    }
+    expect(lastServed).toBe(leaseDurationTicks(10, 0) - 1);
+  });
+
   it('outside the lease a read falls back to ReadIndex and is answered once a quorum answers a heartbeat', () => {
     const net = leaseCluster(1);
     net.isolate(1);
