@@ -59,6 +59,13 @@ describe('lockstep determinism', () => {
     }
   });
 
+  /**
+   * Real threads that poll each other on a 2-core machine shared with other jobs (load
+   * average 20 in one CI run) ran these past the default 60 s: the timeout is here only to
+   * catch a hang, so it allows for a crowded machine.
+   */
+  const HANG_TIMEOUT_MS = 240_000;
+
   it('real worker threads (2 and 5) give the in-process trace hash', async () => {
     for (const name of ['heartbeat-chaos', 'raft-kv-basic']) {
       const s = scenario(name, 4_000_000);
@@ -70,7 +77,7 @@ describe('lockstep determinism', () => {
         expect(ls.lockstep.eventsPerCall).toBeGreaterThan(1);
       }
     }
-  });
+  }, HANG_TIMEOUT_MS);
 
   it('the comlink channel (no shared memory) and a kernel thread hosting the first runner give the same hash', async () => {
     const s = scenario('raft-kv-basic', 3_000_000);
@@ -82,7 +89,7 @@ describe('lockstep determinism', () => {
       expect(ls.report.traceHash, JSON.stringify(opts)).toBe(base.traceHash);
       expect(ls.report.events).toBe(base.events);
     }
-  });
+  }, HANG_TIMEOUT_MS);
 });
 
 describe('worker failures', () => {
