@@ -1,0 +1,87 @@
+// Goal: the fifth hostile-input round. Files and flags a hostile or careless user gives the
+// CLI are refused with exit 2, a message naming the file, field or flag and the fix, no
+// stack, nothing on stdout and nothing written; nothing they say is dropped or read other
+// than as written.
+// Method: each case writes its input into a fresh temporary directory and runs the CLI
+// in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { cli, cliAsync, type CliResult } from './cliHarness.ts';
+
+let dir: string;
+let n = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fl-hostile5-'));
+});
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Exit 2 with a plain message (no stack) matching every pattern, and nothing on stdout. */
+function refused(r: CliResult, ...patterns: RegExp[]): void {
+  expect(r.code, r.err).toBe(2);
+  expect(r.err).toMatch(/^faultline: /);
+  expect(r.err).not.toMatch(/TypeError|ReferenceError|Cannot read properties|\n\s+at \S+ \(/);
+  for (const p of patterns) expect(r.err).toMatch(p);
+  expect(r.out).toBe('');
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, `${++n}-${name}`);
+  writeFileSync(p, text);
+  return p;
+}
+
+/**
+ * A scenario file `text` is refused by `run --out`, `sweep --out` and `shrink` alike: exit 2
+ * with every pattern in the message, no --out directory, and no warning printed past the
+ * CLI's own output (process.emitWarning).
+ */
+function scenarioRefused(text: string, ...patterns: RegExp[]): void {
+  const scenario = file('scenario.yaml', text);
+  const out = join(dir, `scenario-out-${n}`);
+  const warn = vi.spyOn(process, 'emitWarning');
+  try {
+    for (const argv of [['run', '--scenario', scenario, '--out', out], ['sweep', '--scenario', scenario, '--seeds', '1..2', '--jobs', '1', '--out', out], ['shrink', '--scenario', scenario, '--seed', '1']]) {
+      refused(cli(...argv), new RegExp(`scenario ${esc(scenario)} is invalid`), ...patterns);
+    }
+    expect(warn).not.toHaveBeenCalled();
+  } finally {
+    warn.mockRestore();
+  }
+  expect(existsSync(out)).toBe(false);
+}
+
+const HEAD = 'name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\n';
+
+describe('run writes no output over a file it reads (defect 1)', () => {
+  it('--traces-out, --metrics-out, --logs-out or --out over the --scenario file or a --workload module exits 2 and leaves the file as it was (the scenario was replaced by the spans)', async () => {
+    const scenario = file('scenario.yaml', readFileSync('scenarios/heartbeat-crash.yaml', 'utf8'));
+    const before = readFileSync(scenario, 'utf8');
+    for (const flag of ['--traces-out', '--metrics-out', '--logs-out']) {
+      refused(cli('run', '--scenario', scenario, flag, scenario, '--quiet'), new RegExp(`^faultline: ${flag} ${esc(scenario)}: is the file --scenario reads \\(.*\\); writing ${flag} would overwrite it: give ${flag} another path`));
+    }
+    // A JSON scenario named report.json inside --out, which run writes.
+    const outDir = join(dir, `out-${++n}`);
+    mkdirSync(outDir);
+    const json = JSON.stringify({ name: 'hostile', description: 'x', workload: 'heartbeat', topology: { nodes: 3 }, duration: '5s' });
+    writeFileSync(join(outDir, 'report.json'), json);
+    refused(cli('run', '--scenario', join(outDir, 'report.json'), '--out', outDir, '--quiet'), /--out .*report\.json: is the file --scenario reads/);
+    expect(readFileSync(join(outDir, 'report.json'), 'utf8')).toBe(json);
+    // A module imports 'faultline', so its copy lives in the checkout (.scratch is ignored by git).
+    mkdirSync('.scratch', { recursive: true });
+    const module = join(mkdtempSync(join(process.cwd(), '.scratch', 'hostile5-')), 'w.ts');
+    const moduleText = readFileSync('test/fixtures/workloads/garbage.ts', 'utf8');
+    writeFileSync(module, moduleText);
+    try {
+      const r = await cliAsync(process.cwd(), 'run', '--workload', module, '--scenario', 'heartbeat-crash', '--traces-out', module, '--quiet');
+      refused(r, new RegExp(`--traces-out ${esc(module)}: is the file --workload reads`));
+      expect(readFileSync(module, 'utf8')).toBe(moduleText);
+    } finally {
+      rmSync(dirname(module), { recursive: true, force: true });
+    }
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+  });
+});
