@@ -85,3 +85,14 @@ describe('run writes no output over a file it reads (defect 1)', () => {
     expect(readFileSync(scenario, 'utf8')).toBe(before);
   });
 });
+
+describe('YAML scenario files are read as YAML 1.2 (defect 2)', () => {
+  it('a %YAML 1.1 directive exits 2 naming its line (the file ran under YAML 1.1: nodes 010 ran 8 nodes, 1:30 was 90 µs, << merged)', () => {
+    scenarioRefused(`%YAML 1.1\n---\nname: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 010 }\nduration: 5s\n`,
+      /^ {2}line 1, column 1: the directive %YAML 1\.1 asks for YAML 1\.1, whose rules read 010 as 8, 1:30 as 90, yes as true and << as a merge; faultline reads YAML 1\.2: remove the line$/m);
+    scenarioRefused(`%YAML 1.1\n---\n${HEAD}duration: 5s\nfaults:\n  - &x { at: 1s, kind: pause, node: 1, duration: 1s }\n  - { <<: *x, at: 2s }\n`, /line 1, column 1: the directive %YAML 1\.1/, /line 10, column 7: a merge key \(<<\) is not YAML 1\.2/);
+    // %YAML 1.2 says what faultline reads anyway.
+    const ok = file('ok.yaml', `%YAML 1.2\n---\n${HEAD}duration: 5s\n`);
+    expect(cli('run', '--scenario', ok, '--quiet').code).toBe(0);
+  });
+});
