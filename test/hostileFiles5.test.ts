@@ -96,3 +96,11 @@ describe('YAML scenario files are read as YAML 1.2 (defect 2)', () => {
     expect(cli('run', '--scenario', ok, '--quiet').code).toBe(0);
   });
 });
+
+describe('every key of a scenario is a name (defect 3)', () => {
+  it('a list or mapping as a key, or a null key, exits 2 by line and column (a Node warning was printed and the key called "[ a, b ]"; ~: was a field named "")', () => {
+    scenarioRefused(`${HEAD}duration: 5s\n? [a, b]\n: 1\n`, /^ {2}line 6, column 3: a key that is a list or mapping: every key of a scenario is a field name such as duration; name the field$/m);
+    scenarioRefused(`${HEAD}duration: 5s\nfaults:\n  - { at: 1s, kind: crash, node: 1, ? { x: 1 } : 2 }\n`, /^ {2}line 7, column 39: a key that is a list or mapping/m);
+    scenarioRefused(`${HEAD}duration: 5s\n~: 1\n`, /^ {2}line 6, column 1: an empty key \(null\): every key of a scenario is a field name/m);
+  });
+});

@@ -7,8 +7,8 @@
 // ones (!!js/function, !custom, !!binary, !!timestamp), a core tag that does not fit its
 // value (`!!float 5s`), a merge key (`<<`, which YAML 1.2 does not have: it would be read as
 // a field named "<<"), a %YAML directive for another version than 1.2 (1.1 reads 010 as 8
-// and yes as true), aliases that expand past the reader's limit, or nesting deeper than the
-// reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
+// and yes as true), a key that is a list, a mapping or null, aliases that expand past the
+// reader's limit, or nesting deeper than the reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
 // sends to the console, leaving the value as plain text) come back as problems here.
 import { isNode, isPair, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { Problem } from './schema.ts';
@@ -70,8 +70,14 @@ export function parseYamlText(text: string): YamlParse {
     found.push({ offset: w.pos[0], message });
   }
   visit(doc, (_key, node) => {
-    if (isPair(node) && isScalar(node.key) && (node.key.value === '<<' || typeof node.key.value === 'symbol' /* YAML 1.1's merge */) && node.key.range !== undefined && node.key.range !== null) {
+    if (isPair(node) && isScalar(node.key) && (node.key.value === '<<' || typeof node.key.value === 'symbol') && node.key.range !== undefined && node.key.range !== null) {
       found.push({ offset: node.key.range[0], message: 'a merge key (<<) is not YAML 1.2, which faultline reads: it would be a field named "<<". Write the fields out (an alias such as *name can stand for a whole value)' });
+    } else if (isPair(node) && (!isScalar(node.key) || node.key.value === null || node.key.value === undefined)) {
+      // A list or mapping as a key (`? [a, b]`) was turned into text with a Node warning, and
+      // an empty or null key (`~:`) into a field with no name.
+      const what = isScalar(node.key) || node.key === null ? 'an empty key (null)' : 'a key that is a list or mapping';
+      const place = isNode(node.key) && node.key.range !== undefined && node.key.range !== null ? node.key.range[0] : isNode(node.value) && node.value.range !== undefined && node.value.range !== null ? node.value.range[0] : 0;
+      found.push({ offset: place, message: `${what}: every key of a scenario is a field name such as duration; name the field` });
     } else if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag) && node.range !== undefined && node.range !== null) {
       found.push({ offset: tagOffset(text, node.range[0]), message: `the tag ${shownTag(node.tag)} is not one faultline reads: ${PLAIN}; remove the tag` });
     }
