@@ -104,3 +104,27 @@ describe('every key of a scenario is a name (defect 3)', () => {
     scenarioRefused(`${HEAD}duration: 5s\n~: 1\n`, /^ {2}line 6, column 1: an empty key \(null\): every key of a scenario is a field name/m);
   });
 });
+
+describe('a fault written to change nothing is refused (defect 4)', () => {
+  it.each([
+    // Each ran and passed (exit 0) as if the fault had been tested.
+    ['{ at: 1s, kind: pause, node: 1, duration: 0s }', /^ {2}faults\[0\]\.duration: is 0: the pause fault starts and heals at the same instant, so the fault changes nothing and a run would pass as if it had been tested; give it a duration \(e\.g\. 1s\), or remove the fault$/m],
+    ['{ at: 1s, kind: partition, groups: [[0], [1, 2]], duration: 0ms }', /^ {2}faults\[0\]\.duration: is 0: the partition fault/m],
+    ['{ at: 1s, kind: throttle, node: 1, factor: 1, duration: 1s }', /^ {2}faults\[0\]\.factor: is 1: the node runs at its own speed/m],
+    ['{ at: 1s, kind: tornWrites, node: 1, prob: 0, duration: 1s }', /^ {2}faults\[0\]\.prob: is 0: the tornWrites fault never fires/m],
+    ['{ at: 1s, kind: memory, node: 1, bytes: 0, duration: 1s }', /^ {2}faults\[0\]\.bytes: is 0: the node holds no more memory than before/m],
+    ['{ at: 1s, kind: byzantine, mode: corrupt, node: 1, fraction: 0, duration: 1s }', /^ {2}faults\[0\]\.fraction: is 0: no message of the node is corrupted/m],
+  ])('%s exits 2 naming the field', (fault, pattern) => {
+    scenarioRefused(`${HEAD}duration: 5s\nfaults:\n  - ${fault}\n`, pattern);
+  });
+
+  it('a swarm whose faults may last 0 exits 2 naming swarm.duration, for explore too (its drawn faults must read back)', () => {
+    scenarioRefused(`${HEAD}duration: 8s\nswarm: { kinds: [pause], count: 1..2, window: [1s, 2s], duration: 0s..1s }\n`, /^ {2}swarm\.duration\[0\]: must be longer than 0: a drawn fault that lasts 0 starts and heals at the same instant, so it changes nothing \(start the range above 0, e\.g\. 100ms\.\.2s\)$/m);
+    refused(cli('explore', '--scenario', join(dir, `${n}-scenario.yaml`), '--runs', '2', '--quiet'), /swarm\.duration\[0\]: must be longer than 0/);
+  });
+
+  it('a crash of 0s (a reboot on the spot) still runs', () => {
+    const ok = file('ok.yaml', `${HEAD}duration: 5s\nfaults:\n  - { at: 1s, kind: crash, node: 1, duration: 0s }\n`);
+    expect(cli('run', '--scenario', ok, '--quiet').code).toBe(0);
+  });
+});
