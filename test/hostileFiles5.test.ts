@@ -128,3 +128,16 @@ describe('a fault written to change nothing is refused (defect 4)', () => {
     expect(cli('run', '--scenario', ok, '--quiet').code).toBe(0);
   });
 });
+
+describe('check tells a keyword from a string (defect 5)', () => {
+  it('a history writing one name as a keyword and as a string, in a value or a key, exits 2 naming both lines (a read of :a passed for a write of "a": LINEARIZABLE, exit 0)', async () => {
+    const edn = file('mixed.edn', '{:process 0 :type :invoke :f :write :value "a"}\n{:process 0 :type :ok :f :write :value "a"}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value :a}\n');
+    refused(await cliAsync(dir, 'check', edn), new RegExp(`^faultline: ${esc(edn)}: line 4: holds the keyword :a, and line 1 the string "a"; keywords and strings compare by name here, so the two would be checked as one value: write it one way\\n$`));
+    const keyed = file('mixed-key.edn', '{:process 0 :type :invoke :f :write :value 1 :key :a}\n{:process 0 :type :ok :f :write :value 1 :key :a}\n{:process 1 :type :invoke :f :read :value nil :key "a"}\n{:process 1 :type :ok :f :read :value 1 :key "a"}\n');
+    refused(await cliAsync(dir, 'check', keyed, '--model', 'kv'), /line 3: holds the string "a", and line 1 the keyword :a/);
+    const log = file('mixed.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t:a\nINFO  jepsen.util - 0\t:ok\t:write\t:a\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t"a"\n');
+    refused(await cliAsync(dir, 'check', log), /line 4: holds the string "a", and line 1 the keyword :a/);
+    // Written one way throughout, the same history is judged.
+    expect((await cliAsync(dir, 'check', file('keywords.edn', readFileSync(edn, 'utf8').replace('"a"', ':a').replace('"a"', ':a')))).code).toBe(0);
+  });
+});
