@@ -141,3 +141,9 @@ describe('check tells a keyword from a string (defect 5)', () => {
     expect((await cliAsync(dir, 'check', file('keywords.edn', readFileSync(edn, 'utf8').replace('"a"', ':a').replace('"a"', ':a')))).code).toBe(0);
   });
 });
+
+describe('a field with an empty name is named (defect 6)', () => {
+  it('\'\': 1 at the top of a scenario exits 2 saying so (the message had no path: "  : unknown field")', () => {
+    scenarioRefused(`${HEAD}duration: 5s\n'': 1\n`, /^ {2}\(root\): unknown field "" \(a field with an empty name\): a heartbeat scenario has name, description/m);
+  });
+});

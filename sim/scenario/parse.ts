@@ -239,6 +239,8 @@ function article(word: string): string {
 
 /** A top-level key the scenario's workload does not read: another workload's section, or a typo. */
 function strayKey(key: string, workload: string): Problem {
+  // A field with an empty name ('': 1) would be shown as no path at all.
+  if (key === '') return { path: '(root)', message: `unknown field "" (a field with an empty name): a ${workload} scenario has ${[...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})].join(', ')}` };
   const owners = sectionOwners(key);
   if (owners.length > 0) return { path: key, message: `the ${workload} workload does not read a ${key} section (${owners.join(' and ')} ${owners.length === 1 ? 'does' : 'do'}): remove it, or set workload to ${owners.join(' or ')}` };
   const fields = [...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})];
