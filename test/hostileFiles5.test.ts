@@ -146,4 +146,12 @@ describe('a field with an empty name is named (defect 6)', () => {
   it('\'\': 1 at the top of a scenario exits 2 saying so (the message had no path: "  : unknown field")', () => {
     scenarioRefused(`${HEAD}duration: 5s\n'': 1\n`, /^ {2}\(root\): unknown field "" \(a field with an empty name\): a heartbeat scenario has name, description/m);
   });
+
+  it('in a sweep file, "" is shown as "" (it was "(root): unknown field" and "results[0].: unknown field")', () => {
+    const out = join(dir, `sweep-${++n}`);
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { results: Record<string, unknown>[] } & Record<string, unknown>;
+    refused(cli('merge', file('top.json', JSON.stringify({ ...doc, '': 1 }))), /^ {2}"": unknown field: remove it/m);
+    refused(cli('merge', file('entry.json', JSON.stringify({ ...doc, results: [{ ...doc.results[0], '': 1 }, doc.results[1]] }))), /^ {2}results\[0\]\."": unknown field: remove it/m);
+  });
 });
