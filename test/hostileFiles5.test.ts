@@ -4,6 +4,7 @@
 // than as written.
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -153,5 +154,27 @@ describe('a field with an empty name is named (defect 6)', () => {
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { results: Record<string, unknown>[] } & Record<string, unknown>;
     refused(cli('merge', file('top.json', JSON.stringify({ ...doc, '': 1 }))), /^ {2}"": unknown field: remove it/m);
     refused(cli('merge', file('entry.json', JSON.stringify({ ...doc, results: [{ ...doc.results[0], '': 1 }, doc.results[1]] }))), /^ {2}results\[0\]\."": unknown field: remove it/m);
+  });
+});
+
+describe('a replay command names a path with spaces or quotes so that it reads back (defect 7)', () => {
+  it('run --out of a scenario at "a b/it\'s $x.yaml" writes a report replay reproduces (it was refused as damaged: "Unexpected argument"), and prints a command a shell runs', () => {
+    const sub = join(dir, `sp ace ${++n}`);
+    mkdirSync(sub);
+    const scenario = join(sub, "it's $x.yaml");
+    writeFileSync(scenario, `${HEAD}duration: 2s\n`);
+    const out = join(dir, `rp-${n}`);
+    const r = cli('run', '--scenario', scenario, '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const quoted = `'${scenario.replace(/'/g, "'\\''")}'`;
+    expect(r.out).toContain(`replay: npx faultline run --scenario ${quoted} --seed 1`);
+    expect(spawnSync('sh', ['-c', `printf '%s\\n' ${quoted}`], { encoding: 'utf8' }).stdout).toBe(`${scenario}\n`);
+    const replayed = cli('replay', join(out, 'report.json'));
+    expect(replayed.code, replayed.err).toBe(0);
+    expect(replayed.out).toMatch(/REPRODUCED/);
+    // A hand-edited command whose quote is not closed is named as such.
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
+    const cut = file('report.json', JSON.stringify({ ...report, replay: `npx faultline run --scenario 'a b.yaml --seed 1` }));
+    refused(cli('replay', cut), /replay: a quote is not closed in "npx faultline run --scenario 'a b\.yaml --seed 1"/);
   });
 });
