@@ -87,6 +87,18 @@ describe('run writes no output over a file it reads (defect 1)', () => {
   });
 });
 
+describe('sweep writes no output over a file it reads (defect 1b)', () => {
+  it('sweep --out DIR over a scenario file in DIR named junit.xml exits 2 and leaves it (it was replaced by the JUnit report)', () => {
+    const outDir = join(dir, `sweep-out-${++n}`);
+    mkdirSync(outDir);
+    const scenario = join(outDir, 'junit.xml');
+    writeFileSync(scenario, `${HEAD}duration: 2s\n`);
+    refused(cli('sweep', '--scenario', scenario, '--seeds', '1..1', '--jobs', '1', '--out', outDir, '--quiet'), new RegExp(`^faultline: --out ${esc(scenario)}: is the file --scenario reads`));
+    expect(readFileSync(scenario, 'utf8')).toBe(`${HEAD}duration: 2s\n`);
+    expect(existsSync(join(outDir, 'results.jsonl'))).toBe(false);
+  });
+});
+
 describe('YAML scenario files are read as YAML 1.2 (defect 2)', () => {
   it('a %YAML 1.1 directive exits 2 naming its line (the file ran under YAML 1.1: nodes 010 ran 8 nodes, 1:30 was 90 µs, << merged)', () => {
     scenarioRefused(`%YAML 1.1\n---\nname: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 010 }\nduration: 5s\n`,
