@@ -67,6 +67,43 @@ export function parseEventsMax(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseCount(text, '--events-max', EVENTS_MAX_FLAG_MAX);
 }
 
+/**
+ * A path as a POSIX shell (and a report's replay command, read back by shellWords) takes it:
+ * as it is when it holds only plain path characters, else in single quotes. A scenario at
+ * "my runs/a.yaml" gave a replay command that neither a shell nor `faultline replay` could run.
+ */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** The words of a command as a POSIX shell splits them (quotes and backslashes), or null when a quote is not closed. */
+export function shellWords(cmd: string): string[] | null {
+  const words: string[] = [];
+  let word: string | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (c === ' ' || c === '\t' || c === '\n') {
+      if (word !== null) words.push(word);
+      word = null;
+    } else if (c === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      if (end < 0) return null;
+      word = (word ?? '') + cmd.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      word ??= '';
+      for (i++; i < cmd.length && cmd[i] !== '"'; i++) word += cmd[i] === '\\' && i + 1 < cmd.length && '"\\$`'.includes(cmd[i + 1]) ? cmd[++i] : cmd[i];
+      if (i >= cmd.length) return null;
+    } else if (c === '\\' && i + 1 < cmd.length) {
+      word = (word ?? '') + cmd[++i];
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
 /** The replay command's tail for a non-default event limit. */
 export function eventsMaxFlag(eventsMax: number | undefined): string {
   return eventsMax === undefined ? '' : ` --events-max ${eventsMax}`;

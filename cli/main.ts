@@ -103,6 +103,9 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   // cost a run first, and a refusal leaves nothing behind (each prepare returns its undo).
   const outFiles = args.out === undefined ? [] : RUN_OUT_FILES.map((f) => ({ flag: '--out', path: join(args.out as string, f) }));
   refuseSharedPaths([
+    // An output over the scenario or a workload module would destroy the file the replay command names.
+    { flag: '--scenario', path: loaded.fileName, input: true },
+    ...args.workloads.map((w) => ({ flag: '--workload', path: w, input: true })),
     { flag: '--knowledge', path: args.knowledge, input: true, mayUpdate: '--save-knowledge' },
     ...outFiles,
     { flag: '--metrics-out', path: args.metricsOut },

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, SEED_MAX, UsageError, type RunArgs } from './args.ts';
+import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, SEED_MAX, shellWords, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
@@ -73,7 +73,11 @@ function replayCommandArgs(cmd: string, problems: FieldProblem[]): RunArgs | nul
     problems.push({ path: 'replay', message: `expected a command "${RUN_PREFIX}--scenario X --seed N ...", got ${shown(cmd)}` });
     return null;
   }
-  const argv = cmd.slice(RUN_PREFIX.length).split(' ').filter((t) => t !== '');
+  const argv = shellWords(cmd.slice(RUN_PREFIX.length));
+  if (argv === null) {
+    problems.push({ path: 'replay', message: `a quote is not closed in ${shown(cmd)}` });
+    return null;
+  }
   const stray = argv.filter((t) => t.startsWith('-') && !REPLAY_COMMAND_FLAGS.includes(t.replace(/=.*$/, '')));
   if (stray.length > 0) {
     problems.push({ path: 'replay', message: `${stray.join(', ')}: not part of a replay command (it has ${REPLAY_COMMAND_FLAGS.join(', ')})` });

@@ -5,7 +5,7 @@ import { formatCount } from '../sim/kernel/time.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import type { Problem } from '../sim/scenario/parse.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
-import { eventsMaxFlag, UsageError } from './args.ts';
+import { eventsMaxFlag, shellWord, UsageError } from './args.ts';
 import { utf8Text } from './utf8.ts';
 import { locateScenario } from './catalog.ts';
 import { workloadArgs } from './workloadFlag.ts';
@@ -24,7 +24,7 @@ export interface ScenarioRef {
 
 /** The command that runs seed `seed` of a scenario again, modules, event limit and knowledge file included. */
 export function runCommand(ref: { ref: string; workloads?: readonly string[] }, seed: number | string, run: { eventsMax?: number; knowledge?: string } = {}): string {
-  return `npx faultline run${workloadArgs(ref.workloads ?? [])} --scenario ${ref.ref} --seed ${seed}${eventsMaxFlag(run.eventsMax)}${run.knowledge === undefined ? '' : ` --knowledge ${run.knowledge}`}`;
+  return `npx faultline run${workloadArgs(ref.workloads ?? [])} --scenario ${shellWord(ref.ref)} --seed ${seed}${eventsMaxFlag(run.eventsMax)}${run.knowledge === undefined ? '' : ` --knowledge ${shellWord(run.knowledge)}`}`;
 }
 
 export function invalidMessage(what: string, problems: readonly Problem[]): string {

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
 import { parseDuration } from '../sim/scenario/duration.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
-import { prepareOutDir } from './outPath.ts';
+import { prepareOutDir, refuseSharedPaths } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
 import type { Io } from './main.ts';
 import { Progress } from './progress.ts';
@@ -212,8 +212,17 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   const seeds = shardSeeds(range, shard);
   if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
   const out = typeof v.out === 'string' ? v.out : undefined;
-  // Before any seed runs: a sweep that cannot write its results must not run for hours first.
-  const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out', [RESULTS_LOG, SWEEP_FILE, `${SWEEP_FILE}.tmp`, JUNIT_FILE]);
+  // Before any seed runs: a sweep that cannot write its results must not run for hours first,
+  // nor write them over the scenario or a module it reads (a scenario file may have any name).
+  const outFiles = [RESULTS_LOG, SWEEP_FILE, `${SWEEP_FILE}.tmp`, JUNIT_FILE];
+  if (out !== undefined) {
+    refuseSharedPaths([
+      { flag: '--scenario', path: loaded.fileName, input: true },
+      ...o.workloads.map((w) => ({ flag: '--workload', path: w, input: true })),
+      ...outFiles.map((f) => ({ flag: '--out', path: join(out, f) })),
+    ], io.cwd);
+  }
+  const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out', outFiles);
   const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;

@@ -186,7 +186,8 @@ export function problemsMessage(head: string, problems: readonly FieldProblem[],
 
 function pathText(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' || out.endsWith(' ') ? String(p) : `.${String(p)}`;
+  // A key with an empty name is shown as "" (it left the path as it was, or a dangling dot).
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' || out.endsWith(' ') ? (p === '' ? '""' : String(p)) : `.${p === '' ? '""' : String(p)}`;
   return out === '' ? '(root)' : out.replace(/: $/, '');
 }
 

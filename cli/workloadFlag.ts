@@ -14,7 +14,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
 import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
-import { UsageError } from './args.ts';
+import { shellWord, UsageError } from './args.ts';
 import { IMPORT_TIMEOUT_ENV, importTimeoutMs, startImportWatchdog, type ImportWatchdog } from './importWatchdog.ts';
 
 /** The `--workload` option for parseFlags. */
@@ -27,7 +27,7 @@ export function workloadPaths(v: unknown): string[] {
 
 /** ` --workload A --workload B`: what a replay command needs before `--scenario`. */
 export function workloadArgs(paths: readonly string[]): string {
-  return paths.map((p) => ` --workload ${p}`).join('');
+  return paths.map((p) => ` --workload ${shellWord(p)}`).join('');
 }
 
 /** The module type Node gives a file: an `.mts` is ESM; a `.ts` or `.js` is ESM under a package.json with "type": "module". */

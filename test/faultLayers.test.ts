@@ -164,20 +164,22 @@ const grid = (lo: number, hi: number): fc.Arbitrary<number> => fc.integer({ min:
 const node = fc.integer({ min: 0, max: NODES - 1 });
 const nodes = fc.uniqueArray(node, { minLength: 1, maxLength: NODES });
 const prob = fc.integer({ min: 0, max: 20 }).map((k) => k / 20);
+/** A fault's own probability: 0 is refused (the fault would change nothing). */
+const firing = fc.integer({ min: 1, max: 20 }).map((k) => k / 20);
 
 const kinds: fc.Arbitrary<object>[] = [
-  fc.record({ kind: fc.constant('throttle'), node, factor: fc.integer({ min: 1, max: 20 }) }),
-  fc.record({ kind: fc.constant('cpuSpike'), node, factor: fc.integer({ min: 1, max: 200 }) }),
+  fc.record({ kind: fc.constant('throttle'), node, factor: fc.integer({ min: 2, max: 20 }) }),
+  fc.record({ kind: fc.constant('cpuSpike'), node, factor: fc.integer({ min: 2, max: 200 }) }),
   fc.record({ kind: fc.constant('drift'), node, ppm: fc.integer({ min: -50, max: 50 }).map((k) => k * 1000) }),
-  fc.record({ kind: fc.constant('memory'), node, bytes: fc.integer({ min: 0, max: 4096 }) }),
+  fc.record({ kind: fc.constant('memory'), node, bytes: fc.integer({ min: 1, max: 4096 }) }),
   fc.record({ kind: fc.constant('fsyncLoss'), node }),
-  fc.record({ kind: fc.constant('tornWrites'), node, prob }),
-  fc.record({ kind: fc.constant('readErrors'), node, prob }),
+  fc.record({ kind: fc.constant('tornWrites'), node, prob: firing }),
+  fc.record({ kind: fc.constant('readErrors'), node, prob: firing }),
   fc.record({ kind: fc.constant('diskFull'), node }),
   fc.record({ kind: fc.constant('slowDisk'), node, fsync: fc.integer({ min: 1, max: 50 }).map((k) => k * 1000) }),
   fc.record({ kind: fc.constant('slowStart'), node, startDelay: grid(0, 3) }),
   fc.record({ kind: fc.constant('clock'), node, step: fc.integer({ min: -3, max: 3 }).map((k) => k * 1_000_000) }),
-  fc.record({ kind: fc.constant('byzantine'), mode: fc.constant('corrupt'), node, fraction: prob }),
+  fc.record({ kind: fc.constant('byzantine'), mode: fc.constant('corrupt'), node, fraction: firing }),
   fc.record({ kind: fc.constant('link'), from: nodes, to: nodes, set: fc.record({ loss: prob, duplicate: prob, reorder: prob, corrupt: prob, bandwidthBytesPerS: fc.integer({ min: 1, max: 3 }).map((k) => k * 100_000) }, { requiredKeys: [] }) }),
 ];
 

@@ -54,6 +54,7 @@ function semanticProblems(s: Scenario): Problem[] {
     // A fault that names nothing to change would pass as if it had been tested.
     if (f.kind === 'link' && Object.keys(f.set).length === 0) problems.push({ path: `faults[${i}].set`, message: 'names nothing to change, so this fault does nothing: set latency, loss, duplicate, reorder, corrupt or bandwidthBytesPerS' });
     if (f.kind === 'clock' && f.step === undefined && f.driftPpm === undefined) problems.push({ path: `faults[${i}]`, message: 'a clock fault needs step (µs to move the clock by) or driftPpm, or both; with neither it changes nothing' });
+    problems.push(...noEffectProblems(f, `faults[${i}]`));
     if (f.kind === 'oneway' || f.kind === 'link') {
       problems.push(...listedOnce(f.from, `faults[${i}].from`), ...listedOnce(f.to, `faults[${i}].to`));
       if (f.kind === 'oneway' && f.from.every((x) => f.to.every((y) => x === y))) problems.push({ path: `faults[${i}].to`, message: `names only node ${f.from[0]}, the node in from: a node has no link to itself, so this fault changes nothing; list other nodes` });
@@ -67,6 +68,27 @@ function semanticProblems(s: Scenario): Problem[] {
     if (peers.length > 0 && s.topology.nodes < 2) problems.push(onePeerProblem('swarm.kinds', `the swarm kind${peers.length === 1 ? '' : 's'} ${peers.join(', ')}`, peers.length > 1));
   }
   return [...problems, ...phaseProblems(s)];
+}
+
+/** Faults whose whole effect lasts their duration: one of 0 starts and heals at the same instant. */
+const TIMED_KINDS: ReadonlySet<string> = new Set(['pause', 'partition', 'oneway', 'bridge', 'isolate', 'link', 'throttle', 'memory', 'diskFull', 'leak', 'fsyncLoss', 'tornWrites', 'readErrors', 'cpuSpike', 'drift', 'byzantine', 'figure8', 'diverge', 'leaseEdge', 'staleWrite']);
+
+/**
+ * A fault written with a value that makes it change nothing (a pause of 0s, a throttle by a
+ * factor of 1, torn writes with probability 0) would pass as if it had been tested. Values
+ * the swarm draws itself (a clock step of 0, a drift of 0 ppm) are not judged here: the
+ * scenarios explore writes must read back.
+ */
+function noEffectProblems(f: Scenario['faults'][number], path: string): Problem[] {
+  const out: Problem[] = [];
+  const nothing = 'so the fault changes nothing and a run would pass as if it had been tested';
+  const timed = TIMED_KINDS.has(f.kind) || (f.kind === 'slowDisk' && f.down === undefined) || (f.kind === 'leader' && f.do !== 'crash' && f.do !== 'shutdown');
+  if (timed && 'duration' in f && f.duration === 0) out.push({ path: `${path}.duration`, message: `is 0: the ${f.kind} fault starts and heals at the same instant, ${nothing}; give it a duration (e.g. 1s), or remove the fault` });
+  if ((f.kind === 'throttle' || f.kind === 'cpuSpike' || f.kind === 'leader') && f.factor === 1) out.push({ path: `${path}.factor`, message: `is 1: the node runs at its own speed, ${nothing}; give a factor above 1 (e.g. 20), or remove the fault` });
+  if ((f.kind === 'tornWrites' || f.kind === 'readErrors' || f.kind === 'crashOn' || f.kind === 'deafenOn') && f.prob === 0) out.push({ path: `${path}.prob`, message: `is 0: the ${f.kind} fault never fires, ${nothing}; give a probability above 0, or remove the fault` });
+  if (f.kind === 'memory' && f.bytes === 0) out.push({ path: `${path}.bytes`, message: `is 0: the node holds no more memory than before, ${nothing}; give the bytes to hold (e.g. 500000000), or remove the fault` });
+  if (f.kind === 'byzantine' && f.mode === 'corrupt' && f.fraction === 0) out.push({ path: `${path}.fraction`, message: `is 0: no message of the node is corrupted, ${nothing}; give a fraction above 0, or remove the fault` });
+  return out;
 }
 
 /**
@@ -217,6 +239,8 @@ function article(word: string): string {
 
 /** A top-level key the scenario's workload does not read: another workload's section, or a typo. */
 function strayKey(key: string, workload: string): Problem {
+  // A field with an empty name ('': 1) would be shown as no path at all.
+  if (key === '') return { path: '(root)', message: `unknown field "" (a field with an empty name): a ${workload} scenario has ${[...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})].join(', ')}` };
   const owners = sectionOwners(key);
   if (owners.length > 0) return { path: key, message: `the ${workload} workload does not read a ${key} section (${owners.join(' and ')} ${owners.length === 1 ? 'does' : 'do'}): remove it, or set workload to ${owners.join(' or ')}` };
   const fields = [...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})];

@@ -218,7 +218,7 @@ export const swarmSchema = z.object({
   /** When faults may start. */
   window: rangeOf(duration, '[1s, 8s] or "1s..8s"'),
   /** How long each timed fault lasts. */
-  duration: rangeOf(duration, '"200ms..2s" or [200ms, 2s]'),
+  duration: rangeOf(durationAtLeast(1, 'a drawn fault that lasts 0 starts and heals at the same instant, so it changes nothing (start the range above 0, e.g. 100ms..2s)'), '"200ms..2s" or [200ms, 2s]'),
 }).strict();
 
 /** A problem with a scenario (or a workload definition): where, and what is wrong. */

@@ -6,8 +6,9 @@
 // first), a second document (a `---` line after the first), a tag other than YAML's core
 // ones (!!js/function, !custom, !!binary, !!timestamp), a core tag that does not fit its
 // value (`!!float 5s`), a merge key (`<<`, which YAML 1.2 does not have: it would be read as
-// a field named "<<"), aliases that expand past the reader's limit, or nesting deeper than
-// the reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
+// a field named "<<"), a %YAML directive for another version than 1.2 (1.1 reads 010 as 8
+// and yes as true), a key that is a list, a mapping or null, aliases that expand past the
+// reader's limit, or nesting deeper than the reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
 // sends to the console, leaving the value as plain text) come back as problems here.
 import { isNode, isPair, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { Problem } from './schema.ts';
@@ -55,6 +56,12 @@ export function parseYamlText(text: string): YamlParse {
   if (docs.length > 1) {
     found.push({ offset: docs[1].range[0], message: 'a second YAML document starts here (after a `---` line); a scenario file holds one document: remove the `---` line and what follows it, or put each scenario in a file of its own' });
   }
+  // A %YAML 1.1 directive switches the reader to YAML 1.1's rules: 010 is 8, 1:30 is 90,
+  // yes is true and << merges, so the file would say other than what it reads as in 1.2.
+  if (doc.directives?.yaml.explicit === true && doc.directives.yaml.version !== '1.2') {
+    const directive = /^%YAML[ \t]/m.exec(text);
+    found.push({ offset: directive?.index ?? 0, message: `the directive %YAML ${doc.directives.yaml.version} asks for YAML ${doc.directives.yaml.version}, whose rules read 010 as 8, 1:30 as 90, yes as true and << as a merge; faultline reads YAML 1.2: remove the line` });
+  }
   for (const w of doc.warnings) {
     const tag = /^Unresolved tag: (\S+)/.exec(w.message)?.[1];
     // Tags outside the core schema are named by the walk below, once each.
@@ -63,8 +70,14 @@ export function parseYamlText(text: string): YamlParse {
     found.push({ offset: w.pos[0], message });
   }
   visit(doc, (_key, node) => {
-    if (isPair(node) && isScalar(node.key) && node.key.value === '<<' && node.key.range !== undefined && node.key.range !== null) {
+    if (isPair(node) && isScalar(node.key) && (node.key.value === '<<' || typeof node.key.value === 'symbol') && node.key.range !== undefined && node.key.range !== null) {
       found.push({ offset: node.key.range[0], message: 'a merge key (<<) is not YAML 1.2, which faultline reads: it would be a field named "<<". Write the fields out (an alias such as *name can stand for a whole value)' });
+    } else if (isPair(node) && (!isScalar(node.key) || node.key.value === null || node.key.value === undefined)) {
+      // A list or mapping as a key (`? [a, b]`) was turned into text with a Node warning, and
+      // an empty or null key (`~:`) into a field with no name.
+      const what = isScalar(node.key) || node.key === null ? 'an empty key (null)' : 'a key that is a list or mapping';
+      const place = isNode(node.key) && node.key.range !== undefined && node.key.range !== null ? node.key.range[0] : isNode(node.value) && node.value.range !== undefined && node.value.range !== null ? node.value.range[0] : 0;
+      found.push({ offset: place, message: `${what}: every key of a scenario is a field name such as duration; name the field` });
     } else if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag) && node.range !== undefined && node.range !== null) {
       found.push({ offset: tagOffset(text, node.range[0]), message: `the tag ${shownTag(node.tag)} is not one faultline reads: ${PLAIN}; remove the tag` });
     }

@@ -188,12 +188,47 @@ function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]
   return v;
 }
 
+/**
+ * Keywords and strings both read as their names, so :a and "a" would compare equal (in
+ * Clojure they are not): one file writing a name both ways in its values or keys is refused,
+ * naming both places, instead of a read of :a passing for a write of "a".
+ */
+class NameKinds {
+  private readonly first = new Map<string, { kind: 'keyword' | 'string'; where: string }>();
+
+  /** Notes the keywords and strings in an event's value and key (the EDN map's :value and :key). */
+  event(map: EdnValue, where: string): void {
+    if (!(map instanceof Map)) return;
+    for (const field of ['value', 'key']) if (map.has(field)) this.note(map.get(field) as EdnValue, where);
+  }
+
+  note(v: EdnValue, where: string): void {
+    if (v instanceof Keyword || v instanceof EdnSymbol) this.take(v.name, 'keyword', where);
+    else if (typeof v === 'string') this.take(v, 'string', where);
+    else if (Array.isArray(v)) for (const x of v) this.note(x, where);
+    else if (v instanceof Map) for (const x of v.values()) this.note(x, where);
+  }
+
+  private take(name: string, kind: 'keyword' | 'string', where: string): void {
+    const f = this.first.get(name);
+    if (f === undefined) this.first.set(name, { kind, where });
+    else if (f.kind !== kind) {
+      const shown = (k: 'keyword' | 'string'): string => (k === 'keyword' ? `the keyword :${name}` : `the string ${JSON.stringify(name)}`);
+      throw new HistoryFileError(`${where}: holds ${shown(kind)}, and ${f.where} ${shown(f.kind)}; keywords and strings compare by name here, so the two would be checked as one value: write it one way`);
+    }
+  }
+}
+
 function parseEdnText(text: string): ParsedText {
   const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  const names = new NameKinds();
   // A whole history may be one vector of maps, or one map per form (read as it goes).
   let first: EdnForm | undefined;
   let forms = 0;
-  const take = (value: Plain, where: string): void => addEvent(out, fieldsOf(value, where, 'edn'), where, 'edn');
+  const take = (value: EdnValue, where: string): void => {
+    addEvent(out, fieldsOf(plainOf(value), where, 'edn'), where, 'edn');
+    names.event(value, where);
+  };
   try {
     readEdn(text, (f) => {
       forms++;
@@ -202,10 +237,10 @@ function parseEdnText(text: string): ParsedText {
         return;
       }
       if (first !== undefined) {
-        take(plainOf(first.value), `line ${first.line}`);
+        take(first.value, `line ${first.line}`);
         first = undefined;
       }
-      take(plainOf(f.value), `line ${f.line}`);
+      take(f.value, `line ${f.line}`);
     });
   } catch (e) {
     if (e instanceof EdnError) throw new HistoryFileError(`line ${e.line}, column ${e.column}: ${e.reason}`);
@@ -213,7 +248,7 @@ function parseEdnText(text: string): ParsedText {
   }
   if (first !== undefined) {
     const vectorLine = first.line;
-    (first.value as EdnValue[]).forEach((v, k) => take(plainOf(v), `event ${k + 1} of the vector on line ${vectorLine}`));
+    (first.value as EdnValue[]).forEach((v, k) => take(v, `event ${k + 1} of the vector on line ${vectorLine}`));
   }
   return out;
 }
@@ -222,6 +257,7 @@ const LOG_LINE = /\bjepsen\.util\s+-\s+(.*)$/;
 
 function parseJepsenLog(text: string): ParsedText {
   const out: ParsedText = { events: [], nonClientEvents: 0, otherLines: 0 };
+  const names = new NameKinds();
   const lines = text.split('\n');
   let logLines = 0;
   lines.forEach((raw, k) => {
@@ -249,6 +285,7 @@ function parseJepsenLog(text: string): ParsedText {
     if (forms.length !== 4) throw new HistoryFileError(`${where}: an operation line is "process :type :f value" (e.g. "3 :invoke :write 2"); this one has ${forms.length} parts: ${forms.map((f) => showEdn(f.value)).join(' ')}`);
     const [process, , f, value] = forms.map((x) => plainOf(x.value));
     addEvent(out, { process, type: type.name, f, value }, where, 'jepsen-log');
+    names.note(forms[3].value, where);
   });
   // Only --format jepsen-log gets here with none (detection needs one): every line would be skipped.
   if (logLines === 0) throw new HistoryFileError(`no line is a jepsen.util log line ("INFO  jepsen.util - 3\t:invoke\t:read\tnil"), so every line would be skipped and nothing read as a history; if the file is EDN or JSON, drop --format jepsen-log`);
