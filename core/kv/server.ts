@@ -825,6 +825,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest() });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
