@@ -31,6 +31,7 @@ import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
 import { isRegister, type KvCommand } from './types.ts';
+import { canonicalResult } from './validate.ts';
 
 /** Raft's bug flags (passed on to the Raft node) and the KV server's own. */
 export interface KvServerBugs extends RaftBugs {
@@ -474,7 +475,7 @@ export class KvServer implements Process {
     // A registration is not a request (no kv.request was reported for it): no kv.reply either.
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx });
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '' });
     }
     this.ctx.send(to, seal(a));
   }
