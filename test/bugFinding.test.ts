@@ -76,6 +76,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A restarted server's lease guard that lasts heartbeatTicks, not an election timeout:
     // it adopts a candidate's term while a lease may still count on it (8 of seeds 1..25).
     ['restartGuardShort', 'swarm-raft-lease', 3, 'leader-sticky'],
+    // A snapshot restore that loses the sessions' order of use: with fewer sessions than
+    // clients the restored replica evicts another client than the others (17 of seeds 1..20).
+    ['restoreSessionsById', 'raft-kv-sessions', 1, 'state-agreement'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -44,6 +44,11 @@ export interface KvServerBugs extends RaftBugs {
    * issued, before the fsync completes; a crash in between forgets what they promised.
    */
   sendBeforePersist?: boolean;
+  /**
+   * A snapshot restore rebuilds the client sessions in client-id order instead of their
+   * order of use, so the next eviction may drop another client than the other replicas do.
+   */
+  restoreSessionsById?: boolean;
 }
 
 export interface KvServerConfig {
@@ -903,7 +908,7 @@ export class KvServer implements Process {
 
   /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
   protected restoreData(data: string, _index: number): void {
-    this.kv = KvStateMachine.restore(data);
+    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true);
   }
 
   /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */
