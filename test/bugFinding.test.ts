@@ -80,6 +80,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // instant an append overwrote an old leader's tail (crashOn truncate) brings the rest of
     // that tail back behind the new entries, terms going back (10 of seeds 1..20).
     ['replayKeepsTail', 'node-crash-truncate', 2, 'durability'],
+    // A snapshot restore that loses the sessions' order of use: with fewer sessions than
+    // clients the restored replica evicts another client than the others (17 of seeds 1..20).
+    ['restoreSessionsById', 'raft-kv-sessions', 1, 'state-agreement'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -31,6 +31,7 @@ import { seal, unseal } from './integrity.ts';
 import { parseKvRequest, type KvAnswer, type KvRegisterRequest, type KvRequest } from './protocol.ts';
 import { KvStateMachine } from './stateMachine.ts';
 import { isRegister, type KvCommand } from './types.ts';
+import { canonicalResult } from './validate.ts';
 
 /** Raft's bug flags (passed on to the Raft node) and the KV server's own. */
 export interface KvServerBugs extends RaftBugs {
@@ -49,6 +50,11 @@ export interface KvServerBugs extends RaftBugs {
    * that tail back behind the new entries.
    */
   replayKeepsTail?: boolean;
+  /**
+   * A snapshot restore rebuilds the client sessions in client-id order instead of their
+   * order of use, so the next eviction may drop another client than the other replicas do.
+   */
+  restoreSessionsById?: boolean;
 }
 
 export interface KvServerConfig {
@@ -480,7 +486,7 @@ export class KvServer implements Process {
     // A registration is not a request (no kv.request was reported for it): no kv.reply either.
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx });
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '' });
     }
     this.ctx.send(to, seal(a));
   }
@@ -831,6 +837,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest() });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
@@ -907,7 +914,7 @@ export class KvServer implements Process {
 
   /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
   protected restoreData(data: string, _index: number): void {
-    this.kv = KvStateMachine.restore(data);
+    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true);
   }
 
   /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */

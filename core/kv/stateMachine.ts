@@ -151,13 +151,14 @@ export class KvStateMachine {
     return encodeSnapshot(image);
   }
 
-  static restore(s: string): KvStateMachine {
+  /** `sessionsById` is the bug flag restoreSessionsById: the order of use is lost. */
+  static restore(s: string, sessionsById = false): KvStateMachine {
     const image = decodeSnapshot(s);
     const sm = new KvStateMachine({ maxSessions: image.maxSessions });
     sm.commandCount = image.commandCount;
     for (const [key, value] of image.data) sm.store(key, value);
     // Re-inserting by stamp rebuilds the least-recently-used order of the original.
-    const byStamp = [...image.sessions].sort((a, b) => a.lastUsed - b.lastUsed);
+    const byStamp = sessionsById ? [...image.sessions] : [...image.sessions].sort((a, b) => a.lastUsed - b.lastUsed);
     for (let i = 0; i < byStamp.length; i++) {
       const s = byStamp[i];
       if (i > 0 && byStamp[i - 1].lastUsed === s.lastUsed) throw new Error('KvStateMachine.restore: bad snapshot: duplicate session stamps');

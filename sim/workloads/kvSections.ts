@@ -12,7 +12,7 @@ import { duration, positiveDuration, type FaultSpec, type Problem } from '../sce
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
-const HOST_BUGS = ['skipFsync', 'readWithoutReadIndex', 'sendBeforePersist', 'replayKeepsTail'] as const;
+const HOST_BUGS = ['skipFsync', 'readWithoutReadIndex', 'sendBeforePersist', 'replayKeepsTail', 'restoreSessionsById'] as const;
 /** Every bug flag a scenario's `raft.bugs` may name: Raft's (core/raft/config.ts) and the server's. */
 export const RAFT_BUGS = [...RAFT_BUG_NAMES, ...HOST_BUGS] as const;
 
@@ -31,6 +31,12 @@ export const raftSchema = z.object({
   maxEntriesPerMsg: z.number().int().min(1).max(4096).default(64),
   /** Take a snapshot and compact the log after this many applied entries. */
   snapshotEvery: z.number().int().min(1).default(500),
+  /**
+   * At most this many client sessions per server's state machine (core/kv/stateMachine.ts;
+   * absent: its default, 1,024). Fewer sessions than clients makes the servers evict
+   * sessions, least recently used first, so every replica must evict the same one.
+   */
+  maxSessions: z.number().int().min(1).max(1_000_000).optional(),
   /**
    * Swarm testing of the protocol: when true, the seed draws PreVote, CheckQuorum, the read
    * mode, election and heartbeat ticks, max inflight, max entries per message and the
@@ -127,6 +133,7 @@ export function kvServerSpecs(topology: { nodes: number; spares: number }, raft:
       voters, learners: [], tickUs: raft.tick, electionTicks: raft.electionTicks, heartbeatTicks: raft.heartbeatTicks,
       preVote: raft.preVote, checkQuorum: raft.checkQuorum, readMode: raft.readMode, clockDriftMax: raft.clockDriftMax, maxInflight: raft.maxInflight,
       maxEntriesPerMsg: raft.maxEntriesPerMsg, snapshotEvery: raft.snapshotEvery, bugs,
+      ...(raft.maxSessions === undefined ? {} : { maxSessions: raft.maxSessions }),
     }),
   }));
   return { specs, servers };

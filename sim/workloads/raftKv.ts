@@ -8,6 +8,7 @@ import { KvClient } from '../../core/kv/client.ts';
 import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
 import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
+import { AnswerSoundCheck } from '../check/answerSound.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
@@ -59,6 +60,8 @@ function installOperator(world: World, s: RaftKvScenario): RaftOperator | null {
 /** Installs the checks; the run schedules the faults after them, aimed by the leader tracker. */
 function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: CheckLimits): { finish(): Record<string, number | string>; leaders: LeaderTracker } {
   const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft));
+  // The clients talk to the servers directly: each answer they take must be one a server gave.
+  new AnswerSoundCheck(world);
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new SegmentedKvHistory(world, limits.historyOpsMax ?? HISTORY_OPS_MAX, { segmentSteps: limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX });
   const leaders = new LeaderTracker(world);
