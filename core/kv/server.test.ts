@@ -10,7 +10,8 @@
 // runs in milliseconds, so it runs against every mutant of server.ts (docs/mutation.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeId } from '../env.ts';
-import { Cluster, type Emitted } from '../../test/support/kv/cluster.ts';
+import { Cluster, serverConfig, type Emitted } from '../../test/support/kv/cluster.ts';
+import type { NodeContext } from '../env.ts';
 import { seal } from './integrity.ts';
 import { KvServer, PENDING_MAX, SEND_AFTER_SYNC_US, STATS_INTERVAL_US } from './server.ts';
 
@@ -192,11 +193,13 @@ describe('KvServer writes', () => {
     const { c, l } = ready();
     const s = c.server(l);
     const mem0 = s.memoryBytes();
-    isolate(c, l);
+    crashFollowers(c, l);
     for (let i = 0; i < 3; i++) c.request(CLIENT, l, 1, 10 + i, 1 + i, { op: 'put', key: `k${i}`, value: 'v' });
+    c.request(CLIENT, l, 1, 13, 1, { op: 'get', key: 'k0' });
+    c.register(CLIENT, l, 'n9', 14);
     c.runFor(5_000);
-    // Waiting requests take memory (256 bytes each, plus their log entries).
-    expect(s.memoryBytes()).toBeGreaterThanOrEqual(mem0 + 3 * 256);
+    // Waiting requests take 256 bytes each, their log entries 128 each (the read has none).
+    expect(s.memoryBytes()).toBe(mem0 + 5 * 256 + 4 * 128);
   });
 });
 
@@ -622,7 +625,8 @@ describe('KvServer input validation', () => {
     expect(c.events('raft.recover_failed', f).length).toBe(1);
     expect(String(c.events('raft.recover_failed', f)[0].f.error)).toContain('raft.log');
     expect(s.inspect()).toEqual({ role: 'recovering', summary: 'cannot read its disk' });
-    expect(s.memoryBytes()).toBe(4096 + 64 * 0 + new KvServer(c.server(l)['config' as never]).memoryBytes() - 4096);
+    // It holds nothing but an empty store, like a server never started.
+    expect(s.memoryBytes()).toBe(new KvServer(serverConfig()).memoryBytes());
     c.request(CLIENT, f, 1, 2, 1, { op: 'get', key: 'a' });
     c.runFor(250_000);
     // Nothing sent at all: no vote, no answer, no ack; and it tried again twice.
@@ -736,5 +740,162 @@ describe('KvServer elections and their telemetry', () => {
         expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: vote.term, sticky: false, restarted: false });
       }
     }
+  });
+});
+
+describe('KvServer inspect, stats and compaction policy', () => {
+  it('inspect shows the role, a summary, the last 20 log entries with long data cut, and the store', () => {
+    const { c, l } = ready();
+    const long = 'v'.repeat(80);
+    for (let i = 1; i <= 21; i++) c.request(CLIENT, l, 1, 1 + i, i, i === 21 ? { op: 'put', key: 'k', value: long } : { op: 'delete', key: `k${i}` });
+    c.runFor(100_000);
+    const v = c.server(l).inspect();
+    const d = v.details as Record<string, unknown>;
+    expect(v.role).toBe('leader');
+    expect(v.summary).toBe(`term ${d.term as number} · commit ${d.commit as number} · applied ${d.applied as number}`);
+    expect(d).toMatchObject({ lead: l, commit: 23, applied: 23, lastIndex: 23, firstIndex: 1, snapshotIndex: 0, voters: [0, 1, 2], learners: [], rejected: 0, diskErrors: 0 });
+    const log = d.log as { index: number; term: number; type: string; data: string }[];
+    expect(log.map((e) => e.index)).toEqual(Array.from({ length: 20 }, (_, i) => i + 4));
+    expect(log[19].data).toBe(`${JSON.stringify({ clientId: 1, seq: 21, op: { op: 'put', key: 'k', value: long } }).slice(0, 57)}...`);
+    expect(log[18].data).toBe(JSON.stringify({ clientId: 1, seq: 20, op: { op: 'delete', key: 'k20' } }));
+    expect(log[18]).toMatchObject({ index: 22, term: d.term, type: 'normal' });
+    expect((d.kv as { keys: number }).keys).toBe(1);
+    expect(d.electionElapsed as number).toBeLessThanOrEqual(d.electionTimeout as number);
+    expect(d.votes).toBeUndefined();
+    const f = followers(c, l)[0];
+    expect(c.server(f).inspect().details?.kv).toEqual(d.kv);
+  });
+
+  it('a candidate shows its votes; a follower its election clock with the ticks not yet delivered', () => {
+    const c = cluster(3).startAll();
+    c.runFor(50_000);
+    const d0 = c.details(0);
+    expect(d0.electionElapsed).toBe(5);
+    c.crash(1);
+    c.crash(2);
+    c.runUntilTrue(() => c.role(0) === 'candidate', 1_000_000);
+    expect(c.details(0).votes).toEqual({ 0: true });
+  });
+
+  it('reports raft.stats at most every STATS_INTERVAL_US while busy', () => {
+    const { c, l } = ready();
+    c.runFor(1_000_000);
+    const at = c.events('raft.stats', l).map((e) => e.t);
+    expect(at.length).toBeGreaterThan(8);
+    for (let i = 1; i < at.length; i++) {
+      expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(STATS_INTERVAL_US);
+      expect(at[i] - at[i - 1]).toBeLessThanOrEqual(STATS_INTERVAL_US + 20_000);
+    }
+  });
+
+  it('compacts every snapshotEvery applied entries on each server, keeping the log after it', () => {
+    const { c, l } = ready(3, { snapshotEvery: 4 });
+    for (let i = 1; i <= 9; i++) {
+      c.request(CLIENT, l, 1, 1 + i, i, { op: 'put', key: `k${i}`, value: `v${i}` });
+      c.runFor(20_000);
+    }
+    c.runFor(50_000);
+    for (let i = 0; i < 3; i++) {
+      const d = c.details(i);
+      expect(d.applied).toBe(11);
+      expect(d.snapshotIndex as number).toBeGreaterThan(11 - 4);
+      expect(d.firstIndex).toBe((d.snapshotIndex as number) + 1);
+    }
+  });
+});
+
+describe('KvServer test-only bug flags', () => {
+  it('readWithoutReadIndex answers a cut-off leader\'s read at once, with no read point', () => {
+    const { c, l } = ready(3, { bugs: { readWithoutReadIndex: true } });
+    crashFollowers(c, l);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'get', key: 'a' });
+    c.runFor(2_000);
+    expect(answerTo(c, 2)).toEqual({ type: 'kv.resp', clientId: 1, rid: 2, result: { ok: true, value: null } });
+    expect(c.events('kv.read')).toEqual([]);
+  });
+
+  it('sendBeforePersist sends a Ready\'s messages before its fsync completes', () => {
+    const c = cluster(3, { bugs: { sendBeforePersist: true } });
+    for (const d of c.disks) d.delayUs = 3_000;
+    c.startAll();
+    c.elect();
+    const early = c.events('raft.syncing').filter((s) => (s.f.messages as number) > 0 && c.sent.some((m) => m.from === s.node && m.t === s.t && String(m.msg.type).startsWith('Msg')));
+    expect(early.length).toBeGreaterThan(0);
+  });
+});
+
+/** A subclass using every extension hook, as core/rag does. */
+class Probe extends KvServer {
+  readonly seen: unknown[][] = [];
+  rounds = 0;
+  override start(ctx: NodeContext): void {
+    super.start(ctx);
+    this.seen.push(['started', this.running, this.appliedIndex, this.knownLeader()]);
+  }
+  protected override onApplied(index: number, key: string, before: string | null, after: string | null): void {
+    this.seen.push(['applied', index, key, before, after]);
+  }
+  protected override onOtherMessage(from: NodeId, raw: unknown): boolean {
+    const type = (raw as { type?: unknown }).type;
+    if (type === 'probe.read') this.seen.push(['asked', this.requestReadIndex('p1')]);
+    else if (type === 'probe.timer') this.ctx.setTimer(5_000, 'probe');
+    else return false;
+    this.seen.push(['message', from]);
+    return true;
+  }
+  protected override onOtherTimer(tag: string): boolean {
+    if (tag !== 'probe') return false;
+    this.seen.push(['timer', tag]);
+    return true;
+  }
+  protected override onOtherReadState(ctx: string, index: number): void {
+    this.seen.push(['read', ctx, index, this.appliedIndex, this.knownLeader()]);
+  }
+  protected override afterReadyRound(): void {
+    this.rounds++;
+  }
+  protected override snapshotData(): string {
+    return `${super.snapshotData()}\n${this.seen.filter((s) => s[0] === 'applied').length}`;
+  }
+  protected override restoreData(data: string, index: number): void {
+    const cut = data.lastIndexOf('\n');
+    super.restoreData(data.slice(0, cut), index);
+    this.seen.push(['restored', index, Number(data.slice(cut + 1))]);
+  }
+}
+
+describe('KvServer extension hooks', () => {
+  it('a subclass sees applied changes, its own messages, timers and read states, and its snapshot data', () => {
+    const c = cluster(3);
+    for (let i = 0; i < 3; i++) c.start(i, (cfg) => new Probe(cfg));
+    const l = c.elect();
+    const p = c.server(l) as Probe;
+    expect(p.seen[0]).toEqual(['started', true, 0, -1]);
+    c.register(CLIENT, l, 'n1');
+    c.runFor(50_000);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'put', key: 'a', value: 'x' });
+    c.runFor(50_000);
+    c.request(CLIENT, l, 1, 3, 2, { op: 'append', key: 'a', value: 'y' });
+    c.runFor(50_000);
+    const commit = c.details(l).commit as number;
+    expect(p.seen.filter((s) => s[0] === 'applied')).toEqual([['applied', commit - 1, 'a', null, 'x'], ['applied', commit, 'a', 'x', 'xy']]);
+    c.clientSend(CLIENT, l, { type: 'probe.read' }, true);
+    c.clientSend(CLIENT, l, { type: 'probe.timer' }, true);
+    c.runFor(50_000);
+    expect(c.events('msg.rejected')).toEqual([]);
+    expect(p.seen).toContainEqual(['asked', true]);
+    expect(p.seen).toContainEqual(['read', 'p1', commit, commit, l]);
+    expect(p.seen).toContainEqual(['timer', 'probe']);
+    expect(p.rounds).toBeGreaterThan(0);
+    // Ticks still run after the subclass's timer: the leader keeps leading.
+    c.runFor(300_000);
+    expect(c.role(l)).toBe('leader');
+    // A compaction stores the subclass's data, and a restart hands it back.
+    c.admin(CLIENT, l, 11, 'compact');
+    c.runFor(5_000);
+    c.crash(l);
+    const q = c.start(l, (cfg) => new Probe(cfg)) as Probe;
+    expect(q.seen[0]).toEqual(['restored', commit, 2]);
+    expect(q.seen[1]).toEqual(['started', true, commit, -1]);
   });
 });
