@@ -899,3 +899,73 @@ describe('KvServer extension hooks', () => {
     expect(q.seen[1]).toEqual(['started', true, commit, -1]);
   });
 });
+
+describe('KvServer read-basis telemetry against real faults', () => {
+  it('a leader that reads from a lease it no longer holds is caught by read-basis (leaseWithoutQuorumRound)', () => {
+    for (const bug of [false, true]) {
+      const bugs = bug ? { leaseWithoutQuorumRound: true, checkQuorumNeverResets: true } : { checkQuorumNeverResets: true };
+      const { c, l } = ready(3, { readMode: 'lease', checkQuorum: true, bugs });
+      crashFollowers(c, l);
+      c.runFor(300_000);
+      c.request(CLIENT, l, 1, 2, 1, { op: 'get', key: 'a' });
+      c.runFor(50_000);
+      expect(c.role(l)).toBe('leader');
+      if (bug) {
+        expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: null } });
+        const basis = last(c.events('kv.read_basis', l)).f;
+        expect(basis).toMatchObject({ lease: true, alone: false, afterAsked: false, revoked: false });
+        expect(basis.sinceBasis as number).toBeGreaterThanOrEqual(30);
+        expect(c.violations.some((v) => v.startsWith('read-basis'))).toBe(true);
+      } else {
+        expect(answerTo(c, 2)).toBeUndefined();
+        expect(c.violations.some((v) => v.startsWith('read-basis'))).toBe(false);
+      }
+      c.violations.length = 0;
+    }
+  });
+
+  it('a leader that keeps its lease after starting a transfer is caught by read-basis (leaseKeptOnTransfer)', () => {
+    for (const bug of [false, true]) {
+      const { c, l } = ready(3, { readMode: 'lease', checkQuorum: true, bugs: bug ? { leaseKeptOnTransfer: true } : {} });
+      c.runFor(30_000);
+      const [f] = followers(c, l);
+      // The old leader hears nothing from now on, so it does not learn of the new term.
+      c.drop = (from, to) => to === l && from < c.n;
+      c.admin(CLIENT, l, 11, 'transfer', f);
+      c.runFor(2_000);
+      expect(c.sent.some((m) => m.from === l && m.msg.type === 'MsgTimeoutNow')).toBe(true);
+      c.request(CLIENT, l, 1, 2, 1, { op: 'get', key: 'a' });
+      c.runFor(3_000);
+      if (bug) {
+        expect(answerTo(c, 2)).toMatchObject({ result: { ok: true } });
+        expect(last(c.events('kv.read_basis', l)).f).toMatchObject({ lease: true, afterAsked: false, revoked: true });
+        expect(c.violations.some((v) => v.startsWith('read-basis'))).toBe(true);
+      } else {
+        expect(answerTo(c, 2)).toBeUndefined();
+      }
+      c.violations.length = 0;
+    }
+  });
+
+  it('a healthy CheckQuorum cluster with lease reads, a transfer and a membership change tells the checks nothing wrong', () => {
+    const c = cluster(4, { voters: [0, 1, 2], readMode: 'lease', checkQuorum: true }).startAll();
+    const l = c.elect();
+    c.register(CLIENT, l, 'n1');
+    c.runFor(50_000);
+    c.admin(CLIENT, l, 11, 'addLearner', 3);
+    c.runFor(100_000);
+    c.admin(CLIENT, l, 12, 'addVoter', 3);
+    for (let i = 1; i <= 10; i++) {
+      c.request(CLIENT, l, 1, 20 + i, i, i % 2 === 0 ? { op: 'get', key: 'a' } : { op: 'append', key: 'a', value: `${i}` });
+      c.runFor(40_000);
+    }
+    expect(last(c.events('raft.conf', l)).f).toMatchObject({ voters: '0,1,2,3', learners: '' });
+    const f = followers(c, l)[0];
+    c.admin(CLIENT, l, 13, 'transfer', f);
+    c.runFor(600_000);
+    expect(c.leader()).toBe(f);
+    expect(c.events('kv.read_basis').length).toBeGreaterThan(0);
+    expect(c.events('raft.stranded')).toEqual([]);
+    // violations are checked after the test
+  });
+});
