@@ -188,7 +188,23 @@ describe('KvServer writes', () => {
     expect(role.slice(-2)).toEqual(['leader', 'follower']);
   });
 
-  it('redirects when a proposal is refused, and counts the waiting requests against PENDING_MAX', () => {
+  it('a registration of several sessions answers the first id; the next one starts after them', () => {
+    const { c, l } = ready();
+    c.register(CLIENT, l, 'n2', 2, 3);
+    c.runFor(50_000);
+    c.register(CLIENT, l, 'n3', 3);
+    c.runFor(50_000);
+    expect(c.answers(CLIENT).slice(1)).toEqual([
+      { type: 'kv.registered', clientId: 2, rid: 2, nonce: 'n2', count: 3 },
+      { type: 'kv.registered', clientId: 5, rid: 3, nonce: 'n3', count: 1 },
+    ]);
+    // Each of the three sessions works.
+    for (const id of [2, 3, 4]) c.request(CLIENT, l, id, 10 + id, 1, { op: 'append', key: 'k', value: `${id}` });
+    c.runFor(50_000);
+    for (const id of [2, 3, 4]) expect(answerTo(c, 10 + id)).toMatchObject({ clientId: id, result: { ok: true } });
+  });
+
+  it('counts the waiting requests (PENDING_MAX bounds them) and their log entries in memoryBytes', () => {
     expect(PENDING_MAX).toBe(4096);
     const { c, l } = ready();
     const s = c.server(l);
@@ -442,6 +458,25 @@ describe('KvServer disk time', () => {
 });
 
 describe('KvServer disk errors', () => {
+  it('with disk time, a write the disk refuses is neither synced nor sent', () => {
+    const c = cluster(3);
+    for (const d of c.disks) d.delayUs = 3_000;
+    c.startAll();
+    const l = c.elect();
+    c.register(CLIENT, l, 'n1');
+    c.runFor(50_000);
+    c.disks[l].failWith = 'EIO';
+    const syncs = c.events('raft.syncing', l).length;
+    c.request(CLIENT, l, 1, 2, 1, { op: 'put', key: 'a', value: 'x' });
+    c.runFor(50_000);
+    expect(c.events('raft.disk_error', l)[0].f).toEqual({ error: 'EIO' });
+    expect(c.events('raft.syncing', l).length).toBe(syncs);
+    expect(answerTo(c, 2)).toBeUndefined();
+    c.disks[l].failWith = undefined;
+    c.runFor(100_000);
+    expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: 'x' } });
+  });
+
   it('a full disk sends and acknowledges nothing until it has room again', () => {
     const { c, l } = ready();
     const f = followers(c, l);
@@ -482,6 +517,8 @@ describe('KvServer admin API', () => {
     expect(st).toMatchObject({ op: 'status', ok: true, reason: '' });
     const term = c.details(l).term;
     expect(st.status).toMatchObject({ id: f, role: 'follower', term, lead: l, commit: c.details(f).commit, applied: c.details(f).applied, lastIndex: c.details(f).lastIndex, voters: [0, 1, 2], learners: [], progress: [], diskErrors: 0, rejectedFrom: [], nowUs: c.t - 5_000 + 1_000 });
+    // This host offers no probe: its figures are -1.
+    expect(st.status).toMatchObject({ memoryBytes: -1, memoryBytesMax: -1, diskBytesUsed: -1, diskBytesMax: -1, cpuBusyUs: -1 });
     expect(adminAnswer(c, 12)).toMatchObject({ op: 'transfer', ok: false, reason: 'not-leader' });
     expect(adminAnswer(c, 13)).toMatchObject({ op: 'addLearner', ok: false, reason: 'not-leader' });
     expect(adminAnswer(c, 14)).toMatchObject({ ok: false, reason: 'not-a-voter' });
@@ -608,6 +645,14 @@ describe('KvServer input validation', () => {
     c.runFor(5_000);
     const st = c.answers(CLIENT).find((a) => a.rid === 11)?.status as { rejectedFrom: [number, number][] };
     expect(st.rejectedFrom).toEqual([[CLIENT, 6], [CLIENT + 1, 1]]);
+    // At most REJECTED_FROM_MAX senders are listed: the most refused, then the lowest ids, by id.
+    for (let id = 100; id < 166; id++) c.deliverNow(id, f, { bad: id });
+    c.deliverNow(200, f, { bad: 1 });
+    c.deliverNow(200, f, { bad: 2 });
+    c.admin(CLIENT, f, 12, 'status');
+    c.runFor(5_000);
+    const st2 = c.answers(CLIENT).find((a) => a.rid === 12)?.status as { rejectedFrom: [number, number][] };
+    expect(st2.rejectedFrom).toEqual([[CLIENT, 6], [CLIENT + 1, 1], ...Array.from({ length: 61 }, (_, i): [number, number] => [100 + i, 1]), [200, 2]]);
     // The cluster is unharmed: the valid copy from the leader is accepted.
     expect(c.events('msg.rejected', l)).toEqual([]);
     expect(c.role(f)).toBe('follower');
