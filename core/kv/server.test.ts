@@ -188,6 +188,15 @@ describe('KvServer writes', () => {
     expect(role.slice(-2)).toEqual(['leader', 'follower']);
   });
 
+  it('reports each request with its trace context', () => {
+    const { c, l } = ready();
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    c.clientSend(CLIENT, l, { type: 'kv.req', clientId: 1, rid: 2, seq: 1, op: { op: 'put', key: 'a', value: 'x' }, tp });
+    c.runFor(50_000);
+    expect(c.events('kv.request', l).map((e) => e.f)).toEqual([{ client: CLIENT, clientId: 1, rid: 2, op: 'put', tp }]);
+    expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: 'x' } });
+  });
+
   it('a registration of several sessions answers the first id; the next one starts after them', () => {
     const { c, l } = ready();
     c.register(CLIENT, l, 'n2', 2, 3);
