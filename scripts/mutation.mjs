@@ -161,7 +161,9 @@ function merge(previous, run, ranges = new Map()) {
     if (parts === undefined || before === undefined || before.source !== f.source) files[file] = f;
     else {
       const outside = (m) => parts.every((r) => m.location.start.line < r.from || m.location.start.line > r.to);
-      files[file] = { ...f, mutants: [...before.mutants.filter(outside), ...f.mutants] };
+      // Stryker's report of a ranged run lists the file's other mutants too (as reused): only
+      // the range's results are new.
+      files[file] = { ...f, mutants: [...before.mutants.filter(outside), ...f.mutants.filter((m) => !outside(m))] };
     }
   }
   const testFiles = { ...previous.testFiles };
