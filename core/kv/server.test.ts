@@ -326,6 +326,16 @@ describe('KvServer persistence and recovery', () => {
     expect(answerTo(c, 21)).toMatchObject({ result: { ok: true, value: 'v1' } });
   });
 
+  it('starts from the configured voters and learners, and replicates to a configured learner', () => {
+    const c = cluster(4, { voters: [0, 1, 2], learners: [3] }).startAll();
+    for (let i = 0; i < 4; i++) expect(c.events('raft.conf', i).map((e) => e.f)).toEqual([{ voters: '0,1,2', learners: '3', commit: 0 }]);
+    const l = c.elect();
+    c.register(CLIENT, l, 'n1');
+    c.runFor(50_000);
+    expect(c.details(3)).toMatchObject({ applied: c.details(l).applied, voters: [0, 1, 2], learners: [3] });
+    expect(c.details(3).kv).toEqual(c.details(l).kv);
+  });
+
   it('a restarted server recovers without a snapshot from its log alone', () => {
     const { c, l } = ready();
     c.request(CLIENT, l, 1, 2, 1, { op: 'put', key: 'a', value: 'x' });
