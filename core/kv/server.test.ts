@@ -744,6 +744,34 @@ describe('KvServer elections and their telemetry', () => {
     expect(c.role(l)).toBe('leader');
   });
 
+  it('under CheckQuorum and PreVote a node that hears its leader ignores a pre-vote request too', () => {
+    const { c, l } = ready(3, { checkQuorum: true, preVote: true });
+    const [x, y] = followers(c, l);
+    isolate(c, x);
+    const term = c.details(l).term as number;
+    c.runUntilTrue(() => c.sent.some((m) => m.from === x && m.to === y && m.msg.type === 'MsgPreVote'), 1_000_000);
+    const pre = (c.sent.find((m) => m.from === x && m.to === y && m.msg.type === 'MsgPreVote') as { msg: Record<string, unknown> }).msg;
+    c.deliverNow(x, y, pre);
+    expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgPreVote', term: term + 1, after: term, sticky: true, restarted: false });
+    // Pre-votes never start a term, sticky or not.
+    expect(c.details(y).term).toBe(term);
+  });
+
+  it('a repeated vote request for a vote already granted is not reported as a new grant', () => {
+    const c = cluster(3).startAll();
+    const l = c.elect();
+    c.runFor(5_000);
+    const granted = c.events('raft.granted').filter((e) => e.f.to === l);
+    expect(granted.length).toBeGreaterThan(0);
+    const v = granted[0].node;
+    const req = (c.sent.find((m) => m.from === l && m.to === v && m.msg.type === 'MsgVote') as { msg: Record<string, unknown> }).msg;
+    const before = c.events('raft.granted', v).length;
+    c.deliverNow(l, v, req);
+    c.runFor(5_000);
+    expect(c.events('raft.granted', v).length).toBe(before);
+    expect(c.details(v).vote).toBe(l);
+  });
+
   it('without CheckQuorum a higher-term vote request is adopted', () => {
     const { c, l } = ready(3, { checkQuorum: false });
     const [x, y] = followers(c, l);
