@@ -11,11 +11,11 @@
 // starts a new process on the same disk. The telemetry also feeds the simulator's own
 // checkers of it (sim/check: RaftLogChecks, ReadBasisCheck); what they find is in
 // `violations`, so a test can assert that the server told them the truth.
-import type { DiskPort, Micros, NodeContext, NodeId, TelemetryValue } from '../../../core/env.ts';
+import type { DiskPort, Micros, NodeContext, NodeId } from '../../../core/env.ts';
 import { seal } from '../../../core/kv/integrity.ts';
 import { KvServer, type KvServerConfig } from '../../../core/kv/server.ts';
 import type { KvOp } from '../../../core/kv/types.ts';
-import type { TelemetryFields } from '../../../core/telemetry/sink.ts';
+import type { TelemetryFields, TelemetryValue } from '../../../core/telemetry/sink.ts';
 import { RaftLogChecks } from '../../../sim/check/raftLogChecks.ts';
 import { ReadBasisCheck } from '../../../sim/check/readBasis.ts';
 import type { World } from '../../../sim/world/world.ts';
