@@ -186,6 +186,11 @@ describe('KvServer writes', () => {
     for (let i = 0; i < 3; i++) expect((c.details(i).log as { data: string }[]).some((e) => e.data.includes('lost'))).toBe(false);
     const role = c.events('raft.role', l).map((e) => e.f.role);
     expect(role.slice(-2)).toEqual(['leader', 'follower']);
+    // It learned the new term from the new leader's append or heartbeat, and said so.
+    const term2 = c.details(l2).term as number;
+    const ht = c.events('raft.higher_term', l).find((e) => e.f.from === l2);
+    expect(ht?.f).toEqual({ from: l2, type: ht?.f.type, term: term2, after: term2, sticky: false, restarted: false });
+    expect(['MsgApp', 'MsgHeartbeat']).toContain(ht?.f.type);
   });
 
   it('reports each request with its trace context', () => {
