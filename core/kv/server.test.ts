@@ -409,6 +409,21 @@ describe('KvServer persistence and recovery', () => {
     expect(new Set(leaderHashes.values()).size).toBe(leaderHashes.size);
     const ack = c.events('raft.ack', f).find((e) => e.f.index === lastIndex);
     expect(ack?.f).toEqual({ to: l, term: c.details(l).term, index: lastIndex, proved: lastIndex });
+    // An ack is reported for each accepted append the follower answered, never for a rejection.
+    const accepted = c.sent.filter((m) => m.from === f && m.msg.type === 'MsgAppResp' && m.msg.reject !== true).length;
+    expect(c.sent.some((m) => m.from === f && m.msg.type === 'MsgAppResp' && m.msg.reject === true)).toBe(true);
+    expect(c.events('raft.ack', f).length).toBe(accepted);
+    // readyCommit is the commit of the hard state of the same Ready, -1 without one.
+    for (const node of [l, f]) {
+      const mine = c.tel.filter((e) => e.node === node);
+      mine.forEach((e, k) => {
+        if (e.name !== 'raft.append') return;
+        const next = mine.slice(k + 1).find((x) => x.name === 'raft.hardstate' || x.name === 'raft.append');
+        const hs = next?.name === 'raft.hardstate' && next.t === e.t ? next.f.commit : -1;
+        expect(e.f.readyCommit).toBe(hs);
+      });
+    }
+    expect(c.events('raft.append', l).some((e) => e.f.readyCommit === -1)).toBe(true);
     const hs = last(c.events('raft.hardstate', f)).f;
     expect(hs).toEqual({ term: c.details(f).term, vote: c.details(f).vote, commit: c.details(f).commit, lastIndex });
     expect(last(c.events('raft.match', l)).f).toMatchObject({ term: c.details(l).term, match: lastIndex });
