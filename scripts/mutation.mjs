@@ -20,7 +20,8 @@ const LAST_RUN = resolve(OUT, 'last-run.json');
 const SCOPES = ['core/raft', 'core/kv'];
 
 const USAGE = `usage: npm run mutation -- [PATH...] [--property] [--concurrency N] [--fresh] [--json] [--merge FILE]
-  PATH            a file or folder under ${SCOPES.join(' or ')} to mutate (default: both folders)
+  PATH            a file or folder under ${SCOPES.join(' or ')} to mutate (default: both folders);
+                  FILE:FROM-TO mutates only lines FROM to TO of FILE (e.g. core/kv/server.ts:1-300)
   --property      also run core/raft/property.test.ts against every covered Raft mutant (slow)
                   (test/sessions.test.ts runs only when core/kv/server.ts or client.ts is mutated)
   --concurrency N Stryker test-runner processes (default 1; MUTATION_CONCURRENCY)
@@ -68,14 +69,18 @@ function parseArgs(argv) {
 function mutateGlobs(paths) {
   if (paths.length === 0) return [...SCOPES.map((s) => `${s}/**/*.ts`), '!**/*.test.ts'];
   const globs = [];
-  for (const p of paths) {
+  for (const arg of paths) {
+    // FILE:FROM-TO (lines, both included) mutates part of a file: Stryker's own range syntax.
+    const range = /^(.+\.ts):(\d+)-(\d+)$/.exec(arg);
+    const p = range === null ? arg : range[1];
     const abs = resolve(ROOT, p);
     const rel = relative(ROOT, abs).split('\\').join('/');
     if (!existsSync(abs)) fail(`path ${p} does not exist`);
+    if (range !== null && (statSync(abs).isDirectory() || Number(range[2]) < 1 || Number(range[2]) > Number(range[3]))) fail(`bad line range ${arg}: FILE:FROM-TO, 1 <= FROM <= TO`);
     if (!SCOPES.some((s) => rel === s || rel.startsWith(`${s}/`))) fail(`path ${p} is outside ${SCOPES.join(' and ')}; mutation testing covers those only`);
     if (statSync(abs).isDirectory()) globs.push(`${rel}/**/*.ts`);
     else if (rel.endsWith('.test.ts') || !rel.endsWith('.ts')) fail(`path ${p} is not a TypeScript source file (tests are not mutated)`);
-    else globs.push(rel);
+    else globs.push(range === null ? rel : `${rel}:${range[2]}-${range[3]}`);
   }
   return [...globs, '!**/*.test.ts'];
 }
@@ -133,9 +138,34 @@ function rekey(report) {
   return { ...report, files, testFiles };
 }
 
-/** The last run's files and test files replace the same ones in the merged report. */
-function merge(previous, run) {
+/** Line ranges per file of FILE:FROM-TO mutate globs (a file given whole has none). */
+function rangesOf(mutate) {
+  const ranges = new Map();
+  for (const g of mutate) {
+    const r = /^(.+\.ts):(\d+)-(\d+)$/.exec(g);
+    if (r !== null) ranges.set(r[1], [...(ranges.get(r[1]) ?? []), { from: Number(r[2]), to: Number(r[3]) }]);
+  }
+  return ranges;
+}
+
+/**
+ * The last run's files and test files replace the same ones in the merged report; of a file
+ * run in line ranges, the earlier mutants outside them are kept while its source is unchanged.
+ */
+function merge(previous, run, ranges = new Map()) {
   if (previous === null) return run;
+  const files = { ...previous.files };
+  for (const [file, f] of Object.entries(run.files)) {
+    const parts = ranges.get(file);
+    const before = previous.files[file];
+    if (parts === undefined || before === undefined || before.source !== f.source) files[file] = f;
+    else {
+      const outside = (m) => parts.every((r) => m.location.start.line < r.from || m.location.start.line > r.to);
+      // Stryker's report of a ranged run lists the file's other mutants too (as reused): only
+      // the range's results are new.
+      files[file] = { ...f, mutants: [...before.mutants.filter(outside), ...f.mutants.filter((m) => !outside(m))] };
+    }
+  }
   const testFiles = { ...previous.testFiles };
   for (const [file, tf] of Object.entries(run.testFiles ?? {})) {
     const before = testFiles[file];
@@ -145,7 +175,7 @@ function merge(previous, run) {
       testFiles[file] = { ...tf, tests: [...tf.tests, ...before.tests.filter((t) => !ids.has(t.id))] };
     }
   }
-  return { ...run, files: { ...previous.files, ...run.files }, testFiles };
+  return { ...run, files, testFiles };
 }
 
 /**
@@ -235,7 +265,7 @@ async function main() {
     process.stderr.write('mutation: Stryker wrote no report (reports/mutation/last-run.json)\n');
     process.exit(1);
   }
-  const merged = merge(previous, rekey(JSON.parse(readFileSync(LAST_RUN, 'utf8'))));
+  const merged = merge(previous, rekey(JSON.parse(readFileSync(LAST_RUN, 'utf8'))), rangesOf(mutate));
   writeFileSync(MERGED, JSON.stringify(merged));
   writeFileSync(resolve(OUT, 'mutation.html'), html(merged));
 
