@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync, type CliResult } from './cliHarness.ts';
+import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 const SCENARIO = 'heartbeat-crash';
 let dir: string;
@@ -59,23 +60,12 @@ function reportWith(change: (d: Record<string, unknown>) => void): string {
   return file;
 }
 
-/** Exit 2 with a plain message (no stack) matching every pattern. */
-function refused(r: CliResult, ...patterns: RegExp[]): void {
-  expect(r.code, r.err).toBe(2);
-  expect(r.err).toMatch(/^faultline: /);
-  expect(r.err).not.toMatch(/TypeError|ReferenceError|Cannot read properties|\n\s+at \S+ \(/);
-  for (const p of patterns) expect(r.err).toMatch(p);
-  expect(r.out).toBe('');
-}
-
 /** `merge INPUTS --out D` is refused, and D is not created. */
 function mergeRefused(inputs: string[], ...patterns: RegExp[]): void {
   const out = join(dir, `merged-${++n}`, 'deeper');
   refused(cli('merge', ...inputs, '--out', out), ...patterns);
   expect(existsSync(join(dir, `merged-${n}`))).toBe(false);
 }
-
-const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('merge and replay refuse damaged sweep files instead of crashing (defect class 1)', () => {
   it.each([
@@ -511,28 +501,14 @@ describe('knowledge files (defect class 9)', () => {
   });
 });
 
-/**
- * A scenario file `text` is refused by `run --out`, `sweep --out` and `shrink` alike: exit 2
- * with every pattern in the message, nothing on stdout, no --out directory, and no warning
- * printed past the CLI's own output (process.emitWarning).
- */
+/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
 function scenarioRefused(text: string, ...patterns: RegExp[]): void {
   const file = join(dir, `scenario-${++n}.yaml`);
   writeFileSync(file, text);
-  const out = join(dir, `scenario-out-${n}`);
-  const warn = vi.spyOn(process, 'emitWarning');
-  try {
-    for (const argv of [['run', '--scenario', file, '--out', out], ['sweep', '--scenario', file, '--seeds', '1..2', '--jobs', '1', '--out', out], ['shrink', '--scenario', file, '--seed', '1']]) {
-      refused(cli(...argv), new RegExp(`scenario ${esc(file)} is invalid`), ...patterns);
-    }
-    expect(warn).not.toHaveBeenCalled();
-  } finally {
-    warn.mockRestore();
-  }
-  expect(existsSync(out)).toBe(false);
+  shared(file, join(dir, `scenario-out-${n}`), ...patterns);
 }
 
-const HEAD = 'name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\n';
+const HEAD = SCENARIO_HEAD;
 
 describe('YAML scenario files hold one document of plain values (defect class 17)', () => {
   it('a tag the YAML reader cannot resolve exits 2 naming its place (it printed a YAMLWarning and ran the file, exit 0)', () => {

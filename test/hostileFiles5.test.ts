@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli, cliAsync, type CliResult } from './cliHarness.ts';
+import { cli, cliAsync } from './cliHarness.ts';
+import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 let dir: string;
 let n = 0;
@@ -18,44 +19,18 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fl-hostile5-'));
 });
 
-const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Exit 2 with a plain message (no stack) matching every pattern, and nothing on stdout. */
-function refused(r: CliResult, ...patterns: RegExp[]): void {
-  expect(r.code, r.err).toBe(2);
-  expect(r.err).toMatch(/^faultline: /);
-  expect(r.err).not.toMatch(/TypeError|ReferenceError|Cannot read properties|\n\s+at \S+ \(/);
-  for (const p of patterns) expect(r.err).toMatch(p);
-  expect(r.out).toBe('');
-}
-
 function file(name: string, text: string): string {
   const p = join(dir, `${++n}-${name}`);
   writeFileSync(p, text);
   return p;
 }
 
-/**
- * A scenario file `text` is refused by `run --out`, `sweep --out` and `shrink` alike: exit 2
- * with every pattern in the message, no --out directory, and no warning printed past the
- * CLI's own output (process.emitWarning).
- */
+/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
 function scenarioRefused(text: string, ...patterns: RegExp[]): void {
-  const scenario = file('scenario.yaml', text);
-  const out = join(dir, `scenario-out-${n}`);
-  const warn = vi.spyOn(process, 'emitWarning');
-  try {
-    for (const argv of [['run', '--scenario', scenario, '--out', out], ['sweep', '--scenario', scenario, '--seeds', '1..2', '--jobs', '1', '--out', out], ['shrink', '--scenario', scenario, '--seed', '1']]) {
-      refused(cli(...argv), new RegExp(`scenario ${esc(scenario)} is invalid`), ...patterns);
-    }
-    expect(warn).not.toHaveBeenCalled();
-  } finally {
-    warn.mockRestore();
-  }
-  expect(existsSync(out)).toBe(false);
+  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
 }
 
-const HEAD = 'name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\n';
+const HEAD = SCENARIO_HEAD;
 
 describe('run writes no output over a file it reads (defect 1)', () => {
   it('--traces-out, --metrics-out, --logs-out or --out over the --scenario file or a --workload module exits 2 and leaves the file as it was (the scenario was replaced by the spans)', async () => {
