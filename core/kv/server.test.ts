@@ -749,15 +749,23 @@ describe('KvServer elections and their telemetry', () => {
     expect(c.events('raft.stats', l2).length).toBeGreaterThan(0);
   });
 
-  it('under CheckQuorum a node that hears its leader ignores a higher-term vote request (leader-sticky)', () => {
-    const { c, l } = ready(3, { checkQuorum: true });
+  /**
+   * Follower x, cut off, campaigns in a higher term; follower y, which still hears the
+   * leader, steps x's vote request (x hears nobody, the leader does not hear x): y's report.
+   */
+  function higherTermVote(checkQuorum: boolean): { c: ReturnType<typeof ready>['c']; l: number; x: number; y: number; term: number; seen: Emitted } {
+    const { c, l } = ready(3, { checkQuorum });
     const [x, y] = followers(c, l);
     isolate(c, x);
     const term = c.details(l).term as number;
     c.runUntilTrue(() => (c.details(x).term as number) > term, 1_000_000);
     c.drop = (from, to) => from < c.n && to < c.n && (to === x || (from === x && to === l));
     c.runUntilTrue(() => c.events('raft.higher_term', y).some((e) => e.f.from === x), 1_000_000);
-    const seen = c.events('raft.higher_term', y).find((e) => e.f.from === x) as Emitted;
+    return { c, l, x, y, term, seen: c.events('raft.higher_term', y).find((e) => e.f.from === x) as Emitted };
+  }
+
+  it('under CheckQuorum a node that hears its leader ignores a higher-term vote request (leader-sticky)', () => {
+    const { c, l, x, y, term, seen } = higherTermVote(true);
     expect(seen.f).toEqual({ from: x, type: 'MsgVote', term: seen.f.term, after: term, sticky: true, restarted: false });
     expect(c.details(y).term).toBe(term);
     expect(c.sent.some((m) => m.from === y && m.to === x && m.msg.type === 'MsgVoteResp')).toBe(false);
@@ -793,14 +801,7 @@ describe('KvServer elections and their telemetry', () => {
   });
 
   it('without CheckQuorum a higher-term vote request is adopted', () => {
-    const { c, l } = ready(3, { checkQuorum: false });
-    const [x, y] = followers(c, l);
-    isolate(c, x);
-    const term = c.details(l).term as number;
-    c.runUntilTrue(() => (c.details(x).term as number) > term, 1_000_000);
-    c.drop = (from, to) => from < c.n && to < c.n && (to === x || (from === x && to === l));
-    c.runUntilTrue(() => c.events('raft.higher_term', y).some((e) => e.f.from === x), 1_000_000);
-    const seen = c.events('raft.higher_term', y).find((e) => e.f.from === x) as Emitted;
+    const { x, seen } = higherTermVote(false);
     expect(seen.f).toMatchObject({ from: x, type: 'MsgVote', after: seen.f.term, sticky: false, restarted: false });
   });
 
