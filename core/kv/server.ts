@@ -483,7 +483,9 @@ export class KvServer implements Process {
   }
 
   private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null): void {
-    // A registration is not a request (no kv.request was reported for it): no kv.reply either.
+    // A registration answered is not a request (no kv.request was reported for it): no
+    // kv.reply. A redirect is reported whatever it answers, a registration included (the
+    // client's span of the attempt ends with it).
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
       this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '' });
