@@ -93,20 +93,21 @@ function scheduleCrashOn(world: World, f: Extract<FaultSpec, { kind: 'crashOn' }
     if (ev === 'raft.recovered') {
       lastTerm.set(node, fields.term as number);
       lastVote.set(node, fields.vote as number);
-      lastIndex.set(node, fields.lastIndex as number);
+      if (f.on === 'truncate') lastIndex.set(node, fields.lastIndex as number);
       return;
     }
-    if (ev === 'raft.snapshot_stored') {
+    // The durable last index matters to `on: truncate` only.
+    if (f.on === 'truncate' && ev === 'raft.snapshot_stored') {
       // A leader's snapshot replaced the log: it ends at the snapshot's index.
       lastIndex.set(node, fields.index as number);
       return;
     }
-    if (ev === 'raft.append') {
+    if (f.on === 'truncate' && ev === 'raft.append') {
       const lo = fields.lo as number;
       const hi = fields.hi as number;
       const replaced = (lastIndex.get(node) ?? 0) - lo + 1;
       lastIndex.set(node, hi);
-      if (f.on !== 'truncate' || replaced <= 0 || !state.active || state.down.has(node) || state.crashes >= f.count) return;
+      if (replaced <= 0 || !state.active || state.down.has(node) || state.crashes >= f.count) return;
       if (r.next() >= f.prob) return;
       const what = replaced === 1 ? `entry ${lo}` : `entries ${lo}..${lo + replaced - 1}`;
       return crash(t, node, `overwrote ${what} with ${hi - lo + 1} of term ${fields.term as number}`);
