@@ -941,6 +941,10 @@ describe('KvServer test-only bug flags', () => {
 class Probe extends KvServer {
   readonly seen: unknown[][] = [];
   rounds = 0;
+  /** A read asked from outside a hook (false while Raft is not running). */
+  ask(): boolean {
+    return this.requestReadIndex('outside');
+  }
   override start(ctx: NodeContext): void {
     super.start(ctx);
     this.seen.push(['started', this.running, this.appliedIndex, this.knownLeader()]);
@@ -1080,5 +1084,242 @@ describe('KvServer read-basis telemetry against real faults', () => {
     expect(c.events('kv.read_basis').length).toBeGreaterThan(0);
     expect(c.events('raft.stranded')).toEqual([]);
     // violations are checked after the test
+  });
+});
+
+// Found by `npm run mutation -- core/kv/server.ts:481-578 core/kv/server.ts:701-1031`
+// (docs/mutation.md): behaviour of the request bound, the read-basis watch, the telemetry
+// the checks read (raft.match, kv.state, raft.role) and the views that no test pinned.
+describe('KvServer bounds, basis watch and reports', () => {
+  it('PENDING_MAX waiting requests are taken; past it a request or registration is redirected', () => {
+    const { c, l } = ready();
+    crashFollowers(c, l);
+    c.runFor(5_000);
+    // Reads wait for a quorum that never comes (Raft queues the first pendingReadsMax; the
+    // server waits for all of them).
+    for (let i = 0; i < PENDING_MAX - 1; i++) c.request(CLIENT, l, 1, 100 + i, 1, { op: 'get', key: 'a' });
+    c.register(CLIENT, l, 'last', 50);
+    c.runFor(5_000);
+    expect(c.answers(CLIENT).length).toBe(1);
+    expect(c.events('kv.read', l).length).toBe(PENDING_MAX - 1);
+    // Now PENDING_MAX wait: one more of each is redirected.
+    c.request(CLIENT, l, 1, 60, 1, { op: 'get', key: 'a' });
+    c.request(CLIENT, l, 1, 61, 2, { op: 'put', key: 'a', value: 'x' });
+    c.register(CLIENT, l, 'over', 62);
+    c.runFor(5_000);
+    expect(c.answers(CLIENT).slice(1)).toEqual([
+      { type: 'kv.redirect', clientId: 1, rid: 60, leader: l },
+      { type: 'kv.redirect', clientId: 1, rid: 61, leader: l },
+      { type: 'kv.redirect', clientId: 0, rid: 62, leader: l },
+    ]);
+    expect(c.events('kv.read', l).length).toBe(PENDING_MAX - 1);
+    expect(c.events('kv.propose', l).length).toBe(0);
+  });
+
+  it('memoryBytes counts the store, the log and the waiting requests in bytes', () => {
+    const { c, l } = ready();
+    const s = c.server(l);
+    const mem0 = s.memoryBytes();
+    expect(Number.isFinite(mem0)).toBe(true);
+    expect(mem0).toBeGreaterThanOrEqual(4096);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'put', key: 'big', value: 'v'.repeat(10_000) });
+    c.runFor(50_000);
+    // The value is in the store (at least its length) and its entry in the log (128 bytes).
+    expect(s.memoryBytes() - mem0).toBeGreaterThanOrEqual(10_000 + 128);
+    crashFollowers(c, l);
+    const mem1 = s.memoryBytes();
+    c.request(CLIENT, l, 1, 3, 2, { op: 'put', key: 'k', value: 'v' });
+    c.request(CLIENT, l, 1, 4, 2, { op: 'get', key: 'k' });
+    c.runFor(5_000);
+    expect(s.memoryBytes() - mem1).toBe(2 * 256 + 128);
+  });
+
+  it('a lease read reports the age of the newest broadcast a quorum of voters answered, not one half of them answered', () => {
+    // Four voters: the leader and one follower are half, not a quorum.
+    const { c, l } = ready(4, { readMode: 'lease', checkQuorum: true });
+    c.runFor(100_000);
+    const [f1, f2, f3] = followers(c, l);
+    c.crash(f2);
+    c.crash(f3);
+    const cut = c.events('kv.read_basis', l).length;
+    c.runFor(45_000);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'get', key: 'a' });
+    c.runFor(2_000);
+    expect(c.role(f1)).toBe('follower');
+    expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: null } });
+    const basis = c.events('kv.read_basis', l).slice(cut);
+    expect(basis.length).toBe(1);
+    expect(basis[0].f).toMatchObject({ lease: true, alone: false, afterAsked: false, revoked: false });
+    // f1 kept answering heartbeats, but the newest quorum is from before the crash.
+    expect(basis[0].f.sinceBasis as number).toBeGreaterThanOrEqual(4);
+  });
+
+  it('answers of learners do not make a quorum for the basis', () => {
+    const c = cluster(5, { voters: [0, 1, 2], learners: [3, 4], readMode: 'lease', checkQuorum: true }).startAll();
+    const l = c.elect();
+    c.register(CLIENT, l, 'n1');
+    c.runFor(100_000);
+    for (const v of [0, 1, 2]) if (v !== l) c.crash(v);
+    const cut = c.events('kv.read_basis', l).length;
+    c.runFor(45_000);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'get', key: 'a' });
+    c.runFor(2_000);
+    expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: null } });
+    const basis = c.events('kv.read_basis', l).slice(cut);
+    expect(basis.length).toBe(1);
+    expect(basis[0].f).toMatchObject({ lease: true, afterAsked: false });
+    // The learners answered every heartbeat since; the basis is still the last round the voters answered.
+    expect(c.sent.filter((m) => m.from === 3 && m.msg.type === 'MsgHeartbeatResp' && m.t > c.t - 20_000).length).toBeGreaterThan(0);
+    expect(basis[0].f.sinceBasis as number).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reads asked together each rest on their own broadcast', () => {
+    const { c, l } = ready();
+    c.runFor(30_000);
+    const cut = c.events('kv.read_basis', l).length;
+    for (let i = 0; i < 3; i++) c.request(CLIENT, l, 1, 10 + i, 1, { op: 'get', key: 'a' });
+    c.runFor(20_000);
+    for (let i = 0; i < 3; i++) expect(answerTo(c, 10 + i)).toMatchObject({ result: { ok: true, value: null } });
+    const basis = c.events('kv.read_basis', l).slice(cut);
+    expect(basis.map((b) => [b.f.ctx, b.f.afterAsked])).toEqual([[`${l}:0`, true], [`${l}:1`, true], [`${l}:2`, true]]);
+  });
+
+  it('a single voter\'s read has no broadcast to rest on; a leader listed first among three is not alone', () => {
+    const one = cluster(1).startAll();
+    one.elect();
+    one.register(CLIENT, 0, 'n1');
+    one.runFor(20_000);
+    one.request(CLIENT, 0, 1, 2, 1, { op: 'get', key: 'a' });
+    one.runFor(20_000);
+    expect(last(one.events('kv.read_basis', 0)).f).toMatchObject({ alone: true, afterAsked: false, sinceBasis: -1 });
+    const { c, l } = ready();
+    if (l !== 0) {
+      c.admin(CLIENT, l, 11, 'transfer', 0);
+      c.runUntilTrue(() => c.role(0) === 'leader', 1_000_000);
+      c.runFor(50_000);
+    }
+    c.request(CLIENT, 0, 1, 3, 1, { op: 'get', key: 'a' });
+    c.runFor(20_000);
+    expect(answerTo(c, 3)).toMatchObject({ result: { ok: true } });
+    expect(last(c.events('kv.read_basis', 0)).f).toMatchObject({ alone: false, afterAsked: true });
+  });
+
+  it('a leader reports each follower\'s match when it moves, never its own, and only the leader does', () => {
+    const { c, l } = ready();
+    for (let i = 0; i < 4; i++) {
+      c.request(CLIENT, l, 1, 10 + i, 1 + i, { op: 'put', key: 'a', value: `${i}` });
+      c.runFor(30_000);
+    }
+    c.runFor(200_000);
+    const matches = c.events('raft.match');
+    expect(matches.length).toBeGreaterThan(0);
+    expect(matches.every((e) => e.node === l && e.f.to !== l)).toBe(true);
+    for (const f of followers(c, l)) {
+      const mine = matches.filter((e) => e.f.to === f).map((e) => e.f.match as number);
+      // Strictly increasing: reported when it moves, not with every Ready.
+      for (let i = 1; i < mine.length; i++) expect(mine[i]).toBeGreaterThan(mine[i - 1]);
+      expect(mine[mine.length - 1]).toBe(c.details(l).lastIndex);
+    }
+  });
+
+  it('reports the state after each applied index, and each role change once', () => {
+    const { c, l } = ready();
+    for (let i = 0; i < 3; i++) c.request(CLIENT, l, 1, 10 + i, 1 + i, { op: 'put', key: `k${i}`, value: 'v' });
+    c.runFor(100_000);
+    for (let n = 0; n < 3; n++) {
+      const st = c.events('kv.state', n);
+      const applied = c.details(n).applied as number;
+      expect(st.map((e) => e.f.index)).toEqual(Array.from({ length: applied }, (_, i) => i + 1));
+      expect(last(st).f.digest).toBe((c.details(n).kv as { digest: string }).digest);
+      // A new leader's heartbeats change what a follower knows (its leader), not its role.
+      const roles = c.events('raft.role', n).map((e) => e.f.role);
+      for (let i = 1; i < roles.length; i++) expect(roles[i]).not.toBe(roles[i - 1]);
+    }
+    expect(c.events('raft.role', l).map((e) => e.f.role).slice(-1)).toEqual(['leader']);
+  });
+
+  it('a follower that sees the leader change reports no new role; the one that takes over does', () => {
+    const { c, l } = ready();
+    const [f, g] = followers(c, l);
+    const before = c.events('raft.role', g).length;
+    c.admin(CLIENT, l, 11, 'transfer', f);
+    c.runUntilTrue(() => c.role(f) === 'leader', 1_000_000);
+    c.runFor(100_000);
+    expect(c.events('raft.lead', g).map((e) => e.f.lead).slice(-1)).toEqual([f]);
+    expect(c.events('raft.role', g).length).toBe(before);
+    expect(c.events('raft.role', f).map((e) => e.f.role).slice(-2)).toEqual(['candidate', 'leader']);
+  });
+
+  it('a follower catching up over two configuration changes in one append lists both, and learners by comma', () => {
+    const c = cluster(5, { voters: [0, 1, 2], learners: [] }).startAll();
+    const l = c.elect();
+    c.register(CLIENT, l, 'n1');
+    c.runFor(50_000);
+    const f = followers(c, l).find((i) => i < 3) as NodeId;
+    c.crash(f);
+    c.admin(CLIENT, l, 11, 'addLearner', 3);
+    c.runFor(100_000);
+    c.admin(CLIENT, l, 12, 'addLearner', 4);
+    c.runFor(100_000);
+    const cut = c.events('raft.append', f).length;
+    c.start(f);
+    c.runFor(200_000);
+    const appends = c.events('raft.append', f).slice(cut);
+    const confs = appends.map((e) => String(e.f.confs)).filter((x) => x !== '');
+    expect(confs.some((x) => x.split(',').length === 2)).toBe(true);
+    for (const x of confs) for (const i of x.split(',')) expect(Number.isInteger(Number(i)) && Number(i) > 0).toBe(true);
+    expect(last(c.events('raft.conf', f)).f).toMatchObject({ voters: '0,1,2', learners: '3,4' });
+    // Reported when it changes, not with every Ready (f restarted: a new process reports again).
+    for (const n of [0, 1, 2, 3, 4].filter((i) => i !== f)) {
+      const seen = c.events('raft.conf', n).map((e) => `${String(e.f.voters)}|${String(e.f.learners)}`);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toBe(seen[i - 1]);
+    }
+  });
+
+  it('a deposed leader redirects its waiting writes in (client id, seq) text order and registrations by nonce', () => {
+    const { c, l } = ready();
+    isolate(c, l);
+    c.request(CLIENT, l, 12, 2, 2, { op: 'put', key: 'a', value: 'lost' });
+    c.request(CLIENT, l, 12, 3, 1, { op: 'put', key: 'b', value: 'lost' });
+    c.register(CLIENT, l, 'nb', 4);
+    c.register(CLIENT, l, 'nc', 5);
+    c.register(CLIENT, l, 'na', 6);
+    c.runFor(10_000);
+    c.runUntilTrue(() => followers(c, l).some((i) => c.role(i) === 'leader'));
+    const l2 = followers(c, l).find((i) => c.role(i) === 'leader') as NodeId;
+    c.drop = () => false;
+    c.runUntilTrue(() => c.role(l) === 'follower');
+    c.runFor(50_000);
+    expect(c.answers(CLIENT).slice(1).map((a) => [a.clientId, a.rid, a.leader])).toEqual([
+      [12, 3, l2], [12, 2, l2], [0, 6, l2], [0, 4, l2], [0, 5, l2],
+    ]);
+  });
+
+  it('inspect cuts only data longer than 60 characters, shows votes only on candidates, and counts undelivered ticks', () => {
+    const { c, l } = ready();
+    const key = 'k'.repeat(60 - JSON.stringify({ clientId: 1, seq: 1, op: { op: 'delete', key: '' } }).length);
+    c.request(CLIENT, l, 1, 2, 1, { op: 'delete', key });
+    c.runFor(50_000);
+    const log = c.details(l).log as { data: string }[];
+    expect(log[log.length - 1].data.length).toBe(60);
+    expect(log[log.length - 1].data.endsWith('...')).toBe(false);
+    for (const n of [0, 1, 2]) expect('votes' in c.details(n)).toBe(false);
+    // A follower's clock: ticks delivered by an input at 51 ms, three more due since.
+    const c2 = cluster(3).startAll();
+    c2.runFor(50_000);
+    c2.admin(CLIENT, 0, 1, 'status');
+    c2.runFor(31_000);
+    expect(c2.role(0)).toBe('follower');
+    expect(c2.details(0).electionElapsed).toBe(8);
+  });
+
+  it('a subclass on a server that cannot read its disk sees no leader and cannot ask for reads', () => {
+    const c = cluster(3).startAll();
+    c.elect();
+    c.crash(1);
+    c.disks[1].corrupt('raft.log', 0, 'garbage');
+    const p = c.start(1, (cfg) => new Probe(cfg)) as Probe;
+    expect(p.seen[0]).toEqual(['started', false, 0, -1]);
+    expect(p.ask()).toBe(false);
   });
 });
