@@ -125,6 +125,23 @@ describe('persistReady / recover', () => {
     expect(() => recover(disk, conf)).toThrow(RaftStorageCorruption);
   });
 
+  it('refuses records that pass their checksum but hold the wrong thing', () => {
+    // A snapshot file whose one record is JSON null, a number, or a log record.
+    for (const payload of [null, 5, { k: 'e', e: { term: 1, index: 1, type: 'normal', data: 'x' } }]) {
+      const disk = new MemDisk();
+      disk.replace(RAFT_FILES.snapshot, [encodeRecord(payload)]);
+      disk.fsync();
+      expect(recoverResult(disk, conf)).toEqual({ ok: false, error: `${RAFT_FILES.snapshot}: corrupt (invalid content)` });
+    }
+    // A log record that is null, a string, or a hard state with a vote that is not a number.
+    for (const payload of [null, 'e', { k: 'h', h: { term: 1, vote: '1', commit: 0 } }, { k: 'h', h: { term: 1, vote: -2, commit: 0 } }]) {
+      const disk = new MemDisk();
+      persistReady(disk, ready({ entries: entriesFromTerms([1, 1]) }));
+      disk.corrupt(RAFT_FILES.log, 0, encodeRecord(payload));
+      expect(recoverResult(disk, conf)).toEqual({ ok: false, error: `${RAFT_FILES.log}: record 1 of 2 is corrupt (invalid content)` });
+    }
+  });
+
   it('a snapshot compacts the log file to the entries after it', () => {
     const disk = new MemDisk();
     persistReady(disk, ready({ entries: entriesFromTerms([1, 1, 1, 2, 2]), hardState: { term: 2, vote: 1, commit: 5 } }));

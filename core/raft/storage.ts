@@ -268,7 +268,7 @@ function alignToSnapshot(entries: Entry[], s: Snapshot | undefined): Entry[] {
   if (last <= base) return [];
   if (first <= base) return entries[base - first].term === s?.meta.term ? entries.slice(base - first + 1) : [];
   if (first === base + 1) return entries;
-  throw new RaftStorageCorruption(`${RAFT_FILES.log}: log starts at ${first} but the snapshot ends at ${base}`);
+  throw new RaftStorageCorruption(`${RAFT_FILES.log}: log starts at ${first} ${s === undefined ? 'without a snapshot' : `but the snapshot ends at ${base}`}`);
 }
 
 function readSnapshot(disk: DiskPort): { ok: true; snapshot?: Snapshot } | { ok: false; error: string } {
@@ -315,9 +315,6 @@ export function recoverResult(disk: DiskPort, initialConf: ConfState, bugs: Reco
     entries = alignToSnapshot(replay.entries, snap.snapshot);
   } catch (err) {
     return { ok: false, error: (err as Error).message };
-  }
-  if (snap.snapshot === undefined && entries.length > 0 && entries[0].index !== 1) {
-    return { ok: false, error: `${RAFT_FILES.log}: log starts at ${entries[0].index} without a snapshot` };
   }
   const tornTailRepaired = log.tornAt !== undefined;
   if (tornTailRepaired) {

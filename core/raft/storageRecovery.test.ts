@@ -362,9 +362,9 @@ describe('torn and corrupt records of raft.log', () => {
   it('reports a log that does not start at 1 when there is no snapshot', () => {
     const disk = new MemDisk();
     writeFiles(disk, [er(entry(3, 1)), er(entry(4, 1))]);
-    // alignToSnapshot refuses it first (base 0), so the dedicated message of recoverResult
-    // ('... without a snapshot') is never the one given.
-    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: log starts at 3 but the snapshot ends at 0' });
+    // There is no snapshot to end anywhere: the message says so.
+    expect(recoverResult(disk, conf)).toEqual({ ok: false, error: 'raft.log: log starts at 3 without a snapshot' });
+    expect(() => recover(disk, conf)).toThrow(RaftStorageCorruption);
   });
 
   it('reports a log that starts after the entry following the snapshot', () => {
