@@ -273,9 +273,18 @@ export class KvServer implements Process {
     raft.step(m);
     const after = raft.currentTerm();
     if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
-    if (vote && after === m.term && raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
-      this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+    if (!vote) return;
+    if (after === m.term && raft.votedFor() === from) {
+      if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+      return;
     }
+    // Refused or ignored: what the node knew, for the vote-due check to judge whether it had
+    // to grant (it had not voted in the term, knew no leader of it, and the log was up to date).
+    const voted = before === m.term ? votedBefore : NONE;
+    this.ctx.telemetry.emit('raft.refused', {
+      to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted,
+      led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id),
+    });
   }
 
   /**
@@ -551,6 +560,9 @@ export class KvServer implements Process {
         else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
         else {
           this.transferTick = this.ticksGiven;
+          const pr = st.progress?.[req.node];
+          // What the leader knew of the target, for the transfer-completes check.
+          this.ctx.telemetry.emit('raft.transfer', { to: req.node, term: st.term, match: pr?.match ?? -1, lastIndex: st.lastIndex, commit: st.commit, state: pr?.state ?? 'none' });
           raft.transferLeadership(req.node);
         }
         break;
