@@ -267,23 +267,27 @@ export class KvServer implements Process {
     const sticky = m.term > before && this.leaderSticky(m);
     const guard = sticky && !raft.isLeader() && this.restartGuarded();
     const vote = m.type === 'MsgVote';
-    const votedBefore = vote ? raft.votedFor() : NONE;
-    const ownIndex = vote ? raft.lastIndex() : 0;
-    const ownTerm = vote ? raft.term(ownIndex) ?? 0 : 0;
+    const ask = vote || m.type === 'MsgPreVote';
+    const votedBefore = ask ? raft.votedFor() : NONE;
+    const ownIndex = ask ? raft.lastIndex() : 0;
+    const ownTerm = ask ? raft.term(ownIndex) ?? 0 : 0;
+    const queued = raft.queued().length;
     raft.step(m);
     const after = raft.currentTerm();
     if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
-    if (!vote) return;
-    if (after === m.term && raft.votedFor() === from) {
+    if (!ask) return;
+    if (vote && after === m.term && raft.votedFor() === from) {
       if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
       return;
     }
+    // A pre-vote is judged only when Raft answered it with a refusal (not when it ignored it).
+    if (!vote && !raft.queued().slice(queued).some((q) => q.type === 'MsgPreVoteResp' && q.to === from && q.reject === true)) return;
     // Refused or ignored: what the node knew, for the vote-due check to judge whether it had
     // to grant (it had not voted in the term, knew no leader of it, and the log was up to date).
-    const voted = before === m.term ? votedBefore : NONE;
+    const heardTicks = this.leaderHeardTerm < 0 ? -1 : this.ticksGiven - this.leaderHeardTick;
     this.ctx.telemetry.emit('raft.refused', {
-      to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted,
-      led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id),
+      to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted: before === m.term ? votedBefore : NONE,
+      led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id), pre: !vote, heardTicks, electionTicks: this.config.electionTicks,
     });
   }
 

@@ -17,10 +17,10 @@ function world(): World {
 }
 
 /** A due refusal: term 3 taken, no vote, no leader, a voter, the candidate's log newer. */
-const due: Refusal = { candidate: 2, term: 3, index: 2, logTerm: 2, ownIndex: 3, ownTerm: 1, after: 3, voted: -1, led: false, voter: true };
+const due: Refusal = { candidate: 2, term: 3, index: 2, logTerm: 2, ownIndex: 3, ownTerm: 1, after: 3, voted: -1, led: false, voter: true, sticky: false, pre: false, heardTicks: -1, electionTicks: 10 };
 
 function refuse(w: World, node: number, r: Refusal): void {
-  w.telemetry(0, node, 'raft.refused', { to: r.candidate, term: r.term, index: r.index, logTerm: r.logTerm, ownIndex: r.ownIndex, ownTerm: r.ownTerm, after: r.after, voted: r.voted, led: r.led, sticky: false, voter: r.voter });
+  w.telemetry(0, node, 'raft.refused', { to: r.candidate, term: r.term, index: r.index, logTerm: r.logTerm, ownIndex: r.ownIndex, ownTerm: r.ownTerm, after: r.after, voted: r.voted, led: r.led, sticky: r.sticky, voter: r.voter, pre: r.pre, heardTicks: r.heardTicks, electionTicks: r.electionTicks });
 }
 
 describe('vote-due: a free voter grants an up-to-date candidate (§5.4.1, the liveness half)', () => {
@@ -37,6 +37,8 @@ describe('vote-due: a free voter grants an up-to-date candidate (§5.4.1, the li
     const cases: [Partial<Refusal>, string][] = [
       [{ after: 4 }, 'stale'],
       [{ after: 2 }, 'ignored'],
+      [{ sticky: true }, 'sticky'],
+      [{ pre: true, after: 2, heardTicks: 19 }, 'heard-leader'],
       [{ voted: 1 }, 'voted'],
       [{ led: true }, 'led'],
       [{ voter: false }, 'not-voter'],
@@ -51,10 +53,13 @@ describe('vote-due: a free voter grants an up-to-date candidate (§5.4.1, the li
     }
     w.telemetry(0, 0, 'raft.granted', { to: 2, term: 3, index: 2, logTerm: 2, ownIndex: 1, ownTerm: 1 });
     expect(w.violations).toEqual([]);
-    expect(check.state()).toBe('pass (1 votes granted, 7 refused with a reason: ignored 1, led 1, log 2, not-voter 1, stale 1, voted 1)');
+    expect(check.state()).toBe('pass (1 votes granted, 9 refused with a reason: heard-leader 1, ignored 1, led 1, log 2, not-voter 1, stale 1, sticky 1, voted 1)');
     // Same last term and as long a log is as up-to-date; a vote already given to this candidate is no excuse.
     expect(refusalExcuse({ ...due, logTerm: 1, index: 3 })).toBeNull();
     expect(refusalExcuse({ ...due, voted: 2 })).toBeNull();
+    // A pre-vote is about a term the node has not reached; it must be granted once no leader was heard for two timeouts.
+    expect(refusalExcuse({ ...due, pre: true, after: 2, heardTicks: 20 })).toBeNull();
+    expect(refusalExcuse({ ...due, pre: true, after: 2, heardTicks: -1 })).toBeNull();
   });
 
   it('with no election at all there is nothing to decide, and the stats say so', () => {
@@ -72,7 +77,7 @@ describe('what the check is for: an up-to-date test that needs both the last ter
     const ownTerm = n.term(ownIndex) ?? 0;
     n.step({ type: 'MsgVote', from: 3, to: 1, term: 3, index: 2, logTerm: 2 });
     if (n.votedFor() === 3) return null;
-    return { candidate: 3, term: 3, index: 2, logTerm: 2, ownIndex, ownTerm, after: n.currentTerm(), voted: -1, led: false, voter: n.isVoter(1) };
+    return { candidate: 3, term: 3, index: 2, logTerm: 2, ownIndex, ownTerm, after: n.currentTerm(), voted: -1, led: false, voter: n.isVoter(1), sticky: false, pre: false, heardTicks: -1, electionTicks: 10 };
   }
 
   it('the correct Raft grants the vote; the bug refuses it, and the check reports the refusal', () => {
