@@ -65,10 +65,14 @@ describe('transfer-completes: a transfer nothing stands in the way of elects its
     expect(skipped({ transfers: [{ t: 2_000_000, to: 1, term: 2, behind: true }] })).toContain('(behind 1)');
     expect(skipped({ transfers: [{ t: 9_900_000, to: 1, term: 2 }] })).toContain('(late 1)');
     expect(skipped({ transfers: [{ t: 2_000_000, to: 1, term: 2 }], admin: [{ t: 1_800_000, op: 'addVoter' }] })).toContain('(fault 1)');
-    // The second transfer overrides the first; it completes and is judged.
-    const r = run({ transfers: [{ t: 2_000_000, to: 1, term: 2 }, { t: 2_001_000, to: 2, term: 2 }], leaders: [...leaders, { t: 2_010_000, node: 2, term: 3 }] });
+    // Transfers one after the other, each decided before the next, are each judged.
+    const r = run({ transfers: [{ t: 2_000_000, to: 1, term: 2 }, { t: 2_020_000, leader: 1, to: 2, term: 3 }], leaders: [...leaders, { t: 2_010_000, node: 1, term: 3 }, { t: 2_030_000, node: 2, term: 4 }] });
     expect(r.world.violations).toEqual([]);
-    expect(r.check.state).toBe('pass (1 of 2 accepted transfers judged, each completed within 320ms; skipped: overlap 1)');
+    expect(r.check.state).toBe('pass (2 of 2 accepted transfers judged, each completed within 320ms)');
+    // The first target already campaigns when the second transfer is accepted (raft-membership-rapid seed 11): it wins, and neither is judged.
+    const raced = run({ transfers: [{ t: 2_000_000, to: 2, term: 2 }, { t: 2_012_000, to: 1, term: 2 }], leaders: [...leaders, { t: 2_030_000, node: 2, term: 3 }] });
+    expect(raced.world.violations).toEqual([]);
+    expect(raced.check.state).toBe('not applicable: none of the 2 accepted transfers could be judged (overlap 2): nothing to decide');
   });
 
   it('no transfer, or a link that loses messages, leaves nothing to decide', () => {

@@ -13,7 +13,8 @@
 //     fault of any kind acts anywhere from two longest election timeouts (plus the longest
 //     latency a link fault set) after the previous fault healed, nor an operator's
 //     membership change, until the bound;
-//   - no other transfer was accepted between t and the judgement (it overrides this one);
+//   - no other transfer was accepted between t and the judgement (it overrides this one),
+//     nor was an earlier one still undecided at t (its target may be campaigning already);
 //   - the bound falls before the run's end.
 // A judged transfer must complete: the first leader of a term above T is the target, elected
 // by t + bound, where bound is the longest election timeout (2 * electionTicks ticks, twice
@@ -83,6 +84,22 @@ export class TransferCompletesCheck {
     this.transfers.push({ t, leader, to: f.to as number, term: f.term as number, caughtUp: f.state === 'replicate' && match >= (f.commit as number) });
   }
 
+  /**
+   * Whether another transfer stands in the way of transfer i, decided at `decidedUs`: a later
+   * one accepted before then overrides it, and an earlier one still undecided when it was
+   * accepted may already have sent its MsgTimeoutNow, whose target then campaigns too.
+   */
+  private overlaps(i: number, decidedUs: Micros, boundUs: Micros): boolean {
+    const x = this.transfers[i];
+    if (i + 1 < this.transfers.length && this.transfers[i + 1].t <= decidedUs) return true;
+    for (let j = i - 1; j >= 0 && this.transfers[j].t + boundUs > x.t; j--) {
+      const y = this.transfers[j];
+      const next = this.leaders.find((l) => l.term > y.term && l.t >= y.t);
+      if (next === undefined || next.t > x.t) return true;
+    }
+    return false;
+  }
+
   /** The bound a judged transfer must complete within. */
   boundUs(): Micros {
     return this.settings.electionTimeoutMaxUs + 4 * (this.settings.latencyMaxUs ?? 0);
@@ -114,7 +131,7 @@ export class TransferCompletesCheck {
       const why = !x.caughtUp ? 'behind'
         : x.t + boundUs > endUs ? 'late'
           : !windows.some((w) => w.fromUs <= x.t && x.t + boundUs <= w.toUs) ? 'fault'
-            : this.transfers.some((y, j) => j > i && y.t <= decidedUs) ? 'overlap' : null;
+            : this.overlaps(i, decidedUs, boundUs) ? 'overlap' : null;
       if (why !== null) {
         this.skipped[why] = (this.skipped[why] ?? 0) + 1;
         continue;
