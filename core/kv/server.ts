@@ -258,8 +258,9 @@ export class KvServer implements Process {
   /**
    * The step of a message the checks watch closely: a higher term ('raft.higher_term', with
    * whether CheckQuorum bound this node to ignore it), an election vote it may grant
-   * ('raft.granted', the voter's side of §5.4.1: its own last entry before the step), and
-   * vote responses ('raft.vote').
+   * ('raft.granted', the voter's side of §5.4.1: its own last entry before the step), an
+   * election vote or a pre-vote of a higher term it refused ('raft.refused', for vote-due),
+   * and vote responses ('raft.vote').
    */
   private stepWatched(from: NodeId, m: Message, before: number): void {
     const raft = this.raft as RawNode;
