@@ -83,6 +83,15 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A snapshot restore that loses the sessions' order of use: with fewer sessions than
     // clients the restored replica evicts another client than the others (17 of seeds 1..20).
     ['restoreSessionsById', 'raft-kv-sessions', 1, 'state-agreement'],
+    // An up-to-date test that needs both the last term and the last index: safe, so no safety
+    // check sees it; refused at the (pre-)vote a free voter owed a newer, shorter log
+    // (vote-due; 14 of seeds 1..20 of raft-vote-due, 1 of 20 of node-figure8).
+    ['upToDateNeedsBoth', 'raft-vote-due', 1, 'vote-due'],
+    ['upToDateNeedsBoth', 'node-figure8', 13, 'vote-due'],
+    // A transfer's target that campaigns without the transfer's context: the followers, who
+    // still hear the leader, ignore it and the transfer is abandoned (15 of seeds 1..20 of
+    // raft-membership, 16 of raft-transfer-lease).
+    ['transferWithoutContext', 'raft-membership', 1, 'transfer-completes'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

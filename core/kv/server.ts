@@ -258,8 +258,9 @@ export class KvServer implements Process {
   /**
    * The step of a message the checks watch closely: a higher term ('raft.higher_term', with
    * whether CheckQuorum bound this node to ignore it), an election vote it may grant
-   * ('raft.granted', the voter's side of §5.4.1: its own last entry before the step), and
-   * vote responses ('raft.vote').
+   * ('raft.granted', the voter's side of §5.4.1: its own last entry before the step), an
+   * election vote or a pre-vote of a higher term it refused ('raft.refused', for vote-due),
+   * and vote responses ('raft.vote').
    */
   private stepWatched(from: NodeId, m: Message, before: number): void {
     const raft = this.raft as RawNode;
@@ -267,15 +268,28 @@ export class KvServer implements Process {
     const sticky = m.term > before && this.leaderSticky(m);
     const guard = sticky && !raft.isLeader() && this.restartGuarded();
     const vote = m.type === 'MsgVote';
-    const votedBefore = vote ? raft.votedFor() : NONE;
-    const ownIndex = vote ? raft.lastIndex() : 0;
-    const ownTerm = vote ? raft.term(ownIndex) ?? 0 : 0;
+    const ask = vote || m.type === 'MsgPreVote';
+    const votedBefore = ask ? raft.votedFor() : NONE;
+    const ownIndex = ask ? raft.lastIndex() : 0;
+    const ownTerm = ask ? raft.term(ownIndex) ?? 0 : 0;
+    const queued = raft.queued().length;
     raft.step(m);
     const after = raft.currentTerm();
     if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
-    if (vote && after === m.term && raft.votedFor() === from && !(before === m.term && votedBefore === from)) {
-      this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+    if (!ask) return;
+    if (vote && after === m.term && raft.votedFor() === from) {
+      if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+      return;
     }
+    // A pre-vote is judged only when Raft answered it with a refusal (not when it ignored it).
+    if (!vote && !raft.queued().slice(queued).some((q) => q.type === 'MsgPreVoteResp' && q.to === from && q.reject === true)) return;
+    // Refused or ignored: what the node knew, for the vote-due check to judge whether it had
+    // to grant (it had not voted in the term, knew no leader of it, and the log was up to date).
+    const heardTicks = this.leaderHeardTerm < 0 ? -1 : this.ticksGiven - this.leaderHeardTick;
+    this.ctx.telemetry.emit('raft.refused', {
+      to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted: before === m.term ? votedBefore : NONE,
+      led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id), pre: !vote, heardTicks, electionTicks: this.config.electionTicks,
+    });
   }
 
   /**
@@ -551,6 +565,9 @@ export class KvServer implements Process {
         else if (!st.conf.voters.includes(req.node) || req.node === this.ctx.id) reason = 'not-a-voter';
         else {
           this.transferTick = this.ticksGiven;
+          const pr = st.progress?.[req.node];
+          // What the leader knew of the target, for the transfer-completes check.
+          this.ctx.telemetry.emit('raft.transfer', { to: req.node, term: st.term, match: pr?.match ?? -1, lastIndex: st.lastIndex, commit: st.commit, state: pr?.state ?? 'none' });
           raft.transferLeadership(req.node);
         }
         break;

@@ -95,10 +95,22 @@ export interface RaftBugs {
    * only heartbeatTicks: it may vote for a candidate while that lease still runs.
    */
   restartGuardShort?: boolean;
+  /**
+   * The up-to-date test (§5.4.1) asks that both the candidate's last term and its last index
+   * be at least the voter's: stricter than the paper, so safe, but a candidate with a newer
+   * last term and a shorter log is refused, and an election may be lost that was due.
+   */
+  upToDateNeedsBoth?: boolean;
+  /**
+   * A transfer's target campaigns on MsgTimeoutNow as on an election timeout (PreVote first
+   * when it is on), without the transfer's context: under CheckQuorum the followers, who
+   * still hear the leader, ignore it, and the transfer is abandoned.
+   */
+  transferWithoutContext?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

@@ -75,9 +75,13 @@ export class RaftLog {
     return this.term(i) === t;
   }
 
-  /** §5.4.1: is a log ending at (lastIdx, lastTrm) at least as up to date as ours? */
-  isUpToDate(lastIdx: LogIndex, lastTrm: Term): boolean {
+  /**
+   * §5.4.1: is a log ending at (lastIdx, lastTrm) at least as up to date as ours?
+   * `needsBoth` is the bug flag upToDateNeedsBoth: both its last term and index must be at least ours.
+   */
+  isUpToDate(lastIdx: LogIndex, lastTrm: Term, needsBoth = false): boolean {
     const myTerm = this.lastTerm();
+    if (needsBoth) return lastTrm >= myTerm && lastIdx >= this.lastIndex();
     return lastTrm > myTerm || (lastTrm === myTerm && lastIdx >= this.lastIndex());
   }
 

@@ -735,6 +735,31 @@ describe('the bug flags read by raft.ts have teeth (config.ts RaftBugs)', () => 
     expect(n.status()).toMatchObject({ term: 2, vote: 3 });
   });
 
+  it('upToDateNeedsBoth: a candidate with a newer last term and a shorter log is refused (§5.4.1 grants it)', () => {
+    const vote = (bugs: UnitNodeOptions['bugs']) => {
+      const n = newNode(1, { term: 1 });
+      n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 1, index: 0, logTerm: 0, entries: entriesOf([1, 1, 1]), commit: 0 }));
+      drain(n);
+      const m = newNode(1, { term: 1, bugs });
+      m.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 1, index: 0, logTerm: 0, entries: entriesOf([1, 1, 1]), commit: 0 }));
+      drain(m);
+      for (const x of [n, m]) x.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 3, index: 2, logTerm: 2 }));
+      return [n.status().vote, m.status().vote];
+    };
+    expect(vote({ upToDateNeedsBoth: true })).toEqual([3, NONE]);
+  });
+
+  it('transferWithoutContext: MsgTimeoutNow starts a campaign without the transfer context (PreVote first)', () => {
+    const asks = (bugs: UnitNodeOptions['bugs']) => {
+      const n = newNode(1, { term: 2, preVote: true, checkQuorum: true, bugs });
+      n.step(msg({ type: 'MsgTimeoutNow', from: 2, to: 1, term: 2 }));
+      return drain(n).messages.map((m) => [m.type, m.term, m.context ?? '']);
+    };
+    expect(asks({})).toContainEqual(['MsgVote', 3, 'transfer']);
+    expect(asks({ transferWithoutContext: true })).toContainEqual(['MsgPreVote', 3, '']);
+    expect(asks({ transferWithoutContext: true }).some(([t]) => t === 'MsgVote')).toBe(false);
+  });
+
   it('preVoteMovesTerm: a pre-vote request moves the term', () => {
     const n = newNode(1, { term: 4, preVote: true, bugs: { preVoteMovesTerm: true } });
     n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 5, index: 0, logTerm: 0 }));

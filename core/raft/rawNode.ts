@@ -142,6 +142,11 @@ export class RawNode {
     pr.probeSent = true;
   }
 
+  /** The messages queued for the next Ready, so far (read-only: a host may watch what a step answered). */
+  queued(): readonly Message[] {
+    return this.r.msgs;
+  }
+
   hasReady(): boolean {
     const r = this.r;
     const soft = r.softState();

@@ -23,7 +23,7 @@ export function stepFollower(r: Raft, m: Message): void {
       return;
     case 'MsgTimeoutNow':
       // The leader asks us to take over now: skip PreVote and override leases.
-      campaign(r, 'transfer');
+      campaign(r, r.bugs.transferWithoutContext !== true ? 'transfer' : r.cfg.preVote ? 'pre' : 'election');
       return;
     case 'MsgTransferLeader':
     case 'MsgReadIndex':

@@ -10,8 +10,8 @@
 // "No acknowledged write lost" is checked at the end by linearizability of the history.
 // The invariants on every node's log, commit index, match indexes, votes and durable state
 // (committed or not) live in raftLogChecks.ts, the membership check in membership.ts and
-// the read-basis check in readBasis.ts and the state-agreement check in stateAgreement.ts,
-// all installed with these.
+// the read-basis check in readBasis.ts, the state-agreement check in stateAgreement.ts and
+// the vote-due check in voteDue.ts, all installed with these.
 // Memory is bounded and independent of run length: the last COMMITTED_REMEMBERED_MAX
 // committed indexes are remembered, each as its term, the node that applied it first and a
 // 64-bit hash of its command (about 20 bytes, in typed arrays that grow to the window and no
@@ -28,6 +28,7 @@ import { MembershipCheck } from './membership.ts';
 import { RaftLogChecks } from './raftLogChecks.ts';
 import { ReadBasisCheck } from './readBasis.ts';
 import { StateAgreementCheck } from './stateAgreement.ts';
+import { VoteDueCheck } from './voteDue.ts';
 import { formatCount } from '../kernel/time.ts';
 
 /** Distinct committed entries remembered, at most (older ones are forgotten, oldest first). */
@@ -154,6 +155,8 @@ export class RaftInvariants {
   readonly readBasis: ReadBasisCheck;
   /** Every replica's state after each index against the first one reported (stateAgreement.ts). */
   readonly stateAgreement: StateAgreementCheck;
+  /** Every refused election vote against the voter's duty to grant it (voteDue.ts). */
+  readonly voteDue: VoteDueCheck;
 
   /**
    * `faults`: the run's concrete faults (the log checks exempt writes to a lying disk);
@@ -165,6 +168,7 @@ export class RaftInvariants {
     this.membership = new MembershipCheck(world);
     this.readBasis = new ReadBasisCheck(world);
     this.stateAgreement = new StateAgreementCheck(world, rememberedMax);
+    this.voteDue = new VoteDueCheck(world);
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.role' && f.role === 'leader') this.onLeader(t, node, f.term as number);
       else if (name === 'raft.leader') this.onLeaderLog(node, f.term as number, f.lastIndex as number, f.logTerms as string);

@@ -7,7 +7,10 @@ import type { Micros, Process } from '../../core/env.ts';
 import { KvClient } from '../../core/kv/client.ts';
 import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
 import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmentedHistory.ts';
-import { installLeaderChurn } from '../check/leaderChurn.ts';
+import { churnSettings, installLeaderChurn } from '../check/leaderChurn.ts';
+import { TransferCompletesCheck } from '../check/transferCompletes.ts';
+import { DEFAULT_LINK } from '../net/link.ts';
+import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
@@ -76,14 +79,18 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const liveness = installLivenessCheck(world, s, healUs, history);
   const quorumLiveness = installQuorumLiveness(world, s, history);
   const operator = installOperator(world, s);
+  const transfers = installTransferCompletes(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     quorumLiveness.conclude();
+    transfers.conclude();
     return {
       ...history.conclude(),
       liveness: liveness.state,
       quorumLiveness: quorumLiveness.state(),
       leaderChurn: churn.state,
+      voteDue: invariants.voteDue.state(),
+      transferCompletes: transfers.state(),
       quietLeadersMax: churn.worst,
       elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
@@ -122,6 +129,16 @@ export const raftKvWorkload = defineWorkload({
 /** Why a raft-kv run records no client history (Workload.kvHistory), or null. */
 export function raftKvHistory(s: Pick<RaftKvScenario, 'clients'>): string | null {
   return s.clients.count + s.clients.readers === 0 ? 'the scenario has no clients (clients.count and clients.readers are 0)' : null;
+}
+
+/**
+ * Transfers complete (sim/check/transferCompletes.ts): an operator's transfer to a caught-up
+ * target with nothing in its way elects the target. Not applicable without an operator.
+ */
+function installTransferCompletes(world: World, s: RaftKvScenario): { conclude(): void; state(): string } {
+  if (s.admin === undefined) return { conclude() {}, state: () => notApplicable('no admin operator asks for leadership transfers') };
+  const check = new TransferCompletesCheck(world, churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK)));
+  return { conclude: () => check.conclude(), state: () => check.state };
 }
 
 /**
