@@ -1,0 +1,108 @@
+// Goal: the sixth hostile-input round. Files and flags a hostile or careless user gives the
+// CLI are refused with exit 2, a message naming the file, field or flag and the fix, no
+// stack, nothing on stdout and nothing written; nothing they say is dropped, cut short or
+// read other than as written.
+// Method: each case writes its input into a fresh temporary directory and runs the CLI
+// in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { materialize } from '../sim/faults/swarm.ts';
+import { parseScenarioText, validateScenario } from '../sim/scenario/parse.ts';
+import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
+import { cli } from './cliHarness.ts';
+import { SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+
+let dir: string;
+let n = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fl-hostile6-'));
+});
+
+function file(name: string, text: string | Buffer): string {
+  const p = join(dir, `${++n}-${name}`);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
+function scenarioRefused(text: string, ...patterns: RegExp[]): void {
+  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
+}
+
+const HEAD = `${SCENARIO_HEAD}duration: 10s\n`;
+const faults = (...lines: string[]): string => `${HEAD}faults:\n${lines.map((l) => `  - ${l}\n`).join('')}`;
+
+describe('faults that take one node down or pause it at overlapping times (defect 1)', () => {
+  it.each([
+    // Each ran (exit 0) with the node back up at 3s: a crash of 3s was one of 2s.
+    [['{ at: 1s, kind: crash, node: 1, duration: 3s }', '{ at: 2s, kind: crash, node: 1, duration: 1s }'], /^ {2}faults\[1\]: overlaps faults\[0\] on node 1 \(crash 1s\.\.4s, and this crash 2s\.\.3s\): a node is down or paused by one fault at a time, so the first heal \(at 3s\) brings it back and the other fault ends early or does nothing; give the two faults times that do not overlap, or make them one fault/m],
+    [['{ at: 1s, kind: pause, node: 1, duration: 3s }', '{ at: 2s, kind: crash, node: 1, duration: 1s }'], /^ {2}faults\[1\]: overlaps faults\[0\] on node 1 \(pause 1s\.\.4s, and this crash 2s\.\.3s\)/m],
+    [['{ at: 2s, kind: pause, node: 2, duration: 1s }', '{ at: 1s, kind: slowStart, node: 2, duration: 3s, startDelay: 100ms }'], /^ {2}faults\[1\]: overlaps faults\[0\] on node 2 \(pause 2s\.\.3s, and this slowStart 1s\.\.4s\)/m],
+    // A crash for good overlaps whatever follows it on that node until a restart.
+    [['{ at: 1s, kind: shutdown, node: 0 }', '{ at: 5s, kind: pause, node: 0, duration: 1s }'], /^ {2}faults\[1\]: overlaps faults\[0\] on node 0 \(shutdown from 1s on, and this pause 5s\.\.6s\)/m],
+    // Touching, listed in the other order: the crash at 2s comes first and the restart at 2s undoes it.
+    [['{ at: 2s, kind: crash, node: 1, duration: 1s }', '{ at: 1s, kind: crash, node: 1, duration: 1s }'], /^ {2}faults\[1\]: overlaps faults\[0\] on node 1/m],
+  ])('%j exits 2 naming the later fault and the one it overlaps', (list, pattern) => {
+    scenarioRefused(faults(...list), pattern, /recorded: true/);
+  });
+
+  it('faults one after the other on a node, on different nodes, or recorded from a run still run', () => {
+    for (const text of [
+      faults('{ at: 1s, kind: crash, node: 1, duration: 1s }', '{ at: 2s, kind: pause, node: 1, duration: 1s }'),
+      faults('{ at: 1s, kind: crash, node: 1 }', '{ at: 2s, kind: restart, node: 1 }', '{ at: 3s, kind: pause, node: 1, duration: 1s }'),
+      faults('{ at: 1s, kind: crash, node: 1, duration: 3s }', '{ at: 2s, kind: crash, node: 2, duration: 1s }'),
+      `${faults('{ at: 1s, kind: crash, node: 1, duration: 3s }', '{ at: 2s, kind: crash, node: 1, duration: 1s }')}recorded: true\n`,
+    ]) {
+      const r = cli('run', '--scenario', file('ok.yaml', text), '--quiet');
+      expect(r.code, r.err).toBe(0);
+    }
+  });
+
+  it('a swarm seed written out (as shrink and explore write it) says recorded: true and reads back as the same scenario, overlaps and all', () => {
+    const swarm = parseScenarioText(readFileSync('scenarios/swarm-raft-nodes.yaml', 'utf8'), 'swarm-raft-nodes.yaml');
+    if (!swarm.ok) throw new Error(JSON.stringify(swarm.problems));
+    // A seed whose draws overlap on a node: a hand-written file with these faults is refused.
+    const seed = [...Array(50).keys()].find((k) => !validateScenario({ ...materialize(swarm.scenario, k), recorded: undefined }).ok);
+    expect(seed).toBeDefined();
+    const s = materialize(swarm.scenario, seed as number);
+    const text = scenarioToYaml(s, 'test');
+    expect(text).toMatch(/^recorded: true$/m);
+    const back = parseScenarioText(text, 'x.yaml');
+    expect(back.ok ? back.scenario : back.problems).toEqual(s);
+  });
+});
+
+describe('a clock or drift fault that changes nothing (defect 2)', () => {
+  it.each([
+    // Each ran and passed (exit 0) as if the clock had been tested.
+    ['{ at: 1s, kind: drift, node: 1, ppm: 0, duration: 2s }', /^ {2}faults\[0\]\.ppm: is 0, and no other fault makes node 1's clock drift at 1s: its clock already runs at the true rate, so the fault changes nothing and a run would pass as if it had been tested; give a drift in ppm \(e\.g\. 200 or -200\), or remove the fault/m],
+    ['{ at: 1s, kind: clock, node: 1, driftPpm: 0 }', /^ {2}faults\[0\]\.driftPpm: is 0, and no other fault makes node 1's clock drift/m],
+    ['{ at: 1s, kind: clock, node: 1, step: 0, driftPpm: 100 }', /^ {2}faults\[0\]\.step: is 0: the clock moves by nothing, so this part of the fault changes nothing; give the µs to step by \(e\.g\. 5000000 for 5s\), or remove step/m],
+  ])('%s exits 2 naming the field', (fault, pattern) => {
+    scenarioRefused(faults(fault), pattern);
+  });
+
+  it('a drift of 0 over another drift of the node (it resets the clock to the true rate) still runs', () => {
+    const ok = file('ok.yaml', faults('{ at: 1s, kind: drift, node: 1, ppm: 500, duration: 5s }', '{ at: 2s, kind: drift, node: 1, ppm: 0, duration: 1s }'));
+    expect(cli('run', '--scenario', ok, '--quiet').code).toBe(0);
+  });
+});
+
+describe('a byzantine field the mode never reads (defect 3)', () => {
+  it('fraction on a flood, rate on a corrupt exit 2 naming the field and the mode that reads it (each was dropped without a word)', () => {
+    scenarioRefused(faults('{ at: 1s, kind: byzantine, mode: flood, node: 1, fraction: 0.9, duration: 2s }'),
+      /^ {2}faults\[0\]\.fraction: the flood mode does not read fraction \(only mode corrupt does: the share of the node's messages corrupted\); flood injects rate messages per second: remove fraction, or set mode: corrupt/m);
+    scenarioRefused(faults('{ at: 1s, kind: byzantine, mode: corrupt, node: 1, rate: 9, duration: 2s }'),
+      /^ {2}faults\[0\]\.rate: the corrupt mode does not read rate \(only forge, replay, flood and malformed do: messages injected per second\)/m);
+  });
+});
+
+describe('recorded: is true or left out', () => {
+  it('recorded: false or "yes" exits 2 naming it', () => {
+    scenarioRefused(`${HEAD}recorded: "yes"\n`, /^ {2}recorded: expected true \(the faults were recorded from a run and run as recorded\), or leave it out/m);
+  });
+});
+
