@@ -103,6 +103,12 @@ export interface SweepSummary {
   eventsPerS: number;
   seedsPerMin: number;
   slowest: { seed: number; wallMs: number }[];
+  /**
+   * merge: seeds of the inputs' ranges that no input holds (a shard not merged, a sweep
+   * that did not finish), with the first few of them; absent when none is missing. They
+   * make the merge inconclusive: nothing says they would pass.
+   */
+  missing?: { count: number; first: number[] };
 }
 
 export function summarize(results: readonly SeedResult[], wallMs: number): SweepSummary {

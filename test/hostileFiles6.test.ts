@@ -4,7 +4,7 @@
 // read other than as written.
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -106,3 +106,34 @@ describe('recorded: is true or left out', () => {
   });
 });
 
+
+describe('a merge that lacks seeds of its range (defect 4)', () => {
+  it('one shard of two, or a sweep that did not finish, is inconclusive naming the missing seeds (it was PASS, exit 0: "2 passed of 2 seeds" for seeds 1..4)', () => {
+    const shard = (i: number): string => {
+      const out = join(dir, `shard-${++n}`);
+      expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..4', '--shard', `${i}/2`, '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+      return out;
+    };
+    const one = shard(1);
+    const r = cli('merge', one);
+    expect(r.code, r.err).toBe(3);
+    expect(r.out).toMatch(/^ {2}INCONCLUSIVE {2}2 passed/m);
+    expect(r.out).toMatch(/^ {2}seeds 2, 4 of 1\.\.4 are in no input \(a shard not merged, or a sweep that did not finish\), so nothing says they pass: exit 3; merge every shard, or sweep the missing seeds and merge them too \(--allow-inconclusive accepts the gap\)$/m);
+    expect((JSON.parse(cli('merge', one, '--json').out) as { summary: { missing: unknown } }).summary.missing).toEqual({ count: 2, first: [2, 4] });
+    expect(cli('merge', one, '--allow-inconclusive').code).toBe(0);
+    // Both shards: every seed is there, a pass.
+    const both = cli('merge', one, shard(2));
+    expect(both.code, both.err).toBe(0);
+    expect(both.out).toMatch(/PASS {2}4 passed/);
+    // A results log that stopped after seed 1 of 1..3.
+    const log = join(dir, `log-${++n}`);
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..3', '--jobs', '1', '--out', log, '--quiet').code).toBe(0);
+    const lines = readFileSync(join(log, 'results.jsonl'), 'utf8').split('\n');
+    const cut = join(dir, `cut-${++n}`);
+    mkdirSync(cut);
+    writeFileSync(join(cut, 'results.jsonl'), `${lines[0]}\n${lines[1]}\n`);
+    const partial = cli('merge', cut);
+    expect(partial.code).toBe(3);
+    expect(partial.out).toMatch(/seeds 2, 3 of 1\.\.3 are in no input/);
+  });
+});
