@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { materialize } from '../sim/faults/swarm.ts';
 import { parseScenarioText, validateScenario } from '../sim/scenario/parse.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
-import { cli } from './cliHarness.ts';
-import { SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { cli, cliAsync } from './cliHarness.ts';
+import { refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 let dir: string;
 let n = 0;
@@ -135,5 +135,25 @@ describe('a merge that lacks seeds of its range (defect 4)', () => {
     const partial = cli('merge', cut);
     expect(partial.code).toBe(3);
     expect(partial.out).toMatch(/seeds 2, 3 of 1\.\.3 are in no input/);
+  });
+});
+
+describe('check tells an integer from a double and a decimal (defect 5)', () => {
+  const history = (write: string, read: string): string => `{:process 0 :type :invoke :f :write :value ${write}}\n{:process 0 :type :ok :f :write :value ${write}}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value ${read}}\n`;
+  it.each([
+    // Each was LINEARIZABLE, exit 0: Clojure's (= 1 1M), (= 1 1.0) and (= 1.5 1.5M) are false.
+    ['1M', '1', /line 4: holds the integer 1, and line 1 the decimal 1M; Clojure holds an integer, a double and a decimal of one value unequal \(\(= 1 1\.0\) and \(= 1 1M\) are false\), but both read as the number 1 here, so the two would be checked as one value: write it one way/],
+    ['1.0', '1', /line 4: holds the integer 1, and line 1 the double 1\.0/],
+    ['1.5M', '1.5', /line 4: holds the double 1\.5, and line 1 the decimal 1\.5M/],
+  ])('a write of %s and a read of %s exit 2 naming both lines', async (write, read, pattern) => {
+    refused(await cliAsync(dir, 'check', file('mixed.edn', history(write, read))), pattern);
+  });
+
+  it('a decimal of more digits than a number holds exactly exits 2 by line and column (0.30000000000000001 was read as 0.3)', async () => {
+    refused(await cliAsync(dir, 'check', file('digits.edn', history('0.30000000000000001', '0.3'))), /line 1, column 44: the decimal 0\.30000000000000001 has 17 significant digits; a number holds 15 exactly, so it could compare equal to a different decimal: write at most 15/);
+  });
+
+  it('one value written one way throughout is still judged', async () => {
+    for (const [w, r] of [['1M', '1M'], ['1.0', '1.0'], ['1.5', '1.5'], ['1N', '1']]) expect((await cliAsync(dir, 'check', file('one-way.edn', history(w, r)))).code, `${w} ${r}`).toBe(0);
   });
 });
