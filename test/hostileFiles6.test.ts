@@ -4,7 +4,7 @@
 // read other than as written.
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,26 @@ describe('check tells an integer from a double and a decimal (defect 5)', () => 
 
   it('one value written one way throughout is still judged', async () => {
     for (const [w, r] of [['1M', '1M'], ['1.0', '1.0'], ['1.5', '1.5'], ['1N', '1']]) expect((await cliAsync(dir, 'check', file('one-way.edn', history(w, r)))).code, `${w} ${r}`).toBe(0);
+  });
+});
+
+describe('control characters in paths (defect 6)', () => {
+  it('a flag value or argument holding a line break or an escape exits 2 naming it, shown escaped, and writes nothing (the path was printed raw into messages and replay commands)', async () => {
+    const out = join(dir, `o\nut-${++n}`);
+    refused(cli('run', '--scenario', 'heartbeat-crash', '--out', out), /^faultline: --out: ".*o\\nut-\d+" holds a control character \(U\+000A at character \d+\); it would print raw into messages and replay commands \(a line break reads as another line, an escape rewrites the terminal\): rename the file or directory, or give another value\. See `faultline run --help`\.$/m);
+    expect(existsSync(out)).toBe(false);
+    refused(cli('merge', `a\u001b[31mb`), /^faultline: an argument: "a\\u001b\[31mb" holds a control character \(U\+001B at character 2\)/);
+    refused(cli('sweep', '--scenario', `x\u0007.yaml`, '--seeds', '1..2'), /^faultline: --scenario: "x\\u0007\.yaml" holds a control character \(U\+0007 at character 2\)/);
+    // --initial is JSON text, where a line break is white space: it is judged as JSON.
+    expect((await cliAsync(dir, 'check', '--initial', '{\n}', 'nowhere.edn')).err).not.toMatch(/control character/);
+  });
+
+  it('a sweep file whose recorded scenario path holds one exits 2 by field', () => {
+    const out = join(dir, `sweep-${++n}`);
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
+    const bad = file('sweep.json', JSON.stringify({ ...doc, scenarioRef: 'heartbeat\u001b[2Jcrash' }));
+    refused(cli('merge', bad), /^ {2}scenarioRef: holds a control character \(U\+001B at character 10\): it would print raw into replay commands and messages/m);
+    refused(cli('replay', `${bad}#seed=1`), /scenarioRef: holds a control character/);
   });
 });
