@@ -178,3 +178,21 @@ describe('control characters in paths (defect 6)', () => {
     refused(cli('replay', `${bad}#seed=1`), /scenarioRef: holds a control character/);
   });
 });
+
+describe('settings of a gateway policy that is switched off (defect 7)', () => {
+  const load = (gateway: string, workload = 'load-kv'): string => `name: hostile\ndescription: x\nworkload: ${workload}\ntopology: { nodes: 3${workload === 'mapek' ? ', spares: 1' : ''} }\nduration: 4s\n${workload === 'mapek' ? 'manager: { base: load-kv }\n' : ''}load: { rate: 100, start: 500ms, phases: [ { name: p, duration: 1s } ] }\ngateway: ${gateway}\n`;
+  it.each([
+    // Each ran with the policy off: the same trace as no gateway section at all, exit 0.
+    ['{ rateLimit: { rate: 5 } }', /^ {2}gateway\.rateLimit\.rate: gateway\.rateLimit is off \(enabled is false unless the file says enabled: true\), so rate does nothing and a run would pass as if it had been tested: add enabled: true to switch gateway\.rateLimit on, or remove rate$/m],
+    ['{ bulkhead: { concurrency: 1, queue: 0 } }', /^ {2}gateway\.bulkhead\.concurrency: gateway\.bulkhead is off[\s\S]*^ {2}gateway\.bulkhead\.queue: gateway\.bulkhead is off/m],
+    ['{ retry: { enabled: false, attempts: 7 } }', /^ {2}gateway\.retry\.attempts: gateway\.retry is off \(enabled: false\), so attempts does nothing/m],
+    ['{ retry: { budget: { ratio: 0.5 } } }', /^ {2}gateway\.retry\.budget\.ratio: gateway\.retry\.budget is off/m],
+  ])('gateway %s exits 2 naming the field', (gateway, pattern) => {
+    scenarioRefused(load(gateway), pattern);
+  });
+
+  it('the same for mapek on load-kv; a policy switched on, or off and nothing more, still runs', () => {
+    scenarioRefused(load('{ breaker: { window: 5 } }', 'mapek'), /^ {2}gateway\.breaker\.window: gateway\.breaker is off/m);
+    expect(cli('run', '--scenario', file('ok.yaml', load('{ bulkhead: { enabled: true, concurrency: 1 }, breaker: { enabled: false } }')), '--quiet').code).toBe(0);
+  });
+});

@@ -28,6 +28,7 @@ import { drawRaftSwarm } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
+import { switchedOffProblems } from '../scenario/switchedOff.ts';
 import { duration, durationAtLeast, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
@@ -365,7 +366,7 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s)],
+  validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
   kvHistory: () => null,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),
