@@ -196,3 +196,20 @@ describe('settings of a gateway policy that is switched off (defect 7)', () => {
     expect(cli('run', '--scenario', file('ok.yaml', load('{ bulkhead: { enabled: true, concurrency: 1 }, breaker: { enabled: false } }')), '--quiet').code).toBe(0);
   });
 });
+
+describe('rag corpus and section settings (defect 8)', () => {
+  const rag = (section: string): string => `name: hostile\ndescription: x\nworkload: rag\ntopology: { nodes: 3 }\nduration: 6s\nrag: ${section}\n`;
+  it.each([
+    // A "synthetic corpus: count must be a positive integer" stack, exit 1.
+    ['{ corpus: synthetic-0x0 }', /^ {2}rag\.corpus: synthetic-0x0: the document count must be from 1 to 1,000,000, got 0; name a corpus such as synthetic-10000x128$/m],
+    // Tried to allocate 1.6 TB: a heap-limit crash, exit 1.
+    ['{ corpus: synthetic-100000000x4096 }', /^ {2}rag\.corpus: synthetic-100000000x4096: the document count must be from 1 to 1,000,000/m],
+    ['{ corpus: synthetic-100000x4096 }', /^ {2}rag\.corpus: synthetic-100000x4096: 100000 vectors of 4096 numbers are 409,600,000 numbers, over the 50,000,000 \(200 MB\) a generated corpus may hold/m],
+    // Silently capped at the corpus's 778 documents.
+    ['{ docs: 5000 }', /^ {2}rag\.docs: is 5000, but corpus fiori holds 778 documents: give at most 778 \(0: all of them\)$/m],
+    // The cache was off: capacity did nothing, exit 0.
+    ['{ cache: { enabled: false, capacity: 5 } }', /^ {2}rag\.cache\.capacity: rag\.cache is off \(enabled: false\), so capacity does nothing/m],
+  ])('rag %s exits 2 naming the field', (section, pattern) => {
+    scenarioRefused(rag(section), pattern);
+  });
+});
