@@ -213,3 +213,11 @@ describe('rag corpus and section settings (defect 8)', () => {
     scenarioRefused(rag(section), pattern);
   });
 });
+
+describe('settings of a manager that is switched off (defect 7b)', () => {
+  it('manager: { enabled: false, interval: 50ms } exits 2 naming manager.interval (it ran without a manager, exit 0); base is still read', () => {
+    const mapek = (manager: string): string => `name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 10s\nmanager: ${manager}\n`;
+    scenarioRefused(mapek('{ enabled: false, interval: 50ms, base: raft-kv }'), /^ {2}manager\.interval: manager is off \(enabled: false\), so interval does nothing and a run would pass as if it had been tested: add enabled: true to switch manager on, or remove interval$/m);
+    expect(cli('run', '--scenario', file('ok.yaml', mapek('{ enabled: false, base: raft-kv }')), '--quiet').code).toBe(0);
+  });
+});

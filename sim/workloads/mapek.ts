@@ -161,6 +161,8 @@ export const mapekWorkload = defineWorkload({
   // On load-kv the clients are `load.clients` (open loop): read-only closed-loop ones would be ignored.
   validate: (s, given) => [
     ...baseSectionProblems(s.manager.base, given),
+    // With the manager off the cluster still runs on manager.base; nothing else of it is read.
+    ...switchedOffProblems(s.manager, given.manager, 'manager', ['base']),
     ...(s.manager.base !== 'load-kv' ? clientsProblems(s) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
   ],
   kvHistory: (s) => (s.manager.base === 'load-kv' ? null : raftKvHistory(s)),
