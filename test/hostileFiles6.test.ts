@@ -221,3 +221,14 @@ describe('settings of a manager that is switched off (defect 7b)', () => {
     expect(cli('run', '--scenario', file('ok.yaml', mapek('{ enabled: false, base: raft-kv }')), '--quiet').code).toBe(0);
   });
 });
+
+describe('raft settings the seed replaces, or a swarm nobody draws (defect 9)', () => {
+  it('raft.swarm: true beside a setting the seed draws exits 2 naming it (the value was replaced by the draw without a word); on mapek, which draws none, swarm itself is refused (it did nothing)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nraft: { swarm: true, electionTicks: 30, fsync: { min: 1ms, max: 2ms } }\n',
+      /^ {2}raft\.electionTicks: raft\.swarm is true, so each seed draws electionTicks and the 30 given here would be replaced: remove electionTicks, or remove swarm: true to run with it$/m);
+    scenarioRefused('name: hostile\ndescription: x\nworkload: mapek\ntopology: { nodes: 3, spares: 1 }\nduration: 10s\nraft: { swarm: true }\n',
+      /^ {2}raft\.swarm: the mapek workload does not draw raft settings from the seed, so swarm: true would do nothing: remove it \(raft-kv, load-kv and rag draw them\)$/m);
+    // A setting the seed does not draw (fsync) still goes with swarm.
+    expect(cli('run', '--scenario', file('ok.yaml', 'name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nraft: { swarm: true, fsync: { min: 1ms, max: 2ms } }\n'), '--quiet').code).toBe(0);
+  });
+});

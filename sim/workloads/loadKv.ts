@@ -24,7 +24,7 @@ import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
-import { drawRaftSwarm } from './raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
@@ -366,7 +366,7 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
+  validate: (s, given) => [...raftSwarmProblems(s, given), ...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
   kvHistory: () => null,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),

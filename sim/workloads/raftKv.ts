@@ -17,7 +17,7 @@ import type { NodeSpec, World } from '../world/world.ts';
 import { clientsProblems, clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { adminSection, RaftOperator } from './operator.ts';
-import { drawRaftSwarm } from './raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
@@ -102,7 +102,8 @@ export const raftKvWorkload = defineWorkload({
   sections,
   leader: true,
   spares: true,
-  validate: (s) => [
+  validate: (s, given) => [
+    ...raftSwarmProblems(s, given),
     ...(s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
       ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
       : []),

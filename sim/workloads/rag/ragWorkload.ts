@@ -1,6 +1,6 @@
 // The rag workload: a replicated retrieval service (core/rag) over a real embedding corpus,
 // registered through the workload interface (sim/workloads/workload.ts). See docs/rag.md.
-import { drawRaftSwarm } from '../raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from '../raftSwarm.ts';
 import { loadCorpus } from '../../../corpus/registry.ts';
 import { loadHnsw } from '../../../wasm/hnsw/load.ts';
 import type { Problem } from '../../scenario/schema.ts';
@@ -39,7 +39,7 @@ function corpusProblems(s: RagScenario): Problem[] {
 
 /** Problems across sections that the schemas cannot see. */
 function validateRag(s: RagScenario, given: Readonly<Record<string, unknown>>): Problem[] {
-  const out: Problem[] = [...corpusProblems(s), ...switchedOffProblems(s.rag, given.rag, 'rag')];
+  const out: Problem[] = [...raftSwarmProblems(s, given), ...corpusProblems(s), ...switchedOffProblems(s.rag, given.rag, 'rag')];
   const q = s.rag.queries;
   if (q.clients > 0 && q.rate > 0 && q.start >= s.duration - s.liveness.within) {
     out.push({ path: 'rag.queries.start', message: `queries start at ${q.start / 1000} ms, but clients stop at ${(s.duration - s.liveness.within) / 1000} ms (duration - liveness.within): start earlier or run longer` });
