@@ -232,3 +232,11 @@ describe('raft settings the seed replaces, or a swarm nobody draws (defect 9)', 
     expect(cli('run', '--scenario', file('ok.yaml', 'name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nraft: { swarm: true, fsync: { min: 1ms, max: 2ms } }\n'), '--quiet').code).toBe(0);
   });
 });
+
+describe('client settings with no clients (defect 10)', () => {
+  it('clients: { count: 0, keys: 9, mix: ... } exits 2 naming each setting (the run had no clients, so they did nothing, exit 0)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nclients: { count: 0, keys: 9, mix: { put: 1 } }\n',
+      /^ {2}clients\.keys: clients\.count and clients\.readers are 0, so there are no clients and keys does nothing: give clients\.count \(e\.g\. 3\), or remove keys$/m, /^ {2}clients\.mix: clients\.count and clients\.readers are 0/m);
+    expect(cli('run', '--scenario', 'raft-idle', '--quiet').code).toBe(0);
+  });
+});

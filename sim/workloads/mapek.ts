@@ -165,7 +165,7 @@ export const mapekWorkload = defineWorkload({
     ...raftSwarmProblems(s, given, false),
     // With the manager off the cluster still runs on manager.base; nothing else of it is read.
     ...switchedOffProblems(s.manager, given.manager, 'manager', ['base']),
-    ...(s.manager.base !== 'load-kv' ? clientsProblems(s) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
+    ...(s.manager.base !== 'load-kv' ? clientsProblems(s, given) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
   ],
   kvHistory: (s) => (s.manager.base === 'load-kv' ? null : raftKvHistory(s)),
   nodes: mapekNodes,

@@ -111,7 +111,7 @@ export const raftKvWorkload = defineWorkload({
     ...(s.topology.spares > 0 && (s.admin === undefined || s.admin.ops.addLearner === 0)
       ? [{ path: 'topology.spares', message: `${s.admin === undefined ? 'no admin: section brings' : 'admin.ops.addLearner is 0, so nothing brings'} the spare servers in, and they would never run: remove topology.spares, or ${s.admin === undefined ? 'add an admin: section (its addLearner adds spares as learners)' : 'give addLearner a weight above 0'}` }]
       : []),
-    ...clientsProblems(s),
+    ...clientsProblems(s, given),
   ],
   kvHistory: raftKvHistory,
   nodes: raftKvNodes,
