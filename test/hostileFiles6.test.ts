@@ -240,3 +240,12 @@ describe('client settings with no clients (defect 10)', () => {
     expect(cli('run', '--scenario', 'raft-idle', '--quiet').code).toBe(0);
   });
 });
+
+describe('workloads that would check nothing (defect 11)', () => {
+  it('heartbeat on one node, and load whose every phase has factor 0, exit 2 naming the field (each passed, exit 0, having checked nothing)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 1 }\nduration: 5s\n',
+      /^ {2}topology\.nodes: is 1: a heartbeat failure detector watches the other nodes, and a single node has none, so nothing would be checked and the run would pass as if it had been tested; give at least 2 nodes$/m);
+    scenarioRefused('name: hostile\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 4s\nload: { rate: 100, start: 500ms, phases: [ { name: p, duration: 1s, factor: 0 }, { name: q, duration: 1s, factor: 0 } ] }\n',
+      /^ {2}load\.phases: every phase has factor 0, so no request would be sent and the run would pass as if it had been tested: give at least one phase a factor above 0 \(1 is load\.rate\)$/m);
+  });
+});

@@ -136,7 +136,9 @@ export function loadClientsProblems(given: Readonly<Record<string, unknown>>, wh
   }));
 }
 
-export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number }[] } }): Problem[] {
+export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number; factor: number }[] } }): Problem[] {
+  // Factor 0 is an idle phase; every phase idle sends no request, and nothing would be checked.
+  if (s.load.phases.every((p) => p.factor === 0)) return [{ path: 'load.phases', message: 'every phase has factor 0, so no request would be sent and the run would pass as if it had been tested: give at least one phase a factor above 0 (1 is load.rate)' }];
   const endUs = s.load.start + s.load.phases.reduce((t, p) => t + p.duration, 0);
   if (endUs <= s.duration) return [];
   return [{ path: 'load.phases', message: `end at ${formatDuration(endUs)} (load.start plus every phase's duration), after the run (duration ${formatDuration(s.duration)}): shorten the phases or lengthen the run` }];
