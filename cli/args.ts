@@ -175,6 +175,32 @@ function refuseRepeatsAndEmpty(tokens: readonly { kind: string; name?: string; r
   }
 }
 
+/** "a control character (U+000A at character 3)" for the first one in `text`; null when it has none. */
+export function controlCharacter(text: string): string | null {
+  const at = text.search(/[\u0000-\u001f\u007f-\u009f]/);
+  return at < 0 ? null : `a control character (U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at character ${at + 1})`;
+}
+
+/** Flags whose value is text of its own (JSON), where a line break is just white space. */
+const TEXT_FLAGS: ReadonlySet<string> = new Set(['initial']);
+
+/**
+ * A flag value or argument holding a control character (a line break, an escape, a NUL...)
+ * is refused: these are paths and numbers, and such a character would be printed raw into
+ * messages, summaries and replay commands, where a line break starts what reads as another
+ * line and an escape sequence rewrites the terminal.
+ */
+function refuseControlCharacters(tokens: readonly { kind: string; name?: string; value?: string }[], topic: string): void {
+  for (const t of tokens) {
+    const text = t.value;
+    if (text === undefined || (t.kind === 'option' && TEXT_FLAGS.has(t.name ?? ''))) continue;
+    const c = controlCharacter(text);
+    if (c === null) continue;
+    const what = t.kind === 'option' ? `--${t.name}` : 'an argument';
+    throw new UsageError(`${what}: ${JSON.stringify(text)} holds ${c}; it would print raw into messages and replay commands (a line break reads as another line, an escape rewrites the terminal): rename the file or directory, or give another value. See \`faultline ${topic} --help\`.`);
+  }
+}
+
 const RUN_OPTIONS = {
   scenario: { type: 'string', short: 's' },
   seed: { type: 'string' },
@@ -213,6 +239,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   const v = parsed.values;
   if (v.help) throw new HelpRequested('run');
   refuseRepeatsAndEmpty(parsed.tokens, RUN_OPTIONS, 'run');
+  refuseControlCharacters(parsed.tokens, 'run');
   if (v['log-level'] !== undefined && v['logs-out'] === undefined) throw new UsageError('--log-level: sets the level of --logs-out FILE, which is not given; add --logs-out FILE or drop --log-level');
   if (v['scrape-interval'] !== undefined && v['metrics-out'] === undefined) throw new UsageError('--scrape-interval: sets how often --metrics-out FILE is scraped, which is not given; add --metrics-out FILE or drop --scrape-interval');
   const workers = v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX);
@@ -253,6 +280,7 @@ export function parseFlags(argv: string[], topic: string, options: FlagSpec, pos
   }
   if (parsed.values.help === true) throw new HelpRequested(topic);
   refuseRepeatsAndEmpty(parsed.tokens, options, topic);
+  refuseControlCharacters(parsed.tokens, topic);
   if (parsed.positionals.length > positionalsMax) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}. See \`faultline ${topic} --help\`.`);
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }

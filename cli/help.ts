@@ -140,6 +140,7 @@ Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [
       --timeout T           wall time one seed may take before the sweep gives up: seconds
                             (600) or a duration (90s, 10m), 1s to a day (default 600)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
+                or missing
                             (junit.xml then marks them skipped instead of error)
       --events-max N        each seed's event limit (default 200,000,000; see run --help)
       --fail-fast           stop at the first failing seed: seeds go out in order, one at a
@@ -169,8 +170,10 @@ inputs must come from one scenario text and one --events-max. One input named tw
 directory twice, or a directory and its sweep.json) is refused. Every input is read and checked field by field before anything is written:
 a damaged or hand-edited file, inputs that disagree, or inputs that hold no seed are
 refused (exit 2, naming the file and the field) and leave no --out directory behind.
+Seeds of the inputs' --seeds range that no input holds (a shard not merged, a sweep that
+did not finish) are listed, and make the merge inconclusive: nothing says they pass.
 Exit 0 all passed, 1 a seed failed, 2 bad input, 3 none failed but some were
-inconclusive.`;
+inconclusive or missing.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 

@@ -11,7 +11,9 @@
 // it would count its wall time twice and say it merged shards it did not. Exit 1 when any seed
 // failed, else 3 when any was inconclusive (0 with --allow-inconclusive). An input may be
 // the results log of a sweep that did not finish (DIR/results.jsonl): its seeds are merged
-// like any others, and the output says it is partial. Every input is read and validated
+// like any others, and the output says it is partial. Seeds of the inputs' ranges that no
+// input holds (that sweep's unrun seeds, a shard not merged) are listed and make the merge
+// inconclusive (exit 3, 0 with --allow-inconclusive), never a pass of the seeds that ran. Every input is read and validated
 // (cli/sweepFile.ts), and both outputs are rendered, before --out is created: a merge
 // that fails leaves no directory or file behind.
 import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { parseFlags, UsageError } from './args.ts';
 import { prepareOutDir, refuseSharedPaths } from './outPath.ts';
 import type { Io } from './main.ts';
 import type { SeedResult } from './seedResult.ts';
+import { parseSeedRange } from './seedRange.ts';
 import { JUNIT_FILE, readSweepInput, resultConflict, SWEEP_FILE, type SweepFile } from './sweepFile.ts';
 import { humanSummary, jsonSummary, renderSweepOutputs, summarize, sweepExitCode } from './sweepReport.ts';
 
@@ -72,6 +75,34 @@ export function mergeSweeps(files: readonly SweepFile[], names: readonly string[
     results,
   };
   return { merged, overlaps: [...overlaps.values()] };
+}
+
+/** How many seeds a missing-seed note lists before it counts the rest. */
+const MISSING_LISTED_MAX = 10;
+
+/**
+ * The seeds of the inputs' ranges (--seeds, whatever the shard: a shard's range is the whole
+ * sweep's) that no result holds; undefined when every one is there.
+ */
+function missingSeeds(files: readonly SweepFile[], results: readonly SeedResult[]): { count: number; first: number[] } | undefined {
+  const ranges = [...new Set(files.flatMap((f) => f.seeds.split(',')))].map((t) => parseSeedRange(t)).sort((a, b) => a.first - b.first);
+  // The ranges' union, as disjoint intervals.
+  const union: { first: number; last: number }[] = [];
+  for (const r of ranges) {
+    const last = union[union.length - 1];
+    if (last !== undefined && r.first <= last.last + 1) last.last = Math.max(last.last, r.last);
+    else union.push({ ...r });
+  }
+  const held = new Set(results.map((r) => r.seed));
+  let count = 0;
+  const first: number[] = [];
+  for (const u of union) {
+    let inside = 0;
+    for (const seed of held) if (seed >= u.first && seed <= u.last) inside++;
+    count += u.last - u.first + 1 - inside;
+    for (let s = u.first; s <= u.last && first.length < MISSING_LISTED_MAX && inside < u.last - u.first + 1; s++) if (!held.has(s)) first.push(s);
+  }
+  return count === 0 ? undefined : { count, first };
 }
 
 /** Seeds as a message lists them: the first few, then how many in all. */
@@ -149,7 +180,8 @@ export function cmdMerge(argv: string[], io: Io): number {
   // The merged files must not replace an input (merge shard-1 shard-2 --out shard-1): its own results would be lost.
   if (out !== undefined) refuseSharedPaths([...names.map((n, i) => ({ flag: `the input ${positionals[i]}`, path: n, input: true })), ...[SWEEP_FILE, JUNIT_FILE].map((f) => ({ flag: '--out', path: join(out, f) }))], io.cwd);
   if (out !== undefined) writeOutputs(out, renderSweepOutputs(merged, allowInconclusive));
-  const sum = summarize(merged.results, merged.wallMs);
+  const missing = missingSeeds(files, merged.results);
+  const sum = { ...summarize(merged.results, merged.wallMs), ...(missing === undefined ? {} : { missing }) };
   for (const x of inputs) if (x.note !== undefined) io.err(`faultline merge: ${x.note}\n`);
   for (const o of overlaps) io.err(overlapWarning(o));
   files.forEach((f, i) => {

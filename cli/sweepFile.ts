@@ -25,7 +25,7 @@ import { verdictOf } from '../sim/check/verdict.ts';
 import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
-import { parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
+import { controlCharacter, parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
 import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
@@ -103,6 +103,12 @@ export interface SweepSummary {
   eventsPerS: number;
   seedsPerMin: number;
   slowest: { seed: number; wallMs: number }[];
+  /**
+   * merge: seeds of the inputs' ranges that no input holds (a shard not merged, a sweep
+   * that did not finish), with the first few of them; absent when none is missing. They
+   * make the merge inconclusive: nothing says they would pass.
+   */
+  missing?: { count: number; first: number[] };
 }
 
 export function summarize(results: readonly SeedResult[], wallMs: number): SweepSummary {
@@ -311,14 +317,20 @@ const seedsText = z.string().superRefine((v, ctx) => {
   for (const part of v.split(',')) asFlag<string>('--seeds', parseSeedRange)(part, ctx);
 });
 
+/** A path the file records (the scenario, a workload module): printed into replay commands, so no control characters. */
+const recordedPath = z.string().min(1).superRefine((v, ctx) => {
+  const c = controlCharacter(v);
+  if (c !== null) ctx.addIssue({ code: 'custom', message: `holds ${c}: it would print raw into replay commands and messages; a sweep run from such a path is refused, so the file was edited: run the sweep again` });
+});
+
 /** What sweep.json and the log's header both say about the sweep. */
 const describedFields = {
   version: z.number(),
   scenario: z.string().min(1),
-  scenarioRef: z.string().min(1),
-  scenarioFileName: z.string().min(1),
+  scenarioRef: recordedPath,
+  scenarioFileName: recordedPath,
   scenarioText: z.string().min(1),
-  workloads: z.array(z.string().min(1)).min(1).optional(),
+  workloads: z.array(recordedPath).min(1).optional(),
   seeds: seedsText,
   shards: z.array(z.string().superRefine(asFlag<string>('--shard', parseShard))).min(1),
   jobs: z.number().superRefine(asFlag('--jobs', (t) => parseCount(t, '--jobs', JOBS_MAX))),

@@ -28,14 +28,14 @@ export function writeSweepOutputs(f: SweepFile, outDir: string, allowInconclusiv
 
 /** The sweep's verdict: fail if any seed failed, else inconclusive if any was, else pass. */
 export function sweepExitCode(sum: SweepSummary, allowInconclusive: boolean): number {
-  return exitCodeOf(sum.failed > 0 ? 'fail' : sum.inconclusive > 0 ? 'inconclusive' : 'pass', allowInconclusive);
+  return exitCodeOf(sum.failed > 0 ? 'fail' : sum.inconclusive > 0 || sum.missing !== undefined ? 'inconclusive' : 'pass', allowInconclusive);
 }
 
 /** Seeds of each status the human summary lists (with their replay commands); the rest are counted. */
 export const SEEDS_LISTED_MAX = 20;
 
 export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, outDir: string | undefined, allowInconclusive = false): string {
-  const word = sum.failed > 0 ? 'FAIL' : sum.inconclusive > 0 ? 'INCONCLUSIVE' : 'PASS';
+  const word = sum.failed > 0 ? 'FAIL' : sum.inconclusive > 0 || sum.missing !== undefined ? 'INCONCLUSIVE' : 'PASS';
   const lines = [
     title,
     `  ${word}  ${formatCount(sum.passed)} passed, ${formatCount(sum.failed)} failed, ${formatCount(sum.inconclusive)} inconclusive of ${formatCount(sum.seeds)} seed${sum.seeds === 1 ? '' : 's'} in ${(sum.wallMs / 1000).toFixed(2)} s`,
@@ -58,6 +58,11 @@ export function humanSummary(title: string, f: SweepFile, sum: SweepSummary, out
   }
   if (undecided.length > SEEDS_LISTED_MAX) lines.push(`  … and ${formatCount(undecided.length - SEEDS_LISTED_MAX)} more inconclusive seed${undecided.length - SEEDS_LISTED_MAX === 1 ? '' : 's'} (every one is in sweep.json and --json)`);
   if (undecided.length > 0) lines.push(`  ${formatCount(undecided.length)} inconclusive seed${undecided.length === 1 ? '' : 's'}: exit ${allowInconclusive ? `${EXIT_PASS} (--allow-inconclusive)` : `${EXIT_INCONCLUSIVE} (--allow-inconclusive accepts them)`}`);
+  const m = sum.missing;
+  if (m !== undefined) {
+    const shown = `${m.first.join(', ')}${m.count > m.first.length ? `, ... (${formatCount(m.count)} in all)` : ''}`;
+    lines.push(`  ${m.count === 1 ? 'seed' : 'seeds'} ${shown} of ${f.seeds} ${m.count === 1 ? 'is' : 'are'} in no input (a shard not merged, or a sweep that did not finish), so nothing says ${m.count === 1 ? 'it passes' : 'they pass'}: exit ${allowInconclusive ? `${EXIT_PASS} (--allow-inconclusive)` : `${EXIT_INCONCLUSIVE}; merge every shard, or sweep the missing seeds and merge them too (--allow-inconclusive accepts the gap)`}`);
+  }
   if (outDir !== undefined) lines.push(`  wrote ${join(outDir, SWEEP_FILE)} and ${join(outDir, JUNIT_FILE)}`);
   return lines.join('\n') + '\n';
 }

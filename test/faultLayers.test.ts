@@ -20,8 +20,11 @@ import type { World } from '../sim/world/world.ts';
 
 const NODES = 3;
 
+// The timelines are recorded (as a swarm draws them): a hand-written file is refused
+// faults that overlap on a node's up/down state or change nothing (sim/scenario/writtenFaults.ts),
+// but a swarm draws them, and this is how they combine.
 function scenario(faults: ScenarioInput['faults'], duration = '8s'): Scenario {
-  const r = validateScenario({ name: 'layers', description: 'x', workload: 'heartbeat', topology: { nodes: NODES }, duration, faults, liveness: { within: '1s' } });
+  const r = validateScenario({ name: 'layers', description: 'x', workload: 'heartbeat', topology: { nodes: NODES }, duration, faults, liveness: { within: '1s' }, recorded: true });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.scenario;
 }

@@ -201,7 +201,8 @@ describe('a directory holding both sweep.json and results.jsonl (defect class 14
   it('a newer log that holds more than a partial sweep.json is still the one read (a sweep killed between two rewrites)', () => {
     const d = both(partialDoc([1, 2]), logOf([1, 2, 3]));
     const r = cli('merge', d, '--json');
-    expect(r.code, r.err).toBe(0);
+    // Seed 4 was never run: inconclusive (hostileFiles6 defect 4).
+    expect(r.code, r.err).toBe(3);
     expect((JSON.parse(r.out) as { summary: { seeds: number } }).summary.seeds).toBe(3);
     expect(r.err).toMatch(/results\.jsonl is partial: a sweep that did not finish logged 3 of its 4 seeds/);
   });

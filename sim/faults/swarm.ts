@@ -220,5 +220,7 @@ export function materialize(s: Scenario, seed: number): Scenario {
   const settled = sampleSettings(s, seed)?.scenario ?? s;
   if (settled.swarm === undefined) return settled;
   const { swarm: _swarm, ...rest } = settled;
-  return { ...rest, faults: [...settled.faults, ...sampleSwarm(settled, seed)] };
+  // The drawn faults may overlap on a node or draw a value that changes nothing: a file
+  // written from this scenario runs them as drawn (sim/scenario/writtenFaults.ts).
+  return { ...rest, recorded: true, faults: [...settled.faults, ...sampleSwarm(settled, seed)] };
 }

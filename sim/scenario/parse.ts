@@ -12,6 +12,7 @@ import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
 import { closest, issueText } from './issueText.ts';
 import { parseJson } from './jsonText.ts';
+import { writtenFaultProblems } from './writtenFaults.ts';
 import { parseYamlText } from './yamlText.ts';
 import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
 
@@ -278,7 +279,7 @@ export function validateScenario(doc: unknown): ParseResult {
   const r = scenarioSchemaFor(w).safeParse(doc);
   if (!r.success) return { ok: false, problems: issueProblems(r.error.issues, w.name, doc, scenarioSchemaFor(w)) };
   const s = r.data as Scenario;
-  const problems = [...semanticProblems(s), ...sparesProblems(s, w), ...(w.validate?.(s, doc as Record<string, unknown>) ?? [])];
+  const problems = [...semanticProblems(s), ...writtenFaultProblems(s, doc as Record<string, unknown>), ...sparesProblems(s, w), ...(w.validate?.(s, doc as Record<string, unknown>) ?? [])];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scenario: s };
 }
 

@@ -252,6 +252,13 @@ export const baseScenarioShape = {
   faults: z.array(faultSchema).max(FAULTS_MAX).default([]),
   swarm: swarmSchema.optional(),
   liveness: z.object({ within: duration }).strict().default({ within: 2_000_000 }),
+  /**
+   * The faults were recorded from a run (a swarm's draws, explore's mutants, the UI's
+   * interventions) and run as recorded: faults that overlap on a node or change nothing are
+   * kept rather than refused (sim/scenario/writtenFaults.ts). Written by shrink, explore and
+   * the UI's export; a hand-written file leaves it out.
+   */
+  recorded: z.literal(true, { error: 'expected true (the faults were recorded from a run and run as recorded), or leave it out' }).optional(),
 };
 
 const baseScenarioSchema = z.object(baseScenarioShape).strict();

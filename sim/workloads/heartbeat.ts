@@ -86,6 +86,8 @@ export const heartbeatWorkload = defineWorkload({
   name: 'heartbeat',
   description: 'Every node runs a heartbeat failure detector; after the faults heal, up nodes must trust each other and suspect the nodes that are down.',
   sections,
+  // A detector watches its peers: alone, a node has none, and the check would judge nothing.
+  validate: (s) => (s.topology.nodes < 2 ? [{ path: 'topology.nodes', message: 'is 1: a heartbeat failure detector watches the other nodes, and a single node has none, so nothing would be checked and the run would pass as if it had been tested; give at least 2 nodes' }] : []),
   kvHistory: () => 'the heartbeat workload has no key-value clients',
   nodes: heartbeatNodes,
   install(world, s, ctx) {

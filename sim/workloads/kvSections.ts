@@ -98,8 +98,14 @@ export const clientsSchema = z.object({
  * quiesce as long as the run leaves them no time at all, so nothing would be checked (the
  * run reported its liveness inconclusive, exit 3, at the end). For raft-kv, and mapek on it.
  */
-export function clientsProblems(s: { duration: number; clients: ClientsSpec }): Problem[] {
-  if (s.clients.count + s.clients.readers === 0 || s.clients.quiesce < s.duration) return [];
+export function clientsProblems(s: { duration: number; clients: ClientsSpec }, given: Readonly<Record<string, unknown>> = {}): Problem[] {
+  const c = given.clients;
+  // No clients at all: how they would behave is never read.
+  if (s.clients.count + s.clients.readers === 0) {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) return [];
+    return Object.keys(c).filter((k) => k !== 'count' && k !== 'readers').map((k) => ({ path: `clients.${k}`, message: `clients.count and clients.readers are 0, so there are no clients and ${k} does nothing: give clients.count (e.g. 3), or remove ${k}` }));
+  }
+  if (s.clients.quiesce < s.duration) return [];
   return [{ path: 'clients.quiesce', message: `is ${formatDuration(s.clients.quiesce)}, at least the run's duration (${formatDuration(s.duration)}): the clients stop issuing operations this long before the end, so they would issue none; shorten it (the default is 1s) or lengthen the run` }];
 }
 

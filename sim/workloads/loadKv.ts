@@ -24,10 +24,11 @@ import type { GatewayConfig } from '../../core/gateway/config.ts';
 import { LoadClient, type LoadPhase } from '../../core/gateway/loadClient.ts';
 import { SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
-import { drawRaftSwarm } from './raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
+import { switchedOffProblems } from '../scenario/switchedOff.ts';
 import { duration, durationAtLeast, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
@@ -135,7 +136,9 @@ export function loadClientsProblems(given: Readonly<Record<string, unknown>>, wh
   }));
 }
 
-export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number }[] } }): Problem[] {
+export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number; factor: number }[] } }): Problem[] {
+  // Factor 0 is an idle phase; every phase idle sends no request, and nothing would be checked.
+  if (s.load.phases.every((p) => p.factor === 0)) return [{ path: 'load.phases', message: 'every phase has factor 0, so no request would be sent and the run would pass as if it had been tested: give at least one phase a factor above 0 (1 is load.rate)' }];
   const endUs = s.load.start + s.load.phases.reduce((t, p) => t + p.duration, 0);
   if (endUs <= s.duration) return [];
   return [{ path: 'load.phases', message: `end at ${formatDuration(endUs)} (load.start plus every phase's duration), after the run (duration ${formatDuration(s.duration)}): shorten the phases or lengthen the run` }];
@@ -365,7 +368,7 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s, given) => [...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s)],
+  validate: (s, given) => [...raftSwarmProblems(s, given), ...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
   kvHistory: () => null,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),

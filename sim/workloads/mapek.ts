@@ -26,8 +26,10 @@ import { LeaderTracker } from './leaderTracker.ts';
 import { clientsProblems } from './kvSections.ts';
 import { loadClientsProblems, loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
 import { RAFT_UI } from './raftUi.ts';
+import { raftSwarmProblems } from './raftSwarm.ts';
 import { raftKvHistory, raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
 import type { Problem } from '../scenario/schema.ts';
+import { switchedOffProblems } from '../scenario/switchedOff.ts';
 import { defineWorkload, type InstallContext, type Installed } from './workload.ts';
 
 export interface MapekLayout extends ManagerLayout {
@@ -160,7 +162,10 @@ export const mapekWorkload = defineWorkload({
   // On load-kv the clients are `load.clients` (open loop): read-only closed-loop ones would be ignored.
   validate: (s, given) => [
     ...baseSectionProblems(s.manager.base, given),
-    ...(s.manager.base !== 'load-kv' ? clientsProblems(s) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s)]),
+    ...raftSwarmProblems(s, given, false),
+    // With the manager off the cluster still runs on manager.base; nothing else of it is read.
+    ...switchedOffProblems(s.manager, given.manager, 'manager', ['base']),
+    ...(s.manager.base !== 'load-kv' ? clientsProblems(s, given) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
   ],
   kvHistory: (s) => (s.manager.base === 'load-kv' ? null : raftKvHistory(s)),
   nodes: mapekNodes,

@@ -20,7 +20,7 @@ import type { NodeSpec, World } from '../world/world.ts';
 import { clientsProblems, clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { adminSection, RaftOperator } from './operator.ts';
-import { drawRaftSwarm } from './raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
 
@@ -109,7 +109,8 @@ export const raftKvWorkload = defineWorkload({
   sections,
   leader: true,
   spares: true,
-  validate: (s) => [
+  validate: (s, given) => [
+    ...raftSwarmProblems(s, given),
     ...(s.admin !== undefined && s.admin.ops.addLearner > 0 && s.topology.spares === 0
       ? [{ path: 'topology.spares', message: 'admin.ops.addLearner needs idle spare servers to bring in: set topology.spares (e.g. 2), or give addLearner weight 0' }]
       : []),
@@ -117,7 +118,7 @@ export const raftKvWorkload = defineWorkload({
     ...(s.topology.spares > 0 && (s.admin === undefined || s.admin.ops.addLearner === 0)
       ? [{ path: 'topology.spares', message: `${s.admin === undefined ? 'no admin: section brings' : 'admin.ops.addLearner is 0, so nothing brings'} the spare servers in, and they would never run: remove topology.spares, or ${s.admin === undefined ? 'add an admin: section (its addLearner adds spares as learners)' : 'give addLearner a weight above 0'}` }]
       : []),
-    ...clientsProblems(s),
+    ...clientsProblems(s, given),
   ],
   kvHistory: raftKvHistory,
   nodes: raftKvNodes,

@@ -11,7 +11,7 @@
 // kinds but drift-in-bound, no explicit clock fault beyond it), since beyond it a stale lease
 // read is the documented consequence, not a bug.
 import type { Stream } from '../kernel/random.ts';
-import type { BaseScenario } from '../scenario/schema.ts';
+import type { BaseScenario, Problem } from '../scenario/schema.ts';
 import { leaseClocksBroken, type RaftSpec } from './kvSections.ts';
 
 const SNAPSHOT_EVERY = [2, 3, 5, 10, 25, 100, 500] as const;
@@ -67,4 +67,22 @@ export function drawRaftSwarm<S extends BaseScenario & { raft: RaftSpec }>(s: S,
   const drawn = drawRaftSettings(r, s);
   const { swarm: _swarm, ...raft } = s.raft;
   return { scenario: { ...s, raft: { ...raft, ...drawn } }, drawn };
+}
+
+/** The fields of `raft:` a seed draws with `raft.swarm: true` (drawRaftSettings). */
+const DRAWN_FIELDS = ['preVote', 'checkQuorum', 'readMode', 'electionTicks', 'heartbeatTicks', 'maxInflight', 'maxEntriesPerMsg', 'snapshotEvery'] as const;
+
+/**
+ * With `raft.swarm: true` each seed draws the fields above, replacing what the file gives: a
+ * file that gives one as well is refused by path (its value would be dropped without a word).
+ * `drawn` is false for a workload that draws no raft settings, which refuses swarm itself.
+ */
+export function raftSwarmProblems(s: { workload: string; raft: RaftSpec }, given: Readonly<Record<string, unknown>>, drawn = true): Problem[] {
+  const raft = given.raft;
+  if (s.raft.swarm !== true || raft === null || typeof raft !== 'object') return [];
+  if (!drawn) return [{ path: 'raft.swarm', message: `the ${s.workload} workload does not draw raft settings from the seed, so swarm: true would do nothing: remove it (raft-kv, load-kv and rag draw them)` }];
+  return DRAWN_FIELDS.filter((k) => Object.hasOwn(raft, k)).map((k) => ({
+    path: `raft.${k}`,
+    message: `raft.swarm is true, so each seed draws ${k} and the ${JSON.stringify((raft as Record<string, unknown>)[k])} given here would be replaced: remove ${k}, or remove swarm: true to run with it`,
+  }));
 }

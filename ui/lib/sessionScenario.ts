@@ -18,7 +18,8 @@ export function sessionScenario(scenario: Scenario, seed: number, interventions:
   if (interventions.length === 0) return base;
   const faults = [...base.faults, ...interventions];
   const duration = Math.max(base.duration, lastHealUs(faults) + base.liveness.within);
-  return { ...base, faults, duration };
+  // Interventions are what a user clicked, overlapping or not: the export runs them as recorded.
+  return { ...base, recorded: true, faults, duration };
 }
 
 /** An open-ended intervention lasts at least this long. */

@@ -3,7 +3,10 @@
 //
 // Contract: readEdn(text) returns the top-level forms in order, or throws EdnError with the
 // line and column of the first thing it cannot read. Read: nil, true, false, integers and
-// decimals (an integer too large to hold exactly is an error, not a rounded number),
+// decimals (an integer too large to hold exactly, or a decimal of more than 15 significant
+// digits, is an error, not a rounded number; a BigDecimal such as 1M or 1.5M, or a double
+// with a whole value such as 1.0, is an EdnDecimal, apart from the integer 1 and the double
+// 1.5, as in Clojure),
 // strings with EDN's escapes, keywords (as Keyword), symbols (as EdnSymbol), vectors and
 // lists (as arrays), sets (as arrays, a repeated element an error), maps (as a Map keyed by
 // a keyword's or string's name, or a number; a repeated key an error), tagged forms
@@ -25,7 +28,17 @@ export class EdnSymbol {
   constructor(readonly name: string) {}
 }
 
-export type EdnValue = null | boolean | number | string | Keyword | EdnSymbol | EdnValue[] | EdnMap;
+/**
+ * A BigDecimal (1M, 1.5M) or a double with a whole value (1.0, 1e2): kept apart from the
+ * integer or double of the same value, which Clojure holds unequal to it ((= 1 1M) and
+ * (= 1.5 1.5M) are false), so a history reader can refuse a file that writes one value both
+ * ways instead of checking the two as one. Other doubles (1.5) read as plain numbers.
+ */
+export class EdnDecimal {
+  constructor(readonly value: number, readonly text: string) {}
+}
+
+export type EdnValue = null | boolean | number | string | Keyword | EdnSymbol | EdnDecimal | EdnValue[] | EdnMap;
 export type EdnMap = Map<string | number, EdnValue>;
 
 export class EdnError extends Error {
@@ -46,6 +59,15 @@ export interface EdnForm {
 
 /** Nesting levels a history may have: far more than any has, far fewer than overflow the stack. */
 export const EDN_DEPTH_MAX = 256;
+
+/** Significant digits every decimal of at most this many reads back exactly (IEEE 754 double). */
+const DECIMAL_DIGITS_MAX = 15;
+
+/** The significant digits of a decimal token (sign, point, exponent and suffix aside). */
+function significantDigits(token: string): number {
+  const mantissa = token.replace(/^[+-]/, '').replace(/M$/, '').replace(/[eE].*$/, '').replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
 
 const INTEGER = /^[+-]?\d+N?$/;
 const DECIMAL = /^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?M?$/;
@@ -160,7 +182,10 @@ export function readEdn(text: string, onForm?: (form: EdnForm) => void): EdnForm
     if (DECIMAL.test(token)) {
       const v = Number(token.endsWith('M') ? token.slice(0, -1) : token);
       if (!Number.isFinite(v)) fail(`the number ${token} is out of range`, at);
-      return v;
+      // Beyond 15 significant digits two different decimals may read as one number.
+      const digits = significantDigits(token);
+      if (digits > DECIMAL_DIGITS_MAX) fail(`the decimal ${token} has ${digits} significant digits; a number holds ${DECIMAL_DIGITS_MAX} exactly, so it could compare equal to a different decimal: write at most ${DECIMAL_DIGITS_MAX}`, at);
+      return Number.isInteger(v) || token.endsWith('M') ? new EdnDecimal(v, token) : v;
     }
     if (/^[+-]?\d+\/\d+$/.test(token)) fail(`ratios such as ${token} are not read; write the value as a decimal`, at);
     if (/^[+-]?\d/.test(token)) fail(`"${token}" is not a number EDN knows`, at);
@@ -173,6 +198,7 @@ export function readEdn(text: string, onForm?: (form: EdnForm) => void): EdnForm
   const mapKey = (k: EdnValue, at: number): string | number => {
     if (k instanceof Keyword || k instanceof EdnSymbol) return k.name;
     if (typeof k === 'string' || typeof k === 'number') return k;
+    if (k instanceof EdnDecimal) return k.value;
     return fail('a map key must be a keyword, a string or a number', at);
   };
   // Nesting so far: collections, tags and discards all count, so no input can overflow the stack.
@@ -259,6 +285,7 @@ export function showEdn(v: EdnValue): string {
   if (v === null) return 'nil';
   if (v instanceof Keyword) return `:${v.name}`;
   if (v instanceof EdnSymbol) return v.name;
+  if (v instanceof EdnDecimal) return v.text;
   if (Array.isArray(v)) return `[${v.map(showEdn).join(' ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${typeof k === 'number' ? k : `:${k}`} ${showEdn(x)}`).join(', ')}}`;
   return JSON.stringify(v);

@@ -39,7 +39,7 @@ import { queueModel, type QueueInput, type QueueOutput } from '../models/queue.t
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../models/register.ts';
 import { setModel, type SetInput, type SetOutput } from '../models/set.ts';
 import { parseJson } from '../../scenario/jsonText.ts';
-import { EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnForm, type EdnValue } from './edn.ts';
+import { EdnDecimal, EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnForm, type EdnValue } from './edn.ts';
 
 export type HistoryFormat = 'edn' | 'jepsen-log' | 'json';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['edn', 'jepsen-log', 'json'];
@@ -112,6 +112,7 @@ const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 
 function plainOf(v: EdnValue): Plain {
   if (v instanceof Keyword || v instanceof EdnSymbol) return v.name;
+  if (v instanceof EdnDecimal) return v.value;
   if (Array.isArray(v)) return v.map(plainOf);
   if (v instanceof Map) {
     const o: { [k: string]: Plain } = {};
@@ -190,11 +191,14 @@ function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]
 
 /**
  * Keywords and strings both read as their names, so :a and "a" would compare equal (in
- * Clojure they are not): one file writing a name both ways in its values or keys is refused,
+ * Clojure they are not), and so do the integer 1, the double 1.0 and the decimal 1M (Clojure
+ * holds them unequal): one file writing a value both ways in its values or keys is refused,
  * naming both places, instead of a read of :a passing for a write of "a".
  */
+type ValueKind = 'keyword' | 'string' | 'integer' | 'double' | 'bigdecimal';
+
 class NameKinds {
-  private readonly first = new Map<string, { kind: 'keyword' | 'string'; where: string }>();
+  private readonly first = new Map<string, { kind: ValueKind; shown: string; where: string }>();
 
   /** Notes the keywords and strings in an event's value and key (the EDN map's :value and :key). */
   event(map: EdnValue, where: string): void {
@@ -203,18 +207,20 @@ class NameKinds {
   }
 
   note(v: EdnValue, where: string): void {
-    if (v instanceof Keyword || v instanceof EdnSymbol) this.take(v.name, 'keyword', where);
-    else if (typeof v === 'string') this.take(v, 'string', where);
+    if (v instanceof Keyword || v instanceof EdnSymbol) this.take(`n${v.name}`, 'keyword', `the keyword :${v.name}`, where);
+    else if (typeof v === 'string') this.take(`n${v}`, 'string', `the string ${JSON.stringify(v)}`, where);
+    else if (v instanceof EdnDecimal) this.take(`#${v.value}`, v.text.endsWith('M') ? 'bigdecimal' : 'double', `the ${v.text.endsWith('M') ? 'decimal' : 'double'} ${v.text}`, where);
+    else if (typeof v === 'number') this.take(`#${v}`, Number.isInteger(v) ? 'integer' : 'double', `the ${Number.isInteger(v) ? 'integer' : 'double'} ${v}`, where);
     else if (Array.isArray(v)) for (const x of v) this.note(x, where);
     else if (v instanceof Map) for (const x of v.values()) this.note(x, where);
   }
 
-  private take(name: string, kind: 'keyword' | 'string', where: string): void {
-    const f = this.first.get(name);
-    if (f === undefined) this.first.set(name, { kind, where });
+  private take(id: string, kind: ValueKind, shown: string, where: string): void {
+    const f = this.first.get(id);
+    if (f === undefined) this.first.set(id, { kind, shown, where });
     else if (f.kind !== kind) {
-      const shown = (k: 'keyword' | 'string'): string => (k === 'keyword' ? `the keyword :${name}` : `the string ${JSON.stringify(name)}`);
-      throw new HistoryFileError(`${where}: holds ${shown(kind)}, and ${f.where} ${shown(f.kind)}; keywords and strings compare by name here, so the two would be checked as one value: write it one way`);
+      const why = kind === 'keyword' || kind === 'string' ? 'keywords and strings compare by name here' : `Clojure holds an integer, a double and a decimal of one value unequal ((= 1 1.0) and (= 1 1M) are false), but both read as the number ${id.slice(1)} here`;
+      throw new HistoryFileError(`${where}: holds ${shown}, and ${f.where} ${f.shown}; ${why}, so the two would be checked as one value: write it one way`);
     }
   }
 }

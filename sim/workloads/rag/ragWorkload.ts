@@ -1,18 +1,45 @@
 // The rag workload: a replicated retrieval service (core/rag) over a real embedding corpus,
 // registered through the workload interface (sim/workloads/workload.ts). See docs/rag.md.
-import { drawRaftSwarm } from '../raftSwarm.ts';
+import { drawRaftSwarm, raftSwarmProblems } from '../raftSwarm.ts';
 import { loadCorpus } from '../../../corpus/registry.ts';
 import { loadHnsw } from '../../../wasm/hnsw/load.ts';
 import type { Problem } from '../../scenario/schema.ts';
+import { switchedOffProblems } from '../../scenario/switchedOff.ts';
+import { formatCount } from '../../kernel/time.ts';
 import { defineWorkload } from '../workload.ts';
 import { installRag } from './installRag.ts';
 import { ragLayout, ragNodes } from './ragNodes.ts';
 import { RAG_SECTIONS, type RagScenario } from './ragScenario.ts';
 import { RAG_UI } from './ragUi.ts';
 
-/** Problems across sections that the schemas cannot see. */
-function validateRag(s: RagScenario): Problem[] {
+/** The largest synthetic corpus a scenario may name: its vectors are generated in memory (4 bytes a number). */
+const SYNTHETIC_DOCS_MAX = 1_000_000;
+const SYNTHETIC_DIM_MAX = 4096;
+const SYNTHETIC_NUMBERS_MAX = 50_000_000;
+/** Documents in the fiori corpus (corpus/fiori.ts: 778 x 384). */
+const FIORI_DOCS = 778;
+
+/** What is wrong with a corpus name the schema's pattern took, and how many documents it holds. */
+function corpusProblems(s: RagScenario): Problem[] {
+  const m = /^synthetic-(\d+)x(\d+)$/.exec(s.rag.corpus);
+  const count = m === null ? FIORI_DOCS : Number(m[1]);
   const out: Problem[] = [];
+  if (m !== null) {
+    const dim = Number(m[2]);
+    const bad = (what: string): void => { out.push({ path: 'rag.corpus', message: `${s.rag.corpus}: ${what}; name a corpus such as synthetic-10000x128` }); };
+    if (count < 1 || count > SYNTHETIC_DOCS_MAX) bad(`the document count must be from 1 to ${formatCount(SYNTHETIC_DOCS_MAX)}, got ${m[1]}`);
+    if (dim < 1 || dim > SYNTHETIC_DIM_MAX) bad(`the dimension must be from 1 to ${SYNTHETIC_DIM_MAX}, got ${m[2]}`);
+    else if (count >= 1 && count <= SYNTHETIC_DOCS_MAX && count * dim > SYNTHETIC_NUMBERS_MAX) bad(`${count} vectors of ${dim} numbers are ${formatCount(count * dim)} numbers, over the ${formatCount(SYNTHETIC_NUMBERS_MAX)} (200 MB) a generated corpus may hold`);
+    if (out.length > 0) return out;
+  }
+  // docs is capped at the corpus: more would be read as "all", not as the number given.
+  if (s.rag.docs > count) out.push({ path: 'rag.docs', message: `is ${s.rag.docs}, but corpus ${s.rag.corpus} holds ${count} documents: give at most ${count} (0: all of them)` });
+  return out;
+}
+
+/** Problems across sections that the schemas cannot see. */
+function validateRag(s: RagScenario, given: Readonly<Record<string, unknown>>): Problem[] {
+  const out: Problem[] = [...raftSwarmProblems(s, given), ...corpusProblems(s), ...switchedOffProblems(s.rag, given.rag, 'rag')];
   const q = s.rag.queries;
   if (q.clients > 0 && q.rate > 0 && q.start >= s.duration - s.liveness.within) {
     out.push({ path: 'rag.queries.start', message: `queries start at ${q.start / 1000} ms, but clients stop at ${(s.duration - s.liveness.within) / 1000} ms (duration - liveness.within): start earlier or run longer` });
