@@ -55,6 +55,12 @@ export interface KvServerBugs extends RaftBugs {
    * order of use, so the next eviction may drop another client than the other replicas do.
    */
   restoreSessionsById?: boolean;
+  /**
+   * The state machine applies a command on a session it does not know (never registered, or
+   * evicted) as the first of a new session instead of answering session-expired: a retry of
+   * a write applied before its session was evicted takes effect a second time.
+   */
+  unknownSessionApplied?: boolean;
 }
 
 export interface KvServerConfig {
@@ -170,6 +176,8 @@ export class KvServer implements Process {
   private strandVoters: readonly NodeId[] = [];
   /** A snapshot went to a member its configuration leaves out: compact anew after this Ready (maybeCompact). */
   private snapshotLacksMember = false;
+  /** The last log index whose command changed the stored data (for 'kv.state' and the exactly-once check). */
+  private changedAt = -1;
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
@@ -362,7 +370,7 @@ export class KvServer implements Process {
     const snap = r.restore.snapshot;
     this.applied = snap?.meta.index ?? 0;
     if (snap !== undefined) this.restoreData(snap.data, this.applied);
-    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions });
+    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions, applyUnknownSessions: this.config.bugs.unknownSessionApplied === true });
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
@@ -840,7 +848,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
-      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest() });
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
@@ -875,7 +883,9 @@ export class KvServer implements Process {
   private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
-    this.onApplied(index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    const after = this.kv.read(cmd.op.key);
+    if (after !== before) this.changedAt = index;
+    this.onApplied(index, cmd.op.key, before, after);
     if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
     const key = `${cmd.clientId}:${cmd.seq}`;
     const waiting = this.pendingWrites.get(key);
@@ -917,7 +927,7 @@ export class KvServer implements Process {
 
   /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
   protected restoreData(data: string, _index: number): void {
-    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true);
+    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true, this.config.bugs.unknownSessionApplied === true);
   }
 
   /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */

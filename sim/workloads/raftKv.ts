@@ -9,6 +9,7 @@ import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
 import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { installLeaderChurn } from '../check/leaderChurn.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
+import { ExactlyOnceCheck } from '../check/exactlyOnce.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
@@ -62,6 +63,8 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft));
   // The clients talk to the servers directly: each answer they take must be one a server gave.
   new AnswerSoundCheck(world);
+  // Every write's value is its own (opGenerator): none may take effect twice.
+  new ExactlyOnceCheck(world);
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new SegmentedKvHistory(world, limits.historyOpsMax ?? HISTORY_OPS_MAX, { segmentSteps: limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX });
   const leaders = new LeaderTracker(world);
