@@ -90,6 +90,9 @@ describe('bugs the catalogue finds with the new checks', () => {
     // late duplicate of a write applied before its session was evicted is applied again
     // (6 of seeds 1..20 of raft-kv-sessions-chaos; 0 of 80 of the older session scenarios).
     ['unknownSessionApplied', 'raft-kv-sessions-chaos', 4, 'exactly-once'],
+    // A leader that files waiting writes under the session alone answers a write with the
+    // result of an earlier one's duplicate: the server half of answer-sound (6 of seeds 1..20).
+    ['waitingBySession', 'net-client-chaos', 3, 'answer-sound'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

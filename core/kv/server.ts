@@ -61,6 +61,12 @@ export interface KvServerBugs extends RaftBugs {
    * a write applied before its session was evicted takes effect a second time.
    */
   unknownSessionApplied?: boolean;
+  /**
+   * The leader files the writes waiting for their apply under the session alone, not the
+   * session and seq: when an earlier write of the same session (a retry's duplicate) is
+   * applied while a later one waits, its result answers the later request.
+   */
+  waitingBySession?: boolean;
 }
 
 export interface KvServerConfig {
@@ -490,13 +496,14 @@ export class KvServer implements Process {
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null): void {
+  /** `seq`: the session seq of the command whose result `a` is (-1: not an applied command's result). */
+  private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null, seq = -1): void {
     // A registration answered is not a request (no kv.request was reported for it): no
     // kv.reply. A redirect is reported whatever it answers, a registration included (the
     // client's span of the attempt ends with it).
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '' });
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '', seq });
     }
     this.ctx.send(to, seal(a));
   }
@@ -520,7 +527,7 @@ export class KvServer implements Process {
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
-    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, seq: req.seq, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     // Per request: the role alone, not a full status (which copies the progress of every peer).
     if (!raft.isLeader() || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
@@ -537,7 +544,7 @@ export class KvServer implements Process {
     }
     if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
     this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
-    this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
+    this.pendingWrites.set(this.waitingKey(req.clientId, req.seq), { client: from, rid: req.rid });
   }
 
   /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */
@@ -887,11 +894,16 @@ export class KvServer implements Process {
     if (after !== before) this.changedAt = index;
     this.onApplied(index, cmd.op.key, before, after);
     if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
-    const key = `${cmd.clientId}:${cmd.seq}`;
+    const key = this.waitingKey(cmd.clientId, cmd.seq);
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
     this.pendingWrites.delete(key);
-    this.answer(waiting.client, { type: 'kv.resp', clientId: cmd.clientId, rid: waiting.rid, result });
+    this.answer(waiting.client, { type: 'kv.resp', clientId: cmd.clientId, rid: waiting.rid, result }, null, cmd.seq);
+  }
+
+  /** The key a write waits for its apply under: its session and seq ("clientId:seq"; the bug flag waitingBySession drops the seq). */
+  private waitingKey(clientId: number, seq: number): string {
+    return this.config.bugs.waitingBySession === true ? `${clientId}:` : `${clientId}:${seq}`;
   }
 
   private serveReads(): void {
