@@ -93,8 +93,8 @@ describe('KvServer writes', () => {
     expect(committed).toBeGreaterThan(-1);
     expect(applied).toBeGreaterThan(committed);
     expect(replied).toBeGreaterThan(applied);
-    expect(c.tel[replied].f).toEqual({ client: CLIENT, rid: 2, outcome: 'ok', readIndexUs: -1, readIndex: -1, readCtx: '', output: '{"ok":true,"value":"x"}' });
-    expect(c.events('kv.request', l).map((e) => e.f)).toContainEqual({ client: CLIENT, clientId: 1, rid: 2, op: 'put', tp: '' });
+    expect(c.tel[replied].f).toEqual({ client: CLIENT, rid: 2, outcome: 'ok', readIndexUs: -1, readIndex: -1, readCtx: '', output: '{"ok":true,"value":"x"}', seq: 1 });
+    expect(c.events('kv.request', l).map((e) => e.f)).toContainEqual({ client: CLIENT, clientId: 1, rid: 2, op: 'put', seq: 1, tp: '' });
     // Every replica applied it.
     c.runFor(100_000);
     for (let i = 0; i < 3; i++) expect(c.details(i).applied).toBe(index);
@@ -149,7 +149,7 @@ describe('KvServer writes', () => {
     c.runFor(5_000);
     expect(answerTo(c, 3)).toEqual({ type: 'kv.redirect', clientId: 3, rid: 3, leader: l });
     expect(answerTo(c, 4)).toEqual({ type: 'kv.redirect', clientId: 0, rid: 4, leader: l });
-    expect(c.events('kv.reply', f).map((e) => e.f)).toContainEqual({ client: CLIENT, rid: 3, outcome: 'redirect', readIndexUs: -1, readIndex: -1, readCtx: '', output: '' });
+    expect(c.events('kv.reply', f).map((e) => e.f)).toContainEqual({ client: CLIENT, rid: 3, outcome: 'redirect', readIndexUs: -1, readIndex: -1, readCtx: '', output: '', seq: -1 });
     // A redirected registration is reported as a redirect of its operation.
     expect(c.events('kv.reply', 1).map((e) => [e.f.rid, e.f.outcome])).toContainEqual([2, 'redirect']);
     expect(c.events('kv.read').length).toBe(0);
@@ -198,7 +198,7 @@ describe('KvServer writes', () => {
     const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     c.clientSend(CLIENT, l, { type: 'kv.req', clientId: 1, rid: 2, seq: 1, op: { op: 'put', key: 'a', value: 'x' }, tp });
     c.runFor(50_000);
-    expect(c.events('kv.request', l).map((e) => e.f)).toEqual([{ client: CLIENT, clientId: 1, rid: 2, op: 'put', tp }]);
+    expect(c.events('kv.request', l).map((e) => e.f)).toEqual([{ client: CLIENT, clientId: 1, rid: 2, op: 'put', seq: 1, tp }]);
     expect(answerTo(c, 2)).toMatchObject({ result: { ok: true, value: 'x' } });
   });
 

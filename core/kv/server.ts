@@ -55,6 +55,18 @@ export interface KvServerBugs extends RaftBugs {
    * order of use, so the next eviction may drop another client than the other replicas do.
    */
   restoreSessionsById?: boolean;
+  /**
+   * The state machine applies a command on a session it does not know (never registered, or
+   * evicted) as the first of a new session instead of answering session-expired: a retry of
+   * a write applied before its session was evicted takes effect a second time.
+   */
+  unknownSessionApplied?: boolean;
+  /**
+   * The leader files the writes waiting for their apply under the session alone, not the
+   * session and seq: when an earlier write of the same session (a retry's duplicate) is
+   * applied while a later one waits, its result answers the later request.
+   */
+  waitingBySession?: boolean;
 }
 
 export interface KvServerConfig {
@@ -170,6 +182,8 @@ export class KvServer implements Process {
   private strandVoters: readonly NodeId[] = [];
   /** A snapshot went to a member its configuration leaves out: compact anew after this Ready (maybeCompact). */
   private snapshotLacksMember = false;
+  /** The last log index whose command changed the stored data (for 'kv.state' and the exactly-once check). */
+  private changedAt = -1;
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
@@ -376,7 +390,7 @@ export class KvServer implements Process {
     const snap = r.restore.snapshot;
     this.applied = snap?.meta.index ?? 0;
     if (snap !== undefined) this.restoreData(snap.data, this.applied);
-    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions });
+    else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions, applyUnknownSessions: this.config.bugs.unknownSessionApplied === true });
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
@@ -496,13 +510,14 @@ export class KvServer implements Process {
     this.ctx.telemetry.emit('msg.rejected', { from, what });
   }
 
-  private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null): void {
+  /** `seq`: the session seq of the command whose result `a` is (-1: not an applied command's result). */
+  private answer(to: NodeId, a: KvAnswer, read: PendingRead | null = null, seq = -1): void {
     // A registration answered is not a request (no kv.request was reported for it): no
     // kv.reply. A redirect is reported whatever it answers, a registration included (the
     // client's span of the attempt ends with it).
     if (a.type !== 'kv.registered') {
       const outcome = a.type === 'kv.redirect' ? 'redirect' : a.result.ok ? 'ok' : a.result.error === 'cas-mismatch' ? 'failed' : 'expired';
-      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '' });
+      this.ctx.telemetry.emit('kv.reply', { client: to, rid: a.rid, outcome, readIndexUs: read === null ? -1 : read.readIndexUs, readIndex: read === null ? -1 : read.index, readCtx: read === null ? '' : read.ctx, output: a.type === 'kv.resp' ? JSON.stringify(canonicalResult(a.result)) : '', seq });
     }
     this.ctx.send(to, seal(a));
   }
@@ -526,7 +541,7 @@ export class KvServer implements Process {
   }
 
   private onRequest(from: NodeId, req: KvRequest): void {
-    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, tp: req.tp ?? '' });
+    this.ctx.telemetry.emit('kv.request', { client: from, clientId: req.clientId, rid: req.rid, op: req.op.op, seq: req.seq, tp: req.tp ?? '' });
     const raft = this.raft as RawNode;
     // Per request: the role alone, not a full status (which copies the progress of every peer).
     if (!raft.isLeader() || this.pendingCount() >= PENDING_MAX) return this.redirect(from, req.clientId, req.rid);
@@ -543,7 +558,7 @@ export class KvServer implements Process {
     }
     if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
     this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
-    this.pendingWrites.set(`${req.clientId}:${req.seq}`, { client: from, rid: req.rid });
+    this.pendingWrites.set(this.waitingKey(req.clientId, req.seq), { client: from, rid: req.rid });
   }
 
   /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */
@@ -706,6 +721,7 @@ export class KvServer implements Process {
   private reportPersisted(rd: Ready): void {
     const tel = this.ctx.telemetry;
     if (rd.snapshot !== undefined) tel.emit('raft.snapshot_stored', { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term });
+    if (rd.compaction !== undefined) tel.emit('raft.compacted', { index: rd.compaction.meta.index, term: rd.compaction.meta.term });
     const n = rd.entries.length;
     if (n > 0) {
       let terms = '';
@@ -856,7 +872,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
-      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest() });
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
@@ -891,13 +907,20 @@ export class KvServer implements Process {
   private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
     const result = this.kv.apply(cmd);
-    this.onApplied(index, cmd.op.key, before, this.kv.read(cmd.op.key));
+    const after = this.kv.read(cmd.op.key);
+    if (after !== before) this.changedAt = index;
+    this.onApplied(index, cmd.op.key, before, after);
     if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
-    const key = `${cmd.clientId}:${cmd.seq}`;
+    const key = this.waitingKey(cmd.clientId, cmd.seq);
     const waiting = this.pendingWrites.get(key);
     if (waiting === undefined) return;
     this.pendingWrites.delete(key);
-    this.answer(waiting.client, { type: 'kv.resp', clientId: cmd.clientId, rid: waiting.rid, result });
+    this.answer(waiting.client, { type: 'kv.resp', clientId: cmd.clientId, rid: waiting.rid, result }, null, cmd.seq);
+  }
+
+  /** The key a write waits for its apply under: its session and seq ("clientId:seq"; the bug flag waitingBySession drops the seq). */
+  private waitingKey(clientId: number, seq: number): string {
+    return this.config.bugs.waitingBySession === true ? `${clientId}:` : `${clientId}:${seq}`;
   }
 
   private serveReads(): void {
@@ -933,7 +956,7 @@ export class KvServer implements Process {
 
   /** Replaces the state from snapshot data (on recovery, or when the leader sends one). */
   protected restoreData(data: string, _index: number): void {
-    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true);
+    this.kv = KvStateMachine.restore(data, this.config.bugs.restoreSessionsById === true, this.config.bugs.unknownSessionApplied === true);
   }
 
   /** A message that is neither Raft's nor the KV protocol's; true if the subclass took it. */

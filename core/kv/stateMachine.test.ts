@@ -74,6 +74,18 @@ describe('KvStateMachine sessions (Raft thesis §6.3)', () => {
     expect(sm.apply(cmd(c1, 1, { op: 'append', key: 'k', value: '1;' }))).toEqual({ ok: false, error: 'session-expired' });
   });
 
+  it('the bug flag applyUnknownSessions (server flag unknownSessionApplied) applies that retry a second time', () => {
+    const sm = new KvStateMachine({ maxSessions: 2, applyUnknownSessions: true });
+    const c1 = sm.register();
+    const c2 = sm.register();
+    sm.apply(cmd(c1, 1, { op: 'append', key: 'k', value: '1;' }));
+    sm.apply(cmd(c2, 1, { op: 'append', key: 'k', value: '2;' }));
+    sm.register();
+    expect(sm.apply(cmd(c1, 1, { op: 'append', key: 'k', value: '1;' }))).toEqual({ ok: true, value: '1;2;1;' });
+    // A restored replica keeps the flag.
+    expect(KvStateMachine.restore(sm.snapshot(), false, true).apply(cmd(c2, 2, { op: 'append', key: 'k', value: '2b;' }))).toEqual({ ok: true, value: '1;2;1;2b;' });
+  });
+
   it('a cached retry counts as use: the least recently used session is the one evicted', () => {
     const sm = new KvStateMachine({ maxSessions: 2 });
     const c1 = sm.register();

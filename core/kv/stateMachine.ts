@@ -28,6 +28,12 @@ export const ENTRY_OVERHEAD_BYTES = 64;
 export interface KvStateMachineOptions {
   /** At most this many client sessions are kept; default 1024. */
   maxSessions?: number;
+  /**
+   * Bug flag (KvServerBugs.unknownSessionApplied): a command on a session the store does not
+   * know opens it afresh and is applied, instead of being answered session-expired, so a
+   * retry of a write applied before its session was evicted is applied a second time.
+   */
+  applyUnknownSessions?: boolean;
 }
 
 // Results are frozen because the session cache hands the same object to every retry;
@@ -67,9 +73,11 @@ export class KvStateMachine {
    * telemetry only, not part of the replicated state (digest and snapshot ignore it).
    */
   duplicatesSuppressed = 0;
+  private readonly applyUnknownSessions: boolean;
 
   constructor(options: KvStateMachineOptions = {}) {
     this.sessions = new SessionTable(options.maxSessions ?? MAX_SESSIONS_DEFAULT);
+    this.applyUnknownSessions = options.applyUnknownSessions === true;
   }
 
   /** Opens `count` sessions (a registration entry applied); returns the first id. */
@@ -88,7 +96,8 @@ export class KvStateMachine {
   apply(cmd: KvCommand): KvResult {
     assertCommand(cmd);
     this.commandCount += 1;
-    const session = this.sessions.get(cmd.clientId);
+    const known = this.sessions.get(cmd.clientId);
+    const session = known === undefined && this.applyUnknownSessions ? { seq: 0, result: null, lastUsed: this.commandCount } : known;
     if (session === undefined || cmd.seq < session.seq) return SESSION_EXPIRED;
     if (cmd.seq === session.seq && session.result !== null) {
       this.duplicatesSuppressed++;
@@ -152,9 +161,9 @@ export class KvStateMachine {
   }
 
   /** `sessionsById` is the bug flag restoreSessionsById: the order of use is lost. */
-  static restore(s: string, sessionsById = false): KvStateMachine {
+  static restore(s: string, sessionsById = false, applyUnknownSessions = false): KvStateMachine {
     const image = decodeSnapshot(s);
-    const sm = new KvStateMachine({ maxSessions: image.maxSessions });
+    const sm = new KvStateMachine({ maxSessions: image.maxSessions, applyUnknownSessions });
     sm.commandCount = image.commandCount;
     for (const [key, value] of image.data) sm.store(key, value);
     // Re-inserting by stamp rebuilds the least-recently-used order of the original.

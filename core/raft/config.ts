@@ -107,10 +107,17 @@ export interface RaftBugs {
    * still hear the leader, ignore it, and the transfer is abandoned.
    */
   transferWithoutContext?: boolean;
+  /**
+   * A snapshot taken by compaction names the node's current term for its last entry instead
+   * of that entry's own term: when the entry is older than the term (a compaction soon after
+   * an election), the log that continues the snapshot, the node's own or a follower's that
+   * installs it, takes a wrong term for its previous entry.
+   */
+  snapshotTermFromNode?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext', 'snapshotTermFromNode'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

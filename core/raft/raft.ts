@@ -453,7 +453,8 @@ export class Raft {
     const behind = this.bugs.snapshotConfBehind === true ? 1 : 0;
     for (let i = 0; i < this.confHistory.length; i++) if (this.confHistory[i].index <= index - behind) at = i;
     const conf = this.confHistory[at].conf;
-    this.log.compact({ meta: { index, term, conf }, data });
+    const named = this.bugs.snapshotTermFromNode === true ? Math.max(term, this.term) : term;
+    this.log.compact({ meta: { index, term: named, conf }, data });
     this.confHistory = [{ index, conf }, ...this.confHistory.slice(at + 1)];
     return true;
   }

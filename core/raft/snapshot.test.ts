@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../../test/support/raft/testNetwork.ts';
 import { drain, newNode } from '../../test/support/raft/testUtil.ts';
+import type { RaftBugs } from './config.ts';
 
 function compactAll(net: TestNetwork, id: number): number {
   const n = net.node(id);
@@ -30,6 +31,23 @@ describe('§7 log compaction and snapshots', () => {
     expect(rn.status()).toMatchObject({ firstIndex: 5, snapshotIndex: 4, lastIndex: 6 });
     expect(rn.compact(3, 'older')).toBe(false);
     expect(() => rn.compact(9, 'future')).toThrow(/beyond applied/);
+  });
+
+  it('§7 a snapshot names its last entry\'s term, not the node\'s; the bug flag snapshotTermFromNode names the node\'s', () => {
+    const snapTerm = (bugs: RaftBugs): number | undefined => {
+      const net = new TestNetwork({ voters: [1, 2, 3], config: { bugs } });
+      net.elect(1);
+      for (let i = 0; i < 3; i++) net.propose(1, `w${i}`);
+      net.run(2);
+      net.elect(2);
+      net.run(2);
+      const rn = net.raw(2);
+      expect(rn.status().term).toBeGreaterThan(rn.term(3) ?? 0);
+      expect(rn.compact(3, net.node(2).snapshotData())).toBe(true);
+      return rn.ready().compaction?.meta.term;
+    };
+    expect(snapTerm({})).toBe(1);
+    expect(snapTerm({ snapshotTermFromNode: true })).toBeGreaterThan(1);
   });
 
   it('§7 a lagging follower whose next entry was compacted receives MsgSnap and catches up', () => {

@@ -61,3 +61,35 @@ describe('answer-sound: a client takes only an answer to the request it made', (
     expect(check.judged).toBe(0);
   });
 });
+
+describe('answer-sound at the server: a write is answered with its own command\'s result', () => {
+  const asked = (w: World, server: number, rid: number, seq: number, op = 'put'): void => {
+    w.telemetry(0, server, 'kv.request', { client: CLIENT, clientId: 7, rid, op, seq, tp: '' });
+  };
+  const answered = (w: World, server: number, rid: number, seq: number): void => {
+    w.telemetry(0, server, 'kv.reply', { client: CLIENT, rid, outcome: 'ok', readIndexUs: -1, readIndex: -1, readCtx: '', output: A, seq });
+  };
+
+  it('the result of the request\'s own seq passes, from any server it reached; reads are not judged', () => {
+    const w = world();
+    new AnswerSoundCheck(w);
+    asked(w, 0, 1, 4);
+    asked(w, 1, 1, 4);
+    answered(w, 1, 1, 4);
+    asked(w, 1, 2, 4, 'get');
+    w.telemetry(0, 1, 'kv.reply', { client: CLIENT, rid: 2, outcome: 'ok', readIndexUs: 10, readIndex: 3, readCtx: '1:0', output: A, seq: -1 });
+    expect(w.violations).toEqual([]);
+  });
+
+  it('a write answered with an earlier write\'s result fails at the server, before any client takes it', () => {
+    const w = world();
+    new AnswerSoundCheck(w);
+    asked(w, 0, 1, 4);
+    answered(w, 0, 1, 4);
+    complete(w, 1, A);
+    asked(w, 0, 2, 5);
+    answered(w, 0, 2, 4); // The duplicate of seq 4 applied again, its answer filed under the session alone.
+    expect(w.violations.map((v) => v.check)).toEqual(['answer-sound']);
+    expect(w.violations[0].message).toContain('answered request 2 of client 3, a write of session seq 5, with the result of applying the command of seq 4');
+  });
+});

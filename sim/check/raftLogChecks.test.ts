@@ -510,3 +510,39 @@ describe('entry hashes kept as numbers', () => {
     expect(run(terms.slice(n - 50), otherHash)).toContain('committed-entries');
   });
 });
+
+describe('snapshot-sound: a snapshot names the term of the committed entry it ends at', () => {
+  it('a compaction that names the node\'s current term for an older-term entry is caught; the entry\'s own term passes', () => {
+    const run = (snapTerm: number): string[] => {
+      const { world, tel } = setup(2);
+      // Entries 1-2 of term 1, entry 3 of term 2; node 0 is in term 2 and has committed all three.
+      tel(0, 'raft.append', append(1, [1, 1, 2], ['a', 'b', 'c']));
+      tel(0, 'raft.hardstate', hard(2, 0, 3, 3));
+      tel(0, 'raft.compacted', { index: 2, term: snapTerm });
+      return checksOf(world);
+    };
+    expect(run(1)).toEqual([]);
+    expect(run(2)).toEqual(['snapshot-sound']);
+  });
+
+  it('a compaction beyond the commit index is caught', () => {
+    const { world, tel } = setup(2);
+    tel(0, 'raft.append', append(1, [1, 1], ['a', 'b']));
+    tel(0, 'raft.hardstate', hard(1, 0, 1, 2));
+    tel(0, 'raft.compacted', { index: 2, term: 1 });
+    expect(checksOf(world)).toEqual(['snapshot-sound']);
+  });
+
+  it('after a restart the recovered log (terms only) still judges a compaction; one the checker cannot see is inconclusive, not a pass', () => {
+    const { world, tel } = setup(2);
+    tel(0, 'raft.recovered', { applied: 0, torn: false, term: 3, vote: -1, commit: 4, lastIndex: 4, logTerms: '0|1:1,3:3' });
+    tel(0, 'raft.compacted', { index: 3, term: 1 });
+    expect(checksOf(world)).toEqual(['snapshot-sound']);
+    const blind = setup(2);
+    blind.tel(0, 'raft.recovered', { applied: 0, torn: false, term: 3, vote: -1, commit: 4, lastIndex: 4, logTerms: '2|3:3' });
+    blind.tel(0, 'raft.compacted', { index: 2, term: 3 });
+    blind.world.concludeChecks();
+    expect(blind.world.violations).toEqual([]);
+    expect(blind.world.inconclusive.map((i) => i.check)).toContain('snapshot-sound');
+  });
+});

@@ -73,6 +73,13 @@
 //   election the moment a read is served from it, before that leader commits anything
 //   read-index-sound would see. Not judged in a run whose servers read by lease while its
 //   clock faults go beyond the drift bound the lease assumes (`leaseClocksBroken`);
+// - snapshot-sound (§7): a snapshot a node takes of its own state ('raft.compacted') ends at
+//   an entry it has committed, and names that entry's term, as its own log holds it (or, when
+//   the checker's mirror no longer holds it, as the committed record does): a follower that
+//   installs it, or the node itself after compacting, takes that term for the entry the log
+//   now starts after. A snapshot that names another term makes every append after it fail
+//   the previous-entry check, or pass it wrongly. A compaction neither can judge makes the
+//   check inconclusive;
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
@@ -285,6 +292,8 @@ export class RaftLogChecks {
   private readonly reported = new Map<string, number>();
   /** Comparisons that needed an evicted record. */
   unchecked = 0;
+  /** Snapshots (compactions) whose last entry neither the node's mirror nor the committed records held (snapshot-sound). */
+  snapshotsUnjudged = 0;
   /** Violations found, by check (including those beyond the reporting cap). */
   readonly found = new Map<string, number>();
 
@@ -333,6 +342,7 @@ export class RaftLogChecks {
         case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
+        case 'raft.compacted': return this.onCompacted(node, f.index as number, f.term as number);
         case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
         case 'raft.campaign':
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
@@ -352,6 +362,7 @@ export class RaftLogChecks {
       }
     });
     world.onConclude(() => {
+      if (this.snapshotsUnjudged > 0) this.world.cannotDecide('snapshot-sound', `${formatCount(this.snapshotsUnjudged)} snapshots ended at an entry neither the node's mirror nor the committed records still held, so the term they name was not compared`);
       if (this.unchecked > 0) this.world.cannotDecide('log-matching', `${formatCount(this.unchecked)} entries fell below the checker's window of ${formatCount(RECORDS_MAX)} indexes and were not compared`);
     });
   }
@@ -474,6 +485,29 @@ export class RaftLogChecks {
     const c = index >= this.recordsLow ? this.committed.get(index) : undefined;
     if (c !== undefined && c.term !== term) this.violate('committed-entries', node, `node ${node} installed a snapshot ending at entry ${index} of term ${term}, but node ${c.node} committed term ${c.term} there`);
     s.log.reset(index + 1, term);
+  }
+
+  /**
+   * snapshot-sound: `node` compacted its log with a snapshot of its own ending at `index` and
+   * naming `term` for that entry. The entry is one it applied, so committed: the snapshot
+   * must name the term its log holds there.
+   */
+  private onCompacted(node: NodeId, index: number, term: number): void {
+    const s = this.state(node);
+    if (index > s.hard.commit) {
+      this.violate('snapshot-sound', node, `node ${node} took a snapshot ending at entry ${index}, beyond its commit index ${s.hard.commit}: a snapshot images only applied, so committed, entries`);
+      return;
+    }
+    const own = s.log.termAt(index);
+    const c = index >= this.recordsLow ? this.committed.get(index) : undefined;
+    const want = own ?? c?.term;
+    if (want === undefined) {
+      this.snapshotsUnjudged++;
+      return;
+    }
+    if (want === term) return;
+    const whose = own !== undefined ? 'its own log holds' : `node ${(c as Committed).node} committed`;
+    this.violate('snapshot-sound', node, `node ${node} took a snapshot ending at entry ${index} and named term ${term} for it, but ${whose} term ${want} there: a snapshot names the term of its last entry, which the log that continues it (its own, or a follower's that installs it) takes as the previous entry's term`);
   }
 
   // ---- commit, terms and votes ----

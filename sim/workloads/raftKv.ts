@@ -12,6 +12,7 @@ import { TransferCompletesCheck } from '../check/transferCompletes.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
+import { ExactlyOnceCheck } from '../check/exactlyOnce.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
@@ -65,6 +66,8 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const invariants = new RaftInvariants(world, COMMITTED_REMEMBERED_MAX, s.faults, leaseClocksBroken(s.faults, s.raft));
   // The clients talk to the servers directly: each answer they take must be one a server gave.
   new AnswerSoundCheck(world);
+  // Every write's value is its own (opGenerator): none may take effect twice.
+  new ExactlyOnceCheck(world);
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new SegmentedKvHistory(world, limits.historyOpsMax ?? HISTORY_OPS_MAX, { segmentSteps: limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX });
   const leaders = new LeaderTracker(world);

@@ -1,0 +1,61 @@
+// Goal: the exactly-once check has teeth: a write whose value changes the data at two log
+// indexes (applied twice: a retry the sessions let through, or the same operation sent
+// again under a new session) is reported, and the same write applied once, answered from
+// the session cache at a later index, or replayed at its own index after a restart, passes.
+// Method: a one-process world; the test emits 'raft.apply' and 'kv.state' as KvServer does.
+import { describe, expect, it } from 'vitest';
+import { encodeCommand, encodeRegister } from '../../core/kv/commandCodec.ts';
+import type { KvOp } from '../../core/kv/types.ts';
+import { World } from '../world/world.ts';
+import { ExactlyOnceCheck } from './exactlyOnce.ts';
+
+const idle = { start() {}, onMessage() {}, onTimer() {} };
+
+function world(): World {
+  return new World({ seed: 'exactly-once', nodes: [0, 1, 2].map(() => ({ role: 'server', factory: () => idle })) });
+}
+
+function apply(w: World, node: number, index: number, clientId: number, seq: number, op: KvOp, changed: boolean): void {
+  w.telemetry(0, node, 'raft.apply', { index, term: 1, type: 'normal', data: encodeCommand({ clientId, seq, op }) });
+  w.telemetry(0, node, 'kv.state', { index, digest: 'd', changed });
+}
+
+const PUT: KvOp = { op: 'put', key: 'k1', value: 'c1s4' };
+
+describe('exactly-once: a client write takes effect at most once', () => {
+  it('one application on every replica, a cached duplicate and a replay at the same index pass', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w);
+    w.telemetry(0, 0, 'raft.apply', { index: 1, term: 1, type: 'normal', data: encodeRegister('c1r1', 1) });
+    w.telemetry(0, 0, 'kv.state', { index: 1, digest: 'd', changed: false });
+    for (const n of [0, 1, 2]) apply(w, n, 5, 2, 3, PUT, true);
+    apply(w, 0, 9, 2, 3, PUT, false); // The retry answered from the session cache.
+    apply(w, 1, 5, 2, 3, PUT, true); // Node 1 restarted and replayed its log.
+    expect(w.violations).toEqual([]);
+    expect(check.judged).toBe(1);
+  });
+
+  it('the same write changing the data at a second index fails, under another session too', () => {
+    const w = world();
+    new ExactlyOnceCheck(w);
+    apply(w, 0, 5, 2, 3, PUT, true);
+    apply(w, 0, 7, 2, 4, { op: 'put', key: 'k1', value: 'c2s9' }, true);
+    apply(w, 0, 9, 8, 1, PUT, true);
+    expect(w.violations.map((v) => v.check)).toEqual(['exactly-once']);
+    expect(w.violations[0].message).toContain('at index 9');
+  });
+
+  it('appends and cas are judged; deletes and writes that changed nothing are not', () => {
+    const w = world();
+    new ExactlyOnceCheck(w);
+    const app: KvOp = { op: 'append', key: 'k2', value: 'c1s5;' };
+    apply(w, 0, 3, 2, 1, { op: 'delete', key: 'k2' }, true);
+    apply(w, 0, 4, 2, 2, { op: 'delete', key: 'k2' }, true);
+    apply(w, 0, 5, 2, 3, { op: 'cas', key: 'k2', expected: 'x', value: 'c1s6' }, false);
+    apply(w, 0, 6, 2, 3, { op: 'cas', key: 'k2', expected: 'x', value: 'c1s6' }, false);
+    expect(w.violations).toEqual([]);
+    apply(w, 0, 7, 2, 4, app, true);
+    apply(w, 0, 8, 5, 1, app, true);
+    expect(w.violations.map((v) => v.check)).toEqual(['exactly-once']);
+  });
+});
