@@ -63,6 +63,15 @@ function restartFollowers(c: Cluster, l: NodeId): void {
   for (const f of followers(c, l)) c.start(f);
 }
 
+/** With `l` isolated: waits for the others to elect a leader, heals the links, and waits for `l` to follow; returns the new leader. */
+function deposeIsolated(c: Cluster, l: NodeId): NodeId {
+  c.runUntilTrue(() => followers(c, l).some((i) => c.role(i) === 'leader'));
+  const l2 = followers(c, l).find((i) => c.role(i) === 'leader') as NodeId;
+  c.drop = () => false;
+  c.runUntilTrue(() => c.role(l) === 'follower');
+  return l2;
+}
+
 function last(es: Emitted[]): Emitted {
   expect(es.length).toBeGreaterThan(0);
   return es[es.length - 1];
@@ -167,10 +176,7 @@ describe('KvServer writes', () => {
     c.runFor(10_000);
     expect(c.answers(CLIENT).length).toBe(1);
     // The others elect a new leader meanwhile.
-    c.runUntilTrue(() => followers(c, l).some((i) => c.role(i) === 'leader'));
-    const l2 = followers(c, l).find((i) => c.role(i) === 'leader') as NodeId;
-    c.drop = () => false;
-    c.runUntilTrue(() => c.role(l) === 'follower');
+    const l2 = deposeIsolated(c, l);
     c.runFor(100_000);
     const after = c.answers(CLIENT).slice(1);
     expect(after).toEqual([
@@ -1285,10 +1291,7 @@ describe('KvServer bounds, basis watch and reports', () => {
     c.register(CLIENT, l, 'nc', 5);
     c.register(CLIENT, l, 'na', 6);
     c.runFor(10_000);
-    c.runUntilTrue(() => followers(c, l).some((i) => c.role(i) === 'leader'));
-    const l2 = followers(c, l).find((i) => c.role(i) === 'leader') as NodeId;
-    c.drop = () => false;
-    c.runUntilTrue(() => c.role(l) === 'follower');
+    const l2 = deposeIsolated(c, l);
     c.runFor(50_000);
     expect(c.answers(CLIENT).slice(1).map((a) => [a.clientId, a.rid, a.leader])).toEqual([
       [12, 3, l2], [12, 2, l2], [0, 6, l2], [0, 4, l2], [0, 5, l2],

@@ -14,6 +14,9 @@ import type { Stream } from '../kernel/random.ts';
 import type { BaseScenario, Problem } from '../scenario/schema.ts';
 import { leaseClocksBroken, type RaftSpec } from './kvSections.ts';
 
+/** The fields of `raft:` a seed draws with `raft.swarm: true`: drawRaftSettings returns exactly these. */
+const DRAWN_FIELDS = ['preVote', 'checkQuorum', 'readMode', 'electionTicks', 'heartbeatTicks', 'maxInflight', 'maxEntriesPerMsg', 'snapshotEvery'] as const;
+
 const SNAPSHOT_EVERY = [2, 3, 5, 10, 25, 100, 500] as const;
 const MAX_INFLIGHT = [1, 2, 4, 16, 64, 256] as const;
 const MAX_ENTRIES_PER_MSG = [1, 2, 4, 16, 64] as const;
@@ -40,7 +43,7 @@ function clocksMove(s: BaseScenario & { raft: RaftSpec }): boolean {
 }
 
 /** The protocol settings drawn for one seed (the fields of `raft:` that the swarm sets). */
-export function drawRaftSettings(r: Stream, s: BaseScenario & { raft: RaftSpec }): Pick<RaftSpec, 'preVote' | 'checkQuorum' | 'readMode' | 'electionTicks' | 'heartbeatTicks' | 'maxInflight' | 'maxEntriesPerMsg' | 'snapshotEvery'> {
+export function drawRaftSettings(r: Stream, s: BaseScenario & { raft: RaftSpec }): Pick<RaftSpec, (typeof DRAWN_FIELDS)[number]> {
   const preVote = r.next() < 0.5;
   const checkQuorum = r.next() < 0.5;
   const lease = r.next() < 0.3;
@@ -69,11 +72,8 @@ export function drawRaftSwarm<S extends BaseScenario & { raft: RaftSpec }>(s: S,
   return { scenario: { ...s, raft: { ...raft, ...drawn } }, drawn };
 }
 
-/** The fields of `raft:` a seed draws with `raft.swarm: true` (drawRaftSettings). */
-const DRAWN_FIELDS = ['preVote', 'checkQuorum', 'readMode', 'electionTicks', 'heartbeatTicks', 'maxInflight', 'maxEntriesPerMsg', 'snapshotEvery'] as const;
-
 /**
- * With `raft.swarm: true` each seed draws the fields above, replacing what the file gives: a
+ * With `raft.swarm: true` each seed draws DRAWN_FIELDS, replacing what the file gives: a
  * file that gives one as well is refused by path (its value would be dropped without a word).
  * `drawn` is false for a workload that draws no raft settings, which refuses swarm itself.
  */
