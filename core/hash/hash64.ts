@@ -73,13 +73,19 @@ export class Hash64 {
 
   /** The 64-bit digest as 16 lowercase hex digits. Does not reset the state. */
   hex(): string {
+    const [low, high] = this.words();
+    return hex32(high) + hex32(low);
+  }
+
+  /** The 64-bit digest as its low and high 32-bit words, unsigned (hex() is high, then low). */
+  words(): [number, number] {
     let h1 = this.h1;
     let h2 = this.h2;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
     h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
     h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return hex32(h2) + hex32(h1);
+    return [h1 >>> 0, h2 >>> 0];
   }
 }
 

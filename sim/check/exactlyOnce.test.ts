@@ -59,3 +59,33 @@ describe('exactly-once: a client write takes effect at most once', () => {
     expect(w.violations.map((v) => v.check)).toEqual(['exactly-once']);
   });
 });
+
+describe('exactly-once: what it remembers', () => {
+  it('finds the second application of a write among tens of thousands (the table grows), and no false one', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w);
+    const n = 40_000;
+    for (let i = 1; i <= n; i++) apply(w, i % 3, i, 1 + (i % 7), i, { op: 'put', key: `k${i % 50}`, value: `c${i % 7}s${i}` }, true);
+    expect(w.violations).toEqual([]);
+    expect(check.judged).toBe(n);
+    // Every one of them again, at its own index (a replay): still nothing.
+    for (let i = 1; i <= n; i += 97) apply(w, (i + 1) % 3, i, 1 + (i % 7), i, { op: 'put', key: `k${i % 50}`, value: `c${i % 7}s${i}` }, true);
+    expect(w.violations).toEqual([]);
+    // The 17th write again at a new index, under another session.
+    apply(w, 2, n + 1, 99, 1, { op: 'put', key: 'k17', value: 'c3s17' }, true);
+    expect(w.violations.map((v) => v.check)).toEqual(['exactly-once']);
+    expect(w.violations[0].message).toContain('at index 40001 (session 99, seq 1)');
+    expect(w.violations[0].message).toContain('already taken effect at index 17 (node 2, session 4, seq 17)');
+  });
+
+  it('past its cap it stops remembering and the run is inconclusive, not passed', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w, 3);
+    for (let i = 1; i <= 4; i++) apply(w, 0, i, 1, i, { op: 'put', key: 'k', value: `c1s${i}` }, true);
+    expect(check.judged).toBe(3);
+    w.concludeChecks();
+    expect(w.violations).toEqual([]);
+    expect(w.inconclusive.map((x) => x.check)).toEqual(['exactly-once']);
+    expect(w.inconclusive[0].reason).toContain('more than 3 writes');
+  });
+});

@@ -13,34 +13,110 @@
 // and are not judged. Only for workloads whose values are unique per operation (raft-kv).
 // Memory: one record per write that took effect, at most RECORDS_MAX; beyond that the check
 // stops recording and the run's exactly-once verdict is inconclusive (a later duplicate of a
-// forgotten write could not be seen).
+// forgotten write could not be seen). A record is the write's 64-bit hash (Hash64 of its
+// text) with its index, first node, session and seq, in an open-addressed table of typed
+// arrays (36 bytes a slot, two to four slots a record: it doubles at half full), not the
+// text. Two different writes with the same 64-bit hash would read as one applied twice:
+// about one chance in 10^7 at the cap.
 import type { NodeId } from '../../core/env.ts';
 import { decodeEntry } from '../../core/kv/commandCodec.ts';
 import { isRegister } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
 import { formatCount } from '../kernel/time.ts';
+import { Hash64 } from '../../core/hash/hash64.ts';
 import { VIOLATIONS_PER_CHECK_MAX } from './raftInvariants.ts';
 
 /** Writes remembered at most. */
 export const EXACTLY_ONCE_RECORDS_MAX = 2_000_000;
 
+/** Where each write took effect, by its 64-bit hash: an open-addressed table with linear probing. */
+class EffectTable {
+  size = 0;
+  private mask = 1023;
+  private h1 = new Uint32Array(1024);
+  private h2 = new Uint32Array(1024);
+  /** Log index, 0 for an empty slot (indexes start at 1). */
+  private index = new Float64Array(1024);
+  private node = new Int32Array(1024);
+  private client = new Float64Array(1024);
+  private seq = new Float64Array(1024);
+
+  /** The slot holding (a, b), or the empty slot where it would go. */
+  private slot(a: number, b: number): number {
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    while (this.index[i] !== 0 && (this.h1[i] !== a || this.h2[i] !== b)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** The slot of the write (a, b) if it took effect already, else -1. */
+  find(a: number, b: number): number {
+    const i = this.slot(a, b);
+    return this.index[i] === 0 ? -1 : i;
+  }
+
+  add(a: number, b: number, index: number, node: NodeId, client: number, seq: number): void {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const i = this.slot(a, b);
+    this.h1[i] = a;
+    this.h2[i] = b;
+    this.index[i] = index;
+    this.node[i] = node;
+    this.client[i] = client;
+    this.seq[i] = seq;
+    this.size++;
+  }
+
+  indexAt(i: number): number {
+    return this.index[i];
+  }
+
+  describe(i: number): string {
+    return `index ${this.index[i]} (node ${this.node[i]}, session ${this.client[i]}, seq ${this.seq[i]})`;
+  }
+
+  private grow(): void {
+    const old = { h1: this.h1, h2: this.h2, index: this.index, node: this.node, client: this.client, seq: this.seq };
+    const cap = (this.mask + 1) * 2;
+    this.mask = cap - 1;
+    this.h1 = new Uint32Array(cap);
+    this.h2 = new Uint32Array(cap);
+    this.index = new Float64Array(cap);
+    this.node = new Int32Array(cap);
+    this.client = new Float64Array(cap);
+    this.seq = new Float64Array(cap);
+    for (let j = 0; j < old.index.length; j++) {
+      if (old.index[j] === 0) continue;
+      const i = this.slot(old.h1[j], old.h2[j]);
+      this.h1[i] = old.h1[j];
+      this.h2[i] = old.h2[j];
+      this.index[i] = old.index[j];
+      this.node[i] = old.node[j];
+      this.client[i] = old.client[j];
+      this.seq[i] = old.seq[j];
+    }
+  }
+}
+
 export class ExactlyOnceCheck {
   /** Per server: the index and written value of the entry it is applying (from 'raft.apply'), until its 'kv.state'. */
   private readonly applying = new Map<NodeId, { index: number; what: string; client: number; seq: number }>();
-  /** What each write (key and value) took effect at: the log index and the first server seen. */
-  private readonly effects = new Map<string, { index: number; node: NodeId; client: number; seq: number }>();
+  private readonly effects = new EffectTable();
   private reported = 0;
   private full = false;
   /** Writes that took effect, counted once each. */
   judged = 0;
 
-  constructor(private readonly world: World) {
+  constructor(
+    private readonly world: World,
+    /** Writes remembered at most (a test sets it low). */
+    private readonly recordsMax = EXACTLY_ONCE_RECORDS_MAX,
+  ) {
     world.onTelemetry((_t, node, name, f) => {
       if (name === 'raft.apply') this.onApply(node, f.index as number, f.type as string, f.data as string);
       else if (name === 'kv.state') this.onState(node, f.index as number, f.changed === true);
     });
     world.onConclude(() => {
-      if (this.full) world.cannotDecide('exactly-once', `more than ${formatCount(EXACTLY_ONCE_RECORDS_MAX)} writes took effect; the check stopped remembering them, so a later second application of a forgotten one would go unseen`);
+      if (this.full) world.cannotDecide('exactly-once', `more than ${formatCount(this.recordsMax)} writes took effect; the check stopped remembering them, so a later second application of a forgotten one would go unseen`);
     });
   }
 
@@ -59,17 +135,18 @@ export class ExactlyOnceCheck {
     if (a === undefined || a.index !== index) return;
     this.applying.delete(node);
     if (!changed) return;
-    const first = this.effects.get(a.what);
-    if (first === undefined) {
-      if (this.effects.size >= EXACTLY_ONCE_RECORDS_MAX) {
+    const [h1, h2] = new Hash64().string(a.what).words();
+    const first = this.effects.find(h1, h2);
+    if (first < 0) {
+      if (this.effects.size >= this.recordsMax) {
         this.full = true;
         return;
       }
-      this.effects.set(a.what, { index, node, client: a.client, seq: a.seq });
+      this.effects.add(h1, h2, index, node, a.client, a.seq);
       this.judged++;
       return;
     }
-    if (first.index === index || this.reported++ >= VIOLATIONS_PER_CHECK_MAX) return;
-    this.world.violate('exactly-once', node, `node ${node} applied the write ${a.what} at index ${index} (session ${a.client}, seq ${a.seq}), and it changed the data, but the same write had already taken effect at index ${first.index} (node ${first.node}, session ${first.client}, seq ${first.seq}): a client's write takes effect at most once, however often it is retried`);
+    if (this.effects.indexAt(first) === index || this.reported++ >= VIOLATIONS_PER_CHECK_MAX) return;
+    this.world.violate('exactly-once', node, `node ${node} applied the write ${a.what} at index ${index} (session ${a.client}, seq ${a.seq}), and it changed the data, but the same write had already taken effect at ${this.effects.describe(first)}: a client's write takes effect at most once, however often it is retried`);
   }
 }
