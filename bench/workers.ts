@@ -8,7 +8,10 @@
 // - `kernelHostsFirst`: the kernel's thread runs one runner's nodes itself and one worker
 //   thread the other's: two runners on two threads, so (on two cores or more) both sides
 //   poll the channel before they block;
-// - `kernelHostsFirstBlocking`: the same, always blocking (the channel before polling).
+// - `kernelHostsFirstBlocking`: the same, always blocking (the channel before polling);
+// - `kernelHostsFirstOneWindow`: kernelHostsFirst with one window for all runners (each
+//   window at most L past the earliest event anywhere, every send made by the kernel), the
+//   lockstep before per-runner horizons (docs/workers.md).
 // raft-kv-basic runs at its own 12 s, where a fresh worker's JIT warm-up is much of the
 // run, and stretched to 60 s, closer to the steady state.
 // Worker start-up (spawning threads, loading the sources through tsx) is timed separately
@@ -34,11 +37,12 @@ import { runScenarioLockstep, type RunnerFactory } from '../sim/workers/runLocks
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const WAYS: Record<string, NodePoolOptions> = {
-  comlink: { channel: 'comlink' },
-  shared: { channel: 'shared' },
-  kernelHostsFirst: { channel: 'shared', kernelHostsFirst: true },
-  kernelHostsFirstBlocking: { channel: 'shared', kernelHostsFirst: true, spin: false },
+const WAYS: Record<string, { pool: NodePoolOptions; horizons?: boolean }> = {
+  comlink: { pool: { channel: 'comlink' } },
+  shared: { pool: { channel: 'shared' } },
+  kernelHostsFirst: { pool: { channel: 'shared', kernelHostsFirst: true } },
+  kernelHostsFirstBlocking: { pool: { channel: 'shared', kernelHostsFirst: true, spin: false } },
+  kernelHostsFirstOneWindow: { pool: { channel: 'shared', kernelHostsFirst: true }, horizons: false },
 };
 
 function median(xs: number[]): number {
@@ -46,17 +50,17 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function timedLockstep(s: Scenario, opts: NodePoolOptions, expectHash: string): Promise<{ ms: number; spawnMs: number; windows: number; eventsPerCall: number }> {
+async function timedLockstep(s: Scenario, way: { pool: NodePoolOptions; horizons?: boolean }, expectHash: string): Promise<{ ms: number; spawnMs: number; windows: number; eventsPerCall: number }> {
   let spawnedAt = 0;
   let spawnMs = 0;
   const timed: RunnerFactory = async (init, nodes) => {
     const t = wallNowMs();
-    const pool = await spawnNodePool(init, nodes, opts);
+    const pool = await spawnNodePool(init, nodes, way.pool);
     spawnedAt = wallNowMs();
     spawnMs = spawnedAt - t;
     return pool;
   };
-  const ls = await runScenarioLockstep(s, 2, 2, timed);
+  const ls = await runScenarioLockstep(s, 2, 2, timed, { horizons: way.horizons });
   const ms = wallNowMs() - spawnedAt;
   if (ls.report.traceHash !== expectHash) throw new Error(`${s.name}: worker trace ${ls.report.traceHash} differs from ${expectHash}`);
   return { ms, spawnMs, windows: ls.lockstep.windows, eventsPerCall: ls.lockstep.eventsPerCall };
@@ -129,8 +133,8 @@ export async function run(): Promise<Record<string, number | string>> {
   // Long enough for both threads' code to be compiled for most of the run: where the
   // ratio goes once warm-up is paid (docs/workers.md, "Warm-up and wake-ups").
   for (const [k, v] of Object.entries(cliCompare('raft-kv-basic', 2, 300_000_000))) out[`cli.raft-kv-basic-300s.${k}`] = v;
-  for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['comlink', 'shared', 'kernelHostsFirstBlocking', 'kernelHostsFirst']))) out[`raft-kv-basic.${k}`] = v;
-  for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['shared', 'kernelHostsFirstBlocking', 'kernelHostsFirst'], 60_000_000))) out[`raft-kv-basic-60s.${k}`] = v;
+  for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['comlink', 'shared', 'kernelHostsFirstBlocking', 'kernelHostsFirstOneWindow', 'kernelHostsFirst']))) out[`raft-kv-basic.${k}`] = v;
+  for (const [k, v] of Object.entries(await compare('raft-kv-basic', 3, ['shared', 'kernelHostsFirstBlocking', 'kernelHostsFirstOneWindow', 'kernelHostsFirst'], 60_000_000))) out[`raft-kv-basic-60s.${k}`] = v;
   // The CPU-heavy run is stretched to 20 simulated seconds so that the workers' own JIT
   // warm-up (each worker compiles the node code afresh) is a small part of the measurement.
   for (const [k, v] of Object.entries(await compare('heartbeat-cpu-heavy', 1, ['comlink', 'shared', 'kernelHostsFirstBlocking', 'kernelHostsFirst'], 20_000_000))) out[`heartbeat-cpu-heavy.${k}`] = v;

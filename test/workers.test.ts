@@ -36,6 +36,25 @@ describe('lockstep determinism', () => {
     });
   }
 
+  it('per-runner horizons: each runner delivers its own nodes\' messages, with fewer calls than one window for all and the same trace', async () => {
+    // net-flaky loses, duplicates and reorders on the runners' own links; byz-combined has
+    // send taps (the adversary's recorder) and messages the kernel injects; raft-kv-basic a
+    // crash and a partition (link changes replayed on the runners' copies of the network).
+    for (const [name, durationUs] of [['raft-kv-basic', 6_000_000], ['net-flaky', 6_000_000], ['byz-combined', 6_000_000]] as [string, number][]) {
+      const s = scenario(name, durationUs);
+      for (const seed of [1, 2]) {
+        const base = runScenario(s, seed).report;
+        const shared = await runScenarioLockstep(s, seed, 2, inProcessRunners, { horizons: false });
+        const own = await runScenarioLockstep(s, seed, 2, inProcessRunners);
+        for (const r of [shared, own]) {
+          expect(r.report.traceHash, `${name} seed ${seed}`).toBe(base.traceHash);
+          expect(r.report.stats).toEqual(base.stats);
+        }
+        expect(own.lockstep.runnerCalls, `${name} seed ${seed}`).toBeLessThan(shared.lockstep.runnerCalls);
+      }
+    }
+  });
+
   it('L follows the links: the least latency any link can draw, recomputed when a fault changes a link', async () => {
     // raft-kv-basic's links draw 1-5 ms, so a window spans 1 ms, not the 0.5 ms floor.
     const basic = scenario('raft-kv-basic', 2_000_000);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Streams } from '../kernel/random.ts';
 import { DEFAULT_LINK } from './link.ts';
-import { Network, type PartitionShape } from './network.ts';
+import { applyNetOp, Network, type NetOp, type PartitionShape } from './network.ts';
 
 const N = 20_000;
 
@@ -132,5 +132,52 @@ describe('Network', () => {
     }
     expect(msg).toEqual({ type: 'x', a: 1, b: [1, 2, 3], c: { d: 'e' } });
     expect(Math.abs(corrupted / 2000 - 0.5)).toBeLessThan(0.05);
+  });
+});
+
+describe('Network mirror (lockstep runners keep copies of the links)', () => {
+  it('replaying the changes a mirror recorded gives a copy that transmits exactly like the original', () => {
+    const change = fc.record({ loss: fc.double({ min: 0, max: 0.5, noNaN: true }), duplicate: fc.double({ min: 0, max: 0.5, noNaN: true }), reorder: fc.double({ min: 0, max: 1, noNaN: true }), extraUs: fc.nat(5_000) }, { requiredKeys: [] });
+    const pair = fc.tuple(fc.nat(3), fc.nat(3)).filter(([a, b]) => a !== b);
+    const step = fc.oneof(
+      fc.record({ k: fc.constant('layer' as const), pairs: fc.uniqueArray(pair, { minLength: 1, maxLength: 4, selector: ([a, b]) => a * 4 + b }), change }),
+      fc.record({ k: fc.constant('unlayer' as const), i: fc.nat() }),
+      fc.record({ k: fc.constant('cut' as const), nodes: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 2 }) }),
+      fc.record({ k: fc.constant('heal' as const), id: fc.nat(6) }),
+      fc.record({ k: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3), size: fc.nat(2_000) }),
+    );
+    fc.assert(fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+      const original = new Network(4, 100, new Streams('mirror'), { ...DEFAULT_LINK, bandwidthBytesPerS: 1_000_000 });
+      const log: NetOp[] = [];
+      original.mirror = (op) => log.push(op);
+      const copy = new Network(4, 100, new Streams('mirror'), original.baseProfile);
+      const layers: { id: number; pairs: [number, number][] }[] = [];
+      let layerId = 1;
+      let replayed = 0;
+      let now = 0;
+      for (const st of steps) {
+        now += 700;
+        if (st.k === 'layer') {
+          original.addLayer(layerId, st.pairs, st.change);
+          layers.push({ id: layerId++, pairs: st.pairs });
+        } else if (st.k === 'unlayer' && layers.length > 0) {
+          const [l] = layers.splice(st.i % layers.length, 1);
+          original.removeLayer(l.id, l.pairs);
+        } else if (st.k === 'cut') original.partition({ shape: 'isolate', nodes: st.nodes });
+        else if (st.k === 'heal') original.heal(st.id);
+        else if (st.k === 'send' && st.from !== st.to) {
+          // The copy learns the changes only when it next transmits, as a runner does.
+          for (; replayed < log.length; replayed++) applyNetOp(copy, log[replayed]);
+          const a = original.transmit(now, st.from, st.to, { now }, st.size);
+          const b = copy.transmit(now, st.from, st.to, { now }, st.size);
+          expect(b).toEqual(a);
+        }
+      }
+      for (let from = 0; from < 4; from++) for (let to = 0; to < 4; to++) {
+        for (; replayed < log.length; replayed++) applyNetOp(copy, log[replayed]);
+        expect(copy.profile(from, to)).toEqual(original.profile(from, to));
+        expect(copy.isCut(from, to)).toBe(original.isCut(from, to));
+      }
+    }), { numRuns: 200 });
   });
 });

@@ -33,7 +33,21 @@ export type PartitionShape =
   | { shape: 'bridge'; left: NodeId[]; right: NodeId[]; bridge: NodeId }
   | { shape: 'isolate'; nodes: NodeId[] };
 
+/**
+ * A change to the links' state other than a transmission (a fault layer added or removed,
+ * a partition made or healed), as plain data: a lockstep runner that transmits its own
+ * nodes' messages replays the kernel's changes on its copy of the network (sim/workers).
+ */
+export type NetOp =
+  | { op: 'addLayer'; id: number; pairs: [NodeId, NodeId][]; change: Partial<LinkProfile> }
+  | { op: 'removeLayer'; id: number; pairs: [NodeId, NodeId][] }
+  | { op: 'partition'; shape: PartitionShape }
+  | { op: 'heal'; id: number };
+
 export class Network {
+  /** Told of every change to the links (see NetOp); null when nothing mirrors this network. */
+  mirror: ((op: NetOp) => void) | null = null;
+
   private readonly links: LinkState[];
   private readonly streams: Stream[];
   private readonly cuts: Uint16Array;
@@ -46,8 +60,10 @@ export class Network {
     readonly nodeCount: number,
     readonly latencyFloorUs: Micros,
     streams: Streams,
-    profile: LinkProfile = DEFAULT_LINK,
+    /** Every link's profile before any fault. */
+    readonly baseProfile: LinkProfile = DEFAULT_LINK,
   ) {
+    const profile = baseProfile;
     if (!(latencyFloorUs > 0)) throw new Error('Network: the minimum link latency L must be > 0');
     this.links = [];
     this.streams = [];
@@ -76,6 +92,7 @@ export class Network {
    * order; removing the last layer restores the base exactly.
    */
   addLayer(id: number, pairs: readonly (readonly [NodeId, NodeId])[], change: Partial<LinkProfile>): void {
+    this.mirror?.({ op: 'addLayer', id, pairs: pairs.map(([a, b]) => [a, b]), change });
     for (const [a, b] of pairs) {
       const i = this.at(a, b);
       let l = this.layers.get(i);
@@ -88,6 +105,7 @@ export class Network {
   }
 
   removeLayer(id: number, pairs: readonly (readonly [NodeId, NodeId])[]): void {
+    this.mirror?.({ op: 'removeLayer', id, pairs: pairs.map(([a, b]) => [a, b]) });
     for (const [a, b] of pairs) {
       const i = this.at(a, b);
       const l = this.layers.get(i);
@@ -148,6 +166,7 @@ export class Network {
 
   /** Installs a partition and returns its id for `heal`. */
   partition(shape: PartitionShape): number {
+    this.mirror?.({ op: 'partition', shape });
     const pairs = this.pairsOf(shape);
     for (const [a, b] of pairs) this.cuts[this.at(a, b)]++;
     const id = this.partitionIdNext++;
@@ -156,6 +175,7 @@ export class Network {
   }
 
   heal(id: number): boolean {
+    this.mirror?.({ op: 'heal', id });
     const pairs = this.partitions.get(id);
     if (pairs === undefined) return false;
     for (const [a, b] of pairs) this.cuts[this.at(a, b)]--;
@@ -175,6 +195,16 @@ export class Network {
     const pairs = partitionPairs(s, this.nodeCount);
     for (const [a, b] of pairs) this.at(a, b);
     return pairs;
+  }
+}
+
+/** Replays a change recorded by another network's mirror (the same changes in the same order give the same state). */
+export function applyNetOp(net: Network, o: NetOp): void {
+  switch (o.op) {
+    case 'addLayer': net.addLayer(o.id, o.pairs, o.change); break;
+    case 'removeLayer': net.removeLayer(o.id, o.pairs); break;
+    case 'partition': net.partition(o.shape); break;
+    case 'heal': net.heal(o.id); break;
   }
 }
 

@@ -30,12 +30,12 @@ export function startChannel(api: Remote<WorkerApi>, failed: Promise<never>, can
   const reply = (): WindowResult | Promise<WindowResult> => client.reply() as WindowResult | Promise<WindowResult>;
   return {
     runner: {
-      runWindow(endUs, endKey, incoming) {
-        client.post(OP_WINDOW, [endUs, endKey, incoming]);
+      runWindow(endUs, endKey, incoming, netFrom, netOps) {
+        client.post(OP_WINDOW, [endUs, endKey, incoming, netFrom, netOps]);
         return reply;
       },
-      commands(cmds, t, key) {
-        client.post(OP_COMMANDS, [cmds, t, key]);
+      commands(cmds, t, key, netFrom, netOps) {
+        client.post(OP_COMMANDS, [cmds, t, key, netFrom, netOps]);
         return reply;
       },
     },

@@ -7,11 +7,14 @@ import type { RuntimeSink } from '../host/runtime.ts';
 import type { Seal } from '../trace/canon.ts';
 import type { TraceKind } from '../trace/trace.ts';
 import type { MsgEvent } from '../world/events.ts';
+import type { RunnerTransport } from './transport.ts';
 
 export type Effect =
   | { e: 'trace'; node: NodeId; kind: TraceKind; from: NodeId; tag: string }
   | { e: 'traceMsg'; node: NodeId; kind: TraceKind; from: NodeId; tag: string; d1: number; d2: number; msg: unknown }
   | { e: 'send'; from: NodeId; to: NodeId; msg: unknown; seal: Seal; departUs: Micros }
+  /** A send the runner transmitted itself (transport.ts), for the kernel's send taps. */
+  | { e: 'tap'; from: NodeId; to: NodeId; msg: unknown; sizeBytes: number }
   | { e: 'telemetry'; node: NodeId; name: string; fields: Readonly<Record<string, string | number | boolean>> }
   | { e: 'violate'; node: NodeId; check: string; message: string }
   | { e: 'status'; node: NodeId; status: HostStatus }
@@ -29,6 +32,9 @@ export class EffectBuffer implements RuntimeSink {
   effects: TaggedEffect[] = [];
   private t = 0;
   private key = 0;
+
+  /** When set, sends are transmitted here (the runner owns its nodes' links) instead of sent to the kernel. */
+  transport: RunnerTransport | null = null;
 
   constructor(private readonly retainMessages: boolean) {}
 
@@ -57,6 +63,7 @@ export class EffectBuffer implements RuntimeSink {
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
+    if (this.transport !== null) return this.transport.send(this.effects, this.t, this.key, this.retainMessages, from, to, msg, seal, departUs);
     // The runtime reuses its seal records: keep a copy of the fields.
     this.push({ e: 'send', from, to, msg, seal: { d1: seal.d1, d2: seal.d2, sizeBytes: seal.sizeBytes }, departUs });
   }

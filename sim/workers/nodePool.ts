@@ -26,8 +26,8 @@ export interface NodePool {
 
 function guarded(api: Comlink.Remote<WorkerApi>, failed: Promise<never>): Runner {
   return {
-    runWindow: (endUs, endKey, incoming) => Promise.race([api.runWindow(endUs, endKey, incoming), failed]),
-    commands: (cmds, t, key) => Promise.race([api.commands(cmds, t, key), failed]),
+    runWindow: (endUs, endKey, incoming, netFrom, netOps) => Promise.race([api.runWindow(endUs, endKey, incoming, netFrom, netOps), failed]),
+    commands: (cmds, t, key, netFrom, netOps) => Promise.race([api.commands(cmds, t, key, netFrom, netOps), failed]),
   };
 }
 
@@ -80,8 +80,8 @@ const SOURCE_ENTRY = new URL('./nodeWorkerEntry.mjs', import.meta.url);
 /** A runner in this thread that does its window when its answer is asked for: after the workers got theirs. */
 function deferred(r: WindowRunner): Runner {
   return {
-    runWindow: (endUs, endKey, incoming) => () => r.runWindow(endUs, endKey, incoming),
-    commands: (cmds, t, key) => r.commands(cmds, t, key),
+    runWindow: (endUs, endKey, incoming, netFrom, netOps) => () => r.runWindow(endUs, endKey, incoming, netFrom, netOps),
+    commands: (cmds, t, key, netFrom, netOps) => r.commands(cmds, t, key, netFrom, netOps),
   };
 }
 

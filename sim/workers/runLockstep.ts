@@ -37,6 +37,13 @@ export interface LockstepReport {
 export interface LockstepOptions extends Pick<RunOptions, 'retainTrace' | 'onProgress' | 'progressStepUs' | 'observe' | 'eventsMax'> {
   /** Host stats period for the workers' runtimes (NodeRuntime.hostStatsUs); telemetry sets it. */
   hostStatsUs?: Micros;
+  /**
+   * Per-runner horizons, each runner transmitting its own nodes' messages (lockstep.ts):
+   * default on, except for worlds that serve endpoints themselves (the MAPE-K control
+   * plane, the operator), which keep one window for all. false: one window for all (the
+   * comparison in bench/workers.ts).
+   */
+  horizons?: boolean;
 }
 
 export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount: number, factory: RunnerFactory, opts: LockstepOptions = {}): Promise<LockstepReport> {
@@ -44,9 +51,12 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
   const built = buildRun(s, seed, opts.retainTrace ?? false, true);
   opts.observe?.(built.world, materialize(s, seed));
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0 }, nodesByRunner);
+  const w = built.world;
+  const horizons = (opts.horizons ?? true) && !w.hasEndpoints;
+  const transport = horizons ? { placement, link: w.net.baseProfile, latencyFloorUs: w.net.latencyFloorUs, originSeqMax: w.kernel.originSeqMax, sendTaps: w.hasSendTaps } : undefined;
+  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0, transport }, nodesByRunner);
   try {
-    const ls = new Lockstep(built.world, pool.runners, placement);
+    const ls = new Lockstep(built.world, pool.runners, placement, horizons);
     const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
     for (let t = 0; t < s.duration;) {
       t = Math.min(s.duration, t + stepUs);

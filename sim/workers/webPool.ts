@@ -22,8 +22,8 @@ export async function spawnWebPool(base: Omit<WorkerInit, 'nodeIds'>, nodesByWor
     const api = Comlink.wrap<WorkerApi>(w);
     await Promise.race([api.init({ ...base, nodeIds }), failed]);
     runners.push({
-      runWindow: (endUs, endKey, incoming) => Promise.race([api.runWindow(endUs, endKey, incoming), failed]),
-      commands: (cmds, t, key) => Promise.race([api.commands(cmds, t, key), failed]),
+      runWindow: (endUs, endKey, incoming, netFrom, netOps) => Promise.race([api.runWindow(endUs, endKey, incoming, netFrom, netOps), failed]),
+      commands: (cmds, t, key, netFrom, netOps) => Promise.race([api.commands(cmds, t, key, netFrom, netOps), failed]),
     });
   }
   return {

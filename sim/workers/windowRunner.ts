@@ -14,7 +14,9 @@ import { Streams } from '../kernel/random.ts';
 import { nodeSpecs } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { EV_MSG, type MsgEvent, type TimerEvent } from '../world/events.ts';
+import type { NetOp } from '../net/network.ts';
 import { EffectBuffer, type TaggedEffect } from './effects.ts';
+import { RunnerTransport, type Outgoing, type TransportInit } from './transport.ts';
 
 export interface WorkerInit {
   scenario: Scenario;
@@ -29,6 +31,11 @@ export interface WorkerInit {
   workloadModules: string[];
   /** NodeRuntime.hostStatsUs: 0 (default) reports no host stats; telemetry turns it on. */
   hostStatsUs?: Micros;
+  /**
+   * Set when this runner transmits its own nodes' messages (transport.ts; the kernel's
+   * per-runner horizons need it); otherwise every send goes to the kernel as an effect.
+   */
+  transport?: TransportInit;
   /** Test hook: make this runner fail after it has run this many events. */
   failAfterEvents?: { count: number; how: 'throw' | 'exit' };
 }
@@ -42,6 +49,8 @@ export interface Shipped {
 
 export interface WindowResult {
   effects: TaggedEffect[];
+  /** Messages for other runners' nodes (only with a transport). */
+  outgoing?: Outgoing[];
   executed: number;
   /** The earliest pending local event, or Infinity, and its tie key. */
   nextUs: Micros;
@@ -62,15 +71,19 @@ export class WindowRunner {
   private currentKey = 0;
   private executedTotal = 0;
   private readonly failAfter: WorkerInit['failAfterEvents'];
+  private readonly transport: RunnerTransport | null;
 
   constructor(init: WorkerInit) {
     this.failAfter = init.failAfterEvents;
     this.buffer = new EffectBuffer(init.retainMessages);
     const specs = nodeSpecs(init.scenario);
     const mine = new Map(init.nodeIds.map((id) => [id, specs[id]]));
-    this.runtime = new NodeRuntime(mine, specs.length, new Streams(init.seedText), this.buffer, {
+    const streams = new Streams(init.seedText);
+    this.runtime = new NodeRuntime(mine, specs.length, streams, this.buffer, {
       schedule: (timeUs, key, ev) => this.queue.push(timeUs, key, ev),
     });
+    this.transport = init.transport === undefined ? null : new RunnerTransport(init.transport, init.transport.placement[init.nodeIds[0]], streams, (t, key, ev) => this.queue.push(t, key, ev));
+    this.buffer.transport = this.transport;
     this.runtime.hostStatsUs = init.hostStatsUs ?? 0;
   }
 
@@ -78,7 +91,8 @@ export class WindowRunner {
    * Runs every local event before the exclusive bound (endUs, endKey) in canonical order:
    * an event at (t, key) runs if t < endUs, or t === endUs and key < endKey.
    */
-  runWindow(endUs: Micros, endKey: number, incoming: Shipped[]): WindowResult {
+  runWindow(endUs: Micros, endKey: number, incoming: Shipped[], netFrom = 0, netOps: readonly NetOp[] = []): WindowResult {
+    this.transport?.applyNetOps(netFrom, netOps);
     for (const s of incoming) {
       deepFreeze(s.ev.msg);
       this.queue.push(s.t, s.key, s.ev);
@@ -100,7 +114,13 @@ export class WindowRunner {
       }
       executed++;
     }
-    return { effects: this.buffer.take(), executed, nextUs: q.peekTime(), nextKey: q.peekKey() };
+    return this.result(executed);
+  }
+
+  private result(executed: number): WindowResult {
+    const effects = this.buffer.take();
+    if (this.transport === null) return { effects, executed, nextUs: this.queue.peekTime(), nextKey: this.queue.peekKey() };
+    return { effects, outgoing: this.transport.takeOutgoing(), executed, nextUs: this.queue.peekTime(), nextKey: this.queue.peekKey() };
   }
 
   /** Whether the 'exit' test hook is due (the worker entry then ends the thread). */
@@ -109,10 +129,11 @@ export class WindowRunner {
   }
 
   /** Applies commands issued by one kernel action at (t, key). */
-  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult {
+  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number, netFrom = 0, netOps: readonly NetOp[] = []): WindowResult {
+    this.transport?.applyNetOps(netFrom, netOps);
     this.buffer.cause(t, key);
     for (const c of cmds) this.runtime.command(c.node, c.cmd, t);
-    return { effects: this.buffer.take(), executed: 0, nextUs: this.queue.peekTime(), nextKey: this.queue.peekKey() };
+    return this.result(0);
   }
 
   /** Process views for the UI or a report: inspect() of each hosted node. */

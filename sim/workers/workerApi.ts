@@ -7,6 +7,7 @@
 // windowRunner.ts).
 import type { Micros, NodeId } from '../../core/env.ts';
 import type { NodeCommand } from '../host/runtime.ts';
+import type { NetOp } from '../net/network.ts';
 import { prepareScenario } from '../workloads/registry.ts';
 import { loadWorkloadModules } from '../workloads/userWorkload.ts';
 import { OP_COMMANDS, OP_WINDOW, serveChannel, type ChannelMemory } from './sharedChannel.ts';
@@ -15,8 +16,8 @@ import { WindowRunner, type Shipped, type WindowResult, type WorkerInit } from '
 export interface WorkerApi {
   /** Loads the users' workload modules and the workload's resources, then builds this worker's nodes. */
   init(init: WorkerInit): Promise<void>;
-  runWindow(endUs: Micros, endKey: number, incoming: Shipped[]): WindowResult;
-  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number): WindowResult;
+  runWindow(endUs: Micros, endKey: number, incoming: Shipped[], netFrom: number, netOps: readonly NetOp[]): WindowResult;
+  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number, netFrom: number, netOps: readonly NetOp[]): WindowResult;
   inspect(): { node: NodeId; status: string; view: unknown }[];
   /**
    * Serves windows and commands through shared memory (sharedChannel.ts) until the kernel's
@@ -38,12 +39,12 @@ export function createWorkerApi(onExitDue: () => void = () => {}): WorkerApi {
       await prepareScenario(init.scenario);
       runner = new WindowRunner(init);
     },
-    runWindow: (endUs, endKey, incoming) => {
-      const r = get().runWindow(endUs, endKey, incoming);
+    runWindow: (endUs, endKey, incoming, netFrom, netOps) => {
+      const r = get().runWindow(endUs, endKey, incoming, netFrom, netOps);
       if (get().exitDue()) onExitDue();
       return r;
     },
-    commands: (cmds, t, key) => get().commands(cmds, t, key),
+    commands: (cmds, t, key, netFrom, netOps) => get().commands(cmds, t, key, netFrom, netOps),
     inspect: () => get().inspect(),
     serve(mem) {
       const r = get();
@@ -51,12 +52,12 @@ export function createWorkerApi(onExitDue: () => void = () => {}): WorkerApi {
         mem,
         (op, args) => {
           if (op === OP_WINDOW) {
-            const [endUs, endKey, incoming] = args as Parameters<WindowRunner['runWindow']>;
-            return r.runWindow(endUs, endKey, incoming);
+            const [endUs, endKey, incoming, netFrom, netOps] = args as Parameters<WindowRunner['runWindow']>;
+            return r.runWindow(endUs, endKey, incoming, netFrom, netOps);
           }
           if (op === OP_COMMANDS) {
-            const [cmds, t, key] = args as Parameters<WindowRunner['commands']>;
-            return r.commands(cmds, t, key);
+            const [cmds, t, key, netFrom, netOps] = args as Parameters<WindowRunner['commands']>;
+            return r.commands(cmds, t, key, netFrom, netOps);
           }
           throw new Error(`lockstep channel: unknown op ${op}`);
         },

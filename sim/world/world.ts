@@ -12,7 +12,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import type { Host, HostStatus } from '../host/host.ts';
 import { NODE_ID_MAX, NodeRuntime, type NodeCommand, type NodeSpec, type RuntimeSink } from '../host/runtime.ts';
 import { Kernel, KERNEL_ORIGIN, type RunLimits, type StopReason } from '../kernel/kernel.ts';
-import { DROP_REASONS, Network, type PartitionShape } from '../net/network.ts';
+import { DROP_REASONS, Network, type NetOp, type PartitionShape } from '../net/network.ts';
 import { DEFAULT_LINK, type LinkProfile } from '../net/link.ts';
 import { Sealer, type Seal } from '../trace/canon.ts';
 import { Trace, type TraceKind } from '../trace/trace.ts';
@@ -108,6 +108,11 @@ export class World implements RuntimeSink {
    * next action in O(1); keys come from the same counters, so the order is unchanged.
    */
   readonly actions: EventQueue<ActionEvent> | null;
+  /**
+   * Remote mode: every change made to the network's links, in order (Network.mirror), for
+   * lockstep runners that transmit their nodes' messages on copies of it.
+   */
+  readonly netLog: NetOp[] = [];
   /** Node events executed by remote runtimes (added to the kernel's count for reports). */
   remoteExecuted = 0;
   /** Crashes of any cause, and out-of-memory crashes among them. */
@@ -141,6 +146,7 @@ export class World implements RuntimeSink {
     const kernel = this.kernel;
     this.actions = config.remote ? new EventQueue<ActionEvent>() : null;
     if (config.remote) {
+      this.net.mirror = (op) => this.netLog.push(op);
       this.runtime = null;
       this.hosts = [];
       return;
@@ -406,6 +412,21 @@ export class World implements RuntimeSink {
   afterEvent(node: NodeId): void {
     const hooks = this.afterEventHooks;
     for (let i = 0; i < hooks.length; i++) hooks[i](node);
+  }
+
+  /** Whether anything listens to sends (onSend), and whether any node is served by the world (serveEndpoint). */
+  get hasSendTaps(): boolean {
+    return this.sendTaps.length > 0;
+  }
+
+  get hasEndpoints(): boolean {
+    return this.endpoints.size > 0;
+  }
+
+  /** Tells the send taps of a message a lockstep runner transmitted itself (send does this for the rest). */
+  tapSend(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number): void {
+    const taps = this.sendTaps;
+    for (let i = 0; i < taps.length; i++) taps[i](from, to, msg, sizeBytes);
   }
 
   send(from: NodeId, to: NodeId, msg: unknown, seal: Seal, departUs: Micros): void {
