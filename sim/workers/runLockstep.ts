@@ -54,7 +54,9 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
   const w = built.world;
   const horizons = (opts.horizons ?? true) && !w.hasEndpoints;
   const transport = horizons ? { placement, link: w.net.baseProfile, latencyFloorUs: w.net.latencyFloorUs, originSeqMax: w.kernel.originSeqMax, sendTaps: w.hasSendTaps } : undefined;
-  const pool = await factory({ scenario: s, seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0, transport }, nodesByRunner);
+  // The runners build their nodes from the scenario as drawn for this seed (raft.swarm
+  // draws protocol settings the nodes read), as buildRun did for the kernel's side.
+  const pool = await factory({ scenario: materialize(s, seed), seedText: seedText(s, seed), retainMessages: opts.retainTrace ?? false, workloadModules: userModuleUrls(), hostStatsUs: opts.hostStatsUs ?? 0, transport }, nodesByRunner);
   try {
     const ls = new Lockstep(built.world, pool.runners, placement, horizons);
     const stepUs = opts.progressStepUs ?? Math.max(1, Math.floor(s.duration / 100));
