@@ -247,16 +247,16 @@ export class Lockstep {
           actionFirst = false;
         }
       }
-      // Every event before the earliest pending one has run: its effects are final.
-      this.flush(gT, gK);
-      if (k.halted !== null) return 'halted';
-      // An effect just applied scheduled an action before the earliest event: start over.
-      if (actions.size > 0 && before(actions.peekTime(), actions.peekKey(), gT, gK)) continue;
-      if (gT > timeUs) {
-        k.nowUs = Math.max(k.nowUs, timeUs);
-        return gT === Infinity ? 'idle' : 'time';
-      }
-      if (actionFirst) {
+      if (actionFirst || gT > timeUs) {
+        // Every event before the earliest pending one has run: its effects are final.
+        this.flush(gT, gK);
+        if (k.halted !== null) return 'halted';
+        // An effect just applied scheduled an action before the earliest event: start over.
+        if (actions.size > 0 && before(actions.peekTime(), actions.peekKey(), gT, gK)) continue;
+        if (gT > timeUs) {
+          k.nowUs = Math.max(k.nowUs, timeUs);
+          return gT === Infinity ? 'idle' : 'time';
+        }
         await this.runAction();
         continue;
       }
@@ -290,13 +290,23 @@ export class Lockstep {
       }
       this.windows++;
       this.calls += replies.length;
+      // While the workers run their stretches, the effects that are final now are applied
+      // here (they change only the kernel's side: trace, checks, telemetry). One that
+      // schedules an action inside a stretch already handed out is caught by runAction.
+      this.flush(gT, gK);
       const results: WindowResult[] = [];
       let pending: Promise<WindowResult>[] | null = null;
-      for (const r of replies) {
-        const v = settle(r);
-        if (v instanceof Promise) (pending ??= []).push(v);
-        else if (pending === null) results.push(v);
-        else pending.push(Promise.resolve(v));
+      try {
+        for (const r of replies) {
+          const v = settle(r);
+          if (v instanceof Promise) (pending ??= []).push(v);
+          else if (pending === null) results.push(v);
+          else pending.push(Promise.resolve(v));
+        }
+      } catch (e) {
+        // A runner in this thread failed: the workers' answers are no longer wanted.
+        for (const p of pending ?? []) p.catch(() => {});
+        throw e;
       }
       if (pending !== null) for (const v of await Promise.all(pending)) results.push(v);
       this.absorb(who, results);
