@@ -102,6 +102,11 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A leader that files waiting writes under the session alone answers a write with the
     // result of an earlier one's duplicate: the server half of answer-sound (6 of seeds 1..20).
     ['waitingBySession', 'net-client-chaos', 3, 'answer-sound'],
+    // A new leader that appends no empty entry of its term: safe, and the clients' writes
+    // commit the term soon after, but a leader with a calm quorum commits nothing of its term
+    // until they come (20 of seeds 1..20 of raft-membership; quorum-liveness 1 of 100 before).
+    ['noEmptyEntryOnElection', 'raft-membership', 1, 'leader-commits-term'],
+    ['noEmptyEntryOnElection', 'node-crash-leader', 2, 'leader-commits-term'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -219,7 +219,7 @@ export class Raft {
     this.role = 'leader';
     this.tracker.progress.get(this.id)?.becomeReplicate();
     // The empty entry lets the leader commit (and so learn the commit index of) its term.
-    this.appendEntries([{ type: 'normal', data: '' }], true);
+    if (this.bugs.noEmptyEntryOnElection !== true) this.appendEntries([{ type: 'normal', data: '' }], true);
     this.pendingConfIndex = this.log.lastIndex();
   }
 

@@ -760,6 +760,15 @@ describe('the bug flags read by raft.ts have teeth (config.ts RaftBugs)', () => 
     expect(asks({ transferWithoutContext: true }).some(([t]) => t === 'MsgVote')).toBe(false);
   });
 
+  it('noEmptyEntryOnElection: a new leader appends no entry of its term (§8 appends an empty one)', () => {
+    const last = (bugs: UnitNodeOptions['bugs']) => {
+      const n = electedLeader([], { bugs });
+      return [n.lastIndex(), n.term(n.lastIndex())];
+    };
+    expect(last({})).toEqual([1, 1]);
+    expect(last({ noEmptyEntryOnElection: true })).toEqual([0, 0]);
+  });
+
   it('preVoteMovesTerm: a pre-vote request moves the term', () => {
     const n = newNode(1, { term: 4, preVote: true, bugs: { preVoteMovesTerm: true } });
     n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 5, index: 0, logTerm: 0 }));
