@@ -14,11 +14,19 @@
 // Memory: one record per write that took effect, at most RECORDS_MAX; beyond that the check
 // stops recording and the run's exactly-once verdict is inconclusive (a later duplicate of a
 // forgotten write could not be seen).
+//
+// The same records judge fail-sound: a write whose client completed it with a definite
+// failure ('kv.complete' with a result that is not ok; the history checker takes it as an
+// operation that took no effect) must not have changed the data at any index, before or
+// after. A put or append never fails once applied, and a cas that changed the data
+// succeeded, so the correct code tells a client "failed" only for a write that took no
+// effect; a client or server that turns an unknown outcome (a session gone, a timeout) into a
+// failure does not. Judged at the end of the run, over at most RECORDS_MAX failed writes.
 import type { NodeId } from '../../core/env.ts';
 import { decodeEntry } from '../../core/kv/commandCodec.ts';
 import { isRegister } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
-import { formatCount } from '../kernel/time.ts';
+import { formatCount, formatMicros } from '../kernel/time.ts';
 import { VIOLATIONS_PER_CHECK_MAX } from './raftInvariants.ts';
 
 /** Writes remembered at most. */
@@ -31,17 +39,53 @@ export class ExactlyOnceCheck {
   private readonly effects = new Map<string, { index: number; node: NodeId; client: number; seq: number }>();
   private reported = 0;
   private full = false;
+  /** Write operations invoked and not yet completed, by "client/rid": what they write. */
+  private readonly invoked = new Map<string, string>();
+  /** Writes completed with a definite failure: what they write, and when and for whom. */
+  private readonly failed: { what: string; client: number; rid: number; t: number }[] = [];
+  /** Writes completed with a definite failure, judged at the end. */
+  failedJudged = 0;
   /** Writes that took effect, counted once each. */
   judged = 0;
 
   constructor(private readonly world: World) {
-    world.onTelemetry((_t, node, name, f) => {
+    world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.apply') this.onApply(node, f.index as number, f.type as string, f.data as string);
       else if (name === 'kv.state') this.onState(node, f.index as number, f.changed === true);
+      else if (name === 'kv.invoke') this.onInvoke(f.clientId as number, f.rid as number, f.input as string);
+      else if (name === 'kv.complete') this.onComplete(t, f.clientId as number, f.rid as number, f.output as string, f.refused === true);
     });
     world.onConclude(() => {
+      this.judgeFailures();
       if (this.full) world.cannotDecide('exactly-once', `more than ${formatCount(EXACTLY_ONCE_RECORDS_MAX)} writes took effect; the check stopped remembering them, so a later second application of a forgotten one would go unseen`);
     });
+  }
+
+  private onInvoke(client: number, rid: number, input: string): void {
+    const op = JSON.parse(input) as { op: string; key: string; value?: string };
+    if (op.op !== 'put' && op.op !== 'append' && op.op !== 'cas') return;
+    if (this.invoked.size >= EXACTLY_ONCE_RECORDS_MAX) return;
+    this.invoked.set(`${client}/${rid}`, `${op.op} ${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`);
+  }
+
+  private onComplete(t: number, client: number, rid: number, output: string, refused: boolean): void {
+    const key = `${client}/${rid}`;
+    const what = this.invoked.get(key);
+    if (what === undefined) return;
+    this.invoked.delete(key);
+    if (refused || output === '' || (JSON.parse(output) as { ok: boolean }).ok) return;
+    if (this.failed.length < EXACTLY_ONCE_RECORDS_MAX) this.failed.push({ what, client, rid, t });
+  }
+
+  /** fail-sound: no write a client was told failed took effect. */
+  private judgeFailures(): void {
+    let reported = 0;
+    this.failedJudged = this.failed.length;
+    for (const x of this.failed) {
+      const e = this.effects.get(x.what);
+      if (e === undefined || reported++ >= VIOLATIONS_PER_CHECK_MAX) continue;
+      this.world.violate('fail-sound', e.node, `client ${x.client}'s write ${x.what} (operation ${x.rid}) completed at ${formatMicros(x.t)} with a definite failure, but it took effect at index ${e.index} (node ${e.node}, session ${e.client}, seq ${e.seq}): a client may report a write failed only when it took no effect; an outcome it cannot know is unknown`);
+    }
   }
 
   private onApply(node: NodeId, index: number, type: string, data: string): void {
