@@ -102,6 +102,23 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A leader that files waiting writes under the session alone answers a write with the
     // result of an earlier one's duplicate: the server half of answer-sound (6 of seeds 1..20).
     ['waitingBySession', 'net-client-chaos', 3, 'answer-sound'],
+    // A new leader that appends no empty entry of its term: safe, and the clients' writes
+    // commit the term soon after, but a leader with a calm quorum commits nothing of its term
+    // until they come (20 of seeds 1..20 of raft-membership; quorum-liveness 1 of 100 before).
+    ['noEmptyEntryOnElection', 'raft-membership', 1, 'leader-commits-term'],
+    ['noEmptyEntryOnElection', 'node-crash-leader', 2, 'leader-commits-term'],
+    // A pre-vote granted without the up-to-date test: a stale node passes PreVote; no check
+    // judged pre-vote grants (0 of 100 with the outside patch; vote-up-to-date 9 of 20 now).
+    ['preVoteWithoutLogCheck', 'swarm-raft-aimed', 2, 'vote-up-to-date'],
+    // A client that takes a session-expired answer as a failure: a write applied before its
+    // session was evicted is reported failed (fail-sound; 3 of seeds 1..20; 0 of 80 before).
+    ['expiredAsFailure', 'raft-kv-sessions', 10, 'fail-sound'],
+    // A leader stepping down under CheckQuorum that keeps itself as the leader it knows
+    // (lead-sound; 20 of seeds 1..20 of net-leader-isolated; 0 of 100 before).
+    ['stepDownNamesSelf', 'net-leader-isolated', 1, 'lead-sound'],
+    // A transfer never abandoned: a leader whose target is down or cut off refuses writes
+    // until it returns (transfer-bounded; 6 of seeds 1..20 of raft-membership; 0 of 80 before).
+    ['transferNeverAbandoned', 'raft-membership', 3, 'transfer-bounded'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

@@ -28,6 +28,11 @@ export interface KvClientConfig {
   stopAtUs: Micros;
   /** Draws the next operation; `seq` makes values unique. */
   nextOp: (random: Random, clientId: number, seq: number) => KvOp;
+  /**
+   * Bug flag expiredAsFailure: a session-expired answer completes the operation as failed,
+   * not unknown, though an earlier attempt may have taken effect before the session went.
+   */
+  expiredAsFailure?: boolean;
 }
 
 /**
@@ -175,7 +180,7 @@ export class KvClient implements Process {
   private finish(result: KvResult | null): void {
     const c = this.current as InFlightOp;
     this.current = null;
-    const known = result !== null && !(result.ok === false && result.error === 'session-expired');
+    const known = result !== null && (this.config.expiredAsFailure === true || !(result.ok === false && result.error === 'session-expired'));
     if (known) this.completed++;
     else this.unknown++;
     this.ctx.telemetry.emit('kv.complete', { clientId: this.config.clientId, rid: c.rid, output: known ? JSON.stringify(result) : '' });

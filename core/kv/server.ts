@@ -21,7 +21,7 @@
 // value before and after, adds its own data to snapshots, and receives messages, timers
 // and read states the KV protocol does not use. The hooks are no-ops here.
 import type { DiskPort, DiskResult, Micros, NodeContext, NodeId, Process, ProcessView } from '../env.ts';
-import { RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
+import { LIMITS, RAFT_BUG_NAMES, type RaftBugs } from '../raft/config.ts';
 import { NONE, RawNode, TRANSFER_CONTEXT, persistReady, recoverResult, validateDelivered, type ConfState, type Entry, type Message, type Ready } from '../raft/index.ts';
 import { parseAdminRequest, REJECTED_FROM_MAX, type AdminAnswer, type AdminRequest, type ServerStatus } from './admin.ts';
 import { decodeEntry, encodeCommand, encodeRegister } from './commandCodec.ts';
@@ -292,11 +292,19 @@ export class KvServer implements Process {
     if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
     if (!ask) return;
     if (vote && after === m.term && raft.votedFor() === from) {
-      if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm });
+      if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, pre: false });
       return;
     }
-    // A pre-vote is judged only when Raft answered it with a refusal (not when it ignored it).
-    if (!vote && !raft.queued().slice(queued).some((q) => q.type === 'MsgPreVoteResp' && q.to === from && q.reject === true)) return;
+    if (!vote) {
+      const answers = raft.queued().slice(queued).filter((q) => q.type === 'MsgPreVoteResp' && q.to === from);
+      // A pre-vote granted promises the same up-to-date test (thesis §9.6), for vote-up-to-date.
+      if (answers.some((q) => q.reject !== true)) {
+        this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, pre: true });
+        return;
+      }
+      // A pre-vote is judged only when Raft answered it with a refusal (not when it ignored it).
+      if (!answers.some((q) => q.reject === true)) return;
+    }
     // Refused or ignored: what the node knew, for the vote-due check to judge whether it had
     // to grant (it had not voted in the term, knew no leader of it, and the log was up to date).
     const heardTicks = this.leaderHeardTerm < 0 ? -1 : this.ticksGiven - this.leaderHeardTick;
@@ -556,9 +564,26 @@ export class KvServer implements Process {
       raft.readIndex(ctxId);
       return;
     }
-    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) return this.redirect(from, req.clientId, req.rid);
+    if (!raft.propose(encodeCommand({ clientId: req.clientId, seq: req.seq, op: req.op }))) {
+      this.noteRefused();
+      return this.redirect(from, req.clientId, req.rid);
+    }
     this.ctx.telemetry.emit('kv.propose', { client: from, rid: req.rid, index: raft.lastIndex(), term: raft.currentTerm() });
     this.pendingWrites.set(this.waitingKey(req.clientId, req.seq), { client: from, rid: req.rid });
+  }
+
+  /**
+   * The leader refused a client's write ('kv.write_refused', for the transfer-bounded check):
+   * how many ticks since it last accepted a transfer (-1: never in this process), and whether
+   * its uncommitted log was full, the only other reason a leader refuses.
+   */
+  private noteRefused(): void {
+    const raft = this.raft as RawNode;
+    const uncommitted = raft.lastIndex() - raft.commitIndex();
+    this.ctx.telemetry.emit('kv.write_refused', {
+      sinceTransfer: this.transferTick < 0 ? -1 : this.ticksGiven - this.transferTick, electionTicks: this.config.electionTicks,
+      full: uncommitted + 1 > LIMITS.uncommittedEntriesMax, term: raft.currentTerm(),
+    });
   }
 
   /** The admin API (admin.ts): status, membership changes, leadership transfer, compaction. */

@@ -114,10 +114,34 @@ export interface RaftBugs {
    * installs it, takes a wrong term for its previous entry.
    */
   snapshotTermFromNode?: boolean;
+  /**
+   * A new leader appends no empty entry of its term (§8): safe, since ReadIndex and conf
+   * changes wait for the term's first commit, but the leader commits nothing, and so learns
+   * nothing of what is committed, until a client proposes.
+   */
+  noEmptyEntryOnElection?: boolean;
+  /**
+   * A pre-vote is granted without the up-to-date test (thesis §9.6 asks the same test as a
+   * vote): a node with a stale log passes PreVote, and its election, which it cannot win,
+   * moves the voters' terms and deposes a leader PreVote should have protected.
+   */
+  preVoteWithoutLogCheck?: boolean;
+  /**
+   * A leader that steps down under CheckQuorum keeps itself as the leader it knows: it
+   * redirects clients to itself, and for an election timeout ignores vote requests as if it
+   * still heard a leader.
+   */
+  stepDownNamesSelf?: boolean;
+  /**
+   * A transfer that has not completed within an election timeout is not abandoned: the
+   * leader refuses proposals until its target catches up and wins, which a target that is
+   * down or cut off never does.
+   */
+  transferNeverAbandoned?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext', 'snapshotTermFromNode'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext', 'snapshotTermFromNode', 'noEmptyEntryOnElection', 'preVoteWithoutLogCheck', 'stepDownNamesSelf', 'transferNeverAbandoned'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

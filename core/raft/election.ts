@@ -52,7 +52,7 @@ export function handleVoteRequest(r: Raft, m: Message): void {
   const pre = m.type === 'MsgPreVote';
   const canVote =
     r.vote === m.from || (r.vote === NONE && r.lead === NONE) || (pre && m.term > r.term);
-  const logOk = r.bugs.voteWithoutLogCheck === true || r.log.isUpToDate(m.index ?? 0, m.logTerm ?? 0, r.bugs.upToDateNeedsBoth === true);
+  const logOk = (pre && r.bugs.preVoteWithoutLogCheck === true) || r.bugs.voteWithoutLogCheck === true || r.log.isUpToDate(m.index ?? 0, m.logTerm ?? 0, r.bugs.upToDateNeedsBoth === true);
   const type = pre ? 'MsgPreVoteResp' : 'MsgVoteResp';
   if (canVote && logOk) {
     // The grant carries the candidate's term so a pre-candidate can count it.

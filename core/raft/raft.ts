@@ -219,7 +219,7 @@ export class Raft {
     this.role = 'leader';
     this.tracker.progress.get(this.id)?.becomeReplicate();
     // The empty entry lets the leader commit (and so learn the commit index of) its term.
-    this.appendEntries([{ type: 'normal', data: '' }], true);
+    if (this.bugs.noEmptyEntryOnElection !== true) this.appendEntries([{ type: 'normal', data: '' }], true);
     this.pendingConfIndex = this.log.lastIndex();
   }
 
@@ -259,12 +259,12 @@ export class Raft {
     if (this.electionElapsed >= this.cfg.electionTicks) {
       this.electionElapsed = 0;
       if (this.cfg.checkQuorum && !this.tracker.quorumActive(this.id)) {
-        this.becomeFollower(this.term, NONE);
+        this.becomeFollower(this.term, this.bugs.stepDownNamesSelf === true ? this.id : NONE);
         return;
       }
       if (this.bugs.checkQuorumNeverResets !== true) for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
       // A transfer that did not finish within an election timeout is abandoned.
-      this.leadTransferee = NONE;
+      if (this.bugs.transferNeverAbandoned !== true) this.leadTransferee = NONE;
     }
     for (const pr of this.tracker.progress.values()) {
       if (pr.state === 'snapshot') pr.snapshotWaitTicks++;

@@ -180,6 +180,24 @@ describe('CheckQuorum on the leader (etcd TestLeaderStepdownWhenQuorumLost/Activ
     expect(n.status()).toMatchObject({ role: 'follower', term: t, lead: NONE });
   });
 
+  it('stepDownNamesSelf: the leader that steps down keeps itself as the leader it knows', () => {
+    const n = inRole('leader', { checkQuorum: true, bugs: { stepDownNamesSelf: true } });
+    for (let i = 1; i <= 10; i++) n.tick();
+    expect(n.status()).toMatchObject({ role: 'follower', lead: 1 });
+  });
+
+  it('transferNeverAbandoned: a transfer to a silent target keeps proposals refused past the election timeout', () => {
+    const proposes = (bugs: UnitNodeOptions['bugs']) => {
+      const n = inRole('leader', { bugs });
+      n.transferLeadership(2);
+      for (let i = 0; i < 20; i++) n.tick();
+      drain(n);
+      return n.propose('x');
+    };
+    expect(proposes({})).toBe(true);
+    expect(proposes({ transferNeverAbandoned: true })).toBe(false);
+  });
+
   it('activity counts per round: a follower heard in one round only keeps the leader for that round', () => {
     const n = inRole('leader', { checkQuorum: true });
     for (let i = 1; i <= 10; i++) {
@@ -758,6 +776,27 @@ describe('the bug flags read by raft.ts have teeth (config.ts RaftBugs)', () => 
     expect(asks({})).toContainEqual(['MsgVote', 3, 'transfer']);
     expect(asks({ transferWithoutContext: true })).toContainEqual(['MsgPreVote', 3, '']);
     expect(asks({ transferWithoutContext: true }).some(([t]) => t === 'MsgVote')).toBe(false);
+  });
+
+  it('noEmptyEntryOnElection: a new leader appends no entry of its term (§8 appends an empty one)', () => {
+    const last = (bugs: UnitNodeOptions['bugs']) => {
+      const n = electedLeader([], { bugs });
+      return [n.lastIndex(), n.term(n.lastIndex())];
+    };
+    expect(last({})).toEqual([1, 1]);
+    expect(last({ noEmptyEntryOnElection: true })).toEqual([0, 0]);
+  });
+
+  it('preVoteWithoutLogCheck: a pre-vote is granted to a candidate whose log is behind (thesis §9.6 refuses it)', () => {
+    const answer = (bugs: UnitNodeOptions['bugs']) => {
+      const n = newNode(1, { term: 1, preVote: true, bugs });
+      n.step(msg({ type: 'MsgApp', from: 2, to: 1, term: 1, index: 0, logTerm: 0, entries: entriesOf([1, 1, 1]), commit: 0 }));
+      drain(n);
+      n.step(msg({ type: 'MsgPreVote', from: 3, to: 1, term: 2, index: 1, logTerm: 1 }));
+      return drain(n).messages.filter((m) => m.type === 'MsgPreVoteResp').map((m) => m.reject === true);
+    };
+    expect(answer({})).toEqual([true]);
+    expect(answer({ preVoteWithoutLogCheck: true })).toEqual([false]);
   });
 
   it('preVoteMovesTerm: a pre-vote request moves the term', () => {

@@ -2,7 +2,9 @@
 // indexes (applied twice: a retry the sessions let through, or the same operation sent
 // again under a new session) is reported, and the same write applied once, answered from
 // the session cache at a later index, or replayed at its own index after a restart, passes.
-// Method: a one-process world; the test emits 'raft.apply' and 'kv.state' as KvServer does.
+// fail-sound: a write a client completed with a definite failure must have taken no effect.
+// Method: a one-process world; the test emits 'raft.apply' and 'kv.state' as KvServer does,
+// and 'kv.invoke' and 'kv.complete' as KvClient does.
 import { describe, expect, it } from 'vitest';
 import { encodeCommand, encodeRegister } from '../../core/kv/commandCodec.ts';
 import type { KvOp } from '../../core/kv/types.ts';
@@ -87,5 +89,53 @@ describe('exactly-once: what it remembers', () => {
     expect(w.violations).toEqual([]);
     expect(w.inconclusive.map((x) => x.check)).toEqual(['exactly-once']);
     expect(w.inconclusive[0].reason).toContain('more than 3 writes');
+  });
+});
+
+describe('fail-sound: a write a client was told failed took no effect', () => {
+  const invoke = (w: World, rid: number, op: KvOp): void => w.telemetry(0, 3, 'kv.invoke', { clientId: 1, rid, input: JSON.stringify(op) });
+  const complete = (w: World, rid: number, output: string): void => w.telemetry(0, 3, 'kv.complete', { clientId: 1, rid, output });
+
+  it('a failed cas that changed nothing and an unknown outcome pass; a write reported failed that took effect fails at the end', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w);
+    const cas: KvOp = { op: 'cas', key: 'k1', expected: 'x', value: 'c1s5' };
+    invoke(w, 1, cas);
+    apply(w, 0, 4, 2, 1, cas, false);
+    complete(w, 1, JSON.stringify({ ok: false, error: 'cas-mismatch' }));
+    invoke(w, 2, PUT);
+    apply(w, 0, 5, 2, 2, PUT, true);
+    complete(w, 2, '');
+    w.concludeChecks();
+    expect(w.violations).toEqual([]);
+    expect(check.failedJudged).toBe(1);
+    const bad = world();
+    new ExactlyOnceCheck(bad);
+    invoke(bad, 7, PUT);
+    apply(bad, 1, 5, 2, 3, PUT, true);
+    complete(bad, 7, JSON.stringify({ ok: false, error: 'session-expired' }));
+    bad.concludeChecks();
+    expect(bad.violations.map((v) => v.check)).toEqual(['fail-sound']);
+    expect(bad.violations[0].message).toContain('took effect at index 5');
+  });
+
+  it('past its cap it stops remembering and fail-sound is inconclusive, not passed', () => {
+    const w = world();
+    new ExactlyOnceCheck(w, 2);
+    for (let rid = 1; rid <= 3; rid++) invoke(w, rid, { op: 'put', key: 'k', value: `c1s${rid}` });
+    w.concludeChecks();
+    expect(w.violations).toEqual([]);
+    expect(w.inconclusive.map((x) => x.check)).toEqual(['fail-sound']);
+    expect(w.inconclusive[0].reason).toContain('more than 2 client writes');
+    // The effect table full and a failed write not found in it: it may have been forgotten.
+    const v = world();
+    new ExactlyOnceCheck(v, 1);
+    apply(v, 0, 1, 1, 1, { op: 'put', key: 'k', value: 'c1s1' }, true);
+    invoke(v, 2, PUT);
+    apply(v, 0, 2, 1, 2, PUT, true);
+    complete(v, 2, JSON.stringify({ ok: false, error: 'session-expired' }));
+    v.concludeChecks();
+    expect(v.violations).toEqual([]);
+    expect(v.inconclusive.map((x) => x.check).sort()).toEqual(['exactly-once', 'fail-sound']);
   });
 });

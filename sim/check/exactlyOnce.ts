@@ -18,11 +18,21 @@
 // arrays (36 bytes a slot, two to four slots a record: it doubles at half full), not the
 // text. Two different writes with the same 64-bit hash would read as one applied twice:
 // about one chance in 10^7 at the cap.
+//
+// The same records judge fail-sound: a write whose client completed it with a definite
+// failure ('kv.complete' with a result that is not ok; the history checker takes it as an
+// operation that took no effect) must not have changed the data at any index, before or
+// after. A put or append never fails once applied, and a cas that changed the data
+// succeeded, so the correct code tells a client "failed" only for a write that took no
+// effect; a client or server that turns an unknown outcome (a session gone, a timeout) into a
+// failure does not. Judged at the end of the run, over at most RECORDS_MAX failed writes; a
+// failed write the effect table could not have recorded (it was full), or failures past the
+// cap, make fail-sound inconclusive rather than passed.
 import type { NodeId } from '../../core/env.ts';
 import { decodeEntry } from '../../core/kv/commandCodec.ts';
 import { isRegister } from '../../core/kv/types.ts';
 import type { World } from '../world/world.ts';
-import { formatCount } from '../kernel/time.ts';
+import { formatCount, formatMicros } from '../kernel/time.ts';
 import { Hash64 } from '../../core/hash/hash64.ts';
 import { VIOLATIONS_PER_CHECK_MAX } from './raftInvariants.ts';
 
@@ -66,6 +76,10 @@ class EffectTable {
     this.size++;
   }
 
+  nodeAt(i: number): NodeId {
+    return this.node[i];
+  }
+
   indexAt(i: number): number {
     return this.index[i];
   }
@@ -103,6 +117,14 @@ export class ExactlyOnceCheck {
   private readonly effects = new EffectTable();
   private reported = 0;
   private full = false;
+  /** fail-sound lost track of a write (its tables were full): its verdict is inconclusive. */
+  private failUnjudged = false;
+  /** Write operations invoked and not yet completed, by "client/rid": what they write. */
+  private readonly invoked = new Map<string, string>();
+  /** Writes completed with a definite failure: what they write, and when and for whom. */
+  private readonly failed: { what: string; client: number; rid: number; t: number }[] = [];
+  /** Writes completed with a definite failure, judged at the end. */
+  failedJudged = 0;
   /** Writes that took effect, counted once each. */
   judged = 0;
 
@@ -111,13 +133,55 @@ export class ExactlyOnceCheck {
     /** Writes remembered at most (a test sets it low). */
     private readonly recordsMax = EXACTLY_ONCE_RECORDS_MAX,
   ) {
-    world.onTelemetry((_t, node, name, f) => {
+    world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.apply') this.onApply(node, f.index as number, f.type as string, f.data as string);
       else if (name === 'kv.state') this.onState(node, f.index as number, f.changed === true);
+      else if (name === 'kv.invoke') this.onInvoke(f.clientId as number, f.rid as number, f.input as string);
+      else if (name === 'kv.complete') this.onComplete(t, f.clientId as number, f.rid as number, f.output as string, f.refused === true);
     });
     world.onConclude(() => {
+      this.judgeFailures();
       if (this.full) world.cannotDecide('exactly-once', `more than ${formatCount(this.recordsMax)} writes took effect; the check stopped remembering them, so a later second application of a forgotten one would go unseen`);
     });
+  }
+
+  private onInvoke(client: number, rid: number, input: string): void {
+    const op = JSON.parse(input) as { op: string; key: string; value?: string };
+    if (op.op !== 'put' && op.op !== 'append' && op.op !== 'cas') return;
+    if (this.invoked.size >= this.recordsMax) {
+      this.failUnjudged = true;
+      return;
+    }
+    this.invoked.set(`${client}/${rid}`, `${op.op} ${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`);
+  }
+
+  private onComplete(t: number, client: number, rid: number, output: string, refused: boolean): void {
+    const key = `${client}/${rid}`;
+    const what = this.invoked.get(key);
+    if (what === undefined) return;
+    this.invoked.delete(key);
+    if (refused || output === '' || (JSON.parse(output) as { ok: boolean }).ok) return;
+    if (this.failed.length >= this.recordsMax) this.failUnjudged = true;
+    else this.failed.push({ what, client, rid, t });
+  }
+
+  /** fail-sound: no write a client was told failed took effect. */
+  private judgeFailures(): void {
+    let reported = 0;
+    let unseen = 0;
+    this.failedJudged = this.failed.length;
+    for (const x of this.failed) {
+      const [h1, h2] = new Hash64().string(x.what).words();
+      const e = this.effects.find(h1, h2);
+      if (e < 0) {
+        unseen++;
+        continue;
+      }
+      if (reported++ >= VIOLATIONS_PER_CHECK_MAX) continue;
+      this.world.violate('fail-sound', this.effects.nodeAt(e), `client ${x.client}'s write ${x.what} (operation ${x.rid}) completed at ${formatMicros(x.t)} with a definite failure, but it took effect at ${this.effects.describe(e)}: a client may report a write failed only when it took no effect; an outcome it cannot know is unknown`);
+    }
+    if (this.failUnjudged) this.world.cannotDecide('fail-sound', `more than ${formatCount(this.recordsMax)} client writes were in flight or completed as failed; the check stopped remembering them, so a write reported failed that took effect could go unseen`);
+    else if (this.full && unseen > 0) this.world.cannotDecide('fail-sound', `${formatCount(unseen)} writes completed as failed were not found among the writes that took effect, but more than ${formatCount(this.recordsMax)} writes took effect and the check stopped remembering them, so one of them may have`);
   }
 
   private onApply(node: NodeId, index: number, type: string, data: string): void {

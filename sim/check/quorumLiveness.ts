@@ -22,9 +22,9 @@
 // fault's reach, and the gaps between successes longer than `withinUs`; it judges at the
 // end of the run.
 import type { Micros, NodeId } from '../../core/env.ts';
-import type { HostStatus } from '../host/host.ts';
 import { formatMicros } from '../kernel/time.ts';
-import type { FaultReach, World } from '../world/world.ts';
+import type { World } from '../world/world.ts';
+import { FaultTimeline, type FaultState } from './faultTimeline.ts';
 
 /** Quorums are enumerated as bit sets of the servers: at most this many. */
 export const SERVERS_MAX = 12;
@@ -39,8 +39,7 @@ export interface QuorumLivenessOptions {
 }
 
 export class QuorumLiveness {
-  private readonly reaches: FaultReach[] = [];
-  private readonly statusLog: { t: Micros; node: NodeId; up: boolean; paused: boolean }[] = [];
+  private readonly timeline: FaultTimeline;
   /** Gaps between successive successes (and from 0) longer than withinUs: [from, to). */
   private readonly gaps: [Micros, Micros][] = [];
   private lastOkUs = 0;
@@ -50,12 +49,9 @@ export class QuorumLiveness {
   state = 'not run';
 
   constructor(private readonly world: World, private readonly o: QuorumLivenessOptions) {
-    world.onFaultReach((r) => this.reaches.push(r));
+    this.timeline = new FaultTimeline(world, o.servers);
     // Decided with the run's other checks wherever it ends (the workload's finish calls it first, for its stats).
     world.onConclude(() => this.conclude());
-    world.onStatusChange((node, status: HostStatus) => {
-      if (node < o.servers) this.statusLog.push({ t: world.nowUs, node, up: status !== 'down', paused: status === 'paused' });
-    });
   }
 
   /** A client operation succeeded at `t` (times come in order). */
@@ -72,16 +68,7 @@ export class QuorumLiveness {
     if (endUs - this.lastOkUs > withinUs) this.gaps.push([this.lastOkUs, endUs]);
     const quorum = Math.floor(servers / 2) + 1;
     // Breakpoints: every change of status or reach.
-    const times = new Set<number>([0]);
-    for (const s of this.statusLog) times.add(s.t);
-    for (const r of this.reaches) {
-      times.add(r.fromUs);
-      if (Number.isFinite(r.toUs)) times.add(r.toUs);
-    }
-    const points = [...times].filter((t) => t < stopUs).sort((a, b) => a - b);
-    const up = new Array<boolean>(servers).fill(false);
-    const paused = new Array<boolean>(servers).fill(false);
-    let logAt = 0;
+    const points = this.timeline.points(stopUs);
     /** The start of each quorum's current calm stretch, by bit set. */
     const since = new Map<number, Micros>();
     const close = (mask: number, from: Micros, to: Micros): string | null => {
@@ -97,12 +84,7 @@ export class QuorumLiveness {
     for (let i = 0; i < points.length; i++) {
       const t = points[i];
       const next = i + 1 < points.length ? points[i + 1] : stopUs;
-      while (logAt < this.statusLog.length && this.statusLog[logAt].t <= t) {
-        const s = this.statusLog[logAt++];
-        up[s.node] = s.up;
-        paused[s.node] = s.paused;
-      }
-      const calm = this.calmQuorums(t, up, paused, quorum);
+      const calm = this.calmQuorums(this.timeline.at(t), quorum);
       if (calm.size > 0) this.calmUs += Math.min(next, stopUs) - t;
       for (const [mask, from] of [...since]) {
         if (calm.has(mask)) continue;
@@ -132,34 +114,20 @@ export class QuorumLiveness {
     return `servers ${q.join(', ')}, a quorum, were up and free of faults and could reach each other and the clients from ${formatMicros(from)} to ${formatMicros(to)} (every other server down, cut off from them, or healthy too), yet no client operation succeeded for ${formatMicros(hi - lo)} ${what} (more than ${formatMicros(this.o.withinUs)}, liveness.within plus clients.timeout): Raft stays available while any majority of servers can communicate`;
   }
 
-  /** The calm quorums at `t`, as bit sets. */
-  private calmQuorums(t: Micros, up: readonly boolean[], paused: readonly boolean[], quorum: number): Set<number> {
+  /** The calm quorums in state `f`, as bit sets. */
+  private calmQuorums(f: FaultState, quorum: number): Set<number> {
     const { servers, clients } = this.o;
-    const touched = new Array<boolean>(servers).fill(false);
-    const n = this.world.nodeCount;
-    const cut = new Set<number>();
-    const faulty = new Set<number>();
-    for (const r of this.reaches) {
-      if (!(r.fromUs <= t && t < r.toUs)) continue;
-      if (r.all) touched.fill(true);
-      for (const x of r.nodes) if (x < servers) touched[x] = true;
-      for (const [a, b] of r.cuts) cut.add(a * n + b);
-      for (const [a, b] of r.links) faulty.add(a * n + b);
-    }
-    const clean = (a: number, b: number): boolean => !cut.has(a * n + b) && !faulty.has(a * n + b) && !cut.has(b * n + a) && !faulty.has(b * n + a);
-    const severed = (a: number, b: number): boolean => cut.has(a * n + b) && cut.has(b * n + a);
-    const healthy = (x: number): boolean => up[x] && !paused[x] && !touched[x];
     const out = new Set<number>();
     for (let mask = 1; mask < 1 << servers; mask++) {
       const members: number[] = [];
       for (let x = 0; x < servers; x++) if ((mask & (1 << x)) !== 0) members.push(x);
-      if (members.length < quorum || !members.every(healthy)) continue;
-      if (!members.every((a) => members.every((b) => a === b || clean(a, b)) && clients.every((c) => clean(a, c)))) continue;
+      if (members.length < quorum || !members.every(f.healthy)) continue;
+      if (!members.every((a) => members.every((b) => a === b || f.clean(a, b)) && clients.every((c) => f.clean(a, c)))) continue;
       let ok = true;
       for (let m = 0; m < servers && ok; m++) {
-        if ((mask & (1 << m)) !== 0 || !up[m]) continue;
-        const linked = healthy(m) && members.every((a) => clean(a, m)) && clients.every((c) => clean(m, c));
-        ok = linked || members.every((a) => severed(a, m));
+        if ((mask & (1 << m)) !== 0 || !f.up(m)) continue;
+        const linked = f.healthy(m) && members.every((a) => f.clean(a, m)) && clients.every((c) => f.clean(m, c));
+        ok = linked || members.every((a) => f.severed(a, m));
       }
       if (ok) out.add(mask);
     }

@@ -269,6 +269,51 @@ describe('vote-up-to-date: a vote goes only to a log at least as up-to-date (§5
   });
 });
 
+describe('vote-up-to-date for pre-votes (thesis §9.6)', () => {
+  it('a pre-vote granted to a log behind is caught, and named a pre-vote; one to an up-to-date log passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.granted', { to: 1, term: 4, index: 9, logTerm: 2, ownIndex: 9, ownTerm: 2, pre: true });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.granted', { to: 1, term: 4, index: 3, logTerm: 2, ownIndex: 9, ownTerm: 2, pre: true });
+    expect(checksOf(world)).toEqual(['vote-up-to-date']);
+    expect(world.violations[0].message).toMatch(/node 2 granted its pre-vote in term 4 to node 1, whose log ends at index 3 of term 2/);
+  });
+});
+
+describe('lead-sound: a node that stops leading does not name itself leader', () => {
+  it('a leader stepping down to no leader, or to another, passes; one that keeps itself is caught; a restart forgets', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.lead', { lead: 0, term: 2 });
+    tel(0, 'raft.role', { role: 'leader', term: 2 });
+    tel(0, 'raft.lead', { lead: -1, term: 2 });
+    tel(0, 'raft.role', { role: 'follower', term: 2 });
+    tel(1, 'raft.lead', { lead: 1, term: 3 });
+    tel(1, 'raft.role', { role: 'leader', term: 3 });
+    tel(1, 'raft.recovered', { term: 3, vote: 1, commit: 0, lastIndex: 0, logTerms: '0|' });
+    tel(1, 'raft.role', { role: 'follower', term: 3 });
+    expect(world.violations).toEqual([]);
+    tel(2, 'raft.lead', { lead: 2, term: 4 });
+    tel(2, 'raft.role', { role: 'leader', term: 4 });
+    tel(2, 'raft.role', { role: 'follower', term: 4 });
+    expect(checksOf(world)).toEqual(['lead-sound']);
+    expect(world.violations[0].message).toMatch(/node 2 became follower in term 4 and still names itself the leader it knows/);
+  });
+});
+
+describe('transfer-bounded: a transfer holds proposals up for an election timeout at most', () => {
+  it('a refusal within two election timeouts of a transfer, or with the log full, passes; one later, or with no transfer, is caught', () => {
+    const { world, tel } = setup();
+    tel(0, 'kv.write_refused', { sinceTransfer: 3, electionTicks: 15, full: false, term: 2 });
+    tel(0, 'kv.write_refused', { sinceTransfer: 30, electionTicks: 15, full: false, term: 2 });
+    tel(0, 'kv.write_refused', { sinceTransfer: -1, electionTicks: 15, full: true, term: 2 });
+    expect(world.violations).toEqual([]);
+    tel(1, 'kv.write_refused', { sinceTransfer: 31, electionTicks: 15, full: false, term: 3 });
+    tel(2, 'kv.write_refused', { sinceTransfer: -1, electionTicks: 15, full: false, term: 3 });
+    expect(checksOf(world)).toEqual(['transfer-bounded', 'transfer-bounded']);
+    expect(world.violations[0].message).toMatch(/node 1, leader of term 3, refused a client's write though its uncommitted log had room and its last accepted transfer was 31 ticks old/);
+  });
+});
+
 describe('check-quorum: a leader out of touch with a quorum steps down', () => {
   it('a stranded leader the server reports is a violation naming the ticks and the timeout', () => {
     const { world, tel } = setup();

@@ -33,7 +33,7 @@
 // - vote-up-to-date (§5.4.1, the election restriction): a node grants its vote only to a
 //   candidate whose last entry is at least as up-to-date as its own ('raft.granted': the
 //   request's index and term and the voter's own, as it stepped the request), forced
-//   elections of a leadership transfer included;
+//   elections of a leadership transfer included, and so does a pre-vote (thesis §9.6);
 // - leader-sticky (CheckQuorum, thesis §4.2.3): a node that leads, or has heard from the
 //   leader of its term within the election timeout, or (with lease reads) restarted with a
 //   term on disk less than an election timeout ago, ignores a vote request of a higher
@@ -80,6 +80,14 @@
 //   now starts after. A snapshot that names another term makes every append after it fail
 //   the previous-entry check, or pass it wrongly. A compaction neither can judge makes the
 //   check inconclusive;
+// - transfer-bounded (thesis §3.10): a leader refuses a client's write only while a transfer
+//   it accepted is pending, for at most an election timeout (doubled here: the server's
+//   count of ticks and Raft's may differ), or while its uncommitted log is full
+//   ('kv.write_refused'): a transfer that cannot complete is abandoned and writes flow again;
+// - lead-sound (§5.2): a node that stops leading names no longer itself as the leader it
+//   knows ('raft.lead', then 'raft.role'; a restart forgets it): a server that does would
+//   send clients back to itself and, under CheckQuorum, ignore vote requests as if it still
+//   heard a leader;
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
@@ -304,6 +312,8 @@ export class RaftLogChecks {
   private readonly readsAsked = new Map<string, ReadAsked>();
   /** The term each node leads now (from 'raft.leader' until its next role change). */
   private readonly leading = new Map<NodeId, number>();
+  /** The leader each node last said it knows (lead-sound), until it restarts. */
+  private readonly leads = new Map<NodeId, number>();
   /** The newest term any node was elected leader of so far, and that node. */
   private leaderTermMax = 0;
   private leaderTermMaxBy: NodeId = -1;
@@ -340,10 +350,16 @@ export class RaftLogChecks {
         case 'raft.hardstate': return this.onHardState(t, node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number);
         case 'raft.match': return this.onMatch(node, f.term as number, f.to as number, f.match as number);
         case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
-        case 'raft.recovered': return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
+        case 'raft.recovered':
+          this.leads.delete(node);
+          return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.compacted': return this.onCompacted(node, f.index as number, f.term as number);
-        case 'raft.role': return f.role === 'leader' ? undefined : void this.leading.delete(node);
+        case 'raft.role':
+          if (f.role !== 'leader' && this.leads.get(node) === node) this.violate('lead-sound', node, `node ${node} became ${String(f.role)} in term ${f.term as number} and still names itself the leader it knows: a server that stops leading knows no leader, or the one that deposed it (§5.2)`);
+          return f.role === 'leader' ? undefined : void this.leading.delete(node);
+        case 'raft.lead': return void this.leads.set(node, f.lead as number);
+        case 'kv.write_refused': return this.onWriteRefused(node, f.term as number, f.sinceTransfer as number, f.electionTicks as number, f.full === true);
         case 'raft.campaign':
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
           return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
@@ -354,7 +370,7 @@ export class RaftLogChecks {
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
         case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
-        case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number);
+        case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number, f.pre === true);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         case 'kv.read': return this.onReadAsked(node, String(f.ctx));
         case 'kv.reply': return typeof f.readIndex === 'number' && f.readIndex >= 0 ? this.onReadServed(node, String(f.readCtx), f.client as number, f.rid as number | string, f.readIndex) : undefined;
@@ -535,11 +551,20 @@ export class RaftLogChecks {
    * vote-up-to-date (§5.4.1): `node` granted its vote in `term` to `candidate`, whose request
    * named its last entry (index, logTerm); the voter's own last entry was (ownIndex,
    * ownTerm). A vote goes only to a log at least as up-to-date: a later last term, or the
-   * same last term and at least as long. A forced election (a leadership transfer) too.
+   * same last term and at least as long. A forced election (a leadership transfer) too, and a
+   * pre-vote (`pre`: thesis §9.6 grants it by the same test, or a stale node passes PreVote and
+   * its election disrupts the cluster).
    */
-  private onGranted(node: NodeId, candidate: NodeId, term: number, index: number, logTerm: number, ownIndex: number, ownTerm: number): void {
+  private onGranted(node: NodeId, candidate: NodeId, term: number, index: number, logTerm: number, ownIndex: number, ownTerm: number, pre: boolean): void {
     if (logTerm > ownTerm || (logTerm === ownTerm && index >= ownIndex)) return;
-    this.violate('vote-up-to-date', node, `node ${node} granted its vote in term ${term} to node ${candidate}, whose log ends at index ${index} of term ${logTerm}, while its own ends at index ${ownIndex} of term ${ownTerm}: a vote goes only to a candidate whose log is at least as up-to-date (§5.4.1), or a leader may lack committed entries`);
+    this.violate('vote-up-to-date', node, `node ${node} granted its ${pre ? 'pre-vote' : 'vote'} in term ${term} to node ${candidate}, whose log ends at index ${index} of term ${logTerm}, while its own ends at index ${ownIndex} of term ${ownTerm}: a vote goes only to a candidate whose log is at least as up-to-date (§5.4.1), or a leader may lack committed entries`);
+  }
+
+  /** transfer-bounded: leader `node` refused a client's write `sinceTransfer` ticks after it last accepted a transfer. */
+  private onWriteRefused(node: NodeId, term: number, sinceTransfer: number, electionTicks: number, full: boolean): void {
+    if (full || (sinceTransfer >= 0 && sinceTransfer <= 2 * electionTicks)) return;
+    const why = sinceTransfer < 0 ? 'it had accepted no leadership transfer' : `its last accepted transfer was ${sinceTransfer} ticks old (election timeout ${electionTicks})`;
+    this.violate('transfer-bounded', node, `node ${node}, leader of term ${term}, refused a client's write though its uncommitted log had room and ${why}: a leader refuses proposals only while a transfer is pending, and abandons a transfer that has not completed within an election timeout (thesis §3.10)`);
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */

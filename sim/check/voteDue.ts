@@ -75,7 +75,7 @@ export class VoteDueCheck {
 
   constructor(private readonly world: World) {
     world.onTelemetry((_t, node, name, f) => {
-      if (name === 'raft.granted') this.granted++;
+      if (name === 'raft.granted') this.granted += f.pre === true ? 0 : 1;
       else if (name === 'raft.refused') {
         this.judge(node, {
           candidate: f.to as number, term: f.term as number, index: f.index as number, logTerm: f.logTerm as number,

@@ -9,6 +9,7 @@ import { HISTORY_OPS_MAX } from '../check/historyRecorder.ts';
 import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmentedHistory.ts';
 import { churnSettings, installLeaderChurn } from '../check/leaderChurn.ts';
 import { TransferCompletesCheck } from '../check/transferCompletes.ts';
+import { LeaderCommitsTermCheck } from '../check/leaderCommitsTerm.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
@@ -39,6 +40,7 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
       factory: () => new KvClient({
         clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
+        expiredAsFailure: s.raft.bugs.includes('expiredAsFailure'),
       }),
     });
   }
@@ -83,10 +85,12 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const quorumLiveness = installQuorumLiveness(world, s, history);
   const operator = installOperator(world, s);
   const transfers = installTransferCompletes(world, s);
+  const termCommits = installLeaderCommitsTerm(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     quorumLiveness.conclude();
     transfers.conclude();
+    termCommits.conclude();
     return {
       ...history.conclude(),
       liveness: liveness.state,
@@ -94,6 +98,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       leaderChurn: churn.state,
       voteDue: invariants.voteDue.state(),
       transferCompletes: transfers.state(),
+      leaderCommitsTerm: termCommits.state,
       quietLeadersMax: churn.worst,
       elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
@@ -143,6 +148,12 @@ function installTransferCompletes(world: World, s: RaftKvScenario): { conclude()
   if (s.admin === undefined) return { conclude() {}, state: () => notApplicable('no admin operator asks for leadership transfers') };
   const check = new TransferCompletesCheck(world, churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK)));
   return { conclude: () => check.conclude(), state: () => check.state };
+}
+
+/** New leaders commit an entry of their term when nothing stands in their way (sim/check/leaderCommitsTerm.ts). */
+function installLeaderCommitsTerm(world: World, s: RaftKvScenario): LeaderCommitsTermCheck {
+  const churn = churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK));
+  return new LeaderCommitsTermCheck(world, { ...churn, fsyncMaxUs: s.raft.fsync?.max ?? 0, servers: s.topology.nodes + s.topology.spares });
 }
 
 /**
