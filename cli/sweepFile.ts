@@ -358,9 +358,14 @@ const FIX = 'A results file is what `faultline sweep --out` or `faultline merge 
 function fileProblems(f: SweepFile, where: (i: number) => string, field: (i: number, name: string) => string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const ranges: SeedRange[] = f.seeds.split(',').map((s) => parseSeedRange(s));
+  const shards = f.shards.map((s) => parseShard(s));
+  // Seed s of a range from `first` is in shard ((s - first) mod n) + 1 of n. A merged file
+  // lists its inputs' ranges and shards, so each of its seeds fits some range and shard.
+  const inShard = (seed: number): boolean => ranges.some((x) => seed >= x.first && seed <= x.last && shards.some((sh) => (seed - x.first) % sh.count === sh.index - 1));
   const seen = new Map<number, number>();
   f.results.forEach((r, i) => {
     if (!ranges.some((x) => r.seed >= x.first && r.seed <= x.last)) problems.push({ path: field(i, 'seed'), message: `${r.seed} is not in the sweep's seeds (${f.seeds})` });
+    else if (!inShard(r.seed)) problems.push({ path: field(i, 'seed'), message: `${r.seed} is not a seed of shard ${f.shards.join(' or ')} of ${f.seeds} (seed s is in shard ((s - first) mod n) + 1 of n), so the file says it ran seeds its shard never runs` });
     const j = seen.get(r.seed);
     if (j === undefined) seen.set(r.seed, i);
     else problems.push({ path: field(i, 'seed'), message: `seed ${r.seed} is also at ${where(j)}${resultConflict(f.results[j], r) === null ? ' (the same result)' : `, with a different ${resultConflict(f.results[j], r)}`}: a sweep writes each seed once; remove one of them` });

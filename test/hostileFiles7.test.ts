@@ -5,12 +5,12 @@
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts), or as a real process where a hang is the point; each was
 // wrong before its fix (the comment says how).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './cliHarness.ts';
-import { SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 let dir: string;
 let n = 0;
@@ -48,5 +48,33 @@ describe('YAML the reader takes other than it shows (defect 1)', () => {
     scenarioRefused(HEAD.replace(/\n/g, '\r'), /^ {2}line 1, column 14: a carriage return \(CR\) ends a line here without a line feed \(old Mac OS line ends\).*save it with LF \(Unix\) or CRLF \(Windows\) line ends$/m);
     // CRLF, with a byte order mark, still reads.
     expect(cli('run', '--scenario', file('crlf.yaml', `\uFEFF${HEAD.replace(/\n/g, '\r\n')}`), '--quiet').code).toBe(0);
+  });
+});
+
+describe('a sweep file whose seeds are not its shard\'s (defect 2)', () => {
+  it('shard 1/2\'s results relabelled 2/3 exit 2 naming each seed and the rule, for merge and replay, and merge writes nothing (merge said PASS, 4 of 4 seeds)', () => {
+    const sweep = (shard: string): string => {
+      const out = join(dir, `shard-${++n}`);
+      expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..4', '--shard', shard, '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+      return out;
+    };
+    const one = sweep('1/2');
+    const two = sweep('2/2');
+    const doc = JSON.parse(readFileSync(join(one, 'sweep.json'), 'utf8')) as Record<string, unknown>;
+    const relabelled = join(dir, `relabelled-${++n}`);
+    mkdirSync(relabelled);
+    writeFileSync(join(relabelled, 'sweep.json'), JSON.stringify({ ...doc, shards: ['2/3'] }));
+    const out = join(dir, `merged-${++n}`);
+    refused(cli('merge', relabelled, two, '--out', out),
+      new RegExp(`^faultline: ${esc(join(relabelled, 'sweep.json'))}: not a valid sweep results file \\(2 problems\\):$`, 'm'),
+      /^ {2}results\[0\]\.seed: 1 is not a seed of shard 2\/3 of 1\.\.4 \(seed s is in shard \(\(s - first\) mod n\) \+ 1 of n\), so the file says it ran seeds its shard never runs$/m,
+      /^ {2}results\[1\]\.seed: 3 is not a seed of shard 2\/3/m,
+      /fix or remove the fields named, or run the sweep again/);
+    expect(existsSync(out)).toBe(false);
+    refused(cli('replay', `${relabelled}#seed=1`), /results\[0\]\.seed: 1 is not a seed of shard 2\/3/);
+    // The shards as written, and their merge, still merge.
+    const merged = join(dir, `merged-${++n}`);
+    expect(cli('merge', one, two, '--out', merged).code).toBe(0);
+    expect(cli('merge', merged).code).toBe(0);
   });
 });
