@@ -78,3 +78,23 @@ describe('a sweep file whose seeds are not its shard\'s (defect 2)', () => {
     expect(cli('merge', merged).code).toBe(0);
   });
 });
+
+describe('rag settings the run would never read, or that stall it (defect 3)', () => {
+  const rag = (section: string): string => `name: hostile\ndescription: x\nworkload: rag\ntopology: { nodes: 3 }\nduration: 6s\nrag: ${section}\n`;
+  it.each([
+    // Each ran and passed (exit 0) with the setting unread: no client sent a query.
+    ['{ queries: { clients: 0, rate: 50 } }', /^ {2}rag\.queries\.rate: rag\.queries\.clients is 0, so no query is sent: rate does nothing, and a run would pass as if it had been tested; give rag\.queries\.clients \(e\.g\. 4\), or remove rate$/m],
+    ['{ queries: { rate: 0, freshShare: 0.5, sampleEvery: 1 }, recallMin: 0.5 }', /^ {2}rag\.queries\.freshShare: rag\.queries\.rate is 0, so no query is sent: freshShare does nothing[\s\S]*^ {2}rag\.queries\.sampleEvery: rag\.queries\.rate is 0[\s\S]*^ {2}rag\.recallMin: rag\.queries\.rate is 0, so no query is sent: recallMin does nothing.*give rag\.queries\.rate \(e\.g\. 200\), or remove recallMin$/m],
+    // Passed (exit 0): every answer held the 10 documents there were, so recall@100 was recall@10.
+    ['{ corpus: synthetic-10x4, queries: { k: 100 } }', /^ {2}rag\.queries\.k: is 100, but the run indexes 10 documents \(all of corpus synthetic-10x4\), so an answer holds at most 10 and recall@100 would be checked as recall@10: give at most 10, or index more documents$/m],
+    ['{ docs: 3, corpus: synthetic-10x4, queries: { k: 5 } }', /^ {2}rag\.queries\.k: is 5, but the run indexes 3 documents \(rag\.docs\)/m],
+    // Ran for minutes on end (six million audits of three replicas for 6 s).
+    ['{ auditInterval: 1us }', /^ {2}rag\.auditInterval: must be at least 1ms \(got 1us\): the auditor asks every replica a search once per interval.*give e\.g\. 250ms \(the default\), or 0 for no auditor$/m],
+  ])('rag %s exits 2 naming the field', (section, pattern) => {
+    scenarioRefused(rag(section), pattern);
+  });
+
+  it('no queries said twice (clients: 0, rate: 0), or no auditor, still runs', () => {
+    expect(cli('run', '--scenario', file('ok.yaml', rag('{ corpus: synthetic-50x8, queries: { clients: 0, rate: 0 }, auditInterval: 0 }')), '--quiet').code).toBe(0);
+  });
+});
