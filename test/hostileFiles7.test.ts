@@ -5,6 +5,7 @@
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts), or as a real process where a hang is the point; each was
 // wrong before its fix (the comment says how).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,5 +97,57 @@ describe('rag settings the run would never read, or that stall it (defect 3)', (
 
   it('no queries said twice (clients: 0, rate: 0), or no auditor, still runs', () => {
     expect(cli('run', '--scenario', file('ok.yaml', rag('{ corpus: synthetic-50x8, queries: { clients: 0, rate: 0 }, auditInterval: 0 }')), '--quiet').code).toBe(0);
+  });
+});
+
+describe('a workload hook that never returns (defect 4)', () => {
+  const ROOT = process.cwd();
+  const MODULE = 'test/fixtures/workloads/hang.ts';
+  const scenario = (where: string): string => file(`hang-${where}.yaml`, `name: hang\ndescription: x\nworkload: hang\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\nhang: { where: ${where} }\n`);
+  /** The built CLI as a real process (a thread held for good cannot be tested in this one). */
+  const faultline = (...argv: string[]): Promise<{ code: number | null; out: string; err: string }> => new Promise((done) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin/faultline.mjs'), ...argv], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => { out += String(d); });
+    p.stderr.on('data', (d: Buffer) => { err += String(d); });
+    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(guard);
+      done({ code, out, err });
+    });
+  });
+
+  it('run --timeout 2 ends a run held by a node\'s handler, nodes() or finish() with exit 2, saying where it was, and writes nothing (each held `faultline run` for good)', async () => {
+    const outs = ['process', 'nodes', 'finish'].map((w) => join(dir, `hang-out-${w}`));
+    const [inProcess, inNodes, inFinish] = await Promise.all(['process', 'nodes', 'finish'].map((w, i) => faultline('run', '--workload', MODULE, '--scenario', scenario(w), '--timeout', '2', '--out', join(outs[i], 'deeper'))));
+    for (const r of [inProcess, inNodes, inFinish]) {
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^faultline: --timeout: the run of seed 1 was still going after 2 s of wall time, /);
+      expect(r.err).toMatch(/a loop that never ends in the workload's code\? Nothing was decided and nothing written: find the loop, or give the run longer with --timeout/);
+      expect(r.err).not.toMatch(/Waiting for the debugger|\n\s+at /);
+    }
+    expect(inProcess.err).toMatch(/still going after 2 s of wall time, in an event of node 0 \(its process's start, onMessage or onTimer\) at 30ms simulated, \d+ events run;.*\(replay: npx faultline run --workload test\/fixtures\/workloads\/hang\.ts --scenario .*hang-process\.yaml --seed 1\)\n$/);
+    expect(inNodes.err).toMatch(/before its first event, while the scenario was checked and the run built \(in the workload's validate\(\), nodes\(\), install\(\) or a process factory\)/);
+    expect(inFinish.err).toMatch(/past its last event \(1s simulated, \d+ events run: in the workload's finish\(\) or the end-of-run checks\)/);
+    for (const o of outs) expect(existsSync(o), o).toBe(false);
+  }, 90_000);
+
+  it('sweep --jobs 1 --timeout 2 ends at a seed on its own thread with exit 1 naming it, as a worker\'s seed does (only workers\' seeds were timed: it hung)', async () => {
+    const out = join(dir, 'hang-sweep');
+    const r = await faultline('sweep', '--workload', MODULE, '--scenario', scenario('process'), '--seeds', '1..2', '--jobs', '1', '--timeout', '2', '--out', out);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/^faultline: sweep: seed 1 gave no result for 2 s \(--timeout\) on the sweep's own thread: a loop that never ends in the workload's code\? Give it longer with --timeout if the seed needs it\n {2}reproduce it in one process: npx faultline run --workload test\/fixtures\/workloads\/hang\.ts --scenario .*hang-process\.yaml --seed 1\n {2}the 0 results so far are in /);
+  }, 90_000);
+
+  it('a run that ends in time has the same trace hash with --timeout as without; a malformed --timeout is refused by name', () => {
+    const plain = JSON.parse(cli('run', '--scenario', 'heartbeat-crash', '--json').out) as { traceHash: string };
+    const timed = cli('run', '--scenario', 'heartbeat-crash', '--json', '--timeout', '60s');
+    expect(timed.code, timed.err).toBe(0);
+    expect((JSON.parse(timed.out) as { traceHash: string }).traceHash).toBe(plain.traceHash);
+    for (const bad of ['0', '1.5', '500ms', '2d', 'soon']) {
+      refused(cli('run', '--scenario', 'heartbeat-crash', '--timeout', bad), new RegExp(`^faultline: --timeout: expected the run's wall-time limit from 1s to 86400s \\(a day\\), in seconds like 600 or as a duration like 90s or 10m, got "${esc(bad)}"`));
+    }
   });
 });
