@@ -54,7 +54,9 @@ function existingAncestor(abs: string, flag: string, shown: string): { dir: stri
   for (let depth = 0; depth < PATH_DEPTH_MAX; depth++) {
     const st = probe(p);
     if (st.kind === 'dir') return { dir: p, missing };
-    if (st.kind === 'file' || st.kind === 'other') refuse(flag, shown, `${p} is ${st.kind === 'file' ? 'a file' : 'not a directory'}, so ${p === abs ? 'it cannot be used as a directory' : 'nothing can be created under it'}`);
+    if (st.kind === 'file' || st.kind === 'other') {
+      refuse(flag, shown, `${p} is ${st.kind === 'file' ? 'a file' : 'not a directory'}, so ${p === abs ? `it cannot be used as a directory: give ${flag} a directory (it is created if missing), or move the file away` : `nothing can be created under it: give ${flag} a path whose parents are directories`}`);
+    }
     if (st.kind === 'error') refuse(flag, shown, `cannot look at ${p}: ${errorText(st.e)}`);
     const parent = dirname(p);
     if (parent === p) refuse(flag, shown, 'no part of the path exists');

@@ -12,9 +12,9 @@ import { UsageError } from './args.ts';
 
 const FLUSH_CHARS = 1 << 20;
 
-function reasonOf(e: unknown): string {
+function reasonOf(e: unknown, flag: string): string {
   const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'its directory does not exist';
+  if (code === 'ENOENT') return `its directory does not exist (no directory is created for ${flag}): create it first, or give a path in an existing directory`;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'EISDIR') return 'it is a directory';
@@ -42,7 +42,7 @@ export class PendingFile {
     try {
       return new PendingFile(flag, abs, temp);
     } catch (e) {
-      throw new UsageError(`${flag}: cannot write ${path}: ${reasonOf(e)}`);
+      throw new UsageError(`${flag}: cannot write ${path}: ${reasonOf(e, flag)}`);
     }
   }
 

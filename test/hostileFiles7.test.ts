@@ -151,3 +151,17 @@ describe('a workload hook that never returns (defect 4)', () => {
     }
   });
 });
+
+describe('flag refusals that named the problem but not the fix (defect 5)', () => {
+  it('--out at an existing file, --history-out in a missing directory, and a reversed --seeds range exit 2 with the fix, and write nothing', () => {
+    const existing = file('a-file', 'x');
+    refused(cli('run', '--scenario', 'heartbeat-crash', '--out', existing), new RegExp(`^faultline: --out ${esc(existing)}: ${esc(existing)} is a file, so it cannot be used as a directory: give --out a directory \\(it is created if missing\\), or move the file away$`, 'm'));
+    refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--out', join(existing, 'x')), /is a file, so nothing can be created under it: give --out a path whose parents are directories$/m);
+    expect(readFileSync(existing, 'utf8')).toBe('x');
+    const out = join(dir, `out-${++n}`);
+    const history = join(dir, `missing-${n}`, 'h.jsonl');
+    refused(cli('run', '--scenario', 'raft-kv-basic', '--out', out, '--history-out', history), new RegExp(`^faultline: --history-out: cannot write ${esc(history)}: its directory does not exist \\(no directory is created for --history-out\\): create it first, or give a path in an existing directory$`, 'm'));
+    expect(existsSync(out)).toBe(false);
+    refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '5..1'), /^faultline: --seeds: the range 5\.\.1 is empty \(1 < 5\): write the smaller seed first, 1\.\.5$/m);
+  });
+});
