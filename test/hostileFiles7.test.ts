@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './cliHarness.ts';
+import { cli, cliAsync } from './cliHarness.ts';
 import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 let dir: string;
@@ -163,5 +163,24 @@ describe('flag refusals that named the problem but not the fix (defect 5)', () =
     refused(cli('run', '--scenario', 'raft-kv-basic', '--out', out, '--history-out', history), new RegExp(`^faultline: --history-out: cannot write ${esc(history)}: its directory does not exist \\(no directory is created for --history-out\\): create it first, or give a path in an existing directory$`, 'm'));
     expect(existsSync(out)).toBe(false);
     refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '5..1'), /^faultline: --seeds: the range 5\.\.1 is empty \(1 < 5\): write the smaller seed first, 1\.\.5$/m);
+  });
+});
+
+describe('check tells a tagged value from its form (defect 6)', () => {
+  const history = (write: string, read: string): string => `{:process 0 :type :invoke :f :write :value ${write}}\n{:process 0 :type :ok :f :write :value ${write}}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value ${read}}\n`;
+  it.each([
+    // Each was LINEARIZABLE, exit 0: Clojure's (= #inst "2020-01-01" "2020-01-01") is false.
+    ['#inst "2020-01-01"', '"2020-01-01"', /^faultline: .*: line 4: holds the string "2020-01-01", and line 1 the tagged value #inst "2020-01-01"; a tagged value reads as the form it tags here \(the tag is not kept\), but Clojure holds it unequal to that form untagged or under another tag, so the two would be checked as one value: write it one way\n$/],
+    ['#foo/bar 1', '1', /line 4: holds the integer 1, and line 1 the tagged value #foo\/bar 1/],
+    ['#inst "x"', '#uuid "x"', /line 4: holds the tagged value #uuid "x", and line 1 the tagged value #inst "x"/],
+  ])('a write of %s and a read of %s exit 2 naming both lines', async (write, read, pattern) => {
+    refused(await cliAsync(dir, 'check', file('tagged.edn', history(write, read))), pattern);
+  });
+
+  it('a tagged value written one way throughout, and tagged events (#jepsen.history.Op{...}), are still judged', async () => {
+    const ops = history('#inst "x"', '#inst "x"').split('\n').map((l, i) => (i < 2 ? `#jepsen.history.Op${l}` : l)).join('\n');
+    const r = await cliAsync(dir, 'check', file('tagged-ok.edn', ops));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/LINEARIZABLE/);
   });
 });
