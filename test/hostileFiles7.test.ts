@@ -166,13 +166,15 @@ describe('flag refusals that named the problem but not the fix (defect 5)', () =
   });
 });
 
-describe('check tells a tagged value from its form (defect 6)', () => {
+describe('check tells a tagged value from its form, and a symbol from a keyword (defect 6)', () => {
   const history = (write: string, read: string): string => `{:process 0 :type :invoke :f :write :value ${write}}\n{:process 0 :type :ok :f :write :value ${write}}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value ${read}}\n`;
   it.each([
     // Each was LINEARIZABLE, exit 0: Clojure's (= #inst "2020-01-01" "2020-01-01") is false.
     ['#inst "2020-01-01"', '"2020-01-01"', /^faultline: .*: line 4: holds the string "2020-01-01", and line 1 the tagged value #inst "2020-01-01"; a tagged value reads as the form it tags here \(the tag is not kept\), but Clojure holds it unequal to that form untagged or under another tag, so the two would be checked as one value: write it one way\n$/],
     ['#foo/bar 1', '1', /line 4: holds the integer 1, and line 1 the tagged value #foo\/bar 1/],
     ['#inst "x"', '#uuid "x"', /line 4: holds the tagged value #uuid "x", and line 1 the tagged value #inst "x"/],
+    // Was LINEARIZABLE too, and a symbol was called "the keyword :sym": (= :sym 'sym) is false.
+    [':sym', 'sym', /line 4: holds the symbol sym, and line 1 the keyword :sym; keywords, symbols and strings compare by name here/],
   ])('a write of %s and a read of %s exit 2 naming both lines', async (write, read, pattern) => {
     refused(await cliAsync(dir, 'check', file('tagged.edn', history(write, read))), pattern);
   });

@@ -191,14 +191,14 @@ function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]
 }
 
 /**
- * Keywords and strings both read as their names, so :a and "a" would compare equal (in
- * Clojure they are not), and so do the integer 1, the double 1.0 and the decimal 1M (Clojure
+ * Keywords, symbols and strings all read as their names, so :a, a and "a" would compare
+ * equal (in Clojure they are not), and so do the integer 1, the double 1.0 and the decimal 1M (Clojure
  * holds them unequal), and a tagged value and its form (#inst "2020-01-01" and the string
  * "2020-01-01"; a tag's form is what is read): one file writing a value two such ways in
  * its values or keys is refused, naming both places, instead of a read of :a passing for a
  * write of "a".
  */
-type ValueKind = 'keyword' | 'string' | 'integer' | 'double' | 'bigdecimal' | `#${string}`;
+type ValueKind = 'keyword' | 'symbol' | 'string' | 'integer' | 'double' | 'bigdecimal' | `#${string}`;
 
 class NameKinds {
   private readonly first = new Map<string, { kind: ValueKind; shown: string; where: string }>();
@@ -211,7 +211,8 @@ class NameKinds {
 
   note(v: EdnValue, where: string): void {
     if (v instanceof EdnTagged) this.tagged(v, where);
-    else if (v instanceof Keyword || v instanceof EdnSymbol) this.take(`n${v.name}`, 'keyword', `the keyword :${v.name}`, where);
+    else if (v instanceof Keyword) this.take(`n${v.name}`, 'keyword', `the keyword :${v.name}`, where);
+    else if (v instanceof EdnSymbol) this.take(`n${v.name}`, 'symbol', `the symbol ${v.name}`, where);
     else if (typeof v === 'string') this.take(`n${v}`, 'string', `the string ${JSON.stringify(v)}`, where);
     else if (v instanceof EdnDecimal) this.take(`#${v.value}`, v.text.endsWith('M') ? 'bigdecimal' : 'double', `the ${v.text.endsWith('M') ? 'decimal' : 'double'} ${v.text}`, where);
     else if (typeof v === 'number') this.take(`#${v}`, Number.isInteger(v) ? 'integer' : 'double', `the ${Number.isInteger(v) ? 'integer' : 'double'} ${v}`, where);
@@ -233,7 +234,7 @@ class NameKinds {
     else if (f.kind !== kind) {
       const why = kind.startsWith('#') || f.kind.startsWith('#')
         ? 'a tagged value reads as the form it tags here (the tag is not kept), but Clojure holds it unequal to that form untagged or under another tag'
-        : kind === 'keyword' || kind === 'string' ? 'keywords and strings compare by name here' : `Clojure holds an integer, a double and a decimal of one value unequal ((= 1 1.0) and (= 1 1M) are false), but both read as the number ${id.slice(1)} here`;
+        : kind === 'keyword' || kind === 'symbol' || kind === 'string' ? `${f.kind === 'symbol' || kind === 'symbol' ? 'keywords, symbols' : 'keywords'} and strings compare by name here` : `Clojure holds an integer, a double and a decimal of one value unequal ((= 1 1.0) and (= 1 1M) are false), but both read as the number ${id.slice(1)} here`;
       throw new HistoryFileError(`${where}: holds ${shown}, and ${f.where} ${f.shown}; ${why}, so the two would be checked as one value: write it one way`);
     }
   }
