@@ -186,3 +186,18 @@ describe('check tells a tagged value from its form, and a symbol from a keyword 
     expect(r.out).toMatch(/LINEARIZABLE/);
   });
 });
+
+describe('JSON syntax errors a hand-edited file has come with the fix (defect 7)', () => {
+  const J = '"name":"hostile","description":"x","workload":"heartbeat","topology":{"nodes":3}';
+  it.each([
+    // Each named the place and V8's words alone ("Unexpected non-whitespace character after JSON at position 99").
+    [`{${J},"duration":"5s",}`, /^ {2}line 1, column 99: not valid JSON: Expected double-quoted property name; JSON allows no comma after the last item of an object or list: remove the comma$/m],
+    [`{${J},"duration":"5s"} // the run`, /^ {2}line 1, column 100: not valid JSON: Unexpected non-whitespace character after JSON; JSON has no comments: remove it \(a YAML file may have # comments\)$/m],
+    [`{${J},"duration":NaN}`, /^ {2}line 1, column 94: not valid JSON: Unexpected token 'N'; NaN and Infinity are not JSON numbers: write a finite number$/m],
+    [`{${J},'duration':'5s'}`, /JSON strings and keys take double quotes \("\.\.\."\), not single ones$/m],
+    [`{${J},"duration":"5s"}{}`, /a JSON file holds one value, and this follows the end of the first: remove it \(or the first\)$/m],
+    [`{${J},"duration":"5s"`, /the JSON ends before every \{ and \[ is closed \(a cut file\?\)$/m],
+  ])('%s exits 2 with the fix', (text, pattern) => {
+    shared(file('scenario.json', text), join(dir, `scenario-out-${n}`), pattern);
+  });
+});
