@@ -45,6 +45,17 @@ describe('YAML the reader takes other than it shows (defect 1)', () => {
     scenarioRefused(`${HEAD}${levels.join('\n')}\n`, /^ {2}line 8, column 8: aliases expand past the YAML reader's limit from here: an alias \(\*name\) of a value that holds aliases itself repeats all of them.*write the values out/m);
   });
 
+  it.each([
+    // Each gave the reader's words alone, or for the alias no place at all ("(syntax): not valid YAML: Unresolved alias").
+    ['faults:\n\t- { at: 1s, kind: pause, node: 1, duration: 1s }\n', /^ {2}line 7, column 1: not valid YAML: Tabs are not allowed as indentation; indent with spaces: YAML takes no tabs in indentation$/m],
+    ['x: &a 1\ny: *b\n', /^ {2}line 7, column 4: the alias \*b names no anchor set before it: put &b on a value above this line, or write the value out$/m],
+    ['description2: @me\n', /^ {2}line 6, column 15: not valid YAML: Plain value cannot start with reserved character @; quote the value \(e\.g\. "@name"\)/m],
+    ['description2: "C:\\q"\n', /Invalid escape sequence \\q; in double quotes a backslash starts an escape.*write \\\\ for a backslash, or use single quotes$/m],
+    ['description2: note: this\n', /Nested mappings are not allowed in compact mappings; a value holding ": " reads as a mapping inside a mapping: quote the value/m],
+  ])('YAML %j exits 2 with the place and the fix', (tail, pattern) => {
+    scenarioRefused(`${HEAD}${tail}`, pattern);
+  });
+
   it('lines ended by a carriage return alone exit 2 at the first, saying so (it said "Nested mappings are not allowed in compact mappings" at line 1)', () => {
     scenarioRefused(HEAD.replace(/\n/g, '\r'), /^ {2}line 1, column 14: a carriage return \(CR\) ends a line here without a line feed \(old Mac OS line ends\).*save it with LF \(Unix\) or CRLF \(Windows\) line ends$/m);
     // CRLF, with a byte order mark, still reads.

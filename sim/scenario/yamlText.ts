@@ -10,7 +10,7 @@
 // and yes as true), a key that is a list, a mapping or null, aliases that expand past the
 // reader's limit, or nesting deeper than the reader's stack. Nothing is printed: the YAML reader's own warnings (which `parse`
 // sends to the console, leaving the value as plain text) come back as problems here.
-import { isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Problem } from './schema.ts';
 
 export type YamlParse = { ok: true; value: unknown } | { ok: false; problems: Problem[] };
@@ -73,6 +73,29 @@ function aliasBombOffset(doc: Document.Parsed): number {
   return nested ?? first ?? 0;
 }
 
+/** The fix for a YAML syntax error, by the reader's error code, where one fix fits every case of it. */
+const SYNTAX_FIX: Readonly<Record<string, string>> = {
+  TAB_AS_INDENT: 'indent with spaces: YAML takes no tabs in indentation',
+  BAD_SCALAR_START: 'quote the value (e.g. "@name"): a plain value may not start with @ or `',
+  BAD_DQ_ESCAPE: 'in double quotes a backslash starts an escape (\\n, \\t, \\"): write \\\\ for a backslash, or use single quotes',
+  BLOCK_AS_IMPLICIT_KEY: 'a value holding ": " reads as a mapping inside a mapping: quote the value, or put the inner mapping on lines of its own',
+};
+
+/** An alias (*name) whose anchor (&name) is not set before it, if any: its offset and name. */
+function unresolvedAlias(doc: Document.Parsed): { offset: number; name: string } | null {
+  const anchors = new Set<string>();
+  let found: { offset: number; name: string } | null = null;
+  visit(doc, (_key, node) => {
+    if (isNode(node) && 'anchor' in node && typeof node.anchor === 'string') anchors.add(node.anchor);
+    if (isAlias(node) && !anchors.has(node.source)) {
+      found = { offset: node.range?.[0] ?? 0, name: node.source };
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
+}
+
 const ALIAS_BOMB = 'aliases expand past the YAML reader\'s limit from here: an alias (*name) of a value that holds aliases itself repeats all of them, so a few lines can stand for billions of values (a "billion laughs" file); a scenario repeats nothing on that scale: write the values out, or alias plain values rather than lists of aliases';
 
 export function parseYamlText(text: string): YamlParse {
@@ -104,7 +127,8 @@ export function parseYamlText(text: string): YamlParse {
         return { ok: false, problems: twice.sort((a, b) => a.offset - b.offset).map((d) => ({ path: at(d.offset), message: `the key ${JSON.stringify(d.key)} is given twice in one mapping (first at ${at(d.first)}); a field has one value: keep the one you mean and remove the other` })) };
       }
     }
-    return { ok: false, problems: [{ path: at(error.pos[0]), message: `not valid YAML: ${error.message}` }] };
+    const fix = SYNTAX_FIX[error.code];
+    return { ok: false, problems: [{ path: at(error.pos[0]), message: `not valid YAML: ${error.message}${fix === undefined ? '' : `; ${fix}`}` }] };
   }
   const found: { offset: number; message: string }[] = [];
   if (docs.length > 1) {
@@ -143,6 +167,8 @@ export function parseYamlText(text: string): YamlParse {
     if (e instanceof RangeError) return { ok: false, problems: [deepProblem('(syntax)')] };
     // An alias expanded past the reader's limit (a billion-laughs file) is refused here.
     if (/Excessive alias count/.test((e as Error).message)) return { ok: false, problems: [{ path: at(aliasBombOffset(doc)), message: ALIAS_BOMB }] };
+    const alias = unresolvedAlias(doc);
+    if (alias !== null) return { ok: false, problems: [{ path: at(alias.offset), message: `the alias *${alias.name} names no anchor set before it: put &${alias.name} on a value above this line, or write the value out` }] };
     return { ok: false, problems: [{ path: '(syntax)', message: `not valid YAML: ${(e as Error).message}` }] };
   }
 }
