@@ -212,3 +212,19 @@ describe('JSON syntax errors a hand-edited file has come with the fix (defect 7)
     shared(file('scenario.json', text), join(dir, `scenario-out-${n}`), pattern);
   });
 });
+
+describe('text a --workload module returns for faultline to print (defect 8)', () => {
+  const scenario = (give: string): string => file(`garbage-${give}.yaml`, `name: garbage\ndescription: x\nworkload: garbage\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ngarbage: { give: ${give} }\n`);
+  it.each([
+    // Printed raw: the line break made a line of its own ("faultline: run PASS") and the escape cleared the terminal.
+    ['validate-control', /^faultline: workload garbage: validate\(\) returned a problem whose message holds a control character \(U\+000A at character 4\): it would print raw into faultline's messages \(a line break reads as another line, an escape rewrites the terminal\); write plain text \(at \[0\]\)\n$/],
+    // Printed "  garbage.give:  " and nothing more.
+    ['validate-empty', /^faultline: workload garbage: validate\(\) returned a problem with an empty message at \[0\] \(path "garbage\.give"\): say what is wrong with the field and the fix\n$/],
+    ['finish-control', /^faultline: workload garbage: finish\(\) returned an object whose stat "phase" holds a control character \(U\+000D at character 5\)/],
+  ])('%s: run --json --out exits 2 naming the hook and the character, and writes nothing', async (give, pattern) => {
+    const out = join(dir, `garbage-out-${++n}`);
+    const r = await cliAsync(process.cwd(), 'run', '--workload', 'test/fixtures/workloads/garbage.ts', '--scenario', scenario(give), '--json', '--out', out);
+    refused(r, pattern);
+    expect(existsSync(out)).toBe(false);
+  });
+});
