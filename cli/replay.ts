@@ -24,6 +24,7 @@ import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
+import { missingFile } from './missingFile.ts';
 import { prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -125,7 +126,7 @@ function readNamed(file: string): Named {
     const input = readSweepInput(path);
     return { kind: 'sweep', file: path, seed, sweep: input.sweep, read: input.file };
   }
-  if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
+  if (!existsSync(file)) throw new UsageError(`replay: ${file}: ${missingFile(file)}`);
   const st = statSync(file);
   if (st.isDirectory()) {
     if (existsSync(join(file, SWEEP_FILE)) || existsSync(join(file, RESULTS_LOG))) throw new UsageError(`replay: FILE ${file} is a sweep output directory, which holds many seeds: name one, as in ${file}#seed=17`);

@@ -26,6 +26,7 @@ import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
 import { controlCharacter, parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
+import { brokenLink, missingFile } from './missingFile.ts';
 import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
@@ -131,7 +132,7 @@ export function summarize(results: readonly SeedResult[], wallMs: number): Sweep
 /** Why a file cannot be read, in words (not an errno dump). */
 function unreadable(file: string, e: unknown): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new UsageError(`${file}: no such file`);
+  if (code === 'ENOENT' || code === 'ELOOP') return new UsageError(`${file}: ${missingFile(file)}`);
   if (code === 'EACCES' || code === 'EPERM') return new UsageError(`cannot read ${file}: permission denied (check the file's permissions, or run as a user who may read it)`);
   if (code === 'EISDIR') return new UsageError(`cannot read ${file}: it is a directory; name a file`);
   const msg = e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : String(e);
@@ -481,6 +482,8 @@ export function readSweepFile(dirOrFile: string): SweepFile {
 /** Reads and validates one results file, sweep.json or results.jsonl; `dir`, when the user named the directory it is in. */
 function readOneSweepFile(file: string, dir?: string): SweepFile {
   if (!existsSync(file)) {
+    const link = brokenLink(file);
+    if (link !== null) throw new UsageError(`${file}: is a symbolic link ${link}: point it at the file, or name the file itself`);
     throw new UsageError(`${file}: no such file (${dir !== undefined ? `${dir} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
   }
   if (file.endsWith('.jsonl')) return readResultsLog(file);

@@ -6,7 +6,7 @@
 // in-process (test/cliHarness.ts), or as a real process where a hang is the point; each was
 // wrong before its fix (the comment says how).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -226,5 +226,25 @@ describe('text a --workload module returns for faultline to print (defect 8)', (
     const r = await cliAsync(process.cwd(), 'run', '--workload', 'test/fixtures/workloads/garbage.ts', '--scenario', scenario(give), '--json', '--out', out);
     refused(r, pattern);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a symbolic link that loops or leads nowhere, named to any reader (defect 9)', () => {
+  it('check, merge, replay, --knowledge and --workload say what the link is and the fix (each said "no such file" of a file ls shows, or dumped ELOOP)', async () => {
+    const loop = join(dir, `loop-${++n}.json`);
+    symlinkSync(`${loop}.b`, loop);
+    symlinkSync(loop, `${loop}.b`);
+    const dangling = join(dir, `dangling-${n}.edn`);
+    symlinkSync(join(dir, 'nowhere-at-all'), dangling);
+    const loops = new RegExp(`${esc(loop)}: is a symbolic link that loops \\(it leads back to itself\\): point it at the file, or name the file itself$`, 'm');
+    refused(await cliAsync(dir, 'check', loop), loops);
+    refused(await cliAsync(dir, 'check', dangling), new RegExp(`${esc(dangling)}: is a symbolic link to "${esc(join(dir, 'nowhere-at-all'))}", which does not exist: point it at the file, or name the file itself$`, 'm'));
+    refused(cli('merge', loop), /^faultline: .*: is a symbolic link that loops/);
+    refused(cli('replay', loop), /^faultline: replay: .*: is a symbolic link that loops/);
+    refused(cli('replay', `${loop}#seed=1`), /: is a symbolic link that loops/);
+    refused(cli('run', '--scenario', 'mapek-partition', '--knowledge', loop), /^faultline: --knowledge: cannot read .*: is a symbolic link that loops/);
+    refused(await cliAsync(dir, 'run', '--workload', dangling, '--scenario', 'heartbeat-crash'), /^faultline: --workload .*: is a symbolic link to ".*nowhere-at-all", which does not exist/);
+    // A file that is not there at all is still "no such file".
+    refused(await cliAsync(dir, 'check', join(dir, 'absent.edn')), /cannot read .*absent\.edn: no such file$/m);
   });
 });
