@@ -6,7 +6,7 @@
 // in-process (test/cliHarness.ts), or as a real process where a hang is the point; each was
 // wrong before its fix (the comment says how).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -246,5 +246,38 @@ describe('a symbolic link that loops or leads nowhere, named to any reader (defe
     refused(await cliAsync(dir, 'run', '--workload', dangling, '--scenario', 'heartbeat-crash'), /^faultline: --workload .*: is a symbolic link to ".*nowhere-at-all", which does not exist/);
     // A file that is not there at all is still "no such file".
     refused(await cliAsync(dir, 'check', join(dir, 'absent.edn')), /cannot read .*absent\.edn: no such file$/m);
+  });
+});
+
+describe('an output file named by a symbolic link (defect 10)', () => {
+  it('is written through: the file the link names gets the content and the link stays (the link was replaced by a regular file, the target kept its old content)', async () => {
+    const target = file('target.om', 'old\n');
+    const link = join(dir, `link-${n}.om`);
+    symlinkSync(target, link);
+    const r = await cliAsync(dir, 'run', '--scenario', 'heartbeat-crash', '--metrics-out', link, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toMatch(/^# HELP /);
+  });
+
+  it('one that loops or names nothing exits 2 naming it, and creates nothing (the link was replaced, or its target created)', () => {
+    const loop = join(dir, `out-loop-${++n}`);
+    symlinkSync(`${loop}.b`, loop);
+    symlinkSync(loop, `${loop}.b`);
+    const dangling = join(dir, `out-dangling-${n}`);
+    symlinkSync(join(dir, `made-${n}`), dangling);
+    refused(cli('run', '--scenario', 'heartbeat-crash', '--metrics-out', loop), new RegExp(`^faultline: --metrics-out ${esc(loop)}: is a symbolic link that loops \\(it leads back to itself\\): point it at a file, or give --metrics-out another path$`, 'm'));
+    refused(cli('run', '--scenario', 'raft-kv-basic', '--history-out', dangling), /^faultline: --history-out .*: is a symbolic link to ".*made-\d+", which does not exist: point it at a file, or give --history-out another path$/m);
+    refused(cli('replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--trace-out', dangling), /^faultline: --trace-out .*: is a symbolic link to ".*made-\d+", which does not exist/m);
+    expect(lstatSync(loop).isSymbolicLink() && lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(dir, `made-${n}`))).toBe(false);
+  });
+
+  it('one that names the scenario file is refused as the scenario (an output over an input was seen through its directory only)', () => {
+    const scenario = file('scenario.yaml', `${HEAD}`);
+    const link = join(dir, `spans-${n}.json`);
+    symlinkSync(scenario, link);
+    refused(cli('run', '--scenario', scenario, '--traces-out', link), new RegExp(`^faultline: --traces-out ${esc(link)}: is the file --scenario reads \\(${esc(scenario)}\\); writing --traces-out would overwrite it: give --traces-out another path`));
+    expect(readFileSync(scenario, 'utf8')).toBe(HEAD);
   });
 });
