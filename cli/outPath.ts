@@ -53,6 +53,10 @@ function existingAncestor(abs: string, flag: string, shown: string): { dir: stri
   const missing: string[] = [];
   let p = abs;
   for (let depth = 0; depth < PATH_DEPTH_MAX; depth++) {
+    // A link that loops read as an error, and one that names nothing as missing, which
+    // mkdir then found taken (EEXIST).
+    const link = brokenLink(p);
+    if (link !== null) refuse(flag, shown, `${p} is a symbolic link ${link}: point it at a directory, or give ${flag} another path`);
     const st = probe(p);
     if (st.kind === 'dir') return { dir: p, missing };
     if (st.kind === 'file' || st.kind === 'other') {

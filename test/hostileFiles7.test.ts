@@ -269,6 +269,9 @@ describe('an output file named by a symbolic link (defect 10)', () => {
     refused(cli('run', '--scenario', 'heartbeat-crash', '--metrics-out', loop), new RegExp(`^faultline: --metrics-out ${esc(loop)}: is a symbolic link that loops \\(it leads back to itself\\): point it at a file, or give --metrics-out another path$`, 'm'));
     refused(cli('run', '--scenario', 'raft-kv-basic', '--history-out', dangling), /^faultline: --history-out .*: is a symbolic link to ".*made-\d+", which does not exist: point it at a file, or give --history-out another path$/m);
     refused(cli('replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--trace-out', dangling), /^faultline: --trace-out .*: is a symbolic link to ".*made-\d+", which does not exist/m);
+    // As --out, a directory: it said "cannot create ...: EEXIST (file already exists)" of the one that names nothing.
+    refused(cli('run', '--scenario', 'heartbeat-crash', '--out', join(dangling, 'sub')), /^faultline: --out .*: .*out-dangling-\d+ is a symbolic link to ".*made-\d+", which does not exist: point it at a directory, or give --out another path$/m);
+    refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--out', loop), /is a symbolic link that loops \(it leads back to itself\): point it at a directory/);
     expect(lstatSync(loop).isSymbolicLink() && lstatSync(dangling).isSymbolicLink()).toBe(true);
     expect(existsSync(join(dir, `made-${n}`))).toBe(false);
   });
