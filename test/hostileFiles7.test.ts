@@ -284,3 +284,11 @@ describe('an output file named by a symbolic link (defect 10)', () => {
     expect(readFileSync(scenario, 'utf8')).toBe(HEAD);
   });
 });
+
+describe('a bare number of µs that is not whole (defect 11)', () => {
+  it('raft.tick: 1e-3 exits 2 saying it is read as µs and what to write (it said "expected a non-negative duration", of a number that is one)', () => {
+    scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nraft: { tick: 1e-3 }\n',
+      /^ {2}raft\.tick: 0\.001 is a bare number, read as µs, and the simulated clock counts whole microseconds: write 0 or 1, or a duration with its unit such as "1ms"$/m);
+    scenarioRefused(`${SCENARIO_HEAD}duration: 5s\nfaults:\n  - { at: 2.5, kind: pause, node: 1, duration: 1s }\n`, /^ {2}faults\[0\]\.at: 2\.5 is a bare number, read as µs.*write 2 or 3/m);
+  });
+});
