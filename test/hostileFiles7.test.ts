@@ -10,6 +10,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { groundTruthRows, readVecs, writeVecs } from '../corpus/vecs.ts';
 import { cli, cliAsync } from './cliHarness.ts';
 import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
@@ -290,5 +291,17 @@ describe('a bare number of µs that is not whole (defect 11)', () => {
     scenarioRefused('name: hostile\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\nraft: { tick: 1e-3 }\n',
       /^ {2}raft\.tick: 0\.001 is a bare number, read as µs, and the simulated clock counts whole microseconds: write 0 or 1, or a duration with its unit such as "1ms"$/m);
     scenarioRefused(`${SCENARIO_HEAD}duration: 5s\nfaults:\n  - { at: 2.5, kind: pause, node: 1, duration: 1s }\n`, /^ {2}faults\[0\]\.at: 2\.5 is a bare number, read as µs.*write 2 or 3/m);
+  });
+});
+
+describe('a ground-truth .ivecs file for another base set (defect 12)', () => {
+  const truth = (rows: number[][]) => readVecs(writeVecs(rows, 'ivecs'), 'ivecs', 'gt.ivecs');
+  it('a neighbour outside the base set, or one named twice in a row, is refused by row and neighbour (it matched no result, and bench hnsw reported a low recall)', () => {
+    expect(() => groundTruthRows(truth([[0, 1], [2, -1]]), 2, 2, 10, 'gt.ivecs')).toThrow(/^gt\.ivecs: row 2, neighbour 2 is -1, not an index of the base set's 10 vectors \(0 to 9\); is it the ground truth of this base set\?$/);
+    expect(() => groundTruthRows(truth([[0, 10]]), 1, 2, 10, 'gt.ivecs')).toThrow(/row 1, neighbour 2 is 10, not an index of the base set's 10 vectors/);
+    expect(() => groundTruthRows(truth([[3, 3]]), 1, 2, 10, 'gt.ivecs')).toThrow(/^gt\.ivecs: row 1 names vector 3 twice \(neighbours 1 and 2\); a ground truth lists k different nearest neighbours$/);
+    expect(() => groundTruthRows(truth([[3, 4]]), 2, 2, 10, 'gt.ivecs')).toThrow(/holds 1 rows of 2 neighbours; need 2 rows of at least 2/);
+    // Past the first k, a row is not read: its padding is no business of the check.
+    expect(groundTruthRows(truth([[1, 2, -1]]), 1, 2, 10, 'gt.ivecs').map((r) => [...r])).toEqual([[1, 2]]);
   });
 });
