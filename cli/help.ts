@@ -12,7 +12,7 @@ Usage:
   faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
                   [--allow-inconclusive] [--events-max N] [--fail-fast]
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
-  faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
+  faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--timeout T]
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
   faultline bless [--check] [--add NAME --seeds A..B]
@@ -183,7 +183,7 @@ inconclusive or missing.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
-Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--allow-inconclusive]
+Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--allow-inconclusive] [--timeout T]
        faultline replay --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--json]
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
@@ -196,6 +196,8 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--al
                       the report's replay command or the sweep file recorded
       --trace-out F   write the full trace (every event) as JSONL to F
       --events-max N  the run's event limit (default: the recorded run's, else 200,000,000)
+      --timeout T     wall time the replay may take (as run --timeout: exit 2 saying where
+                      the run was, nothing written; the run never sees it)
       --json          print one JSON report with recordedHash and reproduced
 
 A report or sweep file is checked field by field first, its values held to the flags'

@@ -1,9 +1,9 @@
-// `run --timeout D`: the run's wall-time limit (cli/wallDeadline.ts), and where a run that
+// `run --timeout D` (and `replay --timeout D`): the run's wall-time limit (cli/wallDeadline.ts), and where a run that
 // reached it was: still being built (the workload's validate(), nodes(), install() or a
 // process factory), in an event of which node at what simulated time, or past its last
 // event (finish() and the end-of-run checks).
 //
-// Contract: watchRun(limitMs, seed, context) arms the limit at once (before the scenario is
+// Contract: watchRun(limitMs, context) arms the limit at once (before the scenario is
 // loaded: a workload's validate() and nodes() run then), and the command fills in the
 // context as it learns it; wrap() gives run options whose
 // observe and onProgress also note how far the run got (they only read the world: the run
@@ -22,7 +22,7 @@ import { startWallDeadline } from './wallDeadline.ts';
 export const RUN_TIMEOUT_EXIT = 2;
 
 export interface RunWatch {
-  wrap<T extends Pick<RunOptions, 'observe' | 'onProgress'>>(opts: T): T;
+  wrap<T extends RunOptions>(opts: T): T;
   stop(): void;
 }
 
@@ -38,13 +38,15 @@ function whereRunWas(world: World | null, ended: boolean): string {
 
 /** What the command knows by the time the limit is reached: filled in as it gets there. */
 export interface RunWatchContext {
+  /** The seed, once known (a replay learns it from the file it reads). */
+  seed?: number;
   /** The replay command, once the scenario is loaded. */
   replay?: string;
   /** Removes what the command prepared for its outputs. */
   undo?: () => void;
 }
 
-export function watchRun(limitMs: number, seed: number, context: RunWatchContext): RunWatch {
+export function watchRun(limitMs: number, context: RunWatchContext): RunWatch {
   let world: World | null = null;
   let ended = false;
   const deadline = startWallDeadline(limitMs, () => {
@@ -52,7 +54,7 @@ export function watchRun(limitMs: number, seed: number, context: RunWatchContext
     const replay = context.replay === undefined ? '' : ` (replay: ${context.replay})`;
     return {
       code: RUN_TIMEOUT_EXIT,
-      message: `--timeout: the run of seed ${seed} was still going after ${limitMs / 1000} s of wall time, ${whereRunWas(world, ended)}; a loop that never ends in the workload's code? Nothing was decided and nothing written: find the loop, or give the run longer with --timeout${replay}`,
+      message: `--timeout: the run${context.seed === undefined ? '' : ` of seed ${context.seed}`} was still going after ${limitMs / 1000} s of wall time, ${whereRunWas(world, ended)}; a loop that never ends in the workload's code? Nothing was decided and nothing written: find the loop, or give the run longer with --timeout${replay}`,
     };
   });
   deadline.arm();

@@ -146,6 +146,15 @@ describe('a workload hook that never returns (defect 4)', () => {
     for (const o of outs) expect(existsSync(o), o).toBe(false);
   }, 90_000);
 
+  it('replay --timeout 2 ends the replay of such a run the same way, and writes no --trace-out', async () => {
+    const trace = join(dir, 'hang-replay', 'trace.jsonl');
+    const r = await faultline('replay', '--workload', MODULE, '--scenario', scenario('process'), '--seed', '4', '--timeout', '2', '--trace-out', trace);
+    expect(r.code, r.err).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^faultline: --timeout: the run of seed 4 was still going after 2 s of wall time, in an event of node 0 \(its process's start, onMessage or onTimer\) at 30ms simulated/);
+    expect(existsSync(join(dir, 'hang-replay'))).toBe(false);
+  }, 90_000);
+
   it('sweep --jobs 1 --timeout 2 ends at a seed on its own thread with exit 1 naming it, as a worker\'s seed does (only workers\' seeds were timed: it hung)', async () => {
     const out = join(dir, 'hang-sweep');
     const r = await faultline('sweep', '--workload', MODULE, '--scenario', scenario('process'), '--seeds', '1..2', '--jobs', '1', '--timeout', '2', '--out', out);
@@ -153,11 +162,13 @@ describe('a workload hook that never returns (defect 4)', () => {
     expect(r.err).toMatch(/^faultline: sweep: seed 1 gave no result for 2 s \(--timeout\) on the sweep's own thread: a loop that never ends in the workload's code\? Give it longer with --timeout if the seed needs it\n {2}reproduce it in one process: npx faultline run --workload test\/fixtures\/workloads\/hang\.ts --scenario .*hang-process\.yaml --seed 1\n {2}the 0 results so far are in /);
   }, 90_000);
 
-  it('a run that ends in time has the same trace hash with --timeout as without; a malformed --timeout is refused by name', () => {
+  it('a run that ends in time has the same trace hash with --timeout as without, and replays with it; a malformed --timeout is refused by name', () => {
     const plain = JSON.parse(cli('run', '--scenario', 'heartbeat-crash', '--json').out) as { traceHash: string };
     const timed = cli('run', '--scenario', 'heartbeat-crash', '--json', '--timeout', '60s');
     expect(timed.code, timed.err).toBe(0);
     expect((JSON.parse(timed.out) as { traceHash: string }).traceHash).toBe(plain.traceHash);
+    expect(cli('replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--expect', plain.traceHash, '--timeout', '60').out).toMatch(/REPRODUCED/);
+    refused(cli('replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--timeout', '0'), /^faultline: --timeout: expected the replay's wall-time limit from 1s/);
     for (const bad of ['0', '1.5', '500ms', '2d', 'soon']) {
       refused(cli('run', '--scenario', 'heartbeat-crash', '--timeout', bad), new RegExp(`^faultline: --timeout: expected the run's wall-time limit from 1s to 86400s \\(a day\\), in seconds like 600 or as a duration like 90s or 10m, got "${esc(bad)}"`));
     }
