@@ -316,3 +316,11 @@ describe('a ground-truth .ivecs file for another base set (defect 12)', () => {
     expect(groundTruthRows(truth([[1, 2, -1]]), 1, 2, 10, 'gt.ivecs').map((r) => [...r])).toEqual([[1, 2]]);
   });
 });
+
+describe('operation times beyond 2^53 in a JSON history (defect 13)', () => {
+  it('a call written as 1e300 exits 2 naming the item and the field (it was judged: 1e300 and 1e300 + 1 read as one time)', async () => {
+    const op = (call: string, ret: string): string => `{"clientId":0,"input":{"op":"put","key":"a","value":"1"},"call":${call},"return":${ret},"output":{"ok":true,"value":"1"}}`;
+    refused(await cliAsync(dir, 'check', file('far.json', `[${op('1e300', '1e300')}]`)), /^faultline: .*far\.json: item 1: call is 1e\+300, beyond 9007199254740991, where two different times can read as one number and their order be lost; give times in a unit that keeps them below it \(µs or ns since the test began\)\n$/);
+    refused(await cliAsync(dir, 'check', file('far-return.json', `[${op('1', '1.8e19')}]`)), /item 1: return is 18000000000000000000, beyond 9007199254740991/);
+  });
+});

@@ -631,6 +631,8 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
     for (const k of Object.keys(o)) if (!OPERATION_FIELDS.includes(k)) throw new HistoryFileError(`${where}: ${JSON.stringify(k)} is not a field of an operation; an operation has ${OPERATION_FIELDS.join(', ')}: fix or remove it`);
     const num = (name: string, v: Plain): number => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HistoryFileError(`${where}: ${name} is ${describePlain(v)}; expected a non-negative number (a time, or an id)`);
+      // Beyond 2^53 neighbouring times read as one (1e300 + 1 is 1e300): their order would be lost.
+      if (v > Number.MAX_SAFE_INTEGER) throw new HistoryFileError(`${where}: ${name} is ${v}, beyond ${Number.MAX_SAFE_INTEGER}, where two different times can read as one number and their order be lost; give times in a unit that keeps them below it (µs or ns since the test began)`);
       return v;
     };
     const clientId = num('clientId', o.clientId ?? null);
