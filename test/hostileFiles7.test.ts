@@ -324,3 +324,10 @@ describe('operation times beyond 2^53 in a JSON history (defect 13)', () => {
     refused(await cliAsync(dir, 'check', file('far-return.json', `[${op('1', '1.8e19')}]`)), /item 1: return is 18000000000000000000, beyond 9007199254740991/);
   });
 });
+
+describe('a field name with an invisible or look-alike character (defect 14)', () => {
+  it('exits 2 showing the character escaped, where it is, and the fix (it read "duration: unknown field (did you mean duration?)")', () => {
+    scenarioRefused(`${HEAD}dura\u200btion: 6s\n`, /^ {2}"dura\\u200btion": unknown field \(did you mean duration\?\): a heartbeat scenario has .*; it holds U\+200B at character 5, which is not a plain letter \(an invisible character, or one that looks like a Latin letter\): field names are plain ASCII, so retype the name$/m);
+    scenarioRefused(`${SCENARIO_HEAD.replace('nodes', 'n\u043edes')}duration: 5s\n`, /^ {2}topology: unknown field "n\\u043edes": this mapping takes nodes, spares, link, minLatency \("n\\u043edes": did you mean nodes\?\); it holds U\+043E at character 2/m);
+  });
+});
