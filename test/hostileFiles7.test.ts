@@ -328,6 +328,8 @@ describe('operation times beyond 2^53 in a JSON history (defect 13)', () => {
 describe('a field name with an invisible or look-alike character (defect 14)', () => {
   it('exits 2 showing the character escaped, where it is, and the fix (it read "duration: unknown field (did you mean duration?)")', () => {
     scenarioRefused(`${HEAD}dura\u200btion: 6s\n`, /^ {2}"dura\\u200btion": unknown field \(did you mean duration\?\): a heartbeat scenario has .*; it holds U\+200B at character 5, which is not a plain letter \(an invisible character, or one that looks like a Latin letter\): field names are plain ASCII, so retype the name$/m);
+    // A value too: it read '"pаuse" is not a kind this field knows (did you mean pause?)'.
+    scenarioRefused(`${HEAD}faults:\n  - { at: 1s, kind: p\u0430use, node: 1, duration: 1s }\n`.replace('duration: 5s', 'duration: 10s'), /^ {2}faults\[0\]\.kind: "p\\u0430use" is not a kind this field knows \(did you mean pause\?\)/m);
     scenarioRefused(`${SCENARIO_HEAD.replace('nodes', 'n\u043edes')}duration: 5s\n`, /^ {2}topology: unknown field "n\\u043edes": this mapping takes nodes, spares, link, minLatency \("n\\u043edes": did you mean nodes\?\); it holds U\+043E at character 2/m);
   });
 });

@@ -15,14 +15,14 @@ type Schema = { _zod: { def: Def } };
 
 const defOf = (s: unknown): Def | null => (s !== null && typeof s === 'object' && '_zod' in s ? (s as Schema)._zod.def : null);
 
-/** A value as a message shows it: short, by kind for mappings and lists. */
+/** A value as a message shows it: short, by kind for mappings and lists, text with anything outside printable ASCII escaped (see shownKey). */
 export function shownInput(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null (an empty value)';
   if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'string') return shownKey(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   return JSON.stringify(v);
 }
 
