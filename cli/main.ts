@@ -88,7 +88,7 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   // --timeout: a run still going past it ends the command (cli/runDeadline.ts), from here on,
   // since a workload's validate() and nodes() run while the scenario is loaded and checked;
   // it only reads the world, so the run is the same with or without it.
-  const watching: RunWatchContext = { seed: args.seed };
+  const watching: RunWatchContext = { seed: args.seed, ...(args.workers === undefined ? {} : { workers: args.workers }) };
   const watch = args.timeoutMs === undefined ? null : watchRun(args.timeoutMs, watching);
   try {
     return runWatched(args, io, watch, watching);

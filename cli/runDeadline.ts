@@ -27,10 +27,11 @@ export interface RunWatch {
 }
 
 /** Where the run was, from what the world shows (a tie key's high part is the node the event runs on). */
-function whereRunWas(world: World | null, ended: boolean): string {
+function whereRunWas(world: World | null, ended: boolean, workers: number | undefined): string {
   if (world === null) return 'before its first event, while the scenario was checked and the run built (in the workload\'s validate(), nodes(), install() or a process factory)';
   const at = `${formatMicros(world.nowUs)} simulated, ${formatCount(world.executed)} events run`;
   if (ended || world.haltedBy !== null) return `past its last event (${at}: in the workload's finish() or the end-of-run checks)`;
+  if (workers !== undefined) return `at ${at}, with the nodes in ${workers} worker thread${workers === 1 ? '' : 's'} (in a node's start, onMessage or onTimer there, or a scenario action)`;
   const node = Math.floor(world.kernel.currentKey / (NODE_COUNT_MAX * ORIGIN_SEQ_MAX));
   const what = node === KERNEL_ORIGIN ? 'a scenario action (a fault, or an action the workload scheduled with world.at)' : `an event of node ${node} (its process's start, onMessage or onTimer)`;
   return `in ${what} at ${at}`;
@@ -44,6 +45,8 @@ export interface RunWatchContext {
   replay?: string;
   /** Removes what the command prepared for its outputs. */
   undo?: () => void;
+  /** run --workers N: the nodes run in worker threads, so this thread's kernel cannot say which event holds the run. */
+  workers?: number;
 }
 
 export function watchRun(limitMs: number, context: RunWatchContext): RunWatch {
@@ -54,7 +57,7 @@ export function watchRun(limitMs: number, context: RunWatchContext): RunWatch {
     const replay = context.replay === undefined ? '' : ` (replay: ${context.replay})`;
     return {
       code: RUN_TIMEOUT_EXIT,
-      message: `--timeout: the run${context.seed === undefined ? '' : ` of seed ${context.seed}`} was still going after ${limitMs / 1000} s of wall time, ${whereRunWas(world, ended)}; a loop that never ends in the workload's code? Nothing was decided and nothing written: find the loop, or give the run longer with --timeout${replay}`,
+      message: `--timeout: the run${context.seed === undefined ? '' : ` of seed ${context.seed}`} was still going after ${limitMs / 1000} s of wall time, ${whereRunWas(world, ended, context.workers)}; a loop that never ends in the workload's code? Nothing was decided and nothing written: find the loop, or give the run longer with --timeout${replay}`,
     };
   });
   deadline.arm();

@@ -146,6 +146,13 @@ describe('a workload hook that never returns (defect 4)', () => {
     for (const o of outs) expect(existsSync(o), o).toBe(false);
   }, 90_000);
 
+  it('run --workers 2 --timeout 2: the same, saying the nodes run in worker threads (this thread\'s kernel cannot say which event)', async () => {
+    const r = await faultline('run', '--workload', MODULE, '--scenario', scenario('process'), '--workers', '2', '--timeout', '2');
+    expect(r.code, r.err).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^faultline: --timeout: the run of seed 1 was still going after 2 s of wall time, at \d+ms simulated, \d+ events run, with the nodes in 2 worker threads \(in a node's start, onMessage or onTimer there, or a scenario action\);/);
+  }, 90_000);
+
   it('replay --timeout 2 ends the replay of such a run the same way, and writes no --trace-out', async () => {
     const trace = join(dir, 'hang-replay', 'trace.jsonl');
     const r = await faultline('replay', '--workload', MODULE, '--scenario', scenario('process'), '--seed', '4', '--timeout', '2', '--trace-out', trace);
