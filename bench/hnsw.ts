@@ -25,7 +25,7 @@ import hnswlibNode from 'hnswlib-node';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { corpusByName } from '../corpus/registry.ts';
 import { vectorOf, type Corpus } from '../corpus/corpus.ts';
-import { readVecs, vecsKindOf, VecsError } from '../corpus/vecs.ts';
+import { groundTruthRows, readVecs, vecsKindOf, VecsError } from '../corpus/vecs.ts';
 import { paraphrase } from '../corpus/queries.ts';
 import { syntheticCorpus } from '../corpus/synthetic.ts';
 import { exactKnn, normalised, recallAt, type Metric, type Neighbour } from '../core/rag/vector.ts';
@@ -180,8 +180,12 @@ function externalDataset(dir: string): Dataset {
       if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
       throw e;
     }
-    if (t.count < q.count || t.dim < K) throw new Error(`FAULTLINE_HNSW_DATA: ${truthFile} holds ${t.count} rows of ${t.dim} neighbours; need ${q.count} rows of at least ${K}`);
-    truth = Array.from({ length: q.count }, (_, i) => t.data.subarray(i * t.dim, i * t.dim + K));
+    try {
+      truth = groundTruthRows(t, q.count, K, count, join(dir, truthFile));
+    } catch (e) {
+      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      throw e;
+    }
   }
   return { corpus, queries, truth };
 }

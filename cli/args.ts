@@ -41,6 +41,8 @@ export interface RunArgs {
   historyOut: string | undefined;
   logLevel: LogLevel;
   scrapeIntervalUs: number;
+  /** The run's wall-time limit, ms (--timeout); undefined: none. It never changes the run. */
+  timeoutMs: number | undefined;
 }
 
 const LOG_LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -220,8 +222,25 @@ const RUN_OPTIONS = {
   'history-out': { type: 'string' },
   'scrape-interval': { type: 'string' },
   'log-level': { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The longest wall-time limit a flag takes: a day. */
+const WALL_LIMIT_S_MAX = 86_400;
+
+/**
+ * A wall-time limit given to `flag`: seconds (`600`) or a duration (`90s`, `10m`), from 1 s
+ * to a day, whole milliseconds; `what` says what it limits. Returns milliseconds.
+ */
+export function parseWallLimit(text: string, flag: string, what: string): number {
+  const bare = /^\d+$/.test(text.trim());
+  const us = bare ? Number(text.trim()) * 1_000_000 : parseDuration(text);
+  if (us === null || !Number.isSafeInteger(us) || us < 1_000_000 || us > WALL_LIMIT_S_MAX * 1_000_000 || us % 1000 !== 0) {
+    throw new UsageError(`${flag}: expected ${what} from 1s to ${WALL_LIMIT_S_MAX}s (a day), in seconds like 600 or as a duration like 90s or 10m, got "${text}"`);
+  }
+  return us / 1000;
+}
 
 export function parseRunArgs(argv: string[]): RunArgs {
   let parsed;
@@ -262,6 +281,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     historyOut: v['history-out'],
     logLevel: parseLogLevel(v['log-level'] ?? 'info'),
     scrapeIntervalUs: parseScrapeInterval(v['scrape-interval'] ?? SCRAPE_INTERVAL_DEFAULT),
+    timeoutMs: v.timeout === undefined ? undefined : parseWallLimit(v.timeout, '--timeout', 'the run\'s wall-time limit'),
   };
 }
 

@@ -1,8 +1,9 @@
 // The scenario catalogue on disk: scenarios/*.yaml|json beside the package root.
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText, type ParseResult } from '../sim/scenario/parse.ts';
+import { brokenLink } from './missingFile.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,18 +53,3 @@ export function catalogScenario(name: string): Scenario {
   return p.scenario;
 }
 
-/** How a path that names a symbolic link leads nowhere (a loop, or a missing target); null when it is no such link. */
-function brokenLink(path: string): string | null {
-  try {
-    if (!lstatSync(path).isSymbolicLink()) return null;
-  } catch {
-    return null;
-  }
-  try {
-    realpathSync(path);
-    return null;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ELOOP' ? 'that loops (it leads back to itself)' : `to ${JSON.stringify(readlinkSync(path))}, which does not exist`;
-  }
-}

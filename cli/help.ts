@@ -6,13 +6,13 @@ Usage:
   faultline start [--no-ui]
   faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--workers N] [--json] [--out DIR] [--quiet]
                 [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]] [--history-out FILE]
-                [--scrape-interval D] [--allow-inconclusive] [--events-max N]
+                [--scrape-interval D] [--allow-inconclusive] [--events-max N] [--timeout T]
   faultline serve [--workload FILE] [--scenario NAME|FILE] [--seed N] [--speed K] [--port N] [--host HOST]
   faultline list [--json]
   faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [--jobs N] [--shard i/n] [--out DIR] [--json]
                   [--allow-inconclusive] [--events-max N] [--fail-fast]
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
-  faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE]
+  faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--timeout T]
   faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
   faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
   faultline bless [--check] [--add NAME --seeds A..B]
@@ -54,7 +54,7 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
                     [--workers N [--kernel-hosts-first]]
                     [--metrics-out FILE] [--traces-out FILE] [--logs-out FILE [--log-level L]]
                     [--scrape-interval D] [--allow-inconclusive] [--events-max N]
-                    [--knowledge FILE] [--save-knowledge FILE]
+                    [--knowledge FILE] [--save-knowledge FILE] [--timeout T]
 
   -s, --scenario NAME|FILE  a catalogue name (see \`faultline list\`) or a YAML/JSON file
                             (default: raft-kv-basic)
@@ -100,6 +100,11 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
       --knowledge FILE      mapek scenarios: start the manager from a knowledge file that
                             an earlier run saved (the replay command names it)
       --save-knowledge FILE mapek scenarios: save what the manager learned in this run
+      --timeout T           wall time the run may take, from the loading of the scenario:
+                            seconds (600) or a duration (90s, 10m), 1s to a day (default
+                            none). A run still going then (a workload hook in a loop that
+                            never ends) exits 2 saying where it was, and writes nothing;
+                            the run itself never sees the limit (same trace hash)
   -h, --help                this text
 
 Telemetry files are the same bytes for the same scenario and seed, and observing never
@@ -137,8 +142,9 @@ Usage: faultline sweep [--workload FILE] [--scenario NAME|FILE] [--seeds A..B] [
                             before any seed runs
       --json                print one JSON object (results, summary, failures) and nothing else
   -q, --quiet               no progress display
-      --timeout T           wall time one seed may take before the sweep gives up: seconds
-                            (600) or a duration (90s, 10m), 1s to a day (default 600)
+      --timeout T           wall time one seed may take before the sweep gives up (exit 1,
+                            naming the seed; on a worker thread or on the sweep's own):
+                            seconds (600) or a duration (90s, 10m), 1s to a day (default 600)
       --allow-inconclusive  exit 0 rather than 3 when no seed failed but some were inconclusive
                 or missing
                             (junit.xml then marks them skipped instead of error)
@@ -177,7 +183,7 @@ inconclusive or missing.`;
 
 export const REPLAY_HELP = `faultline replay — run a recorded run again and check it is the same run
 
-Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--allow-inconclusive]
+Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--allow-inconclusive] [--timeout T]
        faultline replay --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--json]
 
   FILE                a report.json written by \`run --out\`, a sweep entry such as
@@ -190,6 +196,8 @@ Usage: faultline replay FILE [--workload FILE] [--trace-out FILE] [--json] [--al
                       the report's replay command or the sweep file recorded
       --trace-out F   write the full trace (every event) as JSONL to F
       --events-max N  the run's event limit (default: the recorded run's, else 200,000,000)
+      --timeout T     wall time the replay may take (as run --timeout: exit 2 saying where
+                      the run was, nothing written; the run never sees it)
       --json          print one JSON report with recordedHash and reproduced
 
 A report or sweep file is checked field by field first, its values held to the flags'

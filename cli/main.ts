@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
 import { instantFaults } from '../sim/faults/aimed.ts';
 import { materialize, sampleSettings, sampleSwarm } from '../sim/faults/swarm.ts';
-import { nodeSpecs, runScenario, type RunReport } from '../sim/run/runScenario.ts';
+import { nodeSpecs, runScenario, type RunOptions, type RunReport } from '../sim/run/runScenario.ts';
+import { watchRun, type RunWatch, type RunWatchContext } from './runDeadline.ts';
 import type { World } from '../sim/world/world.ts';
 import type { LockstepStats } from '../sim/workers/lockstep.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
@@ -84,6 +85,21 @@ function refuseInstantFaults(scenario: Scenario, ownFaults: number, seed: number
 const RUN_OUT_FILES = ['report.json', 'trace.jsonl', VIOLATIONS_FILE];
 
 function runOnce(args: RunArgs, io: Io): number | Promise<number> {
+  // --timeout: a run still going past it ends the command (cli/runDeadline.ts), from here on,
+  // since a workload's validate() and nodes() run while the scenario is loaded and checked;
+  // it only reads the world, so the run is the same with or without it.
+  const watching: RunWatchContext = { seed: args.seed, ...(args.workers === undefined ? {} : { workers: args.workers }) };
+  const watch = args.timeoutMs === undefined ? null : watchRun(args.timeoutMs, watching);
+  try {
+    return runWatched(args, io, watch, watching);
+  } catch (e) {
+    watch?.stop();
+    throw e;
+  }
+}
+
+function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: RunWatchContext): number | Promise<number> {
+  const watched = <O extends RunOptions>(o: O): O => (watch === null ? o : watch.wrap(o));
   const loaded = loadScenarioRef(args.scenario ?? DEFAULT_SCENARIO, args.workloads);
   const known = args.knowledge === undefined ? loaded.scenario : withKnowledge(loaded.scenario, args.knowledge);
   const scenario = materialize(known, args.seed);
@@ -155,6 +171,11 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
     else io.out(humanReport(full, outRel, args.allowInconclusive, wrote.map((w) => relative(io.cwd, w))));
     return exitCodeOf(report.verdict, args.allowInconclusive);
   };
+  watching.replay = replay;
+  watching.undo = () => {
+    telemetry?.discard();
+    undo();
+  };
   const base = { retainTrace: args.out !== undefined, onProgress, eventsMax: args.eventsMax };
   // A crash of the simulator itself is a bug in faultline and goes up with its stack; it
   // still names the seed and the command that reproduces it (a user's workload error does
@@ -169,18 +190,26 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   if (args.workers === undefined && telemetry === null) {
     let ran;
     try {
-      ran = runScenario(scenario, args.seed, base);
+      ran = runScenario(scenario, args.seed, watched(base));
     } catch (e) {
       undo();
       noteCrash(e);
       throw e;
+    } finally {
+      watch?.stop();
     }
     keepKnowledge(ran.world);
     return finish(ran.report, ran.world.trace.events(), {});
   }
   if (args.workers === undefined && telemetry !== null) {
     try {
-      const { report, world } = runScenario(scenario, args.seed, telemetry.runOptions(base));
+      let ran;
+      try {
+        ran = runScenario(scenario, args.seed, watched(telemetry.runOptions(base)));
+      } finally {
+        watch?.stop();
+      }
+      const { report, world } = ran;
       keepKnowledge(world);
       return writeTelemetry(telemetry, io).then((wrote) => {
         if (wrote !== null) return finish(report, world.trace.events(), {}, wrote);
@@ -197,14 +226,23 @@ function runOnce(args: RunArgs, io: Io): number | Promise<number> {
   const workers = args.workers as number;
   const khf = args.kernelHostsFirst;
   const workersFlag = `--workers ${workers}${khf ? ' --kernel-hosts-first' : ''}`;
-  return runScenarioLockstep(scenario, args.seed, workers, workerFactory(khf), telemetry === null ? base : telemetry.runOptions(base)).then(
+  let running;
+  try {
+    running = runScenarioLockstep(scenario, args.seed, workers, workerFactory(khf), watched(telemetry === null ? base : telemetry.runOptions(base)));
+  } catch (e) {
+    watch?.stop();
+    throw e;
+  }
+  return running.then(
     async (r) => {
+      watch?.stop();
       const wrote = telemetry === null ? [] : await writeTelemetry(telemetry, io);
       if (wrote !== null) return finish(r.report, r.trace, { workers, ...(khf ? { kernelHostsFirst: true } : {}), lockstep: r.lockstep }, wrote);
       undo();
       return 2;
     },
     (e: unknown) => {
+      watch?.stop();
       progress?.clear();
       telemetry?.discard();
       undo();

@@ -9,6 +9,7 @@
 // and create the missing directories one at a time.
 import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmdirSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { brokenLink } from './missingFile.ts';
 import { formatCount } from '../sim/kernel/time.ts';
 import { TRACE_RETAINED_MAX } from '../sim/trace/trace.ts';
 import { UsageError } from './args.ts';
@@ -52,9 +53,15 @@ function existingAncestor(abs: string, flag: string, shown: string): { dir: stri
   const missing: string[] = [];
   let p = abs;
   for (let depth = 0; depth < PATH_DEPTH_MAX; depth++) {
+    // A link that loops read as an error, and one that names nothing as missing, which
+    // mkdir then found taken (EEXIST).
+    const link = brokenLink(p);
+    if (link !== null) refuse(flag, shown, `${p} is a symbolic link ${link}: point it at a directory, or give ${flag} another path`);
     const st = probe(p);
     if (st.kind === 'dir') return { dir: p, missing };
-    if (st.kind === 'file' || st.kind === 'other') refuse(flag, shown, `${p} is ${st.kind === 'file' ? 'a file' : 'not a directory'}, so ${p === abs ? 'it cannot be used as a directory' : 'nothing can be created under it'}`);
+    if (st.kind === 'file' || st.kind === 'other') {
+      refuse(flag, shown, `${p} is ${st.kind === 'file' ? 'a file' : 'not a directory'}, so ${p === abs ? `it cannot be used as a directory: give ${flag} a directory (it is created if missing), or move the file away` : `nothing can be created under it: give ${flag} a path whose parents are directories`}`);
+    }
     if (st.kind === 'error') refuse(flag, shown, `cannot look at ${p}: ${errorText(st.e)}`);
     const parent = dirname(p);
     if (parent === p) refuse(flag, shown, 'no part of the path exists');
@@ -153,6 +160,10 @@ function prepareDir(abs: string, flag: string, dir: string): () => void {
  * throws. Returns an undo for the directories it created (see prepareOutDir).
  */
 export function prepareOutFile(file: string, flag: string): () => void {
+  // Written through a symbolic link that names nothing, the file would be made wherever it
+  // points (as root, anywhere); one that loops cannot be written at all.
+  const link = brokenLink(resolve(file));
+  if (link !== null) refuse(flag, file, `is a symbolic link ${link}: point it at a file, or give ${flag} another path`);
   const undo = prepareDir(dirname(resolve(file)), flag, file);
   try {
     const st = probe(resolve(file));
@@ -207,9 +218,18 @@ export function traceCutNote(file: string, kept: number, traced: number): string
   return `faultline: ${file} holds the first ${formatCount(kept)} of the run's ${formatCount(traced)} trace events: at most ${formatCount(TRACE_RETAINED_MAX)} are kept in memory, so the last ${formatCount(traced - kept)} are not in it (a shorter run, or a lower --events-max, writes a whole trace)\n`;
 }
 
-/** A path compared as the file system sees it: the directory's real path (if it exists) and the name. */
+/**
+ * A path compared as the file system sees it: its real path if it exists (a symbolic link
+ * to a file is that file, which an output writes through), else the directory's real path
+ * (if it exists) and the name.
+ */
 function canonicalPath(path: string, cwd: string): string {
   const abs = resolve(cwd, path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    // Not there yet (or a link that names nothing): its directory, as it will be.
+  }
   try {
     return join(realpathSync(dirname(abs)), basename(abs));
   } catch {

@@ -2,19 +2,21 @@
 // target, renamed over it at the end, removed if the command fails or is interrupted.
 //
 // Contract: `open` checks the path is writable and, if it exists, a regular file (or a
-// symbolic link to one) before anything runs (a bad path is a UsageError naming the flag:
+// symbolic link to one, which is written through: the file it names gets the content and
+// the link stays) before anything runs (a bad path is a UsageError naming the flag:
 // exit code 2, no file left behind); `commit` renames; any
 // file not committed is removed by `discard`. Appending streams through a buffered
 // descriptor, so a long run's log does not have to fit in memory.
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './args.ts';
+import { brokenLink } from './missingFile.ts';
 
 const FLUSH_CHARS = 1 << 20;
 
-function reasonOf(e: unknown): string {
+function reasonOf(e: unknown, flag: string): string {
   const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'its directory does not exist';
+  if (code === 'ENOENT') return `its directory does not exist (no directory is created for ${flag}): create it first, or give a path in an existing directory`;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'EISDIR') return 'it is a directory';
@@ -33,7 +35,14 @@ export class PendingFile {
   /** Opens a temporary file beside `path` (relative to `cwd`); a UsageError if it cannot. */
   static open(flag: string, path: string, cwd: string): PendingFile {
     if (path === '') throw new UsageError(`${flag}: expected a file path`);
-    const abs = resolve(cwd, path);
+    const given = resolve(cwd, path);
+    // A symbolic link is written through, as a shell's > does: the rename at commit would
+    // otherwise put a regular file in place of the link, and the file it names would keep
+    // its old content. One that loops or names nothing is refused (the file would be made
+    // at wherever it points).
+    const link = brokenLink(given);
+    if (link !== null) throw new UsageError(`${flag} ${path}: is a symbolic link ${link}: point it at a file, or give ${flag} another path`);
+    const abs = existsSync(given) ? realpathSync(given) : given;
     if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory; give a file path`);
     // The rename at commit put a regular file in place of a device or a FIFO (as root,
     // `--metrics-out /dev/null` would replace /dev/null for the whole machine).
@@ -42,7 +51,7 @@ export class PendingFile {
     try {
       return new PendingFile(flag, abs, temp);
     } catch (e) {
-      throw new UsageError(`${flag}: cannot write ${path}: ${reasonOf(e)}`);
+      throw new UsageError(`${flag}: cannot write ${path}: ${reasonOf(e, flag)}`);
     }
   }
 

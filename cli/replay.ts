@@ -18,12 +18,14 @@ import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
-import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, SEED_MAX, shellWords, UsageError, type RunArgs } from './args.ts';
+import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, parseWallLimit, SEED_MAX, shellWords, UsageError, type RunArgs } from './args.ts';
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
+import { missingFile } from './missingFile.ts';
+import { watchRun, type RunWatch, type RunWatchContext } from './runDeadline.ts';
 import { prepareOutFile, refuseSharedPaths, traceCutNote, writeJsonlFile } from './outPath.ts';
 import { EXIT_FAIL, exitCodeOf, inconclusiveLines, verdictWord } from './verdictExit.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -125,7 +127,7 @@ function readNamed(file: string): Named {
     const input = readSweepInput(path);
     return { kind: 'sweep', file: path, seed, sweep: input.sweep, read: input.file };
   }
-  if (!existsSync(file)) throw new UsageError(`replay: ${file}: no such file`);
+  if (!existsSync(file)) throw new UsageError(`replay: ${file}: ${missingFile(file)}`);
   const st = statSync(file);
   if (st.isDirectory()) {
     if (existsSync(join(file, SWEEP_FILE)) || existsSync(join(file, RESULTS_LOG))) throw new UsageError(`replay: FILE ${file} is a sweep output directory, which holds many seeds: name one, as in ${file}#seed=17`);
@@ -221,11 +223,13 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
     json: { type: 'boolean' },
     'allow-inconclusive': { type: 'boolean' },
     'events-max': { type: 'string' },
+    timeout: { type: 'string' },
   }, 1);
   // Every flag and the FILE are checked before anything is loaded or run.
   const seed = typeof v.seed === 'string' ? parseSeed(v.seed) : undefined;
   const expect = typeof v.expect === 'string' ? parseExpect(v.expect) : null;
   const eventsMax = parseEventsMax(typeof v['events-max'] === 'string' ? v['events-max'] : undefined);
+  const timeoutMs = typeof v.timeout === 'string' ? parseWallLimit(v.timeout, '--timeout', 'the replay\'s wall-time limit') : undefined;
   const named = positionals[0] === undefined ? undefined : readNamed(positionals[0]);
   if (named !== undefined) refuseConflicts(named, v);
   const given = workloadPaths(v.workload);
@@ -235,18 +239,29 @@ export function cmdReplay(argv: string[], io: Io): number | Promise<number> {
   // A trace written over a file the replay reads would destroy the record it replays.
   refuseSharedPaths([...replayInputs(named, scenario, workloads, io.cwd), { flag: '--trace-out', path: typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined }], io.cwd);
   return withWorkloads(workloads, io.cwd, () => {
-    const src = resolveSource(named, scenario, seed, expect, workloads);
-    // --events-max given to replay wins over the one the recorded run had.
-    return replayOnce(eventsMax === undefined ? src : { ...src, eventsMax }, v, io);
+    // --timeout (cli/runDeadline.ts) from here on: loading the scenario runs a workload's validate().
+    const watching: RunWatchContext = { seed: named !== undefined && 'seed' in named ? named.seed : seed };
+    const watch = timeoutMs === undefined ? null : watchRun(timeoutMs, watching);
+    try {
+      const src = resolveSource(named, scenario, seed, expect, workloads);
+      watching.seed = src.seed;
+      watching.replay = runCommand(src.loaded, src.seed, src);
+      // --events-max given to replay wins over the one the recorded run had.
+      return replayOnce(eventsMax === undefined ? src : { ...src, eventsMax }, v, io, watch, watching);
+    } finally {
+      watch?.stop();
+    }
   }, recordedIn);
 }
 
-function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io): number {
+function replayOnce(src: Source, v: Record<string, string | boolean | undefined>, io: Io, watch: RunWatch | null, watching: RunWatchContext): number {
   const traceOut = typeof v['trace-out'] === 'string' ? v['trace-out'] : undefined;
-  if (traceOut !== undefined) prepareOutFile(traceOut, '--trace-out');
+  if (traceOut !== undefined) watching.undo = prepareOutFile(traceOut, '--trace-out');
   const scenario = materialize(src.loaded.scenario, src.seed);
   const t0 = wallNowMs();
-  const { report, world } = runScenario(scenario, src.seed, { retainTrace: traceOut !== undefined, eventsMax: src.eventsMax });
+  const opts = { retainTrace: traceOut !== undefined, eventsMax: src.eventsMax };
+  const { report, world } = runScenario(scenario, src.seed, watch === null ? opts : watch.wrap(opts));
+  watch?.stop();
   const wallMs = Math.round((wallNowMs() - t0) * 10) / 10;
   const kept = world.trace.events().length;
   if (traceOut !== undefined) writeJsonlFile(traceOut, world.trace.events());

@@ -8,6 +8,7 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 import { eventsMaxFlag, shellWord, UsageError } from './args.ts';
 import { utf8Text } from './utf8.ts';
 import { locateScenario } from './catalog.ts';
+import { missingFile } from './missingFile.ts';
 import { workloadArgs } from './workloadFlag.ts';
 
 export interface ScenarioRef {
@@ -65,7 +66,7 @@ export function readUtf8File(file: string, flag: string, limit: { bytesMax: numb
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' || code === 'ELOOP' ? missingFile(file) : (e as Error).message}`);
   }
   // A leading byte order mark is skipped, as TextDecoder does by default.
   return utf8Text(bytes, `${flag}: ${file}`, limit.what).replace(/^\uFEFF/, '');

@@ -23,7 +23,7 @@ export function parseSeedRange(text: string): SeedRange {
   if (m === null) throw new UsageError(`--seeds: expected a range like 1..1000 (or one seed), got "${text}"`);
   const first = parseSeed(m[1], '--seeds');
   const last = m[2] === undefined ? first : parseSeed(m[2], '--seeds');
-  if (last < first) throw new UsageError(`--seeds: the range ${text} is empty (${last} < ${first})`);
+  if (last < first) throw new UsageError(`--seeds: the range ${text} is empty (${last} < ${first}): write the smaller seed first, ${last}..${first}`);
   if (last - first + 1 > SWEEP_SEEDS_MAX) throw new UsageError(`--seeds: at most ${SWEEP_SEEDS_MAX} seeds per sweep; split the range or use --shard`);
   return { first, last };
 }

@@ -9,8 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseCount, parseEventsMax, parseFlags, UsageError } from './args.ts';
-import { parseDuration } from '../sim/scenario/duration.ts';
+import { parseCount, parseEventsMax, parseFlags, parseWallLimit, UsageError } from './args.ts';
 import { DEFAULT_SCENARIO } from './catalog.ts';
 import { prepareOutDir, refuseSharedPaths } from './outPath.ts';
 import { anyCut, boundedViolations, pointerTo, seedViolationsFile, VIOLATIONS_DIR, writeWholeText } from './explanations.ts';
@@ -21,6 +20,7 @@ import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, ty
 import { runSeed, type SeedResult } from './seedResult.ts';
 import { JUNIT_FILE, RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
+import { startWallDeadline } from './wallDeadline.ts';
 import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs } from './sweepReport.ts';
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
@@ -119,18 +119,40 @@ export function runSweep(o: SweepOptions): SweepFile {
     retried.push({ seed, why });
     o.onRetry?.(seed, why);
   };
+  // Seeds this thread runs itself (all of them with --jobs 1) are held to --timeout too: a
+  // worker's seed is timed by this thread, and this thread's own by a watchdog
+  // (cli/wallDeadline.ts) that ends the command, results so far kept, as a worker's does.
+  let ownSeed: number | null = null;
+  const deadline = startWallDeadline(o.seedTimeoutMs, () => {
+    writePartial();
+    log?.close();
+    const saved = o.out === undefined ? '' : `\n  the ${done.length} results so far are in ${join(o.out.shown, SWEEP_FILE)} (marked partial) and ${join(o.out.shown, RESULTS_LOG)}; \`faultline merge ${o.out.shown}\` summarises them`;
+    return {
+      code: 1,
+      message: `sweep: seed ${ownSeed ?? '?'} gave no result for ${Math.round(o.seedTimeoutMs / 1000)} s (--timeout) on the sweep's own thread: a loop that never ends in the workload's code? Give it longer with --timeout if the seed needs it\n  reproduce it in one process: ${runCommand(o.loaded, ownSeed ?? '<the seed above>')}${saved}`,
+    };
+  });
+  const runOwn = (seed: number): SeedResult => {
+    ownSeed = seed;
+    deadline.arm();
+    try {
+      return runSeed(o.loaded.scenario, seed, o.eventsMax);
+    } finally {
+      deadline.disarm();
+    }
+  };
   let results: SeedResult[];
   try {
     if (o.jobs === 1) {
       results = [];
       for (const seed of o.seeds) {
-        const r = accept(runSeed(o.loaded.scenario, seed, o.eventsMax));
+        const r = accept(runOwn(seed));
         o.onResult?.(r);
         results.push(r);
         if (o.failFast === true && r.verdict === 'fail') break;
       }
     } else {
-      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry, failFast: o.failFast });
+      results = runPool({ scenario: o.loaded.scenario, workloadModules: userModuleUrls(), seeds: o.seeds, jobs: o.jobs, seedTimeoutMs: o.seedTimeoutMs, eventsMax: o.eventsMax, onResult: o.onResult, accept, onRetry, failFast: o.failFast, runOwn });
     }
   } catch (e) {
     // Bad input (a user's workload code refused, exit 2) found before any seed finished
@@ -143,6 +165,7 @@ export function runSweep(o: SweepOptions): SweepFile {
     writePartial();
     throw e;
   } finally {
+    deadline.stop();
     log?.close();
   }
   return fileOf(results, false);
@@ -155,20 +178,12 @@ function writeFileAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-/** The most wall time one seed may be given: a day. */
-const SEED_TIMEOUT_S_MAX = 86_400;
-
 /**
  * `--timeout`: one seed's wall-time limit, in seconds (`600`) or as a duration (`90s`, `10m`,
  * as `check --timeout` takes it), from 1 s to a day; milliseconds.
  */
 export function parseSeedTimeout(text: string): number {
-  const bare = /^\d+$/.test(text.trim());
-  const us = bare ? Number(text.trim()) * 1_000_000 : parseDuration(text);
-  if (us === null || !Number.isSafeInteger(us) || us < 1_000_000 || us > SEED_TIMEOUT_S_MAX * 1_000_000 || us % 1000 !== 0) {
-    throw new UsageError(`--timeout: expected one seed's wall-time limit from 1s to ${SEED_TIMEOUT_S_MAX}s (a day), in seconds like 600 or as a duration like 90s or 10m, got "${text}"`);
-  }
-  return us / 1000;
+  return parseWallLimit(text, '--timeout', 'one seed\'s wall-time limit');
 }
 
 export function cmdSweep(argv: string[], io: Io): number | Promise<number> {

@@ -26,6 +26,7 @@ import { parseJson } from '../sim/scenario/jsonText.ts';
 import { parseScenarioText } from '../sim/scenario/parse.ts';
 import { DURATION_US_MAX } from '../sim/scenario/schema.ts';
 import { controlCharacter, parseCount, parseEventsMax, parseSeed, UsageError } from './args.ts';
+import { brokenLink, missingFile } from './missingFile.ts';
 import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
 import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
@@ -131,7 +132,7 @@ export function summarize(results: readonly SeedResult[], wallMs: number): Sweep
 /** Why a file cannot be read, in words (not an errno dump). */
 function unreadable(file: string, e: unknown): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new UsageError(`${file}: no such file`);
+  if (code === 'ENOENT' || code === 'ELOOP') return new UsageError(`${file}: ${missingFile(file)}`);
   if (code === 'EACCES' || code === 'EPERM') return new UsageError(`cannot read ${file}: permission denied (check the file's permissions, or run as a user who may read it)`);
   if (code === 'EISDIR') return new UsageError(`cannot read ${file}: it is a directory; name a file`);
   const msg = e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : String(e);
@@ -358,9 +359,14 @@ const FIX = 'A results file is what `faultline sweep --out` or `faultline merge 
 function fileProblems(f: SweepFile, where: (i: number) => string, field: (i: number, name: string) => string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const ranges: SeedRange[] = f.seeds.split(',').map((s) => parseSeedRange(s));
+  const shards = f.shards.map((s) => parseShard(s));
+  // Seed s of a range from `first` is in shard ((s - first) mod n) + 1 of n. A merged file
+  // lists its inputs' ranges and shards, so each of its seeds fits some range and shard.
+  const inShard = (seed: number): boolean => ranges.some((x) => seed >= x.first && seed <= x.last && shards.some((sh) => (seed - x.first) % sh.count === sh.index - 1));
   const seen = new Map<number, number>();
   f.results.forEach((r, i) => {
     if (!ranges.some((x) => r.seed >= x.first && r.seed <= x.last)) problems.push({ path: field(i, 'seed'), message: `${r.seed} is not in the sweep's seeds (${f.seeds})` });
+    else if (!inShard(r.seed)) problems.push({ path: field(i, 'seed'), message: `${r.seed} is not a seed of shard ${f.shards.join(' or ')} of ${f.seeds} (seed s is in shard ((s - first) mod n) + 1 of n), so the file says it ran seeds its shard never runs` });
     const j = seen.get(r.seed);
     if (j === undefined) seen.set(r.seed, i);
     else problems.push({ path: field(i, 'seed'), message: `seed ${r.seed} is also at ${where(j)}${resultConflict(f.results[j], r) === null ? ' (the same result)' : `, with a different ${resultConflict(f.results[j], r)}`}: a sweep writes each seed once; remove one of them` });
@@ -476,6 +482,8 @@ export function readSweepFile(dirOrFile: string): SweepFile {
 /** Reads and validates one results file, sweep.json or results.jsonl; `dir`, when the user named the directory it is in. */
 function readOneSweepFile(file: string, dir?: string): SweepFile {
   if (!existsSync(file)) {
+    const link = brokenLink(file);
+    if (link !== null) throw new UsageError(`${file}: is a symbolic link ${link}: point it at the file, or name the file itself`);
     throw new UsageError(`${file}: no such file (${dir !== undefined ? `${dir} holds neither ${SWEEP_FILE} nor ${RESULTS_LOG}` : `expected a sweep output directory, its ${SWEEP_FILE} or its ${RESULTS_LOG}`})`);
   }
   if (file.endsWith('.jsonl')) return readResultsLog(file);

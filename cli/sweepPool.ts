@@ -12,8 +12,9 @@
 // finished go back to the front of the queue, so the seed it was running runs once more
 // (onRetry reports it); a seed whose second run kills a worker too raises a SweepError
 // naming it, as does a seed that throws (its failure is a function of the seed, not of the
-// worker) and a worker that fails to load. A seed that runs longer than `seedTimeoutMs` of
-// wall time raises one too, so a sweep never hangs. With failFast the sweep stops at the
+// worker) and a worker that fails to load. A worker's seed that runs longer than
+// `seedTimeoutMs` of wall time raises one too, and a seed this thread runs is timed by
+// opts.runOwn (cli/sweep.ts), so a sweep never hangs. With failFast the sweep stops at the
 // first failing seed.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../sim/scenario/schema.ts';
@@ -43,6 +44,8 @@ export interface PoolOptions {
   onResult?: (r: SeedResult) => void;
   /** Called for each result as it arrives (before onResult); what it returns is kept. */
   accept?: (r: SeedResult) => SeedResult;
+  /** Runs one seed on this thread (default: runSeed; the sweep times it, see cli/sweep.ts). */
+  runOwn?: (seed: number) => SeedResult;
   /** Called when a worker died running `seed` and the seed goes back to the queue for its one re-run. */
   onRetry?: (seed: number, why: string) => void;
   /** Tests only: make the worker that reaches this seed exit abruptly (the first workers only; replacements run it). */
@@ -209,7 +212,7 @@ export function runPool(opts: PoolOptions): SeedResult[] {
     // refilled) between seeds and it never holds seeds a worker could be running.
     const own = opts.jobs > 1 && !stopping ? queue.one() : null;
     if (own !== null) {
-      record(runSeed(opts.scenario, own, opts.eventsMax));
+      record(opts.runOwn === undefined ? runSeed(opts.scenario, own, opts.eventsMax) : opts.runOwn(own));
       continue;
     }
     if (Atomics.wait(signal, 0, seen, WAIT_SLICE_MS) !== 'timed-out') continue;

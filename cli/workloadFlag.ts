@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { WorkloadDefinitionError } from '../sim/workloads/registry.ts';
 import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkload.ts';
 import { shellWord, UsageError } from './args.ts';
+import { missingFile } from './missingFile.ts';
 import { IMPORT_TIMEOUT_ENV, importTimeoutMs, startImportWatchdog, type ImportWatchdog } from './importWatchdog.ts';
 
 /** The `--workload` option for parseFlags. */
@@ -62,7 +63,7 @@ function notAModule(path: string, file: string): string {
 
 function moduleUrl(path: string, cwd: string): string {
   const file = resolve(cwd, path);
-  if (!existsSync(file)) throw new UsageError(`--workload ${path}: no such file`);
+  if (!existsSync(file)) throw new UsageError(`--workload ${path}: ${missingFile(file)}`);
   if (!statSync(file).isFile()) throw new UsageError(`--workload ${path}: ${statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file'}; name the workload module (.ts, .mts, .js or .mjs)`);
   if (!MODULE_EXTENSIONS.some((ext) => file.endsWith(ext))) throw new UsageError(notAModule(path, file));
   if (!isEsm(file)) {

@@ -6,7 +6,8 @@
 // count and dimension, or throws VecsError naming the file, the record and what is wrong:
 // an empty file, a dimension that is not positive or differs from the first record's, a
 // file that ends inside a record, a float that is NaN or infinite. `limit` reads only the
-// first rows (a base set larger than this machine should index).
+// first rows (a base set larger than this machine should index). groundTruthRows checks a
+// ground truth's neighbours against the base set they index.
 
 export type VecsKind = 'fvecs' | 'ivecs' | 'bvecs';
 
@@ -57,6 +58,27 @@ export function readVecs(bytes: Uint8Array, kind: VecsKind, name: string, limit 
     }
   }
   return { dim, count, data };
+}
+
+/**
+ * A ground-truth .ivecs file's first `k` neighbours of each of `rows` queries, checked
+ * against the base set they index: each an index of its `baseCount` vectors, none twice
+ * in a row. A neighbour outside the base (a padding -1, the ground truth of another or a
+ * larger base set) would match no result, and recall would be reported low without a word.
+ */
+export function groundTruthRows(t: Vecs<Int32Array>, rows: number, k: number, baseCount: number, name: string): Int32Array[] {
+  if (t.count < rows || t.dim < k) throw new VecsError(`${name}: holds ${t.count} rows of ${t.dim} neighbours; need ${rows} rows of at least ${k}`);
+  return Array.from({ length: rows }, (_, i) => {
+    const row = t.data.subarray(i * t.dim, i * t.dim + k);
+    const seen = new Map<number, number>();
+    row.forEach((id, j) => {
+      if (id < 0 || id >= baseCount) throw new VecsError(`${name}: row ${i + 1}, neighbour ${j + 1} is ${id}, not an index of the base set's ${baseCount} vectors (0 to ${baseCount - 1}); is it the ground truth of this base set?`);
+      const before = seen.get(id);
+      if (before !== undefined) throw new VecsError(`${name}: row ${i + 1} names vector ${id} twice (neighbours ${before + 1} and ${j + 1}); a ground truth lists k different nearest neighbours`);
+      seen.set(id, j);
+    });
+    return row;
+  });
 }
 
 /** Writes rows as a .fvecs or .ivecs file's bytes (tests, and converting data for others). */

@@ -15,14 +15,14 @@ type Schema = { _zod: { def: Def } };
 
 const defOf = (s: unknown): Def | null => (s !== null && typeof s === 'object' && '_zod' in s ? (s as Schema)._zod.def : null);
 
-/** A value as a message shows it: short, by kind for mappings and lists. */
+/** A value as a message shows it: short, by kind for mappings and lists, text with anything outside printable ASCII escaped (see shownKey). */
 export function shownInput(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null (an empty value)';
   if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'string') return shownKey(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   return JSON.stringify(v);
 }
 
@@ -110,6 +110,18 @@ function fieldsAt(root: unknown, doc: unknown, path: readonly PropertyKey[]): st
 }
 
 /** The allowed word closest to `word` when it looks like a typo of it (a few edits away), else null. */
+/** A key as a message shows it: quoted, with every character outside printable ASCII as \uXXXX (a zero-width space is otherwise invisible, a Cyrillic о reads as o). */
+export function shownKey(key: string): string {
+  return JSON.stringify(key).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** For a key holding a character outside printable ASCII: which, where, and the fix; else empty. */
+export function nonAsciiNote(key: string): string {
+  const at = key.search(/[^\x20-\x7e]/);
+  if (at < 0) return '';
+  return `; it holds U+${key.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at character ${at + 1}, which is not a plain letter (an invisible character, or one that looks like a Latin letter): field names are plain ASCII, so retype the name`;
+}
+
 export function closest(word: string, allowed: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
@@ -201,8 +213,8 @@ export function issueText(i: z.core.$ZodIssue, doc: unknown, root: unknown): str
     case 'unrecognized_keys': {
       const fields = fieldsAt(root, doc, i.path);
       const s = i.keys.length === 1 ? '' : 's';
-      const hints = fields === null ? [] : i.keys.map((k) => [k, closest(k, fields)] as const).filter(([, c]) => c !== null).map(([k, c]) => `${k}: did you mean ${c}?`);
-      return `unknown field${s} ${listed(i.keys.map((k) => JSON.stringify(k)))}${fields === null ? '' : `: this mapping takes ${fields.join(', ')}`}${hints.length === 0 ? '' : ` (${hints.join('; ')})`}`;
+      const hints = fields === null ? [] : i.keys.map((k) => [k, closest(k, fields)] as const).filter(([, c]) => c !== null).map(([k, c]) => `${shownKey(k) === JSON.stringify(k) ? k : shownKey(k)}: did you mean ${c}?`);
+      return `unknown field${s} ${listed(i.keys.map(shownKey))}${fields === null ? '' : `: this mapping takes ${fields.join(', ')}`}${hints.length === 0 ? '' : ` (${hints.join('; ')})`}${i.keys.map(nonAsciiNote).join('')}`;
     }
     default:
       return i.message;

@@ -3,7 +3,8 @@
 //
 // Contract: parseJson(text) gives what JSON.parse gives, except that a leading byte order
 // mark is skipped, a syntax error is placed by line and column (found by a plain scan where
-// V8's message names no position), and a key given twice in one object is an error (JSON.parse
+// V8's message names no position) and, for the errors a hand-edited file has (a comment, a
+// comma after the last item, NaN, single quotes, a second value), given its fix; a key given twice in one object is an error (JSON.parse
 // would keep the last value and drop the other without a word), and so is nesting deeper than
 // DEPTH_MAX (no file faultline reads nests more than a few levels, and a deeper one would
 // overflow the stack of whatever reads it next). With `exactIntegers`, an integer written
@@ -254,6 +255,22 @@ function tooDeep(body: string, at: number): JsonParse {
   return { ok: false, ...lineColumn(body, at), reason: `nested more than ${DEPTH_MAX} levels deep; a faultline file nests a few levels, so this is not one` };
 }
 
+/**
+ * The fix for the syntax error at `offset`, where the error is one a hand-edited file has:
+ * a comment, a comma after the last item, NaN or Infinity, single quotes, or a second value
+ * after the first. Empty when it is none of these (V8's own words then stand alone).
+ */
+function syntaxFix(body: string, offset: number, message: string): string {
+  const rest = body.slice(offset, offset + 9);
+  if (/^\/[/*]/.test(rest)) return '; JSON has no comments: remove it (a YAML file may have # comments)';
+  if (/^[}\]]/.test(rest) && /,\s*$/.test(body.slice(Math.max(0, offset - 200), offset))) return '; JSON allows no comma after the last item of an object or list: remove the comma';
+  if (/^(NaN|-?Infinity)/.test(rest)) return '; NaN and Infinity are not JSON numbers: write a finite number';
+  if (rest.startsWith("'")) return '; JSON strings and keys take double quotes ("..."), not single ones';
+  if (/after JSON/.test(message)) return '; a JSON file holds one value, and this follows the end of the first: remove it (or the first)';
+  if (body.slice(offset).trim() === '') return '; the JSON ends before every { and [ is closed (a cut file?)';
+  return '';
+}
+
 /** Parses `text` as JSON, held to the contract above. */
 export function parseJson(text: string, opts: JsonOptions = {}): JsonParse {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -262,13 +279,13 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonParse {
     value = JSON.parse(body);
   } catch (e) {
     const message = (e as Error).message;
-    const reason = message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'the JSON ends too early (a cut file?)');
+    const reason = message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '').replace(/ (in JSON )?at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'the JSON ends too early (a cut file?)');
     const pos = /at position (\d+)/.exec(message);
     const found = pos === null ? scan(body) : null;
     if (found?.kind === 'deep') return tooDeep(body, found.at);
     const offset = pos !== null ? Number(pos[1]) : found?.kind === 'error' ? found.at : null;
     if (offset === null) return { ok: false, line: null, column: null, reason };
-    return { ok: false, ...lineColumn(body, offset), reason };
+    return { ok: false, ...lineColumn(body, offset), reason: reason + syntaxFix(body, offset, message) };
   }
   // Only an object can hold a key twice; any value can hold a number.
   if ((value !== null && typeof value === 'object') || (opts.exactIntegers === true && typeof value === 'number')) {

@@ -10,7 +10,7 @@ import { healUs, lastHealUs } from '../faults/schedule.ts';
 import { findWorkload, registeredWorkloads, sectionOwners } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { formatDuration } from './duration.ts';
-import { closest, issueText } from './issueText.ts';
+import { closest, issueText, nonAsciiNote, shownKey } from './issueText.ts';
 import { parseJson } from './jsonText.ts';
 import { writtenFaultProblems } from './writtenFaults.ts';
 import { parseYamlText } from './yamlText.ts';
@@ -246,7 +246,8 @@ function strayKey(key: string, workload: string): Problem {
   if (owners.length > 0) return { path: key, message: `the ${workload} workload does not read a ${key} section (${owners.join(' and ')} ${owners.length === 1 ? 'does' : 'do'}): remove it, or set workload to ${owners.join(' or ')}` };
   const fields = [...Object.keys(baseScenarioShape), ...Object.keys(findWorkload(workload)?.sections ?? {})];
   const near = closest(key, fields);
-  return { path: key, message: `unknown field${near === null ? '' : ` (did you mean ${near}?)`}: a ${workload} scenario has ${fields.join(', ')}` };
+  const shown = shownKey(key);
+  return { path: shown === JSON.stringify(key) ? key : shown, message: `unknown field${near === null ? '' : ` (did you mean ${near}?)`}: a ${workload} scenario has ${fields.join(', ')}${nonAsciiNote(key)}` };
 }
 
 function unknownWorkload(doc: unknown): Problem[] {

@@ -25,12 +25,18 @@ function shownValue(v: unknown): string {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
 }
 
+/** What is wrong with a bare number of µs that is not whole (1e-3, 2.5), or null for any other number. */
+function fractionalMicros(v: number): string | null {
+  if (!Number.isFinite(v) || v < 0 || Number.isInteger(v)) return null;
+  return `${v} is a bare number, read as µs, and the simulated clock counts whole microseconds: write ${Math.floor(v)} or ${Math.ceil(v)}, or a duration with its unit such as "1ms"`;
+}
+
 /** A duration in integer µs of at least `minUs`, from "1.5s"-style text or a number of µs. */
 export function durationAtLeast(minUs: number, why: string) {
   const schema = z.union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? `is required: add it (${DURATION_HINT.replace(/^expected /, '')})` : `${DURATION_HINT}, got ${shownValue(iss.input)}`) }).transform((v, ctx) => {
     const us = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? v : null) : parseDuration(v);
     if (us === null) {
-      ctx.addIssue({ code: 'custom', message: (typeof v === 'string' ? fractionOfMicrosecond(v) : null) ?? `${DURATION_HINT}, got ${shownValue(v)}` });
+      ctx.addIssue({ code: 'custom', message: (typeof v === 'string' ? fractionOfMicrosecond(v) : fractionalMicros(v)) ?? `${DURATION_HINT}, got ${shownValue(v)}` });
       return z.NEVER;
     }
     if (us > DURATION_US_MAX) {

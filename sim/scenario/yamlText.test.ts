@@ -45,9 +45,9 @@ describe('parseYamlText', () => {
 
   it('still refuses syntax errors, duplicate keys, alias bombs and deep nesting by place', () => {
     expect(problems('a: [1\nb: 2\n')[0]).toMatch(/^line \d+, column \d+: not valid YAML: /);
-    expect(problems('a: 1\na: 2\n')).toEqual(['line 2, column 1: not valid YAML: Map keys must be unique']);
+    expect(problems('a: 1\na: 2\n')).toEqual(['line 2, column 1: the key "a" is given twice in one mapping (first at line 1, column 1); a field has one value: keep the one you mean and remove the other']);
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
-    expect(problems(bomb)).toEqual(['(syntax): not valid YAML: Excessive alias count indicates a resource exhaustion attack']);
+    expect(problems(bomb)).toEqual([expect.stringMatching(/^line 3, column 8: aliases expand past the YAML reader's limit from here: .*write the values out/)]);
     expect(problems(`a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)[0]).toMatch(/^line 1, column \d+: nested too deeply for the YAML reader/);
   });
 

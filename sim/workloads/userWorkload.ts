@@ -56,17 +56,37 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** validate()'s result: an array of problems, each { path, message }. */
+/** "a control character (U+000A at character 3)" for the first in `text`, or null (cli/args.ts says the same of flags). */
+function controlCharacter(text: string): string | null {
+  const at = text.search(/[\u0000-\u001f\u007f-\u009f]/);
+  return at < 0 ? null : `a control character (U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at character ${at + 1})`;
+}
+
+/** Why text a workload returns for faultline to print cannot be printed, or null. */
+function unprintable(text: string): string | null {
+  const c = controlCharacter(text);
+  return c === null ? null : `holds ${c}: it would print raw into faultline's messages (a line break reads as another line, an escape rewrites the terminal); write plain text`;
+}
+
+/** validate()'s result: an array of problems, each { path, message }, printable and not empty. */
 function checkedProblems(workload: string, v: unknown): Problem[] {
   const expected = 'expected an array of problems, each { path: string, message: string } ([] when the scenario is fine)';
   if (!Array.isArray(v)) throw badResult(workload, 'validate()', `${shown(v)}: ${expected}`);
   v.forEach((p: unknown, i) => {
     if (!isObject(p) || typeof p.path !== 'string' || typeof p.message !== 'string') throw badResult(workload, 'validate()', `${shown(p)} at [${i}]: ${expected}`);
+    if (p.path.trim() === '') throw badResult(workload, 'validate()', `a problem with an empty path at [${i}]: name the field it is about (e.g. "${workload}.size", or "(root)" for the scenario as a whole)`);
+    if (p.message.trim() === '') throw badResult(workload, 'validate()', `a problem with an empty message at [${i}] (path ${JSON.stringify(p.path)}): say what is wrong with the field and the fix`);
+    for (const field of ['path', 'message'] as const) {
+      const why = unprintable(p[field] as string);
+      if (why !== null) throw badResult(workload, 'validate()', `a problem whose ${field} ${why} (at [${i}])`);
+    }
   });
   return v as Problem[];
 }
 
 function checkedReason(workload: string, v: unknown): string | null {
+  const why = typeof v === 'string' ? unprintable(v) : null;
+  if (why !== null) throw badResult(workload, 'kvHistory()', `a reason that ${why}`);
   if (v === null || (typeof v === 'string' && v.trim() !== '')) return v;
   throw badResult(workload, 'kvHistory()', `${shown(v)}: expected null (the run records a key-value history) or a sentence saying why it records none`);
 }
@@ -127,6 +147,8 @@ function checkedStats(workload: string, v: unknown): Record<string, number | str
   if (!isObject(v)) throw badResult(workload, 'finish()', `${shown(v)}: ${expected}`);
   for (const [k, x] of Object.entries(v)) {
     if (!(typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))) throw badResult(workload, 'finish()', `an object whose ${k} is ${shown(x)}: ${expected}`);
+    const why = unprintable(k) ?? (typeof x === 'string' ? unprintable(x) : null);
+    if (why !== null) throw badResult(workload, 'finish()', `an object whose stat ${JSON.stringify(k)} ${why}`);
     if ((BUILTIN_STATS as readonly string[]).includes(k)) throw badResult(workload, 'finish()', `an object with the key ${k}, which every run report already has (${BUILTIN_STATS.join(', ')}): name your stat something else`);
   }
   return v as Record<string, number | string>;

@@ -10,7 +10,8 @@
 // strings with EDN's escapes, keywords (as Keyword), symbols (as EdnSymbol), vectors and
 // lists (as arrays), sets (as arrays, a repeated element an error), maps (as a Map keyed by
 // a keyword's or string's name, or a number; a repeated key an error), tagged forms
-// (`#inst "..."`, `#jepsen.history.Op{...}`: the tag is dropped, the form kept), `#_`
+// (`#inst "..."`, `#jepsen.history.Op{...}`, as EdnTagged: the tag and the form; readers
+// that compare values must not take `#inst "x"` for `"x"`, which Clojure holds unequal), `#_`
 // (discards the next form), `;` comments and commas as whitespace. Not read, with an error
 // naming the construct: characters (`\a`), ratios, regular expressions, keys other than
 // keywords, strings and numbers, nesting deeper than DEPTH_MAX.
@@ -38,7 +39,17 @@ export class EdnDecimal {
   constructor(readonly value: number, readonly text: string) {}
 }
 
-export type EdnValue = null | boolean | number | string | Keyword | EdnSymbol | EdnDecimal | EdnValue[] | EdnMap;
+/** A tagged form (`#inst "2020-01-01"`): the tag's name and the form it tags. */
+export class EdnTagged {
+  constructor(readonly tag: string, readonly form: EdnValue) {}
+}
+
+/** The form under any tags (`#jepsen.history.Op{...}` is an event map). */
+export function untagged(v: EdnValue): EdnValue {
+  return v instanceof EdnTagged ? untagged(v.form) : v;
+}
+
+export type EdnValue = null | boolean | number | string | Keyword | EdnSymbol | EdnDecimal | EdnTagged | EdnValue[] | EdnMap;
 export type EdnMap = Map<string | number, EdnValue>;
 
 export class EdnError extends Error {
@@ -236,7 +247,7 @@ export function readEdn(text: string, onForm?: (form: EdnForm) => void): EdnForm
       i++;
       const tag = readToken();
       if (tag === '' || !/^[A-Za-z]/.test(tag)) fail(`"#${tag}" is not a tag EDN knows (a tag is # followed by a name, such as #inst)`, at);
-      return readForm();
+      return new EdnTagged(tag, readForm());
     }
     if (c === '\\') fail('character literals (\\a) are not read in a history; write a string', at);
     const token = readToken();
@@ -286,6 +297,7 @@ export function showEdn(v: EdnValue): string {
   if (v instanceof Keyword) return `:${v.name}`;
   if (v instanceof EdnSymbol) return v.name;
   if (v instanceof EdnDecimal) return v.text;
+  if (v instanceof EdnTagged) return `#${v.tag} ${showEdn(v.form)}`;
   if (Array.isArray(v)) return `[${v.map(showEdn).join(' ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${typeof k === 'number' ? k : `:${k}`} ${showEdn(x)}`).join(', ')}}`;
   return JSON.stringify(v);

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../linearizability.ts';
-import { EDN_DEPTH_MAX, EdnError, Keyword, readEdn } from './edn.ts';
+import { EDN_DEPTH_MAX, EdnError, EdnTagged, Keyword, readEdn } from './edn.ts';
 import { detectFormat, HistoryFileError, modelFor, readHistoryText, type ReadHistoryOptions } from './readHistory.ts';
 
 function verdictOf(text: string, opts: ReadHistoryOptions = {}): string {
@@ -33,7 +33,7 @@ describe('readEdn', () => {
     expect(map.get('value')).toEqual([3, null]);
     expect(map.get('s')).toBe('a"bé');
     expect([map.get('x'), map.get('t'), map.get('n')]).toEqual([1.5, true, -7]);
-    expect(readEdn('#{1 2} (3 4) #_ {:dropped 1} #inst "2020-01-01" ; a comment\n#jepsen.history.Op{:a 1}').map((f) => f.value)).toEqual([[1, 2], [3, 4], '2020-01-01', new Map([['a', 1]])]);
+    expect(readEdn('#{1 2} (3 4) #_ {:dropped 1} #inst "2020-01-01" ; a comment\n#jepsen.history.Op{:a 1}').map((f) => f.value)).toEqual([[1, 2], [3, 4], new EdnTagged('inst', '2020-01-01'), new EdnTagged('jepsen.history.Op', new Map([['a', 1]]))]);
     expect(readEdn('{:a 1}\n\n{:b 2}').map((f) => f.line)).toEqual([1, 3]);
   });
 

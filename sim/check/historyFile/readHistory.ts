@@ -39,7 +39,7 @@ import { queueModel, type QueueInput, type QueueOutput } from '../models/queue.t
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../models/register.ts';
 import { setModel, type SetInput, type SetOutput } from '../models/set.ts';
 import { parseJson } from '../../scenario/jsonText.ts';
-import { EdnDecimal, EdnError, EdnSymbol, Keyword, readEdn, showEdn, type EdnForm, type EdnValue } from './edn.ts';
+import { EdnDecimal, EdnError, EdnSymbol, EdnTagged, Keyword, readEdn, showEdn, untagged, type EdnForm, type EdnValue } from './edn.ts';
 
 export type HistoryFormat = 'edn' | 'jepsen-log' | 'json';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['edn', 'jepsen-log', 'json'];
@@ -111,6 +111,7 @@ type Plain = null | boolean | number | string | Plain[] | { [k: string]: Plain }
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 
 function plainOf(v: EdnValue): Plain {
+  if (v instanceof EdnTagged) return plainOf(v.form);
   if (v instanceof Keyword || v instanceof EdnSymbol) return v.name;
   if (v instanceof EdnDecimal) return v.value;
   if (Array.isArray(v)) return v.map(plainOf);
@@ -190,12 +191,14 @@ function fieldsOf(v: Plain, where: string, format: HistoryFormat): { [k: string]
 }
 
 /**
- * Keywords and strings both read as their names, so :a and "a" would compare equal (in
- * Clojure they are not), and so do the integer 1, the double 1.0 and the decimal 1M (Clojure
- * holds them unequal): one file writing a value both ways in its values or keys is refused,
- * naming both places, instead of a read of :a passing for a write of "a".
+ * Keywords, symbols and strings all read as their names, so :a, a and "a" would compare
+ * equal (in Clojure they are not), and so do the integer 1, the double 1.0 and the decimal 1M (Clojure
+ * holds them unequal), and a tagged value and its form (#inst "2020-01-01" and the string
+ * "2020-01-01"; a tag's form is what is read): one file writing a value two such ways in
+ * its values or keys is refused, naming both places, instead of a read of :a passing for a
+ * write of "a".
  */
-type ValueKind = 'keyword' | 'string' | 'integer' | 'double' | 'bigdecimal';
+type ValueKind = 'keyword' | 'symbol' | 'string' | 'integer' | 'double' | 'bigdecimal' | `#${string}`;
 
 class NameKinds {
   private readonly first = new Map<string, { kind: ValueKind; shown: string; where: string }>();
@@ -207,7 +210,9 @@ class NameKinds {
   }
 
   note(v: EdnValue, where: string): void {
-    if (v instanceof Keyword || v instanceof EdnSymbol) this.take(`n${v.name}`, 'keyword', `the keyword :${v.name}`, where);
+    if (v instanceof EdnTagged) this.tagged(v, where);
+    else if (v instanceof Keyword) this.take(`n${v.name}`, 'keyword', `the keyword :${v.name}`, where);
+    else if (v instanceof EdnSymbol) this.take(`n${v.name}`, 'symbol', `the symbol ${v.name}`, where);
     else if (typeof v === 'string') this.take(`n${v}`, 'string', `the string ${JSON.stringify(v)}`, where);
     else if (v instanceof EdnDecimal) this.take(`#${v.value}`, v.text.endsWith('M') ? 'bigdecimal' : 'double', `the ${v.text.endsWith('M') ? 'decimal' : 'double'} ${v.text}`, where);
     else if (typeof v === 'number') this.take(`#${v}`, Number.isInteger(v) ? 'integer' : 'double', `the ${Number.isInteger(v) ? 'integer' : 'double'} ${v}`, where);
@@ -215,11 +220,21 @@ class NameKinds {
     else if (v instanceof Map) for (const x of v.values()) this.note(x, where);
   }
 
+  /** A tagged string, keyword or number is its own kind of value; what a tagged collection holds is noted as it is. */
+  private tagged(v: EdnTagged, where: string): void {
+    const form = untagged(v);
+    const id = typeof form === 'string' ? `n${form}` : form instanceof Keyword || form instanceof EdnSymbol ? `n${form.name}` : typeof form === 'number' || form instanceof EdnDecimal ? `#${typeof form === 'number' ? form : form.value}` : null;
+    if (id === null) this.note(form, where);
+    else this.take(id, `#${v.tag}`, `the tagged value ${showEdn(v)}`, where);
+  }
+
   private take(id: string, kind: ValueKind, shown: string, where: string): void {
     const f = this.first.get(id);
     if (f === undefined) this.first.set(id, { kind, shown, where });
     else if (f.kind !== kind) {
-      const why = kind === 'keyword' || kind === 'string' ? 'keywords and strings compare by name here' : `Clojure holds an integer, a double and a decimal of one value unequal ((= 1 1.0) and (= 1 1M) are false), but both read as the number ${id.slice(1)} here`;
+      const why = kind.startsWith('#') || f.kind.startsWith('#')
+        ? 'a tagged value reads as the form it tags here (the tag is not kept), but Clojure holds it unequal to that form untagged or under another tag'
+        : kind === 'keyword' || kind === 'symbol' || kind === 'string' ? `${f.kind === 'symbol' || kind === 'symbol' ? 'keywords, symbols' : 'keywords'} and strings compare by name here` : `Clojure holds an integer, a double and a decimal of one value unequal ((= 1 1.0) and (= 1 1M) are false), but both read as the number ${id.slice(1)} here`;
       throw new HistoryFileError(`${where}: holds ${shown}, and ${f.where} ${f.shown}; ${why}, so the two would be checked as one value: write it one way`);
     }
   }
@@ -231,7 +246,9 @@ function parseEdnText(text: string): ParsedText {
   // A whole history may be one vector of maps, or one map per form (read as it goes).
   let first: EdnForm | undefined;
   let forms = 0;
-  const take = (value: EdnValue, where: string): void => {
+  // An event may be tagged (#jepsen.history.Op{...}): its tag says what it is, not a value.
+  const take = (tagged: EdnValue, where: string): void => {
+    const value = untagged(tagged);
     addEvent(out, fieldsOf(plainOf(value), where, 'edn'), where, 'edn');
     names.event(value, where);
   };
@@ -614,6 +631,8 @@ function operationsOf(items: NonNullable<ParsedText['operations']>, model: Histo
     for (const k of Object.keys(o)) if (!OPERATION_FIELDS.includes(k)) throw new HistoryFileError(`${where}: ${JSON.stringify(k)} is not a field of an operation; an operation has ${OPERATION_FIELDS.join(', ')}: fix or remove it`);
     const num = (name: string, v: Plain): number => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HistoryFileError(`${where}: ${name} is ${describePlain(v)}; expected a non-negative number (a time, or an id)`);
+      // Beyond 2^53 neighbouring times read as one (1e300 + 1 is 1e300): their order would be lost.
+      if (v > Number.MAX_SAFE_INTEGER) throw new HistoryFileError(`${where}: ${name} is ${v}, beyond ${Number.MAX_SAFE_INTEGER}, where two different times can read as one number and their order be lost; give times in a unit that keeps them below it (µs or ns since the test began)`);
       return v;
     };
     const clientId = num('clientId', o.clientId ?? null);
