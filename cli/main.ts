@@ -285,7 +285,7 @@ function humanReport(r: CliReport, outDir: string | undefined, allowInconclusive
   ];
   if (r.workers !== undefined && r.lockstep !== undefined) {
     const threads = r.kernelHostsFirst === true ? `${r.workers} runners (this thread and ${r.workers - 1} worker thread${r.workers === 2 ? '' : 's'})` : `${r.workers} worker threads`;
-    lines.push(`  ${threads} · ${formatCount(r.lockstep.windows)} lockstep windows · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
+    lines.push(`  ${threads} · ${formatCount(r.lockstep.windows)} lockstep windows (${r.lockstep.horizons ? 'a horizon per runner' : 'one for all runners'}) · ${r.lockstep.eventsPerCall.toFixed(1)} events per worker call`);
   }
   if (r.swarmSettings !== undefined) {
     lines.push(`  swarm drew these settings from the seed: ${Object.entries(r.swarmSettings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);

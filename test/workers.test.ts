@@ -11,6 +11,7 @@ import { instantFaults } from '../sim/faults/aimed.ts';
 import { materialize } from '../sim/faults/swarm.ts';
 import { runScenario } from '../sim/run/runScenario.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import type { World } from '../sim/world/world.ts';
 import { spawnNodePool } from '../sim/workers/nodePool.ts';
 import { inProcessRunners, runScenarioLockstep } from '../sim/workers/runLockstep.ts';
 
@@ -35,7 +36,7 @@ describe('lockstep determinism', () => {
           expect(ls.report.stats).toEqual(base.stats);
         }
       }
-    });
+    }, 240_000); // Nine lockstep runs: 10-35 s, 78 s with the machine's load average at 16.
   }
 
   it('per-runner horizons: each runner delivers its own nodes\' messages, with fewer calls than one window for all and the same trace', async () => {
@@ -70,6 +71,27 @@ describe('lockstep determinism', () => {
       expect(ls.report.traceHash, `seed ${seed}`).toBe(base.traceHash);
       expect(ls.report.events).toBe(base.events);
     }
+  });
+
+  it('an action scheduled the moment a server reports something: one window for all applies its link change in order; per-runner horizons, past it already, stop the run naming it', async () => {
+    // A workload's install() may call world.at from onTelemetry. Here the first leader is cut
+    // off 1 µs after it reports itself; the runners have run further by then.
+    const s = scenario('raft-kv-basic', 3_000_000);
+    const observe = (w: World): void => {
+      let done = false;
+      w.onTelemetry((t, node, name) => {
+        if (name !== 'raft.leader' || done) return;
+        done = true;
+        w.at(t + 1, 'late cut', () => void w.net.partition({ shape: 'isolate', nodes: [node] }));
+      });
+    };
+    const base = runScenario(s, 1, { observe }).report;
+    const one = await runScenarioLockstep(s, 1, 2, inProcessRunners, { observe, horizons: false });
+    expect(one.report.traceHash).toBe(base.traceHash);
+    expect(one.lockstep.horizons).toBe(false);
+    await expect(runScenarioLockstep(s, 1, 2, inProcessRunners, { observe, horizons: true })).rejects.toThrow(/^Lockstep: the action "late cut" at \d+ µs changes nodes or links, but runner \d already ran to \d+ µs .*: run it in one thread$/);
+    // Built-in workloads never do that, and get the horizons by default.
+    expect((await runScenarioLockstep(s, 1, 2, inProcessRunners)).lockstep.horizons).toBe(true);
   });
 
   it('L follows the links: the least latency any link can draw, recomputed when a fault changes a link', async () => {
@@ -180,7 +202,7 @@ describe('faultline run --workers', () => {
     expect(r.workers).toBe(3);
     expect(r.kernelHostsFirst).toBe(true);
     const human = run(['--scenario', 'heartbeat-crash', '--seed', '5', '--workers', '3', '--kernel-hosts-first']);
-    expect(human.stdout).toMatch(/3 runners \(this thread and 2 worker threads\) · [\d,]+ lockstep windows/);
+    expect(human.stdout).toMatch(/3 runners \(this thread and 2 worker threads\) · [\d,]+ lockstep windows \(a horizon per runner\) · /);
     const failing = run(['--scenario', 'heartbeat-crash', '--workers', '2', '--kernel-hosts-first'], { FAULTLINE_TEST_WORKER_FAIL: 'throw:40' });
     expect(failing.status).toBe(1);
     expect(failing.stderr).toMatch(/simulation error with --workers 2 --kernel-hosts-first: node \d+ failed/);

@@ -62,6 +62,8 @@ export interface LockstepStats {
   eventsPerCall: number;
   /** The least window bound L used, µs (the least link latency over the run so far). */
   lookaheadUs: Micros;
+  /** Per-runner horizons (true) or one window for all runners (false). */
+  horizons: boolean;
 }
 
 /** (time, key) pairs in canonical order. */
@@ -139,7 +141,7 @@ export class Lockstep {
   }
 
   stats(): LockstepStats {
-    return { windows: this.windows, runnerCalls: this.calls, eventsPerCall: this.calls === 0 ? 0 : this.world.remoteExecuted / this.calls, lookaheadUs: this.lookaheadLeast };
+    return { windows: this.windows, runnerCalls: this.calls, eventsPerCall: this.calls === 0 ? 0 : this.world.remoteExecuted / this.calls, lookaheadUs: this.lookaheadLeast, horizons: this.horizons };
   }
 
   /** The earliest local event over all runners, as (time, key). */

@@ -4,7 +4,7 @@
 import type { Micros, NodeId } from '../../core/env.ts';
 import { materialize } from '../faults/swarm.ts';
 import { buildRun, EVENTS_MAX_DEFAULT, eventLimitReason, seedText, reportOf, type RunOptions, type RunReport } from '../run/runScenario.ts';
-import { userModuleUrls } from '../workloads/registry.ts';
+import { userModuleUrls, workloadOrigin } from '../workloads/registry.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { Lockstep, type LockstepStats, type Runner } from './lockstep.ts';
@@ -39,9 +39,13 @@ export interface LockstepOptions extends Pick<RunOptions, 'retainTrace' | 'onPro
   hostStatsUs?: Micros;
   /**
    * Per-runner horizons, each runner transmitting its own nodes' messages (lockstep.ts):
-   * default on, except for worlds that serve endpoints themselves (the MAPE-K control
-   * plane, the operator), which keep one window for all. false: one window for all (the
-   * comparison in bench/workers.ts).
+   * default on for the built-in workloads, except for worlds that serve endpoints
+   * themselves (the MAPE-K control plane, the operator), which keep one window for all. A
+   * user's workload module keeps one window too: its install() may schedule an action the
+   * moment a server reports something (world.at from onTelemetry), which a runner may
+   * already have run past; one window for all applies such an action's link changes in
+   * order, per-runner horizons could only stop the run. true forces them (a module known
+   * not to do that); false: one window for all (the comparison in bench/workers.ts).
    */
   horizons?: boolean;
 }
@@ -52,7 +56,7 @@ export async function runScenarioLockstep(s: Scenario, seed: number, runnerCount
   opts.observe?.(built.world, materialize(s, seed));
   const { placement, nodesByRunner } = placeNodes(built.world.nodeCount, runnerCount);
   const w = built.world;
-  const horizons = (opts.horizons ?? true) && !w.hasEndpoints;
+  const horizons = (opts.horizons ?? workloadOrigin(s.workload)?.kind === 'builtin') && !w.hasEndpoints;
   const transport = horizons ? { placement, link: w.net.baseProfile, latencyFloorUs: w.net.latencyFloorUs, originSeqMax: w.kernel.originSeqMax, sendTaps: w.hasSendTaps } : undefined;
   // The runners build their nodes from the scenario as drawn for this seed (raft.swarm
   // draws protocol settings the nodes read), as buildRun did for the kernel's side.
