@@ -1,0 +1,94 @@
+// Goal: the eighth hostile-input round. Files, flags and workload modules a hostile or
+// careless user gives the CLI are refused with exit 2, a message naming the file, field,
+// hook or flag and the fix, no stack, nothing on stdout and nothing written; nothing a
+// run could not judge passes.
+// Method: each case writes its input into a fresh temporary directory and runs the CLI
+// in-process (test/cliHarness.ts), or as a real process where the process's own end is the
+// point; each was wrong before its fix (the comment says how).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliAsync } from './cliHarness.ts';
+import { esc, refused } from './support/hostile.ts';
+
+let dir: string;
+let n = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fl-hostile8-'));
+});
+
+function file(name: string, text: string | Buffer): string {
+  const p = join(dir, `${++n}-${name}`);
+  writeFileSync(p, text);
+  return p;
+}
+
+const ROOT = process.cwd();
+
+/** The CLI as a real process (a module's process.exit would end this one). */
+function faultline(...argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin/faultline.mjs'), ...argv], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => { out += String(d); });
+    p.stderr.on('data', (d: Buffer) => { err += String(d); });
+    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(guard);
+      done({ code, out, err });
+    });
+  });
+}
+
+describe('a workload module that breaks the contract (defect 1)', () => {
+  const MODULE = 'test/fixtures/workloads/brokenContract.ts';
+  const scenario = (where: string): string => file(`contract-${where}.yaml`, `name: contract\ndescription: x\nworkload: broken-contract\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\ncontract: { where: ${where} }\n`);
+
+  it.each([
+    // It printed PASS, then Node's stack ("setTimer called by node 0 outside its own event handler"), exit 1.
+    ['asyncHandler', /^faultline: workload broken-contract: onTimer\(\) of node 0's process returned a Promise \(is it an async function\?\): a process handles each event synchronously, within the event; .*; drop async, and do the work before returning\n$/],
+    // install()'s promise was taken for an object with no finish(): the checks in it never ran, and the run passed.
+    ['asyncInstall', /^faultline: workload broken-contract: install\(\) returned a Promise \(is it an async function\?\): install\(\) runs synchronously, and faultline uses what it returns at once; drop async/],
+    ['asyncFinish', /^faultline: workload broken-contract: finish\(\) returned a Promise \(is it an async function\?\)/],
+    // NaN and -1 never exceed a memory budget: the run passed with no memory check at all.
+    ['memoryNaN', /^faultline: workload broken-contract: memoryBytes\(\) of node 0's process returned NaN: expected the process's live memory, a finite number of bytes >= 0 \(0 when it does not say\)\n$/],
+    ['memoryNegative', /^faultline: workload broken-contract: memoryBytes\(\) of node 0's process returned -1: expected/],
+  ])('%s: run --json --out exits 2 naming the hook and the fix, and writes nothing', async (where, pattern) => {
+    const out = join(dir, `contract-out-${++n}`);
+    const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario(where), '--json', '--out', out);
+    refused(r, pattern);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('memoryBytes() that throws exits 2 as the workload\'s, with its own line only (it said "the simulator crashed on seed 1 (a bug in faultline; its stack follows)", with faultline\'s stack)', async () => {
+    const out = join(dir, `contract-out-${++n}`);
+    const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario('memoryThrows'), '--out', out);
+    expect(r.code, r.err).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^faultline: workload broken-contract threw in memoryBytes\(\) of node 0's process: cannot count\n {4}at Ticker\.memoryBytes \(.*brokenContract\.ts:\d+:\d+\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a module that keeps its promises still runs', async () => {
+    const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario('nowhere'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+  });
+
+  it('process.exit(0) in a handler: run and sweep --jobs 1 exit 2 saying so, and leave no --out (exit 0 with no word: a pass to CI)', async () => {
+    const outs = [join(dir, 'exit-run', 'deeper'), join(dir, 'exit-sweep')];
+    const [run, sweep] = await Promise.all([
+      faultline('run', '--workload', MODULE, '--scenario', scenario('exit0'), '--out', outs[0], '--metrics-out', join(dir, 'exit-metrics.txt')),
+      faultline('sweep', '--workload', MODULE, '--scenario', scenario('exit0'), '--seeds', '1..2', '--jobs', '1', '--out', outs[1]),
+    ]);
+    for (const r of [run, sweep]) {
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(new RegExp(`^faultline: the process was ended by process\\.exit\\(0\\) before the command finished: a --workload module \\(${esc(MODULE)}\\) called it while loading or in a hook or handler; nothing was judged, so the exit code is 2\\. .*remove the process\\.exit call\\n$`));
+    }
+    for (const o of [...outs, join(dir, 'exit-run'), join(dir, 'exit-metrics.txt')]) expect(existsSync(o), o).toBe(false);
+  }, 90_000);
+});
