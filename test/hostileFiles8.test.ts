@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, refused } from './support/hostile.ts';
+import { esc, refused, scenarioRefused as shared } from './support/hostile.ts';
 
 let dir: string;
 let n = 0;
@@ -24,6 +24,11 @@ function file(name: string, text: string | Buffer): string {
   const p = join(dir, `${++n}-${name}`);
   writeFileSync(p, text);
   return p;
+}
+
+/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
+function scenarioRefused(text: string, ...patterns: RegExp[]): void {
+  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
 }
 
 const ROOT = process.cwd();
@@ -91,4 +96,18 @@ describe('a workload module that breaks the contract (defect 1)', () => {
     }
     for (const o of [...outs, join(dir, 'exit-run'), join(dir, 'exit-metrics.txt')]) expect(existsSync(o), o).toBe(false);
   }, 90_000);
+});
+
+describe('an operator whose action weights cannot be drawn from (defect 2)', () => {
+  const admin = (ops: string): string => `name: h\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3, spares: 1 }\nduration: 5s\nadmin: { start: 1s, every: 100ms, ops: ${ops} }\n`;
+  it('admin.ops adding up to Infinity exits 2 naming admin.ops and the fix, as clients.mix does (every draw fell through to compact, whose weight was 0: the run compacted and passed)', () => {
+    scenarioRefused(admin('{ addLearner: 1e308, promote: 1e308, remove: 0, removeLeader: 0, transfer: 0, compact: 0 }'),
+      /^ {2}admin\.ops: the weights add up to more than a number can hold; they are proportions \(the default is addLearner 2, promote 2, remove 1, removeLeader 1, transfer 3, compact 1\), so use small numbers$/m);
+  });
+
+  it('every weight 0 says which weights and the fix; small weights still run', () => {
+    scenarioRefused(admin('{ addLearner: 0, promote: 0, remove: 0, removeLeader: 0, transfer: 0, compact: 0 }'),
+      /^ {2}admin\.ops: every weight is 0, so the operator could draw no action: give at least one of addLearner, promote, remove, removeLeader, transfer, compact a weight above 0/m);
+    expect(cli('run', '--scenario', file('admin.yaml', admin('{ addLearner: 0.5, promote: 0.5 }')), '--quiet').code).toBe(0);
+  });
 });
