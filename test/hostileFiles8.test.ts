@@ -111,3 +111,24 @@ describe('an operator whose action weights cannot be drawn from (defect 2)', () 
     expect(cli('run', '--scenario', file('admin.yaml', admin('{ addLearner: 0.5, promote: 0.5 }')), '--quiet').code).toBe(0);
   });
 });
+
+describe('replay FILE that is not a run\'s record (defect 3)', () => {
+  it('a run\'s trace.jsonl, a --history-out history or other JSON Lines exits 2 saying what the file is and what to replay (each was told "holds many seeds: name one, as in trace.jsonl#seed=17", which failed again)', async () => {
+    const out = join(dir, 'replay-run');
+    const history = join(dir, 'replay-history.jsonl');
+    expect((await cliAsync(ROOT, 'run', '--scenario', 'raft-kv-basic', '--out', out, '--history-out', history, '--quiet')).code).toBe(0);
+    const trace = join(out, 'trace.jsonl');
+    refused(cli('replay', trace), new RegExp(`^faultline: replay: FILE ${esc(trace)} is a run's trace \\(every event, as \`run --out\` writes it\\), which holds no scenario to run: replay the report\\.json beside it \\(${esc(join(out, 'report.json'))}\\), or give --scenario NAME --seed N --expect HASH\\n$`));
+    refused(cli('replay', history), new RegExp(`^faultline: replay: FILE ${esc(history)} is a client history \\(as \`run --history-out\` writes it\\), which holds no scenario to run: \`faultline check ${esc(history)}\` checks it; replay takes a report\\.json`));
+    refused(cli('replay', file('other.jsonl', '{"a": 1}\n')), /^faultline: replay: FILE \S+other\.jsonl is JSON Lines but not a sweep's results log \(its first line is not a sweep header\): replay takes a report\.json/);
+    // A sweep's results log still asks for a seed.
+    const sweep = join(dir, 'replay-sweep');
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--jobs', '1', '--out', sweep, '--quiet').code).toBe(0);
+    refused(cli('replay', join(sweep, 'results.jsonl')), /holds many seeds: name one, as in \S+results\.jsonl#seed=17/);
+  });
+
+  it('a scenario FILE that is binary or UTF-16 is named as FILE (it was blamed on --scenario, a flag not given)', () => {
+    refused(cli('replay', file('binary.yaml', Buffer.from('name: x\0\n'))), /^faultline: replay: FILE: \S+binary\.yaml holds a NUL byte \(at byte 7\): it is binary, not a YAML or JSON scenario; is it the right file\?\n$/);
+    refused(cli('replay', file('utf16.yaml', Buffer.from([0xff, 0xfe, 0x6e, 0x00]))), /^faultline: replay: FILE: \S+utf16\.yaml is UTF-16 text; save it as UTF-8\n$/);
+  });
+});
