@@ -132,3 +132,10 @@ describe('replay FILE that is not a run\'s record (defect 3)', () => {
     refused(cli('replay', file('utf16.yaml', Buffer.from([0xff, 0xfe, 0x6e, 0x00]))), /^faultline: replay: FILE: \S+utf16\.yaml is UTF-16 text; save it as UTF-8\n$/);
   });
 });
+
+describe('a failure detector that could never suspect anyone (defect 4)', () => {
+  it('heartbeat.timeout as long as the run exits 2 naming it and the fix (timeout 240h in a 10s run with a crash passed: no node was ever suspected, and the check found nothing to fault)', () => {
+    scenarioRefused('name: h\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 10s\nheartbeat: { interval: 100ms, timeout: 240h }\nfaults:\n  - { at: 2s, kind: crash, node: 2, duration: 3s }\n',
+      /^ {2}heartbeat\.timeout: is 240h, at least the run's duration \(10s\): no peer could be suspected before the run ends, so the detector would never act and the run would pass untested; give a timeout of a few heartbeat intervals \(e\.g\. interval 100ms, timeout 500ms\)$/m);
+  });
+});
