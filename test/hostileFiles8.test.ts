@@ -139,3 +139,16 @@ describe('a failure detector that could never suspect anyone (defect 4)', () => 
       /^ {2}heartbeat\.timeout: is 240h, at least the run's duration \(10s\): no peer could be suspected before the run ends, so the detector would never act and the run would pass untested; give a timeout of a few heartbeat intervals \(e\.g\. interval 100ms, timeout 500ms\)$/m);
   });
 });
+
+describe('knowledge values no run writes (defect 5)', () => {
+  const knowledge = (restart: string, runs = '1'): string => file('knowledge.json', `{"version": 1, "runs": ${runs}, "actions": {"crashed": {"restart": ${restart}}}, "baselines": {}, "thresholds": {}, "episodes": []}\n`);
+  it('a negative ttrUsSum, or runs past 2^53, exits 2 naming the field, and the run writes nothing (each was taken as written: the negative time ranked restart above its success rate)', () => {
+    const out = join(dir, 'knowledge-out');
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', knowledge('{"tries": 1, "recovered": 1, "ttrUsSum": -1}'), '--out', out),
+      /^ {2}actions\.crashed\.restart: expected \{ tries, recovered <= tries, ttrUsSum >= 0 \}, counts being whole numbers up to 2\^53$/m,
+      /fix or remove the fields named, or save it again/);
+    refused(cli('run', '--scenario', 'mapek-crash', '--knowledge', knowledge('{"tries": 1, "recovered": 1, "ttrUsSum": 5}', '1e300'), '--out', out),
+      /^ {2}runs: expected a count: a whole number from 0 to 2\^53$/m);
+    expect(existsSync(out)).toBe(false);
+  });
+});
