@@ -6,7 +6,7 @@
 // in-process (test/cliHarness.ts), or as a real process where the process's own end is the
 // point; each was wrong before its fix (the comment says how).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +35,13 @@ const ROOT = process.cwd();
 
 /** The CLI as a real process (a module's process.exit would end this one). */
 function faultline(...argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return node('bin/faultline.mjs', argv, {});
+}
+
+/** A script of the package run by Node, with more environment. */
+function node(script: string, argv: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin/faultline.mjs'), ...argv], { cwd: ROOT });
+    const p = spawn(process.execPath, [join(ROOT, script), ...argv], { cwd: ROOT, env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => { out += String(d); });
@@ -151,4 +156,39 @@ describe('knowledge values no run writes (defect 5)', () => {
       /^ {2}runs: expected a count: a whole number from 0 to 2\^53$/m);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('bench hnsw\'s data set of one\'s own (defect 6)', () => {
+  const bench = (data: string) => node('bin/bench.mjs', ['hnsw'], { FAULTLINE_HNSW_DATA: data });
+
+  it('a FAULTLINE_HNSW_DATA that is missing, or holds no base file, exits 2 with the message alone (each was Node\'s stack of the throw, exit 1)', async () => {
+    const empty = join(dir, 'hnsw-empty');
+    mkdirSync(empty);
+    const [missing, none] = await Promise.all([bench(join(dir, 'no-such-dir')), bench(empty)]);
+    expect(missing.code, missing.err).toBe(2);
+    expect(missing.err).toBe(`bench: hnsw: FAULTLINE_HNSW_DATA: ${join(dir, 'no-such-dir')} does not exist; name the directory that holds *base.fvecs (or .bvecs), *query.fvecs and optionally *groundtruth.ivecs\n`);
+    expect(none.code, none.err).toBe(2);
+    expect(none.err).toBe(`bench: hnsw: FAULTLINE_HNSW_DATA: ${empty} holds no *base.fvecs/bvecs file; expected e.g. sift_base.fvecs\n`);
+    expect(missing.out + none.out).toBe('');
+  }, 90_000);
+
+  it('a base file over 2 GiB is read only as far as FAULTLINE_HNSW_BASE_MAX (it failed with ERR_FS_FILE_TOO_LARGE and a stack before one vector was read)', async () => {
+    const big = join(dir, 'hnsw-big');
+    mkdirSync(big);
+    const record = (v: number[]): Buffer => {
+      const b = Buffer.alloc(4 + 4 * v.length);
+      b.writeInt32LE(v.length, 0);
+      v.forEach((x, i) => b.writeFloatLE(x, 4 + 4 * i));
+      return b;
+    };
+    writeFileSync(join(big, 'x_query.fvecs'), record([1, 2]));
+    // One real record, then zeros to past 2 GiB (sparse): record 2 gives dimension 0.
+    const fd = openSync(join(big, 'x_base.fvecs'), 'w');
+    writeSync(fd, record([3, 4]));
+    ftruncateSync(fd, 12 * (Math.floor(2 ** 31 / 12) + 1000));
+    closeSync(fd);
+    const r = await bench(big);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toBe(`bench: hnsw: FAULTLINE_HNSW_DATA: ${join(big, 'x_base.fvecs')}: record 2 gives dimension 0 but record 1 gave 2; every record of a .fvecs file has the same dimension\n`);
+  }, 90_000);
 });
