@@ -192,3 +192,17 @@ describe('bench hnsw\'s data set of one\'s own (defect 6)', () => {
     expect(r.err).toBe(`bench: hnsw: FAULTLINE_HNSW_DATA: ${join(big, 'x_base.fvecs')}: record 2 gives dimension 0 but record 1 gave 2; every record of a .fvecs file has the same dimension\n`);
   }, 90_000);
 });
+
+describe('"-" for standard input or output (defect 7)', () => {
+  it('--metrics-out -, --scenario -, check - and merge - exit 2 saying faultline reads and writes named files, and write nothing (--metrics-out - wrote a file called "-" and said "wrote -"; check - said "no such file")', async () => {
+    const cwd = join(dir, 'dash');
+    mkdirSync(cwd);
+    const dash = /: "-" is not standard input or output here: faultline reads and writes named files only, so it would name a file called "-"; give a file name \(\.\/- for a file of that name\)\. See `faultline \w+ --help`\.\n$/;
+    refused(await cliAsync(cwd, 'run', '--scenario', 'heartbeat-crash', '--metrics-out', '-'), /^faultline: --metrics-out: "-"/, dash);
+    refused(await cliAsync(cwd, 'run', '--scenario', '-'), /^faultline: --scenario: "-"/, dash);
+    refused(await cliAsync(cwd, 'check', '-'), /^faultline: an argument: "-"/, dash);
+    refused(await cliAsync(cwd, 'merge', '-'), /^faultline: an argument: "-"/, dash);
+    refused(await cliAsync(cwd, 'replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--trace-out', '-'), /^faultline: --trace-out: "-"/, dash);
+    expect(existsSync(join(cwd, '-'))).toBe(false);
+  });
+});
