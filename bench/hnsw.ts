@@ -18,14 +18,15 @@
 // (default) or cosine; FAULTLINE_HNSW_BASE_MAX (default 100,000) and
 // FAULTLINE_HNSW_QUERIES_MAX (default 1,000) cut it to this machine's size (the ground
 // truth is then computed, as it only holds for the whole base set). Only that set is run.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import 'fake-indexeddb/auto';
 import hnswlibNode from 'hnswlib-node';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { corpusByName } from '../corpus/registry.ts';
 import { vectorOf, type Corpus } from '../corpus/corpus.ts';
-import { groundTruthRows, readVecs, vecsKindOf, VecsError } from '../corpus/vecs.ts';
+import { groundTruthRows, readVecs, VECS_DIM_MAX, vecsKindOf, VecsError, type Vecs, type VecsKind } from '../corpus/vecs.ts';
+import { BenchInputError } from './support/benchInputError.ts';
 import { paraphrase } from '../corpus/queries.ts';
 import { syntheticCorpus } from '../corpus/synthetic.ts';
 import { exactKnn, normalised, recallAt, type Metric, type Neighbour } from '../core/rag/vector.ts';
@@ -126,42 +127,84 @@ interface Dataset {
   truth?: Int32Array[];
 }
 
+/**
+ * The first `limit` records of a .fvecs/.bvecs/.ivecs file and how many it holds in all,
+ * reading only those records: a base set is cut to FAULTLINE_HNSW_BASE_MAX, and reading
+ * the whole of a larger one first (SIFT1B's 128 GB) ended in Node's ERR_FS_FILE_TOO_LARGE
+ * stack, or in memory. The file's size is held to whole records as readVecs holds bytes.
+ */
+function readVecsPrefix(file: string, kind: 'ivecs', limit: number): Vecs<Int32Array> & { total: number };
+function readVecsPrefix(file: string, kind: 'fvecs' | 'bvecs', limit: number): Vecs<Float32Array> & { total: number };
+function readVecsPrefix(file: string, kind: VecsKind, limit: number): Vecs<Float32Array | Int32Array> & { total: number } {
+  const parse = (bytes: Uint8Array): Vecs<Float32Array | Int32Array> => (kind === 'ivecs' ? readVecs(bytes, 'ivecs', file) : readVecs(bytes, kind, file));
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new BenchInputError(`FAULTLINE_HNSW_DATA: cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(4, size));
+    readSync(fd, head, 0, head.length, 0);
+    // An empty or cut first record is readVecs's to name.
+    if (size < 4) return { ...parse(head), total: 0 };
+    const dim = head.readInt32LE(0);
+    if (dim < 1 || dim > VECS_DIM_MAX) return { ...parse(head), total: 0 };
+    const recordBytes = 4 + dim * (kind === 'bvecs' ? 1 : 4);
+    if (size % recordBytes !== 0) throw new VecsError(`${file}: ${size} bytes is not a whole number of ${recordBytes}-byte records (dimension ${dim}); the file is cut short or not a .${kind} file`);
+    const total = size / recordBytes;
+    const bytes = Buffer.alloc(Math.min(total, limit) * recordBytes);
+    for (let at = 0; at < bytes.length;) at += readSync(fd, bytes, at, bytes.length - at, at);
+    return { ...parse(bytes), total };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function positiveEnv(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(text)) throw new Error(`${name}: expected a positive integer, got "${text}"`);
+  if (!/^[1-9]\d*$/.test(text)) throw new BenchInputError(`${name}: expected a positive integer, got "${text}"`);
   return Number(text);
 }
 
 /** FAULTLINE_HNSW_DATA's files, read and cut to size. */
 function externalDataset(dir: string): Dataset {
-  const files = readdirSync(dir);
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? (e as Error).message})`;
+    throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${dir} ${what}; name the directory that holds *base.fvecs (or .bvecs), *query.fvecs and optionally *groundtruth.ivecs`);
+  }
   const pick = (part: string, kinds: readonly string[], required: boolean): string | undefined => {
     const found = files.filter((f) => f.includes(part) && kinds.includes(vecsKindOf(f) ?? ''));
-    if (found.length > 1) throw new Error(`FAULTLINE_HNSW_DATA: ${dir} holds ${found.length} ${part} files (${found.join(', ')}); keep one`);
-    if (found.length === 0 && required) throw new Error(`FAULTLINE_HNSW_DATA: ${dir} holds no *${part}.${kinds.join('/')} file; expected e.g. sift_${part}.fvecs`);
+    if (found.length > 1) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${dir} holds ${found.length} ${part} files (${found.join(', ')}); keep one`);
+    if (found.length === 0 && required) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${dir} holds no *${part}.${kinds.join('/')} file; expected e.g. sift_${part}.fvecs`);
     return found[0];
   };
   const baseFile = pick('base', ['fvecs', 'bvecs'], true) as string;
   const queryFile = pick('query', ['fvecs', 'bvecs'], true) as string;
   const truthFile = pick('groundtruth', ['ivecs'], false);
   const metricText = process.env.FAULTLINE_HNSW_METRIC ?? 'l2';
-  if (metricText !== 'l2' && metricText !== 'cosine') throw new Error(`FAULTLINE_HNSW_METRIC: expected l2 or cosine, got "${metricText}"`);
+  if (metricText !== 'l2' && metricText !== 'cosine') throw new BenchInputError(`FAULTLINE_HNSW_METRIC: expected l2 or cosine, got "${metricText}"`);
   const metric: Metric = metricText;
   const baseMax = positiveEnv('FAULTLINE_HNSW_BASE_MAX', 100_000);
   const queriesMax = positiveEnv('FAULTLINE_HNSW_QUERIES_MAX', 1_000);
   const read = (f: string, limit: number) => {
     try {
-      return readVecs(readFileSync(join(dir, f)), vecsKindOf(f) as 'fvecs' | 'bvecs', join(dir, f), limit);
+      return readVecsPrefix(join(dir, f), vecsKindOf(f) as 'fvecs' | 'bvecs', limit);
     } catch (e) {
-      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      if (e instanceof VecsError) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${e.message}`);
       throw e;
     }
   };
-  const base = read(baseFile, Infinity);
-  const count = Math.min(base.count, baseMax);
+  const base = read(baseFile, baseMax);
+  const count = base.count;
   const q = read(queryFile, queriesMax);
-  if (q.dim !== base.dim) throw new Error(`FAULTLINE_HNSW_DATA: ${queryFile} has dimension ${q.dim} but ${baseFile} ${base.dim}`);
+  if (q.dim !== base.dim) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${queryFile} has dimension ${q.dim} but ${baseFile} ${base.dim}`);
   const rows = (data: Float32Array, dim: number, n: number): Float32Array[] => Array.from({ length: n }, (_, i) => {
     const v = data.subarray(i * dim, (i + 1) * dim);
     return metric === 'cosine' ? normalised(v) : v.slice();
@@ -172,18 +215,18 @@ function externalDataset(dir: string): Dataset {
   const corpus: Corpus = { name: `${baseFile.replace(/\.\w+$/, '')}-${count}x${base.dim}`, dim: base.dim, count, metric, vectors, titles: baseRows.map((_, i) => String(i)), source: dir };
   const queries = rows(q.data, q.dim, q.count);
   let truth: Int32Array[] | undefined;
-  if (truthFile !== undefined && count === base.count) {
+  if (truthFile !== undefined && count === base.total) {
     let t;
     try {
-      t = readVecs(readFileSync(join(dir, truthFile)), 'ivecs', join(dir, truthFile), q.count);
+      t = readVecsPrefix(join(dir, truthFile), 'ivecs', q.count);
     } catch (e) {
-      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      if (e instanceof VecsError) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${e.message}`);
       throw e;
     }
     try {
       truth = groundTruthRows(t, q.count, K, count, join(dir, truthFile));
     } catch (e) {
-      if (e instanceof VecsError) throw new Error(`FAULTLINE_HNSW_DATA: ${e.message}`);
+      if (e instanceof VecsError) throw new BenchInputError(`FAULTLINE_HNSW_DATA: ${e.message}`);
       throw e;
     }
   }

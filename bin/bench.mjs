@@ -19,6 +19,14 @@ const results = { node: process.version, date: new Date().toISOString() };
 for (const name of wanted.length > 0 ? wanted : modules) {
   if (process.stderr.isTTY) process.stderr.write(`bench: ${name}...\n`);
   const mod = await import(join(dir, `${name}.ts`));
-  results[name] = await mod.run();
+  try {
+    results[name] = await mod.run();
+  } catch (e) {
+    // A refusal of the benchmark's input (bench/support/benchInputError.ts) is the user's to
+    // fix: its message, exit 2. It was Node's stack of the throw, exit 1.
+    if (e?.name !== 'BenchInputError') throw e;
+    process.stderr.write(`bench: ${name}: ${e.message}\n`);
+    process.exit(2);
+  }
 }
 process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -203,6 +203,20 @@ function refuseControlCharacters(tokens: readonly { kind: string; name?: string;
   }
 }
 
+/**
+ * "-" is standard input or output by the Unix convention, but faultline reads and writes
+ * named files only: --metrics-out - wrote a file called "-" in the working directory (and
+ * said "wrote -"), and check - or --knowledge - said "no such file". No flag takes "-" as a
+ * value of its own, so it is refused wherever it is given.
+ */
+function refuseDash(tokens: readonly { kind: string; name?: string; value?: string }[], topic: string): void {
+  for (const t of tokens) {
+    if (t.value !== '-') continue;
+    const what = t.kind === 'option' ? `--${t.name}` : 'an argument';
+    throw new UsageError(`${what}: "-" is not standard input or output here: faultline reads and writes named files only, so it would name a file called "-"; give a file name (./- for a file of that name). See \`faultline ${topic} --help\`.`);
+  }
+}
+
 const RUN_OPTIONS = {
   scenario: { type: 'string', short: 's' },
   seed: { type: 'string' },
@@ -259,6 +273,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (v.help) throw new HelpRequested('run');
   refuseRepeatsAndEmpty(parsed.tokens, RUN_OPTIONS, 'run');
   refuseControlCharacters(parsed.tokens, 'run');
+  refuseDash(parsed.tokens, 'run');
   if (v['log-level'] !== undefined && v['logs-out'] === undefined) throw new UsageError('--log-level: sets the level of --logs-out FILE, which is not given; add --logs-out FILE or drop --log-level');
   if (v['scrape-interval'] !== undefined && v['metrics-out'] === undefined) throw new UsageError('--scrape-interval: sets how often --metrics-out FILE is scraped, which is not given; add --metrics-out FILE or drop --scrape-interval');
   const workers = v.workers === undefined ? undefined : parseCount(v.workers, '--workers', WORKERS_MAX);
@@ -301,6 +316,7 @@ export function parseFlags(argv: string[], topic: string, options: FlagSpec, pos
   if (parsed.values.help === true) throw new HelpRequested(topic);
   refuseRepeatsAndEmpty(parsed.tokens, options, topic);
   refuseControlCharacters(parsed.tokens, topic);
+  refuseDash(parsed.tokens, topic);
   if (parsed.positionals.length > positionalsMax) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}. See \`faultline ${topic} --help\`.`);
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }

@@ -25,19 +25,19 @@ export function scenarioNameOf(file: string): string {
 export type Located = { ok: true; file: string; fromCatalog: boolean } | { ok: false; message: string };
 
 /** Resolves `--scenario` as a catalogue name first, then as a file path. */
-export function locateScenario(nameOrFile: string): Located {
+export function locateScenario(nameOrFile: string, flag = '--scenario'): Located {
   const byName = catalogFiles().find((f) => scenarioNameOf(f) === nameOrFile);
   if (byName !== undefined) return { ok: true, file: byName, fromCatalog: true };
   if (existsSync(nameOrFile) && statSync(nameOrFile).isFile()) return { ok: true, file: resolve(nameOrFile), fromCatalog: false };
   // A path that exists but is no file (a directory, a device) is named for what it is.
   if (existsSync(nameOrFile)) {
     const dir = statSync(nameOrFile).isDirectory();
-    return { ok: false, message: `--scenario: ${nameOrFile} is ${dir ? 'a directory' : 'not a regular file (a device, a FIFO or a socket)'}; name a scenario file${dir ? ' in it' : ''} (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
+    return { ok: false, message: `${flag}: ${nameOrFile} is ${dir ? 'a directory' : 'not a regular file (a device, a FIFO or a socket)'}; name a scenario file${dir ? ' in it' : ''} (YAML or JSON) or a catalogue scenario (see \`faultline list\`).` };
   }
   const link = brokenLink(nameOrFile);
-  if (link !== null) return { ok: false, message: `--scenario: ${nameOrFile} is a symbolic link ${link}; point it at a scenario file, or name the file itself.` };
+  if (link !== null) return { ok: false, message: `${flag}: ${nameOrFile} is a symbolic link ${link}; point it at a scenario file, or name the file itself.` };
   const names = catalogFiles().map(scenarioNameOf);
-  return { ok: false, message: `--scenario: "${nameOrFile}" is neither a catalogue scenario nor a file. Known scenarios: ${names.join(', ')} (see \`faultline list\`).` };
+  return { ok: false, message: `${flag}: "${nameOrFile}" is neither a catalogue scenario nor a file. Known scenarios: ${names.join(', ')} (see \`faultline list\`).` };
 }
 
 export function loadScenarioFile(file: string): ParseResult {

@@ -20,6 +20,7 @@
 // business only: nothing here reaches core/ or sim/.
 import { isMainThread, Worker } from 'node:worker_threads';
 import { UsageError } from './args.ts';
+import { exitNow } from './deliberateExit.ts';
 
 export const IMPORT_TIMEOUT_ENV = 'FAULTLINE_WORKLOAD_IMPORT_TIMEOUT_MS';
 export const IMPORT_TIMEOUT_MS_DEFAULT = 30_000;
@@ -87,7 +88,7 @@ export function startImportWatchdog(limitMs: number, describe: () => string): Im
     if (Atomics.compareExchange(state, 0, LOADING, TIMER_FIRED) !== LOADING) return;
     Atomics.notify(state, 0);
     say();
-    process.exit(2);
+    exitNow(2);
   }, limitMs);
   timer.unref();
   const onExit = (): void => {

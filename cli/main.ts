@@ -39,6 +39,7 @@ import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
 import { workloadOf } from '../sim/workloads/registry.ts';
+import { forgetStrayExitCleanups, onStrayExit } from './deliberateExit.ts';
 
 export interface Io {
   out: (s: string) => void;
@@ -149,11 +150,17 @@ function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: Run
     undoOut();
     undoSave();
   };
+  // A module's process.exit() during the run takes the prepared outputs back (deliberateExit.ts).
+  const stray = onStrayExit(() => {
+    telemetry?.discard();
+    undo();
+  });
   const replay = runCommand(loaded, args.seed, args);
   const progress = !args.json && !args.quiet && io.errIsTty ? new Progress(io.err) : null;
   const onProgress = progress ? (sim: number, total: number, events: number) => progress.update(sim / total, `${formatMicros(sim)} / ${formatMicros(total)} · ${formatCount(events)} events`) : undefined;
   const t0 = wallNowMs();
   const finish = (report: RunReport, trace: readonly TraceEvent[], extra: Partial<CliReport>, wrote: string[] = []): number => {
+    stray();
     progress?.clear();
     const outRel = args.out === undefined ? undefined : relative(io.cwd, args.out) || '.';
     // Explanations are bounded in the report and the terminal; the whole text goes to a file.
@@ -404,12 +411,17 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<numb
 export function main(argv: string[], io: Io): number {
   const code = mainAny(argv, io);
   if (typeof code !== 'number') throw new Error('main: this command is asynchronous; call mainAsync');
+  forgetStrayExitCleanups();
   return code;
 }
 
 export async function mainAsync(argv: string[], io: Io): Promise<number> {
   const code = mainAny(argv, io);
-  return typeof code === 'number' ? code : code.catch((e: unknown) => handled(e, io));
+  if (typeof code === 'number') {
+    forgetStrayExitCleanups();
+    return code;
+  }
+  return code.catch((e: unknown) => handled(e, io)).finally(forgetStrayExitCleanups);
 }
 
 function mainAny(argv: string[], io: Io): number | Promise<number> {

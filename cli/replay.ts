@@ -12,8 +12,8 @@
 // --seed and --expect with a report or a sweep entry (they go with a scenario file). What
 // a file records is held to the flags' own rules: a report's seed is what --seed accepts,
 // its replay command is parsed as `run`'s flags are, a sweep file is read by sweepFile.ts.
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { materialize } from '../sim/faults/swarm.ts';
 import { formatCount, formatMicros } from '../sim/kernel/time.ts';
@@ -118,6 +118,44 @@ function sweepEntrySeed(path: string, text: string): number {
 
 const MANY_SEEDS = (file: string): string => `replay: ${file} holds many seeds: name one, as in ${file}#seed=17`;
 
+/** The first line of `file` (at most 64 KiB of it), or null when it cannot be read. */
+function firstLine(file: string): string | null {
+  const buf = Buffer.alloc(64 * 1024);
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const got = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, got).toString('utf8').replace(/^\uFEFF/, '');
+    const end = text.indexOf('\n');
+    return end < 0 ? text : text.slice(0, end);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * Why a .jsonl FILE is not replayed by itself. Only a sweep's results log holds seeds to
+ * name; a run's trace.jsonl (or its --history-out history, or any other JSON Lines) was
+ * told "holds many seeds: name one, as in trace.jsonl#seed=17", which then failed again.
+ */
+function jsonlMessage(file: string): string {
+  const line = firstLine(file);
+  let first: unknown = null;
+  try {
+    first = line === null ? null : JSON.parse(line);
+  } catch {
+    first = null;
+  }
+  const o = first !== null && typeof first === 'object' && !Array.isArray(first) ? (first as Record<string, unknown>) : {};
+  if (o.faultline === 'sweep-log') return MANY_SEEDS(file);
+  const give = `replay takes a report.json (from \`run --out\`), a sweep entry such as results.jsonl#seed=17, or a scenario file with --seed`;
+  if ('t' in o && 'node' in o && 'kind' in o) return `replay: FILE ${file} is a run's trace (every event, as \`run --out\` writes it), which holds no scenario to run: replay the report.json beside it (${join(dirname(file), 'report.json')}), or give --scenario NAME --seed N --expect HASH`;
+  if ('clientId' in o && 'call' in o) return `replay: FILE ${file} is a client history (as \`run --history-out\` writes it), which holds no scenario to run: \`faultline check ${file}\` checks it; ${give}`;
+  return `replay: FILE ${file} is JSON Lines but not a sweep's results log (its first line is not a sweep header): ${give}`;
+}
+
 /** Classifies and checks the positional FILE; every problem names it. */
 function readNamed(file: string): Named {
   const hash = file.lastIndexOf('#seed=');
@@ -134,7 +172,7 @@ function readNamed(file: string): Named {
     throw new UsageError(`replay: FILE ${file} is a directory: give a report.json (from \`run --out\`), a sweep entry such as ${join(file, SWEEP_FILE)}#seed=17, or a scenario file`);
   }
   if (!st.isFile()) throw new UsageError(`replay: FILE ${file} is not a regular file: give a report.json, a sweep entry (sweep.json#seed=N) or a scenario file`);
-  if (file.endsWith('.jsonl')) throw new UsageError(MANY_SEEDS(file));
+  if (file.endsWith('.jsonl')) throw new UsageError(jsonlMessage(file));
   if (file.endsWith('.json')) {
     const d = readJsonFile(file);
     if (d === null || typeof d !== 'object' || Array.isArray(d)) {
@@ -189,7 +227,7 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
     const loaded = run.knowledge === undefined ? base : { ...base, scenario: recorded(named.file, 'its replay command', () => withKnowledge(base.scenario, run.knowledge as string)) };
     return { loaded, seed: named.seed, recordedHash: named.hash, from: named.file, eventsMax: run.eventsMax, knowledge: run.knowledge };
   }
-  return { loaded: loadScenarioRef(named.file, workloads), seed: seed ?? 1, recordedHash: expect, from: named.file };
+  return { loaded: loadScenarioRef(named.file, workloads, 'replay: FILE'), seed: seed ?? 1, recordedHash: expect, from: named.file };
 }
 
 /** The files a replay reads (those that are files: a catalogue name is not), for refuseSharedPaths. */

@@ -45,7 +45,7 @@ export const SCENARIO_BYTES_MAX = 8 * 1024 * 1024;
  * unreadable, UTF-16 or binary (NUL bytes), or not UTF-8 (a Latin-1 file's bytes would
  * otherwise become U+FFFD silently).
  */
-export function readScenarioFile(file: string, flag = '--scenario'): string {
+export function readScenarioFile(file: string, flag = '--scenario', shown = file): string {
   return readUtf8File(file, flag, { bytesMax: SCENARIO_BYTES_MAX, noun: 'a scenario', what: 'a YAML or JSON scenario', why: 'a scenario of the most faults allowed is under 1 MiB' });
 }
 
@@ -54,29 +54,30 @@ export function readScenarioFile(file: string, flag = '--scenario'): string {
  * should be, unreadable, a directory, UTF-16 or binary, or not UTF-8 is a UsageError naming
  * `flag` (or the argument), the file and the fix.
  */
-export function readUtf8File(file: string, flag: string, limit: { bytesMax: number; noun: string; what: string; why: string }): string {
+export function readUtf8File(file: string, flag: string, limit: { bytesMax: number; noun: string; what: string; why: string }, shown = file): string {
   let bytes: Buffer;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) throw new UsageError(`${flag}: ${file} is a directory; name a file`);
+    if (st.isDirectory()) throw new UsageError(`${flag}: ${shown} is a directory; name a file`);
     // A FIFO or a device (/dev/zero) would be read until it ends, which may be never.
-    if (!st.isFile()) throw new UsageError(`${flag}: ${file} is not a regular file (a FIFO, a device or a socket); name a file`);
-    if (st.size > limit.bytesMax) throw new UsageError(`${flag}: ${file} is ${formatCount(st.size)} bytes; ${limit.noun} file holds at most ${formatCount(limit.bytesMax)} (${limit.why}): is it the right file?`);
+    if (!st.isFile()) throw new UsageError(`${flag}: ${shown} is not a regular file (a FIFO, a device or a socket); name a file`);
+    if (st.size > limit.bytesMax) throw new UsageError(`${flag}: ${shown} is ${formatCount(st.size)} bytes; ${limit.noun} file holds at most ${formatCount(limit.bytesMax)} (${limit.why}): is it the right file?`);
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag}: cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' || code === 'ELOOP' ? missingFile(file) : (e as Error).message}`);
+    throw new UsageError(`${flag}: cannot read ${shown}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' || code === 'ELOOP' ? missingFile(file) : (e as Error).message}`);
   }
   // A leading byte order mark is skipped, as TextDecoder does by default.
-  return utf8Text(bytes, `${flag}: ${file}`, limit.what).replace(/^\uFEFF/, '');
+  return utf8Text(bytes, `${flag}: ${shown}`, limit.what).replace(/^\uFEFF/, '');
 }
 
 /** Resolves and validates `--scenario`; every problem is a UsageError (exit 2, nothing run). */
-export function loadScenarioRef(nameOrFile: string, workloads: readonly string[] = []): ScenarioRef {
-  const loc = locateScenario(nameOrFile);
+export function loadScenarioRef(nameOrFile: string, workloads: readonly string[] = [], flag = '--scenario'): ScenarioRef {
+  const loc = locateScenario(nameOrFile, flag);
   if (!loc.ok) throw new UsageError(loc.message);
-  const text = readScenarioFile(loc.file);
+  // A file is named as the user gave it; a catalogue scenario by its path in the package.
+  const text = readScenarioFile(loc.file, flag, loc.fromCatalog ? loc.file : nameOrFile);
   return fromText(text, loc.file, loc.fromCatalog ? undefined : nameOrFile, workloads);
 }
 

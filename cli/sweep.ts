@@ -25,6 +25,7 @@ import { humanSummary, jsonSummary, summarize, sweepExitCode, writeSweepOutputs 
 import { wallNowMs } from './wallclock.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userModuleUrls } from '../sim/workloads/registry.ts';
+import { onStrayExit } from './deliberateExit.ts';
 
 export interface SweepOptions {
   loaded: ScenarioRef;
@@ -141,6 +142,12 @@ export function runSweep(o: SweepOptions): SweepFile {
       deadline.disarm();
     }
   };
+  // A module's process.exit() mid-sweep is handled as an exception here would be (deliberateExit.ts).
+  const stray = onStrayExit(() => {
+    log?.close();
+    if (done.length > 0) writePartial();
+    else if (o.out !== undefined) rmSync(join(o.out.dir, RESULTS_LOG), { force: true });
+  });
   let results: SeedResult[];
   try {
     if (o.jobs === 1) {
@@ -165,6 +172,7 @@ export function runSweep(o: SweepOptions): SweepFile {
     writePartial();
     throw e;
   } finally {
+    stray();
     deadline.stop();
     log?.close();
   }
@@ -238,6 +246,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
     ], io.cwd);
   }
   const undoOut = out === undefined ? () => {} : prepareOutDir(out, '--out', outFiles);
+  const stray = onStrayExit(undoOut);
   const outShown = out === undefined ? undefined : relative(io.cwd, out) || '.';
   const progress = v.json !== true && v.quiet !== true && io.errIsTty ? new Progress(io.err) : null;
   let done = 0;
@@ -265,6 +274,7 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
     io.err(`faultline: ${e.message}\n  reproduce it in one process: ${runCommand(loaded, '<the seed above>')}${saved}\n`);
     return 1;
   }
+  stray();
   progress?.clear();
   if (out !== undefined) writeSweepOutputs(file, out, allowInconclusive);
   const sum = summarize(file.results, file.wallMs);

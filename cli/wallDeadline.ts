@@ -18,6 +18,7 @@
 // trace is the same with or without it. Wall-clock timers are the CLI's alone (never in
 // core/ or sim/).
 import { isMainThread, Worker } from 'node:worker_threads';
+import { exitNow } from './deliberateExit.ts';
 
 /**
  * The shared word: even while idle, odd while armed (each arm a new value), and the ends:
@@ -80,7 +81,7 @@ export function startWallDeadline(limitMs: number, fired: () => DeadlineEnd): Wa
     const end = fired();
     process.stderr.write(`faultline: ${end.message}\n`);
     process.exitCode = end.code;
-    if (exit) process.exit(end.code);
+    if (exit) exitNow(end.code);
   };
   if (isMainThread) {
     try {

@@ -17,6 +17,7 @@ import { registerWorkloadModule, userFrames } from '../sim/workloads/userWorkloa
 import { shellWord, UsageError } from './args.ts';
 import { missingFile } from './missingFile.ts';
 import { IMPORT_TIMEOUT_ENV, importTimeoutMs, startImportWatchdog, type ImportWatchdog } from './importWatchdog.ts';
+import { cleanUpStrayExit, exitingDeliberately } from './deliberateExit.ts';
 
 /** The `--workload` option for parseFlags. */
 export const WORKLOAD_FLAG = { workload: { type: 'string', multiple: true } } as const;
@@ -136,8 +137,31 @@ function registerModule(path: string, url: string, ns: unknown): void {
  */
 export function withWorkloads(paths: readonly string[], cwd: string, body: () => number | Promise<number>, recordedIn?: string): number | Promise<number> {
   if (paths.length === 0) return body();
+  const unguard = guardExit(paths);
   const loading = loadWorkloadFiles(paths, cwd).catch((e: unknown) => {
     throw recordedIn !== undefined && e instanceof UsageError ? new UsageError(`${recordedIn} records ${e.message}; give the module's path with --workload PATH`) : e;
   });
-  return loading.then(body);
+  return loading.then(body).finally(unguard);
+}
+
+/**
+ * Until the command settles, a process.exit() that faultline did not ask for
+ * (deliberateExit.ts) came from a module's code: process.exit(0) in a hook or handler ended
+ * `faultline run` with exit 0 and no word, which a CI job reads as every check held. Such a
+ * call takes the command's outputs back (onStrayExit), says so, and exits 2. Other ends of
+ * the process (a watchdog that stopped a loop, a top-level await that never settled) are
+ * not calls of process.exit and keep their own messages. Returns the undo.
+ */
+function guardExit(paths: readonly string[]): () => void {
+  const original = process.exit;
+  const guarded = (code?: number | string | null): never => {
+    if (exitingDeliberately()) return original.call(process, code);
+    cleanUpStrayExit();
+    process.stderr.write(`faultline: the process was ended by process.exit(${code ?? ''}) before the command finished: a --workload module (${paths.join(', ')}) called it while loading or in a hook or handler; nothing was judged, so the exit code is 2. A workload reports a failure with world.violate() and a bad scenario with validate(); remove the process.exit call\n`);
+    return original.call(process, 2);
+  };
+  process.exit = guarded as typeof process.exit;
+  return () => {
+    if (process.exit === guarded) process.exit = original;
+  };
 }

@@ -62,7 +62,7 @@ describe('the operator workload (admin:)', () => {
     expect(problems({ every: '1s' })).toEqual([]);
     expect(problems({ every: 0 }).join('\n')).toMatch(/^admin\.every: /);
     expect(problems({ ops: { transfer: -1 } }).join('\n')).toMatch(/admin\.ops\.transfer: must be a weight >= 0/);
-    expect(problems({ ops: { addLearner: 0, promote: 0, remove: 0, removeLeader: 0, transfer: 0, compact: 0 } }).join('\n')).toMatch(/admin\.ops: give at least one action/);
+    expect(problems({ ops: { addLearner: 0, promote: 0, remove: 0, removeLeader: 0, transfer: 0, compact: 0 } }).join('\n')).toMatch(/admin\.ops: every weight is 0, so the operator could draw no action: give at least one of addLearner, promote, remove, removeLeader, transfer, compact a weight above 0/);
     expect(problems({ opz: 1 }).join('\n')).toMatch(/admin/);
     expect(problems({}, { nodes: 3 }).join('\n')).toMatch(/topology\.spares: admin\.ops\.addLearner needs idle spare servers/);
   });

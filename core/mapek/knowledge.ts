@@ -152,7 +152,9 @@ function structuredCloneData(d: KnowledgeData): KnowledgeData {
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const isCount = (x: unknown): x is number => isNum(x) && Number.isInteger(x) && x >= 0;
+// A count is exact: past 2^53 (runs: 1e300) adding one changes nothing, and such a file was
+// taken as written.
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
 /** Validates a knowledge file's parsed JSON: the data, or every problem by path. */
 export function parseKnowledge(x: unknown): { ok: true; data: KnowledgeData } | { ok: false; problems: string[] } {
@@ -163,7 +165,7 @@ export function parseKnowledge(x: unknown): { ok: true; data: KnowledgeData } | 
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return { ok: false, problems: ['(root): expected a JSON object written by --save-knowledge'] };
   const o = x as Record<string, unknown>;
   if (o.version !== KNOWLEDGE_VERSION) at('version', `expected ${KNOWLEDGE_VERSION}, got ${JSON.stringify(o.version)}`);
-  if (!isCount(o.runs)) at('runs', 'expected a count');
+  if (!isCount(o.runs)) at('runs', 'expected a count: a whole number from 0 to 2^53');
   const obj = (v: unknown, path: string): Record<string, unknown> => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
       at(path, 'expected an object');
@@ -176,7 +178,8 @@ export function parseKnowledge(x: unknown): { ok: true; data: KnowledgeData } | 
     for (const [action, st] of Object.entries(obj(m, `actions.${cause}`))) {
       if (!(ACTION_KINDS as readonly string[]).includes(action)) at(`actions.${cause}.${action}`, `unknown action; known: ${ACTION_KINDS.join(', ')}`);
       const s = obj(st, `actions.${cause}.${action}`);
-      if (!isCount(s.tries) || !isCount(s.recovered) || !isNum(s.ttrUsSum) || (s.recovered as number) > (s.tries as number)) at(`actions.${cause}.${action}`, 'expected { tries, recovered <= tries, ttrUsSum }');
+      // A negative time to recover (no run records one) made an action rank above its success rate.
+      if (!isCount(s.tries) || !isCount(s.recovered) || !isNum(s.ttrUsSum) || s.ttrUsSum < 0 || (s.recovered as number) > (s.tries as number)) at(`actions.${cause}.${action}`, 'expected { tries, recovered <= tries, ttrUsSum >= 0 }, counts being whole numbers up to 2^53');
     }
   }
   for (const [k, b] of Object.entries(obj(o.baselines, 'baselines'))) {

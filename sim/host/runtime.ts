@@ -36,6 +36,14 @@ export interface NodeSpec {
 
 export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 
+/**
+ * An exception that ends the run instead of crashing the node it came from: a process that
+ * broke the Process contract (an async handler, whose code after its first await would run
+ * outside the simulation) is a malformed workload, not a failure of the system under test,
+ * so it must not be judged as a node that threw (sim/workloads/userWorkload.ts).
+ */
+export class RunEndingError extends Error {}
+
 /** Simulated time between two 'host.stats' reports of a busy node, when telemetry is on. */
 export const HOST_STATS_US = 100_000;
 
@@ -338,6 +346,7 @@ export class NodeRuntime {
       this.invoke(h, mode, ev);
     } catch (e) {
       this.execNode = -1;
+      if (e instanceof RunEndingError) throw e;
       this.sink.violate(t, 'process-threw', id, `node ${id} threw while handling ${kind}${msgType ? ` ${msgType}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
       this.crash(id, t, 'crash');
       return;

@@ -82,6 +82,23 @@ function minNotAboveMax(l: { min: number; max: number }, ctx: z.RefinementCtx): 
   if (l.min > l.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `is above max (${formatDuration(l.min)} > ${formatDuration(l.max)}): a latency range needs min <= max` });
 }
 
+/**
+ * A refinement for relative weights a run draws from in proportion (a client's operation
+ * mix, an operator's actions): they must add up to a finite number above 0. With every
+ * weight 0, or weights whose sum overflows to Infinity (1e308 twice), a draw falls through
+ * to its last case every time: clients that were meant to write only read, and an operator
+ * whose compact weighed 0 only compacted, silently. `what` names one draw ("a client could
+ * draw no operation"), `example` a sensible set of weights.
+ */
+export function drawableWeights(what: string, example: string) {
+  return (m: Readonly<Record<string, number>>, ctx: z.RefinementCtx): void => {
+    const names = Object.keys(m);
+    const total = names.reduce((a, k) => a + m[k], 0);
+    if (total === 0) ctx.addIssue({ code: 'custom', message: `every weight is 0, so ${what}: give at least one of ${names.join(', ')} a weight above 0 (${example})` });
+    else if (!Number.isFinite(total)) ctx.addIssue({ code: 'custom', message: `the weights add up to more than a number can hold; they are proportions (${example}), so use small numbers` });
+  };
+}
+
 export const latencySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed'), value: duration }).strict(),
   z.object({ kind: z.literal('uniform'), min: duration, max: duration }).strict().superRefine(minNotAboveMax),

@@ -6,6 +6,7 @@ import { FailureDetector } from '../../core/heartbeat/failureDetector.ts';
 import type { Micros, NodeId } from '../../core/env.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
+import { formatDuration } from '../scenario/duration.ts';
 import { duration, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { defineWorkload, type ScenarioOf } from './workload.ts';
@@ -82,12 +83,24 @@ export function installHeartbeatCheck(world: World, healUs: Micros, liveWithinUs
   return () => ({ liveness });
 }
 
+/**
+ * Settings under which the detector could never act, so its check would judge nothing: a
+ * node alone has no peer to watch, and a timeout as long as the run suspects no peer before
+ * the end (timeout 240h in a 10s run with a crash passed: every node trusted the crashed
+ * one throughout, and the liveness check found nothing to fault).
+ */
+function heartbeatProblems(s: ScenarioOf<typeof sections>): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (s.topology.nodes < 2) problems.push({ path: 'topology.nodes', message: 'is 1: a heartbeat failure detector watches the other nodes, and a single node has none, so nothing would be checked and the run would pass as if it had been tested; give at least 2 nodes' });
+  if (s.heartbeat.timeout >= s.duration) problems.push({ path: 'heartbeat.timeout', message: `is ${formatDuration(s.heartbeat.timeout)}, at least the run's duration (${formatDuration(s.duration)}): no peer could be suspected before the run ends, so the detector would never act and the run would pass untested; give a timeout of a few heartbeat intervals (e.g. interval 100ms, timeout 500ms)` });
+  return problems;
+}
+
 export const heartbeatWorkload = defineWorkload({
   name: 'heartbeat',
   description: 'Every node runs a heartbeat failure detector; after the faults heal, up nodes must trust each other and suspect the nodes that are down.',
   sections,
-  // A detector watches its peers: alone, a node has none, and the check would judge nothing.
-  validate: (s) => (s.topology.nodes < 2 ? [{ path: 'topology.nodes', message: 'is 1: a heartbeat failure detector watches the other nodes, and a single node has none, so nothing would be checked and the run would pass as if it had been tested; give at least 2 nodes' }] : []),
+  validate: heartbeatProblems,
   kvHistory: () => 'the heartbeat workload has no key-value clients',
   nodes: heartbeatNodes,
   install(world, s, ctx) {

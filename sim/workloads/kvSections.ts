@@ -8,7 +8,7 @@ import { KvServer } from '../../core/kv/server.ts';
 import { CLOCK_DRIFT_MAX_DEFAULT, RAFT_BUG_NAMES } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { duration, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
+import { drawableWeights, duration, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
@@ -56,16 +56,8 @@ export const raftSchema = z.object({
   if (r.heartbeatTicks >= r.electionTicks) ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: `must be below electionTicks (${r.heartbeatTicks} >= ${r.electionTicks}): followers would time out between a leader's heartbeats` });
 });
 
-/**
- * The mix is drawn in proportion to its weights (opGenerator), so they must add up to a
- * number above 0: with every weight 0 (or weights whose sum overflows to Infinity) the draw
- * fell through to a get every time, and a run meant to write never wrote.
- */
-function drawableMix(m: Record<'get' | 'put' | 'append' | 'cas' | 'delete', number>, ctx: z.RefinementCtx): void {
-  const total = m.get + m.put + m.append + m.cas + m.delete;
-  if (total === 0) ctx.addIssue({ code: 'custom', message: 'every weight is 0, so a client could draw no operation: give at least one of get, put, append, cas, delete a weight above 0 (the default mix is get 4, put 3, append 2, cas 1)' });
-  else if (!Number.isFinite(total)) ctx.addIssue({ code: 'custom', message: 'the weights add up to more than a number can hold; they are proportions (get 4, put 3 draws 4 gets for 3 puts), so use small numbers' });
-}
+/** The mix is drawn in proportion to its weights (opGenerator). */
+const drawableMix = drawableWeights('a client could draw no operation', 'the default mix is get 4, put 3, append 2, cas 1: 4 gets for 3 puts');
 
 export const clientsSchema = z.object({
   count: z.number().int().min(0).max(256).default(3),

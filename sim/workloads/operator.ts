@@ -19,7 +19,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { parseAdminAnswer, type AdminAnswer, type AdminOpName, type AdminRequest, type ServerStatus } from '../../core/kv/admin.ts';
 import { seal } from '../../core/kv/integrity.ts';
 import type { Stream } from '../kernel/random.ts';
-import { duration, positiveDuration } from '../scenario/schema.ts';
+import { drawableWeights, duration, positiveDuration } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 
 export const ADMIN_ACTIONS = ['addLearner', 'promote', 'remove', 'removeLeader', 'transfer', 'compact'] as const;
@@ -42,16 +42,14 @@ export const adminSchema = z.object({
     removeLeader: weight.default(1),
     transfer: weight.default(3),
     compact: weight.default(1),
-  }).strict().default({ addLearner: 2, promote: 2, remove: 1, removeLeader: 1, transfer: 3, compact: 1 }),
+  }).strict().superRefine(drawableWeights('the operator could draw no action', 'the default is addLearner 2, promote 2, remove 1, removeLeader 1, transfer 3, compact 1')).default({ addLearner: 2, promote: 2, remove: 1, removeLeader: 1, transfer: 3, compact: 1 }),
   /** Voters are never removed below this many. */
   votersMin: z.number().int().min(1).max(64).default(3),
   /** A learner is promoted only when its match is within this many entries of the leader's last index. */
   caughtUp: z.number().int().min(0).default(100),
   /** How long the operator waits for an answer. */
   timeout: positiveDuration.default(200_000),
-}).strict().superRefine((a, ctx) => {
-  if (Object.values(a.ops).every((w) => w === 0)) ctx.addIssue({ code: 'custom', path: ['ops'], message: `give at least one action a weight above 0 (${ADMIN_ACTIONS.join(', ')})` });
-});
+}).strict();
 
 /** The `admin:` section: absent, no operator runs (and the run is unchanged). */
 export const adminSection = adminSchema.optional();

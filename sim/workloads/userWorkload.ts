@@ -19,13 +19,17 @@
 // Workers), which is how workers find the workloads the CLI or the page loaded.
 import type { NodeId, Process } from '../../core/env.ts';
 import type { Problem } from '../scenario/schema.ts';
-import { NODE_ID_MAX } from '../host/runtime.ts';
+import { NODE_ID_MAX, RunEndingError } from '../host/runtime.ts';
 import type { NodeSpec } from '../world/world.ts';
 import { registerWorkload, WorkloadDefinitionError } from './registry.ts';
 import { BUILTIN_STATS, workloadProblems, type Installed, type Workload } from './workload.ts';
 
-/** An exception from a user's workload code, with the user's frames of its stack. */
-export class WorkloadError extends Error {
+/**
+ * An exception from a user's workload code, with the user's frames of its stack. It ends
+ * the run wherever it is thrown (a RunEndingError): even inside a node's event handler it
+ * is the workload's, not a node that failed.
+ */
+export class WorkloadError extends RunEndingError {
   /**
    * `workload` is null when the code that threw ran as a callback (a listener, a scheduled
    * action) and no hook names it. `returned`, when given, says what the hook returned that
@@ -50,6 +54,23 @@ function shown(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   const keys = Object.keys(v);
   return keys.length === 0 ? '{}' : `an object with ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}`;
+}
+
+/** Whether `v` is a promise (or anything with a then method): what an async function returns. */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A hook or handler that returned a promise: refused, its rejection (if any) kept from
+ * ending the process as an unhandled rejection with a stack. Its code after the first await
+ * would run after the run, outside the simulation: a check that never judged, a timer set
+ * by no event (the run printed PASS, then Node's stack of "setTimer called ... outside its
+ * own event handler", exit 1).
+ */
+function promised(workload: string, hook: string, v: PromiseLike<unknown>, what: string): WorkloadError {
+  Promise.resolve(v).catch(() => {});
+  return badResult(workload, hook, `a Promise (is it an async function?): ${what}; drop async, and do the work before returning`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -230,31 +251,53 @@ export function userErrorOf(e: unknown): WorkloadError | null {
 
 /** Runs a user's hook; whatever it throws (even from faultline code it called) is the user's. */
 function guard<T>(workload: string, hook: string, f: () => T): T {
+  let v: T;
   try {
-    return f();
+    v = f();
   } catch (e) {
     throw e instanceof WorkloadError ? e : new WorkloadError(workload, hook, e, userFrames(e));
   }
+  if (isThenable(v)) throw promised(workload, hook, v, `${hook} runs synchronously, and faultline uses what it returns at once`);
+  return v;
 }
 
-/** A process whose exceptions carry the user's file and line in their message. */
-function guardProcess(p: Process): Process {
+const HANDLERS = ['start', 'onMessage', 'onTimer', 'shutdown'] as const;
+
+/**
+ * A process whose exceptions carry the user's file and line in their message. A handler
+ * that returns a promise, and a memoryBytes() that throws or returns what is not a number
+ * of bytes, are the workload's errors (they end the run, exit 2): the first would act
+ * outside its event, the second made the run crash as faultline's own bug, or (NaN, a
+ * negative) passed every memory check without a word.
+ */
+function guardProcess(workload: string, id: NodeId, p: Process): Process {
   const located = (e: unknown): unknown => {
     const loc = userLocation(e);
     if (loc === null) return e;
     return new Error(`${messageOf(e)} (at ${loc})`, { cause: e });
   };
-  const wrap = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
+  const wrap = <A extends unknown[], R>(f: (...a: A) => R, method: string) => (...a: A): R => {
+    let r: R;
     try {
-      return f.apply(p, a);
+      r = f.apply(p, a);
     } catch (e) {
       throw located(e);
     }
+    if (isThenable(r)) throw promised(workload, `${method}() of node ${id}'s process`, r, 'a process handles each event synchronously, within the event; what an async handler does after an await would happen outside the simulation, after the run');
+    return r;
   };
-  const out: Process = { start: wrap(p.start), onMessage: wrap(p.onMessage), onTimer: wrap(p.onTimer) };
-  if (p.memoryBytes !== undefined) out.memoryBytes = wrap(p.memoryBytes);
-  if (p.shutdown !== undefined) out.shutdown = wrap(p.shutdown);
-  if (p.inspect !== undefined) out.inspect = wrap(p.inspect);
+  const out = {} as Process;
+  for (const m of HANDLERS) if (p[m] !== undefined) (out as unknown as Record<string, unknown>)[m] = wrap(p[m] as (...a: unknown[]) => unknown, m);
+  const memoryBytes = p.memoryBytes;
+  if (memoryBytes !== undefined) {
+    const hook = `memoryBytes() of node ${id}'s process`;
+    out.memoryBytes = () => {
+      const v = guard(workload, hook, () => memoryBytes.call(p));
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw badResult(workload, hook, `${shown(v)}: expected the process's live memory, a finite number of bytes >= 0 (0 when it does not say)`);
+      return v;
+    };
+  }
+  if (p.inspect !== undefined) out.inspect = wrap(p.inspect, 'inspect');
   return out;
 }
 
@@ -269,7 +312,7 @@ function attributed(w: Workload): Workload {
     ...spec,
     factory: (id: NodeId) => {
       const hook = `the process factory of node ${id}`;
-      return guardProcess(checkedProcess(name, hook, guard(name, hook, () => spec.factory(id))));
+      return guardProcess(name, id, checkedProcess(name, hook, guard(name, hook, () => spec.factory(id))));
     },
   }));
   const install: Workload['install'] = (world, s, ctx) => {
