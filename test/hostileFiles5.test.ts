@@ -10,25 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { esc, refused, SCENARIO_HEAD, hostileTmp } from './support/hostile.ts';
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fl-hostile5-'));
-});
-
-function file(name: string, text: string): string {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
-function scenarioRefused(text: string, ...patterns: RegExp[]): void {
-  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
-}
+const tmp = hostileTmp('fl-hostile5-');
+const { dir, file, scenarioRefused } = tmp;
 
 const HEAD = SCENARIO_HEAD;
 
@@ -40,7 +25,7 @@ describe('run writes no output over a file it reads (defect 1)', () => {
       refused(cli('run', '--scenario', scenario, flag, scenario, '--quiet'), new RegExp(`^faultline: ${flag} ${esc(scenario)}: is the file --scenario reads \\(.*\\); writing ${flag} would overwrite it: give ${flag} another path`));
     }
     // A JSON scenario named report.json inside --out, which run writes.
-    const outDir = join(dir, `out-${++n}`);
+    const outDir = join(dir, `out-${tmp.next()}`);
     mkdirSync(outDir);
     const json = JSON.stringify({ name: 'hostile', description: 'x', workload: 'heartbeat', topology: { nodes: 3 }, duration: '5s' });
     writeFileSync(join(outDir, 'report.json'), json);
@@ -64,7 +49,7 @@ describe('run writes no output over a file it reads (defect 1)', () => {
 
 describe('sweep writes no output over a file it reads (defect 1b)', () => {
   it('sweep --out DIR over a scenario file in DIR named junit.xml exits 2 and leaves it (it was replaced by the JUnit report)', () => {
-    const outDir = join(dir, `sweep-out-${++n}`);
+    const outDir = join(dir, `sweep-out-${tmp.next()}`);
     mkdirSync(outDir);
     const scenario = join(outDir, 'junit.xml');
     writeFileSync(scenario, `${HEAD}duration: 2s\n`);
@@ -108,7 +93,7 @@ describe('a fault written to change nothing is refused (defect 4)', () => {
 
   it('a swarm whose faults may last 0 exits 2 naming swarm.duration, for explore too (its drawn faults must read back)', () => {
     scenarioRefused(`${HEAD}duration: 8s\nswarm: { kinds: [pause], count: 1..2, window: [1s, 2s], duration: 0s..1s }\n`, /^ {2}swarm\.duration\[0\]: must be longer than 0: a drawn fault that lasts 0 starts and heals at the same instant, so it changes nothing \(start the range above 0, e\.g\. 100ms\.\.2s\)$/m);
-    refused(cli('explore', '--scenario', join(dir, `${n}-scenario.yaml`), '--runs', '2', '--quiet'), /swarm\.duration\[0\]: must be longer than 0/);
+    refused(cli('explore', '--scenario', join(dir, `${tmp.last()}-scenario.yaml`), '--runs', '2', '--quiet'), /swarm\.duration\[0\]: must be longer than 0/);
   });
 
   it('a crash of 0s (a reboot on the spot) still runs', () => {
@@ -136,7 +121,7 @@ describe('a field with an empty name is named (defect 6)', () => {
   });
 
   it('in a sweep file, "" is shown as "" (it was "(root): unknown field" and "results[0].: unknown field")', () => {
-    const out = join(dir, `sweep-${++n}`);
+    const out = join(dir, `sweep-${tmp.next()}`);
     expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { results: Record<string, unknown>[] } & Record<string, unknown>;
     refused(cli('merge', file('top.json', JSON.stringify({ ...doc, '': 1 }))), /^ {2}"": unknown field: remove it/m);
@@ -146,11 +131,11 @@ describe('a field with an empty name is named (defect 6)', () => {
 
 describe('a replay command names a path with spaces or quotes so that it reads back (defect 7)', () => {
   it('run --out of a scenario at "a b/it\'s $x.yaml" writes a report replay reproduces (it was refused as damaged: "Unexpected argument"), and prints a command a shell runs', () => {
-    const sub = join(dir, `sp ace ${++n}`);
+    const sub = join(dir, `sp ace ${tmp.next()}`);
     mkdirSync(sub);
     const scenario = join(sub, "it's $x.yaml");
     writeFileSync(scenario, `${HEAD}duration: 2s\n`);
-    const out = join(dir, `rp-${n}`);
+    const out = join(dir, `rp-${tmp.last()}`);
     const r = cli('run', '--scenario', scenario, '--out', out, '--quiet');
     expect(r.code, r.err).toBe(0);
     const quoted = `'${scenario.replace(/'/g, "'\\''")}'`;

@@ -12,25 +12,10 @@ import { materialize } from '../sim/faults/swarm.ts';
 import { parseScenarioText, validateScenario } from '../sim/scenario/parse.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { cli, cliAsync } from './cliHarness.ts';
-import { refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { refused, SCENARIO_HEAD, hostileTmp } from './support/hostile.ts';
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fl-hostile6-'));
-});
-
-function file(name: string, text: string | Buffer): string {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
-function scenarioRefused(text: string, ...patterns: RegExp[]): void {
-  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
-}
+const tmp = hostileTmp('fl-hostile6-');
+const { dir, file, scenarioRefused } = tmp;
 
 const HEAD = `${SCENARIO_HEAD}duration: 10s\n`;
 const faults = (...lines: string[]): string => `${HEAD}faults:\n${lines.map((l) => `  - ${l}\n`).join('')}`;
@@ -110,7 +95,7 @@ describe('recorded: is true or left out', () => {
 describe('a merge that lacks seeds of its range (defect 4)', () => {
   it('one shard of two, or a sweep that did not finish, is inconclusive naming the missing seeds (it was PASS, exit 0: "2 passed of 2 seeds" for seeds 1..4)', () => {
     const shard = (i: number): string => {
-      const out = join(dir, `shard-${++n}`);
+      const out = join(dir, `shard-${tmp.next()}`);
       expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..4', '--shard', `${i}/2`, '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
       return out;
     };
@@ -126,10 +111,10 @@ describe('a merge that lacks seeds of its range (defect 4)', () => {
     expect(both.code, both.err).toBe(0);
     expect(both.out).toMatch(/PASS {2}4 passed/);
     // A results log that stopped after seed 1 of 1..3.
-    const log = join(dir, `log-${++n}`);
+    const log = join(dir, `log-${tmp.next()}`);
     expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..3', '--jobs', '1', '--out', log, '--quiet').code).toBe(0);
     const lines = readFileSync(join(log, 'results.jsonl'), 'utf8').split('\n');
-    const cut = join(dir, `cut-${++n}`);
+    const cut = join(dir, `cut-${tmp.next()}`);
     mkdirSync(cut);
     writeFileSync(join(cut, 'results.jsonl'), `${lines[0]}\n${lines[1]}\n`);
     const partial = cli('merge', cut);
@@ -160,7 +145,7 @@ describe('check tells an integer from a double and a decimal (defect 5)', () => 
 
 describe('control characters in paths (defect 6)', () => {
   it('a flag value or argument holding a line break or an escape exits 2 naming it, shown escaped, and writes nothing (the path was printed raw into messages and replay commands)', async () => {
-    const out = join(dir, `o\nut-${++n}`);
+    const out = join(dir, `o\nut-${tmp.next()}`);
     refused(cli('run', '--scenario', 'heartbeat-crash', '--out', out), /^faultline: --out: ".*o\\nut-\d+" holds a control character \(U\+000A at character \d+\); it would print raw into messages and replay commands \(a line break reads as another line, an escape rewrites the terminal\): rename the file or directory, or give another value\. See `faultline run --help`\.$/m);
     expect(existsSync(out)).toBe(false);
     refused(cli('merge', `a\u001b[31mb`), /^faultline: an argument: "a\\u001b\[31mb" holds a control character \(U\+001B at character 2\)/);
@@ -170,7 +155,7 @@ describe('control characters in paths (defect 6)', () => {
   });
 
   it('a sweep file whose recorded scenario path holds one exits 2 by field', () => {
-    const out = join(dir, `sweep-${++n}`);
+    const out = join(dir, `sweep-${tmp.next()}`);
     expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
     const bad = file('sweep.json', JSON.stringify({ ...doc, scenarioRef: 'heartbeat\u001b[2Jcrash' }));

@@ -12,25 +12,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groundTruthRows, readVecs, writeVecs } from '../corpus/vecs.ts';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { esc, hostileTmp, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fl-hostile7-'));
-});
-
-function file(name: string, text: string | Buffer): string {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
-function scenarioRefused(text: string, ...patterns: RegExp[]): void {
-  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
-}
+const tmp = hostileTmp('fl-hostile7-');
+const { dir, file, scenarioRefused } = tmp;
 
 const HEAD = `${SCENARIO_HEAD}duration: 5s\n`;
 
@@ -67,17 +52,17 @@ describe('YAML the reader takes other than it shows (defect 1)', () => {
 describe('a sweep file whose seeds are not its shard\'s (defect 2)', () => {
   it('shard 1/2\'s results relabelled 2/3 exit 2 naming each seed and the rule, for merge and replay, and merge writes nothing (merge said PASS, 4 of 4 seeds)', () => {
     const sweep = (shard: string): string => {
-      const out = join(dir, `shard-${++n}`);
+      const out = join(dir, `shard-${tmp.next()}`);
       expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..4', '--shard', shard, '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
       return out;
     };
     const one = sweep('1/2');
     const two = sweep('2/2');
     const doc = JSON.parse(readFileSync(join(one, 'sweep.json'), 'utf8')) as Record<string, unknown>;
-    const relabelled = join(dir, `relabelled-${++n}`);
+    const relabelled = join(dir, `relabelled-${tmp.next()}`);
     mkdirSync(relabelled);
     writeFileSync(join(relabelled, 'sweep.json'), JSON.stringify({ ...doc, shards: ['2/3'] }));
-    const out = join(dir, `merged-${++n}`);
+    const out = join(dir, `merged-${tmp.next()}`);
     refused(cli('merge', relabelled, two, '--out', out),
       new RegExp(`^faultline: ${esc(join(relabelled, 'sweep.json'))}: not a valid sweep results file \\(2 problems\\):$`, 'm'),
       /^ {2}results\[0\]\.seed: 1 is not a seed of shard 2\/3 of 1\.\.4 \(seed s is in shard \(\(s - first\) mod n\) \+ 1 of n\), so the file says it ran seeds its shard never runs$/m,
@@ -86,7 +71,7 @@ describe('a sweep file whose seeds are not its shard\'s (defect 2)', () => {
     expect(existsSync(out)).toBe(false);
     refused(cli('replay', `${relabelled}#seed=1`), /results\[0\]\.seed: 1 is not a seed of shard 2\/3/);
     // The shards as written, and their merge, still merge.
-    const merged = join(dir, `merged-${++n}`);
+    const merged = join(dir, `merged-${tmp.next()}`);
     expect(cli('merge', one, two, '--out', merged).code).toBe(0);
     expect(cli('merge', merged).code).toBe(0);
   });
@@ -188,8 +173,8 @@ describe('flag refusals that named the problem but not the fix (defect 5)', () =
     refused(cli('run', '--scenario', 'heartbeat-crash', '--out', existing), new RegExp(`^faultline: --out ${esc(existing)}: ${esc(existing)} is a file, so it cannot be used as a directory: give --out a directory \\(it is created if missing\\), or move the file away$`, 'm'));
     refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--out', join(existing, 'x')), /is a file, so nothing can be created under it: give --out a path whose parents are directories$/m);
     expect(readFileSync(existing, 'utf8')).toBe('x');
-    const out = join(dir, `out-${++n}`);
-    const history = join(dir, `missing-${n}`, 'h.jsonl');
+    const out = join(dir, `out-${tmp.next()}`);
+    const history = join(dir, `missing-${tmp.last()}`, 'h.jsonl');
     refused(cli('run', '--scenario', 'raft-kv-basic', '--out', out, '--history-out', history), new RegExp(`^faultline: --history-out: cannot write ${esc(history)}: its directory does not exist \\(no directory is created for --history-out\\): create it first, or give a path in an existing directory$`, 'm'));
     expect(existsSync(out)).toBe(false);
     refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '5..1'), /^faultline: --seeds: the range 5\.\.1 is empty \(1 < 5\): write the smaller seed first, 1\.\.5$/m);
@@ -228,7 +213,7 @@ describe('JSON syntax errors a hand-edited file has come with the fix (defect 7)
     [`{${J},"duration":"5s"}{}`, /a JSON file holds one value, and this follows the end of the first: remove it \(or the first\)$/m],
     [`{${J},"duration":"5s"`, /the JSON ends before every \{ and \[ is closed \(a cut file\?\)$/m],
   ])('%s exits 2 with the fix', (text, pattern) => {
-    shared(file('scenario.json', text), join(dir, `scenario-out-${n}`), pattern);
+    shared(file('scenario.json', text), join(dir, `scenario-out-${tmp.last()}`), pattern);
   });
 });
 
@@ -241,7 +226,7 @@ describe('text a --workload module returns for faultline to print (defect 8)', (
     ['validate-empty', /^faultline: workload garbage: validate\(\) returned a problem with an empty message at \[0\] \(path "garbage\.give"\): say what is wrong with the field and the fix\n$/],
     ['finish-control', /^faultline: workload garbage: finish\(\) returned an object whose stat "phase" holds a control character \(U\+000D at character 5\)/],
   ])('%s: run --json --out exits 2 naming the hook and the character, and writes nothing', async (give, pattern) => {
-    const out = join(dir, `garbage-out-${++n}`);
+    const out = join(dir, `garbage-out-${tmp.next()}`);
     const r = await cliAsync(process.cwd(), 'run', '--workload', 'test/fixtures/workloads/garbage.ts', '--scenario', scenario(give), '--json', '--out', out);
     refused(r, pattern);
     expect(existsSync(out)).toBe(false);
@@ -250,10 +235,10 @@ describe('text a --workload module returns for faultline to print (defect 8)', (
 
 describe('a symbolic link that loops or leads nowhere, named to any reader (defect 9)', () => {
   it('check, merge, replay, --knowledge and --workload say what the link is and the fix (each said "no such file" of a file ls shows, or dumped ELOOP)', async () => {
-    const loop = join(dir, `loop-${++n}.json`);
+    const loop = join(dir, `loop-${tmp.next()}.json`);
     symlinkSync(`${loop}.b`, loop);
     symlinkSync(loop, `${loop}.b`);
-    const dangling = join(dir, `dangling-${n}.edn`);
+    const dangling = join(dir, `dangling-${tmp.last()}.edn`);
     symlinkSync(join(dir, 'nowhere-at-all'), dangling);
     const loops = new RegExp(`${esc(loop)}: is a symbolic link that loops \\(it leads back to itself\\): point it at the file, or name the file itself$`, 'm');
     refused(await cliAsync(dir, 'check', loop), loops);
@@ -271,7 +256,7 @@ describe('a symbolic link that loops or leads nowhere, named to any reader (defe
 describe('an output file named by a symbolic link (defect 10)', () => {
   it('is written through: the file the link names gets the content and the link stays (the link was replaced by a regular file, the target kept its old content)', async () => {
     const target = file('target.om', 'old\n');
-    const link = join(dir, `link-${n}.om`);
+    const link = join(dir, `link-${tmp.last()}.om`);
     symlinkSync(target, link);
     const r = await cliAsync(dir, 'run', '--scenario', 'heartbeat-crash', '--metrics-out', link, '--quiet');
     expect(r.code, r.err).toBe(0);
@@ -280,11 +265,11 @@ describe('an output file named by a symbolic link (defect 10)', () => {
   });
 
   it('one that loops or names nothing exits 2 naming it, and creates nothing (the link was replaced, or its target created)', () => {
-    const loop = join(dir, `out-loop-${++n}`);
+    const loop = join(dir, `out-loop-${tmp.next()}`);
     symlinkSync(`${loop}.b`, loop);
     symlinkSync(loop, `${loop}.b`);
-    const dangling = join(dir, `out-dangling-${n}`);
-    symlinkSync(join(dir, `made-${n}`), dangling);
+    const dangling = join(dir, `out-dangling-${tmp.last()}`);
+    symlinkSync(join(dir, `made-${tmp.last()}`), dangling);
     refused(cli('run', '--scenario', 'heartbeat-crash', '--metrics-out', loop), new RegExp(`^faultline: --metrics-out ${esc(loop)}: is a symbolic link that loops \\(it leads back to itself\\): point it at a file, or give --metrics-out another path$`, 'm'));
     refused(cli('run', '--scenario', 'raft-kv-basic', '--history-out', dangling), /^faultline: --history-out .*: is a symbolic link to ".*made-\d+", which does not exist: point it at a file, or give --history-out another path$/m);
     refused(cli('replay', '--scenario', 'heartbeat-crash', '--seed', '1', '--trace-out', dangling), /^faultline: --trace-out .*: is a symbolic link to ".*made-\d+", which does not exist/m);
@@ -292,12 +277,12 @@ describe('an output file named by a symbolic link (defect 10)', () => {
     refused(cli('run', '--scenario', 'heartbeat-crash', '--out', join(dangling, 'sub')), /^faultline: --out .*: .*out-dangling-\d+ is a symbolic link to ".*made-\d+", which does not exist: point it at a directory, or give --out another path$/m);
     refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--out', loop), /is a symbolic link that loops \(it leads back to itself\): point it at a directory/);
     expect(lstatSync(loop).isSymbolicLink() && lstatSync(dangling).isSymbolicLink()).toBe(true);
-    expect(existsSync(join(dir, `made-${n}`))).toBe(false);
+    expect(existsSync(join(dir, `made-${tmp.last()}`))).toBe(false);
   });
 
   it('one that names the scenario file is refused as the scenario (an output over an input was seen through its directory only)', () => {
     const scenario = file('scenario.yaml', `${HEAD}`);
-    const link = join(dir, `spans-${n}.json`);
+    const link = join(dir, `spans-${tmp.last()}.json`);
     symlinkSync(scenario, link);
     refused(cli('run', '--scenario', scenario, '--traces-out', link), new RegExp(`^faultline: --traces-out ${esc(link)}: is the file --scenario reads \\(${esc(scenario)}\\); writing --traces-out would overwrite it: give --traces-out another path`));
     expect(readFileSync(scenario, 'utf8')).toBe(HEAD);

@@ -11,25 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, refused, scenarioRefused as shared } from './support/hostile.ts';
+import { esc, refused, hostileTmp } from './support/hostile.ts';
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fl-hostile8-'));
-});
-
-function file(name: string, text: string | Buffer): string {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The scenario `text`, written to a file of its own, is refused (see support/hostile.ts). */
-function scenarioRefused(text: string, ...patterns: RegExp[]): void {
-  shared(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns);
-}
+const tmp = hostileTmp('fl-hostile8-');
+const { dir, file, scenarioRefused } = tmp;
 
 const ROOT = process.cwd();
 
@@ -68,14 +53,14 @@ describe('a workload module that breaks the contract (defect 1)', () => {
     ['memoryNaN', /^faultline: workload broken-contract: memoryBytes\(\) of node 0's process returned NaN: expected the process's live memory, a finite number of bytes >= 0 \(0 when it does not say\)\n$/],
     ['memoryNegative', /^faultline: workload broken-contract: memoryBytes\(\) of node 0's process returned -1: expected/],
   ])('%s: run --json --out exits 2 naming the hook and the fix, and writes nothing', async (where, pattern) => {
-    const out = join(dir, `contract-out-${++n}`);
+    const out = join(dir, `contract-out-${tmp.next()}`);
     const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario(where), '--json', '--out', out);
     refused(r, pattern);
     expect(existsSync(out)).toBe(false);
   });
 
   it('memoryBytes() that throws exits 2 as the workload\'s, with its own line only (it said "the simulator crashed on seed 1 (a bug in faultline; its stack follows)", with faultline\'s stack)', async () => {
-    const out = join(dir, `contract-out-${++n}`);
+    const out = join(dir, `contract-out-${tmp.next()}`);
     const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario('memoryThrows'), '--out', out);
     expect(r.code, r.err).toBe(2);
     expect(r.out).toBe('');

@@ -1,6 +1,8 @@
 // What the hostile-input tests (test/hostileFiles*.test.ts) assert of a refusal: exit 2
 // with a plain message (no stack) naming what was wrong, and nothing written.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, vi } from 'vitest';
 import { cli, type CliResult } from '../cliHarness.ts';
 
@@ -35,4 +37,33 @@ export function scenarioRefused(scenario: string, out: string, ...patterns: RegE
     warn.mockRestore();
   }
   expect(existsSync(out)).toBe(false);
+}
+
+/**
+ * A temporary directory for one hostile-input test file, made when the file loads: `file`
+ * writes a numbered input into it, `next()` numbers another path, `last()` repeats the
+ * latest number, and `scenarioRefused` writes a scenario there and asserts it is refused
+ * (above), with its --out directory beside it.
+ */
+export function hostileTmp(prefix: string): {
+  dir: string;
+  next: () => number;
+  last: () => number;
+  file: (name: string, text: string | Buffer) => string;
+  scenarioRefused: (text: string, ...patterns: RegExp[]) => void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let n = 0;
+  const file = (name: string, text: string | Buffer): string => {
+    const p = join(dir, `${++n}-${name}`);
+    writeFileSync(p, text);
+    return p;
+  };
+  return {
+    dir,
+    next: () => ++n,
+    last: () => n,
+    file,
+    scenarioRefused: (text, ...patterns) => scenarioRefused(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns),
+  };
 }
