@@ -6,9 +6,8 @@
 // in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
 import { esc, refused, SCENARIO_HEAD, hostileTmp } from './support/hostile.ts';
 

@@ -4,10 +4,9 @@
 // read other than as written.
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts); each was wrong before its fix (the comment says how).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { materialize } from '../sim/faults/swarm.ts';
 import { parseScenarioText, validateScenario } from '../sim/scenario/parse.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';

@@ -5,14 +5,12 @@
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts), or as a real process where a hang is the point; each was
 // wrong before its fix (the comment says how).
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groundTruthRows, readVecs, writeVecs } from '../corpus/vecs.ts';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, hostileTmp, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
+import { esc, hostileTmp, nodeScript, refused, SCENARIO_HEAD, scenarioRefused as shared } from './support/hostile.ts';
 
 const tmp = hostileTmp('fl-hostile7-');
 const { dir, file, scenarioRefused } = tmp;
@@ -98,22 +96,10 @@ describe('rag settings the run would never read, or that stall it (defect 3)', (
 });
 
 describe('a workload hook that never returns (defect 4)', () => {
-  const ROOT = process.cwd();
   const MODULE = 'test/fixtures/workloads/hang.ts';
   const scenario = (where: string): string => file(`hang-${where}.yaml`, `name: hang\ndescription: x\nworkload: hang\ntopology: { nodes: 3 }\nduration: 1s\nliveness: { within: 100ms }\nhang: { where: ${where} }\n`);
   /** The built CLI as a real process (a thread held for good cannot be tested in this one). */
-  const faultline = (...argv: string[]): Promise<{ code: number | null; out: string; err: string }> => new Promise((done) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin/faultline.mjs'), ...argv], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += String(d); });
-    p.stderr.on('data', (d: Buffer) => { err += String(d); });
-    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('close', (code) => {
-      clearTimeout(guard);
-      done({ code, out, err });
-    });
-  });
+  const faultline = (...argv: string[]): Promise<{ code: number | null; out: string; err: string }> => nodeScript('bin/faultline.mjs', argv);
 
   it('run --timeout 2 ends a run held by a node\'s handler, nodes() or finish() with exit 2, saying where it was, and writes nothing (each held `faultline run` for good)', async () => {
     const outs = ['process', 'nodes', 'finish'].map((w) => join(dir, `hang-out-${w}`));

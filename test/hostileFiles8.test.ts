@@ -5,13 +5,11 @@
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts), or as a real process where the process's own end is the
 // point; each was wrong before its fix (the comment says how).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, openSync, closeSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
-import { esc, refused, hostileTmp } from './support/hostile.ts';
+import { esc, hostileTmp, nodeScript, refused } from './support/hostile.ts';
 
 const tmp = hostileTmp('fl-hostile8-');
 const { dir, file, scenarioRefused } = tmp;
@@ -23,21 +21,7 @@ function faultline(...argv: string[]): Promise<{ code: number | null; out: strin
   return node('bin/faultline.mjs', argv, {});
 }
 
-/** A script of the package run by Node, with more environment. */
-function node(script: string, argv: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [join(ROOT, script), ...argv], { cwd: ROOT, env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += String(d); });
-    p.stderr.on('data', (d: Buffer) => { err += String(d); });
-    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('close', (code) => {
-      clearTimeout(guard);
-      done({ code, out, err });
-    });
-  });
-}
+const node = nodeScript;
 
 describe('a workload module that breaks the contract (defect 1)', () => {
   const MODULE = 'test/fixtures/workloads/brokenContract.ts';

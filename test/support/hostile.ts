@@ -1,5 +1,6 @@
 // What the hostile-input tests (test/hostileFiles*.test.ts) assert of a refusal: exit 2
 // with a plain message (no stack) naming what was wrong, and nothing written.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +67,25 @@ export function hostileTmp(prefix: string): {
     file,
     scenarioRefused: (text, ...patterns) => scenarioRefused(file('scenario.yaml', text), join(dir, `scenario-out-${n}`), ...patterns),
   };
+}
+
+/** A script of the package (`bin/faultline.mjs` by default) run by Node as a real process, with more environment; killed after 60 s. */
+export function nodeScript(script: string, argv: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const root = process.cwd();
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [join(root, script), ...argv], { cwd: root, env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += String(d);
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      err += String(d);
+    });
+    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(guard);
+      done({ code, out, err });
+    });
+  });
 }
