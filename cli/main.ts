@@ -38,6 +38,7 @@ import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdic
 import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
+import { runEndingMessage } from '../sim/host/runtime.ts';
 import { workloadOf } from '../sim/workloads/registry.ts';
 import { forgetStrayExitCleanups, onStrayExit } from './deliberateExit.ts';
 
@@ -253,6 +254,12 @@ function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: Run
       progress?.clear();
       telemetry?.discard();
       undo();
+      // The workload's own error: raised in this thread (a hook), or marked by a runner.
+      const ending = runEndingMessage(e instanceof Error ? e.message : String(e)) ?? userErrorOf(e)?.message ?? null;
+      if (ending !== null) {
+        io.err(`faultline: ${ending}\n`);
+        return 2;
+      }
       io.err(`faultline: simulation error with ${workersFlag}: ${e instanceof Error ? e.message : String(e)}\n  seed ${args.seed}; replay: ${replay} ${workersFlag}\n`);
       return 1;
     },

@@ -52,6 +52,21 @@ describe('a workload module that breaks the contract (defect 1)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('under run --workers 2 (and --kernel-hosts-first) each ends as in one thread: exit 2, the same message, nothing written (it was exit 1, "simulation error with --workers 2: node 0 failed at t=10000µs ...")', async () => {
+    for (const where of ['asyncHandler', 'memoryNaN', 'memoryThrows', 'asyncFinish']) {
+      const file = scenario(where);
+      const one = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', file);
+      for (const extra of [[], ['--kernel-hosts-first']]) {
+        const out = join(dir, `contract-out-${tmp.next()}`);
+        const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', file, '--workers', '2', ...extra, '--out', out);
+        expect(r.code, `${where} ${r.err}`).toBe(2);
+        expect(r.err, where).toBe(one.err);
+        expect(r.out).toBe('');
+        expect(existsSync(out)).toBe(false);
+      }
+    }
+  }, 120_000);
+
   it('a module that keeps its promises still runs', async () => {
     const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario('nowhere'), '--quiet');
     expect(r.code, r.err).toBe(0);

@@ -44,6 +44,23 @@ export const MEMORY_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
  */
 export class RunEndingError extends Error {}
 
+/**
+ * A RunEndingError's message as it crosses from a lockstep worker to the kernel's thread,
+ * which gets only text: marked, so the command can tell the workload's error (exit 2)
+ * from a failure of the simulation (exit 1) and print it as one thread would.
+ */
+const RUN_ENDING_MARK = '\u0001run-ending\u0001';
+
+export function markRunEnding(message: string): string {
+  return RUN_ENDING_MARK + message;
+}
+
+/** The RunEndingError message an error's text carries (see markRunEnding), or null. */
+export function runEndingMessage(text: string): string | null {
+  const i = text.indexOf(RUN_ENDING_MARK);
+  return i < 0 ? null : text.slice(i + RUN_ENDING_MARK.length);
+}
+
 /** Simulated time between two 'host.stats' reports of a busy node, when telemetry is on. */
 export const HOST_STATS_US = 100_000;
 

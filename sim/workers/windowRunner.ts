@@ -8,7 +8,7 @@
 // and the kernel never makes a window longer than L. The same code runs in-process
 // (tests) and in a worker thread or Web Worker.
 import type { Micros, NodeId } from '../../core/env.ts';
-import { NodeRuntime, type NodeCommand } from '../host/runtime.ts';
+import { markRunEnding, NodeRuntime, RunEndingError, type NodeCommand } from '../host/runtime.ts';
 import { EventQueue } from '../kernel/eventQueue.ts';
 import { Streams } from '../kernel/random.ts';
 import { nodeSpecs } from '../run/runScenario.ts';
@@ -92,6 +92,14 @@ export class WindowRunner {
    * an event at (t, key) runs if t < endUs, or t === endUs and key < endKey.
    */
   runWindow(endUs: Micros, endKey: number, incoming: Shipped[], netFrom = 0, netOps: readonly NetOp[] = []): WindowResult {
+    return marked(() => this.window(endUs, endKey, incoming, netFrom, netOps));
+  }
+
+  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number, netFrom = 0, netOps: readonly NetOp[] = []): WindowResult {
+    return marked(() => this.applyCommands(cmds, t, key, netFrom, netOps));
+  }
+
+  private window(endUs: Micros, endKey: number, incoming: Shipped[], netFrom: number, netOps: readonly NetOp[]): WindowResult {
     this.transport?.applyNetOps(netFrom, netOps);
     for (const s of incoming) {
       deepFreeze(s.ev.msg);
@@ -109,6 +117,7 @@ export class WindowRunner {
         if (this.failAfter?.how === 'throw' && this.executedTotal > this.failAfter.count) throw new Error('injected failure (test hook)');
         this.runtime.execute(ev, t, this.currentKey);
       } catch (e) {
+        if (e instanceof RunEndingError) throw e;
         const what = ev.k === EV_MSG ? `message ${ev.type ?? '?'} from node ${ev.from}` : `timer ${ev.tag}`;
         throw new Error(`node ${ev.node} failed at t=${t}µs on ${what}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -129,7 +138,7 @@ export class WindowRunner {
   }
 
   /** Applies commands issued by one kernel action at (t, key). */
-  commands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number, netFrom = 0, netOps: readonly NetOp[] = []): WindowResult {
+  private applyCommands(cmds: { node: NodeId; cmd: NodeCommand }[], t: Micros, key: number, netFrom: number, netOps: readonly NetOp[]): WindowResult {
     this.transport?.applyNetOps(netFrom, netOps);
     this.buffer.cause(t, key);
     for (const c of cmds) this.runtime.command(c.node, c.cmd, t);
@@ -139,5 +148,18 @@ export class WindowRunner {
   /** Process views for the UI or a report: inspect() of each hosted node. */
   inspect(): { node: NodeId; status: string; view: unknown }[] {
     return [...this.runtime.hosts.values()].map((h) => ({ node: h.id, status: h.status, view: h.process?.inspect?.() ?? null }));
+  }
+}
+
+/**
+ * Runs a runner's call; the workload's own error (a module that broke its contract, a
+ * RunEndingError) leaves it marked (markRunEnding), since across a worker's channel only
+ * its text goes, and the command ends as in one thread (exit 2, the workload's message).
+ */
+function marked<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof RunEndingError ? new Error(markRunEnding(e.message)) : e;
   }
 }
