@@ -10,6 +10,7 @@ import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmente
 import { churnSettings, installLeaderChurn } from '../check/leaderChurn.ts';
 import { TransferCompletesCheck } from '../check/transferCompletes.ts';
 import { LeaderCommitsTermCheck } from '../check/leaderCommitsTerm.ts';
+import { ReplicationProgressCheck } from '../check/replicationProgress.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
@@ -86,11 +87,13 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const operator = installOperator(world, s);
   const transfers = installTransferCompletes(world, s);
   const termCommits = installLeaderCommitsTerm(world, s);
+  const progress = installReplicationProgress(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     quorumLiveness.conclude();
     transfers.conclude();
     termCommits.conclude();
+    progress.conclude();
     return {
       ...history.conclude(),
       liveness: liveness.state,
@@ -99,6 +102,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       voteDue: invariants.voteDue.state(),
       transferCompletes: transfers.state(),
       leaderCommitsTerm: termCommits.state,
+      replicationProgress: progress.state,
       quietLeadersMax: churn.worst,
       elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
@@ -154,6 +158,12 @@ function installTransferCompletes(world: World, s: RaftKvScenario): { conclude()
 function installLeaderCommitsTerm(world: World, s: RaftKvScenario): LeaderCommitsTermCheck {
   const churn = churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK));
   return new LeaderCommitsTermCheck(world, { ...churn, fsyncMaxUs: s.raft.fsync?.max ?? 0, servers: s.topology.nodes + s.topology.spares });
+}
+
+/** A member a leader can reach is never left behind for long (sim/check/replicationProgress.ts). */
+function installReplicationProgress(world: World, s: RaftKvScenario): ReplicationProgressCheck {
+  const churn = churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK));
+  return new ReplicationProgressCheck(world, { ...churn, fsyncMaxUs: s.raft.fsync?.max ?? 0, servers: s.topology.nodes + s.topology.spares });
 }
 
 /**
