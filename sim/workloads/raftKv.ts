@@ -180,8 +180,9 @@ function installQuorumLiveness(world: World, s: RaftKvScenario, history: Segment
   const clients = Array.from({ length: s.clients.count + s.clients.readers }, (_, i) => n + i);
   // The bound: liveness.within (time for an election and a write) plus clients.timeout (a
   // client whose request went to a server that is gone waits that long before it retries).
-  const check = new QuorumLiveness(world, { servers: n, clients, withinUs: s.liveness.within + s.clients.timeout, clientsStopUs: s.duration - s.clients.quiesce });
+  const check = new QuorumLiveness(world, { servers: n, clients, withinUs: s.liveness.within + s.clients.timeout, clientsStopUs: s.duration - s.clients.quiesce, thinkUs: s.clients.interval });
   history.onOk((t) => check.ok(t));
+  history.onWrite((t, clientId, answered) => check.write(t, clientId, answered));
   return {
     conclude: () => check.conclude(),
     state: () => (check.state === 'pass' ? `pass (a calm quorum for ${formatMicros(check.calmUs)}, ${check.stretches} stretches judged)` : check.state),
