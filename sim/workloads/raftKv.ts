@@ -42,6 +42,7 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
         clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
         expiredAsFailure: s.raft.bugs.includes('expiredAsFailure'),
+        keepsExpiredSession: s.raft.bugs.includes('keepsExpiredSession'),
       }),
     });
   }
