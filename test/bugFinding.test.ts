@@ -119,6 +119,21 @@ describe('bugs the catalogue finds with the new checks', () => {
     // A transfer never abandoned: a leader whose target is down or cut off refuses writes
     // until it returns (transfer-bounded; 6 of seeds 1..20 of raft-membership; 0 of 80 before).
     ['transferNeverAbandoned', 'raft-membership', 3, 'transfer-bounded'],
+    // A full in-flight window a heartbeat's answer never frees: appends lost while a follower
+    // was down keep it full, and the leader sends that follower nothing again (replication-
+    // progress; 17 of seeds 1..20 of node-crash-follower; 0 of 100 before).
+    ['inflightNeverFreed', 'node-crash-follower', 1, 'replication-progress'],
+    // A snapshot in the snapshot state never retried: a follower whose snapshot was lost is
+    // left behind while the leader leads (replication-progress; 8 of seeds 1..20 of
+    // raft-membership-snapshots; 0 of 100 before).
+    ['snapshotNeverRetried', 'raft-membership-snapshots', 2, 'replication-progress'],
+    // A voter that restarts its election timer when it refuses a vote or pre-vote: it campaigns
+    // late, or never while a stale node keeps asking (campaign-due; 13 of seeds 1..20 of
+    // raft-vote-due with the outside patch; check-quorum 1 of 100 before).
+    ['refusalResetsTimer', 'raft-vote-due', 1, 'campaign-due'],
+    // A client that keeps a session the servers expired: its writes all end unknown while its
+    // reads succeed (quorum-liveness per client; 20 of seeds 1..20 of raft-kv-sessions; 0 of 80 before).
+    ['keepsExpiredSession', 'raft-kv-sessions', 1, 'quorum-liveness'],
   ];
   for (const [bug, scenario, seed, check] of cases) {
     it(`${bug}: ${scenario} seed ${seed} fails ${check}; the correct Raft passes it`, () => {

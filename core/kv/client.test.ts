@@ -177,6 +177,14 @@ describe('KvClient', () => {
     expect(c.completed).toBe(1);
   });
 
+  it('keepsExpiredSession: with the flag the next operation goes under the expired session, not a new one', () => {
+    const { c, ctx } = registered(5, { keepsExpiredSession: true });
+    c.onMessage(0, seal({ type: 'kv.resp', clientId: 5, rid: 1, result: { ok: false, error: 'session-expired' } }));
+    expect(c.unknown).toBe(1);
+    c.onTimer('think');
+    expect(ctx.last()).toMatchObject({ msg: { type: 'kv.req', clientId: 5, rid: 2 } });
+  });
+
   it('starts no operation at or after stopAtUs, and ignores unknown timer tags', () => {
     const { c, ctx } = client({ stopAtUs: 100 });
     c.onTimer('other');

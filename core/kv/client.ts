@@ -33,6 +33,12 @@ export interface KvClientConfig {
    * not unknown, though an earlier attempt may have taken effect before the session went.
    */
   expiredAsFailure?: boolean;
+  /**
+   * Bug flag keepsExpiredSession: after a session-expired answer the client keeps the
+   * session and sends its next operations under it: every write is answered session-expired
+   * again (its outcome unknown), while its reads, which no session guards, still succeed.
+   */
+  keepsExpiredSession?: boolean;
 }
 
 /**
@@ -163,7 +169,7 @@ export class KvClient implements Process {
     if (a.type === 'kv.resp') {
       // The servers no longer know the session: the operation's outcome is unknown, and the
       // next operation opens a new session.
-      if (!a.result.ok && a.result.error === 'session-expired') this.session = 0;
+      if (!a.result.ok && a.result.error === 'session-expired' && this.config.keepsExpiredSession !== true) this.session = 0;
       return this.finish(a.result);
     }
     if (c.attempts >= this.config.attemptsMax) return this.finish(null);

@@ -204,6 +204,20 @@ export class KvServer implements Process {
   /** The term, and the tick (of those given to Raft), of the last append, heartbeat or snapshot stepped from the leader of that term. */
   private leaderHeardTerm = -1;
   private leaderHeardTick = 0;
+  /**
+   * The campaign-due watch (Figure 2, "Rules for Servers", followers and candidates): the
+   * tick at which this node last had a reason to restart its election timer (it stepped an
+   * append, heartbeat or snapshot of the leader of its term, granted an election vote, moved
+   * to another term or role, campaigned, started), what Raft's term, role, campaigns and the
+   * disk's errors were then, and whether the stretch since was reported overdue. Counted
+   * from what the server stepped and the ticks it gave Raft, not from Raft's timer.
+   */
+  private timerResetTick = 0;
+  private timerTerm = -1;
+  private timerRole = '';
+  private timerCampaigns = 0;
+  private timerDiskErrors = 0;
+  private overdueReported = false;
   /** The term Raft recovered from disk at this process's start, and the tick count then (restartGuarded). */
   private recoveredTerm = 0;
   private recoveredTick = 0;
@@ -239,6 +253,7 @@ export class KvServer implements Process {
       raft.tick();
       this.ticksDone++;
       this.ticksGiven++;
+      this.watchCampaignDue(raft);
     }
     // After a long pause (a stopped process), the backlog beyond the bound is skipped.
     if (this.ticksDone < due) this.ticksDone = due;
@@ -254,6 +269,7 @@ export class KvServer implements Process {
     const before = raft.currentTerm();
     if (m.term > before || m.type === 'MsgVote' || m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.stepWatched(from, m, before);
     else raft.step(m);
+    this.observeTimer(raft);
     const type = m.type;
     if (type === 'MsgAppResp' || type === 'MsgHeartbeatResp') {
       // Who answered this leader, and when (the check-quorum watch).
@@ -264,6 +280,7 @@ export class KvServer implements Process {
       if (m.term === raft.currentTerm()) {
         this.leaderHeardTerm = m.term;
         this.leaderHeardTick = this.ticksGiven;
+        this.noteTimerReset(raft);
       }
       if (type !== 'MsgHeartbeat') this.noteProved(from, m);
     } else if (type === 'MsgTransferLeader') this.transferTick = this.ticksGiven;
@@ -292,6 +309,8 @@ export class KvServer implements Process {
     if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
     if (!ask) return;
     if (vote && after === m.term && raft.votedFor() === from) {
+      // Granting an election vote restarts the voter's timer (a re-grant to the same candidate too).
+      this.noteTimerReset(raft);
       if (!(before === m.term && votedBefore === from)) this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, pre: false });
       return;
     }
@@ -336,6 +355,41 @@ export class KvServer implements Process {
    */
   private restartGuarded(): boolean {
     return this.config.readMode === 'lease' && this.recoveredTerm > 0 && this.ticksGiven - this.recoveredTick < this.config.electionTicks;
+  }
+
+  /** This node had a reason to restart its election timer now (see timerResetTick). */
+  private noteTimerReset(raft: RawNode): void {
+    const c = raft.counters;
+    this.timerResetTick = this.ticksGiven;
+    this.timerTerm = raft.currentTerm();
+    this.timerRole = raft.role();
+    this.timerCampaigns = c.campaigns + c.preCampaigns;
+    this.timerDiskErrors = this.diskErrors;
+    this.overdueReported = false;
+  }
+
+  /** A new term, role or campaign (or a disk error, which may keep Raft from campaigning) restarts the watch; false when none came. */
+  private observeTimer(raft: RawNode): boolean {
+    const c = raft.counters;
+    if (c.campaigns + c.preCampaigns === this.timerCampaigns && raft.currentTerm() === this.timerTerm && raft.role() === this.timerRole && this.diskErrors === this.timerDiskErrors) return false;
+    this.noteTimerReset(raft);
+    return true;
+  }
+
+  /**
+   * After each tick given to Raft: a voter that does not lead and had no reason to restart
+   * its election timer for more than the longest randomized timeout (2 * electionTicks - 1
+   * ticks, plus two of slack) must have campaigned by now (Figure 2: "if election timeout
+   * elapses without receiving AppendEntries RPC from current leader or granting vote to
+   * candidate: convert to candidate"). 'raft.overdue' reports it once per stretch, for the
+   * campaign-due check.
+   */
+  private watchCampaignDue(raft: RawNode): void {
+    if (this.observeTimer(raft) || this.overdueReported) return;
+    const ticks = this.ticksGiven - this.timerResetTick;
+    if (ticks <= 2 * this.config.electionTicks + 1 || raft.isLeader() || !raft.isVoter(this.ctx.id)) return;
+    this.overdueReported = true;
+    this.ctx.telemetry.emit('raft.overdue', { term: raft.currentTerm(), role: raft.role(), ticks, electionTicks: this.config.electionTicks });
   }
 
   /**
@@ -415,6 +469,7 @@ export class KvServer implements Process {
     const st = this.raft.status();
     this.recoveredTerm = st.term;
     this.recoveredTick = this.ticksGiven;
+    this.noteTimerReset(this.raft);
     this.ctx.telemetry.emit('raft.recovered', {
       applied: this.applied, torn: r.tornTailRepaired, term: st.term, vote: st.vote, commit: st.commit,
       lastIndex: st.lastIndex, logTerms: this.logTerms(),

@@ -138,10 +138,30 @@ export interface RaftBugs {
    * down or cut off never does.
    */
   transferNeverAbandoned?: boolean;
+  /**
+   * A heartbeat's answer never frees a slot of a full in-flight window (etcd-io/raft frees
+   * the oldest, since the follower is alive and an append must have been lost): appends a
+   * partition or a crash swallowed keep the window full for good, and the leader never sends
+   * that follower anything again while it leads.
+   */
+  inflightNeverFreed?: boolean;
+  /**
+   * A follower in the snapshot state is never probed again: the leader does not count the
+   * ticks since it sent the snapshot, so a snapshot lost on the way (the follower cut off or
+   * down as it went) is waited for as long as the leader leads, and the follower gets nothing.
+   */
+  snapshotNeverRetried?: boolean;
+  /**
+   * A voter restarts its election timer when it refuses a vote or a pre-vote, as when it
+   * grants one (Figure 2 restarts it only for the leader's appends and a vote granted): a
+   * stale node that keeps asking keeps the others from campaigning, and a cluster that lost
+   * its leader may elect none for a long time.
+   */
+  refusalResetsTimer?: boolean;
 }
 
 /** Every RaftBugs flag, for hosts that pass them through. */
-export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext', 'snapshotTermFromNode', 'noEmptyEntryOnElection', 'preVoteWithoutLogCheck', 'stepDownNamesSelf', 'transferNeverAbandoned'] as const satisfies readonly (keyof RaftBugs)[];
+export const RAFT_BUG_NAMES = ['commitOldTermByCounting', 'voteWithoutLogCheck', 'leaseWithoutQuorumRound', 'forgetVoteOnRestart', 'commitRegress', 'matchRegress', 'ackLastIndex', 'heartbeatNoTimerReset', 'leaseKeptOnTransfer', 'learnersInQuorum', 'readBeforeTermCommit', 'votesKeptAcrossCampaigns', 'preVoteMovesTerm', 'confChangeWhilePending', 'stableWithoutTermCheck', 'votesWhileLed', 'leaseIgnoresDrift', 'learnersCampaign', 'checkQuorumNeverResets', 'snapshotConfBehind', 'electionNotRandomized', 'electionNeedsEveryVoter', 'leaseFromAnswer', 'restartGuardShort', 'upToDateNeedsBoth', 'transferWithoutContext', 'snapshotTermFromNode', 'noEmptyEntryOnElection', 'preVoteWithoutLogCheck', 'stepDownNamesSelf', 'transferNeverAbandoned', 'inflightNeverFreed', 'snapshotNeverRetried', 'refusalResetsTimer'] as const satisfies readonly (keyof RaftBugs)[];
 
 /**
  * The default clock drift bound for lease reads: any clock runs at most 10% faster than any

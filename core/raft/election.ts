@@ -63,6 +63,7 @@ export function handleVoteRequest(r: Raft, m: Message): void {
     }
     return;
   }
+  if (r.bugs.refusalResetsTimer === true) r.electionElapsed = 0;
   r.send({ type, to: m.from, term: r.term, reject: true });
 }
 

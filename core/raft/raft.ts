@@ -267,7 +267,7 @@ export class Raft {
       if (this.bugs.transferNeverAbandoned !== true) this.leadTransferee = NONE;
     }
     for (const pr of this.tracker.progress.values()) {
-      if (pr.state === 'snapshot') pr.snapshotWaitTicks++;
+      if (pr.state === 'snapshot' && this.bugs.snapshotNeverRetried !== true) pr.snapshotWaitTicks++;
     }
     if (this.heartbeatElapsed >= this.cfg.heartbeatTicks) {
       this.heartbeatElapsed = 0;

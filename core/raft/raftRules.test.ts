@@ -167,6 +167,25 @@ describe('CheckQuorum: a follower that hears from a leader ignores vote requests
   });
 });
 
+describe('Figure 2: a vote granted restarts the election timer, a vote refused does not', () => {
+  const afterRefusal = (bugs: UnitNodeOptions['bugs']): number => {
+    const n = newNode(1, { term: 2, bugs });
+    n.step(msg({ type: 'MsgVote', from: 2, to: 1, term: 3, index: 0, logTerm: 0 }));
+    drain(n);
+    expect(n.status()).toMatchObject({ term: 3, vote: 2, electionElapsed: 0 });
+    for (let i = 0; i < 3; i++) n.tick();
+    // Node 3 asks in the same term: refused, node 1 voted already.
+    n.step(msg({ type: 'MsgVote', from: 3, to: 1, term: 3, index: 0, logTerm: 0 }));
+    expect(sent(n)).toEqual([['MsgVoteResp', 3, 3, true]]);
+    return n.status().electionElapsed;
+  };
+
+  it('the refusal leaves the timer running; refusalResetsTimer restarts it', () => {
+    expect(afterRefusal({})).toBe(3);
+    expect(afterRefusal({ refusalResetsTimer: true })).toBe(0);
+  });
+});
+
 describe('CheckQuorum on the leader (etcd TestLeaderStepdownWhenQuorumLost/Active)', () => {
   it('a leader that hears from nobody steps down exactly at its election timeout, keeping its term', () => {
     const n = inRole('leader', { checkQuorum: true });

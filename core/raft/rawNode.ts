@@ -250,6 +250,11 @@ export class RawNode {
     return this.r.role === 'leader';
   }
 
+  /** This node's role, without building a full status. */
+  role(): Role {
+    return this.r.role;
+  }
+
   /** The members of the current configuration (voters and learners), sorted; shared, do not mutate. */
   memberIds(): readonly number[] {
     return this.r.tracker.ids();

@@ -286,6 +286,25 @@ describe('a snapshot in flight (§7; etcd: StateSnapshot)', () => {
     expect(sent(n)).toEqual([]);
     expect(progressOf(n, 3)).toMatchObject({ state: 'replicate', match: 4, next: 5 });
   });
+
+  it('snapshotNeverRetried: with the flag a lost snapshot is never given up, however long the leader waits', () => {
+    const n = leaderOf([], { bugs: { snapshotNeverRetried: true } });
+    for (const data of ['a', 'b', 'c']) n.propose(data);
+    drain(n);
+    appResp(n, 2, { index: 4 });
+    drain(n);
+    expect(n.compact(4, 'image')).toBe(true);
+    drain(n);
+    hbResp(n, 3);
+    expect(sent(n)).toEqual(['snap>3 at=4']);
+    for (let t = 0; t < 40; t++) {
+      n.tick();
+      drain(n);
+      hbResp(n, 3);
+      expect(sent(n)).toEqual([]);
+    }
+    expect(progressOf(n, 3)).toMatchObject({ state: 'snapshot', match: 0, paused: true });
+  });
 });
 
 describe('heartbeat responses (etcd: MsgHeartbeatResp)', () => {
@@ -317,6 +336,18 @@ describe('heartbeat responses (etcd: MsgHeartbeatResp)', () => {
     hbResp(n, 2);
     expect(sent(n)).toEqual(['app>2 prev=7/4 ents=8 commit=6']);
     expect(progressOf(n, 2)).toMatchObject({ state: 'replicate', next: 9, inflightCount: 1 });
+  });
+
+  it('inflightNeverFreed: with the flag the full window stays full and nothing more is sent, heartbeat after heartbeat', () => {
+    const n = replicating({ maxInflight: 1, bugs: { inflightNeverFreed: true } });
+    n.propose('a');
+    n.propose('b');
+    expect(sent(n)).toEqual(['app>2 prev=6/4 ents=7 commit=6']);
+    for (let i = 0; i < 3; i++) {
+      hbResp(n, 2);
+      expect(sent(n)).toEqual([]);
+    }
+    expect(progressOf(n, 2)).toMatchObject({ paused: true, inflightCount: 1, next: 8 });
   });
 
   it('a window not full keeps its appends in flight', () => {

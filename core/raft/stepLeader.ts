@@ -81,7 +81,7 @@ function onHeartbeatResp(r: Raft, m: Message): void {
   if (pr.state === 'snapshot' && pr.snapshotWaitTicks >= r.cfg.electionTicks) pr.becomeProbe();
   // A full window with the follower alive means an append was lost: let one more through,
   // whose rejection (if the follower has a gap) switches us back to probing.
-  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
+  if (r.bugs.inflightNeverFreed !== true && pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < r.log.lastIndex() || pr.state === 'probe') sendAppend(r, m.from);
   // Reads waiting for a round are released by their own context below, not by the lease.
   if (m.round !== undefined) r.lease.ack(m.round, m.from, (acks) => r.tracker.hasQuorum(acks), r.bugs.leaseFromAnswer === true ? r.tickCount : undefined);

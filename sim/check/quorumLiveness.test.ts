@@ -17,7 +17,7 @@ const S = 1_000_000;
 
 class StandIn {
   nowUs = 0;
-  readonly nodeCount = 6;
+  readonly nodeCount = 7;
   readonly violations: string[] = [];
   private reach: ((r: FaultReach) => void)[] = [];
   private status: ((n: number, s: HostStatus) => void)[] = [];
@@ -41,15 +41,22 @@ class StandIn {
 }
 
 /** Five servers up from 0, a check with a 2 s bound over a 20 s run, and successes at `oks` (seconds). */
-function setUp(oks: number[]): { w: StandIn; check: QuorumLiveness; end(): string[] } {
+function setUp(oks: number[], others: number[] | null = null): { w: StandIn; check: QuorumLiveness; end(): string[] } {
   const w = new StandIn();
-  const check = new QuorumLiveness(w as unknown as World, { servers: 5, clients: [5], withinUs: 2 * S, clientsStopUs: 20 * S });
+  const clients = others === null ? [5] : [5, 6];
+  const check = new QuorumLiveness(w as unknown as World, { servers: 5, clients, withinUs: 2 * S, clientsStopUs: 20 * S, thinkUs: 0.5 * S });
   for (let n = 0; n < 5; n++) w.set(0, n, 'up');
   return {
     w,
     check,
     end: () => {
+      // Client 1 is the one that succeeds; with `others`, client 2 invokes a write every half
+      // second and gets a known outcome at those times only.
       for (const t of oks) check.ok(t * S);
+      const writes: [number, number, boolean][] = oks.map((t) => [t, 1, true]);
+      if (others !== null) for (let t = 0.25; t < 20; t += 0.5) writes.push([t, 2, false], ...others.filter((x) => x === t + 0.25).map((x): [number, number, boolean] => [x, 2, true]));
+      writes.sort((a, b) => a[0] - b[0]);
+      for (const [t, c, answered] of writes) check.write(t * S, c, answered);
       check.conclude(20 * S);
       return w.violations;
     },
@@ -72,6 +79,20 @@ describe('quorum-liveness on a stand-in world', () => {
     expect(v).toHaveLength(1);
     expect(v[0]).toContain('quorum-liveness: servers 0, 1, 2');
     expect(v[0]).toContain('no client operation succeeded for 3.5s after the success at 4.5s');
+  });
+
+  it('holds each client\'s writes to the bound: one client whose writes get no known outcome fails while the others succeed', () => {
+    expect(setUp(steady(0, 0), steady(0, 0)).end()).toEqual([]);
+    // Client 2's writes get no known outcome from 6 s on (a session it keeps after the servers expired it, say).
+    const v = setUp(steady(0, 0), steady(6, 20)).end();
+    expect(v).toHaveLength(1);
+    expect(v[0]).toContain('client 2 waited 14.25s from 5.75s for a known outcome (a success or a definite failure) of a write it had invoked (more than 2.5s');
+    // Up to the bound plus the think time is allowed.
+    expect(setUp(steady(0, 0), steady(5, 7)).end()).toEqual([]);
+    // A client cut off from every server is not judged: no quorum reaches it.
+    const cut = setUp(steady(0, 0), steady(6, 20));
+    cut.w.fault({ fromUs: 5 * S, toUs: 20 * S, cuts: [0, 1, 2, 3, 4].flatMap((n): [number, number][] => [[n, 6], [6, n]]) });
+    expect(cut.end()).toEqual([]);
   });
 
   it('allows a gap up to the bound', () => {

@@ -16,7 +16,12 @@
 // `withinUs` without a successful client operation (read or write), from the stretch's
 // start or from the last success before it. Stretches are cut at the clients' stop; a run
 // with membership changes (an operator, spares) is not judged, nor one with more servers
-// than SERVERS_MAX (the quorums are enumerated). It catches bugs that only delay a
+// than SERVERS_MAX (the quorums are enumerated). Each client is held to the same promise for
+// its writes: within such a stretch no client waits longer than `withinUs` plus its think
+// time `thinkUs` from a write it invoked to a known outcome (a success or a definite
+// failure) of that write or a later one. One client whose writes all end unknown while the
+// others succeed (say it keeps a session the servers expired, and only its reads, which no
+// session guards, still succeed) gets no service. It catches bugs that only delay a
 // cluster's recovery until the faults heal: a vote quorum of every voter, a candidate that
 // cannot win while one server is down. What it keeps: each server's status changes, each
 // fault's reach, and the gaps between successes longer than `withinUs`; it judges at the
@@ -36,13 +41,22 @@ export interface QuorumLivenessOptions {
   withinUs: Micros;
   /** When the clients stop issuing operations: nothing is judged after it. */
   clientsStopUs: Micros;
+  /** A client's wait between two operations: its own gaps may be this much longer. */
+  thinkUs: Micros;
 }
+
+/** Gaps of one client's answers the check remembers at most (later ones are counted, and make it inconclusive unless it fails). */
+export const CLIENT_GAPS_MAX = 100_000;
 
 export class QuorumLiveness {
   private readonly timeline: FaultTimeline;
   /** Gaps between successive successes (and from 0) longer than withinUs: [from, to). */
   private readonly gaps: [Micros, Micros][] = [];
   private lastOkUs = 0;
+  /** Per client id, the first write it invoked since its last write with a known outcome (none: not waiting), and its waits longer than withinUs + thinkUs. */
+  private readonly waitingSinceUs = new Map<number, Micros>();
+  private readonly clientGaps: { client: number; from: Micros; to: Micros }[] = [];
+  private clientGapsUnkept = 0;
   /** What was judged: calm stretches (of some quorum) longer than withinUs, and how long some quorum was calm. */
   stretches = 0;
   calmUs = 0;
@@ -60,12 +74,30 @@ export class QuorumLiveness {
     if (t > this.lastOkUs) this.lastOkUs = t;
   }
 
+  /** Client `client` invoked a write at `t` (`answered` false), or a write of its completed with a known outcome (true); times come in order. */
+  write(t: Micros, client: number, answered: boolean): void {
+    const since = this.waitingSinceUs.get(client);
+    if (!answered) {
+      if (since === undefined) this.waitingSinceUs.set(client, t);
+      return;
+    }
+    if (since !== undefined) this.clientGap(client, since, t);
+    this.waitingSinceUs.delete(client);
+  }
+
+  private clientGap(client: number, from: Micros, to: Micros): void {
+    if (to - from <= this.o.withinUs + this.o.thinkUs) return;
+    if (this.clientGaps.length < CLIENT_GAPS_MAX) this.clientGaps.push({ client, from, to });
+    else this.clientGapsUnkept++;
+  }
+
   /** Judges the run up to `endUs` (its end), once: a violation for the first calm stretch without progress. */
   conclude(endUs: Micros = this.world.nowUs): void {
     if (this.state !== 'not run') return;
     const { servers, withinUs } = this.o;
     const stopUs = Math.min(endUs, this.o.clientsStopUs);
     if (endUs - this.lastOkUs > withinUs) this.gaps.push([this.lastOkUs, endUs]);
+    for (const [c, since] of this.waitingSinceUs) this.clientGap(c, since, endUs);
     const quorum = Math.floor(servers / 2) + 1;
     // Breakpoints: every change of status or reach.
     const points = this.timeline.points(stopUs);
@@ -78,6 +110,11 @@ export class QuorumLiveness {
         const lo = Math.max(a, from);
         const hi = Math.min(b, to);
         if (hi - lo > withinUs) return this.describe(mask, from, to, lo, hi);
+      }
+      for (const g of this.clientGaps) {
+        const lo = Math.max(g.from, from);
+        const hi = Math.min(g.to, to);
+        if (hi - lo > withinUs + this.o.thinkUs) return this.describeClient(mask, from, to, g.client, lo, hi);
       }
       return null;
     };
@@ -99,6 +136,11 @@ export class QuorumLiveness {
       const bad = close(mask, from, stopUs);
       if (bad !== null) return this.fail(bad);
     }
+    if (this.clientGapsUnkept > 0) {
+      this.state = 'inconclusive';
+      this.world.cannotDecide('quorum-liveness', `${this.clientGapsUnkept} waits of a client's writes came after the ${CLIENT_GAPS_MAX} the check remembers, and were not judged`);
+      return;
+    }
     this.state = 'pass';
   }
 
@@ -112,6 +154,12 @@ export class QuorumLiveness {
     for (let n = 0; n < this.o.servers; n++) if ((mask & (1 << n)) !== 0) q.push(n);
     const what = lo === from ? `from the start of that stretch` : `after the success at ${formatMicros(lo)}`;
     return `servers ${q.join(', ')}, a quorum, were up and free of faults and could reach each other and the clients from ${formatMicros(from)} to ${formatMicros(to)} (every other server down, cut off from them, or healthy too), yet no client operation succeeded for ${formatMicros(hi - lo)} ${what} (more than ${formatMicros(this.o.withinUs)}, liveness.within plus clients.timeout): Raft stays available while any majority of servers can communicate`;
+  }
+
+  private describeClient(mask: number, from: Micros, to: Micros, client: number, lo: Micros, hi: Micros): string {
+    const q: number[] = [];
+    for (let n = 0; n < this.o.servers; n++) if ((mask & (1 << n)) !== 0) q.push(n);
+    return `servers ${q.join(', ')}, a quorum, were up and free of faults and could reach each other and the clients from ${formatMicros(from)} to ${formatMicros(to)}, and others' operations went on, yet client ${client} waited ${formatMicros(hi - lo)} from ${formatMicros(lo)} for a known outcome (a success or a definite failure) of a write it had invoked (more than ${formatMicros(this.o.withinUs + this.o.thinkUs)}, liveness.within plus clients.timeout plus clients.interval): Raft stays available to every client while any majority of servers can communicate`;
   }
 
   /** The calm quorums in state `f`, as bit sets. */

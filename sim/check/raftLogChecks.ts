@@ -88,6 +88,12 @@
 //   knows ('raft.lead', then 'raft.role'; a restart forgets it): a server that does would
 //   send clients back to itself and, under CheckQuorum, ignore vote requests as if it still
 //   heard a leader;
+// - campaign-due (Figure 2, "Rules for Servers"): a voter that does not lead and, for longer
+//   than the longest randomized election timeout, stepped no append, heartbeat or snapshot of
+//   the leader of its term, granted no election vote and saw no new term or role, has
+//   campaigned ('raft.overdue', which the server reports from what it stepped and the ticks
+//   it gave Raft, not from Raft's timer): a timer restarted for anything else (a refusal, a
+//   pre-vote, a stale message) can keep a cluster from electing a leader;
 // Memory is bounded: each node's mirror keeps its last MIRROR_ENTRIES_MAX entries, and the
 // cross-node records keep only indexes above the lowest commit index of all nodes (every
 // node has been compared there; a retired node, World.retire, no longer counts), at most
@@ -369,6 +375,7 @@ export class RaftLogChecks {
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
+        case 'raft.overdue': return this.violate('campaign-due', node, `node ${node}, a voter in term ${f.term as number} (${String(f.role)}), went ${f.ticks as number} ticks without campaigning, though for all of them it had stepped no append, heartbeat or snapshot of its term's leader, granted no vote and seen no new term or role: a follower or candidate whose election timeout (at most ${2 * (f.electionTicks as number) - 1} ticks) elapses with no such reason campaigns (Figure 2, Rules for Servers), or a cluster that lost its leader may never elect another`);
         case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
         case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number, f.pre === true);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;

@@ -50,6 +50,7 @@ export class SegmentedKvHistory {
   private readonly open = new Map<string, InFlight>();
   private readonly counters: WriteCounter[] = [];
   private readonly okListeners: ((t: Micros) => void)[] = [];
+  private readonly writeListeners: ((t: Micros, clientId: number, answered: boolean) => void)[] = [];
   private nextId = 0;
   /** Operations of the run, refused ones left out (counted whether or not the checker holds them). */
   operations = 0;
@@ -86,6 +87,14 @@ export class SegmentedKvHistory {
     this.okListeners.push(f);
   }
 
+  /**
+   * Called with the time and client of every write invoked (`answered` false) and of every
+   * write that completed with a known outcome, ok or a definite failure (`answered` true), in order.
+   */
+  onWrite(f: (t: Micros, clientId: number, answered: boolean) => void): void {
+    this.writeListeners.push(f);
+  }
+
   countWritesOk(fromUs: Micros, toUs: Micros): WriteCounter {
     const c = { fromUs, toUs, n: 0 };
     this.counters.push(c);
@@ -96,6 +105,7 @@ export class SegmentedKvHistory {
     const op = JSON.parse(input) as KvOp;
     const checked = this.checker.invoke(this.nextId, clientId, t, op);
     this.open.set(`${clientId}:${rid}`, { id: this.nextId++, write: op.op !== 'get', checked });
+    if (op.op !== 'get') for (const f of this.writeListeners) f(t, clientId, false);
     this.operations++;
   }
 
@@ -112,6 +122,7 @@ export class SegmentedKvHistory {
       if (result.ok) this.ok++;
       if (result.ok && o.write) for (const c of this.counters) if (t > c.fromUs && t <= c.toUs) c.n++;
       if (result.ok) for (const f of this.okListeners) f(t);
+      if (o.write) for (const f of this.writeListeners) f(t, clientId, true);
     }
     if (!o.checked) return;
     if (refused) this.checker.complete(o.id, t, null, 'refused');

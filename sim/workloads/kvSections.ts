@@ -12,7 +12,7 @@ import { drawableWeights, duration, positiveDuration, type FaultSpec, type Probl
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
-const HOST_BUGS = ['skipFsync', 'readWithoutReadIndex', 'sendBeforePersist', 'replayKeepsTail', 'restoreSessionsById', 'unknownSessionApplied', 'waitingBySession', 'expiredAsFailure'] as const;
+const HOST_BUGS = ['skipFsync', 'readWithoutReadIndex', 'sendBeforePersist', 'replayKeepsTail', 'restoreSessionsById', 'unknownSessionApplied', 'waitingBySession', 'expiredAsFailure', 'keepsExpiredSession'] as const;
 /** Every bug flag a scenario's `raft.bugs` may name: Raft's (core/raft/config.ts) and the server's. */
 export const RAFT_BUGS = [...RAFT_BUG_NAMES, ...HOST_BUGS] as const;
 

@@ -10,6 +10,7 @@ import { LINEARIZABILITY_STEPS_MAX, SegmentedKvHistory } from '../check/segmente
 import { churnSettings, installLeaderChurn } from '../check/leaderChurn.ts';
 import { TransferCompletesCheck } from '../check/transferCompletes.ts';
 import { LeaderCommitsTermCheck } from '../check/leaderCommitsTerm.ts';
+import { ReplicationProgressCheck } from '../check/replicationProgress.ts';
 import { DEFAULT_LINK } from '../net/link.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
@@ -41,6 +42,7 @@ export function raftKvNodes(s: RaftKvScenario): NodeSpec[] {
         clientId: c + 1, servers, thinkUs: s.clients.interval, timeoutUs: s.clients.timeout,
         attemptsMax: s.clients.attempts, stopAtUs: Math.max(0, s.duration - s.clients.quiesce), nextOp,
         expiredAsFailure: s.raft.bugs.includes('expiredAsFailure'),
+        keepsExpiredSession: s.raft.bugs.includes('keepsExpiredSession'),
       }),
     });
   }
@@ -86,11 +88,13 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   const operator = installOperator(world, s);
   const transfers = installTransferCompletes(world, s);
   const termCommits = installLeaderCommitsTerm(world, s);
+  const progress = installReplicationProgress(world, s);
   const finish = (): Record<string, number | string> => {
     churn.conclude();
     quorumLiveness.conclude();
     transfers.conclude();
     termCommits.conclude();
+    progress.conclude();
     return {
       ...history.conclude(),
       liveness: liveness.state,
@@ -99,6 +103,7 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
       voteDue: invariants.voteDue.state(),
       transferCompletes: transfers.state(),
       leaderCommitsTerm: termCommits.state,
+      replicationProgress: progress.state,
       quietLeadersMax: churn.worst,
       elections: invariants.electionCount,
       finalTerm: leaders.finalTerm,
@@ -156,6 +161,12 @@ function installLeaderCommitsTerm(world: World, s: RaftKvScenario): LeaderCommit
   return new LeaderCommitsTermCheck(world, { ...churn, fsyncMaxUs: s.raft.fsync?.max ?? 0, servers: s.topology.nodes + s.topology.spares });
 }
 
+/** A member a leader can reach is never left behind for long (sim/check/replicationProgress.ts). */
+function installReplicationProgress(world: World, s: RaftKvScenario): ReplicationProgressCheck {
+  const churn = churnSettings(s.faults, s.duration, s.raft, toLinkProfile(s.topology.link, DEFAULT_LINK));
+  return new ReplicationProgressCheck(world, { ...churn, fsyncMaxUs: s.raft.fsync?.max ?? 0, servers: s.topology.nodes + s.topology.spares });
+}
+
 /**
  * Liveness while faults last (sim/check/quorumLiveness.ts): a quorum of servers free of
  * faults keeps serving. Not applicable with no clients, with membership changes (an
@@ -170,8 +181,9 @@ function installQuorumLiveness(world: World, s: RaftKvScenario, history: Segment
   const clients = Array.from({ length: s.clients.count + s.clients.readers }, (_, i) => n + i);
   // The bound: liveness.within (time for an election and a write) plus clients.timeout (a
   // client whose request went to a server that is gone waits that long before it retries).
-  const check = new QuorumLiveness(world, { servers: n, clients, withinUs: s.liveness.within + s.clients.timeout, clientsStopUs: s.duration - s.clients.quiesce });
+  const check = new QuorumLiveness(world, { servers: n, clients, withinUs: s.liveness.within + s.clients.timeout, clientsStopUs: s.duration - s.clients.quiesce, thinkUs: s.clients.interval });
   history.onOk((t) => check.ok(t));
+  history.onWrite((t, clientId, answered) => check.write(t, clientId, answered));
   return {
     conclude: () => check.conclude(),
     state: () => (check.state === 'pass' ? `pass (a calm quorum for ${formatMicros(check.calmUs)}, ${check.stretches} stretches judged)` : check.state),
