@@ -166,7 +166,8 @@ export class ExactlyOnceCheck {
     const input = this.invoked.get(key);
     if (input === undefined) return;
     this.invoked.delete(key);
-    if (refused || output === '' || (JSON.parse(output) as { ok: boolean }).ok) return;
+    // The client writes its result with JSON.stringify (no spaces): a failure holds '"ok":false'.
+    if (refused || !output.includes('"ok":false') || (JSON.parse(output) as { ok: boolean }).ok) return;
     const op = JSON.parse(input) as { op: string; key: string; value?: string };
     if (op.op !== 'put' && op.op !== 'append' && op.op !== 'cas') return;
     const what = `${op.op} ${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`;
