@@ -434,7 +434,7 @@ export class NodeRuntime {
       },
       setTimer(afterUs: Micros, tag: string): number {
         rt.assertExecuting(id, incarnation, 'setTimer');
-        if (!(afterUs >= 0) || h.liveTimers.size >= TIMERS_MAX) throw setTimerError(id, afterUs);
+        if (!(afterUs >= 0 && afterUs < Infinity) || h.liveTimers.size >= TIMERS_MAX) throw setTimerError(id, afterUs);
         const timerId = h.timerIdNext++;
         h.liveTimers.add(timerId);
         const at = rt.execNowUs + h.clock.toTrueDuration(Math.round(afterUs));
@@ -470,7 +470,7 @@ function noNodeError(to: unknown): Error {
 }
 
 function setTimerError(id: NodeId, afterUs: Micros): Error {
-  return new Error(afterUs >= 0 ? `setTimer: node ${id} holds ${TIMERS_MAX} timers` : `setTimer: delay must be >= 0, got ${afterUs}`);
+  return new Error(afterUs >= 0 && afterUs < Infinity ? `setTimer: node ${id} holds ${TIMERS_MAX} timers` : `setTimer: delay must be a finite number of µs >= 0, got ${afterUs}${afterUs === Infinity ? ' (a timer that never fires: set none)' : ''}`);
 }
 
 function chargeCpuError(us: Micros): Error {

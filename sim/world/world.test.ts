@@ -154,19 +154,21 @@ describe('World host model', () => {
       0: (ctx) => ctx.send(7, { type: 'x' }),
       1: (ctx) => { ctx.setTimer(-5, 'late'); },
       2: (ctx) => ctx.chargeCpu?.(Number.NaN),
+      3: (ctx) => { ctx.setTimer(Infinity, 'never'); },
     };
     class Misuser implements Process {
       start(ctx: NodeContext): void { misuse[ctx.id]?.(ctx); }
       onMessage(): void {}
       onTimer(): void {}
     }
-    const w = new World({ seed: 't', nodes: [0, 1, 2].map(() => ({ role: 's', factory: () => new Misuser() })) });
+    const w = new World({ seed: 't', nodes: [0, 1, 2, 3].map(() => ({ role: 's', factory: () => new Misuser() })) });
     w.boot();
     w.run({ timeUs: 1_000 });
     expect(w.violations.map((v) => v.message)).toEqual([
       'node 0 threw while handling start: send: no node 7',
-      'node 1 threw while handling start: setTimer: delay must be >= 0, got -5',
+      'node 1 threw while handling start: setTimer: delay must be a finite number of µs >= 0, got -5',
       'node 2 threw while handling start: chargeCpu: cost must be a finite number >= 0, got NaN',
+      'node 3 threw while handling start: setTimer: delay must be a finite number of µs >= 0, got Infinity (a timer that never fires: set none)',
     ]);
   });
 
