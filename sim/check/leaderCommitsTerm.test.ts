@@ -8,45 +8,18 @@
 // servers 0..2), then runScenario on the catalogue scenario.
 import { describe, expect, it } from 'vitest';
 import { catalogScenario } from '../../cli/catalog.ts';
-import type { HostStatus } from '../host/host.ts';
 import { runScenario } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { FaultReach, TelemetryListener, World } from '../world/world.ts';
+import type { World } from '../world/world.ts';
+import { CheckWorld } from '../../test/support/checkWorld.ts';
 import type { RaftKvScenario } from '../workloads/raftKv.ts';
 import { baseIndexOf, LeaderCommitsTermCheck } from './leaderCommitsTerm.ts';
 
 const MS = 1_000;
 
-class StandIn {
-  nowUs = 0;
-  readonly nodeCount = 3;
-  readonly violations: { check: string; message: string }[] = [];
-  private tel: TelemetryListener[] = [];
-  private reach: ((r: FaultReach) => void)[] = [];
-  private status: ((n: number, s: HostStatus) => void)[] = [];
-  onTelemetry(f: TelemetryListener): void {
-    this.tel.push(f);
-  }
-  onFaultReach(f: (r: FaultReach) => void): void {
-    this.reach.push(f);
-  }
-  onStatusChange(f: (n: number, s: HostStatus) => void): void {
-    this.status.push(f);
-  }
-  onConclude(): void {}
-  violate(check: string, _node: number | null, message: string): void {
-    this.violations.push({ check, message });
-  }
-  emit(t: number, node: number, name: string, f: Record<string, string | number | boolean>): void {
-    this.nowUs = t;
-    for (const l of this.tel) l(t, node, name, f);
-  }
-  set(t: number, node: number, s: HostStatus): void {
-    this.nowUs = t;
-    for (const f of this.status) f(node, s);
-  }
-  fault(r: Partial<FaultReach> & { fromUs: number; toUs: number }): void {
-    for (const f of this.reach) f({ nodes: [], all: false, cuts: [], links: [], ...r });
+class StandIn extends CheckWorld {
+  constructor() {
+    super(3);
   }
   /** Node `node` wins term `term` at `t` with a log of `lastIndex` entries of term 1 (plus its empty entry unless `bare`). */
   elect(t: number, node: number, term: number, lastIndex = 5, bare = false): void {

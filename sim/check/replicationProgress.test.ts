@@ -7,46 +7,15 @@
 // Method: a stand-in world (telemetry, status changes and fault reaches fed by hand, three
 // servers 0..3, the fourth a spare, bound 2 * 300 ms + 8 * 5 ms = 640 ms).
 import { describe, expect, it } from 'vitest';
-import type { HostStatus } from '../host/host.ts';
-import type { FaultReach, TelemetryListener, World } from '../world/world.ts';
+import type { World } from '../world/world.ts';
+import { CheckWorld } from '../../test/support/checkWorld.ts';
 import { ReplicationProgressCheck } from './replicationProgress.ts';
 
 const MS = 1_000;
 
-class StandIn {
-  nowUs = 0;
-  readonly nodeCount = 4;
-  readonly violations: { check: string; message: string }[] = [];
-  readonly undecided: string[] = [];
-  private tel: TelemetryListener[] = [];
-  private reach: ((r: FaultReach) => void)[] = [];
-  private status: ((n: number, s: HostStatus) => void)[] = [];
-  onTelemetry(f: TelemetryListener): void {
-    this.tel.push(f);
-  }
-  onFaultReach(f: (r: FaultReach) => void): void {
-    this.reach.push(f);
-  }
-  onStatusChange(f: (n: number, s: HostStatus) => void): void {
-    this.status.push(f);
-  }
-  onConclude(): void {}
-  violate(check: string, _node: number | null, message: string): void {
-    this.violations.push({ check, message });
-  }
-  cannotDecide(check: string): void {
-    this.undecided.push(check);
-  }
-  emit(t: number, node: number, name: string, f: Record<string, string | number | boolean>): void {
-    this.nowUs = t;
-    for (const l of this.tel) l(t, node, name, f);
-  }
-  set(t: number, node: number, s: HostStatus): void {
-    this.nowUs = t;
-    for (const f of this.status) f(node, s);
-  }
-  fault(r: Partial<FaultReach> & { fromUs: number; toUs: number }): void {
-    for (const f of this.reach) f({ nodes: [], all: false, cuts: [], links: [], ...r });
+class StandIn extends CheckWorld {
+  constructor() {
+    super(4);
   }
   /** Node 0 leads term 2 of the voters 0, 1, 2 from `t`, with commit `commit`. */
   elect(t: number, commit: number): void {
