@@ -234,8 +234,8 @@ describe('§5.3 an acknowledgement moves match and the progress state (etcd: tra
 
 describe('a snapshot in flight (§7; etcd: StateSnapshot)', () => {
   /** A leader of {1, 2, 3} that compacted through 4 and has just sent member 3 a snapshot. */
-  function snapshotting(): RawNode {
-    const n = leaderOf([]);
+  function snapshotting(opts?: Parameters<typeof leaderOf>[1]): RawNode {
+    const n = leaderOf([], opts);
     for (const data of ['a', 'b', 'c']) n.propose(data);
     drain(n);
     appResp(n, 2, { index: 4 });
@@ -288,15 +288,7 @@ describe('a snapshot in flight (§7; etcd: StateSnapshot)', () => {
   });
 
   it('snapshotNeverRetried: with the flag a lost snapshot is never given up, however long the leader waits', () => {
-    const n = leaderOf([], { bugs: { snapshotNeverRetried: true } });
-    for (const data of ['a', 'b', 'c']) n.propose(data);
-    drain(n);
-    appResp(n, 2, { index: 4 });
-    drain(n);
-    expect(n.compact(4, 'image')).toBe(true);
-    drain(n);
-    hbResp(n, 3);
-    expect(sent(n)).toEqual(['snap>3 at=4']);
+    const n = snapshotting({ bugs: { snapshotNeverRetried: true } });
     for (let t = 0; t < 40; t++) {
       n.tick();
       drain(n);
