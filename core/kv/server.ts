@@ -315,14 +315,22 @@ export class KvServer implements Process {
       return;
     }
     if (!vote) {
-      const answers = raft.queued().slice(queued).filter((q) => q.type === 'MsgPreVoteResp' && q.to === from);
+      let granted = false;
+      let refused = false;
+      const out = raft.queued();
+      for (let i = queued; i < out.length; i++) {
+        const q = out[i];
+        if (q.type !== 'MsgPreVoteResp' || q.to !== from) continue;
+        if (q.reject === true) refused = true;
+        else granted = true;
+      }
       // A pre-vote granted promises the same up-to-date test (thesis §9.6), for vote-up-to-date.
-      if (answers.some((q) => q.reject !== true)) {
+      if (granted) {
         this.ctx.telemetry.emit('raft.granted', { to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, pre: true });
         return;
       }
       // A pre-vote is judged only when Raft answered it with a refusal (not when it ignored it).
-      if (!answers.some((q) => q.reject === true)) return;
+      if (!refused) return;
     }
     // Refused or ignored: what the node knew, for the vote-due check to judge whether it had
     // to grant (it had not voted in the term, knew no leader of it, and the log was up to date).

@@ -212,12 +212,8 @@ export class Lockstep {
     this.windows++;
     this.calls += replies.length;
     this.doneUs = endUs;
-    const results: WindowResult[] = [];
-    for (let j = 0; j < replies.length; j++) {
-      const r = settle(replies[j]);
-      if (r instanceof Promise) return this.finishAsync(who, replies, results, j, r);
-      results.push(r);
-    }
+    const results = collect(replies);
+    if (results instanceof Promise) return results.then((r) => this.merge(who, r));
     this.merge(who, results);
     return undefined;
   }
@@ -296,22 +292,8 @@ export class Lockstep {
       // here (they change only the kernel's side: trace, checks, telemetry). One that
       // schedules an action inside a stretch already handed out is caught by runAction.
       this.flush(gT, gK);
-      const results: WindowResult[] = [];
-      let pending: Promise<WindowResult>[] | null = null;
-      try {
-        for (const r of replies) {
-          const v = settle(r);
-          if (v instanceof Promise) (pending ??= []).push(v);
-          else if (pending === null) results.push(v);
-          else pending.push(Promise.resolve(v));
-        }
-      } catch (e) {
-        // A runner in this thread failed: the workers' answers are no longer wanted.
-        for (const p of pending ?? []) p.catch(() => {});
-        throw e;
-      }
-      if (pending !== null) for (const v of await Promise.all(pending)) results.push(v);
-      this.absorb(who, results);
+      const results = collect(replies);
+      this.absorb(who, results instanceof Promise ? await results : results);
     }
   }
 
@@ -369,19 +351,6 @@ export class Lockstep {
       i++;
     }
     if (i > 0) this.buffer = i === b.length ? [] : b.slice(i);
-  }
-
-  /** The rest of a window once some runner answered with a promise. */
-  private async finishAsync(who: number[], replies: Reply[], results: WindowResult[], j: number, first: Promise<WindowResult>): Promise<void> {
-    const rest: (WindowResult | Promise<WindowResult>)[] = [first];
-    try {
-      for (let i = j + 1; i < replies.length; i++) rest.push(settle(replies[i]));
-    } catch (e) {
-      for (const r of rest) if (r instanceof Promise) r.catch(() => {});
-      throw e;
-    }
-    for (const r of await Promise.all(rest)) results.push(r);
-    this.merge(who, results);
   }
 
   private merge(who: number[], results: WindowResult[]): void {
@@ -459,4 +428,30 @@ export class Lockstep {
       case 'halt': w.halt(e.reason); break;
     }
   }
+}
+
+/**
+ * A round's answers in the runners' order: at once when every runner answered at once (in
+ * this thread, or through shared memory), else a promise of them all. If a runner in this
+ * thread throws, the workers' answers still pending are no longer wanted (marked handled).
+ */
+function collect(replies: Reply[]): WindowResult[] | Promise<WindowResult[]> {
+  const results: WindowResult[] = [];
+  let pending: Promise<WindowResult>[] | null = null;
+  try {
+    for (const r of replies) {
+      const v = settle(r);
+      if (v instanceof Promise) (pending ??= []).push(v);
+      else if (pending === null) results.push(v);
+      else pending.push(Promise.resolve(v));
+    }
+  } catch (e) {
+    for (const p of pending ?? []) p.catch(() => {});
+    throw e;
+  }
+  if (pending === null) return results;
+  return Promise.all(pending).then((rest) => {
+    for (const v of rest) results.push(v);
+    return results;
+  });
 }
