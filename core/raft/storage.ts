@@ -123,6 +123,50 @@ function appendLog(disk: DiskPort, mirror: LogMirror, value: LogRecord): DiskRes
   return r;
 }
 
+/**
+ * An entry's raft.log record and what decoding it gives, as the last node to write an
+ * entry with this index made them. Every member of a cluster writes the same entry (the
+ * same term, index, type and data), so the record's JSON text and checksum are worked out
+ * once per entry instead of once per node: an entry equal member by member to the one
+ * remembered at its slot takes that record string and decoded record (both immutable:
+ * strings, and a decoded record that is only read, see LogMirror), the very values
+ * logRecord and parseLogRecord would give it. Direct-mapped by index; a miss (another
+ * term, changed data, a slot taken by a later index) encodes in full and takes the slot.
+ * Only entries whose members take logRecordJson's member-by-member path are remembered.
+ */
+interface EntryMemo {
+  term: number;
+  index: number;
+  type: string;
+  data: string;
+  record: string;
+  parsed: LogRecord | null;
+}
+
+const ENTRY_MEMO_SLOTS = 256;
+const entryMemo: (EntryMemo | null)[] = new Array<EntryMemo | null>(ENTRY_MEMO_SLOTS).fill(null);
+
+/** appendLog of entryValue(e), with the record and its decoding shared among the nodes that write e. */
+function appendEntry(disk: DiskPort, mirror: LogMirror, e: Entry): DiskResult {
+  const { term, index, type, data } = e;
+  if (typeof data !== 'string' || typeof type !== 'string' || !Number.isSafeInteger(index) || !finite(term)) {
+    return appendLog(disk, mirror, entryValue(e));
+  }
+  const slot = index & (ENTRY_MEMO_SLOTS - 1);
+  let m = entryMemo[slot];
+  if (m === null || m.index !== index || m.term !== term || m.type !== type || m.data !== data) {
+    const value = entryValue(e);
+    m = { term, index, type, data, record: logRecord(value), parsed: parseLogRecord(value) };
+    entryMemo[slot] = m;
+  }
+  const r = disk.append(RAFT_FILES.log, m.record);
+  if (r.ok) {
+    mirror.strings.push(m.record);
+    mirror.records.push(m.parsed);
+  }
+  return r;
+}
+
 export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
   // Most Readies carry neither a snapshot nor a compaction: no arrays for them.
   let snaps: readonly Snapshot[] = NO_SNAPSHOTS;
@@ -139,7 +183,7 @@ export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
   }
   const mirror = rd.entries.length > 0 || rd.hardState !== undefined ? mirrorOf(disk) : null;
   for (const e of rd.entries) {
-    const r = appendLog(disk, mirror as LogMirror, entryValue(e));
+    const r = appendEntry(disk, mirror as LogMirror, e);
     if (!r.ok) return r;
     wrote = true;
   }
