@@ -429,6 +429,14 @@ export class KvServer implements Process {
     if (this.strandReported) return;
     const limit = 2 * this.config.electionTicks + 1;
     if (this.ticksGiven - this.leaderSinceTick <= limit || !voters.includes(this.ctx.id)) return;
+    // Heard from within the limit: from tick `since` on. The leader is stranded only when the
+    // quorum-th most recent answer (a majority's oldest), the last transfer and the last
+    // change of voters all came before it: counted without sorting on every tick.
+    const since = this.ticksGiven - limit;
+    if (this.transferTick >= since || this.votersChangedTick >= since) return;
+    let recent = 0;
+    for (const v of voters) if ((v === this.ctx.id ? this.ticksGiven : this.answeredTick[v] ?? this.leaderSinceTick) >= since) recent++;
+    if (recent > voters.length >> 1) return;
     const heard = voters.map((v) => (v === this.ctx.id ? this.ticksGiven : this.answeredTick[v] ?? this.leaderSinceTick)).sort((a, b) => b - a);
     // A transfer restarts the leader's election timer, and with it the check's schedule; a
     // new configuration is a new quorum, judged from the change on.
