@@ -184,6 +184,8 @@ export class KvServer implements Process {
   private snapshotLacksMember = false;
   /** The last log index whose command changed the stored data (for 'kv.state' and the exactly-once check). */
   private changedAt = -1;
+  /** The log index of the last command the state machine ran (not answered from its cache), for 'kv.state'. */
+  private ranAt = -1;
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
@@ -960,7 +962,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
-      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index });
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index, ran: this.ranAt === e.index });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
@@ -994,9 +996,11 @@ export class KvServer implements Process {
 
   private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
+    const runs = this.kv.commandsRun;
     const result = this.kv.apply(cmd);
     const after = this.kv.read(cmd.op.key);
     if (after !== before) this.changedAt = index;
+    if (this.kv.commandsRun !== runs) this.ranAt = index;
     this.onApplied(index, cmd.op.key, before, after);
     if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
     const key = this.waitingKey(cmd.clientId, cmd.seq);
