@@ -299,6 +299,9 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
     const sticky = m.term > before && this.leaderSticky(m);
+    // Raft's own guard runs on its election timer, which a re-granted vote restarts too: a
+    // vote request it may ignore though no leader was heard within the timeout (term-adopt).
+    const timerFresh = !sticky && m.term > before && this.config.checkQuorum && m.context !== TRANSFER_CONTEXT && raft.leader() !== NONE && this.ticksGiven - this.timerResetTick < this.config.electionTicks;
     const guard = sticky && !raft.isLeader() && this.restartGuarded();
     const vote = m.type === 'MsgVote';
     const ask = vote || m.type === 'MsgPreVote';
@@ -308,7 +311,7 @@ export class KvServer implements Process {
     const queued = raft.queued().length;
     raft.step(m);
     const after = raft.currentTerm();
-    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
+    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard, timerFresh });
     if (!ask) return;
     if (vote && after === m.term && raft.votedFor() === from) {
       // Granting an election vote restarts the voter's timer (a re-grant to the same candidate too).

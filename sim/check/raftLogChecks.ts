@@ -23,7 +23,13 @@
 //   higher term moves to that term ('raft.higher_term'), except a vote request it ignores
 //   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
 //   about a term without starting it. A stale leader that drops higher-term responses keeps
-//   leading a term the cluster has left;
+//   leading a term the cluster has left. "While it hears a leader" is the server's own
+//   count (the `sticky` of leader-sticky: it leads, heard its leader within the election
+//   timeout, or restarted with lease reads less than one ago; 'raft.higher_term' sticky),
+//   widened to a node that knows a leader and had any reason to restart its election timer
+//   within the timeout (timerFresh: Raft's guard runs on that timer, which a re-granted vote
+//   restarts too). A node that ignores vote requests for longer (a guard measured on the
+//   randomized timeout, say) delays every election after a leader's loss and fails here;
 // - check-quorum (thesis §6.2): under CheckQuorum, a leader that has not heard from a quorum
 //   of its voters for more than two election timeouts has stepped down ('raft.stranded',
 //   which the server reports from the answers it stepped and the ticks it gave Raft);
@@ -114,8 +120,11 @@ export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
 const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
-/** Messages whose higher term a node may leave unadopted (term-adopt): vote requests it ignores under CheckQuorum, and pre-vote traffic. */
-const TERM_ADOPT_EXEMPT: ReadonlySet<string> = new Set(['MsgVote', 'MsgPreVote', 'MsgPreVoteResp']);
+/**
+ * Messages whose higher term a node may leave unadopted (term-adopt): pre-vote traffic, and
+ * an election vote request only while CheckQuorum binds the node to ignore it (sticky).
+ */
+const TERM_ADOPT_EXEMPT: ReadonlySet<string> = new Set(['MsgPreVote', 'MsgPreVoteResp']);
 /** Votes (voter, term) the candidates' side of vote-once remembers at most. */
 const GRANTS_MAX = 100_000;
 
@@ -370,7 +379,7 @@ export class RaftLogChecks {
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
           return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
-        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true, f.restarted === true);
+        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true, f.restarted === true, f.timerFresh === true);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
@@ -575,7 +584,7 @@ export class RaftLogChecks {
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */
-  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean, restarted: boolean): void {
+  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean, restarted: boolean, timerFresh: boolean): void {
     if (sticky && after >= term) {
       const was = after === term ? 'moved to it' : `moved past it, to term ${after}`;
       const why = restarted
@@ -583,8 +592,9 @@ export class RaftLogChecks {
         : 'it led or had heard from its leader within the election timeout';
       this.violate('leader-sticky', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and ${was}, though under CheckQuorum it had to ignore it: ${why} (thesis §4.2.3; a lease read rests on this)`);
     }
-    if (after >= term || TERM_ADOPT_EXEMPT.has(type)) return;
-    this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt)`);
+    if (after >= term || TERM_ADOPT_EXEMPT.has(type) || (type === 'MsgVote' && (sticky || timerFresh))) return;
+    const vote = type === 'MsgVote' ? ' This vote request was no leadership transfer\'s, and the node had neither led, nor heard from its leader, nor had another reason to restart its election timer (a vote granted, a new term or role) within the election timeout (nor, with lease reads, restarted less than one ago), so CheckQuorum did not bind it to ignore the request.' : '';
+    this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt).${vote}`);
   }
 
   /** `node` entered `term`: someone must have campaigned for it. */
