@@ -814,7 +814,10 @@ export class KvServer implements Process {
   private reportPersisted(rd: Ready): void {
     const tel = this.ctx.telemetry;
     if (rd.snapshot !== undefined) tel.emit('raft.snapshot_stored', { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term });
-    if (rd.compaction !== undefined) tel.emit('raft.compacted', { index: rd.compaction.meta.index, term: rd.compaction.meta.term });
+    if (rd.compaction !== undefined) {
+      const c = rd.compaction.meta.conf;
+      tel.emit('raft.compacted', { index: rd.compaction.meta.index, term: rd.compaction.meta.term, voters: c.voters.join(','), learners: c.learners.join(',') });
+    }
     const n = rd.entries.length;
     if (n > 0) {
       let terms = '';
