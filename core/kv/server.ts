@@ -270,6 +270,7 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     const before = raft.currentTerm();
     if (m.term > before || m.type === 'MsgVote' || m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.stepWatched(from, m, before);
+    else if (m.term < before && (m.type === 'MsgApp' || m.type === 'MsgHeartbeat')) this.stepStale(from, m, before);
     else raft.step(m);
     this.observeTimer(raft);
     const type = m.type;
@@ -344,6 +345,26 @@ export class KvServer implements Process {
       to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted: before === m.term ? votedBefore : NONE,
       led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id), pre: !vote, heardTicks, electionTicks: this.config.electionTicks,
     });
+  }
+
+  /**
+   * An append or heartbeat of an older term: under PreVote or CheckQuorum, Raft answers it
+   * with this node's term (Figure 2, AppendEntries receiver rule 1), so that a leader that
+   * was cut off learns the newer term and steps down; a node that may neither adopt a vote
+   * request's term (CheckQuorum) nor see its own term spread by elections (PreVote) has no
+   * other way to tell it. 'raft.stale_unanswered' reports a step that queued no such answer
+   * (unless the outbox was full), for the term-adopt check. Stale messages are rare: this
+   * runs off the hot path.
+   */
+  private stepStale(from: NodeId, m: Message, before: number): void {
+    const raft = this.raft as RawNode;
+    const queued = raft.queued().length;
+    raft.step(m);
+    if (!this.config.preVote && !this.config.checkQuorum) return;
+    if (queued >= LIMITS.messagesMax) return;
+    const out = raft.queued();
+    for (let i = queued; i < out.length; i++) if (out[i].type === 'MsgAppResp' && out[i].to === from && out[i].term >= before) return;
+    this.ctx.telemetry.emit('raft.stale_unanswered', { from, type: m.type, term: m.term, own: before });
   }
 
   /**

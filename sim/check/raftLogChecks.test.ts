@@ -238,6 +238,13 @@ describe('term-adopt: a node that steps a higher term moves to it', () => {
     expect(world.violations[0].message).toMatch(/node 1 stepped a MsgAppResp of term 4 from node 2 and stayed in term 3/);
   });
 
+  it('a stale leader\'s append or heartbeat left unanswered (under PreVote or CheckQuorum) is caught', () => {
+    const { world, tel } = setup();
+    tel(2, 'raft.stale_unanswered', { from: 0, type: 'MsgHeartbeat', term: 3, own: 5 });
+    expect(checksOf(world)).toEqual(['term-adopt']);
+    expect(world.violations[0].message).toMatch(/node 2, in term 5, stepped a MsgHeartbeat of term 3 from node 0 and did not answer it with its own term/);
+  });
+
   it('a vote request ignored though CheckQuorum did not bind the node (no leader heard within the timeout) is caught', () => {
     const { world, tel } = setup();
     tel(3, 'raft.higher_term', { from: 1, type: 'MsgVote', term: 6, after: 4, sticky: false, timerFresh: false });

@@ -29,7 +29,10 @@
 //   widened to a node that knows a leader and had any reason to restart its election timer
 //   within the timeout (timerFresh: Raft's guard runs on that timer, which a re-granted vote
 //   restarts too). A node that ignores vote requests for longer (a guard measured on the
-//   randomized timeout, say) delays every election after a leader's loss and fails here;
+//   randomized timeout, say) delays every election after a leader's loss and fails here.
+//   Its other half: under PreVote or CheckQuorum a node answers an append or heartbeat of an
+//   older term with its own term ('raft.stale_unanswered' when it did not), which is how a
+//   leader cut off from the cluster learns the newer term;
 // - check-quorum (thesis §6.2): under CheckQuorum, a leader that has not heard from a quorum
 //   of its voters for more than two election timeouts has stepped down ('raft.stranded',
 //   which the server reports from the answers it stepped and the ticks it gave Raft);
@@ -385,6 +388,7 @@ export class RaftLogChecks {
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
         case 'raft.overdue': return this.violate('campaign-due', node, `node ${node}, a voter in term ${f.term as number} (${String(f.role)}), went ${f.ticks as number} ticks without campaigning, though for all of them it had stepped no append, heartbeat or snapshot of its term's leader, granted no vote and seen no new term or role: a follower or candidate whose election timeout (at most ${2 * (f.electionTicks as number) - 1} ticks) elapses with no such reason campaigns (Figure 2, Rules for Servers), or a cluster that lost its leader may never elect another`);
+        case 'raft.stale_unanswered': return this.violate('term-adopt', node, `node ${node}, in term ${f.own as number}, stepped a ${String(f.type)} of term ${f.term as number} from node ${f.from as number} and did not answer it with its own term: under PreVote or CheckQuorum a node answers a stale leader's append or heartbeat (Figure 2, AppendEntries receiver rule 1), since a vote request may not move its term (CheckQuorum) and a pre-vote never does; a leader cut off from the cluster otherwise keeps leading a term the cluster has left`);
         case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
         case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number, f.pre === true);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
