@@ -195,7 +195,7 @@ describe('KvServer writes', () => {
     // It learned the new term from the new leader's append or heartbeat, and said so.
     const term2 = c.details(l2).term as number;
     const ht = c.events('raft.higher_term', l).find((e) => e.f.from === l2);
-    expect(ht?.f).toEqual({ from: l2, type: ht?.f.type, term: term2, after: term2, sticky: false, restarted: false });
+    expect(ht?.f).toEqual({ from: l2, type: ht?.f.type, term: term2, after: term2, sticky: false, restarted: false, timerFresh: false });
     expect(['MsgApp', 'MsgHeartbeat']).toContain(ht?.f.type);
   });
 
@@ -755,7 +755,7 @@ describe('KvServer elections and their telemetry', () => {
     expect(last(c.events('raft.lead', v)).f).toEqual({ lead: l2, term: term + 1 });
     expect(c.events('raft.leader', l2).map((e) => e.f)).toEqual([{ term: term + 1, lastIndex: lastIndex + 1, logTerms: `0|1:${term},${lastIndex + 1}:${term + 1}`, voters: '0,1,2' }]);
     const ht = c.events('raft.higher_term', v).map((e) => e.f);
-    expect(ht).toContainEqual({ from: l2, type: 'MsgVote', term: term + 1, after: term + 1, sticky: false, restarted: false });
+    expect(ht).toContainEqual({ from: l2, type: 'MsgVote', term: term + 1, after: term + 1, sticky: false, restarted: false, timerFresh: false });
     expect(c.events('raft.stats', l2).length).toBeGreaterThan(0);
   });
 
@@ -776,7 +776,7 @@ describe('KvServer elections and their telemetry', () => {
 
   it('under CheckQuorum a node that hears its leader ignores a higher-term vote request (leader-sticky)', () => {
     const { c, l, x, y, term, seen } = higherTermVote(true);
-    expect(seen.f).toEqual({ from: x, type: 'MsgVote', term: seen.f.term, after: term, sticky: true, restarted: false });
+    expect(seen.f).toEqual({ from: x, type: 'MsgVote', term: seen.f.term, after: term, sticky: true, restarted: false, timerFresh: false });
     expect(c.details(y).term).toBe(term);
     expect(c.sent.some((m) => m.from === y && m.to === x && m.msg.type === 'MsgVoteResp')).toBe(false);
     expect(c.role(l)).toBe('leader');
@@ -790,7 +790,7 @@ describe('KvServer elections and their telemetry', () => {
     c.runUntilTrue(() => c.sent.some((m) => m.from === x && m.to === y && m.msg.type === 'MsgPreVote'), 1_000_000);
     const pre = (c.sent.find((m) => m.from === x && m.to === y && m.msg.type === 'MsgPreVote') as { msg: Record<string, unknown> }).msg;
     c.deliverNow(x, y, pre);
-    expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgPreVote', term: term + 1, after: term, sticky: true, restarted: false });
+    expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgPreVote', term: term + 1, after: term, sticky: true, restarted: false, timerFresh: false });
     // Pre-votes never start a term, sticky or not.
     expect(c.details(y).term).toBe(term);
   });
@@ -813,7 +813,7 @@ describe('KvServer elections and their telemetry', () => {
 
   it('without CheckQuorum a higher-term vote request is adopted', () => {
     const { x, seen } = higherTermVote(false);
-    expect(seen.f).toMatchObject({ from: x, type: 'MsgVote', after: seen.f.term, sticky: false, restarted: false });
+    expect(seen.f).toMatchObject({ from: x, type: 'MsgVote', after: seen.f.term, sticky: false, restarted: false, timerFresh: false });
   });
 
   it('a cut-off leader steps down under CheckQuorum; with checkQuorumNeverResets it is reported stranded', () => {
@@ -851,9 +851,9 @@ describe('KvServer elections and their telemetry', () => {
       c.deliverNow(x, y, vote);
       const first = last(c.events('raft.higher_term', y)).f;
       if (readMode === 'lease') {
-        expect(first).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: term, sticky: true, restarted: true });
+        expect(first).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: term, sticky: true, restarted: true, timerFresh: false });
         expect(c.details(y).term).toBe(term);
-      } else expect(first).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: vote.term, sticky: false, restarted: false });
+      } else expect(first).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: vote.term, sticky: false, restarted: false, timerFresh: false });
       // Ten ticks later the guard is over.
       c.runFor(101_000);
       c.crash(y);
@@ -861,7 +861,7 @@ describe('KvServer elections and their telemetry', () => {
       c.runFor(101_000);
       if (readMode === 'lease') {
         c.deliverNow(x, y, vote);
-        expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: vote.term, sticky: false, restarted: false });
+        expect(last(c.events('raft.higher_term', y)).f).toEqual({ from: x, type: 'MsgVote', term: vote.term, after: vote.term, sticky: false, restarted: false, timerFresh: false });
       }
     }
   });

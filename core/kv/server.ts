@@ -184,6 +184,8 @@ export class KvServer implements Process {
   private snapshotLacksMember = false;
   /** The last log index whose command changed the stored data (for 'kv.state' and the exactly-once check). */
   private changedAt = -1;
+  /** The log index of the last command the state machine ran (not answered from its cache), for 'kv.state'. */
+  private ranAt = -1;
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
@@ -268,6 +270,7 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     const before = raft.currentTerm();
     if (m.term > before || m.type === 'MsgVote' || m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.stepWatched(from, m, before);
+    else if (m.term < before && (m.type === 'MsgApp' || m.type === 'MsgHeartbeat')) this.stepStale(from, m, before);
     else raft.step(m);
     this.observeTimer(raft);
     const type = m.type;
@@ -297,6 +300,9 @@ export class KvServer implements Process {
     const raft = this.raft as RawNode;
     if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') this.ctx.telemetry.emit('raft.vote', { from, term: m.term, granted: m.reject !== true, pre: m.type === 'MsgPreVoteResp' });
     const sticky = m.term > before && this.leaderSticky(m);
+    // Raft's own guard runs on its election timer, which a re-granted vote restarts too: a
+    // vote request it may ignore though no leader was heard within the timeout (term-adopt).
+    const timerFresh = !sticky && m.term > before && this.config.checkQuorum && m.context !== TRANSFER_CONTEXT && raft.leader() !== NONE && this.ticksGiven - this.timerResetTick < this.config.electionTicks;
     const guard = sticky && !raft.isLeader() && this.restartGuarded();
     const vote = m.type === 'MsgVote';
     const ask = vote || m.type === 'MsgPreVote';
@@ -306,7 +312,7 @@ export class KvServer implements Process {
     const queued = raft.queued().length;
     raft.step(m);
     const after = raft.currentTerm();
-    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard });
+    if (m.term > before) this.ctx.telemetry.emit('raft.higher_term', { from, type: m.type, term: m.term, after, sticky, restarted: guard, timerFresh });
     if (!ask) return;
     if (vote && after === m.term && raft.votedFor() === from) {
       // Granting an election vote restarts the voter's timer (a re-grant to the same candidate too).
@@ -339,6 +345,26 @@ export class KvServer implements Process {
       to: from, term: m.term, index: m.index ?? 0, logTerm: m.logTerm ?? 0, ownIndex, ownTerm, after, voted: before === m.term ? votedBefore : NONE,
       led: this.leaderHeardTerm === m.term, sticky, voter: raft.voterIds().includes(this.ctx.id), pre: !vote, heardTicks, electionTicks: this.config.electionTicks,
     });
+  }
+
+  /**
+   * An append or heartbeat of an older term: under PreVote or CheckQuorum, Raft answers it
+   * with this node's term (Figure 2, AppendEntries receiver rule 1), so that a leader that
+   * was cut off learns the newer term and steps down; a node that may neither adopt a vote
+   * request's term (CheckQuorum) nor see its own term spread by elections (PreVote) has no
+   * other way to tell it. 'raft.stale_unanswered' reports a step that queued no such answer
+   * (unless the outbox was full), for the term-adopt check. Stale messages are rare: this
+   * runs off the hot path.
+   */
+  private stepStale(from: NodeId, m: Message, before: number): void {
+    const raft = this.raft as RawNode;
+    const queued = raft.queued().length;
+    raft.step(m);
+    if (!this.config.preVote && !this.config.checkQuorum) return;
+    if (queued >= LIMITS.messagesMax) return;
+    const out = raft.queued();
+    for (let i = queued; i < out.length; i++) if (out[i].type === 'MsgAppResp' && out[i].to === from && out[i].term >= before) return;
+    this.ctx.telemetry.emit('raft.stale_unanswered', { from, type: m.type, term: m.term, own: before });
   }
 
   /**
@@ -817,7 +843,10 @@ export class KvServer implements Process {
   private reportPersisted(rd: Ready): void {
     const tel = this.ctx.telemetry;
     if (rd.snapshot !== undefined) tel.emit('raft.snapshot_stored', { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term });
-    if (rd.compaction !== undefined) tel.emit('raft.compacted', { index: rd.compaction.meta.index, term: rd.compaction.meta.term });
+    if (rd.compaction !== undefined) {
+      const c = rd.compaction.meta.conf;
+      tel.emit('raft.compacted', { index: rd.compaction.meta.index, term: rd.compaction.meta.term, voters: c.voters.join(','), learners: c.learners.join(',') });
+    }
     const n = rd.entries.length;
     if (n > 0) {
       let terms = '';
@@ -968,7 +997,7 @@ export class KvServer implements Process {
       if (e.index <= this.applied) continue;
       this.applyEntry(e);
       this.applied = e.index;
-      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index });
+      this.ctx.telemetry.emit('kv.state', { index: e.index, digest: this.kv.digest(), changed: this.changedAt === e.index, ran: this.ranAt === e.index });
     }
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
@@ -1002,9 +1031,11 @@ export class KvServer implements Process {
 
   private applyCommand(index: number, cmd: KvCommand): void {
     const before = this.kv.read(cmd.op.key);
+    const runs = this.kv.commandsRun;
     const result = this.kv.apply(cmd);
     const after = this.kv.read(cmd.op.key);
     if (after !== before) this.changedAt = index;
+    if (this.kv.commandsRun !== runs) this.ranAt = index;
     this.onApplied(index, cmd.op.key, before, after);
     if (!result.ok && result.error === 'session-expired') this.ctx.telemetry.emit('kv.session_expired', { clientId: cmd.clientId, seq: cmd.seq });
     const key = this.waitingKey(cmd.clientId, cmd.seq);

@@ -142,6 +142,21 @@ describe('KvStateMachine sessions (Raft thesis §6.3)', () => {
     sm.apply(cmd(c, 1, { op: 'put', key: 'k', value: 'v' }));
     expect(sm.duplicatesSuppressed).toBe(2);
   });
+
+  it('counts the commands it runs (telemetry): a retried failed cas is answered from the cache, not run again', () => {
+    const sm = new KvStateMachine();
+    const c = sm.register();
+    const cas = cmd(c, 1, { op: 'cas', key: 'k', expected: 'x', value: 'v' });
+    const first = sm.apply(cas);
+    expect(first).toEqual({ ok: false, error: 'cas-mismatch', current: null });
+    expect(sm.commandsRun).toBe(1);
+    // Another client sets the value the cas expected: a cas run again would now succeed.
+    sm.apply(cmd(sm.register(), 1, { op: 'put', key: 'k', value: 'x' }));
+    expect(sm.commandsRun).toBe(2);
+    expect(sm.apply(cas)).toBe(first);
+    expect(sm.commandsRun).toBe(2);
+    expect(sm.read('k')).toBe('x');
+  });
 });
 
 describe('KvStateMachine size and digest', () => {

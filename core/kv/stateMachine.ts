@@ -73,6 +73,13 @@ export class KvStateMachine {
    * telemetry only, not part of the replicated state (digest and snapshot ignore it).
    */
   duplicatesSuppressed = 0;
+  /**
+   * Commands whose operation this replica ran (neither answered from the session cache nor
+   * refused as session-expired) since it was built: for telemetry only, not part of the
+   * replicated state. The executed-once check (sim/check/exactlyOnce.ts) holds each command
+   * to one log index at which it ran.
+   */
+  commandsRun = 0;
   private readonly applyUnknownSessions: boolean;
 
   constructor(options: KvStateMachineOptions = {}) {
@@ -104,6 +111,7 @@ export class KvStateMachine {
       this.sessions.put(cmd.clientId, { ...session, lastUsed: this.commandCount });
       return session.result;
     }
+    this.commandsRun++;
     const step = applyKvOp(this.read(cmd.op.key), cmd.op);
     this.store(cmd.op.key, step.next);
     const result = Object.freeze(step.result);

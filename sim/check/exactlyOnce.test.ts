@@ -139,3 +139,56 @@ describe('fail-sound: a write a client was told failed took no effect', () => {
     expect(v.inconclusive.map((x) => x.check).sort()).toEqual(['exactly-once', 'fail-sound']);
   });
 });
+
+describe('executed-once: a command runs at one log index only, whatever its result', () => {
+  /** 'raft.apply' and 'kv.state' of a command; `ran`: the state machine ran it (not its cache). */
+  function run(w: World, node: number, index: number, clientId: number, seq: number, op: KvOp, ran: boolean, changed = false): void {
+    w.telemetry(0, node, 'raft.apply', { index, term: 1, type: 'normal', data: encodeCommand({ clientId, seq, op }) });
+    w.telemetry(0, node, 'kv.state', { index, digest: 'd', changed, ran });
+  }
+  const CAS: KvOp = { op: 'cas', key: 'k1', expected: 'x', value: 'c1s5' };
+
+  it('a run on every replica, copies answered from the cache or refused, and a replay at the same index pass', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w);
+    for (const n of [0, 1, 2]) run(w, n, 4, 2, 1, CAS, true);
+    run(w, 0, 6, 2, 1, CAS, false); // A retry answered from the session cache.
+    run(w, 1, 6, 2, 1, CAS, false);
+    run(w, 2, 4, 2, 1, CAS, true); // Node 2 restarted and replayed its log.
+    run(w, 0, 7, 2, 2, { op: 'delete', key: 'k1' }, true);
+    run(w, 0, 8, 3, 2, { op: 'delete', key: 'k1' }, true); // Another session's seq 2: another command.
+    w.concludeChecks();
+    expect(w.violations).toEqual([]);
+    expect(w.inconclusive).toEqual([]);
+    expect(check.runsJudged).toBe(3);
+  });
+
+  it('a failed cas run again at a later index fails, though it changed no data (exactly-once sees nothing)', () => {
+    const w = world();
+    new ExactlyOnceCheck(w);
+    run(w, 0, 4, 2, 1, CAS, true);
+    run(w, 1, 6, 2, 1, CAS, true);
+    expect(w.violations.map((v) => v.check)).toEqual(['executed-once']);
+    expect(w.violations[0].message).toContain('session 2, seq 1 at index 6');
+    expect(w.violations[0].message).toContain('already run at index 4 (node 0, session 2, seq 1)');
+  });
+
+  it('a delete run twice fails too', () => {
+    const w = world();
+    new ExactlyOnceCheck(w);
+    run(w, 2, 9, 5, 3, { op: 'delete', key: 'k2' }, true, true);
+    run(w, 2, 12, 5, 3, { op: 'delete', key: 'k2' }, true, false);
+    expect(w.violations.map((v) => v.check)).toEqual(['executed-once']);
+  });
+
+  it('past its cap it stops remembering and executed-once is inconclusive, not passed', () => {
+    const w = world();
+    const check = new ExactlyOnceCheck(w, 2);
+    for (let i = 1; i <= 3; i++) run(w, 0, i, 1, i, CAS, true);
+    expect(check.runsJudged).toBe(2);
+    w.concludeChecks();
+    expect(w.violations).toEqual([]);
+    expect(w.inconclusive.map((x) => x.check)).toEqual(['executed-once']);
+    expect(w.inconclusive[0].reason).toContain('more than 2 commands ran');
+  });
+});

@@ -28,6 +28,17 @@
 // failure does not. Judged at the end of the run, over at most RECORDS_MAX failed writes; a
 // failed write the effect table could not have recorded (it was full), or failures past the
 // cap, make fail-sound inconclusive rather than passed.
+//
+// executed-once judges every command, deletes and writes that changed nothing included (a
+// cas that failed, a put of the value already there): a command, named by its session and
+// seq, is run by the state machine at one log index only, on any replica; its other copies
+// in the log (a retry after a lost answer, a duplicated request) are answered from the
+// session cache or refused as session-expired (thesis §6.3). 'kv.state' says whether the
+// state machine ran the entry's operation (`ran`). The value-based exactly-once sees a second
+// run only when it changed the data; a cache that answers only some results (successes, say)
+// runs a failed cas again, which may succeed the second time or answer another value, and
+// which changes no data when it fails again. Memory as exactly-once's: one record per
+// command run, at most RECORDS_MAX, then inconclusive.
 import type { NodeId } from '../../core/env.ts';
 import { decodeEntry } from '../../core/kv/commandCodec.ts';
 import { isRegister } from '../../core/kv/types.ts';
@@ -115,8 +126,14 @@ export class ExactlyOnceCheck {
   /** Per server: the index and written value of the entry it is applying (from 'raft.apply'), until its 'kv.state'. */
   private readonly applying = new Map<NodeId, { index: number; what: string; client: number; seq: number }>();
   private readonly effects = new EffectTable();
+  /** Where each command (session and seq) ran, by the 64-bit hash of "session:seq". */
+  private readonly runs = new EffectTable();
   private reported = 0;
+  private runsReported = 0;
   private full = false;
+  private runsFull = false;
+  /** Commands that ran, counted once each (executed-once). */
+  runsJudged = 0;
   /** fail-sound lost track of a write (its tables were full): its verdict is inconclusive. */
   private failUnjudged = false;
   /** Operations invoked and not yet completed, by client and rid (opKey): their input as given. */
@@ -135,13 +152,14 @@ export class ExactlyOnceCheck {
   ) {
     world.onTelemetry((t, node, name, f) => {
       if (name === 'raft.apply') this.onApply(node, f.index as number, f.type as string, f.data as string);
-      else if (name === 'kv.state') this.onState(node, f.index as number, f.changed === true);
+      else if (name === 'kv.state') this.onState(node, f.index as number, f.changed === true, f.ran === true);
       else if (name === 'kv.invoke') this.onInvoke(f.clientId as number, f.rid as number, f.input as string);
       else if (name === 'kv.complete') this.onComplete(t, f.clientId as number, f.rid as number, f.output as string, f.refused === true);
     });
     world.onConclude(() => {
       this.judgeFailures();
       if (this.full) world.cannotDecide('exactly-once', `more than ${formatCount(this.recordsMax)} writes took effect; the check stopped remembering them, so a later second application of a forgotten one would go unseen`);
+      if (this.runsFull) world.cannotDecide('executed-once', `more than ${formatCount(this.recordsMax)} commands ran; the check stopped remembering them, so a later second run of a forgotten one would go unseen`);
     });
   }
 
@@ -200,15 +218,17 @@ export class ExactlyOnceCheck {
     const e = decodeEntry(data);
     if (e === null || isRegister(e)) return;
     const op = e.op;
-    if (op.op !== 'put' && op.op !== 'append' && op.op !== 'cas') return;
-    this.applying.set(node, { index, what: `${op.op} ${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`, client: e.clientId, seq: e.seq });
+    // A delete carries no value: only executed-once judges it ('what' stays empty).
+    const what = op.op === 'put' || op.op === 'append' || op.op === 'cas' ? `${op.op} ${JSON.stringify(op.key)} ${JSON.stringify(op.value)}` : '';
+    this.applying.set(node, { index, what, client: e.clientId, seq: e.seq });
   }
 
-  private onState(node: NodeId, index: number, changed: boolean): void {
+  private onState(node: NodeId, index: number, changed: boolean, ran: boolean): void {
     const a = this.applying.get(node);
     if (a === undefined || a.index !== index) return;
     this.applying.delete(node);
-    if (!changed) return;
+    if (ran) this.judgeRun(node, index, a.client, a.seq);
+    if (!changed || a.what === '') return;
     const [h1, h2] = new Hash64().string(a.what).words();
     const first = this.effects.find(h1, h2);
     if (first < 0) {
@@ -222,5 +242,22 @@ export class ExactlyOnceCheck {
     }
     if (this.effects.indexAt(first) === index || this.reported++ >= VIOLATIONS_PER_CHECK_MAX) return;
     this.world.violate('exactly-once', node, `node ${node} applied the write ${a.what} at index ${index} (session ${a.client}, seq ${a.seq}), and it changed the data, but the same write had already taken effect at ${this.effects.describe(first)}: a client's write takes effect at most once, however often it is retried`);
+  }
+
+  /** executed-once: the command (session, seq) ran at no other log index before. */
+  private judgeRun(node: NodeId, index: number, client: number, seq: number): void {
+    const [h1, h2] = new Hash64().string(`${client}:${seq}`).words();
+    const first = this.runs.find(h1, h2);
+    if (first < 0) {
+      if (this.runs.size >= this.recordsMax) {
+        this.runsFull = true;
+        return;
+      }
+      this.runs.add(h1, h2, index, node, client, seq);
+      this.runsJudged++;
+      return;
+    }
+    if (this.runs.indexAt(first) === index || this.runsReported++ >= VIOLATIONS_PER_CHECK_MAX) return;
+    this.world.violate('executed-once', node, `node ${node} ran the command of session ${client}, seq ${seq} at index ${index}, but the same command had already run at ${this.runs.describe(first)}: a command's copies after its first run are answered from the session cache (or refused as session-expired), never run again, whatever their first result was`);
   }
 }

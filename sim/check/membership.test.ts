@@ -40,6 +40,38 @@ function history(tel: ReturnType<typeof setup>['tel'], reportsOf3: () => void): 
   reportsOf3();
 }
 
+describe('membership: a snapshot records the configuration its last index implies', () => {
+  const compacted = (index: number, voters: string, learners: string) => ({ index, term: 1, voters, learners });
+
+  it('compactions at, before and after a conf entry that record the right members pass; one recording the members before the snapshot it installed is caught', () => {
+    const { world, check, tel } = setup();
+    history(tel, () => {
+      tel(0, 'raft.compacted', compacted(1, '0,1,2', ''));
+      tel(0, 'raft.compacted', compacted(2, '0,1,2', '3')); // At the conf entry: the change counts.
+      tel(0, 'raft.compacted', compacted(4, '0,1,2,3', ''));
+      tel(1, 'raft.compacted', { index: 3, term: 1 }); // Older telemetry without the members: not judged.
+    });
+    expect(world.violations).toEqual([]);
+    expect(check.snapshotsJudged).toBe(3);
+    // Node 3 installed a snapshot at index 3 and then took its own at 4 with the first configuration.
+    tel(3, 'raft.compacted', compacted(4, '0,1,2', ''));
+    expect(checksOf(world)).toEqual(['membership']);
+    expect(world.violations[0].message).toMatch(/node 3 took a snapshot ending at index 4 that records voters \{0,1,2\}, but the conf entries committed up to index 4 imply voters \{0,1,2,3\}: the last committed conf entry up to it is index 4 \(addVoter 3\)/);
+  });
+
+  it('a compaction beyond every applied index waits for the entries, then is judged', () => {
+    const { world, check, tel } = setup();
+    history(tel, () => undefined);
+    tel(1, 'raft.compacted', compacted(6, '0,1,2,3', '')); // Index 5 and 6 not applied anywhere yet.
+    expect(check.snapshotsJudged).toBe(0);
+    tel(0, 'raft.apply', apply(5, { type: 'removeNode', node: 1 }));
+    tel(0, 'raft.apply', apply(6, null));
+    expect(check.snapshotsJudged).toBe(1);
+    expect(checksOf(world)).toEqual(['membership']);
+    expect(world.violations[0].message).toMatch(/imply voters \{0,2,3\}/);
+  });
+});
+
 describe('membership: a configuration is the one the committed log implies', () => {
   it('a leader and a follower that change as the entries commit pass', () => {
     const { world, tel } = setup();

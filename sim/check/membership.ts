@@ -16,6 +16,10 @@
 // entry, so the conf entries up to the highest applied index are all known. Commit indexes
 // no node applied before the run ended are not judged. The first configuration is the one
 // a node reports at commit 0 (a fresh start); every later fresh start must report it too.
+// A snapshot a node takes of its own state ('raft.compacted' with its voters and learners)
+// must record the configuration its last index implies, judged the same way: a wrong one
+// shows in a node's configuration only after it restarts from that snapshot or sends it, so
+// it is judged at the compaction itself.
 // A change follows the protocol's rules, written here independently of core/raft: adding
 // a voter that is one, a learner that is a member, or removing a non-member or the last
 // voter changes nothing, and an entry that does not decode is a no-op.
@@ -116,6 +120,10 @@ export class MembershipCheck {
   private readonly open = new Map<NodeId, Segment>();
   /** Ended segments not yet judged to their end (their last commits were not applied anywhere yet). */
   private readonly ended: Segment[] = [];
+  /** Compactions not yet judged (their index beyond what any node applied), oldest first. */
+  private readonly snapshots: { node: NodeId; index: number; key: string }[] = [];
+  /** Compactions judged: their configuration compared with the one their index implies. */
+  snapshotsJudged = 0;
   private reported = 0;
 
   constructor(private readonly world: World) {
@@ -124,6 +132,10 @@ export class MembershipCheck {
         case 'raft.conf': return this.onConf(t, node, String(f.voters), String(f.learners), f.commit as number);
         case 'raft.hardstate': return this.onCommit(node, f.commit as number);
         case 'raft.apply': return this.onApply(f.index as number, f.type === 'conf' ? String(f.data) : null);
+        case 'raft.compacted':
+          if (typeof f.voters !== 'string') return;
+          this.snapshots.push({ node, index: f.index as number, key: membersKey({ voters: parseIds(f.voters), learners: parseIds(String(f.learners)) }) });
+          return this.judgeSnapshots();
         default: return;
       }
     });
@@ -166,8 +178,28 @@ export class MembershipCheck {
     }
     if (index <= this.applied) return;
     this.applied = index;
+    if (this.snapshots.length > 0) this.judgeSnapshots();
     if (this.ended.length === 0) return;
     for (let i = this.ended.length - 1; i >= 0; i--) if (this.judge(this.ended[i])) this.ended.splice(i, 1);
+  }
+
+  /** Judges the compactions whose conf entries are all known (at or below the highest applied index). */
+  private judgeSnapshots(): void {
+    if (this.initial === null) return;
+    let kept = 0;
+    for (const x of this.snapshots) {
+      if (x.index > this.applied) {
+        this.snapshots[kept++] = x;
+        continue;
+      }
+      this.snapshotsJudged++;
+      const n = this.confsUpTo(x.index);
+      const want = this.keyAfter(n);
+      if (want === x.key) continue;
+      const last = n === 0 ? 'no conf entry is committed up to it, so the first configuration holds' : `the last committed conf entry up to it is index ${this.confIndexes[n - 1]} (${describeChange(this.changes.get(this.confIndexes[n - 1]) ?? null)})`;
+      this.violate(x.node, `node ${x.node} took a snapshot ending at index ${x.index} that records ${describe(x.key)}, but the conf entries committed up to index ${x.index} imply ${describe(want)}: ${last}. A snapshot records the configuration as of its last entry, whatever snapshot the node itself installed before; a node restarting from it, or a follower installing it, would take the wrong members`);
+    }
+    this.snapshots.length = kept;
   }
 
   /** The first committed conf entry's index above `i`, or Infinity. */

@@ -228,13 +228,28 @@ describe('term-adopt: a node that steps a higher term moves to it', () => {
   it('a leader that stays in its term after a higher-term response is caught; ignored vote requests and pre-votes are exempt', () => {
     const { world, tel } = setup();
     tel(0, 'raft.higher_term', { from: 1, type: 'MsgHeartbeat', term: 3, after: 3 });
-    tel(0, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 5, after: 3 }); // Ignored under CheckQuorum: fine.
+    tel(0, 'raft.higher_term', { from: 2, type: 'MsgVote', term: 5, after: 3, sticky: true }); // Ignored under CheckQuorum: fine.
+    tel(2, 'raft.higher_term', { from: 1, type: 'MsgVote', term: 5, after: 3, timerFresh: true }); // Its timer restarted lately (a re-grant): fine.
     tel(0, 'raft.higher_term', { from: 2, type: 'MsgPreVote', term: 5, after: 3 });
     tel(0, 'raft.higher_term', { from: 2, type: 'MsgPreVoteResp', term: 5, after: 3 });
     expect(world.violations).toEqual([]);
     tel(1, 'raft.higher_term', { from: 2, type: 'MsgAppResp', term: 4, after: 3 }); // A stale leader ignoring it.
     expect(checksOf(world)).toEqual(['term-adopt']);
     expect(world.violations[0].message).toMatch(/node 1 stepped a MsgAppResp of term 4 from node 2 and stayed in term 3/);
+  });
+
+  it('a stale leader\'s append or heartbeat left unanswered (under PreVote or CheckQuorum) is caught', () => {
+    const { world, tel } = setup();
+    tel(2, 'raft.stale_unanswered', { from: 0, type: 'MsgHeartbeat', term: 3, own: 5 });
+    expect(checksOf(world)).toEqual(['term-adopt']);
+    expect(world.violations[0].message).toMatch(/node 2, in term 5, stepped a MsgHeartbeat of term 3 from node 0 and did not answer it with its own term/);
+  });
+
+  it('a vote request ignored though CheckQuorum did not bind the node (no leader heard within the timeout) is caught', () => {
+    const { world, tel } = setup();
+    tel(3, 'raft.higher_term', { from: 1, type: 'MsgVote', term: 6, after: 4, sticky: false, timerFresh: false });
+    expect(checksOf(world)).toEqual(['term-adopt']);
+    expect(world.violations[0].message).toMatch(/node 3 stepped a MsgVote of term 6 from node 1 and stayed in term 4: .* so CheckQuorum did not bind it to ignore the request/);
   });
 });
 

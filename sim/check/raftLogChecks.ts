@@ -23,7 +23,16 @@
 //   higher term moves to that term ('raft.higher_term'), except a vote request it ignores
 //   while it hears a leader (CheckQuorum, thesis §9.6) and pre-vote traffic, which asks
 //   about a term without starting it. A stale leader that drops higher-term responses keeps
-//   leading a term the cluster has left;
+//   leading a term the cluster has left. "While it hears a leader" is the server's own
+//   count (the `sticky` of leader-sticky: it leads, heard its leader within the election
+//   timeout, or restarted with lease reads less than one ago; 'raft.higher_term' sticky),
+//   widened to a node that knows a leader and had any reason to restart its election timer
+//   within the timeout (timerFresh: Raft's guard runs on that timer, which a re-granted vote
+//   restarts too). A node that ignores vote requests for longer (a guard measured on the
+//   randomized timeout, say) delays every election after a leader's loss and fails here.
+//   Its other half: under PreVote or CheckQuorum a node answers an append or heartbeat of an
+//   older term with its own term ('raft.stale_unanswered' when it did not), which is how a
+//   leader cut off from the cluster learns the newer term;
 // - check-quorum (thesis §6.2): under CheckQuorum, a leader that has not heard from a quorum
 //   of its voters for more than two election timeouts has stepped down ('raft.stranded',
 //   which the server reports from the answers it stepped and the ticks it gave Raft);
@@ -114,8 +123,11 @@ export const RECORDS_MAX = 500_000;
 /** Violations reported per check; later ones are only counted. */
 const VIOLATIONS_PER_CHECK_MAX = 3;
 const NONE = -1;
-/** Messages whose higher term a node may leave unadopted (term-adopt): vote requests it ignores under CheckQuorum, and pre-vote traffic. */
-const TERM_ADOPT_EXEMPT: ReadonlySet<string> = new Set(['MsgVote', 'MsgPreVote', 'MsgPreVoteResp']);
+/**
+ * Messages whose higher term a node may leave unadopted (term-adopt): pre-vote traffic, and
+ * an election vote request only while CheckQuorum binds the node to ignore it (sticky).
+ */
+const TERM_ADOPT_EXEMPT: ReadonlySet<string> = new Set(['MsgPreVote', 'MsgPreVoteResp']);
 /** Votes (voter, term) the candidates' side of vote-once remembers at most. */
 const GRANTS_MAX = 100_000;
 
@@ -370,12 +382,13 @@ export class RaftLogChecks {
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
           return f.pre === true ? undefined : this.onCampaign(node, f.term as number);
         case 'raft.term': return this.onTerm(node, f.term as number);
-        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true, f.restarted === true);
+        case 'raft.higher_term': return this.onHigherTerm(node, f.from as number, String(f.type), f.term as number, f.after as number, f.sticky === true, f.restarted === true, f.timerFresh === true);
         case 'raft.leader':
           if (typeof f.voters === 'string') this.checkElected(node, f.term as number, f.voters);
           this.onElected(node, f.term as number);
           return this.onLeader(node, f.term as number, f.lastIndex as number, String(f.logTerms));
         case 'raft.overdue': return this.violate('campaign-due', node, `node ${node}, a voter in term ${f.term as number} (${String(f.role)}), went ${f.ticks as number} ticks without campaigning, though for all of them it had stepped no append, heartbeat or snapshot of its term's leader, granted no vote and seen no new term or role: a follower or candidate whose election timeout (at most ${2 * (f.electionTicks as number) - 1} ticks) elapses with no such reason campaigns (Figure 2, Rules for Servers), or a cluster that lost its leader may never elect another`);
+        case 'raft.stale_unanswered': return this.violate('term-adopt', node, `node ${node}, in term ${f.own as number}, stepped a ${String(f.type)} of term ${f.term as number} from node ${f.from as number} and did not answer it with its own term: under PreVote or CheckQuorum a node answers a stale leader's append or heartbeat (Figure 2, AppendEntries receiver rule 1), since a vote request may not move its term (CheckQuorum) and a pre-vote never does; a leader cut off from the cluster otherwise keeps leading a term the cluster has left`);
         case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
         case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number, f.pre === true);
         case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
@@ -575,7 +588,7 @@ export class RaftLogChecks {
   }
 
   /** `node` stepped a message of `term` above its own and is now in term `after`. */
-  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean, restarted: boolean): void {
+  private onHigherTerm(node: NodeId, from: NodeId, type: string, term: number, after: number, sticky: boolean, restarted: boolean, timerFresh: boolean): void {
     if (sticky && after >= term) {
       const was = after === term ? 'moved to it' : `moved past it, to term ${after}`;
       const why = restarted
@@ -583,8 +596,9 @@ export class RaftLogChecks {
         : 'it led or had heard from its leader within the election timeout';
       this.violate('leader-sticky', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and ${was}, though under CheckQuorum it had to ignore it: ${why} (thesis §4.2.3; a lease read rests on this)`);
     }
-    if (after >= term || TERM_ADOPT_EXEMPT.has(type)) return;
-    this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt)`);
+    if (after >= term || TERM_ADOPT_EXEMPT.has(type) || (type === 'MsgVote' && (sticky || timerFresh))) return;
+    const vote = type === 'MsgVote' ? ' This vote request was no leadership transfer\'s, and the node had neither led, nor heard from its leader, nor had another reason to restart its election timer (a vote granted, a new term or role) within the election timeout (nor, with lease reads, restarted less than one ago), so CheckQuorum did not bind it to ignore the request.' : '';
+    this.violate('term-adopt', node, `node ${node} stepped a ${type} of term ${term} from node ${from} and stayed in term ${after}: a server that sees a higher term adopts it and becomes a follower (only a vote request it ignores while it hears a leader, and pre-votes, are exempt).${vote}`);
   }
 
   /** `node` entered `term`: someone must have campaigned for it. */
