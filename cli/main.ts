@@ -38,7 +38,7 @@ import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdic
 import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
-import { runEndingMessage } from '../sim/host/runtime.ts';
+import { runEndingMessage, strayExitCode } from '../sim/host/runtime.ts';
 import { workloadOf } from '../sim/workloads/registry.ts';
 import { forgetStrayExitCleanups, onStrayExit } from './deliberateExit.ts';
 
@@ -256,6 +256,9 @@ function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: Run
       undo();
       // The workload's own error: raised in this thread (a hook), or marked by a runner.
       const ending = runEndingMessage(e instanceof Error ? e.message : String(e)) ?? userErrorOf(e)?.message ?? null;
+      const exitCode = ending === null ? null : strayExitCode(ending);
+      // A worker's process.exit ends the command as one in this thread does (workloadFlag.ts).
+      if (exitCode !== null) process.exit(exitCode === '' ? undefined : Number(exitCode));
       if (ending !== null) {
         io.err(`faultline: ${ending}\n`);
         return 2;
