@@ -35,7 +35,7 @@ describe('a workload module that misuses the world or its node context (defect 1
   ])('%s: run --out exits 2 naming the call and the fix, and writes nothing', async (where, ...patterns) => {
     const out = join(dir, `contract-out-${tmp.next()}`);
     const r = await cliAsync(ROOT, 'run', '--workload', MODULE, '--scenario', scenario(where), '--json', '--out', out);
-    refused(r, ...patterns);
+    refused(r, ...(patterns as RegExp[]));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -65,5 +65,25 @@ describe('a workload module that misuses the world or its node context (defect 1
 
   it('the gossip example, which keeps the contract, still runs', async () => {
     expect((await cliAsync(ROOT, 'run', '--workload', 'test/fixtures/workloads/gossip.ts', '--scenario', 'test/fixtures/workloads/gossip.yaml', '--quiet')).code).toBe(0);
+  });
+});
+
+describe('times the run leaves no room for (defect 2)', () => {
+  const KV = 'name: h\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3 }\nduration: 5s\n';
+  const LOAD = 'name: h\ndescription: x\nworkload: load-kv\ntopology: { nodes: 3 }\nduration: 5s\nload: { start: 1s, phases: [{ name: steady, duration: 2s }]';
+  it.each([
+    // Each ran and passed (or failed "liveness", blaming the system) with nothing tested.
+    ['clients.timeout 1e12 µs', `${KV}clients: { timeout: 1e12 }\n`, /^ {2}clients\.timeout: is 1000000s, at least the run's duration \(5s\): no client could give up on an unanswered operation and retry it at another server before the run ends, .*; give a timeout of a few round trips \(the default is 300ms\)$/m],
+    ['clients.interval 10s', `${KV}clients: { interval: 10s }\n`, /^ {2}clients\.interval: is 10s, at least the run's duration \(5s\): .*; give an interval well below the run \(the default is 20ms\)$/m],
+    ['raft.tick 6s', `${KV}raft: { tick: 6s }\n`, /^ {2}raft\.tick: is 6s, so the shortest election timeout \(raft\.electionTicks 15 ticks\) is 90s, at least the run's duration \(5s\): no server could start an election before the run ends, .*; shorten raft\.tick \(the default is 10ms\) or lengthen the run$/m],
+    ['load.timeout 1h', `${LOAD}, timeout: 1h }\n`, /^ {2}load\.timeout: is 1h, at least the run's duration \(5s\): no request could time out at its client before the run ends, .*; give a deadline of a few seconds at most \(the default is 2s\)$/m],
+    ['gateway.attemptTimeout 5s', `${LOAD} }\ngateway: { attemptTimeout: 5s }\n`, /^ {2}gateway\.attemptTimeout: is 5s, at least the run's duration \(5s\): no backend attempt could time out before the run ends/m],
+    ['manager.interval 20s', 'name: h\ndescription: x\nworkload: mapek\ntopology: { nodes: 3 }\nduration: 15s\nmanager: { interval: 20s }\n', /^ {2}manager\.interval: is 20s, at least the run's duration \(15s\): the manager would not complete one .* round before the run ends, .*; give an interval well below the run \(the default is 200ms\)$/m],
+  ])('%s exits 2 naming the field, its value, the run\'s duration and the fix', (_name, text, pattern) => {
+    scenarioRefused(text, pattern);
+  });
+
+  it('the same fields shorter than the run still run', () => {
+    expect(cli('run', '--scenario', file('short.yaml', `${KV}clients: { timeout: 4s, interval: 50ms }\nraft: { tick: 20ms }\n`), '--quiet').code).toBe(0);
   });
 });

@@ -251,6 +251,17 @@ export interface Problem {
 }
 
 /**
+ * A time setting the run's duration leaves no room for (a timeout no request could reach, a
+ * period that never comes round): the problem, naming the field, its value, the run's
+ * duration, what the run could then not test, and the fix; none when `valueUs` is shorter
+ * than the run. One wording for every such field, each of which ran and passed untested.
+ */
+export function outlastsRun(path: string, valueUs: number, durationUs: number, consequence: string, fix: string): Problem[] {
+  if (valueUs < durationUs) return [];
+  return [{ path, message: `is ${formatDuration(valueUs)}, at least the run's duration (${formatDuration(durationUs)}): ${consequence}; ${fix}` }];
+}
+
+/**
  * The fields every scenario has, whatever its workload. A workload's own sections (`raft:`,
  * `clients:`, `heartbeat:`...) come from its definition (sim/workloads), and
  * sim/scenario/parse.ts joins the two into the one schema a file is checked against.
