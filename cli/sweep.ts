@@ -18,6 +18,7 @@ import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
+import { FAULTLINE_VERSION } from './version.ts';
 import { JUNIT_FILE, RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { startWallDeadline } from './wallDeadline.ts';
@@ -68,6 +69,7 @@ export function sweepHeader(o: SweepOptions): SweepHeader {
   return {
     faultline: 'sweep-log',
     version: SWEEP_FORMAT_VERSION,
+    faultlineVersion: FAULTLINE_VERSION,
     scenario: o.loaded.scenario.name,
     scenarioRef: o.loaded.ref,
     scenarioFileName: o.loaded.fileName,

@@ -5,7 +5,7 @@
 // Method: each case writes its input into a fresh temporary directory and runs the CLI
 // in-process (test/cliHarness.ts), or as a real process where the process's own end is the
 // point; each was wrong before its fix (the comment says how).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliAsync } from './cliHarness.ts';
@@ -85,5 +85,49 @@ describe('times the run leaves no room for (defect 2)', () => {
 
   it('the same fields shorter than the run still run', () => {
     expect(cli('run', '--scenario', file('short.yaml', `${KV}clients: { timeout: 4s, interval: 50ms }\nraft: { tick: 20ms }\n`), '--quiet').code).toBe(0);
+  });
+});
+
+describe('sweep files of another faultline (defect 3)', () => {
+  const sweep = (name: string, shard: string): string => {
+    const out = join(dir, name);
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..4', '--shard', shard, '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+    return out;
+  };
+  const edit = (path: string, from: string | RegExp, to: string): void => {
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(from);
+    writeFileSync(path, text.replace(from, to));
+  };
+
+  it('sweep writes faultlineVersion; merge refuses shards of two versions and replay a seed another version ran, naming both (both were taken as this version\'s, and a replay then reported a hash mismatch as nondeterminism)', () => {
+    const a = sweep('version-a', '1/2');
+    const b = sweep('version-b', '2/2');
+    const version = (JSON.parse(readFileSync(join(a, 'sweep.json'), 'utf8')) as { faultlineVersion: string }).faultlineVersion;
+    expect(version).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    expect(readFileSync(join(a, 'results.jsonl'), 'utf8')).toContain(`"faultlineVersion":"${version}"`);
+    edit(join(b, 'sweep.json'), `"faultlineVersion": "${version}"`, '"faultlineVersion": "0.0.9"');
+    const merged = join(dir, 'version-merged');
+    refused(cli('merge', a, b, '--out', merged), new RegExp(`^faultline: merge: ${esc(join(b, 'sweep.json'))} was swept by faultline 0\\.0\\.9 but ${esc(join(a, 'sweep.json'))} by faultline ${esc(version)}: a seed's trace hash holds only within one version, .*; sweep every shard with one faultline and merge those\\n$`));
+    expect(existsSync(merged)).toBe(false);
+    refused(cli('replay', `${join(b, 'sweep.json')}#seed=2`), new RegExp(`^faultline: replay: ${esc(join(b, 'sweep.json'))} was swept by faultline 0\\.0\\.9, and this is faultline ${esc(version)}: .*: replay it with faultline 0\\.0\\.9 \\(npx faultline@0\\.0\\.9 replay \\S+#seed=2\\), or run the seed afresh with this one \\(faultline run --scenario heartbeat-crash --seed 2\\)\\n$`));
+  });
+
+  it('a file without faultlineVersion (written before it existed) still merges and replays', () => {
+    const a = sweep('old-a', '1/2');
+    const b = sweep('old-b', '2/2');
+    for (const d of [a, b]) edit(join(d, 'sweep.json'), /\n\s*"faultlineVersion": "[^"]*",/, '');
+    expect(cli('merge', a, b, '--out', join(dir, 'old-merged')).code).toBe(0);
+    expect(cli('replay', `${join(b, 'sweep.json')}#seed=2`).code).toBe(0);
+  });
+
+  it('a later results format is refused naming the format and the faultline that wrote it (it said "fix or remove the fields named ... edited or damaged")', () => {
+    const a = sweep('later', '1/1');
+    edit(join(a, 'sweep.json'), '"version": 2', '"version": 3');
+    edit(join(a, 'sweep.json'), /"faultlineVersion": "[^"]*"/, '"faultlineVersion": "9.0.0"');
+    refused(cli('merge', join(a, 'sweep.json'), '--out', join(dir, 'later-merged')), /^faultline: \S+sweep\.json: the file is format version 3 \(written by faultline 9\.0\.0\), and this faultline \(\S+\) reads format versions 1 and 2: read it with the faultline that wrote it, or run the sweep again with this one\n$/);
+    edit(join(a, 'results.jsonl'), '"version":2', '"version":3');
+    refused(cli('replay', `${join(a, 'results.jsonl')}#seed=1`), /^faultline: \S+results\.jsonl: the file is format version 3 \(written by faultline \S+\), and this faultline \(\S+\) reads format version 2 of a results log: read it with the faultline that wrote it, or run the sweep again\n$/);
+    expect(existsSync(join(dir, 'later-merged'))).toBe(false);
   });
 });
