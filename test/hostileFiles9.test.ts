@@ -131,3 +131,27 @@ describe('sweep files of another faultline (defect 3)', () => {
     expect(existsSync(join(dir, 'later-merged'))).toBe(false);
   });
 });
+
+describe('shrink and explore under a wall-time limit (defect 4)', () => {
+  it('shrink --timeout and explore --timeout end a command still going with exit 2, saying how far it got and the fix, and leave no --out (neither had any limit: a long shrink or exploration held CI for good)', async () => {
+    const shrunk = join(dir, 'timeout-shrink', 'x.yaml');
+    const explored = join(dir, 'timeout-explore');
+    const [shrink, explore] = [
+      await nodeScript('bin/faultline.mjs', ['shrink', '--scenario', 'teeth-load-read-without-read-index', '--seed', '1', '--timeout', '1s', '--out', shrunk]),
+      await nodeScript('bin/faultline.mjs', ['explore', '--scenario', 'swarm-raft-mixed', '--runs', '1000', '--timeout', '2s', '--out', explored, '--quiet']),
+    ];
+    for (const r of [shrink, explore]) {
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+    }
+    expect(shrink.err).toMatch(/^faultline: --timeout: shrink of seed 1 was still going after 1 s of wall time, after \d+ runs?( \(the first, of the failing seed itself, had not finished\))?; it stopped part way, so nothing was decided and nothing written: give it longer with --timeout, or less to do with --tests-max \(now 500\)\n$/);
+    expect(explore.err).toMatch(/^faultline: --timeout: explore was still going after 2 s of wall time, after \d+ of 1000 runs; it stopped part way, so nothing was decided and nothing written: give it longer with --timeout, or less to do with --runs \(now 1000\)\n$/);
+    expect(existsSync(join(dir, 'timeout-shrink'))).toBe(false);
+    expect(existsSync(explored)).toBe(false);
+  }, 90_000);
+
+  it('a --timeout that is no wall-time limit is refused naming the flag', () => {
+    refused(cli('shrink', '--scenario', 'raft-kv-basic', '--seed', '1', '--timeout', '0'), /^faultline: --timeout: expected the shrink's wall-time limit from 1s to 86400s \(a day\), in seconds like 600 or as a duration like 90s or 10m, got "0"\n$/);
+    refused(cli('explore', '--scenario', 'swarm-raft-mixed', '--timeout', 'soon'), /^faultline: --timeout: expected the exploration's wall-time limit from 1s/);
+  });
+});
