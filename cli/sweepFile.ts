@@ -511,7 +511,7 @@ function readOneSweepFile(file: string, dir?: string): SweepFile {
   const r = SWEEP_SCHEMAS[version].safeParse(doc);
   const problems = r.success ? [] : zodProblems(r.error.issues.filter((x) => !(x.path.length === 1 && x.path[0] === 'version')), doc);
   if (d.version !== 1 && d.version !== SWEEP_FORMAT_VERSION) {
-    problems.unshift({ path: 'version', message: `${formatVersionMessage(d.version, d.faultlineVersion)}, and this faultline (${FAULTLINE_VERSION}) reads format versions 1 and ${SWEEP_FORMAT_VERSION}` });
+    problems.unshift({ path: 'version', message: `this faultline reads versions 1 and ${SWEEP_FORMAT_VERSION} (numbers), got ${shown(d.version)}` });
   }
   if (problems.length > 0) refuse(file, 'sweep results file', problems);
   const f = { ...(r.data as SweepFile), version: SWEEP_FORMAT_VERSION };
