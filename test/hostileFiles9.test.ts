@@ -155,3 +155,10 @@ describe('shrink and explore under a wall-time limit (defect 4)', () => {
     refused(cli('explore', '--scenario', 'swarm-raft-mixed', '--timeout', 'soon'), /^faultline: --timeout: expected the exploration's wall-time limit from 1s/);
   });
 });
+
+describe('scenario files (defect 5)', () => {
+  it('a name of 300 characters exits 2 naming name and the fix (shrink ran every run, then failed writing NAME-seed1-shrunk.yaml with ENAMETOOLONG, blamed on an --out never given)', () => {
+    scenarioRefused(`name: ${'a'.repeat(300)}\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 5s\n`,
+      /^ {2}name: is longer than 100 characters: a scenario's name is a short identifier that names its output files \(NAME-seedN-shrunk\.yaml\) and heads every report; shorten it, and say the rest in description$/m);
+  });
+});

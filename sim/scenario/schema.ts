@@ -244,6 +244,9 @@ export const swarmSchema = z.object({
   duration: rangeOf(durationAtLeast(1, 'a drawn fault that lasts 0 starts and heals at the same instant, so it changes nothing (start the range above 0, e.g. 100ms..2s)'), '"200ms..2s" or [200ms, 2s]'),
 }).strict();
 
+/** The longest scenario name, in characters. */
+export const SCENARIO_NAME_CHARS_MAX = 100;
+
 /** A problem with a scenario (or a workload definition): where, and what is wrong. */
 export interface Problem {
   path: string;
@@ -267,7 +270,9 @@ export function outlastsRun(path: string, valueUs: number, durationUs: number, c
  * sim/scenario/parse.ts joins the two into the one schema a file is checked against.
  */
 export const baseScenarioShape = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+  // Bounded: the name makes file names (shrink's NAME-seedN-shrunk.yaml), and one past what a
+  // file system takes failed at the end of a shrink, blamed on an --out never given.
+  name: z.string().max(SCENARIO_NAME_CHARS_MAX, `is longer than ${SCENARIO_NAME_CHARS_MAX} characters: a scenario's name is a short identifier that names its output files (NAME-seedN-shrunk.yaml) and heads every report; shorten it, and say the rest in description`).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
   description: z.string().min(1),
   /** The registered workload that runs (see `faultline list` and sim/workloads/builtins.ts). */
   workload: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a workload name such as raft-kv'),
