@@ -162,3 +162,17 @@ describe('scenario files (defect 5)', () => {
       /^ {2}name: is longer than 100 characters: a scenario's name is a short identifier that names its output files \(NAME-seedN-shrunk\.yaml\) and heads every report; shorten it, and say the rest in description$/m);
   });
 });
+
+describe('bench environment variables (defect 6)', () => {
+  it('FAULTLINE_MTTR_SEEDS=abc and FAULTLINE_MEMORY_QUICK=true exit 2 naming the variable and what it takes, with nothing on stdout (the first ran NaN seeds and measured nothing; the second ran the ten-minute slices it was meant to skip)', async () => {
+    const [mttr, memory] = [
+      await nodeScript('bin/bench.mjs', ['mttr'], { FAULTLINE_MTTR_SEEDS: 'abc' }),
+      await nodeScript('bin/bench.mjs', ['memory'], { FAULTLINE_MEMORY_QUICK: 'true' }),
+    ];
+    expect(mttr.code, mttr.err).toBe(2);
+    expect(mttr.err).toBe('bench: mttr: FAULTLINE_MTTR_SEEDS: expected a positive integer (at most 999999999), got "abc"\n');
+    expect(memory.code, memory.err).toBe(2);
+    expect(memory.err).toBe('bench: memory: FAULTLINE_MEMORY_QUICK: expected 1 (on) or 0 (off), got "true"\n');
+    expect(mttr.out + memory.out).toBe('');
+  }, 90_000);
+});
