@@ -29,7 +29,7 @@ import { controlCharacter, parseCount, parseEventsMax, parseSeed, UsageError } f
 import { brokenLink, missingFile } from './missingFile.ts';
 import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
-import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
+import { parseSeedRange, parseShard, shardSeeds, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
 import { JOBS_MAX } from './sweepPool.ts';
 import { FAULTLINE_VERSION } from './version.ts';
 
@@ -561,8 +561,15 @@ export function readResultsLog(file: string): SweepFile {
     results.push(r.data as SeedResult);
     lineOf.push(i + 1);
   }
-  if (problems.length > 0) refuse(file, 'sweep results log', problems);
   const { seedCount, faultline: _kind, ...rest } = h.data as SweepHeader;
+  // The header's count is the seeds its range and shard hold (a log is one sweep's: one
+  // range, one shard): a count edited below the results read as "logged 3 of its 1 seeds".
+  if (!rest.seeds.includes(',') && rest.shards.length === 1) {
+    const expected = shardSeeds(parseSeedRange(rest.seeds), parseShard(rest.shards[0])).length;
+    if (seedCount !== expected) problems.unshift({ path: 'line 1: seedCount', message: `is ${seedCount}, but seeds ${rest.seeds}, shard ${rest.shards[0]}, hold ${expected} seeds` });
+  }
+  if (results.length > seedCount) problems.push({ path: `line ${lineOf[seedCount] ?? lines.length}`, message: `is result ${seedCount + 1}, but the header says the sweep runs ${seedCount} seeds` });
+  if (problems.length > 0) refuse(file, 'sweep results log', problems);
   const f: SweepFile = { ...rest, faultline: 'sweep', wallMs: Math.round(results.reduce((a, r) => a + r.wallMs, 0) * 10) / 10, results };
   const more = fileProblems(f, (i) => `line ${lineOf[i]}`, (i, name) => `line ${lineOf[i]}: ${name}`);
   if (more.length > 0) refuse(file, 'sweep results log', more);

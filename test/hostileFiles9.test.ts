@@ -163,6 +163,23 @@ describe('scenario files (defect 5)', () => {
   });
 });
 
+describe('a results log whose header miscounts its seeds (defect 7)', () => {
+  it('a seedCount below the seeds its range and shard hold exits 2 naming line 1 and the result past it, and merge writes nothing (it merged as "partial: logged 3 of its 1 seeds", PASS)', () => {
+    const out = join(dir, 'count-sweep');
+    expect(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..3', '--jobs', '1', '--out', out, '--quiet').code).toBe(0);
+    const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n');
+    const header = JSON.parse(lines[0]) as { seedCount: number };
+    expect(header.seedCount).toBe(3);
+    const log = file('count.jsonl', [JSON.stringify({ ...header, seedCount: 1 }), ...lines.slice(1)].join('\n'));
+    const merged = join(dir, 'count-merged');
+    refused(cli('merge', log, '--out', merged),
+      /^ {2}line 1: seedCount: is 1, but seeds 1\.\.3, shard 1\/1, hold 3 seeds$/m,
+      /^ {2}line 3: is result 2, but the header says the sweep runs 1 seeds$/m,
+      /fix or remove the fields named, or run the sweep again/);
+    expect(existsSync(merged)).toBe(false);
+  });
+});
+
 describe('bench environment variables (defect 6)', () => {
   it('FAULTLINE_MTTR_SEEDS=abc and FAULTLINE_MEMORY_QUICK=true exit 2 naming the variable and what it takes, with nothing on stdout (the first ran NaN seeds and measured nothing; the second ran the ten-minute slices it was meant to skip)', async () => {
     const [mttr, memory] = [
