@@ -182,9 +182,9 @@ describe('a results log whose header miscounts its seeds (defect 7)', () => {
 
 describe('a history whose events are out of order (defect 8)', () => {
   it('EDN or JSON events whose :index does not grow exit 2 naming both places and the fix (the file order was checked as the history\'s, without a word)', async () => {
-    refused(cli('check', file('out-of-order.edn', '{:index 5, :process 0, :type :invoke, :f :write, :value 1}\n{:index 2, :process 0, :type :ok, :f :write, :value 1}\n')),
+    refused(await cliAsync(ROOT, 'check', file('out-of-order.edn', '{:index 5, :process 0, :type :invoke, :f :write, :value 1}\n{:index 2, :process 0, :type :ok, :f :write, :value 1}\n')),
       /^faultline: \S+out-of-order\.edn: line 2: :index is 2, but line 1 came before it with :index 5: a history's indices grow in the order its events happened, .*; sort the events by :index, or check each history on its own\n$/);
-    refused(cli('check', file('out-of-order.json', '[{"index": 0, "process": 0, "type": "invoke", "f": "write", "value": 1}, {"index": 0, "process": 0, "type": "ok", "f": "write", "value": 1}]')),
+    refused(await cliAsync(ROOT, 'check', file('out-of-order.json', '[{"index": 0, "process": 0, "type": "invoke", "f": "write", "value": 1}, {"index": 0, "process": 0, "type": "ok", "f": "write", "value": 1}]')),
       /: item 2: "index" is 0, but item 1 came before it with "index" 0: /);
     expect((await cliAsync(ROOT, 'check', file('in-order.json', '[{"index": 0, "process": 0, "type": "invoke", "f": "write", "value": 1}, {"index": 1, "process": 0, "type": "ok", "f": "write", "value": 1}]'), '--quiet')).code).toBe(0);
   });
