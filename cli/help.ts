@@ -63,7 +63,8 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
   -o, --out DIR             write report.json, trace.jsonl (every event) and, when a check
-                            failed, violations.txt (every violation in full) into DIR;
+                            failed, violations.txt (every violation in full) into DIR
+                            (a passing run removes one an earlier run left there);
                             DIR is checked (and created) before the run
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep

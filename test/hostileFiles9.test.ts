@@ -190,6 +190,17 @@ describe('a history whose events are out of order (defect 8)', () => {
   });
 });
 
+describe('--out DIR that already holds an earlier run (defect 9)', () => {
+  it('a passing run into the DIR of a failing one leaves no violations.txt saying it failed (the old file stayed beside the new report)', () => {
+    const out = join(dir, 'reused-out');
+    expect(cli('run', '--scenario', 'teeth-read-without-read-index', '--out', out, '--quiet').code).toBe(1);
+    expect(existsSync(join(out, 'violations.txt'))).toBe(true);
+    expect(cli('run', '--scenario', 'heartbeat-crash', '--out', out, '--quiet').code).toBe(0);
+    expect(existsSync(join(out, 'violations.txt'))).toBe(false);
+    expect((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { scenario: string }).scenario).toBe('heartbeat-crash');
+  });
+});
+
 describe('bench environment variables (defect 6)', () => {
   it('FAULTLINE_MTTR_SEEDS=abc and FAULTLINE_MEMORY_QUICK=true exit 2 naming the variable and what it takes, with nothing on stdout (the first ran NaN seeds and measured nothing; the second ran the ten-minute slices it was meant to skip)', async () => {
     const [mttr, memory] = [
