@@ -83,6 +83,14 @@ describe('times the run leaves no room for (defect 2)', () => {
     scenarioRefused(text, pattern);
   });
 
+  it('an operator with no moment to act exits 2 naming admin.start or admin.stop (admin.start 10s in a 5s run, or a stop before the start, took no action and passed)', () => {
+    const ADMIN = 'name: h\ndescription: x\nworkload: raft-kv\ntopology: { nodes: 3, spares: 1 }\nduration: 5s\n';
+    scenarioRefused(`${ADMIN}admin: { start: 10s, every: 100ms }\n`,
+      /^ {2}admin\.start: is 10s, after the operator's last moment \(4s: the run's duration 5s minus clients\.quiesce 1s\): the operator would take no action, .*; start it earlier \(the default is 1s\), or lengthen the run$/m);
+    scenarioRefused(`${ADMIN}admin: { start: 1s, every: 100ms, stop: 500ms }\n`,
+      /^ {2}admin\.stop: is 500ms, before admin\.start \(1s\): the operator would take no action, .*; give a stop after the start, or remove it \(the default is when the clients stop\)$/m);
+  });
+
   it('the same fields shorter than the run still run', () => {
     expect(cli('run', '--scenario', file('short.yaml', `${KV}clients: { timeout: 4s, interval: 50ms }\nraft: { tick: 20ms }\n`), '--quiet').code).toBe(0);
   });

@@ -22,7 +22,7 @@ import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { clientsProblems, clientsSection, raftTimingProblems, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
-import { adminSection, RaftOperator } from './operator.ts';
+import { adminProblems, adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
@@ -133,6 +133,7 @@ export const raftKvWorkload = defineWorkload({
       : []),
     ...clientsProblems(s, given),
     ...raftTimingProblems(s),
+    ...adminProblems(s),
   ],
   kvHistory: raftKvHistory,
   nodes: raftKvNodes,
