@@ -145,7 +145,7 @@ describe('shrink and explore under a wall-time limit (defect 4)', () => {
     const shrunk = join(dir, 'timeout-shrink', 'x.yaml');
     const explored = join(dir, 'timeout-explore');
     const [shrink, explore] = [
-      await nodeScript('bin/faultline.mjs', ['shrink', '--scenario', 'teeth-load-read-without-read-index', '--seed', '1', '--timeout', '1s', '--out', shrunk]),
+      await nodeScript('bin/faultline.mjs', ['shrink', '--scenario', 'teeth-read-without-read-index', '--seed', '1', '--timeout', '1s', '--out', shrunk]),
       await nodeScript('bin/faultline.mjs', ['explore', '--scenario', 'swarm-raft-mixed', '--runs', '1000', '--timeout', '2s', '--out', explored, '--quiet']),
     ];
     for (const r of [shrink, explore]) {
@@ -165,6 +165,11 @@ describe('shrink and explore under a wall-time limit (defect 4)', () => {
 });
 
 describe('scenario files (defect 5)', () => {
+  it('a swarm without window or duration names each field once, with the form it takes (it said "swarm.window[0]: is required" and "[1]", of a list not given)', () => {
+    scenarioRefused('name: h\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 5s\nswarm: { count: 2, kinds: [crash] }\n',
+      /^ {2}swarm\.window: is required: add it \(a range like \[1s, 8s\] or "1s\.\.8s"\)\n {2}swarm\.duration: is required: add it \(a range like "200ms\.\.2s" or \[200ms, 2s\]\)$/m);
+  });
+
   it('a name of 300 characters exits 2 naming name and the fix (shrink ran every run, then failed writing NAME-seed1-shrunk.yaml with ENAMETOOLONG, blamed on an --out never given)', () => {
     scenarioRefused(`name: ${'a'.repeat(300)}\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3 }\nduration: 5s\n`,
       /^ {2}name: is longer than 100 characters: a scenario's name is a short identifier that names its output files \(NAME-seedN-shrunk\.yaml\) and heads every report; shorten it, and say the rest in description$/m);

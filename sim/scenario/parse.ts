@@ -212,7 +212,7 @@ function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, do
   const out: Problem[] = [];
   for (const i of issues) {
     if (i.code === 'unrecognized_keys' && i.path.length === 0) out.push(...i.keys.map((k) => strayKey(k, workload)));
-    else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: `is required: add it (${article(i.expected)} ${i.expected})` });
+    else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: i.message.startsWith('is required') ? i.message : `is required: add it (${article(i.expected)} ${i.expected})` });
     else out.push({ path: formatPath(i.path), message: issueText(i, doc, schema) });
   }
   return out;

@@ -216,8 +216,9 @@ export const SWARM_KINDS = [
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 
 /** Splits "a..b" into its two ends; a single value is a range of one. */
-function rangeParts(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v;
+function rangeParts(v: unknown): unknown {
+  // Left out, the range is missing as a whole ("swarm.window[0]: is required" and [1] said otherwise).
+  if (v === undefined || Array.isArray(v)) return v;
   // A number written in the text ("-1", "1.5") is read as one, so its message is about the number.
   if (typeof v === 'string' && v.includes('..')) return v.split('..').map((x) => (/^-?\d+(\.\d+)?$/.test(x.trim()) ? Number(x.trim()) : x.trim()));
   return [v, v];
@@ -225,7 +226,7 @@ function rangeParts(v: unknown): unknown[] {
 
 /** An inclusive range `lo..hi` given as "3..8", [3, 8] or a single value, checked lo <= hi. */
 function rangeOf<T extends z.ZodType<number, unknown>>(inner: T, what: string) {
-  return z.preprocess(rangeParts, z.tuple([inner, inner], { error: `expected a range like ${what}` })).superRefine((r, ctx) => {
+  return z.preprocess(rangeParts, z.tuple([inner, inner], { error: (iss) => (iss.input === undefined ? `is required: add it (a range like ${what})` : `expected a range like ${what}`) })).superRefine((r, ctx) => {
     const [lo, hi] = r as [number, number];
     if (lo > hi) ctx.addIssue({ code: 'custom', message: `the range is empty: ${lo} > ${hi}` });
   });
