@@ -30,6 +30,7 @@ describe('a workload module that misuses the world or its node context (defect 1
     ['violateFraction', /world\.violate\("contract", 0\.5, \.\.\.\) names node 0\.5, which this run does not have/],
     // Moved to now without a word: the run passed.
     ['atPast', /^faultline: workload broken-contract: world\.at\(10000, "in the past"\) was called at 50ms \(50000 µs\) for 10ms \(10000 µs\), a time already past: an action runs at or after now; schedule it at world\.nowUs or later \(world\.nowUs \+ delay\)/, frame],
+    ['asyncConclude', /^faultline: workload broken-contract: a world\.onConclude hook returned a Promise \(is it an async function\?\): a hook runs synchronously, before the verdict; .*; drop async/],
     // setTimer(2.5) was rounded to 3 µs without a word.
     ['timerFraction', /^faultline: workload broken-contract: setTimer\(2\.5, "tick"\) of node 0's process asks for a delay of 2\.5 µs, not a whole number: simulated time counts whole µs, so say which one: Math\.ceil\(delay\) \(3 µs\) or Math\.round\(delay\) \(3 µs\)/, frame],
   ])('%s: run --out exits 2 naming the call and the fix, and writes nothing', async (where, ...patterns) => {

@@ -21,7 +21,7 @@ import type { Micros, NodeContext, NodeId, Process } from '../../core/env.ts';
 import type { Problem } from '../scenario/schema.ts';
 import { NODE_ID_MAX, RunEndingError } from '../host/runtime.ts';
 import { formatMicros } from '../kernel/time.ts';
-import type { NodeSpec, TelemetryListener, World } from '../world/world.ts';
+import type { NodeSpec, SendTap, TelemetryListener, World } from '../world/world.ts';
 import { registerWorkload, WorkloadDefinitionError } from './registry.ts';
 import { BUILTIN_STATS, workloadProblems, type Installed, type Workload } from './workload.ts';
 
@@ -333,6 +333,19 @@ function guardedWorld(workload: string, world: World): World {
     },
     onTelemetry(l: TelemetryListener): void {
       world.onTelemetry(sync('a world.onTelemetry listener', 'a listener runs synchronously, inside the event that emitted the telemetry; what it does after an await would happen outside the simulation, after the run', l));
+    },
+    // The world's other callbacks, less used, hold to the same rule.
+    onAfterEvent(f: (node: NodeId) => void): void {
+      world.onAfterEvent(sync('a world.onAfterEvent hook', 'a hook runs synchronously, after each event; what it does after an await would happen outside the simulation', f));
+    },
+    onSend(f: SendTap): void {
+      world.onSend(sync('a world.onSend tap', 'a tap runs synchronously, as the message is sent; what it does after an await would happen outside the simulation', f));
+    },
+    onConclude(f: () => void): void {
+      world.onConclude(sync('a world.onConclude hook', 'a hook runs synchronously, before the verdict; what it does after an await would happen after the verdict', f));
+    },
+    serveEndpoint(id: NodeId, handler: (from: NodeId, msg: unknown) => void): void {
+      world.serveEndpoint(id, sync(`the world.serveEndpoint handler of node ${id}`, 'a handler runs synchronously, as the message arrives; what it does after an await would happen outside the simulation', handler));
     },
     violate(...a: unknown[]): void {
       const at = typeof a[0] === 'number' ? 2 : 1;
