@@ -215,6 +215,15 @@ describe('--out DIR that already holds an earlier run (defect 9)', () => {
   });
 });
 
+describe('sweep flags (defect 10)', () => {
+  it('--shard 3/3 of 1..2 exits 2 saying why the shard is empty and the fix, and leaves no --out (it said only "holds no seeds of 1..2")', () => {
+    const out = join(dir, 'empty-shard');
+    refused(cli('sweep', '--scenario', 'heartbeat-crash', '--seeds', '1..2', '--shard', '3/3', '--jobs', '1', '--out', out),
+      /^faultline: --shard 3\/3 holds no seeds of 1\.\.2: seed s is in shard \(\(s - first\) mod n\) \+ 1 of n, and the range has 2 seeds, so shards past 2 run none; split it into at most 2 shards, or sweep a longer range\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('bench environment variables (defect 6)', () => {
   it('FAULTLINE_MTTR_SEEDS=abc and FAULTLINE_MEMORY_QUICK=true exit 2 naming the variable and what it takes, with nothing on stdout (the first ran NaN seeds and measured nothing; the second ran the ten-minute slices it was meant to skip)', async () => {
     const [mttr, memory] = [
