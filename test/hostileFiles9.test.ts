@@ -92,6 +92,13 @@ describe('times the run leaves no room for (defect 2)', () => {
       /^ {2}admin\.stop: is 500ms, before admin\.start \(1s\): the operator would take no action, .*; give a stop after the start, or remove it \(the default is when the clients stop\)$/m);
   });
 
+  it('a latency as long as the run exits 2 naming topology.minLatency or the link latency (no message arrived, and the run failed fd-accuracy or liveness, blaming the system)', () => {
+    const TOPO = (t: string): string => `name: h\ndescription: x\nworkload: heartbeat\ntopology: { nodes: 3, ${t} }\nduration: 5s\n`;
+    scenarioRefused(TOPO('link: { latency: { kind: fixed, value: 10s } }'),
+      /^ {2}topology\.link\.latency\.value: is 10s, at least the run's duration \(5s\): every message takes at least this long, so none would arrive before the run ends, .*; give a latency well below the run \(a few ms is typical\)$/m);
+    scenarioRefused(TOPO('minLatency: 5s'), /^ {2}topology\.minLatency: is 5s, at least the run's duration \(5s\): every message takes at least this long/m);
+  });
+
   it('the same fields shorter than the run still run', () => {
     expect(cli('run', '--scenario', file('short.yaml', `${KV}clients: { timeout: 4s, interval: 50ms }\nraft: { tick: 20ms }\n`), '--quiet').code).toBe(0);
   });
