@@ -27,6 +27,7 @@ import { corpusByName } from '../corpus/registry.ts';
 import { vectorOf, type Corpus } from '../corpus/corpus.ts';
 import { groundTruthRows, readVecs, VECS_DIM_MAX, vecsKindOf, VecsError, type Vecs, type VecsKind } from '../corpus/vecs.ts';
 import { BenchInputError } from './support/benchInputError.ts';
+import { positiveEnv } from './support/benchEnv.ts';
 import { paraphrase } from '../corpus/queries.ts';
 import { syntheticCorpus } from '../corpus/synthetic.ts';
 import { exactKnn, normalised, recallAt, type Metric, type Neighbour } from '../core/rag/vector.ts';
@@ -160,13 +161,6 @@ function readVecsPrefix(file: string, kind: VecsKind, limit: number): Vecs<Float
   } finally {
     closeSync(fd);
   }
-}
-
-function positiveEnv(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(text)) throw new BenchInputError(`${name}: expected a positive integer, got "${text}"`);
-  return Number(text);
 }
 
 /** FAULTLINE_HNSW_DATA's files, read and cut to size. */

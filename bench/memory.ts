@@ -1,5 +1,5 @@
 // Memory benchmark: whether a long run's memory is independent of its length. Runs
-// `faultline run` (the built CLI, as a user does) on load-hour cut to LOAD_SLICES_S
+// `faultline run` (the built CLI, as a user does) on load-hour cut to 120 and 600 (FAULTLINE_MEMORY_QUICK=1: 5 and 10)
 // simulated seconds, each in its own process, and reports each one's peak RSS, CPU time
 // and verdict, the ratio of the longest slice's peak to the shortest's (1.0 is flat), and
 // the longest slice again with V8's default heap growth (`node
@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { catalogScenario } from '../cli/catalog.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import type { LoadKvScenario } from '../sim/workloads/loadKv.ts';
+import { switchEnv } from './support/benchEnv.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOAD_SLICES_S = process.env.FAULTLINE_MEMORY_QUICK === "1" ? [5, 10] : [120, 600];
 
 interface Figures {
   maxRssMB: number;
@@ -41,10 +41,12 @@ function slice(seconds: number): string {
 }
 
 export async function run(): Promise<Record<string, number | string>> {
+  const slicesS = switchEnv('FAULTLINE_MEMORY_QUICK') ? [5, 10] : [120, 600];
+  const hour = switchEnv('FAULTLINE_MEMORY_HOUR');
   const dir = mkdtempSync(join(tmpdir(), 'faultline-memory-'));
   const out: Record<string, number | string> = {};
   try {
-    const sizes = process.env.FAULTLINE_MEMORY_HOUR === '1' ? [...LOAD_SLICES_S, 3600] : LOAD_SLICES_S;
+    const sizes = hour ? [...slicesS, 3600] : slicesS;
     const file = (s: number): string => {
       const f = join(dir, `load-${s}.yaml`);
       writeFileSync(f, slice(s));
@@ -57,7 +59,7 @@ export async function run(): Promise<Record<string, number | string>> {
     }
     const longest = sizes[sizes.length - 1];
     out.peakRatioLongestToShortest = Math.round(((out[`load${longest}s.maxRssMB`] as number) / (out[`load${sizes[0]}s.maxRssMB`] as number)) * 100) / 100;
-    const last = LOAD_SLICES_S[LOAD_SLICES_S.length - 1];
+    const last = slicesS[slicesS.length - 1];
     const v8default = runCli(file(last), ['--heap-growing-percent=0']);
     out[`load${last}s.v8DefaultGrowth.maxRssMB`] = v8default.maxRssMB;
     out[`load${last}s.v8DefaultGrowth.cpuS`] = v8default.cpuS;

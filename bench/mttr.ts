@@ -1,12 +1,12 @@
 // MTTR of the MAPE-K manager, per fault class, in virtual time (`npm run bench -- mttr`).
 //
-// For each class, its mapek scenario runs over SEEDS seeds (FAULTLINE_MTTR_SEEDS, default
+// For each class, its mapek scenario runs over FAULTLINE_MTTR_SEEDS seeds (default
 // 200) on worker threads; each run's recovery tracker (sim/mapek/recovery.ts) gives the
 // time from the fault to recovered service, split into detection (M), diagnosis (A),
 // decision (P) and execution until recovery (E), and K, the time until the manager
 // recorded the outcome in its knowledge. Reported as p50/p95/max, with the seeds that did
 // not recover counted. Availability (share of seconds with a committed write, and with
-// the p99 within the SLO too) is compared with and without the manager over AVAIL_SEEDS
+// the p99 within the SLO too) is compared with and without the manager over FAULTLINE_MTTR_AVAIL_SEEDS
 // seeds. Learning: a long run with 20 alternating leader faults (crash: a restart cures it;
 // cut off: only a replacement does), MTTR of the first five against the last five, and the
 // same run started from the knowledge file of a run with another seed against a fresh one.
@@ -22,9 +22,8 @@ import { latestKnowledge } from '../sim/workloads/mapek.ts';
 import { buildRun } from '../sim/run/runScenario.ts';
 import { wallNowMs } from '../cli/wallclock.ts';
 import { runJobs, type RunJobResult } from './support/pool.ts';
+import { positiveEnv } from './support/benchEnv.ts';
 
-const SEEDS = Number(process.env.FAULTLINE_MTTR_SEEDS ?? 200);
-const AVAIL_SEEDS = Number(process.env.FAULTLINE_MTTR_AVAIL_SEEDS ?? Math.min(50, SEEDS));
 
 const CLASSES = [
   { cls: 'crash', scenario: 'mapek-crash' },
@@ -182,16 +181,18 @@ function line(cls: string, f: ClassFigures): string {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
+  const seedCount = positiveEnv('FAULTLINE_MTTR_SEEDS', 200);
+  const availSeedCount = positiveEnv('FAULTLINE_MTTR_AVAIL_SEEDS', Math.min(50, seedCount));
   const t0 = wallNowMs();
-  const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
+  const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
   const jobs = CLASSES.flatMap((c) => seeds.map((seed) => ({ key: c.cls, scenario: catalogScenario(c.scenario), seed })));
-  const without = CLASSES.flatMap((c) => seeds.slice(0, AVAIL_SEEDS).map((seed) => ({ key: `${c.cls}-without`, scenario: catalogScenario(`${c.scenario}-without`), seed })));
+  const without = CLASSES.flatMap((c) => seeds.slice(0, availSeedCount).map((seed) => ({ key: `${c.cls}-without`, scenario: catalogScenario(`${c.scenario}-without`), seed })));
   const results = await runJobs([...jobs, ...without]);
   const byKey = (k: string): RunJobResult[] => results.filter((r) => r.key === k);
   const perClass: Record<string, unknown> = {};
   for (const c of CLASSES) {
     const f = figures(byKey(c.cls));
-    const withRuns = byKey(c.cls).filter((r) => r.seed <= AVAIL_SEEDS);
+    const withRuns = byKey(c.cls).filter((r) => r.seed <= availSeedCount);
     perClass[c.cls] = { scenario: c.scenario, ...f, availability: { with: availability(withRuns), without: availability(byKey(`${c.cls}-without`)) } };
     process.stderr.write(`${line(c.cls, f)}\n`);
   }
@@ -199,5 +200,5 @@ export async function run(): Promise<Record<string, unknown>> {
   const cost = thresholdCost();
   process.stderr.write(`learning: first five ${String(learning.firstFiveMeanMs)} ms, last five ${String(learning.lastFiveMeanMs)} ms; fresh run ${String(learning.freshRunMeanMs)} ms, with a loaded knowledge file ${String(learning.loadedKnowledgeRunMeanMs)} ms\n`);
   process.stderr.write(`threshold learning, 100 series x ${cost.samplesPerSeries} samples: ${cost.learnMs} ms (seed target < 100 ms)\n`);
-  return { seeds: SEEDS, availabilitySeeds: AVAIL_SEEDS, classes: perClass, learning, thresholdLearning: cost, wallS: Math.round((wallNowMs() - t0) / 100) / 10 };
+  return { seeds: seedCount, availabilitySeeds: availSeedCount, classes: perClass, learning, thresholdLearning: cost, wallS: Math.round((wallNowMs() - t0) / 100) / 10 };
 }

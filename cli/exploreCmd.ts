@@ -2,12 +2,13 @@
 // swarm scenario. Prints the runs, the distinct abstract protocol states reached and the
 // failing runs, each written out (with --out) as a concrete scenario file with the exact
 // replay command. Progress goes to stderr, one line per run.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explore, type ExploreRun } from '../sim/explore/explore.ts';
-import { parseCount, parseFlags, UsageError } from './args.ts';
+import { parseCount, parseFlags, parseWallLimit, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { prepareOutDir } from './outPath.ts';
+import { watchCommand } from './runDeadline.ts';
 import { loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { WORKLOAD_FLAG, withWorkloads, workloadArgs, workloadPaths } from './workloadFlag.ts';
 
@@ -23,35 +24,57 @@ export function cmdExplore(argv: string[], io: Io): number | Promise<number> {
     out: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
+    timeout: { type: 'string' },
   });
   if (typeof v.scenario !== 'string') throw new UsageError('explore: --scenario is required. See `faultline explore --help`.');
   const runs = typeof v.runs === 'string' ? parseCount(v.runs, '--runs', RUNS_MAX) : 100;
   const initial = typeof v.initial === 'string' ? parseCount(v.initial, '--initial', RUNS_MAX) : undefined;
   // The plain swarm seeds run first are some of the runs: more of them than --runs is not a bound to guess.
   if (initial !== undefined && initial > runs) throw new UsageError(`--initial: ${initial} plain swarm seeds are more than the ${runs} runs in all (--runs${typeof v.runs === 'string' ? ` ${runs}` : `, default ${runs}`}); they are part of the runs, so give --initial at most ${runs} or raise --runs`);
+  const timeoutMs = typeof v.timeout === 'string' ? parseWallLimit(v.timeout, '--timeout', 'the exploration\'s wall-time limit') : undefined;
   const workloads = workloadPaths(v.workload);
   return withWorkloads(workloads, io.cwd, () => {
     const loaded = loadScenarioRef(v.scenario as string, workloads);
     if (loaded.scenario.swarm === undefined) throw new UsageError(`explore: scenario ${loaded.ref} has no swarm section; explore mutates swarm-drawn fault schedules, so give it a scenario with \`swarm:\` (e.g. swarm-raft-mixed)`);
     const out = typeof v.out === 'string' ? v.out : undefined;
-    if (out !== undefined) prepareOutDir(out, '--out');
+    const undoDir = out === undefined ? () => {} : prepareOutDir(out, '--out');
     const written: { run: ExploreRun; file: string | null; replay: string | null }[] = [];
-    const result = explore(loaded.scenario, {
-      runs,
-      initial,
-      onRun: (r) => {
-        if (r.report.verdict === 'fail') {
-          const file = out === undefined ? null : join(out, `explore-run${r.index + 1}-seed${r.seed}.yaml`);
-          const replay = file === null ? null : runCommand({ ref: file, workloads }, r.seed);
-          if (file !== null && replay !== null) writeFileSync(file, r.text.replace('faultline run --scenario FILE', replay.replace(/^npx /, '')));
-          written.push({ run: r, file, replay });
-        }
-        if (v.quiet !== true) {
-          const checks = [...new Set(r.report.violations.map((x) => x.check))].join(',');
-          io.err(`explore ${r.index + 1}/${runs} ${r.origin === 'swarm' ? `swarm seed ${r.seed}` : `mutant of ${(r.parent ?? 0) + 1} (${r.mutations.join('+') || '-'}) seed ${r.seed}`}: ${r.report.verdict.toUpperCase()}${checks === '' ? '' : ` [${checks}]`}, +${r.newStates} states (${r.statesSoFar})\n`);
-        }
-      },
+    // What this invocation wrote, taken back when it cannot finish (no partial output).
+    const undo = (): void => {
+      for (const w of written) if (w.file !== null) rmSync(w.file, { force: true });
+      undoDir();
+    };
+    let done = 0;
+    const watch = timeoutMs === undefined ? null : watchCommand(timeoutMs, 'explore', {
+      progress: () => `after ${done} of ${runs} runs`,
+      bound: `--runs (now ${runs})`,
+      undo,
     });
+    let result: ReturnType<typeof explore>;
+    try {
+      result = explore(loaded.scenario, {
+        runs,
+        initial,
+        onRun: (r) => {
+          done = r.index + 1;
+          if (r.report.verdict === 'fail') {
+            const file = out === undefined ? null : join(out, `explore-run${r.index + 1}-seed${r.seed}.yaml`);
+            const replay = file === null ? null : runCommand({ ref: file, workloads }, r.seed);
+            if (file !== null && replay !== null) writeFileSync(file, r.text.replace('faultline run --scenario FILE', replay.replace(/^npx /, '')));
+            written.push({ run: r, file, replay });
+          }
+          if (v.quiet !== true) {
+            const checks = [...new Set(r.report.violations.map((x) => x.check))].join(',');
+            io.err(`explore ${r.index + 1}/${runs} ${r.origin === 'swarm' ? `swarm seed ${r.seed}` : `mutant of ${(r.parent ?? 0) + 1} (${r.mutations.join('+') || '-'}) seed ${r.seed}`}: ${r.report.verdict.toUpperCase()}${checks === '' ? '' : ` [${checks}]`}, +${r.newStates} states (${r.statesSoFar})\n`);
+          }
+        },
+      });
+    } catch (e) {
+      watch?.stop();
+      undo();
+      throw e;
+    }
+    watch?.stop();
     const failures = written.map(({ run: r, file, replay }) => ({
       run: r.index + 1, seed: r.seed, origin: r.origin, mutations: r.mutations, checks: [...new Set(r.report.violations.map((x) => x.check))], traceHash: r.report.traceHash, file, replay,
     }));

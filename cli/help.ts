@@ -13,8 +13,8 @@ Usage:
                   [--allow-inconclusive] [--events-max N] [--fail-fast]
   faultline merge DIR... [--out DIR] [--json] [--allow-inconclusive]
   faultline replay FILE | --scenario NAME|FILE --seed N [--workload FILE] [--expect HASH] [--trace-out FILE] [--timeout T]
-  faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE]
-  faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
+  faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE] [--timeout T]
+  faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet] [--timeout T]
   faultline bless [--check] [--add NAME --seeds A..B]
   faultline check FILE... [--model register|kv|set|queue|mutex|multi-register] [--format edn|jepsen-log|json] [--initial JSON] [--json]
   faultline ui [--workload FILE] [--port N] [--scenario NAME|FILE] [--seed N]
@@ -63,7 +63,8 @@ Usage: faultline run [--workload FILE] [--scenario NAME|FILE] [--seed N] [--json
       --seed N              the run seed, a non-negative integer (default: 1)
       --json                print one JSON report on stdout and nothing else
   -o, --out DIR             write report.json, trace.jsonl (every event) and, when a check
-                            failed, violations.txt (every violation in full) into DIR;
+                            failed, violations.txt (every violation in full) into DIR
+                            (a passing run removes one an earlier run left there);
                             DIR is checked (and created) before the run
   -q, --quiet               no progress display
   -w, --workers N           run the nodes in N worker threads under deterministic lockstep
@@ -212,7 +213,7 @@ differs or a check failed, 2 bad input, 3 the run is inconclusive (0 with
 
 export const SHRINK_HELP = `faultline shrink — minimise the fault schedule of a failing run
 
-Usage: faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE] [--tests-max N] [--json]
+Usage: faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out FILE] [--tests-max N] [--json] [--timeout T]
 
   -s, --scenario NAME|FILE  the scenario (swarm faults are materialized for the seed first)
       --seed N              the failing seed; it stays the same throughout
@@ -221,13 +222,18 @@ Usage: faultline shrink [--workload FILE] --scenario NAME|FILE --seed N [--out F
   -o, --out FILE            where to write the minimal scenario (default NAME-seedN-shrunk.yaml)
       --tests-max N         runs allowed per shrinking pass (default 500)
       --json                print one JSON object
+      --timeout T           wall time the whole shrink may take: seconds (600) or a
+                            duration (90s, 10m), 1s to a day (default none). A shrink still
+                            going then exits 2 saying how many runs it made, and writes
+                            nothing (a run in a loop that never ends is stopped too)
 
 Removes faults by delta debugging (ddmin), then halves durations, keeping a candidate only
-if it still fails the same check. Exit 0 shrunk, 2 bad input or the seed does not fail.`;
+if it still fails the same check. Exit 0 shrunk, 2 bad input, the seed does not fail, or
+--timeout reached.`;
 
 export const EXPLORE_HELP = `faultline explore — coverage-guided search for failing fault schedules
 
-Usage: faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet]
+Usage: faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--initial N] [--out DIR] [--json] [--quiet] [--timeout T]
 
   -s, --scenario NAME|FILE  a scenario with a swarm section (its kinds, window and duration
                             bound every schedule explore tries)
@@ -239,13 +245,17 @@ Usage: faultline explore [--workload FILE] --scenario NAME|FILE [--runs N] [--in
       --workload FILE       load a workload module of your own first (repeatable)
       --json                print one JSON object
   -q, --quiet               no progress lines on stderr
+      --timeout T           wall time the whole exploration may take: seconds (600) or a
+                            duration (90s, 10m), 1s to a day (default none). Explore still
+                            going then exits 2 saying how many runs it made, and takes back
+                            the files it wrote to --out
 
 An observer abstracts every moment of a run to a cluster state (each node's role, its term
 gap to the highest term, commit lag, log length and last-term gap, uncommitted tail). Runs
 that reach a state or transition no earlier run reached are kept; later runs are mutants
 of kept runs: a fault moved, stretched, dropped, repeated or retargeted, one drawn fresh,
 two schedules spliced, another seed's protocol settings. The same invocation explores the
-same runs. Exit 0 no failing run, 1 at least one, 2 bad input.`;
+same runs. Exit 0 no failing run, 1 at least one, 2 bad input or --timeout reached.`;
 
 export const BLESS_HELP = `faultline bless — re-record the scenario regression triples
 

@@ -2,7 +2,7 @@
 // shell over sim/: it reads files, measures wall time, draws progress and prints reports;
 // the simulation itself is in sim/run. Exit codes (cli/verdictExit.ts): 0 checks held, 1 a
 // check failed, 2 bad input or usage, 3 inconclusive (no check failed, one could not decide).
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe as describeFault } from '../sim/faults/schedule.ts';
@@ -38,7 +38,7 @@ import { exitCodeOf, inconclusiveLines, replayLead, verdictWord } from './verdic
 import { wallNowMs } from './wallclock.ts';
 import { loadWorkloadFiles, WORKLOAD_FLAG, withWorkloads, workloadPaths } from './workloadFlag.ts';
 import { userErrorOf } from '../sim/workloads/userWorkload.ts';
-import { runEndingMessage } from '../sim/host/runtime.ts';
+import { runEndingMessage, strayExitCode } from '../sim/host/runtime.ts';
 import { workloadOf } from '../sim/workloads/registry.ts';
 import { forgetStrayExitCleanups, onStrayExit } from './deliberateExit.ts';
 
@@ -174,6 +174,9 @@ function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: Run
       const cut = traceCutNote(join(outRel as string, 'trace.jsonl'), trace.length, Number(report.stats.traced));
       if (cut !== null) io.err(cut);
       if (report.violations.length > 0) writeWholeText(join(args.out, VIOLATIONS_FILE), report.violations, `faultline run ${report.scenario} · seed ${report.seed}: every violation in full\nreplay: ${replay}`);
+      // An earlier failing run's full text must not stay beside this run's report: a passing
+      // run into the same DIR left violations.txt saying the run failed.
+      else rmSync(join(args.out, VIOLATIONS_FILE), { force: true });
     }
     if (args.json) io.out(JSON.stringify(full) + '\n');
     else io.out(humanReport(full, outRel, args.allowInconclusive, wrote.map((w) => relative(io.cwd, w))));
@@ -256,6 +259,9 @@ function runWatched(args: RunArgs, io: Io, watch: RunWatch | null, watching: Run
       undo();
       // The workload's own error: raised in this thread (a hook), or marked by a runner.
       const ending = runEndingMessage(e instanceof Error ? e.message : String(e)) ?? userErrorOf(e)?.message ?? null;
+      const exitCode = ending === null ? null : strayExitCode(ending);
+      // A worker's process.exit ends the command as one in this thread does (workloadFlag.ts).
+      if (exitCode !== null) process.exit(exitCode === '' ? undefined : Number(exitCode));
       if (ending !== null) {
         io.err(`faultline: ${ending}\n`);
         return 2;

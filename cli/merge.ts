@@ -40,6 +40,9 @@ export function mergeSweeps(files: readonly SweepFile[], names: readonly string[
   const overlaps = new Map<string, Overlap>();
   files.forEach((f, i) => {
     if (f.scenarioText !== first.scenarioText) throw new UsageError(`merge: ${names[i]} swept a different scenario (or a different version of ${first.scenario}) than ${names[0]}: merge only shards of one sweep`);
+    if (f.faultlineVersion !== undefined && first.faultlineVersion !== undefined && f.faultlineVersion !== first.faultlineVersion) {
+      throw new UsageError(`merge: ${names[i]} was swept by faultline ${f.faultlineVersion} but ${names[0]} by faultline ${first.faultlineVersion}: a seed's trace hash holds only within one version, so their results are not one sweep's; sweep every shard with one faultline and merge those`);
+    }
     if (f.eventsMax !== first.eventsMax) throw new UsageError(`merge: ${names[i]} ran with ${f.eventsMax === undefined ? 'the default event limit' : `--events-max ${f.eventsMax}`} but ${names[0]} with ${first.eventsMax === undefined ? 'the default' : `--events-max ${first.eventsMax}`}: their results are not comparable; merge only shards of one sweep`);
     for (const r of f.results) {
       const seen = bySeed.get(r.seed);
@@ -60,12 +63,15 @@ export function mergeSweeps(files: readonly SweepFile[], names: readonly string[
     }
   });
   const seedsText = [...new Set(files.map((f) => f.seeds))].join(',');
-  const { partial: _partial, retried: _retried, ...described } = first;
+  const { partial: _partial, retried: _retried, faultlineVersion: _version, ...described } = first;
+  // The merge is of one version only when every input says which (older files do not).
+  const version = files.every((f) => f.faultlineVersion !== undefined) ? first.faultlineVersion : undefined;
   const results = [...bySeed.values()].map((x) => x.r).sort((a, b) => a.seed - b.seed);
   if (results.length === 0) throw new UsageError(`merge: the inputs hold no seed results (${names.join(', ')}): nothing to merge`);
   const retried = [...new Map(files.flatMap((f) => f.retried ?? []).map((x) => [`${x.seed} ${x.why}`, x])).values()].sort((a, b) => a.seed - b.seed);
   const merged: SweepFile = {
     ...described,
+    ...(version === undefined ? {} : { faultlineVersion: version }),
     ...(files.some((f) => f.partial !== undefined) ? { partial: { logged: results.length, expected: null } } : {}),
     ...(retried.length === 0 ? {} : { retried }),
     seeds: seedsText,

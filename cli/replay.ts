@@ -22,7 +22,7 @@ import { parseEventsMax, parseFlags, parseRunArgs, parseSeed, parseWallLimit, SE
 import { withKnowledge } from './knowledge.ts';
 import type { Io } from './main.ts';
 import { fromText, loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
-import { problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
+import { otherVersion, problemsMessage, readJsonFile, readSweepInput, RESULTS_LOG, seedValue, shown, SWEEP_FILE, traceHash, zodProblems, type FieldProblem, type SweepFile } from './sweepFile.ts';
 import { boundedViolations } from './explanations.ts';
 import { missingFile } from './missingFile.ts';
 import { watchRun, type RunWatch, type RunWatchContext } from './runDeadline.ts';
@@ -213,6 +213,10 @@ function resolveSource(named: Named | undefined, scenario: string | undefined, s
     if (entry === undefined) {
       const holds = f.partial === undefined ? `it holds seeds ${f.seeds}, shards ${f.shards.join(', ')}` : `it is partial: a sweep of seeds ${f.seeds}, shards ${f.shards.join(', ')}, that logged ${f.results.length}${f.partial.expected === null ? '' : ` of its ${f.partial.expected}`} seeds`;
       throw new UsageError(`${named.file} has no result for seed ${named.seed} (${holds})`);
+    }
+    const other = otherVersion(f, named.file);
+    if (other !== null) {
+      throw new UsageError(`replay: ${other}, so this one cannot tell whether seed ${named.seed} still gives trace ${entry.traceHash}: replay it with faultline ${f.faultlineVersion as string} (npx faultline@${f.faultlineVersion as string} replay ${named.file}#seed=${named.seed}), or run the seed afresh with this one (faultline run --scenario ${f.scenarioRef} --seed ${named.seed})`);
     }
     const loaded = recorded(named.file, 'its scenarioText', () => fromText(f.scenarioText, f.scenarioFileName, f.scenarioRef, workloads));
     return { loaded, seed: named.seed, recordedHash: entry.traceHash, from: `${named.file}#seed=${named.seed}`, eventsMax: f.eventsMax };

@@ -79,3 +79,30 @@ export function watchRun(limitMs: number, context: RunWatchContext): RunWatch {
     stop: () => deadline.stop(),
   };
 }
+
+export interface CommandWatchContext {
+  /** How far the command got ("after 37 runs"), asked when the limit is reached. */
+  progress: () => string;
+  /** The flag that bounds the command's work instead ("--tests-max", "--runs"). */
+  bound: string;
+  /** Takes back what the command prepared or wrote (no partial output). */
+  undo?: () => void;
+}
+
+/**
+ * `shrink --timeout D` and `explore --timeout D`: a wall-time limit on the whole command, its
+ * many runs together (cli/wallDeadline.ts; a run that never returns is stopped too). Past it
+ * the command ends with exit 2 (RUN_TIMEOUT_EXIT): what it prepared or wrote is taken back,
+ * and the message names the flag, how far it got and the fix. Armed at once; stop() ends it.
+ */
+export function watchCommand(limitMs: number, command: string, context: CommandWatchContext): { stop(): void } {
+  const deadline = startWallDeadline(limitMs, () => {
+    context.undo?.();
+    return {
+      code: RUN_TIMEOUT_EXIT,
+      message: `--timeout: ${command} was still going after ${limitMs / 1000} s of wall time, ${context.progress()}; it stopped part way, so nothing was decided and nothing written: give it longer with --timeout, or less to do with ${context.bound}`,
+    };
+  });
+  deadline.arm();
+  return { stop: () => deadline.stop() };
+}

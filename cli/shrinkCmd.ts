@@ -17,9 +17,10 @@ import { describe } from '../sim/faults/schedule.ts';
 import { failsCheck, runScenario } from '../sim/run/runScenario.ts';
 import { formatDuration } from '../sim/scenario/duration.ts';
 import type { FaultSpec, Scenario } from '../sim/scenario/schema.ts';
-import { parseCount, parseFlags, parseSeed, UsageError } from './args.ts';
+import { parseCount, parseFlags, parseSeed, parseWallLimit, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 import { prepareOutFile, refuseSharedPaths } from './outPath.ts';
+import { watchCommand } from './runDeadline.ts';
 import { fromText, loadScenarioRef, runCommand } from './scenarioRef.ts';
 import { scenarioToYaml } from '../sim/scenario/toYaml.ts';
 import { wallNowMs } from './wallclock.ts';
@@ -55,7 +56,8 @@ export function shorterFaults(f: FaultSpec): FaultSpec[] {
   return out;
 }
 
-export function shrinkFaults(s: Scenario, seed: number, testsMax: number): ShrinkOutcome {
+/** `onRun`, when given, hears the count of runs so far after each (shrink --timeout says how far it got). */
+export function shrinkFaults(s: Scenario, seed: number, testsMax: number, onRun?: (runs: number) => void): ShrinkOutcome {
   const concrete = materialize(s, seed);
   // The first violation in time is the same whether the run stops there or goes on, so the
   // original run stops at it too (end-of-run checks only run when nothing failed earlier).
@@ -70,9 +72,12 @@ export function shrinkFaults(s: Scenario, seed: number, testsMax: number): Shrin
   }
   const check = first.check;
   let runs = 1;
+  onRun?.(runs);
   const fails = (faults: FaultSpec[]): boolean => {
     runs++;
-    return failsCheck({ ...concrete, faults }, seed, check).fails;
+    const failed = failsCheck({ ...concrete, faults }, seed, check).fails;
+    onRun?.(runs);
+    return failed;
   };
   // Cheapest cuts first: whole faults (ddmin), then each one's duration halved, then ddmin again.
   const a = ddmin(concrete.faults, fails, testsMax);
@@ -89,6 +94,7 @@ export function cmdShrink(argv: string[], io: Io): number | Promise<number> {
     out: { type: 'string', short: 'o' },
     'tests-max': { type: 'string' },
     json: { type: 'boolean' },
+    timeout: { type: 'string' },
   });
   if (typeof v.scenario !== 'string' || typeof v.seed !== 'string') throw new UsageError('shrink: --scenario and --seed are required. See `faultline shrink --help`.');
   const workloads = workloadPaths(v.workload);
@@ -110,10 +116,20 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   refuseSharedPaths([...inputs, { flag: '--out', path: out }], io.cwd);
   const undo = prepareOutFile(out, '--out');
   const t0 = wallNowMs();
+  let runs = 0;
+  const timeoutMs = typeof v.timeout === 'string' ? parseWallLimit(v.timeout, '--timeout', 'the shrink\'s wall-time limit') : undefined;
+  const watch = timeoutMs === undefined ? null : watchCommand(timeoutMs, `shrink of seed ${seed}`, {
+    progress: () => `after ${runs} run${runs === 1 ? '' : 's'}${runs === 0 ? ' (the first, of the failing seed itself, had not finished)' : ''}`,
+    bound: `--tests-max (now ${testsMax})`,
+    undo,
+  });
   let r: ReturnType<typeof shrinkFaults>;
   try {
-    r = shrinkFaults(loaded.scenario, seed, testsMax);
+    r = shrinkFaults(loaded.scenario, seed, testsMax, (n) => {
+      runs = n;
+    });
   } catch (e) {
+    watch?.stop();
     undo(); // Nothing to shrink (the seed passes), or a bad input: leave no directory behind.
     throw e;
   }
@@ -121,7 +137,9 @@ function shrinkOnce(v: Record<string, unknown>, workloads: string[], io: Io): nu
   const replay = runCommand({ ref: out, workloads }, seed);
   const text = scenarioToYaml(shrunk, `faultline shrink${workloadArgs(workloads)} --scenario ${loaded.ref} --seed ${seed}: ${r.original.length} faults -> ${r.minimal.length}, still failing [${r.check}].\nReplay: ${replay}`);
   // The written file is what users will run, so prove that it, not the in-memory copy, fails.
-  if (!failsCheck(fromText(text, out, out).scenario, seed, r.check).fails) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
+  const proved = failsCheck(fromText(text, out, out).scenario, seed, r.check).fails;
+  watch?.stop();
+  if (!proved) throw new Error(`shrink: the written scenario no longer fails [${r.check}]; this is a bug in shrink`);
   writeFileSync(out, text);
   const wallMs = Math.round(wallNowMs() - t0);
   if (v.json === true) {

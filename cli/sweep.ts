@@ -18,6 +18,7 @@ import { Progress } from './progress.ts';
 import { loadScenarioRef, runCommand, type ScenarioRef } from './scenarioRef.ts';
 import { formatRange, parseSeedRange, parseShard, shardSeeds, type SeedRange, type Shard } from './seedRange.ts';
 import { runSeed, type SeedResult } from './seedResult.ts';
+import { FAULTLINE_VERSION } from './version.ts';
 import { JUNIT_FILE, RESULTS_LOG, ResultsLog, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepFile, type SweepHeader } from './sweepFile.ts';
 import { JOBS_MAX, runPool, SweepError } from './sweepPool.ts';
 import { startWallDeadline } from './wallDeadline.ts';
@@ -68,6 +69,7 @@ export function sweepHeader(o: SweepOptions): SweepHeader {
   return {
     faultline: 'sweep-log',
     version: SWEEP_FORMAT_VERSION,
+    faultlineVersion: FAULTLINE_VERSION,
     scenario: o.loaded.scenario.name,
     scenarioRef: o.loaded.ref,
     scenarioFileName: o.loaded.fileName,
@@ -233,7 +235,10 @@ function sweepOnce(v: Record<string, unknown>, o: SweepFlags, io: Io): number {
   const allowInconclusive = v['allow-inconclusive'] === true;
   const loaded = loadScenarioRef(typeof v.scenario === 'string' ? v.scenario : DEFAULT_SCENARIO, o.workloads);
   const seeds = shardSeeds(range, shard);
-  if (seeds.length === 0) throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}`);
+  if (seeds.length === 0) {
+    const count = range.last - range.first + 1;
+    throw new UsageError(`--shard ${v.shard as string} holds no seeds of ${formatRange(range)}: seed s is in shard ((s - first) mod n) + 1 of n, and the range has ${count} seed${count === 1 ? '' : 's'}, so shards past ${count} run none; split it into at most ${count} shards, or sweep a longer range`);
+  }
   const out = typeof v.out === 'string' ? v.out : undefined;
   // Before any seed runs: a sweep that cannot write its results must not run for hours first,
   // nor write them over the scenario or a module it reads (a scenario file may have any name).

@@ -29,8 +29,9 @@ import { controlCharacter, parseCount, parseEventsMax, parseSeed, UsageError } f
 import { brokenLink, missingFile } from './missingFile.ts';
 import { utf8Text } from './utf8.ts';
 import type { SeedResult } from './seedResult.ts';
-import { parseSeedRange, parseShard, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
+import { parseSeedRange, parseShard, shardSeeds, type SeedRange, SWEEP_SEEDS_MAX } from './seedRange.ts';
 import { JOBS_MAX } from './sweepPool.ts';
+import { FAULTLINE_VERSION } from './version.ts';
 
 export const SWEEP_FILE = 'sweep.json';
 /** The append-only log of per-seed results, written as seeds finish. */
@@ -42,6 +43,11 @@ export const SWEEP_FORMAT_VERSION = 2;
 export interface SweepFile {
   faultline: 'sweep';
   version: number;
+  /**
+   * The faultline that ran the seeds (package version); absent in files written before it
+   * was recorded, and in a merge of such files. A trace hash holds only within one version.
+   */
+  faultlineVersion?: string;
   scenario: string;
   /** How replay commands name the scenario (catalogue name or path as given). */
   scenarioRef: string;
@@ -327,6 +333,7 @@ const recordedPath = z.string().min(1).superRefine((v, ctx) => {
 /** What sweep.json and the log's header both say about the sweep. */
 const describedFields = {
   version: z.number(),
+  faultlineVersion: z.string().regex(/^[0-9A-Za-z.+-]{1,64}$/, 'expected a faultline version such as "0.1.0", as sweep writes it').optional(),
   scenario: z.string().min(1),
   scenarioRef: recordedPath,
   scenarioFileName: recordedPath,
@@ -496,6 +503,10 @@ function readOneSweepFile(file: string, dir?: string): SweepFile {
     const has = d.faultline === undefined ? 'it has no "faultline" field' : `its "faultline" field is ${shown(d.faultline)}`;
     throw new UsageError(`${file}: not a faultline sweep results file: ${has}, where a sweep.json has "faultline": "sweep" (name the sweep.json or results.jsonl that \`faultline sweep --out\` wrote, or its directory)`);
   }
+  // A later format is no damage: the file is fine, this faultline is too old for it.
+  if (typeof d.version === 'number' && Number.isInteger(d.version) && d.version > SWEEP_FORMAT_VERSION) {
+    throw new UsageError(`${file}: ${formatVersionMessage(d.version, d.faultlineVersion)}, and this faultline (${FAULTLINE_VERSION}) reads format versions 1 and ${SWEEP_FORMAT_VERSION}: read it with the faultline that wrote it, or run the sweep again with this one`);
+  }
   const version = d.version === 1 ? 1 : SWEEP_FORMAT_VERSION;
   const r = SWEEP_SCHEMAS[version].safeParse(doc);
   const problems = r.success ? [] : zodProblems(r.error.issues.filter((x) => !(x.path.length === 1 && x.path[0] === 'version')), doc);
@@ -526,7 +537,8 @@ export function readResultsLog(file: string): SweepFile {
   if (header === null || typeof header !== 'object' || (header as { faultline?: unknown }).faultline !== 'sweep-log') {
     throw new UsageError(`${file}: not a faultline sweep results log: its first line must be the sweep's header (the results.jsonl that \`faultline sweep --out\` writes)`);
   }
-  if ((header as { version?: unknown }).version !== SWEEP_FORMAT_VERSION) throw new UsageError(`${file}: results format version ${shown((header as { version?: unknown }).version)}, this faultline reads version ${SWEEP_FORMAT_VERSION}`);
+  const hv = header as { version?: unknown; faultlineVersion?: unknown };
+  if (hv.version !== SWEEP_FORMAT_VERSION) throw new UsageError(`${file}: ${formatVersionMessage(hv.version, hv.faultlineVersion)}, and this faultline (${FAULTLINE_VERSION}) reads format version ${SWEEP_FORMAT_VERSION} of a results log: read it with the faultline that wrote it, or run the sweep again`);
   const h = sweepHeaderSchema.safeParse(header);
   if (!h.success) refuse(file, 'sweep results log', zodProblems(h.error.issues, header, 'line 1: '));
   const problems: FieldProblem[] = [];
@@ -549,14 +561,38 @@ export function readResultsLog(file: string): SweepFile {
     results.push(r.data as SeedResult);
     lineOf.push(i + 1);
   }
-  if (problems.length > 0) refuse(file, 'sweep results log', problems);
   const { seedCount, faultline: _kind, ...rest } = h.data as SweepHeader;
+  // The header's count is the seeds its range and shard hold (a log is one sweep's: one
+  // range, one shard): a count edited below the results read as "logged 3 of its 1 seeds".
+  if (!rest.seeds.includes(',') && rest.shards.length === 1) {
+    const expected = shardSeeds(parseSeedRange(rest.seeds), parseShard(rest.shards[0])).length;
+    if (seedCount !== expected) problems.unshift({ path: 'line 1: seedCount', message: `is ${seedCount}, but seeds ${rest.seeds}, shard ${rest.shards[0]}, hold ${expected} seeds` });
+  }
+  if (results.length > seedCount) problems.push({ path: `line ${lineOf[seedCount] ?? lines.length}`, message: `is result ${seedCount + 1}, but the header says the sweep runs ${seedCount} seeds` });
+  if (problems.length > 0) refuse(file, 'sweep results log', problems);
   const f: SweepFile = { ...rest, faultline: 'sweep', wallMs: Math.round(results.reduce((a, r) => a + r.wallMs, 0) * 10) / 10, results };
   const more = fileProblems(f, (i) => `line ${lineOf[i]}`, (i, name) => `line ${lineOf[i]}: ${name}`);
   if (more.length > 0) refuse(file, 'sweep results log', more);
   const order = results.map((_, i) => i).sort((a, b) => results[a].seed - results[b].seed);
   f.results = order.map((i) => results[i]);
   return seedCount === results.length ? f : { ...f, partial: { logged: results.length, expected: seedCount } };
+}
+
+/** "the file is format version 3 (written by faultline 0.2.0)": what a file of another format says of itself. */
+function formatVersionMessage(version: unknown, by: unknown): string {
+  const known = typeof by === 'string' && /^[0-9A-Za-z.+-]{1,64}$/.test(by);
+  return `the file is format version ${shown(version)}${known ? ` (written by faultline ${by})` : ''}`;
+}
+
+/**
+ * Why results of a sweep file cannot be taken as this faultline's (replay's expected trace,
+ * a merge's seeds): written by another faultline version, whose trace hashes may differ.
+ * Null for this version, and for a file that does not say (written before versions were
+ * recorded: read as before).
+ */
+export function otherVersion(f: Pick<SweepFile, 'faultlineVersion'>, name: string): string | null {
+  if (f.faultlineVersion === undefined || f.faultlineVersion === FAULTLINE_VERSION) return null;
+  return `${name} was swept by faultline ${f.faultlineVersion}, and this is faultline ${FAULTLINE_VERSION}: a seed's trace hash holds only within one version`;
 }
 
 /** A version 1 result had no verdict: a violation meant fail, and inconclusive did not exist. */

@@ -61,6 +61,23 @@ export function runEndingMessage(text: string): string | null {
   return i < 0 ? null : text.slice(i + RUN_ENDING_MARK.length);
 }
 
+const STRAY_EXIT_MARK = 'process.exit called in a worker thread: ';
+
+/**
+ * The message of the RunEndingError a lockstep worker thread raises in place of a
+ * process.exit(code) that workload code called (nodeWorker.ts): in a worker it ended only
+ * the thread, and the run failed as faultline's ("worker exited with code 0", exit 1). The
+ * command ends as a process.exit in its own thread does (see strayExitCode).
+ */
+export function strayExitMessage(code: unknown): string {
+  return STRAY_EXIT_MARK + String(code ?? '');
+}
+
+/** The code of a process.exit that a strayExitMessage reports ('' for none), or null for any other message. */
+export function strayExitCode(message: string): string | null {
+  return message.startsWith(STRAY_EXIT_MARK) ? message.slice(STRAY_EXIT_MARK.length) : null;
+}
+
 /** Simulated time between two 'host.stats' reports of a busy node, when telemetry is on. */
 export const HOST_STATS_US = 100_000;
 

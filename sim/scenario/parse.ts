@@ -14,7 +14,7 @@ import { closest, issueText, nonAsciiNote, shownKey } from './issueText.ts';
 import { parseJson } from './jsonText.ts';
 import { writtenFaultProblems } from './writtenFaults.ts';
 import { parseYamlText } from './yamlText.ts';
-import { baseScenarioShape, type Problem, type Scenario } from './schema.ts';
+import { baseScenarioShape, outlastsRun, type Problem, type Scenario } from './schema.ts';
 
 export type { Problem };
 
@@ -68,7 +68,7 @@ function semanticProblems(s: Scenario): Problem[] {
     const peers = [...new Set(sw.kinds.filter((k) => SWARM_PEER_KINDS.has(k)))];
     if (peers.length > 0 && s.topology.nodes < 2) problems.push(onePeerProblem('swarm.kinds', `the swarm kind${peers.length === 1 ? '' : 's'} ${peers.join(', ')}`, peers.length > 1));
   }
-  return [...problems, ...phaseProblems(s)];
+  return [...problems, ...phaseProblems(s), ...latencyProblems(s)];
 }
 
 /** Faults whose whole effect lasts their duration: one of 0 starts and heals at the same instant. */
@@ -185,6 +185,22 @@ function phaseProblems(s: Scenario): Problem[] {
   return problems;
 }
 
+/**
+ * A latency as long as the run delivers no message before it ends: the checks then judged
+ * nodes that never heard each other (fd-accuracy or liveness failed, blaming the system
+ * under test). The floor is topology.minLatency, and the link latency's least value where
+ * its kind has one (a normal distribution's tail reaches down to the floor).
+ */
+function latencyProblems(s: Scenario): Problem[] {
+  const never = 'every message takes at least this long, so none would arrive before the run ends, and the checks would judge nodes that never heard each other';
+  const l = s.topology.link.latency;
+  const least = l === undefined || l.kind === 'normal' ? null : l.kind === 'fixed' ? { path: 'value', us: l.value } : { path: 'min', us: l.min };
+  return [
+    ...outlastsRun('topology.minLatency', s.topology.minLatency, s.duration, never, 'give a floor well below the run (the default is 500us)'),
+    ...(least === null ? [] : outlastsRun(`topology.link.latency.${least.path}`, least.us, s.duration, never, 'give a latency well below the run (a few ms is typical)')),
+  ];
+}
+
 const baseSchema = z.object(baseScenarioShape).strict();
 const schemas = new WeakMap<Workload, z.ZodType>();
 
@@ -212,7 +228,7 @@ function issueProblems(issues: readonly z.core.$ZodIssue[], workload: string, do
   const out: Problem[] = [];
   for (const i of issues) {
     if (i.code === 'unrecognized_keys' && i.path.length === 0) out.push(...i.keys.map((k) => strayKey(k, workload)));
-    else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: `is required: add it (${article(i.expected)} ${i.expected})` });
+    else if (i.code === 'invalid_type' && isMissing(doc, i.path)) out.push({ path: formatPath(i.path), message: i.message.startsWith('is required') ? i.message : `is required: add it (${article(i.expected)} ${i.expected})` });
     else out.push({ path: formatPath(i.path), message: issueText(i, doc, schema) });
   }
   return out;

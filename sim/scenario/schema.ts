@@ -216,8 +216,9 @@ export const SWARM_KINDS = [
 export type SwarmKind = (typeof SWARM_KINDS)[number];
 
 /** Splits "a..b" into its two ends; a single value is a range of one. */
-function rangeParts(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v;
+function rangeParts(v: unknown): unknown {
+  // Left out, the range is missing as a whole ("swarm.window[0]: is required" and [1] said otherwise).
+  if (v === undefined || Array.isArray(v)) return v;
   // A number written in the text ("-1", "1.5") is read as one, so its message is about the number.
   if (typeof v === 'string' && v.includes('..')) return v.split('..').map((x) => (/^-?\d+(\.\d+)?$/.test(x.trim()) ? Number(x.trim()) : x.trim()));
   return [v, v];
@@ -225,7 +226,7 @@ function rangeParts(v: unknown): unknown[] {
 
 /** An inclusive range `lo..hi` given as "3..8", [3, 8] or a single value, checked lo <= hi. */
 function rangeOf<T extends z.ZodType<number, unknown>>(inner: T, what: string) {
-  return z.preprocess(rangeParts, z.tuple([inner, inner], { error: `expected a range like ${what}` })).superRefine((r, ctx) => {
+  return z.preprocess(rangeParts, z.tuple([inner, inner], { error: (iss) => (iss.input === undefined ? `is required: add it (a range like ${what})` : `expected a range like ${what}`) })).superRefine((r, ctx) => {
     const [lo, hi] = r as [number, number];
     if (lo > hi) ctx.addIssue({ code: 'custom', message: `the range is empty: ${lo} > ${hi}` });
   });
@@ -244,10 +245,24 @@ export const swarmSchema = z.object({
   duration: rangeOf(durationAtLeast(1, 'a drawn fault that lasts 0 starts and heals at the same instant, so it changes nothing (start the range above 0, e.g. 100ms..2s)'), '"200ms..2s" or [200ms, 2s]'),
 }).strict();
 
+/** The longest scenario name, in characters. */
+export const SCENARIO_NAME_CHARS_MAX = 100;
+
 /** A problem with a scenario (or a workload definition): where, and what is wrong. */
 export interface Problem {
   path: string;
   message: string;
+}
+
+/**
+ * A time setting the run's duration leaves no room for (a timeout no request could reach, a
+ * period that never comes round): the problem, naming the field, its value, the run's
+ * duration, what the run could then not test, and the fix; none when `valueUs` is shorter
+ * than the run. One wording for every such field, each of which ran and passed untested.
+ */
+export function outlastsRun(path: string, valueUs: number, durationUs: number, consequence: string, fix: string): Problem[] {
+  if (valueUs < durationUs) return [];
+  return [{ path, message: `is ${formatDuration(valueUs)}, at least the run's duration (${formatDuration(durationUs)}): ${consequence}; ${fix}` }];
 }
 
 /**
@@ -256,7 +271,9 @@ export interface Problem {
  * sim/scenario/parse.ts joins the two into the one schema a file is checked against.
  */
 export const baseScenarioShape = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+  // Bounded: the name makes file names (shrink's NAME-seedN-shrunk.yaml), and one past what a
+  // file system takes failed at the end of a shrink, blamed on an --out never given.
+  name: z.string().max(SCENARIO_NAME_CHARS_MAX, `is longer than ${SCENARIO_NAME_CHARS_MAX} characters: a scenario's name is a short identifier that names its output files (NAME-seedN-shrunk.yaml) and heads every report; shorten it, and say the rest in description`).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
   description: z.string().min(1),
   /** The registered workload that runs (see `faultline list` and sim/workloads/builtins.ts). */
   workload: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a workload name such as raft-kv'),

@@ -7,7 +7,7 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { formatMicros } from '../kernel/time.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { duration, positiveDuration } from '../scenario/schema.ts';
+import { duration, outlastsRun, positiveDuration } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { defineWorkload, type ScenarioOf } from './workload.ts';
 
@@ -92,7 +92,7 @@ export function installHeartbeatCheck(world: World, healUs: Micros, liveWithinUs
 function heartbeatProblems(s: ScenarioOf<typeof sections>): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   if (s.topology.nodes < 2) problems.push({ path: 'topology.nodes', message: 'is 1: a heartbeat failure detector watches the other nodes, and a single node has none, so nothing would be checked and the run would pass as if it had been tested; give at least 2 nodes' });
-  if (s.heartbeat.timeout >= s.duration) problems.push({ path: 'heartbeat.timeout', message: `is ${formatDuration(s.heartbeat.timeout)}, at least the run's duration (${formatDuration(s.duration)}): no peer could be suspected before the run ends, so the detector would never act and the run would pass untested; give a timeout of a few heartbeat intervals (e.g. interval 100ms, timeout 500ms)` });
+  problems.push(...outlastsRun('heartbeat.timeout', s.heartbeat.timeout, s.duration, 'no peer could be suspected before the run ends, so the detector would never act and the run would pass untested', 'give a timeout of a few heartbeat intervals (e.g. interval 100ms, timeout 500ms)'));
   return problems;
 }
 

@@ -8,7 +8,7 @@ import { KvServer } from '../../core/kv/server.ts';
 import { CLOCK_DRIFT_MAX_DEFAULT, RAFT_BUG_NAMES } from '../../core/raft/config.ts';
 import type { KvOp } from '../../core/kv/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { drawableWeights, duration, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
+import { drawableWeights, duration, outlastsRun, positiveDuration, type FaultSpec, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec } from '../world/world.ts';
 
 /** Bug flags of the KV server itself (core/kv/server.ts), beside Raft's own. */
@@ -97,8 +97,24 @@ export function clientsProblems(s: { duration: number; clients: ClientsSpec }, g
     if (c === null || typeof c !== 'object' || Array.isArray(c)) return [];
     return Object.keys(c).filter((k) => k !== 'count' && k !== 'readers').map((k) => ({ path: `clients.${k}`, message: `clients.count and clients.readers are 0, so there are no clients and ${k} does nothing: give clients.count (e.g. 3), or remove ${k}` }));
   }
-  if (s.clients.quiesce < s.duration) return [];
-  return [{ path: 'clients.quiesce', message: `is ${formatDuration(s.clients.quiesce)}, at least the run's duration (${formatDuration(s.duration)}): the clients stop issuing operations this long before the end, so they would issue none; shorten it (the default is 1s) or lengthen the run` }];
+  return [
+    ...outlastsRun('clients.quiesce', s.clients.quiesce, s.duration, 'the clients stop issuing operations this long before the end, so they would issue none', 'shorten it (the default is 1s) or lengthen the run'),
+    ...outlastsRun('clients.interval', s.clients.interval, s.duration, 'a client waits this long between operations, so each would issue at most one and there would be next to no history to check', 'give an interval well below the run (the default is 20ms)'),
+    ...outlastsRun('clients.timeout', s.clients.timeout, s.duration, 'no client could give up on an unanswered operation and retry it at another server before the run ends, so one lost message or dead leader would hold its client for the rest of the run and failover would go untested', 'give a timeout of a few round trips (the default is 300ms)'),
+  ];
+}
+
+/**
+ * Raft timing the run leaves no room for: the shortest election timeout (electionTicks
+ * ticks) as long as the run means no server could campaign before it ends, so no leader,
+ * no write, and nothing checked (raft.tick 6s in a 5s run failed "liveness", blaming the
+ * system). Drawn settings (raft.swarm) are the seed's and not judged here.
+ */
+export function raftTimingProblems(s: { duration: number; raft: RaftSpec }): Problem[] {
+  if (s.raft.swarm === true) return [];
+  const electionUs = s.raft.tick * s.raft.electionTicks;
+  if (electionUs < s.duration) return [];
+  return [{ path: 'raft.tick', message: `is ${formatDuration(s.raft.tick)}, so the shortest election timeout (raft.electionTicks ${s.raft.electionTicks} ticks) is ${formatDuration(electionUs)}, at least the run's duration (${formatDuration(s.duration)}): no server could start an election before the run ends, so no leader would be elected and nothing tested; shorten raft.tick (the default is 10ms) or lengthen the run` }];
 }
 
 /** The `raft:` section (every field defaulted, so the section may be left out). */

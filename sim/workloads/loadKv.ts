@@ -29,9 +29,9 @@ import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariant
 import type { CpuProfile } from '../host/cpu.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { switchedOffProblems } from '../scenario/switchedOff.ts';
-import { duration, durationAtLeast, type Problem } from '../scenario/schema.ts';
+import { duration, durationAtLeast, outlastsRun, type Problem } from '../scenario/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
-import { clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
+import { clientsSection, kvServerSpecs, raftTimingProblems, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
 import { GatewayDeltas, PhaseStats } from './loadStats.ts';
 import { LOAD_KV_UI } from './raftUi.ts';
@@ -134,6 +134,20 @@ export function loadClientsProblems(given: Readonly<Record<string, unknown>>, wh
     path: `clients.${k}`,
     message: `${what} sends its requests from load.clients (open loop) and reads only clients.keys and clients.mix; clients.${k} applies to closed-loop clients (the raft-kv workload): remove it${k === 'count' || k === 'readers' ? ', or set load.clients' : ''}`,
   }));
+}
+
+/**
+ * Request deadlines as long as the run: no request could time out before it ends, so one
+ * the cluster never answers would never count as failed (load.timeout 1e12 µs passed).
+ * For load-kv, and mapek on load-kv.
+ */
+export function loadTimeoutProblems(s: { duration: number; load: { timeout: number }; gateway: { timeout: number; attemptTimeout: number } }): Problem[] {
+  const never = (who: string): string => `no request could time out ${who} before the run ends, so one the cluster never answers would never count as failed and the timeout path would go untested`;
+  return [
+    ...outlastsRun('load.timeout', s.load.timeout, s.duration, never('at its client'), 'give a deadline of a few seconds at most (the default is 2s)'),
+    ...outlastsRun('gateway.timeout', s.gateway.timeout, s.duration, never('at the gateway'), 'give a budget below load.timeout (the default is 1s)'),
+    ...outlastsRun('gateway.attemptTimeout', s.gateway.attemptTimeout, s.duration, 'no backend attempt could time out before the run ends, so the gateway would never retry elsewhere', 'give a budget below gateway.timeout (the default is 250ms)'),
+  ];
 }
 
 export function loadPhaseProblems(s: { duration: number; load: { start: number; phases: readonly { duration: number; factor: number }[] } }): Problem[] {
@@ -368,7 +382,7 @@ export const loadKvWorkload = defineWorkload({
   sections,
   leader: true,
   // Its clients are `load.clients`, open loop; `clients:` lends them only its mix and keys.
-  validate: (s, given) => [...raftSwarmProblems(s, given), ...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
+  validate: (s, given) => [...raftSwarmProblems(s, given), ...raftTimingProblems(s), ...loadClientsProblems(given, 'load-kv'), ...loadPhaseProblems(s), ...loadTimeoutProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')],
   kvHistory: () => null,
   nodes: loadKvNodes,
   install: (world, s, ctx) => installLoadKv(world, s, ctx.scheduleFaults),

@@ -23,12 +23,12 @@ import { RecoveryTracker } from '../mapek/recovery.ts';
 import { controlTimesOf, managerConfigOf, mapekSections, type ManagerLayout, type MapekScenario } from '../mapek/schema.ts';
 import type { NodeSpec, World } from '../world/world.ts';
 import { LeaderTracker } from './leaderTracker.ts';
-import { clientsProblems } from './kvSections.ts';
-import { loadClientsProblems, loadKvWorkload, loadPhaseProblems, type LoadKvScenario } from './loadKv.ts';
+import { clientsProblems, raftTimingProblems } from './kvSections.ts';
+import { loadClientsProblems, loadKvWorkload, loadPhaseProblems, loadTimeoutProblems, type LoadKvScenario } from './loadKv.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { raftSwarmProblems } from './raftSwarm.ts';
 import { raftKvHistory, raftKvWorkload, type RaftKvScenario } from './raftKv.ts';
-import type { Problem } from '../scenario/schema.ts';
+import { outlastsRun, type Problem } from '../scenario/schema.ts';
 import { switchedOffProblems } from '../scenario/switchedOff.ts';
 import { defineWorkload, type InstallContext, type Installed } from './workload.ts';
 
@@ -165,7 +165,9 @@ export const mapekWorkload = defineWorkload({
     ...raftSwarmProblems(s, given, false),
     // With the manager off the cluster still runs on manager.base; nothing else of it is read.
     ...switchedOffProblems(s.manager, given.manager, 'manager', ['base']),
-    ...(s.manager.base !== 'load-kv' ? clientsProblems(s, given) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
+    ...(s.manager.base !== 'load-kv' ? clientsProblems(s, given) : [...loadClientsProblems(given, 'mapek with manager.base load-kv'), ...loadPhaseProblems(s), ...loadTimeoutProblems(s), ...switchedOffProblems(s.gateway, given.gateway, 'gateway')]),
+    ...raftTimingProblems(s),
+    ...(s.manager.enabled ? outlastsRun('manager.interval', s.manager.interval, s.duration, 'the manager would not complete one monitor-analyze-plan-execute round before the run ends, so it could heal nothing and its recovery would go untested', 'give an interval well below the run (the default is 200ms)') : []),
   ],
   kvHistory: (s) => (s.manager.base === 'load-kv' ? null : raftKvHistory(s)),
   nodes: mapekNodes,

@@ -19,7 +19,8 @@ import type { Micros, NodeId } from '../../core/env.ts';
 import { parseAdminAnswer, type AdminAnswer, type AdminOpName, type AdminRequest, type ServerStatus } from '../../core/kv/admin.ts';
 import { seal } from '../../core/kv/integrity.ts';
 import type { Stream } from '../kernel/random.ts';
-import { drawableWeights, duration, positiveDuration } from '../scenario/schema.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { drawableWeights, duration, positiveDuration, type Problem } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 
 export const ADMIN_ACTIONS = ['addLearner', 'promote', 'remove', 'removeLeader', 'transfer', 'compact'] as const;
@@ -50,6 +51,25 @@ export const adminSchema = z.object({
   /** How long the operator waits for an answer. */
   timeout: positiveDuration.default(200_000),
 }).strict();
+
+/**
+ * An operator with no moment to act: its first action may come at admin.start, and none
+ * starts after admin.stop (default: when the clients stop, duration minus clients.quiesce).
+ * A start past that took no action at all, and the run passed as if membership changes had
+ * been tested (admin.start 10s in a 5s run; admin.stop before admin.start).
+ */
+export function adminProblems(s: { duration: number; admin?: AdminSpec; clients: { quiesce: number } }): Problem[] {
+  const a = s.admin;
+  if (a === undefined) return [];
+  const untested = 'the operator would take no action, and the run would pass as if its membership changes had been tested';
+  if (a.stop !== undefined) {
+    if (a.stop >= a.start) return [];
+    return [{ path: 'admin.stop', message: `is ${formatDuration(a.stop)}, before admin.start (${formatDuration(a.start)}): ${untested}; give a stop after the start, or remove it (the default is when the clients stop)` }];
+  }
+  const stopUs = s.duration - s.clients.quiesce;
+  if (a.start <= stopUs) return [];
+  return [{ path: 'admin.start', message: `is ${formatDuration(a.start)}, after the operator's last moment (${formatDuration(Math.max(0, stopUs))}: the run's duration ${formatDuration(s.duration)} minus clients.quiesce ${formatDuration(s.clients.quiesce)}): ${untested}; start it earlier (the default is 1s), or lengthen the run` }];
+}
 
 /** The `admin:` section: absent, no operator runs (and the run is unchanged). */
 export const adminSection = adminSchema.optional();

@@ -20,9 +20,9 @@ import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
 import { formatMicros } from '../kernel/time.ts';
 import type { NodeSpec, World } from '../world/world.ts';
-import { clientsProblems, clientsSection, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
+import { clientsProblems, clientsSection, raftTimingProblems, kvServerSpecs, leaseClocksBroken, opGenerator, raftSection } from './kvSections.ts';
 import { LeaderTracker } from './leaderTracker.ts';
-import { adminSection, RaftOperator } from './operator.ts';
+import { adminProblems, adminSection, RaftOperator } from './operator.ts';
 import { drawRaftSwarm, raftSwarmProblems } from './raftSwarm.ts';
 import { RAFT_UI } from './raftUi.ts';
 import { defineWorkload, type CheckLimits, type ScenarioOf } from './workload.ts';
@@ -132,6 +132,8 @@ export const raftKvWorkload = defineWorkload({
       ? [{ path: 'topology.spares', message: `${s.admin === undefined ? 'no admin: section brings' : 'admin.ops.addLearner is 0, so nothing brings'} the spare servers in, and they would never run: remove topology.spares, or ${s.admin === undefined ? 'add an admin: section (its addLearner adds spares as learners)' : 'give addLearner a weight above 0'}` }]
       : []),
     ...clientsProblems(s, given),
+    ...raftTimingProblems(s),
+    ...adminProblems(s),
   ],
   kvHistory: raftKvHistory,
   nodes: raftKvNodes,

@@ -17,10 +17,11 @@
 // The wrapping does not change a run: same events, same order, same trace hash.
 // `loadWorkloadModules` imports modules by URL; it runs in any realm (worker threads, Web
 // Workers), which is how workers find the workloads the CLI or the page loaded.
-import type { NodeId, Process } from '../../core/env.ts';
+import type { Micros, NodeContext, NodeId, Process } from '../../core/env.ts';
 import type { Problem } from '../scenario/schema.ts';
 import { NODE_ID_MAX, RunEndingError } from '../host/runtime.ts';
-import type { NodeSpec } from '../world/world.ts';
+import { formatMicros } from '../kernel/time.ts';
+import type { NodeSpec, SendTap, TelemetryListener, World } from '../world/world.ts';
 import { registerWorkload, WorkloadDefinitionError } from './registry.ts';
 import { BUILTIN_STATS, workloadProblems, type Installed, type Workload } from './workload.ts';
 
@@ -35,15 +36,26 @@ export class WorkloadError extends RunEndingError {
    * action) and no hook names it. `returned`, when given, says what the hook returned that
    * faultline cannot use (the hook threw nothing: `original` is null).
    */
-  constructor(readonly workload: string | null, readonly hook: string, readonly original: unknown, readonly frames: readonly string[], returned?: string) {
+  constructor(readonly workload: string | null, readonly hook: string, readonly original: unknown, readonly frames: readonly string[], misuse?: string) {
     const who = workload === null ? 'workload code' : `workload ${workload}`;
-    super(returned === undefined ? `${who} threw in ${hook}: ${messageOf(original)}${frames.length > 0 ? `\n${frames.join('\n')}` : ''}` : `${who}: ${hook} returned ${returned}`);
+    const at = frames.length > 0 ? `\n${frames.join('\n')}` : '';
+    super(misuse === undefined ? `${who} threw in ${hook}: ${messageOf(original)}${at}` : `${who}: ${hook} ${misuse}${at}`);
   }
 }
 
 /** A hook's result that faultline cannot use: the workload, the hook, what came back and what was expected. */
 function badResult(workload: string, hook: string, what: string): WorkloadError {
-  return new WorkloadError(workload, hook, null, [], what);
+  return new WorkloadError(workload, hook, null, [], `returned ${what}`);
+}
+
+/**
+ * A call of faultline's API that breaks its contract (a time in the past, a node that does
+ * not exist): the workload, the call as made, what is wrong and the fix, and the user's
+ * line that made it.
+ */
+function misused(workload: string, call: string, what: string): WorkloadError {
+  const loc = userLocation(new Error(call));
+  return new WorkloadError(workload, call, null, [], `${what}${loc === null ? '' : ` (called at ${loc})`}`);
 }
 
 /** A returned value as a message shows it: short, and never a stack or a whole object. */
@@ -263,6 +275,93 @@ function guard<T>(workload: string, hook: string, f: () => T): T {
 
 const HANDLERS = ['start', 'onMessage', 'onTimer', 'shutdown'] as const;
 
+/** A time or count as a message shows it: "50ms (50000 µs)" when it is a whole, finite number of µs. */
+function timeShown(us: number): string {
+  return Number.isInteger(us) ? `${formatMicros(us)} (${us} µs)` : String(us);
+}
+
+/**
+ * The node context a user's process gets: the runtime's own, except that setTimer refuses
+ * a delay that is not a whole number of µs (simulated time counts whole µs; the runtime
+ * rounds the fractions its own modules draw, but a user's 2.5 was moved to 3 µs without a
+ * word). Delays that are no number of µs at all keep the runtime's own message.
+ */
+function guardedContext(workload: string, ctx: NodeContext): NodeContext {
+  const setTimer = ctx.setTimer;
+  return {
+    ...ctx,
+    setTimer(afterUs: Micros, tag: string): number {
+      if (typeof afterUs === 'number' && Number.isFinite(afterUs) && afterUs >= 0 && !Number.isInteger(afterUs)) {
+        throw misused(workload, `setTimer(${afterUs}, ${shown(tag)}) of node ${ctx.id}'s process`, `asks for a delay of ${afterUs} µs, not a whole number: simulated time counts whole µs, so say which one: Math.ceil(delay) (${Math.ceil(afterUs)} µs) or Math.round(delay) (${Math.round(afterUs)} µs)`);
+      }
+      return setTimer(afterUs, tag);
+    },
+  };
+}
+
+/**
+ * The world a user's install() gets: the world itself, except that its actions
+ * (world.at, world.checkAt) and telemetry listeners must not return a promise (their code
+ * after an await ran after the run, and its error ended the process as an unhandled
+ * rejection after the verdict), an action's time must be a whole number of µs not in the
+ * past (a past time was moved to now without a word), and world.violate must name a node
+ * of the run (0 .. world.nodeCount - 1, every node nodes() returned) or null.
+ */
+function guardedWorld(workload: string, world: World): World {
+  const sync = <A extends unknown[]>(what: string, why: string, f: (...a: A) => unknown) => (...a: A): void => {
+    const v = f(...a);
+    if (isThenable(v)) throw promised(workload, what, v, why);
+  };
+  const when = (call: string, timeUs: unknown): void => {
+    const nowUs = world.nowUs;
+    if (typeof timeUs !== 'number' || !Number.isInteger(timeUs)) throw misused(workload, call, `gives the time ${shown(timeUs)}: expected a whole number of µs, at or after now (${timeShown(nowUs)}), e.g. world.nowUs + delay`);
+    if (timeUs < nowUs) throw misused(workload, call, `was called at ${timeShown(nowUs)} for ${timeShown(timeUs)}, a time already past: an action runs at or after now; schedule it at world.nowUs or later (world.nowUs + delay)`);
+  };
+  const action = (name: unknown, run: () => void): (() => void) => sync(`the world.at action ${shown(name)}`, 'an action runs synchronously at its time; what it does after an await would happen outside the simulation, after the run', run);
+  const node = (call: string, id: unknown): void => {
+    if (id === null || (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < world.nodeCount)) return;
+    throw misused(workload, call, `names node ${shown(id)}, which this run does not have: its nodes are 0..${world.nodeCount - 1} (world.nodeCount ${world.nodeCount}, every node nodes() returned); name one of them, or null for a violation of the system as a whole`);
+  };
+  const own: Record<string, unknown> = {
+    at(timeUs: Micros, name: string, run: () => void, origin?: NodeId): void {
+      when(`world.at(${shown(timeUs)}, ${shown(name)})`, timeUs);
+      world.at(timeUs, name, action(name, run), origin);
+    },
+    checkAt(timeUs: Micros, check: string, run: () => void, actionName?: string): void {
+      when(`world.checkAt(${shown(timeUs)}, ${shown(check)})`, timeUs);
+      world.checkAt(timeUs, check, action(actionName ?? `check ${check}`, run), actionName);
+    },
+    onTelemetry(l: TelemetryListener): void {
+      world.onTelemetry(sync('a world.onTelemetry listener', 'a listener runs synchronously, inside the event that emitted the telemetry; what it does after an await would happen outside the simulation, after the run', l));
+    },
+    // The world's other callbacks, less used, hold to the same rule.
+    onAfterEvent(f: (node: NodeId) => void): void {
+      world.onAfterEvent(sync('a world.onAfterEvent hook', 'a hook runs synchronously, after each event; what it does after an await would happen outside the simulation', f));
+    },
+    onSend(f: SendTap): void {
+      world.onSend(sync('a world.onSend tap', 'a tap runs synchronously, as the message is sent; what it does after an await would happen outside the simulation', f));
+    },
+    onConclude(f: () => void): void {
+      world.onConclude(sync('a world.onConclude hook', 'a hook runs synchronously, before the verdict; what it does after an await would happen after the verdict', f));
+    },
+    serveEndpoint(id: NodeId, handler: (from: NodeId, msg: unknown) => void): void {
+      world.serveEndpoint(id, sync(`the world.serveEndpoint handler of node ${id}`, 'a handler runs synchronously, as the message arrives; what it does after an await would happen outside the simulation', handler));
+    },
+    violate(...a: unknown[]): void {
+      const at = typeof a[0] === 'number' ? 2 : 1;
+      node(`world.violate(${a.slice(0, at + 1).map(shown).join(', ')}, ...)`, a[at]);
+      (world.violate as (...b: unknown[]) => void)(...a);
+    },
+  };
+  return new Proxy(world, {
+    get(target, key) {
+      if (typeof key === 'string' && Object.hasOwn(own, key)) return own[key];
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /**
  * A process whose exceptions carry the user's file and line in their message. A handler
  * that returns a promise, and a memoryBytes() that throws or returns what is not a number
@@ -279,9 +378,9 @@ function guardProcess(workload: string, id: NodeId, p: Process): Process {
   const wrap = <A extends unknown[], R>(f: (...a: A) => R, method: string) => (...a: A): R => {
     let r: R;
     try {
-      r = f.apply(p, a);
+      r = f.apply(p, method === 'start' ? ([guardedContext(workload, a[0] as NodeContext)] as unknown as A) : a);
     } catch (e) {
-      throw located(e);
+      throw e instanceof RunEndingError ? e : located(e);
     }
     if (isThenable(r)) throw promised(workload, `${method}() of node ${id}'s process`, r, 'a process handles each event synchronously, within the event; what an async handler does after an await would happen outside the simulation, after the run');
     return r;
@@ -316,7 +415,7 @@ function attributed(w: Workload): Workload {
     },
   }));
   const install: Workload['install'] = (world, s, ctx) => {
-    const inst = checkedInstalled(name, guard(name, 'install()', () => w.install(world, s, ctx)));
+    const inst = checkedInstalled(name, guard(name, 'install()', () => w.install(guardedWorld(name, world), s, ctx)));
     const out: Installed = { ...inst };
     if (inst.finish !== undefined) out.finish = () => checkedStats(name, guard(name, 'finish()', () => (inst.finish as NonNullable<Installed['finish']>).call(inst)));
     return out;

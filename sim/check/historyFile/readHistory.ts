@@ -176,10 +176,29 @@ interface ParsedText {
   otherLines: number;
   /** faultline's own Operation objects (JSON), when the file holds those instead of events. */
   operations?: { where: string; fields: { [k: string]: Plain } }[];
+  /** The last event's Jepsen :index, when events carry one (see inOrder). */
+  lastIndex?: { index: number; where: string };
+}
+
+/**
+ * Jepsen numbers a history's events (:index) in the order they happened, and the file's order
+ * is read as that order: an index that does not grow means the events are in another order
+ * (sorted by process, two histories joined), and checking them as listed would judge a
+ * history that never happened. It was read in file order without a word.
+ */
+function inOrder(out: ParsedText, fields: { [k: string]: Plain }, where: string, format: HistoryFormat): void {
+  const index = fields.index;
+  if (typeof index !== 'number') return;
+  const last = out.lastIndex;
+  out.lastIndex = { index, where };
+  if (last === undefined || index > last.index) return;
+  const name = format === 'json' ? '"index"' : ':index';
+  throw new HistoryFileError(`${where}: ${name} is ${index}, but ${last.where} came before it with ${name} ${last.index}: a history's indices grow in the order its events happened, which is the order faultline reads them in, so these events are out of order (sorted by something else, or two histories joined?); sort the events by ${name}, or check each history on its own`);
 }
 
 /** One event into `out`: a client's to its events, a named process's (a nemesis) counted. */
 function addEvent(out: ParsedText, fields: { [k: string]: Plain }, where: string, format: HistoryFormat): void {
+  inOrder(out, fields, where, format);
   const e = eventFromFields(fields, where, format);
   if (e === 'non-client') out.nonClientEvents++;
   else out.events.push(e);
