@@ -39,6 +39,8 @@ describe('--workload: a user module runs like a built-in workload', () => {
     const r = JSON.parse(a.out);
     expect(r.replay).toBe('npx faultline run --workload test/fixtures/workloads/gossip.ts --scenario test/fixtures/workloads/gossip.yaml --seed 3');
     expect(r.stats.largest).toBe(50);
+    // docs/workloads.md shows this run's summary, hash included.
+    expect(readFileSync(join(ROOT, 'docs/workloads.md'), 'utf8')).toContain(`trace ${r.traceHash}`);
     const w = await cliAsync(ROOT, 'run', ...GOSSIP, '--seed', '3', '--json', '--workers', '2');
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).traceHash).toBe(r.traceHash);

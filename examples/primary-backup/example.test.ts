@@ -37,4 +37,12 @@ describe('the primary-backup example', () => {
     expect(outcomes.every((o) => o.stats.linearizability === 'ok')).toBe(true);
     expect(outcomes.every((o) => (o.stats.operations as number) > 300)).toBe(true);
   }, 120_000);
+
+  it('gives the trace hashes docs/tutorial.md quotes for its runs', () => {
+    const doc = readFileSync(new URL('../../docs/tutorial.md', import.meta.url), 'utf8');
+    const seed1 = runScenario(scenario('buggy.yaml'), 1).report.traceHash;
+    const shrunk3 = runScenario(scenario('buggy-seed3-shrunk.yaml'), 3).report.traceHash;
+    expect(doc).toContain(`trace ${seed1}`);
+    expect(doc).toContain(`(\`${shrunk3}\` here)`);
+  }, 120_000);
 });
