@@ -497,6 +497,10 @@ describe('votes and durable state', () => {
     role(2, 'follower', 4); // It heard node 1 lead term 4.
     role(3, 'candidate', 4);
     role(3, 'follower', 5); // A higher term.
+    role(1, 'candidate', 5);
+    tel(1, 'raft.conf', { voters: '0,1,2', learners: '', commit: 0 });
+    tel(1, 'raft.vote', { from: 0, term: 5, granted: false, pre: false });
+    role(1, 'follower', 5); // Its voters changed mid-campaign (to three): not judged.
     role(4, 'candidate', 4);
     tel(4, 'raft.recovered', { applied: 0, torn: false, term: 4, vote: 4, commit: 0, lastIndex: 0, logTerms: '0|' });
     role(4, 'follower', 4); // A restart, not a lost election.

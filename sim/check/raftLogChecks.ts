@@ -391,6 +391,8 @@ export class RaftLogChecks {
           this.onRole(node, String(f.role), f.term as number, typeof f.voters === 'string' ? f.voters : undefined);
           return f.role === 'leader' ? undefined : void this.leading.delete(node);
         case 'raft.lead': return void this.leads.set(node, f.lead as number);
+        // A configuration that changes during a campaign changes the tally's voters: not judged.
+        case 'raft.conf': return void this.campaigns.delete(node);
         case 'kv.write_refused': return this.onWriteRefused(node, f.term as number, f.sinceTransfer as number, f.electionTicks as number, f.full === true);
         case 'raft.campaign':
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
