@@ -750,7 +750,7 @@ describe('KvServer elections and their telemetry', () => {
       { to: l2, term: term + 1, index: lastIndex, logTerm: term, ownIndex: lastIndex, ownTerm: term, pre: true },
       { to: l2, term: term + 1, index: lastIndex, logTerm: term, ownIndex: lastIndex, ownTerm: term, pre: false },
     ]);
-    expect(c.events('raft.role', l2).map((e) => e.f)).toEqual([{ role: 'precandidate', term }, { role: 'candidate', term: term + 1 }, { role: 'leader', term: term + 1 }]);
+    expect(c.events('raft.role', l2).map((e) => e.f)).toEqual([{ role: 'precandidate', term, voters: '0,1,2' }, { role: 'candidate', term: term + 1, voters: '0,1,2' }, { role: 'leader', term: term + 1, voters: '0,1,2' }]);
     expect(c.events('raft.lead', l2).map((e) => e.f)).toEqual([{ lead: -1, term }, { lead: l2, term: term + 1 }]);
     expect(last(c.events('raft.lead', v)).f).toEqual({ lead: l2, term: term + 1 });
     expect(c.events('raft.leader', l2).map((e) => e.f)).toEqual([{ term: term + 1, lastIndex: lastIndex + 1, logTerms: `0|1:${term},${lastIndex + 1}:${term + 1}`, voters: '0,1,2' }]);
@@ -945,6 +945,9 @@ describe('KvServer test-only bug flags', () => {
     c.elect();
     const early = c.events('raft.syncing').filter((s) => (s.f.messages as number) > 0 && c.sent.some((m) => m.from === s.node && m.t === s.t && String(m.msg.type).startsWith('Msg')));
     expect(early.length).toBeGreaterThan(0);
+    // A vote sent before its fsync reaches the candidate before it is durable: durability says so.
+    expect(c.violations.some((v) => v.startsWith('durability'))).toBe(true);
+    c.violations.length = 0;
   });
 });
 

@@ -186,6 +186,8 @@ export class KvServer implements Process {
   private changedAt = -1;
   /** The log index of the last command the state machine ran (not answered from its cache), for 'kv.state'. */
   private ranAt = -1;
+  /** The session count last reported ('kv.sessions'), for the session-bound check. */
+  private sessionsSeen = 0;
   /** The configuration last reported ('raft.conf'), by identity: Raft replaces it on every change. */
   private confSeen: ConfState | null = null;
   private votersChangedTick = -1;
@@ -495,6 +497,7 @@ export class KvServer implements Process {
     this.applied = snap?.meta.index ?? 0;
     if (snap !== undefined) this.restoreData(snap.data, this.applied);
     else this.kv = new KvStateMachine({ maxSessions: this.config.maxSessions, applyUnknownSessions: this.config.bugs.unknownSessionApplied === true });
+    this.reportSessions(this.applied, -1);
     this.snapshotIndex = this.applied;
     const c = this.config;
     this.raft = new RawNode({
@@ -990,6 +993,7 @@ export class KvServer implements Process {
     if (rd.snapshot !== undefined) {
       this.applied = rd.snapshot.meta.index;
       this.restoreData(rd.snapshot.data, this.applied);
+      this.reportSessions(this.applied, -1);
       this.snapshotIndex = this.applied;
       this.ctx.telemetry.emit('raft.snapshot_applied', { index: this.applied, term: rd.snapshot.meta.term });
     }
@@ -1017,8 +1021,23 @@ export class KvServer implements Process {
     if (e.type !== 'normal' || e.data === '') return;
     const entry = decodeEntry(e.data);
     if (entry === null) return;
-    if (isRegister(entry)) return this.applyRegister(entry.register, entry.count);
+    if (isRegister(entry)) {
+      this.applyRegister(entry.register, entry.count);
+      return this.reportSessions(e.index, entry.count);
+    }
     this.applyCommand(e.index, entry);
+    if (this.kv.sessionCount !== this.sessionsSeen) this.reportSessions(e.index, 0);
+  }
+
+  /**
+   * 'kv.sessions', for the session-bound check: the session count after the entry at
+   * `index`, and how many sessions that entry registered (-1: a new base, after a restart or
+   * a snapshot). Emitted for registrations, bases, and any other entry that changed the
+   * count (which only a bug does), so it costs one comparison per applied command.
+   */
+  private reportSessions(index: number, opened: number): void {
+    this.sessionsSeen = this.kv.sessionCount;
+    this.ctx.telemetry.emit('kv.sessions', { index, count: this.sessionsSeen, opened, max: this.kv.maxSessions });
   }
 
   private applyRegister(nonce: string, count: number): void {
@@ -1139,7 +1158,7 @@ export class KvServer implements Process {
     if (st.role === this.lastRole) return;
     const wasLeader = this.lastRole === 'leader';
     this.lastRole = st.role;
-    this.ctx.telemetry.emit('raft.role', { role: st.role, term: st.term });
+    this.ctx.telemetry.emit('raft.role', { role: st.role, term: st.term, voters: st.conf.voters.join(',') });
     if (st.role === 'leader') this.ctx.telemetry.emit('raft.leader', { term: st.term, lastIndex: st.lastIndex, logTerms: this.logTerms(), voters: st.conf.voters.join(',') });
     if (!wasLeader) return;
     // Entries may still commit under the next leader; a retry with the same seq is exactly-once.

@@ -44,7 +44,7 @@ export const CHECKS = [
   'election-safety', 'state-machine-safety', 'leader-completeness', 'linearizability', 'liveness', 'fd-accuracy',
   'fd-completeness', 'load-slo', 'load-phases', 'process-threw', 'event-limit', 'rag-read-your-writes', 'rag-replicas-diverge', 'rag-recall',
   'mapek-quorum-guard', 'mapek-recovery',
-  'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'ack-sound', 'vote-once', 'durability', 'leader-churn', 'read-index-sound', 'vote-sound', 'read-leader-sound', 'term-sound', 'conf-one-at-a-time', 'term-adopt', 'leader-sticky', 'vote-up-to-date', 'campaign-voter', 'check-quorum', 'membership', 'read-basis', 'quorum-liveness', 'state-agreement', 'answer-sound', 'vote-due', 'transfer-completes', 'snapshot-sound', 'exactly-once', 'leader-commits-term', 'fail-sound', 'lead-sound', 'transfer-bounded', 'replication-progress', 'campaign-due', 'executed-once',
+  'log-matching', 'committed-entries', 'commit-monotonic', 'commit-within-log', 'match-monotonic', 'match-sound', 'ack-sound', 'vote-once', 'durability', 'leader-churn', 'read-index-sound', 'vote-sound', 'read-leader-sound', 'term-sound', 'conf-one-at-a-time', 'term-adopt', 'leader-sticky', 'vote-up-to-date', 'campaign-voter', 'check-quorum', 'membership', 'read-basis', 'quorum-liveness', 'state-agreement', 'answer-sound', 'vote-due', 'transfer-completes', 'snapshot-sound', 'exactly-once', 'leader-commits-term', 'fail-sound', 'lead-sound', 'transfer-bounded', 'replication-progress', 'campaign-due', 'executed-once', 'session-bound', 'candidate-persists',
 ] as const;
 
 /** Marks a label whose values are the run's node names (n0, n1, ...). */

@@ -404,6 +404,7 @@ describe('vote-sound: a leader was granted a quorum of votes in its own term', (
 
   it('a leader backed by its own vote and one grant of its term (of three voters) passes', () => {
     const { world, tel } = setup();
+    tel(1, 'raft.hardstate', hard(3, 0, 0, 0));
     tel(0, 'raft.vote', vote(1, 3));
     tel(0, 'raft.leader', leader(3));
     expect(world.violations).toEqual([]);
@@ -411,6 +412,7 @@ describe('vote-sound: a leader was granted a quorum of votes in its own term', (
 
   it('a grant from an earlier campaign, a refusal or a pre-vote does not count', () => {
     const { world, tel } = setup();
+    tel(1, 'raft.hardstate', hard(3, 0, 0, 0));
     tel(0, 'raft.vote', vote(1, 3)); // Term 3's campaign: a split vote.
     tel(0, 'raft.vote', vote(2, 4, false)); // Term 4: node 2 refuses.
     tel(0, 'raft.vote', vote(2, 4, true, true)); // A pre-vote is not a vote.
@@ -421,6 +423,8 @@ describe('vote-sound: a leader was granted a quorum of votes in its own term', (
 
   it('counts only the voters of the configuration it reports, and a single voter elects itself', () => {
     const five = setup(5);
+    five.tel(1, 'raft.hardstate', hard(2, 0, 0, 0));
+    five.tel(4, 'raft.hardstate', hard(2, 0, 0, 0));
     five.tel(0, 'raft.vote', vote(1, 2));
     five.tel(0, 'raft.vote', vote(4, 2)); // Node 4 is not a voter of this configuration.
     five.tel(0, 'raft.leader', leader(2, '0,1,2,3'));
@@ -443,14 +447,64 @@ describe('votes and durable state', () => {
 
   it('a voter granting two candidates in one term, as the candidates received it, is caught; repeats, pre-votes and refusals pass', () => {
     const { world, tel } = setup();
+    tel(0, 'raft.hardstate', hard(3, 1, 0, 0));
     tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
     tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }); // a duplicated response
     tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: true });
     tel(2, 'raft.vote', { from: 0, term: 3, granted: false, pre: false });
+    tel(0, 'raft.hardstate', hard(4, 2, 0, 0));
     tel(2, 'raft.vote', { from: 0, term: 4, granted: true, pre: false });
     expect(world.violations).toEqual([]);
     tel(2, 'raft.vote', { from: 0, term: 3, granted: true, pre: false });
     expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual(['vote-once: node 0 granted its vote in term 3 to node 1, then to node 2 (as the candidates received them)']);
+  });
+
+  it('a grant reaches its candidate only after the voter made a vote in that term durable; a voter that moved on passes', () => {
+    const { world, tel } = setup();
+    tel(0, 'raft.hardstate', hard(3, -1, 0, 0)); // Term 3, no vote yet (it refused someone).
+    tel(1, 'raft.vote', { from: 0, term: 2, granted: true, pre: false }); // A grant of an older term, delayed: node 0 moved on.
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: false, pre: false }); // A refusal needs no vote.
+    tel(1, 'raft.vote', { from: 0, term: 4, granted: true, pre: true }); // Nor does a pre-vote.
+    expect(world.violations).toEqual([]);
+    tel(1, 'raft.vote', { from: 0, term: 3, granted: true, pre: false }); // Granted, never written.
+    expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual([
+      "durability: node 1 received node 0's vote in term 3, but the last hard state node 0 had made durable was term 3 with no vote: a server persists its vote before it answers the vote request (Figure 2), or a crash makes it forget the grant and vote again in the same term",
+    ]);
+    tel(2, 'raft.vote', { from: 1, term: 5, granted: true, pre: false }); // Node 1 never wrote term 5.
+    expect(checksOf(world)).toEqual(['durability', 'durability']);
+    tel(1, 'raft.recovered', { applied: 0, torn: false, term: 6, vote: 2, commit: 0, lastIndex: 0, logTerms: '0|' });
+    tel(2, 'raft.vote', { from: 1, term: 6, granted: true, pre: false }); // Recovered with its vote: durable.
+    expect(checksOf(world)).toEqual(['durability', 'durability']);
+  });
+
+  it('a candidate that gives up its term with a quorum of grants still possible fails; one refused by a majority, or that hears its leader, passes', () => {
+    const { world, tel } = setup(5);
+    const role = (node: number, r: string, term: number): void => tel(node, 'raft.role', { role: r, term, voters: '0,1,2,3,4' });
+    role(0, 'candidate', 3);
+    tel(0, 'raft.vote', { from: 1, term: 3, granted: false, pre: false });
+    tel(0, 'raft.vote', { from: 2, term: 3, granted: false, pre: false });
+    tel(0, 'raft.vote', { from: 2, term: 3, granted: false, pre: false }); // A duplicate counts once.
+    tel(0, 'raft.vote', { from: 3, term: 3, granted: false, pre: true }); // A pre-vote is no refusal of this election.
+    role(0, 'follower', 3); // Two refusals of five: three grants were still possible.
+    expect(world.violations.map((v) => `${v.check}: ${v.message}`)).toEqual([
+      'candidate-persists: node 0, a candidate in term 3, returned to follower in that term knowing no leader, with 2 of its 5 voters refusing it: a candidate stays one until it wins, hears its term\'s leader, sees a higher term or its election timeout elapses, and loses early only once more than 2 refusals make a quorum of grants impossible (Figure 2, Rules for Servers)',
+    ]);
+    role(1, 'candidate', 4);
+    for (const from of [0, 2, 3]) tel(1, 'raft.vote', { from, term: 4, granted: false, pre: false });
+    role(1, 'follower', 4); // Three refusals: lost.
+    role(2, 'candidate', 4);
+    tel(2, 'raft.lead', { lead: 1, term: 4 });
+    role(2, 'follower', 4); // It heard node 1 lead term 4.
+    role(3, 'candidate', 4);
+    role(3, 'follower', 5); // A higher term.
+    role(1, 'candidate', 5);
+    tel(1, 'raft.conf', { voters: '0,1,2', learners: '', commit: 0 });
+    tel(1, 'raft.vote', { from: 0, term: 5, granted: false, pre: false });
+    role(1, 'follower', 5); // Its voters changed mid-campaign (to three): not judged.
+    role(4, 'candidate', 4);
+    tel(4, 'raft.recovered', { applied: 0, torn: false, term: 4, vote: 4, commit: 0, lastIndex: 0, logTerms: '0|' });
+    role(4, 'follower', 4); // A restart, not a lost election.
+    expect(checksOf(world)).toEqual(['candidate-persists']);
   });
 
   it('a voter whose fsync lied may grant again: the candidates\' side is exempt for it', () => {

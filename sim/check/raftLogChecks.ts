@@ -64,8 +64,14 @@
 //   the grants reached it ('raft.vote', then 'raft.leader' with its voters): a candidate that
 //   counts a grant from an earlier campaign, a refusal, or a vote it never received, wins
 //   an election it did not win, whether or not a second leader shows up in that term;
+// - candidate-persists (Figure 2, Rules for Servers, candidates): a candidate that returns
+//   to follower in its own term knowing no leader has been refused by more than
+//   voters - quorum of its voters ('raft.role' with its voters, 'raft.vote' refusals), so no
+//   quorum could grant it; giving up earlier abandons an election it could still win;
 // - durability (§5.1, Figure 2 "persistent state"): a restart starts from at least the term,
-//   the vote, the commit and the log entries it had made durable. Writes made while the
+//   the vote, the commit and the log entries it had made durable, and a voter's grant reaches
+//   its candidate only after the voter made a vote in that term durable ('raft.vote' against
+//   the voter's last 'raft.hardstate' or 'raft.recovered'). Writes made while the
 //   scenario had the node's fsync lie (its fsyncLoss faults, passed in) are not counted as
 //   durable;
 // - read-index-sound (§6.4 of the Raft thesis, ReadIndex): a server serves a read at an
@@ -328,6 +334,12 @@ export class RaftLogChecks {
   private commitMaxBy: NodeId = -1;
   /** Reads in flight at a server: "server/ctx" -> the commit bound and the leaders when the read arrived (at most READS_ASKED_MAX, oldest dropped). */
   private readonly readsAsked = new Map<string, ReadAsked>();
+  /**
+   * candidate-persists: each node's election campaign in progress (from its 'raft.role'
+   * candidate, with its voters, until its next role or a restart) and the voters that
+   * refused it in that term ('raft.vote').
+   */
+  private readonly campaigns = new Map<NodeId, { term: number; voters: readonly NodeId[] | undefined; refused: Set<NodeId> }>();
   /** The term each node leads now (from 'raft.leader' until its next role change). */
   private readonly leading = new Map<NodeId, number>();
   /** The leader each node last said it knows (lead-sound), until it restarts. */
@@ -370,13 +382,17 @@ export class RaftLogChecks {
         case 'raft.ack': return this.onAck(node, f.to as number, f.term as number, f.index as number, f.proved as number);
         case 'raft.recovered':
           this.leads.delete(node);
+          this.campaigns.delete(node);
           return this.onRecovered(node, { term: f.term as number, vote: f.vote as number, commit: f.commit as number }, f.lastIndex as number, String(f.logTerms));
         case 'raft.snapshot_stored': return this.onSnapshot(node, f.index as number, f.term as number);
         case 'raft.compacted': return this.onCompacted(node, f.index as number, f.term as number);
         case 'raft.role':
           if (f.role !== 'leader' && this.leads.get(node) === node) this.violate('lead-sound', node, `node ${node} became ${String(f.role)} in term ${f.term as number} and still names itself the leader it knows: a server that stops leading knows no leader, or the one that deposed it (§5.2)`);
+          this.onRole(node, String(f.role), f.term as number, typeof f.voters === 'string' ? f.voters : undefined);
           return f.role === 'leader' ? undefined : void this.leading.delete(node);
         case 'raft.lead': return void this.leads.set(node, f.lead as number);
+        // A configuration that changes during a campaign changes the tally's voters: not judged.
+        case 'raft.conf': return void this.campaigns.delete(node);
         case 'kv.write_refused': return this.onWriteRefused(node, f.term as number, f.sinceTransfer as number, f.electionTicks as number, f.full === true);
         case 'raft.campaign':
           if (f.voter === false) this.violate('campaign-voter', node, `node ${node} started ${f.pre === true ? 'a pre-vote round' : 'an election'} for term ${f.term as number}, but it is no voter of its configuration: a learner or a removed server never campaigns (it would count a quorum it is not part of, and may lead a cluster that did not choose it)`);
@@ -391,7 +407,9 @@ export class RaftLogChecks {
         case 'raft.stale_unanswered': return this.violate('term-adopt', node, `node ${node}, in term ${f.own as number}, stepped a ${String(f.type)} of term ${f.term as number} from node ${f.from as number} and did not answer it with its own term: under PreVote or CheckQuorum a node answers a stale leader's append or heartbeat (Figure 2, AppendEntries receiver rule 1), since a vote request may not move its term (CheckQuorum) and a pre-vote never does; a leader cut off from the cluster otherwise keeps leading a term the cluster has left`);
         case 'raft.stranded': return this.violate('check-quorum', node, `node ${node} still leads term ${f.term as number} though a quorum of its voters has not answered it for ${f.ticks as number} ticks, more than twice its election timeout of ${f.electionTicks as number}: under CheckQuorum a leader that cannot hear a quorum steps down within two election timeouts, so that clients and a cut-off leader's reads do not wait on it`);
         case 'raft.granted': return this.onGranted(node, f.to as number, f.term as number, f.index as number, f.logTerm as number, f.ownIndex as number, f.ownTerm as number, f.pre === true);
-        case 'raft.vote': return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
+        case 'raft.vote':
+          if (f.granted !== true && f.pre !== true) this.campaigns.get(node)?.refused.add(f.from as number);
+          return f.granted === true && f.pre !== true ? this.onGrant(t, node, f.from as number, f.term as number) : undefined;
         case 'kv.read': return this.onReadAsked(node, String(f.ctx));
         case 'kv.reply': return typeof f.readIndex === 'number' && f.readIndex >= 0 ? this.onReadServed(node, String(f.readCtx), f.client as number, f.rid as number | string, f.readIndex) : undefined;
         default: return;
@@ -649,6 +667,31 @@ export class RaftLogChecks {
     else s.durable = hs;
   }
 
+  /**
+   * candidate-persists (Figure 2, Rules for Servers, candidates; etcd-io/raft's tally): a
+   * candidate stays one until it wins, hears the leader of its term, sees a higher term, or
+   * its election timeout elapses (a new campaign). It gives up its term early only when so
+   * many voters refused that no quorum can grant it. A candidate that returns to follower
+   * in its own term knowing no leader, with fewer refusals than that, abandoned an election
+   * it could still win: elections take longer, or never end when votes split.
+   */
+  private onRole(node: NodeId, role: string, term: number, voters: string | undefined): void {
+    const c = this.campaigns.get(node);
+    this.campaigns.delete(node);
+    if (role === 'candidate') {
+      this.campaigns.set(node, { term, voters: voters === undefined ? undefined : voters.split(',').map(Number), refused: new Set() });
+      return;
+    }
+    if (role !== 'follower' || c === undefined || c.term !== term || c.voters === undefined) return;
+    const lead = this.leads.get(node);
+    if (lead !== undefined && lead !== NONE) return;
+    let refusals = 0;
+    for (const v of c.voters) if (c.refused.has(v)) refusals++;
+    const quorum = Math.floor(c.voters.length / 2) + 1;
+    if (refusals > c.voters.length - quorum) return;
+    this.violate('candidate-persists', node, `node ${node}, a candidate in term ${term}, returned to follower in that term knowing no leader, with ${refusals} of its ${c.voters.length} voters refusing it: a candidate stays one until it wins, hears its term's leader, sees a higher term or its election timeout elapses, and loses early only once more than ${c.voters.length - quorum} refusals make a quorum of grants impossible (Figure 2, Rules for Servers)`);
+  }
+
   /** Candidate `node` received a granted vote from `voter` in `term`. */
   private onGrant(t: Micros, node: NodeId, voter: NodeId, term: number): void {
     const got = this.received.get(node);
@@ -656,6 +699,7 @@ export class RaftLogChecks {
     else if (got.term === term) got.voters.add(voter);
     // A voter whose fsync lied may legitimately forget a vote.
     if ((this.lies.get(voter) ?? []).some(([from]) => from <= t)) return;
+    this.checkGrantDurable(node, voter, term);
     const key = `${voter}:${term}`;
     const before = this.grants.get(key);
     if (before === undefined) {
@@ -664,6 +708,20 @@ export class RaftLogChecks {
     } else if (before !== node) {
       this.violate('vote-once', voter, `node ${voter} granted its vote in term ${term} to node ${before}, then to node ${node} (as the candidates received them)`);
     }
+  }
+
+  /**
+   * durability, the voter's side of a grant (Figure 2: persistent state is "updated on stable
+   * storage before responding to RPCs"): a grant of `term` reaches a candidate only from a
+   * voter that had made a vote in `term` durable, or had moved past it, before answering.
+   * A vote for another candidate is vote-once's; a voter that answers first and writes
+   * later (or never) forgets the grant in a crash and may grant the term again.
+   */
+  private checkGrantDurable(node: NodeId, voter: NodeId, term: number): void {
+    const h = this.state(voter).hard;
+    if (h.term > term || (h.term === term && h.vote !== NONE)) return;
+    const had = h.term < term ? `term ${h.term}` : `term ${term} with no vote`;
+    this.violate('durability', voter, `node ${node} received node ${voter}'s vote in term ${term}, but the last hard state node ${voter} had made durable was ${had}: a server persists its vote before it answers the vote request (Figure 2), or a crash makes it forget the grant and vote again in the same term`);
   }
 
   /** The entries (from, to] became committed on `node`: they must agree with every other node's. */

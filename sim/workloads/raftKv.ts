@@ -15,6 +15,7 @@ import { DEFAULT_LINK } from '../net/link.ts';
 import { toLinkProfile } from '../scenario/topology.ts';
 import { AnswerSoundCheck } from '../check/answerSound.ts';
 import { ExactlyOnceCheck } from '../check/exactlyOnce.ts';
+import { SessionBoundCheck } from '../check/sessionBound.ts';
 import { COMMITTED_REMEMBERED_MAX, RaftInvariants } from '../check/raftInvariants.ts';
 import { notApplicable } from '../check/verdict.ts';
 import { QuorumLiveness, SERVERS_MAX } from '../check/quorumLiveness.ts';
@@ -72,6 +73,8 @@ function installRaftKv(world: World, s: RaftKvScenario, healUs: Micros, limits: 
   new AnswerSoundCheck(world);
   // Every write's value is its own (opGenerator): none may take effect twice.
   new ExactlyOnceCheck(world);
+  // Each replica's session table evicts only to make room for a registration.
+  new SessionBoundCheck(world);
   const churn = installLeaderChurn(world, s, s.raft);
   const history = new SegmentedKvHistory(world, limits.historyOpsMax ?? HISTORY_OPS_MAX, { segmentSteps: limits.linearizabilityStepsMax ?? LINEARIZABILITY_STEPS_MAX });
   const leaders = new LeaderTracker(world);
