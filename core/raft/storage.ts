@@ -112,15 +112,18 @@ function logRecord(value: LogRecord): string {
   return encodeRecordJson(logRecordJson(value));
 }
 
-/** Appends one record to raft.log, and to the mirror when the disk took it. */
-function appendLog(disk: DiskPort, mirror: LogMirror, value: LogRecord): DiskResult {
-  const record = logRecord(value);
+/** Appends one record to raft.log, and to the mirror (with what decoding it gives) when the disk took it. */
+function appendRecord(disk: DiskPort, mirror: LogMirror, record: string, decoded: LogRecord | null): DiskResult {
   const r = disk.append(RAFT_FILES.log, record);
   if (r.ok) {
     mirror.strings.push(record);
-    mirror.records.push(parseLogRecord(value));
+    mirror.records.push(decoded);
   }
   return r;
+}
+
+function appendLog(disk: DiskPort, mirror: LogMirror, value: LogRecord): DiskResult {
+  return appendRecord(disk, mirror, logRecord(value), parseLogRecord(value));
 }
 
 /**
@@ -159,12 +162,7 @@ function appendEntry(disk: DiskPort, mirror: LogMirror, e: Entry): DiskResult {
     m = { term, index, type, data, record: logRecord(value), parsed: parseLogRecord(value) };
     entryMemo[slot] = m;
   }
-  const r = disk.append(RAFT_FILES.log, m.record);
-  if (r.ok) {
-    mirror.strings.push(m.record);
-    mirror.records.push(m.parsed);
-  }
-  return r;
+  return appendRecord(disk, mirror, m.record, m.parsed);
 }
 
 export function persistReady(disk: DiskPort, rd: Ready): DiskResult {
